@@ -1,0 +1,100 @@
+/* platform.h: platform XML files: generation, safe loading and discovery.
+ *
+ * Roles come from host properties, never from host names:
+ *   server host:  <prop id="role" value="server"/>
+ *   UE host:      <prop id="role" value="ue"/>, plus
+ *                 class (phone|tablet|laptop|jetson|...), memory_bytes,
+ *                 x_m, y_m (initial position, AP at the origin),
+ *                 and for the OFDMA access model link (the id of the UE's
+ *                 SPLITDUPLEX wireless link; SimGrid names its halves
+ *                 <id>_UP and <id>_DOWN), bandwidth_up_hz, bandwidth_down_hz.
+ *   Wi-Fi platforms: the server host also carries wifi_link (id of the one
+ *                 WIFI link of the cell), wifi_rates_bps (comma list, fastest
+ *                 first, same order as the link's bandwidth list) and
+ *                 wifi_min_snr_db (comma list, SNR each level needs).
+ * Host speeds are effective training FLOP/s; the server's core count is the
+ * number of tuning jobs it runs at full speed at once. */
+#ifndef ET_PLATFORM_H
+#define ET_PLATFORM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <simgrid/forward.h>
+
+#include "channel.h"
+#include "status.h"
+
+#define ET_WIFI_MAX_LEVELS 16
+
+typedef enum et_access_model {
+    ET_ACCESS_OFDMA = 0, /* per-UE up/down links into the AP, wired backhaul */
+    ET_ACCESS_WIFI = 1,  /* one shared 802.11 cell, rate level per station */
+} et_access_model;
+
+/* What `edgetune platform` generates. */
+typedef struct et_platform_spec {
+    int n_ue;                    /* >= 1 */
+    et_access_model access;
+    uint64_t seed;               /* device classes and initial positions */
+    double cell_radius_m;        /* UEs placed uniformly in the disc (min 10 m from the AP) */
+    double server_core_flops;    /* effective training FLOP/s per accelerator */
+    int server_cores;            /* accelerators */
+    double backhaul_bps;         /* wired AP <-> server, bits/s */
+    double backhaul_latency_s;
+    double wireless_latency_s;   /* air interface latency, constant during a run */
+    double bandwidth_up_hz;      /* OFDMA: per-UE uplink bandwidth */
+    double bandwidth_down_hz;    /* OFDMA: per-UE downlink bandwidth */
+} et_platform_spec;
+
+/* Fills spec with the documented defaults (docs/platforms.md) for n_ue UEs. */
+void et_platform_spec_default(et_platform_spec *spec, int n_ue, et_access_model access);
+
+/* Writes a platform XML for spec to out. */
+et_status et_platform_write(FILE *out, const et_platform_spec *spec, et_error *err);
+
+/* One UE host as found in the loaded platform. */
+typedef struct et_ue_host {
+    sg_host_t host;
+    const char *name;         /* owned by SimGrid */
+    char device_class[32];
+    double speed_flops;
+    double memory_bytes;
+    double x0_m, y0_m;
+    et_ue_radio radio;        /* tx power filled by the caller from the scenario */
+    sg_link_t link_up;        /* OFDMA: <link>_UP; NULL for Wi-Fi */
+    sg_link_t link_down;      /* OFDMA: <link>_DOWN; NULL for Wi-Fi */
+} et_ue_host;
+
+typedef struct et_topology {
+    et_access_model access;
+    sg_host_t server;
+    const char *server_name;
+    int server_cores;
+    double server_core_flops;
+    int n_ue;
+    et_ue_host *ues;          /* n_ue entries, sorted by host name; owned */
+    sg_link_t wifi_link;      /* Wi-Fi only */
+    int n_wifi_levels;
+    double wifi_rate_bps[ET_WIFI_MAX_LEVELS];
+    double wifi_min_snr_db[ET_WIFI_MAX_LEVELS];
+} et_topology;
+
+/* Loads path into the (already initialised) SimGrid engine. Checks what
+ * SimGrid would abort on first (missing file, profile files named by
+ * *_file attributes that do not exist) and turns SimGrid parse errors into
+ * an ET_ERR_INPUT message "<path>:<line>: ...". */
+et_status et_platform_load(const char *path, et_error *err);
+
+/* Discovers roles in the loaded platform. n_ue_wanted > 0 takes the first
+ * n_ue_wanted UE hosts by name (error if fewer exist); 0 takes all.
+ * Errors name the platform file (path) and the host/property at fault. */
+et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wanted, et_error *err);
+
+/* Frees topo->ues (NULL-safe). */
+void et_topology_destroy(et_topology *topo);
+
+/* Wi-Fi: attaches host to the cell at rate level (0 = fastest). */
+void et_platform_set_wifi_level(const et_topology *topo, int ue, int level);
+
+#endif
