@@ -35,6 +35,18 @@ typedef struct et_channel_params {
     double min_rate_bps;           /* floor so a link never reaches zero (SimGrid needs > 0) */
 } et_channel_params;
 
+/* Fills p with the documented defaults (docs/channel.md): 3GPP-style macro
+ * cell path loss 128.1 + 37.6 log10(d_km), 8 dB shadowing decorrelating over
+ * 50 m, Rayleigh fading (K = 6 dB if switched to Rician), 16 samples,
+ * -174 dBm/Hz noise, NF 9 dB (UE) / 5 dB (AP), AP 46 dBm, 7.4 b/s/Hz cap,
+ * 1e5 b/s floor. */
+void et_channel_params_default(et_channel_params *p);
+
+/* Checks every field of p against its documented range. Returns ET_OK, or
+ * ET_ERR_INPUT with a message naming the field, the accepted range and the
+ * value, e.g. "channel key 'shadowing_std_db': expected a number in [0, 30], got -1". */
+et_status et_channel_params_validate(const et_channel_params *p, et_error *err);
+
 /* Radio parameters of one UE (from its platform host properties). */
 typedef struct et_ue_radio {
     double tx_power_dbm;     /* UE transmit power (uplink), e.g. 23 */
@@ -51,15 +63,24 @@ typedef struct et_channel_state {
     double snr_down_db; /* mean SNR at the UE */
     double rate_up_bps; /* ergodic rate, bits/s */
     double rate_down_bps;
-    et_rng rng;         /* shadowing + fading stream of this UE */
+    et_rng rng;         /* shadowing stream of this UE (ET_RNG_SHADOWING, ue) */
+    et_rng fading_rng;  /* small-scale fading stream of this UE (ET_RNG_FADING, ue), kept
+                           apart so that changing fading_samples does not move the shadowing */
     double last_x_m, last_y_m;
     int initialised;
 } et_channel_state;
 
-/* Initialises one UE's state; rng from (seed, et_rng_stream_id(ET_RNG_SHADOWING, ue)). */
+/* Initialises one UE's state: rng from (seed, et_rng_stream_id(ET_RNG_SHADOWING, ue)),
+ * fading_rng from (seed, et_rng_stream_id(ET_RNG_FADING, ue)). The first update
+ * draws the shadowing value from N(0, sigma^2). */
 void et_channel_init(et_channel_state *st, int ue, uint64_t seed);
 
-/* Updates st for a UE now at (x_m, y_m) (AP at the origin). */
+/* Updates st for a UE now at (x_m, y_m) (AP at the origin): distance, path
+ * loss, shadowing (Gudmundson: rho = exp(-moved / decorr) over the distance
+ * moved since the previous update), mean SNR per direction and the ergodic
+ * rate per direction (mean over fading_samples draws of
+ * B min(log2(1 + snr |h|^2), max_se), up and down drawn independently),
+ * floored at min_rate_bps. Allocation-free; p is assumed valid. */
 void et_channel_update(et_channel_state *st, const et_channel_params *p, const et_ue_radio *radio,
                        double x_m, double y_m);
 
@@ -71,7 +92,18 @@ double et_channel_shannon_bps(const et_channel_params *p, double bandwidth_hz, d
 
 /* Wi-Fi: index of the highest MCS level whose minimum SNR is met, given a
  * table of n_levels thresholds sorted from fastest (index 0) to slowest;
- * returns n_levels - 1 when none is met. */
+ * returns n_levels - 1 when none is met, and -1 when n_levels < 1 or the
+ * table is NULL. */
 int et_channel_wifi_level(const double *min_snr_db, int n_levels, double snr_db);
+
+/* IEEE 802.11ac (VHT) rate levels for one spatial stream and the 800 ns
+ * guard interval, fastest first: MCS 9..0 (MCS 9 is not defined at 20 MHz,
+ * so 20 MHz has 9 levels). bandwidth_mhz is 20, 40, 80 or 160. Fills
+ * rates_bps (PHY data rate, bits/s) and min_snr_db (minimum SNR in dB, noise
+ * figure included, derived from the standard's receiver minimum input
+ * sensitivity; see docs/channel.md). Returns the number of levels written, or
+ * -1 when the width is not one of those or max_levels is too small. */
+int et_channel_wifi_default_table(double bandwidth_mhz, double *rates_bps, double *min_snr_db,
+                                  int max_levels);
 
 #endif

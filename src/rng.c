@@ -1,3 +1,6 @@
+/* M_PI is not part of strict C11; glibc exposes it under _DEFAULT_SOURCE. */
+#define _DEFAULT_SOURCE
+
 #include "rng.h"
 
 #include <math.h>

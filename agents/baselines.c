@@ -1,0 +1,339 @@
+/* baselines.c: all-local, all-server, random and greedy (DESIGN.md section 4).
+ * See baselines.h for each rule and agents/README.md for how they are used. */
+#include "baselines.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "rng.h"
+
+/* Random's first allocation covers this many UEs so that the study's sizes
+ * (6 to 9 UEs) and most scaled-up runs never allocate after create. */
+#define RANDOM_INITIAL_UES 64
+
+/* ------------------------------------------------------------------ */
+/* Shared helpers                                                      */
+/* ------------------------------------------------------------------ */
+
+static et_status check_keep(const et_policy_params *params, const char *policy, et_error *err)
+{
+    if (!params) return et_error_set(err, ET_ERR_INTERNAL, "policy '%s': no parameters", policy);
+    /* !(x > 0) also rejects NaN. */
+    if (!(params->keep > 0.0) || params->keep > 1.0)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "policy '%s': key 'policy.keep': expected a number in (0, 1], got %g",
+                            policy, params->keep);
+    return ET_OK;
+}
+
+static et_status check_view(const et_obs_view *view, const char *policy, et_error *err)
+{
+    if (!view || !view->task)
+        return et_error_set(err, ET_ERR_INTERNAL, "policy '%s': decide() without a task view",
+                            policy);
+    return ET_OK;
+}
+
+/* Seconds to move size_bytes at rate_bps. Zero bytes cost nothing even on a
+ * dead link, so a cached emulator never makes an estimate NaN or infinite. */
+static double transfer_s(double size_bytes, double rate_bps)
+{
+    if (size_bytes <= 0.0) return 0.0;
+    if (!(rate_bps > 0.0)) return INFINITY;
+    return size_bytes * 8.0 / rate_bps;
+}
+
+static double compute_s(double work_flops, double speed_flops)
+{
+    if (work_flops <= 0.0) return 0.0;
+    if (!(speed_flops > 0.0)) return INFINITY;
+    return work_flops / speed_flops;
+}
+
+/* Baselines learn nothing: feedback and episode_end are no-ops, present so
+ * that callers never have to test an op for NULL. */
+static void feedback_ignore(et_agent *agent, const et_feedback *fb)
+{
+    (void)agent;
+    (void)fb;
+}
+
+static void episode_begin_ignore(et_agent *agent, int episode, int n_ue, uint64_t episode_seed)
+{
+    (void)agent;
+    (void)episode;
+    (void)n_ue;
+    (void)episode_seed;
+}
+
+static void episode_end_ignore(et_agent *agent)
+{
+    (void)agent;
+}
+
+static void destroy_impl(et_agent *agent)
+{
+    free(agent->impl);
+    agent->impl = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The estimator                                                       */
+/* ------------------------------------------------------------------ */
+
+double et_baseline_expected_delay_s(const et_task_view *v, et_location loc, double keep)
+{
+    const et_fm *fm = v->fm;
+    int b = et_fm_blocks_for_keep(fm, keep);
+
+    /* Life-cycle step 1 (DESIGN.md section 1) happens whatever the location:
+     * the server tunes against the same emulator b, so the UE needs it too. */
+    double download_s = 0.0;
+    if (b != v->cached_b) download_s += transfer_s(et_fm_emulator_bytes(fm, b), v->rate_down_bps);
+    if (!v->adapter_cached) download_s += transfer_s(et_fm_adapter_bytes(fm), v->rate_down_bps);
+
+    double work_flops = et_fm_tuning_flops(fm, b, v->tokens, v->epochs);
+    double result_bytes = et_fm_result_bytes(fm, v->lora);
+
+    if (loc == ET_LOCATION_LOCAL) {
+        /* The simulator fails a LOCAL task that does not fit; never worth choosing. */
+        if (et_fm_memory_bytes(fm, b, v->seq_tokens) > v->ue_memory_bytes) return INFINITY;
+        return download_s + compute_s(work_flops, v->ue_speed_flops) +
+               transfer_s(result_bytes, v->rate_up_bps);
+    }
+
+    /* A job gets one core while there are free cores, then an equal share of
+     * all of them (the server's CPU is shared by every running job). */
+    int jobs = v->server_jobs > 0 ? v->server_jobs : 0;
+    double share =
+        v->server_cores > 0 ? fmin(1.0, (double)v->server_cores / (double)(jobs + 1)) : 0.0;
+    return download_s + transfer_s(v->data_bytes, v->rate_up_bps) +
+           compute_s(work_flops, v->server_core_flops * share) +
+           transfer_s(result_bytes, v->rate_down_bps);
+}
+
+/* ------------------------------------------------------------------ */
+/* all-local, all-server                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct fixed_policy {
+    et_location location;
+    double keep;
+} fixed_policy;
+
+static et_status fixed_decide(et_agent *agent, const et_obs_view *view, et_action *action,
+                              et_error *err)
+{
+    et_status st = check_view(view, agent->ops->name, err);
+    if (st != ET_OK) return st;
+    const fixed_policy *p = agent->impl;
+    action->location = p->location;
+    action->keep = p->keep;
+    return ET_OK;
+}
+
+static const et_agent_ops all_local_ops = {
+    .name = "all-local",
+    .decide = fixed_decide,
+    .feedback = feedback_ignore,
+    .episode_begin = episode_begin_ignore,
+    .episode_end = episode_end_ignore,
+    .destroy = destroy_impl,
+};
+
+static const et_agent_ops all_server_ops = {
+    .name = "all-server",
+    .decide = fixed_decide,
+    .feedback = feedback_ignore,
+    .episode_begin = episode_begin_ignore,
+    .episode_end = episode_end_ignore,
+    .destroy = destroy_impl,
+};
+
+static et_status create_fixed(const et_agent_ops *ops, et_location location,
+                              const et_policy_params *params, et_agent *agent, et_error *err)
+{
+    et_status st = check_keep(params, ops->name, err);
+    if (st != ET_OK) return st;
+    fixed_policy *p = malloc(sizeof *p);
+    if (!p) return et_error_set(err, ET_ERR_NOMEM, "policy '%s': out of memory", ops->name);
+    p->location = location;
+    p->keep = params->keep;
+    agent->ops = ops;
+    agent->impl = p;
+    return ET_OK;
+}
+
+et_status et_baseline_create_all_local(const et_policy_params *params, et_agent *agent,
+                                       et_error *err)
+{
+    return create_fixed(&all_local_ops, ET_LOCATION_LOCAL, params, agent, err);
+}
+
+et_status et_baseline_create_all_server(const et_policy_params *params, et_agent *agent,
+                                        et_error *err)
+{
+    return create_fixed(&all_server_ops, ET_LOCATION_SERVER, params, agent, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* random                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct random_policy {
+    uint64_t seed;
+    et_rng *streams; /* one per UE, (capacity) entries */
+    int capacity;    /* UEs the streams array can hold */
+    int n_ue;        /* UEs seeded for the current episode */
+    int grow_failed; /* episode_begin could not allocate: decide reports it */
+    int wanted_n_ue; /* the n_ue that episode_begin was asked for */
+} random_policy;
+
+/* Combines the scenario seed with the episode seed. Plain XOR would make
+ * (seed 1, episode seed 2) and (seed 2, episode seed 1) the same run; the
+ * odd multiplier (splitmix64's increment) breaks that symmetry and stays a
+ * bijection in episode_seed, so distinct episodes never share streams. */
+static uint64_t mix_seeds(uint64_t seed, uint64_t episode_seed)
+{
+    return seed ^ (episode_seed * 0x9E3779B97F4A7C15ULL);
+}
+
+static void random_seed_streams(random_policy *p, uint64_t episode_seed)
+{
+    uint64_t seed = mix_seeds(p->seed, episode_seed);
+    for (int ue = 0; ue < p->n_ue; ue++)
+        et_rng_seed(&p->streams[ue], seed, et_rng_stream_id(ET_RNG_POLICY, (uint64_t)ue));
+}
+
+static void random_episode_begin(et_agent *agent, int episode, int n_ue, uint64_t episode_seed)
+{
+    (void)episode;
+    random_policy *p = agent->impl;
+    p->wanted_n_ue = n_ue;
+    p->grow_failed = 0;
+    if (n_ue > p->capacity) {
+        /* episode_begin cannot return a status, so a failure is remembered
+         * and reported by the next decide() for a UE without a stream. */
+        et_rng *grown = realloc(p->streams, (size_t)n_ue * sizeof *grown);
+        if (grown) {
+            p->streams = grown;
+            p->capacity = n_ue;
+        } else {
+            p->grow_failed = 1;
+        }
+    }
+    int usable = n_ue > 0 ? n_ue : 0;
+    p->n_ue = usable < p->capacity ? usable : p->capacity;
+    random_seed_streams(p, episode_seed);
+}
+
+static et_status random_decide(et_agent *agent, const et_obs_view *view, et_action *action,
+                               et_error *err)
+{
+    et_status st = check_view(view, agent->ops->name, err);
+    if (st != ET_OK) return st;
+    random_policy *p = agent->impl;
+    const et_task_view *t = view->task;
+    if (t->ue < 0 || t->ue >= p->n_ue) {
+        if (p->grow_failed && t->ue >= 0 && t->ue < p->wanted_n_ue)
+            return et_error_set(err, ET_ERR_NOMEM,
+                                "policy 'random': out of memory for %d UE streams", p->wanted_n_ue);
+        return et_error_set(err, ET_ERR_INTERNAL,
+                            "policy 'random': ue %d outside [0, %d) given to episode_begin", t->ue,
+                            p->n_ue);
+    }
+    double k_min = t->k_min;
+    if (!(k_min > 0.0)) k_min = 0.0;
+    if (k_min > 1.0) k_min = 1.0;
+    /* Exactly two draws per decision, so a UE's location and keep sequences
+     * never shift relative to each other. Two locations: et_rng_below(2)
+     * never rejects, so it consumes one draw. */
+    et_rng *r = &p->streams[t->ue];
+    action->location =
+        et_rng_below(r, ET_LOCATION_COUNT) == 0 ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
+    action->keep = et_rng_range(r, k_min, 1.0);
+    return ET_OK;
+}
+
+static void random_destroy(et_agent *agent)
+{
+    random_policy *p = agent->impl;
+    if (p) free(p->streams);
+    free(p);
+    agent->impl = NULL;
+}
+
+static const et_agent_ops random_ops = {
+    .name = "random",
+    .decide = random_decide,
+    .feedback = feedback_ignore,
+    .episode_begin = random_episode_begin,
+    .episode_end = episode_end_ignore,
+    .destroy = random_destroy,
+};
+
+et_status et_baseline_create_random(const et_policy_params *params, et_agent *agent, et_error *err)
+{
+    if (!params) return et_error_set(err, ET_ERR_INTERNAL, "policy 'random': no parameters");
+    random_policy *p = malloc(sizeof *p);
+    et_rng *streams = malloc(RANDOM_INITIAL_UES * sizeof *streams);
+    if (!p || !streams) {
+        free(p);
+        free(streams);
+        return et_error_set(err, ET_ERR_NOMEM, "policy 'random': out of memory");
+    }
+    *p = (random_policy){.seed = params->seed, .streams = streams, .capacity = RANDOM_INITIAL_UES};
+    /* Seed for episode seed 0 so that a decide() before any episode_begin is
+     * still deterministic; the simulator is expected to call episode_begin. */
+    p->n_ue = p->wanted_n_ue = RANDOM_INITIAL_UES;
+    random_seed_streams(p, 0);
+    agent->ops = &random_ops;
+    agent->impl = p;
+    return ET_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* greedy                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct greedy_policy {
+    double keep;
+} greedy_policy;
+
+static et_status greedy_decide(et_agent *agent, const et_obs_view *view, et_action *action,
+                               et_error *err)
+{
+    et_status st = check_view(view, agent->ops->name, err);
+    if (st != ET_OK) return st;
+    if (!view->task->fm)
+        return et_error_set(err, ET_ERR_INTERNAL, "policy 'greedy': task view without an FM");
+    const greedy_policy *p = agent->impl;
+    double local_s = et_baseline_expected_delay_s(view->task, ET_LOCATION_LOCAL, p->keep);
+    double server_s = et_baseline_expected_delay_s(view->task, ET_LOCATION_SERVER, p->keep);
+    /* Strictly lower only: ties (and two infinite estimates) offload, which
+     * keeps the UE's memory free and never risks a memory failure. */
+    action->location = local_s < server_s ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
+    action->keep = p->keep;
+    return ET_OK;
+}
+
+static const et_agent_ops greedy_ops = {
+    .name = "greedy",
+    .decide = greedy_decide,
+    .feedback = feedback_ignore,
+    .episode_begin = episode_begin_ignore,
+    .episode_end = episode_end_ignore,
+    .destroy = destroy_impl,
+};
+
+et_status et_baseline_create_greedy(const et_policy_params *params, et_agent *agent, et_error *err)
+{
+    et_status st = check_keep(params, greedy_ops.name, err);
+    if (st != ET_OK) return st;
+    greedy_policy *p = malloc(sizeof *p);
+    if (!p) return et_error_set(err, ET_ERR_NOMEM, "policy 'greedy': out of memory");
+    p->keep = params->keep;
+    agent->ops = &greedy_ops;
+    agent->impl = p;
+    return ET_OK;
+}

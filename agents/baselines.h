@@ -1,0 +1,53 @@
+/* baselines.h: the rule-based policies of DESIGN.md section 4 (all-local,
+ * all-server, random, greedy) and the greedy policy's delay estimator.
+ *
+ * The constructors have the registry's constructor shape (registry.c): the
+ * registry allocates the et_agent shell, a constructor fills agent->ops and
+ * agent->impl, and ops->destroy frees impl only (et_agent_destroy frees the
+ * shell). On failure a constructor leaves nothing allocated, fills err and
+ * returns its status. Nothing here allocates after the constructor, except
+ * that random grows its per-UE streams in episode_begin when an episode has
+ * more UEs than any before. */
+#ifndef ET_BASELINES_H
+#define ET_BASELINES_H
+
+#include "agent.h"
+
+/* LOCAL with keep = params->keep. ET_ERR_INPUT unless params->keep is in (0, 1]. */
+et_status et_baseline_create_all_local(const et_policy_params *params, et_agent *agent,
+                                       et_error *err);
+
+/* SERVER with keep = params->keep. ET_ERR_INPUT unless params->keep is in (0, 1]. */
+et_status et_baseline_create_all_server(const et_policy_params *params, et_agent *agent,
+                                        et_error *err);
+
+/* Location uniform over {LOCAL, SERVER}, keep uniform in [k_min, 1), both drawn
+ * from a per-UE stream re-seeded at every episode_begin from (params->seed,
+ * episode_seed, ue): the same seeds give the same decisions whatever order
+ * the UEs decide in. params->keep is not used. ET_ERR_NOMEM when the streams
+ * cannot be allocated. */
+et_status et_baseline_create_random(const et_policy_params *params, et_agent *agent, et_error *err);
+
+/* keep = params->keep; the location with the lower et_baseline_expected_delay_s
+ * (ties, including both infinite, go to SERVER). ET_ERR_INPUT unless
+ * params->keep is in (0, 1]. */
+et_status et_baseline_create_greedy(const et_policy_params *params, et_agent *agent, et_error *err);
+
+/* The delay (s) a task would take at location loc with keep fraction keep, as
+ * estimated from the view alone (rates held at their current values, the
+ * server's cores shared by the reported jobs plus this one). This is a
+ * policy's guess; the simulator measures the real delay. With
+ * b = et_fm_blocks_for_keep(v->fm, keep), both locations pay
+ *   download = [b != cached_b] emulator_bytes(b) * 8 / rate_down
+ *            + [!adapter_cached] adapter_bytes * 8 / rate_down;
+ *   LOCAL    = download + tuning_flops / ue_speed + result_bytes * 8 / rate_up,
+ *              INFINITY when memory_bytes(b, seq_tokens) > ue_memory_bytes;
+ *   SERVER   = download + data_bytes * 8 / rate_up
+ *            + tuning_flops / (server_core_flops * min(1, server_cores / (server_jobs + 1)))
+ *            + result_bytes * 8 / rate_down.
+ * A term whose rate or speed is not positive is INFINITY (zero work costs
+ * 0 s). v and v->fm must be non-NULL; keep is used as given (the caller
+ * clips it to [k_min, 1] if it wants the simulator's view). */
+double et_baseline_expected_delay_s(const et_task_view *v, et_location loc, double keep);
+
+#endif

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# setup.sh: the one entry point for a fresh Debian 12 machine.
+#   bash scripts/setup.sh run    install what is missing, build, run the default scenario
+#   bash scripts/setup.sh test   install what is missing, build, run the test suite
+#   bash scripts/setup.sh build  install what is missing, build
+# Installs only Debian packages, and only those not installed yet.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+mode=${1:-run}
+shift || true
+build_dir=${EDGETUNE_BUILD_DIR:-build}
+
+# What edgetune needs from Debian, and why:
+#   libsimgrid-dev    the discrete-event engine (SimGrid 3.32)
+#   libopenblas-dev   sgemm for the agents' neural networks
+#   libcjson-dev      scenario and model profile JSON
+#   libcunit1-dev     unit tests
+#   pkg-config cmake g++ make   the build (g++ for the small SimGrid C++ shim)
+#   gnuplot-nox                 the plots (examples/plot.sh)
+packages=(libsimgrid-dev libopenblas-dev libcjson-dev libcunit1-dev pkg-config cmake g++ make
+          gnuplot-nox)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null; then sudo="sudo"; else
+            echo "setup: error: need root (or sudo) to install: ${missing[*]}" >&2; exit 1
+        fi
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >&2
+fi
+
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"
+
+case "$mode" in
+    build) ;;
+    run)  "$build_dir/edgetune" run "$@" ;;
+    test) ctest --test-dir "$build_dir" --output-on-failure "$@" ;;
+    *) echo "usage: bash scripts/setup.sh run|test|build" >&2; exit 2 ;;
+esac

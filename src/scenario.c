@@ -1,0 +1,528 @@
+/* scenario.c: the key table and the JSON scenario reader. */
+#define _DEFAULT_SOURCE
+#include "scenario.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum key_type {
+    KEY_INT,
+    KEY_SEED,   /* uint64_t, given as a non-negative integer */
+    KEY_DOUBLE,
+    KEY_BOOL,
+    KEY_STRING, /* char[64] */
+    KEY_PATH,   /* char[ET_PATH_MAX], resolved against the scenario's directory */
+    KEY_ENUM,   /* int (or C enum), value = index in choices */
+} key_type;
+
+typedef struct key_def {
+    const char *name;    /* dotted path: section.key */
+    key_type type;
+    size_t offset;       /* into et_scenario */
+    double min, max;     /* inclusive range for numbers */
+    const char *def;     /* default, as JSON-ish text */
+    const char *choices; /* KEY_ENUM: '|'-separated names, in enum order */
+    const char *help;    /* one line; units and source */
+} key_def;
+
+#define OFF(field) offsetof(et_scenario, field)
+#define BIG 1e300
+
+/* Every scenario key, declared once. Ranges are inclusive. */
+static const key_def KEYS[] = {
+    {"platform", KEY_PATH, OFF(platform), 0, 0, "platforms/edge-6ue.xml", NULL,
+     "SimGrid platform XML (roles from host properties; see docs/platforms.md)"},
+    {"model", KEY_PATH, OFF(model), 0, 0, "models/opt-1.3b.json", NULL,
+     "foundation-model profile (docs/models.md)"},
+    {"ues", KEY_INT, OFF(ues), 0, 1000000, "0", NULL,
+     "number of UEs to simulate, the first N UE hosts by name; 0 = all UE hosts of the platform"},
+    {"seed", KEY_SEED, OFF(seed), 0, 9007199254740991.0, "1", NULL,
+     "root seed; every random stream derives from it and a stream id"},
+    {"policy", KEY_STRING, OFF(policy), 0, 0, "greedy", NULL,
+     "decision policy (edgetune policies lists them)"},
+    {"out", KEY_PATH, OFF(out_dir), 0, 0, "out", NULL,
+     "output directory for traces and the summary (relative to the working directory when given "
+     "on the command line)"},
+
+    {"tasks.per_ue", KEY_INT, OFF(tasks_per_ue), 1, 100000, "50", NULL,
+     "tasks in each UE's queue (paper: 50)"},
+    {"tasks.tokens_min", KEY_DOUBLE, OFF(tokens_min), 1, 1e12, "1e4", NULL,
+     "smallest task data set, tokens (log-uniform draw; Offsite-Tuning WikiText-2 scale)"},
+    {"tasks.tokens_max", KEY_DOUBLE, OFF(tokens_max), 1, 1e12, "1e6", NULL,
+     "largest task data set, tokens"},
+    {"tasks.epochs_min", KEY_INT, OFF(epochs_min), 1, 1000, "1", NULL,
+     "fewest epochs per task (uniform integer draw)"},
+    {"tasks.epochs_max", KEY_INT, OFF(epochs_max), 1, 1000, "3", NULL, "most epochs per task"},
+    {"tasks.difficulty_sigma", KEY_DOUBLE, OFF(difficulty_sigma), 0, 2, "0.1", NULL,
+     "log-normal spread of the per-task perplexity multiplier (mean 1)"},
+    {"tasks.gap_mean_s", KEY_DOUBLE, OFF(gap_mean_s), 0, 1e9, "0", NULL,
+     "mean idle time before each task, s (exponential); 0 = tasks back to back"},
+    {"tasks.bytes_per_token", KEY_DOUBLE, OFF(bytes_per_token), 0, 1e6, "4", NULL,
+     "bytes of data set per token uploaded when offloading (int32 token ids)"},
+    {"tasks.seq_tokens", KEY_DOUBLE, OFF(seq_tokens), 1, 1e7, "512", NULL,
+     "training context length, tokens, for the activation memory model (Offsite-Tuning: 512)"},
+    {"tasks.deadline_s", KEY_DOUBLE, OFF(deadline_s), 0, 1e12, "0", NULL,
+     "task deadline, s; a later completion is penalised; 0 = no deadline"},
+
+    {"tuning.result", KEY_ENUM, OFF(result_mode), 0, 0, "full", "full|lora",
+     "what a tuned task returns: the full adapter blocks, or only LoRA deltas"},
+    {"tuning.k_min", KEY_DOUBLE, OFF(k_min), 0.01, 1, "0.1", NULL,
+     "smallest emulator keep fraction k = b / M a policy may choose"},
+
+    {"channel.enabled", KEY_BOOL, OFF(channel_enabled), 0, 0, "true", NULL,
+     "false: links keep the bandwidths written in the platform XML and UEs stay put (static "
+     "links, for calibration and tests)"},
+    {"channel.update_interval_s", KEY_DOUBLE, OFF(update_interval_s), 0.01, 3600, "1", NULL,
+     "channel and mobility update period, s (rates are applied to the links at each update)"},
+    {"channel.ue_tx_power_dbm", KEY_DOUBLE, OFF(ue_tx_power_dbm), -30, 40, "23", NULL,
+     "UE transmit power, dBm (3GPP power class 3)"},
+    {"channel.ap_tx_power_dbm", KEY_DOUBLE, OFF(channel.ap_tx_power_dbm), -30, 60, "46", NULL,
+     "access point transmit power, dBm (3GPP TR 36.814 macro: 46)"},
+    {"channel.noise_density_dbm_hz", KEY_DOUBLE, OFF(channel.noise_density_dbm_hz), -200, -100,
+     "-174", NULL, "thermal noise density, dBm/Hz"},
+    {"channel.ue_noise_figure_db", KEY_DOUBLE, OFF(channel.ue_noise_figure_db), 0, 30, "9", NULL,
+     "UE receiver noise figure, dB (TR 36.814)"},
+    {"channel.ap_noise_figure_db", KEY_DOUBLE, OFF(channel.ap_noise_figure_db), 0, 30, "5", NULL,
+     "AP receiver noise figure, dB (TR 36.814)"},
+    {"channel.pathloss_a_db", KEY_DOUBLE, OFF(channel.pathloss_a_db), 0, 300, "128.1", NULL,
+     "path loss PL = a + b log10(d_km): intercept a, dB (TR 36.814 macro, 2 GHz)"},
+    {"channel.pathloss_b_db", KEY_DOUBLE, OFF(channel.pathloss_b_db), 0, 100, "37.6", NULL,
+     "path loss slope b, dB per decade"},
+    {"channel.shadowing_std_db", KEY_DOUBLE, OFF(channel.shadowing_std_db), 0, 30, "8", NULL,
+     "log-normal shadowing standard deviation, dB (TR 36.814)"},
+    {"channel.shadowing_decorr_m", KEY_DOUBLE, OFF(channel.shadowing_decorr_m), 0.1, 1e5, "50",
+     NULL, "shadowing decorrelation distance, m (Gudmundson 1991)"},
+    {"channel.fading", KEY_ENUM, OFF(channel.fading), 0, 0, "rayleigh", "none|rayleigh|rician",
+     "small-scale fading, averaged over each interval (ergodic rate)"},
+    {"channel.rician_k_db", KEY_DOUBLE, OFF(channel.rician_k_db), -30, 40, "6", NULL,
+     "Rician K factor, dB"},
+    {"channel.fading_samples", KEY_INT, OFF(channel.fading_samples), 1, 100000, "16", NULL,
+     "fading samples averaged per update"},
+    {"channel.max_spectral_eff_bps_hz", KEY_DOUBLE, OFF(channel.max_spectral_eff_bps_hz), 0.1, 30,
+     "7.4", NULL, "spectral efficiency cap, b/s/Hz (256-QAM LTE/NR peak)"},
+    {"channel.min_rate_bps", KEY_DOUBLE, OFF(channel.min_rate_bps), 1, 1e12, "1e5", NULL,
+     "rate floor, b/s (SimGrid links need a positive bandwidth; models an outage-level rate)"},
+
+    {"mobility.model", KEY_ENUM, OFF(mobility.model), 0, 0, "random-waypoint",
+     "static|random-waypoint|gauss-markov|trace", "UE mobility model"},
+    {"mobility.cell_radius_m", KEY_DOUBLE, OFF(mobility.cell_radius_m), 1, 1e5, "250", NULL,
+     "cell radius, m: UEs stay within this distance of the AP"},
+    {"mobility.min_distance_m", KEY_DOUBLE, OFF(mobility.min_distance_m), 0, 1e5, "10", NULL,
+     "closest approach to the AP, m"},
+    {"mobility.speed_min_mps", KEY_DOUBLE, OFF(mobility.speed_min_mps), 0, 100, "0.5", NULL,
+     "random waypoint: slowest leg speed, m/s (pedestrian)"},
+    {"mobility.speed_max_mps", KEY_DOUBLE, OFF(mobility.speed_max_mps), 0, 100, "1.5", NULL,
+     "random waypoint: fastest leg speed, m/s"},
+    {"mobility.pause_s", KEY_DOUBLE, OFF(mobility.pause_s), 0, 1e6, "10", NULL,
+     "random waypoint: pause at each waypoint, s"},
+    {"mobility.gm_alpha", KEY_DOUBLE, OFF(mobility.gm_alpha), 0, 1, "0.85", NULL,
+     "Gauss-Markov memory (0 = random walk, 1 = straight line)"},
+    {"mobility.gm_mean_speed_mps", KEY_DOUBLE, OFF(mobility.gm_mean_speed_mps), 0, 100, "1", NULL,
+     "Gauss-Markov mean speed, m/s"},
+    {"mobility.gm_speed_std_mps", KEY_DOUBLE, OFF(mobility.gm_speed_std_mps), 0, 100, "0.3", NULL,
+     "Gauss-Markov speed standard deviation, m/s"},
+    {"mobility.gm_direction_std_rad", KEY_DOUBLE, OFF(mobility.gm_direction_std_rad), 0, 10,
+     "0.4", NULL, "Gauss-Markov direction standard deviation, rad"},
+    {"mobility.trace", KEY_PATH, OFF(mobility_trace), 0, 0, "", NULL,
+     "mobility trace CSV (time_s,ue,x_m,y_m) when mobility.model is trace"},
+
+    {"transfer.chunk_s", KEY_DOUBLE, OFF(chunk_s), 0.001, 3600, "1", NULL,
+     "long transfers are sent as chunks of about this many seconds at the current rate, so rate "
+     "rises apply mid-transfer (SimGrid 3.32 fixes a comm's bound at its start)"},
+    {"transfer.min_chunk_bytes", KEY_DOUBLE, OFF(min_chunk_bytes), 1, 1e12, "65536", NULL,
+     "smallest chunk, bytes"},
+    {"transfer.control_bytes", KEY_DOUBLE, OFF(control_bytes), 1, 1e9, "1024", NULL,
+     "size of a request message UE -> server, bytes"},
+
+    {"reward.w_delay", KEY_DOUBLE, OFF(w_delay), 0, 1e6, "1", NULL, "weight of normalised delay"},
+    {"reward.w_ppl", KEY_DOUBLE, OFF(w_ppl), 0, 1e6, "1", NULL, "weight of normalised perplexity"},
+    {"reward.delay_ref_s", KEY_DOUBLE, OFF(delay_ref_s), 1e-6, 1e12, "100", NULL,
+     "delay normalisation, s"},
+    {"reward.ppl_ref", KEY_DOUBLE, OFF(ppl_ref), 0, 1e6, "0", NULL,
+     "perplexity normalisation; 0 = the model's full fine-tune perplexity"},
+    {"reward.fail_penalty", KEY_DOUBLE, OFF(fail_penalty), 0, 1e6, "5", NULL,
+     "reward of a failed task (LOCAL that does not fit the UE's memory) is minus this"},
+    {"reward.deadline_penalty", KEY_DOUBLE, OFF(deadline_penalty), 0, 1e6, "1", NULL,
+     "extra penalty when a task completes after its deadline"},
+
+    {"policy.keep", KEY_DOUBLE, OFF(policy_keep), 0.01, 1, "0.4", NULL,
+     "keep fraction used by all-local, all-server and greedy (0.4 = Offsite-Tuning's 2-8-2 for "
+     "OPT-1.3B)"},
+
+    {"output.channel_trace", KEY_BOOL, OFF(write_channel_trace), 0, 0, "true", NULL,
+     "write channel.csv (one row per UE per update)"},
+};
+#define N_KEYS (sizeof KEYS / sizeof KEYS[0])
+
+static const key_def *key_find(const char *name)
+{
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (strcmp(KEYS[i].name, name) == 0) return &KEYS[i];
+    return NULL;
+}
+
+/* Index of name in a '|'-separated choice list, or -1. */
+static int choice_index(const char *choices, const char *name)
+{
+    size_t n = strlen(name);
+    int idx = 0;
+    for (const char *p = choices; *p; idx++) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0) return idx;
+        if (!bar) break;
+        p = bar + 1;
+    }
+    return -1;
+}
+
+static void choice_name(const char *choices, int idx, char *out, size_t out_size)
+{
+    const char *p = choices;
+    for (int i = 0; i < idx && p; i++) {
+        p = strchr(p, '|');
+        if (p) p++;
+    }
+    if (!p) {
+        snprintf(out, out_size, "?");
+        return;
+    }
+    const char *bar = strchr(p, '|');
+    size_t len = bar ? (size_t)(bar - p) : strlen(p);
+    if (len >= out_size) len = out_size - 1;
+    memcpy(out, p, len);
+    out[len] = '\0';
+}
+
+/* Joins dir and a relative path; absolute paths and "" are kept as they are. */
+static void resolve_path(char *out, const char *dir, const char *path)
+{
+    if (path[0] == '/' || path[0] == '\0' || !dir || !dir[0])
+        snprintf(out, ET_PATH_MAX, "%s", path);
+    else
+        snprintf(out, ET_PATH_MAX, "%s/%s", dir, path);
+}
+
+static const char *type_word(const key_def *k)
+{
+    switch (k->type) {
+    case KEY_INT: return "an integer";
+    case KEY_SEED: return "a non-negative integer";
+    case KEY_DOUBLE: return "a number";
+    case KEY_BOOL: return "true or false";
+    case KEY_STRING: return "a string";
+    case KEY_PATH: return "a file path";
+    case KEY_ENUM: return "one of";
+    }
+    return "?";
+}
+
+/* Describes what a JSON value is, for "got ..." in messages. */
+static void describe_json(const cJSON *v, char *out, size_t out_size)
+{
+    if (cJSON_IsNumber(v)) snprintf(out, out_size, "%.17g", v->valuedouble);
+    else if (cJSON_IsString(v)) snprintf(out, out_size, "\"%.200s\"", v->valuestring);
+    else if (cJSON_IsBool(v)) snprintf(out, out_size, "%s", cJSON_IsTrue(v) ? "true" : "false");
+    else if (cJSON_IsNull(v)) snprintf(out, out_size, "null");
+    else if (cJSON_IsArray(v)) snprintf(out, out_size, "an array");
+    else if (cJSON_IsObject(v)) snprintf(out, out_size, "an object");
+    else snprintf(out, out_size, "an invalid value");
+}
+
+static et_status range_error(const char *file, const key_def *k, const char *got, et_error *err)
+{
+    if (k->type == KEY_ENUM)
+        return et_error_set(err, ET_ERR_INPUT, "%s: key '%s': expected one of %s, got %s", file,
+                            k->name, k->choices, got);
+    if (k->type == KEY_INT || k->type == KEY_SEED || k->type == KEY_DOUBLE)
+        return et_error_set(err, ET_ERR_INPUT, "%s: key '%s': expected %s in [%.17g, %.17g], got %s",
+                            file, k->name, type_word(k), k->min, k->max, got);
+    return et_error_set(err, ET_ERR_INPUT, "%s: key '%s': expected %s, got %s", file, k->name,
+                        type_word(k), got);
+}
+
+/* Stores a JSON value into the scenario field of k after checking it. */
+static et_status key_set(et_scenario *sc, const key_def *k, const cJSON *v, const char *file,
+                         const char *dir, et_error *err)
+{
+    char got[256];
+    describe_json(v, got, sizeof got);
+    char *field = (char *)sc + k->offset;
+    switch (k->type) {
+    case KEY_INT:
+    case KEY_SEED:
+    case KEY_DOUBLE: {
+        if (!cJSON_IsNumber(v)) return range_error(file, k, got, err);
+        double x = v->valuedouble;
+        if (!isfinite(x) || x < k->min || x > k->max) return range_error(file, k, got, err);
+        if (k->type != KEY_DOUBLE && x != floor(x)) return range_error(file, k, got, err);
+        if (k->type == KEY_INT) *(int *)field = (int)x;
+        else if (k->type == KEY_SEED) *(uint64_t *)field = (uint64_t)x;
+        else *(double *)field = x;
+        return ET_OK;
+    }
+    case KEY_BOOL:
+        if (!cJSON_IsBool(v)) return range_error(file, k, got, err);
+        *(int *)field = cJSON_IsTrue(v) ? 1 : 0;
+        return ET_OK;
+    case KEY_STRING:
+        if (!cJSON_IsString(v) || strlen(v->valuestring) >= 64 || !v->valuestring[0])
+            return range_error(file, k, got, err);
+        snprintf(field, 64, "%s", v->valuestring);
+        return ET_OK;
+    case KEY_PATH:
+        if (!cJSON_IsString(v) || strlen(v->valuestring) >= ET_PATH_MAX / 2)
+            return range_error(file, k, got, err);
+        resolve_path(field, dir, v->valuestring);
+        return ET_OK;
+    case KEY_ENUM: {
+        int idx = cJSON_IsString(v) ? choice_index(k->choices, v->valuestring) : -1;
+        if (idx < 0) return range_error(file, k, got, err);
+        *(int *)field = idx;
+        return ET_OK;
+    }
+    }
+    return et_error_set(err, ET_ERR_INTERNAL, "%s: key '%s': unhandled type", file, k->name);
+}
+
+void et_scenario_defaults(et_scenario *sc, const char *source_dir)
+{
+    memset(sc, 0, sizeof *sc);
+    snprintf(sc->source, sizeof sc->source, "(defaults)");
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const key_def *k = &KEYS[i];
+        /* Defaults are JSON literals; strings need quotes to parse as JSON. */
+        char text[512];
+        if (k->type == KEY_STRING || k->type == KEY_PATH || k->type == KEY_ENUM)
+            snprintf(text, sizeof text, "\"%s\"", k->def);
+        else
+            snprintf(text, sizeof text, "%s", k->def);
+        cJSON *v = cJSON_Parse(text);
+        /* The table is ours: a default that does not parse is a bug caught by test_scenario. */
+        const char *dir = (k->type == KEY_PATH && strcmp(k->name, "out") != 0) ? source_dir : NULL;
+        if (v) key_set(sc, k, v, "(defaults)", dir, NULL);
+        cJSON_Delete(v);
+    }
+}
+
+/* Walks a JSON object, descending into sections; every leaf must be a key. */
+static et_status walk(et_scenario *sc, const cJSON *obj, const char *prefix, const char *file,
+                      const char *dir, et_error *err)
+{
+    for (const cJSON *item = obj->child; item; item = item->next) {
+        char name[256];
+        if (prefix[0]) snprintf(name, sizeof name, "%s.%s", prefix, item->string);
+        else snprintf(name, sizeof name, "%s", item->string);
+        for (const cJSON *later = item->next; later; later = later->next)
+            if (strcmp(later->string, item->string) == 0)
+                return et_error_set(err, ET_ERR_INPUT, "%s: key '%s' appears twice", file, name);
+        const key_def *k = key_find(name);
+        if (!k && cJSON_IsObject(item)) {
+            /* A section: accept only if some key starts with "name." */
+            size_t n = strlen(name);
+            int known = 0;
+            for (size_t i = 0; i < N_KEYS && !known; i++)
+                known = strncmp(KEYS[i].name, name, n) == 0 && KEYS[i].name[n] == '.';
+            if (!known)
+                return et_error_set(err, ET_ERR_INPUT,
+                                    "%s: unknown section '%s' (edgetune keys lists every key)",
+                                    file, name);
+            et_status st = walk(sc, item, name, file, dir, err);
+            if (st != ET_OK) return st;
+            continue;
+        }
+        if (!k)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: unknown key '%s' (edgetune keys lists every key)", file, name);
+        /* "out" is relative to the scenario too when it comes from the file. */
+        et_status st = key_set(sc, k, item, file, dir, err);
+        if (st != ET_OK) return st;
+    }
+    return ET_OK;
+}
+
+/* Line number of a byte offset, for JSON syntax errors. */
+static int line_of(const char *text, size_t offset)
+{
+    int line = 1;
+    for (size_t i = 0; i < offset && text[i]; i++)
+        if (text[i] == '\n') line++;
+    return line;
+}
+
+et_status et_scenario_load(const char *path, const char *source_dir, et_scenario *sc,
+                           et_error *err)
+{
+    et_scenario_defaults(sc, source_dir);
+    snprintf(sc->source, sizeof sc->source, "%s", path);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return et_error_set(err, ET_ERR_INPUT, "%s: cannot open scenario: %s", path,
+                            strerror(errno));
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            char *grown = realloc(text, cap);
+            if (!grown) {
+                free(text);
+                fclose(f);
+                return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", path);
+            }
+            text = grown;
+        }
+        size_t got = fread(text + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0) break;
+    }
+    int read_error = ferror(f);
+    fclose(f);
+    if (read_error) {
+        free(text);
+        return et_error_set(err, ET_ERR_INPUT, "%s: read error", path);
+    }
+    text[len] = '\0';
+    if (strlen(text) != len) {
+        free(text);
+        return et_error_set(err, ET_ERR_INPUT, "%s: expected a JSON text, found a NUL byte", path);
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (!root) {
+        size_t off = end ? (size_t)(end - text) : 0;
+        const char *ep = cJSON_GetErrorPtr();
+        if (ep && ep >= text && ep <= text + len) off = (size_t)(ep - text);
+        et_status st = et_error_set(err, ET_ERR_INPUT,
+                                    "%s:%d: malformed JSON (expected a JSON object of scenario keys)",
+                                    path, line_of(text, off));
+        free(text);
+        return st;
+    }
+    free(text);
+    et_status st = ET_OK;
+    if (!cJSON_IsObject(root)) {
+        st = et_error_set(err, ET_ERR_INPUT, "%s: expected a JSON object of scenario keys", path);
+    } else {
+        /* Relative paths in the file are relative to the file's directory. */
+        char dir[ET_PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash) *slash = '\0';
+        else snprintf(dir, sizeof dir, ".");
+        st = walk(sc, root, "", path, dir, err);
+    }
+    cJSON_Delete(root);
+    if (st == ET_OK) st = et_scenario_validate(sc, err);
+    return st;
+}
+
+et_status et_scenario_validate(const et_scenario *sc, et_error *err)
+{
+    const char *f = sc->source;
+    if (sc->tokens_min > sc->tokens_max)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: key 'tasks.tokens_min': expected <= tasks.tokens_max (%.17g), got "
+                            "%.17g",
+                            f, sc->tokens_max, sc->tokens_min);
+    if (sc->epochs_min > sc->epochs_max)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: key 'tasks.epochs_min': expected <= tasks.epochs_max (%d), got %d", f,
+                            sc->epochs_max, sc->epochs_min);
+    if (sc->mobility.speed_min_mps > sc->mobility.speed_max_mps)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: key 'mobility.speed_min_mps': expected <= mobility.speed_max_mps "
+                            "(%.17g), got %.17g",
+                            f, sc->mobility.speed_max_mps, sc->mobility.speed_min_mps);
+    if (sc->mobility.min_distance_m >= sc->mobility.cell_radius_m)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: key 'mobility.min_distance_m': expected < mobility.cell_radius_m "
+                            "(%.17g), got %.17g",
+                            f, sc->mobility.cell_radius_m, sc->mobility.min_distance_m);
+    if (sc->mobility.model == ET_MOBILITY_TRACE && !sc->mobility_trace[0])
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: key 'mobility.trace': expected a trace file when mobility.model "
+                            "is trace",
+                            f);
+    return ET_OK;
+}
+
+static void default_text(const key_def *k, char *out, size_t n)
+{
+    if (k->type == KEY_STRING || k->type == KEY_PATH || k->type == KEY_ENUM)
+        snprintf(out, n, "\"%s\"", k->def);
+    else
+        snprintf(out, n, "%s", k->def);
+}
+
+static void range_text(const key_def *k, char *out, size_t n)
+{
+    if (k->type == KEY_ENUM) snprintf(out, n, "%s", k->choices);
+    else if (k->type == KEY_INT || k->type == KEY_SEED || k->type == KEY_DOUBLE)
+        snprintf(out, n, "[%g, %g]", k->min, k->max);
+    else if (k->type == KEY_BOOL) snprintf(out, n, "true|false");
+    else snprintf(out, n, "%s", k->type == KEY_PATH ? "path" : "string");
+}
+
+void et_scenario_print_keys(FILE *out, int markdown)
+{
+    if (markdown) {
+        fprintf(out, "| key | type | default | range | meaning |\n|---|---|---|---|---|\n");
+    }
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const key_def *k = &KEYS[i];
+        char def[256], range[256];
+        default_text(k, def, sizeof def);
+        range_text(k, range, sizeof range);
+        const char *type = k->type == KEY_ENUM ? "enum" : type_word(k);
+        if (!strncmp(type, "an ", 3)) type += 3;
+        else if (!strncmp(type, "a ", 2)) type += 2;
+        if (markdown) {
+            /* '|' inside a table cell must be escaped. */
+            char esc[512];
+            size_t j = 0;
+            for (const char *p = range; *p && j < sizeof esc - 3; p++) {
+                if (*p == '|') esc[j++] = '\\';
+                esc[j++] = *p;
+            }
+            esc[j] = '\0';
+            fprintf(out, "| `%s` | %s | `%s` | %s | %s |\n", k->name, type, def, esc, k->help);
+        } else {
+            fprintf(out, "  %-34s %-10s default %-26s range %s\n      %s\n", k->name, type, def,
+                    range, k->help);
+        }
+    }
+}
+
+char *et_scenario_to_json(const et_scenario *sc)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (!root) return NULL;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const key_def *k = &KEYS[i];
+        const char *field = (const char *)sc + k->offset;
+        cJSON *v = NULL;
+        char name[64];
+        switch (k->type) {
+        case KEY_INT: v = cJSON_CreateNumber(*(const int *)field); break;
+        case KEY_SEED: v = cJSON_CreateNumber((double)*(const uint64_t *)field); break;
+        case KEY_DOUBLE: v = cJSON_CreateNumber(*(const double *)field); break;
+        case KEY_BOOL: v = cJSON_CreateBool(*(const int *)field); break;
+        case KEY_STRING:
+        case KEY_PATH: v = cJSON_CreateString(field); break;
+        case KEY_ENUM:
+            choice_name(k->choices, *(const int *)field, name, sizeof name);
+            v = cJSON_CreateString(name);
+            break;
+        }
+        if (v) cJSON_AddItemToObject(root, k->name, v);
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    return text;
+}

@@ -1,0 +1,94 @@
+/* scenario.h: the scenario, a JSON file parsed once into a validated struct.
+ *
+ * Every key is declared once in the table in scenario.c with its type,
+ * default, range and help text (ns-3 attribute style); `edgetune keys`
+ * prints that table and docs/configuration.md is generated from it.
+ * Unknown keys are errors. Relative paths in a scenario are resolved against
+ * the scenario file's directory. */
+#ifndef ET_SCENARIO_H
+#define ET_SCENARIO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "channel.h"
+#include "mobility.h"
+#include "status.h"
+
+#define ET_PATH_MAX 1024
+
+typedef enum et_result_mode {
+    ET_RESULT_FULL = 0, /* the whole adapter is returned */
+    ET_RESULT_LORA = 1, /* only LoRA deltas are returned */
+} et_result_mode;
+
+typedef struct et_scenario {
+    char source[ET_PATH_MAX];   /* the scenario file (for messages), or "(defaults)" */
+    char platform[ET_PATH_MAX]; /* resolved path */
+    char model[ET_PATH_MAX];    /* resolved path */
+    char out_dir[ET_PATH_MAX];
+    char policy[64];
+    int ues;                    /* 0: every UE host of the platform */
+    uint64_t seed;
+
+    /* tasks.* */
+    int tasks_per_ue;
+    double tokens_min, tokens_max; /* log-uniform */
+    int epochs_min, epochs_max;    /* uniform integer */
+    double difficulty_sigma;       /* PPL multiplier exp(sigma N(0,1) - sigma^2/2) */
+    double gap_mean_s;             /* exponential idle gap before each task; 0: back to back */
+    double bytes_per_token;        /* data set bytes uploaded per token when offloading */
+    double seq_tokens;             /* context length for the activation memory model */
+    double deadline_s;             /* 0: none */
+
+    /* tuning.* */
+    et_result_mode result_mode;
+    double k_min;
+
+    /* channel.* (radio) */
+    int channel_enabled; /* 0: links keep the platform's bandwidths, UEs do not move */
+    et_channel_params channel;
+    double ue_tx_power_dbm;
+    double update_interval_s;
+
+    /* mobility.* */
+    et_mobility_params mobility;
+    char mobility_trace[ET_PATH_MAX]; /* resolved path when model == trace */
+
+    /* transfer.* */
+    double chunk_s;          /* target chunk duration at the current rate */
+    double min_chunk_bytes;
+    double control_bytes;    /* size of a request message UE -> server */
+
+    /* reward.* */
+    double w_delay, w_ppl;
+    double delay_ref_s, ppl_ref;
+    double fail_penalty, deadline_penalty;
+
+    /* policy.* */
+    double policy_keep;
+
+    /* output.* */
+    int write_channel_trace;
+} et_scenario;
+
+/* Fills sc with every key's default. The platform and model paths default to
+ * the shipped ones under source_dir (the source tree or install prefix). */
+void et_scenario_defaults(et_scenario *sc, const char *source_dir);
+
+/* Reads a scenario file over the defaults. Errors name the file and key:
+ * "<path>: key 'tasks.per_ue': expected an integer in [1, 100000], got 0". */
+et_status et_scenario_load(const char *path, const char *source_dir, et_scenario *sc,
+                           et_error *err);
+
+/* Cross-key checks after command-line overrides (tokens_min <= tokens_max, ...). */
+et_status et_scenario_validate(const et_scenario *sc, et_error *err);
+
+/* Writes the key table: format 0 = plain text for the terminal, 1 = Markdown. */
+void et_scenario_print_keys(FILE *out, int markdown);
+
+/* Writes the resolved scenario as a JSON object (for summary.json). Returns a
+ * malloc'd string the caller frees, or NULL on allocation failure. */
+char *et_scenario_to_json(const et_scenario *sc);
+
+#endif

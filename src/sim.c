@@ -1,0 +1,650 @@
+/* sim.c: actors of the edge-tuning simulation (see sim.h). */
+#define _DEFAULT_SOURCE
+#include "sim.h"
+
+#include <cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <simgrid/actor.h>
+#include <simgrid/engine.h>
+#include <simgrid/host.h>
+#include <simgrid/link.h>
+#include <simgrid/mailbox.h>
+#include <xbt/config.h>
+#include <xbt/log.h>
+
+#include "channel.h"
+#include "fm.h"
+#include "mobility.h"
+#include "platform.h"
+#include "rng.h"
+
+/* What a UE asks the server for. The request travels as a control message
+ * of transfer.control_bytes to the server's mailbox; its payload is the
+ * ue_state itself (one outstanding request per UE), so nothing is allocated. */
+typedef enum request_kind {
+    REQ_EMULATOR, /* send emulator (+ adapter) bytes down */
+    REQ_OFFLOAD,  /* receive data up, tune on the server, send the result down */
+    REQ_UPLOAD,   /* receive the tuned result up (LOCAL) */
+} request_kind;
+
+typedef struct request {
+    request_kind kind;
+    double bytes_down; /* emulator (+ adapter) or result */
+    double flops;      /* server tuning work (REQ_OFFLOAD) */
+} request;
+
+/* Payload of one chunk. Owned by the sender, which blocks until delivery. */
+typedef struct chunk_msg {
+    int last;        /* 1 on the final chunk of a transfer */
+    int server_jobs; /* server load when the chunk left (the "report" a UE sees) */
+} chunk_msg;
+
+typedef struct et_sim et_sim;
+
+typedef struct ue_state {
+    et_sim *sim;
+    int index;
+    const et_ue_host *host;
+    char actor_name[96], handler_name[96];
+    sg_mailbox_t mb_down; /* server -> UE chunks */
+    sg_mailbox_t mb_up;   /* UE -> server chunks */
+    et_ue_radio radio;
+    et_rng task_rng;
+    et_mobility_state mob;
+    et_channel_state ch;
+    double rate_up_bps, rate_down_bps; /* as applied to the engine now */
+    int wifi_level;
+    int active;
+    /* Between tasks. */
+    int cached_b, adapter_cached;
+    double last_delay_s;
+    int server_jobs_seen;
+    /* The task in flight. */
+    request req;
+    chunk_msg up_msg, down_msg;
+    double bytes_up, bytes_down, compute_s;
+    double finish_s;
+} ue_state;
+
+struct et_sim {
+    et_scenario sc;
+    et_fm fm;
+    et_topology topo;
+    et_mobility_trace *trace;
+    int n_ue;
+    ue_state *ues;
+    float *state; /* (n_ue * ET_OBS_DIM + ET_STATE_EXTRA,) global state */
+    int state_dim;
+    sg_mailbox_t server_mb;
+    double ppl_ref;
+    /* Episode. */
+    et_agent *agent;
+    int episode;
+    uint64_t episode_seed;
+    double t0;
+    int server_jobs;
+    int tasks_done, tasks_total;
+    et_outputs *out;
+    et_episode_stats *stats;
+    double keep_sum, ppl_sum;
+    int ppl_count;
+    et_status agent_status;
+    et_error agent_err;
+};
+
+static const char *SERVER_MAILBOX = "edgetune/server";
+
+/* ---------------------------------------------------------------- engine */
+
+et_status et_engine_init(int *argc, char **argv, const char *paje_path, et_error *err)
+{
+    /* Silence SimGrid unless the user asked for logs with --log=. */
+    int user_log = 0;
+    for (int i = 1; i < *argc; i++)
+        if (strncmp(argv[i], "--log=", 6) == 0) user_log = 1;
+    if (!user_log) xbt_log_control_set("root.thres:critical");
+    simgrid_init(argc, argv);
+    /* LV08 (the default) deadlocks a comm whose link changes during its
+     * latency phase, and cross-traffic slows every flow by 5% on a shared
+     * link: CM02 without cross-traffic gives size / bandwidth + latency. */
+    sg_cfg_set_string("network/model", "CM02");
+    sg_cfg_set_boolean("network/crosstraffic", "no");
+    if (paje_path) {
+        sg_cfg_set_boolean("tracing", "yes");
+        sg_cfg_set_string("tracing/filename", paje_path);
+        sg_cfg_set_boolean("tracing/uncategorized", "yes");
+        /* Cluster zones crash the topology tracer in 3.32. */
+        sg_cfg_set_boolean("tracing/platform/topology", "no");
+    }
+    (void)err;
+    return ET_OK;
+}
+
+/* ------------------------------------------------------------ create */
+
+uint64_t et_sim_episode_seed(uint64_t scenario_seed, int episode)
+{
+    et_rng r;
+    et_rng_seed(&r, scenario_seed, 0xE950DEULL + (uint64_t)episode);
+    return et_rng_u64(&r);
+}
+
+et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
+{
+    *out = NULL;
+    et_sim *sim = calloc(1, sizeof *sim);
+    if (!sim) return et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    sim->sc = *sc;
+    et_status st = et_fm_load(sc->model, &sim->fm, err);
+    if (st == ET_OK && sc->mobility.model == ET_MOBILITY_TRACE)
+        st = et_mobility_trace_load(sc->mobility_trace, &sim->trace, err);
+    if (st == ET_OK) st = et_platform_load(sc->platform, err);
+    if (st == ET_OK) st = et_topology_discover(&sim->topo, sc->platform, sc->ues, err);
+    if (st != ET_OK) {
+        et_sim_destroy(sim);
+        return st;
+    }
+    sim->n_ue = sim->topo.n_ue;
+    if (sim->trace && et_mobility_trace_ue_count(sim->trace) < sim->n_ue) {
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: mobility trace has positions for %d UEs, the scenario simulates %d",
+                          sc->mobility_trace, et_mobility_trace_ue_count(sim->trace), sim->n_ue);
+        et_sim_destroy(sim);
+        return st;
+    }
+    sim->state_dim = et_state_dim(sim->n_ue);
+    sim->ues = calloc((size_t)sim->n_ue, sizeof *sim->ues);
+    sim->state = calloc((size_t)sim->state_dim, sizeof *sim->state);
+    if (!sim->ues || !sim->state) {
+        int n_ue = sim->n_ue;
+        et_sim_destroy(sim);
+        return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d UEs", n_ue);
+    }
+    sim->server_mb = sg_mailbox_by_name(SERVER_MAILBOX);
+    sim->ppl_ref = sc->ppl_ref > 0 ? sc->ppl_ref : sim->fm.ppl_full_ft;
+    for (int i = 0; i < sim->n_ue; i++) {
+        ue_state *u = &sim->ues[i];
+        u->sim = sim;
+        u->index = i;
+        u->host = &sim->topo.ues[i];
+        snprintf(u->actor_name, sizeof u->actor_name, "ue:%s", u->host->name);
+        snprintf(u->handler_name, sizeof u->handler_name, "srv:%s", u->host->name);
+        char name[128];
+        /* Per-UE mailboxes: no mailbox is shared by thousands of waiting comms
+         * (a linear scan in SimGrid 3.32, SIMGRID-NOTES section 9). */
+        snprintf(name, sizeof name, "edgetune/%s/down", u->host->name);
+        u->mb_down = sg_mailbox_by_name(name);
+        snprintf(name, sizeof name, "edgetune/%s/up", u->host->name);
+        u->mb_up = sg_mailbox_by_name(name);
+        u->radio = u->host->radio;
+        u->radio.tx_power_dbm = sc->ue_tx_power_dbm;
+        if (u->radio.bandwidth_up_hz <= 0) u->radio.bandwidth_up_hz = 20e6;
+        if (u->radio.bandwidth_down_hz <= 0) u->radio.bandwidth_down_hz = 20e6;
+    }
+    *out = sim;
+    return ET_OK;
+}
+
+void et_sim_destroy(et_sim *sim)
+{
+    if (!sim) return;
+    et_topology_destroy(&sim->topo);
+    et_mobility_trace_destroy(sim->trace);
+    free(sim->ues);
+    free(sim->state);
+    free(sim);
+}
+
+const et_scenario *et_sim_scenario(const et_sim *sim)
+{
+    return &sim->sc;
+}
+int et_sim_ue_count(const et_sim *sim)
+{
+    return sim->n_ue;
+}
+const char *et_sim_ue_class(const et_sim *sim, int ue)
+{
+    return sim->topo.ues[ue].device_class;
+}
+const char *et_sim_model_name(const et_sim *sim)
+{
+    return sim->fm.name;
+}
+const et_fm *et_sim_fm(const et_sim *sim)
+{
+    return &sim->fm;
+}
+
+/* ----------------------------------------------------------- transfers */
+
+static double now_s(const et_sim *sim)
+{
+    return simgrid_get_clock() - sim->t0;
+}
+
+/* Sends bytes to mb as chunks of about transfer.chunk_s seconds at the
+ * link's current rate. SimGrid 3.32 fixes a comm's rate bound when it
+ * starts, so a rate rise would not reach a single long comm; each chunk
+ * starts afresh and sees the rate in force. Each chunk pays the route latency
+ * once (documented in docs/simulation.md). */
+static void send_chunked(ue_state *u, sg_mailbox_t mb, double bytes, int uplink, chunk_msg *msg)
+{
+    const et_scenario *sc = &u->sim->sc;
+    double left = llround(bytes);
+    do {
+        double rate_bps = uplink ? u->rate_up_bps : u->rate_down_bps;
+        double chunk = floor(fmax(sc->min_chunk_bytes, rate_bps / 8.0 * sc->chunk_s));
+        if (chunk >= left) chunk = left;
+        left -= chunk;
+        msg->last = left <= 0;
+        msg->server_jobs = u->sim->server_jobs;
+        sg_mailbox_put(mb, msg, (long)chunk);
+        if (uplink) u->bytes_up += chunk;
+        else u->bytes_down += chunk;
+    } while (left > 0);
+}
+
+/* Receives chunks from mb until the last one; notes the server load reported. */
+static void recv_chunked(ue_state *u, sg_mailbox_t mb)
+{
+    for (;;) {
+        const chunk_msg *m = sg_mailbox_get(mb);
+        u->server_jobs_seen = m->server_jobs;
+        if (m->last) break;
+    }
+}
+
+/* UE -> server control message carrying u->req. */
+static void send_request(ue_state *u)
+{
+    sg_mailbox_put(u->sim->server_mb, u, (long)u->sim->sc.control_bytes);
+    u->bytes_up += u->sim->sc.control_bytes;
+}
+
+/* ---------------------------------------------------------- server side */
+
+/* One handler per request, on the server host: the server's side of one
+ * task's exchange. Executions here share the server's cores with every
+ * other job running at the same time. */
+static void handler_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    ue_state *u = sg_actor_self_get_data();
+    et_sim *sim = u->sim;
+    switch (u->req.kind) {
+    case REQ_EMULATOR:
+        send_chunked(u, u->mb_down, u->req.bytes_down, 0, &u->down_msg);
+        break;
+    case REQ_OFFLOAD: {
+        recv_chunked(u, u->mb_up);
+        sim->server_jobs++;
+        double t = simgrid_get_clock();
+        sg_actor_execute(u->req.flops);
+        u->compute_s = simgrid_get_clock() - t;
+        sim->server_jobs--;
+        send_chunked(u, u->mb_down, u->req.bytes_down, 0, &u->down_msg);
+        break;
+    }
+    case REQ_UPLOAD:
+        recv_chunked(u, u->mb_up);
+        break;
+    }
+}
+
+/* Accepts requests forever (a daemon: killed when the last UE is done). The
+ * mailbox is eager (set_receiver), so a request's transfer starts when the UE
+ * sends it rather than when the server gets around to it. */
+static void server_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    et_sim *sim = sg_actor_self_get_data();
+    sg_actor_daemonize(sg_actor_self());
+    sg_mailbox_set_receiver(SERVER_MAILBOX);
+    for (;;) {
+        ue_state *u = sg_mailbox_get(sim->server_mb);
+        sg_actor_t h = sg_actor_init(u->handler_name, sim->topo.server);
+        sg_actor_set_data(h, u);
+        sg_actor_start(h, handler_main, 0, NULL);
+    }
+}
+
+/* ------------------------------------------------------------- channel */
+
+static void apply_rates(et_sim *sim, ue_state *u)
+{
+    if (sim->topo.access == ET_ACCESS_WIFI) {
+        /* One rate level per station; the weaker direction decides it. */
+        double snr = fmin(u->ch.snr_up_db, u->ch.snr_down_db);
+        int level =
+            et_channel_wifi_level(sim->topo.wifi_min_snr_db, sim->topo.n_wifi_levels, snr);
+        if (level != u->wifi_level) {
+            et_platform_set_wifi_level(&sim->topo, u->index, level);
+            u->wifi_level = level;
+        }
+        u->rate_up_bps = u->rate_down_bps = sim->topo.wifi_rate_bps[level];
+        return;
+    }
+    u->rate_up_bps = u->ch.rate_up_bps;
+    u->rate_down_bps = u->ch.rate_down_bps;
+    /* SimGrid's C API takes bytes per second. */
+    sg_link_set_bandwidth(u->host->link_up, u->rate_up_bps / 8.0);
+    sg_link_set_bandwidth(u->host->link_down, u->rate_down_bps / 8.0);
+}
+
+/* Static links (channel.enabled false): the platform's bandwidths stay. */
+static void keep_platform_rates(et_sim *sim, ue_state *u)
+{
+    u->ch.distance_m = hypot(u->mob.x_m, u->mob.y_m);
+    u->ch.snr_up_db = u->ch.snr_down_db = NAN;
+    if (sim->topo.access == ET_ACCESS_WIFI) {
+        if (u->wifi_level != 0) et_platform_set_wifi_level(&sim->topo, u->index, 0);
+        u->wifi_level = 0;
+        u->rate_up_bps = u->rate_down_bps = sim->topo.wifi_rate_bps[0];
+    } else {
+        u->rate_up_bps = sg_link_get_bandwidth(u->host->link_up) * 8.0;
+        u->rate_down_bps = sg_link_get_bandwidth(u->host->link_down) * 8.0;
+    }
+}
+
+static void channel_update_ue(et_sim *sim, ue_state *u, double t_rel, double dt, int first)
+{
+    if (!sim->sc.channel_enabled) {
+        keep_platform_rates(sim, u);
+    } else {
+        if (!first)
+            et_mobility_step(&u->mob, &sim->sc.mobility, sim->trace, u->index, t_rel - dt, dt);
+        et_channel_update(&u->ch, &sim->sc.channel, &u->radio, u->mob.x_m, u->mob.y_m);
+        apply_rates(sim, u);
+    }
+    if (sim->out && sim->out->channel) {
+        et_channel_record r = {
+            .episode = sim->episode, .time_s = t_rel, .ue = u->index,
+            .x_m = u->mob.x_m, .y_m = u->mob.y_m, .distance_m = u->ch.distance_m,
+            .snr_up_db = u->ch.snr_up_db, .snr_down_db = u->ch.snr_down_db,
+            .rate_up_bps = u->rate_up_bps, .rate_down_bps = u->rate_down_bps,
+        };
+        et_trace_channel_row(sim->out->channel, &r);
+    }
+}
+
+/* Moves the UEs and refreshes every active UE's link rates on a fixed grid
+ * of update_interval_s. A daemon: it ends with the last UE. */
+static void channel_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    et_sim *sim = sg_actor_self_get_data();
+    sg_actor_daemonize(sg_actor_self());
+    double dt = sim->sc.update_interval_s;
+    for (long step = 1;; step++) {
+        /* Sleep to absolute grid points so no rounding drift accumulates. */
+        sg_actor_sleep_until(sim->t0 + (double)step * dt);
+        double t_rel = (double)step * dt;
+        for (int i = 0; i < sim->n_ue; i++)
+            if (sim->ues[i].active) channel_update_ue(sim, &sim->ues[i], t_rel, dt, 0);
+    }
+}
+
+/* ------------------------------------------------------------------ UE */
+
+/* Fills the task view and the UE's observation; refreshes the global state. */
+static void observe(et_sim *sim, ue_state *u, int task, double tokens, double epochs,
+                    double difficulty, et_task_view *v)
+{
+    const et_scenario *sc = &sim->sc;
+    *v = (et_task_view){
+        .ue = u->index, .n_ue = sim->n_ue, .task_index = task, .tasks_per_ue = sc->tasks_per_ue,
+        .tokens = tokens, .epochs = epochs, .difficulty = difficulty,
+        .data_bytes = tokens * sc->bytes_per_token,
+        .rate_up_bps = u->rate_up_bps, .rate_down_bps = u->rate_down_bps,
+        .distance_m = u->ch.distance_m, .cached_b = u->cached_b,
+        .adapter_cached = u->adapter_cached, .ue_speed_flops = u->host->speed_flops,
+        .ue_memory_bytes = u->host->memory_bytes, .server_core_flops = sim->topo.server_core_flops,
+        .server_cores = sim->topo.server_cores, .server_jobs = u->server_jobs_seen,
+        .last_delay_s = u->last_delay_s, .fm = &sim->fm, .lora = sc->result_mode == ET_RESULT_LORA,
+        .seq_tokens = sc->seq_tokens, .k_min = sc->k_min, .now_s = now_s(sim),
+    };
+    float *o = sim->state + (size_t)u->index * ET_OBS_DIM;
+    o[ET_OBS_TOKENS] = (float)(tokens / sc->tokens_max);
+    o[ET_OBS_EPOCHS] = (float)(epochs / sc->epochs_max);
+    o[ET_OBS_RATE_UP] = (float)(log2(1.0 + u->rate_up_bps / 1e6) / 10.0);
+    o[ET_OBS_RATE_DOWN] = (float)(log2(1.0 + u->rate_down_bps / 1e6) / 10.0);
+    o[ET_OBS_DISTANCE] = (float)(u->ch.distance_m / sc->mobility.cell_radius_m);
+    o[ET_OBS_CACHED_KEEP] = (float)((double)u->cached_b / sim->fm.middle_blocks);
+    o[ET_OBS_UE_SPEED] = (float)(log10(u->host->speed_flops / 1e9) / 3.0);
+    o[ET_OBS_UE_MEMORY] = (float)(u->host->memory_bytes / 16e9);
+    o[ET_OBS_TASKS_LEFT] = (float)((double)(sc->tasks_per_ue - task) / sc->tasks_per_ue);
+    o[ET_OBS_LAST_DELAY] = (float)(u->last_delay_s / sc->delay_ref_s);
+    o[ET_OBS_SERVER_QUEUE] = (float)((double)u->server_jobs_seen / sim->topo.server_cores);
+    float *extra = sim->state + (size_t)sim->n_ue * ET_OBS_DIM;
+    extra[0] = (float)((double)sim->server_jobs / sim->topo.server_cores);
+    extra[1] = (float)((double)sim->tasks_done / sim->tasks_total);
+}
+
+/* Runs one task's life-cycle (DESIGN.md section 1); returns the failure
+ * reason or "" when it ran. */
+static const char *run_task(et_sim *sim, ue_state *u, et_location loc, int b, double tokens,
+                            double epochs)
+{
+    const et_scenario *sc = &sim->sc;
+    const et_fm *fm = &sim->fm;
+    double flops = et_fm_tuning_flops(fm, b, tokens, epochs);
+    double result_bytes = et_fm_result_bytes(fm, sc->result_mode == ET_RESULT_LORA);
+    /* A LOCAL task that does not fit the UE's memory fails before anything runs. */
+    if (loc == ET_LOCATION_LOCAL && et_fm_memory_bytes(fm, b, sc->seq_tokens) > u->host->memory_bytes)
+        return "memory";
+    /* 1. Emulator download when the cached one differs (and the adapter once). */
+    if (u->cached_b != b || !u->adapter_cached) {
+        u->req.kind = REQ_EMULATOR;
+        u->req.bytes_down = et_fm_emulator_bytes(fm, b) + (u->adapter_cached ? 0.0 : et_fm_adapter_bytes(fm));
+        send_request(u);
+        recv_chunked(u, u->mb_down);
+        u->cached_b = b;
+        u->adapter_cached = 1;
+    }
+    if (loc == ET_LOCATION_LOCAL) {
+        /* 2. Tune on the UE, then upload the tuned result. */
+        double t = simgrid_get_clock();
+        sg_actor_execute(flops);
+        u->compute_s = simgrid_get_clock() - t;
+        u->req.kind = REQ_UPLOAD;
+        u->req.bytes_down = 0;
+        send_request(u);
+        send_chunked(u, u->mb_up, result_bytes, 1, &u->up_msg);
+    } else {
+        /* 3. Upload the data set, the server tunes, the result comes back. */
+        u->req.kind = REQ_OFFLOAD;
+        u->req.flops = flops;
+        u->req.bytes_down = result_bytes;
+        send_request(u);
+        send_chunked(u, u->mb_up, tokens * sc->bytes_per_token, 1, &u->up_msg);
+        recv_chunked(u, u->mb_down);
+    }
+    return "";
+}
+
+static void ue_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    ue_state *u = sg_actor_self_get_data();
+    et_sim *sim = u->sim;
+    const et_scenario *sc = &sim->sc;
+    et_episode_stats *stats = sim->stats;
+    for (int task = 0; task < sc->tasks_per_ue && sim->agent_status == ET_OK; task++) {
+        /* Task parameters come from the UE's own stream, drawn in a fixed
+         * order whatever the policy does, so policies face the same tasks. */
+        double tokens = sc->tokens_min * pow(sc->tokens_max / sc->tokens_min, et_rng_uniform(&u->task_rng));
+        double epochs = sc->epochs_min + (int)et_rng_below(&u->task_rng, (uint32_t)(sc->epochs_max - sc->epochs_min + 1));
+        double s = sc->difficulty_sigma;
+        double difficulty = exp(s * et_rng_normal(&u->task_rng) - 0.5 * s * s);
+        double gap = sc->gap_mean_s > 0 ? et_rng_exponential(&u->task_rng, sc->gap_mean_s) : 0.0;
+        if (gap > 0) sg_actor_sleep_for(gap);
+
+        et_task_view view;
+        observe(sim, u, task, tokens, epochs, difficulty, &view);
+        et_obs_view ov = {.task = &view, .obs = sim->state + (size_t)u->index * ET_OBS_DIM,
+                          .state = sim->state, .state_dim = sim->state_dim};
+        et_action act = {ET_LOCATION_SERVER, sc->policy_keep};
+        et_status st = sim->agent->ops->decide(sim->agent, &ov, &act, &sim->agent_err);
+        if (st != ET_OK) {
+            sim->agent_status = st;
+            break;
+        }
+        et_location loc = act.location == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
+        double keep = isfinite(act.keep) ? fmin(1.0, fmax(sc->k_min, act.keep)) : sc->k_min;
+        int b = et_fm_blocks_for_keep(&sim->fm, keep);
+
+        double start = simgrid_get_clock();
+        u->bytes_up = u->bytes_down = u->compute_s = 0;
+        const char *failure = run_task(sim, u, loc, b, tokens, epochs);
+        double end = simgrid_get_clock();
+        double delay = end - start;
+
+        int failed = failure[0] != '\0';
+        double ppl = failed ? NAN : et_fm_ppl(&sim->fm, b) * difficulty;
+        double reward;
+        if (failed) {
+            reward = -sc->fail_penalty;
+        } else {
+            reward = -(sc->w_delay * delay / sc->delay_ref_s + sc->w_ppl * ppl / sim->ppl_ref);
+            if (sc->deadline_s > 0 && delay > sc->deadline_s) {
+                reward -= sc->deadline_penalty;
+                failure = "deadline";
+                stats->late++;
+            }
+        }
+        u->last_delay_s = delay;
+        sim->tasks_done++;
+
+        stats->tasks++;
+        stats->failed += failed;
+        if (loc == ET_LOCATION_LOCAL) stats->local++;
+        else stats->server++;
+        stats->total_delay_s += delay;
+        stats->reward += reward;
+        stats->bytes_up += u->bytes_up;
+        stats->bytes_down += u->bytes_down;
+        sim->keep_sum += keep;
+        if (!failed) {
+            sim->ppl_sum += ppl;
+            sim->ppl_count++;
+        }
+
+        et_feedback fb = {.ue = u->index, .reward = reward, .done = task == sc->tasks_per_ue - 1,
+                          .delay_s = delay, .ppl = ppl, .failed = failed, .keep_effective = 1,
+                          .elapsed_s = delay};
+        if (sim->agent->ops->feedback) sim->agent->ops->feedback(sim->agent, &fb);
+
+        if (sim->out && sim->out->tasks) {
+            et_task_record r = {
+                .episode = sim->episode, .ue = u->index, .task = task, .ue_name = u->host->name,
+                .start_s = start - sim->t0, .end_s = end - sim->t0, .location = loc, .keep = keep,
+                .b = b, .tokens = tokens, .epochs = epochs, .bytes_up = u->bytes_up,
+                .bytes_down = u->bytes_down, .compute_s = u->compute_s, .delay_s = delay,
+                .ppl = ppl, .reward = reward, .failure = failure,
+            };
+            et_trace_task_row(sim->out->tasks, &r);
+        }
+    }
+    u->active = 0;
+    u->finish_s = now_s(sim);
+}
+
+/* ------------------------------------------------------------- episode */
+
+et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
+                             et_episode_stats *stats, et_error *err)
+{
+    const et_scenario *sc = &sim->sc;
+    memset(stats, 0, sizeof *stats);
+    sim->agent = agent;
+    sim->episode = episode;
+    sim->episode_seed = et_sim_episode_seed(sc->seed, episode);
+    sim->t0 = simgrid_get_clock();
+    sim->server_jobs = 0;
+    sim->tasks_done = 0;
+    sim->tasks_total = sim->n_ue * sc->tasks_per_ue;
+    sim->out = out;
+    sim->stats = stats;
+    sim->keep_sum = sim->ppl_sum = 0;
+    sim->ppl_count = 0;
+    sim->agent_status = ET_OK;
+    et_error_clear(&sim->agent_err);
+    memset(sim->state, 0, (size_t)sim->state_dim * sizeof *sim->state);
+
+    for (int i = 0; i < sim->n_ue; i++) {
+        ue_state *u = &sim->ues[i];
+        u->active = 1;
+        u->cached_b = 0;
+        u->adapter_cached = 0;
+        u->last_delay_s = 0;
+        u->server_jobs_seen = 0;
+        u->wifi_level = -1;
+        u->finish_s = 0;
+        et_rng_seed(&u->task_rng, sim->episode_seed, et_rng_stream_id(ET_RNG_TASKS, (uint64_t)i));
+        et_mobility_init(&u->mob, &sc->mobility, i, u->host->x0_m, u->host->y0_m, sim->episode_seed);
+        et_channel_init(&u->ch, i, sim->episode_seed);
+        /* The first channel state is in force before any actor runs. */
+        channel_update_ue(sim, u, 0.0, sc->update_interval_s, 1);
+    }
+    if (agent->ops->episode_begin)
+        agent->ops->episode_begin(agent, episode, sim->n_ue, sim->episode_seed);
+
+    /* The server goes first so its mailbox is eager before any UE sends. */
+    sg_actor_t a = sg_actor_init("server", sim->topo.server);
+    sg_actor_set_data(a, sim);
+    sg_actor_start(a, server_main, 0, NULL);
+    if (sc->channel_enabled) {
+        a = sg_actor_init("channel", sim->topo.server);
+        sg_actor_set_data(a, sim);
+        sg_actor_start(a, channel_main, 0, NULL);
+    }
+    for (int i = 0; i < sim->n_ue; i++) {
+        a = sg_actor_init(sim->ues[i].actor_name, sim->ues[i].host->host);
+        sg_actor_set_data(a, &sim->ues[i]);
+        sg_actor_start(a, ue_main, 0, NULL);
+    }
+    simgrid_run();
+
+    if (agent->ops->episode_end) agent->ops->episode_end(agent);
+    sim->out = NULL;
+    sim->agent = NULL;
+    if (sim->agent_status != ET_OK) {
+        if (err) *err = sim->agent_err;
+        return sim->agent_status;
+    }
+    stats->mean_delay_s = stats->tasks ? stats->total_delay_s / stats->tasks : 0;
+    stats->mean_ppl = sim->ppl_count ? sim->ppl_sum / sim->ppl_count : NAN;
+    stats->mean_keep = stats->tasks ? sim->keep_sum / stats->tasks : 0;
+    for (int i = 0; i < sim->n_ue; i++)
+        if (sim->ues[i].finish_s > stats->makespan_s) stats->makespan_s = sim->ues[i].finish_s;
+    return ET_OK;
+}
+
+char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddStringToObject(o, "model", sim->fm.name);
+    cJSON_AddNumberToObject(o, "ues", sim->n_ue);
+    cJSON_AddNumberToObject(o, "tasks", s->tasks);
+    cJSON_AddNumberToObject(o, "failed", s->failed);
+    cJSON_AddNumberToObject(o, "late", s->late);
+    cJSON_AddNumberToObject(o, "local", s->local);
+    cJSON_AddNumberToObject(o, "server", s->server);
+    cJSON_AddNumberToObject(o, "total_delay_s", s->total_delay_s);
+    cJSON_AddNumberToObject(o, "mean_delay_s", s->mean_delay_s);
+    if (isnan(s->mean_ppl)) cJSON_AddNullToObject(o, "mean_ppl");
+    else cJSON_AddNumberToObject(o, "mean_ppl", s->mean_ppl);
+    cJSON_AddNumberToObject(o, "episodic_reward", s->reward);
+    cJSON_AddNumberToObject(o, "makespan_s", s->makespan_s);
+    cJSON_AddNumberToObject(o, "bytes_up", s->bytes_up);
+    cJSON_AddNumberToObject(o, "bytes_down", s->bytes_down);
+    cJSON_AddNumberToObject(o, "mean_keep", s->mean_keep);
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    return text;
+}

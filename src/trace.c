@@ -1,0 +1,175 @@
+/* trace.c: CSV traces and atomic output files. */
+#define _DEFAULT_SOURCE
+#include "trace.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char TASK_HEADER[] =
+    "episode,ue,ue_name,task,start_s,end_s,location,keep,b,tokens,epochs,bytes_up,bytes_down,"
+    "compute_s,delay_s,ppl,reward,failure\n";
+static const char CHANNEL_HEADER[] = "episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,"
+                                     "rate_up_bps,rate_down_bps\n";
+
+et_status et_mkdirs(const char *dir, et_error *err)
+{
+    char buf[ET_PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", dir);
+    for (char *p = buf + 1;; p++) {
+        char c = *p;
+        if (c == '/' || c == '\0') {
+            *p = '\0';
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+                return et_error_set(err, ET_ERR_IO, "%s: cannot create directory: %s", buf,
+                                    strerror(errno));
+            *p = c;
+        }
+        if (c == '\0') break;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return et_error_set(err, ET_ERR_IO, "%s: not a directory", dir);
+    return ET_OK;
+}
+
+et_status et_outputs_add(et_outputs *out, const char *name, FILE **file, et_error *err)
+{
+    if (out->n >= ET_OUTPUT_MAX)
+        return et_error_set(err, ET_ERR_INTERNAL, "too many output files");
+    int i = out->n;
+    char dir[ET_PATH_MAX];
+    memcpy(dir, out->dir, sizeof dir);
+    snprintf(out->final_path[i], sizeof out->final_path[i], "%s/%s", dir, name);
+    snprintf(out->tmp_path[i], sizeof out->tmp_path[i], "%s/.%s.tmp", dir, name);
+    out->file[i] = fopen(out->tmp_path[i], "w");
+    if (!out->file[i])
+        return et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", out->tmp_path[i],
+                            strerror(errno));
+    out->n++;
+    *file = out->file[i];
+    return ET_OK;
+}
+
+et_status et_outputs_open(et_outputs *out, const char *dir, int tasks, int channel, et_error *err)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->dir, sizeof out->dir, "%s", dir);
+    et_status st = et_mkdirs(dir, err);
+    if (st == ET_OK && tasks) {
+        st = et_outputs_add(out, "tasks.csv", &out->tasks, err);
+        if (st == ET_OK) fputs(TASK_HEADER, out->tasks);
+    }
+    if (st == ET_OK && channel) {
+        st = et_outputs_add(out, "channel.csv", &out->channel, err);
+        if (st == ET_OK) fputs(CHANNEL_HEADER, out->channel);
+    }
+    if (st != ET_OK) et_outputs_abort(out);
+    return st;
+}
+
+et_status et_write_file_atomic(const char *path, const char *text, et_error *err)
+{
+    char tmp[ET_PATH_MAX + 16];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) return et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+    int ok = fputs(text, f) >= 0;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+    }
+    return ET_OK;
+}
+
+et_status et_outputs_commit(et_outputs *out, const char *summary_json, et_error *err)
+{
+    et_status st = ET_OK;
+    for (int i = 0; i < out->n; i++) {
+        if (!out->file[i]) continue;
+        int bad = ferror(out->file[i]);
+        bad |= fclose(out->file[i]) != 0;
+        out->file[i] = NULL;
+        if (bad && st == ET_OK)
+            st = et_error_set(err, ET_ERR_IO, "%s: write error", out->tmp_path[i]);
+    }
+    out->tasks = out->channel = NULL;
+    if (st != ET_OK) {
+        et_outputs_abort(out);
+        return st;
+    }
+    for (int i = 0; i < out->n; i++) {
+        if (rename(out->tmp_path[i], out->final_path[i]) != 0) {
+            st = et_error_set(err, ET_ERR_IO, "%s: cannot rename: %s", out->final_path[i],
+                              strerror(errno));
+            et_outputs_abort(out);
+            return st;
+        }
+        out->tmp_path[i][0] = '\0';
+    }
+    if (summary_json) {
+        char path[ET_PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/summary.json", out->dir);
+        st = et_write_file_atomic(path, summary_json, err);
+    }
+    out->n = 0;
+    return st;
+}
+
+void et_outputs_abort(et_outputs *out)
+{
+    if (!out) return;
+    for (int i = 0; i < out->n; i++) {
+        if (out->file[i]) fclose(out->file[i]);
+        out->file[i] = NULL;
+        if (out->tmp_path[i][0]) unlink(out->tmp_path[i]);
+        out->tmp_path[i][0] = '\0';
+    }
+    out->tasks = out->channel = NULL;
+    out->n = 0;
+}
+
+/* %.9g keeps traces readable and stable; NaN is printed as an empty field. */
+static void put_num(FILE *f, double x, char sep)
+{
+    if (isnan(x)) fputc(sep, f);
+    else fprintf(f, "%.9g%c", x, sep);
+}
+
+void et_trace_task_row(FILE *f, const et_task_record *r)
+{
+    if (!f) return;
+    fprintf(f, "%d,%d,%s,%d,", r->episode, r->ue, r->ue_name, r->task);
+    put_num(f, r->start_s, ',');
+    put_num(f, r->end_s, ',');
+    fprintf(f, "%s,", r->location == 0 ? "LOCAL" : "SERVER");
+    put_num(f, r->keep, ',');
+    fprintf(f, "%d,", r->b);
+    put_num(f, r->tokens, ',');
+    put_num(f, r->epochs, ',');
+    put_num(f, r->bytes_up, ',');
+    put_num(f, r->bytes_down, ',');
+    put_num(f, r->compute_s, ',');
+    put_num(f, r->delay_s, ',');
+    put_num(f, r->ppl, ',');
+    put_num(f, r->reward, ',');
+    fprintf(f, "%s\n", r->failure);
+}
+
+void et_trace_channel_row(FILE *f, const et_channel_record *r)
+{
+    if (!f) return;
+    fprintf(f, "%d,", r->episode);
+    put_num(f, r->time_s, ',');
+    fprintf(f, "%d,", r->ue);
+    put_num(f, r->x_m, ',');
+    put_num(f, r->y_m, ',');
+    put_num(f, r->distance_m, ',');
+    put_num(f, r->snr_up_db, ',');
+    put_num(f, r->snr_down_db, ',');
+    put_num(f, r->rate_up_bps, ',');
+    put_num(f, r->rate_down_bps, '\n');
+}

@@ -1,0 +1,78 @@
+/* trace.h: output files of a run: task trace, channel trace, summary.
+ *
+ * Nothing is written that was not asked for, and nothing half-written is
+ * left behind: files are written as <name>.tmp in the output directory and
+ * renamed into place by et_outputs_commit(); et_outputs_abort() removes them.
+ * Schemas are documented in docs/traces.md. Numbers are printed with fixed
+ * formats so that the same seed gives byte-identical files. */
+#ifndef ET_TRACE_H
+#define ET_TRACE_H
+
+#include <stdio.h>
+
+#include "scenario.h"
+#include "status.h"
+
+/* One completed (or failed) task: one row of tasks.csv. */
+typedef struct et_task_record {
+    int episode, ue, task;
+    const char *ue_name;
+    double start_s, end_s;   /* simulated, from the episode start */
+    int location;            /* et_location */
+    double keep;
+    int b;
+    double tokens, epochs;
+    double bytes_up, bytes_down;
+    double compute_s;        /* tuning execution time, as the engine measured it */
+    double delay_s;
+    double ppl;              /* NaN for a failed task */
+    double reward;
+    const char *failure;     /* "" when none; "memory", "deadline" */
+} et_task_record;
+
+/* One channel update of one UE: one row of channel.csv. */
+typedef struct et_channel_record {
+    int episode;
+    double time_s;
+    int ue;
+    double x_m, y_m, distance_m;
+    double snr_up_db, snr_down_db;
+    double rate_up_bps, rate_down_bps; /* applied to the links */
+} et_channel_record;
+
+#define ET_OUTPUT_MAX 4
+
+typedef struct et_outputs {
+    char dir[ET_PATH_MAX];
+    int n;
+    char final_path[ET_OUTPUT_MAX][ET_PATH_MAX + 32];
+    char tmp_path[ET_OUTPUT_MAX][ET_PATH_MAX + 40];
+    FILE *file[ET_OUTPUT_MAX];
+    FILE *tasks;   /* NULL when not written */
+    FILE *channel; /* NULL when not written */
+} et_outputs;
+
+/* Creates dir (and parents) if needed and opens the requested traces as
+ * temporaries, writing their CSV headers. */
+et_status et_outputs_open(et_outputs *out, const char *dir, int tasks, int channel, et_error *err);
+
+/* Opens one more temporary output file called name (e.g. "train.csv"). */
+et_status et_outputs_add(et_outputs *out, const char *name, FILE **file, et_error *err);
+
+/* Writes summary.json (if summary_json is not NULL), closes and renames
+ * every temporary into place. */
+et_status et_outputs_commit(et_outputs *out, const char *summary_json, et_error *err);
+
+/* Closes and deletes the temporaries (NULL-safe, idempotent). */
+void et_outputs_abort(et_outputs *out);
+
+void et_trace_task_row(FILE *f, const et_task_record *r);
+void et_trace_channel_row(FILE *f, const et_channel_record *r);
+
+/* Writes text to path atomically (tmp + rename). */
+et_status et_write_file_atomic(const char *path, const char *text, et_error *err);
+
+/* mkdir -p. */
+et_status et_mkdirs(const char *dir, et_error *err);
+
+#endif

@@ -1,0 +1,455 @@
+/* test_baselines.c: the policy registry and the baseline policies
+ * (agents/registry.c, agents/baselines.c). The FM profile is filled by hand
+ * with OPT-1.3B numbers (DESIGN.md section 3) so the test does not depend on
+ * models/ or the JSON loader. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "agent.h"
+#include "baselines.h"
+#include "et_test.h"
+
+/* OPT-1.3B, 2-20-2 split: 24 blocks of 50,358,272 parameters, fp16. */
+static et_fm opt_1_3b(void)
+{
+    et_fm fm;
+    memset(&fm, 0, sizeof fm);
+    strcpy(fm.name, "opt-1.3b-test");
+    fm.n_blocks = 24;
+    fm.width = 2048;
+    fm.params_per_block = 50358272.0;
+    fm.embedding_params = 102957056.0 + 4198400.0;
+    fm.embeddings_in_adapter = 0;
+    fm.bytes_per_param = 2.0;
+    fm.adapter_bottom = 2;
+    fm.adapter_top = 2;
+    fm.middle_blocks = 20;
+    fm.ppl_full_ft = 12.52;
+    fm.ppl_beta = 0.67;
+    fm.ppl_gamma = 2.0;
+    fm.lora_rank = 8.0;
+    /* Any plausible value: the tests below keep memory far from the limit
+     * except where they mean to exceed it. */
+    fm.activation_bytes_per_token = 65536.0;
+    /* No optimizer-update term: DESIGN.md's plain 6 P / 4 P rule, which the
+     * hand computation in expected_delay_matches_hand_computation uses. */
+    fm.optimizer_flops_per_param_token = 0.0;
+    return fm;
+}
+
+/* A phone-class UE in mid-cell, first task (nothing cached), server half busy. */
+static et_task_view base_view(const et_fm *fm)
+{
+    et_task_view v;
+    memset(&v, 0, sizeof v);
+    v.ue = 0;
+    v.n_ue = 1;
+    v.tasks_per_ue = 50;
+    v.tokens = 1e5;
+    v.epochs = 2.0;
+    v.difficulty = 1.0;
+    v.data_bytes = 4e5;
+    v.rate_up_bps = 20e6;
+    v.rate_down_bps = 100e6;
+    v.distance_m = 100.0;
+    v.cached_b = 0;
+    v.adapter_cached = 0;
+    v.ue_speed_flops = 2e12;
+    v.ue_memory_bytes = 16e9;
+    v.server_core_flops = 125e12;
+    v.server_cores = 4;
+    v.server_jobs = 5;
+    v.fm = fm;
+    v.lora = 0;
+    v.seq_tokens = 512.0;
+    v.k_min = 0.1;
+    return v;
+}
+
+static et_agent *create_ok(const char *name, double keep, uint64_t seed)
+{
+    et_policy_params params = {.keep = keep, .seed = seed};
+    et_agent *agent = NULL;
+    et_error err;
+    et_error_clear(&err);
+    et_status st = et_agent_create(name, &params, &agent, &err);
+    CU_ASSERT_EQUAL_FATAL(st, ET_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(agent);
+    return agent;
+}
+
+static et_action decide_ok(et_agent *agent, const et_task_view *task)
+{
+    et_obs_view view = {.task = task, .obs = NULL, .state = NULL, .state_dim = 0};
+    et_action action = {.location = ET_LOCATION_LOCAL, .keep = -1.0};
+    et_error err;
+    et_error_clear(&err);
+    CU_ASSERT_EQUAL(agent->ops->decide(agent, &view, &action, &err), ET_OK);
+    return action;
+}
+
+/* ---- registry -------------------------------------------------------- */
+
+static void registry_creates_every_listed_policy_under_its_name(void)
+{
+    const char *const *names = et_agent_names();
+    const char *expected[] = {"all-local", "all-server", "random", "greedy"};
+    int n = 0;
+    for (; names[n]; n++) {
+        if (n < 4) CU_ASSERT_STRING_EQUAL(names[n], expected[n]);
+        et_agent *agent = create_ok(names[n], 0.5, 1);
+        CU_ASSERT_STRING_EQUAL(agent->ops->name, names[n]);
+        CU_ASSERT_PTR_NOT_NULL(agent->ops->decide);
+        CU_ASSERT_PTR_NOT_NULL(agent->ops->feedback);
+        CU_ASSERT_PTR_NOT_NULL(agent->ops->episode_begin);
+        CU_ASSERT_PTR_NOT_NULL(agent->ops->episode_end);
+        CU_ASSERT_PTR_NOT_NULL(agent->ops->destroy);
+        et_agent_destroy(agent);
+    }
+    CU_ASSERT_EQUAL(n, 4);
+    et_agent_destroy(NULL); /* NULL-safe: must simply return */
+}
+
+static void registry_rejects_unknown_name_listing_known_ones(void)
+{
+    et_policy_params params = {.keep = 0.5, .seed = 1};
+    et_agent *agent = (et_agent *)&params; /* must be reset to NULL */
+    et_error err;
+    et_error_clear(&err);
+    CU_ASSERT_EQUAL(et_agent_create("hmppo-typo", &params, &agent, &err), ET_ERR_INPUT);
+    CU_ASSERT_EQUAL(err.code, ET_ERR_INPUT);
+    CU_ASSERT_PTR_NULL(agent);
+    CU_ASSERT_STRING_EQUAL(err.msg, "unknown policy 'hmppo-typo' (known: all-local, all-server, "
+                                    "random, greedy)");
+
+    /* Lookups are case-sensitive, like every configuration key. */
+    CU_ASSERT_EQUAL(et_agent_create("Greedy", &params, &agent, &err), ET_ERR_INPUT);
+    CU_ASSERT_EQUAL(et_agent_create(NULL, &params, &agent, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NULL(agent);
+}
+
+static void registry_rejects_keep_outside_zero_one(void)
+{
+    const char *uses_keep[] = {"all-local", "all-server", "greedy"};
+    const double bad[] = {0.0, -0.2, 1.5, NAN};
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 4; j++) {
+            et_policy_params params = {.keep = bad[j], .seed = 1};
+            et_agent *agent = NULL;
+            et_error err;
+            et_error_clear(&err);
+            CU_ASSERT_EQUAL(et_agent_create(uses_keep[i], &params, &agent, &err), ET_ERR_INPUT);
+            CU_ASSERT_PTR_NULL(agent);
+            CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'policy.keep'"));
+            CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "(0, 1]"));
+        }
+    /* random ignores keep, so any value is accepted. */
+    et_agent_destroy(create_ok("random", 7.0, 1));
+}
+
+/* ---- all-local / all-server ------------------------------------------ */
+
+static void fixed_policies_return_their_location_and_keep_whatever_the_view(void)
+{
+    et_fm fm = opt_1_3b();
+    et_agent *local = create_ok("all-local", 0.4, 1);
+    et_agent *server = create_ok("all-server", 0.75, 1);
+    local->ops->episode_begin(local, 0, 2, 99);
+    server->ops->episode_begin(server, 0, 2, 99);
+    for (int i = 0; i < 3; i++) {
+        et_task_view v = base_view(&fm);
+        v.ue = i % 2;
+        v.n_ue = 2;
+        v.rate_up_bps = i == 0 ? 1e3 : 1e9; /* a view that greedy would answer differently */
+        v.ue_memory_bytes = i == 1 ? 1.0 : 1e12;
+        et_action a = decide_ok(local, &v);
+        CU_ASSERT_EQUAL(a.location, ET_LOCATION_LOCAL);
+        CU_ASSERT_DOUBLE_EQUAL(a.keep, 0.4, 0.0);
+        a = decide_ok(server, &v);
+        CU_ASSERT_EQUAL(a.location, ET_LOCATION_SERVER);
+        CU_ASSERT_DOUBLE_EQUAL(a.keep, 0.75, 0.0);
+        et_feedback fb = {.ue = v.ue, .reward = -1.0, .delay_s = 10.0};
+        local->ops->feedback(local, &fb);
+        server->ops->feedback(server, &fb);
+    }
+    local->ops->episode_end(local);
+    server->ops->episode_end(server);
+    et_agent_destroy(local);
+    et_agent_destroy(server);
+}
+
+/* ---- random ---------------------------------------------------------- */
+
+#define R_UES 3
+#define R_TASKS 50
+
+/* Records R_TASKS decisions per UE, the UEs interleaved task by task. */
+static void record_random(uint64_t seed, uint64_t episode_seed, et_action out[R_UES][R_TASKS])
+{
+    et_fm fm = opt_1_3b();
+    et_agent *agent = create_ok("random", 0.5, seed);
+    agent->ops->episode_begin(agent, 0, R_UES, episode_seed);
+    for (int t = 0; t < R_TASKS; t++)
+        for (int ue = 0; ue < R_UES; ue++) {
+            et_task_view v = base_view(&fm);
+            v.ue = ue;
+            v.n_ue = R_UES;
+            v.task_index = t;
+            out[ue][t] = decide_ok(agent, &v);
+        }
+    et_agent_destroy(agent);
+}
+
+static int same_actions(et_action a[R_UES][R_TASKS], et_action b[R_UES][R_TASKS])
+{
+    for (int ue = 0; ue < R_UES; ue++)
+        for (int t = 0; t < R_TASKS; t++)
+            if (a[ue][t].location != b[ue][t].location || a[ue][t].keep != b[ue][t].keep) return 0;
+    return 1;
+}
+
+static void random_repeats_for_same_seeds_and_changes_with_either_seed(void)
+{
+    static et_action a[R_UES][R_TASKS], b[R_UES][R_TASKS], c[R_UES][R_TASKS], d[R_UES][R_TASKS];
+    record_random(42, 7, a);
+    record_random(42, 7, b);
+    record_random(43, 7, c);
+    record_random(42, 8, d);
+    CU_ASSERT_TRUE(same_actions(a, b));
+    CU_ASSERT_FALSE(same_actions(a, c));
+    CU_ASSERT_FALSE(same_actions(a, d));
+    /* (seed, episode seed) = (42, 7) and (7, 42) are different runs. */
+    record_random(7, 42, c);
+    CU_ASSERT_FALSE(same_actions(a, c));
+    /* UEs draw from different streams. */
+    int ue_streams_differ = 0;
+    for (int t = 0; t < R_TASKS; t++)
+        ue_streams_differ |= a[0][t].keep != a[1][t].keep;
+    CU_ASSERT_TRUE(ue_streams_differ);
+}
+
+static void random_sequence_of_a_ue_ignores_other_ues_and_restarts_each_episode(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = base_view(&fm);
+    v.n_ue = 2;
+    et_agent *alone = create_ok("random", 0.5, 5);
+    et_agent *mixed = create_ok("random", 0.5, 5);
+    alone->ops->episode_begin(alone, 0, 2, 11);
+    mixed->ops->episode_begin(mixed, 0, 2, 11);
+    et_action first[20];
+    for (int t = 0; t < 20; t++) {
+        v.ue = 1;
+        first[t] = decide_ok(alone, &v);
+        v.ue = 0; /* only the mixed agent also serves UE 0, sometimes twice */
+        decide_ok(mixed, &v);
+        if (t % 3 == 0) decide_ok(mixed, &v);
+        v.ue = 1;
+        et_action m = decide_ok(mixed, &v);
+        CU_ASSERT_EQUAL(m.location, first[t].location);
+        CU_ASSERT_DOUBLE_EQUAL(m.keep, first[t].keep, 0.0);
+    }
+    /* A new episode with the same seed replays the same decisions. */
+    alone->ops->episode_end(alone);
+    alone->ops->episode_begin(alone, 1, 2, 11);
+    v.ue = 1;
+    for (int t = 0; t < 20; t++) {
+        et_action again = decide_ok(alone, &v);
+        CU_ASSERT_EQUAL(again.location, first[t].location);
+        CU_ASSERT_DOUBLE_EQUAL(again.keep, first[t].keep, 0.0);
+    }
+    et_agent_destroy(alone);
+    et_agent_destroy(mixed);
+}
+
+static void random_stays_in_bounds_and_uses_both_locations(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = base_view(&fm);
+    v.k_min = 0.25;
+    et_agent *agent = create_ok("random", 0.5, 3);
+    agent->ops->episode_begin(agent, 0, 1, 1);
+    int count[ET_LOCATION_COUNT] = {0, 0};
+    double lo = 1.0, hi = 0.0;
+    for (int i = 0; i < 2000; i++) {
+        et_action a = decide_ok(agent, &v);
+        CU_ASSERT(a.location == ET_LOCATION_LOCAL || a.location == ET_LOCATION_SERVER);
+        if (a.location == ET_LOCATION_LOCAL || a.location == ET_LOCATION_SERVER)
+            count[a.location]++;
+        CU_ASSERT(a.keep >= 0.25 && a.keep <= 1.0);
+        lo = fmin(lo, a.keep);
+        hi = fmax(hi, a.keep);
+    }
+    /* 2000 fair coin flips: each side well above 800 unless the draw is broken. */
+    CU_ASSERT(count[ET_LOCATION_LOCAL] > 800);
+    CU_ASSERT(count[ET_LOCATION_SERVER] > 800);
+    /* ...and the keep draws cover the interval, not one corner of it. */
+    CU_ASSERT(lo < 0.3);
+    CU_ASSERT(hi > 0.95);
+    et_agent_destroy(agent);
+}
+
+static void random_serves_more_ues_than_first_allocated_and_rejects_unknown_ue(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = base_view(&fm);
+    v.n_ue = 300;
+    et_agent *agent = create_ok("random", 0.5, 3);
+    agent->ops->episode_begin(agent, 0, 300, 1);
+    v.ue = 299;
+    et_action a = decide_ok(agent, &v);
+    CU_ASSERT(a.keep >= v.k_min && a.keep <= 1.0);
+
+    et_obs_view view = {.task = &v};
+    et_error err;
+    et_error_clear(&err);
+    v.ue = 300;
+    CU_ASSERT_EQUAL(agent->ops->decide(agent, &view, &a, &err), ET_ERR_INTERNAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "ue 300"));
+    v.ue = -1;
+    CU_ASSERT_EQUAL(agent->ops->decide(agent, &view, &a, &err), ET_ERR_INTERNAL);
+    et_agent_destroy(agent);
+}
+
+/* ---- greedy and its estimator ---------------------------------------- */
+
+static void expected_delay_matches_hand_computation(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = base_view(&fm);
+    /* keep 0.5 of M = 20 -> b = 10 middle blocks.
+     * emulator 10 * 50,358,272 * 2 = 1,007,165,440 B at 100 Mb/s = 80.5732352 s
+     * adapter   4 * 50,358,272 * 2 =   402,866,176 B at 100 Mb/s = 32.22929408 s
+     * download = 112.80252928 s (nothing cached yet)
+     * FLOPs = 1e5 tokens * 2 epochs * (6 * 4 + 4 * 10) * 50,358,272 = 6.445858816e14
+     * LOCAL  = 112.80252928 + 6.445858816e14 / 2e12 (322.2929408)
+     *        + 402,866,176 B at 20 Mb/s (161.1464704)               = 596.24194048 s
+     * SERVER = 112.80252928 + 4e5 B at 20 Mb/s (0.16)
+     *        + 6.445858816e14 / (125e12 * 4 / 6) (7.7350305792)
+     *        + 402,866,176 B at 100 Mb/s (32.22929408)             = 152.9268539392 s */
+    double local_s = et_baseline_expected_delay_s(&v, ET_LOCATION_LOCAL, 0.5);
+    double server_s = et_baseline_expected_delay_s(&v, ET_LOCATION_SERVER, 0.5);
+    CU_ASSERT_DOUBLE_EQUAL(local_s, 596.24194048, 1e-9 * 596.24194048);
+    CU_ASSERT_DOUBLE_EQUAL(server_s, 152.9268539392, 1e-9 * 152.9268539392);
+
+    /* Emulator b = 10 and adapter already on the UE: no download term. */
+    v.cached_b = 10;
+    v.adapter_cached = 1;
+    local_s = et_baseline_expected_delay_s(&v, ET_LOCATION_LOCAL, 0.5);
+    CU_ASSERT_DOUBLE_EQUAL(local_s, 322.2929408 + 161.1464704, 1e-9 * 483.4394112);
+    /* A different emulator is downloaded again, the adapter is not. */
+    v.cached_b = 12;
+    local_s = et_baseline_expected_delay_s(&v, ET_LOCATION_LOCAL, 0.5);
+    CU_ASSERT_DOUBLE_EQUAL(local_s, 80.5732352 + 483.4394112, 1e-9 * 564.0126464);
+}
+
+static void greedy_offloads_when_links_are_fast_and_server_idle(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = base_view(&fm);
+    v.rate_up_bps = 1e9;
+    v.rate_down_bps = 1e9;
+    v.server_jobs = 0;
+    v.ue_speed_flops = 1e12;
+    et_agent *agent = create_ok("greedy", 0.5, 1);
+    et_action a = decide_ok(agent, &v);
+    CU_ASSERT_EQUAL(a.location, ET_LOCATION_SERVER);
+    CU_ASSERT_DOUBLE_EQUAL(a.keep, 0.5, 0.0);
+    et_agent_destroy(agent);
+}
+
+/* A laptop-class UE, 1 Mb/s links, 40 jobs queued on 4 cores, LoRA results,
+ * emulator cached: LOCAL ~51 s against SERVER ~93 s. */
+static et_task_view local_friendly_view(const et_fm *fm)
+{
+    et_task_view v = base_view(fm);
+    v.ue_speed_flops = 15e12;
+    v.ue_memory_bytes = 64e9;
+    v.rate_up_bps = 1e6;
+    v.rate_down_bps = 1e6;
+    v.data_bytes = 4e6;
+    v.server_jobs = 40;
+    v.lora = 1;
+    v.cached_b = 10;
+    v.adapter_cached = 1;
+    return v;
+}
+
+static void greedy_tunes_locally_when_ue_fast_links_slow_and_server_busy(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = local_friendly_view(&fm);
+    et_agent *agent = create_ok("greedy", 0.5, 1);
+    et_action a = decide_ok(agent, &v);
+    CU_ASSERT_EQUAL(a.location, ET_LOCATION_LOCAL);
+    CU_ASSERT_DOUBLE_EQUAL(a.keep, 0.5, 0.0);
+    et_agent_destroy(agent);
+}
+
+static void greedy_never_tunes_locally_when_memory_does_not_fit(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = local_friendly_view(&fm);
+    /* 100 MB is below the 3.2 GB that the four trainable blocks alone need. */
+    v.ue_memory_bytes = 1e8;
+    CU_ASSERT_TRUE(isinf(et_baseline_expected_delay_s(&v, ET_LOCATION_LOCAL, 0.5)));
+    et_agent *agent = create_ok("greedy", 0.5, 1);
+    CU_ASSERT_EQUAL(decide_ok(agent, &v).location, ET_LOCATION_SERVER);
+    /* Even when the server looks unreachable, an infeasible LOCAL is not chosen. */
+    v.rate_up_bps = 0.0;
+    v.rate_down_bps = 0.0;
+    CU_ASSERT_EQUAL(decide_ok(agent, &v).location, ET_LOCATION_SERVER);
+    et_agent_destroy(agent);
+}
+
+static void greedy_breaks_ties_toward_server(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = base_view(&fm);
+    /* Same speed, same rates both ways, nothing to upload, idle server:
+     * both estimates add identical terms, so they are exactly equal. */
+    v.data_bytes = 0.0;
+    v.rate_up_bps = v.rate_down_bps = 50e6;
+    v.ue_speed_flops = v.server_core_flops = 10e12;
+    v.server_jobs = 0;
+    CU_ASSERT_DOUBLE_EQUAL(et_baseline_expected_delay_s(&v, ET_LOCATION_LOCAL, 0.5),
+                           et_baseline_expected_delay_s(&v, ET_LOCATION_SERVER, 0.5), 0.0);
+    et_agent *agent = create_ok("greedy", 0.5, 1);
+    CU_ASSERT_EQUAL(decide_ok(agent, &v).location, ET_LOCATION_SERVER);
+    /* Make the UE a little faster and LOCAL wins: the test above can fail. */
+    v.ue_speed_flops = 11e12;
+    CU_ASSERT_EQUAL(decide_ok(agent, &v).location, ET_LOCATION_LOCAL);
+    et_agent_destroy(agent);
+}
+
+int main(void)
+{
+    static const et_test_case cases[] = {
+        {"registry_creates_every_listed_policy_under_its_name",
+         registry_creates_every_listed_policy_under_its_name},
+        {"registry_rejects_unknown_name_listing_known_ones",
+         registry_rejects_unknown_name_listing_known_ones},
+        {"registry_rejects_keep_outside_zero_one", registry_rejects_keep_outside_zero_one},
+        {"fixed_policies_return_their_location_and_keep_whatever_the_view",
+         fixed_policies_return_their_location_and_keep_whatever_the_view},
+        {"random_repeats_for_same_seeds_and_changes_with_either_seed",
+         random_repeats_for_same_seeds_and_changes_with_either_seed},
+        {"random_sequence_of_a_ue_ignores_other_ues_and_restarts_each_episode",
+         random_sequence_of_a_ue_ignores_other_ues_and_restarts_each_episode},
+        {"random_stays_in_bounds_and_uses_both_locations",
+         random_stays_in_bounds_and_uses_both_locations},
+        {"random_serves_more_ues_than_first_allocated_and_rejects_unknown_ue",
+         random_serves_more_ues_than_first_allocated_and_rejects_unknown_ue},
+        {"expected_delay_matches_hand_computation", expected_delay_matches_hand_computation},
+        {"greedy_offloads_when_links_are_fast_and_server_idle",
+         greedy_offloads_when_links_are_fast_and_server_idle},
+        {"greedy_tunes_locally_when_ue_fast_links_slow_and_server_busy",
+         greedy_tunes_locally_when_ue_fast_links_slow_and_server_busy},
+        {"greedy_never_tunes_locally_when_memory_does_not_fit",
+         greedy_never_tunes_locally_when_memory_does_not_fit},
+        {"greedy_breaks_ties_toward_server", greedy_breaks_ties_toward_server},
+        {NULL, NULL},
+    };
+    return et_test_main("baselines", cases);
+}

@@ -1,0 +1,418 @@
+/* test_channel.c: path loss, SNR, capped Shannon rate, ergodic rate under
+ * fading, correlated shadowing, seeding and the Wi-Fi MCS helpers. */
+#include "channel.h"
+#include "et_test.h"
+
+#include <math.h>
+#include <string.h>
+
+/* The default 3GPP-style parameters with shadowing and fading switched off,
+ * so that rates are deterministic functions of distance. */
+static et_channel_params deterministic_params(void)
+{
+    et_channel_params p;
+    et_channel_params_default(&p);
+    p.shadowing_std_db = 0.0;
+    p.fading = ET_FADING_NONE;
+    return p;
+}
+
+/* A 23 dBm UE with 10 MHz each way (LTE-like evaluation assumption). */
+static const et_ue_radio radio_10mhz = {23.0, 10e6, 10e6};
+
+/* Reference twin of the Monte Carlo ergodic rate for Rayleigh fading:
+ * E[min(log2(1 + snr g), cap)] with g ~ Exp(1), by the midpoint rule after
+ * the substitution u = 1 - exp(-g), which maps [0, inf) to [0, 1) with unit
+ * density. The integrand is bounded by the cap, so 2e5 points are plenty. */
+static double rayleigh_se_by_integration(double snr_db, double cap)
+{
+    double snr = pow(10.0, snr_db / 10.0);
+    const int n = 200000;
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        double u = (i + 0.5) / n;
+        double g = -log1p(-u);
+        double se = log2(1.0 + snr * g);
+        sum += se < cap ? se : cap;
+    }
+    return sum / n;
+}
+
+/* Mean uplink rate at a fixed position over n_updates updates. */
+static double mean_rate_up(const et_channel_params *p, double x_m, int n_updates, uint64_t seed,
+                           double *snr_db)
+{
+    et_channel_state st;
+    et_channel_init(&st, 0, seed);
+    double sum = 0.0;
+    for (int i = 0; i < n_updates; i++) {
+        et_channel_update(&st, p, &radio_10mhz, x_m, 0.0);
+        sum += st.rate_up_bps;
+    }
+    if (snr_db) *snr_db = st.snr_up_db;
+    return sum / n_updates;
+}
+
+static void pathloss_at_100_m_and_1_km_matches_hand_values(void)
+{
+    et_channel_params p = deterministic_params();
+    /* 128.1 + 37.6 log10(1) = 128.1; log10(0.1) = -1 gives 128.1 - 37.6. */
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_pathloss_db(&p, 1000.0), 128.1, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_pathloss_db(&p, 100.0), 90.5, 1e-9);
+    /* 250 m: 128.1 + 37.6 log10(0.25) = 105.463 dB. */
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_pathloss_db(&p, 250.0), 105.4630, 1e-3);
+}
+
+static void pathloss_clamps_distance_below_one_metre(void)
+{
+    et_channel_params p = deterministic_params();
+    double at_1m = 128.1 - 3.0 * 37.6;
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_pathloss_db(&p, 1.0), at_1m, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_pathloss_db(&p, 0.2), at_1m, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_pathloss_db(&p, 0.0), at_1m, 1e-9);
+}
+
+static void shannon_rate_is_capped_at_max_spectral_efficiency(void)
+{
+    et_channel_params p = deterministic_params();
+    /* 0 dB: log2(2) = 1 b/s/Hz. */
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_shannon_bps(&p, 10e6, 0.0), 10e6, 1e-3);
+    /* 20 dB: log2(101) = 6.658 b/s/Hz, below the 7.4 cap. */
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_shannon_bps(&p, 10e6, 20.0), 10e6 * log2(101.0), 1e-3);
+    /* 30 and 60 dB would give 9.97 and 19.9 b/s/Hz: both capped. */
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_shannon_bps(&p, 10e6, 30.0), 7.4e7, 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_shannon_bps(&p, 20e6, 60.0), 1.48e8, 1e-3);
+}
+
+static void snr_matches_the_link_budget_at_the_cell_edge(void)
+{
+    et_channel_params p = deterministic_params();
+    et_channel_state st;
+    et_channel_init(&st, 0, 1);
+    et_channel_update(&st, &p, &radio_10mhz, 150.0, 200.0); /* 250 m */
+    double pl = 128.1 + 37.6 * log10(0.25);
+    /* Up: 23 dBm - PL - (-174 + 70 + 5) dBm; down: 46 dBm - PL - (-174 + 70 + 9). */
+    CU_ASSERT_DOUBLE_EQUAL(st.distance_m, 250.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(st.snr_up_db, 23.0 - pl + 99.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(st.snr_down_db, 46.0 - pl + 95.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(st.rate_up_bps, 10e6 * log2(1.0 + pow(10.0, st.snr_up_db / 10.0)),
+                           1e-3);
+    /* 35.5 dB down is far above the 7.4 b/s/Hz cap (22.3 dB). */
+    CU_ASSERT_DOUBLE_EQUAL(st.rate_down_bps, 7.4e7, 1e-3);
+}
+
+static void snr_and_rate_fall_with_distance_without_shadowing_or_fading(void)
+{
+    et_channel_params p = deterministic_params();
+    const double distances_m[] = {20, 50, 100, 200, 250, 400, 700, 1000};
+    /* Below this SNR log2(1 + snr) < 7.4 and the rate is not capped. */
+    double cap_snr_db = 10.0 * log10(pow(2.0, p.max_spectral_eff_bps_hz) - 1.0);
+    double last_snr = INFINITY, last_rate = INFINITY;
+    int uncapped = 0;
+    for (size_t i = 0; i < sizeof distances_m / sizeof distances_m[0]; i++) {
+        et_channel_state st;
+        et_channel_init(&st, 0, 1);
+        et_channel_update(&st, &p, &radio_10mhz, 0.0, distances_m[i]);
+        CU_ASSERT(st.snr_up_db < last_snr);
+        CU_ASSERT(st.rate_up_bps <= last_rate);
+        if (st.snr_up_db < cap_snr_db) {
+            CU_ASSERT(st.rate_up_bps < last_rate);
+            uncapped++;
+        }
+        last_snr = st.snr_up_db;
+        last_rate = st.rate_up_bps;
+    }
+    /* Up to 100 m the uplink sits at the cap (31.5 dB at 100 m); from 200 m
+     * (20.2 dB) on, every step loses rate. */
+    CU_ASSERT_EQUAL(uncapped, 5);
+}
+
+static void rate_is_floored_at_min_rate_far_from_the_ap(void)
+{
+    et_channel_params p = deterministic_params();
+    et_channel_state st;
+    et_channel_init(&st, 0, 1);
+    et_channel_update(&st, &p, &radio_10mhz, 20000.0, 0.0); /* 20 km: SNR about -30 dB */
+    CU_ASSERT(st.snr_up_db < -20.0);
+    CU_ASSERT_DOUBLE_EQUAL(st.rate_up_bps, p.min_rate_bps, 1e-9);
+    /* A zero bandwidth cannot make a zero-rate link either. */
+    et_ue_radio silent = {23.0, 0.0, 10e6};
+    et_channel_update(&st, &p, &silent, 100.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(st.rate_up_bps, p.min_rate_bps, 1e-9);
+    CU_ASSERT(isfinite(st.snr_up_db));
+}
+
+static void rayleigh_ergodic_rate_is_below_the_no_fading_rate(void)
+{
+    /* Jensen: log2(1 + snr g) and its capped version are concave in g. */
+    et_channel_params flat = deterministic_params();
+    et_channel_params rayleigh = flat;
+    rayleigh.fading = ET_FADING_RAYLEIGH;
+    const double positions_m[] = {150.0, 400.0, 800.0};
+    for (int i = 0; i < 3; i++) {
+        double r_flat = mean_rate_up(&flat, positions_m[i], 1, 1, NULL);
+        double r_fading = mean_rate_up(&rayleigh, positions_m[i], 200, 1, NULL);
+        CU_ASSERT(r_fading < r_flat);
+    }
+}
+
+static void rayleigh_ergodic_rate_matches_numerical_integration(void)
+{
+    et_channel_params p = deterministic_params();
+    p.fading = ET_FADING_RAYLEIGH;
+    /* About 25 dB (the cap binds for 1 in 5 draws) and 9 dB (it rarely does). */
+    const double positions_m[] = {150.0, 400.0};
+    for (int i = 0; i < 2; i++) {
+        double snr_db;
+        double mean_bps = mean_rate_up(&p, positions_m[i], 2000, 7, &snr_db); /* 32000 draws */
+        double ref_bps = 10e6 * rayleigh_se_by_integration(snr_db, p.max_spectral_eff_bps_hz);
+        CU_ASSERT_DOUBLE_EQUAL(mean_bps / ref_bps, 1.0, 0.02);
+    }
+}
+
+static void rician_with_large_k_approaches_no_fading(void)
+{
+    et_channel_params flat = deterministic_params();
+    et_channel_params rician = flat;
+    rician.fading = ET_FADING_RICIAN;
+    rician.rician_k_db = 30.0;
+    double r_flat = mean_rate_up(&flat, 400.0, 1, 3, NULL);
+    double r_rician = mean_rate_up(&rician, 400.0, 500, 3, NULL);
+    CU_ASSERT_DOUBLE_EQUAL(r_rician / r_flat, 1.0, 0.005);
+    CU_ASSERT(r_rician < r_flat);
+}
+
+static void rician_lies_between_rayleigh_and_no_fading(void)
+{
+    et_channel_params flat = deterministic_params();
+    et_channel_params rayleigh = flat, rician = flat, rician_tiny_k = flat;
+    rayleigh.fading = ET_FADING_RAYLEIGH;
+    rician.fading = ET_FADING_RICIAN;
+    rician.rician_k_db = 6.0;
+    rician_tiny_k.fading = ET_FADING_RICIAN;
+    rician_tiny_k.rician_k_db = -30.0; /* no line of sight left: Rayleigh */
+    double r_flat = mean_rate_up(&flat, 600.0, 1, 5, NULL);
+    double r_rayleigh = mean_rate_up(&rayleigh, 600.0, 2000, 5, NULL);
+    double r_rician = mean_rate_up(&rician, 600.0, 2000, 5, NULL);
+    double r_tiny_k = mean_rate_up(&rician_tiny_k, 600.0, 2000, 5, NULL);
+    CU_ASSERT(r_rayleigh < r_rician);
+    CU_ASSERT(r_rician < r_flat);
+    CU_ASSERT_DOUBLE_EQUAL(r_tiny_k / r_rayleigh, 1.0, 0.02);
+}
+
+static void shadowing_has_the_configured_std(void)
+{
+    et_channel_params p;
+    et_channel_params_default(&p);
+    p.fading = ET_FADING_NONE;
+    et_channel_state st;
+    et_channel_init(&st, 0, 11);
+    /* Alternate between points 1 km apart: rho = exp(-20), independent draws. */
+    const int n = 20000;
+    double sum = 0.0, sum2 = 0.0;
+    for (int i = 0; i < n; i++) {
+        et_channel_update(&st, &p, &radio_10mhz, (i % 2) ? 600.0 : -400.0, 0.0);
+        sum += st.shadowing_db;
+        sum2 += st.shadowing_db * st.shadowing_db;
+    }
+    double mean = sum / n, std = sqrt(sum2 / n - mean * mean);
+    /* Standard errors are 0.06 dB (mean) and 0.04 dB (std). */
+    CU_ASSERT_DOUBLE_EQUAL(mean, 0.0, 0.3);
+    CU_ASSERT_DOUBLE_EQUAL(std, 8.0, 0.3);
+}
+
+static void shadowing_correlation_follows_gudmundson_over_distance_moved(void)
+{
+    et_channel_params p;
+    et_channel_params_default(&p);
+    p.fading = ET_FADING_NONE;
+    et_channel_state st;
+    et_channel_init(&st, 0, 12);
+    /* Step 25 m back and forth: correlation exp(-25 / 50) = 0.607 per step. */
+    const int n = 20000;
+    double prev = 0.0, sum_xy = 0.0, sum_xx = 0.0, sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        et_channel_update(&st, &p, &radio_10mhz, (i % 2) ? 125.0 : 100.0, 0.0);
+        if (i > 0) {
+            sum_xy += prev * st.shadowing_db;
+            sum_xx += prev * prev;
+        }
+        sum += st.shadowing_db;
+        prev = st.shadowing_db;
+    }
+    CU_ASSERT_DOUBLE_EQUAL(sum / n, 0.0, 0.6);
+    /* Standard error about (1 - rho^2) / sqrt(n) = 0.005. */
+    CU_ASSERT_DOUBLE_EQUAL(sum_xy / sum_xx, exp(-0.5), 0.05);
+}
+
+static void shadowing_stays_put_while_the_ue_stands_still(void)
+{
+    et_channel_params p;
+    et_channel_params_default(&p);
+    et_channel_state st;
+    et_channel_init(&st, 0, 13);
+    et_channel_update(&st, &p, &radio_10mhz, 80.0, 60.0);
+    double first = st.shadowing_db;
+    CU_ASSERT(first != 0.0);
+    for (int i = 0; i < 100; i++) {
+        et_channel_update(&st, &p, &radio_10mhz, 80.0, 60.0);
+        CU_ASSERT_EQUAL(st.shadowing_db, first);
+    }
+}
+
+/* Uplink and downlink rates of 50 updates along a line, for seeding tests. */
+static void rate_sequence(int ue, uint64_t seed, double *out /* (100) */)
+{
+    et_channel_params p;
+    et_channel_params_default(&p);
+    et_channel_state st;
+    et_channel_init(&st, ue, seed);
+    for (int i = 0; i < 50; i++) {
+        et_channel_update(&st, &p, &radio_10mhz, 50.0 + 5.0 * i, 20.0);
+        out[2 * i] = st.rate_up_bps;
+        out[2 * i + 1] = st.rate_down_bps;
+    }
+}
+
+static void same_seed_gives_the_identical_sequence_and_another_seed_differs(void)
+{
+    double a[100], b[100], c[100], d[100];
+    rate_sequence(0, 42, a);
+    rate_sequence(0, 42, b);
+    rate_sequence(0, 43, c);
+    rate_sequence(1, 42, d);
+    CU_ASSERT(memcmp(a, b, sizeof a) == 0);
+    int differ_seed = 0, differ_ue = 0;
+    for (int i = 0; i < 100; i++) {
+        differ_seed += a[i] != c[i];
+        differ_ue += a[i] != d[i];
+    }
+    /* Only draws that hit the 7.4 b/s/Hz cap in both can coincide. */
+    CU_ASSERT(differ_seed > 50);
+    CU_ASSERT(differ_ue > 50);
+}
+
+static void fading_sample_count_does_not_move_the_shadowing(void)
+{
+    et_channel_params p;
+    et_channel_params_default(&p);
+    et_channel_params q = p;
+    q.fading_samples = 64;
+    et_channel_state a, b;
+    et_channel_init(&a, 3, 9);
+    et_channel_init(&b, 3, 9);
+    for (int i = 0; i < 20; i++) {
+        et_channel_update(&a, &p, &radio_10mhz, 30.0 * i, 40.0);
+        et_channel_update(&b, &q, &radio_10mhz, 30.0 * i, 40.0);
+        CU_ASSERT_EQUAL(a.shadowing_db, b.shadowing_db);
+    }
+}
+
+static void wifi_level_picks_the_fastest_level_whose_threshold_is_met(void)
+{
+    const double min_snr_db[] = {30.0, 20.0, 10.0, 5.0};
+    CU_ASSERT_EQUAL(et_channel_wifi_level(min_snr_db, 4, 35.0), 0);
+    CU_ASSERT_EQUAL(et_channel_wifi_level(min_snr_db, 4, 30.0), 0);
+    CU_ASSERT_EQUAL(et_channel_wifi_level(min_snr_db, 4, 29.9), 1);
+    CU_ASSERT_EQUAL(et_channel_wifi_level(min_snr_db, 4, 20.0), 1);
+    CU_ASSERT_EQUAL(et_channel_wifi_level(min_snr_db, 4, 7.0), 3);
+    CU_ASSERT_EQUAL(et_channel_wifi_level(min_snr_db, 4, -10.0), 3); /* none met: slowest */
+    CU_ASSERT_EQUAL(et_channel_wifi_level(min_snr_db, 0, 35.0), -1);
+    CU_ASSERT_EQUAL(et_channel_wifi_level(NULL, 4, 35.0), -1);
+}
+
+static void wifi_default_table_matches_the_802_11ac_mcs_rates(void)
+{
+    double rates[10], snr[10];
+    /* 20 MHz: MCS 8 (78 Mb/s) down to MCS 0 (6.5 Mb/s); MCS 9 undefined. */
+    CU_ASSERT_EQUAL(et_channel_wifi_default_table(20.0, rates, snr, 10), 9);
+    CU_ASSERT_DOUBLE_EQUAL(rates[0], 78e6, 1.0);
+    CU_ASSERT_DOUBLE_EQUAL(rates[8], 6.5e6, 1.0);
+    /* MCS 0 at 20 MHz: -82 dBm sensitivity over a -174 + 73.0 + 10 dBm floor. */
+    CU_ASSERT_DOUBLE_EQUAL(snr[8], -82.0 + 174.0 - 10.0 * log10(20e6) - 10.0, 1e-9);
+    CU_ASSERT_EQUAL(et_channel_wifi_default_table(40.0, rates, snr, 10), 10);
+    CU_ASSERT_DOUBLE_EQUAL(rates[0], 180e6, 1.0);
+    CU_ASSERT_DOUBLE_EQUAL(rates[9], 13.5e6, 1.0);
+    CU_ASSERT_EQUAL(et_channel_wifi_default_table(80.0, rates, snr, 10), 10);
+    CU_ASSERT_DOUBLE_EQUAL(rates[0], 390e6, 1.0);
+    CU_ASSERT_DOUBLE_EQUAL(rates[2], 292.5e6, 1.0); /* MCS 7 */
+    CU_ASSERT_DOUBLE_EQUAL(rates[9], 29.25e6, 1.0);
+    for (int i = 1; i < 10; i++) {
+        CU_ASSERT(rates[i] < rates[i - 1]);
+        CU_ASSERT(snr[i] < snr[i - 1]);
+    }
+    /* A 3 dB sensitivity step per doubling tracks the noise floor: the
+     * thresholds hardly depend on the width. */
+    double snr20[10];
+    et_channel_wifi_default_table(20.0, rates, snr20, 10);
+    CU_ASSERT_DOUBLE_EQUAL(snr[9], snr20[8], 0.1);
+    CU_ASSERT_EQUAL(et_channel_wifi_default_table(30.0, rates, snr, 10), -1);
+    CU_ASSERT_EQUAL(et_channel_wifi_default_table(80.0, rates, snr, 9), -1);
+}
+
+static void default_params_are_valid_and_bad_values_name_their_key(void)
+{
+    et_channel_params p;
+    et_channel_params_default(&p);
+    et_error err;
+    et_error_clear(&err);
+    CU_ASSERT_EQUAL(et_channel_params_validate(&p, &err), ET_OK);
+    CU_ASSERT_DOUBLE_EQUAL(p.pathloss_a_db, 128.1, 0.0);
+    CU_ASSERT_EQUAL(p.fading, ET_FADING_RAYLEIGH);
+    CU_ASSERT_EQUAL(p.fading_samples, 16);
+
+    et_channel_params bad = p;
+    bad.shadowing_std_db = -1.0;
+    CU_ASSERT_EQUAL(et_channel_params_validate(&bad, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'shadowing_std_db'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "got -1"));
+    bad = p;
+    bad.max_spectral_eff_bps_hz = NAN;
+    CU_ASSERT_EQUAL(et_channel_params_validate(&bad, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'max_spectral_eff_bps_hz'"));
+    bad = p;
+    bad.fading_samples = 0;
+    CU_ASSERT_EQUAL(et_channel_params_validate(&bad, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'fading_samples'"));
+}
+
+int main(void)
+{
+    static const et_test_case cases[] = {
+        {"pathloss_at_100_m_and_1_km_matches_hand_values",
+         pathloss_at_100_m_and_1_km_matches_hand_values},
+        {"pathloss_clamps_distance_below_one_metre", pathloss_clamps_distance_below_one_metre},
+        {"shannon_rate_is_capped_at_max_spectral_efficiency",
+         shannon_rate_is_capped_at_max_spectral_efficiency},
+        {"snr_matches_the_link_budget_at_the_cell_edge",
+         snr_matches_the_link_budget_at_the_cell_edge},
+        {"snr_and_rate_fall_with_distance_without_shadowing_or_fading",
+         snr_and_rate_fall_with_distance_without_shadowing_or_fading},
+        {"rate_is_floored_at_min_rate_far_from_the_ap",
+         rate_is_floored_at_min_rate_far_from_the_ap},
+        {"rayleigh_ergodic_rate_is_below_the_no_fading_rate",
+         rayleigh_ergodic_rate_is_below_the_no_fading_rate},
+        {"rayleigh_ergodic_rate_matches_numerical_integration",
+         rayleigh_ergodic_rate_matches_numerical_integration},
+        {"rician_with_large_k_approaches_no_fading", rician_with_large_k_approaches_no_fading},
+        {"rician_lies_between_rayleigh_and_no_fading",
+         rician_lies_between_rayleigh_and_no_fading},
+        {"shadowing_has_the_configured_std", shadowing_has_the_configured_std},
+        {"shadowing_correlation_follows_gudmundson_over_distance_moved",
+         shadowing_correlation_follows_gudmundson_over_distance_moved},
+        {"shadowing_stays_put_while_the_ue_stands_still",
+         shadowing_stays_put_while_the_ue_stands_still},
+        {"same_seed_gives_the_identical_sequence_and_another_seed_differs",
+         same_seed_gives_the_identical_sequence_and_another_seed_differs},
+        {"fading_sample_count_does_not_move_the_shadowing",
+         fading_sample_count_does_not_move_the_shadowing},
+        {"wifi_level_picks_the_fastest_level_whose_threshold_is_met",
+         wifi_level_picks_the_fastest_level_whose_threshold_is_met},
+        {"wifi_default_table_matches_the_802_11ac_mcs_rates",
+         wifi_default_table_matches_the_802_11ac_mcs_rates},
+        {"default_params_are_valid_and_bad_values_name_their_key",
+         default_params_are_valid_and_bad_values_name_their_key},
+        {NULL, NULL},
+    };
+    return et_test_main("channel", cases);
+}

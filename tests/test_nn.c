@@ -1,0 +1,696 @@
+/* test_nn.c: the MLP, Adam and clipping of agents/nn.h.
+ *
+ * Pins: the sgemm path equals its naive twin (forward and backward, 1e-5 relative); analytic
+ * gradients of every parameter tensor and of the input equal central finite differences
+ * (1e-2 relative); orthogonal init is orthonormal times the gain in both orientations; Adam's
+ * bias-corrected first step, convergence, checkpoint round trip and sliced updates; clipping to
+ * exactly max_norm; argument errors returned as values. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "et_test.h"
+#include "nn.h"
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static et_rng test_rng(uint64_t owner)
+{
+    et_rng rng;
+    et_rng_seed(&rng, 20240611, et_rng_stream_id(ET_RNG_TRAINING, owner));
+    return rng;
+}
+
+static void fill_normal(float *x, size_t n, double scale, et_rng *rng)
+{
+    for (size_t k = 0; k < n; k++) x[k] = (float)(scale * et_rng_normal(rng));
+}
+
+/* Normwise relative error max|a - b| / max|b|: the honest measure for results of sums taken in
+ * different orders, where an element-wise ratio blows up on entries that cancel to ~0. */
+static double rel_err(const float *a, const float *b, size_t n)
+{
+    double diff = 0.0, ref = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        diff = fmax(diff, fabs((double)a[k] - b[k]));
+        ref = fmax(ref, fabs((double)b[k]));
+    }
+    return ref > 0.0 ? diff / ref : diff;
+}
+
+static et_mlp *make_mlp(int n_layers, const int *sizes, const et_activation *acts, int max_batch)
+{
+    et_mlp *m = NULL;
+    et_error err;
+    et_status st = et_mlp_create(n_layers, sizes, acts, max_batch, &m, &err);
+    CU_ASSERT_EQUAL_FATAL(st, ET_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    return m;
+}
+
+/* Orthogonal weights, then random biases so the bias paths carry non-zero values. */
+static void init_for_test(et_mlp *m, const float *gains, et_rng *rng)
+{
+    et_mlp_init_orthogonal(m, gains, rng);
+    for (int l = 0; l < et_mlp_n_layers(m); l++)
+        fill_normal(et_mlp_bias(m, l), (size_t)et_mlp_size(m, l + 1), 0.5, rng);
+}
+
+/* ---- sgemm path vs naive twin ------------------------------------------------------------- */
+
+/* A 3-layer net with odd sizes and an odd batch, so no dimension is a multiple of a SIMD width
+ * or an OpenBLAS block. */
+enum { TW_LAYERS = 3, TW_BATCH = 37, TW_MAX_BATCH = 40 };
+static const int tw_sizes[TW_LAYERS + 1] = {13, 29, 17, 5};
+static const et_activation tw_acts[TW_LAYERS] = {ET_ACT_TANH, ET_ACT_RELU, ET_ACT_IDENTITY};
+static const float tw_gains[TW_LAYERS] = {1.41421356f, 1.41421356f, 1.0f};
+
+static void forward_sgemm_matches_naive_loops_for_an_odd_batch(void)
+{
+    et_rng rng = test_rng(1);
+    et_mlp *m = make_mlp(TW_LAYERS, tw_sizes, tw_acts, TW_MAX_BATCH);
+    init_for_test(m, tw_gains, &rng);
+    float x[TW_BATCH * 13], y_fast[TW_BATCH * 5];
+    fill_normal(x, TW_BATCH * 13, 1.0, &rng);
+
+    const float *y = et_mlp_forward(m, x, TW_BATCH); // (B, 5)
+    CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+    memcpy(y_fast, y, sizeof y_fast);
+    et_mlp_set_naive(m, 1);
+    CU_ASSERT_EQUAL(et_mlp_is_naive(m), 1);
+    y = et_mlp_forward(m, x, TW_BATCH);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+
+    double e = rel_err(y_fast, y, TW_BATCH * 5);
+    CU_ASSERT(e <= 1e-5);
+    /* Guard against a vacuous pass: the output must be non-trivial. */
+    CU_ASSERT(fabs(y[0]) + fabs(y[TW_BATCH * 5 - 1]) > 1e-3);
+    if (e > 1e-5) fprintf(stderr, "\n  forward rel err %.3g\n", e);
+    et_mlp_destroy(m);
+}
+
+static void backward_sgemm_matches_naive_loops_for_an_odd_batch(void)
+{
+    et_rng rng = test_rng(2);
+    et_mlp *m = make_mlp(TW_LAYERS, tw_sizes, tw_acts, TW_MAX_BATCH);
+    init_for_test(m, tw_gains, &rng);
+    size_t np = et_mlp_param_count(m);
+    float x[TW_BATCH * 13], dout[TW_BATCH * 5];
+    float dx_fast[TW_BATCH * 13], dx_naive[TW_BATCH * 13];
+    fill_normal(x, TW_BATCH * 13, 1.0, &rng);
+    fill_normal(dout, TW_BATCH * 5, 1.0, &rng);
+    float *g_fast = malloc(np * sizeof(float));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g_fast);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(et_mlp_forward(m, x, TW_BATCH));
+    CU_ASSERT_EQUAL(et_mlp_backward(m, dout, dx_fast), ET_OK);
+    memcpy(g_fast, et_mlp_grads(m), np * sizeof(float));
+
+    et_mlp_zero_grad(m);
+    et_mlp_set_naive(m, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(et_mlp_forward(m, x, TW_BATCH));
+    CU_ASSERT_EQUAL(et_mlp_backward(m, dout, dx_naive), ET_OK);
+
+    /* Tensor by tensor: weight and bias gradients differ in scale. */
+    float *g_naive = et_mlp_grads(m);
+    float *p = et_mlp_params(m);
+    for (int l = 0; l < TW_LAYERS; l++) {
+        size_t w0 = (size_t)(et_mlp_weight(m, l) - p), b0 = (size_t)(et_mlp_bias(m, l) - p);
+        size_t nw = (size_t)tw_sizes[l + 1] * tw_sizes[l], nb = (size_t)tw_sizes[l + 1];
+        double ew = rel_err(g_fast + w0, g_naive + w0, nw);
+        double eb = rel_err(g_fast + b0, g_naive + b0, nb);
+        CU_ASSERT(ew <= 1e-5);
+        CU_ASSERT(eb <= 1e-5);
+        if (ew > 1e-5 || eb > 1e-5)
+            fprintf(stderr, "\n  layer %d: dW rel err %.3g, db rel err %.3g\n", l, ew, eb);
+    }
+    double ex = rel_err(dx_fast, dx_naive, TW_BATCH * 13);
+    CU_ASSERT(ex <= 1e-5);
+    /* Non-trivial gradients reach the first layer through the ReLU. */
+    double g0 = 0.0;
+    for (int k = 0; k < 13 * 29; k++) g0 = fmax(g0, fabs(g_naive[k]));
+    CU_ASSERT(g0 > 1e-2);
+    free(g_fast);
+    et_mlp_destroy(m);
+}
+
+static void backward_accumulates_gradients_until_zero_grad(void)
+{
+    et_rng rng = test_rng(3);
+    et_mlp *m = make_mlp(TW_LAYERS, tw_sizes, tw_acts, TW_MAX_BATCH);
+    init_for_test(m, tw_gains, &rng);
+    size_t np = et_mlp_param_count(m);
+    float x[8 * 13], dout[8 * 5];
+    fill_normal(x, 8 * 13, 1.0, &rng);
+    fill_normal(dout, 8 * 5, 1.0, &rng);
+    float *once = malloc(np * sizeof(float)), *twice = malloc(np * sizeof(float));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(once);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(twice);
+
+    /* Backward before any forward has nothing to differentiate. */
+    CU_ASSERT_EQUAL(et_mlp_backward(m, dout, NULL), ET_ERR_INTERNAL);
+    for (int naive = 0; naive <= 1; naive++) {
+        et_mlp_set_naive(m, naive);
+        et_mlp_zero_grad(m);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(et_mlp_forward(m, x, 8));
+        CU_ASSERT_EQUAL(et_mlp_backward(m, dout, NULL), ET_OK);
+        memcpy(once, et_mlp_grads(m), np * sizeof(float));
+        CU_ASSERT_EQUAL(et_mlp_backward(m, dout, NULL), ET_OK);
+        for (size_t k = 0; k < np; k++) twice[k] = 0.5f * et_mlp_grads(m)[k];
+        CU_ASSERT(rel_err(twice, once, np) <= 1e-6);
+        et_mlp_zero_grad(m);
+        int nonzero = 0;
+        for (size_t k = 0; k < np; k++) nonzero += et_mlp_grads(m)[k] != 0.0f;
+        CU_ASSERT_EQUAL(nonzero, 0);
+    }
+    free(once);
+    free(twice);
+    et_mlp_destroy(m);
+}
+
+/* ---- finite differences ------------------------------------------------------------------- */
+
+/* Small net for finite differences: every layer type, every activation. */
+enum { FD_LAYERS = 3, FD_BATCH = 4 };
+static const int fd_sizes[FD_LAYERS + 1] = {5, 7, 6, 3};
+static const et_activation fd_acts[FD_LAYERS] = {ET_ACT_TANH, ET_ACT_RELU, ET_ACT_IDENTITY};
+static const float fd_gains[FD_LAYERS] = {1.0f, 1.0f, 1.0f};
+
+/* Central difference step: large enough that float rounding of the loss (~1e-7 relative) stays
+ * ~1e-4 of a unit gradient, small enough that the O(eps^2) truncation term is negligible and that
+ * no ReLU input crosses zero for this seed. */
+#define FD_EPS 1e-3f
+#define FD_RTOL 1e-2
+/* Absolute floor for gradients that are ~0 (a ReLU that is off, a tanh in saturation), where a
+ * relative test would only compare rounding noise. Well below the typical |gradient| ~ 0.1-1. */
+#define FD_ATOL 1e-3
+
+/* Loss = sum_{b,o} r[b,o] * out[b,o], a random linear functional of the output (so
+ * dLoss/dout = r), summed in double. */
+static double fd_loss(et_mlp *m, const float *x, const float *r)
+{
+    const float *y = et_mlp_forward(m, x, FD_BATCH); // (B, 3)
+    double loss = 0.0;
+    for (int k = 0; k < FD_BATCH * 3; k++) loss += (double)r[k] * y[k];
+    return loss;
+}
+
+/* Central difference of the loss in *p, dividing by the step actually taken in float. */
+static double fd_partial(et_mlp *m, const float *x, const float *r, float *p)
+{
+    float saved = *p;
+    float up = saved + FD_EPS, down = saved - FD_EPS;
+    *p = up;
+    double lp = fd_loss(m, x, r);
+    *p = down;
+    double lm = fd_loss(m, x, r);
+    *p = saved;
+    return (lp - lm) / ((double)up - (double)down);
+}
+
+/* Counts entries of one tensor whose analytic gradient disagrees with finite differences;
+ * prints the first few. */
+static int fd_check_tensor(et_mlp *m, const float *x, const float *r, float *param,
+                           const float *grad, size_t n, const char *what, int layer)
+{
+    int bad = 0;
+    for (size_t k = 0; k < n; k++) {
+        double fd = fd_partial(m, x, r, param + k);
+        double an = grad[k];
+        double tol = FD_RTOL * fmax(fabs(fd), fabs(an)) + FD_ATOL;
+        if (fabs(fd - an) > tol) {
+            if (bad < 5)
+                fprintf(stderr, "\n  %s[%d][%zu]: analytic %.6g, finite difference %.6g", what,
+                        layer, k, an, fd);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+static void parameter_gradients_match_central_finite_differences(void)
+{
+    for (int naive = 0; naive <= 1; naive++) {
+        et_rng rng = test_rng(4);
+        et_mlp *m = make_mlp(FD_LAYERS, fd_sizes, fd_acts, FD_BATCH);
+        et_mlp_set_naive(m, naive);
+        init_for_test(m, fd_gains, &rng);
+        float x[FD_BATCH * 5], r[FD_BATCH * 3];
+        fill_normal(x, FD_BATCH * 5, 1.0, &rng);
+        fill_normal(r, FD_BATCH * 3, 1.0, &rng);
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(et_mlp_forward(m, x, FD_BATCH));
+        et_mlp_zero_grad(m);
+        CU_ASSERT_EQUAL(et_mlp_backward(m, r, NULL), ET_OK);
+        /* Every entry of every weight matrix and bias vector. */
+        double big = 0.0;
+        for (int l = 0; l < FD_LAYERS; l++) {
+            size_t nw = (size_t)fd_sizes[l + 1] * fd_sizes[l], nb = (size_t)fd_sizes[l + 1];
+            int bad_w = fd_check_tensor(m, x, r, et_mlp_weight(m, l), et_mlp_weight_grad(m, l),
+                                        nw, "W", l);
+            int bad_b = fd_check_tensor(m, x, r, et_mlp_bias(m, l), et_mlp_bias_grad(m, l), nb,
+                                        "b", l);
+            CU_ASSERT_EQUAL(bad_w, 0);
+            CU_ASSERT_EQUAL(bad_b, 0);
+            for (size_t k = 0; k < nb; k++) big = fmax(big, fabs(et_mlp_bias_grad(m, l)[k]));
+        }
+        /* The absolute floor must be small against the gradients it guards. */
+        CU_ASSERT(big > 100 * FD_ATOL);
+        et_mlp_destroy(m);
+    }
+}
+
+static void input_gradient_matches_central_finite_differences(void)
+{
+    for (int naive = 0; naive <= 1; naive++) {
+        et_rng rng = test_rng(5);
+        et_mlp *m = make_mlp(FD_LAYERS, fd_sizes, fd_acts, FD_BATCH);
+        et_mlp_set_naive(m, naive);
+        init_for_test(m, fd_gains, &rng);
+        float x[FD_BATCH * 5], r[FD_BATCH * 3], dx[FD_BATCH * 5];
+        fill_normal(x, FD_BATCH * 5, 1.0, &rng);
+        fill_normal(r, FD_BATCH * 3, 1.0, &rng);
+        for (int k = 0; k < FD_BATCH * 5; k++) dx[k] = 1234.0f; /* dx is overwritten, not added */
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(et_mlp_forward(m, x, FD_BATCH));
+        CU_ASSERT_EQUAL(et_mlp_backward(m, r, dx), ET_OK);
+        int bad = 0;
+        double big = 0.0;
+        for (int k = 0; k < FD_BATCH * 5; k++) {
+            float saved = x[k];
+            float up = saved + FD_EPS, down = saved - FD_EPS;
+            x[k] = up;
+            double lp = fd_loss(m, x, r);
+            x[k] = down;
+            double lm = fd_loss(m, x, r);
+            x[k] = saved;
+            double fd = (lp - lm) / ((double)up - (double)down);
+            if (fabs(fd - dx[k]) > FD_RTOL * fmax(fabs(fd), fabs(dx[k])) + FD_ATOL) {
+                fprintf(stderr, "\n  dx[%d]: analytic %.6g, finite difference %.6g", k, dx[k], fd);
+                bad++;
+            }
+            big = fmax(big, fabs(dx[k]));
+        }
+        CU_ASSERT_EQUAL(bad, 0);
+        CU_ASSERT(big > 100 * FD_ATOL);
+        et_mlp_destroy(m);
+    }
+}
+
+/* ---- orthogonal init ---------------------------------------------------------------------- */
+
+/* max over (i, j) of |sum_e A[i, e] A[j, e] - gain^2 delta_ij| / gain^2 for the k vectors of
+ * length n at base[i * vec_stride + e * elem_stride]. */
+static double gram_err(const float *base, int k, int n, size_t vec_stride, size_t elem_stride,
+                       double gain)
+{
+    double worst = 0.0;
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < k; j++) {
+            double dot = 0.0;
+            for (int e = 0; e < n; e++)
+                dot += (double)base[i * vec_stride + e * elem_stride] *
+                       base[j * vec_stride + e * elem_stride];
+            worst = fmax(worst, fabs(dot - (i == j ? gain * gain : 0.0)) / (gain * gain));
+        }
+    return worst;
+}
+
+static void orthogonal_init_gives_w_wt_equal_gain_squared_identity_in_both_orientations(void)
+{
+    /* Layer 0 (16, 48) is wide, layer 1 (48, 16) tall, layer 2 (48, 48) square. */
+    const int sizes[4] = {48, 16, 48, 48};
+    const et_activation acts[3] = {ET_ACT_TANH, ET_ACT_TANH, ET_ACT_IDENTITY};
+    const float gains[3] = {1.41421356f, 0.01f, 1.0f};
+    et_mlp *m = make_mlp(3, sizes, acts, 1);
+    et_rng rng = test_rng(6);
+    for (int l = 0; l < 3; l++) fill_normal(et_mlp_bias(m, l), (size_t)sizes[l + 1], 1.0, &rng);
+    et_mlp_init_orthogonal(m, gains, &rng);
+
+    const float *w0 = et_mlp_weight(m, 0), *w1 = et_mlp_weight(m, 1), *w2 = et_mlp_weight(m, 2);
+    CU_ASSERT(gram_err(w0, 16, 48, 48, 1, gains[0]) <= 1e-5);  /* W W^T, rows of (16, 48) */
+    CU_ASSERT(gram_err(w1, 16, 48, 1, 16, gains[1]) <= 1e-5);  /* W^T W, columns of (48, 16) */
+    CU_ASSERT(gram_err(w2, 48, 48, 48, 1, gains[2]) <= 1e-5);  /* square: W W^T ... */
+    CU_ASSERT(gram_err(w2, 48, 48, 1, 48, gains[2]) <= 1e-5);  /* ... and W^T W */
+    /* The orientation matters: a wide matrix cannot have orthonormal columns. */
+    CU_ASSERT(gram_err(w0, 48, 16, 1, 48, gains[0]) > 0.1);
+    for (int l = 0; l < 3; l++) {
+        int nonzero = 0;
+        for (int k = 0; k < sizes[l + 1]; k++) nonzero += et_mlp_bias(m, l)[k] != 0.0f;
+        CU_ASSERT_EQUAL(nonzero, 0);
+    }
+
+    /* Same stream, same weights; another stream, other weights. */
+    et_mlp *again = make_mlp(3, sizes, acts, 1), *other = make_mlp(3, sizes, acts, 1);
+    et_rng r1 = test_rng(6), r2 = test_rng(7);
+    for (int l = 0; l < 3; l++) fill_normal(et_mlp_bias(again, l), (size_t)sizes[l + 1], 1.0, &r1);
+    for (int l = 0; l < 3; l++) fill_normal(et_mlp_bias(other, l), (size_t)sizes[l + 1], 1.0, &r2);
+    et_mlp_init_orthogonal(again, gains, &r1);
+    et_mlp_init_orthogonal(other, gains, &r2);
+    size_t bytes = et_mlp_param_count(m) * sizeof(float);
+    CU_ASSERT_EQUAL(memcmp(et_mlp_params(m), et_mlp_params(again), bytes), 0);
+    CU_ASSERT_NOT_EQUAL(memcmp(et_mlp_params(m), et_mlp_params(other), bytes), 0);
+    et_mlp_destroy(m);
+    et_mlp_destroy(again);
+    et_mlp_destroy(other);
+}
+
+/* ---- Adam --------------------------------------------------------------------------------- */
+
+static et_adam *make_adam(size_t n, float lr, float beta1, float beta2, float eps)
+{
+    et_adam *opt = NULL;
+    et_error err;
+    CU_ASSERT_EQUAL_FATAL(et_adam_create(n, lr, beta1, beta2, eps, &opt, &err), ET_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(opt);
+    return opt;
+}
+
+static void adam_first_step_moves_each_parameter_by_minus_lr_times_sign_of_gradient(void)
+{
+    /* Bias correction makes m_hat = g and sqrt(v_hat) = |g| after one step, so the move is
+     * lr * g / (|g| + eps) whatever the gradient's scale: -lr * sign(g) up to the eps term
+     * lr * eps / |g| and float rounding. Parameters start at 0 so the result is the step itself. */
+    const float g[7] = {0.5f, -2.0f, 1e-3f, -7e-2f, 30.0f, -1e4f, 0.0f};
+    float p[7] = {0};
+    const float lr = 3e-4f, eps = 1e-8f;
+    et_adam *opt = make_adam(7, lr, 0.9f, 0.999f, eps);
+    et_adam_step(opt, p, g);
+    CU_ASSERT_EQUAL(et_adam_step_count(opt), 1);
+    for (int k = 0; k < 6; k++) {
+        double expect = g[k] > 0 ? -lr : lr;
+        CU_ASSERT(fabs(p[k] - expect) <= lr * (eps / fabs(g[k]) + 1e-6));
+    }
+    CU_ASSERT_EQUAL(p[6], 0.0f); /* no gradient, no move */
+    et_adam_destroy(opt);
+}
+
+static void adam_converges_to_the_minimum_of_a_quadratic(void)
+{
+    /* f(p) = 0.5 sum_k a_k (p_k - c_k)^2 with curvatures over two decades; the learning rate
+     * decays linearly to 0 through et_adam_set_lr, as PPO trainers do. */
+    enum { N = 16, STEPS = 3000 };
+    float a[N], c[N], p[N] = {0}, g[N];
+    et_rng rng = test_rng(8);
+    for (int k = 0; k < N; k++) {
+        a[k] = (float)exp(et_rng_range(&rng, log(0.1), log(10.0)));
+        c[k] = (float)et_rng_range(&rng, -2.0, 2.0);
+    }
+    const float lr0 = 0.05f;
+    et_adam *opt = make_adam(N, lr0, 0.9f, 0.999f, 1e-8f);
+    for (int s = 0; s < STEPS; s++) {
+        et_adam_set_lr(opt, lr0 * (1.0f - (float)s / STEPS));
+        for (int k = 0; k < N; k++) g[k] = a[k] * (p[k] - c[k]);
+        et_adam_step(opt, p, g);
+    }
+    CU_ASSERT_EQUAL(et_adam_step_count(opt), STEPS);
+    CU_ASSERT_EQUAL(et_adam_lr(opt), lr0 * (1.0f - (float)(STEPS - 1) / STEPS));
+    double worst = 0.0;
+    for (int k = 0; k < N; k++) worst = fmax(worst, fabs(p[k] - c[k]));
+    CU_ASSERT(worst <= 1e-3);
+    if (worst > 1e-3) fprintf(stderr, "\n  max |p - c| = %.3g\n", worst);
+    et_adam_destroy(opt);
+}
+
+static void adam_restored_from_moments_and_step_count_resumes_bit_identically(void)
+{
+    enum { N = 33 };
+    et_rng rng = test_rng(9);
+    float p[N], q[N], g[5][N];
+    fill_normal(p, N, 1.0, &rng);
+    for (int s = 0; s < 5; s++) fill_normal(g[s], N, 1.0, &rng);
+    et_adam *a = make_adam(N, 1e-2f, 0.9f, 0.999f, 1e-5f);
+    for (int s = 0; s < 3; s++) et_adam_step(a, p, g[s]);
+
+    /* "Checkpoint" a into b: moments, step count, learning rate, parameters. */
+    et_adam *b = make_adam(N, 0.5f, 0.9f, 0.999f, 1e-5f);
+    memcpy(et_adam_m(b), et_adam_m(a), N * sizeof(float));
+    memcpy(et_adam_v(b), et_adam_v(a), N * sizeof(float));
+    et_adam_set_step_count(b, et_adam_step_count(a));
+    et_adam_set_lr(b, et_adam_lr(a));
+    CU_ASSERT_EQUAL(et_adam_size(b), (size_t)N);
+    memcpy(q, p, sizeof p);
+    for (int s = 3; s < 5; s++) {
+        et_adam_step(a, p, g[s]);
+        et_adam_step(b, q, g[s]);
+    }
+    CU_ASSERT_EQUAL(memcmp(p, q, sizeof p), 0);
+    CU_ASSERT_EQUAL(memcmp(et_adam_v(a), et_adam_v(b), N * sizeof(float)), 0);
+
+    /* Without the step count the bias correction differs, and so do the parameters. */
+    et_adam *c = make_adam(N, 1e-2f, 0.9f, 0.999f, 1e-5f);
+    memcpy(et_adam_m(c), et_adam_m(a), N * sizeof(float));
+    memcpy(et_adam_v(c), et_adam_v(a), N * sizeof(float));
+    memcpy(q, p, sizeof p);
+    et_adam_step(a, p, g[0]);
+    et_adam_step(c, q, g[0]);
+    CU_ASSERT_NOT_EQUAL(memcmp(p, q, sizeof p), 0);
+    et_adam_destroy(a);
+    et_adam_destroy(b);
+    et_adam_destroy(c);
+}
+
+static void adam_updates_in_slices_equal_one_full_step(void)
+{
+    /* One optimizer over a 7-parameter "network" and a 3-parameter "log-std" held in separate
+     * arrays behaves exactly like one over their concatenation. */
+    enum { N = 10, NA = 7 };
+    et_rng rng = test_rng(10);
+    float whole[N], net[NA], extra[N - NA], g[N];
+    fill_normal(whole, N, 1.0, &rng);
+    memcpy(net, whole, sizeof net);
+    memcpy(extra, whole + NA, sizeof extra);
+    et_adam *full = make_adam(N, 1e-2f, 0.9f, 0.999f, 1e-8f);
+    et_adam *sliced = make_adam(N, 1e-2f, 0.9f, 0.999f, 1e-8f);
+    CU_ASSERT_EQUAL(et_adam_update(sliced, 0, net, g, NA), ET_ERR_INTERNAL); /* no step begun */
+    for (int s = 0; s < 4; s++) {
+        fill_normal(g, N, 1.0, &rng);
+        et_adam_step(full, whole, g);
+        et_adam_begin_step(sliced);
+        CU_ASSERT_EQUAL(et_adam_update(sliced, 0, net, g, NA), ET_OK);
+        CU_ASSERT_EQUAL(et_adam_update(sliced, NA, extra, g + NA, N - NA), ET_OK);
+    }
+    CU_ASSERT_EQUAL(memcmp(whole, net, sizeof net), 0);
+    CU_ASSERT_EQUAL(memcmp(whole + NA, extra, sizeof extra), 0);
+    /* A range past the end changes nothing. */
+    float before = extra[0];
+    CU_ASSERT_EQUAL(et_adam_update(sliced, NA, extra, g, N - NA + 1), ET_ERR_INTERNAL);
+    CU_ASSERT_EQUAL(et_adam_update(sliced, N + 1, extra, g, 0), ET_ERR_INTERNAL);
+    CU_ASSERT_EQUAL(extra[0], before);
+    et_adam_destroy(full);
+    et_adam_destroy(sliced);
+}
+
+/* ---- clipping ----------------------------------------------------------------------------- */
+
+static double norm2(const float *g, size_t n)
+{
+    double sq = 0.0;
+    for (size_t k = 0; k < n; k++) sq += (double)g[k] * g[k];
+    return sqrt(sq);
+}
+
+static void clipping_scales_a_large_gradient_to_exactly_max_norm(void)
+{
+    enum { N = 1000 };
+    float g[N], orig[N];
+    et_rng rng = test_rng(11);
+    fill_normal(g, N, 3.0, &rng);
+    memcpy(orig, g, sizeof g);
+    double before = norm2(g, N);
+    double ret = et_grad_clip_global_norm(g, N, 0.5);
+    CU_ASSERT(fabs(ret - before) <= 1e-12 * before);
+    CU_ASSERT(fabs(norm2(g, N) - 0.5) <= 1e-6 * 0.5);
+    /* Direction kept: every entry scaled by the same factor. */
+    double s = 0.5 / before, worst = 0.0;
+    for (int k = 0; k < N; k++) worst = fmax(worst, fabs(g[k] - s * orig[k]));
+    CU_ASSERT(worst <= 1e-6 * s * 3.0);
+    /* Exact at small norms too, where a 1e-6 in the denominator (PyTorch) would show. */
+    fill_normal(g, N, 1e-5, &rng);
+    double small = norm2(g, N);
+    CU_ASSERT(small > 1e-4 && small < 1e-3);
+    et_grad_clip_global_norm(g, N, 5e-5);
+    CU_ASSERT(fabs(norm2(g, N) - 5e-5) <= 1e-6 * 5e-5);
+
+    /* Several arrays clip as their concatenation. */
+    float a[600], b[400];
+    memcpy(g, orig, sizeof g);
+    et_grad_clip_global_norm(g, N, 0.5);
+    memcpy(a, orig, sizeof a);
+    memcpy(b, orig + 600, sizeof b);
+    float *arrays[2] = {a, b};
+    size_t lens[2] = {600, 400};
+    double ret2 = et_grad_clip_global_norm_many(2, arrays, lens, 0.5);
+    CU_ASSERT(fabs(ret2 - before) <= 1e-12 * before);
+    CU_ASSERT_EQUAL(memcmp(a, g, sizeof a), 0);
+    CU_ASSERT_EQUAL(memcmp(b, g + 600, sizeof b), 0);
+}
+
+static void clipping_leaves_small_or_non_finite_gradients_unchanged(void)
+{
+    enum { N = 100 };
+    float g[N], orig[N];
+    et_rng rng = test_rng(12);
+    fill_normal(g, N, 0.01, &rng);
+    memcpy(orig, g, sizeof g);
+    double before = norm2(g, N);
+    CU_ASSERT(before < 1.0);
+    CU_ASSERT(fabs(et_grad_clip_global_norm(g, N, 1.0) - before) <= 1e-12 * before);
+    CU_ASSERT_EQUAL(memcmp(g, orig, sizeof g), 0);
+    /* max_norm <= 0 only measures. */
+    CU_ASSERT(fabs(et_grad_clip_global_norm(g, N, 0.0) - before) <= 1e-12 * before);
+    CU_ASSERT_EQUAL(memcmp(g, orig, sizeof g), 0);
+    /* A NaN is reported, not spread over the other gradients. */
+    g[17] = NAN;
+    CU_ASSERT(isnan(et_grad_clip_global_norm(g, N, 1e-3)));
+    CU_ASSERT_EQUAL(memcmp(g, orig, 17 * sizeof(float)), 0);
+    CU_ASSERT_EQUAL(memcmp(g + 18, orig + 18, (N - 18) * sizeof(float)), 0);
+}
+
+/* ---- argument errors and layout ----------------------------------------------------------- */
+
+static void create_rejects_bad_arguments_with_an_error_not_an_abort(void)
+{
+    const int good[3] = {4, 8, 2};
+    const int zero_width[3] = {4, 0, 2};
+    const int negative_width[3] = {4, 8, -3};
+    const et_activation acts[2] = {ET_ACT_TANH, ET_ACT_IDENTITY};
+    const et_activation bad_acts[2] = {ET_ACT_TANH, (et_activation)7};
+    struct {
+        int n_layers;
+        const int *sizes;
+        const et_activation *acts;
+        int max_batch;
+        const char *needle; /* what the message must name */
+    } cases[] = {
+        {0, good, acts, 8, "n_layers"},
+        {ET_MLP_MAX_LAYERS + 1, good, acts, 8, "n_layers"},
+        {2, NULL, acts, 8, "sizes"},
+        {2, good, NULL, 8, "acts"},
+        {2, zero_width, acts, 8, "sizes[1] = 0"},
+        {2, negative_width, acts, 8, "sizes[2] = -3"},
+        {2, good, bad_acts, 8, "acts[1] = 7"},
+        {2, good, acts, 0, "max_batch = 0"},
+        {2, good, acts, -5, "max_batch = -5"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        et_mlp *m = (et_mlp *)&cases; /* must be reset to NULL */
+        et_error err;
+        et_error_clear(&err);
+        et_status st =
+            et_mlp_create(cases[c].n_layers, cases[c].sizes, cases[c].acts, cases[c].max_batch,
+                          &m, &err);
+        CU_ASSERT_EQUAL(st, ET_ERR_INPUT);
+        CU_ASSERT_EQUAL(err.code, ET_ERR_INPUT);
+        CU_ASSERT_PTR_NULL(m);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, cases[c].needle));
+    }
+    et_mlp *m = NULL;
+    CU_ASSERT_EQUAL(et_mlp_create(2, good, acts, 8, &m, NULL), ET_OK); /* err may be NULL */
+    et_mlp_destroy(m);
+
+    struct {
+        size_t n;
+        float lr, beta1, beta2, eps;
+        const char *needle;
+    } adam_cases[] = {
+        {0, 1e-3f, 0.9f, 0.999f, 1e-8f, "n = 0"},
+        {4, -1e-3f, 0.9f, 0.999f, 1e-8f, "lr"},
+        {4, NAN, 0.9f, 0.999f, 1e-8f, "lr"},
+        {4, 1e-3f, 1.0f, 0.999f, 1e-8f, "beta1"},
+        {4, 1e-3f, 0.9f, -0.1f, 1e-8f, "beta2"},
+        {4, 1e-3f, 0.9f, 0.999f, 0.0f, "eps"},
+    };
+    for (size_t c = 0; c < sizeof adam_cases / sizeof adam_cases[0]; c++) {
+        et_adam *opt = (et_adam *)&adam_cases;
+        et_error err;
+        et_error_clear(&err);
+        et_status st = et_adam_create(adam_cases[c].n, adam_cases[c].lr, adam_cases[c].beta1,
+                                      adam_cases[c].beta2, adam_cases[c].eps, &opt, &err);
+        CU_ASSERT_EQUAL(st, ET_ERR_INPUT);
+        CU_ASSERT_PTR_NULL(opt);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, adam_cases[c].needle));
+    }
+    et_mlp_destroy(NULL);
+    et_adam_destroy(NULL);
+}
+
+static void forward_rejects_a_batch_outside_one_to_max_batch(void)
+{
+    const int sizes[3] = {3, 4, 2};
+    const et_activation acts[2] = {ET_ACT_RELU, ET_ACT_IDENTITY};
+    et_mlp *m = make_mlp(2, sizes, acts, 5);
+    float x[6 * 3] = {0};
+    CU_ASSERT_PTR_NULL(et_mlp_forward(m, x, 0));
+    CU_ASSERT_PTR_NULL(et_mlp_forward(m, x, 6));
+    CU_ASSERT_EQUAL(et_mlp_backward(m, x, NULL), ET_ERR_INTERNAL); /* still no forward */
+    CU_ASSERT_PTR_NOT_NULL(et_mlp_forward(m, x, 5));
+    CU_ASSERT_PTR_NOT_NULL(et_mlp_forward(m, x, 1));
+    et_mlp_destroy(m);
+}
+
+static void parameter_views_follow_the_documented_layout(void)
+{
+    const int sizes[4] = {3, 5, 4, 2};
+    const et_activation acts[3] = {ET_ACT_TANH, ET_ACT_TANH, ET_ACT_IDENTITY};
+    et_mlp *m = make_mlp(3, sizes, acts, 2);
+    float *p = et_mlp_params(m), *g = et_mlp_grads(m);
+    size_t off = 0;
+    for (int l = 0; l < 3; l++) {
+        CU_ASSERT_PTR_EQUAL(et_mlp_weight(m, l), p + off);
+        CU_ASSERT_PTR_EQUAL(et_mlp_weight_grad(m, l), g + off);
+        off += (size_t)sizes[l + 1] * sizes[l];
+        CU_ASSERT_PTR_EQUAL(et_mlp_bias(m, l), p + off);
+        CU_ASSERT_PTR_EQUAL(et_mlp_bias_grad(m, l), g + off);
+        off += (size_t)sizes[l + 1];
+    }
+    CU_ASSERT_EQUAL(et_mlp_param_count(m), off);
+    CU_ASSERT_EQUAL(off, (size_t)(3 * 5 + 5 + 5 * 4 + 4 + 4 * 2 + 2));
+    CU_ASSERT_PTR_NULL(et_mlp_weight(m, 3));
+    CU_ASSERT_PTR_NULL(et_mlp_bias(m, -1));
+    CU_ASSERT_EQUAL(et_mlp_n_layers(m), 3);
+    CU_ASSERT_EQUAL(et_mlp_size(m, 0), 3);
+    CU_ASSERT_EQUAL(et_mlp_size(m, 3), 2);
+    CU_ASSERT_EQUAL(et_mlp_size(m, 4), -1);
+    CU_ASSERT_EQUAL(et_mlp_max_batch(m), 2);
+    CU_ASSERT_EQUAL(et_mlp_is_naive(m), 0);
+    et_mlp_destroy(m);
+}
+
+int main(void)
+{
+    static const et_test_case cases[] = {
+        {"forward_sgemm_matches_naive_loops_for_an_odd_batch",
+         forward_sgemm_matches_naive_loops_for_an_odd_batch},
+        {"backward_sgemm_matches_naive_loops_for_an_odd_batch",
+         backward_sgemm_matches_naive_loops_for_an_odd_batch},
+        {"backward_accumulates_gradients_until_zero_grad",
+         backward_accumulates_gradients_until_zero_grad},
+        {"parameter_gradients_match_central_finite_differences",
+         parameter_gradients_match_central_finite_differences},
+        {"input_gradient_matches_central_finite_differences",
+         input_gradient_matches_central_finite_differences},
+        {"orthogonal_init_gives_w_wt_equal_gain_squared_identity_in_both_orientations",
+         orthogonal_init_gives_w_wt_equal_gain_squared_identity_in_both_orientations},
+        {"adam_first_step_moves_each_parameter_by_minus_lr_times_sign_of_gradient",
+         adam_first_step_moves_each_parameter_by_minus_lr_times_sign_of_gradient},
+        {"adam_converges_to_the_minimum_of_a_quadratic",
+         adam_converges_to_the_minimum_of_a_quadratic},
+        {"adam_restored_from_moments_and_step_count_resumes_bit_identically",
+         adam_restored_from_moments_and_step_count_resumes_bit_identically},
+        {"adam_updates_in_slices_equal_one_full_step", adam_updates_in_slices_equal_one_full_step},
+        {"clipping_scales_a_large_gradient_to_exactly_max_norm",
+         clipping_scales_a_large_gradient_to_exactly_max_norm},
+        {"clipping_leaves_small_or_non_finite_gradients_unchanged",
+         clipping_leaves_small_or_non_finite_gradients_unchanged},
+        {"create_rejects_bad_arguments_with_an_error_not_an_abort",
+         create_rejects_bad_arguments_with_an_error_not_an_abort},
+        {"forward_rejects_a_batch_outside_one_to_max_batch",
+         forward_rejects_a_batch_outside_one_to_max_batch},
+        {"parameter_views_follow_the_documented_layout",
+         parameter_views_follow_the_documented_layout},
+        {NULL, NULL},
+    };
+    return et_test_main("nn", cases);
+}
