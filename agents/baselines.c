@@ -308,8 +308,11 @@ static et_status greedy_decide(et_agent *agent, const et_obs_view *view, et_acti
     if (!view->task->fm)
         return et_error_set(err, ET_ERR_INTERNAL, "policy 'greedy': task view without an FM");
     const greedy_policy *p = agent->impl;
-    double local_s = et_baseline_expected_delay_s(view->task, ET_LOCATION_LOCAL, p->keep);
-    double server_s = et_baseline_expected_delay_s(view->task, ET_LOCATION_SERVER, p->keep);
+    /* Estimate with the keep the simulator will actually apply (it clips to
+     * [k_min, 1]), so a policy.keep below k_min is costed as k_min. */
+    double keep = fmax(p->keep, view->task->k_min);
+    double local_s = et_baseline_expected_delay_s(view->task, ET_LOCATION_LOCAL, keep);
+    double server_s = et_baseline_expected_delay_s(view->task, ET_LOCATION_SERVER, keep);
     /* Strictly lower only: ties (and two infinite estimates) offload, which
      * keeps the UE's memory free and never risks a memory failure. */
     action->location = local_s < server_s ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;

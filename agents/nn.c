@@ -15,28 +15,28 @@
 
 struct et_mlp {
     int n_layers;
-    int sizes[ET_MLP_MAX_LAYERS + 1];     /* widths of h_0 .. h_L */
+    int sizes[ET_MLP_MAX_LAYERS + 1]; /* widths of h_0 .. h_L */
     et_activation act_fn[ET_MLP_MAX_LAYERS];
     int max_batch;
-    int max_width;                        /* max over sizes: rows of the gradient scratch */
-    int batch;                            /* rows of the last forward; 0 before the first */
-    int naive;                            /* 1: reference loops instead of sgemm */
+    int max_width; /* max over sizes: rows of the gradient scratch */
+    int batch;     /* rows of the last forward; 0 before the first */
+    int naive;     /* 1: reference loops instead of sgemm */
     size_t n_params;
-    size_t w_off[ET_MLP_MAX_LAYERS];      /* offset of W_l (OC, C) in params and grads */
-    size_t b_off[ET_MLP_MAX_LAYERS];      /* offset of b_l (OC) */
+    size_t w_off[ET_MLP_MAX_LAYERS];       /* offset of W_l (OC, C) in params and grads */
+    size_t b_off[ET_MLP_MAX_LAYERS];       /* offset of b_l (OC) */
     size_t act_off[ET_MLP_MAX_LAYERS + 1]; /* offset of h_l (max_batch, sizes[l]) in act */
-    float *params;  /* (n_params) */
-    float *grads;   /* (n_params) */
-    float *act;     /* h_0 .. h_L, each (max_batch, sizes[l]) */
+    float *params;                         /* (n_params) */
+    float *grads;                          /* (n_params) */
+    float *act;                            /* h_0 .. h_L, each (max_batch, sizes[l]) */
     float *scratch; /* two (max_batch, max_width) buffers for dLoss/dh, ping-ponged by backward */
 };
 
 struct et_adam {
     size_t n;
     float lr, beta1, beta2, eps;
-    int64_t t;  /* steps begun; t in the bias corrections 1 - beta^t */
-    float *m;   /* (n) first moment; m and v share one allocation */
-    float *v;   /* (n) second moment */
+    int64_t t; /* steps begun; t in the bias corrections 1 - beta^t */
+    float *m;  /* (n) first moment; m and v share one allocation */
+    float *v;  /* (n) second moment */
 };
 
 /* ---- kernels ------------------------------------------------------------------------------ */
@@ -51,7 +51,8 @@ static void matmul_forward_naive(float *out, const float *inp, const float *weig
         for (int o = 0; o < OC; o++) {
             const float *w_o = weight + (size_t)o * C;
             float val = bias[o];
-            for (int i = 0; i < C; i++) val += inp_b[i] * w_o[i];
+            for (int i = 0; i < C; i++)
+                val += inp_b[i] * w_o[i];
             out_b[o] = val;
         }
     }
@@ -62,7 +63,8 @@ static void matmul_forward_naive(float *out, const float *inp, const float *weig
 static void matmul_forward_blas(float *out, const float *inp, const float *weight,
                                 const float *bias, int B, int C, int OC)
 {
-    for (int b = 0; b < B; b++) memcpy(out + (size_t)b * OC, bias, (size_t)OC * sizeof(float));
+    for (int b = 0; b < B; b++)
+        memcpy(out + (size_t)b * OC, bias, (size_t)OC * sizeof(float));
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, OC, C, 1.0f, inp, C, weight, C, 1.0f,
                 out, OC);
 }
@@ -73,7 +75,8 @@ static void bias_backward(float *dbias, const float *dout, int B, int OC)
 {
     for (int b = 0; b < B; b++) {
         const float *dout_b = dout + (size_t)b * OC;
-        for (int o = 0; o < OC; o++) dbias[o] += dout_b[o];
+        for (int o = 0; o < OC; o++)
+            dbias[o] += dout_b[o];
     }
 }
 
@@ -81,8 +84,8 @@ static void bias_backward(float *dbias, const float *dout, int B, int OC)
  *   dweight (OC, C) += dout^T (OC, B) @ inp (B, C)
  *   dinp (B, C)      = dout (B, OC) @ weight (OC, C)    (skipped when dinp is NULL)
  * Reference loops, ordered so the innermost loop walks contiguous memory. */
-static void matmul_backward_naive(float *dinp, float *dweight, const float *dout,
-                                  const float *inp, const float *weight, int B, int C, int OC)
+static void matmul_backward_naive(float *dinp, float *dweight, const float *dout, const float *inp,
+                                  const float *weight, int B, int C, int OC)
 {
     if (dinp) memset(dinp, 0, (size_t)B * C * sizeof(float));
     for (int b = 0; b < B; b++) {
@@ -93,22 +96,24 @@ static void matmul_backward_naive(float *dinp, float *dweight, const float *dout
             float d = dout_b[o];
             float *dw_o = dweight + (size_t)o * C;
             const float *w_o = weight + (size_t)o * C;
-            for (int i = 0; i < C; i++) dw_o[i] += d * inp_b[i];
+            for (int i = 0; i < C; i++)
+                dw_o[i] += d * inp_b[i];
             if (dinp_b)
-                for (int i = 0; i < C; i++) dinp_b[i] += d * w_o[i];
+                for (int i = 0; i < C; i++)
+                    dinp_b[i] += d * w_o[i];
         }
     }
 }
 
 /* Same contract as matmul_backward_naive, through two sgemm calls. */
-static void matmul_backward_blas(float *dinp, float *dweight, const float *dout,
-                                 const float *inp, const float *weight, int B, int C, int OC)
+static void matmul_backward_blas(float *dinp, float *dweight, const float *dout, const float *inp,
+                                 const float *weight, int B, int C, int OC)
 {
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, B, 1.0f, dout, OC, inp, C, 1.0f,
                 dweight, C);
     if (dinp)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, C, OC, 1.0f, dout, OC, weight,
-                    C, 0.0f, dinp, C);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, C, OC, 1.0f, dout, OC, weight, C,
+                    0.0f, dinp, C);
 }
 
 /* h (n) = act(h), in place. */
@@ -118,10 +123,12 @@ static void activation_forward(float *h, size_t n, et_activation act)
     case ET_ACT_IDENTITY:
         break;
     case ET_ACT_TANH:
-        for (size_t k = 0; k < n; k++) h[k] = tanhf(h[k]);
+        for (size_t k = 0; k < n; k++)
+            h[k] = tanhf(h[k]);
         break;
     case ET_ACT_RELU:
-        for (size_t k = 0; k < n; k++) h[k] = h[k] > 0.0f ? h[k] : 0.0f;
+        for (size_t k = 0; k < n; k++)
+            h[k] = h[k] > 0.0f ? h[k] : 0.0f;
         break;
     }
 }
@@ -133,10 +140,12 @@ static void activation_backward(float *d, const float *h, size_t n, et_activatio
     case ET_ACT_IDENTITY:
         break;
     case ET_ACT_TANH:
-        for (size_t k = 0; k < n; k++) d[k] *= 1.0f - h[k] * h[k];
+        for (size_t k = 0; k < n; k++)
+            d[k] *= 1.0f - h[k] * h[k];
         break;
     case ET_ACT_RELU:
-        for (size_t k = 0; k < n; k++) d[k] = h[k] > 0.0f ? d[k] : 0.0f;
+        for (size_t k = 0; k < n; k++)
+            d[k] = h[k] > 0.0f ? d[k] : 0.0f;
         break;
     }
 }
@@ -239,11 +248,13 @@ static void orthonormalise(float *base, int k, int n, size_t vec_stride, size_t 
             }
         }
         double sq = 0.0;
-        for (int e = 0; e < n; e++) sq += (double)vj[e * elem_stride] * vj[e * elem_stride];
+        for (int e = 0; e < n; e++)
+            sq += (double)vj[e * elem_stride] * vj[e * elem_stride];
         /* A Gaussian draw is linearly dependent on earlier vectors with probability 0; the guard
          * only avoids a division by zero. */
         double inv = sq > 0.0 ? 1.0 / sqrt(sq) : 0.0;
-        for (int e = 0; e < n; e++) vj[e * elem_stride] = (float)(vj[e * elem_stride] * inv);
+        for (int e = 0; e < n; e++)
+            vj[e * elem_stride] = (float)(vj[e * elem_stride] * inv);
     }
 }
 
@@ -253,12 +264,14 @@ void et_mlp_init_orthogonal(et_mlp *m, const float *gains, et_rng *rng)
         int C = m->sizes[l], OC = m->sizes[l + 1];
         float *w = m->params + m->w_off[l]; // (OC, C)
         size_t nw = (size_t)OC * C;
-        for (size_t k = 0; k < nw; k++) w[k] = (float)et_rng_normal(rng);
+        for (size_t k = 0; k < nw; k++)
+            w[k] = (float)et_rng_normal(rng);
         if (OC <= C)
             orthonormalise(w, OC, C, (size_t)C, 1); /* rows: W W^T = I */
         else
             orthonormalise(w, C, OC, 1, (size_t)C); /* columns: W^T W = I */
-        for (size_t k = 0; k < nw; k++) w[k] *= gains[l];
+        for (size_t k = 0; k < nw; k++)
+            w[k] *= gains[l];
         memset(m->params + m->b_off[l], 0, (size_t)OC * sizeof(float));
     }
 }
@@ -280,9 +293,9 @@ const float *et_mlp_forward(et_mlp *m, const float *x, int batch)
     memcpy(m->act + m->act_off[0], x, (size_t)B * m->sizes[0] * sizeof(float)); // h_0 (B, C)
     for (int l = 0; l < m->n_layers; l++) {
         int C = m->sizes[l], OC = m->sizes[l + 1];
-        const float *inp = m->act + m->act_off[l]; // (B, C)
-        float *out = m->act + m->act_off[l + 1];   // (B, OC)
-        const float *w = m->params + m->w_off[l];  // (OC, C)
+        const float *inp = m->act + m->act_off[l];   // (B, C)
+        float *out = m->act + m->act_off[l + 1];     // (B, OC)
+        const float *w = m->params + m->w_off[l];    // (OC, C)
         const float *bias = m->params + m->b_off[l]; // (OC)
         if (m->naive)
             matmul_forward_naive(out, inp, w, bias, B, C, OC);
@@ -304,7 +317,7 @@ et_status et_mlp_backward(et_mlp *m, const float *dout, float *dx)
     memcpy(g_out, dout, (size_t)B * m->sizes[L] * sizeof(float));
     for (int l = L - 1; l >= 0; l--) {
         int C = m->sizes[l], OC = m->sizes[l + 1];
-        const float *inp = m->act + m->act_off[l];  // h_l (B, C)
+        const float *inp = m->act + m->act_off[l];   // h_l (B, C)
         const float *h = m->act + m->act_off[l + 1]; // h_{l+1} (B, OC)
         const float *w = m->params + m->w_off[l];    // (OC, C)
         float *dw = m->grads + m->w_off[l];          // (OC, C)
@@ -432,8 +445,7 @@ void et_adam_begin_step(et_adam *opt)
     opt->t++;
 }
 
-et_status et_adam_update(et_adam *opt, size_t offset, float *params, const float *grads,
-                         size_t n)
+et_status et_adam_update(et_adam *opt, size_t offset, float *params, const float *grads, size_t n)
 {
     if (opt->t < 1 || offset > opt->n || n > opt->n - offset) return ET_ERR_INTERNAL;
     /* Bias corrections in double: beta2^t for beta2 = 0.999 stays representable for any t a
@@ -507,12 +519,14 @@ double et_grad_clip_global_norm_many(int n_arrays, float *const *grads, const si
      * sum of ~1e6 terms keeps its digits. */
     double sq = 0.0;
     for (int a = 0; a < n_arrays; a++)
-        for (size_t k = 0; k < lens[a]; k++) sq += (double)grads[a][k] * grads[a][k];
+        for (size_t k = 0; k < lens[a]; k++)
+            sq += (double)grads[a][k] * grads[a][k];
     double norm = sqrt(sq);
     if (!isfinite(norm) || !(max_norm > 0.0) || norm <= max_norm) return norm;
     float scale = (float)(max_norm / norm);
     for (int a = 0; a < n_arrays; a++)
-        for (size_t k = 0; k < lens[a]; k++) grads[a][k] *= scale;
+        for (size_t k = 0; k < lens[a]; k++)
+            grads[a][k] *= scale;
     return norm;
 }
 

@@ -32,9 +32,9 @@
 #include "status.h"
 
 /* Limits checked by et_mlp_create (ET_ERR_INPUT beyond them). */
-#define ET_MLP_MAX_LAYERS 16        /* weight layers */
-#define ET_MLP_MAX_WIDTH (1 << 20)  /* units in any layer, inputs included */
-#define ET_MLP_MAX_BATCH (1 << 24)  /* rows per forward */
+#define ET_MLP_MAX_LAYERS 16       /* weight layers */
+#define ET_MLP_MAX_WIDTH (1 << 20) /* units in any layer, inputs included */
+#define ET_MLP_MAX_BATCH (1 << 24) /* rows per forward */
 
 /* Element-wise activation applied after a layer's affine map. */
 typedef enum et_activation {
@@ -149,8 +149,7 @@ void et_adam_begin_step(et_adam *opt);
  * params and grads point at those n floats (they may live in different arrays from call to
  * call, e.g. an actor network, then a log-std). Returns ET_OK, or ET_ERR_INTERNAL, changing
  * nothing, when the range exceeds the optimizer's size or no step has begun. */
-et_status et_adam_update(et_adam *opt, size_t offset, float *params, const float *grads,
-                         size_t n);
+et_status et_adam_update(et_adam *opt, size_t offset, float *params, const float *grads, size_t n);
 
 /* Sets the learning rate (>= 0) used from the next update on; linear decay is the caller's. */
 void et_adam_set_lr(et_adam *opt, float lr);

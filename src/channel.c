@@ -50,8 +50,8 @@ et_status et_channel_params_validate(const et_channel_params *p, et_error *err)
         {"noise_density_dbm_hz", p->noise_density_dbm_hz, -200.0, -100.0},
         {"ue_noise_figure_db", p->ue_noise_figure_db, 0.0, 30.0},
         {"ap_noise_figure_db", p->ap_noise_figure_db, 0.0, 30.0},
-        {"ap_tx_power_dbm", p->ap_tx_power_dbm, -30.0, 80.0},
-        {"max_spectral_eff_bps_hz", p->max_spectral_eff_bps_hz, 0.1, 60.0},
+        {"ap_tx_power_dbm", p->ap_tx_power_dbm, -30.0, 60.0},
+        {"max_spectral_eff_bps_hz", p->max_spectral_eff_bps_hz, 0.1, 30.0},
         {"min_rate_bps", p->min_rate_bps, 1.0, 1e12},
     };
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
@@ -152,7 +152,8 @@ static double ergodic_rate_bps(const et_channel_params *p, et_rng *rng, double b
         double snr = pow(10.0, snr_db / 10.0);
         int n = p->fading_samples > 0 ? p->fading_samples : 1;
         double sum_se = 0.0;
-        for (int i = 0; i < n; i++) sum_se += capped_se(p, snr * fading_gain(p, rng));
+        for (int i = 0; i < n; i++)
+            sum_se += capped_se(p, snr * fading_gain(p, rng));
         rate_bps = bandwidth_hz * sum_se / n;
     }
     return rate_bps > p->min_rate_bps ? rate_bps : p->min_rate_bps;
@@ -194,12 +195,12 @@ void et_channel_update(et_channel_state *st, const et_channel_params *p, const e
      * process is zero-mean. Path loss and shadowing are reciprocal, so up and
      * down differ only in power, bandwidth and receiver noise figure. */
     double loss_db = st->pathloss_db + st->shadowing_db;
-    st->snr_up_db = radio->tx_power_dbm - loss_db -
-                    noise_dbm(p->noise_density_dbm_hz, radio->bandwidth_up_hz,
-                              p->ap_noise_figure_db);
-    st->snr_down_db = p->ap_tx_power_dbm - loss_db -
-                      noise_dbm(p->noise_density_dbm_hz, radio->bandwidth_down_hz,
-                                p->ue_noise_figure_db);
+    st->snr_up_db =
+        radio->tx_power_dbm - loss_db -
+        noise_dbm(p->noise_density_dbm_hz, radio->bandwidth_up_hz, p->ap_noise_figure_db);
+    st->snr_down_db =
+        p->ap_tx_power_dbm - loss_db -
+        noise_dbm(p->noise_density_dbm_hz, radio->bandwidth_down_hz, p->ue_noise_figure_db);
     /* Up and down use separate bands (FDD-like), so their fading is drawn
      * independently, from the UE's own fading stream. */
     st->rate_up_bps = ergodic_rate_bps(p, &st->fading_rng, radio->bandwidth_up_hz, st->snr_up_db);

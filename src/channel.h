@@ -20,19 +20,19 @@ typedef enum et_fading_model {
 } et_fading_model;
 
 typedef struct et_channel_params {
-    double pathloss_a_db;          /* 128.1: PL(d) = a + b log10(d_km) */
-    double pathloss_b_db;          /* 37.6 */
-    double shadowing_std_db;       /* 8 */
-    double shadowing_decorr_m;     /* 50: Gudmundson decorrelation distance */
+    double pathloss_a_db;      /* 128.1: PL(d) = a + b log10(d_km) */
+    double pathloss_b_db;      /* 37.6 */
+    double shadowing_std_db;   /* 8 */
+    double shadowing_decorr_m; /* 50: Gudmundson decorrelation distance */
     et_fading_model fading;
-    double rician_k_db;            /* K factor for Rician fading */
-    int fading_samples;            /* samples averaged per update for the ergodic rate */
-    double noise_density_dbm_hz;   /* -174 */
-    double ue_noise_figure_db;     /* 9: receiver noise figure at the UE (downlink) */
-    double ap_noise_figure_db;     /* 5: receiver noise figure at the AP (uplink) */
-    double ap_tx_power_dbm;        /* 46 */
-    double max_spectral_eff_bps_hz;/* 7.4 */
-    double min_rate_bps;           /* floor so a link never reaches zero (SimGrid needs > 0) */
+    double rician_k_db;             /* K factor for Rician fading */
+    int fading_samples;             /* samples averaged per update for the ergodic rate */
+    double noise_density_dbm_hz;    /* -174 */
+    double ue_noise_figure_db;      /* 9: receiver noise figure at the UE (downlink) */
+    double ap_noise_figure_db;      /* 5: receiver noise figure at the AP (uplink) */
+    double ap_tx_power_dbm;         /* 46 */
+    double max_spectral_eff_bps_hz; /* 7.4 */
+    double min_rate_bps;            /* floor so a link never reaches zero (SimGrid needs > 0) */
 } et_channel_params;
 
 /* Fills p with the documented defaults (docs/channel.md): 3GPP-style macro
@@ -49,8 +49,8 @@ et_status et_channel_params_validate(const et_channel_params *p, et_error *err);
 
 /* Radio parameters of one UE (from its platform host properties). */
 typedef struct et_ue_radio {
-    double tx_power_dbm;     /* UE transmit power (uplink), e.g. 23 */
-    double bandwidth_up_hz;  /* uplink bandwidth allotted to the UE */
+    double tx_power_dbm;    /* UE transmit power (uplink), e.g. 23 */
+    double bandwidth_up_hz; /* uplink bandwidth allotted to the UE */
     double bandwidth_down_hz;
 } et_ue_radio;
 
@@ -63,9 +63,9 @@ typedef struct et_channel_state {
     double snr_down_db; /* mean SNR at the UE */
     double rate_up_bps; /* ergodic rate, bits/s */
     double rate_down_bps;
-    et_rng rng;         /* shadowing stream of this UE (ET_RNG_SHADOWING, ue) */
-    et_rng fading_rng;  /* small-scale fading stream of this UE (ET_RNG_FADING, ue), kept
-                           apart so that changing fading_samples does not move the shadowing */
+    et_rng rng;        /* shadowing stream of this UE (ET_RNG_SHADOWING, ue) */
+    et_rng fading_rng; /* small-scale fading stream of this UE (ET_RNG_FADING, ue), kept
+                          apart so that changing fading_samples does not move the shadowing */
     double last_x_m, last_y_m;
     int initialised;
 } et_channel_state;

@@ -19,7 +19,7 @@ enum { TRACE_MAX_UES = 100000 };
 
 struct et_mobility_trace {
     int n_ues;
-    size_t *first; /* (n_ues + 1): rows of ue u are first[u] .. first[u + 1] - 1 */
+    size_t *first;              /* (n_ues + 1): rows of ue u are first[u] .. first[u + 1] - 1 */
     double *time_s, *x_m, *y_m; /* (n_rows): grouped by ue, in time order within a ue */
 };
 
@@ -63,14 +63,14 @@ et_status et_mobility_params_validate(const et_mobility_params *p, et_error *err
         {"gm_alpha", p->gm_alpha, 0.0, 1.0},
         {"gm_mean_speed_mps", p->gm_mean_speed_mps, 0.0, 100.0},
         {"gm_speed_std_mps", p->gm_speed_std_mps, 0.0, 100.0},
-        {"gm_direction_std_rad", p->gm_direction_std_rad, 0.0, 2.0 * pi},
+        {"gm_direction_std_rad", p->gm_direction_std_rad, 0.0, 10.0},
     };
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         const struct range *c = &checks[i];
         if (!(c->value >= c->lo && c->value <= c->hi)) /* NaN fails too */
             return et_error_set(err, ET_ERR_INPUT,
-                                "mobility key '%s': expected a number in [%g, %g], got %g",
-                                c->key, c->lo, c->hi, c->value);
+                                "mobility key '%s': expected a number in [%g, %g], got %g", c->key,
+                                c->lo, c->hi, c->value);
     }
     if (!(p->min_distance_m < p->cell_radius_m))
         return et_error_set(err, ET_ERR_INPUT,
@@ -226,9 +226,12 @@ static void rwp_step(et_mobility_state *st, const et_mobility_params *p, double 
             rwp_new_leg(st, p);
             continue;
         }
+        /* A zero leg speed (speed_min = speed_max = 0) means standing still,
+         * not arriving at once. */
+        if (!(st->speed_mps > 0.0)) break;
         double dx = st->target_x_m - st->x_m, dy = st->target_y_m - st->y_m;
         double dist_m = hypot(dx, dy);
-        double need_s = st->speed_mps > 0.0 ? dist_m / st->speed_mps : 0.0;
+        double need_s = dist_m / st->speed_mps;
         if (need_s > left_s) {
             double f = left_s / need_s;
             st->x_m += f * dx;
@@ -375,7 +378,7 @@ typedef struct trace_row {
 static et_status read_file(const char *path, char **out, et_error *err)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return et_error_set(err, ET_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) return et_error_set(err, ET_ERR_INPUT, "%s: cannot open mobility trace: %s", path, strerror(errno));
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     if (!buf) {
@@ -388,8 +391,7 @@ static et_status read_file(const char *path, char **out, et_error *err)
             if (!grown) {
                 free(buf);
                 fclose(f);
-                return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory reading the file",
-                                    path);
+                return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory reading the file", path);
             }
             buf = grown;
             cap *= 2;
@@ -402,7 +404,7 @@ static et_status read_file(const char *path, char **out, et_error *err)
     fclose(f);
     if (failed) {
         free(buf);
-        return et_error_set(err, ET_ERR_IO, "%s: read error", path);
+        return et_error_set(err, ET_ERR_INPUT, "%s: read error", path);
     }
     buf[len] = '\0';
     *out = buf;
@@ -412,7 +414,8 @@ static et_status read_file(const char *path, char **out, et_error *err)
 /* Trims ASCII blanks at both ends of [*begin, *end). */
 static void trim(char **begin, char **end)
 {
-    while (*begin < *end && (**begin == ' ' || **begin == '\t')) (*begin)++;
+    while (*begin < *end && (**begin == ' ' || **begin == '\t'))
+        (*begin)++;
     while (*end > *begin && ((*end)[-1] == ' ' || (*end)[-1] == '\t' || (*end)[-1] == '\r'))
         (*end)--;
 }
@@ -486,8 +489,8 @@ static et_status parse_rows(const char *path, char *cursor, int first_line, trac
         if ((status = parse_number(path, line, 0, fields[0], &row.time_s, err)) != ET_OK) break;
         if (row.time_s < 0.0) {
             status = et_error_set(err, ET_ERR_INPUT,
-                                  "%s:%d: column 'time_s': expected a number >= 0, got '%s'",
-                                  path, line, fields[0]);
+                                  "%s:%d: column 'time_s': expected a number >= 0, got '%s'", path,
+                                  line, fields[0]);
             break;
         }
         char *ue_end = NULL;
@@ -506,7 +509,8 @@ static et_status parse_rows(const char *path, char *cursor, int first_line, trac
 
         if ((size_t)row.ue >= cap_ues) {
             size_t cap = cap_ues ? cap_ues : 16;
-            while (cap <= (size_t)row.ue) cap *= 2;
+            while (cap <= (size_t)row.ue)
+                cap *= 2;
             double *t = realloc(last_time_s, cap * sizeof *t);
             if (t) last_time_s = t;
             int *l = t ? realloc(last_line, cap * sizeof *l) : NULL;
@@ -515,7 +519,8 @@ static et_status parse_rows(const char *path, char *cursor, int first_line, trac
                 status = et_error_set(err, ET_ERR_NOMEM, "%s:%d: out of memory", path, line);
                 break;
             }
-            for (size_t u = cap_ues; u < cap; u++) last_line[u] = 0;
+            for (size_t u = cap_ues; u < cap; u++)
+                last_line[u] = 0;
             cap_ues = cap;
         }
         if (last_line[row.ue] != 0 && row.time_s < last_time_s[row.ue]) {
@@ -563,7 +568,8 @@ static et_status build_trace(const char *path, const trace_row *rows, size_t n_r
         et_mobility_trace_destroy(t);
         return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", path);
     }
-    for (size_t i = 0; i < n_rows; i++) t->first[rows[i].ue + 1]++;
+    for (size_t i = 0; i < n_rows; i++)
+        t->first[rows[i].ue + 1]++;
     for (int u = 0; u < n_ues; u++) {
         if (t->first[u + 1] == 0) {
             et_mobility_trace_destroy(t);
@@ -581,7 +587,8 @@ static et_status build_trace(const char *path, const trace_row *rows, size_t n_r
         t->x_m[at] = rows[i].x_m;
         t->y_m[at] = rows[i].y_m;
     }
-    for (int u = n_ues; u > 0; u--) t->first[u] = t->first[u - 1];
+    for (int u = n_ues; u > 0; u--)
+        t->first[u] = t->first[u - 1];
     t->first[0] = 0;
     *out = t;
     return ET_OK;
@@ -612,9 +619,9 @@ et_status et_mobility_trace_load(const char *path, et_mobility_trace **out, et_e
         if (*c != ' ' && *c != '\t') header[h++] = *c;
     header[h] = '\0';
     if (strcmp(header, "time_s,ue,x_m,y_m") != 0) {
-        status = et_error_set(err, ET_ERR_INPUT,
-                              "%s:1: expected the header 'time_s,ue,x_m,y_m', got '%.60s'", path,
-                              begin);
+        status =
+            et_error_set(err, ET_ERR_INPUT,
+                         "%s:1: expected the header 'time_s,ue,x_m,y_m', got '%.60s'", path, begin);
         free(buf);
         return status;
     }
@@ -624,8 +631,8 @@ et_status et_mobility_trace_load(const char *path, et_mobility_trace **out, et_e
     int max_ue = -1;
     status = parse_rows(path, cursor, 2, &rows, &n_rows, &max_ue, err);
     if (status == ET_OK && n_rows == 0)
-        status = et_error_set(err, ET_ERR_INPUT, "%s: expected at least one row after the header",
-                              path);
+        status =
+            et_error_set(err, ET_ERR_INPUT, "%s: expected at least one row after the header", path);
     if (status == ET_OK) status = build_trace(path, rows, n_rows, max_ue + 1, out, err);
     free(rows);
     free(buf);

@@ -16,12 +16,12 @@ typedef enum et_mobility_model {
 
 typedef struct et_mobility_params {
     et_mobility_model model;
-    double cell_radius_m;    /* R: positions stay within this disc */
-    double min_distance_m;   /* UEs never come closer to the AP than this */
-    double speed_min_mps;    /* random waypoint: speed drawn in [min, max] per leg */
+    double cell_radius_m;  /* R: positions stay within this disc */
+    double min_distance_m; /* UEs never come closer to the AP than this */
+    double speed_min_mps;  /* random waypoint: speed drawn in [min, max] per leg */
     double speed_max_mps;
-    double pause_s;          /* random waypoint: pause at each waypoint */
-    double gm_alpha;         /* Gauss-Markov memory in [0, 1] (per second) */
+    double pause_s;  /* random waypoint: pause at each waypoint */
+    double gm_alpha; /* Gauss-Markov memory in [0, 1] (per second) */
     double gm_mean_speed_mps;
     double gm_speed_std_mps;
     double gm_direction_std_rad;
@@ -64,7 +64,7 @@ typedef struct et_mobility_state {
     double speed_mps, direction_rad; /* Gauss-Markov / current leg */
     double target_x_m, target_y_m;   /* random waypoint */
     double pause_left_s;
-    double gm_mean_direction_rad;    /* Gauss-Markov mean direction; reflected with the UE */
+    double gm_mean_direction_rad; /* Gauss-Markov mean direction; reflected with the UE */
     et_rng rng;
 } et_mobility_state;
 

@@ -36,7 +36,10 @@ typedef struct request {
     double flops;      /* server tuning work (REQ_OFFLOAD) */
 } request;
 
-/* Payload of one chunk. Owned by the sender, which blocks until delivery. */
+/* Payload of one chunk. Owned by the sender. Senders alternate between two
+ * payloads: when a put completes, the sender may run first and fill the next
+ * chunk's payload before the receiver has read this one, so the receiver must
+ * never see a payload the sender is allowed to touch again. */
 typedef struct chunk_msg {
     int last;        /* 1 on the final chunk of a transfer */
     int server_jobs; /* server load when the chunk left (the "report" a UE sees) */
@@ -64,7 +67,7 @@ typedef struct ue_state {
     int server_jobs_seen;
     /* The task in flight. */
     request req;
-    chunk_msg up_msg, down_msg;
+    chunk_msg up_msg[2], down_msg[2];
     double bytes_up, bytes_down, compute_s;
     double finish_s;
 } ue_state;
@@ -231,11 +234,13 @@ static double now_s(const et_sim *sim)
  * starts, so a rate rise would not reach a single long comm; each chunk
  * starts afresh and sees the rate in force. Each chunk pays the route latency
  * once (documented in docs/simulation.md). */
-static void send_chunked(ue_state *u, sg_mailbox_t mb, double bytes, int uplink, chunk_msg *msg)
+static void send_chunked(ue_state *u, sg_mailbox_t mb, double bytes, int uplink, chunk_msg msgs[2])
 {
     const et_scenario *sc = &u->sim->sc;
     double left = llround(bytes);
+    int k = 0;
     do {
+        chunk_msg *msg = &msgs[k++ & 1];
         double rate_bps = uplink ? u->rate_up_bps : u->rate_down_bps;
         double chunk = floor(fmax(sc->min_chunk_bytes, rate_bps / 8.0 * sc->chunk_s));
         if (chunk >= left) chunk = left;
@@ -277,7 +282,7 @@ static void handler_main(int argc, char **argv)
     et_sim *sim = u->sim;
     switch (u->req.kind) {
     case REQ_EMULATOR:
-        send_chunked(u, u->mb_down, u->req.bytes_down, 0, &u->down_msg);
+        send_chunked(u, u->mb_down, u->req.bytes_down, 0, u->down_msg);
         break;
     case REQ_OFFLOAD: {
         recv_chunked(u, u->mb_up);
@@ -286,7 +291,7 @@ static void handler_main(int argc, char **argv)
         sg_actor_execute(u->req.flops);
         u->compute_s = simgrid_get_clock() - t;
         sim->server_jobs--;
-        send_chunked(u, u->mb_down, u->req.bytes_down, 0, &u->down_msg);
+        send_chunked(u, u->mb_down, u->req.bytes_down, 0, u->down_msg);
         break;
     }
     case REQ_UPLOAD:
@@ -453,14 +458,14 @@ static const char *run_task(et_sim *sim, ue_state *u, et_location loc, int b, do
         u->req.kind = REQ_UPLOAD;
         u->req.bytes_down = 0;
         send_request(u);
-        send_chunked(u, u->mb_up, result_bytes, 1, &u->up_msg);
+        send_chunked(u, u->mb_up, result_bytes, 1, u->up_msg);
     } else {
         /* 3. Upload the data set, the server tunes, the result comes back. */
         u->req.kind = REQ_OFFLOAD;
         u->req.flops = flops;
         u->req.bytes_down = result_bytes;
         send_request(u);
-        send_chunked(u, u->mb_up, tokens * sc->bytes_per_token, 1, &u->up_msg);
+        send_chunked(u, u->mb_up, tokens * sc->bytes_per_token, 1, u->up_msg);
         recv_chunked(u, u->mb_down);
     }
     return "";
@@ -586,6 +591,9 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         u->finish_s = 0;
         et_rng_seed(&u->task_rng, sim->episode_seed, et_rng_stream_id(ET_RNG_TASKS, (uint64_t)i));
         et_mobility_init(&u->mob, &sc->mobility, i, u->host->x0_m, u->host->y0_m, sim->episode_seed);
+        /* A trace says where the UE is at t = 0, not the platform. */
+        if (sc->mobility.model == ET_MOBILITY_TRACE)
+            et_mobility_step(&u->mob, &sc->mobility, sim->trace, i, 0.0, 0.0);
         et_channel_init(&u->ch, i, sim->episode_seed);
         /* The first channel state is in force before any actor runs. */
         channel_update_ue(sim, u, 0.0, sc->update_interval_s, 1);

@@ -95,8 +95,7 @@ static void snr_matches_the_link_budget_at_the_cell_edge(void)
     CU_ASSERT_DOUBLE_EQUAL(st.distance_m, 250.0, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(st.snr_up_db, 23.0 - pl + 99.0, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(st.snr_down_db, 46.0 - pl + 95.0, 1e-9);
-    CU_ASSERT_DOUBLE_EQUAL(st.rate_up_bps, 10e6 * log2(1.0 + pow(10.0, st.snr_up_db / 10.0)),
-                           1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(st.rate_up_bps, 10e6 * log2(1.0 + pow(10.0, st.snr_up_db / 10.0)), 1e-3);
     /* 35.5 dB down is far above the 7.4 b/s/Hz cap (22.3 dB). */
     CU_ASSERT_DOUBLE_EQUAL(st.rate_down_bps, 7.4e7, 1e-3);
 }
@@ -395,8 +394,7 @@ int main(void)
         {"rayleigh_ergodic_rate_matches_numerical_integration",
          rayleigh_ergodic_rate_matches_numerical_integration},
         {"rician_with_large_k_approaches_no_fading", rician_with_large_k_approaches_no_fading},
-        {"rician_lies_between_rayleigh_and_no_fading",
-         rician_lies_between_rayleigh_and_no_fading},
+        {"rician_lies_between_rayleigh_and_no_fading", rician_lies_between_rayleigh_and_no_fading},
         {"shadowing_has_the_configured_std", shadowing_has_the_configured_std},
         {"shadowing_correlation_follows_gudmundson_over_distance_moved",
          shadowing_correlation_follows_gudmundson_over_distance_moved},

@@ -368,8 +368,8 @@ static void missing_file_is_an_io_error_naming_the_file(void)
     const char *path = et_test_source_path("models/no-such-model.json");
     et_fm fm;
     et_error err;
-    CU_ASSERT_EQUAL(et_fm_load(path, &fm, &err), ET_ERR_IO);
-    CU_ASSERT_EQUAL(err.code, ET_ERR_IO);
+    CU_ASSERT_EQUAL(et_fm_load(path, &fm, &err), ET_ERR_INPUT);
+    CU_ASSERT_EQUAL(err.code, ET_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no-such-model.json"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot open"));
 }

@@ -89,6 +89,20 @@ static void random_waypoint_legs_go_around_a_wide_exclusion_zone(void)
     CU_ASSERT(max_from_start_m > 60.0); /* reaches the other side of the cell */
 }
 
+static void random_waypoint_with_zero_speed_stands_still(void)
+{
+    /* Not a valid configuration (speed decay), but it must not teleport. */
+    et_mobility_params p;
+    et_mobility_params_default(&p);
+    p.speed_min_mps = p.speed_max_mps = 0.0;
+    et_mobility_state st;
+    et_mobility_init(&st, &p, 0, 100.0, 0.0, 1);
+    for (int i = 0; i < 100; i++)
+        et_mobility_step(&st, &p, NULL, 0, i, 1.0);
+    CU_ASSERT_EQUAL(st.x_m, 100.0);
+    CU_ASSERT_EQUAL(st.y_m, 0.0);
+}
+
 static void gauss_markov_stays_inside_the_cell(void)
 {
     et_mobility_params p;
@@ -165,7 +179,8 @@ static void static_ue_never_moves(void)
     p.model = ET_MOBILITY_STATIC;
     et_mobility_state st;
     et_mobility_init(&st, &p, 0, 3.0, -4.0, 1); /* inside min distance: static keeps it */
-    for (int i = 0; i < 100; i++) et_mobility_step(&st, &p, NULL, 0, i, 1.0);
+    for (int i = 0; i < 100; i++)
+        et_mobility_step(&st, &p, NULL, 0, i, 1.0);
     CU_ASSERT_EQUAL(st.x_m, 3.0);
     CU_ASSERT_EQUAL(st.y_m, -4.0);
     CU_ASSERT_EQUAL(st.speed_mps, 0.0);
@@ -298,30 +313,30 @@ static void malformed_traces_are_rejected_with_file_and_line(void)
     et_mobility_trace *trace = NULL;
     et_error err;
     const char *missing = et_test_source_path("tests/no-such-trace.csv");
-    CU_ASSERT_EQUAL(et_mobility_trace_load(missing, &trace, &err), ET_ERR_IO);
+    CU_ASSERT_EQUAL(et_mobility_trace_load(missing, &trace, &err), ET_ERR_INPUT);
     CU_ASSERT_PTR_NULL(trace);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no-such-trace.csv: cannot open"));
 
-    expect_trace_error("header.csv", "t,ue,x,y\n0,0,1,1\n", ET_ERR_INPUT, ":1:",
-                       "expected the header 'time_s,ue,x_m,y_m', got 't,ue,x,y'");
+    expect_trace_error("header.csv", "t,ue,x,y\n0,0,1,1\n", ET_ERR_INPUT,
+                       ":1:", "expected the header 'time_s,ue,x_m,y_m', got 't,ue,x,y'");
     expect_trace_error("empty.csv", "", ET_ERR_INPUT, ":1:", "expected the header");
     expect_trace_error("nonumber.csv", "time_s,ue,x_m,y_m\n0,0,1,1\n1,0,abc,1\n", ET_ERR_INPUT,
                        ":3:", "column 'x_m': expected a number, got 'abc'");
-    expect_trace_error("emptyfield.csv", "time_s,ue,x_m,y_m\n0,0,1,\n", ET_ERR_INPUT, ":2:",
-                       "column 'y_m': expected a number, got ''");
-    expect_trace_error("infinite.csv", "time_s,ue,x_m,y_m\n0,0,inf,1\n", ET_ERR_INPUT, ":2:",
-                       "column 'x_m': expected a finite number, got 'inf'");
-    expect_trace_error("backwards.csv",
-                       "time_s,ue,x_m,y_m\n0,0,0,0\n5,1,0,0\n4,0,1,1\n3,0,2,2\n",
-                       ET_ERR_INPUT, ":5:", "ue 0 in non-decreasing order, got 3 after 4 on line 4");
-    expect_trace_error("columns.csv", "time_s,ue,x_m,y_m\n0,0,1\n", ET_ERR_INPUT, ":2:",
-                       "expected 4 columns");
-    expect_trace_error("toomany.csv", "time_s,ue,x_m,y_m\n0,0,1,2,3\n", ET_ERR_INPUT, ":2:",
-                       "got 5");
-    expect_trace_error("badue.csv", "time_s,ue,x_m,y_m\n0,1.5,1,2\n", ET_ERR_INPUT, ":2:",
-                       "column 'ue': expected an integer");
-    expect_trace_error("negtime.csv", "time_s,ue,x_m,y_m\n-1,0,1,2\n", ET_ERR_INPUT, ":2:",
-                       "column 'time_s': expected a number >= 0");
+    expect_trace_error("emptyfield.csv", "time_s,ue,x_m,y_m\n0,0,1,\n", ET_ERR_INPUT,
+                       ":2:", "column 'y_m': expected a number, got ''");
+    expect_trace_error("infinite.csv", "time_s,ue,x_m,y_m\n0,0,inf,1\n", ET_ERR_INPUT,
+                       ":2:", "column 'x_m': expected a finite number, got 'inf'");
+    expect_trace_error("backwards.csv", "time_s,ue,x_m,y_m\n0,0,0,0\n5,1,0,0\n4,0,1,1\n3,0,2,2\n",
+                       ET_ERR_INPUT,
+                       ":5:", "ue 0 in non-decreasing order, got 3 after 4 on line 4");
+    expect_trace_error("columns.csv", "time_s,ue,x_m,y_m\n0,0,1\n", ET_ERR_INPUT,
+                       ":2:", "expected 4 columns");
+    expect_trace_error("toomany.csv", "time_s,ue,x_m,y_m\n0,0,1,2,3\n", ET_ERR_INPUT,
+                       ":2:", "got 5");
+    expect_trace_error("badue.csv", "time_s,ue,x_m,y_m\n0,1.5,1,2\n", ET_ERR_INPUT,
+                       ":2:", "column 'ue': expected an integer");
+    expect_trace_error("negtime.csv", "time_s,ue,x_m,y_m\n-1,0,1,2\n", ET_ERR_INPUT,
+                       ":2:", "column 'time_s': expected a number >= 0");
     expect_trace_error("gap.csv", "time_s,ue,x_m,y_m\n0,0,1,2\n0,2,1,2\n", ET_ERR_INPUT, ":",
                        "got none for ue 1");
     expect_trace_error("norows.csv", "time_s,ue,x_m,y_m\n\n", ET_ERR_INPUT, ":",
@@ -362,6 +377,8 @@ int main(void)
          random_waypoint_stays_in_the_disc_and_out_of_min_distance_and_moves},
         {"random_waypoint_legs_go_around_a_wide_exclusion_zone",
          random_waypoint_legs_go_around_a_wide_exclusion_zone},
+        {"random_waypoint_with_zero_speed_stands_still",
+         random_waypoint_with_zero_speed_stands_still},
         {"gauss_markov_stays_inside_the_cell", gauss_markov_stays_inside_the_cell},
         {"gauss_markov_speed_has_the_configured_memory_and_spread",
          gauss_markov_speed_has_the_configured_memory_and_spread},

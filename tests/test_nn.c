@@ -24,7 +24,8 @@ static et_rng test_rng(uint64_t owner)
 
 static void fill_normal(float *x, size_t n, double scale, et_rng *rng)
 {
-    for (size_t k = 0; k < n; k++) x[k] = (float)(scale * et_rng_normal(rng));
+    for (size_t k = 0; k < n; k++)
+        x[k] = (float)(scale * et_rng_normal(rng));
 }
 
 /* Normwise relative error max|a - b| / max|b|: the honest measure for results of sums taken in
@@ -129,7 +130,8 @@ static void backward_sgemm_matches_naive_loops_for_an_odd_batch(void)
     CU_ASSERT(ex <= 1e-5);
     /* Non-trivial gradients reach the first layer through the ReLU. */
     double g0 = 0.0;
-    for (int k = 0; k < 13 * 29; k++) g0 = fmax(g0, fabs(g_naive[k]));
+    for (int k = 0; k < 13 * 29; k++)
+        g0 = fmax(g0, fabs(g_naive[k]));
     CU_ASSERT(g0 > 1e-2);
     free(g_fast);
     et_mlp_destroy(m);
@@ -157,11 +159,13 @@ static void backward_accumulates_gradients_until_zero_grad(void)
         CU_ASSERT_EQUAL(et_mlp_backward(m, dout, NULL), ET_OK);
         memcpy(once, et_mlp_grads(m), np * sizeof(float));
         CU_ASSERT_EQUAL(et_mlp_backward(m, dout, NULL), ET_OK);
-        for (size_t k = 0; k < np; k++) twice[k] = 0.5f * et_mlp_grads(m)[k];
+        for (size_t k = 0; k < np; k++)
+            twice[k] = 0.5f * et_mlp_grads(m)[k];
         CU_ASSERT(rel_err(twice, once, np) <= 1e-6);
         et_mlp_zero_grad(m);
         int nonzero = 0;
-        for (size_t k = 0; k < np; k++) nonzero += et_mlp_grads(m)[k] != 0.0f;
+        for (size_t k = 0; k < np; k++)
+            nonzero += et_mlp_grads(m)[k] != 0.0f;
         CU_ASSERT_EQUAL(nonzero, 0);
     }
     free(once);
@@ -192,7 +196,8 @@ static double fd_loss(et_mlp *m, const float *x, const float *r)
 {
     const float *y = et_mlp_forward(m, x, FD_BATCH); // (B, 3)
     double loss = 0.0;
-    for (int k = 0; k < FD_BATCH * 3; k++) loss += (double)r[k] * y[k];
+    for (int k = 0; k < FD_BATCH * 3; k++)
+        loss += (double)r[k] * y[k];
     return loss;
 }
 
@@ -247,13 +252,14 @@ static void parameter_gradients_match_central_finite_differences(void)
         double big = 0.0;
         for (int l = 0; l < FD_LAYERS; l++) {
             size_t nw = (size_t)fd_sizes[l + 1] * fd_sizes[l], nb = (size_t)fd_sizes[l + 1];
-            int bad_w = fd_check_tensor(m, x, r, et_mlp_weight(m, l), et_mlp_weight_grad(m, l),
-                                        nw, "W", l);
-            int bad_b = fd_check_tensor(m, x, r, et_mlp_bias(m, l), et_mlp_bias_grad(m, l), nb,
-                                        "b", l);
+            int bad_w =
+                fd_check_tensor(m, x, r, et_mlp_weight(m, l), et_mlp_weight_grad(m, l), nw, "W", l);
+            int bad_b =
+                fd_check_tensor(m, x, r, et_mlp_bias(m, l), et_mlp_bias_grad(m, l), nb, "b", l);
             CU_ASSERT_EQUAL(bad_w, 0);
             CU_ASSERT_EQUAL(bad_b, 0);
-            for (size_t k = 0; k < nb; k++) big = fmax(big, fabs(et_mlp_bias_grad(m, l)[k]));
+            for (size_t k = 0; k < nb; k++)
+                big = fmax(big, fabs(et_mlp_bias_grad(m, l)[k]));
         }
         /* The absolute floor must be small against the gradients it guards. */
         CU_ASSERT(big > 100 * FD_ATOL);
@@ -271,7 +277,8 @@ static void input_gradient_matches_central_finite_differences(void)
         float x[FD_BATCH * 5], r[FD_BATCH * 3], dx[FD_BATCH * 5];
         fill_normal(x, FD_BATCH * 5, 1.0, &rng);
         fill_normal(r, FD_BATCH * 3, 1.0, &rng);
-        for (int k = 0; k < FD_BATCH * 5; k++) dx[k] = 1234.0f; /* dx is overwritten, not added */
+        for (int k = 0; k < FD_BATCH * 5; k++)
+            dx[k] = 1234.0f; /* dx is overwritten, not added */
 
         CU_ASSERT_PTR_NOT_NULL_FATAL(et_mlp_forward(m, x, FD_BATCH));
         CU_ASSERT_EQUAL(et_mlp_backward(m, r, dx), ET_OK);
@@ -325,27 +332,31 @@ static void orthogonal_init_gives_w_wt_equal_gain_squared_identity_in_both_orien
     const float gains[3] = {1.41421356f, 0.01f, 1.0f};
     et_mlp *m = make_mlp(3, sizes, acts, 1);
     et_rng rng = test_rng(6);
-    for (int l = 0; l < 3; l++) fill_normal(et_mlp_bias(m, l), (size_t)sizes[l + 1], 1.0, &rng);
+    for (int l = 0; l < 3; l++)
+        fill_normal(et_mlp_bias(m, l), (size_t)sizes[l + 1], 1.0, &rng);
     et_mlp_init_orthogonal(m, gains, &rng);
 
     const float *w0 = et_mlp_weight(m, 0), *w1 = et_mlp_weight(m, 1), *w2 = et_mlp_weight(m, 2);
-    CU_ASSERT(gram_err(w0, 16, 48, 48, 1, gains[0]) <= 1e-5);  /* W W^T, rows of (16, 48) */
-    CU_ASSERT(gram_err(w1, 16, 48, 1, 16, gains[1]) <= 1e-5);  /* W^T W, columns of (48, 16) */
-    CU_ASSERT(gram_err(w2, 48, 48, 48, 1, gains[2]) <= 1e-5);  /* square: W W^T ... */
-    CU_ASSERT(gram_err(w2, 48, 48, 1, 48, gains[2]) <= 1e-5);  /* ... and W^T W */
+    CU_ASSERT(gram_err(w0, 16, 48, 48, 1, gains[0]) <= 1e-5); /* W W^T, rows of (16, 48) */
+    CU_ASSERT(gram_err(w1, 16, 48, 1, 16, gains[1]) <= 1e-5); /* W^T W, columns of (48, 16) */
+    CU_ASSERT(gram_err(w2, 48, 48, 48, 1, gains[2]) <= 1e-5); /* square: W W^T ... */
+    CU_ASSERT(gram_err(w2, 48, 48, 1, 48, gains[2]) <= 1e-5); /* ... and W^T W */
     /* The orientation matters: a wide matrix cannot have orthonormal columns. */
     CU_ASSERT(gram_err(w0, 48, 16, 1, 48, gains[0]) > 0.1);
     for (int l = 0; l < 3; l++) {
         int nonzero = 0;
-        for (int k = 0; k < sizes[l + 1]; k++) nonzero += et_mlp_bias(m, l)[k] != 0.0f;
+        for (int k = 0; k < sizes[l + 1]; k++)
+            nonzero += et_mlp_bias(m, l)[k] != 0.0f;
         CU_ASSERT_EQUAL(nonzero, 0);
     }
 
     /* Same stream, same weights; another stream, other weights. */
     et_mlp *again = make_mlp(3, sizes, acts, 1), *other = make_mlp(3, sizes, acts, 1);
     et_rng r1 = test_rng(6), r2 = test_rng(7);
-    for (int l = 0; l < 3; l++) fill_normal(et_mlp_bias(again, l), (size_t)sizes[l + 1], 1.0, &r1);
-    for (int l = 0; l < 3; l++) fill_normal(et_mlp_bias(other, l), (size_t)sizes[l + 1], 1.0, &r2);
+    for (int l = 0; l < 3; l++)
+        fill_normal(et_mlp_bias(again, l), (size_t)sizes[l + 1], 1.0, &r1);
+    for (int l = 0; l < 3; l++)
+        fill_normal(et_mlp_bias(other, l), (size_t)sizes[l + 1], 1.0, &r2);
     et_mlp_init_orthogonal(again, gains, &r1);
     et_mlp_init_orthogonal(other, gains, &r2);
     size_t bytes = et_mlp_param_count(m) * sizeof(float);
@@ -401,13 +412,15 @@ static void adam_converges_to_the_minimum_of_a_quadratic(void)
     et_adam *opt = make_adam(N, lr0, 0.9f, 0.999f, 1e-8f);
     for (int s = 0; s < STEPS; s++) {
         et_adam_set_lr(opt, lr0 * (1.0f - (float)s / STEPS));
-        for (int k = 0; k < N; k++) g[k] = a[k] * (p[k] - c[k]);
+        for (int k = 0; k < N; k++)
+            g[k] = a[k] * (p[k] - c[k]);
         et_adam_step(opt, p, g);
     }
     CU_ASSERT_EQUAL(et_adam_step_count(opt), STEPS);
     CU_ASSERT_EQUAL(et_adam_lr(opt), lr0 * (1.0f - (float)(STEPS - 1) / STEPS));
     double worst = 0.0;
-    for (int k = 0; k < N; k++) worst = fmax(worst, fabs(p[k] - c[k]));
+    for (int k = 0; k < N; k++)
+        worst = fmax(worst, fabs(p[k] - c[k]));
     CU_ASSERT(worst <= 1e-3);
     if (worst > 1e-3) fprintf(stderr, "\n  max |p - c| = %.3g\n", worst);
     et_adam_destroy(opt);
@@ -419,9 +432,11 @@ static void adam_restored_from_moments_and_step_count_resumes_bit_identically(vo
     et_rng rng = test_rng(9);
     float p[N], q[N], g[5][N];
     fill_normal(p, N, 1.0, &rng);
-    for (int s = 0; s < 5; s++) fill_normal(g[s], N, 1.0, &rng);
+    for (int s = 0; s < 5; s++)
+        fill_normal(g[s], N, 1.0, &rng);
     et_adam *a = make_adam(N, 1e-2f, 0.9f, 0.999f, 1e-5f);
-    for (int s = 0; s < 3; s++) et_adam_step(a, p, g[s]);
+    for (int s = 0; s < 3; s++)
+        et_adam_step(a, p, g[s]);
 
     /* "Checkpoint" a into b: moments, step count, learning rate, parameters. */
     et_adam *b = make_adam(N, 0.5f, 0.9f, 0.999f, 1e-5f);
@@ -487,7 +502,8 @@ static void adam_updates_in_slices_equal_one_full_step(void)
 static double norm2(const float *g, size_t n)
 {
     double sq = 0.0;
-    for (size_t k = 0; k < n; k++) sq += (double)g[k] * g[k];
+    for (size_t k = 0; k < n; k++)
+        sq += (double)g[k] * g[k];
     return sqrt(sq);
 }
 
@@ -504,7 +520,8 @@ static void clipping_scales_a_large_gradient_to_exactly_max_norm(void)
     CU_ASSERT(fabs(norm2(g, N) - 0.5) <= 1e-6 * 0.5);
     /* Direction kept: every entry scaled by the same factor. */
     double s = 0.5 / before, worst = 0.0;
-    for (int k = 0; k < N; k++) worst = fmax(worst, fabs(g[k] - s * orig[k]));
+    for (int k = 0; k < N; k++)
+        worst = fmax(worst, fabs(g[k] - s * orig[k]));
     CU_ASSERT(worst <= 1e-6 * s * 3.0);
     /* Exact at small norms too, where a 1e-6 in the denominator (PyTorch) would show. */
     fill_normal(g, N, 1e-5, &rng);
@@ -578,9 +595,8 @@ static void create_rejects_bad_arguments_with_an_error_not_an_abort(void)
         et_mlp *m = (et_mlp *)&cases; /* must be reset to NULL */
         et_error err;
         et_error_clear(&err);
-        et_status st =
-            et_mlp_create(cases[c].n_layers, cases[c].sizes, cases[c].acts, cases[c].max_batch,
-                          &m, &err);
+        et_status st = et_mlp_create(cases[c].n_layers, cases[c].sizes, cases[c].acts,
+                                     cases[c].max_batch, &m, &err);
         CU_ASSERT_EQUAL(st, ET_ERR_INPUT);
         CU_ASSERT_EQUAL(err.code, ET_ERR_INPUT);
         CU_ASSERT_PTR_NULL(m);
@@ -595,12 +611,9 @@ static void create_rejects_bad_arguments_with_an_error_not_an_abort(void)
         float lr, beta1, beta2, eps;
         const char *needle;
     } adam_cases[] = {
-        {0, 1e-3f, 0.9f, 0.999f, 1e-8f, "n = 0"},
-        {4, -1e-3f, 0.9f, 0.999f, 1e-8f, "lr"},
-        {4, NAN, 0.9f, 0.999f, 1e-8f, "lr"},
-        {4, 1e-3f, 1.0f, 0.999f, 1e-8f, "beta1"},
-        {4, 1e-3f, 0.9f, -0.1f, 1e-8f, "beta2"},
-        {4, 1e-3f, 0.9f, 0.999f, 0.0f, "eps"},
+        {0, 1e-3f, 0.9f, 0.999f, 1e-8f, "n = 0"}, {4, -1e-3f, 0.9f, 0.999f, 1e-8f, "lr"},
+        {4, NAN, 0.9f, 0.999f, 1e-8f, "lr"},      {4, 1e-3f, 1.0f, 0.999f, 1e-8f, "beta1"},
+        {4, 1e-3f, 0.9f, -0.1f, 1e-8f, "beta2"},  {4, 1e-3f, 0.9f, 0.999f, 0.0f, "eps"},
     };
     for (size_t c = 0; c < sizeof adam_cases / sizeof adam_cases[0]; c++) {
         et_adam *opt = (et_adam *)&adam_cases;

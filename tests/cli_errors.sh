@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# cli_errors.sh EDGETUNE: bad input gives exit status 2, one line on stderr that
+# names the file and the key or host at fault, no crash and no output left behind.
+set -u
+bin=$(realpath "$1")
+src=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+pass=0
+fail=0
+
+# expect NAME EXPECTED_SUBSTRING -- ARGS...
+expect() {
+    local name=$1 want=$2
+    shift 3
+    rm -rf out
+    "$bin" "$@" >stdout.txt 2>stderr.txt
+    local rc=$?
+    local lines
+    lines=$(wc -l <stderr.txt)
+    local why=""
+    [ "$rc" -eq 2 ] || why="exit status $rc, expected 2"
+    [ -z "$why" ] && ! grep -qF -- "$want" stderr.txt && why="stderr lacks '$want'"
+    [ -z "$why" ] && [ "$lines" -ne 1 ] && why="stderr has $lines lines, expected 1"
+    [ -z "$why" ] && grep -qE 'Backtrace|Aborted|terminate called' stderr.txt && why="crash output"
+    [ -z "$why" ] && [ -n "$(find out -type f 2>/dev/null)" ] && why="left files in out/"
+    if [ -z "$why" ]; then
+        pass=$((pass + 1))
+        echo "ok   $name"
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name: $why"
+        sed 's/^/     | /' stderr.txt
+    fi
+}
+
+scen() { printf '%s\n' "$2" >"$1"; }
+
+cp "$src/platforms/edge-6ue.xml" good.xml
+cp "$src/models/opt-1.3b.json" good-model.json
+
+expect missing_scenario "nope.json" -- run nope.json --out out
+scen bad.json '{ "seed": 1, '
+expect malformed_json "malformed JSON" -- run bad.json --out out
+scen unknown.json '{ "platform": "good.xml", "model": "good-model.json", "sed": 3 }'
+expect unknown_key "unknown key 'sed'" -- run unknown.json --out out
+scen range.json '{ "platform": "good.xml", "model": "good-model.json", "tasks": { "per_ue": 0 } }'
+expect out_of_range "key 'tasks.per_ue': expected an integer in [1, 100000], got 0" -- run range.json --out out
+scen type.json '{ "platform": "good.xml", "model": "good-model.json", "channel": { "fading": "nakagami" } }'
+expect bad_enum "key 'channel.fading': expected one of none|rayleigh|rician" -- run type.json --out out
+scen cross.json '{ "platform": "good.xml", "model": "good-model.json", "tasks": { "tokens_min": 1e6, "tokens_max": 1e4 } }'
+expect cross_key "key 'tasks.tokens_min'" -- run cross.json --out out
+
+scen noplat.json '{ "platform": "missing.xml", "model": "good-model.json" }'
+expect missing_platform "missing.xml" -- run noplat.json --out out
+printf '<?xml version="1.0"?>\n<platform version="4.1">\n<zone id="z" routing="Full">\n' >broken.xml
+scen brokenplat.json '{ "platform": "broken.xml", "model": "good-model.json" }'
+expect malformed_platform "broken.xml" -- run brokenplat.json --out out
+sed 's/<host id="server"/<host foo="1" id="server"/' good.xml >attr.xml
+scen attr.json '{ "platform": "attr.xml", "model": "good-model.json" }'
+expect unknown_xml_attribute "attr.xml" -- run attr.json --out out
+sed 's/value="server"/value="cloud"/' good.xml >noserver.xml
+scen noserver.json '{ "platform": "noserver.xml", "model": "good-model.json" }'
+expect no_server_role "noserver.xml" -- run noserver.json --out out
+scen toomany.json '{ "platform": "good.xml", "model": "good-model.json", "ues": 7 }'
+expect too_many_ues "good.xml" -- run toomany.json --out out
+
+scen nomodel.json '{ "platform": "good.xml", "model": "missing-model.json" }'
+expect missing_model "missing-model.json" -- run nomodel.json --out out
+printf '{ "name": "x", \n "blocks": }\n' >badmodel.json
+scen badmodel-s.json '{ "platform": "good.xml", "model": "badmodel.json" }'
+expect malformed_model "badmodel.json" -- run badmodel-s.json --out out
+sed 's/"blocks": 24/"blocks": -24/' good-model.json >rangemodel.json
+scen rangemodel-s.json '{ "platform": "good.xml", "model": "rangemodel.json" }'
+expect model_out_of_range "rangemodel.json: key 'blocks'" -- run rangemodel-s.json --out out
+
+scen notrace.json '{ "platform": "good.xml", "model": "good-model.json", "mobility": { "model": "trace", "trace": "gone.csv" } }'
+expect missing_trace "gone.csv" -- run notrace.json --out out
+printf 'time_s,ue,x_m,y_m\n0,0,1,1\n1,0,abc,1\n' >badtrace.csv
+scen badtrace.json '{ "platform": "good.xml", "model": "good-model.json", "mobility": { "model": "trace", "trace": "badtrace.csv" } }'
+expect malformed_trace "badtrace.csv:3" -- run badtrace.json --out out
+
+expect unknown_policy "unknown policy 'smart'" -- run --policy smart --out out
+expect bad_seed_option "--seed" -- run --seed -4 --out out
+expect unknown_option "unknown option '--fast'" -- run --fast
+expect unknown_command "unknown command 'walk'" -- walk
+expect platform_needs_ues "--ues" -- platform
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
