@@ -51,6 +51,8 @@ static const char RUN_USAGE[] =
     "  --seed N           root seed; overrides 'seed'\n"
     "  --ues N            simulate the first N UE hosts; overrides 'ues'\n"
     "  --tasks N          tasks per UE; overrides 'tasks.per_ue'\n"
+    "  --platform FILE    platform XML; overrides 'platform'\n"
+    "  --model FILE       foundation-model profile; overrides 'model'\n"
     "  --out DIR          output directory; overrides 'out' (default: out)\n"
     "  --paje FILE        also write a SimGrid Paje trace (for ViTE) to FILE\n"
     "  --no-channel-trace do not write channel.csv\n"
@@ -118,7 +120,7 @@ static double wall_s(void)
 
 typedef struct run_args {
     const char *scenario;
-    const char *policy, *out, *paje;
+    const char *policy, *out, *paje, *platform, *model;
     long seed, ues, tasks;
     int quiet, no_channel;
     int sg_argc;
@@ -139,12 +141,15 @@ static int parse_run_args(int argc, char **argv, run_args *a)
         } else if (!strncmp(s, "--cfg=", 6) || !strncmp(s, "--log=", 6)) {
             if (a->sg_argc < 63) a->sg_argv[a->sg_argc++] = argv[i];
         } else if (!strcmp(s, "--policy") || !strcmp(s, "--out") || !strcmp(s, "--paje") ||
+                   !strcmp(s, "--platform") || !strcmp(s, "--model") ||
                    !strcmp(s, "--seed") || !strcmp(s, "--ues") || !strcmp(s, "--tasks")) {
             if (!next) return usage_error("run", "option %s needs a value", s);
             i++;
             if (!strcmp(s, "--policy")) a->policy = next;
             else if (!strcmp(s, "--out")) a->out = next;
             else if (!strcmp(s, "--paje")) a->paje = next;
+            else if (!strcmp(s, "--platform")) a->platform = next;
+            else if (!strcmp(s, "--model")) a->model = next;
             else if (!strcmp(s, "--seed") && parse_long(next, 0, LONG_MAX, &a->seed))
                 return usage_error("run", "--seed: expected a non-negative integer, got '%s'", next);
             else if (!strcmp(s, "--ues") && parse_long(next, 1, 1000000, &a->ues))
@@ -184,6 +189,32 @@ static void print_summary(const et_sim *sim, const et_scenario *sc, const et_epi
             out_dir);
 }
 
+/* Progress on stderr for long runs: a line redrawn in place on a terminal,
+ * a plain line every 10 s otherwise; nothing for runs under 2 s. */
+typedef struct progress_state {
+    double start, last;
+    int tty, printed;
+} progress_state;
+
+static void on_progress(void *ctx, int done, int total, double sim_s)
+{
+    progress_state *p = ctx;
+    if ((done & 63) != 0 && done != total) return; /* read the clock rarely */
+    double now = wall_s();
+    double every = p->tty ? 0.5 : 10.0;
+    if (now - p->start < 2.0 || (now - p->last < every && done != total)) return;
+    if (done == total && !p->printed) return;
+    p->last = now;
+    p->printed = 1;
+    double rate = done / (now - p->start);
+    if (p->tty)
+        fprintf(stderr, "\r  tasks %d/%d (%.0f%%), simulated %.0f s, %.0f tasks/s%s", done, total,
+                100.0 * done / total, sim_s, rate, done == total ? "\n" : "");
+    else
+        fprintf(stderr, "  tasks %d/%d (%.0f%%), simulated %.0f s, %.0f tasks/s\n", done, total,
+                100.0 * done / total, sim_s, rate);
+}
+
 /* Loads the scenario named on the command line (or the default) and applies overrides. */
 static et_status load_scenario(const char *path, et_scenario *sc, et_error *err)
 {
@@ -211,6 +242,8 @@ static int cmd_run(int argc, char **argv)
     if (a.ues > 0) sc.ues = (int)a.ues;
     if (a.tasks > 0) sc.tasks_per_ue = (int)a.tasks;
     if (a.out) snprintf(sc.out_dir, sizeof sc.out_dir, "%s", a.out);
+    if (a.platform) snprintf(sc.platform, sizeof sc.platform, "%s", a.platform);
+    if (a.model) snprintf(sc.model, sizeof sc.model, "%s", a.model);
     if (a.no_channel) sc.write_channel_trace = 0;
 
     et_policy_params pp = {.keep = sc.policy_keep, .seed = sc.seed};
@@ -228,6 +261,8 @@ static int cmd_run(int argc, char **argv)
     et_outputs out;
     memset(&out, 0, sizeof out);
     if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 1, sc.write_channel_trace, &err);
+    progress_state prog = {.start = wall_s(), .tty = isatty(2)};
+    if (st == ET_OK && !a.quiet) et_sim_set_progress(sim, on_progress, &prog);
     et_episode_stats stats;
     if (st == ET_OK) st = et_sim_run_episode(sim, agent, 0, &out, &stats, &err);
     char *summary = NULL;

@@ -58,8 +58,14 @@ typedef struct ue_state {
     et_rng task_rng;
     et_mobility_state mob;
     et_channel_state ch;
-    double rate_up_bps, rate_down_bps; /* as applied to the engine now */
-    int wifi_level;
+    double rate_up_bps, rate_down_bps; /* the channel's current rates */
+    int wifi_level;                    /* the channel's current Wi-Fi level */
+    /* What the engine's links carry. Links are only updated while a transfer
+     * uses them (busy > 0) or when one starts: an idle link's bandwidth does
+     * not matter, and every change costs SimGrid a constraint re-solve. */
+    double applied_up_bps, applied_down_bps;
+    int applied_wifi_level;
+    int busy;
     int active;
     /* Between tasks. */
     int cached_b, adapter_cached;
@@ -96,6 +102,8 @@ struct et_sim {
     int ppl_count;
     et_status agent_status;
     et_error agent_err;
+    et_progress_fn progress;
+    void *progress_ctx;
 };
 
 static const char *SERVER_MAILBOX = "edgetune/server";
@@ -201,6 +209,12 @@ void et_sim_destroy(et_sim *sim)
     free(sim);
 }
 
+void et_sim_set_progress(et_sim *sim, et_progress_fn fn, void *ctx)
+{
+    sim->progress = fn;
+    sim->progress_ctx = ctx;
+}
+
 const et_scenario *et_sim_scenario(const et_sim *sim)
 {
     return &sim->sc;
@@ -224,6 +238,8 @@ const et_fm *et_sim_fm(const et_sim *sim)
 
 /* ----------------------------------------------------------- transfers */
 
+static void push_rates(et_sim *sim, ue_state *u);
+
 static double now_s(const et_sim *sim)
 {
     return simgrid_get_clock() - sim->t0;
@@ -239,8 +255,10 @@ static void send_chunked(ue_state *u, sg_mailbox_t mb, double bytes, int uplink,
     const et_scenario *sc = &u->sim->sc;
     double left = llround(bytes);
     int k = 0;
+    u->busy++;
     do {
         chunk_msg *msg = &msgs[k++ & 1];
+        push_rates(u->sim, u);
         double rate_bps = uplink ? u->rate_up_bps : u->rate_down_bps;
         double chunk = floor(fmax(sc->min_chunk_bytes, rate_bps / 8.0 * sc->chunk_s));
         if (chunk >= left) chunk = left;
@@ -251,6 +269,7 @@ static void send_chunked(ue_state *u, sg_mailbox_t mb, double bytes, int uplink,
         if (uplink) u->bytes_up += chunk;
         else u->bytes_down += chunk;
     } while (left > 0);
+    u->busy--;
 }
 
 /* Receives chunks from mb until the last one; notes the server load reported. */
@@ -266,6 +285,7 @@ static void recv_chunked(ue_state *u, sg_mailbox_t mb)
 /* UE -> server control message carrying u->req. */
 static void send_request(ue_state *u)
 {
+    push_rates(u->sim, u);
     sg_mailbox_put(u->sim->server_mb, u, (long)u->sim->sc.control_bytes);
     u->bytes_up += u->sim->sc.control_bytes;
 }
@@ -319,6 +339,28 @@ static void server_main(int argc, char **argv)
 
 /* ------------------------------------------------------------- channel */
 
+/* Makes the engine's links carry the UE's current rates. */
+static void push_rates(et_sim *sim, ue_state *u)
+{
+    if (sim->topo.access == ET_ACCESS_WIFI) {
+        if (u->wifi_level != u->applied_wifi_level) {
+            et_platform_set_wifi_level(&sim->topo, u->index, u->wifi_level);
+            u->applied_wifi_level = u->wifi_level;
+        }
+        return;
+    }
+    /* SimGrid's C API takes bytes per second. */
+    if (u->rate_up_bps != u->applied_up_bps) {
+        sg_link_set_bandwidth(u->host->link_up, u->rate_up_bps / 8.0);
+        u->applied_up_bps = u->rate_up_bps;
+    }
+    if (u->rate_down_bps != u->applied_down_bps) {
+        sg_link_set_bandwidth(u->host->link_down, u->rate_down_bps / 8.0);
+        u->applied_down_bps = u->rate_down_bps;
+    }
+}
+
+/* Turns the channel state into link rates (and pushes them if in use). */
 static void apply_rates(et_sim *sim, ue_state *u)
 {
     if (sim->topo.access == ET_ACCESS_WIFI) {
@@ -326,18 +368,13 @@ static void apply_rates(et_sim *sim, ue_state *u)
         double snr = fmin(u->ch.snr_up_db, u->ch.snr_down_db);
         int level =
             et_channel_wifi_level(sim->topo.wifi_min_snr_db, sim->topo.n_wifi_levels, snr);
-        if (level != u->wifi_level) {
-            et_platform_set_wifi_level(&sim->topo, u->index, level);
-            u->wifi_level = level;
-        }
+        u->wifi_level = level;
         u->rate_up_bps = u->rate_down_bps = sim->topo.wifi_rate_bps[level];
-        return;
+    } else {
+        u->rate_up_bps = u->ch.rate_up_bps;
+        u->rate_down_bps = u->ch.rate_down_bps;
     }
-    u->rate_up_bps = u->ch.rate_up_bps;
-    u->rate_down_bps = u->ch.rate_down_bps;
-    /* SimGrid's C API takes bytes per second. */
-    sg_link_set_bandwidth(u->host->link_up, u->rate_up_bps / 8.0);
-    sg_link_set_bandwidth(u->host->link_down, u->rate_down_bps / 8.0);
+    if (u->busy) push_rates(sim, u);
 }
 
 /* Static links (channel.enabled false): the platform's bandwidths stay. */
@@ -346,12 +383,12 @@ static void keep_platform_rates(et_sim *sim, ue_state *u)
     u->ch.distance_m = hypot(u->mob.x_m, u->mob.y_m);
     u->ch.snr_up_db = u->ch.snr_down_db = NAN;
     if (sim->topo.access == ET_ACCESS_WIFI) {
-        if (u->wifi_level != 0) et_platform_set_wifi_level(&sim->topo, u->index, 0);
         u->wifi_level = 0;
         u->rate_up_bps = u->rate_down_bps = sim->topo.wifi_rate_bps[0];
     } else {
-        u->rate_up_bps = sg_link_get_bandwidth(u->host->link_up) * 8.0;
-        u->rate_down_bps = sg_link_get_bandwidth(u->host->link_down) * 8.0;
+        /* The platform's values, read once per episode; nothing changes them. */
+        u->rate_up_bps = u->applied_up_bps = sg_link_get_bandwidth(u->host->link_up) * 8.0;
+        u->rate_down_bps = u->applied_down_bps = sg_link_get_bandwidth(u->host->link_down) * 8.0;
     }
 }
 
@@ -523,6 +560,7 @@ static void ue_main(int argc, char **argv)
         }
         u->last_delay_s = delay;
         sim->tasks_done++;
+        if (sim->progress) sim->progress(sim->progress_ctx, sim->tasks_done, sim->tasks_total, now_s(sim));
 
         stats->tasks++;
         stats->failed += failed;
@@ -587,7 +625,11 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         u->adapter_cached = 0;
         u->last_delay_s = 0;
         u->server_jobs_seen = 0;
-        u->wifi_level = -1;
+        u->wifi_level = 0;
+        /* Links keep the previous episode's rates: force a push at first use. */
+        u->applied_up_bps = u->applied_down_bps = -1;
+        u->applied_wifi_level = -1;
+        u->busy = 0;
         u->finish_s = 0;
         et_rng_seed(&u->task_rng, sim->episode_seed, et_rng_stream_id(ET_RNG_TASKS, (uint64_t)i));
         et_mobility_init(&u->mob, &sc->mobility, i, u->host->x0_m, u->host->y0_m, sim->episode_seed);

@@ -52,6 +52,12 @@ typedef struct et_episode_stats {
 et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
                              et_episode_stats *stats, et_error *err);
 
+/* Optional progress callback, called after every completed task with the
+ * number of tasks done and due in this episode and the simulated time (s).
+ * It must not call SimGrid. NULL turns it off. */
+typedef void (*et_progress_fn)(void *ctx, int tasks_done, int tasks_total, double sim_s);
+void et_sim_set_progress(et_sim *sim, et_progress_fn fn, void *ctx);
+
 /* Accessors for reports. */
 const et_scenario *et_sim_scenario(const et_sim *sim);
 int et_sim_ue_count(const et_sim *sim);

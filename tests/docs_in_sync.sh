@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# docs_in_sync.sh EDGETUNE: docs/configuration.md carries exactly the key table
+# that `edgetune keys --markdown` prints (the table is the source of truth).
+set -u
+bin=$1
+src=$(cd "$(dirname "$0")/.." && pwd)
+doc="$src/docs/configuration.md"
+table=$(mktemp)
+trap 'rm -f "$table"' EXIT
+"$bin" keys --markdown >"$table" || { echo "FAIL: edgetune keys --markdown"; echo "0 passed, 1 failed"; exit 1; }
+# The table is the tail of the document, starting at its header line.
+if diff <(sed -n '/^| key | type |/,$p' "$doc") "$table" >/dev/null; then
+    echo "ok   docs/configuration.md matches edgetune keys --markdown"
+    echo "1 passed, 0 failed"
+else
+    echo "FAIL docs/configuration.md differs from edgetune keys --markdown; regenerate the table:"
+    diff <(sed -n '/^| key | type |/,$p' "$doc") "$table" | head -20
+    echo "0 passed, 1 failed"
+    exit 1
+fi
