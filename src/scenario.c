@@ -14,6 +14,7 @@ typedef enum key_type {
     KEY_INT,
     KEY_SEED,   /* uint64_t, given as a non-negative integer */
     KEY_DOUBLE,
+    KEY_FLOAT,  /* float field, range-checked as a double */
     KEY_BOOL,
     KEY_STRING, /* char[64] */
     KEY_PATH,   /* char[ET_PATH_MAX], resolved against the scenario's directory */
@@ -156,6 +157,49 @@ static const key_def KEYS[] = {
 
     {"output.channel_trace", KEY_BOOL, OFF(write_channel_trace), 0, 0, "true", NULL,
      "write channel.csv (one row per UE per update)"},
+
+    /* Learner: MAPPO's published defaults (Yu et al. 2022) unless noted; docs/hmppo.md. */
+    {"hmppo.hidden", KEY_INT, OFF(learn.hidden), 4, 4096, "64", NULL,
+     "units per hidden layer (two tanh layers) of actors and critic"},
+    {"hmppo.lr_actor", KEY_FLOAT, OFF(learn.lr_actor), 1e-7, 1, "5e-4", NULL, "actor learning rate (Adam)"},
+    {"hmppo.lr_critic", KEY_FLOAT, OFF(learn.lr_critic), 1e-7, 1, "5e-4", NULL,
+     "critic learning rate (Adam)"},
+    {"hmppo.lr_anneal", KEY_BOOL, OFF(learn.lr_anneal), 0, 0, "false", NULL,
+     "decay learning rates linearly to 0 over training"},
+    {"hmppo.gamma", KEY_FLOAT, OFF(learn.gamma), 0, 1, "0.99", NULL, "discount per decision"},
+    {"hmppo.lambda", KEY_FLOAT, OFF(learn.lambda), 0, 1, "0.95", NULL, "GAE lambda"},
+    {"hmppo.time_scale_s", KEY_FLOAT, OFF(learn.time_scale_s), 0, 1e9, "0", NULL,
+     "> 0: discount by simulated time, gamma^(dt / time_scale_s); 0: per decision"},
+    {"hmppo.clip", KEY_FLOAT, OFF(learn.clip), 0.01, 1, "0.2", NULL, "PPO ratio clip"},
+    {"hmppo.value_clip", KEY_FLOAT, OFF(learn.value_clip), 0, 10, "0.2", NULL,
+     "value-loss clip around the old value; 0 = off"},
+    {"hmppo.ent_loc", KEY_FLOAT, OFF(learn.ent_loc), 0, 1, "0.01", NULL,
+     "entropy coefficient of the location head"},
+    {"hmppo.ent_keep", KEY_FLOAT, OFF(learn.ent_keep), 0, 1, "0.01", NULL,
+     "entropy coefficient of the keep-fraction head"},
+    {"hmppo.max_grad_norm", KEY_FLOAT, OFF(learn.max_grad_norm), 0, 1e6, "10", NULL,
+     "global gradient-norm clip per network; 0 = off"},
+    {"hmppo.epochs", KEY_INT, OFF(learn.epochs), 1, 1000, "10", NULL, "PPO epochs per update"},
+    {"hmppo.minibatches", KEY_INT, OFF(learn.minibatches), 1, 4096, "1", NULL,
+     "minibatches per epoch"},
+    {"hmppo.value_norm", KEY_BOOL, OFF(learn.value_norm), 0, 0, "true", NULL,
+     "normalise value targets by running mean and std"},
+    {"hmppo.share_actor", KEY_BOOL, OFF(learn.share_actor), 0, 0, "false", NULL,
+     "one actor for all UEs with a one-hot agent id input (parameter sharing)"},
+    {"hmppo.keep_bins", KEY_INT, OFF(learn.keep_bins), 2, 256, "8", NULL,
+     "MAPPO baseline: keep fraction levels"},
+
+    {"train.episodes", KEY_INT, OFF(train_episodes), 1, 10000000, "3000", NULL,
+     "training episodes (edgetune train --episodes overrides)"},
+    {"train.episodes_per_update", KEY_INT, OFF(episodes_per_update), 1, 10000, "1", NULL,
+     "episodes collected between PPO updates"},
+    {"train.checkpoint_every", KEY_INT, OFF(checkpoint_every), 1, 10000000, "100", NULL,
+     "write a checkpoint every this many episodes (and at the end)"},
+    {"train.eval_episodes", KEY_INT, OFF(eval_episodes), 1, 100000, "20", NULL,
+     "evaluation episodes for eval and compare"},
+    {"train.eval_offset", KEY_INT, OFF(eval_offset), 0, 2000000000, "1000000000", NULL,
+     "evaluation episodes use episode indices from here, so their seeds are never used in "
+     "training"},
 };
 #define N_KEYS (sizeof KEYS / sizeof KEYS[0])
 
@@ -213,7 +257,8 @@ static const char *type_word(const key_def *k)
     switch (k->type) {
     case KEY_INT: return "an integer";
     case KEY_SEED: return "a non-negative integer";
-    case KEY_DOUBLE: return "a number";
+    case KEY_DOUBLE:
+    case KEY_FLOAT: return "a number";
     case KEY_BOOL: return "true or false";
     case KEY_STRING: return "a string";
     case KEY_PATH: return "a file path";
@@ -239,7 +284,7 @@ static et_status range_error(const char *file, const key_def *k, const char *got
     if (k->type == KEY_ENUM)
         return et_error_set(err, ET_ERR_INPUT, "%s: key '%s': expected one of %s, got %s", file,
                             k->name, k->choices, got);
-    if (k->type == KEY_INT || k->type == KEY_SEED || k->type == KEY_DOUBLE)
+    if (k->type == KEY_INT || k->type == KEY_SEED || k->type == KEY_DOUBLE || k->type == KEY_FLOAT)
         return et_error_set(err, ET_ERR_INPUT, "%s: key '%s': expected %s in [%.17g, %.17g], got %s",
                             file, k->name, type_word(k), k->min, k->max, got);
     return et_error_set(err, ET_ERR_INPUT, "%s: key '%s': expected %s, got %s", file, k->name,
@@ -256,13 +301,16 @@ static et_status key_set(et_scenario *sc, const key_def *k, const cJSON *v, cons
     switch (k->type) {
     case KEY_INT:
     case KEY_SEED:
+    case KEY_FLOAT:
     case KEY_DOUBLE: {
         if (!cJSON_IsNumber(v)) return range_error(file, k, got, err);
         double x = v->valuedouble;
         if (!isfinite(x) || x < k->min || x > k->max) return range_error(file, k, got, err);
-        if (k->type != KEY_DOUBLE && x != floor(x)) return range_error(file, k, got, err);
+        if ((k->type == KEY_INT || k->type == KEY_SEED) && x != floor(x))
+            return range_error(file, k, got, err);
         if (k->type == KEY_INT) *(int *)field = (int)x;
         else if (k->type == KEY_SEED) *(uint64_t *)field = (uint64_t)x;
+        else if (k->type == KEY_FLOAT) *(float *)field = (float)x;
         else *(double *)field = x;
         return ET_OK;
     }
@@ -463,7 +511,8 @@ static void default_text(const key_def *k, char *out, size_t n)
 static void range_text(const key_def *k, char *out, size_t n)
 {
     if (k->type == KEY_ENUM) snprintf(out, n, "%s", k->choices);
-    else if (k->type == KEY_INT || k->type == KEY_SEED || k->type == KEY_DOUBLE)
+    else if (k->type == KEY_INT || k->type == KEY_SEED || k->type == KEY_DOUBLE ||
+             k->type == KEY_FLOAT)
         snprintf(out, n, "[%g, %g]", k->min, k->max);
     else if (k->type == KEY_BOOL) snprintf(out, n, "true|false");
     else snprintf(out, n, "%s", k->type == KEY_PATH ? "path" : "string");
@@ -512,6 +561,7 @@ char *et_scenario_to_json(const et_scenario *sc)
         case KEY_INT: v = cJSON_CreateNumber(*(const int *)field); break;
         case KEY_SEED: v = cJSON_CreateNumber((double)*(const uint64_t *)field); break;
         case KEY_DOUBLE: v = cJSON_CreateNumber(*(const double *)field); break;
+        case KEY_FLOAT: v = cJSON_CreateNumber(*(const float *)field); break;
         case KEY_BOOL: v = cJSON_CreateBool(*(const int *)field); break;
         case KEY_STRING:
         case KEY_PATH: v = cJSON_CreateString(field); break;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "channel.h"
+#include "hmppo.h"
 #include "mobility.h"
 #include "status.h"
 
@@ -70,6 +71,17 @@ typedef struct et_scenario {
 
     /* output.* */
     int write_channel_trace;
+
+    /* hmppo.*: learner hyperparameters (variant, sizes and seed are set by
+     * the trainer from the policy name and the platform). */
+    et_hmppo_config learn;
+
+    /* train.* */
+    int train_episodes;
+    int episodes_per_update;
+    int checkpoint_every;
+    int eval_episodes;
+    int eval_offset; /* evaluation uses episode indices from here: seeds never seen in training */
 } et_scenario;
 
 /* Fills sc with every key's default. The platform and model paths default to

@@ -1,0 +1,140 @@
+/* test_scenario.c: the scenario key table and the JSON reader. */
+#define _DEFAULT_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "et_test.h"
+#include "scenario.h"
+
+static const char *write_json(const char *name, const char *text)
+{
+    static char path[4200];
+    const char *dir = et_test_tmpdir(name);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static et_status load(const char *name, const char *text, et_scenario *sc, et_error *err)
+{
+    et_error_clear(err);
+    return et_scenario_load(write_json(name, text), "/data", sc, err);
+}
+
+static void defaults_match_the_documented_values(void)
+{
+    et_scenario sc;
+    et_scenario_defaults(&sc, "/data");
+    CU_ASSERT_EQUAL(sc.tasks_per_ue, 50);
+    CU_ASSERT_EQUAL(sc.seed, 1);
+    CU_ASSERT_DOUBLE_EQUAL(sc.channel.pathloss_a_db, 128.1, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(sc.channel.shadowing_std_db, 8, 1e-12);
+    CU_ASSERT_EQUAL(sc.channel.fading, ET_FADING_RAYLEIGH);
+    CU_ASSERT_EQUAL(sc.mobility.model, ET_MOBILITY_RANDOM_WAYPOINT);
+    CU_ASSERT_EQUAL(sc.channel_enabled, 1);
+    CU_ASSERT_STRING_EQUAL(sc.platform, "/data/platforms/edge-6ue.xml");
+    CU_ASSERT_STRING_EQUAL(sc.out_dir, "out");
+    CU_ASSERT_STRING_EQUAL(sc.policy, "greedy");
+    CU_ASSERT(fabsf(sc.learn.lr_actor - 5e-4f) < 1e-9f);
+    CU_ASSERT_EQUAL(sc.learn.hidden, 64);
+    et_error err;
+    CU_ASSERT_EQUAL(et_scenario_validate(&sc, &err), ET_OK);
+}
+
+static void file_values_override_defaults_and_paths_resolve_to_the_file(void)
+{
+    et_scenario sc;
+    et_error err;
+    CU_ASSERT_EQUAL_FATAL(load("scen_ok",
+                               "{\"platform\": \"p.xml\", \"seed\": 9, \"tasks\": {\"per_ue\": 3},"
+                               " \"channel\": {\"fading\": \"rician\"}, \"hmppo\": {\"clip\": 0.1}}",
+                               &sc, &err),
+                          ET_OK);
+    CU_ASSERT_EQUAL(sc.seed, 9);
+    CU_ASSERT_EQUAL(sc.tasks_per_ue, 3);
+    CU_ASSERT_EQUAL(sc.channel.fading, ET_FADING_RICIAN);
+    CU_ASSERT(fabsf(sc.learn.clip - 0.1f) < 1e-7f);
+    CU_ASSERT(strstr(sc.platform, "test-out/scen_ok/p.xml") != NULL);
+    CU_ASSERT_STRING_EQUAL(sc.model, "/data/models/opt-1.3b.json");
+}
+
+static void expect_error(const char *name, const char *text, const char *needle)
+{
+    et_scenario sc;
+    et_error err;
+    CU_ASSERT_EQUAL(load(name, text, &sc, &err), ET_ERR_INPUT);
+    CU_ASSERT(strstr(err.msg, needle) != NULL);
+    CU_ASSERT(strstr(err.msg, "s.json") != NULL);
+    if (!strstr(err.msg, needle)) fprintf(stderr, "\n  got: %s\n", err.msg);
+}
+
+static void unknown_keys_and_sections_are_errors(void)
+{
+    expect_error("scen_unknown", "{\"sed\": 1}", "unknown key 'sed'");
+    expect_error("scen_unknown2", "{\"tasks\": {\"perue\": 1}}", "unknown key 'tasks.perue'");
+    expect_error("scen_section", "{\"radio\": {\"x\": 1}}", "unknown section 'radio'");
+    expect_error("scen_case", "{\"Seed\": 1}", "unknown key 'Seed'");
+}
+
+static void wrong_types_and_ranges_are_errors_naming_the_key(void)
+{
+    expect_error("scen_range", "{\"tasks\": {\"per_ue\": 0}}",
+                 "key 'tasks.per_ue': expected an integer in [1, 100000], got 0");
+    expect_error("scen_int", "{\"tasks\": {\"per_ue\": 2.5}}", "key 'tasks.per_ue'");
+    expect_error("scen_type", "{\"seed\": \"one\"}", "key 'seed'");
+    expect_error("scen_enum", "{\"mobility\": {\"model\": \"teleport\"}}",
+                 "expected one of static|random-waypoint|gauss-markov|trace");
+    expect_error("scen_bool", "{\"channel\": {\"enabled\": 1}}", "expected true or false");
+    expect_error("scen_float", "{\"hmppo\": {\"clip\": 5}}", "key 'hmppo.clip'");
+}
+
+static void malformed_json_duplicates_and_cross_key_rules_are_errors(void)
+{
+    expect_error("scen_malformed", "{\"seed\": 1,\n", "malformed JSON");
+    expect_error("scen_array", "[1, 2]", "expected a JSON object");
+    expect_error("scen_dup", "{\"seed\": 1, \"seed\": 2}", "appears twice");
+    expect_error("scen_cross", "{\"tasks\": {\"tokens_min\": 10, \"tokens_max\": 5}}",
+                 "key 'tasks.tokens_min'");
+    expect_error("scen_trace", "{\"mobility\": {\"model\": \"trace\"}}", "key 'mobility.trace'");
+}
+
+static void missing_file_is_an_input_error_naming_it(void)
+{
+    et_scenario sc;
+    et_error err;
+    CU_ASSERT_EQUAL(et_scenario_load("/nonexistent/x.json", "/data", &sc, &err), ET_ERR_INPUT);
+    CU_ASSERT(strstr(err.msg, "/nonexistent/x.json") != NULL);
+}
+
+static void resolved_scenario_serialises_every_key(void)
+{
+    et_scenario sc;
+    et_scenario_defaults(&sc, "/data");
+    char *json = et_scenario_to_json(&sc);
+    CU_ASSERT_FATAL(json != NULL);
+    CU_ASSERT(strstr(json, "\"tasks.per_ue\":\t50") != NULL);
+    CU_ASSERT(strstr(json, "\"channel.fading\":\t\"rayleigh\"") != NULL);
+    free(json);
+}
+
+int main(void)
+{
+    static const et_test_case cases[] = {
+        {"defaults_match_the_documented_values", defaults_match_the_documented_values},
+        {"file_values_override_defaults_and_paths_resolve_to_the_file",
+         file_values_override_defaults_and_paths_resolve_to_the_file},
+        {"unknown_keys_and_sections_are_errors", unknown_keys_and_sections_are_errors},
+        {"wrong_types_and_ranges_are_errors_naming_the_key",
+         wrong_types_and_ranges_are_errors_naming_the_key},
+        {"malformed_json_duplicates_and_cross_key_rules_are_errors",
+         malformed_json_duplicates_and_cross_key_rules_are_errors},
+        {"missing_file_is_an_input_error_naming_it", missing_file_is_an_input_error_naming_it},
+        {"resolved_scenario_serialises_every_key", resolved_scenario_serialises_every_key},
+        {NULL, NULL},
+    };
+    return et_test_main("scenario", cases);
+}
