@@ -21,7 +21,7 @@ static et_status check_keep(const et_policy_params *params, const char *policy, 
     /* !(x > 0) also rejects NaN. */
     if (!(params->keep > 0.0) || params->keep > 1.0)
         return et_error_set(err, ET_ERR_INPUT,
-                            "policy '%s': key 'policy.keep': expected a number in (0, 1], got %g",
+                            "policy '%s': key 'baselines.keep': expected a number in (0, 1], got %g",
                             policy, params->keep);
     return ET_OK;
 }
@@ -309,7 +309,7 @@ static et_status greedy_decide(et_agent *agent, const et_obs_view *view, et_acti
         return et_error_set(err, ET_ERR_INTERNAL, "policy 'greedy': task view without an FM");
     const greedy_policy *p = agent->impl;
     /* Estimate with the keep the simulator will actually apply (it clips to
-     * [k_min, 1]), so a policy.keep below k_min is costed as k_min. */
+     * [k_min, 1]), so a baselines.keep below k_min is costed as k_min. */
     double keep = fmax(p->keep, view->task->k_min);
     double local_s = et_baseline_expected_delay_s(view->task, ET_LOCATION_LOCAL, keep);
     double server_s = et_baseline_expected_delay_s(view->task, ET_LOCATION_SERVER, keep);

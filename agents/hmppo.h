@@ -61,7 +61,15 @@ typedef struct et_hmppo_config {
     int state_dim;          /* et_state_dim(n_ue) */
     int capacity;           /* most transitions stored between updates */
     uint64_t seed;          /* network init, sampling, minibatch shuffles */
+    int keep_head;          /* 1: the keep head above (Beta or bins); 0: location only (cart-pole) */
+    float adam_eps;         /* Adam epsilon; 1e-5 (MAPPO's opti_eps, CleanRL) */
 } et_hmppo_config;
+
+/* Limits checked by et_hmppo_create (ET_ERR_INPUT beyond them). */
+#define ET_HMPPO_MAX_HIDDEN 4096
+#define ET_HMPPO_MAX_UE 4096
+#define ET_HMPPO_MAX_BINS 256
+#define ET_HMPPO_MAX_CAPACITY (1 << 24)
 
 /* Fills cfg with the documented defaults (docs/hmppo.md) for n_ue agents. */
 void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue);
@@ -69,8 +77,13 @@ void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue);
 /* Creates the agent. Errors (bad sizes, out of memory) are values. */
 et_status et_hmppo_create(const et_hmppo_config *cfg, et_agent **out, et_error *err);
 
+/* Destroys an agent made by et_hmppo_create or et_hmppo_load and frees the shell, like
+ * et_agent_destroy (either may be used). NULL-safe. */
+void et_hmppo_destroy(et_agent *agent);
+
 /* 1: decide samples and records transitions; 0: greedy evaluation (mode of
- * the categorical, mean of the Beta), nothing recorded. Default 1. */
+ * the categorical, mean of the Beta), nothing recorded. Default 1.
+ * Switch between episodes: in evaluation mode feedback is ignored. */
 void et_hmppo_set_training(et_agent *agent, int training);
 
 /* Losses and diagnostics of the last update. */
@@ -81,10 +94,18 @@ typedef struct et_hmppo_stats {
     double approx_kl, clip_frac;
     double grad_norm_actor, grad_norm_critic;
     double explained_variance;
+    int minibatch_steps;  /* optimizer steps taken (epochs x non-empty minibatches) */
+    int nonfinite_steps;  /* steps skipped because a gradient norm was not finite */
+    int discarded;        /* transitions of incomplete trajectories dropped by this update */
+    double lr_actor, lr_critic; /* learning rates used (after the anneal) */
 } et_hmppo_stats;
 
 /* Transitions recorded since the last update (complete trajectories only count). */
 int et_hmppo_pending(const et_agent *agent);
+
+/* Every transition recorded since the last update, complete or not (<= capacity). decide()
+ * returns ET_ERR_INPUT once capacity transitions are recorded: update more often or raise it. */
+int et_hmppo_recorded(const et_agent *agent);
 
 /* PPO update on every complete trajectory recorded since the last update,
  * then clears the buffer. total_updates > 0 drives the learning-rate anneal. */
@@ -107,5 +128,56 @@ et_status et_hmppo_load(const char *path, et_agent **out, void *blob, size_t blo
 
 /* The config of an agent (e.g. after load). */
 const et_hmppo_config *et_hmppo_get_config(const et_agent *agent);
+
+/* ---- Building blocks, exposed for tests and tools ------------------------------------------ */
+
+/* Generalised advantage estimation (Schulman et al. 2016) over one agent's trajectory of n >= 1
+ * steps: delta_t = r_t + g_t V_{t+1} (1 - done_t) - V_t, A_t = delta_t + g_t lambda (1 - done_t)
+ * A_{t+1}, returns R_t = A_t + V_t. value[t] = V(s_t); V_n = last_value (used only when
+ * done[n-1] == 0); discount[t] = g_t. Writes adv and ret (n entries each). */
+void et_hmppo_gae(int n, const double *reward, const double *value, const int *done,
+                  const double *discount, double lambda, double last_value, double *adv,
+                  double *ret);
+
+/* Per-step discount g: gamma when time_scale_s <= 0, else gamma^(elapsed_s / time_scale_s). */
+double et_hmppo_discount(double gamma, double elapsed_s, double time_scale_s);
+
+/* log density of Beta(a, b) at x in (0, 1), a, b > 0. */
+double et_hmppo_beta_log_prob(double x, double a, double b);
+
+/* Differential entropy of Beta(a, b), a, b > 0 (nats). */
+double et_hmppo_beta_entropy(double a, double b);
+
+/* Digamma psi(x) = d ln Gamma(x) / dx and trigamma psi'(x), x > 0 (about 1e-12 relative). */
+double et_hmppo_digamma(double x);
+double et_hmppo_trigamma(double x);
+
+/* Networks: index 0 is the critic, 1 .. et_hmppo_network_count - 1 the actors (one when
+ * share_actor, else one per UE in UE order). Parameters and gradients are owned by the agent,
+ * laid out as in nn.h; *count receives their length. NULL for an index out of range. */
+int et_hmppo_network_count(const et_agent *agent);
+float *et_hmppo_network_params(et_agent *agent, int net, size_t *count);
+float *et_hmppo_network_grads(et_agent *agent, int net, size_t *count);
+
+/* The batch an update would train on, in recording order (complete trajectories only); arrays
+ * of n floats owned by the agent, valid until the next prepare, update or destroy. */
+typedef struct et_hmppo_batch {
+    int n;
+    const float *value;     /* V(s_t) de-normalised, as recorded by decide */
+    const float *advantage; /* GAE, before the per-update normalisation */
+    const float *ret;       /* advantage + value: the critic's target before normalisation */
+} et_hmppo_batch;
+
+/* Runs the first half of et_hmppo_update: GAE, the value-normaliser update (so it changes the
+ * normaliser's state) and the advantage normalisation; the buffer is kept. batch may be NULL. */
+et_status et_hmppo_prepare(et_agent *agent, et_hmppo_batch *batch, et_error *err);
+
+/* The PPO losses over the whole prepared batch taken as one minibatch, with the parameters as
+ * they are now: actor loss (clipped surrogate minus the entropy bonuses) and critic loss
+ * (vf_coef times the possibly clipped 0.5 squared error). with_grad != 0 first zeroes every
+ * network's gradients, then stores d loss / d parameters there (no optimizer step). Used by the
+ * finite-difference test. ET_ERR_INTERNAL when no batch is prepared. */
+et_status et_hmppo_batch_loss(et_agent *agent, int with_grad, double *actor_loss,
+                              double *critic_loss, et_error *err);
 
 #endif

@@ -1,11 +1,12 @@
 /* channel.c: per-UE wireless link quality: path loss, correlated log-normal
- * shadowing, small-scale fading averaged into an ergodic rate, and the Wi-Fi
- * MCS helpers. Pure C; the model and every default are described, with
- * sources, in docs/channel.md. */
+ * shadowing, the ergodic rate under small-scale fading (a quadrature table,
+ * with a Monte Carlo reference twin), and the Wi-Fi MCS helpers. Pure C; the
+ * model and every default are described, with sources, in docs/channel.md. */
 #include "channel.h"
 
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 void et_channel_params_default(et_channel_params *p)
 {
@@ -19,10 +20,11 @@ void et_channel_params_default(et_channel_params *p)
     p->shadowing_decorr_m = 50.0;
     p->fading = ET_FADING_RAYLEIGH;
     p->rician_k_db = 6.0;
-    /* A pedestrian at 1 m/s and 2 GHz sees a Doppler of about 7 Hz, a
-     * coherence time of about 60 ms (0.423 / f_D): a 1 s interval spans about
-     * 16 independent fades, so 16 samples give the interval average about
-     * the spread it really has (12% per update at 9 dB, measured). */
+    /* Monte Carlo reference path only. A pedestrian at 1 m/s and 2 GHz sees
+     * a Doppler of about 7 Hz, a coherence time of about 60 ms (0.423 / f_D):
+     * a 1 s interval spans about 16 independent fades, so 16 samples give the
+     * interval average about the spread it really has (12% per update at
+     * 9 dB, measured). */
     p->fading_samples = 16;
     p->noise_density_dbm_hz = -174.0; /* kT at 290 K */
     p->ue_noise_figure_db = 9.0;
@@ -113,6 +115,8 @@ double et_channel_shannon_bps(const et_channel_params *p, double bandwidth_hz, d
     return bandwidth_hz * capped_se(p, pow(10.0, snr_db / 10.0));
 }
 
+/* ---- Monte Carlo reference path ---- */
+
 /* One draw of the power gain |h|^2 with E|h|^2 = 1. */
 static double fading_gain(const et_channel_params *p, et_rng *rng)
 {
@@ -138,25 +142,295 @@ static double fading_gain(const et_channel_params *p, et_rng *rng)
     }
 }
 
-/* Ergodic rate over one interval: the mean over fading_samples draws of
- * B min(log2(1 + snr |h|^2), max_se), floored at min_rate_bps. */
-static double ergodic_rate_bps(const et_channel_params *p, et_rng *rng, double bandwidth_hz,
-                               double snr_db)
+/* Mean over fading_samples draws of min(log2(1 + snr |h|^2), max_se), b/s/Hz. */
+static double monte_carlo_se(const et_channel_params *p, et_rng *rng, double snr_db)
 {
-    double rate_bps;
-    if (!(bandwidth_hz > 0.0)) {
-        rate_bps = 0.0;
-    } else if (p->fading == ET_FADING_NONE) {
-        rate_bps = et_channel_shannon_bps(p, bandwidth_hz, snr_db);
-    } else {
-        double snr = pow(10.0, snr_db / 10.0);
-        int n = p->fading_samples > 0 ? p->fading_samples : 1;
-        double sum_se = 0.0;
-        for (int i = 0; i < n; i++)
-            sum_se += capped_se(p, snr * fading_gain(p, rng));
-        rate_bps = bandwidth_hz * sum_se / n;
+    double snr = pow(10.0, snr_db / 10.0);
+    if (p->fading == ET_FADING_NONE) return capped_se(p, snr);
+    int n = p->fading_samples > 0 ? p->fading_samples : 1;
+    double sum_se = 0.0;
+    for (int i = 0; i < n; i++)
+        sum_se += capped_se(p, snr * fading_gain(p, rng));
+    return sum_se / n;
+}
+
+/* ---- Ergodic spectral efficiency by quadrature ----
+ *
+ * f(snr) = E[min(log2(1 + snr g), max_se)] over the power gain g = |h|^2.
+ * The integral is taken over the amplitude u = sqrt((K + 1) g) (K = 0 for
+ * Rayleigh). With the unit-mean non-central chi-square density of g,
+ * p(g) = (K+1) exp(-K - (K+1) g) I0(2 sqrt(K (K+1) g)), u has the Rice density
+ *   q(u) = 2u exp(-(u - sqrt K)^2) [exp(-x) I0(x)],   x = 2 sqrt(K) u,
+ * a smooth bump of width about 1 around sqrt(K) whatever K is, so one
+ * integration range, sqrt(K) -/+ 9 (mass left out below exp(-80)), fits every
+ * K. The integrand has a kink where the cap starts to bind, at
+ * u_cap = sqrt((K+1) (2^max_se - 1) / snr); the range is split there so that
+ * each piece is smooth and Gauss-Kronrod converges fast. */
+
+static const double ln2 = 0.69314718055994530942;
+/* M_PI is not in strict C11. */
+static const double pi = 3.14159265358979323846;
+
+/* exp(-x) I0(x) for x >= 0, to about 1e-15 relative. */
+static double bessel_i0_scaled(double x)
+{
+    if (x < 30.0) {
+        /* Power series, sum (x^2/4)^k / (k!)^2: every term is positive, so
+         * there is no cancellation; at x = 30 it takes about 50 terms. */
+        double quarter_x2 = 0.25 * x * x, term = 1.0, sum = 1.0;
+        for (int k = 1; term > 1e-17 * sum; k++) {
+            term *= quarter_x2 / ((double)k * k);
+            sum += term;
+        }
+        return sum * exp(-x);
     }
-    return rate_bps > p->min_rate_bps ? rate_bps : p->min_rate_bps;
+    /* Asymptotic series (Abramowitz & Stegun 9.7.1):
+     * exp(-x) I0(x) ~ (2 pi x)^(-1/2) sum_k ((2k-1)!!)^2 / (k! (8x)^k). Its
+     * terms shrink until k ~ 2x, so from x = 30 on they reach 1e-17 well
+     * before they would start to grow. */
+    double term = 1.0, sum = 1.0;
+    for (int k = 1; k <= 40 && term > 1e-17 * sum; k++) {
+        term *= (2.0 * k - 1.0) * (2.0 * k - 1.0) / (8.0 * k * x);
+        sum += term;
+    }
+    return sum / sqrt(2.0 * pi * x);
+}
+
+typedef struct fading_quad {
+    double snr;    /* linear mean SNR */
+    double k;      /* Rician K, linear; 0 for Rayleigh */
+    double sqrt_k; /* centre of the amplitude density */
+    double cap;    /* max spectral efficiency, b/s/Hz */
+    double u_cap;  /* amplitude above which the cap binds */
+} fading_quad;
+
+/* min(log2(1 + snr g), cap) q(u) at amplitude u. */
+static double fading_integrand(const fading_quad *fq, double u)
+{
+    double du = u - fq->sqrt_k;
+    double density = 2.0 * u * exp(-du * du);
+    if (fq->k > 0.0) density *= bessel_i0_scaled(2.0 * fq->sqrt_k * u);
+    /* log1p keeps full relative accuracy at low SNR, where snr g << 1. */
+    double se = u < fq->u_cap ? log1p(fq->snr * u * u / (fq->k + 1.0)) / ln2 : fq->cap;
+    return se * density;
+}
+
+/* 15-point Kronrod rule and its embedded 7-point Gauss rule on [-1, 1]
+ * (QUADPACK qk15): nodes +-gk15_x[j], gk15_x[7] = 0 the centre; the Gauss
+ * nodes are those with odd j and the centre. */
+static const double gk15_x[8] = {
+    0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
+    0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
+    0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
+    0.207784955007898467600689403773245, 0.000000000000000000000000000000000,
+};
+static const double gk15_wk[8] = {
+    0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
+    0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
+    0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
+    0.204432940075298892414161999234649, 0.209482141084727828012999174891714,
+};
+static const double gk15_wg[4] = {
+    0.129484966168869693270611432679082,
+    0.279705391489276667901467771423780,
+    0.381830050505118944950369775488975,
+    0.417959183673469387755102040816327,
+};
+
+/* Kronrod estimate of the integral over [a, b]; *err_est = |Kronrod - Gauss|,
+ * a (pessimistic) bound on the Kronrod estimate's error. */
+static double gk15(const fading_quad *fq, double a, double b, double *err_est)
+{
+    double centre = 0.5 * (a + b), half = 0.5 * (b - a);
+    double f_centre = fading_integrand(fq, centre);
+    double kronrod = gk15_wk[7] * f_centre, gauss = gk15_wg[3] * f_centre;
+    for (int j = 0; j < 7; j++) {
+        double pair = fading_integrand(fq, centre - half * gk15_x[j]) +
+                      fading_integrand(fq, centre + half * gk15_x[j]);
+        kronrod += gk15_wk[j] * pair;
+        if (j % 2 == 1) gauss += gk15_wg[j / 2] * pair;
+    }
+    *err_est = fabs((kronrod - gauss) * half);
+    return kronrod * half;
+}
+
+/* Ample: over the whole valid parameter range at most 21 are used (measured). */
+enum { QUAD_MAX_INTERVALS = 200 };
+
+/* Globally adaptive quadrature (the QUADPACK qag scheme) over the pieces
+ * between consecutive breaks: bisect the interval with the largest error
+ * estimate until the estimates sum to at most tol_abs. Bounded work and
+ * stack, no allocation. */
+static double integrate(const fading_quad *fq, const double *breaks, int n_breaks, double tol_abs)
+{
+    double lo[QUAD_MAX_INTERVALS], hi[QUAD_MAX_INTERVALS];
+    double value[QUAD_MAX_INTERVALS], error[QUAD_MAX_INTERVALS];
+    int n = 0;
+    for (int i = 0; i + 1 < n_breaks && n < QUAD_MAX_INTERVALS; i++) {
+        if (!(breaks[i + 1] > breaks[i])) continue;
+        lo[n] = breaks[i];
+        hi[n] = breaks[i + 1];
+        value[n] = gk15(fq, lo[n], hi[n], &error[n]);
+        n++;
+    }
+    while (n < QUAD_MAX_INTERVALS) {
+        int worst = 0;
+        double total_error = 0.0;
+        for (int i = 0; i < n; i++) {
+            total_error += error[i];
+            if (error[i] > error[worst]) worst = i;
+        }
+        if (n == 0 || total_error <= tol_abs) break;
+        double mid = 0.5 * (lo[worst] + hi[worst]);
+        lo[n] = mid;
+        hi[n] = hi[worst];
+        value[n] = gk15(fq, mid, hi[worst], &error[n]);
+        hi[worst] = mid;
+        value[worst] = gk15(fq, lo[worst], mid, &error[worst]);
+        n++;
+    }
+    double sum = 0.0;
+    for (int i = 0; i < n; i++)
+        sum += value[i];
+    return sum;
+}
+
+/* Rician K (linear) of p; 0 for Rayleigh. */
+static double rician_k(const et_channel_params *p)
+{
+    return p->fading == ET_FADING_RICIAN ? pow(10.0, p->rician_k_db / 10.0) : 0.0;
+}
+
+double et_channel_ergodic_se_bps_hz(const et_channel_params *p, double snr_db)
+{
+    double snr = pow(10.0, snr_db / 10.0);
+    if (p->fading == ET_FADING_NONE) return capped_se(p, snr);
+    if (isnan(snr)) return snr;
+    /* Below this, f = snr / ln 2 to 1e-20 relative, and the tolerance below
+     * would underflow. */
+    if (snr < 1e-20) return snr / ln2;
+    fading_quad fq;
+    fq.snr = snr;
+    fq.k = rician_k(p);
+    fq.sqrt_k = sqrt(fq.k);
+    fq.cap = p->max_spectral_eff_bps_hz;
+    fq.u_cap = sqrt((fq.k + 1.0) * expm1(fq.cap * ln2) / snr);
+    double u_lo = fq.sqrt_k > 9.0 ? fq.sqrt_k - 9.0 : 0.0, u_hi = fq.sqrt_k + 9.0;
+
+    /* Breaks: the range ends and the kink, then pieces of at most 2 units
+     * of amplitude so that the first rules cannot step over the bump. */
+    double ends[3];
+    int n_ends = 0;
+    ends[n_ends++] = u_lo;
+    if (fq.u_cap > u_lo && fq.u_cap < u_hi) ends[n_ends++] = fq.u_cap;
+    ends[n_ends++] = u_hi;
+    double breaks[16]; /* at most 18 / 2 + 2 pieces */
+    int n_breaks = 0;
+    for (int e = 0; e + 1 < n_ends; e++) {
+        double width = ends[e + 1] - ends[e];
+        int parts = (int)ceil(width / 2.0);
+        for (int j = 0; j < parts; j++)
+            breaks[n_breaks++] = ends[e] + width * j / parts;
+    }
+    breaks[n_breaks++] = u_hi;
+
+    /* f lies within a factor of 2 below min(max_se, log2(1 + snr)) (Jensen
+     * bounds it above; the Rayleigh loss tends to Euler's constant / ln 2 =
+     * 0.83 b/s/Hz at high SNR), so this tolerance is relative to f. */
+    double scale = log1p(snr) / ln2;
+    if (scale > fq.cap) scale = fq.cap;
+    return integrate(&fq, breaks, n_breaks, 1e-12 * scale);
+}
+
+/* ---- Ergodic spectral efficiency table ---- */
+
+struct et_channel_table {
+    et_fading_model fading;
+    double cap;          /* max spectral efficiency, b/s/Hz */
+    double half_mean_g2; /* E[g^2] / 2, second term of the low-SNR expansion */
+    double min_snr;      /* linear SNR of the first grid point */
+    double max_snr_db;   /* last grid point */
+    double inv_step_db;  /* 1 / ET_CHANNEL_TABLE_STEP_DB */
+    int n;               /* grid points */
+    double se_bps_hz[];  /* (n) f at ET_CHANNEL_TABLE_MIN_SNR_DB + i step */
+};
+
+et_status et_channel_table_create(const et_channel_params *p, et_channel_table **out, et_error *err)
+{
+    *out = NULL;
+    et_status status = et_channel_params_validate(p, err);
+    if (status != ET_OK) return status;
+
+    /* The grid ends 40 dB above the SNR where log2(1 + snr) reaches the cap.
+     * From there on g_cap = (2^max_se - 1) / snr <= 1e-4, the density of g is
+     * nearly flat over [0, g_cap], so max_se - f = p(0) int_0^g_cap (max_se -
+     * log2(1 + snr g)) dg decays as 1/snr to within about 1e-4 of itself; it is
+     * at most 1.5e-4 b/s/Hz (Rayleigh, where p(0) = 1 is largest), so the
+     * extrapolation is good to about 1e-8 b/s/Hz. */
+    double cap = p->max_spectral_eff_bps_hz;
+    double cap_snr_db = 10.0 * log10(expm1(cap * ln2));
+    int n = p->fading == ET_FADING_NONE
+                ? 0
+                : (int)ceil((cap_snr_db + 40.0 - ET_CHANNEL_TABLE_MIN_SNR_DB) /
+                            ET_CHANNEL_TABLE_STEP_DB) +
+                      1;
+    et_channel_table *t = malloc(sizeof *t + (size_t)n * sizeof t->se_bps_hz[0]);
+    if (!t)
+        return et_error_set(err, ET_ERR_NOMEM,
+                            "channel: cannot allocate the ergodic rate table (%d points)", n);
+    t->fading = p->fading;
+    t->cap = cap;
+    /* E[g^2] of the unit-mean non-central chi-square: (K^2 + 4K + 2) / (K+1)^2
+     * (2 for Rayleigh). */
+    double k = rician_k(p);
+    t->half_mean_g2 = 0.5 * (k * k + 4.0 * k + 2.0) / ((k + 1.0) * (k + 1.0));
+    t->min_snr = pow(10.0, ET_CHANNEL_TABLE_MIN_SNR_DB / 10.0);
+    t->max_snr_db = ET_CHANNEL_TABLE_MIN_SNR_DB + (n - 1) * ET_CHANNEL_TABLE_STEP_DB;
+    t->inv_step_db = 1.0 / ET_CHANNEL_TABLE_STEP_DB;
+    t->n = n;
+    for (int i = 0; i < n; i++) {
+        double se = et_channel_ergodic_se_bps_hz(p, ET_CHANNEL_TABLE_MIN_SNR_DB +
+                                                        i * ET_CHANNEL_TABLE_STEP_DB);
+        /* f is non-decreasing and at most the cap; where it is flat (large K,
+         * high SNR) quadrature rounding (1e-13) could break that, so it is
+         * ironed out here. */
+        if (se > cap) se = cap;
+        if (i > 0 && se < t->se_bps_hz[i - 1]) se = t->se_bps_hz[i - 1];
+        t->se_bps_hz[i] = se;
+    }
+    *out = t;
+    return ET_OK;
+}
+
+void et_channel_table_destroy(et_channel_table *table)
+{
+    free(table);
+}
+
+double et_channel_table_se_bps_hz(const et_channel_table *t, double snr_db)
+{
+    if (t->fading == ET_FADING_NONE) {
+        double se = log2(1.0 + pow(10.0, snr_db / 10.0));
+        return se < t->cap ? se : t->cap;
+    }
+    double pos = (snr_db - ET_CHANNEL_TABLE_MIN_SNR_DB) * t->inv_step_db;
+    if (pos >= t->n - 1) {
+        /* max_se - f = c / snr, c fitted to the last point. */
+        double deficit = t->cap - t->se_bps_hz[t->n - 1];
+        return t->cap - deficit * pow(10.0, (t->max_snr_db - snr_db) / 10.0);
+    }
+    if (!(pos >= 0.0)) {
+        /* f = (snr - snr^2 E[g^2] / 2) / ln 2 + O(snr^3) (the cap is out of
+         * reach): scaled to meet the first point, it is continuous there and
+         * off by about 2e-8 relative. NaN lands here and stays NaN. */
+        double snr = pow(10.0, snr_db / 10.0);
+        return t->se_bps_hz[0] * (snr * (1.0 - t->half_mean_g2 * snr)) /
+               (t->min_snr * (1.0 - t->half_mean_g2 * t->min_snr));
+    }
+    int i = (int)pos;
+    if (i > t->n - 2) i = t->n - 2;
+    double w = pos - i;
+    return t->se_bps_hz[i] + w * (t->se_bps_hz[i + 1] - t->se_bps_hz[i]);
 }
 
 /* Noise power in dBm over bandwidth_hz behind a receiver with the given
@@ -168,8 +442,22 @@ static double noise_dbm(double density_dbm_hz, double bandwidth_hz, double noise
     return density_dbm_hz + 10.0 * log10(b_hz) + noise_figure_db;
 }
 
-void et_channel_update(et_channel_state *st, const et_channel_params *p, const et_ue_radio *radio,
-                       double x_m, double y_m)
+/* Rate of one direction, bits/s, floored at min_rate_bps: B f(snr) from the
+ * table, or from the Monte Carlo reference when table is NULL. */
+static double link_rate_bps(const et_channel_params *p, const et_channel_table *table,
+                            et_rng *fading_rng, double bandwidth_hz, double snr_db)
+{
+    double rate_bps = 0.0;
+    if (bandwidth_hz > 0.0)
+        rate_bps = bandwidth_hz * (table ? et_channel_table_se_bps_hz(table, snr_db)
+                                         : monte_carlo_se(p, fading_rng, snr_db));
+    /* Written so that a NaN rate becomes the floor too. */
+    return rate_bps > p->min_rate_bps ? rate_bps : p->min_rate_bps;
+}
+
+void et_channel_update(et_channel_state *st, const et_channel_params *p,
+                       const et_channel_table *table, const et_ue_radio *radio, double x_m,
+                       double y_m)
 {
     /* Gudmundson (1991): the shadowing seen by a moving receiver is a
      * first-order autoregressive process in distance, with correlation
@@ -201,11 +489,12 @@ void et_channel_update(et_channel_state *st, const et_channel_params *p, const e
     st->snr_down_db =
         p->ap_tx_power_dbm - loss_db -
         noise_dbm(p->noise_density_dbm_hz, radio->bandwidth_down_hz, p->ue_noise_figure_db);
-    /* Up and down use separate bands (FDD-like), so their fading is drawn
-     * independently, from the UE's own fading stream. */
-    st->rate_up_bps = ergodic_rate_bps(p, &st->fading_rng, radio->bandwidth_up_hz, st->snr_up_db);
+    /* Up and down use separate bands (FDD-like): on the Monte Carlo path
+     * their fades are drawn independently, from the UE's own fading stream. */
+    st->rate_up_bps =
+        link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_up_hz, st->snr_up_db);
     st->rate_down_bps =
-        ergodic_rate_bps(p, &st->fading_rng, radio->bandwidth_down_hz, st->snr_down_db);
+        link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_down_hz, st->snr_down_db);
 }
 
 int et_channel_wifi_level(const double *min_snr_db, int n_levels, double snr_db)

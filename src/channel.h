@@ -2,9 +2,11 @@
  *
  * For each UE: distance to the AP -> path loss (default 128.1 + 37.6 log10(d_km) dB)
  * + log-normal shadowing (Gudmundson model, correlated over distance moved)
- * -> mean SNR per direction -> small-scale fading (Rayleigh, or Rician with K)
- * averaged over the update interval as an ergodic rate
- * E[B log2(1 + SNR |h|^2)], capped at a maximum spectral efficiency.
+ * -> mean SNR per direction -> ergodic rate over the update interval,
+ * E[B min(log2(1 + SNR |h|^2), max_se)] under small-scale fading (Rayleigh,
+ * or Rician with K). The expectation is read from a table precomputed once
+ * per parameter set by quadrature (et_channel_table); a Monte Carlo average
+ * of fading_samples draws is kept as its reference twin.
  * The channel actor in sim.c calls et_channel_update() every interval and
  * applies the rates to SimGrid links. */
 #ifndef ET_CHANNEL_H
@@ -26,7 +28,7 @@ typedef struct et_channel_params {
     double shadowing_decorr_m; /* 50: Gudmundson decorrelation distance */
     et_fading_model fading;
     double rician_k_db;             /* K factor for Rician fading */
-    int fading_samples;             /* samples averaged per update for the ergodic rate */
+    int fading_samples;             /* draws averaged per update, Monte Carlo reference path only */
     double noise_density_dbm_hz;    /* -174 */
     double ue_noise_figure_db;      /* 9: receiver noise figure at the UE (downlink) */
     double ap_noise_figure_db;      /* 5: receiver noise figure at the AP (uplink) */
@@ -64,8 +66,9 @@ typedef struct et_channel_state {
     double rate_up_bps; /* ergodic rate, bits/s */
     double rate_down_bps;
     et_rng rng;        /* shadowing stream of this UE (ET_RNG_SHADOWING, ue) */
-    et_rng fading_rng; /* small-scale fading stream of this UE (ET_RNG_FADING, ue), kept
-                          apart so that changing fading_samples does not move the shadowing */
+    et_rng fading_rng; /* small-scale fading stream of this UE (ET_RNG_FADING, ue), used by the
+                          Monte Carlo path only; kept apart so that neither the path nor
+                          fading_samples moves the shadowing */
     double last_x_m, last_y_m;
     int initialised;
 } et_channel_state;
@@ -75,14 +78,57 @@ typedef struct et_channel_state {
  * draws the shadowing value from N(0, sigma^2). */
 void et_channel_init(et_channel_state *st, int ue, uint64_t seed);
 
+/* Ergodic spectral efficiency table of one parameter set (opaque; see
+ * docs/channel.md section 1.1). Holds f(snr_db) = E[min(log2(1 + snr |h|^2), max_se)]
+ * for the fading model, K factor and max_se it was created from, on a grid
+ * from ET_CHANNEL_TABLE_MIN_SNR_DB in steps of ET_CHANNEL_TABLE_STEP_DB up to
+ * 40 dB above the SNR where log2(1 + snr) reaches max_se. Read-only after
+ * create, so one table may serve every UE (and threads). */
+typedef struct et_channel_table et_channel_table;
+
+#define ET_CHANNEL_TABLE_MIN_SNR_DB (-40.0) /* first grid point, dB */
+#define ET_CHANNEL_TABLE_STEP_DB 0.05       /* grid spacing, dB */
+
+/* Builds the table for p's fading, rician_k_db and max_spectral_eff_bps_hz
+ * (about 2000 quadratures: about 10 ms for Rayleigh, 30 ms for Rician).
+ * On ET_OK *out is a new table the caller frees with
+ * et_channel_table_destroy(). Returns ET_ERR_INPUT (message from
+ * et_channel_params_validate) when p is invalid, ET_ERR_NOMEM when the
+ * allocation fails; *out is then NULL. */
+et_status et_channel_table_create(const et_channel_params *p, et_channel_table **out,
+                                  et_error *err);
+
+/* Frees a table (NULL-safe). */
+void et_channel_table_destroy(et_channel_table *table);
+
+/* Ergodic spectral efficiency at mean SNR snr_db, b/s/Hz, from the table:
+ * linear interpolation between grid points (relative error below 2e-5);
+ * below the grid the low-SNR expansion snr (1 - snr E[g^2] / 2) / ln 2
+ * scaled to meet the first point; above it max_se - c / snr, the exact
+ * high-SNR decay, scaled to meet the last point. Exact capped Shannon for
+ * ET_FADING_NONE. Non-decreasing in snr_db, in [0, max_se]; no allocation. */
+double et_channel_table_se_bps_hz(const et_channel_table *table, double snr_db);
+
+/* The same f(snr_db), b/s/Hz, computed directly by adaptive Gauss-Kronrod
+ * quadrature over the fading distribution (relative error about 1e-12):
+ * the reference for the table. Slow (hundreds of evaluations); no
+ * allocation; p is assumed valid. */
+double et_channel_ergodic_se_bps_hz(const et_channel_params *p, double snr_db);
+
 /* Updates st for a UE now at (x_m, y_m) (AP at the origin): distance, path
  * loss, shadowing (Gudmundson: rho = exp(-moved / decorr) over the distance
  * moved since the previous update), mean SNR per direction and the ergodic
- * rate per direction (mean over fading_samples draws of
- * B min(log2(1 + snr |h|^2), max_se), up and down drawn independently),
- * floored at min_rate_bps. Allocation-free; p is assumed valid. */
-void et_channel_update(et_channel_state *st, const et_channel_params *p, const et_ue_radio *radio,
-                       double x_m, double y_m);
+ * rate per direction, B f(snr), floored at min_rate_bps.
+ * table non-NULL (the default path): f is the exact expectation from the
+ * table, which must have been created from parameters with p's fading,
+ * rician_k_db and max_spectral_eff_bps_hz; no fading randomness is drawn.
+ * table NULL (Monte Carlo reference): f is the mean over fading_samples
+ * draws of min(log2(1 + snr |h|^2), max_se), up and down drawn independently
+ * from fading_rng. Both paths draw the same shadowing sequence.
+ * Allocation-free; p is assumed valid. */
+void et_channel_update(et_channel_state *st, const et_channel_params *p,
+                       const et_channel_table *table, const et_ue_radio *radio, double x_m,
+                       double y_m);
 
 /* Path loss in dB at distance_m (distance clamped to >= 1 m). */
 double et_channel_pathloss_db(const et_channel_params *p, double distance_m);

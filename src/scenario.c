@@ -103,7 +103,7 @@ static const key_def KEYS[] = {
     {"channel.rician_k_db", KEY_DOUBLE, OFF(channel.rician_k_db), -30, 40, "6", NULL,
      "Rician K factor, dB"},
     {"channel.fading_samples", KEY_INT, OFF(channel.fading_samples), 1, 100000, "16", NULL,
-     "fading samples averaged per update"},
+     "fading samples per update of the Monte Carlo reference path (tests); runs use the exact ergodic expectation from a precomputed table"},
     {"channel.max_spectral_eff_bps_hz", KEY_DOUBLE, OFF(channel.max_spectral_eff_bps_hz), 0.1, 30,
      "7.4", NULL, "spectral efficiency cap, b/s/Hz (256-QAM LTE/NR peak)"},
     {"channel.min_rate_bps", KEY_DOUBLE, OFF(channel.min_rate_bps), 1, 1e12, "1e5", NULL,
@@ -151,7 +151,7 @@ static const key_def KEYS[] = {
     {"reward.deadline_penalty", KEY_DOUBLE, OFF(deadline_penalty), 0, 1e6, "1", NULL,
      "extra penalty when a task completes after its deadline"},
 
-    {"policy.keep", KEY_DOUBLE, OFF(policy_keep), 0.01, 1, "0.4", NULL,
+    {"baselines.keep", KEY_DOUBLE, OFF(policy_keep), 0.01, 1, "0.4", NULL,
      "keep fraction used by all-local, all-server and greedy (0.4 = Offsite-Tuning's 2-8-2 for "
      "OPT-1.3B)"},
 

@@ -83,6 +83,7 @@ struct et_sim {
     et_fm fm;
     et_topology topo;
     et_mobility_trace *trace;
+    et_channel_table *channel_table; /* ergodic spectral efficiency by SNR */
     int n_ue;
     ue_state *ues;
     float *state; /* (n_ue * ET_OBS_DIM + ET_STATE_EXTRA,) global state */
@@ -152,6 +153,8 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
     et_status st = et_fm_load(sc->model, &sim->fm, err);
     if (st == ET_OK && sc->mobility.model == ET_MOBILITY_TRACE)
         st = et_mobility_trace_load(sc->mobility_trace, &sim->trace, err);
+    if (st == ET_OK && sc->channel_enabled)
+        st = et_channel_table_create(&sc->channel, &sim->channel_table, err);
     if (st == ET_OK) st = et_platform_load(sc->platform, err);
     if (st == ET_OK) st = et_topology_discover(&sim->topo, sc->platform, sc->ues, err);
     if (st != ET_OK) {
@@ -204,6 +207,7 @@ void et_sim_destroy(et_sim *sim)
     if (!sim) return;
     et_topology_destroy(&sim->topo);
     et_mobility_trace_destroy(sim->trace);
+    et_channel_table_destroy(sim->channel_table);
     free(sim->ues);
     free(sim->state);
     free(sim);
@@ -399,7 +403,8 @@ static void channel_update_ue(et_sim *sim, ue_state *u, double t_rel, double dt,
     } else {
         if (!first)
             et_mobility_step(&u->mob, &sim->sc.mobility, sim->trace, u->index, t_rel - dt, dt);
-        et_channel_update(&u->ch, &sim->sc.channel, &u->radio, u->mob.x_m, u->mob.y_m);
+        et_channel_update(&u->ch, &sim->sc.channel, sim->channel_table, &u->radio, u->mob.x_m,
+                          u->mob.y_m);
         apply_rates(sim, u);
     }
     if (sim->out && sim->out->channel) {

@@ -141,7 +141,7 @@ static void registry_rejects_keep_outside_zero_one(void)
             et_error_clear(&err);
             CU_ASSERT_EQUAL(et_agent_create(uses_keep[i], &params, &agent, &err), ET_ERR_INPUT);
             CU_ASSERT_PTR_NULL(agent);
-            CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'policy.keep'"));
+            CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'baselines.keep'"));
             CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "(0, 1]"));
         }
     /* random ignores keep, so any value is accepted. */

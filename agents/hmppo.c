@@ -1,0 +1,1613 @@
+/* hmppo.c: hybrid multi-agent PPO and its MAPPO / IPPO ablations as an et_agent. Contract in
+ * hmppo.h; the algorithm, every default and the checkpoint format in docs/hmppo.md.
+ *
+ * Layout of this file, top to bottom: distributions (categorical, Beta, digamma), configuration
+ * checks, create/destroy, the et_agent callbacks (decide records a transition, feedback closes
+ * it), GAE and the PPO update, checkpoints.
+ *
+ * Notation: B rows of a minibatch; A = actor input width (obs_dim [+ n_ue one-hot]); S = critic
+ * input width (state_dim or obs_dim [+ n_ue one-hot]); O = actor output width: ET_LOCATION_COUNT
+ * location logits, then the keep head (2 Beta pre-activations, or keep_bins logits, or nothing).
+ * Networks are float32 (nn.h); every head quantity (log-probabilities, entropies, ratios, GAE)
+ * is computed in double and the gradients handed back to nn.h as float. */
+#define _POSIX_C_SOURCE 200809L /* fileno, fsync */
+
+#include "hmppo.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nn.h"
+#include "rng.h"
+
+#define N_LOC ET_LOCATION_COUNT
+#define MAX_OUT (N_LOC + ET_HMPPO_MAX_BINS)
+
+/* The sampled Beta x is clamped into [X_EPS, 1 - X_EPS] before its log-prob: the density has
+ * log(x) and log(1 - x) terms that a sample rounded to 0 or 1 would make infinite. */
+#define X_EPS 1e-6
+
+/* Value normaliser: MAPPO's ValueNorm (Yu et al. 2022, onpolicy/utils/valuenorm.py): EMA of the
+ * mean and the mean square of the returns with weight beta = 0.99999 per update and a debiasing
+ * term, variance floored at 1e-2, epsilon 1e-5 on the debiasing term. With beta that close to 1
+ * it is in effect the running average over all updates so far. */
+#define VN_BETA 0.99999
+#define VN_EPS 1e-5
+#define VN_MIN_VAR 1e-2
+
+/* Advantage normalisation adds this to the std (MAPPO: (A - mean) / (std + 1e-5)). */
+#define ADV_EPS 1e-5
+
+/* Orthogonal-init gains of common PPO code (CleanRL, MAPPO): sqrt(2) for tanh hidden layers,
+ * 0.01 for the policy head (near-uniform initial policy), 1 for the value head. */
+#define GAIN_HIDDEN 1.41421356f
+#define GAIN_POLICY 0.01f
+#define GAIN_VALUE 1.0f
+
+#define ADAM_BETA1 0.9f
+#define ADAM_BETA2 0.999f
+
+/* Stream owners under ET_RNG_TRAINING (the per-UE sampling streams are ET_RNG_POLICY, ue). */
+enum { STREAM_INIT = 0, STREAM_SHUFFLE = 1 };
+
+typedef struct hmppo {
+    et_hmppo_config cfg;
+    int training;
+    int n_actors;      /* 1 when share_actor, else n_ue */
+    int actor_onehot;  /* 1: one-hot agent id appended to the actor input (shared actor, n_ue > 1) */
+    int critic_onehot; /* 1: one-hot agent id appended to the critic input (n_ue > 1) */
+    int actor_in;      /* A */
+    int critic_in;     /* S */
+    int n_keep_out;    /* 2 (Beta), keep_bins (MAPPO) or 0 (no keep head) */
+    int actor_out;     /* O = N_LOC + n_keep_out */
+
+    et_mlp *critic;
+    et_adam *critic_opt;
+    et_mlp **actor;     /* (n_actors) */
+    et_adam **actor_opt; /* (n_actors) */
+
+    double vn_mean, vn_mean_sq, vn_debias; /* value normaliser (running sums, debias term) */
+    et_rng shuffle_rng;
+    et_rng *policy_rng; /* (n_ue) one sampling stream per UE */
+    int episode_n_ue;   /* n_ue given to the last episode_begin, -1 before any */
+
+    /* Transition buffer, (capacity) rows, in recording order. */
+    int n_rec;      /* rows recorded */
+    int n_complete; /* rows in complete trajectories */
+    float *b_actor_in;  /* (capacity, A) */
+    float *b_critic_in; /* (capacity, S) */
+    int *b_ue, *b_loc, *b_bin;
+    int *b_next; /* next row of the same trajectory, -1 at its end */
+    float *b_x;  /* Beta sample in (0, 1) */
+    float *b_lp_loc, *b_lp_keep; /* log-probs at decide time, per head */
+    float *b_vraw;               /* critic output at decide time (normalised units) */
+    float *b_reward, *b_elapsed;
+    unsigned char *b_done, *b_mask, *b_head, *b_complete;
+    int *traj_head, *traj_tail; /* (n_ue) open trajectory of each UE, -1 when none */
+    int *open_row;              /* (n_ue) row waiting for its feedback, -1 when none */
+
+    /* Prepared batch: position p in [0, n_rows) is buffer row rows[p]. */
+    int prepared, n_rows;
+    int *rows, *pos_of, *perm, *grp; /* (capacity) */
+    float *val, *adv, *ret, *adv_n, *tgt_n, *vold_n; /* (capacity) by position */
+    double *g_r, *g_v, *g_g, *g_a, *g_ret;            /* (capacity) one trajectory for GAE */
+    int *g_d;
+    float *mb_in;   /* (capacity, max(A, S)) gathered minibatch inputs */
+    float *mb_dout; /* (capacity, O) d loss / d network output */
+    float *row_ain; /* (A) decide's actor input */
+    float *row_cin; /* (S) decide's critic input */
+    int *actor_rows; /* (n_actors) rows of each actor in the current minibatch */
+} hmppo;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Distributions                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+/* softplus(u) = log(1 + e^u), without overflow for large u. */
+static double softplus(double u)
+{
+    return u > 0.0 ? u + log1p(exp(-u)) : log1p(exp(u));
+}
+
+static double sigmoid(double u)
+{
+    if (u >= 0.0) return 1.0 / (1.0 + exp(-u));
+    double e = exp(u);
+    return e / (1.0 + e);
+}
+
+double et_hmppo_digamma(double x)
+{
+    /* Recurrence psi(x) = psi(x + 1) - 1/x up to x >= 6, then the asymptotic series
+     * ln x - 1/(2x) - sum B_2k / (2k x^2k) (Abramowitz & Stegun 6.3.18) to x^-10. */
+    double acc = 0.0;
+    while (x < 6.0) {
+        acc -= 1.0 / x;
+        x += 1.0;
+    }
+    double f = 1.0 / (x * x);
+    return acc + log(x) - 0.5 / x -
+           f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+}
+
+double et_hmppo_trigamma(double x)
+{
+    /* psi'(x) = psi'(x + 1) + 1/x^2, then 1/x + 1/(2x^2) + sum B_2k / x^(2k+1) (A & S 6.4.12). */
+    double acc = 0.0;
+    while (x < 6.0) {
+        acc += 1.0 / (x * x);
+        x += 1.0;
+    }
+    double f = 1.0 / (x * x);
+    return acc + 1.0 / x + 0.5 * f +
+           (f / x) * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66)))));
+}
+
+static double log_beta_fn(double a, double b)
+{
+    return lgamma(a) + lgamma(b) - lgamma(a + b);
+}
+
+double et_hmppo_beta_log_prob(double x, double a, double b)
+{
+    return (a - 1.0) * log(x) + (b - 1.0) * log1p(-x) - log_beta_fn(a, b);
+}
+
+double et_hmppo_beta_entropy(double a, double b)
+{
+    /* H = ln B(a, b) - (a - 1) psi(a) - (b - 1) psi(b) + (a + b - 2) psi(a + b). */
+    return log_beta_fn(a, b) - (a - 1.0) * et_hmppo_digamma(a) - (b - 1.0) * et_hmppo_digamma(b) +
+           (a + b - 2.0) * et_hmppo_digamma(a + b);
+}
+
+/* Categorical over k logits z: log p(a), entropy, and when dlogp / dent are not NULL their
+ * derivatives w.r.t. z: d log p(a) / dz_j = [j == a] - p_j, dH / dz_j = -p_j (log p_j + H). */
+static void categorical_eval(const float *z, int k, int a, double *logp, double *ent,
+                             double *dlogp, double *dent)
+{
+    double zmax = z[0];
+    for (int j = 1; j < k; j++)
+        if (z[j] > zmax) zmax = z[j];
+    double sum = 0.0;
+    for (int j = 0; j < k; j++)
+        sum += exp((double)z[j] - zmax);
+    double lse = zmax + log(sum);
+    double h = 0.0;
+    for (int j = 0; j < k; j++) {
+        double lp = (double)z[j] - lse;
+        h -= exp(lp) * lp;
+    }
+    *logp = (double)z[a] - lse;
+    *ent = h;
+    if (dlogp && dent) {
+        for (int j = 0; j < k; j++) {
+            double lp = (double)z[j] - lse, p = exp(lp);
+            dlogp[j] = (j == a ? 1.0 : 0.0) - p;
+            dent[j] = -p * (lp + h);
+        }
+    }
+}
+
+/* alpha, beta = 1 + softplus(u): both >= 1, so the density is unimodal and bounded (Chou,
+ * Maturana & Scherer 2017 use the same shift). */
+static void beta_params(const float *u, double *a, double *b)
+{
+    *a = 1.0 + softplus(u[0]);
+    *b = 1.0 + softplus(u[1]);
+}
+
+/* Beta head at pre-activations u (2): log p(x), entropy and their derivatives w.r.t. u:
+ *   d log p / d alpha = ln x - psi(alpha) + psi(alpha + beta), likewise for beta with ln(1 - x);
+ *   d H / d alpha = -(alpha - 1) psi'(alpha) + (alpha + beta - 2) psi'(alpha + beta);
+ * each times d alpha / d u = sigmoid(u) (softplus' = sigmoid). */
+static void beta_eval(const float *u, double x, double *logp, double *ent, double *dlogp,
+                      double *dent)
+{
+    double a, b;
+    beta_params(u, &a, &b);
+    *logp = et_hmppo_beta_log_prob(x, a, b);
+    *ent = et_hmppo_beta_entropy(a, b);
+    if (dlogp && dent) {
+        double sa = sigmoid(u[0]), sb = sigmoid(u[1]);
+        double psi_ab = et_hmppo_digamma(a + b), tri_ab = et_hmppo_trigamma(a + b);
+        dlogp[0] = (log(x) - et_hmppo_digamma(a) + psi_ab) * sa;
+        dlogp[1] = (log1p(-x) - et_hmppo_digamma(b) + psi_ab) * sb;
+        dent[0] = (-(a - 1.0) * et_hmppo_trigamma(a) + (a + b - 2.0) * tri_ab) * sa;
+        dent[1] = (-(b - 1.0) * et_hmppo_trigamma(b) + (a + b - 2.0) * tri_ab) * sb;
+    }
+}
+
+/* Log-probs and entropies of both heads for one actor output row out (O) and the actions
+ * (loc, bin, x). When dlogp and dent (O each) are given, they receive d/d out of the head's own
+ * log-prob and entropy: the location entries from the location head, the keep entries from the
+ * keep head (the caller applies the mask and coefficients). */
+typedef struct head_eval {
+    double logp_loc, logp_keep, ent_loc, ent_keep;
+} head_eval;
+
+static void heads_eval(const hmppo *h, const float *out, int loc, int bin, float x, head_eval *e,
+                       double *dlogp, double *dent)
+{
+    categorical_eval(out, N_LOC, loc, &e->logp_loc, &e->ent_loc, dlogp, dent);
+    e->logp_keep = e->ent_keep = 0.0;
+    if (h->n_keep_out == 0) return;
+    double *dl = dlogp ? dlogp + N_LOC : NULL, *de = dent ? dent + N_LOC : NULL;
+    if (h->cfg.variant == ET_MAPPO)
+        categorical_eval(out + N_LOC, h->n_keep_out, bin, &e->logp_keep, &e->ent_keep, dl, de);
+    else
+        beta_eval(out + N_LOC, (double)x, &e->logp_keep, &e->ent_keep, dl, de);
+}
+
+/* Index drawn from softmax(z) over k logits with one uniform draw. */
+static int categorical_sample(const float *z, int k, et_rng *rng)
+{
+    double zmax = z[0];
+    for (int j = 1; j < k; j++)
+        if (z[j] > zmax) zmax = z[j];
+    double sum = 0.0;
+    for (int j = 0; j < k; j++)
+        sum += exp((double)z[j] - zmax);
+    double u = et_rng_uniform(rng) * sum, acc = 0.0;
+    for (int j = 0; j < k; j++) {
+        acc += exp((double)z[j] - zmax);
+        if (u < acc) return j;
+    }
+    return k - 1; /* u within rounding of sum */
+}
+
+/* First index of the largest logit (the mode; ties go to the lower index). */
+static int argmax(const float *z, int k)
+{
+    int best = 0;
+    for (int j = 1; j < k; j++)
+        if (z[j] > z[best]) best = j;
+    return best;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GAE                                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+void et_hmppo_gae(int n, const double *reward, const double *value, const int *done,
+                  const double *discount, double lambda, double last_value, double *adv,
+                  double *ret)
+{
+    double next_value = last_value, next_adv = 0.0;
+    for (int t = n - 1; t >= 0; t--) {
+        double live = done[t] ? 0.0 : 1.0;
+        double delta = reward[t] + discount[t] * next_value * live - value[t];
+        double a = delta + discount[t] * lambda * live * next_adv;
+        adv[t] = a;
+        ret[t] = a + value[t];
+        next_adv = a;
+        next_value = value[t];
+    }
+}
+
+double et_hmppo_discount(double gamma, double elapsed_s, double time_scale_s)
+{
+    if (!(time_scale_s > 0.0)) return gamma;
+    double dt = elapsed_s > 0.0 ? elapsed_s : 0.0;
+    return pow(gamma, dt / time_scale_s);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Configuration                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->variant = ET_HMPPO;
+    cfg->hidden = 64;
+    cfg->lr_actor = 5e-4f;
+    cfg->lr_critic = 5e-4f;
+    cfg->lr_anneal = 0;
+    cfg->gamma = 0.99f;
+    cfg->lambda = 0.95f;
+    cfg->time_scale_s = 0.0f;
+    cfg->clip = 0.2f;
+    cfg->value_clip = 0.2f;
+    cfg->ent_loc = 0.01f;
+    cfg->ent_keep = 0.01f;
+    cfg->vf_coef = 1.0f;
+    cfg->max_grad_norm = 10.0f;
+    cfg->epochs = 10;
+    cfg->minibatches = 1;
+    cfg->value_norm = 1;
+    cfg->share_actor = 1;
+    cfg->keep_bins = 8;
+    cfg->k_min = 0.1f;
+    cfg->n_ue = n_ue;
+    cfg->obs_dim = ET_OBS_DIM;
+    cfg->state_dim = et_state_dim(n_ue);
+    cfg->capacity = 50 * (n_ue > 0 ? n_ue : 1); /* one episode of the default 50 tasks per UE */
+    cfg->seed = 1;
+    cfg->keep_head = 1;
+    cfg->adam_eps = 1e-5f;
+}
+
+static et_status check_int(const char *where, const char *key, int v, int lo, int hi,
+                           et_error *err)
+{
+    if (v < lo || v > hi)
+        return et_error_set(err, ET_ERR_INPUT, "%s: '%s': expected an integer in [%d, %d], got %d",
+                            where, key, lo, hi, v);
+    return ET_OK;
+}
+
+/* lo <= v <= hi (lo_open: lo < v), finite. */
+static et_status check_real(const char *where, const char *key, double v, double lo, int lo_open,
+                            double hi, et_error *err)
+{
+    int ok = isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+    if (!ok)
+        return et_error_set(err, ET_ERR_INPUT, "%s: '%s': expected a number in %c%g, %g], got %g",
+                            where, key, lo_open ? '(' : '[', lo, hi, v);
+    return ET_OK;
+}
+
+/* where names the source of the config in messages ("hmppo config" or a checkpoint path). */
+static et_status config_check(const et_hmppo_config *c, const char *where, et_error *err)
+{
+    et_status st = ET_OK;
+#define CHECK(expr)                                                                                \
+    do {                                                                                           \
+        if ((st = (expr)) != ET_OK) return st;                                                     \
+    } while (0)
+    CHECK(check_int(where, "variant", (int)c->variant, ET_HMPPO, ET_IPPO, err));
+    CHECK(check_int(where, "hidden", c->hidden, 1, ET_HMPPO_MAX_HIDDEN, err));
+    CHECK(check_real(where, "lr_actor", c->lr_actor, 0.0, 0, 1e3, err));
+    CHECK(check_real(where, "lr_critic", c->lr_critic, 0.0, 0, 1e3, err));
+    CHECK(check_int(where, "lr_anneal", c->lr_anneal, 0, 1, err));
+    CHECK(check_real(where, "gamma", c->gamma, 0.0, 0, 1.0, err));
+    CHECK(check_real(where, "lambda", c->lambda, 0.0, 0, 1.0, err));
+    CHECK(check_real(where, "time_scale_s", c->time_scale_s, 0.0, 0, 1e30, err));
+    CHECK(check_real(where, "clip", c->clip, 0.0, 1, 1e3, err));
+    CHECK(check_real(where, "value_clip", c->value_clip, 0.0, 0, 1e30, err));
+    CHECK(check_real(where, "ent_loc", c->ent_loc, 0.0, 0, 1e3, err));
+    CHECK(check_real(where, "ent_keep", c->ent_keep, 0.0, 0, 1e3, err));
+    /* vf_coef and adam_eps must be > 0: a zero here usually means a config that was zeroed
+     * instead of filled by et_hmppo_config_default, which would also leave keep_head at 0. */
+    if (!(c->vf_coef > 0.0f) || !isfinite(c->vf_coef) || !(c->adam_eps > 0.0f) ||
+        !isfinite(c->adam_eps))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: 'vf_coef' and 'adam_eps': expected numbers > 0, got %g and %g "
+                            "(start from et_hmppo_config_default)",
+                            where, c->vf_coef, c->adam_eps);
+    CHECK(check_real(where, "max_grad_norm", c->max_grad_norm, 0.0, 0, 1e30, err));
+    CHECK(check_int(where, "epochs", c->epochs, 1, 100000, err));
+    CHECK(check_int(where, "capacity", c->capacity, 1, ET_HMPPO_MAX_CAPACITY, err));
+    CHECK(check_int(where, "minibatches", c->minibatches, 1, c->capacity, err));
+    CHECK(check_int(where, "value_norm", c->value_norm, 0, 1, err));
+    CHECK(check_int(where, "share_actor", c->share_actor, 0, 1, err));
+    CHECK(check_int(where, "keep_head", c->keep_head, 0, 1, err));
+    if (c->variant == ET_MAPPO && c->keep_head)
+        CHECK(check_int(where, "keep_bins", c->keep_bins, 2, ET_HMPPO_MAX_BINS, err));
+    CHECK(check_real(where, "k_min", c->k_min, 0.0, 0, 1.0, err));
+    CHECK(check_int(where, "n_ue", c->n_ue, 1, ET_HMPPO_MAX_UE, err));
+    CHECK(check_int(where, "obs_dim", c->obs_dim, 1, 1 << 16, err));
+    if (c->variant != ET_IPPO) CHECK(check_int(where, "state_dim", c->state_dim, 1, 1 << 19, err));
+#undef CHECK
+    return ET_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Create / destroy                                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+static et_status hmppo_decide(et_agent *agent, const et_obs_view *view, et_action *action,
+                              et_error *err);
+static void hmppo_feedback(et_agent *agent, const et_feedback *fb);
+static void hmppo_episode_begin(et_agent *agent, int episode, int n_ue, uint64_t episode_seed);
+static void hmppo_episode_end(et_agent *agent);
+static void hmppo_destroy(et_agent *agent);
+
+#define HMPPO_OPS(var, label)                                                                      \
+    static const et_agent_ops var = {                                                              \
+        .name = label,                                                                             \
+        .decide = hmppo_decide,                                                                    \
+        .feedback = hmppo_feedback,                                                                \
+        .episode_begin = hmppo_episode_begin,                                                      \
+        .episode_end = hmppo_episode_end,                                                          \
+        .destroy = hmppo_destroy,                                                                  \
+    };
+HMPPO_OPS(ops_hmppo, "hmppo")
+HMPPO_OPS(ops_mappo, "mappo")
+HMPPO_OPS(ops_ippo, "ippo")
+#undef HMPPO_OPS
+
+static hmppo *impl_of(const et_agent *agent)
+{
+    if (!agent || !agent->impl) return NULL;
+    if (agent->ops != &ops_hmppo && agent->ops != &ops_mappo && agent->ops != &ops_ippo)
+        return NULL;
+    return agent->impl;
+}
+
+static void hmppo_free(hmppo *h)
+{
+    if (!h) return;
+    et_mlp_destroy(h->critic);
+    et_adam_destroy(h->critic_opt);
+    for (int a = 0; a < h->n_actors; a++) {
+        if (h->actor) et_mlp_destroy(h->actor[a]);
+        if (h->actor_opt) et_adam_destroy(h->actor_opt[a]);
+    }
+    free(h->actor);
+    free(h->actor_opt);
+    free(h->policy_rng);
+    void *arrays[] = {h->b_actor_in, h->b_critic_in, h->b_ue,      h->b_loc,     h->b_bin,
+                      h->b_next,     h->b_x,         h->b_lp_loc,  h->b_lp_keep, h->b_vraw,
+                      h->b_reward,   h->b_elapsed,   h->b_done,    h->b_mask,    h->b_head,
+                      h->b_complete, h->traj_head,   h->traj_tail, h->open_row,  h->rows,
+                      h->pos_of,     h->perm,        h->grp,       h->val,       h->adv,
+                      h->ret,        h->adv_n,       h->tgt_n,     h->vold_n,    h->g_r,
+                      h->g_v,        h->g_g,         h->g_a,       h->g_ret,     h->g_d,
+                      h->mb_in,      h->mb_dout,     h->row_ain,   h->row_cin,   h->actor_rows};
+    for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
+        free(arrays[k]);
+    free(h);
+}
+
+/* Empties the transition buffer and forgets every open trajectory. */
+static void buffer_clear(hmppo *h)
+{
+    h->n_rec = h->n_complete = 0;
+    h->prepared = h->n_rows = 0;
+    for (int u = 0; u < h->cfg.n_ue; u++)
+        h->traj_head[u] = h->traj_tail[u] = h->open_row[u] = -1;
+}
+
+/* Two tanh hidden layers of `hidden` units: MAPPO's and CleanRL's PPO network shape. */
+static et_status make_net(int in, int hidden, int out, float out_gain, int max_batch, et_rng *rng,
+                          et_mlp **net, et_error *err)
+{
+    const int sizes[4] = {in, hidden, hidden, out};
+    const et_activation acts[3] = {ET_ACT_TANH, ET_ACT_TANH, ET_ACT_IDENTITY};
+    et_status st = et_mlp_create(3, sizes, acts, max_batch, net, err);
+    if (st != ET_OK) return st;
+    const float gains[3] = {GAIN_HIDDEN, GAIN_HIDDEN, out_gain};
+    et_mlp_init_orthogonal(*net, gains, rng);
+    return ET_OK;
+}
+
+static et_status hmppo_build(const et_hmppo_config *cfg, hmppo **out, et_error *err)
+{
+    *out = NULL;
+    hmppo *h = calloc(1, sizeof *h);
+    if (!h) return et_error_set(err, ET_ERR_NOMEM, "hmppo: out of memory");
+    h->cfg = *cfg;
+    const et_hmppo_config *c = &h->cfg;
+    int n_ue = c->n_ue;
+    h->training = 1;
+    h->episode_n_ue = -1;
+    h->n_actors = c->share_actor ? 1 : n_ue;
+    h->actor_onehot = c->share_actor && n_ue > 1;
+    h->critic_onehot = n_ue > 1;
+    h->actor_in = c->obs_dim + (h->actor_onehot ? n_ue : 0);
+    h->critic_in = (c->variant == ET_IPPO ? c->obs_dim : c->state_dim) + (h->critic_onehot ? n_ue : 0);
+    h->n_keep_out = !c->keep_head ? 0 : c->variant == ET_MAPPO ? c->keep_bins : 2;
+    h->actor_out = N_LOC + h->n_keep_out;
+    h->vn_debias = 0.0;
+
+    size_t cap = (size_t)c->capacity;
+    size_t in_max = (size_t)(h->actor_in > h->critic_in ? h->actor_in : h->critic_in);
+    int ok = 1;
+#define ALLOC(ptr, count)                                                                          \
+    do {                                                                                           \
+        (ptr) = calloc((count), sizeof *(ptr));                                                    \
+        if (!(ptr)) ok = 0;                                                                        \
+    } while (0)
+    ALLOC(h->actor, (size_t)h->n_actors);
+    ALLOC(h->actor_opt, (size_t)h->n_actors);
+    ALLOC(h->policy_rng, (size_t)n_ue);
+    ALLOC(h->b_actor_in, cap * (size_t)h->actor_in);
+    ALLOC(h->b_critic_in, cap * (size_t)h->critic_in);
+    ALLOC(h->b_ue, cap);
+    ALLOC(h->b_loc, cap);
+    ALLOC(h->b_bin, cap);
+    ALLOC(h->b_next, cap);
+    ALLOC(h->b_x, cap);
+    ALLOC(h->b_lp_loc, cap);
+    ALLOC(h->b_lp_keep, cap);
+    ALLOC(h->b_vraw, cap);
+    ALLOC(h->b_reward, cap);
+    ALLOC(h->b_elapsed, cap);
+    ALLOC(h->b_done, cap);
+    ALLOC(h->b_mask, cap);
+    ALLOC(h->b_head, cap);
+    ALLOC(h->b_complete, cap);
+    ALLOC(h->traj_head, (size_t)n_ue);
+    ALLOC(h->traj_tail, (size_t)n_ue);
+    ALLOC(h->open_row, (size_t)n_ue);
+    ALLOC(h->rows, cap);
+    ALLOC(h->pos_of, cap);
+    ALLOC(h->perm, cap);
+    ALLOC(h->grp, cap);
+    ALLOC(h->val, cap);
+    ALLOC(h->adv, cap);
+    ALLOC(h->ret, cap);
+    ALLOC(h->adv_n, cap);
+    ALLOC(h->tgt_n, cap);
+    ALLOC(h->vold_n, cap);
+    ALLOC(h->g_r, cap);
+    ALLOC(h->g_v, cap);
+    ALLOC(h->g_g, cap);
+    ALLOC(h->g_a, cap);
+    ALLOC(h->g_ret, cap);
+    ALLOC(h->g_d, cap);
+    ALLOC(h->mb_in, cap * in_max);
+    ALLOC(h->mb_dout, cap * (size_t)h->actor_out);
+    ALLOC(h->row_ain, (size_t)h->actor_in);
+    ALLOC(h->row_cin, (size_t)h->critic_in);
+    ALLOC(h->actor_rows, (size_t)h->n_actors);
+#undef ALLOC
+    if (!ok) {
+        hmppo_free(h);
+        return et_error_set(err, ET_ERR_NOMEM, "hmppo: out of memory for %d transitions",
+                            c->capacity);
+    }
+    buffer_clear(h);
+
+    /* Networks in a fixed order from one init stream: critic, then actors in UE order. */
+    et_rng init_rng;
+    et_rng_seed(&init_rng, c->seed, et_rng_stream_id(ET_RNG_TRAINING, STREAM_INIT));
+    et_status st = make_net(h->critic_in, c->hidden, 1, GAIN_VALUE, c->capacity, &init_rng,
+                            &h->critic, err);
+    if (st == ET_OK)
+        st = et_adam_create(et_mlp_param_count(h->critic), c->lr_critic, ADAM_BETA1, ADAM_BETA2,
+                            c->adam_eps, &h->critic_opt, err);
+    for (int a = 0; st == ET_OK && a < h->n_actors; a++) {
+        st = make_net(h->actor_in, c->hidden, h->actor_out, GAIN_POLICY, c->capacity, &init_rng,
+                      &h->actor[a], err);
+        if (st == ET_OK)
+            st = et_adam_create(et_mlp_param_count(h->actor[a]), c->lr_actor, ADAM_BETA1,
+                                ADAM_BETA2, c->adam_eps, &h->actor_opt[a], err);
+    }
+    if (st != ET_OK) {
+        hmppo_free(h);
+        return st;
+    }
+    et_rng_seed(&h->shuffle_rng, c->seed, et_rng_stream_id(ET_RNG_TRAINING, STREAM_SHUFFLE));
+    for (int u = 0; u < n_ue; u++)
+        et_rng_seed(&h->policy_rng[u], c->seed, et_rng_stream_id(ET_RNG_POLICY, (uint64_t)u));
+    *out = h;
+    return ET_OK;
+}
+
+static const et_agent_ops *ops_for(et_hmppo_variant v)
+{
+    return v == ET_MAPPO ? &ops_mappo : v == ET_IPPO ? &ops_ippo : &ops_hmppo;
+}
+
+/* Creates the agent; where names the config's source in error messages. */
+static et_status create_from(const et_hmppo_config *cfg, const char *where, et_agent **out,
+                             et_error *err)
+{
+    et_status st = config_check(cfg, where, err);
+    if (st != ET_OK) return st;
+    hmppo *h = NULL;
+    st = hmppo_build(cfg, &h, err);
+    if (st != ET_OK) return st;
+    et_agent *agent = calloc(1, sizeof *agent);
+    if (!agent) {
+        hmppo_free(h);
+        return et_error_set(err, ET_ERR_NOMEM, "hmppo: out of memory");
+    }
+    agent->ops = ops_for(cfg->variant);
+    agent->impl = h;
+    *out = agent;
+    return ET_OK;
+}
+
+et_status et_hmppo_create(const et_hmppo_config *cfg, et_agent **out, et_error *err)
+{
+    if (!out) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_create: out is NULL");
+    *out = NULL;
+    if (!cfg) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_create: cfg is NULL");
+    return create_from(cfg, "hmppo config", out, err);
+}
+
+static void hmppo_destroy(et_agent *agent)
+{
+    hmppo_free(agent->impl);
+    agent->impl = NULL;
+}
+
+void et_hmppo_destroy(et_agent *agent)
+{
+    if (!agent) return;
+    if (agent->ops && agent->ops->destroy) agent->ops->destroy(agent);
+    free(agent);
+}
+
+void et_hmppo_set_training(et_agent *agent, int training)
+{
+    hmppo *h = impl_of(agent);
+    if (h) h->training = training != 0;
+}
+
+const et_hmppo_config *et_hmppo_get_config(const et_agent *agent)
+{
+    hmppo *h = impl_of(agent);
+    return h ? &h->cfg : NULL;
+}
+
+int et_hmppo_pending(const et_agent *agent)
+{
+    hmppo *h = impl_of(agent);
+    return h ? h->n_complete : 0;
+}
+
+int et_hmppo_recorded(const et_agent *agent)
+{
+    hmppo *h = impl_of(agent);
+    return h ? h->n_rec : 0;
+}
+
+int et_hmppo_network_count(const et_agent *agent)
+{
+    hmppo *h = impl_of(agent);
+    return h ? 1 + h->n_actors : 0;
+}
+
+static et_mlp *network(hmppo *h, int net)
+{
+    if (!h || net < 0 || net > h->n_actors) return NULL;
+    return net == 0 ? h->critic : h->actor[net - 1];
+}
+
+float *et_hmppo_network_params(et_agent *agent, int net, size_t *count)
+{
+    et_mlp *m = network(impl_of(agent), net);
+    if (count) *count = m ? et_mlp_param_count(m) : 0;
+    return m ? et_mlp_params(m) : NULL;
+}
+
+float *et_hmppo_network_grads(et_agent *agent, int net, size_t *count)
+{
+    et_mlp *m = network(impl_of(agent), net);
+    if (count) *count = m ? et_mlp_param_count(m) : 0;
+    return m ? et_mlp_grads(m) : NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The et_agent callbacks                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Value-normaliser mean and std as they stand (identity when value_norm is off). */
+static void vn_stats(const hmppo *h, double *mean, double *std)
+{
+    if (!h->cfg.value_norm || h->vn_debias <= 0.0) {
+        *mean = 0.0;
+        *std = 1.0;
+        return;
+    }
+    double d = h->vn_debias > VN_EPS ? h->vn_debias : VN_EPS;
+    double m = h->vn_mean / d, var = h->vn_mean_sq / d - m * m;
+    *mean = m;
+    *std = sqrt(var > VN_MIN_VAR ? var : VN_MIN_VAR);
+}
+
+static int all_finite(const float *x, int n)
+{
+    for (int k = 0; k < n; k++)
+        if (!isfinite(x[k])) return 0;
+    return 1;
+}
+
+static et_status hmppo_decide(et_agent *agent, const et_obs_view *view, et_action *action,
+                              et_error *err)
+{
+    hmppo *h = impl_of(agent);
+    if (!h) return et_error_set(err, ET_ERR_INTERNAL, "hmppo: decide() on another agent");
+    const et_hmppo_config *c = &h->cfg;
+    if (!view || !view->task || !view->obs || !action)
+        return et_error_set(err, ET_ERR_INTERNAL, "hmppo: decide() without a view or action");
+    if (h->episode_n_ue >= 0 && h->episode_n_ue != c->n_ue)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "hmppo: the episode has %d UEs, the agent was created for %d",
+                            h->episode_n_ue, c->n_ue);
+    int ue = view->task->ue;
+    if (ue < 0 || ue >= c->n_ue)
+        return et_error_set(err, ET_ERR_INTERNAL, "hmppo: ue %d outside [0, %d)", ue, c->n_ue);
+    int use_state = c->variant != ET_IPPO;
+    if (use_state && (!view->state || view->state_dim != c->state_dim))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "hmppo: the global state has %d entries, the agent expects %d",
+                            view->state ? view->state_dim : 0, c->state_dim);
+    if (h->training) {
+        if (h->n_rec >= c->capacity)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "hmppo: transition buffer full (capacity %d): update more often "
+                                "or raise the capacity",
+                                c->capacity);
+        if (h->open_row[ue] >= 0)
+            return et_error_set(err, ET_ERR_INTERNAL,
+                                "hmppo: ue %d decided again before the feedback of its last task",
+                                ue);
+    }
+
+    /* Actor input (A): the observation, then the one-hot agent id. */
+    float *ain = h->row_ain;
+    memcpy(ain, view->obs, (size_t)c->obs_dim * sizeof *ain);
+    if (h->actor_onehot) {
+        memset(ain + c->obs_dim, 0, (size_t)c->n_ue * sizeof *ain);
+        ain[c->obs_dim + ue] = 1.0f;
+    }
+    if (!all_finite(ain, c->obs_dim))
+        return et_error_set(err, ET_ERR_INPUT, "hmppo: ue %d: observation is not finite", ue);
+    int net = c->share_actor ? 0 : ue;
+    const float *out = et_mlp_forward(h->actor[net], ain, 1); // (1, O)
+    if (!out || !all_finite(out, h->actor_out))
+        return et_error_set(err, ET_ERR_INTERNAL, "hmppo: actor output is not finite (diverged?)");
+
+    et_rng *rng = &h->policy_rng[ue];
+    int loc = h->training ? categorical_sample(out, N_LOC, rng) : argmax(out, N_LOC);
+    int bin = 0;
+    float x = 0.5f;
+    double keep = 1.0;
+    double k_min = c->k_min;
+    if (h->n_keep_out > 0 && c->variant == ET_MAPPO) {
+        bin = h->training ? categorical_sample(out + N_LOC, h->n_keep_out, rng)
+                          : argmax(out + N_LOC, h->n_keep_out);
+        keep = k_min + (1.0 - k_min) * (double)bin / (double)(c->keep_bins - 1);
+    } else if (h->n_keep_out > 0) {
+        double a, b, xd;
+        beta_params(out + N_LOC, &a, &b);
+        if (h->training) {
+            xd = et_rng_beta(rng, a, b);
+            xd = fmin(fmax(xd, X_EPS), 1.0 - X_EPS);
+        } else {
+            xd = a / (a + b); /* the mean of the Beta */
+        }
+        /* The stored float is what the log-probs see, now and at update time. */
+        x = (float)xd;
+        if (x < (float)X_EPS) x = (float)X_EPS;
+        if (x > 1.0f - (float)X_EPS) x = 1.0f - (float)X_EPS;
+        keep = k_min + (1.0 - k_min) * (double)x;
+    }
+    action->location = loc == 0 ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
+    action->keep = keep;
+    if (!h->training) return ET_OK;
+
+    head_eval e;
+    heads_eval(h, out, loc, bin, x, &e, NULL, NULL);
+
+    /* Critic input (S): the global state (HMPPO, MAPPO) or the observation (IPPO), then the
+     * one-hot agent id. */
+    float *cin = h->row_cin;
+    int base = use_state ? c->state_dim : c->obs_dim;
+    memcpy(cin, use_state ? view->state : view->obs, (size_t)base * sizeof *cin);
+    if (h->critic_onehot) {
+        memset(cin + base, 0, (size_t)c->n_ue * sizeof *cin);
+        cin[base + ue] = 1.0f;
+    }
+    if (!all_finite(cin, base))
+        return et_error_set(err, ET_ERR_INPUT, "hmppo: ue %d: global state is not finite", ue);
+    const float *v = et_mlp_forward(h->critic, cin, 1); // (1, 1)
+    if (!v || !isfinite(v[0]))
+        return et_error_set(err, ET_ERR_INTERNAL, "hmppo: critic output is not finite");
+
+    int i = h->n_rec++;
+    memcpy(h->b_actor_in + (size_t)i * h->actor_in, ain, (size_t)h->actor_in * sizeof *ain);
+    memcpy(h->b_critic_in + (size_t)i * h->critic_in, cin, (size_t)h->critic_in * sizeof *cin);
+    h->b_ue[i] = ue;
+    h->b_loc[i] = loc;
+    h->b_bin[i] = bin;
+    h->b_x[i] = x;
+    h->b_lp_loc[i] = (float)e.logp_loc;
+    h->b_lp_keep[i] = (float)e.logp_keep;
+    h->b_vraw[i] = v[0];
+    h->b_reward[i] = 0.0f;
+    h->b_elapsed[i] = 0.0f;
+    h->b_done[i] = 0;
+    h->b_mask[i] = 0;
+    h->b_complete[i] = 0;
+    h->b_next[i] = -1;
+    h->b_head[i] = h->traj_tail[ue] < 0;
+    if (h->traj_tail[ue] < 0)
+        h->traj_head[ue] = i;
+    else
+        h->b_next[h->traj_tail[ue]] = i;
+    h->traj_tail[ue] = i;
+    h->open_row[ue] = i;
+    h->prepared = 0;
+    return ET_OK;
+}
+
+static void hmppo_feedback(et_agent *agent, const et_feedback *fb)
+{
+    hmppo *h = impl_of(agent);
+    if (!h || !fb || !h->training) return;
+    int ue = fb->ue;
+    if (ue < 0 || ue >= h->cfg.n_ue || h->open_row[ue] < 0) return; /* nothing decided: ignore */
+    int i = h->open_row[ue];
+    h->open_row[ue] = -1;
+    h->b_reward[i] = (float)fb->reward;
+    h->b_elapsed[i] = (float)fb->elapsed_s;
+    h->b_done[i] = fb->done != 0;
+    /* The keep log-prob counts only when the keep fraction shaped the outcome. */
+    h->b_mask[i] = h->n_keep_out > 0 && fb->keep_effective != 0;
+    if (!fb->done) return;
+    /* The UE's last task: its trajectory is complete and may be trained on. */
+    for (int j = h->traj_head[ue]; j >= 0; j = h->b_next[j]) {
+        h->b_complete[j] = 1;
+        h->n_complete++;
+    }
+    h->traj_head[ue] = h->traj_tail[ue] = -1;
+}
+
+static void hmppo_episode_begin(et_agent *agent, int episode, int n_ue, uint64_t episode_seed)
+{
+    (void)episode;
+    (void)episode_seed; /* the sampling streams run on across episodes (and checkpoints) */
+    hmppo *h = impl_of(agent);
+    if (!h) return;
+    h->episode_n_ue = n_ue;
+    /* Trajectories left open by the previous episode can never complete: abandon them (their
+     * rows stay in the buffer, unused, until the next update clears it). */
+    for (int u = 0; u < h->cfg.n_ue; u++)
+        h->traj_head[u] = h->traj_tail[u] = h->open_row[u] = -1;
+}
+
+static void hmppo_episode_end(et_agent *agent)
+{
+    (void)agent;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* PPO update                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/* GAE per trajectory, the value-normaliser update and the advantage normalisation. */
+static void prepare_batch(hmppo *h)
+{
+    const et_hmppo_config *c = &h->cfg;
+    int n = 0;
+    for (int i = 0; i < h->n_rec; i++) {
+        h->pos_of[i] = -1;
+        if (!h->b_complete[i]) continue;
+        h->rows[n] = i;
+        h->pos_of[i] = n++;
+    }
+    h->n_rows = n;
+
+    /* Values were recorded in normalised units; the normaliser has not moved since (it moves
+     * only here), so de-normalising with its current state recovers V(s) in reward units. */
+    double mean, std;
+    vn_stats(h, &mean, &std);
+    for (int p = 0; p < n; p++)
+        h->val[p] = (float)(h->b_vraw[h->rows[p]] * std + mean);
+
+    for (int p = 0; p < n; p++) {
+        if (!h->b_head[h->rows[p]]) continue;
+        int len = 0;
+        for (int j = h->rows[p]; j >= 0; j = h->b_next[j], len++) {
+            h->g_r[len] = h->b_reward[j];
+            h->g_v[len] = h->val[h->pos_of[j]];
+            h->g_d[len] = h->b_done[j];
+            h->g_g[len] = et_hmppo_discount(c->gamma, h->b_elapsed[j], c->time_scale_s);
+        }
+        et_hmppo_gae(len, h->g_r, h->g_v, h->g_d, h->g_g, c->lambda, 0.0, h->g_a, h->g_ret);
+        len = 0;
+        for (int j = h->rows[p]; j >= 0; j = h->b_next[j], len++) {
+            h->adv[h->pos_of[j]] = (float)h->g_a[len];
+            h->ret[h->pos_of[j]] = (float)h->g_ret[len];
+        }
+    }
+
+    if (c->value_norm && n > 0) {
+        double s = 0.0, s2 = 0.0;
+        for (int p = 0; p < n; p++) {
+            s += h->ret[p];
+            s2 += (double)h->ret[p] * h->ret[p];
+        }
+        h->vn_mean = VN_BETA * h->vn_mean + (1.0 - VN_BETA) * (s / n);
+        h->vn_mean_sq = VN_BETA * h->vn_mean_sq + (1.0 - VN_BETA) * (s2 / n);
+        h->vn_debias = VN_BETA * h->vn_debias + (1.0 - VN_BETA);
+    }
+    /* Targets and the old values (for value clipping) in the updated normalised units. */
+    vn_stats(h, &mean, &std);
+    for (int p = 0; p < n; p++) {
+        h->tgt_n[p] = (float)((h->ret[p] - mean) / std);
+        h->vold_n[p] = (float)((h->val[p] - mean) / std);
+    }
+
+    double am = 0.0, av = 0.0;
+    for (int p = 0; p < n; p++)
+        am += h->adv[p];
+    am = n > 0 ? am / n : 0.0;
+    for (int p = 0; p < n; p++)
+        av += (h->adv[p] - am) * (h->adv[p] - am);
+    double astd = n > 0 ? sqrt(av / n) : 0.0;
+    for (int p = 0; p < n; p++)
+        h->adv_n[p] = (float)((h->adv[p] - am) / (astd + ADV_EPS));
+    for (int p = 0; p < n; p++)
+        h->perm[p] = p;
+    h->prepared = 1;
+}
+
+/* Sums over the rows of one or more minibatches, for the stats. */
+typedef struct mb_sums {
+    double pg, vloss, ent_loc, ent_keep, keep_rows, kl, clipped, rows;
+} mb_sums;
+
+/* Loss and gradients of the minibatch at positions pos[0 .. m): zeroes every network's
+ * gradients, then leaves d loss / d params in them. Adds the per-row sums into acc (may be NULL).
+ *   actor loss  = mean_B[-min(r A, clip(r) A)] - ent_loc mean_B[H_loc] - ent_keep mean_B[mask H_keep]
+ *   critic loss = vf_coef mean_B[0.5 max((v - t)^2, (v_clip - t)^2)]   (first term only if no clip)
+ * with r = exp(logp_new - logp_old), logp = logp_loc + mask logp_keep. */
+static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss,
+                           double *critic_loss, mb_sums *acc)
+{
+    const et_hmppo_config *c = &h->cfg;
+    const double inv_m = 1.0 / m;
+
+    /* Critic: gather (B, S), forward, d loss / d v (B, 1), backward. */
+    int S = h->critic_in;
+    for (int r = 0; r < m; r++)
+        memcpy(h->mb_in + (size_t)r * S, h->b_critic_in + (size_t)h->rows[pos[r]] * S,
+               (size_t)S * sizeof(float));
+    const float *v = et_mlp_forward(h->critic, h->mb_in, m); // (B, 1)
+    double vloss = 0.0;
+    for (int r = 0; r < m; r++) {
+        int p = pos[r];
+        double t = h->tgt_n[p], vo = h->vold_n[p], vv = v[r];
+        double e1 = vv - t, l = e1 * e1, g = e1;
+        if (c->value_clip > 0.0f) {
+            double d = vv - vo, vc = vo + fmin(fmax(d, -c->value_clip), c->value_clip);
+            double e2 = vc - t;
+            if (e2 * e2 > l) {
+                l = e2 * e2;
+                g = fabs(d) < c->value_clip ? e2 : 0.0; /* v_clip is flat once clamped */
+            }
+        }
+        vloss += 0.5 * l;
+        h->mb_dout[r] = (float)(c->vf_coef * g * inv_m);
+    }
+    et_mlp_zero_grad(h->critic);
+    et_mlp_backward(h->critic, h->mb_dout, NULL);
+    *critic_loss = c->vf_coef * vloss * inv_m;
+
+    /* Actors: each actor sees the rows of its UEs, gathered (g, A); forward right before its
+     * backward because decide's one-row forwards overwrite the stored activations. */
+    int A = h->actor_in, O = h->actor_out;
+    double loss = 0.0;
+    double dlogp[MAX_OUT], dent[MAX_OUT];
+    for (int a = 0; a < h->n_actors; a++) {
+        et_mlp_zero_grad(h->actor[a]);
+        int g = 0;
+        for (int r = 0; r < m; r++)
+            if (h->n_actors == 1 || h->b_ue[h->rows[pos[r]]] == a) h->grp[g++] = r;
+        h->actor_rows[a] = g;
+        if (g == 0) continue;
+        for (int k = 0; k < g; k++)
+            memcpy(h->mb_in + (size_t)k * A, h->b_actor_in + (size_t)h->rows[pos[h->grp[k]]] * A,
+                   (size_t)A * sizeof(float));
+        const float *out = et_mlp_forward(h->actor[a], h->mb_in, g); // (g, O)
+        for (int k = 0; k < g; k++) {
+            int p = pos[h->grp[k]], i = h->rows[p];
+            head_eval e;
+            heads_eval(h, out + (size_t)k * O, h->b_loc[i], h->b_bin[i], h->b_x[i], &e, dlogp,
+                       dent);
+            double mask = h->b_mask[i] ? 1.0 : 0.0;
+            double lp_new = e.logp_loc + mask * e.logp_keep;
+            double lp_old = (double)h->b_lp_loc[i] + mask * (double)h->b_lp_keep[i];
+            double ratio = exp(lp_new - lp_old), adv = h->adv_n[p];
+            double rc = fmin(fmax(ratio, 1.0 - c->clip), 1.0 + c->clip);
+            double s1 = ratio * adv, s2 = rc * adv;
+            /* d(-min(s1, s2)) / d logp_new: the clipped term is flat in r, so only an active
+             * unclipped term passes a gradient (ties happen only inside the clip range). */
+            double g_lp = s1 <= s2 ? -adv * ratio * inv_m : 0.0;
+            loss += (-fmin(s1, s2) - c->ent_loc * e.ent_loc - c->ent_keep * mask * e.ent_keep) *
+                    inv_m;
+            float *d = h->mb_dout + (size_t)k * O;
+            for (int j = 0; j < N_LOC; j++)
+                d[j] = (float)(g_lp * dlogp[j] - c->ent_loc * inv_m * dent[j]);
+            for (int j = N_LOC; j < O; j++)
+                d[j] = (float)(mask * (g_lp * dlogp[j] - c->ent_keep * inv_m * dent[j]));
+            if (acc) {
+                acc->pg += -fmin(s1, s2);
+                acc->ent_loc += e.ent_loc;
+                acc->ent_keep += mask * e.ent_keep;
+                acc->keep_rows += mask;
+                acc->kl += (ratio - 1.0) - (lp_new - lp_old); /* k3 estimator of KL(old || new) */
+                acc->clipped += fabs(ratio - 1.0) > c->clip;
+            }
+        }
+        et_mlp_backward(h->actor[a], h->mb_dout, NULL);
+    }
+    *actor_loss = loss;
+    if (acc) {
+        acc->vloss += vloss;
+        acc->rows += m;
+    }
+}
+
+et_status et_hmppo_prepare(et_agent *agent, et_hmppo_batch *batch, et_error *err)
+{
+    hmppo *h = impl_of(agent);
+    if (!h) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_prepare: not an hmppo agent");
+    prepare_batch(h);
+    if (batch) {
+        batch->n = h->n_rows;
+        batch->value = h->val;
+        batch->advantage = h->adv;
+        batch->ret = h->ret;
+    }
+    return ET_OK;
+}
+
+et_status et_hmppo_batch_loss(et_agent *agent, int with_grad, double *actor_loss,
+                              double *critic_loss, et_error *err)
+{
+    hmppo *h = impl_of(agent);
+    if (!h) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_batch_loss: not an hmppo agent");
+    if (!h->prepared || h->n_rows == 0)
+        return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_batch_loss: no prepared batch");
+    /* Positions in recording order, one minibatch of every row. */
+    for (int p = 0; p < h->n_rows; p++)
+        h->perm[p] = p;
+    double al = 0.0, cl = 0.0;
+    minibatch_loss(h, h->perm, h->n_rows, &al, &cl, NULL);
+    if (!with_grad) {
+        et_mlp_zero_grad(h->critic);
+        for (int a = 0; a < h->n_actors; a++)
+            et_mlp_zero_grad(h->actor[a]);
+    }
+    if (actor_loss) *actor_loss = al;
+    if (critic_loss) *critic_loss = cl;
+    return ET_OK;
+}
+
+/* Clips one network's gradients to max_grad_norm and takes an Adam step; a non-finite norm
+ * skips the step (nn.h leaves the gradients untouched then). Returns the norm before clipping. */
+static double clip_and_step(const hmppo *h, et_mlp *net, et_adam *opt, int *nonfinite)
+{
+    double norm =
+        et_grad_clip_global_norm(et_mlp_grads(net), et_mlp_param_count(net), h->cfg.max_grad_norm);
+    if (!isfinite(norm)) {
+        (*nonfinite)++;
+        return norm;
+    }
+    et_adam_step(opt, et_mlp_params(net), et_mlp_grads(net));
+    return norm;
+}
+
+et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
+                          et_hmppo_stats *stats, et_error *err)
+{
+    hmppo *h = impl_of(agent);
+    if (!h) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_update: not an hmppo agent");
+    const et_hmppo_config *c = &h->cfg;
+    et_hmppo_stats s;
+    memset(&s, 0, sizeof s);
+
+    prepare_batch(h);
+    int n = h->n_rows;
+    s.transitions = n;
+    s.discarded = h->n_rec - n;
+
+    /* Linear anneal (CleanRL): the first update runs at the full rate, the last at 1/total. */
+    double frac = 1.0;
+    if (c->lr_anneal && total_updates > 0) {
+        frac = 1.0 - (double)update_index / (double)total_updates;
+        frac = fmin(fmax(frac, 0.0), 1.0);
+    }
+    et_adam_set_lr(h->critic_opt, (float)(frac * c->lr_critic));
+    for (int a = 0; a < h->n_actors; a++)
+        et_adam_set_lr(h->actor_opt[a], (float)(frac * c->lr_actor));
+    s.lr_actor = frac * c->lr_actor;
+    s.lr_critic = frac * c->lr_critic;
+
+    if (n > 0) {
+        double ret_mean = 0.0, ret_var = 0.0, res_mean = 0.0, res_var = 0.0;
+        for (int p = 0; p < n; p++) {
+            ret_mean += h->ret[p];
+            res_mean += h->ret[p] - h->val[p];
+        }
+        ret_mean /= n;
+        res_mean /= n;
+        for (int p = 0; p < n; p++) {
+            double d = h->ret[p] - ret_mean, e = h->ret[p] - h->val[p] - res_mean;
+            ret_var += d * d;
+            res_var += e * e;
+        }
+        s.explained_variance = ret_var > 0.0 ? 1.0 - res_var / ret_var : 0.0;
+    }
+
+    mb_sums acc;
+    memset(&acc, 0, sizeof acc);
+    int actor_norms = 0;
+    for (int epoch = 0; n > 0 && epoch < c->epochs; epoch++) {
+        /* Fisher-Yates on the running permutation with the training stream. */
+        for (int p = n - 1; p > 0; p--) {
+            int q = (int)et_rng_below(&h->shuffle_rng, (uint32_t)(p + 1));
+            int t = h->perm[p];
+            h->perm[p] = h->perm[q];
+            h->perm[q] = t;
+        }
+        for (int mb = 0; mb < c->minibatches; mb++) {
+            int lo = (int)((long long)mb * n / c->minibatches);
+            int hi = (int)((long long)(mb + 1) * n / c->minibatches);
+            if (hi <= lo) continue;
+            double al, cl;
+            minibatch_loss(h, h->perm + lo, hi - lo, &al, &cl, &acc);
+            s.grad_norm_critic += clip_and_step(h, h->critic, h->critic_opt, &s.nonfinite_steps);
+            for (int a = 0; a < h->n_actors; a++) {
+                if (h->actor_rows[a] == 0) continue; /* no rows: no gradient, no Adam step */
+                s.grad_norm_actor += clip_and_step(h, h->actor[a], h->actor_opt[a],
+                                                   &s.nonfinite_steps);
+                actor_norms++;
+            }
+            s.minibatch_steps++;
+        }
+    }
+    if (acc.rows > 0) {
+        s.policy_loss = acc.pg / acc.rows;
+        s.value_loss = c->vf_coef * acc.vloss / acc.rows;
+        s.entropy_loc = acc.ent_loc / acc.rows;
+        s.entropy_keep = acc.keep_rows > 0 ? acc.ent_keep / acc.keep_rows : 0.0;
+        s.approx_kl = acc.kl / acc.rows;
+        s.clip_frac = acc.clipped / acc.rows;
+    }
+    if (s.minibatch_steps > 0) s.grad_norm_critic /= s.minibatch_steps;
+    if (actor_norms > 0) s.grad_norm_actor /= actor_norms;
+    buffer_clear(h);
+    if (stats) *stats = s;
+    return ET_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Checkpoints (format in docs/hmppo.md)                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+static const char CKPT_MAGIC[8] = {'E', 'T', 'H', 'M', 'P', 'P', 'O', '\0'};
+#define CKPT_VERSION 1u
+#define CKPT_PREFIX 20 /* magic, version, total size */
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+/* Writes little-endian fields to f (or only counts them when f is NULL) and hashes them with
+ * FNV-1a 64 (Fowler, Noll, Vo). */
+typedef struct ckpt_writer {
+    FILE *f;
+    uint64_t hash, size;
+    int failed;
+} ckpt_writer;
+
+static uint64_t fnv1a(uint64_t hash, const unsigned char *p, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        hash = (hash ^ p[k]) * FNV_PRIME;
+    return hash;
+}
+
+static void put_bytes(ckpt_writer *w, const void *p, size_t n)
+{
+    w->hash = fnv1a(w->hash, p, n);
+    w->size += n;
+    if (w->f && !w->failed && n > 0 && fwrite(p, 1, n, w->f) != n) w->failed = 1;
+}
+
+static void put_u64(ckpt_writer *w, uint64_t v)
+{
+    unsigned char b[8];
+    for (int k = 0; k < 8; k++)
+        b[k] = (unsigned char)(v >> (8 * k));
+    put_bytes(w, b, 8);
+}
+
+static void put_u32(ckpt_writer *w, uint32_t v)
+{
+    unsigned char b[4];
+    for (int k = 0; k < 4; k++)
+        b[k] = (unsigned char)(v >> (8 * k));
+    put_bytes(w, b, 4);
+}
+
+static void put_i32(ckpt_writer *w, int v)
+{
+    put_u32(w, (uint32_t)v);
+}
+
+static void put_f32(ckpt_writer *w, float v)
+{
+    uint32_t u;
+    memcpy(&u, &v, 4);
+    put_u32(w, u);
+}
+
+static void put_f64(ckpt_writer *w, double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, 8);
+    put_u64(w, u);
+}
+
+/* n floats, encoded through a stack buffer so fwrite sees large pieces. */
+static void put_f32s(ckpt_writer *w, const float *x, size_t n)
+{
+    unsigned char buf[1024];
+    size_t used = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t u;
+        memcpy(&u, &x[k], 4);
+        for (int b = 0; b < 4; b++)
+            buf[used++] = (unsigned char)(u >> (8 * b));
+        if (used == sizeof buf) {
+            put_bytes(w, buf, used);
+            used = 0;
+        }
+    }
+    put_bytes(w, buf, used);
+}
+
+static void put_rng(ckpt_writer *w, const et_rng *r)
+{
+    for (int k = 0; k < 4; k++)
+        put_u64(w, r->s[k]);
+    put_i32(w, r->has_spare_normal);
+    put_f64(w, r->spare_normal);
+}
+
+typedef struct ckpt_reader {
+    const unsigned char *p;
+    size_t size, pos;
+} ckpt_reader;
+
+/* Callers have checked the whole file's size first; past the end reads give zeros. */
+static void get_bytes(ckpt_reader *r, void *out, size_t n)
+{
+    if (r->pos + n > r->size) {
+        memset(out, 0, n);
+        r->pos = r->size;
+        return;
+    }
+    memcpy(out, r->p + r->pos, n);
+    r->pos += n;
+}
+
+static uint64_t get_u64(ckpt_reader *r)
+{
+    unsigned char b[8];
+    get_bytes(r, b, 8);
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--)
+        v = (v << 8) | b[k];
+    return v;
+}
+
+static uint32_t get_u32(ckpt_reader *r)
+{
+    unsigned char b[4];
+    get_bytes(r, b, 4);
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static int get_i32(ckpt_reader *r)
+{
+    return (int)(int32_t)get_u32(r);
+}
+
+static float get_f32(ckpt_reader *r)
+{
+    uint32_t u = get_u32(r);
+    float v;
+    memcpy(&v, &u, 4);
+    return v;
+}
+
+static double get_f64(ckpt_reader *r)
+{
+    uint64_t u = get_u64(r);
+    double v;
+    memcpy(&v, &u, 8);
+    return v;
+}
+
+static void get_f32s(ckpt_reader *r, float *x, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        x[k] = get_f32(r);
+}
+
+static void get_rng(ckpt_reader *r, et_rng *g)
+{
+    for (int k = 0; k < 4; k++)
+        g->s[k] = get_u64(r);
+    g->has_spare_normal = get_i32(r);
+    g->spare_normal = get_f64(r);
+}
+
+/* The config, field by field in declaration order (docs/hmppo.md lists the offsets). */
+static void put_config(ckpt_writer *w, const et_hmppo_config *c)
+{
+    put_i32(w, (int)c->variant);
+    put_i32(w, c->hidden);
+    put_f32(w, c->lr_actor);
+    put_f32(w, c->lr_critic);
+    put_i32(w, c->lr_anneal);
+    put_f32(w, c->gamma);
+    put_f32(w, c->lambda);
+    put_f32(w, c->time_scale_s);
+    put_f32(w, c->clip);
+    put_f32(w, c->value_clip);
+    put_f32(w, c->ent_loc);
+    put_f32(w, c->ent_keep);
+    put_f32(w, c->vf_coef);
+    put_f32(w, c->max_grad_norm);
+    put_i32(w, c->epochs);
+    put_i32(w, c->minibatches);
+    put_i32(w, c->value_norm);
+    put_i32(w, c->share_actor);
+    put_i32(w, c->keep_bins);
+    put_f32(w, c->k_min);
+    put_i32(w, c->n_ue);
+    put_i32(w, c->obs_dim);
+    put_i32(w, c->state_dim);
+    put_i32(w, c->capacity);
+    put_u64(w, c->seed);
+    put_i32(w, c->keep_head);
+    put_f32(w, c->adam_eps);
+}
+
+static void get_config(ckpt_reader *r, et_hmppo_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->variant = (et_hmppo_variant)get_i32(r);
+    c->hidden = get_i32(r);
+    c->lr_actor = get_f32(r);
+    c->lr_critic = get_f32(r);
+    c->lr_anneal = get_i32(r);
+    c->gamma = get_f32(r);
+    c->lambda = get_f32(r);
+    c->time_scale_s = get_f32(r);
+    c->clip = get_f32(r);
+    c->value_clip = get_f32(r);
+    c->ent_loc = get_f32(r);
+    c->ent_keep = get_f32(r);
+    c->vf_coef = get_f32(r);
+    c->max_grad_norm = get_f32(r);
+    c->epochs = get_i32(r);
+    c->minibatches = get_i32(r);
+    c->value_norm = get_i32(r);
+    c->share_actor = get_i32(r);
+    c->keep_bins = get_i32(r);
+    c->k_min = get_f32(r);
+    c->n_ue = get_i32(r);
+    c->obs_dim = get_i32(r);
+    c->state_dim = get_i32(r);
+    c->capacity = get_i32(r);
+    c->seed = get_u64(r);
+    c->keep_head = get_i32(r);
+    c->adam_eps = get_f32(r);
+}
+
+static void put_net(ckpt_writer *w, et_mlp *net, et_adam *opt)
+{
+    size_t n = et_mlp_param_count(net);
+    put_u64(w, (uint64_t)n);
+    put_f32s(w, et_mlp_params(net), n);
+    put_u64(w, (uint64_t)et_adam_step_count(opt));
+    put_f32(w, et_adam_lr(opt));
+    put_f32s(w, et_adam_m(opt), n);
+    put_f32s(w, et_adam_v(opt), n);
+}
+
+/* Everything but the trailing checksum. total_size is the size field (0 in the counting pass). */
+static void put_state(ckpt_writer *w, const hmppo *h, uint64_t total_size, const void *blob,
+                      size_t blob_size)
+{
+    put_bytes(w, CKPT_MAGIC, sizeof CKPT_MAGIC);
+    put_u32(w, CKPT_VERSION);
+    put_u64(w, total_size);
+    put_config(w, &h->cfg);
+    put_u64(w, (uint64_t)blob_size);
+    put_net(w, h->critic, h->critic_opt);
+    for (int a = 0; a < h->n_actors; a++)
+        put_net(w, h->actor[a], h->actor_opt[a]);
+    put_f64(w, h->vn_mean);
+    put_f64(w, h->vn_mean_sq);
+    put_f64(w, h->vn_debias);
+    put_i32(w, h->training);
+    put_rng(w, &h->shuffle_rng);
+    for (int u = 0; u < h->cfg.n_ue; u++)
+        put_rng(w, &h->policy_rng[u]);
+    if (blob_size > 0) put_bytes(w, blob, blob_size);
+}
+
+/* Size of the file put_state + checksum writes. */
+static uint64_t ckpt_size(const hmppo *h, size_t blob_size)
+{
+    ckpt_writer w = {.f = NULL, .hash = FNV_OFFSET};
+    put_state(&w, h, 0, NULL, blob_size);
+    return w.size + 8;
+}
+
+et_status et_hmppo_save(const et_agent *agent, const char *path, const void *blob,
+                        size_t blob_size, et_error *err)
+{
+    hmppo *h = impl_of(agent);
+    if (!h || !path) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_save: bad arguments");
+    if (blob_size > 0 && !blob)
+        return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_save: blob is NULL");
+    /* Transitions are not part of the state: a checkpoint with complete trajectories waiting
+     * would resume into a different run. */
+    if (h->n_complete > 0)
+        return et_error_set(err, ET_ERR_INTERNAL,
+                            "%s: %d transitions wait for an update; save after et_hmppo_update",
+                            path, h->n_complete);
+    char tmp[4096];
+    if (strlen(path) + 5 > sizeof tmp)
+        return et_error_set(err, ET_ERR_INPUT, "%.200s...: path longer than %zu characters", path,
+                            sizeof tmp - 5);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+
+    FILE *f = fopen(tmp, "wb");
+    if (!f) return et_error_set(err, ET_ERR_IO, "%s: cannot create: %s", tmp, strerror(errno));
+    ckpt_writer w = {.f = f, .hash = FNV_OFFSET};
+    put_state(&w, h, ckpt_size(h, blob_size), blob, blob_size);
+    uint64_t sum = w.hash;
+    put_u64(&w, sum);
+    /* Data on disk before the rename makes it visible (a crash leaves the old file or the new). */
+    int bad = w.failed || fflush(f) != 0 || fsync(fileno(f)) != 0;
+    int saved_errno = errno;
+    if (fclose(f) != 0) bad = 1;
+    if (bad) {
+        remove(tmp);
+        return et_error_set(err, ET_ERR_IO, "%s: write failed: %s", tmp, strerror(saved_errno));
+    }
+    if (rename(tmp, path) != 0) {
+        saved_errno = errno;
+        remove(tmp);
+        return et_error_set(err, ET_ERR_IO, "%s: cannot rename to %s: %s", tmp, path,
+                            strerror(saved_errno));
+    }
+    return ET_OK;
+}
+
+/* Reads the whole file into *data (malloc'd, caller frees). */
+static et_status read_file(const char *path, unsigned char **data, size_t *size, et_error *err)
+{
+    *data = NULL;
+    *size = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return et_error_set(err, ET_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    unsigned char *buf = malloc(cap);
+    while (buf) {
+        if (len == cap) {
+            unsigned char *grown = cap < ((size_t)1 << 40) ? realloc(buf, 2 * cap) : NULL;
+            if (!grown) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) break;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (!buf) return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory reading it", path);
+    if (failed) {
+        free(buf);
+        return et_error_set(err, ET_ERR_IO, "%s: read error", path);
+    }
+    *data = buf;
+    *size = len;
+    return ET_OK;
+}
+
+et_status et_hmppo_load(const char *path, et_agent **out, void *blob, size_t blob_size,
+                        et_error *err)
+{
+    if (!out) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_load: out is NULL");
+    *out = NULL;
+    if (!path) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_load: path is NULL");
+    unsigned char *data;
+    size_t size;
+    et_status st = read_file(path, &data, &size, err);
+    if (st != ET_OK) return st;
+
+    ckpt_reader r = {.p = data, .size = size, .pos = 0};
+    size_t head = size < sizeof CKPT_MAGIC ? size : sizeof CKPT_MAGIC;
+    et_agent *agent = NULL;
+    if (memcmp(data, CKPT_MAGIC, head) != 0 || size == 0) {
+        st = et_error_set(err, ET_ERR_INPUT, "%s: not an edgetune checkpoint (bad magic)", path);
+        goto done;
+    }
+    if (size < CKPT_PREFIX + 8) {
+        st = et_error_set(err, ET_ERR_INPUT, "%s: truncated (expected at least %d bytes, got %zu)",
+                          path, CKPT_PREFIX + 8, size);
+        goto done;
+    }
+    r.pos = sizeof CKPT_MAGIC;
+    uint32_t version = get_u32(&r);
+    if (version != CKPT_VERSION) {
+        st = et_error_set(err, ET_ERR_INPUT, "%s: format version %u, this build reads %u", path,
+                          version, CKPT_VERSION);
+        goto done;
+    }
+    uint64_t total = get_u64(&r);
+    if (total != size) {
+        st = et_error_set(err, ET_ERR_INPUT, "%s: %s (expected %llu bytes, got %zu)", path,
+                          total > size ? "truncated" : "trailing data", (unsigned long long)total,
+                          size);
+        goto done;
+    }
+    uint64_t computed = fnv1a(FNV_OFFSET, data, size - 8);
+    ckpt_reader tail = {.p = data, .size = size, .pos = size - 8};
+    uint64_t stored = get_u64(&tail);
+    if (computed != stored) {
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: checksum mismatch (stored %016llx, computed %016llx)", path,
+                          (unsigned long long)stored, (unsigned long long)computed);
+        goto done;
+    }
+
+    et_hmppo_config cfg;
+    get_config(&r, &cfg);
+    uint64_t stored_blob = get_u64(&r);
+    if (blob && stored_blob != (uint64_t)blob_size) {
+        st = et_error_set(err, ET_ERR_INPUT, "%s: caller blob of %llu bytes, expected %zu", path,
+                          (unsigned long long)stored_blob, blob_size);
+        goto done;
+    }
+    st = create_from(&cfg, path, &agent, err);
+    if (st != ET_OK) goto done;
+    hmppo *h = agent->impl;
+    if (stored_blob > size || ckpt_size(h, (size_t)stored_blob) != total) {
+        st = et_error_set(err, ET_ERR_INPUT, "%s: sizes inconsistent with the stored config",
+                          path);
+        goto done;
+    }
+    for (int k = 0; k <= h->n_actors; k++) {
+        et_mlp *net = k == 0 ? h->critic : h->actor[k - 1];
+        et_adam *opt = k == 0 ? h->critic_opt : h->actor_opt[k - 1];
+        size_t n = et_mlp_param_count(net);
+        uint64_t count = get_u64(&r);
+        if (count != (uint64_t)n) {
+            st = et_error_set(err, ET_ERR_INPUT, "%s: network %d has %llu parameters, expected %zu",
+                              path, k, (unsigned long long)count, n);
+            goto done;
+        }
+        get_f32s(&r, et_mlp_params(net), n);
+        int64_t steps = (int64_t)get_u64(&r);
+        float lr = get_f32(&r);
+        get_f32s(&r, et_adam_m(opt), n);
+        get_f32s(&r, et_adam_v(opt), n);
+        if (steps < 0 || !(lr >= 0.0f) || !isfinite(lr)) {
+            st = et_error_set(err, ET_ERR_INPUT, "%s: network %d: bad optimizer state", path, k);
+            goto done;
+        }
+        et_adam_set_step_count(opt, steps);
+        et_adam_set_lr(opt, lr);
+    }
+    h->vn_mean = get_f64(&r);
+    h->vn_mean_sq = get_f64(&r);
+    h->vn_debias = get_f64(&r);
+    h->training = get_i32(&r) != 0;
+    get_rng(&r, &h->shuffle_rng);
+    for (int u = 0; u < cfg.n_ue; u++)
+        get_rng(&r, &h->policy_rng[u]);
+    if (blob && blob_size > 0) get_bytes(&r, blob, blob_size);
+
+done:
+    free(data);
+    if (st != ET_OK) {
+        et_hmppo_destroy(agent);
+        return st;
+    }
+    *out = agent;
+    return ET_OK;
+}
