@@ -121,10 +121,10 @@ static double sigmoid(double u)
 
 double et_hmppo_digamma(double x)
 {
-    /* Recurrence psi(x) = psi(x + 1) - 1/x up to x >= 6, then the asymptotic series
+    /* Recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic series
      * ln x - 1/(2x) - sum B_2k / (2k x^2k) (Abramowitz & Stegun 6.3.18) to x^-10. */
     double acc = 0.0;
-    while (x < 6.0) {
+    while (x < 10.0) {
         acc -= 1.0 / x;
         x += 1.0;
     }
@@ -137,7 +137,7 @@ double et_hmppo_trigamma(double x)
 {
     /* psi'(x) = psi'(x + 1) + 1/x^2, then 1/x + 1/(2x^2) + sum B_2k / x^(2k+1) (A & S 6.4.12). */
     double acc = 0.0;
-    while (x < 6.0) {
+    while (x < 10.0) {
         acc += 1.0 / (x * x);
         x += 1.0;
     }
@@ -911,11 +911,14 @@ static void prepare_batch(hmppo *h)
         h->vn_mean_sq = VN_BETA * h->vn_mean_sq + (1.0 - VN_BETA) * (s2 / n);
         h->vn_debias = VN_BETA * h->vn_debias + (1.0 - VN_BETA);
     }
-    /* Targets and the old values (for value clipping) in the updated normalised units. */
+    /* Targets in the updated normalised units. The value clip is a trust region around what
+     * the critic output at decide time, so the old value is that raw output (as MAPPO's
+     * cal_value_loss does), not the old value re-expressed in the updated units, which after a
+     * normaliser move would put every row outside the clip from the first step. */
     vn_stats(h, &mean, &std);
     for (int p = 0; p < n; p++) {
         h->tgt_n[p] = (float)((h->ret[p] - mean) / std);
-        h->vold_n[p] = (float)((h->val[p] - mean) / std);
+        h->vold_n[p] = h->b_vraw[h->rows[p]];
     }
 
     double am = 0.0, av = 0.0;
@@ -934,7 +937,7 @@ static void prepare_batch(hmppo *h)
 
 /* Sums over the rows of one or more minibatches, for the stats. */
 typedef struct mb_sums {
-    double pg, vloss, ent_loc, ent_keep, keep_rows, kl, clipped, rows;
+    double pg, vloss, ent_loc, ent_keep, keep_rows, kl, clipped, vclipped, rows;
 } mb_sums;
 
 /* Loss and gradients of the minibatch at positions pos[0 .. m): zeroes every network's
@@ -961,6 +964,7 @@ static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss,
         double e1 = vv - t, l = e1 * e1, g = e1;
         if (c->value_clip > 0.0f) {
             double d = vv - vo, vc = vo + fmin(fmax(d, -c->value_clip), c->value_clip);
+            if (acc) acc->vclipped += fabs(d) > c->value_clip;
             double e2 = vc - t;
             if (e2 * e2 > l) {
                 l = e2 * e2;
@@ -1029,6 +1033,19 @@ static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss,
     }
 }
 
+/* Means of the per-row sums into the stats. */
+static void sums_to_stats(const hmppo *h, const mb_sums *acc, et_hmppo_stats *s)
+{
+    if (acc->rows <= 0) return;
+    s->policy_loss = acc->pg / acc->rows;
+    s->value_loss = h->cfg.vf_coef * acc->vloss / acc->rows;
+    s->entropy_loc = acc->ent_loc / acc->rows;
+    s->entropy_keep = acc->keep_rows > 0 ? acc->ent_keep / acc->keep_rows : 0.0;
+    s->approx_kl = acc->kl / acc->rows;
+    s->clip_frac = acc->clipped / acc->rows;
+    s->value_clip_frac = acc->vclipped / acc->rows;
+}
+
 et_status et_hmppo_prepare(et_agent *agent, et_hmppo_batch *batch, et_error *err)
 {
     hmppo *h = impl_of(agent);
@@ -1044,7 +1061,7 @@ et_status et_hmppo_prepare(et_agent *agent, et_hmppo_batch *batch, et_error *err
 }
 
 et_status et_hmppo_batch_loss(et_agent *agent, int with_grad, double *actor_loss,
-                              double *critic_loss, et_error *err)
+                              double *critic_loss, et_hmppo_stats *stats, et_error *err)
 {
     hmppo *h = impl_of(agent);
     if (!h) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_batch_loss: not an hmppo agent");
@@ -1054,7 +1071,14 @@ et_status et_hmppo_batch_loss(et_agent *agent, int with_grad, double *actor_loss
     for (int p = 0; p < h->n_rows; p++)
         h->perm[p] = p;
     double al = 0.0, cl = 0.0;
-    minibatch_loss(h, h->perm, h->n_rows, &al, &cl, NULL);
+    mb_sums acc;
+    memset(&acc, 0, sizeof acc);
+    minibatch_loss(h, h->perm, h->n_rows, &al, &cl, &acc);
+    if (stats) {
+        memset(stats, 0, sizeof *stats);
+        stats->transitions = h->n_rows;
+        sums_to_stats(h, &acc, stats);
+    }
     if (!with_grad) {
         et_mlp_zero_grad(h->critic);
         for (int a = 0; a < h->n_actors; a++)
@@ -1148,14 +1172,7 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
             s.minibatch_steps++;
         }
     }
-    if (acc.rows > 0) {
-        s.policy_loss = acc.pg / acc.rows;
-        s.value_loss = c->vf_coef * acc.vloss / acc.rows;
-        s.entropy_loc = acc.ent_loc / acc.rows;
-        s.entropy_keep = acc.keep_rows > 0 ? acc.ent_keep / acc.keep_rows : 0.0;
-        s.approx_kl = acc.kl / acc.rows;
-        s.clip_frac = acc.clipped / acc.rows;
-    }
+    sums_to_stats(h, &acc, &s);
     if (s.minibatch_steps > 0) s.grad_norm_critic /= s.minibatch_steps;
     if (actor_norms > 0) s.grad_norm_actor /= actor_norms;
     buffer_clear(h);
@@ -1188,10 +1205,12 @@ static uint64_t fnv1a(uint64_t hash, const unsigned char *p, size_t n)
     return hash;
 }
 
+/* p == NULL only counts (the sizing pass has no blob to hash). */
 static void put_bytes(ckpt_writer *w, const void *p, size_t n)
 {
-    w->hash = fnv1a(w->hash, p, n);
     w->size += n;
+    if (!p) return;
+    w->hash = fnv1a(w->hash, p, n);
     if (w->f && !w->failed && n > 0 && fwrite(p, 1, n, w->f) != n) w->failed = 1;
 }
 

@@ -91,7 +91,8 @@ typedef struct et_hmppo_stats {
     int transitions;
     double policy_loss, value_loss;
     double entropy_loc, entropy_keep;
-    double approx_kl, clip_frac;
+    double approx_kl, clip_frac; /* k3 estimate of KL(old || new); share of |ratio - 1| > clip */
+    double value_clip_frac;      /* share of rows with |v - v_old| > value_clip */
     double grad_norm_actor, grad_norm_critic;
     double explained_variance;
     int minibatch_steps;  /* optimizer steps taken (epochs x non-empty minibatches) */
@@ -174,10 +175,11 @@ et_status et_hmppo_prepare(et_agent *agent, et_hmppo_batch *batch, et_error *err
 
 /* The PPO losses over the whole prepared batch taken as one minibatch, with the parameters as
  * they are now: actor loss (clipped surrogate minus the entropy bonuses) and critic loss
- * (vf_coef times the possibly clipped 0.5 squared error). with_grad != 0 first zeroes every
- * network's gradients, then stores d loss / d parameters there (no optimizer step). Used by the
- * finite-difference test. ET_ERR_INTERNAL when no batch is prepared. */
+ * (vf_coef times the possibly clipped 0.5 squared error). with_grad != 0 leaves d loss /
+ * d parameters in every network's gradients (zeroed first; no optimizer step), 0 leaves them
+ * zero. stats (may be NULL) receives the losses, entropies and clip fractions of this batch.
+ * Used by the finite-difference test. ET_ERR_INTERNAL when no batch is prepared. */
 et_status et_hmppo_batch_loss(et_agent *agent, int with_grad, double *actor_loss,
-                              double *critic_loss, et_error *err);
+                              double *critic_loss, et_hmppo_stats *stats, et_error *err);
 
 #endif

@@ -17,6 +17,8 @@
 #include "sim.h"
 #include "status.h"
 #include "trace.h"
+#include "train.h"
+#include "hmppo.h"
 
 static const char USAGE[] =
     "usage: edgetune <command> [options]\n"
@@ -26,6 +28,9 @@ static const char USAGE[] =
     "\n"
     "commands:\n"
     "  run [SCENARIO]     simulate one episode and write traces (default scenario if none)\n"
+    "  train [SCENARIO]   train HMPPO (or MAPPO, IPPO) on episodes of the simulation\n"
+    "  eval [SCENARIO]    evaluate a trained checkpoint on unseen episodes\n"
+    "  compare [SCENARIO] evaluate HMPPO against every baseline; Markdown and CSV table\n"
     "  platform           write a platform XML for any number of UEs\n"
     "  keys               list every scenario key with its default, range and meaning\n"
     "  policies           list the decision policies\n"
@@ -62,7 +67,7 @@ static const char RUN_USAGE[] =
     "Outputs in DIR: tasks.csv, channel.csv, summary.json (docs/traces.md).\n";
 
 static const char PLATFORM_USAGE[] =
-    "usage: edgetune platform --ues N [--wifi] [--seed S] [-o FILE]\n"
+    "usage: edgetune platform --ues N [--wifi | --full-routing] [--seed S] [-o FILE]\n"
     "\n"
     "Writes a platform XML with one edge server and N UEs (heterogeneous device\n"
     "classes, positions in the cell) to FILE, or to stdout. Defaults and sources:\n"
@@ -71,6 +76,8 @@ static const char PLATFORM_USAGE[] =
     "options:\n"
     "  --ues N            number of UEs (1 to 1000000)\n"
     "  --wifi             one shared 802.11 cell instead of per-UE OFDMA links\n"
+    "  --full-routing     a Full zone with explicit routes instead of a Cluster zone:\n"
+    "                     needed for --paje (SimGrid 3.32 cannot trace Cluster links)\n"
     "  --seed S           seed for device classes and positions (default 1)\n"
     "  -o, --output FILE  write to FILE (atomically) instead of stdout\n";
 
@@ -119,54 +126,92 @@ static double wall_s(void)
 /* ------------------------------------------------------------------ run */
 
 typedef struct run_args {
+    const char *cmd;
     const char *scenario;
     const char *policy, *out, *paje, *platform, *model;
-    long seed, ues, tasks;
+    const char *checkpoint, *resume;
+    const char *ckpt[3]; /* compare: hmppo, mappo, ippo checkpoints */
+    long seed, ues, tasks, episodes, eval, stop_after;
     int quiet, no_channel;
     int sg_argc;
     char *sg_argv[64]; /* argv[0] + --cfg= / --log= options for SimGrid */
 } run_args;
 
-static int parse_run_args(int argc, char **argv, run_args *a)
+/* Options each command takes (value options, then flags). */
+static int option_allowed(const char *cmd, const char *opt)
+{
+    static const char *common[] = {"--seed", "--ues", "--tasks", "--out", "--platform", "--model",
+                                   "-q", "--quiet", NULL};
+    for (const char **c = common; *c; c++)
+        if (!strcmp(*c, opt)) return 1;
+    const char *extra = "";
+    if (!strcmp(cmd, "run")) extra = " --policy --paje --no-channel-trace --checkpoint ";
+    else if (!strcmp(cmd, "train")) extra = " --policy --episodes --resume --stop-after ";
+    else if (!strcmp(cmd, "eval")) extra = " --checkpoint --episodes ";
+    else if (!strcmp(cmd, "compare")) extra = " --episodes --eval --hmppo --mappo --ippo ";
+    char key[64];
+    snprintf(key, sizeof key, " %s ", opt);
+    return strstr(extra, key) != NULL;
+}
+
+static int takes_value(const char *opt)
+{
+    return strcmp(opt, "-q") && strcmp(opt, "--quiet") && strcmp(opt, "--no-channel-trace");
+}
+
+static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
 {
     memset(a, 0, sizeof *a);
-    a->seed = a->ues = a->tasks = -1;
+    a->cmd = argv[1];
+    a->seed = a->ues = a->tasks = a->episodes = a->eval = a->stop_after = -1;
     a->sg_argv[a->sg_argc++] = argv[0];
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
-            fputs(RUN_USAGE, stdout);
+            fputs(usage, stdout);
             exit(0);
         } else if (!strncmp(s, "--cfg=", 6) || !strncmp(s, "--log=", 6)) {
             if (a->sg_argc < 63) a->sg_argv[a->sg_argc++] = argv[i];
-        } else if (!strcmp(s, "--policy") || !strcmp(s, "--out") || !strcmp(s, "--paje") ||
-                   !strcmp(s, "--platform") || !strcmp(s, "--model") ||
-                   !strcmp(s, "--seed") || !strcmp(s, "--ues") || !strcmp(s, "--tasks")) {
-            if (!next) return usage_error("run", "option %s needs a value", s);
+        } else if (s[0] == '-' && !option_allowed(a->cmd, s)) {
+            return usage_error(a->cmd, "unknown option '%s'", s);
+        } else if (s[0] == '-' && !takes_value(s)) {
+            if (!strcmp(s, "--no-channel-trace")) a->no_channel = 1;
+            else a->quiet = 1;
+        } else if (s[0] == '-') {
+            if (!next) return usage_error(a->cmd, "option %s needs a value", s);
             i++;
+            struct { const char *name; long *dst; long min, max; } nums[] = {
+                {"--seed", &a->seed, 0, LONG_MAX},       {"--ues", &a->ues, 1, 1000000},
+                {"--tasks", &a->tasks, 1, 100000},       {"--episodes", &a->episodes, 1, 10000000},
+                {"--eval", &a->eval, 1, 100000},         {"--stop-after", &a->stop_after, 1, 10000000},
+            };
+            int numeric = 0;
+            for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
+                if (strcmp(s, nums[k].name)) continue;
+                numeric = 1;
+                if (parse_long(next, nums[k].min, nums[k].max, nums[k].dst)) {
+                    fprintf(stderr, "edgetune %s: %s: expected an integer in [%ld, %ld], got '%s' "
+                                    "(see edgetune %s --help)\n",
+                            a->cmd, s, nums[k].min, nums[k].max, next, a->cmd);
+                    return 2;
+                }
+            }
+            if (numeric) continue;
             if (!strcmp(s, "--policy")) a->policy = next;
             else if (!strcmp(s, "--out")) a->out = next;
             else if (!strcmp(s, "--paje")) a->paje = next;
             else if (!strcmp(s, "--platform")) a->platform = next;
             else if (!strcmp(s, "--model")) a->model = next;
-            else if (!strcmp(s, "--seed") && parse_long(next, 0, LONG_MAX, &a->seed))
-                return usage_error("run", "--seed: expected a non-negative integer, got '%s'", next);
-            else if (!strcmp(s, "--ues") && parse_long(next, 1, 1000000, &a->ues))
-                return usage_error("run", "--ues: expected an integer in [1, 1000000], got '%s'", next);
-            else if (!strcmp(s, "--tasks") && parse_long(next, 1, 100000, &a->tasks))
-                return usage_error("run", "--tasks: expected an integer in [1, 100000], got '%s'",
-                                   next);
-        } else if (!strcmp(s, "-q") || !strcmp(s, "--quiet")) {
-            a->quiet = 1;
-        } else if (!strcmp(s, "--no-channel-trace")) {
-            a->no_channel = 1;
-        } else if (s[0] == '-') {
-            return usage_error("run", "unknown option '%s'", s);
+            else if (!strcmp(s, "--checkpoint")) a->checkpoint = next;
+            else if (!strcmp(s, "--resume")) a->resume = next;
+            else if (!strcmp(s, "--hmppo")) a->ckpt[0] = next;
+            else if (!strcmp(s, "--mappo")) a->ckpt[1] = next;
+            else if (!strcmp(s, "--ippo")) a->ckpt[2] = next;
         } else if (!a->scenario) {
             a->scenario = s;
         } else {
-            return usage_error("run", "unexpected argument '%s'", s);
+            return usage_error(a->cmd, "unexpected argument '%s'", s);
         }
     }
     a->sg_argv[a->sg_argc] = NULL;
@@ -226,31 +271,101 @@ static et_status load_scenario(const char *path, et_scenario *sc, et_error *err)
     return et_scenario_load(path, data_dir(), sc, err);
 }
 
+/* 1 if the platform file declares a routing="Cluster" zone (0 if unreadable:
+ * the platform loader reports that). */
+static int platform_has_cluster_zone(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[4096];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) found = strstr(line, "routing=\"Cluster\"") != NULL;
+    fclose(f);
+    return found;
+}
+
+/* Scenario from the command line with its overrides applied and checked. */
+static et_status prepare_scenario(const run_args *a, et_scenario *sc, et_error *err)
+{
+    et_status st = load_scenario(a->scenario, sc, err);
+    if (st != ET_OK) return st;
+    if (a->policy) snprintf(sc->policy, sizeof sc->policy, "%s", a->policy);
+    if (a->seed >= 0) sc->seed = (uint64_t)a->seed;
+    if (a->ues > 0) sc->ues = (int)a->ues;
+    if (a->tasks > 0) sc->tasks_per_ue = (int)a->tasks;
+    if (a->out) snprintf(sc->out_dir, sizeof sc->out_dir, "%s", a->out);
+    if (a->platform) snprintf(sc->platform, sizeof sc->platform, "%s", a->platform);
+    if (a->model) snprintf(sc->model, sizeof sc->model, "%s", a->model);
+    if (a->no_channel) sc->write_channel_trace = 0;
+    if (a->episodes > 0 && strcmp(a->cmd, "eval") != 0) sc->train_episodes = (int)a->episodes;
+    if (a->episodes > 0 && !strcmp(a->cmd, "eval")) sc->eval_episodes = (int)a->episodes;
+    if (a->eval > 0) sc->eval_episodes = (int)a->eval;
+    return et_scenario_validate(sc, err);
+}
+
+/* A policy by name: a baseline, or a learned one from its checkpoint. */
+static et_status make_agent(const et_scenario *sc, const char *policy, const char *checkpoint,
+                            et_agent **agent, et_error *err)
+{
+    if (et_train_is_learned(policy)) {
+        if (!checkpoint)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "policy '%s' is learned: give its checkpoint with --checkpoint "
+                                "FILE (edgetune train writes one)",
+                                policy);
+        et_status st = et_hmppo_load(checkpoint, agent, NULL, 0, err);
+        if (st == ET_OK) et_hmppo_set_training(*agent, 0);
+        return st;
+    }
+    et_policy_params pp = {.keep = sc->policy_keep, .seed = sc->seed};
+    return et_agent_create(policy, &pp, agent, err);
+}
+
+/* The loaded checkpoint must match the simulated platform. */
+static et_status check_agent_fits(const et_agent *agent, const et_sim *sim, const char *path,
+                                  et_error *err)
+{
+    const et_hmppo_config *cfg = et_hmppo_get_config(agent);
+    if (cfg->n_ue != et_sim_ue_count(sim))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: checkpoint was trained for %d UEs, the scenario simulates %d", path,
+                            cfg->n_ue, et_sim_ue_count(sim));
+    return ET_OK;
+}
+
+static char *summary_json(const et_scenario *sc, const char *result_json)
+{
+    char *scen = et_scenario_to_json(sc);
+    size_t n = (scen ? strlen(scen) : 0) + (result_json ? strlen(result_json) : 0) + 64;
+    char *summary = scen && result_json ? malloc(n) : NULL;
+    if (summary) snprintf(summary, n, "{\n\"scenario\": %s,\n\"result\": %s\n}\n", scen, result_json);
+    free(scen);
+    return summary;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     run_args a;
-    int rc = parse_run_args(argc, argv, &a);
+    int rc = parse_run_args(argc, argv, &a, RUN_USAGE);
     if (rc) return rc;
     double t_start = wall_s();
     et_error err;
     et_error_clear(&err);
     et_scenario sc;
-    et_status st = load_scenario(a.scenario, &sc, &err);
+    et_status st = prepare_scenario(&a, &sc, &err);
     if (st != ET_OK) return fail(&err);
-    if (a.policy) snprintf(sc.policy, sizeof sc.policy, "%s", a.policy);
-    if (a.seed >= 0) sc.seed = (uint64_t)a.seed;
-    if (a.ues > 0) sc.ues = (int)a.ues;
-    if (a.tasks > 0) sc.tasks_per_ue = (int)a.tasks;
-    if (a.out) snprintf(sc.out_dir, sizeof sc.out_dir, "%s", a.out);
-    if (a.platform) snprintf(sc.platform, sizeof sc.platform, "%s", a.platform);
-    if (a.model) snprintf(sc.model, sizeof sc.model, "%s", a.model);
-    if (a.no_channel) sc.write_channel_trace = 0;
-
-    et_policy_params pp = {.keep = sc.policy_keep, .seed = sc.seed};
     et_agent *agent = NULL;
-    st = et_agent_create(sc.policy, &pp, &agent, &err);
+    st = make_agent(&sc, sc.policy, a.checkpoint, &agent, &err);
     if (st != ET_OK) return fail(&err);
 
+    if (a.paje && platform_has_cluster_zone(sc.platform)) {
+        et_agent_destroy(agent);
+        et_error_set(&err, ET_ERR_INPUT,
+                     "%s: --paje needs a platform without Cluster zones (SimGrid 3.32 cannot trace "
+                     "their links); write one with: edgetune platform --ues N --full-routing -o FILE",
+                     sc.platform);
+        return fail(&err);
+    }
     /* The Paje file is written under a temporary name and renamed at the end,
      * so a failed run leaves no half-written trace. */
     char paje_tmp[ET_PATH_MAX + 16];
@@ -258,6 +373,7 @@ static int cmd_run(int argc, char **argv)
     st = et_engine_init(&a.sg_argc, a.sg_argv, a.paje ? paje_tmp : NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
+    if (st == ET_OK && et_train_is_learned(sc.policy)) st = check_agent_fits(agent, sim, a.checkpoint, &err);
     et_outputs out;
     memset(&out, 0, sizeof out);
     if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 1, sc.write_channel_trace, &err);
@@ -267,15 +383,10 @@ static int cmd_run(int argc, char **argv)
     if (st == ET_OK) st = et_sim_run_episode(sim, agent, 0, &out, &stats, &err);
     char *summary = NULL;
     if (st == ET_OK) {
-        char *scen = et_scenario_to_json(&sc);
         char *res = et_episode_stats_to_json(sim, &stats);
-        size_t n = (scen ? strlen(scen) : 0) + (res ? strlen(res) : 0) + 64;
-        summary = malloc(n);
-        if (summary && scen && res)
-            snprintf(summary, n, "{\n\"scenario\": %s,\n\"result\": %s\n}\n", scen, res);
-        else st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
-        free(scen);
+        summary = summary_json(&sc, res);
         free(res);
+        if (!summary) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
     }
     if (st == ET_OK) st = et_outputs_commit(&out, summary, &err);
     else et_outputs_abort(&out);
@@ -291,12 +402,323 @@ static int cmd_run(int argc, char **argv)
     return st == ET_OK ? 0 : fail(&err);
 }
 
+/* ---------------------------------------------------------------- train */
+
+typedef struct train_display {
+    int tty;
+    double last;
+    double ret_ema, delay_ema, ppl_ema;
+    int seen;
+} train_display;
+
+/* One line per episode batch: a bar redrawn in place on a terminal, a plain
+ * line every 10 s otherwise. */
+static void on_train_progress(void *ctx, const et_train_progress *p)
+{
+    train_display *d = ctx;
+    const et_episode_stats *s = p->stats;
+    double a = d->seen ? 0.05 : 1.0; /* smoothed over ~20 episodes */
+    d->ret_ema += a * (s->reward - d->ret_ema);
+    d->delay_ema += a * (s->mean_delay_s - d->delay_ema);
+    d->ppl_ema += a * ((isnan(s->mean_ppl) ? 0 : s->mean_ppl) - d->ppl_ema);
+    d->seen++;
+    int last = p->episode + 1 == p->episodes;
+    double every = d->tty ? 0.25 : 10.0;
+    if (!last && p->wall_s - d->last < every) return;
+    d->last = p->wall_s;
+    double eps = d->seen / (p->wall_s > 0 ? p->wall_s : 1e-9);
+    if (d->tty) {
+        char bar[31];
+        int fill = (int)(30.0 * (p->episode + 1) / p->episodes);
+        for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+        bar[30] = '\0';
+        fprintf(stderr, "\r[%s] ep %d/%d  return %.1f  delay %.1f s  ppl %.2f  %.1f ep/s ", bar,
+                p->episode + 1, p->episodes, d->ret_ema, d->delay_ema, d->ppl_ema, eps);
+        if (last) fputc('\n', stderr);
+    } else {
+        fprintf(stderr, "  ep %d/%d  return %.1f  delay %.1f s  ppl %.2f  %.1f ep/s\n",
+                p->episode + 1, p->episodes, d->ret_ema, d->delay_ema, d->ppl_ema, eps);
+    }
+}
+
+static const char TRAIN_USAGE[] =
+    "usage: edgetune train [SCENARIO] [--policy hmppo|mappo|ippo] [--episodes N] [--out DIR]\n"
+    "                      [--resume CHECKPOINT] [--seed N] [--ues N] [--tasks N] [-q]\n"
+    "\n"
+    "Trains a learned policy on episodes of the simulation, in this process, with a\n"
+    "PPO update after every train.episodes_per_update episodes. Writes DIR/train.csv\n"
+    "(one row per episode) and DIR/checkpoint.ckpt (every train.checkpoint_every\n"
+    "episodes and at the end). --resume continues an interrupted run exactly where its\n"
+    "checkpoint left off (bit-identical to an uninterrupted run). Hyperparameters are\n"
+    "the scenario's hmppo.* keys (docs/hmppo.md). Default policy: hmppo; default DIR: out/train.\n";
+
+static int cmd_train(int argc, char **argv)
+{
+    run_args a;
+    int rc = parse_run_args(argc, argv, &a, TRAIN_USAGE);
+    if (rc) return rc;
+    et_error err;
+    et_error_clear(&err);
+    et_scenario sc;
+    if (!a.policy) a.policy = "hmppo";
+    if (!a.out) a.out = "out/train";
+    et_status st = prepare_scenario(&a, &sc, &err);
+    et_hmppo_variant variant = ET_HMPPO;
+    if (st == ET_OK) st = et_train_variant(sc.policy, &variant, &err);
+    if (st == ET_OK) st = et_engine_init(&a.sg_argc, a.sg_argv, NULL, &err);
+    et_sim *sim = NULL;
+    if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
+    if (st != ET_OK) {
+        et_sim_destroy(sim);
+        return fail(&err);
+    }
+    train_display disp = {.tty = isatty(2)};
+    et_train_options opt = {.policy = sc.policy, .out_dir = sc.out_dir,
+                            .episodes = sc.train_episodes, .resume = a.resume,
+                            .stop_after = a.stop_after > 0 ? (int)a.stop_after : 0,
+                            .progress = a.quiet ? NULL : on_train_progress, .progress_ctx = &disp};
+    if (!a.quiet)
+        fprintf(stderr, "edgetune: training %s on %d UEs x %d tasks, %d episodes, seed %llu%s%s\n",
+                sc.policy, et_sim_ue_count(sim), sc.tasks_per_ue, sc.train_episodes,
+                (unsigned long long)sc.seed, a.resume ? ", resuming " : "", a.resume ? a.resume : "");
+    et_train_result res;
+    st = et_train_run(sim, &opt, &res, &err);
+    et_sim_destroy(sim);
+    if (st != ET_OK) return fail(&err);
+    if (!a.quiet)
+        fprintf(stderr,
+                "  %d episodes done, mean return of the last 50: %.2f, %.1f s wall\n"
+                "  log %s/train.csv, checkpoint %s\n",
+                res.episodes_done, res.last_return, res.wall_s, sc.out_dir, res.checkpoint);
+    return 0;
+}
+
+/* ------------------------------------------------------- eval, compare */
+
+typedef struct metric {
+    double mean, std;
+} metric;
+
+static metric summarise(const et_episode_stats *s, int n, int which)
+{
+    double sum = 0, sq = 0;
+    for (int i = 0; i < n; i++) {
+        double x = which == 0 ? s[i].reward : which == 1 ? s[i].total_delay_s : s[i].mean_ppl;
+        sum += x;
+        sq += x * x;
+    }
+    metric m = {sum / n, 0};
+    double var = n > 1 ? (sq - n * m.mean * m.mean) / (n - 1) : 0;
+    m.std = var > 0 ? sqrt(var) : 0;
+    return m;
+}
+
+static const char EVAL_USAGE[] =
+    "usage: edgetune eval --checkpoint FILE [SCENARIO] [--episodes N] [--out DIR] [-q]\n"
+    "\n"
+    "Runs the checkpoint's policy greedily (most likely location, mean keep fraction)\n"
+    "on N evaluation episodes (default train.eval_episodes) whose seeds training never\n"
+    "used, and prints mean and standard deviation of the episodic reward, total delay\n"
+    "and mean perplexity. Writes DIR/eval.csv (one row per episode), the first\n"
+    "episode's DIR/tasks.csv and DIR/summary.json. Default DIR: out/eval.\n";
+
+static et_status write_eval_csv(FILE *f, const char *policy, const et_episode_stats *s, int n,
+                                int offset)
+{
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s,%d,%.9g,%.9g,%.9g,%.9g,%d,%d\n", policy, offset + i, s[i].reward,
+                s[i].total_delay_s, s[i].mean_delay_s, s[i].mean_ppl, s[i].failed, s[i].local);
+    return ET_OK;
+}
+static const char EVAL_HEADER[] =
+    "policy,episode,reward,total_delay_s,mean_delay_s,mean_ppl,failed,local\n";
+
+static int cmd_eval(int argc, char **argv)
+{
+    run_args a;
+    int rc = parse_run_args(argc, argv, &a, EVAL_USAGE);
+    if (rc) return rc;
+    et_error err;
+    et_error_clear(&err);
+    if (!a.checkpoint) return usage_error("eval", "%s", "--checkpoint FILE is required");
+    if (!a.out) a.out = "out/eval";
+    et_scenario sc;
+    et_status st = prepare_scenario(&a, &sc, &err);
+    et_agent *agent = NULL;
+    if (st == ET_OK) st = et_hmppo_load(a.checkpoint, &agent, NULL, 0, &err);
+    if (st == ET_OK) et_hmppo_set_training(agent, 0);
+    if (st == ET_OK) st = et_engine_init(&a.sg_argc, a.sg_argv, NULL, &err);
+    et_sim *sim = NULL;
+    if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
+    if (st == ET_OK) st = check_agent_fits(agent, sim, a.checkpoint, &err);
+    int n = sc.eval_episodes;
+    et_episode_stats *stats = calloc((size_t)n, sizeof *stats);
+    if (st == ET_OK && !stats) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
+    et_outputs out;
+    memset(&out, 0, sizeof out);
+    FILE *csv = NULL;
+    if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 1, 0, &err);
+    if (st == ET_OK) st = et_outputs_add(&out, "eval.csv", &csv, &err);
+    if (st == ET_OK) st = et_train_evaluate(sim, agent, n, sc.eval_offset, stats, out.tasks, &err);
+    const char *vname = NULL;
+    if (st == ET_OK) {
+        et_hmppo_variant v = et_hmppo_get_config(agent)->variant;
+        vname = v == ET_MAPPO ? "mappo" : v == ET_IPPO ? "ippo" : "hmppo";
+        fputs(EVAL_HEADER, csv);
+        write_eval_csv(csv, vname, stats, n, sc.eval_offset);
+        metric r = summarise(stats, n, 0), d = summarise(stats, n, 1), q = summarise(stats, n, 2);
+        char res[512];
+        snprintf(res, sizeof res,
+                 "{\"policy\": \"%s\", \"checkpoint\": \"%s\", \"episodes\": %d, "
+                 "\"reward_mean\": %.9g, \"reward_std\": %.9g, \"total_delay_mean_s\": %.9g, "
+                 "\"total_delay_std_s\": %.9g, \"ppl_mean\": %.9g, \"ppl_std\": %.9g}",
+                 vname, a.checkpoint, n, r.mean, r.std, d.mean, d.std, q.mean, q.std);
+        char *summary = summary_json(&sc, res);
+        st = summary ? et_outputs_commit(&out, summary, &err)
+                     : et_error_set(&err, ET_ERR_NOMEM, "out of memory");
+        free(summary);
+        if (st == ET_OK && !a.quiet)
+            fprintf(stderr,
+                    "edgetune: %s from %s on %d evaluation episodes\n"
+                    "  episodic reward %.3f +- %.3f\n  total delay     %.1f +- %.1f s\n"
+                    "  mean perplexity %.3f +- %.3f\n  outputs in %s/\n",
+                    vname, a.checkpoint, n, r.mean, r.std, d.mean, d.std, q.mean, q.std,
+                    sc.out_dir);
+    } else {
+        et_outputs_abort(&out);
+    }
+    free(stats);
+    et_sim_destroy(sim);
+    et_agent_destroy(agent);
+    return st == ET_OK ? 0 : fail(&err);
+}
+
+static const char COMPARE_USAGE[] =
+    "usage: edgetune compare [SCENARIO] [--episodes N] [--eval N] [--out DIR]\n"
+    "                        [--hmppo CKPT] [--mappo CKPT] [--ippo CKPT] [-q]\n"
+    "\n"
+    "Evaluates HMPPO and every baseline (all-local, all-server, random, greedy, MAPPO\n"
+    "with binned keep fractions, IPPO without the centralised critic) on the same\n"
+    "evaluation episodes, seeds never used in training. Learned policies without a\n"
+    "checkpoint are trained first, each for N episodes (default train.episodes), into\n"
+    "DIR/<policy>/. Writes DIR/compare.md (mean and standard deviation of episodic\n"
+    "reward, total delay and mean perplexity, and HMPPO's improvement over each\n"
+    "baseline in percent) and DIR/compare.csv (one row per policy and episode).\n"
+    "Default DIR: out/compare.\n";
+
+static int cmd_compare(int argc, char **argv)
+{
+    run_args a;
+    int rc = parse_run_args(argc, argv, &a, COMPARE_USAGE);
+    if (rc) return rc;
+    et_error err;
+    et_error_clear(&err);
+    if (!a.out) a.out = "out/compare";
+    et_scenario sc;
+    et_status st = prepare_scenario(&a, &sc, &err);
+    if (st == ET_OK) st = et_engine_init(&a.sg_argc, a.sg_argv, NULL, &err);
+    et_sim *sim = NULL;
+    if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
+    if (st == ET_OK) st = et_mkdirs(sc.out_dir, &err);
+    if (st != ET_OK) {
+        et_sim_destroy(sim);
+        return fail(&err);
+    }
+    static const char *policies[] = {"hmppo", "mappo", "ippo", "all-local", "all-server", "random",
+                                     "greedy"};
+    enum { N_POL = 7 };
+    char ckpt[3][ET_PATH_MAX + 32];
+    /* 1. Train the learned policies that came without a checkpoint. */
+    for (int i = 0; i < 3 && st == ET_OK; i++) {
+        if (a.ckpt[i]) {
+            snprintf(ckpt[i], sizeof ckpt[i], "%s", a.ckpt[i]);
+            continue;
+        }
+        char dir[ET_PATH_MAX + 16];
+        snprintf(dir, sizeof dir, "%s/%s", sc.out_dir, policies[i]);
+        train_display disp = {.tty = isatty(2)};
+        et_train_options opt = {.policy = policies[i], .out_dir = dir,
+                                .episodes = sc.train_episodes,
+                                .progress = a.quiet ? NULL : on_train_progress,
+                                .progress_ctx = &disp};
+        if (!a.quiet)
+            fprintf(stderr, "edgetune: training %s for %d episodes into %s/\n", policies[i],
+                    sc.train_episodes, dir);
+        et_train_result res;
+        st = et_train_run(sim, &opt, &res, &err);
+        snprintf(ckpt[i], sizeof ckpt[i], "%s", res.checkpoint);
+    }
+    /* 2. Evaluate everyone on the same episodes. */
+    int n = sc.eval_episodes;
+    et_episode_stats *stats = calloc((size_t)N_POL * (size_t)n, sizeof *stats);
+    if (st == ET_OK && !stats) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < N_POL && st == ET_OK; i++) {
+        et_agent *agent = NULL;
+        st = make_agent(&sc, policies[i], i < 3 ? ckpt[i] : NULL, &agent, &err);
+        if (st == ET_OK && i < 3) st = check_agent_fits(agent, sim, ckpt[i], &err);
+        if (st == ET_OK)
+            st = et_train_evaluate(sim, agent, n, sc.eval_offset, stats + (size_t)i * n, NULL, &err);
+        et_agent_destroy(agent);
+    }
+    /* 3. Tables. */
+    et_outputs out;
+    memset(&out, 0, sizeof out);
+    FILE *csv = NULL, *md = NULL;
+    if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 0, 0, &err);
+    if (st == ET_OK) st = et_outputs_add(&out, "compare.csv", &csv, &err);
+    if (st == ET_OK) st = et_outputs_add(&out, "compare.md", &md, &err);
+    if (st == ET_OK) {
+        fputs(EVAL_HEADER, csv);
+        for (int i = 0; i < N_POL; i++)
+            write_eval_csv(csv, policies[i], stats + (size_t)i * n, n, sc.eval_offset);
+        metric m[N_POL][3];
+        for (int i = 0; i < N_POL; i++)
+            for (int k = 0; k < 3; k++) m[i][k] = summarise(stats + (size_t)i * n, n, k);
+        fprintf(md,
+                "# HMPPO against the baselines\n\n"
+                "%d UEs x %d tasks, model %s, platform `%s`, seed %llu; %d evaluation episodes "
+                "(indices %d..%d, seeds never used in training); learned policies trained for %d "
+                "episodes. Mean +- standard deviation over episodes.\n\n"
+                "| policy | episodic reward | total delay (s) | mean perplexity |\n|---|---|---|---|\n",
+                et_sim_ue_count(sim), sc.tasks_per_ue, et_sim_model_name(sim), sc.platform,
+                (unsigned long long)sc.seed, n, sc.eval_offset, sc.eval_offset + n - 1,
+                sc.train_episodes);
+        for (int i = 0; i < N_POL; i++)
+            fprintf(md, "| %s | %.2f +- %.2f | %.1f +- %.1f | %.3f +- %.3f |\n", policies[i],
+                    m[i][0].mean, m[i][0].std, m[i][1].mean, m[i][1].std, m[i][2].mean,
+                    m[i][2].std);
+        fprintf(md, "\nHMPPO's improvement over each baseline (positive = HMPPO better; reward: "
+                    "(R_hmppo - R_b) / |R_b|, delay and perplexity: (x_b - x_hmppo) / x_b):\n\n"
+                    "| baseline | reward | total delay | perplexity |\n|---|---|---|---|\n");
+        for (int i = 1; i < N_POL; i++)
+            fprintf(md, "| %s | %+.1f%% | %+.1f%% | %+.1f%% |\n", policies[i],
+                    100.0 * (m[0][0].mean - m[i][0].mean) / fabs(m[i][0].mean),
+                    100.0 * (m[i][1].mean - m[0][1].mean) / m[i][1].mean,
+                    100.0 * (m[i][2].mean - m[0][2].mean) / m[i][2].mean);
+        st = et_outputs_commit(&out, NULL, &err);
+        if (st == ET_OK && !a.quiet) {
+            fprintf(stderr, "%-11s %22s %22s %18s\n", "policy", "episodic reward", "total delay (s)",
+                    "mean perplexity");
+            for (int i = 0; i < N_POL; i++)
+                fprintf(stderr, "%-11s %12.2f +- %7.2f %12.1f +- %7.1f %9.3f +- %6.3f\n", policies[i],
+                        m[i][0].mean, m[i][0].std, m[i][1].mean, m[i][1].std, m[i][2].mean,
+                        m[i][2].std);
+            fprintf(stderr, "tables in %s/compare.md and compare.csv\n", sc.out_dir);
+        }
+    } else {
+        et_outputs_abort(&out);
+    }
+    free(stats);
+    et_sim_destroy(sim);
+    return st == ET_OK ? 0 : fail(&err);
+}
+
 /* ------------------------------------------------------------- platform */
 
 static int cmd_platform(int argc, char **argv)
 {
     long ues = -1, seed = 1;
-    int wifi = 0;
+    int wifi = 0, full = 0;
     const char *output = NULL;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
@@ -306,6 +728,8 @@ static int cmd_platform(int argc, char **argv)
             return 0;
         } else if (!strcmp(s, "--wifi")) {
             wifi = 1;
+        } else if (!strcmp(s, "--full-routing")) {
+            full = 1;
         } else if (!strcmp(s, "--ues") || !strcmp(s, "--seed") || !strcmp(s, "-o") ||
                    !strcmp(s, "--output")) {
             if (!next) return usage_error("platform", "option %s needs a value", s);
@@ -325,6 +749,7 @@ static int cmd_platform(int argc, char **argv)
     et_platform_spec spec;
     et_platform_spec_default(&spec, (int)ues, wifi ? ET_ACCESS_WIFI : ET_ACCESS_OFDMA);
     spec.seed = (uint64_t)seed;
+    spec.full_routing = full;
     et_error err;
     et_error_clear(&err);
     if (!output) {
@@ -369,6 +794,8 @@ static int cmd_keys(int argc, char **argv)
 static int cmd_policies(void)
 {
     for (const char *const *n = et_agent_names(); *n; n++) printf("%s\n", *n);
+    /* Learned policies come from a checkpoint (edgetune train). */
+    printf("hmppo\nmappo\nippo\n");
     return 0;
 }
 
@@ -392,10 +819,16 @@ int main(int argc, char **argv)
         if (!strcmp(topic, "run")) fputs(RUN_USAGE, stdout);
         else if (!strcmp(topic, "platform")) fputs(PLATFORM_USAGE, stdout);
         else if (!strcmp(topic, "keys")) fputs(KEYS_USAGE, stdout);
+        else if (!strcmp(topic, "train")) fputs(TRAIN_USAGE, stdout);
+        else if (!strcmp(topic, "eval")) fputs(EVAL_USAGE, stdout);
+        else if (!strcmp(topic, "compare")) fputs(COMPARE_USAGE, stdout);
         else fputs(USAGE, stdout);
         return 0;
     }
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
+    if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
+    if (!strcmp(cmd, "eval")) return cmd_eval(argc, argv);
+    if (!strcmp(cmd, "compare")) return cmd_compare(argc, argv);
     if (!strcmp(cmd, "platform")) return cmd_platform(argc, argv);
     if (!strcmp(cmd, "keys")) return cmd_keys(argc, argv);
     if (!strcmp(cmd, "policies")) return cmd_policies();

@@ -325,6 +325,48 @@ static void write_ofdma(FILE *out, const et_platform_spec *s, const int *cls)
     fprintf(out, "  </zone>\n</platform>\n");
 }
 
+/* Same topology as write_ofdma in a Full zone with explicit routes, for
+ * Paje tracing: SimGrid 3.32 creates no trace containers for links of a
+ * Cluster zone and aborts when one of them changes bandwidth. One-way SHARED
+ * links carry the names SimGrid gives SPLITDUPLEX halves, so discovery is
+ * the same for both layouts. */
+static void write_ofdma_full(FILE *out, const et_platform_spec *s, const int *cls)
+{
+    char a[40], b[40], c[24], name[24];
+    int width = ue_name_width(s->n_ue);
+    fprintf(out, "<platform version=\"4.1\">\n");
+    fprintf(out, "  <zone id=\"edge\" routing=\"Full\">\n");
+    fprintf(out, "    <host id=\"server\" speed=\"%sf\" core=\"%d\">\n",
+            fmt_num(a, s->server_core_flops), s->server_cores);
+    write_prop(out, "      ", "role", "server");
+    fprintf(out, "    </host>\n");
+    fmt_num(a, s->backhaul_bps);
+    fmt_num(b, s->backhaul_latency_s);
+    fprintf(out, "    <link id=\"backhaul_UP\" bandwidth=\"%sbps\" latency=\"%ss\"/>\n", a, b);
+    fprintf(out, "    <link id=\"backhaul_DOWN\" bandwidth=\"%sbps\" latency=\"%ss\"/>\n", a, b);
+    fmt_num(a, INITIAL_WIRELESS_BPS);
+    fmt_num(b, s->wireless_latency_s);
+    for (int i = 0; i < s->n_ue; i++) {
+        write_ue_host(out, s, i, width, cls[i], "    ");
+        indexed_name(c, "wl_ue", width, i);
+        fprintf(out, "    <link id=\"%s_UP\" bandwidth=\"%sbps\" latency=\"%ss\"/>\n", c, a, b);
+        fprintf(out, "    <link id=\"%s_DOWN\" bandwidth=\"%sbps\" latency=\"%ss\"/>\n", c, a, b);
+    }
+    for (int i = 0; i < s->n_ue; i++) {
+        indexed_name(c, "wl_ue", width, i);
+        indexed_name(name, "ue", width, i);
+        fprintf(out,
+                "    <route src=\"%s\" dst=\"server\" symmetrical=\"NO\"><link_ctn id=\"%s_UP\"/>"
+                "<link_ctn id=\"backhaul_DOWN\"/></route>\n",
+                name, c);
+        fprintf(out,
+                "    <route src=\"server\" dst=\"%s\" symmetrical=\"NO\"><link_ctn "
+                "id=\"backhaul_UP\"/><link_ctn id=\"%s_DOWN\"/></route>\n",
+                name, c);
+    }
+    fprintf(out, "  </zone>\n</platform>\n");
+}
+
 /* Appends "v0,v1,..." to buf, each number at full precision. */
 static void join_numbers(char *buf, size_t size, const double *v, int n, const char *unit)
 {
@@ -418,6 +460,8 @@ et_status et_platform_write(FILE *out, const et_platform_spec *spec, et_error *e
     write_header(out, spec);
     if (spec->access == ET_ACCESS_WIFI)
         write_wifi(out, spec, cls);
+    else if (spec->full_routing)
+        write_ofdma_full(out, spec, cls);
     else
         write_ofdma(out, spec, cls);
     free(cls);

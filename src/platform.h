@@ -51,6 +51,10 @@ typedef struct et_platform_spec {
     double wireless_latency_s;   /* air interface latency, constant during a run */
     double bandwidth_up_hz;      /* OFDMA: per-UE uplink bandwidth */
     double bandwidth_down_hz;    /* OFDMA: per-UE downlink bandwidth */
+    int full_routing;            /* OFDMA: a routing="Full" zone with explicit routes and
+                                    one-way links named <link>_UP / <link>_DOWN instead of
+                                    a Cluster zone (O(N^2) routing table, but SimGrid 3.32
+                                    can Paje-trace its links; Cluster links it cannot) */
     double wifi_channel_hz;      /* Wi-Fi: 802.11ac channel width, 20e6, 40e6, 80e6 or 160e6 */
 } et_platform_spec;
 

@@ -1,0 +1,64 @@
+/* train.h: training, evaluation and comparison loops over simulated episodes.
+ *
+ * Everything runs in one process: one SimGrid engine, one platform, episodes
+ * one after another, PPO updates between them. Episode e's random streams
+ * derive from (seed, e); evaluation uses episodes from train.eval_offset on,
+ * whose seeds training never sees. */
+#ifndef ET_TRAIN_H
+#define ET_TRAIN_H
+
+#include <stdio.h>
+
+#include "agent.h"
+#include "hmppo.h"
+#include "sim.h"
+#include "status.h"
+
+/* Per-episode report for progress displays (called after every episode). */
+typedef struct et_train_progress {
+    int episode, episodes;            /* 0-based episode just finished, total */
+    const et_episode_stats *stats;
+    const et_hmppo_stats *update;     /* NULL when no update followed this episode */
+    double wall_s;                    /* since this process started training */
+} et_train_progress;
+typedef void (*et_train_progress_fn)(void *ctx, const et_train_progress *p);
+
+typedef struct et_train_options {
+    const char *policy;      /* hmppo | mappo | ippo */
+    const char *out_dir;     /* train.csv and checkpoint.ckpt go here */
+    int episodes;            /* total episodes (a resumed run counts the ones already done) */
+    const char *resume;      /* checkpoint to continue from, or NULL */
+    int stop_after;          /* > 0: stop after this many episodes in this process (tests) */
+    et_train_progress_fn progress;
+    void *progress_ctx;
+} et_train_options;
+
+typedef struct et_train_result {
+    int episodes_done;
+    double wall_s;
+    char checkpoint[ET_PATH_MAX + 32];
+    double last_return;      /* mean episodic reward over the last min(50, episodes) episodes */
+} et_train_result;
+
+/* Policy name -> learner variant; ET_ERR_INPUT for a name that is not learned. */
+et_status et_train_variant(const char *policy, et_hmppo_variant *variant, et_error *err);
+
+/* 1 if policy names a learned policy (hmppo, mappo, ippo). */
+int et_train_is_learned(const char *policy);
+
+/* Trains a learner on sim's scenario. Writes <out>/train.csv (one row per
+ * episode; truncated back to the checkpoint on resume so a killed run
+ * continues without duplicate rows) and <out>/checkpoint.ckpt every
+ * train.checkpoint_every episodes and at the end. A resumed run continues
+ * bit-identically: the checkpoint carries the learner's full state, the
+ * episode counter and the engine clock at which the next episode starts. */
+et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result *res,
+                       et_error *err);
+
+/* Runs n evaluation episodes (indices offset .. offset + n - 1) with agent;
+ * stats has n entries. tasks (may be NULL) receives the first episode's
+ * task trace. */
+et_status et_train_evaluate(et_sim *sim, et_agent *agent, int n, int offset,
+                            et_episode_stats *stats, FILE *tasks, et_error *err);
+
+#endif

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# cli_outputs.sh EDGETUNE: what a user sees from a normal run: the outputs
+# exist with their documented headers, help and version work, the two OFDMA
+# platform layouts agree, and a Paje trace is written on request.
+set -u
+bin=$(realpath "$1")
+src=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+pass=0
+fail=0
+check() { # NAME COMMAND...
+    local name=$1
+    shift
+    if "$@" >log.txt 2>&1; then pass=$((pass + 1)); echo "ok   $name"; else
+        fail=$((fail + 1)); echo "FAIL $name"; sed 's/^/     | /' log.txt | head -20; fi
+}
+
+check help "$bin" --help
+check version sh -c "'$bin' --version | grep -q '^edgetune [0-9]'"
+check run_help sh -c "'$bin' run --help | grep -q -- '--policy'"
+check keys sh -c "'$bin' keys | grep -q 'tasks.per_ue'"
+check policies sh -c "'$bin' policies | grep -qx hmppo && '$bin' policies | grep -qx greedy"
+check run_default "$bin" run --tasks 3 --out run -q
+check tasks_header sh -c "head -1 run/tasks.csv | grep -q '^episode,ue,ue_name,task,start_s,end_s,location,keep,b,'"
+check tasks_rows sh -c "[ \$(wc -l < run/tasks.csv) -eq 19 ]"
+check channel_header sh -c "head -1 run/channel.csv | grep -q '^episode,time_s,ue,x_m,y_m,distance_m,'"
+check summary_json sh -c "grep -q '\"episodic_reward\"' run/summary.json && grep -q '\"tasks.per_ue\"' run/summary.json"
+check no_temporaries sh -c "[ -z \"\$(ls -A run | grep tmp)\" ]"
+check full_routing_platform "$bin" platform --ues 6 --full-routing -o full.xml
+check layouts_agree sh -c "'$bin' run --tasks 5 --out a -q && '$bin' run --tasks 5 --platform full.xml --out b -q && cmp a/tasks.csv b/tasks.csv"
+check paje_trace sh -c "'$bin' run --tasks 2 --platform full.xml --paje t.paje --out p -q && grep -q PajeSetVariable t.paje && [ ! -e t.paje.tmp ]"
+check big_platform sh -c "'$bin' platform --ues 10000 -o big.xml && [ \$(grep -c 'role\" value=\"ue' big.xml) -eq 10000 ]"
+check big_platform_runs "$bin" run --platform big.xml --ues 200 --tasks 1 --no-channel-trace --out big -q
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
