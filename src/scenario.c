@@ -342,6 +342,8 @@ void et_scenario_defaults(et_scenario *sc, const char *source_dir)
 {
     memset(sc, 0, sizeof *sc);
     snprintf(sc->source, sizeof sc->source, "(defaults)");
+    /* Learner fields without a scenario key keep the learner's own defaults. */
+    et_hmppo_config_default(&sc->learn, 1);
     for (size_t i = 0; i < N_KEYS; i++) {
         const key_def *k = &KEYS[i];
         /* Defaults are JSON literals; strings need quotes to parse as JSON. */
