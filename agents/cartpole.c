@@ -49,16 +49,15 @@ void et_cartpole_reset(et_cartpole *env, float *obs)
     observe(env, obs);
 }
 
-double et_cartpole_step(et_cartpole *env, int action, float *obs, int *terminated,
-                        int *truncated)
+double et_cartpole_step(et_cartpole *env, int action, float *obs, int *terminated, int *truncated)
 {
     double force = action ? FORCE_MAG : -FORCE_MAG;
     double c = cos(env->theta), s = sin(env->theta);
     /* Equations of motion of the pole on a cart (Florian 2007's correction of Barto et al.,
      * without friction), as in Gym. */
     double temp = (force + POLE_MASS_LENGTH * env->theta_dot * env->theta_dot * s) / TOTAL_MASS;
-    double theta_acc = (GRAVITY * s - c * temp) /
-                       (HALF_LENGTH * (4.0 / 3.0 - MASS_POLE * c * c / TOTAL_MASS));
+    double theta_acc =
+        (GRAVITY * s - c * temp) / (HALF_LENGTH * (4.0 / 3.0 - MASS_POLE * c * c / TOTAL_MASS));
     double x_acc = temp - POLE_MASS_LENGTH * theta_acc * c / TOTAL_MASS;
     /* Explicit Euler: positions move with the old velocities. */
     env->x += TAU * env->x_dot;
@@ -126,8 +125,7 @@ static uint64_t params_hash(et_agent *agent)
     return hash;
 }
 
-et_status et_cartpole_train(const et_cartpole_options *opt, et_cartpole_result *res,
-                            et_error *err)
+et_status et_cartpole_train(const et_cartpole_options *opt, et_cartpole_result *res, et_error *err)
 {
     if (!opt || !res) return et_error_set(err, ET_ERR_INTERNAL, "et_cartpole_train: NULL argument");
     memset(res, 0, sizeof *res);
@@ -218,8 +216,9 @@ et_status et_cartpole_train(const et_cartpole_options *opt, et_cartpole_result *
             res->updates++;
         }
         if (opt->progress_every_steps > 0 && steps >= next_progress) {
-            fprintf(stderr, "cartpole: step %7ld  episodes %6ld  mean-100 return %6.1f  updates %4d"
-                            "  %.1f s\n",
+            fprintf(stderr,
+                    "cartpole: step %7ld  episodes %6ld  mean-100 return %6.1f  updates %4d"
+                    "  %.1f s\n",
                     steps, res->episodes, mean, res->updates, wall_now_s() - t0);
             while (next_progress <= steps)
                 next_progress += opt->progress_every_steps;
@@ -229,8 +228,9 @@ et_status et_cartpole_train(const et_cartpole_options *opt, et_cartpole_result *
         res->steps = steps;
         res->final_mean100 = window_mean(ring, res->episodes);
         res->first_mean100 =
-            res->episodes > 0 ? first_sum / (double)(res->episodes < WINDOW ? res->episodes : WINDOW)
-                              : 0.0;
+            res->episodes > 0
+                ? first_sum / (double)(res->episodes < WINDOW ? res->episodes : WINDOW)
+                : 0.0;
         res->params_fnv1a = params_hash(agent);
         res->wall_s = wall_now_s() - t0;
     }

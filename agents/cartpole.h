@@ -38,20 +38,19 @@ void et_cartpole_reset(et_cartpole *env, float *obs);
 /* Applies action (0 left, anything else right) for one 0.02 s step. Writes the next obs (4),
  * *terminated (pole fell or cart left the track) and *truncated (500th step without
  * termination). Returns the reward, 1. */
-double et_cartpole_step(et_cartpole *env, int action, float *obs, int *terminated,
-                        int *truncated);
+double et_cartpole_step(et_cartpole *env, int action, float *obs, int *terminated, int *truncated);
 
 /* A training run. Defaults (et_cartpole_options_default) follow CleanRL's ppo.py for
  * CartPole-v1 (Huang et al. 2022) where our loop allows; docs/hmppo.md lists them. */
 typedef struct et_cartpole_options {
-    long total_steps;          /* environment steps; 500,000 */
-    uint64_t seed;             /* agent and environment; 1 */
-    int update_every;          /* update at the first episode end with >= this many transitions; 512 */
-    int hidden;                /* units per hidden layer; 64 */
-    float lr;                  /* actor and critic Adam rate; 2.5e-4 */
-    int lr_anneal;             /* linear decay to 0 over total_steps / update_every updates; 1 */
-    float gamma, lambda;       /* 0.99, 0.95 */
-    float clip, value_clip;    /* 0.2, 0.2 */
+    long total_steps;       /* environment steps; 500,000 */
+    uint64_t seed;          /* agent and environment; 1 */
+    int update_every;       /* update at the first episode end with >= this many transitions; 512 */
+    int hidden;             /* units per hidden layer; 64 */
+    float lr;               /* actor and critic Adam rate; 2.5e-4 */
+    int lr_anneal;          /* linear decay to 0 over total_steps / update_every updates; 1 */
+    float gamma, lambda;    /* 0.99, 0.95 */
+    float clip, value_clip; /* 0.2, 0.2 */
     float ent_coef, vf_coef;   /* 0.01, 0.5 */
     float max_grad_norm;       /* per network; 0.5 */
     float adam_eps;            /* 1e-5 */
@@ -77,7 +76,6 @@ typedef struct et_cartpole_result {
 
 /* Trains a fresh agent for opt->total_steps steps. Errors (bad options, out of memory) are
  * values; res is filled on ET_OK. */
-et_status et_cartpole_train(const et_cartpole_options *opt, et_cartpole_result *res,
-                            et_error *err);
+et_status et_cartpole_train(const et_cartpole_options *opt, et_cartpole_result *res, et_error *err);
 
 #endif

@@ -56,8 +56,8 @@ enum { STREAM_INIT = 0, STREAM_SHUFFLE = 1 };
 typedef struct hmppo {
     et_hmppo_config cfg;
     int training;
-    int n_actors;      /* 1 when share_actor, else n_ue */
-    int actor_onehot;  /* 1: one-hot agent id appended to the actor input (shared actor, n_ue > 1) */
+    int n_actors;     /* 1 when share_actor, else n_ue */
+    int actor_onehot; /* 1: one-hot agent id appended to the actor input (shared actor, n_ue > 1) */
     int critic_onehot; /* 1: one-hot agent id appended to the critic input (n_ue > 1) */
     int actor_in;      /* A */
     int critic_in;     /* S */
@@ -66,7 +66,7 @@ typedef struct hmppo {
 
     et_mlp *critic;
     et_adam *critic_opt;
-    et_mlp **actor;     /* (n_actors) */
+    et_mlp **actor;      /* (n_actors) */
     et_adam **actor_opt; /* (n_actors) */
 
     double vn_mean, vn_mean_sq, vn_debias; /* value normaliser (running sums, debias term) */
@@ -75,13 +75,13 @@ typedef struct hmppo {
     int episode_n_ue;   /* n_ue given to the last episode_begin, -1 before any */
 
     /* Transition buffer, (capacity) rows, in recording order. */
-    int n_rec;      /* rows recorded */
-    int n_complete; /* rows in complete trajectories */
+    int n_rec;          /* rows recorded */
+    int n_complete;     /* rows in complete trajectories */
     float *b_actor_in;  /* (capacity, A) */
     float *b_critic_in; /* (capacity, S) */
     int *b_ue, *b_loc, *b_bin;
-    int *b_next; /* next row of the same trajectory, -1 at its end */
-    float *b_x;  /* Beta sample in (0, 1) */
+    int *b_next;                 /* next row of the same trajectory, -1 at its end */
+    float *b_x;                  /* Beta sample in (0, 1) */
     float *b_lp_loc, *b_lp_keep; /* log-probs at decide time, per head */
     float *b_vraw;               /* critic output at decide time (normalised units) */
     float *b_reward, *b_elapsed;
@@ -91,14 +91,14 @@ typedef struct hmppo {
 
     /* Prepared batch: position p in [0, n_rows) is buffer row rows[p]. */
     int prepared, n_rows;
-    int *rows, *pos_of, *perm, *grp; /* (capacity) */
+    int *rows, *pos_of, *perm, *grp;                 /* (capacity) */
     float *val, *adv, *ret, *adv_n, *tgt_n, *vold_n; /* (capacity) by position */
-    double *g_r, *g_v, *g_g, *g_a, *g_ret;            /* (capacity) one trajectory for GAE */
+    double *g_r, *g_v, *g_g, *g_a, *g_ret;           /* (capacity) one trajectory for GAE */
     int *g_d;
-    float *mb_in;   /* (capacity, max(A, S)) gathered minibatch inputs */
-    float *mb_dout; /* (capacity, O) d loss / d network output */
-    float *row_ain; /* (A) decide's actor input */
-    float *row_cin; /* (S) decide's critic input */
+    float *mb_in;    /* (capacity, max(A, S)) gathered minibatch inputs */
+    float *mb_dout;  /* (capacity, O) d loss / d network output */
+    float *row_ain;  /* (A) decide's actor input */
+    float *row_cin;  /* (S) decide's critic input */
     int *actor_rows; /* (n_actors) rows of each actor in the current minibatch */
 } hmppo;
 
@@ -165,8 +165,8 @@ double et_hmppo_beta_entropy(double a, double b)
 
 /* Categorical over k logits z: log p(a), entropy, and when dlogp / dent are not NULL their
  * derivatives w.r.t. z: d log p(a) / dz_j = [j == a] - p_j, dH / dz_j = -p_j (log p_j + H). */
-static void categorical_eval(const float *z, int k, int a, double *logp, double *ent,
-                             double *dlogp, double *dent)
+static void categorical_eval(const float *z, int k, int a, double *logp, double *ent, double *dlogp,
+                             double *dent)
 {
     double zmax = z[0];
     for (int j = 1; j < k; j++)
@@ -318,7 +318,7 @@ void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue)
     cfg->epochs = 10;
     cfg->minibatches = 1;
     cfg->value_norm = 1;
-    cfg->share_actor = 1;
+    cfg->share_actor = 0; /* one actor per UE (decentralised actors); 1 = MAPPO-style sharing */
     cfg->keep_bins = 8;
     cfg->k_min = 0.1f;
     cfg->n_ue = n_ue;
@@ -330,8 +330,7 @@ void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue)
     cfg->adam_eps = 1e-5f;
 }
 
-static et_status check_int(const char *where, const char *key, int v, int lo, int hi,
-                           et_error *err)
+static et_status check_int(const char *where, const char *key, int v, int lo, int hi, et_error *err)
 {
     if (v < lo || v > hi)
         return et_error_set(err, ET_ERR_INPUT, "%s: '%s': expected an integer in [%d, %d], got %d",
@@ -489,7 +488,8 @@ static et_status hmppo_build(const et_hmppo_config *cfg, hmppo **out, et_error *
     h->actor_onehot = c->share_actor && n_ue > 1;
     h->critic_onehot = n_ue > 1;
     h->actor_in = c->obs_dim + (h->actor_onehot ? n_ue : 0);
-    h->critic_in = (c->variant == ET_IPPO ? c->obs_dim : c->state_dim) + (h->critic_onehot ? n_ue : 0);
+    h->critic_in =
+        (c->variant == ET_IPPO ? c->obs_dim : c->state_dim) + (h->critic_onehot ? n_ue : 0);
     h->n_keep_out = !c->keep_head ? 0 : c->variant == ET_MAPPO ? c->keep_bins : 2;
     h->actor_out = N_LOC + h->n_keep_out;
     h->vn_debias = 0.0;
@@ -556,8 +556,8 @@ static et_status hmppo_build(const et_hmppo_config *cfg, hmppo **out, et_error *
     /* Networks in a fixed order from one init stream: critic, then actors in UE order. */
     et_rng init_rng;
     et_rng_seed(&init_rng, c->seed, et_rng_stream_id(ET_RNG_TRAINING, STREAM_INIT));
-    et_status st = make_net(h->critic_in, c->hidden, 1, GAIN_VALUE, c->capacity, &init_rng,
-                            &h->critic, err);
+    et_status st =
+        make_net(h->critic_in, c->hidden, 1, GAIN_VALUE, c->capacity, &init_rng, &h->critic, err);
     if (st == ET_OK)
         st = et_adam_create(et_mlp_param_count(h->critic), c->lr_critic, ADAM_BETA1, ADAM_BETA2,
                             c->adam_eps, &h->critic_opt, err);
@@ -715,8 +715,9 @@ static et_status hmppo_decide(et_agent *agent, const et_obs_view *view, et_actio
     int ue = view->task->ue;
     if (ue < 0 || ue >= c->n_ue)
         return et_error_set(err, ET_ERR_INTERNAL, "hmppo: ue %d outside [0, %d)", ue, c->n_ue);
+    /* Decentralised execution: only training (the critic) needs the global state. */
     int use_state = c->variant != ET_IPPO;
-    if (use_state && (!view->state || view->state_dim != c->state_dim))
+    if (h->training && use_state && (!view->state || view->state_dim != c->state_dim))
         return et_error_set(err, ET_ERR_INPUT,
                             "hmppo: the global state has %d entries, the agent expects %d",
                             view->state ? view->state_dim : 0, c->state_dim);
@@ -942,11 +943,11 @@ typedef struct mb_sums {
 
 /* Loss and gradients of the minibatch at positions pos[0 .. m): zeroes every network's
  * gradients, then leaves d loss / d params in them. Adds the per-row sums into acc (may be NULL).
- *   actor loss  = mean_B[-min(r A, clip(r) A)] - ent_loc mean_B[H_loc] - ent_keep mean_B[mask H_keep]
- *   critic loss = vf_coef mean_B[0.5 max((v - t)^2, (v_clip - t)^2)]   (first term only if no clip)
- * with r = exp(logp_new - logp_old), logp = logp_loc + mask logp_keep. */
-static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss,
-                           double *critic_loss, mb_sums *acc)
+ *   actor loss  = mean_B[-min(r A, clip(r) A)] - ent_loc mean_B[H_loc] - ent_keep mean_B[mask
+ * H_keep] critic loss = vf_coef mean_B[0.5 max((v - t)^2, (v_clip - t)^2)]   (first term only if no
+ * clip) with r = exp(logp_new - logp_old), logp = logp_loc + mask logp_keep. */
+static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss, double *critic_loss,
+                           mb_sums *acc)
 {
     const et_hmppo_config *c = &h->cfg;
     const double inv_m = 1.0 / m;
@@ -1008,8 +1009,8 @@ static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss,
             /* d(-min(s1, s2)) / d logp_new: the clipped term is flat in r, so only an active
              * unclipped term passes a gradient (ties happen only inside the clip range). */
             double g_lp = s1 <= s2 ? -adv * ratio * inv_m : 0.0;
-            loss += (-fmin(s1, s2) - c->ent_loc * e.ent_loc - c->ent_keep * mask * e.ent_keep) *
-                    inv_m;
+            loss +=
+                (-fmin(s1, s2) - c->ent_loc * e.ent_loc - c->ent_keep * mask * e.ent_keep) * inv_m;
             float *d = h->mb_dout + (size_t)k * O;
             for (int j = 0; j < N_LOC; j++)
                 d[j] = (float)(g_lp * dlogp[j] - c->ent_loc * inv_m * dent[j]);
@@ -1165,8 +1166,8 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
             s.grad_norm_critic += clip_and_step(h, h->critic, h->critic_opt, &s.nonfinite_steps);
             for (int a = 0; a < h->n_actors; a++) {
                 if (h->actor_rows[a] == 0) continue; /* no rows: no gradient, no Adam step */
-                s.grad_norm_actor += clip_and_step(h, h->actor[a], h->actor_opt[a],
-                                                   &s.nonfinite_steps);
+                s.grad_norm_actor +=
+                    clip_and_step(h, h->actor[a], h->actor_opt[a], &s.nonfinite_steps);
                 actor_norms++;
             }
             s.minibatch_steps++;
@@ -1449,8 +1450,8 @@ static uint64_t ckpt_size(const hmppo *h, size_t blob_size)
     return w.size + 8;
 }
 
-et_status et_hmppo_save(const et_agent *agent, const char *path, const void *blob,
-                        size_t blob_size, et_error *err)
+et_status et_hmppo_save(const et_agent *agent, const char *path, const void *blob, size_t blob_size,
+                        et_error *err)
 {
     hmppo *h = impl_of(agent);
     if (!h || !path) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_save: bad arguments");
@@ -1578,7 +1579,8 @@ et_status et_hmppo_load(const char *path, et_agent **out, void *blob, size_t blo
     get_config(&r, &cfg);
     uint64_t stored_blob = get_u64(&r);
     if (blob && stored_blob != (uint64_t)blob_size) {
-        st = et_error_set(err, ET_ERR_INPUT, "%s: caller blob of %llu bytes, expected %zu", path,
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: holds a caller blob of %llu bytes, the caller expects %zu", path,
                           (unsigned long long)stored_blob, blob_size);
         goto done;
     }
@@ -1586,8 +1588,7 @@ et_status et_hmppo_load(const char *path, et_agent **out, void *blob, size_t blo
     if (st != ET_OK) goto done;
     hmppo *h = agent->impl;
     if (stored_blob > size || ckpt_size(h, (size_t)stored_blob) != total) {
-        st = et_error_set(err, ET_ERR_INPUT, "%s: sizes inconsistent with the stored config",
-                          path);
+        st = et_error_set(err, ET_ERR_INPUT, "%s: sizes inconsistent with the stored config", path);
         goto done;
     }
     for (int k = 0; k <= h->n_actors; k++) {

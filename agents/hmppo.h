@@ -48,8 +48,8 @@ typedef struct et_hmppo_config {
     float value_clip;       /* value-loss clip (0: off); 0.2 */
     float ent_loc;          /* entropy coefficient, location head; 0.01 */
     float ent_keep;         /* entropy coefficient, keep head; 0.01 */
-    float vf_coef;          /* value loss weight; 1 (separate optimizers, kept for the log) */
-    float max_grad_norm;    /* global-norm clip; 10 (MAPPO) */
+    float vf_coef;          /* value loss weight > 0; 1 (own Adam: matters via max_grad_norm) */
+    float max_grad_norm;    /* global-norm clip per network (0: off); 10 (MAPPO) */
     int epochs;             /* PPO epochs per update; 10 (MAPPO: 5-15) */
     int minibatches;        /* minibatches per epoch; 1 (MAPPO default) */
     int value_norm;         /* 1: normalise value targets by running mean/std (MAPPO) */
@@ -61,7 +61,7 @@ typedef struct et_hmppo_config {
     int state_dim;          /* et_state_dim(n_ue) */
     int capacity;           /* most transitions stored between updates */
     uint64_t seed;          /* network init, sampling, minibatch shuffles */
-    int keep_head;          /* 1: the keep head above (Beta or bins); 0: location only (cart-pole) */
+    int keep_head;          /* 1: keep head (Beta or bins); 0: location only (cart-pole); 1 */
     float adam_eps;         /* Adam epsilon; 1e-5 (MAPPO's opti_eps, CleanRL) */
 } et_hmppo_config;
 
@@ -74,7 +74,12 @@ typedef struct et_hmppo_config {
 /* Fills cfg with the documented defaults (docs/hmppo.md) for n_ue agents. */
 void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue);
 
-/* Creates the agent. Errors (bad sizes, out of memory) are values. */
+/* Creates the agent (*out, destroy with et_hmppo_destroy or et_agent_destroy). Errors are
+ * values: ET_ERR_INPUT naming the field and its range, ET_ERR_NOMEM.
+ * The agent's decide() returns ET_ERR_INPUT when the buffer is full (capacity) or the view does
+ * not match the config, ET_ERR_INTERNAL when a UE decides again before the feedback of its
+ * previous task (each UE alternates decide, feedback). feedback() for a UE with no decision
+ * waiting is ignored; done = 1 completes that UE's trajectory. */
 et_status et_hmppo_create(const et_hmppo_config *cfg, et_agent **out, et_error *err);
 
 /* Destroys an agent made by et_hmppo_create or et_hmppo_load and frees the shell, like
@@ -95,9 +100,9 @@ typedef struct et_hmppo_stats {
     double value_clip_frac;      /* share of rows with |v - v_old| > value_clip */
     double grad_norm_actor, grad_norm_critic;
     double explained_variance;
-    int minibatch_steps;  /* optimizer steps taken (epochs x non-empty minibatches) */
-    int nonfinite_steps;  /* steps skipped because a gradient norm was not finite */
-    int discarded;        /* transitions of incomplete trajectories dropped by this update */
+    int minibatch_steps;        /* optimizer steps taken (epochs x non-empty minibatches) */
+    int nonfinite_steps;        /* steps skipped because a gradient norm was not finite */
+    int discarded;              /* transitions of incomplete trajectories dropped by this update */
     double lr_actor, lr_critic; /* learning rates used (after the anneal) */
 } et_hmppo_stats;
 
@@ -109,7 +114,10 @@ int et_hmppo_pending(const et_agent *agent);
 int et_hmppo_recorded(const et_agent *agent);
 
 /* PPO update on every complete trajectory recorded since the last update,
- * then clears the buffer. total_updates > 0 drives the learning-rate anneal. */
+ * then clears the buffer (incomplete trajectories are dropped and counted in
+ * stats->discarded). total_updates > 0 drives the learning-rate anneal:
+ * lr = lr0 (1 - update_index / total_updates). stats may be NULL. Never
+ * allocates. A non-finite gradient norm skips that step (stats->nonfinite_steps). */
 et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
                           et_hmppo_stats *stats, et_error *err);
 
@@ -117,7 +125,9 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
  * every parameter, Adam's moments and step counts, the value normaliser,
  * the random streams' states and a caller blob (training progress), closed
  * by a checksum. Written to <path>.tmp and renamed, so a crash never leaves
- * a half-written checkpoint under path. */
+ * a half-written checkpoint under path. Transitions are not saved: save
+ * returns ET_ERR_INTERNAL while et_hmppo_pending() > 0 (save after an update;
+ * trajectories still open are lost). Format: docs/hmppo.md. */
 et_status et_hmppo_save(const et_agent *agent, const char *path, const void *blob,
                         size_t blob_size, et_error *err);
 
@@ -149,7 +159,7 @@ double et_hmppo_beta_log_prob(double x, double a, double b);
 /* Differential entropy of Beta(a, b), a, b > 0 (nats). */
 double et_hmppo_beta_entropy(double a, double b);
 
-/* Digamma psi(x) = d ln Gamma(x) / dx and trigamma psi'(x), x > 0 (about 1e-12 relative). */
+/* Digamma psi(x) = d ln Gamma(x) / dx and trigamma psi'(x), x > 0 (errors below 1e-12). */
 double et_hmppo_digamma(double x);
 double et_hmppo_trigamma(double x);
 

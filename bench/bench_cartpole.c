@@ -39,16 +39,26 @@ int main(int argc, char **argv)
         double v;
         if (k + 1 >= argc || parse_double(argv[k + 1], &v) != 0) return usage(argv[0]);
         const char *key = argv[k++];
-        if (!strcmp(key, "--steps")) opt.total_steps = (long)v;
-        else if (!strcmp(key, "--seed")) opt.seed = (uint64_t)v;
-        else if (!strcmp(key, "--update-every")) opt.update_every = (int)v;
-        else if (!strcmp(key, "--lr")) opt.lr = (float)v;
-        else if (!strcmp(key, "--epochs")) opt.epochs = (int)v;
-        else if (!strcmp(key, "--minibatches")) opt.minibatches = (int)v;
-        else if (!strcmp(key, "--ent")) opt.ent_coef = (float)v;
-        else if (!strcmp(key, "--value-norm")) opt.value_norm = (int)v;
-        else if (!strcmp(key, "--progress")) opt.progress_every_steps = (long)v;
-        else return usage(argv[0]);
+        if (!strcmp(key, "--steps"))
+            opt.total_steps = (long)v;
+        else if (!strcmp(key, "--seed"))
+            opt.seed = (uint64_t)v;
+        else if (!strcmp(key, "--update-every"))
+            opt.update_every = (int)v;
+        else if (!strcmp(key, "--lr"))
+            opt.lr = (float)v;
+        else if (!strcmp(key, "--epochs"))
+            opt.epochs = (int)v;
+        else if (!strcmp(key, "--minibatches"))
+            opt.minibatches = (int)v;
+        else if (!strcmp(key, "--ent"))
+            opt.ent_coef = (float)v;
+        else if (!strcmp(key, "--value-norm"))
+            opt.value_norm = (int)v;
+        else if (!strcmp(key, "--progress"))
+            opt.progress_every_steps = (long)v;
+        else
+            return usage(argv[0]);
     }
 
     et_cartpole_result res;

@@ -110,6 +110,34 @@ static void missing_file_is_an_input_error_naming_it(void)
     CU_ASSERT(strstr(err.msg, "/nonexistent/x.json") != NULL);
 }
 
+/* The learner's library defaults and the scenario's key defaults are the
+ * same numbers (the key table is what users see documented). */
+static void learner_key_defaults_equal_the_library_defaults(void)
+{
+    et_scenario sc;
+    et_scenario_defaults(&sc, "/data");
+    et_hmppo_config d;
+    et_hmppo_config_default(&d, 1);
+    const et_hmppo_config *k = &sc.learn;
+    CU_ASSERT_EQUAL(k->hidden, d.hidden);
+    CU_ASSERT_EQUAL(k->lr_actor, d.lr_actor);
+    CU_ASSERT_EQUAL(k->lr_critic, d.lr_critic);
+    CU_ASSERT_EQUAL(k->lr_anneal, d.lr_anneal);
+    CU_ASSERT_EQUAL(k->gamma, d.gamma);
+    CU_ASSERT_EQUAL(k->lambda, d.lambda);
+    CU_ASSERT_EQUAL(k->time_scale_s, d.time_scale_s);
+    CU_ASSERT_EQUAL(k->clip, d.clip);
+    CU_ASSERT_EQUAL(k->value_clip, d.value_clip);
+    CU_ASSERT_EQUAL(k->ent_loc, d.ent_loc);
+    CU_ASSERT_EQUAL(k->ent_keep, d.ent_keep);
+    CU_ASSERT_EQUAL(k->max_grad_norm, d.max_grad_norm);
+    CU_ASSERT_EQUAL(k->epochs, d.epochs);
+    CU_ASSERT_EQUAL(k->minibatches, d.minibatches);
+    CU_ASSERT_EQUAL(k->value_norm, d.value_norm);
+    CU_ASSERT_EQUAL(k->share_actor, d.share_actor);
+    CU_ASSERT_EQUAL(k->keep_bins, d.keep_bins);
+}
+
 static void resolved_scenario_serialises_every_key(void)
 {
     et_scenario sc;
@@ -133,6 +161,8 @@ int main(void)
         {"malformed_json_duplicates_and_cross_key_rules_are_errors",
          malformed_json_duplicates_and_cross_key_rules_are_errors},
         {"missing_file_is_an_input_error_naming_it", missing_file_is_an_input_error_naming_it},
+        {"learner_key_defaults_equal_the_library_defaults",
+         learner_key_defaults_equal_the_library_defaults},
         {"resolved_scenario_serialises_every_key", resolved_scenario_serialises_every_key},
         {NULL, NULL},
     };
