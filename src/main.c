@@ -405,6 +405,7 @@ static int cmd_run(int argc, char **argv)
 /* ---------------------------------------------------------------- train */
 
 typedef struct train_display {
+    const char *banner; /* printed before the first episode's line, once training runs */
     int tty;
     double last;
     double ret_ema, delay_ema, ppl_ema;
@@ -417,6 +418,10 @@ static void on_train_progress(void *ctx, const et_train_progress *p)
 {
     train_display *d = ctx;
     const et_episode_stats *s = p->stats;
+    if (d->banner) {
+        fputs(d->banner, stderr);
+        d->banner = NULL;
+    }
     double a = d->seen ? 0.05 : 1.0; /* smoothed over ~20 episodes */
     d->ret_ema += a * (s->reward - d->ret_ema);
     d->delay_ema += a * (s->mean_delay_s - d->delay_ema);
@@ -472,15 +477,16 @@ static int cmd_train(int argc, char **argv)
         et_sim_destroy(sim);
         return fail(&err);
     }
-    train_display disp = {.tty = isatty(2)};
+    char banner[512];
+    snprintf(banner, sizeof banner,
+             "edgetune: training %s on %d UEs x %d tasks, %d episodes, seed %llu%s%s\n", sc.policy,
+             et_sim_ue_count(sim), sc.tasks_per_ue, sc.train_episodes, (unsigned long long)sc.seed,
+             a.resume ? ", resuming " : "", a.resume ? a.resume : "");
+    train_display disp = {.tty = isatty(2), .banner = banner};
     et_train_options opt = {.policy = sc.policy, .out_dir = sc.out_dir,
                             .episodes = sc.train_episodes, .resume = a.resume,
                             .stop_after = a.stop_after > 0 ? (int)a.stop_after : 0,
                             .progress = a.quiet ? NULL : on_train_progress, .progress_ctx = &disp};
-    if (!a.quiet)
-        fprintf(stderr, "edgetune: training %s on %d UEs x %d tasks, %d episodes, seed %llu%s%s\n",
-                sc.policy, et_sim_ue_count(sim), sc.tasks_per_ue, sc.train_episodes,
-                (unsigned long long)sc.seed, a.resume ? ", resuming " : "", a.resume ? a.resume : "");
     et_train_result res;
     st = et_train_run(sim, &opt, &res, &err);
     et_sim_destroy(sim);
@@ -636,14 +642,14 @@ static int cmd_compare(int argc, char **argv)
         }
         char dir[ET_PATH_MAX + 16];
         snprintf(dir, sizeof dir, "%s/%s", sc.out_dir, policies[i]);
-        train_display disp = {.tty = isatty(2)};
+        char banner[ET_PATH_MAX + 96];
+        snprintf(banner, sizeof banner, "edgetune: training %s for %d episodes into %s/\n",
+                 policies[i], sc.train_episodes, dir);
+        train_display disp = {.tty = isatty(2), .banner = banner};
         et_train_options opt = {.policy = policies[i], .out_dir = dir,
                                 .episodes = sc.train_episodes,
                                 .progress = a.quiet ? NULL : on_train_progress,
                                 .progress_ctx = &disp};
-        if (!a.quiet)
-            fprintf(stderr, "edgetune: training %s for %d episodes into %s/\n", policies[i],
-                    sc.train_episodes, dir);
         et_train_result res;
         st = et_train_run(sim, &opt, &res, &err);
         snprintf(ckpt[i], sizeof ckpt[i], "%s", res.checkpoint);

@@ -87,5 +87,19 @@ expect unknown_option "unknown option '--fast'" -- run --fast
 expect unknown_command "unknown command 'walk'" -- walk
 expect platform_needs_ues "--ues" -- platform
 
+# Learned policies and checkpoints.
+expect run_learned_without_checkpoint "give its checkpoint with --checkpoint" -- run --policy hmppo --out out
+expect train_a_baseline "does not learn" -- train --policy greedy --out out
+expect eval_needs_checkpoint "--checkpoint FILE is required" -- eval --out out
+expect eval_missing_checkpoint "gone.ckpt" -- eval --checkpoint gone.ckpt --out out
+head -c 100 /dev/urandom >junk.ckpt
+expect eval_not_a_checkpoint "junk.ckpt" -- eval --checkpoint junk.ckpt --out out
+"$bin" train --tasks 2 --episodes 1 --out t -q >/dev/null 2>&1
+head -c 2000 t/checkpoint.ckpt >cut.ckpt
+expect eval_truncated_checkpoint "cut.ckpt: truncated" -- eval --checkpoint cut.ckpt --out out
+expect resume_truncated_checkpoint "cut.ckpt: truncated" -- train --resume cut.ckpt --tasks 2 --out out
+expect eval_wrong_ue_count "trained for 6 UEs" -- eval --checkpoint t/checkpoint.ckpt --ues 3 --out out
+expect resume_other_seed "another seed" -- train --resume t/checkpoint.ckpt --tasks 2 --seed 5 --out out
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -612,7 +612,7 @@ static void damaged_checkpoints_are_rejected_naming_the_file(void)
     et_agent *none = NULL;
     char missing[4300];
     snprintf(missing, sizeof missing, "%s/missing.ckpt", dir);
-    CU_ASSERT_EQUAL(et_hmppo_load(missing, &none, NULL, 0, &err), ET_ERR_IO);
+    CU_ASSERT_EQUAL(et_hmppo_load(missing, &none, NULL, 0, &err), ET_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, missing));
 }
 
