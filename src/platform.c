@@ -295,16 +295,23 @@ static void write_ue_host(FILE *out, const et_platform_spec *s, int i, int width
     fprintf(out, "%s</host>\n", indent);
 }
 
+/* The edge server of the OFDMA layouts. */
+static void write_server_host(FILE *out, const et_platform_spec *s)
+{
+    char a[40];
+    fprintf(out, "    <host id=\"server\" speed=\"%sf\" core=\"%d\">\n",
+            fmt_num(a, s->server_core_flops), s->server_cores);
+    write_prop(out, "      ", "role", "server");
+    fprintf(out, "    </host>\n");
+}
+
 static void write_ofdma(FILE *out, const et_platform_spec *s, const int *cls)
 {
     char a[40], b[40], c[24], name[24];
     int width = ue_name_width(s->n_ue);
     fprintf(out, "<platform version=\"4.1\">\n");
     fprintf(out, "  <zone id=\"edge\" routing=\"Cluster\">\n");
-    fprintf(out, "    <host id=\"server\" speed=\"%sf\" core=\"%d\">\n",
-            fmt_num(a, s->server_core_flops), s->server_cores);
-    write_prop(out, "      ", "role", "server");
-    fprintf(out, "    </host>\n");
+    write_server_host(out, s);
     fprintf(out,
             "    <link id=\"backhaul\" bandwidth=\"%sbps\" latency=\"%ss\" "
             "sharing_policy=\"SPLITDUPLEX\"/>\n",
@@ -336,10 +343,7 @@ static void write_ofdma_full(FILE *out, const et_platform_spec *s, const int *cl
     int width = ue_name_width(s->n_ue);
     fprintf(out, "<platform version=\"4.1\">\n");
     fprintf(out, "  <zone id=\"edge\" routing=\"Full\">\n");
-    fprintf(out, "    <host id=\"server\" speed=\"%sf\" core=\"%d\">\n",
-            fmt_num(a, s->server_core_flops), s->server_cores);
-    write_prop(out, "      ", "role", "server");
-    fprintf(out, "    </host>\n");
+    write_server_host(out, s);
     fmt_num(a, s->backhaul_bps);
     fmt_num(b, s->backhaul_latency_s);
     fprintf(out, "    <link id=\"backhaul_UP\" bandwidth=\"%sbps\" latency=\"%ss\"/>\n", a, b);
