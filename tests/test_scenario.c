@@ -131,6 +131,8 @@ static void learner_key_defaults_equal_the_library_defaults(void)
     CU_ASSERT_EQUAL(k->ent_loc, d.ent_loc);
     CU_ASSERT_EQUAL(k->ent_keep, d.ent_keep);
     CU_ASSERT_EQUAL(k->max_grad_norm, d.max_grad_norm);
+    CU_ASSERT_EQUAL(k->vf_coef, d.vf_coef);
+    CU_ASSERT_EQUAL(k->adam_eps, d.adam_eps);
     CU_ASSERT_EQUAL(k->epochs, d.epochs);
     CU_ASSERT_EQUAL(k->minibatches, d.minibatches);
     CU_ASSERT_EQUAL(k->value_norm, d.value_norm);
