@@ -32,17 +32,17 @@ typedef struct et_action {
 
 /* Normalised local observation of one UE (inputs of the actor networks). */
 enum {
-    ET_OBS_TOKENS = 0,    /* tokens / tokens_max */
-    ET_OBS_EPOCHS,        /* epochs / epochs_max */
-    ET_OBS_RATE_UP,       /* log2(1 + rate_up / 1 Mb/s) / 10 */
-    ET_OBS_RATE_DOWN,     /* log2(1 + rate_down / 1 Mb/s) / 10 */
-    ET_OBS_DISTANCE,      /* distance / cell radius */
-    ET_OBS_CACHED_KEEP,   /* cached emulator b / M (0 when none) */
-    ET_OBS_UE_SPEED,      /* log10(ue speed / 1 GFLOP/s) / 3 */
-    ET_OBS_UE_MEMORY,     /* memory / 16 GB */
-    ET_OBS_TASKS_LEFT,    /* tasks left / tasks per UE */
-    ET_OBS_LAST_DELAY,    /* last delay / delay_ref */
-    ET_OBS_SERVER_QUEUE,  /* server jobs (as last reported) / server cores */
+    ET_OBS_TOKENS = 0,   /* tokens / tokens_max */
+    ET_OBS_EPOCHS,       /* epochs / epochs_max */
+    ET_OBS_RATE_UP,      /* log2(1 + rate_up / 1 Mb/s) / 10 */
+    ET_OBS_RATE_DOWN,    /* log2(1 + rate_down / 1 Mb/s) / 10 */
+    ET_OBS_DISTANCE,     /* distance / cell radius */
+    ET_OBS_CACHED_KEEP,  /* cached emulator b / M (0 when none) */
+    ET_OBS_UE_SPEED,     /* log10(ue speed / 1 GFLOP/s) / 3 */
+    ET_OBS_UE_MEMORY,    /* memory / 16 GB */
+    ET_OBS_TASKS_LEFT,   /* tasks left / tasks per UE */
+    ET_OBS_LAST_DELAY,   /* last delay / delay_ref */
+    ET_OBS_SERVER_QUEUE, /* server jobs (as last reported) / server cores */
     ET_OBS_DIM
 };
 /* Global state for a centralised critic: every UE's observation in UE order,
@@ -56,23 +56,23 @@ static inline int et_state_dim(int n_ue)
 /* The raw quantities behind an observation, for rule-based policies. */
 typedef struct et_task_view {
     int ue, n_ue;
-    int task_index;          /* 0-based index in this UE's queue */
+    int task_index; /* 0-based index in this UE's queue */
     int tasks_per_ue;
     double tokens, epochs, difficulty;
-    double data_bytes;       /* the task's data set, uploaded when offloading */
+    double data_bytes;                 /* the task's data set, uploaded when offloading */
     double rate_up_bps, rate_down_bps; /* current link rates from the channel */
     double distance_m;
-    int cached_b;            /* middle blocks of the cached emulator, 0 if none */
-    int adapter_cached;      /* 1 once the adapter was downloaded */
+    int cached_b;       /* middle blocks of the cached emulator, 0 if none */
+    int adapter_cached; /* 1 once the adapter was downloaded */
     double ue_speed_flops, ue_memory_bytes;
     double server_core_flops;
     int server_cores, server_jobs; /* jobs running at the server when the UE last heard */
     double last_delay_s;
-    const et_fm *fm;         /* the foundation model profile */
-    int lora;                /* 1: results are LoRA deltas */
-    double seq_tokens;       /* context length for the memory model */
-    double k_min;            /* smallest allowed keep fraction */
-    double now_s;            /* simulated time since the episode started */
+    const et_fm *fm;   /* the foundation model profile */
+    int lora;          /* 1: results are LoRA deltas */
+    double seq_tokens; /* context length for the memory model */
+    double k_min;      /* smallest allowed keep fraction */
+    double now_s;      /* simulated time since the episode started */
 } et_task_view;
 
 typedef struct et_obs_view {
@@ -86,12 +86,12 @@ typedef struct et_obs_view {
 typedef struct et_feedback {
     int ue;
     double reward;
-    int done;            /* 1 on the UE's last task */
+    int done; /* 1 on the UE's last task */
     double delay_s;
     double ppl;
-    int failed;          /* 1 if the task failed (memory, deadline) */
-    int keep_effective;  /* 0 when the keep fraction had no effect on the outcome */
-    double elapsed_s;    /* simulated seconds between decide() and this feedback */
+    int failed;         /* 1 if the task failed (memory, deadline) */
+    int keep_effective; /* 0 when the keep fraction had no effect on the outcome */
+    double elapsed_s;   /* simulated seconds between decide() and this feedback */
 } et_feedback;
 
 typedef struct et_agent et_agent;
@@ -115,8 +115,8 @@ struct et_agent {
 
 /* Parameters shared by the baseline policies (scenario keys policy.*). */
 typedef struct et_policy_params {
-    double keep;        /* all-local / all-server / greedy keep fraction */
-    uint64_t seed;      /* the scenario seed; stochastic policies derive streams from it */
+    double keep;   /* all-local / all-server / greedy keep fraction */
+    uint64_t seed; /* the scenario seed; stochastic policies derive streams from it */
 } et_policy_params;
 
 /* Creates the policy called name ("all-local", "all-server", "random",

@@ -20,9 +20,10 @@ static et_status check_keep(const et_policy_params *params, const char *policy, 
     if (!params) return et_error_set(err, ET_ERR_INTERNAL, "policy '%s': no parameters", policy);
     /* !(x > 0) also rejects NaN. */
     if (!(params->keep > 0.0) || params->keep > 1.0)
-        return et_error_set(err, ET_ERR_INPUT,
-                            "policy '%s': key 'baselines.keep': expected a number in (0, 1], got %g",
-                            policy, params->keep);
+        return et_error_set(
+            err, ET_ERR_INPUT,
+            "policy '%s': key 'baselines.keep': expected a number in (0, 1], got %g", policy,
+            params->keep);
     return ET_OK;
 }
 

@@ -1498,7 +1498,9 @@ static et_status read_file(const char *path, unsigned char **data, size_t *size,
     *data = NULL;
     *size = 0;
     FILE *f = fopen(path, "rb");
-    if (!f) return et_error_set(err, ET_ERR_INPUT, "%s: cannot open checkpoint: %s", path, strerror(errno));
+    if (!f)
+        return et_error_set(err, ET_ERR_INPUT, "%s: cannot open checkpoint: %s", path,
+                            strerror(errno));
     size_t cap = 1 << 16, len = 0;
     unsigned char *buf = malloc(cap);
     while (buf) {

@@ -37,32 +37,33 @@ typedef enum et_hmppo_variant {
 
 typedef struct et_hmppo_config {
     et_hmppo_variant variant;
-    int hidden;             /* units per hidden layer (2 hidden layers, tanh); MAPPO default 64 */
-    float lr_actor;         /* Adam learning rate, actor(s); 5e-4 (MAPPO) */
-    float lr_critic;        /* Adam learning rate, critic; 5e-4 */
-    int lr_anneal;          /* 1: linear decay to 0 over total_updates */
-    float gamma;            /* discount per decision; 0.99 */
-    float lambda;           /* GAE lambda; 0.95 */
-    float time_scale_s;     /* > 0: discount gamma^(dt / time_scale_s) by simulated time; 0: per decision */
-    float clip;             /* PPO ratio clip; 0.2 */
-    float value_clip;       /* value-loss clip (0: off); 0.2 */
-    float ent_loc;          /* entropy coefficient, location head; 0.01 */
-    float ent_keep;         /* entropy coefficient, keep head; 0.01 */
-    float vf_coef;          /* value loss weight > 0; 1 (own Adam: matters via max_grad_norm) */
-    float max_grad_norm;    /* global-norm clip per network (0: off); 10 (MAPPO) */
-    int epochs;             /* PPO epochs per update; 10 (MAPPO: 5-15) */
-    int minibatches;        /* minibatches per epoch; 1 (MAPPO default) */
-    int value_norm;         /* 1: normalise value targets by running mean/std (MAPPO) */
-    int share_actor;        /* 1: one actor for all UEs with a one-hot agent id input */
-    int keep_bins;          /* MAPPO: number of keep levels; 8 */
-    float k_min;            /* the scenario's tuning.k_min */
-    int n_ue;               /* agents */
-    int obs_dim;            /* ET_OBS_DIM */
-    int state_dim;          /* et_state_dim(n_ue) */
-    int capacity;           /* most transitions stored between updates */
-    uint64_t seed;          /* network init, sampling, minibatch shuffles */
-    int keep_head;          /* 1: keep head (Beta or bins); 0: location only (cart-pole); 1 */
-    float adam_eps;         /* Adam epsilon; 1e-5 (MAPPO's opti_eps, CleanRL) */
+    int hidden;          /* units per hidden layer (2 hidden layers, tanh); MAPPO default 64 */
+    float lr_actor;      /* Adam learning rate, actor(s); 5e-4 (MAPPO) */
+    float lr_critic;     /* Adam learning rate, critic; 5e-4 */
+    int lr_anneal;       /* 1: linear decay to 0 over total_updates */
+    float gamma;         /* discount per decision; 0.99 */
+    float lambda;        /* GAE lambda; 0.95 */
+    float time_scale_s;  /* > 0: discount gamma^(dt / time_scale_s) by simulated time; 0: per
+                            decision */
+    float clip;          /* PPO ratio clip; 0.2 */
+    float value_clip;    /* value-loss clip (0: off); 0.2 */
+    float ent_loc;       /* entropy coefficient, location head; 0.01 */
+    float ent_keep;      /* entropy coefficient, keep head; 0.01 */
+    float vf_coef;       /* value loss weight > 0; 1 (own Adam: matters via max_grad_norm) */
+    float max_grad_norm; /* global-norm clip per network (0: off); 10 (MAPPO) */
+    int epochs;          /* PPO epochs per update; 10 (MAPPO: 5-15) */
+    int minibatches;     /* minibatches per epoch; 1 (MAPPO default) */
+    int value_norm;      /* 1: normalise value targets by running mean/std (MAPPO) */
+    int share_actor;     /* 1: one actor for all UEs with a one-hot agent id input */
+    int keep_bins;       /* MAPPO: number of keep levels; 8 */
+    float k_min;         /* the scenario's tuning.k_min */
+    int n_ue;            /* agents */
+    int obs_dim;         /* ET_OBS_DIM */
+    int state_dim;       /* et_state_dim(n_ue) */
+    int capacity;        /* most transitions stored between updates */
+    uint64_t seed;       /* network init, sampling, minibatch shuffles */
+    int keep_head;       /* 1: keep head (Beta or bins); 0: location only (cart-pole); 1 */
+    float adam_eps;      /* Adam epsilon; 1e-5 (MAPPO's opti_eps, CleanRL) */
 } et_hmppo_config;
 
 /* Limits checked by et_hmppo_create (ET_ERR_INPUT beyond them). */
@@ -128,8 +129,8 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
  * a half-written checkpoint under path. Transitions are not saved: save
  * returns ET_ERR_INTERNAL while et_hmppo_pending() > 0 (save after an update;
  * trajectories still open are lost). Format: docs/hmppo.md. */
-et_status et_hmppo_save(const et_agent *agent, const char *path, const void *blob,
-                        size_t blob_size, et_error *err);
+et_status et_hmppo_save(const et_agent *agent, const char *path, const void *blob, size_t blob_size,
+                        et_error *err);
 
 /* Loads a checkpoint into a new agent. Rejects (ET_ERR_INPUT, naming the
  * file and what is wrong) a wrong magic, version, truncated file, checksum

@@ -183,7 +183,9 @@ static et_status fm_get_string(const char *path, et_error *err, const cJSON *obj
 static et_status fm_read_file(const char *path, char **text_out, et_error *err)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return et_error_set(err, ET_ERR_INPUT, "%s: cannot open model profile (%s)", path, strerror(errno));
+    if (!f)
+        return et_error_set(err, ET_ERR_INPUT, "%s: cannot open model profile (%s)", path,
+                            strerror(errno));
     char *text = malloc(FM_MAX_FILE_BYTES + 1);
     if (!text) {
         fclose(f);

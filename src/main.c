@@ -14,13 +14,13 @@
 #include <cblas.h>
 
 #include "agent.h"
+#include "hmppo.h"
 #include "platform.h"
 #include "scenario.h"
 #include "sim.h"
 #include "status.h"
 #include "trace.h"
 #include "train.h"
-#include "hmppo.h"
 
 static const char USAGE[] =
     "usage: edgetune <command> [options]\n"
@@ -142,15 +142,19 @@ typedef struct run_args {
 /* Options each command takes (value options, then flags). */
 static int option_allowed(const char *cmd, const char *opt)
 {
-    static const char *common[] = {"--seed", "--ues", "--tasks", "--out", "--platform", "--model",
-                                   "-q", "--quiet", NULL};
+    static const char *common[] = {"--seed",  "--ues", "--tasks", "--out", "--platform",
+                                   "--model", "-q",    "--quiet", NULL};
     for (const char **c = common; *c; c++)
         if (!strcmp(*c, opt)) return 1;
     const char *extra = "";
-    if (!strcmp(cmd, "run")) extra = " --policy --paje --no-channel-trace --checkpoint ";
-    else if (!strcmp(cmd, "train")) extra = " --policy --episodes --resume --stop-after ";
-    else if (!strcmp(cmd, "eval")) extra = " --checkpoint --episodes ";
-    else if (!strcmp(cmd, "compare")) extra = " --episodes --eval --hmppo --mappo --ippo ";
+    if (!strcmp(cmd, "run"))
+        extra = " --policy --paje --no-channel-trace --checkpoint ";
+    else if (!strcmp(cmd, "train"))
+        extra = " --policy --episodes --resume --stop-after ";
+    else if (!strcmp(cmd, "eval"))
+        extra = " --checkpoint --episodes ";
+    else if (!strcmp(cmd, "compare"))
+        extra = " --episodes --eval --hmppo --mappo --ippo ";
     char key[64];
     snprintf(key, sizeof key, " %s ", opt);
     return strstr(extra, key) != NULL;
@@ -178,38 +182,55 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
         } else if (s[0] == '-' && !option_allowed(a->cmd, s)) {
             return usage_error(a->cmd, "unknown option '%s'", s);
         } else if (s[0] == '-' && !takes_value(s)) {
-            if (!strcmp(s, "--no-channel-trace")) a->no_channel = 1;
-            else a->quiet = 1;
+            if (!strcmp(s, "--no-channel-trace"))
+                a->no_channel = 1;
+            else
+                a->quiet = 1;
         } else if (s[0] == '-') {
             if (!next) return usage_error(a->cmd, "option %s needs a value", s);
             i++;
-            struct { const char *name; long *dst; long min, max; } nums[] = {
-                {"--seed", &a->seed, 0, LONG_MAX},       {"--ues", &a->ues, 1, 1000000},
-                {"--tasks", &a->tasks, 1, 100000},       {"--episodes", &a->episodes, 1, 10000000},
-                {"--eval", &a->eval, 1, 100000},         {"--stop-after", &a->stop_after, 1, 10000000},
+            struct {
+                const char *name;
+                long *dst;
+                long min, max;
+            } nums[] = {
+                {"--seed", &a->seed, 0, LONG_MAX}, {"--ues", &a->ues, 1, 1000000},
+                {"--tasks", &a->tasks, 1, 100000}, {"--episodes", &a->episodes, 1, 10000000},
+                {"--eval", &a->eval, 1, 100000},   {"--stop-after", &a->stop_after, 1, 10000000},
             };
             int numeric = 0;
             for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
                 if (strcmp(s, nums[k].name)) continue;
                 numeric = 1;
                 if (parse_long(next, nums[k].min, nums[k].max, nums[k].dst)) {
-                    fprintf(stderr, "edgetune %s: %s: expected an integer in [%ld, %ld], got '%s' "
-                                    "(see edgetune %s --help)\n",
+                    fprintf(stderr,
+                            "edgetune %s: %s: expected an integer in [%ld, %ld], got '%s' "
+                            "(see edgetune %s --help)\n",
                             a->cmd, s, nums[k].min, nums[k].max, next, a->cmd);
                     return 2;
                 }
             }
             if (numeric) continue;
-            if (!strcmp(s, "--policy")) a->policy = next;
-            else if (!strcmp(s, "--out")) a->out = next;
-            else if (!strcmp(s, "--paje")) a->paje = next;
-            else if (!strcmp(s, "--platform")) a->platform = next;
-            else if (!strcmp(s, "--model")) a->model = next;
-            else if (!strcmp(s, "--checkpoint")) a->checkpoint = next;
-            else if (!strcmp(s, "--resume")) a->resume = next;
-            else if (!strcmp(s, "--hmppo")) a->ckpt[0] = next;
-            else if (!strcmp(s, "--mappo")) a->ckpt[1] = next;
-            else if (!strcmp(s, "--ippo")) a->ckpt[2] = next;
+            if (!strcmp(s, "--policy"))
+                a->policy = next;
+            else if (!strcmp(s, "--out"))
+                a->out = next;
+            else if (!strcmp(s, "--paje"))
+                a->paje = next;
+            else if (!strcmp(s, "--platform"))
+                a->platform = next;
+            else if (!strcmp(s, "--model"))
+                a->model = next;
+            else if (!strcmp(s, "--checkpoint"))
+                a->checkpoint = next;
+            else if (!strcmp(s, "--resume"))
+                a->resume = next;
+            else if (!strcmp(s, "--hmppo"))
+                a->ckpt[0] = next;
+            else if (!strcmp(s, "--mappo"))
+                a->ckpt[1] = next;
+            else if (!strcmp(s, "--ippo"))
+                a->ckpt[2] = next;
         } else if (!a->scenario) {
             a->scenario = s;
         } else {
@@ -281,7 +302,8 @@ static int platform_has_cluster_zone(const char *path)
     if (!f) return 0;
     char line[4096];
     int found = 0;
-    while (!found && fgets(line, sizeof line, f)) found = strstr(line, "routing=\"Cluster\"") != NULL;
+    while (!found && fgets(line, sizeof line, f))
+        found = strstr(line, "routing=\"Cluster\"") != NULL;
     fclose(f);
     return found;
 }
@@ -330,8 +352,8 @@ static et_status check_agent_fits(const et_agent *agent, const et_sim *sim, cons
     const et_hmppo_config *cfg = et_hmppo_get_config(agent);
     if (cfg->n_ue != et_sim_ue_count(sim))
         return et_error_set(err, ET_ERR_INPUT,
-                            "%s: checkpoint was trained for %d UEs, the scenario simulates %d", path,
-                            cfg->n_ue, et_sim_ue_count(sim));
+                            "%s: checkpoint was trained for %d UEs, the scenario simulates %d",
+                            path, cfg->n_ue, et_sim_ue_count(sim));
     return ET_OK;
 }
 
@@ -340,7 +362,8 @@ static char *summary_json(const et_scenario *sc, const char *result_json)
     char *scen = et_scenario_to_json(sc);
     size_t n = (scen ? strlen(scen) : 0) + (result_json ? strlen(result_json) : 0) + 64;
     char *summary = scen && result_json ? malloc(n) : NULL;
-    if (summary) snprintf(summary, n, "{\n\"scenario\": %s,\n\"result\": %s\n}\n", scen, result_json);
+    if (summary)
+        snprintf(summary, n, "{\n\"scenario\": %s,\n\"result\": %s\n}\n", scen, result_json);
     free(scen);
     return summary;
 }
@@ -362,10 +385,11 @@ static int cmd_run(int argc, char **argv)
 
     if (a.paje && platform_has_cluster_zone(sc.platform)) {
         et_agent_destroy(agent);
-        et_error_set(&err, ET_ERR_INPUT,
-                     "%s: --paje needs a platform without Cluster zones (SimGrid 3.32 cannot trace "
-                     "their links); write one with: edgetune platform --ues N --full-routing -o FILE",
-                     sc.platform);
+        et_error_set(
+            &err, ET_ERR_INPUT,
+            "%s: --paje needs a platform without Cluster zones (SimGrid 3.32 cannot trace "
+            "their links); write one with: edgetune platform --ues N --full-routing -o FILE",
+            sc.platform);
         return fail(&err);
     }
     /* The Paje file is written under a temporary name and renamed at the end,
@@ -375,7 +399,8 @@ static int cmd_run(int argc, char **argv)
     st = et_engine_init(&a.sg_argc, a.sg_argv, a.paje ? paje_tmp : NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
-    if (st == ET_OK && et_train_is_learned(sc.policy)) st = check_agent_fits(agent, sim, a.checkpoint, &err);
+    if (st == ET_OK && et_train_is_learned(sc.policy))
+        st = check_agent_fits(agent, sim, a.checkpoint, &err);
     et_outputs out;
     memset(&out, 0, sizeof out);
     if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 1, sc.write_channel_trace, &err);
@@ -390,8 +415,10 @@ static int cmd_run(int argc, char **argv)
         free(res);
         if (!summary) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
     }
-    if (st == ET_OK) st = et_outputs_commit(&out, summary, &err);
-    else et_outputs_abort(&out);
+    if (st == ET_OK)
+        st = et_outputs_commit(&out, summary, &err);
+    else
+        et_outputs_abort(&out);
     if (a.paje) {
         if (st == ET_OK && rename(paje_tmp, a.paje) != 0)
             st = et_error_set(&err, ET_ERR_IO, "%s: cannot write: %s", a.paje, strerror(errno));
@@ -437,7 +464,8 @@ static void on_train_progress(void *ctx, const et_train_progress *p)
     if (d->tty) {
         char bar[31];
         int fill = (int)(30.0 * (p->episode + 1) / p->episodes);
-        for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+        for (int i = 0; i < 30; i++)
+            bar[i] = i < fill ? '#' : '.';
         bar[30] = '\0';
         fprintf(stderr, "\r[%s] ep %d/%d  return %.1f  delay %.1f s  ppl %.2f  %.1f ep/s ", bar,
                 p->episode + 1, p->episodes, d->ret_ema, d->delay_ema, d->ppl_ema, eps);
@@ -485,10 +513,13 @@ static int cmd_train(int argc, char **argv)
              et_sim_ue_count(sim), sc.tasks_per_ue, sc.train_episodes, (unsigned long long)sc.seed,
              a.resume ? ", resuming " : "", a.resume ? a.resume : "");
     train_display disp = {.tty = isatty(2), .banner = banner};
-    et_train_options opt = {.policy = sc.policy, .out_dir = sc.out_dir,
-                            .episodes = sc.train_episodes, .resume = a.resume,
+    et_train_options opt = {.policy = sc.policy,
+                            .out_dir = sc.out_dir,
+                            .episodes = sc.train_episodes,
+                            .resume = a.resume,
                             .stop_after = a.stop_after > 0 ? (int)a.stop_after : 0,
-                            .progress = a.quiet ? NULL : on_train_progress, .progress_ctx = &disp};
+                            .progress = a.quiet ? NULL : on_train_progress,
+                            .progress_ctx = &disp};
     et_train_result res;
     st = et_train_run(sim, &opt, &res, &err);
     et_sim_destroy(sim);
@@ -632,8 +663,8 @@ static int cmd_compare(int argc, char **argv)
         et_sim_destroy(sim);
         return fail(&err);
     }
-    static const char *policies[] = {"hmppo", "mappo", "ippo", "all-local", "all-server", "random",
-                                     "greedy"};
+    static const char *policies[] = {"hmppo",      "mappo",  "ippo",  "all-local",
+                                     "all-server", "random", "greedy"};
     enum { N_POL = 7 };
     char ckpt[3][ET_PATH_MAX + 32];
     /* 1. Train the learned policies that came without a checkpoint. */
@@ -648,7 +679,8 @@ static int cmd_compare(int argc, char **argv)
         snprintf(banner, sizeof banner, "edgetune: training %s for %d episodes into %s/\n",
                  policies[i], sc.train_episodes, dir);
         train_display disp = {.tty = isatty(2), .banner = banner};
-        et_train_options opt = {.policy = policies[i], .out_dir = dir,
+        et_train_options opt = {.policy = policies[i],
+                                .out_dir = dir,
                                 .episodes = sc.train_episodes,
                                 .progress = a.quiet ? NULL : on_train_progress,
                                 .progress_ctx = &disp};
@@ -665,7 +697,8 @@ static int cmd_compare(int argc, char **argv)
         st = make_agent(&sc, policies[i], i < 3 ? ckpt[i] : NULL, &agent, &err);
         if (st == ET_OK && i < 3) st = check_agent_fits(agent, sim, ckpt[i], &err);
         if (st == ET_OK)
-            st = et_train_evaluate(sim, agent, n, sc.eval_offset, stats + (size_t)i * n, NULL, &err);
+            st =
+                et_train_evaluate(sim, agent, n, sc.eval_offset, stats + (size_t)i * n, NULL, &err);
         et_agent_destroy(agent);
     }
     /* 3. Tables. */
@@ -681,16 +714,18 @@ static int cmd_compare(int argc, char **argv)
             write_eval_csv(csv, policies[i], stats + (size_t)i * n, n, sc.eval_offset);
         metric m[N_POL][3];
         for (int i = 0; i < N_POL; i++)
-            for (int k = 0; k < 3; k++) m[i][k] = summarise(stats + (size_t)i * n, n, k);
-        fprintf(md,
-                "# HMPPO against the baselines\n\n"
-                "%d UEs x %d tasks, model %s, platform `%s`, seed %llu; %d evaluation episodes "
-                "(indices %d..%d, seeds never used in training); learned policies trained for %d "
-                "episodes. Mean +- standard deviation over episodes.\n\n"
-                "| policy | episodic reward | total delay (s) | mean perplexity |\n|---|---|---|---|\n",
-                et_sim_ue_count(sim), sc.tasks_per_ue, et_sim_model_name(sim), sc.platform,
-                (unsigned long long)sc.seed, n, sc.eval_offset, sc.eval_offset + n - 1,
-                sc.train_episodes);
+            for (int k = 0; k < 3; k++)
+                m[i][k] = summarise(stats + (size_t)i * n, n, k);
+        fprintf(
+            md,
+            "# HMPPO against the baselines\n\n"
+            "%d UEs x %d tasks, model %s, platform `%s`, seed %llu; %d evaluation episodes "
+            "(indices %d..%d, seeds never used in training); learned policies trained for %d "
+            "episodes. Mean +- standard deviation over episodes.\n\n"
+            "| policy | episodic reward | total delay (s) | mean perplexity |\n|---|---|---|---|\n",
+            et_sim_ue_count(sim), sc.tasks_per_ue, et_sim_model_name(sim), sc.platform,
+            (unsigned long long)sc.seed, n, sc.eval_offset, sc.eval_offset + n - 1,
+            sc.train_episodes);
         for (int i = 0; i < N_POL; i++)
             fprintf(md, "| %s | %.2f +- %.2f | %.1f +- %.1f | %.3f +- %.3f |\n", policies[i],
                     m[i][0].mean, m[i][0].std, m[i][1].mean, m[i][1].std, m[i][2].mean,
@@ -705,12 +740,12 @@ static int cmd_compare(int argc, char **argv)
                     100.0 * (m[i][2].mean - m[0][2].mean) / m[i][2].mean);
         st = et_outputs_commit(&out, NULL, &err);
         if (st == ET_OK && !a.quiet) {
-            fprintf(stderr, "%-11s %22s %22s %18s\n", "policy", "episodic reward", "total delay (s)",
-                    "mean perplexity");
+            fprintf(stderr, "%-11s %22s %22s %18s\n", "policy", "episodic reward",
+                    "total delay (s)", "mean perplexity");
             for (int i = 0; i < N_POL; i++)
-                fprintf(stderr, "%-11s %12.2f +- %7.2f %12.1f +- %7.1f %9.3f +- %6.3f\n", policies[i],
-                        m[i][0].mean, m[i][0].std, m[i][1].mean, m[i][1].std, m[i][2].mean,
-                        m[i][2].std);
+                fprintf(stderr, "%-11s %12.2f +- %7.2f %12.1f +- %7.1f %9.3f +- %6.3f\n",
+                        policies[i], m[i][0].mean, m[i][0].std, m[i][1].mean, m[i][1].std,
+                        m[i][2].mean, m[i][2].std);
             fprintf(stderr, "tables in %s/compare.md and compare.csv\n", sc.out_dir);
         }
     } else {
@@ -743,8 +778,8 @@ static int cmd_platform(int argc, char **argv)
             if (!next) return usage_error("platform", "option %s needs a value", s);
             i++;
             if (!strcmp(s, "--ues") && parse_long(next, 1, 1000000, &ues))
-                return usage_error("platform", "--ues: expected an integer in [1, 1000000], got '%s'",
-                                   next);
+                return usage_error("platform",
+                                   "--ues: expected an integer in [1, 1000000], got '%s'", next);
             if (!strcmp(s, "--seed") && parse_long(next, 0, LONG_MAX, &seed))
                 return usage_error("platform", "--seed: expected a non-negative integer, got '%s'",
                                    next);
@@ -789,11 +824,13 @@ static int cmd_keys(int argc, char **argv)
 {
     int markdown = 0;
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--markdown")) markdown = 1;
+        if (!strcmp(argv[i], "--markdown"))
+            markdown = 1;
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             fputs(KEYS_USAGE, stdout);
             return 0;
-        } else return usage_error("keys", "unexpected argument '%s'", argv[i]);
+        } else
+            return usage_error("keys", "unexpected argument '%s'", argv[i]);
     }
     et_scenario_print_keys(stdout, markdown);
     return 0;
@@ -801,7 +838,8 @@ static int cmd_keys(int argc, char **argv)
 
 static int cmd_policies(void)
 {
-    for (const char *const *n = et_agent_names(); *n; n++) printf("%s\n", *n);
+    for (const char *const *n = et_agent_names(); *n; n++)
+        printf("%s\n", *n);
     /* Learned policies come from a checkpoint (edgetune train). */
     printf("hmppo\nmappo\nippo\n");
     return 0;
@@ -828,13 +866,20 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "help")) {
         const char *topic = argc > 2 ? argv[2] : "";
-        if (!strcmp(topic, "run")) fputs(RUN_USAGE, stdout);
-        else if (!strcmp(topic, "platform")) fputs(PLATFORM_USAGE, stdout);
-        else if (!strcmp(topic, "keys")) fputs(KEYS_USAGE, stdout);
-        else if (!strcmp(topic, "train")) fputs(TRAIN_USAGE, stdout);
-        else if (!strcmp(topic, "eval")) fputs(EVAL_USAGE, stdout);
-        else if (!strcmp(topic, "compare")) fputs(COMPARE_USAGE, stdout);
-        else fputs(USAGE, stdout);
+        if (!strcmp(topic, "run"))
+            fputs(RUN_USAGE, stdout);
+        else if (!strcmp(topic, "platform"))
+            fputs(PLATFORM_USAGE, stdout);
+        else if (!strcmp(topic, "keys"))
+            fputs(KEYS_USAGE, stdout);
+        else if (!strcmp(topic, "train"))
+            fputs(TRAIN_USAGE, stdout);
+        else if (!strcmp(topic, "eval"))
+            fputs(EVAL_USAGE, stdout);
+        else if (!strcmp(topic, "compare"))
+            fputs(COMPARE_USAGE, stdout);
+        else
+            fputs(USAGE, stdout);
         return 0;
     }
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);

@@ -378,7 +378,9 @@ typedef struct trace_row {
 static et_status read_file(const char *path, char **out, et_error *err)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return et_error_set(err, ET_ERR_INPUT, "%s: cannot open mobility trace: %s", path, strerror(errno));
+    if (!f)
+        return et_error_set(err, ET_ERR_INPUT, "%s: cannot open mobility trace: %s", path,
+                            strerror(errno));
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     if (!buf) {

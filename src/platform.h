@@ -40,22 +40,22 @@ typedef enum et_access_model {
 
 /* What `edgetune platform` generates. */
 typedef struct et_platform_spec {
-    int n_ue;                    /* >= 1 */
+    int n_ue; /* >= 1 */
     et_access_model access;
-    uint64_t seed;               /* device classes and initial positions */
-    double cell_radius_m;        /* UEs placed uniformly in the disc (min 10 m from the AP) */
-    double server_core_flops;    /* effective training FLOP/s per accelerator */
-    int server_cores;            /* accelerators */
-    double backhaul_bps;         /* wired AP <-> server, bits/s */
+    uint64_t seed;            /* device classes and initial positions */
+    double cell_radius_m;     /* UEs placed uniformly in the disc (min 10 m from the AP) */
+    double server_core_flops; /* effective training FLOP/s per accelerator */
+    int server_cores;         /* accelerators */
+    double backhaul_bps;      /* wired AP <-> server, bits/s */
     double backhaul_latency_s;
-    double wireless_latency_s;   /* air interface latency, constant during a run */
-    double bandwidth_up_hz;      /* OFDMA: per-UE uplink bandwidth */
-    double bandwidth_down_hz;    /* OFDMA: per-UE downlink bandwidth */
-    int full_routing;            /* OFDMA: a routing="Full" zone with explicit routes and
-                                    one-way links named <link>_UP / <link>_DOWN instead of
-                                    a Cluster zone (O(N^2) routing table, but SimGrid 3.32
-                                    can Paje-trace its links; Cluster links it cannot) */
-    double wifi_channel_hz;      /* Wi-Fi: 802.11ac channel width, 20e6, 40e6, 80e6 or 160e6 */
+    double wireless_latency_s; /* air interface latency, constant during a run */
+    double bandwidth_up_hz;    /* OFDMA: per-UE uplink bandwidth */
+    double bandwidth_down_hz;  /* OFDMA: per-UE downlink bandwidth */
+    int full_routing;          /* OFDMA: a routing="Full" zone with explicit routes and
+                                  one-way links named <link>_UP / <link>_DOWN instead of
+                                  a Cluster zone (O(N^2) routing table, but SimGrid 3.32
+                                  can Paje-trace its links; Cluster links it cannot) */
+    double wifi_channel_hz;    /* Wi-Fi: 802.11ac channel width, 20e6, 40e6, 80e6 or 160e6 */
 } et_platform_spec;
 
 /* Fills spec with the documented defaults (docs/platforms.md) for n_ue UEs. */
@@ -69,14 +69,14 @@ et_status et_platform_write(FILE *out, const et_platform_spec *spec, et_error *e
 /* One UE host as found in the loaded platform. */
 typedef struct et_ue_host {
     sg_host_t host;
-    const char *name;         /* owned by SimGrid */
+    const char *name; /* owned by SimGrid */
     char device_class[32];
     double speed_flops;
     double memory_bytes;
     double x0_m, y0_m;
-    et_ue_radio radio;        /* tx power filled by the caller from the scenario */
-    sg_link_t link_up;        /* OFDMA: <link>_UP; NULL for Wi-Fi */
-    sg_link_t link_down;      /* OFDMA: <link>_DOWN; NULL for Wi-Fi */
+    et_ue_radio radio;   /* tx power filled by the caller from the scenario */
+    sg_link_t link_up;   /* OFDMA: <link>_UP; NULL for Wi-Fi */
+    sg_link_t link_down; /* OFDMA: <link>_DOWN; NULL for Wi-Fi */
 } et_ue_host;
 
 typedef struct et_topology {
@@ -86,8 +86,8 @@ typedef struct et_topology {
     int server_cores;
     double server_core_flops;
     int n_ue;
-    et_ue_host *ues;          /* n_ue entries, sorted by host name; owned */
-    sg_link_t wifi_link;      /* Wi-Fi only */
+    et_ue_host *ues;     /* n_ue entries, sorted by host name; owned */
+    sg_link_t wifi_link; /* Wi-Fi only */
     int n_wifi_levels;
     double wifi_rate_bps[ET_WIFI_MAX_LEVELS];
     double wifi_min_snr_db[ET_WIFI_MAX_LEVELS];

@@ -24,7 +24,8 @@ void et_rng_seed(et_rng *rng, uint64_t seed, uint64_t stream)
      * (seed, stream) pairs land far apart. */
     uint64_t mix = stream;
     uint64_t x = seed ^ splitmix64(&mix);
-    for (int i = 0; i < 4; i++) rng->s[i] = splitmix64(&x);
+    for (int i = 0; i < 4; i++)
+        rng->s[i] = splitmix64(&x);
     rng->has_spare_normal = 0;
     rng->spare_normal = 0.0;
 }

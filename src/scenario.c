@@ -12,9 +12,9 @@
 
 typedef enum key_type {
     KEY_INT,
-    KEY_SEED,   /* uint64_t, given as a non-negative integer */
+    KEY_SEED, /* uint64_t, given as a non-negative integer */
     KEY_DOUBLE,
-    KEY_FLOAT,  /* float field, range-checked as a double */
+    KEY_FLOAT, /* float field, range-checked as a double */
     KEY_BOOL,
     KEY_STRING, /* char[64] */
     KEY_PATH,   /* char[ET_PATH_MAX], resolved against the scenario's directory */
@@ -22,7 +22,7 @@ typedef enum key_type {
 } key_type;
 
 typedef struct key_def {
-    const char *name;    /* dotted path: section.key */
+    const char *name; /* dotted path: section.key */
     key_type type;
     size_t offset;       /* into et_scenario */
     double min, max;     /* inclusive range for numbers */
@@ -103,7 +103,8 @@ static const key_def KEYS[] = {
     {"channel.rician_k_db", KEY_DOUBLE, OFF(channel.rician_k_db), -30, 40, "6", NULL,
      "Rician K factor, dB"},
     {"channel.fading_samples", KEY_INT, OFF(channel.fading_samples), 1, 100000, "16", NULL,
-     "fading samples per update of the Monte Carlo reference path (tests); runs use the exact ergodic expectation from a precomputed table"},
+     "fading samples per update of the Monte Carlo reference path (tests); runs use the exact "
+     "ergodic expectation from a precomputed table"},
     {"channel.max_spectral_eff_bps_hz", KEY_DOUBLE, OFF(channel.max_spectral_eff_bps_hz), 0.1, 30,
      "7.4", NULL, "spectral efficiency cap, b/s/Hz (256-QAM LTE/NR peak)"},
     {"channel.min_rate_bps", KEY_DOUBLE, OFF(channel.min_rate_bps), 1, 1e12, "1e5", NULL,
@@ -127,8 +128,8 @@ static const key_def KEYS[] = {
      "Gauss-Markov mean speed, m/s"},
     {"mobility.gm_speed_std_mps", KEY_DOUBLE, OFF(mobility.gm_speed_std_mps), 0, 100, "0.3", NULL,
      "Gauss-Markov speed standard deviation, m/s"},
-    {"mobility.gm_direction_std_rad", KEY_DOUBLE, OFF(mobility.gm_direction_std_rad), 0, 10,
-     "0.4", NULL, "Gauss-Markov direction standard deviation, rad"},
+    {"mobility.gm_direction_std_rad", KEY_DOUBLE, OFF(mobility.gm_direction_std_rad), 0, 10, "0.4",
+     NULL, "Gauss-Markov direction standard deviation, rad"},
     {"mobility.trace", KEY_PATH, OFF(mobility_trace), 0, 0, "", NULL,
      "mobility trace CSV (time_s,ue,x_m,y_m) when mobility.model is trace"},
 
@@ -161,7 +162,8 @@ static const key_def KEYS[] = {
     /* Learner: MAPPO's published defaults (Yu et al. 2022) unless noted; docs/hmppo.md. */
     {"hmppo.hidden", KEY_INT, OFF(learn.hidden), 4, 4096, "64", NULL,
      "units per hidden layer (two tanh layers) of actors and critic"},
-    {"hmppo.lr_actor", KEY_FLOAT, OFF(learn.lr_actor), 1e-7, 1, "5e-4", NULL, "actor learning rate (Adam)"},
+    {"hmppo.lr_actor", KEY_FLOAT, OFF(learn.lr_actor), 1e-7, 1, "5e-4", NULL,
+     "actor learning rate (Adam)"},
     {"hmppo.lr_critic", KEY_FLOAT, OFF(learn.lr_critic), 1e-7, 1, "5e-4", NULL,
      "critic learning rate (Adam)"},
     {"hmppo.lr_anneal", KEY_BOOL, OFF(learn.lr_anneal), 0, 0, "false", NULL,
@@ -259,14 +261,21 @@ static void resolve_path(char *out, const char *dir, const char *path)
 static const char *type_word(const key_def *k)
 {
     switch (k->type) {
-    case KEY_INT: return "an integer";
-    case KEY_SEED: return "a non-negative integer";
+    case KEY_INT:
+        return "an integer";
+    case KEY_SEED:
+        return "a non-negative integer";
     case KEY_DOUBLE:
-    case KEY_FLOAT: return "a number";
-    case KEY_BOOL: return "true or false";
-    case KEY_STRING: return "a string";
-    case KEY_PATH: return "a file path";
-    case KEY_ENUM: return "one of";
+    case KEY_FLOAT:
+        return "a number";
+    case KEY_BOOL:
+        return "true or false";
+    case KEY_STRING:
+        return "a string";
+    case KEY_PATH:
+        return "a file path";
+    case KEY_ENUM:
+        return "one of";
     }
     return "?";
 }
@@ -274,13 +283,20 @@ static const char *type_word(const key_def *k)
 /* Describes what a JSON value is, for "got ..." in messages. */
 static void describe_json(const cJSON *v, char *out, size_t out_size)
 {
-    if (cJSON_IsNumber(v)) snprintf(out, out_size, "%.17g", v->valuedouble);
-    else if (cJSON_IsString(v)) snprintf(out, out_size, "\"%.200s\"", v->valuestring);
-    else if (cJSON_IsBool(v)) snprintf(out, out_size, "%s", cJSON_IsTrue(v) ? "true" : "false");
-    else if (cJSON_IsNull(v)) snprintf(out, out_size, "null");
-    else if (cJSON_IsArray(v)) snprintf(out, out_size, "an array");
-    else if (cJSON_IsObject(v)) snprintf(out, out_size, "an object");
-    else snprintf(out, out_size, "an invalid value");
+    if (cJSON_IsNumber(v))
+        snprintf(out, out_size, "%.17g", v->valuedouble);
+    else if (cJSON_IsString(v))
+        snprintf(out, out_size, "\"%.200s\"", v->valuestring);
+    else if (cJSON_IsBool(v))
+        snprintf(out, out_size, "%s", cJSON_IsTrue(v) ? "true" : "false");
+    else if (cJSON_IsNull(v))
+        snprintf(out, out_size, "null");
+    else if (cJSON_IsArray(v))
+        snprintf(out, out_size, "an array");
+    else if (cJSON_IsObject(v))
+        snprintf(out, out_size, "an object");
+    else
+        snprintf(out, out_size, "an invalid value");
 }
 
 static et_status range_error(const char *file, const key_def *k, const char *got, et_error *err)
@@ -289,8 +305,9 @@ static et_status range_error(const char *file, const key_def *k, const char *got
         return et_error_set(err, ET_ERR_INPUT, "%s: key '%s': expected one of %s, got %s", file,
                             k->name, k->choices, got);
     if (k->type == KEY_INT || k->type == KEY_SEED || k->type == KEY_DOUBLE || k->type == KEY_FLOAT)
-        return et_error_set(err, ET_ERR_INPUT, "%s: key '%s': expected %s in [%.17g, %.17g], got %s",
-                            file, k->name, type_word(k), k->min, k->max, got);
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: key '%s': expected %s in [%.17g, %.17g], got %s", file, k->name,
+                            type_word(k), k->min, k->max, got);
     return et_error_set(err, ET_ERR_INPUT, "%s: key '%s': expected %s, got %s", file, k->name,
                         type_word(k), got);
 }
@@ -312,10 +329,14 @@ static et_status key_set(et_scenario *sc, const key_def *k, const cJSON *v, cons
         if (!isfinite(x) || x < k->min || x > k->max) return range_error(file, k, got, err);
         if ((k->type == KEY_INT || k->type == KEY_SEED) && x != floor(x))
             return range_error(file, k, got, err);
-        if (k->type == KEY_INT) *(int *)field = (int)x;
-        else if (k->type == KEY_SEED) *(uint64_t *)field = (uint64_t)x;
-        else if (k->type == KEY_FLOAT) *(float *)field = (float)x;
-        else *(double *)field = x;
+        if (k->type == KEY_INT)
+            *(int *)field = (int)x;
+        else if (k->type == KEY_SEED)
+            *(uint64_t *)field = (uint64_t)x;
+        else if (k->type == KEY_FLOAT)
+            *(float *)field = (float)x;
+        else
+            *(double *)field = x;
         return ET_OK;
     }
     case KEY_BOOL:
@@ -370,8 +391,10 @@ static et_status walk(et_scenario *sc, const cJSON *obj, const char *prefix, con
 {
     for (const cJSON *item = obj->child; item; item = item->next) {
         char name[256];
-        if (prefix[0]) snprintf(name, sizeof name, "%s.%s", prefix, item->string);
-        else snprintf(name, sizeof name, "%s", item->string);
+        if (prefix[0])
+            snprintf(name, sizeof name, "%s.%s", prefix, item->string);
+        else
+            snprintf(name, sizeof name, "%s", item->string);
         for (const cJSON *later = item->next; later; later = later->next)
             if (strcmp(later->string, item->string) == 0)
                 return et_error_set(err, ET_ERR_INPUT, "%s: key '%s' appears twice", file, name);
@@ -409,8 +432,7 @@ static int line_of(const char *text, size_t offset)
     return line;
 }
 
-et_status et_scenario_load(const char *path, const char *source_dir, et_scenario *sc,
-                           et_error *err)
+et_status et_scenario_load(const char *path, const char *source_dir, et_scenario *sc, et_error *err)
 {
     et_scenario_defaults(sc, source_dir);
     snprintf(sc->source, sizeof sc->source, "%s", path);
@@ -452,9 +474,9 @@ et_status et_scenario_load(const char *path, const char *source_dir, et_scenario
         size_t off = end ? (size_t)(end - text) : 0;
         const char *ep = cJSON_GetErrorPtr();
         if (ep && ep >= text && ep <= text + len) off = (size_t)(ep - text);
-        et_status st = et_error_set(err, ET_ERR_INPUT,
-                                    "%s:%d: malformed JSON (expected a JSON object of scenario keys)",
-                                    path, line_of(text, off));
+        et_status st = et_error_set(
+            err, ET_ERR_INPUT, "%s:%d: malformed JSON (expected a JSON object of scenario keys)",
+            path, line_of(text, off));
         free(text);
         return st;
     }
@@ -467,8 +489,10 @@ et_status et_scenario_load(const char *path, const char *source_dir, et_scenario
         char dir[ET_PATH_MAX];
         snprintf(dir, sizeof dir, "%s", path);
         char *slash = strrchr(dir, '/');
-        if (slash) *slash = '\0';
-        else snprintf(dir, sizeof dir, ".");
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(dir, sizeof dir, ".");
         st = walk(sc, root, "", path, dir, err);
     }
     cJSON_Delete(root);
@@ -486,8 +510,8 @@ et_status et_scenario_validate(const et_scenario *sc, et_error *err)
                             f, sc->tokens_max, sc->tokens_min);
     if (sc->epochs_min > sc->epochs_max)
         return et_error_set(err, ET_ERR_INPUT,
-                            "%s: key 'tasks.epochs_min': expected <= tasks.epochs_max (%d), got %d", f,
-                            sc->epochs_max, sc->epochs_min);
+                            "%s: key 'tasks.epochs_min': expected <= tasks.epochs_max (%d), got %d",
+                            f, sc->epochs_max, sc->epochs_min);
     if (sc->mobility.speed_min_mps > sc->mobility.speed_max_mps)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: key 'mobility.speed_min_mps': expected <= mobility.speed_max_mps "
@@ -516,12 +540,15 @@ static void default_text(const key_def *k, char *out, size_t n)
 
 static void range_text(const key_def *k, char *out, size_t n)
 {
-    if (k->type == KEY_ENUM) snprintf(out, n, "%s", k->choices);
+    if (k->type == KEY_ENUM)
+        snprintf(out, n, "%s", k->choices);
     else if (k->type == KEY_INT || k->type == KEY_SEED || k->type == KEY_DOUBLE ||
              k->type == KEY_FLOAT)
         snprintf(out, n, "[%g, %g]", k->min, k->max);
-    else if (k->type == KEY_BOOL) snprintf(out, n, "true|false");
-    else snprintf(out, n, "%s", k->type == KEY_PATH ? "path" : "string");
+    else if (k->type == KEY_BOOL)
+        snprintf(out, n, "true|false");
+    else
+        snprintf(out, n, "%s", k->type == KEY_PATH ? "path" : "string");
 }
 
 void et_scenario_print_keys(FILE *out, int markdown)
@@ -535,8 +562,10 @@ void et_scenario_print_keys(FILE *out, int markdown)
         default_text(k, def, sizeof def);
         range_text(k, range, sizeof range);
         const char *type = k->type == KEY_ENUM ? "enum" : type_word(k);
-        if (!strncmp(type, "an ", 3)) type += 3;
-        else if (!strncmp(type, "a ", 2)) type += 2;
+        if (!strncmp(type, "an ", 3))
+            type += 3;
+        else if (!strncmp(type, "a ", 2))
+            type += 2;
         if (markdown) {
             /* '|' inside a table cell must be escaped. */
             char esc[512];
@@ -564,13 +593,25 @@ char *et_scenario_to_json(const et_scenario *sc)
         cJSON *v = NULL;
         char name[64];
         switch (k->type) {
-        case KEY_INT: v = cJSON_CreateNumber(*(const int *)field); break;
-        case KEY_SEED: v = cJSON_CreateNumber((double)*(const uint64_t *)field); break;
-        case KEY_DOUBLE: v = cJSON_CreateNumber(*(const double *)field); break;
-        case KEY_FLOAT: v = cJSON_CreateNumber(*(const float *)field); break;
-        case KEY_BOOL: v = cJSON_CreateBool(*(const int *)field); break;
+        case KEY_INT:
+            v = cJSON_CreateNumber(*(const int *)field);
+            break;
+        case KEY_SEED:
+            v = cJSON_CreateNumber((double)*(const uint64_t *)field);
+            break;
+        case KEY_DOUBLE:
+            v = cJSON_CreateNumber(*(const double *)field);
+            break;
+        case KEY_FLOAT:
+            v = cJSON_CreateNumber(*(const float *)field);
+            break;
+        case KEY_BOOL:
+            v = cJSON_CreateBool(*(const int *)field);
+            break;
         case KEY_STRING:
-        case KEY_PATH: v = cJSON_CreateString(field); break;
+        case KEY_PATH:
+            v = cJSON_CreateString(field);
+            break;
         case KEY_ENUM:
             choice_name(k->choices, *(const int *)field, name, sizeof name);
             v = cJSON_CreateString(name);

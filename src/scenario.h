@@ -29,7 +29,7 @@ typedef struct et_scenario {
     char model[ET_PATH_MAX];    /* resolved path */
     char out_dir[ET_PATH_MAX];
     char policy[64];
-    int ues;                    /* 0: every UE host of the platform */
+    int ues; /* 0: every UE host of the platform */
     uint64_t seed;
 
     /* tasks.* */
@@ -57,9 +57,9 @@ typedef struct et_scenario {
     char mobility_trace[ET_PATH_MAX]; /* resolved path when model == trace */
 
     /* transfer.* */
-    double chunk_s;          /* target chunk duration at the current rate */
+    double chunk_s; /* target chunk duration at the current rate */
     double min_chunk_bytes;
-    double control_bytes;    /* size of a request message UE -> server */
+    double control_bytes; /* size of a request message UE -> server */
 
     /* reward.* */
     double w_delay, w_ppl;

@@ -3,8 +3,8 @@
 #ifndef ET_SGX_SHIM_H
 #define ET_SGX_SHIM_H
 
-#include <stddef.h>
 #include <simgrid/forward.h>
+#include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {

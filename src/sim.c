@@ -270,8 +270,10 @@ static void send_chunked(ue_state *u, sg_mailbox_t mb, double bytes, int uplink,
         msg->last = left <= 0;
         msg->server_jobs = u->sim->server_jobs;
         sg_mailbox_put(mb, msg, (long)chunk);
-        if (uplink) u->bytes_up += chunk;
-        else u->bytes_down += chunk;
+        if (uplink)
+            u->bytes_up += chunk;
+        else
+            u->bytes_down += chunk;
     } while (left > 0);
     u->busy--;
 }
@@ -370,8 +372,7 @@ static void apply_rates(et_sim *sim, ue_state *u)
     if (sim->topo.access == ET_ACCESS_WIFI) {
         /* One rate level per station; the weaker direction decides it. */
         double snr = fmin(u->ch.snr_up_db, u->ch.snr_down_db);
-        int level =
-            et_channel_wifi_level(sim->topo.wifi_min_snr_db, sim->topo.n_wifi_levels, snr);
+        int level = et_channel_wifi_level(sim->topo.wifi_min_snr_db, sim->topo.n_wifi_levels, snr);
         u->wifi_level = level;
         u->rate_up_bps = u->rate_down_bps = sim->topo.wifi_rate_bps[level];
     } else {
@@ -409,10 +410,16 @@ static void channel_update_ue(et_sim *sim, ue_state *u, double t_rel, double dt,
     }
     if (sim->out && sim->out->channel) {
         et_channel_record r = {
-            .episode = sim->episode, .time_s = t_rel, .ue = u->index,
-            .x_m = u->mob.x_m, .y_m = u->mob.y_m, .distance_m = u->ch.distance_m,
-            .snr_up_db = u->ch.snr_up_db, .snr_down_db = u->ch.snr_down_db,
-            .rate_up_bps = u->rate_up_bps, .rate_down_bps = u->rate_down_bps,
+            .episode = sim->episode,
+            .time_s = t_rel,
+            .ue = u->index,
+            .x_m = u->mob.x_m,
+            .y_m = u->mob.y_m,
+            .distance_m = u->ch.distance_m,
+            .snr_up_db = u->ch.snr_up_db,
+            .snr_down_db = u->ch.snr_down_db,
+            .rate_up_bps = u->rate_up_bps,
+            .rate_down_bps = u->rate_down_bps,
         };
         et_trace_channel_row(sim->out->channel, &r);
     }
@@ -443,16 +450,30 @@ static void observe(et_sim *sim, ue_state *u, int task, double tokens, double ep
 {
     const et_scenario *sc = &sim->sc;
     *v = (et_task_view){
-        .ue = u->index, .n_ue = sim->n_ue, .task_index = task, .tasks_per_ue = sc->tasks_per_ue,
-        .tokens = tokens, .epochs = epochs, .difficulty = difficulty,
+        .ue = u->index,
+        .n_ue = sim->n_ue,
+        .task_index = task,
+        .tasks_per_ue = sc->tasks_per_ue,
+        .tokens = tokens,
+        .epochs = epochs,
+        .difficulty = difficulty,
         .data_bytes = tokens * sc->bytes_per_token,
-        .rate_up_bps = u->rate_up_bps, .rate_down_bps = u->rate_down_bps,
-        .distance_m = u->ch.distance_m, .cached_b = u->cached_b,
-        .adapter_cached = u->adapter_cached, .ue_speed_flops = u->host->speed_flops,
-        .ue_memory_bytes = u->host->memory_bytes, .server_core_flops = sim->topo.server_core_flops,
-        .server_cores = sim->topo.server_cores, .server_jobs = u->server_jobs_seen,
-        .last_delay_s = u->last_delay_s, .fm = &sim->fm, .lora = sc->result_mode == ET_RESULT_LORA,
-        .seq_tokens = sc->seq_tokens, .k_min = sc->k_min, .now_s = now_s(sim),
+        .rate_up_bps = u->rate_up_bps,
+        .rate_down_bps = u->rate_down_bps,
+        .distance_m = u->ch.distance_m,
+        .cached_b = u->cached_b,
+        .adapter_cached = u->adapter_cached,
+        .ue_speed_flops = u->host->speed_flops,
+        .ue_memory_bytes = u->host->memory_bytes,
+        .server_core_flops = sim->topo.server_core_flops,
+        .server_cores = sim->topo.server_cores,
+        .server_jobs = u->server_jobs_seen,
+        .last_delay_s = u->last_delay_s,
+        .fm = &sim->fm,
+        .lora = sc->result_mode == ET_RESULT_LORA,
+        .seq_tokens = sc->seq_tokens,
+        .k_min = sc->k_min,
+        .now_s = now_s(sim),
     };
     float *o = sim->state + (size_t)u->index * ET_OBS_DIM;
     o[ET_OBS_TOKENS] = (float)(tokens / sc->tokens_max);
@@ -481,12 +502,14 @@ static const char *run_task(et_sim *sim, ue_state *u, et_location loc, int b, do
     double flops = et_fm_tuning_flops(fm, b, tokens, epochs);
     double result_bytes = et_fm_result_bytes(fm, sc->result_mode == ET_RESULT_LORA);
     /* A LOCAL task that does not fit the UE's memory fails before anything runs. */
-    if (loc == ET_LOCATION_LOCAL && et_fm_memory_bytes(fm, b, sc->seq_tokens) > u->host->memory_bytes)
+    if (loc == ET_LOCATION_LOCAL &&
+        et_fm_memory_bytes(fm, b, sc->seq_tokens) > u->host->memory_bytes)
         return "memory";
     /* 1. Emulator download when the cached one differs (and the adapter once). */
     if (u->cached_b != b || !u->adapter_cached) {
         u->req.kind = REQ_EMULATOR;
-        u->req.bytes_down = et_fm_emulator_bytes(fm, b) + (u->adapter_cached ? 0.0 : et_fm_adapter_bytes(fm));
+        u->req.bytes_down =
+            et_fm_emulator_bytes(fm, b) + (u->adapter_cached ? 0.0 : et_fm_adapter_bytes(fm));
         send_request(u);
         recv_chunked(u, u->mb_down);
         u->cached_b = b;
@@ -523,8 +546,11 @@ static void ue_main(int argc, char **argv)
     for (int task = 0; task < sc->tasks_per_ue && sim->agent_status == ET_OK; task++) {
         /* Task parameters come from the UE's own stream, drawn in a fixed
          * order whatever the policy does, so policies face the same tasks. */
-        double tokens = sc->tokens_min * pow(sc->tokens_max / sc->tokens_min, et_rng_uniform(&u->task_rng));
-        double epochs = sc->epochs_min + (int)et_rng_below(&u->task_rng, (uint32_t)(sc->epochs_max - sc->epochs_min + 1));
+        double tokens =
+            sc->tokens_min * pow(sc->tokens_max / sc->tokens_min, et_rng_uniform(&u->task_rng));
+        double epochs =
+            sc->epochs_min +
+            (int)et_rng_below(&u->task_rng, (uint32_t)(sc->epochs_max - sc->epochs_min + 1));
         double s = sc->difficulty_sigma;
         double difficulty = exp(s * et_rng_normal(&u->task_rng) - 0.5 * s * s);
         double gap = sc->gap_mean_s > 0 ? et_rng_exponential(&u->task_rng, sc->gap_mean_s) : 0.0;
@@ -532,15 +558,18 @@ static void ue_main(int argc, char **argv)
 
         et_task_view view;
         observe(sim, u, task, tokens, epochs, difficulty, &view);
-        et_obs_view ov = {.task = &view, .obs = sim->state + (size_t)u->index * ET_OBS_DIM,
-                          .state = sim->state, .state_dim = sim->state_dim};
+        et_obs_view ov = {.task = &view,
+                          .obs = sim->state + (size_t)u->index * ET_OBS_DIM,
+                          .state = sim->state,
+                          .state_dim = sim->state_dim};
         et_action act = {ET_LOCATION_SERVER, sc->policy_keep};
         et_status st = sim->agent->ops->decide(sim->agent, &ov, &act, &sim->agent_err);
         if (st != ET_OK) {
             sim->agent_status = st;
             break;
         }
-        et_location loc = act.location == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
+        et_location loc =
+            act.location == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
         double keep = isfinite(act.keep) ? fmin(1.0, fmax(sc->k_min, act.keep)) : sc->k_min;
         int b = et_fm_blocks_for_keep(&sim->fm, keep);
 
@@ -565,12 +594,15 @@ static void ue_main(int argc, char **argv)
         }
         u->last_delay_s = delay;
         sim->tasks_done++;
-        if (sim->progress) sim->progress(sim->progress_ctx, sim->tasks_done, sim->tasks_total, now_s(sim));
+        if (sim->progress)
+            sim->progress(sim->progress_ctx, sim->tasks_done, sim->tasks_total, now_s(sim));
 
         stats->tasks++;
         stats->failed += failed;
-        if (loc == ET_LOCATION_LOCAL) stats->local++;
-        else stats->server++;
+        if (loc == ET_LOCATION_LOCAL)
+            stats->local++;
+        else
+            stats->server++;
         stats->total_delay_s += delay;
         stats->reward += reward;
         stats->bytes_up += u->bytes_up;
@@ -581,18 +613,36 @@ static void ue_main(int argc, char **argv)
             sim->ppl_count++;
         }
 
-        et_feedback fb = {.ue = u->index, .reward = reward, .done = task == sc->tasks_per_ue - 1,
-                          .delay_s = delay, .ppl = ppl, .failed = failed, .keep_effective = 1,
+        et_feedback fb = {.ue = u->index,
+                          .reward = reward,
+                          .done = task == sc->tasks_per_ue - 1,
+                          .delay_s = delay,
+                          .ppl = ppl,
+                          .failed = failed,
+                          .keep_effective = 1,
                           .elapsed_s = delay};
         if (sim->agent->ops->feedback) sim->agent->ops->feedback(sim->agent, &fb);
 
         if (sim->out && sim->out->tasks) {
             et_task_record r = {
-                .episode = sim->episode, .ue = u->index, .task = task, .ue_name = u->host->name,
-                .start_s = start - sim->t0, .end_s = end - sim->t0, .location = loc, .keep = keep,
-                .b = b, .tokens = tokens, .epochs = epochs, .bytes_up = u->bytes_up,
-                .bytes_down = u->bytes_down, .compute_s = u->compute_s, .delay_s = delay,
-                .ppl = ppl, .reward = reward, .failure = failure,
+                .episode = sim->episode,
+                .ue = u->index,
+                .task = task,
+                .ue_name = u->host->name,
+                .start_s = start - sim->t0,
+                .end_s = end - sim->t0,
+                .location = loc,
+                .keep = keep,
+                .b = b,
+                .tokens = tokens,
+                .epochs = epochs,
+                .bytes_up = u->bytes_up,
+                .bytes_down = u->bytes_down,
+                .compute_s = u->compute_s,
+                .delay_s = delay,
+                .ppl = ppl,
+                .reward = reward,
+                .failure = failure,
             };
             et_trace_task_row(sim->out->tasks, &r);
         }
@@ -637,7 +687,8 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         u->busy = 0;
         u->finish_s = 0;
         et_rng_seed(&u->task_rng, sim->episode_seed, et_rng_stream_id(ET_RNG_TASKS, (uint64_t)i));
-        et_mobility_init(&u->mob, &sc->mobility, i, u->host->x0_m, u->host->y0_m, sim->episode_seed);
+        et_mobility_init(&u->mob, &sc->mobility, i, u->host->x0_m, u->host->y0_m,
+                         sim->episode_seed);
         /* A trace says where the UE is at t = 0, not the platform. */
         if (sc->mobility.model == ET_MOBILITY_TRACE)
             et_mobility_step(&u->mob, &sc->mobility, sim->trace, i, 0.0, 0.0);
@@ -692,8 +743,10 @@ char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *s)
     cJSON_AddNumberToObject(o, "server", s->server);
     cJSON_AddNumberToObject(o, "total_delay_s", s->total_delay_s);
     cJSON_AddNumberToObject(o, "mean_delay_s", s->mean_delay_s);
-    if (isnan(s->mean_ppl)) cJSON_AddNullToObject(o, "mean_ppl");
-    else cJSON_AddNumberToObject(o, "mean_ppl", s->mean_ppl);
+    if (isnan(s->mean_ppl))
+        cJSON_AddNullToObject(o, "mean_ppl");
+    else
+        cJSON_AddNumberToObject(o, "mean_ppl", s->mean_ppl);
     cJSON_AddNumberToObject(o, "episodic_reward", s->reward);
     cJSON_AddNumberToObject(o, "makespan_s", s->makespan_s);
     cJSON_AddNumberToObject(o, "bytes_up", s->bytes_up);

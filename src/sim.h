@@ -36,12 +36,12 @@ void et_sim_destroy(et_sim *sim);
 /* Results of one episode. */
 typedef struct et_episode_stats {
     int tasks, failed, late;
-    int local, server;          /* tasks per location (failed included) */
-    double total_delay_s;       /* sum of task delays */
+    int local, server;    /* tasks per location (failed included) */
+    double total_delay_s; /* sum of task delays */
     double mean_delay_s;
-    double mean_ppl;            /* over tasks that did not fail */
-    double reward;              /* episodic reward: sum over all tasks of all UEs */
-    double makespan_s;          /* simulated time until the last UE finished */
+    double mean_ppl;   /* over tasks that did not fail */
+    double reward;     /* episodic reward: sum over all tasks of all UEs */
+    double makespan_s; /* simulated time until the last UE finished */
     double bytes_up, bytes_down;
     double mean_keep;
 } et_episode_stats;

@@ -37,8 +37,7 @@ et_status et_mkdirs(const char *dir, et_error *err)
 
 et_status et_outputs_add(et_outputs *out, const char *name, FILE **file, et_error *err)
 {
-    if (out->n >= ET_OUTPUT_MAX)
-        return et_error_set(err, ET_ERR_INTERNAL, "too many output files");
+    if (out->n >= ET_OUTPUT_MAX) return et_error_set(err, ET_ERR_INTERNAL, "too many output files");
     int i = out->n;
     char dir[ET_PATH_MAX];
     memcpy(dir, out->dir, sizeof dir);
@@ -135,8 +134,10 @@ void et_outputs_abort(et_outputs *out)
 /* %.9g keeps traces readable and stable; NaN is printed as an empty field. */
 static void put_num(FILE *f, double x, char sep)
 {
-    if (isnan(x)) fputc(sep, f);
-    else fprintf(f, "%.9g%c", x, sep);
+    if (isnan(x))
+        fputc(sep, f);
+    else
+        fprintf(f, "%.9g%c", x, sep);
 }
 
 void et_trace_task_row(FILE *f, const et_task_record *r)

@@ -17,17 +17,17 @@
 typedef struct et_task_record {
     int episode, ue, task;
     const char *ue_name;
-    double start_s, end_s;   /* simulated, from the episode start */
-    int location;            /* et_location */
+    double start_s, end_s; /* simulated, from the episode start */
+    int location;          /* et_location */
     double keep;
     int b;
     double tokens, epochs;
     double bytes_up, bytes_down;
-    double compute_s;        /* tuning execution time, as the engine measured it */
+    double compute_s; /* tuning execution time, as the engine measured it */
     double delay_s;
-    double ppl;              /* NaN for a failed task */
+    double ppl; /* NaN for a failed task */
     double reward;
-    const char *failure;     /* "" when none; "memory", "deadline" */
+    const char *failure; /* "" when none; "memory", "deadline" */
 } et_task_record;
 
 /* One channel update of one UE: one row of channel.csv. */

@@ -44,9 +44,12 @@ int et_train_is_learned(const char *policy)
 
 et_status et_train_variant(const char *policy, et_hmppo_variant *variant, et_error *err)
 {
-    if (!strcmp(policy, "hmppo")) *variant = ET_HMPPO;
-    else if (!strcmp(policy, "mappo")) *variant = ET_MAPPO;
-    else if (!strcmp(policy, "ippo")) *variant = ET_IPPO;
+    if (!strcmp(policy, "hmppo"))
+        *variant = ET_HMPPO;
+    else if (!strcmp(policy, "mappo"))
+        *variant = ET_MAPPO;
+    else if (!strcmp(policy, "ippo"))
+        *variant = ET_IPPO;
     else
         return et_error_set(err, ET_ERR_INPUT,
                             "policy '%s' does not learn (learned policies: hmppo, mappo, ippo)",
@@ -128,16 +131,21 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
         if (st != ET_OK) return st;
         const et_hmppo_config *cfg = et_hmppo_get_config(agent);
         const char *why = NULL;
-        if (blob.magic != BLOB_MAGIC) why = "not a training checkpoint";
-        else if (strcmp(blob.policy, opt->policy) != 0) why = "trained another policy";
-        else if (blob.n_ue != n_ue || cfg->n_ue != n_ue) why = "has another number of UEs";
-        else if (blob.tasks_per_ue != sc->tasks_per_ue) why = "has another tasks.per_ue";
-        else if (blob.seed != sc->seed) why = "was trained with another seed";
+        if (blob.magic != BLOB_MAGIC)
+            why = "not a training checkpoint";
+        else if (strcmp(blob.policy, opt->policy) != 0)
+            why = "trained another policy";
+        else if (blob.n_ue != n_ue || cfg->n_ue != n_ue)
+            why = "has another number of UEs";
+        else if (blob.tasks_per_ue != sc->tasks_per_ue)
+            why = "has another tasks.per_ue";
+        else if (blob.seed != sc->seed)
+            why = "was trained with another seed";
         if (why) {
             et_agent_destroy(agent);
-            return et_error_set(err, ET_ERR_INPUT, "%s: checkpoint %s (policy %s, %d UEs, seed %llu)",
-                                opt->resume, why, blob.policy, blob.n_ue,
-                                (unsigned long long)blob.seed);
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: checkpoint %s (policy %s, %d UEs, seed %llu)", opt->resume,
+                                why, blob.policy, blob.n_ue, (unsigned long long)blob.seed);
         }
         /* Start the next episode at the engine time the interrupted run
          * would have: with the same absolute clock, SimGrid's arithmetic and
@@ -200,8 +208,11 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
         blob.episodes_done = ep + 1;
         blob.clock_s = simgrid_get_clock();
         if (opt->progress) {
-            et_train_progress p = {.episode = ep, .episodes = opt->episodes, .stats = &stats,
-                                   .update = updated ? &ust : NULL, .wall_s = wall};
+            et_train_progress p = {.episode = ep,
+                                   .episodes = opt->episodes,
+                                   .stats = &stats,
+                                   .update = updated ? &ust : NULL,
+                                   .wall_s = wall};
             opt->progress(opt->progress_ctx, &p);
         }
         /* Checkpoint only with an empty buffer: transitions are not saved. */
@@ -216,7 +227,8 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
     if (fclose(log) != 0 && st == ET_OK)
         st = et_error_set(err, ET_ERR_IO, "%s: write error", log_path);
     int n = n_recent < 50 ? n_recent : 50;
-    for (int i = 0; i < n; i++) res->last_return += recent[i] / n;
+    for (int i = 0; i < n; i++)
+        res->last_return += recent[i] / n;
     res->episodes_done = blob.episodes_done;
     res->wall_s = wall_now() - t_start;
     et_agent_destroy(agent);
@@ -230,7 +242,8 @@ et_status et_train_evaluate(et_sim *sim, et_agent *agent, int n, int offset,
     memset(&out, 0, sizeof out);
     for (int i = 0; i < n; i++) {
         out.tasks = i == 0 ? tasks : NULL;
-        et_status st = et_sim_run_episode(sim, agent, offset + i, tasks ? &out : NULL, &stats[i], err);
+        et_status st =
+            et_sim_run_episode(sim, agent, offset + i, tasks ? &out : NULL, &stats[i], err);
         if (st != ET_OK) return st;
     }
     return ET_OK;

@@ -16,19 +16,19 @@
 
 /* Per-episode report for progress displays (called after every episode). */
 typedef struct et_train_progress {
-    int episode, episodes;            /* 0-based episode just finished, total */
+    int episode, episodes; /* 0-based episode just finished, total */
     const et_episode_stats *stats;
-    const et_hmppo_stats *update;     /* NULL when no update followed this episode */
-    double wall_s;                    /* since this process started training */
+    const et_hmppo_stats *update; /* NULL when no update followed this episode */
+    double wall_s;                /* since this process started training */
 } et_train_progress;
 typedef void (*et_train_progress_fn)(void *ctx, const et_train_progress *p);
 
 typedef struct et_train_options {
-    const char *policy;      /* hmppo | mappo | ippo */
-    const char *out_dir;     /* train.csv and checkpoint.ckpt go here */
-    int episodes;            /* total episodes (a resumed run counts the ones already done) */
-    const char *resume;      /* checkpoint to continue from, or NULL */
-    int stop_after;          /* > 0: stop after this many episodes in this process (tests) */
+    const char *policy;  /* hmppo | mappo | ippo */
+    const char *out_dir; /* train.csv and checkpoint.ckpt go here */
+    int episodes;        /* total episodes (a resumed run counts the ones already done) */
+    const char *resume;  /* checkpoint to continue from, or NULL */
+    int stop_after;      /* > 0: stop after this many episodes in this process (tests) */
     et_train_progress_fn progress;
     void *progress_ctx;
 } et_train_options;
@@ -37,7 +37,7 @@ typedef struct et_train_result {
     int episodes_done;
     double wall_s;
     char checkpoint[ET_PATH_MAX + 32];
-    double last_return;      /* mean episodic reward over the last min(50, episodes) episodes */
+    double last_return; /* mean episodic reward over the last min(50, episodes) episodes */
 } et_train_result;
 
 /* Policy name -> learner variant; ET_ERR_INPUT for a name that is not learned. */

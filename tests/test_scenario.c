@@ -49,11 +49,12 @@ static void file_values_override_defaults_and_paths_resolve_to_the_file(void)
 {
     et_scenario sc;
     et_error err;
-    CU_ASSERT_EQUAL_FATAL(load("scen_ok",
-                               "{\"platform\": \"p.xml\", \"seed\": 9, \"tasks\": {\"per_ue\": 3},"
-                               " \"channel\": {\"fading\": \"rician\"}, \"hmppo\": {\"clip\": 0.1}}",
-                               &sc, &err),
-                          ET_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        load("scen_ok",
+             "{\"platform\": \"p.xml\", \"seed\": 9, \"tasks\": {\"per_ue\": 3},"
+             " \"channel\": {\"fading\": \"rician\"}, \"hmppo\": {\"clip\": 0.1}}",
+             &sc, &err),
+        ET_OK);
     CU_ASSERT_EQUAL(sc.seed, 9);
     CU_ASSERT_EQUAL(sc.tasks_per_ue, 3);
     CU_ASSERT_EQUAL(sc.channel.fading, ET_FADING_RICIAN);

@@ -20,7 +20,7 @@
 
 /* Static platform: one server (2 cores), UEs with their own SPLITDUPLEX
  * wireless links, backhaul on the server's host_link. */
-#define WL_UP_BPS 40e6   /* bits/s */
+#define WL_UP_BPS 40e6 /* bits/s */
 #define WL_DOWN_BPS 80e6
 #define WL_LAT_S 0.005
 #define BH_LAT_S 0.002
@@ -34,10 +34,14 @@ static void write_platform(const char *path, int n_ue, double backhaul_bps, int 
     fprintf(f, "<?xml version=\"1.0\"?>\n"
                "<!DOCTYPE platform SYSTEM \"https://simgrid.org/simgrid.dtd\">\n"
                "<platform version=\"4.1\">\n<zone id=\"edge\" routing=\"Cluster\">\n");
-    fprintf(f, "<host id=\"server\" speed=\"%.17gf\" core=\"%d\"><prop id=\"role\" value=\"server\"/></host>\n",
+    fprintf(f,
+            "<host id=\"server\" speed=\"%.17gf\" core=\"%d\"><prop id=\"role\" "
+            "value=\"server\"/></host>\n",
             SERVER_CORE_FLOPS, server_cores);
-    fprintf(f, "<link id=\"backhaul\" bandwidth=\"%.17gbps\" latency=\"%gs\" sharing_policy=\"SPLITDUPLEX\"/>\n"
-               "<host_link id=\"server\" up=\"backhaul_UP\" down=\"backhaul_DOWN\"/>\n",
+    fprintf(f,
+            "<link id=\"backhaul\" bandwidth=\"%.17gbps\" latency=\"%gs\" "
+            "sharing_policy=\"SPLITDUPLEX\"/>\n"
+            "<host_link id=\"server\" up=\"backhaul_UP\" down=\"backhaul_DOWN\"/>\n",
             backhaul_bps, BH_LAT_S);
     for (int i = 0; i < n_ue; i++) {
         fprintf(f,
@@ -49,9 +53,10 @@ static void write_platform(const char *path, int n_ue, double backhaul_bps, int 
                 i, UE_FLOPS, i);
         /* Two one-way links named as SimGrid names SPLITDUPLEX halves, so
          * the uplink and the downlink can have different rates. */
-        fprintf(f, "<link id=\"wl%d_UP\" bandwidth=\"%.17gbps\" latency=\"%gs\"/>\n"
-                   "<link id=\"wl%d_DOWN\" bandwidth=\"%.17gbps\" latency=\"%gs\"/>\n"
-                   "<host_link id=\"ue%d\" up=\"wl%d_UP\" down=\"wl%d_DOWN\"/>\n",
+        fprintf(f,
+                "<link id=\"wl%d_UP\" bandwidth=\"%.17gbps\" latency=\"%gs\"/>\n"
+                "<link id=\"wl%d_DOWN\" bandwidth=\"%.17gbps\" latency=\"%gs\"/>\n"
+                "<host_link id=\"ue%d\" up=\"wl%d_UP\" down=\"wl%d_DOWN\"/>\n",
                 i, WL_UP_BPS, WL_LAT_S, i, WL_DOWN_BPS, WL_LAT_S, i, i, i);
     }
     fprintf(f, "</zone>\n</platform>\n");
@@ -159,7 +164,8 @@ static const et_fm *opt13(void)
     static int loaded;
     if (!loaded) {
         et_error err;
-        CU_ASSERT_FATAL(et_fm_load(et_test_source_path("models/opt-1.3b.json"), &fm, &err) == ET_OK);
+        CU_ASSERT_FATAL(et_fm_load(et_test_source_path("models/opt-1.3b.json"), &fm, &err) ==
+                        ET_OK);
         loaded = 1;
     }
     return &fm;
@@ -207,7 +213,8 @@ static void hand_case(const char *name, const char *policy, double *got, double 
     *got = task_field(dir, 0, 0, "delay_s");
     *dir_out = dir;
     *b_out = b;
-    if (rel_err(*got, *want) >= 1e-6) fprintf(stderr, "\n  %s delay %.9f, hand %.9f\n", policy, *got, *want);
+    if (rel_err(*got, *want) >= 1e-6)
+        fprintf(stderr, "\n  %s delay %.9f, hand %.9f\n", policy, *got, *want);
 }
 
 static void server_task_delay_matches_hand_computation(void)
@@ -281,8 +288,8 @@ static void write_trace(const char *path, double x0, double x1, double t_jump)
 {
     FILE *f = fopen(path, "w");
     CU_ASSERT_FATAL(f != NULL);
-    fprintf(f, "time_s,ue,x_m,y_m\n0,0,%g,0\n%g,0,%g,0\n%g,0,%g,0\n", x0, t_jump, x0,
-            t_jump + 1e-3, x1);
+    fprintf(f, "time_s,ue,x_m,y_m\n0,0,%g,0\n%g,0,%g,0\n%g,0,%g,0\n", x0, t_jump, x0, t_jump + 1e-3,
+            x1);
     fclose(f);
 }
 
@@ -409,8 +416,10 @@ int main(void)
         {"local_task_delay_matches_hand_computation", local_task_delay_matches_hand_computation},
         {"two_ues_sharing_the_backhaul_take_longer_than_one",
          two_ues_sharing_the_backhaul_take_longer_than_one},
-        {"two_jobs_on_the_server_take_longer_than_one", two_jobs_on_the_server_take_longer_than_one},
-        {"bandwidth_drop_during_download_lengthens_it", bandwidth_drop_during_download_lengthens_it},
+        {"two_jobs_on_the_server_take_longer_than_one",
+         two_jobs_on_the_server_take_longer_than_one},
+        {"bandwidth_drop_during_download_lengthens_it",
+         bandwidth_drop_during_download_lengthens_it},
         {"bandwidth_rise_shortens_a_chunked_download", bandwidth_rise_shortens_a_chunked_download},
         {"same_seed_gives_identical_traces_and_another_seed_differs",
          same_seed_gives_identical_traces_and_another_seed_differs},
