@@ -602,9 +602,13 @@ char *et_scenario_to_json(const et_scenario *sc)
         case KEY_DOUBLE:
             v = cJSON_CreateNumber(*(const double *)field);
             break;
-        case KEY_FLOAT:
-            v = cJSON_CreateNumber(*(const float *)field);
+        case KEY_FLOAT: {
+            /* The short decimal the float was written as (5e-4, not 0.000500000024). */
+            char num[32];
+            snprintf(num, sizeof num, "%.7g", (double)*(const float *)field);
+            v = cJSON_CreateNumber(strtod(num, NULL));
             break;
+        }
         case KEY_BOOL:
             v = cJSON_CreateBool(*(const int *)field);
             break;
