@@ -36,7 +36,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         fi
     fi
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
         "${missing[@]}" >&2
 fi
 
