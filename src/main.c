@@ -152,7 +152,7 @@ static int option_allowed(const char *cmd, const char *opt)
     else if (!strcmp(cmd, "train"))
         extra = " --policy --episodes --resume --stop-after ";
     else if (!strcmp(cmd, "eval"))
-        extra = " --checkpoint --episodes ";
+        extra = " --checkpoint --policy --episodes ";
     else if (!strcmp(cmd, "compare"))
         extra = " --episodes --eval --hmppo --mappo --ippo ";
     char key[64];
@@ -553,9 +553,11 @@ static metric summarise(const et_episode_stats *s, int n, int which)
 }
 
 static const char EVAL_USAGE[] =
-    "usage: edgetune eval --checkpoint FILE [SCENARIO] [--episodes N] [--out DIR] [-q]\n"
+    "usage: edgetune eval (--checkpoint FILE | --policy BASELINE) [SCENARIO] [--episodes N]\n"
+    "                     [--out DIR] [-q]\n"
     "\n"
-    "Runs the checkpoint's policy greedily (most likely location, mean keep fraction)\n"
+    "Runs the checkpoint's policy greedily (most likely location, mean keep fraction),\n"
+    "or a baseline by name, "
     "on N evaluation episodes (default train.eval_episodes) whose seeds training never\n"
     "used, and prints mean and standard deviation of the episodic reward, total delay\n"
     "and mean perplexity. Writes DIR/eval.csv (one row per episode), the first\n"
@@ -579,17 +581,29 @@ static int cmd_eval(int argc, char **argv)
     if (rc) return rc;
     et_error err;
     et_error_clear(&err);
-    if (!a.checkpoint) return usage_error("eval", "%s", "--checkpoint FILE is required");
+    if (!a.checkpoint && !a.policy)
+        return usage_error("eval", "%s", "--checkpoint FILE is required (or --policy BASELINE)");
     if (!a.out) a.out = "out/eval";
     et_scenario sc;
     et_status st = prepare_scenario(&a, &sc, &err);
     et_agent *agent = NULL;
-    if (st == ET_OK) st = et_hmppo_load(a.checkpoint, &agent, NULL, 0, &err);
-    if (st == ET_OK) et_hmppo_set_training(agent, 0);
+    /* A checkpoint names its learner; without one, a baseline by name. */
+    const char *vname = NULL;
+    if (st == ET_OK && a.checkpoint) {
+        st = et_hmppo_load(a.checkpoint, &agent, NULL, 0, &err);
+        if (st == ET_OK) {
+            et_hmppo_set_training(agent, 0);
+            et_hmppo_variant v = et_hmppo_get_config(agent)->variant;
+            vname = v == ET_MAPPO ? "mappo" : v == ET_IPPO ? "ippo" : "hmppo";
+        }
+    } else if (st == ET_OK) {
+        st = make_agent(&sc, sc.policy, NULL, &agent, &err);
+        vname = sc.policy;
+    }
     if (st == ET_OK) st = et_engine_init(&a.sg_argc, a.sg_argv, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
-    if (st == ET_OK) st = check_agent_fits(agent, sim, a.checkpoint, &err);
+    if (st == ET_OK && a.checkpoint) st = check_agent_fits(agent, sim, a.checkpoint, &err);
     int n = sc.eval_episodes;
     et_episode_stats *stats = calloc((size_t)n, sizeof *stats);
     if (st == ET_OK && !stats) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
@@ -599,10 +613,8 @@ static int cmd_eval(int argc, char **argv)
     if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 1, 0, &err);
     if (st == ET_OK) st = et_outputs_add(&out, "eval.csv", &csv, &err);
     if (st == ET_OK) st = et_train_evaluate(sim, agent, n, sc.eval_offset, stats, out.tasks, &err);
-    const char *vname = NULL;
+    const char *source = a.checkpoint ? a.checkpoint : "(baseline)";
     if (st == ET_OK) {
-        et_hmppo_variant v = et_hmppo_get_config(agent)->variant;
-        vname = v == ET_MAPPO ? "mappo" : v == ET_IPPO ? "ippo" : "hmppo";
         fputs(EVAL_HEADER, csv);
         write_eval_csv(csv, vname, stats, n, sc.eval_offset);
         metric r = summarise(stats, n, 0), d = summarise(stats, n, 1), q = summarise(stats, n, 2);
@@ -611,7 +623,7 @@ static int cmd_eval(int argc, char **argv)
                  "{\"policy\": \"%s\", \"checkpoint\": \"%s\", \"episodes\": %d, "
                  "\"reward_mean\": %.9g, \"reward_std\": %.9g, \"total_delay_mean_s\": %.9g, "
                  "\"total_delay_std_s\": %.9g, \"ppl_mean\": %.9g, \"ppl_std\": %.9g}",
-                 vname, a.checkpoint, n, r.mean, r.std, d.mean, d.std, q.mean, q.std);
+                 vname, source, n, r.mean, r.std, d.mean, d.std, q.mean, q.std);
         char *summary = summary_json(&sc, res);
         st = summary ? et_outputs_commit(&out, summary, &err)
                      : et_error_set(&err, ET_ERR_NOMEM, "out of memory");
@@ -621,8 +633,7 @@ static int cmd_eval(int argc, char **argv)
                     "edgetune: %s from %s on %d evaluation episodes\n"
                     "  episodic reward %.3f +- %.3f\n  total delay     %.1f +- %.1f s\n"
                     "  mean perplexity %.3f +- %.3f\n  outputs in %s/\n",
-                    vname, a.checkpoint, n, r.mean, r.std, d.mean, d.std, q.mean, q.std,
-                    sc.out_dir);
+                    vname, source, n, r.mean, r.std, d.mean, d.std, q.mean, q.std, sc.out_dir);
     } else {
         et_outputs_abort(&out);
     }

@@ -62,6 +62,11 @@ if "$bin" eval s.json --checkpoint a/checkpoint.ckpt --episodes 2 --out e -q &&
 else
     bad eval_writes_its_outputs
 fi
+if "$bin" eval s.json --policy greedy --episodes 2 --out g -q && grep -q '^greedy,' g/eval.csv; then
+    ok eval_runs_a_baseline
+else
+    bad eval_runs_a_baseline
+fi
 if "$bin" compare s.json --episodes 2 --eval 2 --out c -q && grep -q '^| greedy |' c/compare.md &&
     grep -q '^| all-local | ' c/compare.md && [ "$(wc -l <c/compare.csv)" -eq 15 ]; then
     ok compare_writes_the_table
