@@ -163,17 +163,26 @@ double et_hmppo_beta_entropy(double a, double b)
            (a + b - 2.0) * et_hmppo_digamma(a + b);
 }
 
+/* Stable softmax normaliser of k logits: the largest logit and sum_j exp(z_j - zmax). */
+static void logits_shift(const float *z, int k, double *zmax, double *sum)
+{
+    double m = z[0];
+    for (int j = 1; j < k; j++)
+        if (z[j] > m) m = z[j];
+    double s = 0.0;
+    for (int j = 0; j < k; j++)
+        s += exp((double)z[j] - m);
+    *zmax = m;
+    *sum = s;
+}
+
 /* Categorical over k logits z: log p(a), entropy, and when dlogp / dent are not NULL their
  * derivatives w.r.t. z: d log p(a) / dz_j = [j == a] - p_j, dH / dz_j = -p_j (log p_j + H). */
 static void categorical_eval(const float *z, int k, int a, double *logp, double *ent, double *dlogp,
                              double *dent)
 {
-    double zmax = z[0];
-    for (int j = 1; j < k; j++)
-        if (z[j] > zmax) zmax = z[j];
-    double sum = 0.0;
-    for (int j = 0; j < k; j++)
-        sum += exp((double)z[j] - zmax);
+    double zmax, sum;
+    logits_shift(z, k, &zmax, &sum);
     double lse = zmax + log(sum);
     double h = 0.0;
     for (int j = 0; j < k; j++) {
@@ -244,12 +253,8 @@ static void heads_eval(const hmppo *h, const float *out, int loc, int bin, float
 /* Index drawn from softmax(z) over k logits with one uniform draw. */
 static int categorical_sample(const float *z, int k, et_rng *rng)
 {
-    double zmax = z[0];
-    for (int j = 1; j < k; j++)
-        if (z[j] > zmax) zmax = z[j];
-    double sum = 0.0;
-    for (int j = 0; j < k; j++)
-        sum += exp((double)z[j] - zmax);
+    double zmax, sum;
+    logits_shift(z, k, &zmax, &sum);
     double u = et_rng_uniform(rng) * sum, acc = 0.0;
     for (int j = 0; j < k; j++) {
         acc += exp((double)z[j] - zmax);
