@@ -79,7 +79,11 @@ static const key_def KEYS[] = {
      "false: links keep the bandwidths written in the platform XML and UEs stay put (static "
      "links, for calibration and tests)"},
     {"channel.update_interval_s", KEY_DOUBLE, OFF(update_interval_s), 0.01, 3600, "1", NULL,
-     "channel and mobility update period, s (rates are applied to the links at each update)"},
+     "channel and mobility update period, s (the rates of links that carry a transfer are "
+     "updated on this grid; idle UEs are advanced lazily)"},
+    {"channel.push_tolerance", KEY_DOUBLE, OFF(push_tolerance), 0, 1, "0.01", NULL,
+     "a busy link's new rate is applied to the engine only when it differs from the applied "
+     "one by more than this fraction (bounds the rate error; 0 applies every change)"},
     {"channel.ue_tx_power_dbm", KEY_DOUBLE, OFF(ue_tx_power_dbm), -30, 40, "23", NULL,
      "UE transmit power, dBm (3GPP power class 3)"},
     {"channel.ap_tx_power_dbm", KEY_DOUBLE, OFF(channel.ap_tx_power_dbm), -30, 60, "46", NULL,
@@ -133,11 +137,6 @@ static const key_def KEYS[] = {
     {"mobility.trace", KEY_PATH, OFF(mobility_trace), 0, 0, "", NULL,
      "mobility trace CSV (time_s,ue,x_m,y_m) when mobility.model is trace"},
 
-    {"transfer.chunk_s", KEY_DOUBLE, OFF(chunk_s), 0.001, 3600, "1", NULL,
-     "long transfers are sent as chunks of about this many seconds at the current rate, so rate "
-     "rises apply mid-transfer (SimGrid 3.32 fixes a comm's bound at its start)"},
-    {"transfer.min_chunk_bytes", KEY_DOUBLE, OFF(min_chunk_bytes), 1, 1e12, "65536", NULL,
-     "smallest chunk, bytes"},
     {"transfer.control_bytes", KEY_DOUBLE, OFF(control_bytes), 1, 1e9, "1024", NULL,
      "size of a request message UE -> server, bytes"},
 
@@ -157,7 +156,11 @@ static const key_def KEYS[] = {
      "OPT-1.3B)"},
 
     {"output.channel_trace", KEY_BOOL, OFF(write_channel_trace), 0, 0, "true", NULL,
-     "write channel.csv (one row per UE per update)"},
+     "write channel.csv (one row per traced UE per traced update)"},
+    {"output.channel_every", KEY_INT, OFF(channel_trace_every), 1, 1000000, "1", NULL,
+     "channel.csv samples every this many channel updates"},
+    {"output.channel_ues", KEY_INT, OFF(channel_trace_ues), 0, 1000000, "0", NULL,
+     "channel.csv traces this many UEs, evenly spaced by index; 0 = every UE"},
 
     /* Learner: MAPPO's published defaults (Yu et al. 2022) unless noted; docs/hmppo.md. */
     {"hmppo.hidden", KEY_INT, OFF(learn.hidden), 4, 4096, "64", NULL,

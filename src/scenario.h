@@ -51,14 +51,13 @@ typedef struct et_scenario {
     et_channel_params channel;
     double ue_tx_power_dbm;
     double update_interval_s;
+    double push_tolerance; /* relative rate change that is applied to a busy link */
 
     /* mobility.* */
     et_mobility_params mobility;
     char mobility_trace[ET_PATH_MAX]; /* resolved path when model == trace */
 
     /* transfer.* */
-    double chunk_s; /* target chunk duration at the current rate */
-    double min_chunk_bytes;
     double control_bytes; /* size of a request message UE -> server */
 
     /* reward.* */
@@ -71,6 +70,8 @@ typedef struct et_scenario {
 
     /* output.* */
     int write_channel_trace;
+    int channel_trace_every; /* sample every k-th channel update */
+    int channel_trace_ues;   /* trace this many UEs evenly spaced by index; 0 = all */
 
     /* hmppo.*: learner hyperparameters (variant, sizes and seed are set by
      * the trainer from the policy name and the platform). */

@@ -20,6 +20,23 @@ void sgx_link_set_host_wifi_rate(sg_link_t link, sg_host_t host, int level);
 /* Looks up a link by name without throwing; NULL when unknown. */
 sg_link_t sgx_link_by_name_or_null(const char *name);
 
+/* Starts a host-to-host comm of size_bytes (rounded up to whole bytes) from
+ * `from` to `to` now: no mailbox, so no rendezvous can delay its start, and
+ * its rate bound is fixed by the route's bandwidths at this instant
+ * (SimGrid 3.32, CM02). The caller owns one reference, released by
+ * sgx_comm_wait. */
+sg_comm_t sgx_comm_sendto_async(sg_host_t from, sg_host_t to, double size_bytes);
+
+/* Waits for comm and releases the caller's reference. Returns 0 when it
+ * completed, 1 when it was cancelled (sgx_comm_cancel) or failed. */
+int sgx_comm_wait(sg_comm_t comm);
+
+/* Bytes comm still has to move (its full size while in the latency phase). */
+double sgx_comm_get_remaining(sg_comm_t comm);
+
+/* Cancels a running comm from any actor; its waiter's sgx_comm_wait returns 1. */
+void sgx_comm_cancel(sg_comm_t comm);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,7 +11,7 @@
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <simgrid/link.h>
-#include <simgrid/mailbox.h>
+#include <simgrid/semaphore.h>
 #include <xbt/config.h>
 #include <xbt/log.h>
 
@@ -20,14 +20,15 @@
 #include "mobility.h"
 #include "platform.h"
 #include "rng.h"
+#include "sgx_shim.h"
 
-/* What a UE asks the server for. The request travels as a control message
- * of transfer.control_bytes to the server's mailbox; its payload is the
- * ue_state itself (one outstanding request per UE), so nothing is allocated. */
+/* What a UE asks its server session for. The request itself travels as a
+ * transfer of transfer.control_bytes (or, for an offload, with the data set
+ * it comes with); the hand-over to the session is a semaphore, which takes
+ * no simulated time. */
 typedef enum request_kind {
     REQ_EMULATOR, /* send emulator (+ adapter) bytes down */
-    REQ_OFFLOAD,  /* receive data up, tune on the server, send the result down */
-    REQ_UPLOAD,   /* receive the tuned result up (LOCAL) */
+    REQ_OFFLOAD,  /* tune on the server, send the result down */
 } request_kind;
 
 typedef struct request {
@@ -36,14 +37,14 @@ typedef struct request {
     double flops;      /* server tuning work (REQ_OFFLOAD) */
 } request;
 
-/* Payload of one chunk. Owned by the sender. Senders alternate between two
- * payloads: when a put completes, the sender may run first and fill the next
- * chunk's payload before the receiver has read this one, so the receiver must
- * never see a payload the sender is allowed to touch again. */
-typedef struct chunk_msg {
-    int last;        /* 1 on the final chunk of a transfer */
-    int server_jobs; /* server load when the chunk left (the "report" a UE sees) */
-} chunk_msg;
+enum { DIR_UP = 0, DIR_DOWN = 1 };
+
+/* One direction of a UE's wireless access: the comm in flight on it. */
+typedef struct xfer {
+    sg_comm_t comm;         /* NULL when idle */
+    int wifi_level;         /* Wi-Fi: the station's level when comm started */
+    double remaining_bytes; /* Wi-Fi: left when the channel actor cancelled comm */
+} xfer;
 
 typedef struct et_sim et_sim;
 
@@ -51,21 +52,25 @@ typedef struct ue_state {
     et_sim *sim;
     int index;
     const et_ue_host *host;
-    char actor_name[96], handler_name[96];
-    sg_mailbox_t mb_down; /* server -> UE chunks */
-    sg_mailbox_t mb_up;   /* UE -> server chunks */
+    sg_host_t server; /* the host that serves this UE */
+    char actor_name[96], session_name[96];
+    sg_sem_t to_session, to_ue; /* hand-overs between the UE and its server session */
     et_ue_radio radio;
+    double peak_up_bps, peak_down_bps; /* the highest rate the channel can give each link */
     et_rng task_rng;
     et_mobility_state mob;
     et_channel_state ch;
-    double rate_up_bps, rate_down_bps; /* the channel's current rates */
-    int wifi_level;                    /* the channel's current Wi-Fi level */
-    /* What the engine's links carry. Links are only updated while a transfer
-     * uses them (busy > 0) or when one starts: an idle link's bandwidth does
-     * not matter, and every change costs SimGrid a constraint re-solve. */
+    long ch_step;                      /* mobility and channel are those of this grid point */
+    double rate_up_bps, rate_down_bps; /* the channel's rates at ch_step */
+    int wifi_level;                    /* the channel's Wi-Fi level at ch_step */
+    /* What the engine's links carry. Links are only touched while a transfer
+     * uses them: an idle link's bandwidth does not matter, and every change
+     * costs SimGrid a constraint re-solve. */
     double applied_up_bps, applied_down_bps;
     int applied_wifi_level;
-    int busy;
+    xfer x[2];     /* DIR_UP, DIR_DOWN */
+    int in_flight; /* transfers in flight (0..2) */
+    int busy_pos;  /* index in sim->busy, -1 when idle */
     int active;
     /* Between tasks. */
     int cached_b, adapter_cached;
@@ -73,7 +78,6 @@ typedef struct ue_state {
     int server_jobs_seen;
     /* The task in flight. */
     request req;
-    chunk_msg up_msg[2], down_msg[2];
     double bytes_up, bytes_down, compute_s;
     double finish_s;
 } ue_state;
@@ -88,8 +92,12 @@ struct et_sim {
     ue_state *ues;
     float *state; /* (n_ue * ET_OBS_DIM + ET_STATE_EXTRA,) global state */
     int state_dim;
-    sg_mailbox_t server_mb;
     double ppl_ref;
+    /* Lazy channel: only UEs with a transfer in flight are updated. */
+    int *busy, n_busy; /* UE indices in arrival order (deterministic) */
+    int *busy_snapshot;
+    int *traced, n_traced; /* UEs written to channel.csv, by index */
+    et_engine_counts counts;
     /* Episode. */
     et_agent *agent;
     int episode;
@@ -106,8 +114,6 @@ struct et_sim {
     et_progress_fn progress;
     void *progress_ctx;
 };
-
-static const char *SERVER_MAILBOX = "edgetune/server";
 
 /* ---------------------------------------------------------------- engine */
 
@@ -172,31 +178,39 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
     sim->state_dim = et_state_dim(sim->n_ue);
     sim->ues = calloc((size_t)sim->n_ue, sizeof *sim->ues);
     sim->state = calloc((size_t)sim->state_dim, sizeof *sim->state);
-    if (!sim->ues || !sim->state) {
+    sim->busy = calloc((size_t)sim->n_ue, sizeof *sim->busy);
+    sim->busy_snapshot = calloc((size_t)sim->n_ue, sizeof *sim->busy_snapshot);
+    sim->traced = calloc((size_t)sim->n_ue, sizeof *sim->traced);
+    if (!sim->ues || !sim->state || !sim->busy || !sim->busy_snapshot || !sim->traced) {
         int n_ue = sim->n_ue;
         et_sim_destroy(sim);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d UEs", n_ue);
     }
-    sim->server_mb = sg_mailbox_by_name(SERVER_MAILBOX);
+    /* channel.csv: every UE, or output.channel_ues of them evenly spaced. */
+    int want = sc->channel_trace_ues > 0 && sc->channel_trace_ues < sim->n_ue
+                   ? sc->channel_trace_ues
+                   : sim->n_ue;
+    for (int k = 0; k < want; k++)
+        sim->traced[sim->n_traced++] = (int)((long long)k * sim->n_ue / want);
     sim->ppl_ref = sc->ppl_ref > 0 ? sc->ppl_ref : sim->fm.ppl_full_ft;
+    double max_se = sc->channel.max_spectral_eff_bps_hz;
     for (int i = 0; i < sim->n_ue; i++) {
         ue_state *u = &sim->ues[i];
         u->sim = sim;
         u->index = i;
         u->host = &sim->topo.ues[i];
+        u->server = sim->topo.server;
         snprintf(u->actor_name, sizeof u->actor_name, "ue:%s", u->host->name);
-        snprintf(u->handler_name, sizeof u->handler_name, "srv:%s", u->host->name);
-        char name[128];
-        /* Per-UE mailboxes: no mailbox is shared by thousands of waiting comms
-         * (a linear scan in SimGrid 3.32, SIMGRID-NOTES section 9). */
-        snprintf(name, sizeof name, "edgetune/%s/down", u->host->name);
-        u->mb_down = sg_mailbox_by_name(name);
-        snprintf(name, sizeof name, "edgetune/%s/up", u->host->name);
-        u->mb_up = sg_mailbox_by_name(name);
+        snprintf(u->session_name, sizeof u->session_name, "srv:%s", u->host->name);
+        u->to_session = sg_sem_init(0);
+        u->to_ue = sg_sem_init(0);
         u->radio = u->host->radio;
         u->radio.tx_power_dbm = sc->ue_tx_power_dbm;
         if (u->radio.bandwidth_up_hz <= 0) u->radio.bandwidth_up_hz = 20e6;
         if (u->radio.bandwidth_down_hz <= 0) u->radio.bandwidth_down_hz = 20e6;
+        /* The channel's rate is B min(log2(1 + SINR), max_se) at most. */
+        u->peak_up_bps = u->radio.bandwidth_up_hz * max_se;
+        u->peak_down_bps = u->radio.bandwidth_down_hz * max_se;
     }
     *out = sim;
     return ET_OK;
@@ -208,6 +222,13 @@ void et_sim_destroy(et_sim *sim)
     et_topology_destroy(&sim->topo);
     et_mobility_trace_destroy(sim->trace);
     et_channel_table_destroy(sim->channel_table);
+    for (int i = 0; sim->ues && i < sim->n_ue; i++) {
+        if (sim->ues[i].to_session) sg_sem_destroy(sim->ues[i].to_session);
+        if (sim->ues[i].to_ue) sg_sem_destroy(sim->ues[i].to_ue);
+    }
+    free(sim->busy);
+    free(sim->busy_snapshot);
+    free(sim->traced);
     free(sim->ues);
     free(sim->state);
     free(sim);
@@ -240,134 +261,21 @@ const et_fm *et_sim_fm(const et_sim *sim)
     return &sim->fm;
 }
 
-/* ----------------------------------------------------------- transfers */
-
-static void push_rates(et_sim *sim, ue_state *u);
+/* ------------------------------------------------------------- channel */
 
 static double now_s(const et_sim *sim)
 {
     return simgrid_get_clock() - sim->t0;
 }
 
-/* Sends bytes to mb as chunks of about transfer.chunk_s seconds at the
- * link's current rate. SimGrid 3.32 fixes a comm's rate bound when it
- * starts, so a rate rise would not reach a single long comm; each chunk
- * starts afresh and sees the rate in force. Each chunk pays the route latency
- * once (documented in docs/simulation.md). */
-static void send_chunked(ue_state *u, sg_mailbox_t mb, double bytes, int uplink, chunk_msg msgs[2])
+/* The channel grid point in force now: the last k with k * dt <= now. */
+static long grid_step_now(const et_sim *sim)
 {
-    const et_scenario *sc = &u->sim->sc;
-    double left = llround(bytes);
-    int k = 0;
-    u->busy++;
-    do {
-        chunk_msg *msg = &msgs[k++ & 1];
-        push_rates(u->sim, u);
-        double rate_bps = uplink ? u->rate_up_bps : u->rate_down_bps;
-        double chunk = floor(fmax(sc->min_chunk_bytes, rate_bps / 8.0 * sc->chunk_s));
-        if (chunk >= left) chunk = left;
-        left -= chunk;
-        msg->last = left <= 0;
-        msg->server_jobs = u->sim->server_jobs;
-        sg_mailbox_put(mb, msg, (long)chunk);
-        if (uplink)
-            u->bytes_up += chunk;
-        else
-            u->bytes_down += chunk;
-    } while (left > 0);
-    u->busy--;
+    return (long)floor(now_s(sim) / sim->sc.update_interval_s + 1e-9);
 }
 
-/* Receives chunks from mb until the last one; notes the server load reported. */
-static void recv_chunked(ue_state *u, sg_mailbox_t mb)
-{
-    for (;;) {
-        const chunk_msg *m = sg_mailbox_get(mb);
-        u->server_jobs_seen = m->server_jobs;
-        if (m->last) break;
-    }
-}
-
-/* UE -> server control message carrying u->req. */
-static void send_request(ue_state *u)
-{
-    push_rates(u->sim, u);
-    sg_mailbox_put(u->sim->server_mb, u, (long)u->sim->sc.control_bytes);
-    u->bytes_up += u->sim->sc.control_bytes;
-}
-
-/* ---------------------------------------------------------- server side */
-
-/* One handler per request, on the server host: the server's side of one
- * task's exchange. Executions here share the server's cores with every
- * other job running at the same time. */
-static void handler_main(int argc, char **argv)
-{
-    (void)argc, (void)argv;
-    ue_state *u = sg_actor_self_get_data();
-    et_sim *sim = u->sim;
-    switch (u->req.kind) {
-    case REQ_EMULATOR:
-        send_chunked(u, u->mb_down, u->req.bytes_down, 0, u->down_msg);
-        break;
-    case REQ_OFFLOAD: {
-        recv_chunked(u, u->mb_up);
-        sim->server_jobs++;
-        double t = simgrid_get_clock();
-        sg_actor_execute(u->req.flops);
-        u->compute_s = simgrid_get_clock() - t;
-        sim->server_jobs--;
-        send_chunked(u, u->mb_down, u->req.bytes_down, 0, u->down_msg);
-        break;
-    }
-    case REQ_UPLOAD:
-        recv_chunked(u, u->mb_up);
-        break;
-    }
-}
-
-/* Accepts requests forever (a daemon: killed when the last UE is done). The
- * mailbox is eager (set_receiver), so a request's transfer starts when the UE
- * sends it rather than when the server gets around to it. */
-static void server_main(int argc, char **argv)
-{
-    (void)argc, (void)argv;
-    et_sim *sim = sg_actor_self_get_data();
-    sg_actor_daemonize(sg_actor_self());
-    sg_mailbox_set_receiver(SERVER_MAILBOX);
-    for (;;) {
-        ue_state *u = sg_mailbox_get(sim->server_mb);
-        sg_actor_t h = sg_actor_init(u->handler_name, sim->topo.server);
-        sg_actor_set_data(h, u);
-        sg_actor_start(h, handler_main, 0, NULL);
-    }
-}
-
-/* ------------------------------------------------------------- channel */
-
-/* Makes the engine's links carry the UE's current rates. */
-static void push_rates(et_sim *sim, ue_state *u)
-{
-    if (sim->topo.access == ET_ACCESS_WIFI) {
-        if (u->wifi_level != u->applied_wifi_level) {
-            et_platform_set_wifi_level(&sim->topo, u->index, u->wifi_level);
-            u->applied_wifi_level = u->wifi_level;
-        }
-        return;
-    }
-    /* SimGrid's C API takes bytes per second. */
-    if (u->rate_up_bps != u->applied_up_bps) {
-        sg_link_set_bandwidth(u->host->link_up, u->rate_up_bps / 8.0);
-        u->applied_up_bps = u->rate_up_bps;
-    }
-    if (u->rate_down_bps != u->applied_down_bps) {
-        sg_link_set_bandwidth(u->host->link_down, u->rate_down_bps / 8.0);
-        u->applied_down_bps = u->rate_down_bps;
-    }
-}
-
-/* Turns the channel state into link rates (and pushes them if in use). */
-static void apply_rates(et_sim *sim, ue_state *u)
+/* Turns u's channel state into the rates (or Wi-Fi level) it offers. */
+static void channel_rates(et_sim *sim, ue_state *u)
 {
     if (sim->topo.access == ET_ACCESS_WIFI) {
         /* One rate level per station; the weaker direction decides it. */
@@ -379,7 +287,6 @@ static void apply_rates(et_sim *sim, ue_state *u)
         u->rate_up_bps = u->ch.rate_up_bps;
         u->rate_down_bps = u->ch.rate_down_bps;
     }
-    if (u->busy) push_rates(sim, u);
 }
 
 /* Static links (channel.enabled false): the platform's bandwidths stay. */
@@ -397,49 +304,231 @@ static void keep_platform_rates(et_sim *sim, ue_state *u)
     }
 }
 
-static void channel_update_ue(et_sim *sim, ue_state *u, double t_rel, double dt, int first)
+/* Brings u's mobility and channel up to grid point step, one interval at a
+ * time, so that a UE advanced lazily walks exactly the path and draws
+ * exactly the shadowing it would have walked and drawn step by step. */
+static void channel_advance(et_sim *sim, ue_state *u, long step)
 {
-    if (!sim->sc.channel_enabled) {
-        keep_platform_rates(sim, u);
-    } else {
-        if (!first)
-            et_mobility_step(&u->mob, &sim->sc.mobility, sim->trace, u->index, t_rel - dt, dt);
+    if (!sim->sc.channel_enabled || u->ch_step >= step) return;
+    double dt = sim->sc.update_interval_s;
+    while (u->ch_step < step) {
+        u->ch_step++;
+        double t_rel = (double)u->ch_step * dt;
+        et_mobility_step(&u->mob, &sim->sc.mobility, sim->trace, u->index, t_rel - dt, dt);
         et_channel_update(&u->ch, &sim->sc.channel, sim->channel_table, &u->radio, u->mob.x_m,
                           u->mob.y_m);
-        apply_rates(sim, u);
+        sim->counts.channel_updates++;
     }
-    if (sim->out && sim->out->channel) {
-        et_channel_record r = {
-            .episode = sim->episode,
-            .time_s = t_rel,
-            .ue = u->index,
-            .x_m = u->mob.x_m,
-            .y_m = u->mob.y_m,
-            .distance_m = u->ch.distance_m,
-            .snr_up_db = u->ch.snr_up_db,
-            .snr_down_db = u->ch.snr_down_db,
-            .rate_up_bps = u->rate_up_bps,
-            .rate_down_bps = u->rate_down_bps,
-        };
-        et_trace_channel_row(sim->out->channel, &r);
+    channel_rates(sim, u);
+}
+
+static void trace_channel_row(et_sim *sim, ue_state *u, double t_rel)
+{
+    et_channel_record r = {
+        .episode = sim->episode,
+        .time_s = t_rel,
+        .ue = u->index,
+        .x_m = u->mob.x_m,
+        .y_m = u->mob.y_m,
+        .distance_m = u->ch.distance_m,
+        .snr_up_db = u->ch.snr_up_db,
+        .snr_down_db = u->ch.snr_down_db,
+        .rate_up_bps = u->rate_up_bps,
+        .rate_down_bps = u->rate_down_bps,
+    };
+    et_trace_channel_row(sim->out->channel, &r);
+}
+
+static void set_link_bps(et_sim *sim, const ue_state *u, sg_link_t link, double rate_bps)
+{
+    sg_link_set_bandwidth(link, rate_bps / 8.0); /* SimGrid's C API takes bytes per second */
+    sim->counts.link_updates++;
+    if (u->in_flight == 0) sim->counts.idle_link_updates++; /* never, by construction */
+}
+
+/* True when rate differs from applied by more than the push tolerance. */
+static int worth_pushing(const et_sim *sim, double rate_bps, double applied_bps)
+{
+    return fabs(rate_bps - applied_bps) > sim->sc.push_tolerance * applied_bps;
+}
+
+/* Makes the engine follow the channel for the transfers u has in flight.
+ * OFDMA: a running comm's bound is the link's peak (see start_comm), so a
+ * new bandwidth, higher or lower, applies to it at once. Wi-Fi: a station's
+ * level is fixed for a comm's whole life in SimGrid 3.32, so a comm whose
+ * level is no longer the channel's is cancelled; its sender continues with
+ * the remaining bytes at the new level. */
+static void follow_channel(et_sim *sim, ue_state *u)
+{
+    for (int dir = DIR_UP; dir <= DIR_DOWN; dir++) {
+        xfer *x = &u->x[dir];
+        if (!x->comm) continue;
+        if (sim->topo.access == ET_ACCESS_WIFI) {
+            if (x->wifi_level == u->wifi_level) continue;
+            double left = sgx_comm_get_remaining(x->comm);
+            if (left < 0.5) continue; /* completes at this instant anyway */
+            x->remaining_bytes = left;
+            sg_comm_t c = x->comm;
+            x->comm = NULL;
+            sgx_comm_cancel(c);
+            sim->counts.wifi_restarts++;
+        } else if (dir == DIR_UP && worth_pushing(sim, u->rate_up_bps, u->applied_up_bps)) {
+            set_link_bps(sim, u, u->host->link_up, u->rate_up_bps);
+            u->applied_up_bps = u->rate_up_bps;
+        } else if (dir == DIR_DOWN && worth_pushing(sim, u->rate_down_bps, u->applied_down_bps)) {
+            set_link_bps(sim, u, u->host->link_down, u->rate_down_bps);
+            u->applied_down_bps = u->rate_down_bps;
+        }
     }
 }
 
-/* Moves the UEs and refreshes every active UE's link rates on a fixed grid
- * of update_interval_s. A daemon: it ends with the last UE. */
+/* Every update_interval_s: writes the due channel.csv rows, and advances
+ * the UEs with a transfer in flight, applying their new rates. Idle UEs cost
+ * nothing here. A daemon: it ends with the last UE. */
 static void channel_main(int argc, char **argv)
 {
     (void)argc, (void)argv;
     et_sim *sim = sg_actor_self_get_data();
     sg_actor_daemonize(sg_actor_self());
     double dt = sim->sc.update_interval_s;
+    int every = sim->sc.channel_trace_every;
     for (long step = 1;; step++) {
         /* Sleep to absolute grid points so no rounding drift accumulates. */
         sg_actor_sleep_until(sim->t0 + (double)step * dt);
-        double t_rel = (double)step * dt;
-        for (int i = 0; i < sim->n_ue; i++)
-            if (sim->ues[i].active) channel_update_ue(sim, &sim->ues[i], t_rel, dt, 0);
+        if (sim->out && sim->out->channel && step % every == 0) {
+            for (int k = 0; k < sim->n_traced; k++) {
+                ue_state *u = &sim->ues[sim->traced[k]];
+                if (!u->active) continue;
+                channel_advance(sim, u, step);
+                trace_channel_row(sim, u, (double)step * dt);
+            }
+        }
+        /* Applying a rate is a simcall: other actors may run meanwhile and
+         * start or end transfers, so walk a copy of the busy list. */
+        int n = sim->n_busy;
+        memcpy(sim->busy_snapshot, sim->busy, (size_t)n * sizeof *sim->busy);
+        for (int k = 0; k < n; k++) {
+            ue_state *u = &sim->ues[sim->busy_snapshot[k]];
+            if (u->in_flight == 0) continue;
+            channel_advance(sim, u, step);
+            follow_channel(sim, u);
+        }
     }
+}
+
+/* ----------------------------------------------------------- transfers */
+
+static void busy_enter(et_sim *sim, ue_state *u)
+{
+    if (u->in_flight++ > 0) return;
+    u->busy_pos = sim->n_busy;
+    sim->busy[sim->n_busy++] = u->index;
+}
+
+static void busy_leave(et_sim *sim, ue_state *u)
+{
+    if (--u->in_flight > 0) return;
+    int last = sim->busy[--sim->n_busy];
+    sim->busy[u->busy_pos] = last;
+    sim->ues[last].busy_pos = u->busy_pos;
+    u->busy_pos = -1;
+}
+
+/* Starts one comm of size_bytes on u's access in direction dir, now.
+ * SimGrid 3.32's CM02 bounds a comm's rate by its route's smallest bandwidth
+ * at the moment it starts, and ignores later rises above that bound. So the
+ * wireless link is raised to the channel's peak for this link first, the
+ * comm starts (a host-to-host comm: no rendezvous can delay it), and the
+ * current rate is set in the same instant: the bound is then the peak and
+ * every later channel update, up or down, applies to the running comm. */
+static sg_comm_t start_comm(et_sim *sim, ue_state *u, int dir, double size_bytes)
+{
+    sg_host_t from = dir == DIR_UP ? u->host->host : u->server;
+    sg_host_t to = dir == DIR_UP ? u->server : u->host->host;
+    sim->counts.comms++;
+    if (!sim->sc.channel_enabled) return sgx_comm_sendto_async(from, to, size_bytes);
+    if (sim->topo.access == ET_ACCESS_WIFI) {
+        if (u->wifi_level != u->applied_wifi_level) {
+            et_platform_set_wifi_level(&sim->topo, u->index, u->wifi_level);
+            u->applied_wifi_level = u->wifi_level;
+        }
+        u->x[dir].wifi_level = u->wifi_level;
+        return sgx_comm_sendto_async(from, to, size_bytes);
+    }
+    sg_link_t link = dir == DIR_UP ? u->host->link_up : u->host->link_down;
+    double peak = dir == DIR_UP ? u->peak_up_bps : u->peak_down_bps;
+    double rate = dir == DIR_UP ? u->rate_up_bps : u->rate_down_bps;
+    set_link_bps(sim, u, link, fmax(peak, rate));
+    sg_comm_t c = sgx_comm_sendto_async(from, to, size_bytes);
+    set_link_bps(sim, u, link, rate);
+    if (dir == DIR_UP)
+        u->applied_up_bps = rate;
+    else
+        u->applied_down_bps = rate;
+    return c;
+}
+
+/* Moves size_bytes over u's access in direction dir (UE -> its server or
+ * back) as one comm, and returns when the last byte has arrived. The route
+ * latency is paid once; on Wi-Fi, again only when the station's rate level
+ * changes mid-transfer (follow_channel). The bytes count for u's task. */
+static void transfer(et_sim *sim, ue_state *u, int dir, double size_bytes)
+{
+    xfer *x = &u->x[dir];
+    double left = size_bytes;
+    busy_enter(sim, u);
+    for (;;) {
+        channel_advance(sim, u, grid_step_now(sim));
+        x->comm = start_comm(sim, u, dir, left);
+        sg_comm_t c = x->comm;
+        int cancelled = sgx_comm_wait(c);
+        if (!cancelled) break;
+        left = x->remaining_bytes;
+    }
+    x->comm = NULL;
+    busy_leave(sim, u);
+    if (dir == DIR_UP)
+        u->bytes_up += size_bytes;
+    else
+        u->bytes_down += size_bytes;
+}
+
+/* ---------------------------------------------------------- server side */
+
+/* The server's side of one UE's tasks, on the UE's server host: sends the
+ * emulator, or runs an offloaded tuning job and sends the result back.
+ * Executions here share the server's cores with every other job running on
+ * it at the same time. A daemon: killed when the last UE is done. */
+static void session_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    ue_state *u = sg_actor_self_get_data();
+    et_sim *sim = u->sim;
+    sg_actor_daemonize(sg_actor_self());
+    for (;;) {
+        sg_sem_acquire(u->to_session);
+        if (u->req.kind == REQ_OFFLOAD) {
+            sim->server_jobs++;
+            double t = simgrid_get_clock();
+            sg_actor_execute(u->req.flops);
+            u->compute_s = simgrid_get_clock() - t;
+            sim->server_jobs--;
+        }
+        /* The reply carries the server's load, which the UE observes. */
+        u->server_jobs_seen = sim->server_jobs;
+        transfer(sim, u, DIR_DOWN, u->req.bytes_down);
+        sg_sem_release(u->to_ue);
+    }
+}
+
+/* UE side of a request: the request travels up (request_bytes, with any
+ * data it carries), then the session serves it and the UE waits for the
+ * reply to arrive. */
+static void ask_session(et_sim *sim, ue_state *u, double request_bytes)
+{
+    transfer(sim, u, DIR_UP, request_bytes);
+    sg_sem_release(u->to_session);
+    sg_sem_acquire(u->to_ue);
 }
 
 /* ------------------------------------------------------------------ UE */
@@ -510,28 +599,24 @@ static const char *run_task(et_sim *sim, ue_state *u, et_location loc, int b, do
         u->req.kind = REQ_EMULATOR;
         u->req.bytes_down =
             et_fm_emulator_bytes(fm, b) + (u->adapter_cached ? 0.0 : et_fm_adapter_bytes(fm));
-        send_request(u);
-        recv_chunked(u, u->mb_down);
+        ask_session(sim, u, sc->control_bytes);
         u->cached_b = b;
         u->adapter_cached = 1;
     }
     if (loc == ET_LOCATION_LOCAL) {
-        /* 2. Tune on the UE, then upload the tuned result. */
+        /* 2. Tune on the UE, then upload the tuned result (it is its own
+         * request: nothing comes back). */
         double t = simgrid_get_clock();
         sg_actor_execute(flops);
         u->compute_s = simgrid_get_clock() - t;
-        u->req.kind = REQ_UPLOAD;
-        u->req.bytes_down = 0;
-        send_request(u);
-        send_chunked(u, u->mb_up, result_bytes, 1, u->up_msg);
+        transfer(sim, u, DIR_UP, sc->control_bytes + result_bytes);
     } else {
-        /* 3. Upload the data set, the server tunes, the result comes back. */
+        /* 3. Upload the data set with the request, the server tunes, the
+         * result comes back. */
         u->req.kind = REQ_OFFLOAD;
         u->req.flops = flops;
         u->req.bytes_down = result_bytes;
-        send_request(u);
-        send_chunked(u, u->mb_up, tokens * sc->bytes_per_token, 1, u->up_msg);
-        recv_chunked(u, u->mb_down);
+        ask_session(sim, u, sc->control_bytes + tokens * sc->bytes_per_token);
     }
     return "";
 }
@@ -673,6 +758,8 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     et_error_clear(&sim->agent_err);
     memset(sim->state, 0, (size_t)sim->state_dim * sizeof *sim->state);
 
+    sim->n_busy = 0;
+    memset(&sim->counts, 0, sizeof sim->counts);
     for (int i = 0; i < sim->n_ue; i++) {
         ue_state *u = &sim->ues[i];
         u->active = 1;
@@ -681,10 +768,12 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         u->last_delay_s = 0;
         u->server_jobs_seen = 0;
         u->wifi_level = 0;
-        /* Links keep the previous episode's rates: force a push at first use. */
+        /* Links keep the previous episode's rates: every transfer sets them. */
         u->applied_up_bps = u->applied_down_bps = -1;
         u->applied_wifi_level = -1;
-        u->busy = 0;
+        memset(u->x, 0, sizeof u->x);
+        u->in_flight = 0;
+        u->busy_pos = -1;
         u->finish_s = 0;
         et_rng_seed(&u->task_rng, sim->episode_seed, et_rng_stream_id(ET_RNG_TASKS, (uint64_t)i));
         et_mobility_init(&u->mob, &sc->mobility, i, u->host->x0_m, u->host->y0_m,
@@ -693,24 +782,35 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         if (sc->mobility.model == ET_MOBILITY_TRACE)
             et_mobility_step(&u->mob, &sc->mobility, sim->trace, i, 0.0, 0.0);
         et_channel_init(&u->ch, i, sim->episode_seed);
-        /* The first channel state is in force before any actor runs. */
-        channel_update_ue(sim, u, 0.0, sc->update_interval_s, 1);
+        /* The state at t = 0 is in force before any actor runs. */
+        u->ch_step = 0;
+        if (sc->channel_enabled) {
+            et_channel_update(&u->ch, &sc->channel, sim->channel_table, &u->radio, u->mob.x_m,
+                              u->mob.y_m);
+            channel_rates(sim, u);
+        } else {
+            keep_platform_rates(sim, u);
+        }
     }
+    if (out && out->channel)
+        for (int k = 0; k < sim->n_traced; k++)
+            trace_channel_row(sim, &sim->ues[sim->traced[k]], 0);
     if (agent->ops->episode_begin)
         agent->ops->episode_begin(agent, episode, sim->n_ue, sim->episode_seed);
 
-    /* The server goes first so its mailbox is eager before any UE sends. */
-    sg_actor_t a = sg_actor_init("server", sim->topo.server);
-    sg_actor_set_data(a, sim);
-    sg_actor_start(a, server_main, 0, NULL);
+    sg_actor_t a;
     if (sc->channel_enabled) {
         a = sg_actor_init("channel", sim->topo.server);
         sg_actor_set_data(a, sim);
         sg_actor_start(a, channel_main, 0, NULL);
     }
     for (int i = 0; i < sim->n_ue; i++) {
-        a = sg_actor_init(sim->ues[i].actor_name, sim->ues[i].host->host);
-        sg_actor_set_data(a, &sim->ues[i]);
+        ue_state *u = &sim->ues[i];
+        a = sg_actor_init(u->session_name, u->server);
+        sg_actor_set_data(a, u);
+        sg_actor_start(a, session_main, 0, NULL);
+        a = sg_actor_init(u->actor_name, u->host->host);
+        sg_actor_set_data(a, u);
         sg_actor_start(a, ue_main, 0, NULL);
     }
     simgrid_run();
@@ -725,6 +825,7 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     stats->mean_delay_s = stats->tasks ? stats->total_delay_s / stats->tasks : 0;
     stats->mean_ppl = sim->ppl_count ? sim->ppl_sum / sim->ppl_count : NAN;
     stats->mean_keep = stats->tasks ? sim->keep_sum / stats->tasks : 0;
+    stats->engine = sim->counts;
     for (int i = 0; i < sim->n_ue; i++)
         if (sim->ues[i].finish_s > stats->makespan_s) stats->makespan_s = sim->ues[i].finish_s;
     return ET_OK;
@@ -752,6 +853,14 @@ char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *s)
     cJSON_AddNumberToObject(o, "bytes_up", s->bytes_up);
     cJSON_AddNumberToObject(o, "bytes_down", s->bytes_down);
     cJSON_AddNumberToObject(o, "mean_keep", s->mean_keep);
+    cJSON *e = cJSON_AddObjectToObject(o, "engine");
+    if (e) {
+        cJSON_AddNumberToObject(e, "comms", (double)s->engine.comms);
+        cJSON_AddNumberToObject(e, "link_updates", (double)s->engine.link_updates);
+        cJSON_AddNumberToObject(e, "idle_link_updates", (double)s->engine.idle_link_updates);
+        cJSON_AddNumberToObject(e, "wifi_restarts", (double)s->engine.wifi_restarts);
+        cJSON_AddNumberToObject(e, "channel_updates", (double)s->engine.channel_updates);
+    }
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     return text;

@@ -1,11 +1,14 @@
 /* sim.h: the SimGrid simulation of emulator-assisted edge tuning.
  *
- * Actors (DESIGN.md section 1): a server actor that accepts requests on an
- * eager mailbox and starts one handler actor per request on the server host;
- * one actor per UE that walks its task queue and calls the agent; a channel
- * actor that moves UEs and sets link bandwidths every update interval. Every
- * delay is read from the engine clock: transfers are SimGrid comms over the
- * platform's links, tuning is a SimGrid execution on the UE or server host.
+ * Actors (DESIGN.md section 1): one actor per UE that walks its task queue
+ * and calls the agent; one session actor per UE on its server host, the
+ * server's side of that UE's tasks (emulator downloads, offloaded tuning
+ * jobs); a channel actor that, every update interval, applies the channel's
+ * new rates to the links that carry a transfer (idle UEs are advanced
+ * lazily). Every delay is read from the engine clock: a transfer is one
+ * SimGrid comm over the platform's links (on Wi-Fi, one per rate level the
+ * station goes through), tuning is a SimGrid execution on the UE or server
+ * host. docs/simulation.md has the details.
  *
  * One process holds one SimGrid engine (et_engine_init once), one loaded
  * platform (et_sim_create once), and can run many episodes in sequence. */
@@ -33,6 +36,15 @@ typedef struct et_sim et_sim;
 et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err);
 void et_sim_destroy(et_sim *sim);
 
+/* What an episode asked of the engine (for benchmarks and tests). */
+typedef struct et_engine_counts {
+    long comms;             /* SimGrid comms started (one per transfer, plus Wi-Fi restarts) */
+    long link_updates;      /* sg_link_set_bandwidth calls */
+    long idle_link_updates; /* of those, on the links of a UE with nothing in flight */
+    long wifi_restarts;     /* Wi-Fi comms cancelled for a rate-level change */
+    long channel_updates;   /* per-UE mobility + channel steps computed */
+} et_engine_counts;
+
 /* Results of one episode. */
 typedef struct et_episode_stats {
     int tasks, failed, late;
@@ -44,6 +56,7 @@ typedef struct et_episode_stats {
     double makespan_s; /* simulated time until the last UE finished */
     double bytes_up, bytes_down;
     double mean_keep;
+    et_engine_counts engine;
 } et_episode_stats;
 
 /* Runs one episode (every UE works through its queue) with agent deciding.
