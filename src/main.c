@@ -404,6 +404,10 @@ static int cmd_run(int argc, char **argv)
     et_outputs out;
     memset(&out, 0, sizeof out);
     if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 1, sc.write_channel_trace, &err);
+    if (st == ET_OK && sc.write_activity_log) {
+        st = et_outputs_add(&out, "activities.csv", &out.activity, &err);
+        if (st == ET_OK) fputs(ET_ACTIVITY_HEADER, out.activity);
+    }
     progress_state prog = {.start = wall_s(), .tty = isatty(2)};
     if (st == ET_OK && !a.quiet) et_sim_set_progress(sim, on_progress, &prog);
     et_episode_stats stats;

@@ -157,6 +157,9 @@ static const key_def KEYS[] = {
 
     {"output.channel_trace", KEY_BOOL, OFF(write_channel_trace), 0, 0, "true", NULL,
      "write channel.csv (one row per traced UE per traced update)"},
+    {"output.activity_log", KEY_BOOL, OFF(write_activity_log), 0, 0, "false", NULL,
+     "write activities.csv: every engine activity edgetune starts (comms, executions, link "
+     "rate changes), for replay by bench/bare_twin"},
     {"output.channel_every", KEY_INT, OFF(channel_trace_every), 1, 1000000, "1", NULL,
      "channel.csv samples every this many channel updates"},
     {"output.channel_ues", KEY_INT, OFF(channel_trace_ues), 0, 1000000, "0", NULL,

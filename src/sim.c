@@ -339,6 +339,19 @@ static void trace_channel_row(et_sim *sim, ue_state *u, double t_rel)
     et_trace_channel_row(sim->out->channel, &r);
 }
 
+/* One row of activities.csv (when asked for): kind C = comm start (amount
+ * bytes; peak_bps and rate_bps the link rates set around the start, -1 on
+ * static links), X = execution start (dir 0 on the UE, 1 on the server;
+ * amount FLOPs), B = a busy link's new rate, W = a Wi-Fi comm cancelled for
+ * a level change (amount = bytes left). Times are absolute engine times. */
+static void log_activity(const et_sim *sim, const ue_state *u, char kind, int dir, double amount,
+                         double peak_bps, double rate_bps)
+{
+    if (!sim->out || !sim->out->activity) return;
+    fprintf(sim->out->activity, "%.17g,%d,%c,%d,%.17g,%.17g,%.17g\n", simgrid_get_clock(), u->index,
+            kind, dir, amount, peak_bps, rate_bps);
+}
+
 static void set_link_bps(et_sim *sim, const ue_state *u, sg_link_t link, double rate_bps)
 {
     sg_link_set_bandwidth(link, rate_bps / 8.0); /* SimGrid's C API takes bytes per second */
@@ -368,14 +381,17 @@ static void follow_channel(et_sim *sim, ue_state *u)
             double left = sgx_comm_get_remaining(x->comm);
             if (left < 0.5) continue; /* completes at this instant anyway */
             x->remaining_bytes = left;
+            log_activity(sim, u, 'W', dir, left, -1, -1);
             sg_comm_t c = x->comm;
             x->comm = NULL;
             sgx_comm_cancel(c);
             sim->counts.wifi_restarts++;
         } else if (dir == DIR_UP && worth_pushing(sim, u->rate_up_bps, u->applied_up_bps)) {
+            log_activity(sim, u, 'B', DIR_UP, 0, -1, u->rate_up_bps);
             set_link_bps(sim, u, u->host->link_up, u->rate_up_bps);
             u->applied_up_bps = u->rate_up_bps;
         } else if (dir == DIR_DOWN && worth_pushing(sim, u->rate_down_bps, u->applied_down_bps)) {
+            log_activity(sim, u, 'B', DIR_DOWN, 0, -1, u->rate_down_bps);
             set_link_bps(sim, u, u->host->link_down, u->rate_down_bps);
             u->applied_down_bps = u->rate_down_bps;
         }
@@ -446,18 +462,23 @@ static sg_comm_t start_comm(et_sim *sim, ue_state *u, int dir, double size_bytes
     sg_host_t from = dir == DIR_UP ? u->host->host : u->server;
     sg_host_t to = dir == DIR_UP ? u->server : u->host->host;
     sim->counts.comms++;
-    if (!sim->sc.channel_enabled) return sgx_comm_sendto_async(from, to, size_bytes);
+    if (!sim->sc.channel_enabled) {
+        log_activity(sim, u, 'C', dir, size_bytes, -1, -1);
+        return sgx_comm_sendto_async(from, to, size_bytes);
+    }
     if (sim->topo.access == ET_ACCESS_WIFI) {
         if (u->wifi_level != u->applied_wifi_level) {
             et_platform_set_wifi_level(&sim->topo, u->index, u->wifi_level);
             u->applied_wifi_level = u->wifi_level;
         }
         u->x[dir].wifi_level = u->wifi_level;
+        log_activity(sim, u, 'C', dir, size_bytes, -1, -1);
         return sgx_comm_sendto_async(from, to, size_bytes);
     }
     sg_link_t link = dir == DIR_UP ? u->host->link_up : u->host->link_down;
     double peak = dir == DIR_UP ? u->peak_up_bps : u->peak_down_bps;
     double rate = dir == DIR_UP ? u->rate_up_bps : u->rate_down_bps;
+    log_activity(sim, u, 'C', dir, size_bytes, fmax(peak, rate), rate);
     set_link_bps(sim, u, link, fmax(peak, rate));
     sg_comm_t c = sgx_comm_sendto_async(from, to, size_bytes);
     set_link_bps(sim, u, link, rate);
@@ -509,6 +530,7 @@ static void session_main(int argc, char **argv)
         sg_sem_acquire(u->to_session);
         if (u->req.kind == REQ_OFFLOAD) {
             sim->server_jobs++;
+            log_activity(sim, u, 'X', 1, u->req.flops, -1, -1);
             double t = simgrid_get_clock();
             sg_actor_execute(u->req.flops);
             u->compute_s = simgrid_get_clock() - t;
@@ -606,6 +628,7 @@ static const char *run_task(et_sim *sim, ue_state *u, et_location loc, int b, do
     if (loc == ET_LOCATION_LOCAL) {
         /* 2. Tune on the UE, then upload the tuned result (it is its own
          * request: nothing comes back). */
+        log_activity(sim, u, 'X', 0, flops, -1, -1);
         double t = simgrid_get_clock();
         sg_actor_execute(flops);
         u->compute_s = simgrid_get_clock() - t;

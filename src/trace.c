@@ -95,7 +95,7 @@ et_status et_outputs_commit(et_outputs *out, const char *summary_json, et_error 
         if (bad && st == ET_OK)
             st = et_error_set(err, ET_ERR_IO, "%s: write error", out->tmp_path[i]);
     }
-    out->tasks = out->channel = NULL;
+    out->tasks = out->channel = out->activity = NULL;
     if (st != ET_OK) {
         et_outputs_abort(out);
         return st;
@@ -127,7 +127,7 @@ void et_outputs_abort(et_outputs *out)
         if (out->tmp_path[i][0]) unlink(out->tmp_path[i]);
         out->tmp_path[i][0] = '\0';
     }
-    out->tasks = out->channel = NULL;
+    out->tasks = out->channel = out->activity = NULL;
     out->n = 0;
 }
 

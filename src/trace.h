@@ -48,8 +48,9 @@ typedef struct et_outputs {
     char final_path[ET_OUTPUT_MAX][ET_PATH_MAX + 32];
     char tmp_path[ET_OUTPUT_MAX][ET_PATH_MAX + 40];
     FILE *file[ET_OUTPUT_MAX];
-    FILE *tasks;   /* NULL when not written */
-    FILE *channel; /* NULL when not written */
+    FILE *tasks;    /* NULL when not written */
+    FILE *channel;  /* NULL when not written */
+    FILE *activity; /* NULL when not written (et_outputs_add "activities.csv") */
 } et_outputs;
 
 /* Creates dir (and parents) if needed and opens the requested traces as
@@ -68,6 +69,10 @@ void et_outputs_abort(et_outputs *out);
 
 void et_trace_task_row(FILE *f, const et_task_record *r);
 void et_trace_channel_row(FILE *f, const et_channel_record *r);
+
+/* Header of activities.csv (docs/traces.md): one row per engine activity
+ * edgetune starts, enough for a bare SimGrid program to replay them. */
+#define ET_ACTIVITY_HEADER "time_s,ue,kind,dir,amount,peak_bps,rate_bps\n"
 
 /* Writes text to path atomically (tmp + rename). */
 et_status et_write_file_atomic(const char *path, const char *text, et_error *err);
