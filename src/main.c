@@ -699,8 +699,10 @@ static int cmd_compare(int argc, char **argv)
                                 .episodes = sc.train_episodes,
                                 .progress = a.quiet ? NULL : on_train_progress,
                                 .progress_ctx = &disp};
+        /* In a child process: this engine must not run an episode before
+         * the isolated evaluation below. */
         et_train_result res;
-        st = et_train_run(sim, &opt, &res, &err);
+        st = et_train_run_isolated(sim, &opt, &res, &err);
         snprintf(ckpt[i], sizeof ckpt[i], "%s", res.checkpoint);
     }
     /* 2. Evaluate everyone on the same episodes. */

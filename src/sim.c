@@ -17,6 +17,7 @@
 
 #include "channel.h"
 #include "fm.h"
+#include "isolate.h"
 #include "mobility.h"
 #include "platform.h"
 #include "rng.h"
@@ -852,6 +853,36 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     for (int i = 0; i < sim->n_ue; i++)
         if (sim->ues[i].finish_s > stats->makespan_s) stats->makespan_s = sim->ues[i].finish_s;
     return ET_OK;
+}
+
+int et_sim_engine_pristine(void)
+{
+    return simgrid_get_clock() == 0.0;
+}
+
+typedef struct isolated_episode {
+    et_sim *sim;
+    et_agent *agent;
+    int episode;
+    et_outputs *out;
+} isolated_episode;
+
+static et_status run_isolated_episode(void *ctx, void *result, et_error *err)
+{
+    isolated_episode *e = ctx;
+    return et_sim_run_episode(e->sim, e->agent, e->episode, e->out, result, err);
+}
+
+et_status et_sim_run_episode_isolated(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
+                                      et_episode_stats *stats, et_error *err)
+{
+    if (!et_sim_engine_pristine())
+        return et_error_set(err, ET_ERR_INTERNAL,
+                            "isolated episodes need an engine that has not run an episode yet");
+    isolated_episode e = {sim, agent, episode, out};
+    char what[48];
+    snprintf(what, sizeof what, "episode %d", episode);
+    return et_isolate_run(run_isolated_episode, &e, stats, sizeof *stats, what, err);
 }
 
 char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *s)

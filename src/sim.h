@@ -65,6 +65,22 @@ typedef struct et_episode_stats {
 et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
                              et_episode_stats *stats, et_error *err);
 
+/* Runs episode like et_sim_run_episode, but in a forked child process whose
+ * engine has never run: the episode starts at engine time 0, so its result
+ * depends only on (scenario, seed, episode, agent), never on what this
+ * process ran before (SimGrid's clock cannot be reset, and absolute times
+ * round differently). The agent is used as it is and not modified (a
+ * learner's experience stays in the child). Rows go to out's files through
+ * the shared descriptors. Requires that no episode ran in this process yet
+ * (ET_ERR_INTERNAL otherwise). ET_ERR_INTERNAL also when fork fails or the
+ * child dies. */
+et_status et_sim_run_episode_isolated(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
+                                      et_episode_stats *stats, et_error *err);
+
+/* 1 while no episode has run in this process (et_sim_run_episode_isolated
+ * is then possible). */
+int et_sim_engine_pristine(void);
+
 /* Optional progress callback, called after every completed task with the
  * number of tasks done and due in this episode and the simulated time (s).
  * It must not call SimGrid. NULL turns it off. */

@@ -2,6 +2,8 @@
 #define _DEFAULT_SOURCE
 #include "train.h"
 
+#include "isolate.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -235,6 +237,25 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
     return st;
 }
 
+typedef struct isolated_training {
+    et_sim *sim;
+    const et_train_options *opt;
+} isolated_training;
+
+static et_status run_isolated_training(void *ctx, void *result, et_error *err)
+{
+    isolated_training *t = ctx;
+    return et_train_run(t->sim, t->opt, result, err);
+}
+
+et_status et_train_run_isolated(et_sim *sim, const et_train_options *opt, et_train_result *res,
+                                et_error *err)
+{
+    isolated_training t = {sim, opt};
+    memset(res, 0, sizeof *res);
+    return et_isolate_run(run_isolated_training, &t, res, sizeof *res, "training", err);
+}
+
 et_status et_train_evaluate(et_sim *sim, et_agent *agent, int n, int offset,
                             et_episode_stats *stats, FILE *tasks, et_error *err)
 {
@@ -242,8 +263,10 @@ et_status et_train_evaluate(et_sim *sim, et_agent *agent, int n, int offset,
     memset(&out, 0, sizeof out);
     for (int i = 0; i < n; i++) {
         out.tasks = i == 0 ? tasks : NULL;
-        et_status st =
-            et_sim_run_episode(sim, agent, offset + i, tasks ? &out : NULL, &stats[i], err);
+        /* A fresh engine per episode: the result cannot depend on what ran
+         * before it in this process. */
+        et_status st = et_sim_run_episode_isolated(sim, agent, offset + i, tasks ? &out : NULL,
+                                                   &stats[i], err);
         if (st != ET_OK) return st;
     }
     return ET_OK;

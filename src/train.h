@@ -55,9 +55,15 @@ int et_train_is_learned(const char *policy);
 et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result *res,
                        et_error *err);
 
-/* Runs n evaluation episodes (indices offset .. offset + n - 1) with agent;
- * stats has n entries. tasks (may be NULL) receives the first episode's
- * task trace. */
+/* Like et_train_run, but in a forked child process, so that this process's
+ * engine stays pristine for isolated evaluation (res is copied back). */
+et_status et_train_run_isolated(et_sim *sim, const et_train_options *opt, et_train_result *res,
+                                et_error *err);
+
+/* Runs n evaluation episodes (indices offset .. offset + n - 1) with agent,
+ * each in a fresh engine (et_sim_run_episode_isolated: this process must not
+ * have run an episode); stats has n entries. tasks (may be NULL) receives the
+ * first episode's task trace. */
 et_status et_train_evaluate(et_sim *sim, et_agent *agent, int n, int offset,
                             et_episode_stats *stats, FILE *tasks, et_error *err);
 

@@ -82,8 +82,15 @@ static void static_scenario(et_scenario *sc, const char *dir, const char *platfo
     sc->policy_keep = 0.4;
 }
 
-/* Runs one episode in a child process; 0 on success. */
-static int run_child(const et_scenario *sc, const char *policy)
+/* What a child process runs: `history` episodes in its own engine first,
+ * then `before` isolated episodes, then the episode whose traces and
+ * summary go to sc->out_dir (isolated or in this engine). */
+typedef struct child_plan {
+    const char *policy;
+    int history, before, isolated, episode;
+} child_plan;
+
+static int run_plan(const et_scenario *sc, const child_plan *p)
 {
     fflush(NULL);
     pid_t pid = fork();
@@ -98,20 +105,34 @@ static int run_child(const et_scenario *sc, const char *policy)
         et_sim *sim = NULL;
         et_outputs out;
         et_episode_stats stats;
-        et_status st = et_agent_create(policy, &pp, &agent, &err);
+        et_status st = et_agent_create(p->policy, &pp, &agent, &err);
         if (st == ET_OK) st = et_engine_init(&argc, argv, NULL, &err);
         if (st == ET_OK) st = et_sim_create(sc, &sim, &err);
+        for (int e = 0; e < p->history && st == ET_OK; e++)
+            st = et_sim_run_episode(sim, agent, 100 + e, NULL, &stats, &err);
+        for (int e = 0; e < p->before && st == ET_OK; e++)
+            st = et_sim_run_episode_isolated(sim, agent, 100 + e, NULL, &stats, &err);
         if (st == ET_OK) st = et_outputs_open(&out, sc->out_dir, 1, sc->write_channel_trace, &err);
-        if (st == ET_OK) st = et_sim_run_episode(sim, agent, 0, &out, &stats, &err);
+        if (st == ET_OK)
+            st = p->isolated
+                     ? et_sim_run_episode_isolated(sim, agent, p->episode, &out, &stats, &err)
+                     : et_sim_run_episode(sim, agent, p->episode, &out, &stats, &err);
         char *summary = st == ET_OK ? et_episode_stats_to_json(sim, &stats) : NULL;
         if (st == ET_OK) st = et_outputs_commit(&out, summary ? summary : "{}\n", &err);
         free(summary);
         if (st != ET_OK) fprintf(stderr, "child: %s\n", err.msg);
-        _exit(st == ET_OK ? 0 : 3);
+        _exit(st == ET_OK ? 0 : st == ET_ERR_INTERNAL ? 4 : 3);
     }
     int status = 0;
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
+/* Runs episode 0 in a child process; 0 on success. */
+static int run_child(const et_scenario *sc, const char *policy)
+{
+    child_plan p = {.policy = policy};
+    return run_plan(sc, &p);
 }
 
 /* Reads column col (0-based) of tasks.csv row (ue, task). */
@@ -661,6 +682,34 @@ static void an_idle_ue_does_no_channel_work(void)
     CU_ASSERT(comms <= 4 * ues * sc.tasks_per_ue);
 }
 
+/* An evaluation episode's result depends only on (scenario, seed, episode,
+ * policy): run alone or after 40 others, the bytes are the same. */
+static void an_isolated_episode_does_not_depend_on_what_ran_before(void)
+{
+    char *tasks[2];
+    int before[2] = {0, 40};
+    for (int i = 0; i < 2; i++) {
+        char name[64], keep[4200];
+        snprintf(name, sizeof name, "sim_iso_%d", i);
+        snprintf(keep, sizeof keep, "%s", et_test_tmpdir(name));
+        et_scenario sc;
+        default_scenario(&sc, keep, 4);
+        child_plan p = {.policy = "random", .before = before[i], .isolated = 1, .episode = 7};
+        CU_ASSERT_EQUAL_FATAL(run_plan(&sc, &p), 0);
+        tasks[i] = slurp(keep, "tasks.csv");
+        CU_ASSERT_FATAL(tasks[i] != NULL);
+    }
+    CU_ASSERT(strlen(tasks[0]) > 500);
+    CU_ASSERT_STRING_EQUAL(tasks[0], tasks[1]);
+    free(tasks[0]);
+    free(tasks[1]);
+    /* An engine whose clock has moved cannot give an isolated episode. */
+    et_scenario sc;
+    default_scenario(&sc, et_test_tmpdir("sim_iso_refused"), 4);
+    child_plan p = {.policy = "random", .history = 2, .isolated = 1, .episode = 7};
+    CU_ASSERT_EQUAL(run_plan(&sc, &p), 4); /* ET_ERR_INTERNAL */
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -684,6 +733,8 @@ int main(void)
         {"halving_the_channel_step_leaves_a_static_channel_run_unchanged",
          halving_the_channel_step_leaves_a_static_channel_run_unchanged},
         {"an_idle_ue_does_no_channel_work", an_idle_ue_does_no_channel_work},
+        {"an_isolated_episode_does_not_depend_on_what_ran_before",
+         an_isolated_episode_does_not_depend_on_what_ran_before},
         {NULL, NULL},
     };
     return et_test_main("sim", cases);

@@ -1,0 +1,27 @@
+/* isolate.h: run a function in a forked child process and get its result back.
+ *
+ * SimGrid's clock cannot be reset: an engine that has run an episode carries
+ * its time into the next one, and absolute times round differently. Work
+ * whose result must depend only on what it names (an evaluation episode, a
+ * training run inside compare) runs in a child forked from an engine that
+ * has not run yet; the parent stays pristine. The child shares the parent's
+ * open files (output rows land in order: the parent's buffers are flushed
+ * before the fork and the child's before it exits). */
+#ifndef ET_ISOLATE_H
+#define ET_ISOLATE_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+/* The child's work: fills result (result_size bytes, plain data without
+ * pointers) and returns a status, with err filled on failure. */
+typedef et_status (*et_isolated_fn)(void *ctx, void *result, et_error *err);
+
+/* Runs fn(ctx, result, err) in a child process and copies result, the status
+ * and the error back. ET_ERR_INTERNAL when fork or the pipe fails, or the
+ * child dies without answering (what names "what" in the message). */
+et_status et_isolate_run(et_isolated_fn fn, void *ctx, void *result, size_t result_size,
+                         const char *what, et_error *err);
+
+#endif
