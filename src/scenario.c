@@ -81,6 +81,15 @@ static const key_def KEYS[] = {
     {"channel.update_interval_s", KEY_DOUBLE, OFF(update_interval_s), 0.01, 3600, "1", NULL,
      "channel and mobility update period, s (the rates of links that carry a transfer are "
      "updated on this grid; idle UEs are advanced lazily)"},
+    {"channel.sharing", KEY_ENUM, OFF(radio_sharing), 0, 0, "carrier", "carrier|dedicated",
+     "carrier: each cell's carrier is shared by the UEs with traffic in that direction, equal "
+     "resource-block shares (OFDMA); dedicated: each UE has the bandwidth_*_hz of its platform "
+     "host to itself (version 1)"},
+    {"channel.carrier_down_hz", KEY_DOUBLE, OFF(carrier_down_hz), 1e5, 1e10, "80e6", NULL,
+     "downlink share of a cell's carrier, Hz (a 100 MHz NR TDD carrier, band n78, with a 4:1 "
+     "downlink:uplink slot pattern)"},
+    {"channel.carrier_up_hz", KEY_DOUBLE, OFF(carrier_up_hz), 1e5, 1e10, "20e6", NULL,
+     "uplink share of a cell's carrier, Hz"},
     {"channel.push_tolerance", KEY_DOUBLE, OFF(push_tolerance), 0, 1, "0.01", NULL,
      "a busy link's new rate is applied to the engine only when it differs from the applied "
      "one by more than this fraction (bounds the rate error; 0 applies every change)"},

@@ -23,6 +23,11 @@ typedef enum et_result_mode {
     ET_RESULT_LORA = 1, /* only LoRA deltas are returned */
 } et_result_mode;
 
+typedef enum et_radio_sharing {
+    ET_SHARING_CARRIER = 0,   /* a cell's carrier shared by its UEs with traffic (OFDMA) */
+    ET_SHARING_DEDICATED = 1, /* each UE's own bandwidth from the platform (version 1) */
+} et_radio_sharing;
+
 typedef struct et_scenario {
     char source[ET_PATH_MAX];   /* the scenario file (for messages), or "(defaults)" */
     char platform[ET_PATH_MAX]; /* resolved path */
@@ -52,6 +57,8 @@ typedef struct et_scenario {
     double ue_tx_power_dbm;
     double update_interval_s;
     double push_tolerance; /* relative rate change that is applied to a busy link */
+    et_radio_sharing radio_sharing;
+    double carrier_down_hz, carrier_up_hz; /* a cell's carrier, per direction */
 
     /* mobility.* */
     et_mobility_params mobility;

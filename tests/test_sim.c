@@ -328,6 +328,7 @@ static void write_trace(const char *path, int n_ue, const double *xs0, const dou
 static void deterministic_channel(et_scenario *sc, const char *trace)
 {
     sc->channel_enabled = 1;
+    sc->radio_sharing = ET_SHARING_DEDICATED; /* the platform's bandwidth_*_hz per UE */
     sc->channel.shadowing_std_db = 0;
     sc->channel.fading = ET_FADING_NONE;
     sc->mobility.model = ET_MOBILITY_TRACE;
@@ -421,6 +422,48 @@ static void rate_drop_mid_transfer_lengthens_it_to_the_hand_computed_time(void)
     CU_ASSERT(rel_err(near_got, near_want) < 1e-6);
     CU_ASSERT(rel_err(got, want) < 1e-6);
     CU_ASSERT(got > 1.2 * near_got);
+}
+
+/* Two UEs at the same spot offload the same task at once over the cell's
+ * shared carrier: every transfer has the other's company, so each gets half
+ * the resource blocks (uplink: all its power in half the band, +3 dB). */
+static void two_ues_split_the_cell_carrier_as_a_scheduler_would(void)
+{
+    const char *dir = et_test_tmpdir("sim_carrier");
+    char platform[4200], trace[4200];
+    snprintf(platform, sizeof platform, "%s/p.xml", dir);
+    snprintf(trace, sizeof trace, "%s/trace.csv", dir);
+    write_platform(platform, 2, 10e9, 2);
+    double xs[2] = {150, 150};
+    write_trace(trace, 2, xs, xs, 1e6);
+    et_scenario sc;
+    static_scenario(&sc, dir, platform, 2);
+    deterministic_channel(&sc, trace);
+    sc.radio_sharing = ET_SHARING_CARRIER;
+    CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
+
+    et_scenario full = sc; /* the channel state over the whole carrier */
+    et_channel_state up = channel_at(&full, 150, sc.carrier_up_hz);
+    et_channel_state down = channel_at(&full, 150, sc.carrier_down_hz);
+    et_channel_table *table = NULL;
+    et_error err;
+    CU_ASSERT_FATAL(et_channel_table_create(&sc.channel, &table, &err) == ET_OK);
+    double up2 =
+        sc.carrier_up_hz / 2 * et_channel_table_se_bps_hz(table, up.snr_up_db + 10 * log10(2.0));
+    double down2 = sc.carrier_down_hz / 2 * et_channel_table_se_bps_hz(table, down.snr_down_db);
+    et_channel_table_destroy(table);
+    const et_fm *fm = opt13();
+    int b = et_fm_blocks_for_keep(fm, 0.4);
+    double lat = WL_LAT_S + BH_LAT_S;
+    double t = xfer_s(sc.control_bytes, lat, up2 / 8);
+    t += xfer_s(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm), lat, down2 / 8);
+    t += xfer_s(sc.control_bytes + 1e4 * sc.bytes_per_token, lat, up2 / 8);
+    t += et_fm_tuning_flops(fm, b, 1e4, 1) / SERVER_CORE_FLOPS;
+    t += xfer_s(et_fm_result_bytes(fm, 1), lat, down2 / 8);
+    double d0 = task_field(dir, 0, 0, "delay_s"), d1 = task_field(dir, 1, 0, "delay_s");
+    fprintf(stderr, "\n  delays %.6f and %.6f s, hand %.6f s ", d0, d1, t);
+    CU_ASSERT(rel_err(d0, t) < 1e-6);
+    CU_ASSERT(rel_err(d1, t) < 1e-6);
 }
 
 /* Writes a generated n_ue Wi-Fi cell; fills the level rates (bits/s). */
@@ -723,6 +766,8 @@ int main(void)
          rate_rise_mid_transfer_shortens_it_to_the_hand_computed_time},
         {"rate_drop_mid_transfer_lengthens_it_to_the_hand_computed_time",
          rate_drop_mid_transfer_lengthens_it_to_the_hand_computed_time},
+        {"two_ues_split_the_cell_carrier_as_a_scheduler_would",
+         two_ues_split_the_cell_carrier_as_a_scheduler_would},
         {"wifi_fast_station_next_to_a_slow_one_gets_the_fair_air_time_share",
          wifi_fast_station_next_to_a_slow_one_gets_the_fair_air_time_share},
         {"wifi_level_rise_mid_transfer_continues_at_the_new_level",
