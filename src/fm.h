@@ -14,11 +14,36 @@
 
 #define ET_FM_MAX_CALIB 8
 
-/* One perplexity calibration point: tuning on an emulator with keep
- * fraction keep (= b / M) gave ppl_tuned (Offsite-Tuning, WikiText-2). */
+/* How a calibration emulator was built (Offsite-Tuning, section 3.2): plain
+ * layer drop, as the simulator's emulator is, or layer drop followed by
+ * knowledge distillation, which degrades much less. */
+typedef enum et_fm_emulator_kind {
+    ET_FM_EMULATOR_LAYER_DROP = 0,
+    ET_FM_EMULATOR_DISTILLED = 1,
+} et_fm_emulator_kind;
+
+/* Where the anchor PPL_plug(M) = PPL_emu(M) of a loaded profile comes from
+ * (docs/models.md section 4, in this order of precedence). */
+typedef enum et_fm_anchor {
+    ET_FM_ANCHOR_FULL_POINT = 0, /* a calibration point at emulator_blocks = M: the adapter
+                                    tuned against the full middle block (exact) */
+    ET_FM_ANCHOR_FULL_FT = 1,    /* the "full fine-tune" column (ppl_full_ft), the closest
+                                    published proxy: every weight tuned, not only the adapter */
+    ET_FM_ANCHOR_DERIVED = 2,    /* ppl_full_ft is null: solved from points that have both
+                                    ppl_on_emulator and ppl_plugged, with ppl_transfer_ratio */
+} et_fm_anchor;
+
+/* One calibration point: the adapter tuned on an emulator with
+ * emulator_blocks of the M middle blocks (Offsite-Tuning, WikiText-2). A
+ * column that was not published is NAN. */
 typedef struct et_fm_calib {
-    double keep;      /* b / M of the measured emulator, in (0, 1] */
-    double ppl_tuned; /* perplexity of the adapter tuned on that emulator */
+    int emulator_blocks;           /* b of the measured emulator, in [2, M] */
+    double keep;                   /* b / M, in (0, 1] */
+    et_fm_emulator_kind emulator;  /* how that emulator was built */
+    int derived;                   /* 1: the point is derived, not measured (say how in source) */
+    double ppl_emulator_zero_shot; /* untuned emulator ("emulator zero-shot"), or NAN */
+    double ppl_on_emulator;        /* tuned, evaluated on the emulator ("tuned, on emulator") */
+    double ppl_plugged;            /* tuned, plugged into the full model ("tuned, plugged in") */
 } et_fm_calib;
 
 typedef struct et_fm {
@@ -33,9 +58,26 @@ typedef struct et_fm {
     int adapter_bottom;        /* a */
     int adapter_top;           /* c */
     int middle_blocks;         /* M = L - a - c (derived) */
-    double ppl_full_ft;        /* PPL_FT: perplexity with the full model (b = M) */
-    double ppl_beta;           /* fitted: PPL(b) = PPL_FT (1 + beta r^gamma), r = 1 - b/M */
-    double ppl_gamma;          /* shape exponent gamma (profile key, default 2; not fitted) */
+    /* Quality model (DESIGN.md section 3, docs/models.md section 4), r = 1 - b/M:
+     *   PPL_plug(b) = A (1 + ppl_plug_beta r^gamma)   adapter plugged into the full model
+     *   PPL_emu(b)  = A (1 + ppl_beta r^gamma)        adapter evaluated on its emulator
+     * Both curves meet at b = M, where the emulator is the full model. */
+    double ppl_full_ft;        /* A = PPL_plug(M) = PPL_emu(M), the anchor. Version-1 name, kept
+                                  because callers read it (reward.ppl_ref's default); it equals
+                                  the published full fine-tune only when ppl_anchor is
+                                  ET_FM_ANCHOR_FULL_FT */
+    et_fm_anchor ppl_anchor;   /* where A comes from */
+    double ppl_beta;           /* beta of PPL_emu (version-1 name: version 1's only curve) */
+    double ppl_plug_beta;      /* beta of PPL_plug, the quality the simulator reports */
+    double ppl_gamma;          /* shape exponent shared by both curves */
+    int ppl_gamma_fitted;      /* 1: fitted by least squares (points at two or more r);
+                                  0: profile key ppl_gamma, or its default 2 */
+    double ppl_transfer_ratio; /* rho = (PPL_plug - A) / (PPL_emu - A) at the same b: the
+                                  share of the emulator's loss that survives plug-in; used to
+                                  derive A or a curve without points (profile key, default
+                                  0.285, fitted to GPT2-XL and OPT-1.3B) */
+    double ppl_full_zero_shot; /* untuned full model ("full zero-shot"), NAN if unpublished */
+    double ppl_full_fine_tune; /* every weight tuned ("full fine-tune"), NAN if unpublished */
     double lora_rank;          /* LoRA rank used when adapter upload mode is "lora" */
     double activation_bytes_per_token;      /* activation memory per token of context per block
                                                (key activation_bytes_per_token_block; default
@@ -48,11 +90,13 @@ typedef struct et_fm {
 } et_fm;
 
 /* Loads and validates a profile JSON file (unknown or duplicate keys are
- * errors, lookups are case-sensitive); fits ppl_beta by least squares over
- * the calibration points (exact with one point). On error fills err with
- * "<path>: key '<k>': expected ..., got ..." and returns ET_ERR_INPUT (or
- * ET_ERR_IO "<path>: cannot open ..." when the file cannot be read); *out is
- * then unspecified. */
+ * errors, lookups are case-sensitive), sets the anchor and fits the quality
+ * model: gamma by least squares when some curve has points at two or more
+ * drop fractions and ppl_gamma is not given, then each curve's beta by least
+ * squares over its points (exact with one point). On error fills err with
+ * "<path>: key '<k>': expected ..., got ..." and returns ET_ERR_INPUT (also
+ * "<path>: cannot open model profile (...)" when the file cannot be read);
+ * *out is then unspecified. */
 et_status et_fm_load(const char *path, et_fm *out, et_error *err);
 
 /* Number of kept middle blocks for keep fraction keep: round(keep * M),
@@ -84,10 +128,20 @@ double et_fm_tuning_flops(const et_fm *fm, int b, double tokens, double epochs);
  * tokens * epochs * (6 + u) L P_block. */
 double et_fm_full_ft_flops(const et_fm *fm, double tokens, double epochs);
 
-/* Task perplexity after tuning on an emulator with b middle blocks (b is
- * clamped to [0, M]): PPL_FT * (1 + beta * (1 - b/M)^gamma). Non-increasing
- * in b (strictly decreasing when beta > 0); equals PPL_FT at b = M. A fitted
- * model, not a measurement. */
+/* Quality of a task tuned against an emulator with b middle blocks (b is
+ * clamped to [0, M]): the perplexity of the tuned adapter plugged into the
+ * full model, PPL_plug(b) = A (1 + ppl_plug_beta (1 - b/M)^gamma). Equals the
+ * anchor A at b = M; non-increasing in b (strictly decreasing when
+ * ppl_plug_beta > 0). A fitted model, not a measurement (docs/models.md). */
+double et_fm_ppl_plug(const et_fm *fm, int b);
+
+/* Perplexity of the same adapter evaluated on the emulator it was tuned on:
+ * PPL_emu(b) = A (1 + ppl_beta (1 - b/M)^gamma), b clamped to [0, M]. What the
+ * UE can measure itself; not the quality the model owner serves. */
+double et_fm_ppl_emu(const et_fm *fm, int b);
+
+/* Version-1 behaviour: the quality version 1 reported, the on-emulator curve
+ * (= et_fm_ppl_emu). Version-2 callers use et_fm_ppl_plug. */
 double et_fm_ppl(const et_fm *fm, int b);
 
 /* Device memory (bytes) needed to tune with emulator b: 16 bytes per
