@@ -697,21 +697,38 @@ double et_fm_adapter_bytes(const et_fm *fm)
     return params * fm->bytes_per_param;
 }
 
-double et_fm_result_bytes(const et_fm *fm, int lora)
+double et_fm_trainable_params(const et_fm *fm, int lora)
 {
     int adapter_blocks = fm->adapter_bottom + fm->adapter_top;
-    if (!lora) return adapter_blocks * fm->params_per_block * fm->bytes_per_param;
-    /* LoRA on the q, k, v and output projections: A (rank x width) and
-     * B (width x rank) per projection. */
-    return adapter_blocks * 4.0 * 2.0 * fm->lora_rank * fm->width * fm->bytes_per_param;
+    if (!lora) return adapter_blocks * fm->params_per_block;
+    /* LoRA on the q, k, v and output projections (Hu et al. 2021 adapt the
+     * attention weights): A (rank x width) and B (width x rank) per
+     * projection. Offsite-Tuning's runs put rank 4 on all six linear layers
+     * (18 * 4 * width per block), close to the 8 * 8 * width counted here at
+     * the default rank 8. */
+    return adapter_blocks * 4.0 * 2.0 * fm->lora_rank * fm->width;
+}
+
+double et_fm_result_bytes(const et_fm *fm, int lora)
+{
+    return et_fm_trainable_params(fm, lora) * fm->bytes_per_param;
+}
+
+double et_fm_local_flops(const et_fm *fm, int b, double tokens, double epochs, int lora)
+{
+    double adapter_params = (fm->adapter_bottom + fm->adapter_top) * fm->params_per_block;
+    double trainable_flops =
+        (6.0 + fm->optimizer_flops_per_param_token) * et_fm_trainable_params(fm, lora);
+    /* With LoRA the adapter's own weights are frozen but still on the
+     * gradient path: forward and input gradient only. */
+    double frozen_adapter_flops = lora ? 4.0 * adapter_params : 0.0;
+    double emulator_flops = 4.0 * b * fm->params_per_block;
+    return tokens * epochs * (trainable_flops + frozen_adapter_flops + emulator_flops);
 }
 
 double et_fm_tuning_flops(const et_fm *fm, int b, double tokens, double epochs)
 {
-    double trainable_flops = (6.0 + fm->optimizer_flops_per_param_token) *
-                             (fm->adapter_bottom + fm->adapter_top) * fm->params_per_block;
-    double frozen_flops = 4.0 * b * fm->params_per_block;
-    return tokens * epochs * (trainable_flops + frozen_flops);
+    return et_fm_local_flops(fm, b, tokens, epochs, 0);
 }
 
 double et_fm_full_ft_flops(const et_fm *fm, double tokens, double epochs)
@@ -745,13 +762,19 @@ double et_fm_ppl(const et_fm *fm, int b)
     return et_fm_ppl_emu(fm, b);
 }
 
-double et_fm_memory_bytes(const et_fm *fm, int b, double seq_tokens)
+double et_fm_local_memory_bytes(const et_fm *fm, int b, double seq_tokens, int lora)
 {
     int adapter_blocks = fm->adapter_bottom + fm->adapter_top;
-    double trainable = adapter_blocks * fm->params_per_block * FM_TRAINABLE_BYTES_PER_PARAM;
-    double frozen = (b * fm->params_per_block + fm->embedding_params) * fm->bytes_per_param;
+    double trainable = et_fm_trainable_params(fm, lora) * FM_TRAINABLE_BYTES_PER_PARAM;
+    double frozen_params = b * fm->params_per_block + fm->embedding_params;
+    if (lora) frozen_params += adapter_blocks * fm->params_per_block;
     double activations = fm->activation_bytes_per_token * seq_tokens * (adapter_blocks + b);
-    return trainable + frozen + activations;
+    return trainable + frozen_params * fm->bytes_per_param + activations;
+}
+
+double et_fm_memory_bytes(const et_fm *fm, int b, double seq_tokens)
+{
+    return et_fm_local_memory_bytes(fm, b, seq_tokens, 0);
 }
 
 double et_fm_full_ft_memory_bytes(const et_fm *fm, double seq_tokens)

@@ -111,17 +111,32 @@ double et_fm_emulator_bytes(const et_fm *fm, int b);
  * (a + c) * P_block * q (+ embeddings * q when embeddings_in_adapter). */
 double et_fm_adapter_bytes(const et_fm *fm);
 
+/* Trainable parameters of a task's adapter. lora == 0: the a + c adapter
+ * blocks, (a + c) P_block. lora != 0: only the LoRA factors on the q, k, v and
+ * output projections of those blocks, A (rank x width) and B (width x rank)
+ * each: (a + c) * 4 * 2 * rank * width; the adapter's own weights are then
+ * frozen. */
+double et_fm_trainable_params(const et_fm *fm, int lora);
+
 /* Bytes of the tuned result sent back (UE -> server for LOCAL, server -> UE
- * for SERVER): the full adapter blocks (a + c) * P_block * q when lora == 0,
- * else the LoRA deltas: (a + c) * 4 attention projections * 2 * rank * width * q. */
+ * for SERVER): the trainable parameters at q bytes each, i.e. the full
+ * adapter blocks (a + c) P_block q when lora == 0, else the LoRA deltas. */
 double et_fm_result_bytes(const et_fm *fm, int lora);
 
-/* Tuning FLOPs for a task with emulator b:
- *   tokens * epochs * ((6 + u) (a + c) P_block + 4 b P_block),
- * u = optimizer_flops_per_param_token: 6 P per trainable block (forward and
- * both backward products), 4 P per frozen emulator block that still passes
- * gradients down, u P for the per-step update of trainable weights. u = 0
- * gives DESIGN.md's plain 6/4 rule; see docs/models.md for the fit. */
+/* Tuning FLOPs of a task against an emulator with b middle blocks:
+ *   lora == 0: tokens * epochs * ((6 + u) (a + c) P_block + 4 b P_block)
+ *   lora != 0: tokens * epochs * (4 (a + c) P_block + (6 + u) N_lora + 4 b P_block)
+ * with u = optimizer_flops_per_param_token and N_lora =
+ * et_fm_trainable_params(fm, 1). A trainable weight costs 6 per token
+ * (forward, input-gradient and weight-gradient products) plus u for its
+ * per-step update; a frozen weight that still passes gradients down costs 4
+ * (forward and input gradient): the emulator always, and with LoRA the
+ * adapter's own weights too, which is how LoRA lowers the weight-gradient
+ * and optimizer FLOPs. u = 0 gives DESIGN.md's plain 6/4 rule. */
+double et_fm_local_flops(const et_fm *fm, int b, double tokens, double epochs, int lora);
+
+/* Version-1 behaviour: et_fm_local_flops(fm, b, tokens, epochs, 0) whatever
+ * the result mode (version 1 let LoRA shrink only the upload). */
 double et_fm_tuning_flops(const et_fm *fm, int b, double tokens, double epochs);
 
 /* Tuning FLOPs of full fine-tuning for the same data (every block trainable):
@@ -144,11 +159,18 @@ double et_fm_ppl_emu(const et_fm *fm, int b);
  * (= et_fm_ppl_emu). Version-2 callers use et_fm_ppl_plug. */
 double et_fm_ppl(const et_fm *fm, int b);
 
-/* Device memory (bytes) needed to tune with emulator b: 16 bytes per
- * trainable parameter (fp16 weights + grads, fp32 Adam moments + master) for
- * the a + c adapter blocks, q bytes per frozen parameter (the b emulator
- * blocks and the embeddings), plus activations:
- * activation_bytes_per_token * seq_tokens * (a + c + b) blocks. */
+/* Device memory (bytes) needed to tune against an emulator with b middle
+ * blocks on a context of seq_tokens tokens (batch 1):
+ *   16 N_train + q (N_frozen + embeddings) + activation_bytes_per_token * seq_tokens * (a + c + b)
+ * N_train = et_fm_trainable_params(fm, lora) at 16 bytes each (fp16 weights
+ * and grads, fp32 Adam moments and master copy); frozen at q bytes each: the
+ * b emulator blocks, and with LoRA the a + c adapter blocks as well.
+ * Activations are the same in both modes: the LoRA branch keeps each
+ * projection's input, and gradients still flow through every block. */
+double et_fm_local_memory_bytes(const et_fm *fm, int b, double seq_tokens, int lora);
+
+/* Version-1 behaviour: et_fm_local_memory_bytes(fm, b, seq_tokens, 0)
+ * whatever the result mode. */
 double et_fm_memory_bytes(const et_fm *fm, int b, double seq_tokens);
 
 /* Device memory (bytes) of full fine-tuning: all L blocks and the embeddings

@@ -543,6 +543,73 @@ static void gpt2_xl_emulator_speedup_within_factor_1_5_of_measured_5_13x(void)
     CU_ASSERT(model >= measured / 1.5 && model <= measured * 1.5);
 }
 
+static void lora_trains_only_the_low_rank_factors(void)
+{
+    et_fm fm;
+    if (!load_model("opt-1.3b", &fm)) return;
+    /* Rank 8 on q, k, v, o of 4 adapter blocks: 4 * 4 * 2 * 8 * 2048. */
+    assert_rel(et_fm_trainable_params(&fm, 1), 524288.0, REL_TOL);
+    assert_rel(et_fm_trainable_params(&fm, 0), 4 * OPT_1_3B_P_BLOCK, REL_TOL);
+    /* The upload is exactly the trainable parameters at 2 bytes. */
+    assert_rel(et_fm_result_bytes(&fm, 1), 2 * 524288.0, REL_TOL);
+    /* Memory by hand: LoRA factors at 16 B, the adapter blocks join the
+     * frozen weights at 2 B, activations unchanged. */
+    double act = ACT_BYTES_PER_TOKEN_BLOCK_PER_WIDTH * 2048 * 512 * 12;
+    double lora_mem =
+        16 * 524288.0 + 2 * (4 * OPT_1_3B_P_BLOCK + 8 * OPT_1_3B_P_BLOCK + OPT_1_3B_EMBED) + act;
+    assert_rel(et_fm_local_memory_bytes(&fm, 8, 512, 1), lora_mem, REL_TOL);
+    /* FLOPs by hand, per token: 4 frozen adapter blocks at 4 P, the factors
+     * at 6 + 7, the 8 emulator blocks at 4 P. */
+    double lora_flops = 4 * 4 * OPT_1_3B_P_BLOCK + 13 * 524288.0 + 4 * 8 * OPT_1_3B_P_BLOCK;
+    assert_rel(et_fm_local_flops(&fm, 8, 1e4, 2, 1), 2e4 * lora_flops, REL_TOL);
+    /* An emulator block costs the same 4 P in both modes. */
+    assert_rel(et_fm_local_flops(&fm, 9, 1, 1, 1) - et_fm_local_flops(&fm, 8, 1, 1, 1),
+               4 * OPT_1_3B_P_BLOCK, 1e-9);
+}
+
+static void version_1_cost_functions_are_the_full_adapter_mode(void)
+{
+    et_fm fm;
+    if (!load_model("gpt2-xl", &fm)) return;
+    for (int b = 2; b <= fm.middle_blocks; b += 7) {
+        CU_ASSERT_DOUBLE_EQUAL(et_fm_tuning_flops(&fm, b, 3e4, 2),
+                               et_fm_local_flops(&fm, b, 3e4, 2, 0), 0.0);
+        CU_ASSERT_DOUBLE_EQUAL(et_fm_memory_bytes(&fm, b, 512),
+                               et_fm_local_memory_bytes(&fm, b, 512, 0), 0.0);
+        CU_ASSERT(et_fm_local_flops(&fm, b, 3e4, 2, 1) < et_fm_local_flops(&fm, b, 3e4, 2, 0));
+        CU_ASSERT(et_fm_local_memory_bytes(&fm, b, 512, 1) <
+                  et_fm_local_memory_bytes(&fm, b, 512, 0));
+    }
+}
+
+static void lora_memory_within_25_percent_of_offsite_tuning_6_2_gb(void)
+{
+    et_fm fm;
+    if (!load_model("opt-1.3b", &fm)) return;
+    /* Offsite-Tuning, OPT-1.3B 2-8-2, batch 1, block 512: 9.3 GB with the full
+     * adapter, 6.2 GB with LoRA (DESIGN.md section 1). Both readings of GB. */
+    double lora_model = et_fm_local_memory_bytes(&fm, 8, 512, 1);
+    CU_ASSERT(fabs(lora_model / (6.2 * 1024 * MIB) - 1.0) <= 0.25);
+    CU_ASSERT(fabs(lora_model / 6.2e9 - 1.0) <= 0.25);
+    /* The saving itself: 9.3 / 6.2 = 1.5 measured. */
+    double saving = et_fm_local_memory_bytes(&fm, 8, 512, 0) / lora_model;
+    CU_ASSERT(fabs(saving / (9.3 / 6.2) - 1.0) <= 0.25);
+}
+
+static void lora_throughput_gain_near_offsite_tuning_1_6x(void)
+{
+    et_fm fm;
+    if (!load_model("opt-1.3b", &fm)) return;
+    /* Offsite-Tuning: LoRA raises 2-8-2 emulator-tuning throughput about
+     * 1.6x (DESIGN.md section 1). Same hardware, so the FLOP ratio is the
+     * model's throughput ratio; within 15%. */
+    double gain = et_fm_local_flops(&fm, 8, 1e4, 1, 0) / et_fm_local_flops(&fm, 8, 1e4, 1, 1);
+    CU_ASSERT(fabs(gain / 1.6 - 1.0) <= 0.15);
+    /* Hand value: (13 * 4 + 4 * 8) P / ((4 * 4 + 4 * 8) P + 13 * 524288). */
+    double p = OPT_1_3B_P_BLOCK;
+    assert_rel(gain, 84 * p / (48 * p + 13 * 524288.0), REL_TOL);
+}
+
 static void blocks_for_keep_rounds_and_clamps(void)
 {
     et_fm opt, gpt2;
@@ -778,6 +845,13 @@ int main(void)
          emulator_speedup_within_factor_1_5_of_measured_3_96x},
         {"gpt2_xl_emulator_speedup_within_factor_1_5_of_measured_5_13x",
          gpt2_xl_emulator_speedup_within_factor_1_5_of_measured_5_13x},
+        {"lora_trains_only_the_low_rank_factors", lora_trains_only_the_low_rank_factors},
+        {"version_1_cost_functions_are_the_full_adapter_mode",
+         version_1_cost_functions_are_the_full_adapter_mode},
+        {"lora_memory_within_25_percent_of_offsite_tuning_6_2_gb",
+         lora_memory_within_25_percent_of_offsite_tuning_6_2_gb},
+        {"lora_throughput_gain_near_offsite_tuning_1_6x",
+         lora_throughput_gain_near_offsite_tuning_1_6x},
         {"blocks_for_keep_rounds_and_clamps", blocks_for_keep_rounds_and_clamps},
         {"optional_keys_take_documented_defaults", optional_keys_take_documented_defaults},
         {"missing_file_is_an_input_error_naming_the_file",
