@@ -675,14 +675,42 @@ et_status et_fm_load(const char *path, et_fm *out, et_error *err)
     return st;
 }
 
-int et_fm_blocks_for_keep(const et_fm *fm, double keep)
+/* Products of a keep fraction and M within this of an integer are that
+ * integer: keep fractions are often b / M computed in floating point. */
+#define FM_BLOCKS_EPS 1e-9
+
+void et_fm_blocks_range(const et_fm *fm, double k_min, double k_max, int *b_min, int *b_max)
 {
     int m = fm->middle_blocks;
-    if (isnan(keep)) return 2;
-    double blocks = keep * m;
-    if (blocks <= 2.0) return 2;
-    if (blocks >= m) return m;
-    return (int)lround(blocks); /* halves round away from zero */
+    if (isnan(k_min)) k_min = 0.0;
+    if (isnan(k_max)) k_max = 1.0;
+    /* Clamp in floating point first so huge bounds cannot overflow an int. */
+    double hi = floor(fmin(fmax(k_max * m, 0.0), m) + FM_BLOCKS_EPS);
+    double lo = ceil(fmin(fmax(k_min * m, 0.0), m) - FM_BLOCKS_EPS);
+    int b_hi = hi < 2.0 ? 2 : (int)hi;
+    if (b_hi > m) b_hi = m;
+    /* The owner's k_max wins over the UE's k_min when they conflict. */
+    int b_lo = lo < 2.0 ? 2 : (int)lo;
+    if (b_lo > b_hi) b_lo = b_hi;
+    *b_min = b_lo;
+    *b_max = b_hi;
+}
+
+int et_fm_blocks_for_keep_range(const et_fm *fm, double keep, double k_min, double k_max)
+{
+    int b_lo, b_hi;
+    et_fm_blocks_range(fm, k_min, k_max, &b_lo, &b_hi);
+    if (isnan(keep)) return b_lo;
+    double blocks = keep * fm->middle_blocks;
+    if (blocks <= b_lo) return b_lo;
+    if (blocks >= b_hi) return b_hi;
+    int b = (int)lround(blocks); /* halves round away from zero */
+    return b < b_lo ? b_lo : (b > b_hi ? b_hi : b);
+}
+
+int et_fm_blocks_for_keep(const et_fm *fm, double keep)
+{
+    return et_fm_blocks_for_keep_range(fm, keep, 0.0, 1.0);
 }
 
 double et_fm_emulator_bytes(const et_fm *fm, int b)
@@ -760,6 +788,35 @@ double et_fm_ppl_emu(const et_fm *fm, int b)
 double et_fm_ppl(const et_fm *fm, int b)
 {
     return et_fm_ppl_emu(fm, b);
+}
+
+int et_fm_server_blocks(const et_fm *fm, et_fm_tunes_on tunes_on, int b)
+{
+    int m = fm->middle_blocks;
+    if (tunes_on == ET_FM_TUNES_ON_FULL) return m;
+    return b < 0 ? 0 : (b > m ? m : b);
+}
+
+double et_fm_server_flops(const et_fm *fm, et_fm_tunes_on tunes_on, int b, double tokens,
+                          double epochs, int lora)
+{
+    return et_fm_local_flops(fm, et_fm_server_blocks(fm, tunes_on, b), tokens, epochs, lora);
+}
+
+double et_fm_server_ppl(const et_fm *fm, et_fm_tunes_on tunes_on, int b)
+{
+    return et_fm_ppl_plug(fm, et_fm_server_blocks(fm, tunes_on, b));
+}
+
+const char *et_fm_tunes_on_name(et_fm_tunes_on tunes_on)
+{
+    switch (tunes_on) {
+    case ET_FM_TUNES_ON_FULL:
+        return "full";
+    case ET_FM_TUNES_ON_EMULATOR:
+        return "emulator";
+    }
+    return "?";
 }
 
 double et_fm_local_memory_bytes(const et_fm *fm, int b, double seq_tokens, int lora)

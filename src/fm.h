@@ -33,6 +33,21 @@ typedef enum et_fm_anchor {
                                     ppl_on_emulator and ppl_plugged, with ppl_transfer_ratio */
 } et_fm_anchor;
 
+/* Where a SERVER task's adapter is tuned (scenario key server.tunes_on,
+ * DESIGN.md section 1). The values follow ET_FM_TUNES_ON_CHOICES, so a
+ * KEY_ENUM row of the scenario table can store the index directly. */
+typedef enum et_fm_tunes_on {
+    ET_FM_TUNES_ON_FULL = 0,     /* version 2 (default): against all M middle blocks; the
+                                    server owns the full model */
+    ET_FM_TUNES_ON_EMULATOR = 1, /* version 1: against the same emulator b a LOCAL task uses */
+} et_fm_tunes_on;
+#define ET_FM_TUNES_ON_CHOICES "full|emulator"
+
+/* Default upper bound of the keep fraction k = b / M (DESIGN.md section 1):
+ * Offsite-Tuning's emulators drop at least half of the middle blocks, which
+ * keeps the owner's full model out of the data owner's hands. */
+#define ET_FM_KEEP_MAX_DEFAULT 0.5
+
 /* One calibration point: the adapter tuned on an emulator with
  * emulator_blocks of the M middle blocks (Offsite-Tuning, WikiText-2). A
  * column that was not published is NAN. */
@@ -99,9 +114,26 @@ typedef struct et_fm {
  * *out is then unspecified. */
 et_status et_fm_load(const char *path, et_fm *out, et_error *err);
 
-/* Number of kept middle blocks for keep fraction keep: round(keep * M),
- * clamped to [2, M] (first and last middle block are always kept). A NaN
- * keep gives 2. */
+/* Range [*b_min, *b_max] of emulator sizes a LOCAL task may use when the
+ * keep fraction is limited to [k_min, k_max]:
+ *   b_max = floor(k_max M) clamped to [2, M]
+ *   b_min = ceil(k_min M)  clamped to [2, b_max]
+ * Rounded inward, so every b in range has k_min <= b / M <= k_max; a product
+ * within 1e-9 of an integer counts as that integer (15/26 * 26 evaluates to
+ * 14.999999999999998, and floor must give 15). At least 2 blocks are kept
+ * (first and last); when the range is empty (k_min > k_max, or k_max M < 2)
+ * the owner's bound wins: b_min = b_max. A NaN bound is no bound (k_min 0,
+ * k_max 1). */
+void et_fm_blocks_range(const et_fm *fm, double k_min, double k_max, int *b_min, int *b_max);
+
+/* Kept middle blocks for keep fraction keep under [k_min, k_max]:
+ * round(keep M) (halves away from zero), clamped to et_fm_blocks_range. A
+ * NaN keep gives b_min. What a LOCAL task's emulator is in version 2. */
+int et_fm_blocks_for_keep_range(const et_fm *fm, double keep, double k_min, double k_max);
+
+/* Version-1 behaviour (no k_max; the emulator could be the whole middle
+ * block): round(keep M) clamped to [2, M]; a NaN keep gives 2. Equals
+ * et_fm_blocks_for_keep_range(fm, keep, 0, 1). */
 int et_fm_blocks_for_keep(const et_fm *fm, double keep);
 
 /* Bytes of an emulator with b middle blocks: b * P_block * q. */
@@ -156,8 +188,31 @@ double et_fm_ppl_plug(const et_fm *fm, int b);
 double et_fm_ppl_emu(const et_fm *fm, int b);
 
 /* Version-1 behaviour: the quality version 1 reported, the on-emulator curve
- * (= et_fm_ppl_emu). Version-2 callers use et_fm_ppl_plug. */
+ * (= et_fm_ppl_emu), for LOCAL and SERVER alike. Version-2 callers use
+ * et_fm_ppl_plug for LOCAL and et_fm_server_ppl for SERVER. */
 double et_fm_ppl(const et_fm *fm, int b);
+
+/* Middle blocks a SERVER task tunes against: M for ET_FM_TUNES_ON_FULL;
+ * for ET_FM_TUNES_ON_EMULATOR the emulator b a LOCAL task would use
+ * (clamped to [0, M]). */
+int et_fm_server_blocks(const et_fm *fm, et_fm_tunes_on tunes_on, int b);
+
+/* FLOPs of a SERVER task: et_fm_local_flops at et_fm_server_blocks, i.e.
+ * F_server = F_local(M) when tuning against the full middle block (DESIGN.md
+ * section 3). b matters only for ET_FM_TUNES_ON_EMULATOR. */
+double et_fm_server_flops(const et_fm *fm, et_fm_tunes_on tunes_on, int b, double tokens,
+                          double epochs, int lora);
+
+/* Quality of a SERVER task: et_fm_ppl_plug at et_fm_server_blocks, i.e. the
+ * anchor PPL_plug(M) when tuning against the full middle block, below every
+ * LOCAL choice b < M. With ET_FM_TUNES_ON_EMULATOR it is PPL_plug(b), the
+ * same as LOCAL (version 1's location-independent quality, measured the
+ * version-2 way; et_fm_ppl(b) gives version 1's number). */
+double et_fm_server_ppl(const et_fm *fm, et_fm_tunes_on tunes_on, int b);
+
+/* Name of a server.tunes_on value ("full" or "emulator"; "?" if invalid),
+ * for summaries and traces. */
+const char *et_fm_tunes_on_name(et_fm_tunes_on tunes_on);
 
 /* Device memory (bytes) needed to tune against an emulator with b middle
  * blocks on a context of seq_tokens tokens (batch 1):

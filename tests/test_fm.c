@@ -631,6 +631,105 @@ static void blocks_for_keep_rounds_and_clamps(void)
     CU_ASSERT_EQUAL(et_fm_blocks_for_keep(&gpt2, 16.0 / 44.0), 16);
 }
 
+static void keep_range_rounds_inward_to_k_min_and_k_max(void)
+{
+    et_fm opt, gpt2, bloom;
+    if (!load_model("opt-1.3b", &opt) || !load_model("gpt2-xl", &gpt2) ||
+        !load_model("bloom-7.1b", &bloom))
+        return;
+    int lo = -1, hi = -1;
+    /* OPT-1.3B, M = 20, DESIGN.md defaults k in [0.1, 0.5]: 0.1 * 20 = 2,
+     * 0.5 * 20 = 10. */
+    et_fm_blocks_range(&opt, 0.1, ET_FM_KEEP_MAX_DEFAULT, &lo, &hi);
+    CU_ASSERT(lo == 2 && hi == 10);
+    CU_ASSERT_DOUBLE_EQUAL(ET_FM_KEEP_MAX_DEFAULT, 0.5, 0.0);
+    /* Inward: ceil for k_min, floor for k_max. GPT2-XL M = 44: 0.1 * 44 = 4.4
+     * -> 5, 0.5 * 44 = 22. BLOOM-7.1B M = 26: 2.6 -> 3, 13. */
+    et_fm_blocks_range(&gpt2, 0.1, 0.5, &lo, &hi);
+    CU_ASSERT(lo == 5 && hi == 22);
+    et_fm_blocks_range(&bloom, 0.1, 0.5, &lo, &hi);
+    CU_ASSERT(lo == 3 && hi == 13);
+    et_fm_blocks_range(&bloom, 0.1, 0.55, &lo, &hi); /* 14.3 -> 14 */
+    CU_ASSERT(hi == 14);
+    /* Keep fractions computed as b / M land on b despite rounding error:
+     * 15.0 / 26 * 26 = 14.999999999999998, 25.0 / 44 * 44 = 25.000000000000004. */
+    et_fm_blocks_range(&bloom, 0.1, 15.0 / 26.0, &lo, &hi);
+    CU_ASSERT(hi == 15);
+    et_fm_blocks_range(&gpt2, 25.0 / 44.0, 1.0, &lo, &hi);
+    CU_ASSERT(lo == 25 && hi == 44);
+    /* At least 2 blocks; the owner's k_max wins a conflict; NaN is no bound. */
+    et_fm_blocks_range(&opt, 0.0, 0.05, &lo, &hi);
+    CU_ASSERT(lo == 2 && hi == 2);
+    et_fm_blocks_range(&opt, 0.7, 0.5, &lo, &hi);
+    CU_ASSERT(lo == 10 && hi == 10);
+    et_fm_blocks_range(&opt, NAN, NAN, &lo, &hi);
+    CU_ASSERT(lo == 2 && hi == 20);
+    et_fm_blocks_range(&opt, -3.0, 1e300, &lo, &hi);
+    CU_ASSERT(lo == 2 && hi == 20);
+}
+
+static void keep_fraction_maps_to_blocks_clamped_to_the_range(void)
+{
+    et_fm opt;
+    if (!load_model("opt-1.3b", &opt)) return;
+    /* M = 20, k in [0.1, 0.5]: b in [2, 10]. */
+    CU_ASSERT_EQUAL(et_fm_blocks_for_keep_range(&opt, 0.4, 0.1, 0.5), 8);
+    CU_ASSERT_EQUAL(et_fm_blocks_for_keep_range(&opt, 0.375, 0.1, 0.5), 8); /* 7.5 rounds up */
+    CU_ASSERT_EQUAL(et_fm_blocks_for_keep_range(&opt, 0.41, 0.1, 0.5), 8);  /* 8.2 */
+    CU_ASSERT_EQUAL(et_fm_blocks_for_keep_range(&opt, 0.9, 0.1, 0.5), 10);  /* k_max */
+    CU_ASSERT_EQUAL(et_fm_blocks_for_keep_range(&opt, 1.0, 0.1, 0.5), 10);
+    CU_ASSERT_EQUAL(et_fm_blocks_for_keep_range(&opt, 0.01, 0.1, 0.5), 2);
+    CU_ASSERT_EQUAL(et_fm_blocks_for_keep_range(&opt, NAN, 0.1, 0.5), 2);
+    /* k_min = 0.3: b >= 6 even though 0.26 * 20 = 5.2 would round to 5. */
+    CU_ASSERT_EQUAL(et_fm_blocks_for_keep_range(&opt, 0.26, 0.3, 0.5), 6);
+    CU_ASSERT_EQUAL(et_fm_blocks_for_keep_range(&opt, NAN, 0.3, 0.5), 6);
+    /* Version 1 is the range [0, 1]. */
+    for (double keep = -0.5; keep <= 1.5; keep += 0.01)
+        CU_ASSERT_EQUAL(et_fm_blocks_for_keep(&opt, keep),
+                        et_fm_blocks_for_keep_range(&opt, keep, 0.0, 1.0));
+}
+
+static void server_tunes_against_the_full_middle_block(void)
+{
+    et_fm fm;
+    if (!load_model("opt-1.3b", &fm)) return;
+    CU_ASSERT_EQUAL(et_fm_server_blocks(&fm, ET_FM_TUNES_ON_FULL, 8), 20);
+    CU_ASSERT_EQUAL(et_fm_server_blocks(&fm, ET_FM_TUNES_ON_EMULATOR, 8), 8);
+    /* F_server = F_local(M): (13 * 4 + 4 * 20) P per token, against
+     * (13 * 4 + 4 * 10) P for LOCAL at k_max. */
+    double p = OPT_1_3B_P_BLOCK;
+    assert_rel(et_fm_server_flops(&fm, ET_FM_TUNES_ON_FULL, 8, 3e4, 1, 0), 3e4 * 132 * p, REL_TOL);
+    assert_rel(et_fm_server_flops(&fm, ET_FM_TUNES_ON_FULL, 8, 3e4, 1, 0) /
+                   et_fm_local_flops(&fm, 10, 3e4, 1, 0),
+               132.0 / 92.0, REL_TOL);
+    CU_ASSERT_DOUBLE_EQUAL(et_fm_server_flops(&fm, ET_FM_TUNES_ON_EMULATOR, 8, 3e4, 1, 1),
+                           et_fm_local_flops(&fm, 8, 3e4, 1, 1), 0.0);
+    /* Quality: the anchor, or version 1's location-independent PPL_plug(b). */
+    assert_rel(et_fm_server_ppl(&fm, ET_FM_TUNES_ON_FULL, 8), 12.52, REL_TOL);
+    CU_ASSERT_DOUBLE_EQUAL(et_fm_server_ppl(&fm, ET_FM_TUNES_ON_EMULATOR, 8),
+                           et_fm_ppl_plug(&fm, 8), 0.0);
+    CU_ASSERT_STRING_EQUAL(et_fm_tunes_on_name(ET_FM_TUNES_ON_FULL), "full");
+    CU_ASSERT_STRING_EQUAL(et_fm_tunes_on_name(ET_FM_TUNES_ON_EMULATOR), "emulator");
+    CU_ASSERT_STRING_EQUAL(ET_FM_TUNES_ON_CHOICES, "full|emulator");
+}
+
+static void server_quality_beats_every_local_choice_up_to_k_max(void)
+{
+    static const char *const names[] = {"gpt2-xl", "opt-1.3b", "opt-2.7b", "opt-6.7b",
+                                        "bloom-7.1b"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        et_fm fm;
+        if (!load_model(names[i], &fm)) continue;
+        int lo, hi;
+        et_fm_blocks_range(&fm, 0.0, ET_FM_KEEP_MAX_DEFAULT, &lo, &hi);
+        double server = et_fm_server_ppl(&fm, ET_FM_TUNES_ON_FULL, 0);
+        for (int b = lo; b <= hi; b++)
+            CU_ASSERT(server < et_fm_ppl_plug(&fm, b));
+        /* The gap at k_max is what offloading buys in quality (docs/models.md). */
+        CU_ASSERT(et_fm_ppl_plug(&fm, hi) / server > 1.03);
+    }
+}
+
 static void optional_keys_take_documented_defaults(void)
 {
     const char *path = write_toy("defaults.json", NULL, NULL);
@@ -853,6 +952,13 @@ int main(void)
         {"lora_throughput_gain_near_offsite_tuning_1_6x",
          lora_throughput_gain_near_offsite_tuning_1_6x},
         {"blocks_for_keep_rounds_and_clamps", blocks_for_keep_rounds_and_clamps},
+        {"keep_range_rounds_inward_to_k_min_and_k_max",
+         keep_range_rounds_inward_to_k_min_and_k_max},
+        {"keep_fraction_maps_to_blocks_clamped_to_the_range",
+         keep_fraction_maps_to_blocks_clamped_to_the_range},
+        {"server_tunes_against_the_full_middle_block", server_tunes_against_the_full_middle_block},
+        {"server_quality_beats_every_local_choice_up_to_k_max",
+         server_quality_beats_every_local_choice_up_to_k_max},
         {"optional_keys_take_documented_defaults", optional_keys_take_documented_defaults},
         {"missing_file_is_an_input_error_naming_the_file",
          missing_file_is_an_input_error_naming_the_file},
