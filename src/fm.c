@@ -412,59 +412,64 @@ static et_status fm_check_points_above_anchor(const char *path, et_error *err, c
     return ET_OK;
 }
 
-/* Least squares of both curves for one gamma. With u_i = r_i^gamma and
- * y_i = ppl_i / A - 1, minimising sum_i (A (1 + beta u_i) - ppl_i)^2 gives
- * beta = sum u_i y_i / sum u_i^2 per curve (exact for one point). Returns the
- * summed squared relative residuals of both curves; a curve without points
- * below b = M gets beta NAN and count 0. */
-static double fm_ppl_least_squares(const et_fm *fm, double gamma, double *beta_plug,
-                                   double *beta_emu, int *n_plug, int *n_emu)
+/* The two tuned columns, each fitting one curve. */
+enum { FM_COLUMN_PLUGGED = 0, FM_COLUMN_ON_EMULATOR = 1 };
+
+/* A point's value in a column (NAN when not published), or NAN at b = M,
+ * where r = 0 says nothing about the loss. */
+static double fm_column_value(const et_fm *fm, const et_fm_calib *c, int column)
 {
-    double suy[2] = {0.0, 0.0}, suu[2] = {0.0, 0.0}, beta[2];
-    int n[2] = {0, 0};
-    for (int pass = 0; pass < 2; pass++) {
-        double sse = 0.0;
-        for (int i = 0; i < fm->n_calib; i++) {
-            const et_fm_calib *c = &fm->calib[i];
-            if (c->emulator_blocks >= fm->middle_blocks) continue; /* r = 0: no information */
-            double u = pow(1.0 - c->keep, gamma);
-            double ppl[2] = {c->ppl_plugged, c->ppl_on_emulator};
-            for (int k = 0; k < 2; k++) {
-                if (isnan(ppl[k])) continue;
-                double y = ppl[k] / fm->ppl_full_ft - 1.0;
-                if (pass == 0) {
-                    suy[k] += u * y;
-                    suu[k] += u * u;
-                    n[k]++;
-                } else {
-                    sse += (beta[k] * u - y) * (beta[k] * u - y);
-                }
-            }
-        }
-        if (pass == 1) {
-            *beta_plug = beta[0];
-            *beta_emu = beta[1];
-            *n_plug = n[0];
-            *n_emu = n[1];
-            return sse;
-        }
-        for (int k = 0; k < 2; k++)
-            beta[k] = n[k] > 0 ? suy[k] / suu[k] : NAN;
-    }
-    return NAN; /* not reached */
+    if (c->emulator_blocks >= fm->middle_blocks) return NAN;
+    return column == FM_COLUMN_PLUGGED ? c->ppl_plugged : c->ppl_on_emulator;
 }
 
-/* 1 when the points of one curve (plug: ppl_plugged, else ppl_on_emulator)
- * lie at two or more drop fractions below b = M: only then does the curve's
- * shape, and so gamma, follow from data. */
-static int fm_curve_has_two_r(const et_fm *fm, int plug)
+/* Least-squares beta of one column's curve A (1 + beta r^gamma): with
+ * u_i = r_i^gamma and y_i = ppl_i / A - 1, minimising sum_i (A (1 + beta u_i)
+ * - ppl_i)^2 gives beta = sum u_i y_i / sum u_i^2 (exact for one point).
+ * Returns the number of points (0: *beta NAN); *sse gets the summed squared
+ * relative residuals at that beta. */
+static int fm_fit_column(const et_fm *fm, int column, double gamma, double *beta, double *sse)
+{
+    double suy = 0.0, suu = 0.0;
+    int n = 0;
+    for (int i = 0; i < fm->n_calib; i++) {
+        double ppl = fm_column_value(fm, &fm->calib[i], column);
+        if (isnan(ppl)) continue;
+        double u = pow(1.0 - fm->calib[i].keep, gamma);
+        suy += u * (ppl / fm->ppl_full_ft - 1.0);
+        suu += u * u;
+        n++;
+    }
+    *beta = n > 0 ? suy / suu : NAN;
+    *sse = 0.0;
+    for (int i = 0; i < fm->n_calib && n > 0; i++) {
+        double ppl = fm_column_value(fm, &fm->calib[i], column);
+        if (isnan(ppl)) continue;
+        double residual =
+            *beta * pow(1.0 - fm->calib[i].keep, gamma) - (ppl / fm->ppl_full_ft - 1.0);
+        *sse += residual * residual;
+    }
+    return n;
+}
+
+/* Summed squared residuals of both curves at shape gamma, each at its own
+ * least-squares beta: what a fitted gamma minimises. */
+static double fm_sse_both_columns(const et_fm *fm, double gamma)
+{
+    double beta, sse_plug, sse_emu;
+    fm_fit_column(fm, FM_COLUMN_PLUGGED, gamma, &beta, &sse_plug);
+    fm_fit_column(fm, FM_COLUMN_ON_EMULATOR, gamma, &beta, &sse_emu);
+    return sse_plug + sse_emu;
+}
+
+/* 1 when one column's points lie at two or more drop fractions below b = M:
+ * only then does the curve's shape, and so gamma, follow from data. */
+static int fm_column_has_two_r(const et_fm *fm, int column)
 {
     double first_r = NAN;
     for (int i = 0; i < fm->n_calib; i++) {
-        const et_fm_calib *c = &fm->calib[i];
-        double ppl = plug ? c->ppl_plugged : c->ppl_on_emulator;
-        if (c->emulator_blocks >= fm->middle_blocks || isnan(ppl)) continue;
-        double r = 1.0 - c->keep;
+        if (isnan(fm_column_value(fm, &fm->calib[i], column))) continue;
+        double r = 1.0 - fm->calib[i].keep;
         if (isnan(first_r))
             first_r = r;
         else if (fabs(r - first_r) > FM_SAME_R_EPS)
@@ -481,28 +486,26 @@ static double fm_fit_gamma(const et_fm *fm)
 {
     enum { GRID = 200, GOLDEN_STEPS = 100 };
     double lo = log(FM_PPL_GAMMA_MIN), hi = log(FM_PPL_GAMMA_MAX), step = (hi - lo) / GRID;
-    double bp, be;
-    int np, ne, best = 0;
+    int best = 0;
     double best_sse = INFINITY;
     for (int k = 0; k <= GRID; k++) {
-        double sse = fm_ppl_least_squares(fm, exp(lo + k * step), &bp, &be, &np, &ne);
+        double sse = fm_sse_both_columns(fm, exp(lo + k * step));
         if (sse < best_sse) best_sse = sse, best = k;
     }
     double a = lo + (best > 0 ? best - 1 : 0) * step;
     double b = lo + (best < GRID ? best + 1 : GRID) * step;
     const double inv_phi = (sqrt(5.0) - 1.0) / 2.0;
     double x1 = b - inv_phi * (b - a), x2 = a + inv_phi * (b - a);
-    double f1 = fm_ppl_least_squares(fm, exp(x1), &bp, &be, &np, &ne);
-    double f2 = fm_ppl_least_squares(fm, exp(x2), &bp, &be, &np, &ne);
+    double f1 = fm_sse_both_columns(fm, exp(x1)), f2 = fm_sse_both_columns(fm, exp(x2));
     for (int k = 0; k < GOLDEN_STEPS; k++) {
         if (f1 <= f2) {
             b = x2, x2 = x1, f2 = f1;
             x1 = b - inv_phi * (b - a);
-            f1 = fm_ppl_least_squares(fm, exp(x1), &bp, &be, &np, &ne);
+            f1 = fm_sse_both_columns(fm, exp(x1));
         } else {
             a = x1, x1 = x2, f1 = f2;
             x2 = a + inv_phi * (b - a);
-            f2 = fm_ppl_least_squares(fm, exp(x2), &bp, &be, &np, &ne);
+            f2 = fm_sse_both_columns(fm, exp(x2));
         }
     }
     return exp(0.5 * (a + b));
@@ -538,12 +541,14 @@ static et_status fm_load_quality(const char *path, et_error *err, const cJSON *r
 
     fm->ppl_gamma_fitted = 0;
     if (!cJSON_GetObjectItemCaseSensitive(root, "ppl_gamma") &&
-        (fm_curve_has_two_r(fm, 1) || fm_curve_has_two_r(fm, 0))) {
+        (fm_column_has_two_r(fm, FM_COLUMN_PLUGGED) ||
+         fm_column_has_two_r(fm, FM_COLUMN_ON_EMULATOR))) {
         fm->ppl_gamma = fm_fit_gamma(fm);
         fm->ppl_gamma_fitted = 1;
     }
-    int n_plug = 0, n_emu = 0;
-    fm_ppl_least_squares(fm, fm->ppl_gamma, &fm->ppl_plug_beta, &fm->ppl_beta, &n_plug, &n_emu);
+    double sse;
+    int n_plug = fm_fit_column(fm, FM_COLUMN_PLUGGED, fm->ppl_gamma, &fm->ppl_plug_beta, &sse);
+    int n_emu = fm_fit_column(fm, FM_COLUMN_ON_EMULATOR, fm->ppl_gamma, &fm->ppl_beta, &sse);
     if (n_plug == 0 && n_emu == 0) {
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: key 'calibration': expected at least one point with "

@@ -14,7 +14,7 @@
 
 #define ET_FM_MAX_CALIB 8
 
-/* How a calibration emulator was built (Offsite-Tuning, section 3.2): plain
+/* How a calibration emulator was built (Offsite-Tuning): plain
  * layer drop, as the simulator's emulator is, or layer drop followed by
  * knowledge distillation, which degrades much less. */
 typedef enum et_fm_emulator_kind {
@@ -93,7 +93,7 @@ typedef struct et_fm {
                                   0.285, fitted to GPT2-XL and OPT-1.3B) */
     double ppl_full_zero_shot; /* untuned full model ("full zero-shot"), NAN if unpublished */
     double ppl_full_fine_tune; /* every weight tuned ("full fine-tune"), NAN if unpublished */
-    double lora_rank;          /* LoRA rank used when adapter upload mode is "lora" */
+    double lora_rank;          /* LoRA rank in LoRA mode (scenario key tuning.result = lora) */
     double activation_bytes_per_token;      /* activation memory per token of context per block
                                                (key activation_bytes_per_token_block; default
                                                fitted to Offsite-Tuning, scaled with width) */
