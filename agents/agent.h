@@ -14,20 +14,15 @@
 
 #include <stdint.h>
 
+#include "cost.h"
 #include "fm.h"
 #include "status.h"
-
-/* Where the adapter is tuned. */
-typedef enum et_location {
-    ET_LOCATION_LOCAL = 0,  /* on the UE */
-    ET_LOCATION_SERVER = 1, /* offloaded to the edge server */
-} et_location;
-#define ET_LOCATION_COUNT 2
 
 /* A hybrid action: discrete location, continuous emulator keep fraction. */
 typedef struct et_action {
     et_location location;
-    double keep; /* k = b / M, clipped by the simulator to [k_min, 1] */
+    double keep; /* k = b / M, clipped by the simulator to [k_min, k_max]; ignored by a
+                    SERVER task tuned on the full model */
 } et_action;
 
 /* Normalised local observation of one UE (inputs of the actor networks). */
@@ -68,11 +63,11 @@ typedef struct et_task_view {
     double server_core_flops;
     int server_cores, server_jobs; /* jobs running at the server when the UE last heard */
     double last_delay_s;
-    const et_fm *fm;   /* the foundation model profile */
-    int lora;          /* 1: results are LoRA deltas */
-    double seq_tokens; /* context length for the memory model */
-    double k_min;      /* smallest allowed keep fraction */
-    double now_s;      /* simulated time since the episode started */
+    const et_fm *fm;            /* the foundation model profile */
+    const et_cost_setup *setup; /* the scenario's model settings (et_cost_task) */
+    double k_min, k_max;        /* allowed keep fractions */
+    double privacy;             /* the UE's privacy sensitivity in [0, 1] */
+    double now_s;               /* simulated time since the episode started */
 } et_task_view;
 
 typedef struct et_obs_view {

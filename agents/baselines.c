@@ -85,32 +85,24 @@ static void destroy_impl(et_agent *agent)
 double et_baseline_expected_delay_s(const et_task_view *v, et_location loc, double keep)
 {
     const et_fm *fm = v->fm;
-    int b = et_fm_blocks_for_keep(fm, keep);
-
-    /* Life-cycle step 1 (DESIGN.md section 1) happens whatever the location:
-     * the server tunes against the same emulator b, so the UE needs it too. */
-    double download_s = 0.0;
-    if (b != v->cached_b) download_s += transfer_s(et_fm_emulator_bytes(fm, b), v->rate_down_bps);
-    if (!v->adapter_cached) download_s += transfer_s(et_fm_adapter_bytes(fm), v->rate_down_bps);
-
-    double work_flops = et_fm_tuning_flops(fm, b, v->tokens, v->epochs);
-    double result_bytes = et_fm_result_bytes(fm, v->lora);
-
-    if (loc == ET_LOCATION_LOCAL) {
-        /* The simulator fails a LOCAL task that does not fit; never worth choosing. */
-        if (et_fm_memory_bytes(fm, b, v->seq_tokens) > v->ue_memory_bytes) return INFINITY;
-        return download_s + compute_s(work_flops, v->ue_speed_flops) +
-               transfer_s(result_bytes, v->rate_up_bps);
-    }
+    et_cost c;
+    et_cost_task(fm, v->setup, loc, keep, v->tokens, v->epochs, &c);
+    /* The simulator fails a LOCAL task that does not fit; never worth choosing. */
+    if (loc == ET_LOCATION_LOCAL && c.memory_bytes > v->ue_memory_bytes) return INFINITY;
+    double download_s = transfer_s(et_cost_download_bytes(fm, &c, v->cached_b, v->adapter_cached),
+                                   v->rate_down_bps);
+    if (loc == ET_LOCATION_LOCAL)
+        return download_s + compute_s(c.flops, v->ue_speed_flops) +
+               transfer_s(c.upload_bytes, v->rate_up_bps);
 
     /* A job gets one core while there are free cores, then an equal share of
      * all of them (the server's CPU is shared by every running job). */
     int jobs = v->server_jobs > 0 ? v->server_jobs : 0;
     double share =
         v->server_cores > 0 ? fmin(1.0, (double)v->server_cores / (double)(jobs + 1)) : 0.0;
-    return download_s + transfer_s(v->data_bytes, v->rate_up_bps) +
-           compute_s(work_flops, v->server_core_flops * share) +
-           transfer_s(result_bytes, v->rate_down_bps);
+    return download_s + transfer_s(c.upload_bytes, v->rate_up_bps) +
+           compute_s(c.flops, v->server_core_flops * share) +
+           transfer_s(c.result_down_bytes, v->rate_down_bps);
 }
 
 /* ------------------------------------------------------------------ */
@@ -243,16 +235,17 @@ static et_status random_decide(et_agent *agent, const et_obs_view *view, et_acti
                             "policy 'random': ue %d outside [0, %d) given to episode_begin", t->ue,
                             p->n_ue);
     }
-    double k_min = t->k_min;
+    double k_min = t->k_min, k_max = t->k_max;
     if (!(k_min > 0.0)) k_min = 0.0;
-    if (k_min > 1.0) k_min = 1.0;
+    if (!(k_max <= 1.0)) k_max = 1.0;
+    if (k_min > k_max) k_min = k_max;
     /* Exactly two draws per decision, so a UE's location and keep sequences
      * never shift relative to each other. Two locations: et_rng_below(2)
      * never rejects, so it consumes one draw. */
     et_rng *r = &p->streams[t->ue];
     action->location =
         et_rng_below(r, ET_LOCATION_COUNT) == 0 ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
-    action->keep = et_rng_range(r, k_min, 1.0);
+    action->keep = et_rng_range(r, k_min, k_max);
     return ET_OK;
 }
 
@@ -309,9 +302,9 @@ static et_status greedy_decide(et_agent *agent, const et_obs_view *view, et_acti
     if (!view->task->fm)
         return et_error_set(err, ET_ERR_INTERNAL, "policy 'greedy': task view without an FM");
     const greedy_policy *p = agent->impl;
-    /* Estimate with the keep the simulator will actually apply (it clips to
-     * [k_min, 1]), so a baselines.keep below k_min is costed as k_min. */
-    double keep = fmax(p->keep, view->task->k_min);
+    /* The simulator maps keep to b within [k_min, k_max]; et_cost_task does
+     * the same, so the estimate is of what would run. */
+    double keep = p->keep;
     double local_s = et_baseline_expected_delay_s(view->task, ET_LOCATION_LOCAL, keep);
     double server_s = et_baseline_expected_delay_s(view->task, ET_LOCATION_SERVER, keep);
     /* Strictly lower only: ties (and two infinite estimates) offload, which

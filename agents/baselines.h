@@ -21,7 +21,7 @@ et_status et_baseline_create_all_local(const et_policy_params *params, et_agent 
 et_status et_baseline_create_all_server(const et_policy_params *params, et_agent *agent,
                                         et_error *err);
 
-/* Location uniform over {LOCAL, SERVER}, keep uniform in [k_min, 1), both drawn
+/* Location uniform over {LOCAL, SERVER}, keep uniform in [k_min, k_max), both drawn
  * from a per-UE stream re-seeded at every episode_begin from (params->seed,
  * episode_seed, ue): the same seeds give the same decisions whatever order
  * the UEs decide in. params->keep is not used. ET_ERR_NOMEM when the streams
@@ -36,18 +36,16 @@ et_status et_baseline_create_greedy(const et_policy_params *params, et_agent *ag
 /* The delay (s) a task would take at location loc with keep fraction keep, as
  * estimated from the view alone (rates held at their current values, the
  * server's cores shared by the reported jobs plus this one). This is a
- * policy's guess; the simulator measures the real delay. With
- * b = et_fm_blocks_for_keep(v->fm, keep), both locations pay
- *   download = [b != cached_b] emulator_bytes(b) * 8 / rate_down
- *            + [!adapter_cached] adapter_bytes * 8 / rate_down;
- *   LOCAL    = download + tuning_flops / ue_speed + result_bytes * 8 / rate_up,
- *              INFINITY when memory_bytes(b, seq_tokens) > ue_memory_bytes;
- *   SERVER   = download + data_bytes * 8 / rate_up
- *            + tuning_flops / (server_core_flops * min(1, server_cores / (server_jobs + 1)))
- *            + result_bytes * 8 / rate_down.
+ * policy's guess; the simulator measures the real delay. With c =
+ * et_cost_task(v->fm, v->setup, loc, keep, tokens, epochs):
+ *   download = et_cost_download_bytes(c, cached_b, adapter_cached) * 8 / rate_down;
+ *   LOCAL    = download + c.flops / ue_speed + c.upload_bytes * 8 / rate_up,
+ *              INFINITY when c.memory_bytes > ue_memory_bytes;
+ *   SERVER   = download + c.upload_bytes * 8 / rate_up
+ *            + c.flops / (server_core_flops * min(1, server_cores / (server_jobs + 1)))
+ *            + c.result_down_bytes * 8 / rate_down.
  * A term whose rate or speed is not positive is INFINITY (zero work costs
- * 0 s). v and v->fm must be non-NULL; keep is used as given (the caller
- * clips it to [k_min, 1] if it wants the simulator's view). */
+ * 0 s). v, v->fm and v->setup must be non-NULL. */
 double et_baseline_expected_delay_s(const et_task_view *v, et_location loc, double keep);
 
 #endif

@@ -326,6 +326,7 @@ void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue)
     cfg->share_actor = 0; /* one actor per UE (decentralised actors); 1 = MAPPO-style sharing */
     cfg->keep_bins = 8;
     cfg->k_min = 0.1f;
+    cfg->k_max = 1.0f;
     cfg->n_ue = n_ue;
     cfg->obs_dim = ET_OBS_DIM;
     cfg->state_dim = et_state_dim(n_ue);
@@ -392,6 +393,7 @@ static et_status config_check(const et_hmppo_config *c, const char *where, et_er
     if (c->variant == ET_MAPPO && c->keep_head)
         CHECK(check_int(where, "keep_bins", c->keep_bins, 2, ET_HMPPO_MAX_BINS, err));
     CHECK(check_real(where, "k_min", c->k_min, 0.0, 0, 1.0, err));
+    CHECK(check_real(where, "k_max", c->k_max, c->k_min, 0, 1.0, err));
     CHECK(check_int(where, "n_ue", c->n_ue, 1, ET_HMPPO_MAX_UE, err));
     CHECK(check_int(where, "obs_dim", c->obs_dim, 1, 1 << 16, err));
     if (c->variant != ET_IPPO) CHECK(check_int(where, "state_dim", c->state_dim, 1, 1 << 19, err));
@@ -757,11 +759,11 @@ static et_status hmppo_decide(et_agent *agent, const et_obs_view *view, et_actio
     int bin = 0;
     float x = 0.5f;
     double keep = 1.0;
-    double k_min = c->k_min;
+    double k_min = c->k_min, k_span = c->k_max - c->k_min;
     if (h->n_keep_out > 0 && c->variant == ET_MAPPO) {
         bin = h->training ? categorical_sample(out + N_LOC, h->n_keep_out, rng)
                           : argmax(out + N_LOC, h->n_keep_out);
-        keep = k_min + (1.0 - k_min) * (double)bin / (double)(c->keep_bins - 1);
+        keep = k_min + k_span * (double)bin / (double)(c->keep_bins - 1);
     } else if (h->n_keep_out > 0) {
         double a, b, xd;
         beta_params(out + N_LOC, &a, &b);
@@ -775,7 +777,7 @@ static et_status hmppo_decide(et_agent *agent, const et_obs_view *view, et_actio
         x = (float)xd;
         if (x < (float)X_EPS) x = (float)X_EPS;
         if (x > 1.0f - (float)X_EPS) x = 1.0f - (float)X_EPS;
-        keep = k_min + (1.0 - k_min) * (double)x;
+        keep = k_min + k_span * (double)x;
     }
     action->location = loc == 0 ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
     action->keep = keep;
@@ -1191,8 +1193,8 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
 /* ------------------------------------------------------------------------------------------ */
 
 static const char CKPT_MAGIC[8] = {'E', 'T', 'H', 'M', 'P', 'P', 'O', '\0'};
-#define CKPT_VERSION 1u
-#define CKPT_PREFIX 20 /* magic, version, total size */
+#define CKPT_VERSION 2u /* 2: k_max */
+#define CKPT_PREFIX 20  /* magic, version, total size */
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
@@ -1373,6 +1375,7 @@ static void put_config(ckpt_writer *w, const et_hmppo_config *c)
     put_i32(w, c->share_actor);
     put_i32(w, c->keep_bins);
     put_f32(w, c->k_min);
+    put_f32(w, c->k_max);
     put_i32(w, c->n_ue);
     put_i32(w, c->obs_dim);
     put_i32(w, c->state_dim);
@@ -1405,6 +1408,7 @@ static void get_config(ckpt_reader *r, et_hmppo_config *c)
     c->share_actor = get_i32(r);
     c->keep_bins = get_i32(r);
     c->k_min = get_f32(r);
+    c->k_max = get_f32(r);
     c->n_ue = get_i32(r);
     c->obs_dim = get_i32(r);
     c->state_dim = get_i32(r);

@@ -3,7 +3,7 @@
  * Centralised training, decentralised execution (DESIGN.md section 4):
  *   - one actor per UE (or one shared actor with a one-hot agent id input),
  *     an MLP torso with a categorical head over the location and a Beta head
- *     over the emulator keep fraction x in (0, 1), k = k_min + (1 - k_min) x;
+ *     over the emulator keep fraction x in (0, 1), k = k_min + (k_max - k_min) x;
  *   - a centralised critic V(global state [+ agent id]);
  *   - GAE over each agent's own decision sequence, optionally discounted by
  *     the simulated time between decisions;
@@ -57,6 +57,7 @@ typedef struct et_hmppo_config {
     int share_actor;     /* 1: one actor for all UEs with a one-hot agent id input */
     int keep_bins;       /* MAPPO: number of keep levels; 8 */
     float k_min;         /* the scenario's tuning.k_min */
+    float k_max;         /* the scenario's tuning.k_max; 1 */
     int n_ue;            /* agents */
     int obs_dim;         /* ET_OBS_DIM */
     int state_dim;       /* et_state_dim(n_ue) */

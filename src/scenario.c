@@ -74,6 +74,19 @@ static const key_def KEYS[] = {
      "what a tuned task returns: the full adapter blocks, or only LoRA deltas"},
     {"tuning.k_min", KEY_DOUBLE, OFF(k_min), 0.01, 1, "0.1", NULL,
      "smallest emulator keep fraction k = b / M a policy may choose"},
+    {"tuning.k_max", KEY_DOUBLE, OFF(k_max), 0.01, 1, "0.5", NULL,
+     "largest keep fraction: the model owner never ships more than this share of the middle "
+     "blocks (Offsite-Tuning's emulators drop at least half); 1 = version 1"},
+    {"tuning.lora_savings", KEY_BOOL, OFF(lora_savings), 0, 0, "true", NULL,
+     "with tuning.result lora, LoRA also lowers trainable parameters, optimizer state and "
+     "weight-gradient FLOPs (Offsite-Tuning: 9.3 vs 6.2 GB, 1.6x throughput); false = only "
+     "the result shrinks (version 1)"},
+    {"server.tunes_on", KEY_ENUM, OFF(tunes_on), 0, 0, "full", ET_FM_TUNES_ON_CHOICES,
+     "what a SERVER task's adapter is tuned against: the full middle block (the server owns "
+     "the model) or the UE's emulator (version 1)"},
+    {"server.returns_result", KEY_BOOL, OFF(server_returns_result), 0, 0, "true", NULL,
+     "a SERVER task sends its tuned result back to the UE; false: the owner keeps it and "
+     "serves the tuned model"},
 
     {"channel.enabled", KEY_BOOL, OFF(channel_enabled), 0, 0, "true", NULL,
      "false: links keep the bandwidths written in the platform XML and UEs stay put (static "
@@ -151,10 +164,15 @@ static const key_def KEYS[] = {
 
     {"reward.w_delay", KEY_DOUBLE, OFF(w_delay), 0, 1e6, "1", NULL, "weight of normalised delay"},
     {"reward.w_ppl", KEY_DOUBLE, OFF(w_ppl), 0, 1e6, "1", NULL, "weight of normalised perplexity"},
+    {"reward.w_privacy", KEY_DOUBLE, OFF(w_privacy), 0, 1e6, "1", NULL,
+     "weight of the privacy cost of offloading: w_privacy * sensitivity * data bytes / "
+     "reward.bytes_ref (a modelling choice, docs/simulation.md)"},
+    {"reward.bytes_ref", KEY_DOUBLE, OFF(bytes_ref), 1, 1e15, "4e6", NULL,
+     "data-exposure normalisation, bytes (the largest default data set: 1e6 tokens x 4 B)"},
     {"reward.delay_ref_s", KEY_DOUBLE, OFF(delay_ref_s), 1e-6, 1e12, "100", NULL,
      "delay normalisation, s"},
     {"reward.ppl_ref", KEY_DOUBLE, OFF(ppl_ref), 0, 1e6, "0", NULL,
-     "perplexity normalisation; 0 = the model's full fine-tune perplexity"},
+     "perplexity normalisation; 0 = the model's anchor PPL_plug(M) (docs/models.md)"},
     {"reward.fail_penalty", KEY_DOUBLE, OFF(fail_penalty), 0, 1e6, "5", NULL,
      "reward of a failed task (LOCAL that does not fit the UE's memory) is minus this"},
     {"reward.deadline_penalty", KEY_DOUBLE, OFF(deadline_penalty), 0, 1e6, "1", NULL,
@@ -527,6 +545,10 @@ et_status et_scenario_validate(const et_scenario *sc, et_error *err)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: key 'tasks.epochs_min': expected <= tasks.epochs_max (%d), got %d",
                             f, sc->epochs_max, sc->epochs_min);
+    if (sc->k_min > sc->k_max)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: key 'tuning.k_min': expected <= tuning.k_max (%.17g), got %.17g",
+                            f, sc->k_max, sc->k_min);
     if (sc->mobility.speed_min_mps > sc->mobility.speed_max_mps)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: key 'mobility.speed_min_mps': expected <= mobility.speed_max_mps "

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "channel.h"
+#include "fm.h"
 #include "hmppo.h"
 #include "mobility.h"
 #include "status.h"
@@ -49,7 +50,12 @@ typedef struct et_scenario {
 
     /* tuning.* */
     et_result_mode result_mode;
-    double k_min;
+    double k_min, k_max;
+    int lora_savings;
+
+    /* server.* */
+    et_fm_tunes_on tunes_on;
+    int server_returns_result;
 
     /* channel.* (radio) */
     int channel_enabled; /* 0: links keep the platform's bandwidths, UEs do not move */
@@ -68,7 +74,8 @@ typedef struct et_scenario {
     double control_bytes; /* size of a request message UE -> server */
 
     /* reward.* */
-    double w_delay, w_ppl;
+    double w_delay, w_ppl, w_privacy;
+    double bytes_ref;
     double delay_ref_s, ppl_ref;
     double fail_penalty, deadline_penalty;
 

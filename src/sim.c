@@ -16,6 +16,7 @@
 #include <xbt/log.h>
 
 #include "channel.h"
+#include "cost.h"
 #include "fm.h"
 #include "isolate.h"
 #include "mobility.h"
@@ -57,6 +58,7 @@ typedef struct ue_state {
     char actor_name[96], session_name[96];
     sg_sem_t to_session, to_ue; /* hand-overs between the UE and its server session */
     int cell;                   /* index of its cell (carrier) */
+    double privacy;             /* privacy sensitivity in [0, 1] (host property or class default) */
     et_ue_radio radio;
     sg_link_t link[2];   /* OFDMA: the UE's wireless link per direction (DIR_UP, DIR_DOWN) */
     double peak_bps[2];  /* the highest rate the channel can give each link */
@@ -90,6 +92,7 @@ typedef struct ue_state {
 struct et_sim {
     et_scenario sc;
     et_fm fm;
+    et_cost_setup cost_setup;
     et_topology topo;
     et_mobility_trace *trace;
     et_channel_table *channel_table; /* ergodic spectral efficiency by SNR */
@@ -118,7 +121,6 @@ struct et_sim {
     et_outputs *out;
     et_episode_stats *stats;
     double keep_sum, ppl_sum;
-    int ppl_count;
     et_status agent_status;
     et_error agent_err;
     et_progress_fn progress;
@@ -152,6 +154,34 @@ et_status et_engine_init(int *argc, char **argv, const char *paje_path, et_error
 }
 
 /* ------------------------------------------------------------ create */
+
+/* Privacy sensitivity of a UE: its host's `privacy` property, in [0, 1], or
+ * its device class's default. The defaults are a modelling choice
+ * (docs/simulation.md): a phone holds its owner's messages and photos, a
+ * Jetson-class board industrial sensor data. */
+static et_status ue_privacy(const char *platform, const et_ue_host *h, double *out, et_error *err)
+{
+    static const struct {
+        const char *device_class;
+        double sensitivity;
+    } defaults[] = {{"phone", 1.0}, {"tablet", 0.8}, {"laptop", 0.5}, {"jetson", 0.2}};
+    const char *text = sg_host_get_property_value(h->host, "privacy");
+    if (text) {
+        char *end = NULL;
+        double v = strtod(text, &end);
+        if (end == text || *end != '\0' || !(v >= 0.0 && v <= 1.0))
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: host '%s': property 'privacy': expected a number in [0, 1], "
+                                "got \"%.64s\"",
+                                platform, h->name, text);
+        *out = v;
+        return ET_OK;
+    }
+    *out = 0.5;
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        if (!strcmp(h->device_class, defaults[i].device_class)) *out = defaults[i].sensitivity;
+    return ET_OK;
+}
 
 uint64_t et_sim_episode_seed(uint64_t scenario_seed, int episode)
 {
@@ -211,6 +241,16 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
     sim->share_first[DIR_UP] = 0;
     sim->share_first[DIR_DOWN] = sim->n_ue;
     sim->ppl_ref = sc->ppl_ref > 0 ? sc->ppl_ref : sim->fm.ppl_full_ft;
+    sim->cost_setup = (et_cost_setup){
+        .lora = sc->result_mode == ET_RESULT_LORA,
+        .lora_savings = sc->lora_savings,
+        .tunes_on = sc->tunes_on,
+        .server_returns_result = sc->server_returns_result,
+        .k_min = sc->k_min,
+        .k_max = sc->k_max,
+        .seq_tokens = sc->seq_tokens,
+        .bytes_per_token = sc->bytes_per_token,
+    };
     double max_se = sc->channel.max_spectral_eff_bps_hz;
     int shared = sc->radio_sharing == ET_SHARING_CARRIER;
     for (int i = 0; i < sim->n_ue; i++) {
@@ -224,6 +264,11 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
         u->to_session = sg_sem_init(0);
         u->to_ue = sg_sem_init(0);
         u->cell = 0;
+        st = ue_privacy(sc->platform, u->host, &u->privacy, err);
+        if (st != ET_OK) {
+            et_sim_destroy(sim);
+            return st;
+        }
         u->latency_s[DIR_UP] = sg_host_get_route_latency(u->host->host, u->server);
         u->latency_s[DIR_DOWN] = sg_host_get_route_latency(u->server, u->host->host);
         u->link[DIR_UP] = u->host->link_up;
@@ -665,11 +710,24 @@ static void ask_session(et_sim *sim, ue_state *u, double request_bytes)
 
 /* ------------------------------------------------------------------ UE */
 
+/* One task of a UE's queue, from its draw to its account. */
+typedef struct task_run {
+    int index;
+    double tokens, epochs, difficulty;
+    et_location loc;
+    double keep;
+    et_cost cost;
+    double start, end; /* engine times */
+    double delay_s, ppl, exposure, reward;
+    const char *failure; /* "" when it ran */
+} task_run;
+
 /* Fills the task view and the UE's observation; refreshes the global state. */
-static void observe(et_sim *sim, ue_state *u, int task, double tokens, double epochs,
-                    double difficulty, et_task_view *v)
+static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v)
 {
     const et_scenario *sc = &sim->sc;
+    int task = t->index;
+    double tokens = t->tokens, epochs = t->epochs, difficulty = t->difficulty;
     *v = (et_task_view){
         .ue = u->index,
         .n_ue = sim->n_ue,
@@ -691,9 +749,10 @@ static void observe(et_sim *sim, ue_state *u, int task, double tokens, double ep
         .server_jobs = u->server_jobs_seen,
         .last_delay_s = u->last_delay_s,
         .fm = &sim->fm,
-        .lora = sc->result_mode == ET_RESULT_LORA,
-        .seq_tokens = sc->seq_tokens,
+        .setup = &sim->cost_setup,
         .k_min = sc->k_min,
+        .k_max = sc->k_max,
+        .privacy = u->privacy,
         .now_s = now_s(sim),
     };
     float *o = sim->state + (size_t)u->index * ET_OBS_DIM;
@@ -713,45 +772,165 @@ static void observe(et_sim *sim, ue_state *u, int task, double tokens, double ep
     extra[1] = (float)((double)sim->tasks_done / sim->tasks_total);
 }
 
-/* Runs one task's life-cycle (DESIGN.md section 1); returns the failure
- * reason or "" when it ran. */
-static const char *run_task(et_sim *sim, ue_state *u, et_location loc, int b, double tokens,
-                            double epochs)
+/* Task parameters come from the UE's own stream, drawn in a fixed order
+ * whatever the policy does, so every policy faces the same tasks. */
+static void draw_task(et_sim *sim, ue_state *u, int index, task_run *t)
 {
     const et_scenario *sc = &sim->sc;
-    const et_fm *fm = &sim->fm;
-    double flops = et_fm_tuning_flops(fm, b, tokens, epochs);
-    double result_bytes = et_fm_result_bytes(fm, sc->result_mode == ET_RESULT_LORA);
-    /* A LOCAL task that does not fit the UE's memory fails before anything runs. */
-    if (loc == ET_LOCATION_LOCAL &&
-        et_fm_memory_bytes(fm, b, sc->seq_tokens) > u->host->memory_bytes)
-        return "memory";
+    *t = (task_run){.index = index, .failure = ""};
+    t->tokens = sc->tokens_min * pow(sc->tokens_max / sc->tokens_min, et_rng_uniform(&u->task_rng));
+    t->epochs = sc->epochs_min +
+                (int)et_rng_below(&u->task_rng, (uint32_t)(sc->epochs_max - sc->epochs_min + 1));
+    double s = sc->difficulty_sigma;
+    t->difficulty = exp(s * et_rng_normal(&u->task_rng) - 0.5 * s * s);
+    double gap = sc->gap_mean_s > 0 ? et_rng_exponential(&u->task_rng, sc->gap_mean_s) : 0.0;
+    if (gap > 0) sg_actor_sleep_for(gap);
+}
+
+/* Asks the policy, at the simulated instant the task starts. */
+static et_status decide_task(et_sim *sim, ue_state *u, task_run *t)
+{
+    const et_scenario *sc = &sim->sc;
+    /* The rates it observes are the ones it would get if it started now. */
+    channel_advance(sim, u, grid_step_now(sim));
+    refresh_rates(sim, u);
+    et_task_view view;
+    observe(sim, u, t, &view);
+    et_obs_view ov = {.task = &view,
+                      .obs = sim->state + (size_t)u->index * ET_OBS_DIM,
+                      .state = sim->state,
+                      .state_dim = sim->state_dim};
+    et_action act = {ET_LOCATION_SERVER, sc->policy_keep};
+    et_status st = sim->agent->ops->decide(sim->agent, &ov, &act, &sim->agent_err);
+    if (st != ET_OK) return st;
+    t->loc = act.location == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
+    t->keep = isfinite(act.keep) ? fmin(sc->k_max, fmax(sc->k_min, act.keep)) : sc->k_min;
+    et_cost_task(&sim->fm, &sim->cost_setup, t->loc, t->keep, t->tokens, t->epochs, &t->cost);
+    return ET_OK;
+}
+
+/* Runs the task's life-cycle (DESIGN.md section 1) on the engine. */
+static void run_task(et_sim *sim, ue_state *u, task_run *t)
+{
+    const et_scenario *sc = &sim->sc;
+    const et_cost *c = &t->cost;
+    t->start = simgrid_get_clock();
+    u->bytes_up = u->bytes_down = u->compute_s = 0;
+    /* A LOCAL task that does not fit the UE's memory fails before anything
+     * runs: the UE knows its memory and the emulator's size. */
+    if (t->loc == ET_LOCATION_LOCAL && c->memory_bytes > u->host->memory_bytes) {
+        t->failure = "memory";
+        t->end = t->start;
+        return;
+    }
     /* 1. Emulator download when the cached one differs (and the adapter once). */
-    if (u->cached_b != b || !u->adapter_cached) {
+    double down = et_cost_download_bytes(&sim->fm, c, u->cached_b, u->adapter_cached);
+    if (down > 0) {
         u->req.kind = REQ_EMULATOR;
-        u->req.bytes_down =
-            et_fm_emulator_bytes(fm, b) + (u->adapter_cached ? 0.0 : et_fm_adapter_bytes(fm));
+        u->req.bytes_down = down;
         ask_session(sim, u, sc->control_bytes);
-        u->cached_b = b;
+        u->cached_b = c->b;
         u->adapter_cached = 1;
     }
-    if (loc == ET_LOCATION_LOCAL) {
+    if (t->loc == ET_LOCATION_LOCAL) {
         /* 2. Tune on the UE, then upload the tuned result (it is its own
          * request: nothing comes back). */
-        log_activity(sim, u, 'X', 0, flops, -1, -1);
-        double t = simgrid_get_clock();
-        sg_actor_execute(flops);
-        u->compute_s = simgrid_get_clock() - t;
-        transfer(sim, u, DIR_UP, sc->control_bytes + result_bytes);
+        log_activity(sim, u, 'X', 0, c->flops, -1, -1);
+        double t0 = simgrid_get_clock();
+        sg_actor_execute(c->flops);
+        u->compute_s = simgrid_get_clock() - t0;
+        transfer(sim, u, DIR_UP, sc->control_bytes + c->upload_bytes);
     } else {
         /* 3. Upload the data set with the request, the server tunes, the
-         * result comes back. */
+         * result (or, when the owner keeps it, a completion notice) comes back. */
         u->req.kind = REQ_OFFLOAD;
-        u->req.flops = flops;
-        u->req.bytes_down = result_bytes;
-        ask_session(sim, u, sc->control_bytes + tokens * sc->bytes_per_token);
+        u->req.flops = c->flops;
+        u->req.bytes_down = c->result_down_bytes > 0 ? c->result_down_bytes : sc->control_bytes;
+        ask_session(sim, u, sc->control_bytes + c->upload_bytes);
     }
-    return "";
+    t->end = simgrid_get_clock();
+}
+
+/* Reward, statistics and the policy's feedback. A failed task counts in
+ * every mean: its delay is the time until the failure was known, its
+ * quality that of the untuned model. */
+static void account_task(et_sim *sim, ue_state *u, task_run *t)
+{
+    const et_scenario *sc = &sim->sc;
+    et_episode_stats *stats = sim->stats;
+    int failed = t->failure[0] != '\0';
+    t->delay_s = t->end - t->start;
+    t->ppl = (failed ? et_cost_untuned_ppl(&sim->fm) : t->cost.ppl) * t->difficulty;
+    t->exposure = failed ? 0.0 : et_cost_exposure(&t->cost, u->privacy, sc->bytes_ref);
+    if (failed) {
+        t->reward = -sc->fail_penalty;
+        stats->failed_memory++;
+    } else {
+        t->reward = -(sc->w_delay * t->delay_s / sc->delay_ref_s +
+                      sc->w_ppl * t->ppl / sim->ppl_ref + sc->w_privacy * t->exposure);
+        if (sc->deadline_s > 0 && t->delay_s > sc->deadline_s) {
+            t->reward -= sc->deadline_penalty;
+            t->failure = "deadline";
+            stats->late++;
+        }
+        stats->ok_delay_s += t->delay_s;
+        stats->ok_ppl += t->ppl;
+    }
+    u->last_delay_s = t->delay_s;
+    sim->tasks_done++;
+    if (sim->progress)
+        sim->progress(sim->progress_ctx, sim->tasks_done, sim->tasks_total, now_s(sim));
+
+    stats->tasks++;
+    stats->failed += failed;
+    if (t->loc == ET_LOCATION_LOCAL)
+        stats->local++;
+    else
+        stats->server++;
+    stats->total_delay_s += t->delay_s;
+    stats->reward += t->reward;
+    stats->bytes_up += u->bytes_up;
+    stats->bytes_down += u->bytes_down;
+    stats->exposure += t->exposure;
+    sim->keep_sum += t->keep;
+    sim->ppl_sum += t->ppl;
+
+    et_feedback fb = {.ue = u->index,
+                      .reward = t->reward,
+                      .done = t->index == sc->tasks_per_ue - 1,
+                      .delay_s = t->delay_s,
+                      .ppl = t->ppl,
+                      .failed = failed,
+                      .keep_effective = t->cost.keep_effective,
+                      .elapsed_s = t->delay_s};
+    if (sim->agent->ops->feedback) sim->agent->ops->feedback(sim->agent, &fb);
+}
+
+static void trace_task(et_sim *sim, const ue_state *u, const task_run *t)
+{
+    if (!sim->out || !sim->out->tasks) return;
+    et_task_record r = {
+        .episode = sim->episode,
+        .ue = u->index,
+        .task = t->index,
+        .ue_name = u->host->name,
+        .start_s = t->start - sim->t0,
+        .end_s = t->end - sim->t0,
+        .location = t->loc,
+        .keep = t->keep,
+        .b = t->cost.b,
+        .tokens = t->tokens,
+        .epochs = t->epochs,
+        .bytes_up = u->bytes_up,
+        .bytes_down = u->bytes_down,
+        .compute_s = u->compute_s,
+        .delay_s = t->delay_s,
+        .ppl = t->ppl,
+        .exposure = t->exposure,
+        .reward = t->reward,
+        .failure = t->failure,
+    };
+    et_trace_task_row(sim->out->tasks, &r);
 }
 
 static void ue_main(int argc, char **argv)
@@ -759,114 +938,17 @@ static void ue_main(int argc, char **argv)
     (void)argc, (void)argv;
     ue_state *u = sg_actor_self_get_data();
     et_sim *sim = u->sim;
-    const et_scenario *sc = &sim->sc;
-    et_episode_stats *stats = sim->stats;
-    for (int task = 0; task < sc->tasks_per_ue && sim->agent_status == ET_OK; task++) {
-        /* Task parameters come from the UE's own stream, drawn in a fixed
-         * order whatever the policy does, so policies face the same tasks. */
-        double tokens =
-            sc->tokens_min * pow(sc->tokens_max / sc->tokens_min, et_rng_uniform(&u->task_rng));
-        double epochs =
-            sc->epochs_min +
-            (int)et_rng_below(&u->task_rng, (uint32_t)(sc->epochs_max - sc->epochs_min + 1));
-        double s = sc->difficulty_sigma;
-        double difficulty = exp(s * et_rng_normal(&u->task_rng) - 0.5 * s * s);
-        double gap = sc->gap_mean_s > 0 ? et_rng_exponential(&u->task_rng, sc->gap_mean_s) : 0.0;
-        if (gap > 0) sg_actor_sleep_for(gap);
-
-        /* The rates it observes are the ones it would get if it started now. */
-        channel_advance(sim, u, grid_step_now(sim));
-        refresh_rates(sim, u);
-        et_task_view view;
-        observe(sim, u, task, tokens, epochs, difficulty, &view);
-        et_obs_view ov = {.task = &view,
-                          .obs = sim->state + (size_t)u->index * ET_OBS_DIM,
-                          .state = sim->state,
-                          .state_dim = sim->state_dim};
-        et_action act = {ET_LOCATION_SERVER, sc->policy_keep};
-        et_status st = sim->agent->ops->decide(sim->agent, &ov, &act, &sim->agent_err);
+    for (int i = 0; i < sim->sc.tasks_per_ue && sim->agent_status == ET_OK; i++) {
+        task_run t;
+        draw_task(sim, u, i, &t);
+        et_status st = decide_task(sim, u, &t);
         if (st != ET_OK) {
             sim->agent_status = st;
             break;
         }
-        et_location loc =
-            act.location == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
-        double keep = isfinite(act.keep) ? fmin(1.0, fmax(sc->k_min, act.keep)) : sc->k_min;
-        int b = et_fm_blocks_for_keep(&sim->fm, keep);
-
-        double start = simgrid_get_clock();
-        u->bytes_up = u->bytes_down = u->compute_s = 0;
-        const char *failure = run_task(sim, u, loc, b, tokens, epochs);
-        double end = simgrid_get_clock();
-        double delay = end - start;
-
-        int failed = failure[0] != '\0';
-        double ppl = failed ? NAN : et_fm_ppl(&sim->fm, b) * difficulty;
-        double reward;
-        if (failed) {
-            reward = -sc->fail_penalty;
-        } else {
-            reward = -(sc->w_delay * delay / sc->delay_ref_s + sc->w_ppl * ppl / sim->ppl_ref);
-            if (sc->deadline_s > 0 && delay > sc->deadline_s) {
-                reward -= sc->deadline_penalty;
-                failure = "deadline";
-                stats->late++;
-            }
-        }
-        u->last_delay_s = delay;
-        sim->tasks_done++;
-        if (sim->progress)
-            sim->progress(sim->progress_ctx, sim->tasks_done, sim->tasks_total, now_s(sim));
-
-        stats->tasks++;
-        stats->failed += failed;
-        if (loc == ET_LOCATION_LOCAL)
-            stats->local++;
-        else
-            stats->server++;
-        stats->total_delay_s += delay;
-        stats->reward += reward;
-        stats->bytes_up += u->bytes_up;
-        stats->bytes_down += u->bytes_down;
-        sim->keep_sum += keep;
-        if (!failed) {
-            sim->ppl_sum += ppl;
-            sim->ppl_count++;
-        }
-
-        et_feedback fb = {.ue = u->index,
-                          .reward = reward,
-                          .done = task == sc->tasks_per_ue - 1,
-                          .delay_s = delay,
-                          .ppl = ppl,
-                          .failed = failed,
-                          .keep_effective = 1,
-                          .elapsed_s = delay};
-        if (sim->agent->ops->feedback) sim->agent->ops->feedback(sim->agent, &fb);
-
-        if (sim->out && sim->out->tasks) {
-            et_task_record r = {
-                .episode = sim->episode,
-                .ue = u->index,
-                .task = task,
-                .ue_name = u->host->name,
-                .start_s = start - sim->t0,
-                .end_s = end - sim->t0,
-                .location = loc,
-                .keep = keep,
-                .b = b,
-                .tokens = tokens,
-                .epochs = epochs,
-                .bytes_up = u->bytes_up,
-                .bytes_down = u->bytes_down,
-                .compute_s = u->compute_s,
-                .delay_s = delay,
-                .ppl = ppl,
-                .reward = reward,
-                .failure = failure,
-            };
-            et_trace_task_row(sim->out->tasks, &r);
-        }
+        run_task(sim, u, &t);
+        account_task(sim, u, &t);
+        trace_task(sim, u, &t);
     }
     u->active = 0;
     u->finish_s = now_s(sim);
@@ -889,7 +971,6 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     sim->out = out;
     sim->stats = stats;
     sim->keep_sum = sim->ppl_sum = 0;
-    sim->ppl_count = 0;
     sim->agent_status = ET_OK;
     et_error_clear(&sim->agent_err);
     memset(sim->state, 0, (size_t)sim->state_dim * sizeof *sim->state);
@@ -961,7 +1042,11 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         return sim->agent_status;
     }
     stats->mean_delay_s = stats->tasks ? stats->total_delay_s / stats->tasks : 0;
-    stats->mean_ppl = sim->ppl_count ? sim->ppl_sum / sim->ppl_count : NAN;
+    int ok = stats->tasks - stats->failed;
+    stats->mean_ppl = stats->tasks ? sim->ppl_sum / stats->tasks : NAN;
+    stats->mean_delay_ok_s = ok ? stats->ok_delay_s / ok : NAN;
+    stats->mean_ppl_ok = ok ? stats->ok_ppl / ok : NAN;
+    stats->mean_exposure = stats->tasks ? stats->exposure / stats->tasks : 0;
     stats->mean_keep = stats->tasks ? sim->keep_sum / stats->tasks : 0;
     stats->engine = sim->counts;
     for (int i = 0; i < sim->n_ue; i++)
@@ -999,6 +1084,14 @@ et_status et_sim_run_episode_isolated(et_sim *sim, et_agent *agent, int episode,
     return et_isolate_run(run_isolated_episode, &e, stats, sizeof *stats, what, err);
 }
 
+static void add_number_or_null(cJSON *o, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
 char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *s)
 {
     cJSON *o = cJSON_CreateObject();
@@ -1007,15 +1100,16 @@ char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *s)
     cJSON_AddNumberToObject(o, "ues", sim->n_ue);
     cJSON_AddNumberToObject(o, "tasks", s->tasks);
     cJSON_AddNumberToObject(o, "failed", s->failed);
+    cJSON_AddNumberToObject(o, "failed_memory", s->failed_memory);
     cJSON_AddNumberToObject(o, "late", s->late);
     cJSON_AddNumberToObject(o, "local", s->local);
     cJSON_AddNumberToObject(o, "server", s->server);
     cJSON_AddNumberToObject(o, "total_delay_s", s->total_delay_s);
     cJSON_AddNumberToObject(o, "mean_delay_s", s->mean_delay_s);
-    if (isnan(s->mean_ppl))
-        cJSON_AddNullToObject(o, "mean_ppl");
-    else
-        cJSON_AddNumberToObject(o, "mean_ppl", s->mean_ppl);
+    add_number_or_null(o, "mean_ppl", s->mean_ppl);
+    add_number_or_null(o, "mean_delay_ok_s", s->mean_delay_ok_s);
+    add_number_or_null(o, "mean_ppl_ok", s->mean_ppl_ok);
+    cJSON_AddNumberToObject(o, "mean_exposure", s->mean_exposure);
     cJSON_AddNumberToObject(o, "episodic_reward", s->reward);
     cJSON_AddNumberToObject(o, "makespan_s", s->makespan_s);
     cJSON_AddNumberToObject(o, "bytes_up", s->bytes_up);

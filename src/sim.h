@@ -45,15 +45,24 @@ typedef struct et_engine_counts {
     long channel_updates;   /* per-UE mobility + channel steps computed */
 } et_engine_counts;
 
-/* Results of one episode. */
+/* Results of one episode. Every mean covers every task: a failed task counts
+ * with the delay until its failure was known and the untuned model's
+ * perplexity; failures are counted beside the means (and the *_ok means
+ * cover the tasks that ran). */
 typedef struct et_episode_stats {
     int tasks, failed, late;
+    int failed_memory;    /* failed because a LOCAL choice did not fit the UE */
     int local, server;    /* tasks per location (failed included) */
     double total_delay_s; /* sum of task delays */
     double mean_delay_s;
-    double mean_ppl;   /* over tasks that did not fail */
-    double reward;     /* episodic reward: sum over all tasks of all UEs */
-    double makespan_s; /* simulated time until the last UE finished */
+    double mean_ppl;           /* every task; a failed one at the untuned model's perplexity */
+    double mean_delay_ok_s;    /* over tasks that ran (NaN if none) */
+    double mean_ppl_ok;        /* over tasks that ran (NaN if none) */
+    double exposure;           /* privacy exposure summed over tasks */
+    double mean_exposure;      /* per task */
+    double ok_delay_s, ok_ppl; /* sums behind the *_ok means */
+    double reward;             /* episodic reward: sum over all tasks of all UEs */
+    double makespan_s;         /* simulated time until the last UE finished */
     double bytes_up, bytes_down;
     double mean_keep;
     et_engine_counts engine;

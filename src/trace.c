@@ -10,7 +10,7 @@
 
 static const char TASK_HEADER[] =
     "episode,ue,ue_name,task,start_s,end_s,location,keep,b,tokens,epochs,bytes_up,bytes_down,"
-    "compute_s,delay_s,ppl,reward,failure\n";
+    "compute_s,delay_s,ppl,exposure,reward,failure\n";
 static const char CHANNEL_HEADER[] = "episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,"
                                      "rate_up_bps,rate_down_bps\n";
 
@@ -156,6 +156,7 @@ void et_trace_task_row(FILE *f, const et_task_record *r)
     put_num(f, r->compute_s, ',');
     put_num(f, r->delay_s, ',');
     put_num(f, r->ppl, ',');
+    put_num(f, r->exposure, ',');
     put_num(f, r->reward, ',');
     fprintf(f, "%s\n", r->failure);
 }

@@ -25,7 +25,8 @@ typedef struct et_task_record {
     double bytes_up, bytes_down;
     double compute_s; /* tuning execution time, as the engine measured it */
     double delay_s;
-    double ppl; /* NaN for a failed task */
+    double ppl;      /* a failed task: the untuned model's perplexity */
+    double exposure; /* privacy exposure (SERVER tasks), 0 otherwise */
     double reward;
     const char *failure; /* "" when none; "memory", "deadline" */
 } et_task_record;

@@ -160,6 +160,7 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
         cfg.obs_dim = ET_OBS_DIM;
         cfg.state_dim = et_state_dim(n_ue);
         cfg.k_min = (float)sc->k_min;
+        cfg.k_max = (float)sc->k_max;
         cfg.capacity = sc->episodes_per_update * n_ue * sc->tasks_per_ue;
         cfg.seed = sc->seed;
         st = et_hmppo_create(&cfg, &agent, err);

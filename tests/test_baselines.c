@@ -27,6 +27,7 @@ static et_fm opt_1_3b(void)
     fm.middle_blocks = 20;
     fm.ppl_full_ft = 12.52;
     fm.ppl_beta = 0.67;
+    fm.ppl_plug_beta = 0.14;
     fm.ppl_gamma = 2.0;
     fm.lora_rank = 8.0;
     /* Any plausible value: the tests below keep memory far from the limit
@@ -37,6 +38,19 @@ static et_fm opt_1_3b(void)
     fm.optimizer_flops_per_param_token = 0.0;
     return fm;
 }
+
+/* The model settings of version 1, which the hand computations below use:
+ * the server tunes on the UE's emulator, k up to 1, LoRA shrinks only the
+ * result, 4 bytes per token uploaded. */
+static et_cost_setup setup_v1 = {.lora = 0,
+                                 .lora_savings = 0,
+                                 .tunes_on = ET_FM_TUNES_ON_EMULATOR,
+                                 .server_returns_result = 1,
+                                 .k_min = 0.1,
+                                 .k_max = 1.0,
+                                 .seq_tokens = 512.0,
+                                 .bytes_per_token = 4.0};
+static et_cost_setup setup_v1_lora, setup_v1_no_data;
 
 /* A phone-class UE in mid-cell, first task (nothing cached), server half busy. */
 static et_task_view base_view(const et_fm *fm)
@@ -61,9 +75,9 @@ static et_task_view base_view(const et_fm *fm)
     v.server_cores = 4;
     v.server_jobs = 5;
     v.fm = fm;
-    v.lora = 0;
-    v.seq_tokens = 512.0;
+    v.setup = &setup_v1;
     v.k_min = 0.1;
+    v.k_max = 1.0;
     return v;
 }
 
@@ -344,6 +358,32 @@ static void expected_delay_matches_hand_computation(void)
     CU_ASSERT_DOUBLE_EQUAL(local_s, 80.5732352 + 483.4394112, 1e-9 * 564.0126464);
 }
 
+/* Version 2: the server owns the full model, so an offloaded task needs no
+ * emulator on the UE and does the work of all M middle blocks. */
+static void a_server_task_on_the_full_model_downloads_no_emulator(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = base_view(&fm);
+    et_cost_setup v2 = setup_v1;
+    v2.tunes_on = ET_FM_TUNES_ON_FULL;
+    v2.k_max = 0.5;
+    v.setup = &v2;
+    /* data 4e5 B at 20 Mb/s (0.16 s) + F(M = 20) / (125e12 * 4 / 6) + result at 100 Mb/s */
+    double flops = et_fm_local_flops(&fm, 20, 1e5, 2.0, 0);
+    double want = 0.16 + flops / (125e12 * 4.0 / 6.0) + 402866176.0 * 8 / 100e6;
+    double got = et_baseline_expected_delay_s(&v, ET_LOCATION_SERVER, 0.5);
+    CU_ASSERT_DOUBLE_EQUAL(got, want, 1e-9 * want);
+    et_cost c;
+    et_cost_task(&fm, &v2, ET_LOCATION_SERVER, 0.3, 1e5, 2.0, &c);
+    CU_ASSERT_EQUAL(c.b, 0);
+    CU_ASSERT_EQUAL(c.keep_effective, 0);
+    CU_ASSERT(c.exposed_bytes == 4e5);
+    et_cost l;
+    et_cost_task(&fm, &v2, ET_LOCATION_LOCAL, 0.9, 1e5, 2.0, &l);
+    CU_ASSERT_EQUAL(l.b, 10); /* k_max = 0.5 of M = 20 */
+    CU_ASSERT(c.ppl < l.ppl); /* the full model tunes better than any emulator */
+}
+
 static void greedy_offloads_when_links_are_fast_and_server_idle(void)
 {
     et_fm fm = opt_1_3b();
@@ -370,7 +410,9 @@ static et_task_view local_friendly_view(const et_fm *fm)
     v.rate_down_bps = 1e6;
     v.data_bytes = 4e6;
     v.server_jobs = 40;
-    v.lora = 1;
+    setup_v1_lora = setup_v1;
+    setup_v1_lora.lora = 1;
+    v.setup = &setup_v1_lora;
     v.cached_b = 10;
     v.adapter_cached = 1;
     return v;
@@ -410,6 +452,9 @@ static void greedy_breaks_ties_toward_server(void)
     /* Same speed, same rates both ways, nothing to upload, idle server:
      * both estimates add identical terms, so they are exactly equal. */
     v.data_bytes = 0.0;
+    setup_v1_no_data = setup_v1;
+    setup_v1_no_data.bytes_per_token = 0.0;
+    v.setup = &setup_v1_no_data;
     v.rate_up_bps = v.rate_down_bps = 50e6;
     v.ue_speed_flops = v.server_core_flops = 10e12;
     v.server_jobs = 0;
@@ -442,6 +487,8 @@ int main(void)
         {"random_serves_more_ues_than_first_allocated_and_rejects_unknown_ue",
          random_serves_more_ues_than_first_allocated_and_rejects_unknown_ue},
         {"expected_delay_matches_hand_computation", expected_delay_matches_hand_computation},
+        {"a_server_task_on_the_full_model_downloads_no_emulator",
+         a_server_task_on_the_full_model_downloads_no_emulator},
         {"greedy_offloads_when_links_are_fast_and_server_idle",
          greedy_offloads_when_links_are_fast_and_server_idle},
         {"greedy_tunes_locally_when_ue_fast_links_slow_and_server_busy",

@@ -605,9 +605,9 @@ static void damaged_checkpoints_are_rejected_naming_the_file(void)
     expect_rejected(bad, "not an edgetune checkpoint");
 
     memcpy(flipped, data, n);
-    flipped[8] = 2; /* format version, little-endian u32 */
+    flipped[8] = 3; /* format version, little-endian u32 */
     write_bytes(bad, flipped, n);
-    expect_rejected(bad, "format version 2, this build reads 1");
+    expect_rejected(bad, "format version 3, this build reads 2");
 
     et_agent *none = NULL;
     char missing[4300];

@@ -209,7 +209,7 @@ static double rel_err(double got, double want)
  * measured one; dir receives the traces. Each transfer is one comm that
  * pays the route latency once. */
 static void hand_case(const char *name, const char *policy, double *got, double *want,
-                      const char **dir_out, int *b_out)
+                      const char **dir_out, et_cost *cost_out)
 {
     const char *dir = et_test_tmpdir(name);
     char platform[4200];
@@ -219,28 +219,40 @@ static void hand_case(const char *name, const char *policy, double *got, double 
     static_scenario(&sc, dir, platform, 1);
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, policy), 0);
 
+    /* What the task moves and computes (cost.c); the engine decides how long. */
     const et_fm *fm = opt13();
-    int b = et_fm_blocks_for_keep(fm, 0.4);
+    et_cost_setup setup = {.lora = 0,
+                           .lora_savings = 1,
+                           .tunes_on = sc.tunes_on,
+                           .server_returns_result = sc.server_returns_result,
+                           .k_min = sc.k_min,
+                           .k_max = sc.k_max,
+                           .seq_tokens = sc.seq_tokens,
+                           .bytes_per_token = sc.bytes_per_token};
+    int server = !strcmp(policy, "all-server");
+    et_cost c;
+    et_cost_task(fm, &setup, server ? ET_LOCATION_SERVER : ET_LOCATION_LOCAL, 0.4, 1e4, 1, &c);
     double lat = WL_LAT_S + BH_LAT_S;
     double up_Bps = WL_UP_BPS / 8, down_Bps = WL_DOWN_BPS / 8;
-    double flops = et_fm_tuning_flops(fm, b, 1e4, 1);
-    double result_bytes = et_fm_result_bytes(fm, 0);
-    /* 1. request up, emulator and adapter down */
-    double t = xfer_s(sc.control_bytes, lat, up_Bps) +
-               xfer_s(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm), lat, down_Bps);
-    if (!strcmp(policy, "all-server")) {
-        /* 3. request with the data set up, server tuning, result down */
-        t += xfer_s(sc.control_bytes + 1e4 * sc.bytes_per_token, lat, up_Bps);
-        t += flops / SERVER_CORE_FLOPS;
-        t += xfer_s(result_bytes, lat, down_Bps);
+    double t = 0;
+    if (server) {
+        /* Version 2: no emulator; the data set up with its request, tuning
+         * against the full middle block on a server core, the result down. */
+        CU_ASSERT_EQUAL(c.b, 0);
+        t += xfer_s(sc.control_bytes + c.upload_bytes, lat, up_Bps);
+        t += c.flops / SERVER_CORE_FLOPS;
+        t += xfer_s(c.result_down_bytes, lat, down_Bps);
     } else {
-        /* 2. local tuning, then the result up with its request */
-        t += flops / UE_FLOPS + xfer_s(sc.control_bytes + result_bytes, lat, up_Bps);
+        /* The request up, emulator and adapter down, local tuning, then the
+         * result up with its request. */
+        t += xfer_s(sc.control_bytes, lat, up_Bps) +
+             xfer_s(et_fm_emulator_bytes(fm, c.b) + et_fm_adapter_bytes(fm), lat, down_Bps);
+        t += c.flops / UE_FLOPS + xfer_s(sc.control_bytes + c.upload_bytes, lat, up_Bps);
     }
     *want = t;
     *got = task_field(dir, 0, 0, "delay_s");
     *dir_out = dir;
-    *b_out = b;
+    *cost_out = c;
     if (rel_err(*got, *want) >= 1e-8)
         fprintf(stderr, "\n  %s delay %.9f, hand %.9f\n", policy, *got, *want);
 }
@@ -249,22 +261,29 @@ static void server_task_delay_matches_hand_computation(void)
 {
     double got, want;
     const char *dir;
-    int b;
-    hand_case("sim_server_hand", "all-server", &got, &want, &dir, &b);
+    et_cost c;
+    hand_case("sim_server_hand", "all-server", &got, &want, &dir, &c);
     CU_ASSERT(rel_err(got, want) < 1e-8);
     double compute = task_field(dir, 0, 0, "compute_s");
-    CU_ASSERT(rel_err(compute, et_fm_tuning_flops(opt13(), b, 1e4, 1) / SERVER_CORE_FLOPS) < 1e-6);
+    CU_ASSERT(rel_err(compute, c.flops / SERVER_CORE_FLOPS) < 1e-6);
+    /* Bytes belong to the task that moved them. */
+    CU_ASSERT_DOUBLE_EQUAL(task_field(dir, 0, 0, "bytes_up"), 1024 + c.upload_bytes, 0.5);
+    CU_ASSERT_DOUBLE_EQUAL(task_field(dir, 0, 0, "bytes_down"), c.result_down_bytes, 0.5);
 }
 
 static void local_task_delay_matches_hand_computation(void)
 {
     double got, want;
     const char *dir;
-    int b;
-    hand_case("sim_local_hand", "all-local", &got, &want, &dir, &b);
+    et_cost c;
+    hand_case("sim_local_hand", "all-local", &got, &want, &dir, &c);
     CU_ASSERT(rel_err(got, want) < 1e-8);
-    CU_ASSERT_EQUAL((int)task_field(dir, 0, 0, "b"), b);
+    CU_ASSERT_EQUAL((int)task_field(dir, 0, 0, "b"), c.b);
     CU_ASSERT(task_field(dir, 0, 0, "compute_s") > 0);
+    const et_fm *fm = opt13();
+    CU_ASSERT_DOUBLE_EQUAL(task_field(dir, 0, 0, "bytes_up"), 2 * 1024 + c.upload_bytes, 0.5);
+    CU_ASSERT_DOUBLE_EQUAL(task_field(dir, 0, 0, "bytes_down"),
+                           et_fm_emulator_bytes(fm, c.b) + et_fm_adapter_bytes(fm), 0.5);
 }
 
 /* A narrow backhaul: two UEs downloading at once share it. */
@@ -329,6 +348,10 @@ static void deterministic_channel(et_scenario *sc, const char *trace)
 {
     sc->channel_enabled = 1;
     sc->radio_sharing = ET_SHARING_DEDICATED; /* the platform's bandwidth_*_hz per UE */
+    /* Version 1's SERVER task downloads the UE's emulator first: a long
+     * transfer for the rate to change in. */
+    sc->tunes_on = ET_FM_TUNES_ON_EMULATOR;
+    sc->lora_savings = 0;
     sc->channel.shadowing_std_db = 0;
     sc->channel.fading = ET_FADING_NONE;
     sc->mobility.model = ET_MOBILITY_TRACE;

@@ -1,0 +1,69 @@
+/* cost.h: what one task costs and yields for a decision (pure C, no SimGrid).
+ *
+ * The single place where a decision (location, keep fraction) and a task
+ * (tokens, epochs) become bytes to move, FLOPs to execute, memory to hold,
+ * quality reached and data exposed, from a foundation-model profile and the
+ * scenario's model settings (DESIGN.md version 2, docs/models.md). The
+ * simulator turns the bytes and FLOPs into engine activities; rule-based
+ * policies use the same numbers to estimate. */
+#ifndef ET_COST_H
+#define ET_COST_H
+
+#include "fm.h"
+
+/* Where the adapter is tuned. */
+typedef enum et_location {
+    ET_LOCATION_LOCAL = 0,  /* on the UE, against an emulator */
+    ET_LOCATION_SERVER = 1, /* offloaded to the edge server */
+} et_location;
+#define ET_LOCATION_COUNT 2
+
+/* The scenario's model settings (keys tuning.*, server.*, tasks.*). */
+typedef struct et_cost_setup {
+    int lora;                  /* tuning.result lora: LoRA deltas are trained and returned */
+    int lora_savings;          /* LoRA also lowers memory and FLOPs (version 2); 0: only the
+                                  result shrinks (version 1) */
+    et_fm_tunes_on tunes_on;   /* server.tunes_on */
+    int server_returns_result; /* server.returns_result: a SERVER task's tuned result goes
+                                  back to the UE */
+    double k_min, k_max;       /* keep fraction range of a LOCAL emulator */
+    double seq_tokens;         /* training context, for activation memory */
+    double bytes_per_token;    /* data set bytes per token (the SERVER upload) */
+} et_cost_setup;
+
+/* What a task costs for one decision. */
+typedef struct et_cost {
+    int b;                    /* emulator middle blocks the UE must hold (0: none needed) */
+    double flops;             /* tuning work, on the UE (LOCAL) or the server (SERVER) */
+    double memory_bytes;      /* LOCAL: what the UE must hold to tune; 0 for SERVER */
+    double upload_bytes;      /* UE -> server after tuning (LOCAL result) or before (SERVER data) */
+    double result_down_bytes; /* SERVER: the tuned result sent back; 0 for LOCAL */
+    double ppl;               /* quality: adapter plugged into the full model, before the task's
+                                 difficulty factor */
+    double exposed_bytes;     /* private data handed to the server (SERVER), else 0 */
+    int keep_effective;       /* 0 when the keep fraction had no effect (SERVER on the full
+                                 model) */
+} et_cost;
+
+/* Fills out for a task of tokens x epochs decided as (loc, keep). keep is
+ * mapped to b by et_fm_blocks_for_keep_range under [k_min, k_max]; a SERVER
+ * task tuned on the full model ignores it. Never fails; fm and s must be
+ * valid. */
+void et_cost_task(const et_fm *fm, const et_cost_setup *s, et_location loc, double keep,
+                  double tokens, double epochs, et_cost *out);
+
+/* Bytes the UE must download before the task: emulator b when it differs
+ * from cached_b (b > 0), plus the adapter the first time an emulator is
+ * needed. */
+double et_cost_download_bytes(const et_fm *fm, const et_cost *c, int cached_b, int adapter_cached);
+
+/* Perplexity a UE is left with when its task fails: the untuned full model
+ * (the profile's full zero-shot perplexity). A profile that does not publish
+ * it gets A / 0.4: the published anchors are 0.40 of the zero-shot value
+ * (OPT-1.3B 12.52 / 31.48 = 0.398; OPT-6.7B's derived anchor 0.400). */
+double et_cost_untuned_ppl(const et_fm *fm);
+
+/* Privacy exposure of a task: sensitivity * exposed_bytes / bytes_ref. */
+double et_cost_exposure(const et_cost *c, double sensitivity, double bytes_ref);
+
+#endif
