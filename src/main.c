@@ -16,6 +16,7 @@
 #include "agent.h"
 #include "hmppo.h"
 #include "platform.h"
+#include "regime.h"
 #include "scenario.h"
 #include "sim.h"
 #include "status.h"
@@ -33,6 +34,7 @@ static const char USAGE[] =
     "  train [SCENARIO]   train HMPPO (or MAPPO, IPPO) on episodes of the simulation\n"
     "  eval [SCENARIO]    evaluate a trained checkpoint on unseen episodes\n"
     "  compare [SCENARIO] evaluate HMPPO against every baseline; Markdown and CSV table\n"
+    "  regime [SCENARIO]  which location and emulator size each task is best tuned at\n"
     "  platform           write a platform XML for any number of UEs\n"
     "  keys               list every scenario key with its default, range and meaning\n"
     "  policies           list the decision policies\n"
@@ -155,6 +157,8 @@ static int option_allowed(const char *cmd, const char *opt)
         extra = " --checkpoint --policy --episodes ";
     else if (!strcmp(cmd, "compare"))
         extra = " --episodes --eval --hmppo --mappo --ippo ";
+    else if (!strcmp(cmd, "regime"))
+        extra = " --episodes ";
     char key[64];
     snprintf(key, sizeof key, " %s ", opt);
     return strstr(extra, key) != NULL;
@@ -773,6 +777,40 @@ static int cmd_compare(int argc, char **argv)
     return st == ET_OK ? 0 : fail(&err);
 }
 
+static const char REGIME_USAGE[] =
+    "usage: edgetune regime [SCENARIO] [--episodes N] [--seed N] [--ues N] [--tasks N]\n"
+    "                       [--platform FILE] [--model FILE]\n"
+    "\n"
+    "Runs every task of N validation episodes (default 5) under every fixed choice:\n"
+    "SERVER, and LOCAL with each emulator size between tuning.k_min and tuning.k_max.\n"
+    "Prints (Markdown, on stdout) each choice's mean reward, delay, perplexity,\n"
+    "exposure and failures per task, the per-task hindsight oracle (share of tasks\n"
+    "where each location wins, the delay/quality/privacy gap between the best LOCAL\n"
+    "and SERVER), and the best fixed keep fraction for LOCAL. docs/results.md\n"
+    "explains how to read it.\n";
+
+static int cmd_regime(int argc, char **argv)
+{
+    run_args a;
+    int rc = parse_run_args(argc, argv, &a, REGIME_USAGE);
+    if (rc) return rc;
+    et_error err;
+    et_error_clear(&err);
+    et_scenario sc;
+    et_status st = prepare_scenario(&a, &sc, &err);
+    int episodes = a.episodes > 0 ? (int)a.episodes : 5;
+    if (st == ET_OK) st = et_engine_init(&a.sg_argc, a.sg_argv, NULL, &err);
+    et_sim *sim = NULL;
+    if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
+    et_regime *r = calloc(1, sizeof *r);
+    if (st == ET_OK && !r) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
+    if (st == ET_OK) st = et_regime_measure(sim, episodes, sc.validation_offset, r, &err);
+    if (st == ET_OK) et_regime_print(stdout, sim, r);
+    free(r);
+    et_sim_destroy(sim);
+    return st == ET_OK ? 0 : fail(&err);
+}
+
 /* ------------------------------------------------------------- platform */
 
 static int cmd_platform(int argc, char **argv)
@@ -895,6 +933,8 @@ int main(int argc, char **argv)
             fputs(EVAL_USAGE, stdout);
         else if (!strcmp(topic, "compare"))
             fputs(COMPARE_USAGE, stdout);
+        else if (!strcmp(topic, "regime"))
+            fputs(REGIME_USAGE, stdout);
         else
             fputs(USAGE, stdout);
         return 0;
@@ -903,6 +943,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc, argv);
     if (!strcmp(cmd, "compare")) return cmd_compare(argc, argv);
+    if (!strcmp(cmd, "regime")) return cmd_regime(argc, argv);
     if (!strcmp(cmd, "platform")) return cmd_platform(argc, argv);
     if (!strcmp(cmd, "keys")) return cmd_keys(argc, argv);
     if (!strcmp(cmd, "policies")) return cmd_policies();

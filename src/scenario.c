@@ -174,7 +174,8 @@ static const key_def KEYS[] = {
     {"reward.ppl_ref", KEY_DOUBLE, OFF(ppl_ref), 0, 1e6, "0", NULL,
      "perplexity normalisation; 0 = the model's anchor PPL_plug(M) (docs/models.md)"},
     {"reward.fail_penalty", KEY_DOUBLE, OFF(fail_penalty), 0, 1e6, "5", NULL,
-     "reward of a failed task (LOCAL that does not fit the UE's memory) is minus this"},
+     "extra cost of a failed task (LOCAL that does not fit the UE's memory), on top of its delay "
+     "and the untuned model's perplexity"},
     {"reward.deadline_penalty", KEY_DOUBLE, OFF(deadline_penalty), 0, 1e6, "1", NULL,
      "extra penalty when a task completes after its deadline"},
 
@@ -236,6 +237,10 @@ static const key_def KEYS[] = {
      "write a checkpoint every this many episodes (and at the end)"},
     {"train.eval_episodes", KEY_INT, OFF(eval_episodes), 1, 100000, "20", NULL,
      "evaluation episodes for eval and compare"},
+    {"train.validation_offset", KEY_INT, OFF(validation_offset), 0, 2000000000, "500000000",
+     NULL,
+     "validation episodes (regime, tuning the baselines) use indices from here: neither "
+     "training nor evaluation episodes"},
     {"train.eval_offset", KEY_INT, OFF(eval_offset), 0, 2000000000, "1000000000", NULL,
      "evaluation episodes use episode indices from here, so their seeds are never used in "
      "training"},

@@ -98,6 +98,7 @@ typedef struct et_scenario {
     int checkpoint_every;
     int eval_episodes;
     int eval_offset; /* evaluation uses episode indices from here: seeds never seen in training */
+    int validation_offset; /* validation (regime, baseline tuning) uses indices from here */
 } et_scenario;
 
 /* Fills sc with every key's default. The platform and model paths default to

@@ -125,6 +125,8 @@ struct et_sim {
     et_error agent_err;
     et_progress_fn progress;
     void *progress_ctx;
+    et_task_sink_fn task_sink;
+    void *task_sink_ctx;
 };
 
 /* ---------------------------------------------------------------- engine */
@@ -310,6 +312,12 @@ void et_sim_destroy(et_sim *sim)
     free(sim->ues);
     free(sim->state);
     free(sim);
+}
+
+void et_sim_set_task_sink(et_sim *sim, et_task_sink_fn fn, void *ctx)
+{
+    sim->task_sink = fn;
+    sim->task_sink_ctx = ctx;
 }
 
 void et_sim_set_progress(et_sim *sim, et_progress_fn fn, void *ctx)
@@ -862,12 +870,15 @@ static void account_task(et_sim *sim, ue_state *u, task_run *t)
     t->delay_s = t->end - t->start;
     t->ppl = (failed ? et_cost_untuned_ppl(&sim->fm) : t->cost.ppl) * t->difficulty;
     t->exposure = failed ? 0.0 : et_cost_exposure(&t->cost, u->privacy, sc->bytes_ref);
+    /* A failed task is charged what it led to (the time until the failure
+     * was known, the untuned model's quality) plus the penalty, so failing
+     * is never cheaper than running. */
+    t->reward = -(sc->w_delay * t->delay_s / sc->delay_ref_s + sc->w_ppl * t->ppl / sim->ppl_ref +
+                  sc->w_privacy * t->exposure);
     if (failed) {
-        t->reward = -sc->fail_penalty;
+        t->reward -= sc->fail_penalty;
         stats->failed_memory++;
     } else {
-        t->reward = -(sc->w_delay * t->delay_s / sc->delay_ref_s +
-                      sc->w_ppl * t->ppl / sim->ppl_ref + sc->w_privacy * t->exposure);
         if (sc->deadline_s > 0 && t->delay_s > sc->deadline_s) {
             t->reward -= sc->deadline_penalty;
             t->failure = "deadline";
@@ -908,7 +919,8 @@ static void account_task(et_sim *sim, ue_state *u, task_run *t)
 
 static void trace_task(et_sim *sim, const ue_state *u, const task_run *t)
 {
-    if (!sim->out || !sim->out->tasks) return;
+    int traced = sim->out && sim->out->tasks;
+    if (!traced && !sim->task_sink) return;
     et_task_record r = {
         .episode = sim->episode,
         .ue = u->index,
@@ -930,7 +942,8 @@ static void trace_task(et_sim *sim, const ue_state *u, const task_run *t)
         .reward = t->reward,
         .failure = t->failure,
     };
-    et_trace_task_row(sim->out->tasks, &r);
+    if (traced) et_trace_task_row(sim->out->tasks, &r);
+    if (sim->task_sink) sim->task_sink(sim->task_sink_ctx, &r);
 }
 
 static void ue_main(int argc, char **argv)

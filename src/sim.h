@@ -90,6 +90,11 @@ et_status et_sim_run_episode_isolated(et_sim *sim, et_agent *agent, int episode,
  * is then possible). */
 int et_sim_engine_pristine(void);
 
+/* Optional per-task sink, called after every completed (or failed) task with
+ * its record (the tasks.csv row). It must not call SimGrid. NULL turns it off. */
+typedef void (*et_task_sink_fn)(void *ctx, const et_task_record *r);
+void et_sim_set_task_sink(et_sim *sim, et_task_sink_fn fn, void *ctx);
+
 /* Optional progress callback, called after every completed task with the
  * number of tasks done and due in this episode and the simulated time (s).
  * It must not call SimGrid. NULL turns it off. */
