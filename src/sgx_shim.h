@@ -5,6 +5,7 @@
 
 #include <simgrid/forward.h>
 #include <stddef.h>
+#include <xbt/dynar.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,6 +20,19 @@ void sgx_link_set_host_wifi_rate(sg_link_t link, sg_host_t host, int level);
 
 /* Looks up a link by name without throwing; NULL when unknown. */
 sg_link_t sgx_link_by_name_or_null(const char *name);
+
+/* sg_host_get_route without aborting: appends the links of the route from
+ * -> to to links and returns 0, or returns -1 with the reason in msg when
+ * there is no route. SimGrid 3.32 throws for some missing routes (a star
+ * zone's std::out_of_range, caught here) and segfaults for others (two zones
+ * of a Full zone with no zoneRoute between them), so the zone path is
+ * walked first, as SimGrid walks it, and a missing zoneRoute is reported.
+ * has_routes(ctx, zone) (may be NULL) must say whether a zone declares any
+ * route at all: SimGrid's Full, Floyd and Dijkstra zones have no routing
+ * table until their first route, and reading it crashes. */
+typedef int (*sgx_zone_has_routes_fn)(void *ctx, const char *zone_name);
+int sgx_host_get_route(sg_host_t from, sg_host_t to, xbt_dynar_t links,
+                       sgx_zone_has_routes_fn has_routes, void *ctx, char *msg, size_t msg_size);
 
 #ifdef __cplusplus
 }
