@@ -1207,49 +1207,79 @@ static int find_wifi_link(const xml_tag *t, void *ctx)
     return 1;
 }
 
-/* The zones of a platform file that declare at least one route or
- * zoneRoute, read from the XML on first use (the C API cannot list them). */
+/* What SimGrid 3.32 cannot be asked about a platform's zones of zones,
+ * read from the XML on first use (the C API cannot list a zone's routes),
+ * as sorted keys:
+ *   "E|<zone>"  a Full, Floyd or Dijkstra zone that declares no route at
+ *               all: it has no routing table, and reading it segfaults;
+ *   "D|<zone>"  a Dijkstra zone: asking it for a route between two of its
+ *               sub-zones aborts (xbt_die "dynar is not that long", measured
+ *               with a direct zoneRoute between the two). */
 typedef struct zone_routes {
     const char *path;
     int scanned;
-    char **names; /* sorted, unique, owned */
+    char **keys; /* sorted, owned */
     size_t n, cap;
-    const char *open[64]; /* ids of the zones enclosing the tag being scanned */
+    struct {
+        const char *id;
+        int routed, has_routes;
+    } open[64]; /* the zones enclosing the tag being scanned */
     int depth;
     int nomem;
 } zone_routes;
+
+/* Adds "<kind>|<zone>" to z->keys; 0, or -1 out of memory. */
+static int add_zone_key(zone_routes *z, char kind, const char *zone)
+{
+    size_t len = strlen(zone) + 3;
+    char *key = grow((void **)&z->keys, &z->cap, z->n + 1, sizeof *z->keys) ? NULL : malloc(len);
+    if (!key) return z->nomem = -1;
+    snprintf(key, len, "%c|%s", kind, zone);
+    z->keys[z->n++] = key;
+    return 0;
+}
 
 static int scan_zone_routes(const xml_tag *t, void *ctx)
 {
     zone_routes *z = ctx;
     int is_zone = strcmp(t->name, "zone") == 0 || strcmp(t->name, "AS") == 0;
     if (is_zone && t->end) {
-        if (z->depth > 0) z->depth--;
+        if (z->depth <= 0) return 0;
+        z->depth--;
+        if (z->depth < 64 && z->open[z->depth].routed && !z->open[z->depth].has_routes)
+            return add_zone_key(z, 'E', z->open[z->depth].id) ? 1 : 0;
     } else if (is_zone && !t->self_closing) {
-        const char *id = tag_attr(t, "id");
-        if (z->depth < 64) z->open[z->depth] = id ? id : "";
+        if (z->depth < 64) {
+            const char *id = tag_attr(t, "id"), *routing = tag_attr(t, "routing");
+            int dijkstra = routing && strncmp(routing, "Dijkstra", 8) == 0;
+            z->open[z->depth].id = id ? id : "";
+            z->open[z->depth].routed =
+                dijkstra ||
+                (routing && (strcmp(routing, "Full") == 0 || strcmp(routing, "Floyd") == 0));
+            z->open[z->depth].has_routes = 0;
+            if (dijkstra && add_zone_key(z, 'D', z->open[z->depth].id)) return 1;
+        }
         z->depth++;
     } else if (!t->end && z->depth > 0 && z->depth <= 64 &&
                (strcmp(t->name, "route") == 0 || strcmp(t->name, "zoneRoute") == 0 ||
                 strcmp(t->name, "ASroute") == 0)) {
-        const char *zone = z->open[z->depth - 1];
-        if (z->n && strcmp(z->names[z->n - 1], zone) == 0) return 0;
-        char *copy = grow((void **)&z->names, &z->cap, z->n + 1, sizeof *z->names)
-                         ? NULL
-                         : malloc(strlen(zone) + 1);
-        if (!copy) {
-            z->nomem = 1;
-            return 1;
-        }
-        strcpy(copy, zone);
-        z->names[z->n++] = copy;
+        z->open[z->depth - 1].has_routes = 1;
     }
     return 0;
 }
 
-/* sgx_zone_has_routes_fn over a zone_routes. A file that cannot be re-read
- * (it was read at load) counts as declaring routes everywhere. */
-static int zone_has_routes(void *ctx, const char *zone)
+static int has_zone_key(const zone_routes *z, char kind, const char *zone)
+{
+    char key[1024];
+    snprintf(key, sizeof key, "%c|%s", kind, zone);
+    const char *k = key;
+    return z->n && bsearch(&k, z->keys, z->n, sizeof *z->keys, cmp_str) != NULL;
+}
+
+/* sgx_zone_route_askable_fn over a zone_routes. A file that cannot be
+ * re-read (it was read at load) counts as askable everywhere. */
+static int zone_route_askable(void *ctx, const char *zone, const char *src, const char *dst,
+                              char *why, size_t why_size)
 {
     zone_routes *z = ctx;
     if (!z->scanned) {
@@ -1258,17 +1288,30 @@ static int zone_has_routes(void *ctx, const char *zone)
         if (!text) return 1;
         xml_scan(text, scan_zone_routes, z);
         free(text);
-        if (z->n) qsort(z->names, z->n, sizeof *z->names, cmp_str);
+        if (z->n) qsort(z->keys, z->n, sizeof *z->keys, cmp_str);
     }
     if (z->nomem) return 1;
-    return z->n && bsearch(&zone, z->names, z->n, sizeof *z->names, cmp_str) != NULL;
+    if (has_zone_key(z, 'E', zone)) {
+        snprintf(why, why_size,
+                 "zone '%s' declares no route at all, so none from zone '%s' to '%s'", zone, src,
+                 dst);
+        return 0;
+    }
+    if (has_zone_key(z, 'D', zone)) {
+        snprintf(why, why_size,
+                 "zone '%s' is a Dijkstra zone, whose routes between its zones ('%s' to '%s') "
+                 "SimGrid 3.32 cannot compute; use routing=\"Full\"",
+                 zone, src, dst);
+        return 0;
+    }
+    return 1;
 }
 
 static void zone_routes_free(zone_routes *z)
 {
     for (size_t i = 0; i < z->n; i++)
-        free(z->names[i]);
-    free(z->names);
+        free(z->keys[i]);
+    free(z->keys);
 }
 
 /* First and last link of the route from -> to (NULL when empty); ue is
@@ -1281,12 +1324,10 @@ static et_status route_ends(const char *path, zone_routes *zones, xbt_dynar_t li
 {
     char why[512];
     xbt_dynar_reset(links);
-    if (sgx_host_get_route(from, to, links, zone_has_routes, zones, why, sizeof why) != 0) {
+    if (sgx_host_get_route(from, to, links, zone_route_askable, zones, why, sizeof why) != 0) {
         for (char *c = why; *c; c++)
             if (*c == '\n' || *c == '\r') *c = ' ';
-        return et_error_set(err, ET_ERR_INPUT,
-                            "%s: host '%s': no route %s its server '%s' (are their zones joined "
-                            "by zoneRoutes? SimGrid: %s)",
+        return et_error_set(err, ET_ERR_INPUT, "%s: host '%s': no route %s its server '%s' (%s)",
                             path, sg_host_get_name(ue), from == ue ? "to" : "from",
                             sg_host_get_name(from == ue ? to : from), why);
     }

@@ -62,8 +62,9 @@ std::vector<NetZoneImpl *> zone_path(const NetPoint *netpoint)
  * NetZoneImpl::get_global_route_with_netzones does, and reports a missing
  * inter-zone route: there SimGrid dereferences the null gateways of the
  * empty route a Full zone returns and crashes (a segfault, not an
- * exception). Bypass routes are not considered. */
-bool zone_route_exists(const NetPoint *src, const NetPoint *dst, sgx_zone_has_routes_fn has_routes,
+ * exception). Zones askable() rules out are not asked at all. Bypass routes
+ * are not considered. */
+bool zone_route_exists(const NetPoint *src, const NetPoint *dst, sgx_zone_route_askable_fn askable,
                        void *ctx, char *msg, size_t msg_size, int depth)
 {
     if (src == dst || depth > 64) return true;
@@ -73,12 +74,9 @@ bool zone_route_exists(const NetPoint *src, const NetPoint *dst, sgx_zone_has_ro
         common++;
     /* Same zone (or one path inside the other): a local route, no gateways. */
     if (common == 0 || common == a.size() || common == b.size()) return true;
-    if (has_routes && !has_routes(ctx, a[common - 1]->get_cname())) {
-        std::snprintf(msg, msg_size,
-                      "zone '%s' declares no route at all, so none from zone '%s' to zone '%s'",
-                      a[common - 1]->get_cname(), a[common]->get_cname(), b[common]->get_cname());
+    if (askable && !askable(ctx, a[common - 1]->get_cname(), a[common]->get_cname(),
+                            b[common]->get_cname(), msg, msg_size))
         return false;
-    }
     Route route;
     LocalRoute::get(a[common - 1], a[common]->get_netpoint(), b[common]->get_netpoint(), &route);
     if (!route.gw_src_ || !route.gw_dst_) {
@@ -86,17 +84,17 @@ bool zone_route_exists(const NetPoint *src, const NetPoint *dst, sgx_zone_has_ro
                       a[common - 1]->get_cname(), a[common]->get_cname(), b[common]->get_cname());
         return false;
     }
-    return zone_route_exists(src, route.gw_src_, has_routes, ctx, msg, msg_size, depth + 1) &&
-           zone_route_exists(route.gw_dst_, dst, has_routes, ctx, msg, msg_size, depth + 1);
+    return zone_route_exists(src, route.gw_src_, askable, ctx, msg, msg_size, depth + 1) &&
+           zone_route_exists(route.gw_dst_, dst, askable, ctx, msg, msg_size, depth + 1);
 }
 } // namespace
 
 extern "C" int sgx_host_get_route(sg_host_t from, sg_host_t to, xbt_dynar_t links,
-                                  sgx_zone_has_routes_fn has_routes, void *ctx, char *msg,
+                                  sgx_zone_route_askable_fn askable, void *ctx, char *msg,
                                   size_t msg_size)
 {
     try {
-        if (!zone_route_exists(from->get_netpoint(), to->get_netpoint(), has_routes, ctx, msg,
+        if (!zone_route_exists(from->get_netpoint(), to->get_netpoint(), askable, ctx, msg,
                                msg_size, 0))
             return -1;
         sg_host_get_route(from, to, links);

@@ -27,12 +27,15 @@ sg_link_t sgx_link_by_name_or_null(const char *name);
  * zone's std::out_of_range, caught here) and segfaults for others (two zones
  * of a Full zone with no zoneRoute between them), so the zone path is
  * walked first, as SimGrid walks it, and a missing zoneRoute is reported.
- * has_routes(ctx, zone) (may be NULL) must say whether a zone declares any
- * route at all: SimGrid's Full, Floyd and Dijkstra zones have no routing
- * table until their first route, and reading it crashes. */
-typedef int (*sgx_zone_has_routes_fn)(void *ctx, const char *zone_name);
+ * askable(ctx, zone, src_child, dst_child, why, why_size) (may be NULL)
+ * must return 0, with the reason in why, when SimGrid would crash on asking
+ * zone for a route between two of its children (a Full, Floyd or Dijkstra
+ * zone without any route has no routing table; a Dijkstra zone cannot
+ * route between sub-zones at all). */
+typedef int (*sgx_zone_route_askable_fn)(void *ctx, const char *zone, const char *src_child,
+                                         const char *dst_child, char *why, size_t why_size);
 int sgx_host_get_route(sg_host_t from, sg_host_t to, xbt_dynar_t links,
-                       sgx_zone_has_routes_fn has_routes, void *ctx, char *msg, size_t msg_size);
+                       sgx_zone_route_askable_fn askable, void *ctx, char *msg, size_t msg_size);
 
 #ifdef __cplusplus
 }

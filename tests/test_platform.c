@@ -1286,8 +1286,19 @@ static void discovery_reports_a_ue_with_no_route_to_its_cells_server(void)
                                                 "gw_dst=\"server\"><link_ctn "
                                                 "id=\"core\"/></zoneRoute>\n</zone>\n</platform>\n",
         1,
-        "host 'ue0': no route to its server 'server' (are their zones joined by zoneRoutes? "
-        "SimGrid: zone 'top' declares no zoneRoute from zone 'b' to zone 'a')"});
+        "host 'ue0': no route to its server 'server' (zone 'top' declares no zoneRoute from zone "
+        "'b' to zone 'a')"});
+    /* No route at all in the zone: SimGrid has no routing table to read. */
+    check_error_case(&(err_case){
+        "noroute3.xml",
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE platform SYSTEM "
+        "\"https://simgrid.org/simgrid.dtd\">\n<platform version=\"4.1\">\n"
+        "<zone id=\"top\" routing=\"Floyd\">\n"
+        "<zone id=\"a\" routing=\"Cluster\">\n" SERVER(
+            "server", "server") "</zone>\n"
+                                "<zone id=\"b\" routing=\"Cluster\">\n" GOOD_AP("ap0", "server")
+                                    UE_IN("ue0", "ap0") "</zone>\n</zone>\n</platform>\n",
+        1, "host 'ue0': no route to its server 'server' (zone 'top' declares no route at all"});
 }
 
 static void discovery_reports_several_servers_without_cells_and_cells_on_wifi(void)
