@@ -34,6 +34,13 @@ void et_channel_params_default(et_channel_params *p)
      * 8 bits x 948/1024 = 7.41 b/s/Hz (the 64-QAM table stops at 5.55). */
     p->max_spectral_eff_bps_hz = 7.4;
     p->min_rate_bps = 1e5;
+    /* Neighbouring cells on the same carrier interfere (reuse 1, as in the
+     * 3GPP NR evaluation layouts). Load 1 is the full-buffer traffic of the
+     * 3GPP system-level calibrations (TR 36.814 Annex A.2.1): the worst
+     * case; lower it for lightly loaded neighbours. */
+    p->interference = 1;
+    p->dl_load_factor = 1.0;
+    p->ul_load_factor = 1.0;
 }
 
 et_status et_channel_params_validate(const et_channel_params *p, et_error *err)
@@ -55,6 +62,8 @@ et_status et_channel_params_validate(const et_channel_params *p, et_error *err)
         {"ap_tx_power_dbm", p->ap_tx_power_dbm, -30.0, 60.0},
         {"max_spectral_eff_bps_hz", p->max_spectral_eff_bps_hz, 0.1, 30.0},
         {"min_rate_bps", p->min_rate_bps, 1.0, 1e12},
+        {"dl_load_factor", p->dl_load_factor, 0.0, 1.0},
+        {"ul_load_factor", p->ul_load_factor, 0.0, 1.0},
     };
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         const struct range *c = &checks[i];
@@ -69,6 +78,10 @@ et_status et_channel_params_validate(const et_channel_params *p, et_error *err)
         return et_error_set(err, ET_ERR_INPUT,
                             "channel key 'fading': expected none, rayleigh or rician, got %d",
                             (int)p->fading);
+    if (p->interference != 0 && p->interference != 1)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "channel key 'interference': expected 0 (off) or 1 (on), got %d",
+                            p->interference);
     if (p->fading_samples < 1 || p->fading_samples > 100000)
         return et_error_set(err, ET_ERR_INPUT,
                             "channel key 'fading_samples': expected an integer in [1, 100000], "
@@ -84,6 +97,8 @@ void et_channel_init(et_channel_state *st, int ue, uint64_t seed)
     st->shadowing_db = 0.0;
     st->snr_up_db = 0.0;
     st->snr_down_db = 0.0;
+    st->sinr_up_db = 0.0;
+    st->sinr_down_db = 0.0;
     st->rate_up_bps = 0.0;
     st->rate_down_bps = 0.0;
     et_rng_seed(&st->rng, seed, et_rng_stream_id(ET_RNG_SHADOWING, (uint64_t)ue));
@@ -455,9 +470,8 @@ static double link_rate_bps(const et_channel_params *p, const et_channel_table *
     return rate_bps > p->min_rate_bps ? rate_bps : p->min_rate_bps;
 }
 
-void et_channel_update(et_channel_state *st, const et_channel_params *p,
-                       const et_channel_table *table, const et_ue_radio *radio, double x_m,
-                       double y_m)
+/* Draws the next shadowing value for a UE now at (x_m, y_m). */
+static void shadowing_step(et_channel_state *st, const et_channel_params *p, double x_m, double y_m)
 {
     /* Gudmundson (1991): the shadowing seen by a moving receiver is a
      * first-order autoregressive process in distance, with correlation
@@ -476,25 +490,105 @@ void et_channel_update(et_channel_state *st, const et_channel_params *p,
     }
     st->last_x_m = x_m;
     st->last_y_m = y_m;
+}
 
-    st->distance_m = hypot(x_m, y_m);
+/* Linear path gain 10^(-PL(d) / 10) at squared distance d2_m2, given
+ * gain_1km = 10^(-a / 10): (d / 1 km)^(-b / 10) = (d^2 / 1 km^2)^(-b / 20),
+ * one pow and no square root per interferer (the sum over cells is the
+ * multi-cell update's only O(n_aps) part). Distances below 1 m are 1 m, as
+ * in et_channel_pathloss_db. */
+static double path_gain(const et_channel_params *p, double gain_1km, double d2_m2)
+{
+    if (!(d2_m2 >= 1.0)) d2_m2 = 1.0;
+    return gain_1km * pow(d2_m2 * 1e-6, -p->pathloss_b_db / 20.0);
+}
+
+/* SINR in dB of a signal at signal_dbm over noise at noise_dbm plus
+ * interference_mw. Without interference it is exactly signal - noise, the
+ * single-cell expression, so single-cell numbers do not move. */
+static double sinr_db(double signal_dbm, double noise_dbm_value, double interference_mw)
+{
+    if (!(interference_mw > 0.0)) return signal_dbm - noise_dbm_value;
+    return signal_dbm - 10.0 * log10(pow(10.0, noise_dbm_value / 10.0) + interference_mw);
+}
+
+/* The update for a UE at (x_m, y_m) served by the AP at (ap_x_m, ap_y_m);
+ * interferers are aps[j] for j != serving (none when aps is NULL). */
+static void update_from_ap(et_channel_state *st, const et_channel_params *p,
+                           const et_channel_table *table, const et_ue_radio *radio, double x_m,
+                           double y_m, double ap_x_m, double ap_y_m, const et_channel_ap *aps,
+                           int n_aps, int serving)
+{
+    shadowing_step(st, p, x_m, y_m);
+    st->distance_m = hypot(x_m - ap_x_m, y_m - ap_y_m);
     st->pathloss_db = et_channel_pathloss_db(p, st->distance_m);
     /* Positive shadowing is extra loss; the sign is a convention since the
      * process is zero-mean. Path loss and shadowing are reciprocal, so up and
      * down differ only in power, bandwidth and receiver noise figure. */
     double loss_db = st->pathloss_db + st->shadowing_db;
-    st->snr_up_db =
-        radio->tx_power_dbm - loss_db -
+    double signal_up_dbm = radio->tx_power_dbm - loss_db;
+    double signal_down_dbm = p->ap_tx_power_dbm - loss_db;
+    double noise_up_dbm =
         noise_dbm(p->noise_density_dbm_hz, radio->bandwidth_up_hz, p->ap_noise_figure_db);
-    st->snr_down_db =
-        p->ap_tx_power_dbm - loss_db -
+    double noise_down_dbm =
         noise_dbm(p->noise_density_dbm_hz, radio->bandwidth_down_hz, p->ue_noise_figure_db);
-    /* Up and down use separate bands (FDD-like): on the Monte Carlo path
-     * their fades are drawn independently, from the UE's own fading stream. */
+    st->snr_up_db = signal_up_dbm - noise_up_dbm;
+    st->snr_down_db = signal_down_dbm - noise_down_dbm;
+
+    /* Other cells on the same carrier. Every transmitter is assumed to use
+     * the serving one's power spectral density (same power over the same
+     * bandwidth), so the interference in the UE's band is the interferer's
+     * transmit power times its path gain, whatever the bandwidths are. */
+    double interference_up_mw = 0.0, interference_down_mw = 0.0;
+    if (p->interference && aps && n_aps > 1) {
+        double gain_1km = pow(10.0, -p->pathloss_a_db / 10.0);
+        double gain_down = 0.0, gain_up = 0.0;
+        for (int j = 0; j < n_aps; j++) {
+            if (j == serving) continue;
+            /* Downlink: AP j transmits towards its own UEs; the UE hears it. */
+            double dx = x_m - aps[j].x_m, dy = y_m - aps[j].y_m;
+            gain_down += path_gain(p, gain_1km, dx * dx + dy * dy);
+            /* Uplink: one active UE of cell j, represented at its own AP, as
+             * heard by the serving AP. The disc average of its path gain is
+             * higher (d^-b is subharmonic), but real interferers run uplink
+             * power control, which this ignores; docs/channel.md 1.2. */
+            dx = ap_x_m - aps[j].x_m;
+            dy = ap_y_m - aps[j].y_m;
+            gain_up += path_gain(p, gain_1km, dx * dx + dy * dy);
+        }
+        interference_down_mw = p->dl_load_factor * pow(10.0, p->ap_tx_power_dbm / 10.0) * gain_down;
+        interference_up_mw = p->ul_load_factor * pow(10.0, radio->tx_power_dbm / 10.0) * gain_up;
+    }
+    st->sinr_up_db = sinr_db(signal_up_dbm, noise_up_dbm, interference_up_mw);
+    st->sinr_down_db = sinr_db(signal_down_dbm, noise_down_dbm, interference_down_mw);
+
+    /* Interference is treated as Gaussian noise; only the serving link
+     * fades. Up and down use separate bands (FDD-like): on the Monte Carlo
+     * path their fades are drawn independently, from the UE's own fading
+     * stream. */
     st->rate_up_bps =
-        link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_up_hz, st->snr_up_db);
+        link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_up_hz, st->sinr_up_db);
     st->rate_down_bps =
-        link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_down_hz, st->snr_down_db);
+        link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_down_hz, st->sinr_down_db);
+}
+
+void et_channel_update(et_channel_state *st, const et_channel_params *p,
+                       const et_channel_table *table, const et_ue_radio *radio, double x_m,
+                       double y_m)
+{
+    update_from_ap(st, p, table, radio, x_m, y_m, 0.0, 0.0, NULL, 0, 0);
+}
+
+void et_channel_update_cell(et_channel_state *st, const et_channel_params *p,
+                            const et_channel_table *table, const et_ue_radio *radio, double x_m,
+                            double y_m, const et_channel_ap *aps, int n_aps, int serving)
+{
+    if (!aps || n_aps < 1 || serving < 0 || serving >= n_aps) {
+        update_from_ap(st, p, table, radio, x_m, y_m, 0.0, 0.0, NULL, 0, 0);
+        return;
+    }
+    update_from_ap(st, p, table, radio, x_m, y_m, aps[serving].x_m, aps[serving].y_m, aps, n_aps,
+                   serving);
 }
 
 int et_channel_wifi_level(const double *min_snr_db, int n_levels, double snr_db)

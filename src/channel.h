@@ -7,7 +7,9 @@
  * or Rician with K). The expectation is read from a table precomputed once
  * per parameter set by quadrature (et_channel_table); a Monte Carlo average
  * of fading_samples draws is kept as its reference twin.
- * The channel actor in sim.c calls et_channel_update() every interval and
+ * The channel actor in sim.c calls et_channel_update() (one cell, AP at the
+ * origin) or et_channel_update_cell() (several cells: distance from the UE's
+ * own AP, SINR with the other cells' interference) every interval and
  * applies the rates to SimGrid links. */
 #ifndef ET_CHANNEL_H
 #define ET_CHANNEL_H
@@ -35,13 +37,21 @@ typedef struct et_channel_params {
     double ap_tx_power_dbm;         /* 46 */
     double max_spectral_eff_bps_hz; /* 7.4 */
     double min_rate_bps;            /* floor so a link never reaches zero (SimGrid needs > 0) */
+    /* Inter-cell interference (et_channel_update_cell only; docs/channel.md
+     * section 1.2). Every cell uses the same carrier (reuse 1). A zero-filled
+     * struct means interference off, and is valid. */
+    int interference;      /* 1: other cells interfere (SINR); 0: ignored (SNR) */
+    double dl_load_factor; /* [0, 1]: fraction of the time / resource blocks another cell's AP
+                              transmits on the UE's resources; 1 = 3GPP full buffer */
+    double ul_load_factor; /* [0, 1]: the same for another cell's UEs, as seen at the UE's AP */
 } et_channel_params;
 
 /* Fills p with the documented defaults (docs/channel.md): 3GPP-style macro
  * cell path loss 128.1 + 37.6 log10(d_km), 8 dB shadowing decorrelating over
  * 50 m, Rayleigh fading (K = 6 dB if switched to Rician), 16 samples,
  * -174 dBm/Hz noise, NF 9 dB (UE) / 5 dB (AP), AP 46 dBm, 7.4 b/s/Hz cap,
- * 1e5 b/s floor. */
+ * 1e5 b/s floor; inter-cell interference on, both load factors 1 (full
+ * buffer, the 3GPP calibration assumption). */
 void et_channel_params_default(et_channel_params *p);
 
 /* Checks every field of p against its documented range. Returns ET_OK, or
@@ -58,11 +68,15 @@ typedef struct et_ue_radio {
 
 /* Channel state of one UE after an update. */
 typedef struct et_channel_state {
-    double distance_m;
     double pathloss_db;
     double shadowing_db;
-    double snr_up_db;   /* mean SNR (before fading) at the AP */
+    double distance_m;  /* to the UE's own (serving) AP */
+    double snr_up_db;   /* mean SNR (before fading) at the AP: noise only */
     double snr_down_db; /* mean SNR at the UE */
+    double sinr_up_db;  /* mean SINR at the AP: noise plus other cells' interference; the
+                           rate follows it. Equals snr_up_db in a single cell or with
+                           interference off */
+    double sinr_down_db;
     double rate_up_bps; /* ergodic rate, bits/s */
     double rate_down_bps;
     et_rng rng;        /* shadowing stream of this UE (ET_RNG_SHADOWING, ue) */
@@ -115,7 +129,8 @@ double et_channel_table_se_bps_hz(const et_channel_table *table, double snr_db);
  * allocation; p is assumed valid. */
 double et_channel_ergodic_se_bps_hz(const et_channel_params *p, double snr_db);
 
-/* Updates st for a UE now at (x_m, y_m) (AP at the origin): distance, path
+/* Updates st for a UE now at (x_m, y_m) (AP at the origin, one cell, so
+ * SINR = SNR): distance, path
  * loss, shadowing (Gudmundson: rho = exp(-moved / decorr) over the distance
  * moved since the previous update), mean SNR per direction and the ergodic
  * rate per direction, B f(snr), floored at min_rate_bps.
@@ -129,6 +144,33 @@ double et_channel_ergodic_se_bps_hz(const et_channel_params *p, double snr_db);
 void et_channel_update(et_channel_state *st, const et_channel_params *p,
                        const et_channel_table *table, const et_ue_radio *radio, double x_m,
                        double y_m);
+
+/* Position of one access point (cell site), metres, in the platform's frame. */
+typedef struct et_channel_ap {
+    double x_m, y_m;
+} et_channel_ap;
+
+/* The same update as et_channel_update for a UE at (x_m, y_m) served by
+ * aps[serving] in a network of n_aps cells on one carrier (aps lists every
+ * cell, the serving one included; et_topology.aps is laid out for this):
+ * distance, path loss and SNR from the UE's own AP, then the SINR with the
+ * other n_aps - 1 cells' interference when p->interference is 1:
+ *   downlink: each other AP at ap_tx_power_dbm, path loss over its distance
+ *     to the UE, times dl_load_factor;
+ *   uplink: each other cell's active UE at radio->tx_power_dbm, represented
+ *     at that cell's AP, path loss over the AP-to-AP distance to the serving
+ *     AP, times ul_load_factor.
+ * Interferers carry mean path loss only (no shadowing, no fading) and add to
+ * the receiver's noise (docs/channel.md section 1.2). The rates follow the
+ * SINR. Shadowing is drawn exactly as in et_channel_update, so a UE's
+ * shadowing sequence does not depend on the cells. With n_aps == 1 (or
+ * aps[serving] at the origin and interference off) the numbers equal
+ * et_channel_update's bit for bit. aps NULL, n_aps < 1 or serving outside
+ * [0, n_aps) falls back to one AP at the origin. Cost O(n_aps);
+ * allocation-free; p is assumed valid. */
+void et_channel_update_cell(et_channel_state *st, const et_channel_params *p,
+                            const et_channel_table *table, const et_ue_radio *radio, double x_m,
+                            double y_m, const et_channel_ap *aps, int n_aps, int serving);
 
 /* Path loss in dB at distance_m (distance clamped to >= 1 m). */
 double et_channel_pathloss_db(const et_channel_params *p, double distance_m);

@@ -35,7 +35,7 @@ static const char USAGE[] =
     "  eval [SCENARIO]    evaluate a trained checkpoint on unseen episodes\n"
     "  compare [SCENARIO] evaluate HMPPO against every baseline; Markdown and CSV table\n"
     "  regime [SCENARIO]  which location and emulator size each task is best tuned at\n"
-    "  platform           write a platform XML for any number of UEs\n"
+    "  platform           write a platform XML for any number of UEs and cells\n"
     "  keys               list every scenario key with its default, range and meaning\n"
     "  policies           list the decision policies\n"
     "  help [COMMAND]     show help for a command\n"
@@ -72,10 +72,13 @@ static const char RUN_USAGE[] =
 
 static const char PLATFORM_USAGE[] =
     "usage: edgetune platform --ues N [--wifi | --full-routing] [--seed S] [-o FILE]\n"
+    "       edgetune platform --ues N --cells K [--layout hex|grid] [--isd M|uma|umi]\n"
+    "                         [--shared-server [--core-bps B] [--core-latency-s S]] ...\n"
     "\n"
     "Writes a platform XML with one edge server and N UEs (heterogeneous device\n"
-    "classes, positions in the cell) to FILE, or to stdout. Defaults and sources:\n"
-    "docs/platforms.md.\n"
+    "classes, positions in the cell) to FILE, or to stdout; with --cells, a metro\n"
+    "platform of K cells, each with its access point at its own position. Defaults\n"
+    "and sources: docs/platforms.md.\n"
     "\n"
     "options:\n"
     "  --ues N            number of UEs (1 to 1000000)\n"
@@ -83,7 +86,21 @@ static const char PLATFORM_USAGE[] =
     "  --full-routing     a Full zone with explicit routes instead of a Cluster zone:\n"
     "                     needed for --paje (SimGrid 3.32 cannot trace Cluster links)\n"
     "  --seed S           seed for device classes and positions (default 1)\n"
-    "  -o, --output FILE  write to FILE (atomically) instead of stdout\n";
+    "  --server-flops F   effective training FLOP/s per accelerator (default 1.25e14)\n"
+    "  --server-cores N   accelerators per edge server (default 4)\n"
+    "  --cell-radius M    radius of the disc UEs are placed in around their AP, m\n"
+    "                     (default 250, 40 with --wifi, ISD/2 with --cells)\n"
+    "  -o, --output FILE  write to FILE (atomically) instead of stdout\n"
+    "\n"
+    "metro options (OFDMA only):\n"
+    "  --cells K          K cells (1 to 1000); UE i joins cell i mod K\n"
+    "  --layout L         cell sites on a hex grid (default) or a square grid\n"
+    "  --isd D            inter-site distance: metres, or uma (500, default) or umi\n"
+    "                     (200), the 3GPP TR 38.901 urban macro / micro scenarios\n"
+    "  --shared-server    one edge server for every cell, behind a core link,\n"
+    "                     instead of one server per cell\n"
+    "  --core-bps B       core link bandwidth, bits/s (default 1e11)\n"
+    "  --core-latency-s S core link latency, s (default 0.005)\n";
 
 static const char KEYS_USAGE[] = "usage: edgetune keys [--markdown]\n"
                                  "\n"
@@ -813,11 +830,23 @@ static int cmd_regime(int argc, char **argv)
 
 /* ------------------------------------------------------------- platform */
 
+/* Parses a whole string as a finite double in [min, max]. */
+static int parse_number(const char *text, double min, double max, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || !end || *end || end == text || !isfinite(v) || v < min || v > max) return -1;
+    *out = v;
+    return 0;
+}
+
 static int cmd_platform(int argc, char **argv)
 {
-    long ues = -1, seed = 1;
-    int wifi = 0, full = 0;
-    const char *output = NULL;
+    long ues = -1, seed = 1, cells = 0, server_cores = -1;
+    int wifi = 0, full = 0, shared = 0, grid = 0;
+    double server_flops = -1, cell_radius = -1, isd = -1, core_bps = -1, core_latency = -1;
+    const char *output = NULL, *metro_option = NULL, *core_option = NULL;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -828,8 +857,14 @@ static int cmd_platform(int argc, char **argv)
             wifi = 1;
         } else if (!strcmp(s, "--full-routing")) {
             full = 1;
+        } else if (!strcmp(s, "--shared-server")) {
+            shared = 1;
+            metro_option = s;
         } else if (!strcmp(s, "--ues") || !strcmp(s, "--seed") || !strcmp(s, "-o") ||
-                   !strcmp(s, "--output")) {
+                   !strcmp(s, "--output") || !strcmp(s, "--cells") || !strcmp(s, "--layout") ||
+                   !strcmp(s, "--isd") || !strcmp(s, "--core-bps") ||
+                   !strcmp(s, "--core-latency-s") || !strcmp(s, "--server-flops") ||
+                   !strcmp(s, "--server-cores") || !strcmp(s, "--cell-radius")) {
             if (!next) return usage_error("platform", "option %s needs a value", s);
             i++;
             if (!strcmp(s, "--ues") && parse_long(next, 1, 1000000, &ues))
@@ -838,16 +873,82 @@ static int cmd_platform(int argc, char **argv)
             if (!strcmp(s, "--seed") && parse_long(next, 0, LONG_MAX, &seed))
                 return usage_error("platform", "--seed: expected a non-negative integer, got '%s'",
                                    next);
+            if (!strcmp(s, "--cells") && parse_long(next, 1, ET_MAX_CELLS, &cells))
+                return usage_error("platform",
+                                   "--cells: expected an integer in [1, 1000], got '%s'", next);
+            if (!strcmp(s, "--layout")) {
+                if (strcmp(next, "hex") && strcmp(next, "grid"))
+                    return usage_error("platform", "--layout: expected hex or grid, got '%s'",
+                                       next);
+                grid = !strcmp(next, "grid");
+                metro_option = s;
+            }
+            if (!strcmp(s, "--isd")) {
+                /* 3GPP TR 38.901 Table 7.2-1 scenario names, or metres. */
+                if (!strcmp(next, "uma"))
+                    isd = ET_ISD_UMA_M;
+                else if (!strcmp(next, "umi"))
+                    isd = ET_ISD_UMI_M;
+                else if (parse_number(next, 20, 1e5, &isd))
+                    return usage_error("platform",
+                                       "--isd: expected metres in [20, 100000], uma or umi, got "
+                                       "'%s'",
+                                       next);
+                metro_option = s;
+            }
+            if (!strcmp(s, "--core-bps")) {
+                if (parse_number(next, 1, 1e15, &core_bps))
+                    return usage_error("platform",
+                                       "--core-bps: expected bits/s in [1, 1e15], got '%s'", next);
+                core_option = s;
+            }
+            if (!strcmp(s, "--core-latency-s")) {
+                if (parse_number(next, 0, 10, &core_latency))
+                    return usage_error("platform",
+                                       "--core-latency-s: expected seconds in [0, 10], got '%s'",
+                                       next);
+                core_option = s;
+            }
+            if (!strcmp(s, "--server-flops") && parse_number(next, 1, 1e20, &server_flops))
+                return usage_error("platform",
+                                   "--server-flops: expected FLOP/s in [1, 1e20], got '%s'", next);
+            if (!strcmp(s, "--server-cores") && parse_long(next, 1, 100000, &server_cores))
+                return usage_error("platform",
+                                   "--server-cores: expected an integer in [1, 100000], got '%s'",
+                                   next);
+            if (!strcmp(s, "--cell-radius") &&
+                (parse_number(next, 10, 1e5, &cell_radius) || cell_radius <= 10))
+                return usage_error(
+                    "platform", "--cell-radius: expected metres in (10, 100000], got '%s'", next);
             if (!strcmp(s, "-o") || !strcmp(s, "--output")) output = next;
         } else {
             return usage_error("platform", "unexpected argument '%s'", s);
         }
     }
     if (ues < 0) return usage_error("platform", "%s", "--ues N is required");
+    /* Options that would be silently ignored are errors. */
+    if (!cells && metro_option) return usage_error("platform", "%s needs --cells K", metro_option);
+    if (core_option && !shared)
+        return usage_error("platform", "%s needs --shared-server", core_option);
+    if (cells && wifi)
+        return usage_error("platform", "%s", "--cells: metro platforms are OFDMA, not --wifi");
+    if (cells && full)
+        return usage_error("platform", "%s",
+                           "--cells: metro platforms use Cluster zones, not --full-routing");
     et_platform_spec spec;
     et_platform_spec_default(&spec, (int)ues, wifi ? ET_ACCESS_WIFI : ET_ACCESS_OFDMA);
     spec.seed = (uint64_t)seed;
     spec.full_routing = full;
+    spec.n_cells = (int)cells;
+    spec.layout = grid ? ET_LAYOUT_GRID : ET_LAYOUT_HEX;
+    if (isd > 0) spec.isd_m = isd;
+    if (cells) spec.cell_radius_m = 0.5 * spec.isd_m; /* the largest disc that fits */
+    if (cell_radius > 0) spec.cell_radius_m = cell_radius;
+    spec.shared_server = shared;
+    if (core_bps > 0) spec.core_bps = core_bps;
+    if (core_latency >= 0) spec.core_latency_s = core_latency;
+    if (server_flops > 0) spec.server_core_flops = server_flops;
+    if (server_cores > 0) spec.server_cores = (int)server_cores;
     et_error err;
     et_error_clear(&err);
     if (!output) {

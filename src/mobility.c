@@ -1,7 +1,8 @@
-/* mobility.c: UE positions in a circular cell around the access point at the
- * origin: static, random waypoint, Gauss-Markov and trace-file models.
- * Positions stay in the annulus min_distance <= r <= R for the two random
- * models. Model choices and sources are in docs/channel.md. */
+/* mobility.c: UE positions in a circular cell around the UE's own access
+ * point: static, random waypoint, Gauss-Markov and trace-file models, at
+ * pedestrian or vehicle speeds by device class. Positions stay in the
+ * annulus min_distance <= r <= R around the AP for the two random models.
+ * Model choices and sources are in docs/channel.md. */
 #include "mobility.h"
 
 #include <errno.h>
@@ -23,6 +24,18 @@ struct et_mobility_trace {
     double *time_s, *x_m, *y_m; /* (n_rows): grouped by ue, in time order within a ue */
 };
 
+/* Vehicles: 3GPP's urban evaluation scenarios put in-car UEs at 30 km/h
+ * (8.3 m/s; TR 38.913 section 6.1, ITU-R M.2412 dense urban), rural ones up
+ * to 120 km/h; 8-20 m/s (29-72 km/h) spans city streets to urban
+ * arterials, the design's vehicle range (docs/channel.md section 2). */
+#define DEFAULT_VEHICLE_MIN_MPS 8.0
+#define DEFAULT_VEHICLE_MAX_MPS 20.0
+
+/* Device classes that move at vehicle speeds; every other class walks. A
+ * table rather than a flag per class so that platforms can name their own
+ * classes (docs/platforms.md) and still get pedestrian speeds. */
+static const char *const vehicle_classes[] = {"car", "vehicle", "bus", "truck"};
+
 void et_mobility_params_default(et_mobility_params *p)
 {
     p->model = ET_MOBILITY_RANDOM_WAYPOINT;
@@ -34,6 +47,8 @@ void et_mobility_params_default(et_mobility_params *p)
      * avoids the speed decay of random waypoint (Yoon, Liu & Noble 2003). */
     p->speed_min_mps = 0.5;
     p->speed_max_mps = 1.5;
+    p->vehicle_speed_min_mps = DEFAULT_VEHICLE_MIN_MPS;
+    p->vehicle_speed_max_mps = DEFAULT_VEHICLE_MAX_MPS;
     p->pause_s = 10.0;
     /* Gauss-Markov settings in the range used by Camp, Boleng & Davies
      * (2002) and Liang & Haas (1999): strong memory, pedestrian speed. */
@@ -82,7 +97,44 @@ et_status et_mobility_params_validate(const et_mobility_params *p, et_error *err
                             "mobility key 'speed_max_mps': expected at least speed_min_mps "
                             "(%g), got %g",
                             p->speed_min_mps, p->speed_max_mps);
+    /* Both 0: the documented default range (a zero-filled struct). */
+    if (p->vehicle_speed_min_mps == 0.0 && p->vehicle_speed_max_mps == 0.0) return ET_OK;
+    if (!(p->vehicle_speed_min_mps >= 1e-3 && p->vehicle_speed_min_mps <= 100.0))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "mobility key 'vehicle_speed_min_mps': expected a number in "
+                            "[0.001, 100] (or 0 with vehicle_speed_max_mps 0 for the default), "
+                            "got %g",
+                            p->vehicle_speed_min_mps);
+    if (!(p->vehicle_speed_max_mps >= p->vehicle_speed_min_mps &&
+          p->vehicle_speed_max_mps <= 100.0))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "mobility key 'vehicle_speed_max_mps': expected a number in "
+                            "[vehicle_speed_min_mps (%g), 100], got %g",
+                            p->vehicle_speed_min_mps, p->vehicle_speed_max_mps);
     return ET_OK;
+}
+
+int et_mobility_class_is_vehicle(const char *device_class)
+{
+    if (!device_class) return 0;
+    for (size_t i = 0; i < sizeof vehicle_classes / sizeof vehicle_classes[0]; i++)
+        if (strcmp(device_class, vehicle_classes[i]) == 0) return 1;
+    return 0;
+}
+
+void et_mobility_class_speed_range(const et_mobility_params *p, const char *device_class,
+                                   double *min_mps, double *max_mps)
+{
+    if (!et_mobility_class_is_vehicle(device_class)) {
+        *min_mps = p->speed_min_mps;
+        *max_mps = p->speed_max_mps;
+    } else if (p->vehicle_speed_min_mps == 0.0 && p->vehicle_speed_max_mps == 0.0) {
+        *min_mps = DEFAULT_VEHICLE_MIN_MPS;
+        *max_mps = DEFAULT_VEHICLE_MAX_MPS;
+    } else {
+        *min_mps = p->vehicle_speed_min_mps;
+        *max_mps = p->vehicle_speed_max_mps;
+    }
 }
 
 /* ---- geometry ---------------------------------------------------------- */
@@ -186,8 +238,10 @@ static void move_with_reflection(double *x_m, double *y_m, double *ux, double *u
  * radius, a leg that never crosses the inner disc. */
 static void rwp_new_leg(et_mobility_state *st, const et_mobility_params *p)
 {
-    double rmin = p->min_distance_m, rmax = p->cell_radius_m;
-    double tx = st->x_m, ty = st->y_m;
+    /* Geometry relative to the UE's AP. */
+    double rmin = p->min_distance_m, rmax = st->radius_m;
+    double x = st->x_m - st->centre_x_m, y = st->y_m - st->centre_y_m;
+    double tx = x, ty = y;
     int found = 0;
     for (int attempt = 0; attempt < 64 && !found; attempt++) {
         /* r = sqrt(U (R^2 - rmin^2) + rmin^2) is uniform in area. */
@@ -195,18 +249,18 @@ static void rwp_new_leg(et_mobility_state *st, const et_mobility_params *p)
         double theta = 2.0 * pi * et_rng_uniform(&st->rng);
         tx = r * cos(theta);
         ty = r * sin(theta);
-        found = segment_distance_to_origin(st->x_m, st->y_m, tx, ty) >= rmin;
+        found = segment_distance_to_origin(x, y, tx, ty) >= rmin;
     }
     if (!found) {
         double r = sqrt(rmin * rmin + et_rng_uniform(&st->rng) * (rmax * rmax - rmin * rmin));
-        double r0 = hypot(st->x_m, st->y_m);
-        tx = r0 > 0.0 ? st->x_m * r / r0 : r;
-        ty = r0 > 0.0 ? st->y_m * r / r0 : 0.0;
+        double r0 = hypot(x, y);
+        tx = r0 > 0.0 ? x * r / r0 : r;
+        ty = r0 > 0.0 ? y * r / r0 : 0.0;
     }
-    st->target_x_m = tx;
-    st->target_y_m = ty;
-    st->speed_mps = et_rng_range(&st->rng, p->speed_min_mps, p->speed_max_mps);
-    st->direction_rad = atan2(ty - st->y_m, tx - st->x_m);
+    st->target_x_m = st->centre_x_m + tx;
+    st->target_y_m = st->centre_y_m + ty;
+    st->speed_mps = et_rng_range(&st->rng, st->speed_min_mps, st->speed_max_mps);
+    st->direction_rad = atan2(st->target_y_m - st->y_m, st->target_x_m - st->x_m);
     st->pause_left_s = 0.0;
 }
 
@@ -265,14 +319,17 @@ static void gm_step(et_mobility_state *st, const et_mobility_params *p, double d
 {
     double ux = cos(st->direction_rad), uy = sin(st->direction_rad);
     double mx = cos(st->gm_mean_direction_rad), my = sin(st->gm_mean_direction_rad);
-    move_with_reflection(&st->x_m, &st->y_m, &ux, &uy, &mx, &my, st->speed_mps * dt_s,
-                         p->min_distance_m, p->cell_radius_m);
+    double x = st->x_m - st->centre_x_m, y = st->y_m - st->centre_y_m;
+    move_with_reflection(&x, &y, &ux, &uy, &mx, &my, st->speed_mps * dt_s, p->min_distance_m,
+                         st->radius_m);
+    st->x_m = st->centre_x_m + x;
+    st->y_m = st->centre_y_m + y;
     st->gm_mean_direction_rad = atan2(my, mx);
 
     double a = pow(p->gm_alpha, dt_s);
     double noise = sqrt(1.0 - a * a);
-    double speed = a * st->speed_mps + (1.0 - a) * p->gm_mean_speed_mps +
-                   noise * p->gm_speed_std_mps * et_rng_normal(&st->rng);
+    double speed = a * st->speed_mps + (1.0 - a) * st->gm_mean_speed_mps +
+                   noise * st->gm_speed_std_mps * et_rng_normal(&st->rng);
     /* A speed is a magnitude; negative draws mean standing still. */
     st->speed_mps = speed > 0.0 ? speed : 0.0;
     /* Work with the deviation from the mean so that angle wrap-around cannot
@@ -321,12 +378,38 @@ static void trace_step(et_mobility_state *st, const et_mobility_trace *trace, in
 
 /* ---- public stepping ----------------------------------------------------- */
 
-void et_mobility_init(et_mobility_state *st, const et_mobility_params *p, int ue, double x0_m,
-                      double y0_m, uint64_t seed)
+/* Moves the UE radially onto the annulus around its AP. */
+static void clamp_home(et_mobility_state *st, double rmin_m)
+{
+    double x = st->x_m - st->centre_x_m, y = st->y_m - st->centre_y_m;
+    clamp_to_annulus(&x, &y, rmin_m, st->radius_m);
+    st->x_m = st->centre_x_m + x;
+    st->y_m = st->centre_y_m + y;
+}
+
+void et_mobility_init_home(et_mobility_state *st, const et_mobility_params *p, int ue, double x0_m,
+                           double y0_m, const et_mobility_home *home, uint64_t seed)
 {
     et_rng_seed(&st->rng, seed, et_rng_stream_id(ET_RNG_MOBILITY, (uint64_t)ue));
     st->x_m = x0_m;
     st->y_m = y0_m;
+    st->centre_x_m = home ? home->ap_x_m : 0.0;
+    st->centre_y_m = home ? home->ap_y_m : 0.0;
+    st->radius_m = home && home->radius_m > 0.0 ? home->radius_m : p->cell_radius_m;
+    /* An annulus needs rmin <= rmax; a cell smaller than the exclusion zone
+     * keeps its UEs on the exclusion circle. */
+    if (!(st->radius_m >= p->min_distance_m)) st->radius_m = p->min_distance_m;
+    const char *device_class = home ? home->device_class : NULL;
+    et_mobility_class_speed_range(p, device_class, &st->speed_min_mps, &st->speed_max_mps);
+    if (et_mobility_class_is_vehicle(device_class)) {
+        /* The leg range as a normal speed process: centred, and +/- 2 std
+         * covers it. */
+        st->gm_mean_speed_mps = 0.5 * (st->speed_min_mps + st->speed_max_mps);
+        st->gm_speed_std_mps = 0.25 * (st->speed_max_mps - st->speed_min_mps);
+    } else {
+        st->gm_mean_speed_mps = p->gm_mean_speed_mps;
+        st->gm_speed_std_mps = p->gm_speed_std_mps;
+    }
     st->speed_mps = 0.0;
     st->direction_rad = 0.0;
     st->target_x_m = x0_m;
@@ -334,16 +417,22 @@ void et_mobility_init(et_mobility_state *st, const et_mobility_params *p, int ue
     st->pause_left_s = 0.0;
     st->gm_mean_direction_rad = 0.0;
     if (p->model == ET_MOBILITY_RANDOM_WAYPOINT) {
-        clamp_to_annulus(&st->x_m, &st->y_m, p->min_distance_m, p->cell_radius_m);
+        clamp_home(st, p->min_distance_m);
         rwp_new_leg(st, p);
     } else if (p->model == ET_MOBILITY_GAUSS_MARKOV) {
-        clamp_to_annulus(&st->x_m, &st->y_m, p->min_distance_m, p->cell_radius_m);
+        clamp_home(st, p->min_distance_m);
         /* Each UE heads off in its own uniform mean direction at the mean
          * speed, so the process starts in its stationary speed regime. */
         st->gm_mean_direction_rad = wrap_angle(2.0 * pi * et_rng_uniform(&st->rng));
         st->direction_rad = st->gm_mean_direction_rad;
-        st->speed_mps = p->gm_mean_speed_mps;
+        st->speed_mps = st->gm_mean_speed_mps;
     }
+}
+
+void et_mobility_init(et_mobility_state *st, const et_mobility_params *p, int ue, double x0_m,
+                      double y0_m, uint64_t seed)
+{
+    et_mobility_init_home(st, p, ue, x0_m, y0_m, NULL, seed);
 }
 
 void et_mobility_step(et_mobility_state *st, const et_mobility_params *p,

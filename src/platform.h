@@ -2,9 +2,19 @@
  *
  * Roles come from host properties, never from host names:
  *   server host:  <prop id="role" value="server"/>
+ *   AP host:      <prop id="role" value="ap"/>: one cell (access point) of a
+ *                 multi-cell platform, with x_m, y_m (the AP's position),
+ *                 server (name of the cell's edge server, a role=server
+ *                 host) and optionally radius_m (> 0: the disc its UEs are
+ *                 placed and move in). Its host name is the cell's name.
+ *                 Without any AP host the platform has one implicit cell,
+ *                 AP at the origin, served by its only server.
  *   UE host:      <prop id="role" value="ue"/>, plus
- *                 class (phone|tablet|laptop|jetson|...), memory_bytes,
- *                 x_m, y_m (initial position, AP at the origin),
+ *                 class (phone|tablet|laptop|jetson|car|...), memory_bytes,
+ *                 x_m, y_m (initial position, in the platform's frame: the
+ *                 AP is at the origin of a single-cell platform), cell (the
+ *                 name of its AP host; required when AP hosts exist, an
+ *                 error otherwise),
  *                 and for the OFDMA access model link (the id of the UE's
  *                 SPLITDUPLEX wireless link; SimGrid names its halves
  *                 <id>_UP and <id>_DOWN), bandwidth_up_hz, bandwidth_down_hz.
@@ -33,6 +43,18 @@
 
 #define ET_WIFI_MAX_LEVELS 16
 
+/* Inter-site distances of the 3GPP TR 38.901 (Table 7.2-1) scenarios. */
+#define ET_ISD_UMA_M 500.0 /* urban macro */
+#define ET_ISD_UMI_M 200.0 /* urban micro, street canyon */
+
+#define ET_MAX_CELLS 1000 /* generator limit (the metro zone's routing table is K^2) */
+
+/* Where a metro platform's cell sites are. */
+typedef enum et_cell_layout {
+    ET_LAYOUT_HEX = 0,  /* hexagonal grid, rings around a central site (3GPP layouts) */
+    ET_LAYOUT_GRID = 1, /* square grid, row by row, centred on the origin */
+} et_cell_layout;
+
 typedef enum et_access_model {
     ET_ACCESS_OFDMA = 0, /* per-UE up/down links into the AP, wired backhaul */
     ET_ACCESS_WIFI = 1,  /* one shared 802.11 cell, rate level per station */
@@ -56,14 +78,35 @@ typedef struct et_platform_spec {
                                   a Cluster zone (O(N^2) routing table, but SimGrid 3.32
                                   can Paje-trace its links; Cluster links it cannot) */
     double wifi_channel_hz;    /* Wi-Fi: 802.11ac channel width, 20e6, 40e6, 80e6 or 160e6 */
+    /* Metro platforms (OFDMA, Cluster zones only). */
+    int n_cells;           /* 0: the single-cell layout, without cell properties;
+                              1..ET_MAX_CELLS: a metro platform of that many cells */
+    et_cell_layout layout; /* cell sites: hexagonal (default) or square grid */
+    double isd_m;          /* inter-site distance; cell_radius_m must not exceed it */
+    int shared_server;     /* 0: one edge server per cell, behind the cell's backhaul;
+                              1: one server for all cells, behind a core link */
+    double core_bps;       /* shared server: core link, bits/s */
+    double core_latency_s;
 } et_platform_spec;
 
-/* Fills spec with the documented defaults (docs/platforms.md) for n_ue UEs. */
+/* Fills spec with the documented defaults (docs/platforms.md) for n_ue UEs:
+ * the single-cell layout (n_cells 0); for metro use, hexagonal layout, ISD
+ * 500 m (UMa), one server per cell, core link 100 Gb/s and 5 ms. */
 void et_platform_spec_default(et_platform_spec *spec, int n_ue, et_access_model access);
+
+/* Position of cell site index (0 <= index < n_cells) of a metro layout, m,
+ * as et_platform_write places it (before rounding to the millimetre): hex
+ * spirals out from a site at the origin ring by ring (ring k holds 6k sites,
+ * starting at angle 0 and turning counter-clockwise); grid fills
+ * ceil(sqrt(n_cells)) columns row by row, centred on the origin. */
+void et_platform_site_position(et_cell_layout layout, int n_cells, double isd_m, int index,
+                               double *x_m, double *y_m);
 
 /* Writes a platform XML for spec to out. The spec is validated first
  * (ET_ERR_INPUT naming the field); ET_ERR_IO if writing to out fails.
- * Same spec, same bytes. */
+ * Same spec, same bytes. A metro platform (n_cells >= 1) puts UE i in cell
+ * i mod n_cells (so the first N UEs by name spread over the cells), uniform
+ * in the annulus from 10 m to cell_radius_m around its AP. */
 et_status et_platform_write(FILE *out, const et_platform_spec *spec, et_error *err);
 
 /* One UE host as found in the loaded platform. */
@@ -77,14 +120,46 @@ typedef struct et_ue_host {
     et_ue_radio radio;   /* tx power filled by the caller from the scenario */
     sg_link_t link_up;   /* OFDMA: <link>_UP; NULL for Wi-Fi */
     sg_link_t link_down; /* OFDMA: <link>_DOWN; NULL for Wi-Fi */
+    int cell;            /* index into et_topology.cells (and .aps): the UE's own cell */
+    int server;          /* index into et_topology.servers: its cell's edge server, the one its
+                            routes were checked against */
 } et_ue_host;
+
+/* One edge server (a role=server host). */
+typedef struct et_server_host {
+    sg_host_t host;
+    const char *name; /* owned by SimGrid */
+    int cores;        /* accelerators: jobs at full speed at once */
+    double core_flops;
+    int n_ue; /* discovered UEs it serves */
+} et_server_host;
+
+/* One cell: an access point at a position, served by one edge server. */
+typedef struct et_cell {
+    const char *name; /* the AP host's name (owned by SimGrid); "cell" for the implicit cell */
+    sg_host_t ap;     /* the role=ap host; NULL for the implicit cell */
+    double x_m, y_m;  /* AP position (the origin for the implicit cell) */
+    double radius_m;  /* the disc its UEs live in; 0 when the platform does not say (use
+                         mobility.cell_radius_m) */
+    int server;       /* index into et_topology.servers */
+    int n_ue;         /* discovered UEs attached to it */
+} et_cell;
 
 typedef struct et_topology {
     et_access_model access;
+    /* servers[0], kept for single-server code. A platform with several
+     * servers (one per cell) must use ues[i].server instead: there is no
+     * route from a UE to another cell's server. */
     sg_host_t server;
     const char *server_name;
     int server_cores;
     double server_core_flops;
+    int n_servers;
+    et_server_host *servers; /* sorted by host name; owned */
+    int n_cells;             /* 1 for a platform without role=ap hosts */
+    et_cell *cells;          /* sorted by AP host name; owned */
+    et_channel_ap *aps;      /* (n_cells) cells[c]'s position, laid out for
+                                et_channel_update_cell(..., aps, n_cells, ue.cell); owned */
     int n_ue;
     et_ue_host *ues;     /* n_ue entries, sorted by host name; owned */
     sg_link_t wifi_link; /* Wi-Fi only */
@@ -104,9 +179,16 @@ et_status et_platform_load(const char *path, et_error *err);
 
 /* Discovers roles in the loaded platform. n_ue_wanted > 0 takes the first
  * n_ue_wanted UE hosts by name (error if fewer exist); 0 takes all.
+ * Without role=ap hosts: exactly one server, one implicit cell at the
+ * origin (the single-cell platforms load as they always did). With them:
+ * one cell per AP host, at least one server, every AP's server naming a
+ * role=server host, every UE's cell naming an AP host, and a UE no farther
+ * from its AP than the cell's radius_m (when given); Wi-Fi platforms take
+ * no AP hosts.
  * Checks every property (presence, number, range), that each OFDMA UE's
- * route to the server starts with <link>_UP and the way back ends with
- * <link>_DOWN, and for Wi-Fi that the wifi_link is a WIFI link whose
+ * route to its cell's server starts with <link>_UP and the way back ends
+ * with <link>_DOWN (a missing route is an error, not a SimGrid abort), and
+ * for Wi-Fi that the wifi_link is a WIFI link whose
  * bandwidth list matches wifi_rates_bps (path is re-read for that) and that
  * every UE's route starts with it; then attaches every Wi-Fi UE at level 0
  * (SimGrid aborts on a comm from an unattached station).
@@ -114,7 +196,7 @@ et_status et_platform_load(const char *path, et_error *err);
  * at fault; on error topo is left empty. */
 et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wanted, et_error *err);
 
-/* Frees topo->ues (NULL-safe). */
+/* Frees what discovery allocated (NULL-safe). */
 void et_topology_destroy(et_topology *topo);
 
 /* Wi-Fi: attaches UE index ue to the cell at rate level (0 = fastest);

@@ -5,6 +5,7 @@
 
 #include <simgrid/forward.h>
 #include <stddef.h>
+#include <xbt/dynar.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,6 +37,21 @@ double sgx_comm_get_remaining(sg_comm_t comm);
 
 /* Cancels a running comm from any actor; its waiter's sgx_comm_wait returns 1. */
 void sgx_comm_cancel(sg_comm_t comm);
+/* sg_host_get_route without aborting: appends the links of the route from
+ * -> to to links and returns 0, or returns -1 with the reason in msg when
+ * there is no route. SimGrid 3.32 throws for some missing routes (a star
+ * zone's std::out_of_range, caught here) and segfaults for others (two zones
+ * of a Full zone with no zoneRoute between them), so the zone path is
+ * walked first, as SimGrid walks it, and a missing zoneRoute is reported.
+ * askable(ctx, zone, src_child, dst_child, why, why_size) (may be NULL)
+ * must return 0, with the reason in why, when SimGrid would crash on asking
+ * zone for a route between two of its children (a Full, Floyd or Dijkstra
+ * zone without any route has no routing table; a Dijkstra zone cannot
+ * route between sub-zones at all). */
+typedef int (*sgx_zone_route_askable_fn)(void *ctx, const char *zone, const char *src_child,
+                                         const char *dst_child, char *why, size_t why_size);
+int sgx_host_get_route(sg_host_t from, sg_host_t to, xbt_dynar_t links,
+                       sgx_zone_route_askable_fn askable, void *ctx, char *msg, size_t msg_size);
 
 #ifdef __cplusplus
 }

@@ -87,6 +87,32 @@ expect unknown_option "unknown option '--fast'" -- run --fast
 expect unknown_command "unknown command 'walk'" -- walk
 expect platform_needs_ues "--ues" -- platform
 
+# Metro platform options: one line naming the option, exit 2, no file left.
+expect platform_bad_cells "--cells: expected an integer in [1, 1000], got '0'" -- platform --ues 8 --cells 0 -o m.xml
+expect platform_cells_not_a_number "--cells: expected an integer in [1, 1000], got 'many'" -- platform --ues 8 --cells many
+expect platform_too_many_cells "--cells: expected an integer in [1, 1000], got '1001'" -- platform --ues 8 --cells 1001
+expect platform_bad_isd "--isd: expected metres in [20, 100000], uma or umi, got '-5'" -- platform --ues 8 --cells 2 --isd -5
+expect platform_bad_isd_name "--isd: expected metres in [20, 100000], uma or umi, got 'rma'" -- platform --ues 8 --cells 2 --isd rma
+expect platform_bad_layout "--layout: expected hex or grid, got 'triangle'" -- platform --ues 8 --cells 2 --layout triangle
+expect platform_isd_without_cells "--isd needs --cells K" -- platform --ues 8 --isd uma
+expect platform_core_without_shared_server "--core-bps needs --shared-server" -- platform --ues 8 --cells 2 --core-bps 1e10
+expect platform_bad_core_bps "--core-bps: expected bits/s in [1, 1e15], got '0'" -- platform --ues 8 --cells 2 --shared-server --core-bps 0
+expect platform_bad_core_latency "--core-latency-s: expected seconds in [0, 10], got 'soon'" -- platform --ues 8 --cells 2 --shared-server --core-latency-s soon
+expect platform_cells_with_wifi "--cells: metro platforms are OFDMA" -- platform --ues 8 --cells 2 --wifi
+expect platform_cells_with_full_routing "--cells: metro platforms use Cluster zones" -- platform --ues 8 --cells 2 --full-routing
+expect platform_radius_beyond_isd "cell_radius_m: expected a number <= isd_m, got 600" -- platform --ues 8 --cells 3 --cell-radius 600 -o m.xml
+if [ -e m.xml ] || [ -e m.xml.tmp ]; then
+    fail=$((fail + 1))
+    echo "FAIL platform_radius_beyond_isd_leaves_no_file"
+else
+    pass=$((pass + 1))
+    echo "ok   platform_radius_beyond_isd_leaves_no_file"
+fi
+expect platform_bad_cell_radius "--cell-radius: expected metres in (10, 100000], got '10'" -- platform --ues 8 --cell-radius 10
+expect platform_bad_server_flops "--server-flops: expected FLOP/s in [1, 1e20], got '-3e13'" -- platform --ues 8 --server-flops -3e13
+expect platform_bad_server_cores "--server-cores: expected an integer in [1, 100000], got '0'" -- platform --ues 8 --server-cores 0
+expect platform_option_needs_value "option --cells needs a value" -- platform --ues 8 --cells
+
 # Learned policies and checkpoints.
 expect run_learned_without_checkpoint "give its checkpoint with --checkpoint" -- run --policy hmppo --out out
 expect train_a_baseline "does not learn" -- train --policy greedy --out out

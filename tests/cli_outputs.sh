@@ -34,5 +34,12 @@ check paje_trace sh -c "'$bin' run --tasks 2 --platform full.xml --paje t.paje -
 check big_platform sh -c "'$bin' platform --ues 10000 -o big.xml && [ \$(grep -c 'role\" value=\"ue' big.xml) -eq 10000 ]"
 check big_platform_runs "$bin" run --platform big.xml --ues 200 --tasks 1 --no-channel-trace --out big -q
 
+# The metro example of docs/platforms.md section 4.1, run exactly as written there.
+metro_cmd=$(grep -m1 '^edgetune platform --ues 70 --cells 7 ' "$src/docs/platforms.md")
+check metro_doc_example_is_in_the_docs test -n "$metro_cmd"
+check metro_doc_example sh -c "'$bin' ${metro_cmd#edgetune } && [ \$(grep -c 'role\" value=\"ap' metro-umi.xml) -eq 7 ] && [ \$(grep -c 'role\" value=\"ue' metro-umi.xml) -eq 70 ] && [ \$(grep -c 'role\" value=\"server' metro-umi.xml) -eq 1 ]"
+check metro_platform_loads_and_runs "$bin" run --platform metro-umi.xml --tasks 1 --no-channel-trace --out metro -q
+check metro_help_lists_the_options sh -c "'$bin' platform --help | grep -q -- '--cells K' && '$bin' platform --help | grep -q -- '--server-flops'"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

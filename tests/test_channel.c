@@ -637,6 +637,160 @@ static void default_params_are_valid_and_bad_values_name_their_key(void)
     bad.fading_samples = 0;
     CU_ASSERT_EQUAL(et_channel_params_validate(&bad, &err), ET_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'fading_samples'"));
+    /* Interference is on by default at full (3GPP full-buffer) load. */
+    CU_ASSERT_EQUAL(p.interference, 1);
+    CU_ASSERT_DOUBLE_EQUAL(p.dl_load_factor, 1.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(p.ul_load_factor, 1.0, 0.0);
+    bad = p;
+    bad.interference = 2;
+    CU_ASSERT_EQUAL(et_channel_params_validate(&bad, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'interference'"));
+    bad = p;
+    bad.dl_load_factor = 1.5;
+    CU_ASSERT_EQUAL(et_channel_params_validate(&bad, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'dl_load_factor'"));
+    bad = p;
+    bad.ul_load_factor = -0.1;
+    CU_ASSERT_EQUAL(et_channel_params_validate(&bad, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'ul_load_factor'"));
+    /* A zero-filled interference block (interference off) is valid: a
+     * scenario that does not set these keys keeps the single-cell model. */
+    bad = p;
+    bad.interference = 0;
+    bad.dl_load_factor = bad.ul_load_factor = 0.0;
+    CU_ASSERT_EQUAL(et_channel_params_validate(&bad, &err), ET_OK);
+}
+
+/* ---- several cells ---- */
+
+/* Two sites 500 m apart (3GPP UMa inter-site distance) on one carrier. */
+static const et_channel_ap two_sites[2] = {{0.0, 0.0}, {500.0, 0.0}};
+
+static void distance_and_snr_come_from_the_ues_own_cell(void)
+{
+    et_channel_params p = deterministic_params();
+    p.interference = 0;
+    et_channel_state st;
+    et_channel_init(&st, 0, 1);
+    /* Served by the site at (500, 0): 100 m away, 600 m from the other. */
+    et_channel_update_cell(&st, &p, NULL, &radio_10mhz, 600.0, 0.0, two_sites, 2, 1);
+    CU_ASSERT_DOUBLE_EQUAL(st.distance_m, 100.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(st.pathloss_db, 90.5, 1e-9);
+    /* Up: 23 dBm - 90.5 dB - (-174 + 70 + 5) dBm; down: 46 - 90.5 - (-174 + 70 + 9). */
+    CU_ASSERT_DOUBLE_EQUAL(st.snr_up_db, 31.5, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(st.snr_down_db, 50.5, 1e-9);
+    /* Interference off: the SINR is the SNR and the rate follows it. */
+    CU_ASSERT_DOUBLE_EQUAL(st.sinr_up_db, st.snr_up_db, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(st.sinr_down_db, st.snr_down_db, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(st.rate_up_bps, 7.4e7, 1e-3);
+    /* The same UE as seen from the other site: 600 m. */
+    et_channel_init(&st, 0, 1);
+    et_channel_update_cell(&st, &p, NULL, &radio_10mhz, 600.0, 0.0, two_sites, 2, 0);
+    CU_ASSERT_DOUBLE_EQUAL(st.distance_m, 600.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(st.pathloss_db, 128.1 + 37.6 * log10(0.6), 1e-9);
+}
+
+static void interference_from_the_other_cell_matches_hand_values(void)
+{
+    et_channel_params p = deterministic_params(); /* interference on, full load */
+    et_channel_state st;
+    et_channel_init(&st, 0, 1);
+    et_channel_update_cell(&st, &p, NULL, &radio_10mhz, 600.0, 0.0, two_sites, 2, 1);
+    /* Down: the other AP at 46 dBm over 600 m, PL = 119.7585 dB, arrives at
+     * -73.7585 dBm against -95 dBm of noise:
+     * 46 - 90.5 - 10 log10(10^-9.5 + 10^-7.37585) = 29.2260 dB. */
+    CU_ASSERT_DOUBLE_EQUAL(st.sinr_down_db, 29.225977795, 1e-8);
+    /* Up: the other cell's UE at 23 dBm, represented at its AP 500 m from
+     * the serving AP, PL = 116.7813 dB: -93.7813 dBm against -99 dBm:
+     * 23 - 90.5 - 10 log10(10^-9.9 + 10^-9.37813) = 25.1395 dB. */
+    CU_ASSERT_DOUBLE_EQUAL(st.sinr_up_db, 25.139515121, 1e-8);
+    /* The SNR is still the noise-only figure. */
+    CU_ASSERT_DOUBLE_EQUAL(st.snr_up_db, 31.5, 1e-9);
+    /* 25.1 dB is above the 22.3 dB where the 7.4 b/s/Hz cap starts. */
+    CU_ASSERT_DOUBLE_EQUAL(st.rate_up_bps, 7.4e7, 1e-3);
+    /* Nearer the other site (UE at 350 m from its AP, 150 m from the
+     * other) the downlink SINR is negative and the rate follows it. */
+    et_channel_init(&st, 0, 1);
+    et_channel_update_cell(&st, &p, NULL, &radio_10mhz, 150.0, 0.0, two_sites, 2, 1);
+    CU_ASSERT(st.sinr_down_db < 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(st.rate_down_bps, 10e6 * log2(1.0 + pow(10.0, st.sinr_down_db / 10.0)),
+                           1e-3);
+    /* The load factors scale the interferers' power. */
+    p.dl_load_factor = 0.5;
+    p.ul_load_factor = 0.25;
+    et_channel_init(&st, 0, 1);
+    et_channel_update_cell(&st, &p, NULL, &radio_10mhz, 600.0, 0.0, two_sites, 2, 1);
+    CU_ASSERT_DOUBLE_EQUAL(st.sinr_down_db, 32.204010074, 1e-8);
+    CU_ASSERT_DOUBLE_EQUAL(st.sinr_up_db, 28.872155317, 1e-8);
+}
+
+static void interference_lowers_sinr_and_rate_when_on_and_not_when_off(void)
+{
+    /* A UE at the edge between two sites, with shadowing and fading on. */
+    et_channel_params on;
+    et_channel_params_default(&on);
+    et_channel_params off = on;
+    off.interference = 0;
+    et_channel_table *table = table_for(&on);
+    et_channel_state a, b, alone;
+    et_channel_init(&a, 3, 9);
+    et_channel_init(&b, 3, 9);
+    et_channel_init(&alone, 3, 9);
+    int lower = 0;
+    for (int k = 0; k < 50; k++) {
+        double x = 200.0 + k, y = 10.0;
+        et_channel_update_cell(&a, &on, table, &radio_10mhz, x, y, two_sites, 2, 0);
+        et_channel_update_cell(&b, &off, table, &radio_10mhz, x, y, two_sites, 2, 0);
+        et_channel_update(&alone, &off, table, &radio_10mhz, x, y);
+        /* Same shadowing whatever the cells: only the interference differs. */
+        CU_ASSERT_DOUBLE_EQUAL(a.shadowing_db, b.shadowing_db, 0.0);
+        CU_ASSERT_DOUBLE_EQUAL(a.snr_down_db, b.snr_down_db, 0.0);
+        lower += a.sinr_down_db < b.sinr_down_db - 3.0 && a.sinr_up_db < b.sinr_up_db &&
+                 a.rate_down_bps < b.rate_down_bps;
+        /* Off, the serving cell at the origin is exactly the single-cell update. */
+        CU_ASSERT_DOUBLE_EQUAL(b.sinr_down_db, alone.snr_down_db, 0.0);
+        CU_ASSERT_DOUBLE_EQUAL(b.rate_up_bps, alone.rate_up_bps, 0.0);
+        CU_ASSERT_DOUBLE_EQUAL(b.rate_down_bps, alone.rate_down_bps, 0.0);
+    }
+    /* 200-250 m from its AP and 250-300 m from the other: the neighbour is
+     * within a few dB of the serving signal on the downlink. */
+    CU_ASSERT_EQUAL(lower, 50);
+    /* Load 0 is interference off. */
+    on.dl_load_factor = on.ul_load_factor = 0.0;
+    et_channel_init(&a, 3, 9);
+    et_channel_update_cell(&a, &on, table, &radio_10mhz, 220.0, 0.0, two_sites, 2, 0);
+    CU_ASSERT_DOUBLE_EQUAL(a.sinr_down_db, a.snr_down_db, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(a.sinr_up_db, a.snr_up_db, 0.0);
+    et_channel_table_destroy(table);
+}
+
+static void one_cell_or_a_bad_serving_index_falls_back_to_the_single_cell_update(void)
+{
+    et_channel_params p;
+    et_channel_params_default(&p);
+    et_channel_table *table = table_for(&p);
+    const et_channel_ap origin = {0.0, 0.0};
+    et_channel_state a, b, c;
+    et_channel_init(&a, 1, 5);
+    et_channel_init(&b, 1, 5);
+    et_channel_init(&c, 1, 5);
+    for (int k = 0; k < 20; k++) {
+        double x = 30.0 + 7.0 * k, y = -40.0 + 3.0 * k;
+        et_channel_update(&a, &p, table, &radio_10mhz, x, y);
+        et_channel_update_cell(&b, &p, table, &radio_10mhz, x, y, &origin, 1, 0);
+        et_channel_update_cell(&c, &p, table, &radio_10mhz, x, y, two_sites, 2, 7);
+        const et_channel_state *other[2] = {&b, &c};
+        for (int o = 0; o < 2; o++) {
+            CU_ASSERT_DOUBLE_EQUAL(other[o]->distance_m, a.distance_m, 0.0);
+            CU_ASSERT_DOUBLE_EQUAL(other[o]->shadowing_db, a.shadowing_db, 0.0);
+            CU_ASSERT_DOUBLE_EQUAL(other[o]->sinr_up_db, a.snr_up_db, 0.0);
+            CU_ASSERT_DOUBLE_EQUAL(other[o]->sinr_down_db, a.snr_down_db, 0.0);
+            CU_ASSERT_DOUBLE_EQUAL(other[o]->rate_up_bps, a.rate_up_bps, 0.0);
+            CU_ASSERT_DOUBLE_EQUAL(other[o]->rate_down_bps, a.rate_down_bps, 0.0);
+        }
+        CU_ASSERT_DOUBLE_EQUAL(a.sinr_up_db, a.snr_up_db, 0.0);
+    }
+    et_channel_table_destroy(table);
 }
 
 int main(void)
@@ -692,6 +846,14 @@ int main(void)
          wifi_level_picks_the_fastest_level_whose_threshold_is_met},
         {"wifi_default_table_matches_the_802_11ac_mcs_rates",
          wifi_default_table_matches_the_802_11ac_mcs_rates},
+        {"distance_and_snr_come_from_the_ues_own_cell",
+         distance_and_snr_come_from_the_ues_own_cell},
+        {"interference_from_the_other_cell_matches_hand_values",
+         interference_from_the_other_cell_matches_hand_values},
+        {"interference_lowers_sinr_and_rate_when_on_and_not_when_off",
+         interference_lowers_sinr_and_rate_when_on_and_not_when_off},
+        {"one_cell_or_a_bad_serving_index_falls_back_to_the_single_cell_update",
+         one_cell_or_a_bad_serving_index_falls_back_to_the_single_cell_update},
         {"default_params_are_valid_and_bad_values_name_their_key",
          default_params_are_valid_and_bad_values_name_their_key},
         {NULL, NULL},

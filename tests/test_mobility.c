@@ -343,6 +343,144 @@ static void malformed_traces_are_rejected_with_file_and_line(void)
                        "expected at least one row");
 }
 
+/* ---- device classes and cells ---- */
+
+static void only_vehicle_classes_move_at_vehicle_speeds(void)
+{
+    et_mobility_params p;
+    et_mobility_params_default(&p);
+    CU_ASSERT(et_mobility_class_is_vehicle("car"));
+    CU_ASSERT(et_mobility_class_is_vehicle("vehicle"));
+    CU_ASSERT(et_mobility_class_is_vehicle("bus"));
+    CU_ASSERT(et_mobility_class_is_vehicle("truck"));
+    CU_ASSERT(!et_mobility_class_is_vehicle("phone"));
+    CU_ASSERT(!et_mobility_class_is_vehicle("jetson"));
+    CU_ASSERT(!et_mobility_class_is_vehicle("Car")); /* class names are case-sensitive */
+    CU_ASSERT(!et_mobility_class_is_vehicle(NULL));
+    double lo, hi;
+    et_mobility_class_speed_range(&p, "car", &lo, &hi);
+    CU_ASSERT_DOUBLE_EQUAL(lo, 8.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(hi, 20.0, 0.0);
+    et_mobility_class_speed_range(&p, "tablet", &lo, &hi);
+    CU_ASSERT_DOUBLE_EQUAL(lo, 0.5, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(hi, 1.5, 0.0);
+    /* A zero-filled vehicle range (a scenario without the keys) is the
+     * documented default, not standing still. */
+    p.vehicle_speed_min_mps = p.vehicle_speed_max_mps = 0.0;
+    et_mobility_class_speed_range(&p, "car", &lo, &hi);
+    CU_ASSERT_DOUBLE_EQUAL(lo, 8.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(hi, 20.0, 0.0);
+}
+
+/* Walks one UE of device_class for n_steps of 1 s from (x0, y0) in home and
+ * returns the smallest and largest speed seen while moving, the mean speed
+ * over the whole walk (pauses included) and the annulus violations. */
+static int walk_home(const et_mobility_params *p, const et_mobility_home *home, double x0,
+                     double y0, int n_steps, double *min_speed, double *max_speed,
+                     double *mean_speed, double *max_from_start_m)
+{
+    et_mobility_state st;
+    et_mobility_init_home(&st, p, 4, x0, y0, home, 21);
+    double sx = st.x_m, sy = st.y_m, path_m = 0.0;
+    int outside = 0;
+    *min_speed = INFINITY;
+    *max_speed = 0.0;
+    *max_from_start_m = 0.0;
+    double radius = home && home->radius_m > 0 ? home->radius_m : p->cell_radius_m;
+    double cx = home ? home->ap_x_m : 0.0, cy = home ? home->ap_y_m : 0.0;
+    for (int i = 0; i < n_steps; i++) {
+        double px = st.x_m, py = st.y_m;
+        et_mobility_step(&st, p, NULL, 4, i, 1.0);
+        double r = hypot(st.x_m - cx, st.y_m - cy);
+        if (r > radius + 1e-9 || r < p->min_distance_m - 1e-9) outside++;
+        if (st.speed_mps > 0.0 && st.speed_mps < *min_speed) *min_speed = st.speed_mps;
+        if (st.speed_mps > *max_speed) *max_speed = st.speed_mps;
+        path_m += hypot(st.x_m - px, st.y_m - py);
+        double from_start = hypot(st.x_m - sx, st.y_m - sy);
+        if (from_start > *max_from_start_m) *max_from_start_m = from_start;
+    }
+    *mean_speed = path_m / n_steps;
+    return outside;
+}
+
+static void vehicle_speeds_are_in_range_and_pedestrians_walk(void)
+{
+    et_mobility_params p;
+    et_mobility_params_default(&p);
+    p.pause_s = 0.0;
+    double lo, hi, mean, far;
+    et_mobility_home car = {0.0, 0.0, 0.0, "car"}, phone = {0.0, 0.0, 0.0, "phone"};
+    /* Random waypoint: every leg speed in the class's range. */
+    CU_ASSERT_EQUAL(walk_home(&p, &car, 100.0, 0.0, 20000, &lo, &hi, &mean, &far), 0);
+    CU_ASSERT(lo >= 8.0 && hi <= 20.0);
+    CU_ASSERT(lo < 9.0 && hi > 19.0); /* the whole range is used */
+    /* A walk's mean speed is below the mean leg speed (slow legs last
+     * longer): the harmonic mean of U(8, 20) is 12 / ln 2.5 = 13.1 m/s. */
+    CU_ASSERT_DOUBLE_EQUAL(mean, 12.0 / log(2.5), 0.7);
+    CU_ASSERT_EQUAL(walk_home(&p, &phone, 100.0, 0.0, 20000, &lo, &hi, &mean, &far), 0);
+    CU_ASSERT(lo >= 0.5 && hi <= 1.5);
+    CU_ASSERT_DOUBLE_EQUAL(mean, 1.0 / log(3.0), 0.05);
+    /* Gauss-Markov: a car's speed process centres on 14 m/s with std 3. */
+    p.model = ET_MOBILITY_GAUSS_MARKOV;
+    et_mobility_state st;
+    et_mobility_init_home(&st, &p, 1, 50.0, 50.0, &car, 3);
+    double sum = 0.0, sum2 = 0.0;
+    const int n = 50000;
+    for (int i = 0; i < n; i++) {
+        et_mobility_step(&st, &p, NULL, 1, i, 1.0);
+        sum += st.speed_mps;
+        sum2 += st.speed_mps * st.speed_mps;
+    }
+    double m = sum / n;
+    CU_ASSERT_DOUBLE_EQUAL(m, 14.0, 0.3);
+    CU_ASSERT_DOUBLE_EQUAL(sqrt(sum2 / n - m * m), 3.0, 0.2);
+}
+
+static void a_ue_moves_within_its_own_cells_disc(void)
+{
+    et_mobility_params p;
+    et_mobility_params_default(&p);
+    /* A cell at (1000, -500) with a 100 m disc; the UE starts 40 m east of
+     * its AP. A car crosses it many times. */
+    et_mobility_home home = {1000.0, -500.0, 100.0, "car"};
+    double lo, hi, mean, far;
+    for (int model = ET_MOBILITY_RANDOM_WAYPOINT; model <= ET_MOBILITY_GAUSS_MARKOV; model++) {
+        p.model = (et_mobility_model)model;
+        CU_ASSERT_EQUAL(walk_home(&p, &home, 1040.0, -500.0, 20000, &lo, &hi, &mean, &far), 0);
+        CU_ASSERT(far > 120.0); /* reaches the far side of its own disc */
+    }
+    /* A start outside the disc is pulled onto it, towards its own AP. */
+    p.model = ET_MOBILITY_RANDOM_WAYPOINT;
+    et_mobility_state st;
+    et_mobility_init_home(&st, &p, 0, 1300.0, -500.0, &home, 1);
+    CU_ASSERT_DOUBLE_EQUAL(st.x_m, 1100.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(st.y_m, -500.0, 1e-9);
+    /* Without a radius of its own, the cell uses mobility.cell_radius_m. */
+    home.radius_m = 0.0;
+    et_mobility_init_home(&st, &p, 0, 1300.0, -500.0, &home, 1);
+    CU_ASSERT_DOUBLE_EQUAL(st.x_m, 1250.0, 1e-9);
+}
+
+static void the_single_cell_init_is_a_pedestrian_at_home_around_the_origin(void)
+{
+    et_mobility_params p;
+    et_mobility_params_default(&p);
+    et_mobility_home origin = {0.0, 0.0, 0.0, "phone"};
+    for (int model = ET_MOBILITY_RANDOM_WAYPOINT; model <= ET_MOBILITY_GAUSS_MARKOV; model++) {
+        p.model = (et_mobility_model)model;
+        et_mobility_state a, b;
+        et_mobility_init(&a, &p, 3, 120.0, 30.0, 5);
+        et_mobility_init_home(&b, &p, 3, 120.0, 30.0, &origin, 5);
+        int same = 1;
+        for (int i = 0; i < 2000; i++) {
+            et_mobility_step(&a, &p, NULL, 3, i, 1.0);
+            et_mobility_step(&b, &p, NULL, 3, i, 1.0);
+            same &= a.x_m == b.x_m && a.y_m == b.y_m && a.speed_mps == b.speed_mps;
+        }
+        CU_ASSERT(same);
+    }
+}
+
 static void default_params_are_valid_and_bad_values_name_their_key(void)
 {
     et_mobility_params p;
@@ -368,6 +506,18 @@ static void default_params_are_valid_and_bad_values_name_their_key(void)
     bad.gm_alpha = 1.5;
     CU_ASSERT_EQUAL(et_mobility_params_validate(&bad, &err), ET_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'gm_alpha'"));
+    CU_ASSERT_DOUBLE_EQUAL(p.vehicle_speed_min_mps, 8.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(p.vehicle_speed_max_mps, 20.0, 0.0);
+    bad = p;
+    bad.vehicle_speed_max_mps = 5.0;
+    CU_ASSERT_EQUAL(et_mobility_params_validate(&bad, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'vehicle_speed_max_mps'"));
+    bad = p;
+    bad.vehicle_speed_min_mps = 0.0;
+    CU_ASSERT_EQUAL(et_mobility_params_validate(&bad, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "'vehicle_speed_min_mps'"));
+    bad.vehicle_speed_max_mps = 0.0; /* both 0: the default range */
+    CU_ASSERT_EQUAL(et_mobility_params_validate(&bad, &err), ET_OK);
 }
 
 int main(void)
@@ -391,6 +541,13 @@ int main(void)
          trace_loader_accepts_crlf_spaces_and_blank_lines},
         {"malformed_traces_are_rejected_with_file_and_line",
          malformed_traces_are_rejected_with_file_and_line},
+        {"only_vehicle_classes_move_at_vehicle_speeds",
+         only_vehicle_classes_move_at_vehicle_speeds},
+        {"vehicle_speeds_are_in_range_and_pedestrians_walk",
+         vehicle_speeds_are_in_range_and_pedestrians_walk},
+        {"a_ue_moves_within_its_own_cells_disc", a_ue_moves_within_its_own_cells_disc},
+        {"the_single_cell_init_is_a_pedestrian_at_home_around_the_origin",
+         the_single_cell_init_is_a_pedestrian_at_home_around_the_origin},
         {"default_params_are_valid_and_bad_values_name_their_key",
          default_params_are_valid_and_bad_values_name_their_key},
         {NULL, NULL},

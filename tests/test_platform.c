@@ -145,6 +145,13 @@ static void default_spec_holds_the_documented_values(void)
     CU_ASSERT_DOUBLE_EQUAL(s.bandwidth_down_hz, 20e6, 0);
     CU_ASSERT_DOUBLE_EQUAL(s.cell_radius_m, 250, 0);
     CU_ASSERT_EQUAL(s.seed, 1);
+    /* Single cell unless asked; metro defaults: 3GPP UMa hex layout. */
+    CU_ASSERT_EQUAL(s.n_cells, 0);
+    CU_ASSERT_EQUAL(s.layout, ET_LAYOUT_HEX);
+    CU_ASSERT_DOUBLE_EQUAL(s.isd_m, 500, 0);
+    CU_ASSERT_EQUAL(s.shared_server, 0);
+    CU_ASSERT_DOUBLE_EQUAL(s.core_bps, 100e9, 0);
+    CU_ASSERT_DOUBLE_EQUAL(s.core_latency_s, 0.005, 0);
     et_platform_spec_default(&s, 6, ET_ACCESS_WIFI);
     CU_ASSERT_EQUAL(s.access, ET_ACCESS_WIFI);
     CU_ASSERT_DOUBLE_EQUAL(s.cell_radius_m, 40, 0);
@@ -217,7 +224,117 @@ static void generator_rejects_an_invalid_spec_naming_the_field(void)
     s.cell_radius_m = 5;
     CU_ASSERT_EQUAL(et_platform_write(devnull, &s, &err), ET_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cell_radius_m"));
+    /* Metro specs. */
+    static const struct {
+        const char *field;
+        int n_cells, wifi, full, layout, shared;
+        double isd_m, radius_m, core_bps;
+    } bad[] = {
+        {"n_cells", 1001, 0, 0, ET_LAYOUT_HEX, 0, 500, 250, 1e11},
+        {"n_cells", -1, 0, 0, ET_LAYOUT_HEX, 0, 500, 250, 1e11},
+        {"access", 2, 1, 0, ET_LAYOUT_HEX, 0, 500, 250, 1e11},
+        {"full_routing", 2, 0, 1, ET_LAYOUT_HEX, 0, 500, 250, 1e11},
+        {"layout", 2, 0, 0, 7, 0, 500, 250, 1e11},
+        {"isd_m", 2, 0, 0, ET_LAYOUT_HEX, 0, 5, 250, 1e11},
+        {"cell_radius_m", 2, 0, 0, ET_LAYOUT_GRID, 0, 200, 250, 1e11},
+        {"core_bps", 2, 0, 0, ET_LAYOUT_HEX, 1, 500, 250, 0},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        et_platform_spec_default(&s, 6, bad[i].wifi ? ET_ACCESS_WIFI : ET_ACCESS_OFDMA);
+        s.n_cells = bad[i].n_cells;
+        s.full_routing = bad[i].full;
+        s.layout = (et_cell_layout)bad[i].layout;
+        s.shared_server = bad[i].shared;
+        s.isd_m = bad[i].isd_m;
+        s.cell_radius_m = bad[i].radius_m;
+        s.core_bps = bad[i].core_bps;
+        CU_ASSERT_EQUAL(et_platform_write(devnull, &s, &err), ET_ERR_INPUT);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, bad[i].field));
+        if (!strstr(err.msg, bad[i].field))
+            fprintf(stderr, "\n  case %zu: expected '%s' in '%s'\n", i, bad[i].field, err.msg);
+    }
     fclose(devnull);
+}
+
+static void hex_sites_are_one_isd_from_their_nearest_neighbour(void)
+{
+    /* 19 sites: the centre and two rings, 3GPP's usual layout. */
+    double x[19], y[19];
+    for (int i = 0; i < 19; i++)
+        et_platform_site_position(ET_LAYOUT_HEX, 19, 500.0, i, &x[i], &y[i]);
+    CU_ASSERT_DOUBLE_EQUAL(x[0], 0.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(y[0], 0.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(x[1], 500.0, 1e-9); /* ring 1 starts at angle 0 */
+    CU_ASSERT_DOUBLE_EQUAL(y[1], 0.0, 1e-9);
+    int ring1 = 0, ring2_near = 0, ring2_far = 0;
+    for (int i = 0; i < 19; i++) {
+        double nearest = INFINITY, r = hypot(x[i], y[i]);
+        for (int j = 0; j < 19; j++)
+            if (j != i) nearest = fmin(nearest, hypot(x[i] - x[j], y[i] - y[j]));
+        CU_ASSERT_DOUBLE_EQUAL(nearest, 500.0, 1e-6); /* distinct, and packed */
+        ring1 += fabs(r - 500.0) < 1e-6;
+        ring2_near += fabs(r - 500.0 * sqrt(3.0)) < 1e-6;
+        ring2_far += fabs(r - 1000.0) < 1e-6;
+    }
+    CU_ASSERT_EQUAL(ring1, 6);
+    CU_ASSERT_EQUAL(ring2_near, 6);
+    CU_ASSERT_EQUAL(ring2_far, 6);
+    /* A square grid of 4 sites is centred on the origin. */
+    double gx, gy;
+    et_platform_site_position(ET_LAYOUT_GRID, 4, 200.0, 0, &gx, &gy);
+    CU_ASSERT_DOUBLE_EQUAL(gx, -100.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(gy, -100.0, 1e-9);
+    et_platform_site_position(ET_LAYOUT_GRID, 4, 200.0, 3, &gx, &gy);
+    CU_ASSERT_DOUBLE_EQUAL(gx, 100.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(gy, 100.0, 1e-9);
+}
+
+/* Writes a metro spec to path. */
+static et_status generate_metro(const char *path, int n_ue, int n_cells, int shared, uint64_t seed,
+                                et_error *err)
+{
+    et_platform_spec spec;
+    et_platform_spec_default(&spec, n_ue, ET_ACCESS_OFDMA);
+    spec.seed = seed;
+    spec.n_cells = n_cells;
+    spec.shared_server = shared;
+    /* Not the defaults, so that discovery is seen to read them. */
+    spec.server_core_flops = 3e13;
+    spec.server_cores = 1;
+    FILE *f = fopen(path, "w");
+    if (!f) return et_error_set(err, ET_ERR_IO, "%s: cannot create", path);
+    et_status st = et_platform_write(f, &spec, err);
+    fclose(f);
+    return st;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    size_t la, lb;
+    char *ta = slurp(a, &la), *tb = slurp(b, &lb);
+    int same = ta && tb && la == lb && memcmp(ta, tb, la) == 0;
+    free(ta);
+    free(tb);
+    return same;
+}
+
+static void metro_generator_is_deterministic_and_seed_dependent(void)
+{
+    et_error err;
+    char a[4096], b[4096], c[4096], d[4096];
+    snprintf(a, sizeof a, "%s", out_path("metro-a.xml"));
+    snprintf(b, sizeof b, "%s", out_path("metro-b.xml"));
+    snprintf(c, sizeof c, "%s", out_path("metro-c.xml"));
+    snprintf(d, sizeof d, "%s", out_path("metro-d.xml"));
+    for (int shared = 0; shared < 2; shared++) {
+        CU_ASSERT_EQUAL_FATAL(generate_metro(a, 50, 7, shared, 3, &err), ET_OK);
+        CU_ASSERT_EQUAL_FATAL(generate_metro(b, 50, 7, shared, 3, &err), ET_OK);
+        CU_ASSERT_EQUAL_FATAL(generate_metro(c, 50, 7, shared, 4, &err), ET_OK);
+        CU_ASSERT_EQUAL_FATAL(generate_metro(d, 50, 7, !shared, 3, &err), ET_OK);
+        CU_ASSERT(same_file(a, b));
+        CU_ASSERT(!same_file(a, c));
+        CU_ASSERT(!same_file(a, d));
+    }
 }
 
 /* ------------------------------------------------------------------------- */
@@ -236,6 +353,10 @@ typedef struct six_result {
     int first4_n;
     char first4_last[32];
     et_status too_many;
+    int n_cells, n_servers, cell_server, cell_n_ue, ue_cells, ue_servers, server_n_ue;
+    char cell_name[32];
+    double cell_x, cell_y, cell_radius, ap_x, ap_y;
+    int cell_has_ap;
 } six_result;
 
 static void six_body(void *out)
@@ -249,6 +370,22 @@ static void six_body(void *out)
     if ((r->discover = et_topology_discover(&t, path, 0, &err)) != ET_OK) goto fail;
     r->n_ue = t.n_ue;
     r->access = t.access;
+    r->n_cells = t.n_cells;
+    r->n_servers = t.n_servers;
+    snprintf(r->cell_name, 32, "%s", t.cells[0].name);
+    r->cell_x = t.cells[0].x_m;
+    r->cell_y = t.cells[0].y_m;
+    r->cell_radius = t.cells[0].radius_m;
+    r->cell_server = t.cells[0].server;
+    r->cell_n_ue = t.cells[0].n_ue;
+    r->cell_has_ap = t.cells[0].ap != NULL;
+    r->ap_x = t.aps[0].x_m;
+    r->ap_y = t.aps[0].y_m;
+    r->server_n_ue = t.servers[0].n_ue;
+    for (int i = 0; i < t.n_ue; i++) {
+        r->ue_cells += t.ues[i].cell;
+        r->ue_servers += t.ues[i].server;
+    }
     r->server_cores = t.server_cores;
     r->server_core_flops = t.server_core_flops;
     snprintf(r->server_name, 32, "%s", t.server_name);
@@ -334,6 +471,22 @@ static void six_ue_platform_discovers_one_server_and_six_sorted_ues(void)
     CU_ASSERT_DOUBLE_EQUAL(r.route_lat_s, 0.007, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(r.back_bw_Bps, 50e6 / 8, 1e-6);
     CU_ASSERT_DOUBLE_EQUAL(r.back_lat_s, 0.007, 1e-12);
+    /* No role=ap host: one implicit cell at the origin, served by the one
+     * server, holding every UE (the single-cell model, unchanged). */
+    CU_ASSERT_EQUAL(r.n_cells, 1);
+    CU_ASSERT_EQUAL(r.n_servers, 1);
+    CU_ASSERT_STRING_EQUAL(r.cell_name, "cell");
+    CU_ASSERT(!r.cell_has_ap);
+    CU_ASSERT_DOUBLE_EQUAL(r.cell_x, 0.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(r.cell_y, 0.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(r.ap_x, 0.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(r.ap_y, 0.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(r.cell_radius, 0.0, 0.0);
+    CU_ASSERT_EQUAL(r.cell_server, 0);
+    CU_ASSERT_EQUAL(r.cell_n_ue, 6);
+    CU_ASSERT_EQUAL(r.server_n_ue, 6);
+    CU_ASSERT_EQUAL(r.ue_cells, 0);
+    CU_ASSERT_EQUAL(r.ue_servers, 0);
     /* n_ue_wanted takes the first UEs by name and refuses more than exist. */
     CU_ASSERT_EQUAL(r.first4_n, 4);
     CU_ASSERT_STRING_EQUAL(r.first4_last, "ue3");
@@ -436,6 +589,168 @@ static void one_megabyte_takes_size_over_wireless_rate_plus_latencies(void)
     /* After setting <link>_UP to 2.5e6 B/s the upload follows it: the
      * discovered handle is the one on the route. */
     CU_ASSERT_DOUBLE_EQUAL(r.elapsed_s[2], XFER_BYTES / 2.5e6 + 0.007, 1e-9);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Metro platforms: two generated cells                                       */
+
+typedef struct metro_result {
+    et_status st;
+    char msg[768];
+    int n_ue, n_cells, n_servers;
+    char cell_name[2][32], cell_server[2][32], server_name[2][32], legacy_server[32];
+    double cell_x[2], cell_y[2], cell_radius[2], ap_x[2], ap_y[2];
+    int cell_n_ue[2], cell_has_ap[2], server_cores[2], server_n_ue[2];
+    double server_flops[2];
+    char ue_cell[6][32], ue_server[6][32];
+    double ue_distance_m[6];
+    int route_n[6];
+    char route_up[6][3][32], route_down[6][3][32];
+    double elapsed_s[3];
+} metro_result;
+
+static int metro_shared;
+
+/* Names of the links of the route from -> to, at most 3. */
+static int route_names(sg_host_t from, sg_host_t to, char names[3][32])
+{
+    xbt_dynar_t links = xbt_dynar_new(sizeof(sg_link_t), NULL);
+    sg_host_get_route(from, to, links);
+    int n = (int)xbt_dynar_length(links);
+    for (int k = 0; k < 3 && k < n; k++)
+        snprintf(names[k], 32, "%s", sg_link_get_name(xbt_dynar_get_as(links, k, sg_link_t)));
+    xbt_dynar_free(&links);
+    return n;
+}
+
+static void metro_body(void *out)
+{
+    metro_result *r = out;
+    et_error err;
+    et_topology t;
+    const char *path = out_path(metro_shared ? "metro-shared.xml" : "metro-own.xml");
+    if ((r->st = generate_metro(path, 6, 2, metro_shared, 1, &err)) != ET_OK ||
+        (r->st = et_platform_load(path, &err)) != ET_OK ||
+        (r->st = et_topology_discover(&t, path, 0, &err)) != ET_OK) {
+        snprintf(r->msg, sizeof r->msg, "%s", err.msg);
+        return;
+    }
+    r->n_ue = t.n_ue;
+    r->n_cells = t.n_cells;
+    r->n_servers = t.n_servers;
+    snprintf(r->legacy_server, 32, "%s", t.server_name);
+    for (int c = 0; c < t.n_cells && c < 2; c++) {
+        snprintf(r->cell_name[c], 32, "%s", t.cells[c].name);
+        snprintf(r->cell_server[c], 32, "%s", t.servers[t.cells[c].server].name);
+        r->cell_x[c] = t.cells[c].x_m;
+        r->cell_y[c] = t.cells[c].y_m;
+        r->cell_radius[c] = t.cells[c].radius_m;
+        r->ap_x[c] = t.aps[c].x_m;
+        r->ap_y[c] = t.aps[c].y_m;
+        r->cell_n_ue[c] = t.cells[c].n_ue;
+        r->cell_has_ap[c] = t.cells[c].ap != NULL;
+    }
+    for (int v = 0; v < t.n_servers && v < 2; v++) {
+        snprintf(r->server_name[v], 32, "%s", t.servers[v].name);
+        r->server_cores[v] = t.servers[v].cores;
+        r->server_flops[v] = t.servers[v].core_flops;
+        r->server_n_ue[v] = t.servers[v].n_ue;
+    }
+    for (int i = 0; i < t.n_ue && i < 6; i++) {
+        const et_ue_host *u = &t.ues[i];
+        const et_cell *c = &t.cells[u->cell];
+        snprintf(r->ue_cell[i], 32, "%s", c->name);
+        snprintf(r->ue_server[i], 32, "%s", t.servers[u->server].name);
+        r->ue_distance_m[i] = hypot(u->x0_m - c->x_m, u->y0_m - c->y_m);
+        sg_host_t server = t.servers[u->server].host;
+        r->route_n[i] = route_names(u->host, server, r->route_up[i]);
+        route_names(server, u->host, r->route_down[i]);
+    }
+    /* 1 MB up, down, and up again after the channel's rate change, between
+     * ue1 (cell1) and its server. */
+    xfer.set_link = t.ues[1].link_up;
+    xfer.set_link_Bps = 2.5e6;
+    sg_host_t server = t.servers[t.ues[1].server].host;
+    sg_actor_create("server", server, xfer_server, 0, NULL);
+    sg_actor_create("ue", t.ues[1].host, xfer_ue, 0, NULL);
+    simgrid_run();
+    memcpy(r->elapsed_s, xfer.elapsed_s, sizeof r->elapsed_s);
+    et_topology_destroy(&t);
+}
+
+static void check_two_cells(const metro_result *r, int shared)
+{
+    CU_ASSERT_EQUAL(r->n_ue, 6);
+    CU_ASSERT_EQUAL_FATAL(r->n_cells, 2);
+    CU_ASSERT_EQUAL_FATAL(r->n_servers, shared ? 1 : 2);
+    /* Hex layout, ISD 500 m: the centre and the first site of ring 1. */
+    for (int c = 0; c < 2; c++) {
+        char name[32];
+        snprintf(name, sizeof name, "cell%d", c);
+        CU_ASSERT_STRING_EQUAL(r->cell_name[c], name);
+        CU_ASSERT(r->cell_has_ap[c]);
+        CU_ASSERT_DOUBLE_EQUAL(r->cell_x[c], 500.0 * c, 0.0);
+        CU_ASSERT_DOUBLE_EQUAL(r->cell_y[c], 0.0, 0.0);
+        CU_ASSERT_DOUBLE_EQUAL(r->ap_x[c], 500.0 * c, 0.0);
+        CU_ASSERT_DOUBLE_EQUAL(r->ap_y[c], 0.0, 0.0);
+        CU_ASSERT_DOUBLE_EQUAL(r->cell_radius[c], 250.0, 0.0);
+        CU_ASSERT_EQUAL(r->cell_n_ue[c], 3);
+        snprintf(name, sizeof name, shared ? "server" : "server%d", c);
+        CU_ASSERT_STRING_EQUAL(r->cell_server[c], name);
+    }
+    for (int v = 0; v < (shared ? 1 : 2); v++) {
+        CU_ASSERT_EQUAL(r->server_cores[v], 1);
+        CU_ASSERT_DOUBLE_EQUAL(r->server_flops[v], 3e13, 0.0);
+        CU_ASSERT_EQUAL(r->server_n_ue[v], shared ? 6 : 3);
+    }
+    CU_ASSERT_STRING_EQUAL(r->legacy_server, shared ? "server" : "server0");
+    /* UE i in cell i mod 2, within its own cell's disc, served by its
+     * cell's server over its wireless link, its cell's backhaul, and for a
+     * shared server the core link. */
+    for (int i = 0; i < 6; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "cell%d", i % 2);
+        CU_ASSERT_STRING_EQUAL(r->ue_cell[i], want);
+        snprintf(want, sizeof want, shared ? "server" : "server%d", i % 2);
+        CU_ASSERT_STRING_EQUAL(r->ue_server[i], want);
+        CU_ASSERT(r->ue_distance_m[i] >= 10.0 - 1e-3 && r->ue_distance_m[i] <= 250.0 + 1e-3);
+        CU_ASSERT_EQUAL(r->route_n[i], shared ? 3 : 2);
+        snprintf(want, sizeof want, "wl_ue%d_UP", i);
+        CU_ASSERT_STRING_EQUAL(r->route_up[i][0], want);
+        snprintf(want, sizeof want, "cell%d_backhaul_DOWN", i % 2);
+        CU_ASSERT_STRING_EQUAL(r->route_up[i][1], want);
+        snprintf(want, sizeof want, "wl_ue%d_DOWN", i);
+        CU_ASSERT_STRING_EQUAL(r->route_down[i][shared ? 2 : 1], want);
+        if (shared) {
+            CU_ASSERT_STRING_EQUAL(r->route_up[i][2], "core_DOWN");
+            CU_ASSERT_STRING_EQUAL(r->route_down[i][0], "core_UP");
+        }
+    }
+    /* CM02: S / B + latencies: 5 ms air, 2 ms backhaul (+ 5 ms core). */
+    double lat = 0.007 + (shared ? 0.005 : 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(r->elapsed_s[0], XFER_BYTES / (50e6 / 8) + lat, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(r->elapsed_s[1], XFER_BYTES / (50e6 / 8) + lat, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(r->elapsed_s[2], XFER_BYTES / 2.5e6 + lat, 1e-9);
+}
+
+static void two_cell_platform_discovers_cells_own_servers_and_each_ues_cell(void)
+{
+    metro_result r;
+    metro_shared = 0;
+    CU_ASSERT_EQUAL_FATAL(run_in_child(metro_body, &r, sizeof r), 0);
+    if (r.st) fprintf(stderr, "\n  %s\n", r.msg);
+    CU_ASSERT_EQUAL_FATAL(r.st, ET_OK);
+    check_two_cells(&r, 0);
+}
+
+static void two_cell_platform_with_a_shared_server_routes_through_backhaul_and_core(void)
+{
+    metro_result r;
+    metro_shared = 1;
+    CU_ASSERT_EQUAL_FATAL(run_in_child(metro_body, &r, sizeof r), 0);
+    if (r.st) fprintf(stderr, "\n  %s\n", r.msg);
+    CU_ASSERT_EQUAL_FATAL(r.st, ET_OK);
+    check_two_cells(&r, 1);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -549,6 +864,82 @@ static void ten_thousand_ues_generate_load_and_discover_in_seconds(void)
     fprintf(stderr, "[10k UEs: generate %.3f s, load %.3f s, discover %.3f s] ", r.gen_s, r.load_s,
             r.discover_s);
     CU_ASSERT(r.gen_s + r.load_s + r.discover_s < 5.0);
+}
+
+/* Peak resident memory growth of this process since start_kb, KiB
+ * (VmHWM - start); -1 if /proc is unreadable. */
+static long rss_kb(const char *field)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    long kb = -1;
+    size_t n = strlen(field);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, field, n) == 0) kb = strtol(line + n, NULL, 10);
+    fclose(f);
+    return kb;
+}
+
+typedef struct metro_big_result {
+    et_status st;
+    char msg[768];
+    double gen_s, load_s, discover_s;
+    long grew_kb;
+    int n_ue, n_cells, n_servers, per_cell_ok;
+} metro_big_result;
+
+static void metro_big_body(void *out)
+{
+    metro_big_result *r = out;
+    long start_kb = rss_kb("VmRSS:");
+    et_error err;
+    et_topology t;
+    const char *path = out_path(metro_shared ? "metro-big-shared.xml" : "metro-big.xml");
+    double t0 = now_s();
+    if ((r->st = generate_metro(path, 10000, 100, metro_shared, 1, &err)) != ET_OK) goto done;
+    double t1 = now_s();
+    if ((r->st = et_platform_load(path, &err)) != ET_OK) goto done;
+    double t2 = now_s();
+    if ((r->st = et_topology_discover(&t, path, 0, &err)) != ET_OK) goto done;
+    r->gen_s = t1 - t0;
+    r->load_s = t2 - t1;
+    r->discover_s = now_s() - t2;
+    r->grew_kb = rss_kb("VmHWM:") - start_kb;
+    r->n_ue = t.n_ue;
+    r->n_cells = t.n_cells;
+    r->n_servers = t.n_servers;
+    r->per_cell_ok = 1;
+    for (int c = 0; c < t.n_cells; c++)
+        r->per_cell_ok &= t.cells[c].n_ue == 100;
+    for (int i = 0; i < t.n_ue; i++)
+        r->per_cell_ok &= t.ues[i].cell == i % 100;
+    et_topology_destroy(&t);
+done:
+    snprintf(r->msg, sizeof r->msg, "%s", err.msg);
+}
+
+static void ten_thousand_ues_in_a_hundred_cells_load_in_seconds_and_modest_memory(void)
+{
+    for (int shared = 0; shared < 2; shared++) {
+        metro_big_result r;
+        metro_shared = shared;
+        CU_ASSERT_EQUAL_FATAL(run_in_child(metro_big_body, &r, sizeof r), 0);
+        if (r.st) fprintf(stderr, "\n  %s\n", r.msg);
+        CU_ASSERT_EQUAL_FATAL(r.st, ET_OK);
+        CU_ASSERT_EQUAL(r.n_ue, 10000);
+        CU_ASSERT_EQUAL(r.n_cells, 100);
+        CU_ASSERT_EQUAL(r.n_servers, shared ? 1 : 100);
+        CU_ASSERT(r.per_cell_ok);
+        fprintf(stderr,
+                "[10k UEs, 100 cells, %s: generate %.3f s, load %.3f s, discover %.3f s, +%ld MB] ",
+                shared ? "shared server" : "server per cell", r.gen_s, r.load_s, r.discover_s,
+                r.grew_kb / 1024);
+        CU_ASSERT(r.gen_s + r.load_s + r.discover_s < 5.0);
+        /* The single cell of 10,000 UEs takes about 40 MB; the cells must not
+         * add a table that grows with N^2 or N K. */
+        CU_ASSERT(r.grew_kb > 0 && r.grew_kb < 200 * 1024);
+    }
 }
 
 /* ------------------------------------------------------------------------- */
@@ -727,7 +1118,8 @@ static void discovery_reports_an_unknown_role(void)
     check_error_case(&(err_case){"role.xml",
                                  XML_HEAD SERVER("server", "server") SERVER("cloud", "cloud")
                                      UE("ue0", "1e9", "wl_ue0") XML_TAIL,
-                                 1, "host 'cloud': property 'role': expected 'server' or 'ue'"});
+                                 1,
+                                 "host 'cloud': property 'role': expected 'server', 'ue' or 'ap'"});
 }
 
 static void wifi_discovery_reports_a_wifi_link_that_is_not_wifi(void)
@@ -743,6 +1135,186 @@ static void wifi_discovery_reports_a_wifi_link_that_is_not_wifi(void)
                  "<host_link id=\"server\" up=\"bh_server_UP\" down=\"bh_server_DOWN\"/>\n" UE(
                      "ue0", "1e9", "wl_ue0") XML_TAIL,
         1, "link 'bh_server_UP' must be declared with sharing_policy=\"WIFI\""});
+}
+
+/* A UE attached to cell (its AP host), 10 m east of the origin. */
+#define UE_IN(id, cell)                                                                            \
+    "<host id=\"" id "\" speed=\"1e12f\"><prop id=\"role\" value=\"ue\"/>"                         \
+    "<prop id=\"class\" value=\"car\"/><prop id=\"memory_bytes\" value=\"1e9\"/>"                  \
+    "<prop id=\"x_m\" value=\"10\"/><prop id=\"y_m\" value=\"0\"/>"                                \
+    "<prop id=\"link\" value=\"wl_" id "\"/><prop id=\"cell\" value=\"" cell "\"/>"                \
+    "<prop id=\"bandwidth_up_hz\" value=\"2e7\"/><prop id=\"bandwidth_down_hz\" value=\"2e7\"/>"   \
+    "</host>\n"                                                                                    \
+    "<link id=\"wl_" id "\" bandwidth=\"50Mbps\" latency=\"5ms\" "                                 \
+    "sharing_policy=\"SPLITDUPLEX\"/>\n"                                                           \
+    "<host_link id=\"" id "\" up=\"wl_" id "_UP\" down=\"wl_" id "_DOWN\"/>\n"
+/* An AP host with the given extra properties. */
+#define AP(id, props)                                                                              \
+    "<host id=\"" id "\" speed=\"1f\"><prop id=\"role\" value=\"ap\"/>" props "</host>\n"
+#define PROP(k, v) "<prop id=\"" k "\" value=\"" v "\"/>"
+#define GOOD_AP(id, server) AP(id, PROP("x_m", "0") PROP("y_m", "0") PROP("server", server))
+
+static void discovery_accepts_a_hand_written_cell(void)
+{
+    /* The same file as the error cases below, with nothing wrong: the
+     * errors are the property at fault, not the shape. */
+    check_error_case(&(err_case){"goodcell.xml",
+                                 XML_HEAD SERVER("server", "server") GOOD_AP("ap0", "server")
+                                     UE_IN("ue0", "ap0") UE("ue1", "abc", "wl_ue1") XML_TAIL,
+                                 1, "host 'ue1': property 'memory_bytes'"});
+}
+
+static void discovery_reports_an_ap_without_position(void)
+{
+    check_error_case(&(err_case){"apx.xml",
+                                 XML_HEAD SERVER("server", "server")
+                                     AP("ap0", PROP("y_m", "0") PROP("server", "server"))
+                                         UE_IN("ue0", "ap0") XML_TAIL,
+                                 1, "host 'ap0': property 'x_m' is missing"});
+}
+
+static void discovery_reports_an_ap_with_a_bad_radius(void)
+{
+    check_error_case(&(err_case){"apradius.xml",
+                                 XML_HEAD SERVER("server", "server")
+                                     AP("ap0", PROP("x_m", "0") PROP("y_m", "0")
+                                                   PROP("radius_m", "-5") PROP("server", "server"))
+                                         UE_IN("ue0", "ap0") XML_TAIL,
+                                 1,
+                                 "host 'ap0': property 'radius_m': expected a number > 0, "
+                                 "got '-5'"});
+}
+
+static void discovery_reports_an_ap_without_server(void)
+{
+    check_error_case(&(err_case){"apnoserver.xml",
+                                 XML_HEAD SERVER("server", "server")
+                                     AP("ap0", PROP("x_m", "0") PROP("y_m", "0"))
+                                         UE_IN("ue0", "ap0") XML_TAIL,
+                                 1, "host 'ap0': property 'server' is missing"});
+}
+
+static void discovery_reports_an_ap_whose_server_is_not_a_server(void)
+{
+    check_error_case(&(err_case){
+        "apwrongserver.xml",
+        XML_HEAD SERVER("server", "server") GOOD_AP("ap0", "ue0") UE_IN("ue0", "ap0") XML_TAIL, 1,
+        "host 'ap0': property 'server': expected the name of a host with "
+        "role=server, got 'ue0' (host 'ue0' has role=ue)"});
+    check_error_case(&(err_case){"apnoneserver.xml",
+                                 XML_HEAD SERVER("server", "server") GOOD_AP("ap0", "edge9")
+                                     UE_IN("ue0", "ap0") XML_TAIL,
+                                 1, "got 'edge9' (no host has that name)"});
+}
+
+static void discovery_reports_a_dangling_cell_reference(void)
+{
+    check_error_case(&(err_case){"dangling.xml",
+                                 XML_HEAD SERVER("server", "server") GOOD_AP("ap0", "server")
+                                     UE_IN("ue0", "ap0") UE_IN("ue1", "ap7") XML_TAIL,
+                                 1,
+                                 "host 'ue1': property 'cell': expected the name of a host with "
+                                 "role=ap, got 'ap7' (no host has that name)"});
+    /* Naming a host that exists but is not an AP is dangling too. */
+    check_error_case(&(err_case){"cellserver.xml",
+                                 XML_HEAD SERVER("server", "server") GOOD_AP("ap0", "server")
+                                     UE_IN("ue0", "server") XML_TAIL,
+                                 1, "got 'server' (host 'server' has role=server)"});
+}
+
+static void discovery_reports_a_ue_without_cell_when_cells_exist(void)
+{
+    check_error_case(&(err_case){"nocell.xml",
+                                 XML_HEAD SERVER("server", "server") GOOD_AP("ap0", "server")
+                                     UE_IN("ue0", "ap0") UE("ue1", "1e9", "wl_ue1") XML_TAIL,
+                                 1, "host 'ue1': property 'cell' is missing"});
+}
+
+static void discovery_reports_a_cell_property_without_any_ap(void)
+{
+    check_error_case(
+        &(err_case){"noap.xml", XML_HEAD SERVER("server", "server") UE_IN("ue0", "ap0") XML_TAIL, 1,
+                    "host 'ue0': property 'cell' = 'ap0', but no host has role=ap"});
+}
+
+static void discovery_reports_a_ue_outside_its_cells_radius(void)
+{
+    /* ue0 sits at (10, 0): 490 m from an AP at (500, 0) whose disc is 250 m
+     * (a position written relative to the AP, the likely mistake). */
+    check_error_case(&(err_case){"outside.xml",
+                                 XML_HEAD SERVER("server", "server")
+                                     AP("ap1", PROP("x_m", "500") PROP("y_m", "0")
+                                                   PROP("radius_m", "250") PROP("server", "server"))
+                                         UE_IN("ue0", "ap1") XML_TAIL,
+                                 1,
+                                 "host 'ue0': position (10, 0) is 490 m from its access point "
+                                 "'ap1'"});
+}
+
+static void discovery_reports_a_ue_with_no_route_to_its_cells_server(void)
+{
+    /* Two zones that no zoneRoute joins: SimGrid throws on the route
+     * lookup, which must become an error naming the UE and the server. */
+    check_error_case(&(err_case){
+        "noroute.xml",
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE platform SYSTEM "
+        "\"https://simgrid.org/simgrid.dtd\">\n<platform version=\"4.1\">\n"
+        "<zone id=\"top\" routing=\"Full\">\n"
+        "<zone id=\"a\" routing=\"Cluster\">\n" SERVER(
+            "server", "server") "</zone>\n"
+                                "<zone id=\"b\" routing=\"Cluster\">\n" GOOD_AP("ap0", "server")
+                                    UE_IN("ue0", "ap0") "</zone>\n</zone>\n</platform>\n",
+        1, "host 'ue0': no route to its server 'server'"});
+    /* Routes elsewhere in the zone, but none between these two zones. */
+    check_error_case(&(err_case){
+        "noroute2.xml",
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE platform SYSTEM "
+        "\"https://simgrid.org/simgrid.dtd\">\n<platform version=\"4.1\">\n"
+        "<zone id=\"top\" routing=\"Full\">\n"
+        "<zone id=\"a\" routing=\"Cluster\">\n" SERVER(
+            "server",
+            "server") "</zone>\n"
+                      "<zone id=\"b\" routing=\"Cluster\">\n" GOOD_AP("ap0", "server") UE_IN(
+                          "ue0",
+                          "ap0") "</zone>\n"
+                                 "<zone id=\"c\" routing=\"Cluster\">\n" GOOD_AP("ap1", "server")
+                                     UE_IN(
+                                         "ue1",
+                                         "ap1") "</zone>\n<link id=\"core\" bandwidth=\"1Gbps\" "
+                                                "latency=\"1ms\"/>\n"
+                                                "<zoneRoute src=\"c\" dst=\"a\" gw_src=\"ap1\" "
+                                                "gw_dst=\"server\"><link_ctn "
+                                                "id=\"core\"/></zoneRoute>\n</zone>\n</platform>\n",
+        1,
+        "host 'ue0': no route to its server 'server' (zone 'top' declares no zoneRoute from zone "
+        "'b' to zone 'a')"});
+    /* No route at all in the zone: SimGrid has no routing table to read. */
+    check_error_case(&(err_case){
+        "noroute3.xml",
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE platform SYSTEM "
+        "\"https://simgrid.org/simgrid.dtd\">\n<platform version=\"4.1\">\n"
+        "<zone id=\"top\" routing=\"Floyd\">\n"
+        "<zone id=\"a\" routing=\"Cluster\">\n" SERVER(
+            "server", "server") "</zone>\n"
+                                "<zone id=\"b\" routing=\"Cluster\">\n" GOOD_AP("ap0", "server")
+                                    UE_IN("ue0", "ap0") "</zone>\n</zone>\n</platform>\n",
+        1, "host 'ue0': no route to its server 'server' (zone 'top' declares no route at all"});
+}
+
+static void discovery_reports_several_servers_without_cells_and_cells_on_wifi(void)
+{
+    /* Two servers are fine with cells naming them, not without. */
+    check_error_case(&(err_case){"twocells.xml",
+                                 XML_HEAD SERVER("s0", "server") SERVER("s1", "server")
+                                     GOOD_AP("ap0", "s0") GOOD_AP("ap1", "s1") UE_IN("ue0", "ap0")
+                                         UE_IN("ue1", "ap1") UE("ue2", "0", "wl_ue2") XML_TAIL,
+                                 1, "host 'ue2': property 'memory_bytes'"});
+    check_error_case(&(err_case){
+        "wificells.xml",
+        XML_HEAD "<host id=\"server\" speed=\"1e12f\"><prop id=\"role\" value=\"server\"/>"
+                 "<prop id=\"wifi_link\" value=\"air\"/></host>\n" GOOD_AP("ap0", "server")
+                     UE_IN("ue0", "ap0") XML_TAIL,
+        1, "host 'ap0': role=ap (cells) is not supported with the Wi-Fi access model"});
 }
 
 typedef struct twice_result {
@@ -795,10 +1367,20 @@ int main(int argc, char **argv)
          six_ue_platform_discovers_one_server_and_six_sorted_ues},
         {"one_megabyte_takes_size_over_wireless_rate_plus_latencies",
          one_megabyte_takes_size_over_wireless_rate_plus_latencies},
+        {"hex_sites_are_one_isd_from_their_nearest_neighbour",
+         hex_sites_are_one_isd_from_their_nearest_neighbour},
+        {"metro_generator_is_deterministic_and_seed_dependent",
+         metro_generator_is_deterministic_and_seed_dependent},
+        {"two_cell_platform_discovers_cells_own_servers_and_each_ues_cell",
+         two_cell_platform_discovers_cells_own_servers_and_each_ues_cell},
+        {"two_cell_platform_with_a_shared_server_routes_through_backhaul_and_core",
+         two_cell_platform_with_a_shared_server_routes_through_backhaul_and_core},
         {"wifi_platform_attaches_every_ue_and_carries_transfers",
          wifi_platform_attaches_every_ue_and_carries_transfers},
         {"ten_thousand_ues_generate_load_and_discover_in_seconds",
          ten_thousand_ues_generate_load_and_discover_in_seconds},
+        {"ten_thousand_ues_in_a_hundred_cells_load_in_seconds_and_modest_memory",
+         ten_thousand_ues_in_a_hundred_cells_load_in_seconds_and_modest_memory},
         {"load_reports_a_missing_file", load_reports_a_missing_file},
         {"load_reports_malformed_xml_with_its_line", load_reports_malformed_xml_with_its_line},
         {"load_reports_an_unknown_attribute_with_its_line",
@@ -819,6 +1401,24 @@ int main(int argc, char **argv)
         {"discovery_reports_an_unknown_role", discovery_reports_an_unknown_role},
         {"wifi_discovery_reports_a_wifi_link_that_is_not_wifi",
          wifi_discovery_reports_a_wifi_link_that_is_not_wifi},
+        {"discovery_accepts_a_hand_written_cell", discovery_accepts_a_hand_written_cell},
+        {"discovery_reports_an_ap_without_position", discovery_reports_an_ap_without_position},
+        {"discovery_reports_an_ap_with_a_bad_radius", discovery_reports_an_ap_with_a_bad_radius},
+        {"discovery_reports_an_ap_without_server", discovery_reports_an_ap_without_server},
+        {"discovery_reports_an_ap_whose_server_is_not_a_server",
+         discovery_reports_an_ap_whose_server_is_not_a_server},
+        {"discovery_reports_a_dangling_cell_reference",
+         discovery_reports_a_dangling_cell_reference},
+        {"discovery_reports_a_ue_without_cell_when_cells_exist",
+         discovery_reports_a_ue_without_cell_when_cells_exist},
+        {"discovery_reports_a_cell_property_without_any_ap",
+         discovery_reports_a_cell_property_without_any_ap},
+        {"discovery_reports_a_ue_outside_its_cells_radius",
+         discovery_reports_a_ue_outside_its_cells_radius},
+        {"discovery_reports_a_ue_with_no_route_to_its_cells_server",
+         discovery_reports_a_ue_with_no_route_to_its_cells_server},
+        {"discovery_reports_several_servers_without_cells_and_cells_on_wifi",
+         discovery_reports_several_servers_without_cells_and_cells_on_wifi},
         {"load_after_a_failed_load_fails_without_aborting",
          load_after_a_failed_load_fails_without_aborting},
         {NULL, NULL},
