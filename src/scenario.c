@@ -131,6 +131,13 @@ static const key_def KEYS[] = {
     {"channel.fading_samples", KEY_INT, OFF(channel.fading_samples), 1, 100000, "16", NULL,
      "fading samples per update of the Monte Carlo reference path (tests); runs use the exact "
      "ergodic expectation from a precomputed table"},
+    {"channel.interference", KEY_BOOL, OFF(channel.interference), 0, 0, "true", NULL,
+     "neighbouring cells on the same carrier interfere (SINR); false: SNR only"},
+    {"channel.dl_load_factor", KEY_DOUBLE, OFF(channel.dl_load_factor), 0, 1, "1", NULL,
+     "share of the time another cell's AP transmits on a UE's resource blocks (1 = 3GPP full "
+     "buffer)"},
+    {"channel.ul_load_factor", KEY_DOUBLE, OFF(channel.ul_load_factor), 0, 1, "1", NULL,
+     "the same for another cell's UEs as seen at the serving AP"},
     {"channel.max_spectral_eff_bps_hz", KEY_DOUBLE, OFF(channel.max_spectral_eff_bps_hz), 0.1, 30,
      "7.4", NULL, "spectral efficiency cap, b/s/Hz (256-QAM LTE/NR peak)"},
     {"channel.min_rate_bps", KEY_DOUBLE, OFF(channel.min_rate_bps), 1, 1e12, "1e5", NULL,
@@ -146,6 +153,12 @@ static const key_def KEYS[] = {
      "random waypoint: slowest leg speed, m/s (pedestrian)"},
     {"mobility.speed_max_mps", KEY_DOUBLE, OFF(mobility.speed_max_mps), 0, 100, "1.5", NULL,
      "random waypoint: fastest leg speed, m/s"},
+    {"mobility.vehicle_speed_min_mps", KEY_DOUBLE, OFF(mobility.vehicle_speed_min_mps), 0, 100, "8",
+     NULL,
+     "random waypoint: slowest leg speed of vehicles (device class car, vehicle, bus, truck), "
+     "m/s (3GPP TR 38.901 urban vehicles)"},
+    {"mobility.vehicle_speed_max_mps", KEY_DOUBLE, OFF(mobility.vehicle_speed_max_mps), 0, 100,
+     "20", NULL, "random waypoint: fastest leg speed of vehicles, m/s"},
     {"mobility.pause_s", KEY_DOUBLE, OFF(mobility.pause_s), 0, 1e6, "10", NULL,
      "random waypoint: pause at each waypoint, s"},
     {"mobility.gm_alpha", KEY_DOUBLE, OFF(mobility.gm_alpha), 0, 1, "0.85", NULL,
@@ -237,8 +250,7 @@ static const key_def KEYS[] = {
      "write a checkpoint every this many episodes (and at the end)"},
     {"train.eval_episodes", KEY_INT, OFF(eval_episodes), 1, 100000, "20", NULL,
      "evaluation episodes for eval and compare"},
-    {"train.validation_offset", KEY_INT, OFF(validation_offset), 0, 2000000000, "500000000",
-     NULL,
+    {"train.validation_offset", KEY_INT, OFF(validation_offset), 0, 2000000000, "500000000", NULL,
      "validation episodes (regime, tuning the baselines) use indices from here: neither "
      "training nor evaluation episodes"},
     {"train.eval_offset", KEY_INT, OFF(eval_offset), 0, 2000000000, "1000000000", NULL,
@@ -559,6 +571,12 @@ et_status et_scenario_validate(const et_scenario *sc, et_error *err)
                             "%s: key 'mobility.speed_min_mps': expected <= mobility.speed_max_mps "
                             "(%.17g), got %.17g",
                             f, sc->mobility.speed_max_mps, sc->mobility.speed_min_mps);
+    if (sc->mobility.vehicle_speed_min_mps > sc->mobility.vehicle_speed_max_mps)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: key 'mobility.vehicle_speed_min_mps': expected <= "
+                            "mobility.vehicle_speed_max_mps (%.17g), got %.17g",
+                            f, sc->mobility.vehicle_speed_max_mps,
+                            sc->mobility.vehicle_speed_min_mps);
     if (sc->mobility.min_distance_m >= sc->mobility.cell_radius_m)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: key 'mobility.min_distance_m': expected < mobility.cell_radius_m "

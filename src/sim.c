@@ -55,9 +55,11 @@ typedef struct ue_state {
     int index;
     const et_ue_host *host;
     sg_host_t server; /* the host that serves this UE */
+    int server_index; /* into topo.servers and sim->server_jobs */
     char actor_name[96], session_name[96];
     sg_sem_t to_session, to_ue; /* hand-overs between the UE and its server session */
-    int cell;                   /* index of its cell (carrier) */
+    int cell;                   /* index of its cell (carrier) in topo.cells */
+    double cell_radius_m;       /* its cell's radius, for the distance observation */
     double privacy;             /* privacy sensitivity in [0, 1] (host property or class default) */
     et_ue_radio radio;
     sg_link_t link[2];   /* OFDMA: the UE's wireless link per direction (DIR_UP, DIR_DOWN) */
@@ -116,7 +118,9 @@ struct et_sim {
     int episode;
     uint64_t episode_seed;
     double t0;
-    int server_jobs;
+    int *server_jobs; /* running tuning jobs per server (topo.servers) */
+    int jobs_total;   /* over all servers */
+    int cores_total;
     int tasks_done, tasks_total;
     et_outputs *out;
     et_episode_stats *stats;
@@ -223,13 +227,13 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
     sim->busy = calloc((size_t)sim->n_ue, sizeof *sim->busy);
     sim->busy_snapshot = calloc((size_t)sim->n_ue, sizeof *sim->busy_snapshot);
     sim->traced = calloc((size_t)sim->n_ue, sizeof *sim->traced);
-    /* One cell until platforms say otherwise: every UE shares one carrier. */
-    sim->n_cells = 1;
+    sim->n_cells = sim->topo.n_cells;
+    sim->server_jobs = calloc((size_t)sim->topo.n_servers, sizeof *sim->server_jobs);
     sim->share_items = calloc(2 * (size_t)sim->n_ue, sizeof *sim->share_items);
     sim->share_first = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_first);
     sim->share_n = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_n);
     if (!sim->ues || !sim->state || !sim->busy || !sim->busy_snapshot || !sim->traced ||
-        !sim->share_items || !sim->share_first || !sim->share_n) {
+        !sim->share_items || !sim->share_first || !sim->share_n || !sim->server_jobs) {
         int n_ue = sim->n_ue;
         et_sim_destroy(sim);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d UEs", n_ue);
@@ -240,8 +244,19 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
                    : sim->n_ue;
     for (int k = 0; k < want; k++)
         sim->traced[sim->n_traced++] = (int)((long long)k * sim->n_ue / want);
-    sim->share_first[DIR_UP] = 0;
-    sim->share_first[DIR_DOWN] = sim->n_ue;
+    /* Sharing sets: each cell and direction gets as many slots as the cell
+     * has simulated UEs. */
+    for (int i = 0; i < sim->n_ue; i++)
+        sim->share_n[2 * sim->topo.ues[i].cell]++;
+    for (int c = 0, first = 0; c < sim->n_cells; c++) {
+        int m = sim->share_n[2 * c];
+        sim->share_first[2 * c + DIR_UP] = first;
+        sim->share_first[2 * c + DIR_DOWN] = first + m;
+        first += 2 * m;
+    }
+    memset(sim->share_n, 0, 2 * (size_t)sim->n_cells * sizeof *sim->share_n);
+    for (int k = 0; k < sim->topo.n_servers; k++)
+        sim->cores_total += sim->topo.servers[k].cores;
     sim->ppl_ref = sc->ppl_ref > 0 ? sc->ppl_ref : sim->fm.ppl_full_ft;
     sim->cost_setup = (et_cost_setup){
         .lora = sc->result_mode == ET_RESULT_LORA,
@@ -260,12 +275,15 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
         u->sim = sim;
         u->index = i;
         u->host = &sim->topo.ues[i];
-        u->server = sim->topo.server;
+        u->server_index = u->host->server;
+        u->server = sim->topo.servers[u->server_index].host;
         snprintf(u->actor_name, sizeof u->actor_name, "ue:%s", u->host->name);
         snprintf(u->session_name, sizeof u->session_name, "srv:%s", u->host->name);
         u->to_session = sg_sem_init(0);
         u->to_ue = sg_sem_init(0);
-        u->cell = 0;
+        u->cell = u->host->cell;
+        u->cell_radius_m = sim->topo.cells[u->cell].radius_m > 0 ? sim->topo.cells[u->cell].radius_m
+                                                                 : sc->mobility.cell_radius_m;
         st = ue_privacy(sc->platform, u->host, &u->privacy, err);
         if (st != ET_OK) {
             et_sim_destroy(sim);
@@ -309,6 +327,7 @@ void et_sim_destroy(et_sim *sim)
     free(sim->share_items);
     free(sim->share_first);
     free(sim->share_n);
+    free(sim->server_jobs);
     free(sim->ues);
     free(sim->state);
     free(sim);
@@ -380,7 +399,7 @@ static double offered_bps(const et_sim *sim, const ue_state *u, int dir)
     if (!carrier_shared(sim)) return dir == DIR_UP ? u->ch.rate_up_bps : u->ch.rate_down_bps;
     int n = sim->share_n[2 * u->cell + dir] + (u->share_pos[dir] < 0 ? 1 : 0);
     double bw_hz = (dir == DIR_UP ? sc->carrier_up_hz : sc->carrier_down_hz) / n;
-    double snr_db = dir == DIR_UP ? u->ch.snr_up_db + 10.0 * log10((double)n) : u->ch.snr_down_db;
+    double snr_db = dir == DIR_UP ? u->ch.sinr_up_db + 10.0 * log10((double)n) : u->ch.sinr_down_db;
     double rate = bw_hz * et_channel_table_se_bps_hz(sim->channel_table, snr_db);
     return fmax(rate, sc->channel.min_rate_bps);
 }
@@ -391,7 +410,7 @@ static void refresh_rates(et_sim *sim, ue_state *u)
     if (!sim->sc.channel_enabled) return; /* the platform's rates stay */
     if (sim->topo.access == ET_ACCESS_WIFI) {
         /* One rate level per station; the weaker direction decides it. */
-        double snr = fmin(u->ch.snr_up_db, u->ch.snr_down_db);
+        double snr = fmin(u->ch.sinr_up_db, u->ch.sinr_down_db);
         u->wifi_level =
             et_channel_wifi_level(sim->topo.wifi_min_snr_db, sim->topo.n_wifi_levels, snr);
     }
@@ -402,8 +421,9 @@ static void refresh_rates(et_sim *sim, ue_state *u)
 /* Static links (channel.enabled false): the platform's bandwidths stay. */
 static void keep_platform_rates(et_sim *sim, ue_state *u)
 {
-    u->ch.distance_m = hypot(u->mob.x_m, u->mob.y_m);
-    u->ch.snr_up_db = u->ch.snr_down_db = NAN;
+    const et_channel_ap *ap = &sim->topo.aps[u->cell];
+    u->ch.distance_m = hypot(u->mob.x_m - ap->x_m, u->mob.y_m - ap->y_m);
+    u->ch.snr_up_db = u->ch.snr_down_db = u->ch.sinr_up_db = u->ch.sinr_down_db = NAN;
     for (int dir = DIR_UP; dir <= DIR_DOWN; dir++) {
         if (sim->topo.access == ET_ACCESS_WIFI) {
             u->wifi_level = 0;
@@ -413,6 +433,14 @@ static void keep_platform_rates(et_sim *sim, ue_state *u)
             u->rate_bps[dir] = u->applied_bps[dir] = sg_link_get_bandwidth(u->link[dir]) * 8.0;
         }
     }
+}
+
+/* u's channel at its current position: distance and path loss from its own
+ * cell's AP, the other cells' interference (docs/channel.md section 1.2). */
+static void update_channel(et_sim *sim, ue_state *u)
+{
+    et_channel_update_cell(&u->ch, &sim->sc.channel, sim->channel_table, &u->radio, u->mob.x_m,
+                           u->mob.y_m, sim->topo.aps, sim->topo.n_cells, u->cell);
 }
 
 /* Brings u's mobility and channel up to grid point step, one interval at a
@@ -426,8 +454,7 @@ static void channel_advance(et_sim *sim, ue_state *u, long step)
         u->ch_step++;
         double t_rel = (double)u->ch_step * dt;
         et_mobility_step(&u->mob, &sim->sc.mobility, sim->trace, u->index, t_rel - dt, dt);
-        et_channel_update(&u->ch, &sim->sc.channel, sim->channel_table, &u->radio, u->mob.x_m,
-                          u->mob.y_m);
+        update_channel(sim, u);
         sim->counts.channel_updates++;
     }
     refresh_rates(sim, u);
@@ -692,15 +719,17 @@ static void session_main(int argc, char **argv)
     for (;;) {
         sg_sem_acquire(u->to_session);
         if (u->req.kind == REQ_OFFLOAD) {
-            sim->server_jobs++;
+            sim->server_jobs[u->server_index]++;
+            sim->jobs_total++;
             log_activity(sim, u, 'X', 1, u->req.flops, -1, -1);
             double t = simgrid_get_clock();
             sg_actor_execute(u->req.flops);
             u->compute_s = simgrid_get_clock() - t;
-            sim->server_jobs--;
+            sim->server_jobs[u->server_index]--;
+            sim->jobs_total--;
         }
         /* The reply carries the server's load, which the UE observes. */
-        u->server_jobs_seen = sim->server_jobs;
+        u->server_jobs_seen = sim->server_jobs[u->server_index];
         transfer(sim, u, DIR_DOWN, u->req.bytes_down);
         sg_sem_release(u->to_ue);
     }
@@ -752,8 +781,8 @@ static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v
         .adapter_cached = u->adapter_cached,
         .ue_speed_flops = u->host->speed_flops,
         .ue_memory_bytes = u->host->memory_bytes,
-        .server_core_flops = sim->topo.server_core_flops,
-        .server_cores = sim->topo.server_cores,
+        .server_core_flops = sim->topo.servers[u->server_index].core_flops,
+        .server_cores = sim->topo.servers[u->server_index].cores,
         .server_jobs = u->server_jobs_seen,
         .last_delay_s = u->last_delay_s,
         .fm = &sim->fm,
@@ -768,15 +797,16 @@ static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v
     o[ET_OBS_EPOCHS] = (float)(epochs / sc->epochs_max);
     o[ET_OBS_RATE_UP] = (float)(log2(1.0 + u->rate_bps[DIR_UP] / 1e6) / 10.0);
     o[ET_OBS_RATE_DOWN] = (float)(log2(1.0 + u->rate_bps[DIR_DOWN] / 1e6) / 10.0);
-    o[ET_OBS_DISTANCE] = (float)(u->ch.distance_m / sc->mobility.cell_radius_m);
+    o[ET_OBS_DISTANCE] = (float)(u->ch.distance_m / u->cell_radius_m);
     o[ET_OBS_CACHED_KEEP] = (float)((double)u->cached_b / sim->fm.middle_blocks);
     o[ET_OBS_UE_SPEED] = (float)(log10(u->host->speed_flops / 1e9) / 3.0);
     o[ET_OBS_UE_MEMORY] = (float)(u->host->memory_bytes / 16e9);
     o[ET_OBS_TASKS_LEFT] = (float)((double)(sc->tasks_per_ue - task) / sc->tasks_per_ue);
     o[ET_OBS_LAST_DELAY] = (float)(u->last_delay_s / sc->delay_ref_s);
-    o[ET_OBS_SERVER_QUEUE] = (float)((double)u->server_jobs_seen / sim->topo.server_cores);
+    o[ET_OBS_SERVER_QUEUE] =
+        (float)((double)u->server_jobs_seen / sim->topo.servers[u->server_index].cores);
     float *extra = sim->state + (size_t)sim->n_ue * ET_OBS_DIM;
-    extra[0] = (float)((double)sim->server_jobs / sim->topo.server_cores);
+    extra[0] = (float)((double)sim->jobs_total / sim->cores_total);
     extra[1] = (float)((double)sim->tasks_done / sim->tasks_total);
 }
 
@@ -978,7 +1008,8 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     sim->episode = episode;
     sim->episode_seed = et_sim_episode_seed(sc->seed, episode);
     sim->t0 = simgrid_get_clock();
-    sim->server_jobs = 0;
+    memset(sim->server_jobs, 0, (size_t)sim->topo.n_servers * sizeof *sim->server_jobs);
+    sim->jobs_total = 0;
     sim->tasks_done = 0;
     sim->tasks_total = sim->n_ue * sc->tasks_per_ue;
     sim->out = out;
@@ -1008,8 +1039,13 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         u->busy_pos = -1;
         u->finish_s = 0;
         et_rng_seed(&u->task_rng, sim->episode_seed, et_rng_stream_id(ET_RNG_TASKS, (uint64_t)i));
-        et_mobility_init(&u->mob, &sc->mobility, i, u->host->x0_m, u->host->y0_m,
-                         sim->episode_seed);
+        const et_cell *cell = &sim->topo.cells[u->cell];
+        et_mobility_home home = {.ap_x_m = cell->x_m,
+                                 .ap_y_m = cell->y_m,
+                                 .radius_m = cell->radius_m,
+                                 .device_class = u->host->device_class};
+        et_mobility_init_home(&u->mob, &sc->mobility, i, u->host->x0_m, u->host->y0_m, &home,
+                              sim->episode_seed);
         /* A trace says where the UE is at t = 0, not the platform. */
         if (sc->mobility.model == ET_MOBILITY_TRACE)
             et_mobility_step(&u->mob, &sc->mobility, sim->trace, i, 0.0, 0.0);
@@ -1017,8 +1053,7 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         /* The state at t = 0 is in force before any actor runs. */
         u->ch_step = 0;
         if (sc->channel_enabled) {
-            et_channel_update(&u->ch, &sc->channel, sim->channel_table, &u->radio, u->mob.x_m,
-                              u->mob.y_m);
+            update_channel(sim, u);
             refresh_rates(sim, u);
         } else {
             keep_platform_rates(sim, u);

@@ -489,6 +489,63 @@ static void two_ues_split_the_cell_carrier_as_a_scheduler_would(void)
     CU_ASSERT(rel_err(d1, t) < 1e-6);
 }
 
+/* A two-cell metro platform, one edge server per cell, cell 1's backhaul
+ * narrowed to 20 Mb/s: each UE is served by its own cell's server over its
+ * own cell's backhaul, and the slower backhaul shows in its cell's delays. */
+static void each_cell_serves_its_ues_over_its_own_backhaul(void)
+{
+    const char *dir = et_test_tmpdir("sim_two_cells");
+    char platform[4200];
+    snprintf(platform, sizeof platform, "%s/metro.xml", dir);
+    et_platform_spec spec;
+    et_platform_spec_default(&spec, 2, ET_ACCESS_OFDMA);
+    spec.n_cells = 2;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    et_error err;
+    CU_ASSERT_FATAL(et_platform_write(mem, &spec, &err) == ET_OK);
+    fclose(mem);
+    /* The generator writes every backhaul at spec.backhaul_bps; narrow cell 1's. */
+    char *bh = strstr(text, "<link id=\"cell1_backhaul\" bandwidth=\"");
+    CU_ASSERT_FATAL(bh != NULL);
+    FILE *f = fopen(platform, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    char *value = bh + strlen("<link id=\"cell1_backhaul\" bandwidth=\"");
+    fwrite(text, 1, (size_t)(value - text), f);
+    fputs("20000000bps", f);
+    fputs(strchr(value, '"'), f);
+    fclose(f);
+    free(text);
+    et_scenario sc;
+    static_scenario(&sc, dir, platform, 2);
+    CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
+
+    et_cost_setup setup = {.tunes_on = sc.tunes_on,
+                           .server_returns_result = 1,
+                           .k_min = sc.k_min,
+                           .k_max = sc.k_max,
+                           .seq_tokens = sc.seq_tokens,
+                           .bytes_per_token = sc.bytes_per_token};
+    et_cost c;
+    et_cost_task(opt13(), &setup, ET_LOCATION_SERVER, 0.4, 1e4, 1, &c);
+    double lat = spec.wireless_latency_s + spec.backhaul_latency_s;
+    double wl_Bps = 50e6 / 8; /* the generator's placeholder rate, kept on static links */
+    double want[2];
+    for (int cell = 0; cell < 2; cell++) {
+        double Bps = cell == 0 ? wl_Bps : fmin(wl_Bps, 20e6 / 8);
+        want[cell] = xfer_s(sc.control_bytes + c.upload_bytes, lat, Bps) +
+                     c.flops / spec.server_core_flops + xfer_s(c.result_down_bytes, lat, Bps);
+    }
+    /* UE i sits in cell i mod 2. */
+    double d0 = task_field(dir, 0, 0, "delay_s"), d1 = task_field(dir, 1, 0, "delay_s");
+    fprintf(stderr, "\n  cell 0 %.6f s (hand %.6f), cell 1 %.6f s (hand %.6f) ", d0, want[0], d1,
+            want[1]);
+    CU_ASSERT(rel_err(d0, want[0]) < 1e-8);
+    CU_ASSERT(rel_err(d1, want[1]) < 1e-8);
+    CU_ASSERT(d1 > 1.5 * d0);
+}
+
 /* Writes a generated n_ue Wi-Fi cell; fills the level rates (bits/s). */
 static void write_wifi_platform(const char *path, int n_ue, et_platform_spec *spec)
 {
@@ -791,6 +848,8 @@ int main(void)
          rate_drop_mid_transfer_lengthens_it_to_the_hand_computed_time},
         {"two_ues_split_the_cell_carrier_as_a_scheduler_would",
          two_ues_split_the_cell_carrier_as_a_scheduler_would},
+        {"each_cell_serves_its_ues_over_its_own_backhaul",
+         each_cell_serves_its_ues_over_its_own_backhaul},
         {"wifi_fast_station_next_to_a_slow_one_gets_the_fair_air_time_share",
          wifi_fast_station_next_to_a_slow_one_gets_the_fair_air_time_share},
         {"wifi_level_rise_mid_transfer_continues_at_the_new_level",
