@@ -97,8 +97,8 @@ void et_platform_spec_default(et_platform_spec *spec, int n_ue, et_access_model 
     spec->cell_radius_m = access == ET_ACCESS_WIFI ? 40.0 : 250.0;
     /* NVIDIA A100: 312 TFLOP/s bf16 dense tensor peak, ~40% sustained in
      * transformer training -> 1.25e14 FLOP/s per accelerator, 4 per server. */
-    spec->server_core_flops = 1.25e14;
-    spec->server_cores = 4;
+    spec->server_core_flops = 3e13;
+    spec->server_cores = 1;
     /* MEC backhaul: 1-10 Gb/s, 1-5 ms (docs/platforms.md). */
     spec->backhaul_bps = 10e9;
     spec->backhaul_latency_s = 0.002;

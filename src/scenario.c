@@ -38,8 +38,9 @@ typedef struct key_def {
 static const key_def KEYS[] = {
     {"platform", KEY_PATH, OFF(platform), 0, 0, "platforms/edge-6ue.xml", NULL,
      "SimGrid platform XML (roles from host properties; see docs/platforms.md)"},
-    {"model", KEY_PATH, OFF(model), 0, 0, "models/opt-1.3b.json", NULL,
-     "foundation-model profile (docs/models.md)"},
+    {"model", KEY_PATH, OFF(model), 0, 0, "models/opt-2.7b.json", NULL,
+     "foundation-model profile (docs/models.md; OPT-2.7B's quality curve is OPT-6.7B's "
+     "published layer-drop row scaled to its anchor)"},
     {"ues", KEY_INT, OFF(ues), 0, 1000000, "0", NULL,
      "number of UEs to simulate, the first N UE hosts by name; 0 = all UE hosts of the platform"},
     {"seed", KEY_SEED, OFF(seed), 0, 9007199254740991.0, "1", NULL,
@@ -54,8 +55,9 @@ static const key_def KEYS[] = {
      "tasks in each UE's queue (paper: 50)"},
     {"tasks.tokens_min", KEY_DOUBLE, OFF(tokens_min), 1, 1e12, "1e4", NULL,
      "smallest task data set, tokens (log-uniform draw; Offsite-Tuning WikiText-2 scale)"},
-    {"tasks.tokens_max", KEY_DOUBLE, OFF(tokens_max), 1, 1e12, "1e6", NULL,
-     "largest task data set, tokens"},
+    {"tasks.tokens_max", KEY_DOUBLE, OFF(tokens_max), 1, 1e12, "1e5", NULL,
+     "largest task data set, tokens (a user's own text on the device: 1e4-1e5 tokens, tens to "
+     "hundreds of KB)"},
     {"tasks.epochs_min", KEY_INT, OFF(epochs_min), 1, 1000, "1", NULL,
      "fewest epochs per task (uniform integer draw)"},
     {"tasks.epochs_max", KEY_INT, OFF(epochs_max), 1, 1000, "3", NULL, "most epochs per task"},
@@ -70,8 +72,9 @@ static const key_def KEYS[] = {
     {"tasks.deadline_s", KEY_DOUBLE, OFF(deadline_s), 0, 1e12, "0", NULL,
      "task deadline, s; a later completion is penalised; 0 = no deadline"},
 
-    {"tuning.result", KEY_ENUM, OFF(result_mode), 0, 0, "full", "full|lora",
-     "what a tuned task returns: the full adapter blocks, or only LoRA deltas"},
+    {"tuning.result", KEY_ENUM, OFF(result_mode), 0, 0, "lora", "full|lora",
+     "what a task tunes and returns: LoRA deltas on the adapter (default: a few MB instead of "
+     "hundreds, less memory and FLOPs), or the full adapter blocks"},
     {"tuning.k_min", KEY_DOUBLE, OFF(k_min), 0.01, 1, "0.1", NULL,
      "smallest emulator keep fraction k = b / M a policy may choose"},
     {"tuning.k_max", KEY_DOUBLE, OFF(k_max), 0.01, 1, "0.5", NULL,
@@ -176,12 +179,14 @@ static const key_def KEYS[] = {
      "size of a request message UE -> server, bytes"},
 
     {"reward.w_delay", KEY_DOUBLE, OFF(w_delay), 0, 1e6, "1", NULL, "weight of normalised delay"},
-    {"reward.w_ppl", KEY_DOUBLE, OFF(w_ppl), 0, 1e6, "1", NULL, "weight of normalised perplexity"},
+    {"reward.w_ppl", KEY_DOUBLE, OFF(w_ppl), 0, 1e6, "2", NULL,
+     "weight of normalised perplexity (2: one perplexity point of OPT-2.7B, 9% of its anchor, "
+     "weighs as much as 18 s of delay)"},
     {"reward.w_privacy", KEY_DOUBLE, OFF(w_privacy), 0, 1e6, "1", NULL,
      "weight of the privacy cost of offloading: w_privacy * sensitivity * data bytes / "
      "reward.bytes_ref (a modelling choice, docs/simulation.md)"},
-    {"reward.bytes_ref", KEY_DOUBLE, OFF(bytes_ref), 1, 1e15, "4e6", NULL,
-     "data-exposure normalisation, bytes (the largest default data set: 1e6 tokens x 4 B)"},
+    {"reward.bytes_ref", KEY_DOUBLE, OFF(bytes_ref), 1, 1e15, "4e5", NULL,
+     "data-exposure normalisation, bytes (the largest default data set: 1e5 tokens x 4 B)"},
     {"reward.delay_ref_s", KEY_DOUBLE, OFF(delay_ref_s), 1e-6, 1e12, "100", NULL,
      "delay normalisation, s"},
     {"reward.ppl_ref", KEY_DOUBLE, OFF(ppl_ref), 0, 1e6, "0", NULL,

@@ -60,7 +60,7 @@ static void file_values_override_defaults_and_paths_resolve_to_the_file(void)
     CU_ASSERT_EQUAL(sc.channel.fading, ET_FADING_RICIAN);
     CU_ASSERT(fabsf(sc.learn.clip - 0.1f) < 1e-7f);
     CU_ASSERT(strstr(sc.platform, "test-out/scen_ok/p.xml") != NULL);
-    CU_ASSERT_STRING_EQUAL(sc.model, "/data/models/opt-1.3b.json");
+    CU_ASSERT_STRING_EQUAL(sc.model, "/data/models/opt-2.7b.json");
 }
 
 static void expect_error(const char *name, const char *text, const char *needle)

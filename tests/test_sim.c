@@ -80,6 +80,8 @@ static void static_scenario(et_scenario *sc, const char *dir, const char *platfo
     sc->difficulty_sigma = 0;
     sc->channel_enabled = 0;
     sc->policy_keep = 0.4;
+    /* Full adapters: long transfers make the engine's timing visible. */
+    sc->result_mode = ET_RESULT_FULL;
 }
 
 /* What a child process runs: `history` episodes in its own engine first,
