@@ -11,7 +11,7 @@ twin=$(realpath "$2")
 src=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cd "$work"
+cd "$work" || exit 1
 pass=0
 fail=0
 check() { # NAME COMMAND...
