@@ -3,8 +3,9 @@
 # generated platform with the channel on (so the log has peak-raised comm
 # starts, server and UE executions and busy-link rate changes), the twin's
 # replay of edgetune's activities.csv must end at edgetune's makespan (to
-# 1e-6 relative) and start exactly as many comms as edgetune did; and the
-# twin must refuse what it cannot replay with one error line.
+# 1e-6 relative), start exactly as many comms as edgetune did, and start
+# every activity within 1e-6 s of its logged instant; and the twin must
+# refuse what it cannot replay with one error line.
 set -u
 bin=$(realpath "$1")
 twin=$(realpath "$2")
@@ -42,6 +43,11 @@ check twin_runs sh -c "'$twin' p8.xml run/activities.csv >twin.out"
 check same_comm_count sh -c "[ '$(num twin_comms)' = '$(summary comms)' ]"
 check same_end_1e-6 awk -v a="$(num twin_end_s)" -v b="$(summary makespan_s)" \
     'BEGIN { d = a - b; if (d < 0) d = -d; print a, b, d / b; exit !(b > 0 && d / b <= 1e-6) }'
+# Stronger than the end: with no idle gaps between tasks (tasks.gap_mean_s 0)
+# every activity of a UE starts when its previous one ends, so a replay that
+# ends any activity late (or early) starts the next one late (or waits).
+check every_activity_on_time awk -v late="$(num twin_max_late_s)" -v wait="$(num twin_max_wait_s)" \
+    'BEGIN { print late, wait; exit !(late <= 1e-6 && wait <= 1e-6) }'
 check every_rate_change_applied sh -c "[ '$(num twin_rate_changes)' = \$(grep -c ',B,' run/activities.csv) ]"
 
 # What the twin cannot replay, it refuses with one line and exit status 2.
