@@ -9,8 +9,8 @@
 # wall time, CPU time (user + sys) and max RSS of both, and their CPU ratio,
 # all measured in this run. Then the least-squares exponent of CPU time
 # against N for every tasks-per-UE value swept at two or more N, and the
-# shipped default scenario's wall time per episode. bench/README.md explains
-# the columns.
+# shipped default scenario's time per episode, with and without its channel
+# trace. bench/README.md explains the columns.
 #
 #   --build DIR   build directory holding edgetune and bare_twin (default: build)
 #   --large       add the slow sizes (LARGE_SIZES below): minutes, not seconds
@@ -191,17 +191,23 @@ printf "%s" "$fits" | awk '
 # The shipped default scenario, one episode per process, as a user runs it:
 # the process's wall and CPU time, and the time edgetune itself reports for
 # the run (scenario, engine and platform set-up plus the episode, without
-# the process start).
-sum_wall_s=0 sum_cpu_s=0 sum_inner_s=0
-for r in $(seq "$reps"); do
-    measure "default-$r" "$edgetune" run --out "$work/default-$r" || exit 1
-    inner_s=$(sed -n 's/.* in \([0-9.]*\) s wall.*/\1/p' "$work/default-$r.err")
-    read -r sum_wall_s sum_cpu_s sum_inner_s < <(awk -v a="$sum_wall_s" -v b="$sum_cpu_s" \
-        -v c="$sum_inner_s" -v w="$m_wall_s" -v u="$m_cpu_s" -v i="${inner_s:-0}" \
-        'BEGIN { print a + w, b + u, c + i }')
-done
-awk -v w="$sum_wall_s" -v u="$sum_cpu_s" -v i="$sum_inner_s" -v r="$reps" 'BEGIN {
-    printf "default scenario (examples/default.json), mean of %d runs, ms per episode: " \
-           "%.0f wall, %.0f CPU, %.0f as edgetune reports it (target 100)\n",
-           r, 1000 * w / r, 1000 * u / r, 1000 * i / r }'
+# the process start); then the same without channel.csv, whose number
+# formatting is a large part of a small run's time.
+default_episode() { # LABEL [edgetune run options...]
+    local label=$1 sum_wall_s=0 sum_cpu_s=0 sum_inner_s=0 r inner_s
+    shift
+    for r in $(seq "$reps"); do
+        measure "default-$r" "$edgetune" run --out "$work/default-$r" "$@" || exit 1
+        inner_s=$(sed -n 's/.* in \([0-9.]*\) s wall.*/\1/p' "$work/default-$r.err")
+        read -r sum_wall_s sum_cpu_s sum_inner_s < <(awk -v a="$sum_wall_s" -v b="$sum_cpu_s" \
+            -v c="$sum_inner_s" -v w="$m_wall_s" -v u="$m_cpu_s" -v i="${inner_s:-0}" \
+            'BEGIN { print a + w, b + u, c + i }')
+    done
+    awk -v w="$sum_wall_s" -v u="$sum_cpu_s" -v i="$sum_inner_s" -v r="$reps" -v l="$label" 'BEGIN {
+        printf "%-26s %4.0f wall, %4.0f CPU, %4.0f as edgetune reports it\n", l, 1000 * w / r,
+               1000 * u / r, 1000 * i / r }'
+}
+echo "default scenario (examples/default.json), ms per episode, mean of $reps runs (target 100):"
+default_episode "  as shipped:"
+default_episode "  without channel.csv:" --no-channel-trace
 exit "$status"
