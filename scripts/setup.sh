@@ -18,8 +18,9 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #   libcunit1-dev     unit tests
 #   pkg-config cmake g++ make   the build (g++ for the small SimGrid C++ shim)
 #   gnuplot-nox                 the plots (examples/plot.sh)
+#   time                        /usr/bin/time: CPU time and max RSS in bench/scale.sh
 packages=(libsimgrid-dev libopenblas-dev libcjson-dev libcunit1-dev pkg-config cmake g++ make
-          gnuplot-nox)
+          gnuplot-nox time)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# bare_twin.sh EDGETUNE BARE_TWIN: keeps bench/bare_twin honest. On a small
+# generated platform with the channel on (so the log has peak-raised comm
+# starts, server and UE executions and busy-link rate changes), the twin's
+# replay of edgetune's activities.csv must end at edgetune's makespan (to
+# 1e-6 relative), start exactly as many comms as edgetune did, and start
+# every activity within 1e-6 s of its logged instant; and the twin must
+# refuse what it cannot replay with one error line.
+set -u
+bin=$(realpath "$1")
+twin=$(realpath "$2")
+src=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+pass=0
+fail=0
+check() { # NAME COMMAND...
+    local name=$1
+    shift
+    if "$@" >log.txt 2>&1; then pass=$((pass + 1)); echo "ok   $name"; else
+        fail=$((fail + 1)); echo "FAIL $name"; sed 's/^/     | /' log.txt | head -20; fi
+}
+num() { awk -v k="$1" '$1 == k { print $2 }' twin.out; }             # a twin `key value` line
+summary() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.eE+]*\).*/\1/p" run/summary.json; }
+
+cat >scenario.json <<EOF
+{
+  "platform": "p8.xml",
+  "model": "$src/models/opt-1.3b.json",
+  "seed": 1,
+  "policy": "greedy",
+  "tasks": { "per_ue": 3 },
+  "channel": { "enabled": true },
+  "output": { "activity_log": true, "channel_trace": false }
+}
+EOF
+check platform "$bin" platform --ues 8 -o p8.xml
+check run_with_log "$bin" run scenario.json --out run -q
+check log_has_every_kind sh -c "cut -d, -f3 run/activities.csv | sort -u | tr -d '\n' | grep -qx BCXkind"
+check log_counts_every_comm sh -c "[ \$(grep -c ',C,' run/activities.csv) -eq $(summary comms) ]"
+check twin_runs sh -c "'$twin' p8.xml run/activities.csv >twin.out"
+check same_comm_count sh -c "[ '$(num twin_comms)' = '$(summary comms)' ]"
+check same_end_1e-6 awk -v a="$(num twin_end_s)" -v b="$(summary makespan_s)" \
+    'BEGIN { d = a - b; if (d < 0) d = -d; print a, b, d / b; exit !(b > 0 && d / b <= 1e-6) }'
+# Stronger than the end: with no idle gaps between tasks (tasks.gap_mean_s 0)
+# every activity of a UE starts when its previous one ends, so a replay that
+# ends any activity late (or early) starts the next one late (or waits).
+check every_activity_on_time awk -v late="$(num twin_max_late_s)" -v wait="$(num twin_max_wait_s)" \
+    'BEGIN { print late, wait; exit !(late <= 1e-6 && wait <= 1e-6) }'
+check every_rate_change_applied sh -c "[ '$(num twin_rate_changes)' = \$(grep -c ',B,' run/activities.csv) ]"
+
+# What the twin cannot replay, it refuses with one line and exit status 2.
+refuses() { # PATTERN ARGS...
+    local pattern=$1
+    shift
+    "$twin" "$@" >/dev/null 2>err.txt
+    local rc=$?
+    cat err.txt
+    [ "$rc" -eq 2 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -q "$pattern" err.txt
+}
+sed '2s/,C,/,W,/' run/activities.csv >wifi.csv
+check refuses_wifi_rows refuses "W row" p8.xml wifi.csv
+sed '2s/^0,/-1,/' run/activities.csv >bad.csv
+check refuses_bad_row refuses "bad.csv: line 2: bad time_s" p8.xml bad.csv
+check refuses_unknown_ue refuses "no such UE" "$src/platforms/edge-6ue.xml" run/activities.csv
+check refuses_wifi_platform refuses "Wi-Fi" "$src/platforms/edge-6ue-wifi.xml" run/activities.csv
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
