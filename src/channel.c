@@ -514,12 +514,14 @@ static double sinr_db(double signal_dbm, double noise_dbm_value, double interfer
 
 /* The update for a UE at (x_m, y_m) served by the AP at (ap_x_m, ap_y_m);
  * interferers are aps[j] for j != serving (none when aps is NULL). */
-static void update_from_ap(et_channel_state *st, const et_channel_params *p,
-                           const et_channel_table *table, const et_ue_radio *radio, double x_m,
-                           double y_m, double ap_x_m, double ap_y_m, const et_channel_ap *aps,
-                           int n_aps, int serving)
+/* Link budget of a UE at (x_m, y_m) served by the AP at (ap_x_m, ap_y_m),
+ * with its current shadowing; interferers[k] index aps (NULL: every AP but
+ * the serving one). */
+static void link_from_ap(et_channel_state *st, const et_channel_params *p,
+                         const et_channel_table *table, const et_ue_radio *radio, double x_m,
+                         double y_m, double ap_x_m, double ap_y_m, const et_channel_ap *aps,
+                         int n_aps, int serving, const int *interferers, int n_interferers)
 {
-    shadowing_step(st, p, x_m, y_m);
     st->distance_m = hypot(x_m - ap_x_m, y_m - ap_y_m);
     st->pathloss_db = et_channel_pathloss_db(p, st->distance_m);
     /* Positive shadowing is extra loss; the sign is a convention since the
@@ -540,11 +542,13 @@ static void update_from_ap(et_channel_state *st, const et_channel_params *p,
      * bandwidth), so the interference in the UE's band is the interferer's
      * transmit power times its path gain, whatever the bandwidths are. */
     double interference_up_mw = 0.0, interference_down_mw = 0.0;
+    int n = interferers ? n_interferers : n_aps;
     if (p->interference && aps && n_aps > 1) {
         double gain_1km = pow(10.0, -p->pathloss_a_db / 10.0);
         double gain_down = 0.0, gain_up = 0.0;
-        for (int j = 0; j < n_aps; j++) {
-            if (j == serving) continue;
+        for (int k = 0; k < n; k++) {
+            int j = interferers ? interferers[k] : k;
+            if (j == serving || j < 0 || j >= n_aps) continue;
             /* Downlink: AP j transmits towards its own UEs; the UE hears it. */
             double dx = x_m - aps[j].x_m, dy = y_m - aps[j].y_m;
             gain_down += path_gain(p, gain_1km, dx * dx + dy * dy);
@@ -570,6 +574,61 @@ static void update_from_ap(et_channel_state *st, const et_channel_params *p,
         link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_up_hz, st->sinr_up_db);
     st->rate_down_bps =
         link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_down_hz, st->sinr_down_db);
+}
+
+static void update_from_ap(et_channel_state *st, const et_channel_params *p,
+                           const et_channel_table *table, const et_ue_radio *radio, double x_m,
+                           double y_m, double ap_x_m, double ap_y_m, const et_channel_ap *aps,
+                           int n_aps, int serving)
+{
+    shadowing_step(st, p, x_m, y_m);
+    link_from_ap(st, p, table, radio, x_m, y_m, ap_x_m, ap_y_m, aps, n_aps, serving, NULL, 0);
+}
+
+void et_channel_move(et_channel_state *st, const et_channel_params *p, double x_m, double y_m)
+{
+    shadowing_step(st, p, x_m, y_m);
+}
+
+void et_channel_link(et_channel_state *st, const et_channel_params *p,
+                     const et_channel_table *table, const et_ue_radio *radio, double x_m,
+                     double y_m, const et_channel_ap *aps, int n_aps, int serving,
+                     const int *interferers, int n_interferers)
+{
+    if (!aps || n_aps < 1 || serving < 0 || serving >= n_aps) {
+        link_from_ap(st, p, table, radio, x_m, y_m, 0.0, 0.0, NULL, 0, 0, NULL, 0);
+        return;
+    }
+    link_from_ap(st, p, table, radio, x_m, y_m, aps[serving].x_m, aps[serving].y_m, aps, n_aps,
+                 serving, interferers, n_interferers);
+}
+
+int et_channel_nearest_interferers(const et_channel_ap *aps, int n_aps, int serving, int max_n,
+                                   int *out)
+{
+    int n = 0;
+    if (!aps || serving < 0 || serving >= n_aps || max_n < 1) return 0;
+    /* Insertion into a list kept sorted by distance (then index, so ties are
+     * deterministic): n_aps is at most a few thousand, and this runs once per
+     * cell. */
+    for (int j = 0; j < n_aps; j++) {
+        if (j == serving) continue;
+        double dj = hypot(aps[j].x_m - aps[serving].x_m, aps[j].y_m - aps[serving].y_m);
+        int pos = n < max_n ? n : max_n;
+        while (pos > 0) {
+            int k = out[pos - 1];
+            double dk = hypot(aps[k].x_m - aps[serving].x_m, aps[k].y_m - aps[serving].y_m);
+            if (dk < dj || (dk == dj && k < j)) break;
+            pos--;
+        }
+        if (pos >= max_n) continue;
+        int last = n < max_n ? n : max_n - 1;
+        for (int m = last; m > pos; m--)
+            out[m] = out[m - 1];
+        out[pos] = j;
+        if (n < max_n) n++;
+    }
+    return n;
 }
 
 void et_channel_update(et_channel_state *st, const et_channel_params *p,

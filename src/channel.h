@@ -172,6 +172,29 @@ void et_channel_update_cell(et_channel_state *st, const et_channel_params *p,
                             const et_channel_table *table, const et_ue_radio *radio, double x_m,
                             double y_m, const et_channel_ap *aps, int n_aps, int serving);
 
+/* The two halves of et_channel_update_cell, for callers that advance a UE
+ * over several intervals and need its rates only at the last one: an idle
+ * UE is walked forward with et_channel_move at every interval (its
+ * shadowing is a process in the distance moved, so every step counts), and
+ * et_channel_link computes distance, path loss, SINR and rates at the
+ * current position with the current shadowing. et_channel_move then
+ * et_channel_link equals et_channel_update_cell when interferers is NULL
+ * (every other AP interferes); otherwise only aps[interferers[k]] do
+ * (et_channel_nearest_interferers). The Monte Carlo path draws its fading
+ * in et_channel_link. Allocation-free; p is assumed valid. */
+void et_channel_move(et_channel_state *st, const et_channel_params *p, double x_m, double y_m);
+void et_channel_link(et_channel_state *st, const et_channel_params *p,
+                     const et_channel_table *table, const et_ue_radio *radio, double x_m,
+                     double y_m, const et_channel_ap *aps, int n_aps, int serving,
+                     const int *interferers, int n_interferers);
+
+/* Writes to out the indices of the (at most max_n) APs nearest to
+ * aps[serving], nearest first (ties by index), and returns how many. The
+ * interferers that matter: path gain falls as d^-3.76, so beyond the second
+ * ring of a hexagonal layout (18 cells) the rest adds a few percent. */
+int et_channel_nearest_interferers(const et_channel_ap *aps, int n_aps, int serving, int max_n,
+                                   int *out);
+
 /* Path loss in dB at distance_m (distance clamped to >= 1 m). */
 double et_channel_pathloss_db(const et_channel_params *p, double distance_m);
 

@@ -136,6 +136,9 @@ static const key_def KEYS[] = {
      "ergodic expectation from a precomputed table"},
     {"channel.interference", KEY_BOOL, OFF(channel.interference), 0, 0, "true", NULL,
      "neighbouring cells on the same carrier interfere (SINR); false: SNR only"},
+    {"channel.max_interferers", KEY_INT, OFF(max_interferers), 0, 100000, "18", NULL,
+     "cells whose interference a UE hears: the nearest this many to its own (18 = two rings of "
+     "a hexagonal layout; farther ones add a few percent); 0 = none"},
     {"channel.dl_load_factor", KEY_DOUBLE, OFF(channel.dl_load_factor), 0, 1, "1", NULL,
      "share of the time another cell's AP transmits on a UE's resource blocks (1 = 3GPP full "
      "buffer)"},

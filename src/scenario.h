@@ -63,6 +63,7 @@ typedef struct et_scenario {
     double ue_tx_power_dbm;
     double update_interval_s;
     double push_tolerance; /* relative rate change that is applied to a busy link */
+    int max_interferers; /* the nearest cells that interfere */
     et_radio_sharing radio_sharing;
     double carrier_down_hz, carrier_up_hz; /* a cell's carrier, per direction */
 

@@ -112,6 +112,8 @@ struct et_sim {
     int n_cells;
     int *share_items; /* 2 * n_ue slots: cell c, direction d at share_first[2c + d] */
     int *share_first, *share_n;
+    /* Per cell, the channel.max_interferers nearest other cells. */
+    int *interferers, *n_interferers;
     et_engine_counts counts;
     /* Episode. */
     et_agent *agent;
@@ -229,11 +231,15 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
     sim->traced = calloc((size_t)sim->n_ue, sizeof *sim->traced);
     sim->n_cells = sim->topo.n_cells;
     sim->server_jobs = calloc((size_t)sim->topo.n_servers, sizeof *sim->server_jobs);
+    int k_interf = sc->max_interferers > 0 ? sc->max_interferers : 1;
+    sim->interferers = calloc((size_t)sim->n_cells * (size_t)k_interf, sizeof *sim->interferers);
+    sim->n_interferers = calloc((size_t)sim->n_cells, sizeof *sim->n_interferers);
     sim->share_items = calloc(2 * (size_t)sim->n_ue, sizeof *sim->share_items);
     sim->share_first = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_first);
     sim->share_n = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_n);
     if (!sim->ues || !sim->state || !sim->busy || !sim->busy_snapshot || !sim->traced ||
-        !sim->share_items || !sim->share_first || !sim->share_n || !sim->server_jobs) {
+        !sim->share_items || !sim->share_first || !sim->share_n || !sim->server_jobs ||
+        !sim->interferers || !sim->n_interferers) {
         int n_ue = sim->n_ue;
         et_sim_destroy(sim);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d UEs", n_ue);
@@ -257,6 +263,10 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
     memset(sim->share_n, 0, 2 * (size_t)sim->n_cells * sizeof *sim->share_n);
     for (int k = 0; k < sim->topo.n_servers; k++)
         sim->cores_total += sim->topo.servers[k].cores;
+    for (int c = 0; c < sim->n_cells; c++)
+        sim->n_interferers[c] =
+            et_channel_nearest_interferers(sim->topo.aps, sim->n_cells, c, sc->max_interferers,
+                                           sim->interferers + (size_t)c * (size_t)k_interf);
     sim->ppl_ref = sc->ppl_ref > 0 ? sc->ppl_ref : sim->fm.ppl_full_ft;
     sim->cost_setup = (et_cost_setup){
         .lora = sc->result_mode == ET_RESULT_LORA,
@@ -328,6 +338,8 @@ void et_sim_destroy(et_sim *sim)
     free(sim->share_first);
     free(sim->share_n);
     free(sim->server_jobs);
+    free(sim->interferers);
+    free(sim->n_interferers);
     free(sim->ues);
     free(sim->state);
     free(sim);
@@ -435,12 +447,22 @@ static void keep_platform_rates(et_sim *sim, ue_state *u)
     }
 }
 
-/* u's channel at its current position: distance and path loss from its own
- * cell's AP, the other cells' interference (docs/channel.md section 1.2). */
+/* u's link at its current position and shadowing: distance and path loss
+ * from its own cell's AP, the nearest cells' interference (docs/channel.md
+ * section 1.2). */
+static void link_channel(et_sim *sim, ue_state *u)
+{
+    int k = sim->sc.max_interferers;
+    et_channel_link(&u->ch, &sim->sc.channel, sim->channel_table, &u->radio, u->mob.x_m, u->mob.y_m,
+                    sim->topo.aps, sim->topo.n_cells, u->cell,
+                    sim->interferers + (size_t)u->cell * (size_t)k, sim->n_interferers[u->cell]);
+}
+
+/* u's channel after a move: shadowing over the distance moved, then the link. */
 static void update_channel(et_sim *sim, ue_state *u)
 {
-    et_channel_update_cell(&u->ch, &sim->sc.channel, sim->channel_table, &u->radio, u->mob.x_m,
-                           u->mob.y_m, sim->topo.aps, sim->topo.n_cells, u->cell);
+    et_channel_move(&u->ch, &sim->sc.channel, u->mob.x_m, u->mob.y_m);
+    link_channel(sim, u);
 }
 
 /* Brings u's mobility and channel up to grid point step, one interval at a
@@ -450,13 +472,16 @@ static void channel_advance(et_sim *sim, ue_state *u, long step)
 {
     if (!sim->sc.channel_enabled || u->ch_step >= step) return;
     double dt = sim->sc.update_interval_s;
+    /* Every interval moves the UE and its shadowing; the link budget (path
+     * loss, interference, rates) is needed at the last one only. */
     while (u->ch_step < step) {
         u->ch_step++;
         double t_rel = (double)u->ch_step * dt;
         et_mobility_step(&u->mob, &sim->sc.mobility, sim->trace, u->index, t_rel - dt, dt);
-        update_channel(sim, u);
+        et_channel_move(&u->ch, &sim->sc.channel, u->mob.x_m, u->mob.y_m);
         sim->counts.channel_updates++;
     }
+    link_channel(sim, u);
     refresh_rates(sim, u);
 }
 

@@ -793,9 +793,62 @@ static void one_cell_or_a_bad_serving_index_falls_back_to_the_single_cell_update
     et_channel_table_destroy(table);
 }
 
+/* Walking a UE with et_channel_move and computing its link only at the end
+ * gives the same state as updating it at every step: what the simulator's
+ * lazy channel relies on. */
+static void moving_then_linking_equals_updating_every_step(void)
+{
+    et_channel_params p;
+    et_channel_params_default(&p);
+    et_channel_table *table = NULL;
+    et_error err;
+    CU_ASSERT_FATAL(et_channel_table_create(&p, &table, &err) == ET_OK);
+    et_channel_ap aps[3] = {{0, 0}, {500, 0}, {250, 434}};
+    et_ue_radio radio = {.tx_power_dbm = 23, .bandwidth_up_hz = 20e6, .bandwidth_down_hz = 80e6};
+    et_channel_state a, b;
+    et_channel_init(&a, 3, 42);
+    et_channel_init(&b, 3, 42);
+    for (int step = 0; step < 50; step++) {
+        double x = 100 + 3.0 * step, y = 20 - 1.5 * step;
+        et_channel_update_cell(&a, &p, table, &radio, x, y, aps, 3, 0);
+        et_channel_move(&b, &p, x, y);
+    }
+    et_channel_link(&b, &p, table, &radio, 100 + 3.0 * 49, 20 - 1.5 * 49, aps, 3, 0, NULL, 0);
+    CU_ASSERT_DOUBLE_EQUAL(a.shadowing_db, b.shadowing_db, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(a.sinr_down_db, b.sinr_down_db, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(a.rate_up_bps, b.rate_up_bps, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(a.rate_down_bps, b.rate_down_bps, 0.0);
+    /* Only the nearest interferer: less interference, a higher SINR. */
+    int near[1];
+    CU_ASSERT_EQUAL(et_channel_nearest_interferers(aps, 3, 0, 1, near), 1);
+    CU_ASSERT_EQUAL(near[0], 1); /* 500 m, against 500.6 m for site 2 */
+    et_channel_link(&b, &p, table, &radio, 100 + 3.0 * 49, 20 - 1.5 * 49, aps, 3, 0, near, 1);
+    CU_ASSERT(b.sinr_down_db > a.sinr_down_db);
+    et_channel_table_destroy(table);
+}
+
+/* Interferers come nearest first, ties broken by index, at most max_n. */
+static void nearest_interferers_are_sorted_by_distance(void)
+{
+    et_channel_ap aps[5] = {{0, 0}, {300, 0}, {-100, 0}, {0, 200}, {0, -100}};
+    int out[4];
+    CU_ASSERT_EQUAL(et_channel_nearest_interferers(aps, 5, 0, 4, out), 4);
+    CU_ASSERT_EQUAL(out[0], 2);
+    CU_ASSERT_EQUAL(out[1], 4);
+    CU_ASSERT_EQUAL(out[2], 3);
+    CU_ASSERT_EQUAL(out[3], 1);
+    CU_ASSERT_EQUAL(et_channel_nearest_interferers(aps, 5, 0, 2, out), 2);
+    CU_ASSERT_EQUAL(out[0], 2);
+    CU_ASSERT_EQUAL(out[1], 4);
+    CU_ASSERT_EQUAL(et_channel_nearest_interferers(aps, 5, 7, 2, out), 0);
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
+        {"moving_then_linking_equals_updating_every_step",
+         moving_then_linking_equals_updating_every_step},
+        {"nearest_interferers_are_sorted_by_distance", nearest_interferers_are_sorted_by_distance},
         {"pathloss_at_100_m_and_1_km_matches_hand_values",
          pathloss_at_100_m_and_1_km_matches_hand_values},
         {"pathloss_clamps_distance_below_one_metre", pathloss_clamps_distance_below_one_metre},
