@@ -61,6 +61,7 @@ typedef struct twin twin;
 typedef struct ue_replay {
     twin *tw;
     sg_host_t host;
+    sg_host_t server; /* its cell's edge server (the one server without cells) */
     sg_link_t link_up, link_down;
     int *rows; /* indices into tw->acts, a slice of tw->ue_rows */
     int n_rows;
@@ -104,9 +105,11 @@ static int cmp_host_name(const void *a, const void *b)
     return strcmp(sg_host_get_name(*(const sg_host_t *)a), sg_host_get_name(*(const sg_host_t *)b));
 }
 
-/* Finds the server (role=server, exactly one) and the UEs (role=ue, sorted
- * by name as edgetune sorts them) with their <link>_UP / <link>_DOWN halves.
- * Returns 0, or an exit code after printing the error line. */
+/* Finds the UEs (role=ue, sorted by name as edgetune sorts them) with their
+ * <link>_UP / <link>_DOWN halves and their servers: on a platform with
+ * cells, the server named by the AP host their `cell` property names; else
+ * the one host with role=server. Returns 0, or an exit code after printing
+ * the error line. */
 static int discover(twin *tw, const char *platform_path)
 {
     size_t n_hosts = sg_host_count();
@@ -122,10 +125,9 @@ static int discover(twin *tw, const char *platform_path)
             n_ue++;
         }
     }
-    if (n_servers != 1) {
+    if (n_servers < 1) {
         xbt_free(hosts);
-        return fail(EXIT_INPUT, "%s: expected exactly one host with role=server, found %d",
-                    platform_path, n_servers);
+        return fail(EXIT_INPUT, "%s: no host has role=server", platform_path);
     }
     tw->ues = calloc((size_t)n_ue, sizeof *tw->ues);
     if (!tw->ues && n_ue > 0) {
@@ -138,6 +140,20 @@ static int discover(twin *tw, const char *platform_path)
         ue_replay *u = &tw->ues[tw->n_ue++];
         u->tw = tw;
         u->host = hosts[i];
+        u->server = tw->server;
+        const char *cell = sg_host_get_property_value(hosts[i], "cell");
+        if (cell) {
+            sg_host_t ap = sg_host_by_name(cell);
+            const char *server = ap ? sg_host_get_property_value(ap, "server") : NULL;
+            u->server = server ? sg_host_by_name(server) : NULL;
+        } else if (n_servers != 1) {
+            u->server = NULL;
+        }
+        if (!u->server) {
+            xbt_free(hosts);
+            return fail(EXIT_INPUT, "%s: UE host '%s': no server found for it", platform_path,
+                        sg_host_get_name(hosts[i]));
+        }
         const char *link = sg_host_get_property_value(hosts[i], "link");
         if (!link || !*link) {
             xbt_free(hosts);
@@ -293,9 +309,8 @@ static void sleep_until_start(ue_replay *u, double time_s)
  * the current rate in the same instant; later B rows then apply both ways. */
 static void replay_comm(ue_replay *u, const activity *a)
 {
-    twin *tw = u->tw;
-    sg_host_t from = a->dir == DIR_UP ? u->host : tw->server;
-    sg_host_t to = a->dir == DIR_UP ? tw->server : u->host;
+    sg_host_t from = a->dir == DIR_UP ? u->host : u->server;
+    sg_host_t to = a->dir == DIR_UP ? u->server : u->host;
     sg_link_t link = a->dir == DIR_UP ? u->link_up : u->link_down;
     sg_comm_t c;
     if (a->peak_bps > 0) {
@@ -318,7 +333,7 @@ static void replay_exec(ue_replay *u, const activity *a)
         sg_actor_execute(a->amount);
     } else {
         sg_exec_t e = sg_actor_exec_init(a->amount);
-        sg_exec_set_host(e, u->tw->server);
+        sg_exec_set_host(e, u->server);
         sg_exec_start(e);
         sg_exec_wait(e);
     }

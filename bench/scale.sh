@@ -26,10 +26,13 @@
 # scripts/setup.sh); without it, wall and CPU come from bash and RSS is n/a.
 set -u
 
-DEFAULT_SIZES="100x50 100x10 300x10 1000x10"
-LARGE_SIZES="3000x10 10000x1"
+DEFAULT_SIZES="100x10 300x10 1000x10 100x50"
+LARGE_SIZES="3000x10 10000x10 10000x50"
+# Metro platforms with 100 UEs per cell, each cell with its own edge server
+# (one L4-class accelerator): the load per server stays that of the study's
+# cells as N grows, as in a real deployment.
 # shellcheck disable=SC2016 # a template, expanded by eval for each size
-PLATFORM_CMD=${ET_BENCH_PLATFORM_CMD:-'"$edgetune" platform --ues "$n" -o "$file"'}
+PLATFORM_CMD=${ET_BENCH_PLATFORM_CMD:-'"$edgetune" platform --ues "$n" --cells $(( (n + 99) / 100 )) -o "$file"'}
 # Relative difference between the twin's end and edgetune's makespan above
 # which a row is flagged (tests/bare_twin.sh pins 1e-6 on a small run).
 END_TOLERANCE=1e-6
@@ -131,7 +134,7 @@ for size in $sizes; do
     cat >"$work/scenario-$size.json" <<EOF
 {
   "platform": "$file",
-  "model": "$src/models/opt-1.3b.json",
+  "model": "$src/models/opt-2.7b.json",
   "seed": 1,
   "policy": "greedy",
   "tasks": { "per_ue": $tasks },

@@ -474,19 +474,27 @@ static double link_rate_bps(const et_channel_params *p, const et_channel_table *
 static void shadowing_step(et_channel_state *st, const et_channel_params *p, double x_m, double y_m)
 {
     /* Gudmundson (1991): the shadowing seen by a moving receiver is a
-     * first-order autoregressive process in distance, with correlation
-     * exp(-moved / d_decorr) between two points; the update below keeps the
-     * marginal N(0, sigma^2) exactly for any step length. A normal is drawn
-     * on every update, moved or not, so the stream stays aligned. */
+     * first-order autoregressive process in the distance moved, with
+     * correlation exp(-moved / d_decorr) between two points; the update
+     * below keeps the marginal N(0, sigma^2) exactly for any distance. It is
+     * re-drawn once the UE has moved a tenth of the decorrelation distance
+     * (5 m by default) since the last draw, and holds in between: a UE that
+     * stands still or moves a few metres costs no draw, and the process
+     * depends on the path walked, not on how often it is looked at. */
     double sigma = p->shadowing_std_db;
-    double z = et_rng_normal(&st->rng);
     if (!st->initialised) {
-        st->shadowing_db = sigma * z;
+        st->shadowing_db = sigma * et_rng_normal(&st->rng);
         st->initialised = 1;
+        st->travelled_m = 0.0;
     } else {
-        double moved_m = hypot(x_m - st->last_x_m, y_m - st->last_y_m);
-        double rho = p->shadowing_decorr_m > 0.0 ? exp(-moved_m / p->shadowing_decorr_m) : 0.0;
-        st->shadowing_db = rho * st->shadowing_db + sqrt(1.0 - rho * rho) * sigma * z;
+        double dx = x_m - st->last_x_m, dy = y_m - st->last_y_m;
+        st->travelled_m += sqrt(dx * dx + dy * dy); /* metres: no overflow to guard against */
+        if (st->travelled_m >= 0.1 * p->shadowing_decorr_m) {
+            double rho = exp(-st->travelled_m / p->shadowing_decorr_m);
+            double z = et_rng_normal(&st->rng);
+            st->shadowing_db = rho * st->shadowing_db + sqrt(1.0 - rho * rho) * sigma * z;
+            st->travelled_m = 0.0;
+        }
     }
     st->last_x_m = x_m;
     st->last_y_m = y_m;

@@ -84,6 +84,7 @@ typedef struct et_channel_state {
                           Monte Carlo path only; kept apart so that neither the path nor
                           fading_samples moves the shadowing */
     double last_x_m, last_y_m;
+    double travelled_m; /* distance moved since the shadowing was last drawn */
     int initialised;
 } et_channel_state;
 

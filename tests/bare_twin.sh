@@ -27,7 +27,7 @@ summary() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.eE+]*\).*/\1/p" run/summary.j
 cat >scenario.json <<EOF
 {
   "platform": "p8.xml",
-  "model": "$src/models/opt-1.3b.json",
+  "model": "$src/models/opt-2.7b.json",
   "seed": 1,
   "policy": "greedy",
   "tasks": { "per_ue": 3 },
@@ -49,6 +49,15 @@ check same_end_1e-6 awk -v a="$(num twin_end_s)" -v b="$(summary makespan_s)" \
 check every_activity_on_time awk -v late="$(num twin_max_late_s)" -v wait="$(num twin_max_wait_s)" \
     'BEGIN { print late, wait; exit !(late <= 1e-6 && wait <= 1e-6) }'
 check every_rate_change_applied sh -c "[ '$(num twin_rate_changes)' = \$(grep -c ',B,' run/activities.csv) ]"
+
+# A metro platform: two cells, each UE served by its own cell's server.
+sed 's/"p8.xml"/"m8.xml"/' scenario.json >metro.json
+check metro_platform "$bin" platform --ues 8 --cells 2 -o m8.xml
+check metro_run "$bin" run metro.json --out metro -q
+check metro_twin_same_end sh -c "'$twin' m8.xml metro/activities.csv >twin-metro.out &&
+    awk -v a=\$(awk '\$1 == \"twin_end_s\" { print \$2 }' twin-metro.out) \
+        -v b=\$(sed -n 's/.*\"makespan_s\":[[:space:]]*\([-0-9.eE+]*\).*/\1/p' metro/summary.json) \
+        'BEGIN { d = a - b; if (d < 0) d = -d; print a, b; exit !(b > 0 && d / b <= 1e-6) }'"
 
 # What the twin cannot replay, it refuses with one line and exit status 2.
 refuses() { # PATTERN ARGS...
