@@ -471,33 +471,40 @@ static double link_rate_bps(const et_channel_params *p, const et_channel_table *
 }
 
 /* Draws the next shadowing value for a UE now at (x_m, y_m). */
-static void shadowing_step(et_channel_state *st, const et_channel_params *p, double x_m, double y_m)
+/* Gudmundson (1991): the shadowing seen by a moving receiver is a
+ * first-order autoregressive process in the distance walked, with
+ * correlation exp(-walked / d_decorr) between two points. It is drawn at
+ * every tenth of the decorrelation distance along the UE's path (5 m by
+ * default), each draw with rho = exp(-0.1), and holds in between: the
+ * marginal stays N(0, sigma^2), the process depends only on the path walked
+ * (not on how often or in how many steps it is advanced), and a UE that
+ * stands or strolls costs few draws. */
+static void shadowing_walk(et_channel_state *st, const et_channel_params *p, double x_m,
+                           double y_m, double walked_m)
 {
-    /* Gudmundson (1991): the shadowing seen by a moving receiver is a
-     * first-order autoregressive process in the distance moved, with
-     * correlation exp(-moved / d_decorr) between two points; the update
-     * below keeps the marginal N(0, sigma^2) exactly for any distance. It is
-     * re-drawn once the UE has moved a tenth of the decorrelation distance
-     * (5 m by default) since the last draw, and holds in between: a UE that
-     * stands still or moves a few metres costs no draw, and the process
-     * depends on the path walked, not on how often it is looked at. */
     double sigma = p->shadowing_std_db;
     if (!st->initialised) {
         st->shadowing_db = sigma * et_rng_normal(&st->rng);
         st->initialised = 1;
         st->travelled_m = 0.0;
-    } else {
-        double dx = x_m - st->last_x_m, dy = y_m - st->last_y_m;
-        st->travelled_m += sqrt(dx * dx + dy * dy); /* metres: no overflow to guard against */
-        if (st->travelled_m >= 0.1 * p->shadowing_decorr_m) {
-            double rho = exp(-st->travelled_m / p->shadowing_decorr_m);
-            double z = et_rng_normal(&st->rng);
-            st->shadowing_db = rho * st->shadowing_db + sqrt(1.0 - rho * rho) * sigma * z;
-            st->travelled_m = 0.0;
-        }
+    } else if (walked_m > 0.0) {
+        double grid_m = 0.1 * p->shadowing_decorr_m;
+        const double rho = exp(-0.1), innovation = sqrt(1.0 - exp(-0.2));
+        st->travelled_m += walked_m;
+        for (; st->travelled_m >= grid_m; st->travelled_m -= grid_m)
+            st->shadowing_db = rho * st->shadowing_db + innovation * sigma * et_rng_normal(&st->rng);
     }
     st->last_x_m = x_m;
     st->last_y_m = y_m;
+}
+
+/* The distance walked since the last update, taken as the straight line
+ * between the two positions (callers that know the path use
+ * et_channel_walk). */
+static void shadowing_step(et_channel_state *st, const et_channel_params *p, double x_m, double y_m)
+{
+    double dx = x_m - st->last_x_m, dy = y_m - st->last_y_m;
+    shadowing_walk(st, p, x_m, y_m, st->initialised ? sqrt(dx * dx + dy * dy) : 0.0);
 }
 
 /* Linear path gain 10^(-PL(d) / 10) at squared distance d2_m2, given
@@ -596,6 +603,12 @@ static void update_from_ap(et_channel_state *st, const et_channel_params *p,
 void et_channel_move(et_channel_state *st, const et_channel_params *p, double x_m, double y_m)
 {
     shadowing_step(st, p, x_m, y_m);
+}
+
+void et_channel_walk(et_channel_state *st, const et_channel_params *p, double x_m, double y_m,
+                     double walked_m)
+{
+    shadowing_walk(st, p, x_m, y_m, walked_m);
 }
 
 void et_channel_link(et_channel_state *st, const et_channel_params *p,

@@ -184,6 +184,14 @@ void et_channel_update_cell(et_channel_state *st, const et_channel_params *p,
  * (et_channel_nearest_interferers). The Monte Carlo path draws its fading
  * in et_channel_link. Allocation-free; p is assumed valid. */
 void et_channel_move(et_channel_state *st, const et_channel_params *p, double x_m, double y_m);
+
+/* et_channel_move for a caller that knows the length of the path walked
+ * since the last update (a random-waypoint UE advanced over many intervals
+ * at once): the shadowing advances by walked_m along the path and the UE is
+ * now at (x_m, y_m). Advancing a path in one call or in pieces draws the
+ * same shadowing. */
+void et_channel_walk(et_channel_state *st, const et_channel_params *p, double x_m, double y_m,
+                     double walked_m);
 void et_channel_link(et_channel_state *st, const et_channel_params *p,
                      const et_channel_table *table, const et_ue_radio *radio, double x_m,
                      double y_m, const et_channel_ap *aps, int n_aps, int serving,

@@ -292,11 +292,13 @@ static void rwp_step(et_mobility_state *st, const et_mobility_params *p, double 
             double f = left_s / need_s;
             st->x_m += f * dx;
             st->y_m += f * dy;
+            st->path_m += f * dist_m;
             left_s = 0.0;
             break;
         }
         st->x_m = st->target_x_m;
         st->y_m = st->target_y_m;
+        st->path_m += dist_m;
         left_s -= need_s;
         if (p->pause_s > 0.0) {
             st->pause_left_s = p->pause_s;
@@ -324,6 +326,7 @@ static void gm_step(et_mobility_state *st, const et_mobility_params *p, double d
     double x = st->x_m - st->centre_x_m, y = st->y_m - st->centre_y_m;
     move_with_reflection(&x, &y, &ux, &uy, &mx, &my, st->speed_mps * dt_s, p->min_distance_m,
                          st->radius_m);
+    st->path_m += st->speed_mps * dt_s; /* reflections keep the length walked */
     st->x_m = st->centre_x_m + x;
     st->y_m = st->centre_y_m + y;
     st->gm_mean_direction_rad = atan2(my, mx);
@@ -418,6 +421,7 @@ void et_mobility_init_home(et_mobility_state *st, const et_mobility_params *p, i
     st->target_y_m = y0_m;
     st->pause_left_s = 0.0;
     st->gm_mean_direction_rad = 0.0;
+    st->path_m = 0.0;
     if (p->model == ET_MOBILITY_RANDOM_WAYPOINT) {
         clamp_home(st, p->min_distance_m);
         rwp_new_leg(st, p);
@@ -448,9 +452,13 @@ void et_mobility_step(et_mobility_state *st, const et_mobility_params *p,
     case ET_MOBILITY_GAUSS_MARKOV:
         gm_step(st, p, dt_s);
         break;
-    case ET_MOBILITY_TRACE:
+    case ET_MOBILITY_TRACE: {
+        double x0 = st->x_m, y0 = st->y_m;
         trace_step(st, trace, ue, now_s + dt_s);
+        double dx = st->x_m - x0, dy = st->y_m - y0;
+        st->path_m += sqrt(dx * dx + dy * dy);
         break;
+    }
     case ET_MOBILITY_STATIC:
     default:
         st->speed_mps = 0.0;

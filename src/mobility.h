@@ -99,6 +99,9 @@ typedef struct et_mobility_state {
     double target_x_m, target_y_m;              /* random waypoint */
     double pause_left_s;
     double gm_mean_direction_rad; /* Gauss-Markov mean direction; reflected with the UE */
+    double path_m;                /* distance walked since init (random waypoint, Gauss-Markov;
+                                     a trace adds the chord between the positions it is
+                                     stepped to) */
     et_rng rng;
 } et_mobility_state;
 

@@ -473,12 +473,23 @@ static void channel_advance(et_sim *sim, ue_state *u, long step)
     if (!sim->sc.channel_enabled || u->ch_step >= step) return;
     double dt = sim->sc.update_interval_s;
     /* Every interval moves the UE and its shadowing; the link budget (path
-     * loss, interference, rates) is needed at the last one only. */
+     * loss, interference, rates) is needed at the last one only. Random
+     * waypoint (and a static UE) moves leg by leg whatever the step, so a
+     * UE that was idle for many intervals is advanced in one call (in
+     * pieces of at most 1024 intervals, to bound the legs per call);
+     * Gauss-Markov and traces are stepped interval by interval. The
+     * shadowing follows the length walked, so both give the same draws. */
+    const et_mobility_params *mp = &sim->sc.mobility;
+    int leg_based = mp->model == ET_MOBILITY_RANDOM_WAYPOINT || mp->model == ET_MOBILITY_STATIC;
     while (u->ch_step < step) {
-        u->ch_step++;
-        double t_rel = (double)u->ch_step * dt;
-        et_mobility_step(&u->mob, &sim->sc.mobility, sim->trace, u->index, t_rel - dt, dt);
-        et_channel_move(&u->ch, &sim->sc.channel, u->mob.x_m, u->mob.y_m);
+        long k = leg_based ? step - u->ch_step : 1;
+        if (k > 1024) k = 1024;
+        double t_from = (double)u->ch_step * dt;
+        double walked = u->mob.path_m;
+        et_mobility_step(&u->mob, mp, sim->trace, u->index, t_from, (double)k * dt);
+        et_channel_walk(&u->ch, &sim->sc.channel, u->mob.x_m, u->mob.y_m,
+                        u->mob.path_m - walked);
+        u->ch_step += k;
         sim->counts.channel_updates++;
     }
     link_channel(sim, u);

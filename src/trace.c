@@ -161,17 +161,51 @@ void et_trace_task_row(FILE *f, const et_task_record *r)
     fprintf(f, "%s\n", r->failure);
 }
 
+/* Appends x with a fixed number of decimals (0-6) and sep to buf; an empty
+ * field for NaN. Integer arithmetic: printf's %g was two thirds of a default
+ * run, and channel.csv has one row per UE per second. Values beyond 1e12
+ * fall back to %.9g. */
+static char *put_fixed(char *buf, double x, int decimals, char sep)
+{
+    static const double scale[7] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    if (isnan(x)) {
+        *buf++ = sep;
+        return buf;
+    }
+    if (!(fabs(x) < 1e12)) return buf + sprintf(buf, "%.9g%c", x, sep);
+    double scaled = fabs(x) * scale[decimals] + 0.5;
+    unsigned long long v = (unsigned long long)scaled;
+    if (x < 0 && v > 0) *buf++ = '-';
+    char digits[32];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0 || n <= decimals);
+    while (n > decimals)
+        *buf++ = digits[--n];
+    if (decimals > 0) {
+        *buf++ = '.';
+        while (n > 0)
+            *buf++ = digits[--n];
+    }
+    *buf++ = sep;
+    return buf;
+}
+
 void et_trace_channel_row(FILE *f, const et_channel_record *r)
 {
     if (!f) return;
-    fprintf(f, "%d,", r->episode);
-    put_num(f, r->time_s, ',');
-    fprintf(f, "%d,", r->ue);
-    put_num(f, r->x_m, ',');
-    put_num(f, r->y_m, ',');
-    put_num(f, r->distance_m, ',');
-    put_num(f, r->snr_up_db, ',');
-    put_num(f, r->snr_down_db, ',');
-    put_num(f, r->rate_up_bps, ',');
-    put_num(f, r->rate_down_bps, '\n');
+    char line[512];
+    char *p = line + sprintf(line, "%d,", r->episode);
+    p = put_fixed(p, r->time_s, 3, ',');
+    p += sprintf(p, "%d,", r->ue);
+    p = put_fixed(p, r->x_m, 3, ',');
+    p = put_fixed(p, r->y_m, 3, ',');
+    p = put_fixed(p, r->distance_m, 3, ',');
+    p = put_fixed(p, r->snr_up_db, 3, ',');
+    p = put_fixed(p, r->snr_down_db, 3, ',');
+    p = put_fixed(p, r->rate_up_bps, 0, ',');
+    p = put_fixed(p, r->rate_down_bps, 0, '\n');
+    fwrite(line, 1, (size_t)(p - line), f);
 }
