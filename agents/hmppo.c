@@ -334,6 +334,7 @@ void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue)
     cfg->seed = 1;
     cfg->keep_head = 1;
     cfg->adam_eps = 1e-5f;
+    cfg->kernel = ET_NN_PORTABLE;
 }
 
 static et_status check_int(const char *where, const char *key, int v, int lo, int hi, et_error *err)
@@ -394,6 +395,10 @@ static et_status config_check(const et_hmppo_config *c, const char *where, et_er
         CHECK(check_int(where, "keep_bins", c->keep_bins, 2, ET_HMPPO_MAX_BINS, err));
     CHECK(check_real(where, "k_min", c->k_min, 0.0, 0, 1.0, err));
     CHECK(check_real(where, "k_max", c->k_max, c->k_min, 0, 1.0, err));
+    if (c->kernel != ET_NN_OPENBLAS && c->kernel != ET_NN_PORTABLE && c->kernel != ET_NN_NAIVE)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: 'kernel': expected one of " ET_NN_KERNEL_CHOICES ", got %d", where,
+                            c->kernel);
     CHECK(check_int(where, "n_ue", c->n_ue, 1, ET_HMPPO_MAX_UE, err));
     CHECK(check_int(where, "obs_dim", c->obs_dim, 1, 1 << 16, err));
     if (c->variant != ET_IPPO) CHECK(check_int(where, "state_dim", c->state_dim, 1, 1 << 19, err));
@@ -469,13 +474,14 @@ static void buffer_clear(hmppo *h)
 }
 
 /* Two tanh hidden layers of `hidden` units: MAPPO's and CleanRL's PPO network shape. */
-static et_status make_net(int in, int hidden, int out, float out_gain, int max_batch, et_rng *rng,
-                          et_mlp **net, et_error *err)
+static et_status make_net(int in, int hidden, int out, float out_gain, int max_batch,
+                          et_nn_kernel kernel, et_rng *rng, et_mlp **net, et_error *err)
 {
     const int sizes[4] = {in, hidden, hidden, out};
     const et_activation acts[3] = {ET_ACT_TANH, ET_ACT_TANH, ET_ACT_IDENTITY};
     et_status st = et_mlp_create(3, sizes, acts, max_batch, net, err);
     if (st != ET_OK) return st;
+    et_mlp_set_kernel(*net, kernel);
     const float gains[3] = {GAIN_HIDDEN, GAIN_HIDDEN, out_gain};
     et_mlp_init_orthogonal(*net, gains, rng);
     return ET_OK;
@@ -563,14 +569,14 @@ static et_status hmppo_build(const et_hmppo_config *cfg, hmppo **out, et_error *
     /* Networks in a fixed order from one init stream: critic, then actors in UE order. */
     et_rng init_rng;
     et_rng_seed(&init_rng, c->seed, et_rng_stream_id(ET_RNG_TRAINING, STREAM_INIT));
-    et_status st =
-        make_net(h->critic_in, c->hidden, 1, GAIN_VALUE, c->capacity, &init_rng, &h->critic, err);
+    et_status st = make_net(h->critic_in, c->hidden, 1, GAIN_VALUE, c->capacity,
+                            (et_nn_kernel)c->kernel, &init_rng, &h->critic, err);
     if (st == ET_OK)
         st = et_adam_create(et_mlp_param_count(h->critic), c->lr_critic, ADAM_BETA1, ADAM_BETA2,
                             c->adam_eps, &h->critic_opt, err);
     for (int a = 0; st == ET_OK && a < h->n_actors; a++) {
-        st = make_net(h->actor_in, c->hidden, h->actor_out, GAIN_POLICY, c->capacity, &init_rng,
-                      &h->actor[a], err);
+        st = make_net(h->actor_in, c->hidden, h->actor_out, GAIN_POLICY, c->capacity,
+                      (et_nn_kernel)c->kernel, &init_rng, &h->actor[a], err);
         if (st == ET_OK)
             st = et_adam_create(et_mlp_param_count(h->actor[a]), c->lr_actor, ADAM_BETA1,
                                 ADAM_BETA2, c->adam_eps, &h->actor_opt[a], err);
@@ -1193,7 +1199,7 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
 /* ------------------------------------------------------------------------------------------ */
 
 static const char CKPT_MAGIC[8] = {'E', 'T', 'H', 'M', 'P', 'P', 'O', '\0'};
-#define CKPT_VERSION 2u /* 2: k_max */
+#define CKPT_VERSION 3u /* 2: k_max; 3: kernel */
 #define CKPT_PREFIX 20  /* magic, version, total size */
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
@@ -1383,6 +1389,7 @@ static void put_config(ckpt_writer *w, const et_hmppo_config *c)
     put_u64(w, c->seed);
     put_i32(w, c->keep_head);
     put_f32(w, c->adam_eps);
+    put_i32(w, c->kernel);
 }
 
 static void get_config(ckpt_reader *r, et_hmppo_config *c)
@@ -1416,6 +1423,7 @@ static void get_config(ckpt_reader *r, et_hmppo_config *c)
     c->seed = get_u64(r);
     c->keep_head = get_i32(r);
     c->adam_eps = get_f32(r);
+    c->kernel = get_i32(r);
 }
 
 static void put_net(ckpt_writer *w, et_mlp *net, et_adam *opt)

@@ -18,9 +18,10 @@ struct et_mlp {
     int sizes[ET_MLP_MAX_LAYERS + 1]; /* widths of h_0 .. h_L */
     et_activation act_fn[ET_MLP_MAX_LAYERS];
     int max_batch;
-    int max_width; /* max over sizes: rows of the gradient scratch */
-    int batch;     /* rows of the last forward; 0 before the first */
-    int naive;     /* 1: reference loops instead of sgemm */
+    int max_width;       /* max over sizes: rows of the gradient scratch */
+    int batch;           /* rows of the last forward; 0 before the first */
+    et_nn_kernel kernel; /* which matmul kernels forward and backward use */
+    float *wt;           /* (max over layers of C * OC) transposed weight, portable forward */
     size_t n_params;
     size_t w_off[ET_MLP_MAX_LAYERS];       /* offset of W_l (OC, C) in params and grads */
     size_t b_off[ET_MLP_MAX_LAYERS];       /* offset of b_l (OC) */
@@ -54,6 +55,30 @@ static void matmul_forward_naive(float *out, const float *inp, const float *weig
             for (int i = 0; i < C; i++)
                 val += inp_b[i] * w_o[i];
             out_b[o] = val;
+        }
+    }
+}
+
+/* Same contract as matmul_forward_naive, in a fixed summation order that the compiler can
+ * vectorise across outputs: the weight is transposed to wt (C, OC) first, then each output
+ * row accumulates bias + sum over i of inp[i] * wt[i][.] for i = 0 .. C-1, in that order, so
+ * every output is summed exactly as the naive loop sums it and the same binary gives the same
+ * bits on every x86-64 CPU (no kernel chosen at run time, no FMA at the baseline ISA). */
+static void matmul_forward_portable(float *out, const float *inp, const float *weight,
+                                    const float *bias, int B, int C, int OC, float *wt)
+{
+    for (int o = 0; o < OC; o++)
+        for (int i = 0; i < C; i++)
+            wt[(size_t)i * OC + o] = weight[(size_t)o * C + i];
+    for (int b = 0; b < B; b++) {
+        const float *inp_b = inp + (size_t)b * C;
+        float *out_b = out + (size_t)b * OC;
+        memcpy(out_b, bias, (size_t)OC * sizeof(float));
+        for (int i = 0; i < C; i++) {
+            float x = inp_b[i];
+            const float *wt_i = wt + (size_t)i * OC;
+            for (int o = 0; o < OC; o++)
+                out_b[o] += x * wt_i[o];
         }
     }
 }
@@ -185,7 +210,7 @@ et_status et_mlp_create(int n_layers, const int *sizes, const et_activation *act
     m->n_layers = n_layers;
     m->max_batch = max_batch;
     m->max_width = 0;
-    size_t n_params = 0, n_act = 0;
+    size_t n_params = 0, n_act = 0, n_wt = 0;
     for (int l = 0; l <= n_layers; l++) {
         m->sizes[l] = sizes[l];
         if (sizes[l] > m->max_width) m->max_width = sizes[l];
@@ -198,6 +223,8 @@ et_status et_mlp_create(int n_layers, const int *sizes, const et_activation *act
         n_params += (size_t)sizes[l + 1] * (size_t)sizes[l];
         m->b_off[l] = n_params;
         n_params += (size_t)sizes[l + 1];
+        if ((size_t)sizes[l + 1] * (size_t)sizes[l] > n_wt)
+            n_wt = (size_t)sizes[l + 1] * (size_t)sizes[l];
     }
     m->n_params = n_params;
     /* The limits above keep these products below 2^49 floats, so size_t (64-bit) cannot
@@ -207,7 +234,9 @@ et_status et_mlp_create(int n_layers, const int *sizes, const et_activation *act
     m->grads = calloc(n_params, sizeof(float));
     m->act = calloc(n_act, sizeof(float));
     m->scratch = calloc(n_scratch, sizeof(float));
-    if (!m->params || !m->grads || !m->act || !m->scratch) {
+    m->wt = calloc(n_wt, sizeof(float));
+    m->kernel = ET_NN_OPENBLAS;
+    if (!m->params || !m->grads || !m->act || !m->scratch || !m->wt) {
         et_mlp_destroy(m);
         return et_error_set(err, ET_ERR_NOMEM,
                             "et_mlp_create: out of memory for %zu parameters and %zu activation "
@@ -225,6 +254,7 @@ void et_mlp_destroy(et_mlp *m)
     free(m->grads);
     free(m->act);
     free(m->scratch);
+    free(m->wt);
     free(m);
 }
 
@@ -278,12 +308,22 @@ void et_mlp_init_orthogonal(et_mlp *m, const float *gains, et_rng *rng)
 
 void et_mlp_set_naive(et_mlp *m, int naive)
 {
-    m->naive = naive != 0;
+    m->kernel = naive ? ET_NN_NAIVE : ET_NN_OPENBLAS;
 }
 
 int et_mlp_is_naive(const et_mlp *m)
 {
-    return m->naive;
+    return m->kernel == ET_NN_NAIVE;
+}
+
+void et_mlp_set_kernel(et_mlp *m, et_nn_kernel kernel)
+{
+    m->kernel = kernel;
+}
+
+et_nn_kernel et_mlp_kernel(const et_mlp *m)
+{
+    return m->kernel;
 }
 
 const float *et_mlp_forward(et_mlp *m, const float *x, int batch)
@@ -297,8 +337,10 @@ const float *et_mlp_forward(et_mlp *m, const float *x, int batch)
         float *out = m->act + m->act_off[l + 1];     // (B, OC)
         const float *w = m->params + m->w_off[l];    // (OC, C)
         const float *bias = m->params + m->b_off[l]; // (OC)
-        if (m->naive)
+        if (m->kernel == ET_NN_NAIVE)
             matmul_forward_naive(out, inp, w, bias, B, C, OC);
+        else if (m->kernel == ET_NN_PORTABLE)
+            matmul_forward_portable(out, inp, w, bias, B, C, OC, m->wt);
         else
             matmul_forward_blas(out, inp, w, bias, B, C, OC);
         activation_forward(out, (size_t)B * OC, m->act_fn[l]);
@@ -325,10 +367,12 @@ et_status et_mlp_backward(et_mlp *m, const float *dout, float *dx)
         float *dinp = l > 0 ? g_in : dx;             // (B, C), NULL when dx is not wanted
         activation_backward(g_out, h, (size_t)B * OC, m->act_fn[l]);
         bias_backward(db, g_out, B, OC);
-        if (m->naive)
-            matmul_backward_naive(dinp, dw, g_out, inp, w, B, C, OC);
-        else
+        /* The reference backward loops walk contiguous memory innermost and sum in a fixed
+         * order: they are the portable kernel's backward too. */
+        if (m->kernel == ET_NN_OPENBLAS)
             matmul_backward_blas(dinp, dw, g_out, inp, w, B, C, OC);
+        else
+            matmul_backward_naive(dinp, dw, g_out, inp, w, B, C, OC);
         float *tmp = g_out;
         g_out = g_in;
         g_in = tmp;

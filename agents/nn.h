@@ -20,8 +20,11 @@
  * is set by OPENBLAS_NUM_THREADS).
  *
  * Determinism: for a fixed build, CPU and OPENBLAS_NUM_THREADS the results are bit-identical
- * from run to run. The sgemm and naive paths sum in different orders and agree to about 1e-6
- * relative, not bit for bit. */
+ * from run to run. Across CPUs only the portable and naive kernels are: OpenBLAS chooses its
+ * sgemm kernel for the CPU when it loads (tests/cross_kernel.sh shows two families giving two
+ * trained networks), while the portable kernels sum in a fixed order with the baseline x86-64
+ * instructions the binary was built with. The sgemm, portable and naive paths agree to about
+ * 1e-6 relative, not bit for bit (the portable and naive forward passes agree exactly). */
 #ifndef ET_NN_H
 #define ET_NN_H
 
@@ -69,6 +72,21 @@ void et_mlp_destroy(et_mlp *m);
  * entries; PPO uses sqrt(2) for hidden layers, 0.01 for a policy head, 1 for a value head.
  * Draws from rng in a fixed order, so (seed, stream) fixes the result. Gradients untouched. */
 void et_mlp_init_orthogonal(et_mlp *m, const float *gains, et_rng *rng);
+
+/* Which kernels an MLP's matmuls use. */
+typedef enum et_nn_kernel {
+    ET_NN_OPENBLAS = 0, /* cblas_sgemm: fastest; OpenBLAS picks its kernel for the CPU at run
+                           time, so the last bits (and, over a training run, the learned policy)
+                           can differ between CPUs */
+    ET_NN_PORTABLE = 1, /* C loops in a fixed summation order, vectorised by the compiler: the
+                           same binary gives the same bits on every x86-64 CPU */
+    ET_NN_NAIVE = 2,    /* the reference loops (tests) */
+} et_nn_kernel;
+#define ET_NN_KERNEL_CHOICES "openblas|portable|naive"
+
+/* Selects m's kernels (et_mlp_create selects ET_NN_OPENBLAS). */
+void et_mlp_set_kernel(et_mlp *m, et_nn_kernel kernel);
+et_nn_kernel et_mlp_kernel(const et_mlp *m);
 
 /* naive != 0 selects the reference loops for forward and backward, 0 the cblas_sgemm path. */
 void et_mlp_set_naive(et_mlp *m, int naive);

@@ -104,24 +104,29 @@ int main(int argc, char **argv)
     printf("bench_nn: %d -> %d tanh -> %d tanh -> %d, %zu parameters; OpenBLAS %s, %d thread(s)\n",
            in_dim, HIDDEN, HIDDEN, out_dim, np, openblas_get_config(), openblas_get_num_threads());
     printf("minibatch = zero_grad + forward + backward + Adam step\n");
-    printf("%6s  %14s  %8s  %14s  %8s  %12s\n", "batch", "sgemm us/mb", "GFLOP/s", "naive us/mb",
-           "GFLOP/s", "naive/sgemm");
+    printf("%6s  %12s %8s  %12s %8s  %12s %8s  %9s\n", "batch", "sgemm us/mb", "GFLOP/s",
+           "portable", "GFLOP/s", "naive", "GFLOP/s", "port/sgemm");
     for (int bi = 0; bi < 3; bi++) {
         int B = batches[bi];
         double flops = 6.0 * macs * B; /* 2 flops per MAC, forward + 2x backward */
-        et_mlp_set_naive(m, 0);
-        double t_fast = time_path(m, opt, x, dout, B, 1);
-        et_mlp_set_naive(m, 1);
-        double t_naive = time_path(m, opt, x, dout, B, 1);
-        printf("%6d  %14.1f  %8.2f  %14.1f  %8.2f  %12.2f\n", B, 1e6 * t_fast,
-               1e-9 * flops / t_fast, 1e6 * t_naive, 1e-9 * flops / t_naive, t_naive / t_fast);
+        double t[3];
+        const et_nn_kernel kernels[3] = {ET_NN_OPENBLAS, ET_NN_PORTABLE, ET_NN_NAIVE};
+        for (int k = 0; k < 3; k++) {
+            et_mlp_set_kernel(m, kernels[k]);
+            t[k] = time_path(m, opt, x, dout, B, 1);
+        }
+        printf("%6d  %12.1f %8.2f  %12.1f %8.2f  %12.1f %8.2f  %9.2f\n", B, 1e6 * t[0],
+               1e-9 * flops / t[0], 1e6 * t[1], 1e-9 * flops / t[1], 1e6 * t[2],
+               1e-9 * flops / t[2], t[1] / t[0]);
     }
-    et_mlp_set_naive(m, 0);
-    double f_fast = time_path(m, opt, x, dout, 1, 0);
-    et_mlp_set_naive(m, 1);
-    double f_naive = time_path(m, opt, x, dout, 1, 0);
-    printf("forward only, batch 1 (one decide): sgemm %.2f us, naive %.2f us, naive/sgemm %.2f\n",
-           1e6 * f_fast, 1e6 * f_naive, f_naive / f_fast);
+    double f[3];
+    const et_nn_kernel kernels[3] = {ET_NN_OPENBLAS, ET_NN_PORTABLE, ET_NN_NAIVE};
+    for (int k = 0; k < 3; k++) {
+        et_mlp_set_kernel(m, kernels[k]);
+        f[k] = time_path(m, opt, x, dout, 1, 0);
+    }
+    printf("forward only, batch 1 (one decide): sgemm %.2f us, portable %.2f us, naive %.2f us\n",
+           1e6 * f[0], 1e6 * f[1], 1e6 * f[2]);
 
     free(x);
     free(dout);

@@ -2,6 +2,8 @@
 #define _DEFAULT_SOURCE
 #include "scenario.h"
 
+#include "nn.h"
+
 #include <cJSON.h>
 #include <errno.h>
 #include <float.h>
@@ -238,6 +240,10 @@ static const key_def KEYS[] = {
      "value-loss weight (scales the critic's gradient before clipping)"},
     {"hmppo.adam_eps", KEY_FLOAT, OFF(learn.adam_eps), 1e-12, 1, "1e-5", NULL,
      "Adam epsilon (MAPPO and CleanRL use 1e-5)"},
+    {"hmppo.kernel", KEY_ENUM, OFF(learn.kernel), 0, 0, "portable", ET_NN_KERNEL_CHOICES,
+     "matmul kernels of the networks: portable C loops in a fixed summation order (the same "
+     "training on every x86-64 CPU) or OpenBLAS (up to 1.5x faster here, but it picks its "
+     "kernel per CPU, so learned results can differ between machines)"},
     {"hmppo.max_grad_norm", KEY_FLOAT, OFF(learn.max_grad_norm), 0, 1e6, "10", NULL,
      "global gradient-norm clip per network; 0 = off"},
     {"hmppo.epochs", KEY_INT, OFF(learn.epochs), 1, 1000, "10", NULL, "PPO epochs per update"},

@@ -605,9 +605,12 @@ static void damaged_checkpoints_are_rejected_naming_the_file(void)
     expect_rejected(bad, "not an edgetune checkpoint");
 
     memcpy(flipped, data, n);
-    flipped[8] = 3; /* format version, little-endian u32 */
+    int version = (unsigned char)data[8]; /* format version, little-endian u32 */
+    flipped[8] = (char)(version + 1);
     write_bytes(bad, flipped, n);
-    expect_rejected(bad, "format version 3, this build reads 2");
+    char want[64];
+    snprintf(want, sizeof want, "format version %d, this build reads %d", version + 1, version);
+    expect_rejected(bad, want);
 
     et_agent *none = NULL;
     char missing[4300];

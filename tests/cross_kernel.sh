@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# cross_kernel.sh EDGETUNE: learned results do not depend on the BLAS kernel
+# the CPU selects. OpenBLAS picks its kernels per CPU at load time
+# (OPENBLAS_CORETYPE forces a family); the learners' default portable
+# kernels sum in a fixed order, so a short training run under two kernel
+# families must give the same checkpoint bytes and the same log. The same
+# comparison with hmppo.kernel "openblas" is printed, not asserted: whether
+# two OpenBLAS families round alike is OpenBLAS's business.
+set -u
+bin=$(realpath "$1")
+src=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+same_log() { cmp -s <(cut -d, -f1-14 "$1") <(cut -d, -f1-14 "$2"); }
+
+# Two kernel families this CPU can run (a family above the CPU's ISA would
+# crash OpenBLAS): AVX-512 -> SkylakeX and Haswell, AVX2 -> Haswell and
+# Sandybridge, AVX -> Sandybridge and Nehalem, else Core2 and Prescott.
+flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+case " $flags " in
+    *" avx512f "*) types="SkylakeX Haswell" ;;
+    *" avx2 "*) types="Haswell Sandybridge" ;;
+    *" avx "*) types="Sandybridge Nehalem" ;;
+    *) types="Core2 Prescott" ;;
+esac
+set -- $types
+echo "kernel families: $1, $2"
+
+for kernel in portable openblas; do
+    cat >"s-$kernel.json" <<JSON
+{ "tasks": { "per_ue": 5 }, "hmppo": { "kernel": "$kernel" } }
+JSON
+    for t in "$1" "$2"; do
+        OPENBLAS_CORETYPE=$t OPENBLAS_NUM_THREADS=1 "$bin" train "s-$kernel.json" --episodes 6 \
+            --out "run-$kernel-$t" -q || bad "train_${kernel}_$t"
+    done
+done
+if cmp -s "run-portable-$1/checkpoint.ckpt" "run-portable-$2/checkpoint.ckpt" &&
+    same_log "run-portable-$1/train.csv" "run-portable-$2/train.csv"; then
+    ok portable_training_is_identical_under_two_kernel_families
+else
+    bad portable_training_is_identical_under_two_kernel_families
+fi
+if cmp -s "run-openblas-$1/checkpoint.ckpt" "run-openblas-$2/checkpoint.ckpt"; then
+    echo "note: with hmppo.kernel openblas the two families also gave identical checkpoints"
+else
+    echo "note: with hmppo.kernel openblas the two families gave different checkpoints"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
