@@ -67,6 +67,7 @@ typedef struct et_task_view {
     const et_cost_setup *setup; /* the scenario's model settings (et_cost_task) */
     double k_min, k_max;        /* allowed keep fractions */
     double privacy;             /* the UE's privacy sensitivity in [0, 1] */
+    const char *device_class;   /* the UE's device class (platform property `class`) */
     double now_s;               /* simulated time since the episode started */
 } et_task_view;
 
@@ -110,8 +111,10 @@ struct et_agent {
 
 /* Parameters shared by the baseline policies (scenario keys policy.*). */
 typedef struct et_policy_params {
-    double keep;   /* all-local / all-server / greedy keep fraction */
-    uint64_t seed; /* the scenario seed; stochastic policies derive streams from it */
+    double keep;      /* all-local / all-server / greedy keep fraction */
+    uint64_t seed;    /* the scenario seed; stochastic policies derive streams from it */
+    const char *rule; /* tuned-static: "local=CLASS[,CLASS...];k=K" (NULL or "": every class
+                         offloads, k = keep); copied by the constructor */
 } et_policy_params;
 
 /* Creates the policy called name ("all-local", "all-server", "random",

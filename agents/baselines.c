@@ -3,7 +3,9 @@
 #include "baselines.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rng.h"
 
@@ -333,4 +335,108 @@ et_status et_baseline_create_greedy(const et_policy_params *params, et_agent *ag
     agent->ops = &greedy_ops;
     agent->impl = p;
     return ET_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* tuned-static                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct static_policy {
+    int n_local;
+    char local[ET_STATIC_MAX_CLASSES][32];
+    double keep;
+} static_policy;
+
+static et_status static_decide(et_agent *agent, const et_obs_view *view, et_action *action,
+                               et_error *err)
+{
+    et_status st = check_view(view, agent->ops->name, err);
+    if (st != ET_OK) return st;
+    const static_policy *p = agent->impl;
+    const char *cls = view->task->device_class ? view->task->device_class : "";
+    action->location = ET_LOCATION_SERVER;
+    for (int i = 0; i < p->n_local; i++)
+        if (strcmp(cls, p->local[i]) == 0) action->location = ET_LOCATION_LOCAL;
+    action->keep = p->keep;
+    return ET_OK;
+}
+
+static const et_agent_ops static_ops = {
+    .name = "tuned-static",
+    .decide = static_decide,
+    .feedback = feedback_ignore,
+    .episode_begin = episode_begin_ignore,
+    .episode_end = episode_end_ignore,
+    .destroy = destroy_impl,
+};
+
+static et_status bad_rule(const char *rule, const char *why, et_error *err)
+{
+    return et_error_set(err, ET_ERR_INPUT,
+                        "policy 'tuned-static': key 'baselines.static_rule': expected "
+                        "\"local=CLASS[,CLASS...];k=K\", got \"%.100s\" (%s)",
+                        rule, why);
+}
+
+/* Parses "local=a,b;k=0.25" (either part may be missing) into p. */
+static et_status parse_rule(const char *rule, static_policy *p, et_error *err)
+{
+    char buf[512];
+    if (strlen(rule) >= sizeof buf) return bad_rule(rule, "too long", err);
+    strcpy(buf, rule);
+    for (char *part = strtok(buf, ";"); part; part = strtok(NULL, ";")) {
+        if (strncmp(part, "k=", 2) == 0) {
+            char *end = NULL;
+            double k = strtod(part + 2, &end);
+            if (end == part + 2 || *end != '\0' || !(k > 0.0 && k <= 1.0))
+                return bad_rule(rule, "k must be a number in (0, 1]", err);
+            p->keep = k;
+        } else if (strncmp(part, "local=", 6) == 0) {
+            const char *c = part + 6;
+            while (*c) {
+                const char *comma = strchr(c, ',');
+                size_t len = comma ? (size_t)(comma - c) : strlen(c);
+                if (len == 0 || len >= sizeof p->local[0])
+                    return bad_rule(rule, "a class name is empty or over 31 characters", err);
+                if (p->n_local == ET_STATIC_MAX_CLASSES)
+                    return bad_rule(rule, "too many classes", err);
+                memcpy(p->local[p->n_local], c, len);
+                p->local[p->n_local++][len] = '\0';
+                c += len + (comma ? 1 : 0);
+            }
+        } else {
+            return bad_rule(rule, "unknown part", err);
+        }
+    }
+    return ET_OK;
+}
+
+et_status et_baseline_create_static(const et_policy_params *params, et_agent *agent, et_error *err)
+{
+    et_status st = check_keep(params, static_ops.name, err);
+    if (st != ET_OK) return st;
+    static_policy *p = calloc(1, sizeof *p);
+    if (!p) return et_error_set(err, ET_ERR_NOMEM, "policy 'tuned-static': out of memory");
+    p->keep = params->keep;
+    if (params->rule && params->rule[0]) {
+        st = parse_rule(params->rule, p, err);
+        if (st != ET_OK) {
+            free(p);
+            return st;
+        }
+    }
+    agent->ops = &static_ops;
+    agent->impl = p;
+    return ET_OK;
+}
+
+void et_baseline_static_rule(char *buf, size_t size, const char *const *local_classes, int n_local,
+                             double keep)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    if (n_local > 0) used += (size_t)snprintf(buf, size, "local=");
+    for (int i = 0; i < n_local && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "," : "", local_classes[i]);
+    if (used < size) snprintf(buf + used, size - used, "%sk=%.6g", n_local > 0 ? ";" : "", keep);
 }

@@ -33,6 +33,21 @@ et_status et_baseline_create_random(const et_policy_params *params, et_agent *ag
  * params->keep is in (0, 1]. */
 et_status et_baseline_create_greedy(const et_policy_params *params, et_agent *agent, et_error *err);
 
+/* A fixed rule: a location per device class and one keep fraction. params->rule
+ * is "local=CLASS[,CLASS...];k=K": the listed classes tune LOCAL with keep K,
+ * every other class offloads (SERVER). NULL or "" offloads everything with
+ * keep params->keep. The rule's parameters are what `edgetune compare` tunes
+ * by grid search on validation episodes (docs/results.md): the strongest
+ * rule that learns nothing. ET_ERR_INPUT naming the rule when it does not
+ * parse (at most ET_STATIC_MAX_CLASSES classes of up to 31 characters, K in
+ * (0, 1]). */
+#define ET_STATIC_MAX_CLASSES 16
+et_status et_baseline_create_static(const et_policy_params *params, et_agent *agent, et_error *err);
+
+/* Writes the rule string of (n_local classes, keep) into buf (size bytes). */
+void et_baseline_static_rule(char *buf, size_t size, const char *const *local_classes, int n_local,
+                             double keep);
+
 /* The delay (s) a task would take at location loc with keep fraction keep, as
  * estimated from the view alone (rates held at their current values, the
  * server's cores shared by the reported jobs plus this one). This is a

@@ -20,7 +20,8 @@ typedef et_status (*agent_ctor)(const et_policy_params *params, et_agent *agent,
     X("all-local", et_baseline_create_all_local)                                                   \
     X("all-server", et_baseline_create_all_server)                                                 \
     X("random", et_baseline_create_random)                                                         \
-    X("greedy", et_baseline_create_greedy)
+    X("greedy", et_baseline_create_greedy)                                                         \
+    X("tuned-static", et_baseline_create_static)
 
 typedef struct policy_entry {
     const char *name;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -74,4 +75,84 @@ et_status et_isolate_run(et_isolated_fn fn, void *ctx, void *result, size_t resu
         return et_error_set(err, ET_ERR_INTERNAL, "%s: the child process died", what);
     if (st != ET_OK && err) *err = child_err;
     return st;
+}
+
+int et_isolate_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+/* One job's slot in the shared region: its status, error and result. */
+typedef struct job_slot {
+    et_status status;
+    int done;
+    et_error err;
+} job_slot;
+
+et_status et_isolate_run_many(et_isolated_fn fn, void *const *ctxs, void *results,
+                              size_t result_size, int n, int max_jobs, const char *what,
+                              et_error *err)
+{
+    if (n <= 0) return ET_OK;
+    if (max_jobs < 1) max_jobs = 1;
+    /* Slots are aligned to 64 bytes so that results keep their alignment. */
+    size_t slot = (sizeof(job_slot) + result_size + 63) / 64 * 64;
+    size_t bytes = slot * (size_t)n;
+    unsigned char *shared =
+        mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED)
+        return et_error_set(err, ET_ERR_INTERNAL, "%s: cannot map shared memory: %s", what,
+                            strerror(errno));
+    pid_t *pids = calloc((size_t)n, sizeof *pids);
+    if (!pids) {
+        munmap(shared, bytes);
+        return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", what);
+    }
+    et_status st = ET_OK;
+    int next = 0, running = 0;
+    while (next < n || running > 0) {
+        while (next < n && running < max_jobs && st == ET_OK) {
+            job_slot *js = (job_slot *)(shared + slot * (size_t)next);
+            fflush(NULL);
+            pid_t pid = fork();
+            if (pid < 0) {
+                st = et_error_set(err, ET_ERR_INTERNAL, "%s: cannot fork: %s", what,
+                                  strerror(errno));
+                break;
+            }
+            if (pid == 0) {
+                et_error_clear(&js->err);
+                js->status = fn(ctxs[next], (unsigned char *)js + sizeof(job_slot), &js->err);
+                js->done = 1;
+                fflush(NULL);
+                _exit(0);
+            }
+            pids[next++] = pid;
+            running++;
+        }
+        if (running == 0) break;
+        int wstatus = 0;
+        pid_t pid = waitpid(-1, &wstatus, 0);
+        if (pid < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        running--;
+    }
+    et_status result = st;
+    for (int i = 0; i < next; i++) {
+        job_slot *js = (job_slot *)(shared + slot * (size_t)i);
+        if (result == ET_OK && !js->done) {
+            result = et_error_set(err, ET_ERR_INTERNAL, "%s %d: the child process died", what, i);
+        } else if (result == ET_OK && js->status != ET_OK) {
+            result = js->status;
+            if (err) *err = js->err;
+        }
+        memcpy((unsigned char *)results + result_size * (size_t)i,
+               (unsigned char *)js + sizeof(job_slot), result_size);
+    }
+    free(pids);
+    munmap(shared, bytes);
+    return result;
 }

@@ -24,4 +24,17 @@ typedef et_status (*et_isolated_fn)(void *ctx, void *result, et_error *err);
 et_status et_isolate_run(et_isolated_fn fn, void *ctx, void *result, size_t result_size,
                          const char *what, et_error *err);
 
+/* Runs n jobs, job i as fn(ctxs[i], results + i * result_size, err_i), each in
+ * its own child process, at most max_jobs at a time (< 1: one). Results come
+ * back through shared memory. Returns ET_OK when every job succeeded, else
+ * the status and error of the lowest-numbered job that failed (after all
+ * jobs have ended). A job whose child dies gives ET_ERR_INTERNAL naming
+ * "what" and the job index. */
+et_status et_isolate_run_many(et_isolated_fn fn, void *const *ctxs, void *results,
+                              size_t result_size, int n, int max_jobs, const char *what,
+                              et_error *err);
+
+/* Processors online (at least 1): the default number of parallel jobs. */
+int et_isolate_cpus(void);
+
 #endif

@@ -362,8 +362,15 @@ static et_status make_agent(const et_scenario *sc, const char *policy, const cha
         if (st == ET_OK) et_hmppo_set_training(*agent, 0);
         return st;
     }
-    et_policy_params pp = {.keep = sc->policy_keep, .seed = sc->seed};
-    return et_agent_create(policy, &pp, agent, err);
+    et_policy_params pp = {.keep = sc->policy_keep, .seed = sc->seed, .rule = sc->static_rule};
+    et_status st = et_agent_create(policy, &pp, agent, err);
+    if (st == ET_ERR_INPUT && err) {
+        /* Name where the policy's settings came from. */
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        et_error_set(err, ET_ERR_INPUT, "%s: %s", sc->source, msg);
+    }
+    return st;
 }
 
 /* The loaded checkpoint must match the simulated platform. */

@@ -206,6 +206,10 @@ static const key_def KEYS[] = {
      "keep fraction used by all-local, all-server and greedy (0.4 = Offsite-Tuning's 2-8-2 for "
      "OPT-1.3B)"},
 
+    {"baselines.static_rule", KEY_STRING, OFF(static_rule), 0, 0, "k=0.5", NULL,
+     "tuned-static: \"local=CLASS[,CLASS...];k=K\": these device classes tune LOCAL with keep K, "
+     "the others offload; edgetune compare tunes it on validation episodes"},
+
     {"output.channel_trace", KEY_BOOL, OFF(write_channel_trace), 0, 0, "true", NULL,
      "write channel.csv (one row per traced UE per traced update)"},
     {"output.activity_log", KEY_BOOL, OFF(write_activity_log), 0, 0, "false", NULL,

@@ -82,6 +82,7 @@ typedef struct et_scenario {
 
     /* policy.* */
     double policy_keep;
+    char static_rule[64]; /* baselines.static_rule */
 
     /* output.* */
     int write_channel_trace;

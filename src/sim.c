@@ -826,6 +826,7 @@ static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v
         .k_min = sc->k_min,
         .k_max = sc->k_max,
         .privacy = u->privacy,
+        .device_class = u->host->device_class,
         .now_s = now_s(sim),
     };
     float *o = sim->state + (size_t)u->index * ET_OBS_DIM;

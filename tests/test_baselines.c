@@ -121,7 +121,7 @@ static void registry_creates_every_listed_policy_under_its_name(void)
         CU_ASSERT_PTR_NOT_NULL(agent->ops->destroy);
         et_agent_destroy(agent);
     }
-    CU_ASSERT_EQUAL(n, 4);
+    CU_ASSERT_EQUAL(n, 5);
     et_agent_destroy(NULL); /* NULL-safe: must simply return */
 }
 
@@ -135,7 +135,7 @@ static void registry_rejects_unknown_name_listing_known_ones(void)
     CU_ASSERT_EQUAL(err.code, ET_ERR_INPUT);
     CU_ASSERT_PTR_NULL(agent);
     CU_ASSERT_STRING_EQUAL(err.msg, "unknown policy 'hmppo-typo' (known: all-local, all-server, "
-                                    "random, greedy)");
+                                    "random, greedy, tuned-static)");
 
     /* Lookups are case-sensitive, like every configuration key. */
     CU_ASSERT_EQUAL(et_agent_create("Greedy", &params, &agent, &err), ET_ERR_INPUT);
@@ -468,6 +468,35 @@ static void greedy_breaks_ties_toward_server(void)
     et_agent_destroy(agent);
 }
 
+/* tuned-static: the listed classes tune locally with the rule's keep, the
+ * others offload; a rule that does not parse is refused naming the key. */
+static void tuned_static_follows_its_rule_per_device_class(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = base_view(&fm);
+    et_policy_params params = {.keep = 0.5, .seed = 1, .rule = "local=laptop,jetson;k=0.25"};
+    et_agent *agent = NULL;
+    et_error err;
+    CU_ASSERT_EQUAL_FATAL(et_agent_create("tuned-static", &params, &agent, &err), ET_OK);
+    const char *classes[4] = {"phone", "tablet", "laptop", "jetson"};
+    for (int c = 0; c < 4; c++) {
+        v.device_class = classes[c];
+        et_action a = decide_ok(agent, &v);
+        CU_ASSERT_EQUAL(a.location, c >= 2 ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER);
+        CU_ASSERT_DOUBLE_EQUAL(a.keep, 0.25, 0.0);
+    }
+    et_agent_destroy(agent);
+    char rule[128];
+    const char *local[2] = {"tablet", "jetson"};
+    et_baseline_static_rule(rule, sizeof rule, local, 2, 0.3);
+    CU_ASSERT_STRING_EQUAL(rule, "local=tablet,jetson;k=0.3");
+    et_baseline_static_rule(rule, sizeof rule, NULL, 0, 0.3);
+    CU_ASSERT_STRING_EQUAL(rule, "k=0.3");
+    params.rule = "local=phone;k=2";
+    CU_ASSERT_EQUAL(et_agent_create("tuned-static", &params, &agent, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "baselines.static_rule"));
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -487,6 +516,8 @@ int main(void)
         {"random_serves_more_ues_than_first_allocated_and_rejects_unknown_ue",
          random_serves_more_ues_than_first_allocated_and_rejects_unknown_ue},
         {"expected_delay_matches_hand_computation", expected_delay_matches_hand_computation},
+        {"tuned_static_follows_its_rule_per_device_class",
+         tuned_static_follows_its_rule_per_device_class},
         {"a_server_task_on_the_full_model_downloads_no_emulator",
          a_server_task_on_the_full_model_downloads_no_emulator},
         {"greedy_offloads_when_links_are_fast_and_server_idle",
