@@ -335,6 +335,7 @@ void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue)
     cfg->keep_head = 1;
     cfg->adam_eps = 1e-5f;
     cfg->kernel = ET_NN_PORTABLE;
+    cfg->keep_deadzone = 1.0f;
 }
 
 static et_status check_int(const char *where, const char *key, int v, int lo, int hi, et_error *err)
@@ -395,6 +396,7 @@ static et_status config_check(const et_hmppo_config *c, const char *where, et_er
         CHECK(check_int(where, "keep_bins", c->keep_bins, 2, ET_HMPPO_MAX_BINS, err));
     CHECK(check_real(where, "k_min", c->k_min, 0.0, 0, 1.0, err));
     CHECK(check_real(where, "k_max", c->k_max, c->k_min, 0, 1.0, err));
+    CHECK(check_real(where, "keep_deadzone", c->keep_deadzone, 0.0, 0, 1000.0, err));
     if (c->kernel != ET_NN_OPENBLAS && c->kernel != ET_NN_PORTABLE && c->kernel != ET_NN_NAIVE)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: 'kernel': expected one of " ET_NN_KERNEL_CHOICES ", got %d", where,
@@ -784,6 +786,17 @@ static et_status hmppo_decide(et_agent *agent, const et_obs_view *view, et_actio
         if (x < (float)X_EPS) x = (float)X_EPS;
         if (x > 1.0f - (float)X_EPS) x = 1.0f - (float)X_EPS;
         keep = k_min + k_span * (double)x;
+    }
+    /* Staying put is natural: a keep within keep_deadzone blocks of the
+     * cached emulator means that emulator, so sampling noise around it does
+     * not pay for a download. The stored sample x is unchanged: the applied
+     * keep is a deterministic function of it, so PPO's ratios stay those of
+     * x's density. */
+    const et_task_view *tv = view->task;
+    if (c->keep_deadzone > 0.0f && tv && tv->fm && tv->cached_b > 0) {
+        double m = tv->fm->middle_blocks;
+        if (fabs(keep * m - (double)tv->cached_b) <= (double)c->keep_deadzone)
+            keep = (double)tv->cached_b / m;
     }
     action->location = loc == 0 ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
     action->keep = keep;
@@ -1199,7 +1212,7 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
 /* ------------------------------------------------------------------------------------------ */
 
 static const char CKPT_MAGIC[8] = {'E', 'T', 'H', 'M', 'P', 'P', 'O', '\0'};
-#define CKPT_VERSION 3u /* 2: k_max; 3: kernel */
+#define CKPT_VERSION 4u /* 2: k_max; 3: kernel; 4: keep_deadzone */
 #define CKPT_PREFIX 20  /* magic, version, total size */
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
@@ -1390,6 +1403,7 @@ static void put_config(ckpt_writer *w, const et_hmppo_config *c)
     put_i32(w, c->keep_head);
     put_f32(w, c->adam_eps);
     put_i32(w, c->kernel);
+    put_f32(w, c->keep_deadzone);
 }
 
 static void get_config(ckpt_reader *r, et_hmppo_config *c)
@@ -1424,6 +1438,7 @@ static void get_config(ckpt_reader *r, et_hmppo_config *c)
     c->keep_head = get_i32(r);
     c->adam_eps = get_f32(r);
     c->kernel = get_i32(r);
+    c->keep_deadzone = get_f32(r);
 }
 
 static void put_net(ckpt_writer *w, et_mlp *net, et_adam *opt)

@@ -15,11 +15,13 @@
 
 #include "agent.h"
 #include "hmppo.h"
+#include "isolate.h"
 #include "platform.h"
 #include "regime.h"
 #include "scenario.h"
 #include "sim.h"
 #include "status.h"
+#include "study.h"
 #include "trace.h"
 #include "train.h"
 
@@ -151,8 +153,8 @@ typedef struct run_args {
     const char *scenario;
     const char *policy, *out, *paje, *platform, *model;
     const char *checkpoint, *resume;
-    const char *ckpt[3]; /* compare: hmppo, mappo, ippo checkpoints */
-    long seed, ues, tasks, episodes, eval, stop_after;
+    long seed, ues, tasks, episodes, eval, stop_after, seeds, validation, jobs;
+    const char *learners;
     int quiet, no_channel;
     int sg_argc;
     char *sg_argv[64]; /* argv[0] + --cfg= / --log= options for SimGrid */
@@ -173,7 +175,7 @@ static int option_allowed(const char *cmd, const char *opt)
     else if (!strcmp(cmd, "eval"))
         extra = " --checkpoint --policy --episodes ";
     else if (!strcmp(cmd, "compare"))
-        extra = " --episodes --eval --hmppo --mappo --ippo ";
+        extra = " --episodes --eval --seeds --validation -j --jobs --learners ";
     else if (!strcmp(cmd, "regime"))
         extra = " --episodes ";
     char key[64];
@@ -191,6 +193,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
     memset(a, 0, sizeof *a);
     a->cmd = argv[1];
     a->seed = a->ues = a->tasks = a->episodes = a->eval = a->stop_after = -1;
+    a->seeds = a->validation = a->jobs = -1;
     a->sg_argv[a->sg_argc++] = argv[0];
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
@@ -218,6 +221,8 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
                 {"--seed", &a->seed, 0, LONG_MAX}, {"--ues", &a->ues, 1, 1000000},
                 {"--tasks", &a->tasks, 1, 100000}, {"--episodes", &a->episodes, 1, 10000000},
                 {"--eval", &a->eval, 1, 100000},   {"--stop-after", &a->stop_after, 1, 10000000},
+                {"--seeds", &a->seeds, 1, 50},     {"--validation", &a->validation, 1, 1000},
+                {"-j", &a->jobs, 1, 1024},         {"--jobs", &a->jobs, 1, 1024},
             };
             int numeric = 0;
             for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
@@ -246,12 +251,8 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
                 a->checkpoint = next;
             else if (!strcmp(s, "--resume"))
                 a->resume = next;
-            else if (!strcmp(s, "--hmppo"))
-                a->ckpt[0] = next;
-            else if (!strcmp(s, "--mappo"))
-                a->ckpt[1] = next;
-            else if (!strcmp(s, "--ippo"))
-                a->ckpt[2] = next;
+            else if (!strcmp(s, "--learners"))
+                a->learners = next;
         } else if (!a->scenario) {
             a->scenario = s;
         } else {
@@ -676,17 +677,21 @@ static int cmd_eval(int argc, char **argv)
 }
 
 static const char COMPARE_USAGE[] =
-    "usage: edgetune compare [SCENARIO] [--episodes N] [--eval N] [--out DIR]\n"
-    "                        [--hmppo CKPT] [--mappo CKPT] [--ippo CKPT] [-q]\n"
+    "usage: edgetune compare [SCENARIO] [--seeds N] [--episodes N] [--eval N]\n"
+    "                        [--validation N] [-j N] [--learners LIST] [--out DIR] [-q]\n"
     "\n"
-    "Evaluates HMPPO and every baseline (all-local, all-server, random, greedy, MAPPO\n"
-    "with binned keep fractions, IPPO without the centralised critic) on the same\n"
-    "evaluation episodes, seeds never used in training. Learned policies without a\n"
-    "checkpoint are trained first, each for N episodes (default train.episodes), into\n"
-    "DIR/<policy>/. Writes DIR/compare.md (mean and standard deviation of episodic\n"
-    "reward, total delay and mean perplexity, and HMPPO's improvement over each\n"
-    "baseline in percent) and DIR/compare.csv (one row per policy and episode).\n"
-    "Default DIR: out/compare.\n";
+    "The study (docs/results.md): tunes every baseline's free parameters by grid\n"
+    "search on validation episodes (all-local and greedy: the emulator size;\n"
+    "tuned-static: which device classes tune locally, and the emulator size),\n"
+    "trains every learner (default hmppo,mappo,ippo) from N seeds (default 5) for\n"
+    "--episodes each (default train.episodes), evaluates every policy and seed on\n"
+    "the same --eval episodes (default train.eval_episodes), each in a fresh engine,\n"
+    "and writes DIR/compare.md (means with 95% intervals, HMPPO's paired\n"
+    "difference with every other policy, the tuned parameters), compare.csv and\n"
+    "curves.csv (learning curves of every run; examples/plot-study.sh draws them).\n"
+    "-j N runs N processes at once (default: the number of CPUs).\n"
+    "--validation N: validation episodes per candidate (default 3). --learners \"\"\n"
+    "compares the baselines only. Default DIR: out/compare.\n";
 
 static int cmd_compare(int argc, char **argv)
 {
@@ -701,102 +706,24 @@ static int cmd_compare(int argc, char **argv)
     if (st == ET_OK) st = et_engine_init(&a.sg_argc, a.sg_argv, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
-    if (st == ET_OK) st = et_mkdirs(sc.out_dir, &err);
-    if (st != ET_OK) {
-        et_sim_destroy(sim);
-        return fail(&err);
+    et_study_options opt = {.out_dir = sc.out_dir,
+                            .seeds = a.seeds > 0 ? (int)a.seeds : 5,
+                            .train_episodes = sc.train_episodes,
+                            .eval_episodes = sc.eval_episodes,
+                            .validation_episodes = a.validation > 0 ? (int)a.validation : 3,
+                            .jobs = a.jobs > 0 ? (int)a.jobs : et_isolate_cpus(),
+                            .learners = a.learners ? a.learners : "hmppo,mappo,ippo",
+                            .quiet = a.quiet};
+    if (st == ET_OK) st = et_study_run(sim, &opt, &err);
+    if (st == ET_OK && !a.quiet) {
+        char path[ET_PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/compare.md", sc.out_dir);
+        FILE *f = fopen(path, "r");
+        char line[1024];
+        while (f && fgets(line, sizeof line, f))
+            fputs(line, stderr);
+        if (f) fclose(f);
     }
-    static const char *policies[] = {"hmppo",      "mappo",  "ippo",  "all-local",
-                                     "all-server", "random", "greedy"};
-    enum { N_POL = 7 };
-    char ckpt[3][ET_PATH_MAX + 32];
-    /* 1. Train the learned policies that came without a checkpoint. */
-    for (int i = 0; i < 3 && st == ET_OK; i++) {
-        if (a.ckpt[i]) {
-            snprintf(ckpt[i], sizeof ckpt[i], "%s", a.ckpt[i]);
-            continue;
-        }
-        char dir[ET_PATH_MAX + 16];
-        snprintf(dir, sizeof dir, "%s/%s", sc.out_dir, policies[i]);
-        char banner[ET_PATH_MAX + 96];
-        snprintf(banner, sizeof banner, "edgetune: training %s for %d episodes into %s/\n",
-                 policies[i], sc.train_episodes, dir);
-        train_display disp = {.tty = isatty(2), .banner = banner};
-        et_train_options opt = {.policy = policies[i],
-                                .out_dir = dir,
-                                .episodes = sc.train_episodes,
-                                .progress = a.quiet ? NULL : on_train_progress,
-                                .progress_ctx = &disp};
-        /* In a child process: this engine must not run an episode before
-         * the isolated evaluation below. */
-        et_train_result res;
-        st = et_train_run_isolated(sim, &opt, &res, &err);
-        snprintf(ckpt[i], sizeof ckpt[i], "%s", res.checkpoint);
-    }
-    /* 2. Evaluate everyone on the same episodes. */
-    int n = sc.eval_episodes;
-    et_episode_stats *stats = calloc((size_t)N_POL * (size_t)n, sizeof *stats);
-    if (st == ET_OK && !stats) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < N_POL && st == ET_OK; i++) {
-        et_agent *agent = NULL;
-        st = make_agent(&sc, policies[i], i < 3 ? ckpt[i] : NULL, &agent, &err);
-        if (st == ET_OK && i < 3) st = check_agent_fits(agent, sim, ckpt[i], &err);
-        if (st == ET_OK)
-            st =
-                et_train_evaluate(sim, agent, n, sc.eval_offset, stats + (size_t)i * n, NULL, &err);
-        et_agent_destroy(agent);
-    }
-    /* 3. Tables. */
-    et_outputs out;
-    memset(&out, 0, sizeof out);
-    FILE *csv = NULL, *md = NULL;
-    if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 0, 0, &err);
-    if (st == ET_OK) st = et_outputs_add(&out, "compare.csv", &csv, &err);
-    if (st == ET_OK) st = et_outputs_add(&out, "compare.md", &md, &err);
-    if (st == ET_OK) {
-        fputs(EVAL_HEADER, csv);
-        for (int i = 0; i < N_POL; i++)
-            write_eval_csv(csv, policies[i], stats + (size_t)i * n, n, sc.eval_offset);
-        metric m[N_POL][3];
-        for (int i = 0; i < N_POL; i++)
-            for (int k = 0; k < 3; k++)
-                m[i][k] = summarise(stats + (size_t)i * n, n, k);
-        fprintf(
-            md,
-            "# HMPPO against the baselines\n\n"
-            "%d UEs x %d tasks, model %s, platform `%s`, seed %llu; %d evaluation episodes "
-            "(indices %d..%d, seeds never used in training); learned policies trained for %d "
-            "episodes. Mean +- standard deviation over episodes.\n\n"
-            "| policy | episodic reward | total delay (s) | mean perplexity |\n|---|---|---|---|\n",
-            et_sim_ue_count(sim), sc.tasks_per_ue, et_sim_model_name(sim), sc.platform,
-            (unsigned long long)sc.seed, n, sc.eval_offset, sc.eval_offset + n - 1,
-            sc.train_episodes);
-        for (int i = 0; i < N_POL; i++)
-            fprintf(md, "| %s | %.2f +- %.2f | %.1f +- %.1f | %.3f +- %.3f |\n", policies[i],
-                    m[i][0].mean, m[i][0].std, m[i][1].mean, m[i][1].std, m[i][2].mean,
-                    m[i][2].std);
-        fprintf(md, "\nHMPPO's improvement over each baseline (positive = HMPPO better; reward: "
-                    "(R_hmppo - R_b) / |R_b|, delay and perplexity: (x_b - x_hmppo) / x_b):\n\n"
-                    "| baseline | reward | total delay | perplexity |\n|---|---|---|---|\n");
-        for (int i = 1; i < N_POL; i++)
-            fprintf(md, "| %s | %+.1f%% | %+.1f%% | %+.1f%% |\n", policies[i],
-                    100.0 * (m[0][0].mean - m[i][0].mean) / fabs(m[i][0].mean),
-                    100.0 * (m[i][1].mean - m[0][1].mean) / m[i][1].mean,
-                    100.0 * (m[i][2].mean - m[0][2].mean) / m[i][2].mean);
-        st = et_outputs_commit(&out, NULL, &err);
-        if (st == ET_OK && !a.quiet) {
-            fprintf(stderr, "%-11s %22s %22s %18s\n", "policy", "episodic reward",
-                    "total delay (s)", "mean perplexity");
-            for (int i = 0; i < N_POL; i++)
-                fprintf(stderr, "%-11s %12.2f +- %7.2f %12.1f +- %7.1f %9.3f +- %6.3f\n",
-                        policies[i], m[i][0].mean, m[i][0].std, m[i][1].mean, m[i][1].std,
-                        m[i][2].mean, m[i][2].std);
-            fprintf(stderr, "tables in %s/compare.md and compare.csv\n", sc.out_dir);
-        }
-    } else {
-        et_outputs_abort(&out);
-    }
-    free(stats);
     et_sim_destroy(sim);
     return st == ET_OK ? 0 : fail(&err);
 }

@@ -244,6 +244,9 @@ static const key_def KEYS[] = {
      "value-loss weight (scales the critic's gradient before clipping)"},
     {"hmppo.adam_eps", KEY_FLOAT, OFF(learn.adam_eps), 1e-12, 1, "1e-5", NULL,
      "Adam epsilon (MAPPO and CleanRL use 1e-5)"},
+    {"hmppo.keep_deadzone", KEY_FLOAT, OFF(learn.keep_deadzone), 0, 1000, "1", NULL,
+     "a sampled keep within this many emulator blocks of the UE's cached emulator means that "
+     "emulator, so exploration noise does not pay for downloads; 0 = off"},
     {"hmppo.kernel", KEY_ENUM, OFF(learn.kernel), 0, 0, "portable", ET_NN_KERNEL_CHOICES,
      "matmul kernels of the networks: portable C loops in a fixed summation order (the same "
      "training on every x86-64 CPU) or OpenBLAS (up to 1.5x faster here, but it picks its "

@@ -357,6 +357,11 @@ void et_sim_set_progress(et_sim *sim, et_progress_fn fn, void *ctx)
     sim->progress_ctx = ctx;
 }
 
+void et_sim_set_seed(et_sim *sim, uint64_t seed)
+{
+    sim->sc.seed = seed;
+}
+
 const et_scenario *et_sim_scenario(const et_sim *sim)
 {
     return &sim->sc;

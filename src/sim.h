@@ -101,6 +101,10 @@ void et_sim_set_task_sink(et_sim *sim, et_task_sink_fn fn, void *ctx);
 typedef void (*et_progress_fn)(void *ctx, int tasks_done, int tasks_total, double sim_s);
 void et_sim_set_progress(et_sim *sim, et_progress_fn fn, void *ctx);
 
+/* Changes the root seed of the episodes this sim runs from now on (a study's
+ * training seeds, each in its own child process). */
+void et_sim_set_seed(et_sim *sim, uint64_t seed);
+
 /* Accessors for reports. */
 const et_scenario *et_sim_scenario(const et_sim *sim);
 int et_sim_ue_count(const et_sim *sim);

@@ -67,8 +67,11 @@ if "$bin" eval s.json --policy greedy --episodes 2 --out g -q && grep -q '^greed
 else
     bad eval_runs_a_baseline
 fi
-if "$bin" compare s.json --episodes 2 --eval 2 --out c -q && grep -q '^| greedy |' c/compare.md &&
-    grep -q '^| all-local | ' c/compare.md && [ "$(wc -l <c/compare.csv)" -eq 15 ]; then
+# 3 learners x 2 seeds + 5 baselines, 2 episodes each, plus the header.
+if "$bin" compare s.json --seeds 2 --episodes 2 --eval 2 --validation 1 --out c -q &&
+    grep -q '^| greedy |' c/compare.md && grep -q '^| tuned-static |' c/compare.md &&
+    grep -q '^| all-local | ' c/compare.md && [ "$(wc -l <c/compare.csv)" -eq 23 ] &&
+    [ "$(cut -d, -f1 c/curves.csv | sort -u | wc -l)" -eq 4 ]; then
     ok compare_writes_the_table
 else
     bad compare_writes_the_table

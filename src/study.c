@@ -1,0 +1,580 @@
+/* study.c: the comparison study behind `edgetune compare` (see study.h). */
+#define _DEFAULT_SOURCE
+#include "study.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent.h"
+#include "baselines.h"
+#include "fm.h"
+#include "hmppo.h"
+#include "isolate.h"
+#include "trace.h"
+#include "train.h"
+
+#define MAX_POLICIES 64
+#define MAX_CLASSES 6 /* exhaustive tuned-static search: 2^6 subsets */
+
+/* One policy under study: a baseline with its parameters, or one learner seed. */
+typedef struct policy_spec {
+    char name[32];
+    int learned;
+    int seed; /* learners: 1 .. seeds; 0 for baselines */
+    double keep;
+    char rule[64];
+    char checkpoint[ET_PATH_MAX + 48];
+} policy_spec;
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double et_study_t95(int df)
+{
+    static const double t[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+                                 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+                                 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+                                 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+    if (df < 1) return NAN;
+    return df <= 30 ? t[df - 1] : 1.96;
+}
+
+/* Mean and half-width of the 95% interval of x[0 .. n-1] (NaN half-width for n < 2). */
+static void mean_ci(const double *x, int n, double *mean, double *half)
+{
+    double s = 0, s2 = 0;
+    for (int i = 0; i < n; i++)
+        s += x[i];
+    *mean = n > 0 ? s / n : NAN;
+    for (int i = 0; i < n; i++)
+        s2 += (x[i] - *mean) * (x[i] - *mean);
+    *half = n > 1 ? et_study_t95(n - 1) * sqrt(s2 / (n - 1)) / sqrt((double)n) : NAN;
+}
+
+/* ---- running episodes ---------------------------------------------------------------------- */
+
+typedef struct episode_job {
+    et_sim *sim;
+    const policy_spec *policy;
+    int episode;
+} episode_job;
+
+static et_status make_policy(const et_sim *sim, const policy_spec *p, et_agent **agent,
+                             et_error *err)
+{
+    if (p->learned) {
+        et_status st = et_hmppo_load(p->checkpoint, agent, NULL, 0, err);
+        if (st == ET_OK) et_hmppo_set_training(*agent, 0);
+        return st;
+    }
+    et_policy_params pp = {.keep = p->keep, .seed = et_sim_scenario(sim)->seed, .rule = p->rule};
+    return et_agent_create(p->name, &pp, agent, err);
+}
+
+/* In a child: one episode of one policy. */
+static et_status run_episode_job(void *ctx, void *result, et_error *err)
+{
+    const episode_job *j = ctx;
+    et_agent *agent = NULL;
+    et_status st = make_policy(j->sim, j->policy, &agent, err);
+    if (st == ET_OK) st = et_sim_run_episode(j->sim, agent, j->episode, NULL, result, err);
+    et_agent_destroy(agent);
+    return st;
+}
+
+/* stats[p * n_ep + e] = policy p on episode offset + e, each in a fresh engine. */
+static et_status run_episodes(et_sim *sim, const policy_spec *pol, int n_pol, int offset, int n_ep,
+                              int jobs, et_episode_stats *stats, et_error *err)
+{
+    int n = n_pol * n_ep;
+    episode_job *jb = calloc((size_t)n, sizeof *jb);
+    void **ctxs = calloc((size_t)n, sizeof *ctxs);
+    et_status st = jb && ctxs ? ET_OK : et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    for (int k = 0; st == ET_OK && k < n; k++) {
+        jb[k] = (episode_job){sim, &pol[k / n_ep], offset + k % n_ep};
+        ctxs[k] = &jb[k];
+    }
+    if (st == ET_OK)
+        st = et_isolate_run_many(run_episode_job, ctxs, stats, sizeof *stats, n, jobs, "episode",
+                                 err);
+    free(jb);
+    free(ctxs);
+    return st;
+}
+
+/* ---- 1. tuning the baselines --------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The platform's device classes, sorted, at most MAX_CLASSES. */
+static et_status device_classes(const et_sim *sim, const char **out, int *n, et_error *err)
+{
+    *n = 0;
+    for (int i = 0; i < et_sim_ue_count(sim); i++) {
+        const char *c = et_sim_ue_class(sim, i);
+        int known = 0;
+        for (int k = 0; k < *n; k++)
+            known |= strcmp(out[k], c) == 0;
+        if (known) continue;
+        if (*n == MAX_CLASSES)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: compare: more than %d device classes on the platform; "
+                                "tuned-static's exhaustive search allows at most %d",
+                                et_sim_scenario(sim)->source, MAX_CLASSES, MAX_CLASSES);
+        out[(*n)++] = c;
+    }
+    qsort(out, (size_t)*n, sizeof *out, cmp_str);
+    return ET_OK;
+}
+
+typedef struct tuned {
+    policy_spec best;
+    double validation_reward;
+    int candidates;
+} tuned;
+
+/* Appends a candidate; returns its index or -1 when the table is full. */
+static int add_candidate(policy_spec **cand, int *n, int *cap, const char *name, double keep,
+                         const char *rule)
+{
+    if (*n == *cap) {
+        int grown = *cap ? 2 * *cap : 64;
+        policy_spec *p = realloc(*cand, (size_t)grown * sizeof *p);
+        if (!p) return -1;
+        *cand = p;
+        *cap = grown;
+    }
+    policy_spec *c = &(*cand)[*n];
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "%s", name);
+    c->keep = keep;
+    snprintf(c->rule, sizeof c->rule, "%s", rule ? rule : "");
+    return (*n)++;
+}
+
+static const char *const BASELINES[] = {"all-local", "all-server", "random", "greedy",
+                                        "tuned-static"};
+#define N_BASELINES 5
+
+static et_status tune_baselines(et_sim *sim, const et_study_options *opt, tuned *out, et_error *err)
+{
+    const et_scenario *sc = et_sim_scenario(sim);
+    const et_fm *fm = et_sim_fm(sim);
+    int b_min, b_max;
+    et_fm_blocks_range(fm, sc->k_min, sc->k_max, &b_min, &b_max);
+    const char *classes[MAX_CLASSES];
+    int n_classes = 0;
+    et_status st = device_classes(sim, classes, &n_classes, err);
+    if (st != ET_OK) return st;
+
+    policy_spec *cand = NULL;
+    int n = 0, cap = 0, first[N_BASELINES + 1];
+    int ok = 1;
+    for (int bl = 0; bl < N_BASELINES && ok; bl++) {
+        first[bl] = n;
+        const char *name = BASELINES[bl];
+        int keep_matters =
+            strcmp(name, "all-local") == 0 || strcmp(name, "greedy") == 0 ||
+            (strcmp(name, "all-server") == 0 && sc->tunes_on == ET_FM_TUNES_ON_EMULATOR);
+        if (strcmp(name, "tuned-static") == 0) {
+            for (int mask = 0; mask < (1 << n_classes) && ok; mask++) {
+                const char *local[MAX_CLASSES];
+                int n_local = 0;
+                for (int c = 0; c < n_classes; c++)
+                    if (mask & (1 << c)) local[n_local++] = classes[c];
+                /* Nothing tunes locally: the keep fraction has no effect. */
+                for (int b = n_local ? b_min : b_max; b <= b_max && ok; b++) {
+                    char rule[64];
+                    double keep = (double)b / fm->middle_blocks;
+                    et_baseline_static_rule(rule, sizeof rule, local, n_local, keep);
+                    ok = add_candidate(&cand, &n, &cap, name, keep, rule) >= 0;
+                }
+            }
+        } else if (keep_matters) {
+            for (int b = b_min; b <= b_max && ok; b++)
+                ok = add_candidate(&cand, &n, &cap, name, (double)b / fm->middle_blocks, NULL) >= 0;
+        } else {
+            ok = add_candidate(&cand, &n, &cap, name, sc->k_max, NULL) >= 0;
+        }
+    }
+    first[N_BASELINES] = n;
+    if (!ok) {
+        free(cand);
+        return et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    }
+    int V = opt->validation_episodes;
+    if (!opt->quiet)
+        fprintf(stderr, "edgetune: tuning %d baselines: %d candidates x %d validation episodes\n",
+                N_BASELINES, n, V);
+    et_episode_stats *stats = calloc((size_t)n * (size_t)V, sizeof *stats);
+    st = stats ? run_episodes(sim, cand, n, sc->validation_offset, V, opt->jobs, stats, err)
+               : et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    for (int bl = 0; st == ET_OK && bl < N_BASELINES; bl++) {
+        int best = first[bl];
+        double best_r = -INFINITY;
+        for (int c = first[bl]; c < first[bl + 1]; c++) {
+            double r = 0;
+            for (int e = 0; e < V; e++)
+                r += stats[(size_t)c * V + e].reward / V;
+            if (r > best_r) { /* strictly better: ties keep the first (smallest k) */
+                best_r = r;
+                best = c;
+            }
+        }
+        out[bl] = (tuned){.best = cand[best],
+                          .validation_reward = best_r,
+                          .candidates = first[bl + 1] - first[bl]};
+    }
+    free(stats);
+    free(cand);
+    return st;
+}
+
+/* ---- 2. training the learners ---------------------------------------------------------------- */
+
+typedef struct train_job {
+    et_sim *sim;
+    uint64_t seed;
+    et_train_options opt;
+    char dir[ET_PATH_MAX + 48];
+} train_job;
+
+static et_status run_train_job(void *ctx, void *result, et_error *err)
+{
+    train_job *j = ctx;
+    j->opt.out_dir = j->dir;
+    et_sim_set_seed(j->sim, j->seed);
+    return et_train_run(j->sim, &j->opt, result, err);
+}
+
+/* Splits "hmppo,mappo" into names (at most 3). */
+static et_status parse_learners(const char *list, char names[3][16], int *n, et_error *err)
+{
+    *n = 0;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", list ? list : "");
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        if (!et_train_is_learned(tok) || *n == 3)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "compare: --learners: expected a comma list of hmppo, mappo, "
+                                "ippo, got '%.40s'",
+                                list);
+        snprintf(names[(*n)++], 16, "%s", tok);
+    }
+    return ET_OK;
+}
+
+/* ---- 4. tables ------------------------------------------------------------------------------- */
+
+enum { M_REWARD, M_DELAY, M_PPL, M_EXPOSURE, M_FAILED, M_LOCAL, N_METRICS };
+
+static double metric(const et_episode_stats *s, int m)
+{
+    switch (m) {
+    case M_REWARD:
+        return s->reward;
+    case M_DELAY:
+        return s->total_delay_s;
+    case M_PPL:
+        return s->mean_ppl;
+    case M_EXPOSURE:
+        return s->mean_exposure;
+    case M_FAILED:
+        return s->failed;
+    default:
+        return s->tasks ? (double)s->local / s->tasks : 0;
+    }
+}
+
+/* A policy's rows of results: one group per seed (baselines: one group). */
+typedef struct group {
+    char name[32];
+    int first, n_seeds; /* indices into the evaluated specs */
+} group;
+
+/* Per-episode value of metric m for group g: the mean over its seeds. */
+static double group_episode(const group *g, const et_episode_stats *st, int E, int e, int m)
+{
+    double s = 0;
+    for (int k = 0; k < g->n_seeds; k++)
+        s += metric(&st[(size_t)(g->first + k) * E + e], m);
+    return s / g->n_seeds;
+}
+
+/* Mean and interval of metric m for group g: over seeds when it has several
+ * (each seed's mean over episodes), else over episodes. */
+static void group_summary(const group *g, const et_episode_stats *st, int E, int m, double *scratch,
+                          double *mean, double *half)
+{
+    if (g->n_seeds > 1) {
+        for (int k = 0; k < g->n_seeds; k++) {
+            double s = 0;
+            for (int e = 0; e < E; e++)
+                s += metric(&st[(size_t)(g->first + k) * E + e], m);
+            scratch[k] = s / E;
+        }
+        mean_ci(scratch, g->n_seeds, mean, half);
+    } else {
+        for (int e = 0; e < E; e++)
+            scratch[e] = group_episode(g, st, E, e, m);
+        mean_ci(scratch, E, mean, half);
+    }
+}
+
+/* "mean +- half" with fmt for the mean; the half-width never carries a sign. */
+static void put_ci(FILE *f, double mean, double half, const char *fmt)
+{
+    fprintf(f, fmt, mean);
+    if (isfinite(half)) {
+        char plain[16];
+        size_t n = 0;
+        for (const char *c = fmt; *c && n + 1 < sizeof plain; c++)
+            if (*c != '+') plain[n++] = *c;
+        plain[n] = '\0';
+        fprintf(f, " +- ");
+        fprintf(f, plain, half);
+    }
+}
+
+static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_options *opt,
+                         const tuned *tb, const policy_spec *spec, const group *groups,
+                         int n_groups, const et_episode_stats *st, double *scratch)
+{
+    const et_scenario *sc = et_sim_scenario(sim);
+    int E = opt->eval_episodes;
+    fprintf(md,
+            "# HMPPO against the baselines\n\n%d UEs x %d tasks, model %s, platform `%s`, "
+            "scenario seed %llu. Learners trained from %d seeds for %d episodes each; every "
+            "policy evaluated on the same %d evaluation episodes (indices %d..%d, each in a fresh "
+            "engine); baselines tuned on %d validation episodes (indices %d..). Means with 95%% "
+            "confidence intervals (Student t): over seeds for learners, over episodes for "
+            "baselines. Every mean covers every task; failed tasks are counted beside them.\n\n",
+            et_sim_ue_count(sim), sc->tasks_per_ue, et_sim_model_name(sim), sc->platform,
+            (unsigned long long)sc->seed, opt->seeds, opt->train_episodes, E, sc->eval_offset,
+            sc->eval_offset + E - 1, opt->validation_episodes, sc->validation_offset);
+    fprintf(md, "## Tuned baseline parameters\n\n| baseline | tuned | validation reward | "
+                "candidates |\n|---|---|---|---|\n");
+    for (int b = 0; b < N_BASELINES; b++) {
+        const policy_spec *p = &tb[b].best;
+        char what[96];
+        if (strcmp(p->name, "tuned-static") == 0)
+            snprintf(what, sizeof what, "`%s`", p->rule);
+        else if (tb[b].candidates > 1)
+            snprintf(what, sizeof what, "k = %.3f", p->keep);
+        else
+            snprintf(what, sizeof what, "(no free parameter)");
+        fprintf(md, "| %s | %s | %.3f | %d |\n", p->name, what, tb[b].validation_reward,
+                tb[b].candidates);
+    }
+    fprintf(md, "\n## Results on the evaluation episodes\n\n| policy | runs | episodic reward | "
+                "total delay (s) | mean perplexity | mean exposure | failed tasks | LOCAL share "
+                "|\n|---|---|---|---|---|---|---|---|\n");
+    static const char *const fmts[N_METRICS] = {"%.2f", "%.0f", "%.3f", "%.4f", "%.1f", "%.2f"};
+    for (int g = 0; g < n_groups; g++) {
+        fprintf(md, "| %s | %d |", groups[g].name, groups[g].n_seeds);
+        for (int m = 0; m < N_METRICS; m++) {
+            double mean, half;
+            group_summary(&groups[g], st, E, m, scratch, &mean, &half);
+            fputc(' ', md);
+            put_ci(md, mean, half, fmts[m]);
+            fprintf(md, " |");
+        }
+        fputc('\n', md);
+    }
+    int h = -1;
+    for (int g = 0; g < n_groups; g++)
+        if (strcmp(groups[g].name, "hmppo") == 0) h = g;
+    if (h >= 0) {
+        fprintf(md,
+                "\n## HMPPO's paired difference per evaluation episode\n\nHMPPO minus the "
+                "other policy on the same episode (each learner averaged over its seeds), "
+                "mean and 95%% interval over the %d episodes. Reward: positive = HMPPO "
+                "better; delay and perplexity: negative = HMPPO better. Percentages are "
+                "relative to the other policy's mean.\n\n| other | reward | reward %% | total "
+                "delay (s) | delay %% | perplexity | HMPPO better on |\n|---|---|---|---|---|"
+                "---|---|\n",
+                E);
+        for (int g = 0; g < n_groups; g++) {
+            if (g == h) continue;
+            fprintf(md, "| %s |", groups[g].name);
+            double base[3], d_mean[3], d_half[3];
+            int wins = 0;
+            for (int k = 0; k < 3; k++) {
+                int m = k == 0 ? M_REWARD : k == 1 ? M_DELAY : M_PPL;
+                double sb = 0;
+                for (int e = 0; e < E; e++) {
+                    double a = group_episode(&groups[h], st, E, e, m);
+                    double b = group_episode(&groups[g], st, E, e, m);
+                    scratch[e] = a - b;
+                    sb += b;
+                    if (m == M_REWARD && a > b) wins++;
+                }
+                base[k] = sb / E;
+                mean_ci(scratch, E, &d_mean[k], &d_half[k]);
+            }
+            fputc(' ', md);
+            put_ci(md, d_mean[0], d_half[0], "%+.2f");
+            fprintf(md, " | %+.1f%% [%+.1f, %+.1f] | ", 100 * d_mean[0] / fabs(base[0]),
+                    100 * (d_mean[0] - d_half[0]) / fabs(base[0]),
+                    100 * (d_mean[0] + d_half[0]) / fabs(base[0]));
+            put_ci(md, d_mean[1], d_half[1], "%+.0f");
+            fprintf(md, " | %+.1f%% | ", 100 * d_mean[1] / base[1]);
+            put_ci(md, d_mean[2], d_half[2], "%+.3f");
+            fprintf(md, " | %d of %d |\n", wins, E);
+        }
+    }
+    fprintf(md, "\nFor reference, the paper (arXiv 2310.17492) reports HMPPO ahead of its "
+                "baselines by 33.79%% in reward, with 80.49%% less delay and 23.53%% better "
+                "perplexity, on its own simulator (not verifiable in detail).\n");
+    fputs("policy,seed,episode,reward,total_delay_s,mean_ppl,mean_exposure,failed,local\n", csv);
+    for (int g = 0; g < n_groups; g++)
+        for (int k = 0; k < groups[g].n_seeds; k++) {
+            const policy_spec *p = &spec[groups[g].first + k];
+            for (int e = 0; e < E; e++) {
+                const et_episode_stats *s = &st[(size_t)(groups[g].first + k) * E + e];
+                fprintf(csv, "%s,%d,%d,%.9g,%.9g,%.9g,%.9g,%d,%d\n", groups[g].name, p->seed,
+                        sc->eval_offset + e, s->reward, s->total_delay_s, s->mean_ppl,
+                        s->mean_exposure, s->failed, s->local);
+            }
+        }
+}
+
+/* Copies every training run's (episode, return) into curves.csv. */
+static void write_curves(FILE *f, const policy_spec *spec, int n_spec, const char *out_dir)
+{
+    fputs("learner,seed,episode,return\n", f);
+    for (int i = 0; i < n_spec; i++) {
+        if (!spec[i].learned) continue;
+        char path[ET_PATH_MAX + 80];
+        snprintf(path, sizeof path, "%s/%s-s%d/train.csv", out_dir, spec[i].name, spec[i].seed);
+        FILE *in = fopen(path, "r");
+        if (!in) continue;
+        char line[1024];
+        int first = 1;
+        while (fgets(line, sizeof line, in)) {
+            if (first) { /* header */
+                first = 0;
+                continue;
+            }
+            long ep;
+            double ret;
+            if (sscanf(line, "%ld,%lf", &ep, &ret) == 2)
+                fprintf(f, "%s,%d,%ld,%.9g\n", spec[i].name, spec[i].seed, ep, ret);
+        }
+        fclose(in);
+    }
+}
+
+/* ---- the study ------------------------------------------------------------------------------- */
+
+et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
+{
+    const et_scenario *sc = et_sim_scenario(sim);
+    char learners[3][16];
+    int n_learners = 0;
+    et_status st = parse_learners(opt->learners, learners, &n_learners, err);
+    if (st == ET_OK && (opt->seeds < 1 || opt->eval_episodes < 1 || opt->validation_episodes < 1))
+        st = et_error_set(err, ET_ERR_INPUT, "compare: seeds and episode counts must be >= 1");
+    if (st == ET_OK) st = et_mkdirs(opt->out_dir, err);
+    if (st != ET_OK) return st;
+    double t0 = wall_now();
+
+    /* 1. Baselines, tuned on validation episodes. */
+    tuned tb[N_BASELINES];
+    st = tune_baselines(sim, opt, tb, err);
+    if (st != ET_OK) return st;
+
+    /* 2. Learners, trained from several seeds. */
+    policy_spec spec[MAX_POLICIES];
+    group groups[MAX_POLICIES];
+    int n_spec = 0, n_groups = 0;
+    int n_train = n_learners * opt->seeds;
+    if (n_train + N_BASELINES > MAX_POLICIES)
+        return et_error_set(err, ET_ERR_INPUT, "compare: at most %d training runs",
+                            MAX_POLICIES - N_BASELINES);
+    train_job *tj = calloc((size_t)(n_train ? n_train : 1), sizeof *tj);
+    void **ctxs = calloc((size_t)(n_train ? n_train : 1), sizeof *ctxs);
+    et_train_result *tres = calloc((size_t)(n_train ? n_train : 1), sizeof *tres);
+    if (!tj || !ctxs || !tres) st = et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    for (int l = 0; st == ET_OK && l < n_learners; l++) {
+        groups[n_groups++] = (group){.first = n_spec, .n_seeds = opt->seeds};
+        snprintf(groups[n_groups - 1].name, sizeof groups[0].name, "%s", learners[l]);
+        for (int s = 1; s <= opt->seeds; s++) {
+            policy_spec *p = &spec[n_spec];
+            memset(p, 0, sizeof *p);
+            snprintf(p->name, sizeof p->name, "%s", learners[l]);
+            p->learned = 1;
+            p->seed = s;
+            train_job *j = &tj[n_spec];
+            j->sim = sim;
+            j->seed = sc->seed + (uint64_t)(s - 1);
+            snprintf(j->dir, sizeof j->dir, "%s/%s-s%d", opt->out_dir, learners[l], s);
+            j->opt = (et_train_options){.policy = p->name, .episodes = opt->train_episodes};
+            snprintf(p->checkpoint, sizeof p->checkpoint, "%s/checkpoint.ckpt", j->dir);
+            ctxs[n_spec] = j;
+            n_spec++;
+        }
+    }
+    if (st == ET_OK && n_train > 0) {
+        if (!opt->quiet)
+            fprintf(stderr,
+                    "edgetune: training %d runs (%d learners x %d seeds, %d episodes each), %d "
+                    "at a time\n",
+                    n_train, n_learners, opt->seeds, opt->train_episodes, opt->jobs);
+        st = et_isolate_run_many(run_train_job, ctxs, tres, sizeof *tres, n_train, opt->jobs,
+                                 "training run", err);
+    }
+    free(tj);
+    free(ctxs);
+    free(tres);
+    if (st != ET_OK) return st;
+    for (int b = 0; b < N_BASELINES; b++) {
+        spec[n_spec] = tb[b].best;
+        groups[n_groups] = (group){.first = n_spec, .n_seeds = 1};
+        snprintf(groups[n_groups].name, sizeof groups[0].name, "%s", tb[b].best.name);
+        n_groups++;
+        n_spec++;
+    }
+
+    /* 3. Everyone on the same evaluation episodes. */
+    int E = opt->eval_episodes;
+    if (!opt->quiet)
+        fprintf(stderr, "edgetune: evaluating %d policies (learner seeds apart) on %d episodes\n",
+                n_spec, E);
+    et_episode_stats *stats = calloc((size_t)n_spec * (size_t)E, sizeof *stats);
+    double *scratch = calloc((size_t)(E > MAX_POLICIES ? E : MAX_POLICIES), sizeof *scratch);
+    if (!stats || !scratch) st = et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    if (st == ET_OK)
+        st = run_episodes(sim, spec, n_spec, sc->eval_offset, E, opt->jobs, stats, err);
+
+    /* 4. Tables, written atomically. */
+    et_outputs out;
+    memset(&out, 0, sizeof out);
+    FILE *md = NULL, *csv = NULL, *curves = NULL;
+    if (st == ET_OK) st = et_outputs_open(&out, opt->out_dir, 0, 0, err);
+    if (st == ET_OK) st = et_outputs_add(&out, "compare.md", &md, err);
+    if (st == ET_OK) st = et_outputs_add(&out, "compare.csv", &csv, err);
+    if (st == ET_OK) st = et_outputs_add(&out, "curves.csv", &curves, err);
+    if (st == ET_OK) {
+        write_tables(md, csv, sim, opt, tb, spec, groups, n_groups, stats, scratch);
+        write_curves(curves, spec, n_spec, opt->out_dir);
+        fprintf(md, "\nWall time of the whole study: %.0f s on %d parallel processes.\n",
+                wall_now() - t0, opt->jobs);
+        st = et_outputs_commit(&out, NULL, err);
+    } else {
+        et_outputs_abort(&out);
+    }
+    free(stats);
+    free(scratch);
+    return st;
+}

@@ -1,0 +1,49 @@
+/* study.h: the comparison study behind `edgetune compare` (docs/results.md).
+ *
+ * 1. Every baseline's free parameters are tuned the same way: grid search on
+ *    validation episodes (train.validation_offset on), mean episodic reward.
+ *    all-local and greedy over every allowed emulator size; tuned-static over
+ *    every subset of the platform's device classes tuning LOCAL times every
+ *    emulator size; all-server's keep only when the server tunes on the
+ *    emulator (version 1); random has none.
+ * 2. Every learner is trained from `seeds` seeds (scenario seed s, s + 1, ...:
+ *    network initialisation, sampling and training episodes all change), each
+ *    run in its own process, `jobs` at a time.
+ * 3. Every policy (each learner seed separately) is evaluated on the same
+ *    evaluation episodes (train.eval_offset on), each in a fresh engine.
+ * 4. compare.md: per policy the mean and 95% confidence interval (Student t;
+ *    over seeds for learners, over episodes for baselines) of episodic reward,
+ *    total delay, mean perplexity, mean privacy exposure and failed tasks;
+ *    HMPPO's paired difference with every other policy per evaluation episode
+ *    (learners averaged over their seeds), with its interval; the tuned
+ *    parameters. compare.csv: one row per policy, seed and episode.
+ *    curves.csv: every training run's per-episode return. */
+#ifndef ET_STUDY_H
+#define ET_STUDY_H
+
+#include "sim.h"
+#include "status.h"
+
+typedef struct et_study_options {
+    const char *out_dir;
+    int seeds;               /* training seeds per learner, >= 1 */
+    int train_episodes;      /* per training run */
+    int eval_episodes;       /* evaluation episodes per policy */
+    int validation_episodes; /* per baseline candidate */
+    int jobs;                /* parallel processes, >= 1 */
+    const char *learners;    /* comma list of hmppo, mappo, ippo; "" for none */
+    int quiet;               /* no progress lines on stderr */
+} et_study_options;
+
+/* Runs the study on sim's scenario (this process must not have run an
+ * episode: everything runs in child processes). Writes out_dir/compare.md,
+ * compare.csv, curves.csv, and a training directory per learner and seed
+ * (<learner>-s<seed>/). Errors as values; the outputs are written atomically
+ * and not at all on error. */
+et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err);
+
+/* Two-sided 95% Student t quantile for df degrees of freedom (df >= 1; 1.96
+ * beyond the table). */
+double et_study_t95(int df);
+
+#endif
