@@ -192,6 +192,10 @@ static const key_def KEYS[] = {
      "reward.bytes_ref (a modelling choice, docs/simulation.md)"},
     {"reward.bytes_ref", KEY_DOUBLE, OFF(bytes_ref), 1, 1e15, "4e5", NULL,
      "data-exposure normalisation, bytes (the largest default data set: 1e5 tokens x 4 B)"},
+    {"reward.credit", KEY_ENUM, OFF(credit), 0, 0, "individual", "individual|cooperative",
+     "what a policy is told for its task: its own reward (individual), or the mean reward of every "
+     "task of any UE that completed while it ran, itself included (cooperative: a team signal "
+     "over the task's lifetime, MAPPO-style); the episodic reward is the same"},
     {"reward.delay_ref_s", KEY_DOUBLE, OFF(delay_ref_s), 1e-6, 1e12, "100", NULL,
      "delay normalisation, s"},
     {"reward.ppl_ref", KEY_DOUBLE, OFF(ppl_ref), 0, 1e6, "0", NULL,

@@ -77,6 +77,7 @@ typedef struct et_scenario {
     /* reward.* */
     double w_delay, w_ppl, w_privacy;
     double bytes_ref;
+    int credit; /* 0 individual, 1 cooperative */
     double delay_ref_s, ppl_ref;
     double fail_penalty, deadline_penalty;
 

@@ -127,6 +127,8 @@ struct et_sim {
     et_outputs *out;
     et_episode_stats *stats;
     double keep_sum, ppl_sum;
+    double reward_sum; /* rewards of every task completed so far (cooperative credit) */
+    long reward_count;
     et_status agent_status;
     et_error agent_err;
     et_progress_fn progress;
@@ -797,6 +799,8 @@ typedef struct task_run {
     et_cost cost;
     double start, end; /* engine times */
     double delay_s, ppl, exposure, reward;
+    double reward_sum0; /* sim->reward_sum and _count when it started */
+    long reward_count0;
     const char *failure; /* "" when it ran */
 } task_run;
 
@@ -895,6 +899,8 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
     const et_scenario *sc = &sim->sc;
     const et_cost *c = &t->cost;
     t->start = simgrid_get_clock();
+    t->reward_sum0 = sim->reward_sum;
+    t->reward_count0 = sim->reward_count;
     u->bytes_up = u->bytes_down = u->compute_s = 0;
     /* A LOCAL task that does not fit the UE's memory fails before anything
      * runs: the UE knows its memory and the emulator's size. */
@@ -978,8 +984,13 @@ static void account_task(et_sim *sim, ue_state *u, task_run *t)
     sim->keep_sum += t->keep;
     sim->ppl_sum += t->ppl;
 
+    sim->reward_sum += t->reward;
+    sim->reward_count++;
+    double credit = t->reward;
+    if (sc->credit == 1)
+        credit = (sim->reward_sum - t->reward_sum0) / (double)(sim->reward_count - t->reward_count0);
     et_feedback fb = {.ue = u->index,
-                      .reward = t->reward,
+                      .reward = credit,
                       .done = t->index == sc->tasks_per_ue - 1,
                       .delay_s = t->delay_s,
                       .ppl = t->ppl,
@@ -1057,6 +1068,8 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     sim->out = out;
     sim->stats = stats;
     sim->keep_sum = sim->ppl_sum = 0;
+    sim->reward_sum = 0;
+    sim->reward_count = 0;
     sim->agent_status = ET_OK;
     et_error_clear(&sim->agent_err);
     memset(sim->state, 0, (size_t)sim->state_dim * sizeof *sim->state);
