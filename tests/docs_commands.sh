@@ -32,7 +32,13 @@ shrink() { # the extra options for one command line
 for doc in "$src/README.md" "$src"/docs/*.md; do
     dir=$work/$(basename "$(dirname "$doc")")-$(basename "$doc" .md)
     mkdir -p "$dir"
-    for d in platforms models examples; do ln -s "$src/$d" "$dir/$d"; done
+    # Real directories of links to the repository's files: a command that
+    # writes into platforms/ (the generator examples do) writes here, never
+    # into the source tree.
+    for d in platforms models examples; do
+        mkdir -p "$dir/$d"
+        for f in "$src/$d"/*; do ln -s "$f" "$dir/$d/$(basename "$f")"; done
+    done
     ln -s "$build" "$dir/build"
     awk '/^```/ { inblock = !inblock; next } inblock { print }' "$doc" |
         grep -E '^(build/edgetune |edgetune |bash examples/|[A-Z_]+=[^ ]+ build/)' |
