@@ -12,9 +12,26 @@
 #include <simgrid/host.h>
 #include <simgrid/kernel/routing/NetPoint.hpp>
 #include <simgrid/kernel/routing/NetZoneImpl.hpp>
+#include <simgrid/engine.h>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
+
+extern "C" int sgx_init(int *argc, char **argv, char *msg, size_t msg_size)
+{
+    try {
+        simgrid_init(argc, argv);
+        return 0;
+    } catch (const std::exception &e) {
+        std::snprintf(msg, msg_size, "%s", e.what());
+        for (char *c = msg; *c; c++) /* SimGrid appends every valid key: keep the first line */
+            if (*c == '\n') {
+                *c = '\0';
+                break;
+            }
+        return -1;
+    }
+}
 
 extern "C" int sgx_load_platform(const char *path, char *msg, size_t msg_size)
 {

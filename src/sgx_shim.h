@@ -15,6 +15,11 @@ extern "C" {
  * missing file). Returns 0 on success, -1 with the exception text in msg. */
 int sgx_load_platform(const char *path, char *msg, size_t msg_size);
 
+/* simgrid_init, catching SimGrid's C++ exceptions (an unknown --cfg key
+ * throws). Returns 0, or -1 with the first line of the exception's text in
+ * msg. */
+int sgx_init(int *argc, char **argv, char *msg, size_t msg_size);
+
 /* Attaches host to a WIFI link at rate level (index into the link's bandwidth list). */
 void sgx_link_set_host_wifi_rate(sg_link_t link, sg_host_t host, int level);
 

@@ -41,6 +41,10 @@ cp "$src/platforms/edge-6ue.xml" good.xml
 cp "$src/models/opt-1.3b.json" good-model.json
 
 expect missing_scenario "nope.json" -- run nope.json --out out
+expect unknown_simgrid_option "Bad config key: bogus" -- run --cfg=bogus:1 --out out
+expect network_model_is_fixed "option '--cfg=network/model:Nope'" -- run --cfg=network/model:Nope --out out
+scen badrule.json '{ "baselines": { "static_rule": "lokal=x" } }'
+expect bad_static_rule "badrule.json: policy 'tuned-static': key 'baselines.static_rule'" -- run badrule.json --policy tuned-static --out out
 scen bad.json '{ "seed": 1, '
 expect malformed_json "malformed JSON" -- run bad.json --out out
 scen unknown.json '{ "platform": "good.xml", "model": "good-model.json", "sed": 3 }'
