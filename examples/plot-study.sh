@@ -17,7 +17,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Smooth each (learner, seed) over 50 episodes, then per learner and episode
 # take the mean, min and max over seeds.
-awk -F, 'NR > 1 { key = $1 "," $2; n[key]++; buf[key, n[key] % 50] = $4;
+awk -F, 'NR > 1 { key = $1 "," $2; buf[key, n[key] % 50] = $4; n[key]++;
                   m = n[key] < 50 ? n[key] : 50; s = 0;
                   for (k = 0; k < m; k++) s += buf[key, k];
                   print $1, $3, s / m }' "$dir/curves.csv" |
