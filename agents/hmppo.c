@@ -336,6 +336,7 @@ void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue)
     cfg->adam_eps = 1e-5f;
     cfg->kernel = ET_NN_PORTABLE;
     cfg->keep_deadzone = 1.0f;
+    cfg->critic_own_obs = 0;
 }
 
 static et_status check_int(const char *where, const char *key, int v, int lo, int hi, et_error *err)
@@ -503,8 +504,11 @@ static et_status hmppo_build(const et_hmppo_config *cfg, hmppo **out, et_error *
     h->actor_onehot = c->share_actor && n_ue > 1;
     h->critic_onehot = n_ue > 1;
     h->actor_in = c->obs_dim + (h->actor_onehot ? n_ue : 0);
+    /* With critic_own_obs the centralised critic sees the UE's own observation first, then
+     * the global state (MAPPO's agent-specific global state). */
+    int own = c->variant != ET_IPPO && c->critic_own_obs ? c->obs_dim : 0;
     h->critic_in =
-        (c->variant == ET_IPPO ? c->obs_dim : c->state_dim) + (h->critic_onehot ? n_ue : 0);
+        own + (c->variant == ET_IPPO ? c->obs_dim : c->state_dim) + (h->critic_onehot ? n_ue : 0);
     h->n_keep_out = !c->keep_head ? 0 : c->variant == ET_MAPPO ? c->keep_bins : 2;
     h->actor_out = N_LOC + h->n_keep_out;
     h->vn_debias = 0.0;
@@ -808,8 +812,10 @@ static et_status hmppo_decide(et_agent *agent, const et_obs_view *view, et_actio
     /* Critic input (S): the global state (HMPPO, MAPPO) or the observation (IPPO), then the
      * one-hot agent id. */
     float *cin = h->row_cin;
-    int base = use_state ? c->state_dim : c->obs_dim;
-    memcpy(cin, use_state ? view->state : view->obs, (size_t)base * sizeof *cin);
+    int own = use_state && c->critic_own_obs ? c->obs_dim : 0;
+    if (own) memcpy(cin, view->obs, (size_t)own * sizeof *cin);
+    int base = own + (use_state ? c->state_dim : c->obs_dim);
+    memcpy(cin + own, use_state ? view->state : view->obs, (size_t)(base - own) * sizeof *cin);
     if (h->critic_onehot) {
         memset(cin + base, 0, (size_t)c->n_ue * sizeof *cin);
         cin[base + ue] = 1.0f;
@@ -1212,7 +1218,7 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
 /* ------------------------------------------------------------------------------------------ */
 
 static const char CKPT_MAGIC[8] = {'E', 'T', 'H', 'M', 'P', 'P', 'O', '\0'};
-#define CKPT_VERSION 4u /* 2: k_max; 3: kernel; 4: keep_deadzone */
+#define CKPT_VERSION 5u /* 2: k_max; 3: kernel; 4: keep_deadzone; 5: critic_own_obs */
 #define CKPT_PREFIX 20  /* magic, version, total size */
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
@@ -1404,6 +1410,7 @@ static void put_config(ckpt_writer *w, const et_hmppo_config *c)
     put_f32(w, c->adam_eps);
     put_i32(w, c->kernel);
     put_f32(w, c->keep_deadzone);
+    put_i32(w, c->critic_own_obs);
 }
 
 static void get_config(ckpt_reader *r, et_hmppo_config *c)
@@ -1439,6 +1446,7 @@ static void get_config(ckpt_reader *r, et_hmppo_config *c)
     c->adam_eps = get_f32(r);
     c->kernel = get_i32(r);
     c->keep_deadzone = get_f32(r);
+    c->critic_own_obs = get_i32(r);
 }
 
 static void put_net(ckpt_writer *w, et_mlp *net, et_adam *opt)

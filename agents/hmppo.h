@@ -65,6 +65,8 @@ typedef struct et_hmppo_config {
     uint64_t seed;       /* network init, sampling, minibatch shuffles */
     int keep_head;       /* 1: keep head (Beta or bins); 0: location only (cart-pole); 1 */
     float adam_eps;      /* Adam epsilon; 1e-5 (MAPPO's opti_eps, CleanRL) */
+    int critic_own_obs;  /* 1: the centralised critic's input starts with the UE's own
+                            observation (agent-specific global state); 0 */
     float keep_deadzone; /* a keep within this many blocks of the cached emulator means it
                             (no download for sampling noise); 0 = off; 1 */
     int kernel;          /* et_nn_kernel of every network; ET_NN_PORTABLE: the same bits on every

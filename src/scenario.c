@@ -251,6 +251,9 @@ static const key_def KEYS[] = {
     {"hmppo.keep_deadzone", KEY_FLOAT, OFF(learn.keep_deadzone), 0, 1000, "1", NULL,
      "a sampled keep within this many emulator blocks of the UE's cached emulator means that "
      "emulator, so exploration noise does not pay for downloads; 0 = off"},
+    {"hmppo.critic_own_obs", KEY_BOOL, OFF(learn.critic_own_obs), 0, 0, "false", NULL,
+     "HMPPO/MAPPO: the critic sees the UE's own observation before the global state (MAPPO's "
+     "agent-specific global state)"},
     {"hmppo.kernel", KEY_ENUM, OFF(learn.kernel), 0, 0, "portable", ET_NN_KERNEL_CHOICES,
      "matmul kernels of the networks: portable C loops in a fixed summation order (the same "
      "training on every x86-64 CPU) or OpenBLAS (up to 1.5x faster here, but it picks its "
