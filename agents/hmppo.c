@@ -307,24 +307,9 @@ void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->variant = ET_HMPPO;
-    cfg->hidden = 64;
-    cfg->lr_actor = 5e-4f;
-    cfg->lr_critic = 5e-4f;
-    cfg->lr_anneal = 0;
-    cfg->gamma = 0.99f;
-    cfg->lambda = 0.95f;
-    cfg->time_scale_s = 0.0f;
-    cfg->clip = 0.2f;
-    cfg->value_clip = 0.2f;
-    cfg->ent_loc = 0.01f;
-    cfg->ent_keep = 0.01f;
-    cfg->vf_coef = 1.0f;
-    cfg->max_grad_norm = 10.0f;
-    cfg->epochs = 10;
-    cfg->minibatches = 1;
-    cfg->value_norm = 1;
-    cfg->share_actor = 0; /* one actor per UE (decentralised actors); 1 = MAPPO-style sharing */
-    cfg->keep_bins = 8;
+    et_learn_params learn;
+    et_learn_default(&learn);
+    et_hmppo_config_set_learn(cfg, &learn);
     cfg->k_min = 0.1f;
     cfg->k_max = 1.0f;
     cfg->n_ue = n_ue;
@@ -333,10 +318,13 @@ void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue)
     cfg->capacity = 50 * (n_ue > 0 ? n_ue : 1); /* one episode of the default 50 tasks per UE */
     cfg->seed = 1;
     cfg->keep_head = 1;
-    cfg->adam_eps = 1e-5f;
-    cfg->kernel = ET_NN_PORTABLE;
-    cfg->keep_deadzone = 1.0f;
-    cfg->critic_own_obs = 0;
+}
+
+void et_hmppo_config_set_learn(et_hmppo_config *cfg, const et_learn_params *learn)
+{
+    et_hmppo_config *dst = cfg;
+    const et_learn_params *src = learn;
+    ET_LEARN_KEYS(ET_LEARN_COPY_FIELD)
 }
 
 static et_status check_int(const char *where, const char *key, int v, int lo, int hi, et_error *err)
@@ -367,41 +355,27 @@ static et_status config_check(const et_hmppo_config *c, const char *where, et_er
         if ((st = (expr)) != ET_OK) return st;                                                     \
     } while (0)
     CHECK(check_int(where, "variant", (int)c->variant, ET_HMPPO, ET_IPPO, err));
-    CHECK(check_int(where, "hidden", c->hidden, 1, ET_HMPPO_MAX_HIDDEN, err));
-    CHECK(check_real(where, "lr_actor", c->lr_actor, 0.0, 0, 1e3, err));
-    CHECK(check_real(where, "lr_critic", c->lr_critic, 0.0, 0, 1e3, err));
-    CHECK(check_int(where, "lr_anneal", c->lr_anneal, 0, 1, err));
-    CHECK(check_real(where, "gamma", c->gamma, 0.0, 0, 1.0, err));
-    CHECK(check_real(where, "lambda", c->lambda, 0.0, 0, 1.0, err));
-    CHECK(check_real(where, "time_scale_s", c->time_scale_s, 0.0, 0, 1e30, err));
-    CHECK(check_real(where, "clip", c->clip, 0.0, 1, 1e3, err));
-    CHECK(check_real(where, "value_clip", c->value_clip, 0.0, 0, 1e30, err));
-    CHECK(check_real(where, "ent_loc", c->ent_loc, 0.0, 0, 1e3, err));
-    CHECK(check_real(where, "ent_keep", c->ent_keep, 0.0, 0, 1e3, err));
-    /* vf_coef and adam_eps must be > 0: a zero here usually means a config that was zeroed
-     * instead of filled by et_hmppo_config_default, which would also leave keep_head at 0. */
+    /* A zero vf_coef or adam_eps usually means a config that was zeroed instead of filled by
+     * et_hmppo_config_default, which would also leave keep_head at 0: say so first. */
     if (!(c->vf_coef > 0.0f) || !isfinite(c->vf_coef) || !(c->adam_eps > 0.0f) ||
         !isfinite(c->adam_eps))
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: 'vf_coef' and 'adam_eps': expected numbers > 0, got %g and %g "
                             "(start from et_hmppo_config_default)",
                             where, c->vf_coef, c->adam_eps);
-    CHECK(check_real(where, "max_grad_norm", c->max_grad_norm, 0.0, 0, 1e30, err));
-    CHECK(check_int(where, "epochs", c->epochs, 1, 100000, err));
+    /* The scenario's hyperparameters: the ranges of their rows in learn.h. */
+    et_learn_params learn;
+    {
+        et_learn_params *dst = &learn;
+        const et_hmppo_config *src = c;
+        ET_LEARN_KEYS(ET_LEARN_COPY_FIELD)
+    }
+    CHECK(et_learn_check(&learn, where, err));
     CHECK(check_int(where, "capacity", c->capacity, 1, ET_HMPPO_MAX_CAPACITY, err));
     CHECK(check_int(where, "minibatches", c->minibatches, 1, c->capacity, err));
-    CHECK(check_int(where, "value_norm", c->value_norm, 0, 1, err));
-    CHECK(check_int(where, "share_actor", c->share_actor, 0, 1, err));
     CHECK(check_int(where, "keep_head", c->keep_head, 0, 1, err));
-    if (c->variant == ET_MAPPO && c->keep_head)
-        CHECK(check_int(where, "keep_bins", c->keep_bins, 2, ET_HMPPO_MAX_BINS, err));
     CHECK(check_real(where, "k_min", c->k_min, 0.0, 0, 1.0, err));
     CHECK(check_real(where, "k_max", c->k_max, c->k_min, 0, 1.0, err));
-    CHECK(check_real(where, "keep_deadzone", c->keep_deadzone, 0.0, 0, 1000.0, err));
-    if (c->kernel != ET_NN_OPENBLAS && c->kernel != ET_NN_PORTABLE && c->kernel != ET_NN_NAIVE)
-        return et_error_set(err, ET_ERR_INPUT,
-                            "%s: 'kernel': expected one of " ET_NN_KERNEL_CHOICES ", got %d", where,
-                            c->kernel);
     CHECK(check_int(where, "n_ue", c->n_ue, 1, ET_HMPPO_MAX_UE, err));
     CHECK(check_int(where, "obs_dim", c->obs_dim, 1, 1 << 16, err));
     if (c->variant != ET_IPPO) CHECK(check_int(where, "state_dim", c->state_dim, 1, 1 << 19, err));

@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #include "agent.h"
+#include "learn.h"
 #include "status.h"
 
 typedef enum et_hmppo_variant {
@@ -37,40 +38,17 @@ typedef enum et_hmppo_variant {
 
 typedef struct et_hmppo_config {
     et_hmppo_variant variant;
-    int hidden;          /* units per hidden layer (2 hidden layers, tanh); MAPPO default 64 */
-    float lr_actor;      /* Adam learning rate, actor(s); 5e-4 (MAPPO) */
-    float lr_critic;     /* Adam learning rate, critic; 5e-4 */
-    int lr_anneal;       /* 1: linear decay to 0 over total_updates */
-    float gamma;         /* discount per decision; 0.99 */
-    float lambda;        /* GAE lambda; 0.95 */
-    float time_scale_s;  /* > 0: discount gamma^(dt / time_scale_s) by simulated time; 0: per
-                            decision */
-    float clip;          /* PPO ratio clip; 0.2 */
-    float value_clip;    /* value-loss clip (0: off); 0.2 */
-    float ent_loc;       /* entropy coefficient, location head; 0.01 */
-    float ent_keep;      /* entropy coefficient, keep head; 0.01 */
-    float vf_coef;       /* value loss weight > 0; 1 (own Adam: matters via max_grad_norm) */
-    float max_grad_norm; /* global-norm clip per network (0: off); 10 (MAPPO) */
-    int epochs;          /* PPO epochs per update; 10 (MAPPO: 5-15) */
-    int minibatches;     /* minibatches per epoch; 1 (MAPPO default) */
-    int value_norm;      /* 1: normalise value targets by running mean/std (MAPPO) */
-    int share_actor;     /* 1: one actor for all UEs with a one-hot agent id input */
-    int keep_bins;       /* MAPPO: number of keep levels; 8 */
-    float k_min;         /* the scenario's tuning.k_min */
-    float k_max;         /* the scenario's tuning.k_max; 1 */
-    int n_ue;            /* agents */
-    int obs_dim;         /* ET_OBS_DIM */
-    int state_dim;       /* et_state_dim(n_ue) */
-    int capacity;        /* most transitions stored between updates */
-    uint64_t seed;       /* network init, sampling, minibatch shuffles */
-    int keep_head;       /* 1: keep head (Beta or bins); 0: location only (cart-pole); 1 */
-    float adam_eps;      /* Adam epsilon; 1e-5 (MAPPO's opti_eps, CleanRL) */
-    int critic_own_obs;  /* 1: the centralised critic's input starts with the UE's own
-                            observation (agent-specific global state); 0 */
-    float keep_deadzone; /* a keep within this many blocks of the cached emulator means it
-                            (no download for sampling noise); 0 = off; 1 */
-    int kernel;          /* et_nn_kernel of every network; ET_NN_PORTABLE: the same bits on every
-                            x86-64 CPU (OpenBLAS picks its kernel per CPU) */
+    /* The hyperparameters a scenario sets (hidden, lr_actor, ..., kernel): one row each in
+     * src/learn.h, with their ranges, defaults and meaning. */
+    ET_LEARN_KEYS(ET_LEARN_FIELD)
+    float k_min;   /* the scenario's tuning.k_min */
+    float k_max;   /* the scenario's tuning.k_max; 1 */
+    int n_ue;      /* agents */
+    int obs_dim;   /* ET_OBS_DIM */
+    int state_dim; /* et_state_dim(n_ue) */
+    int capacity;  /* most transitions stored between updates */
+    uint64_t seed; /* network init, sampling, minibatch shuffles */
+    int keep_head; /* 1: keep head (Beta or bins); 0: location only (cart-pole); 1 */
 } et_hmppo_config;
 
 /* Limits checked by et_hmppo_create (ET_ERR_INPUT beyond them). */
@@ -81,6 +59,9 @@ typedef struct et_hmppo_config {
 
 /* Fills cfg with the documented defaults (docs/hmppo.md) for n_ue agents. */
 void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue);
+
+/* Copies the scenario's learner hyperparameters (learn.h) into cfg. */
+void et_hmppo_config_set_learn(et_hmppo_config *cfg, const et_learn_params *learn);
 
 /* Creates the agent (*out, destroy with et_hmppo_destroy or et_agent_destroy). Errors are
  * values: ET_ERR_INPUT naming the field and its range, ET_ERR_NOMEM.

@@ -73,7 +73,8 @@ void et_mlp_destroy(et_mlp *m);
  * Draws from rng in a fixed order, so (seed, stream) fixes the result. Gradients untouched. */
 void et_mlp_init_orthogonal(et_mlp *m, const float *gains, et_rng *rng);
 
-/* Which kernels an MLP's matmuls use. */
+/* Which kernels an MLP's matmuls use; in the order of ET_LEARN_KERNEL_CHOICES (learn.h), whose
+ * names the scenario key hmppo.kernel takes. */
 typedef enum et_nn_kernel {
     ET_NN_OPENBLAS = 0, /* cblas_sgemm: fastest; OpenBLAS picks its kernel for the CPU at run
                            time, so the last bits (and, over a training run, the learned policy)
@@ -82,7 +83,6 @@ typedef enum et_nn_kernel {
                            same binary gives the same bits on every x86-64 CPU */
     ET_NN_NAIVE = 2,    /* the reference loops (tests) */
 } et_nn_kernel;
-#define ET_NN_KERNEL_CHOICES "openblas|portable|naive"
 
 /* Selects m's kernels (et_mlp_create selects ET_NN_OPENBLAS). */
 void et_mlp_set_kernel(et_mlp *m, et_nn_kernel kernel);

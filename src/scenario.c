@@ -2,7 +2,7 @@
 #define _DEFAULT_SOURCE
 #include "scenario.h"
 
-#include "nn.h"
+#include "choices.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -224,51 +224,11 @@ static const key_def KEYS[] = {
     {"output.channel_ues", KEY_INT, OFF(channel_trace_ues), 0, 1000000, "0", NULL,
      "channel.csv traces this many UEs, evenly spaced by index; 0 = every UE"},
 
-    /* Learner: MAPPO's published defaults (Yu et al. 2022) unless noted; docs/hmppo.md. */
-    {"hmppo.hidden", KEY_INT, OFF(learn.hidden), 4, 4096, "64", NULL,
-     "units per hidden layer (two tanh layers) of actors and critic"},
-    {"hmppo.lr_actor", KEY_FLOAT, OFF(learn.lr_actor), 1e-7, 1, "5e-4", NULL,
-     "actor learning rate (Adam)"},
-    {"hmppo.lr_critic", KEY_FLOAT, OFF(learn.lr_critic), 1e-7, 1, "5e-4", NULL,
-     "critic learning rate (Adam)"},
-    {"hmppo.lr_anneal", KEY_BOOL, OFF(learn.lr_anneal), 0, 0, "false", NULL,
-     "decay learning rates linearly to 0 over training"},
-    {"hmppo.gamma", KEY_FLOAT, OFF(learn.gamma), 0, 1, "0.99", NULL, "discount per decision"},
-    {"hmppo.lambda", KEY_FLOAT, OFF(learn.lambda), 0, 1, "0.95", NULL, "GAE lambda"},
-    {"hmppo.time_scale_s", KEY_FLOAT, OFF(learn.time_scale_s), 0, 1e9, "0", NULL,
-     "> 0: discount by simulated time, gamma^(dt / time_scale_s); 0: per decision"},
-    {"hmppo.clip", KEY_FLOAT, OFF(learn.clip), 0.01, 1, "0.2", NULL, "PPO ratio clip"},
-    {"hmppo.value_clip", KEY_FLOAT, OFF(learn.value_clip), 0, 10, "0.2", NULL,
-     "value-loss clip around the old value; 0 = off"},
-    {"hmppo.ent_loc", KEY_FLOAT, OFF(learn.ent_loc), 0, 1, "0.01", NULL,
-     "entropy coefficient of the location head"},
-    {"hmppo.ent_keep", KEY_FLOAT, OFF(learn.ent_keep), 0, 1, "0.01", NULL,
-     "entropy coefficient of the keep-fraction head"},
-    {"hmppo.vf_coef", KEY_FLOAT, OFF(learn.vf_coef), 1e-6, 1e3, "1", NULL,
-     "value-loss weight (scales the critic's gradient before clipping)"},
-    {"hmppo.adam_eps", KEY_FLOAT, OFF(learn.adam_eps), 1e-12, 1, "1e-5", NULL,
-     "Adam epsilon (MAPPO and CleanRL use 1e-5)"},
-    {"hmppo.keep_deadzone", KEY_FLOAT, OFF(learn.keep_deadzone), 0, 1000, "1", NULL,
-     "a sampled keep within this many emulator blocks of the UE's cached emulator means that "
-     "emulator, so exploration noise does not pay for downloads; 0 = off"},
-    {"hmppo.critic_own_obs", KEY_BOOL, OFF(learn.critic_own_obs), 0, 0, "false", NULL,
-     "HMPPO/MAPPO: the critic sees the UE's own observation before the global state (MAPPO's "
-     "agent-specific global state)"},
-    {"hmppo.kernel", KEY_ENUM, OFF(learn.kernel), 0, 0, "portable", ET_NN_KERNEL_CHOICES,
-     "matmul kernels of the networks: portable C loops in a fixed summation order (the same "
-     "training on every x86-64 CPU) or OpenBLAS (up to 1.5x faster here, but it picks its "
-     "kernel per CPU, so learned results can differ between machines)"},
-    {"hmppo.max_grad_norm", KEY_FLOAT, OFF(learn.max_grad_norm), 0, 1e6, "10", NULL,
-     "global gradient-norm clip per network; 0 = off"},
-    {"hmppo.epochs", KEY_INT, OFF(learn.epochs), 1, 1000, "10", NULL, "PPO epochs per update"},
-    {"hmppo.minibatches", KEY_INT, OFF(learn.minibatches), 1, 4096, "1", NULL,
-     "minibatches per epoch"},
-    {"hmppo.value_norm", KEY_BOOL, OFF(learn.value_norm), 0, 0, "true", NULL,
-     "normalise value targets by running mean and std"},
-    {"hmppo.share_actor", KEY_BOOL, OFF(learn.share_actor), 0, 0, "false", NULL,
-     "one actor for all UEs with a one-hot agent id input (parameter sharing)"},
-    {"hmppo.keep_bins", KEY_INT, OFF(learn.keep_bins), 2, 256, "8", NULL,
-     "MAPPO baseline: keep fraction levels"},
+    /* Learner: one row per hyperparameter in learn.h. */
+#define LEARN_KEY(name, type, c_type, lo, hi, def, choices, help)                                  \
+    {"hmppo." #name, KEY_##type, OFF(learn.name), lo, hi, def, choices, help},
+    ET_LEARN_KEYS(LEARN_KEY)
+#undef LEARN_KEY
 
     {"train.episodes", KEY_INT, OFF(train_episodes), 1, 10000000, "3000", NULL,
      "training episodes (edgetune train --episodes overrides)"},
@@ -292,39 +252,6 @@ static const key_def *key_find(const char *name)
     for (size_t i = 0; i < N_KEYS; i++)
         if (strcmp(KEYS[i].name, name) == 0) return &KEYS[i];
     return NULL;
-}
-
-/* Index of name in a '|'-separated choice list, or -1. */
-static int choice_index(const char *choices, const char *name)
-{
-    size_t n = strlen(name);
-    int idx = 0;
-    for (const char *p = choices; *p; idx++) {
-        const char *bar = strchr(p, '|');
-        size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        if (len == n && strncmp(p, name, n) == 0) return idx;
-        if (!bar) break;
-        p = bar + 1;
-    }
-    return -1;
-}
-
-static void choice_name(const char *choices, int idx, char *out, size_t out_size)
-{
-    const char *p = choices;
-    for (int i = 0; i < idx && p; i++) {
-        p = strchr(p, '|');
-        if (p) p++;
-    }
-    if (!p) {
-        snprintf(out, out_size, "?");
-        return;
-    }
-    const char *bar = strchr(p, '|');
-    size_t len = bar ? (size_t)(bar - p) : strlen(p);
-    if (len >= out_size) len = out_size - 1;
-    memcpy(out, p, len);
-    out[len] = '\0';
 }
 
 /* Joins dir and a relative path; absolute paths and "" are kept as they are. */
@@ -432,7 +359,7 @@ static et_status key_set(et_scenario *sc, const key_def *k, const cJSON *v, cons
         resolve_path(field, dir, v->valuestring);
         return ET_OK;
     case KEY_ENUM: {
-        int idx = cJSON_IsString(v) ? choice_index(k->choices, v->valuestring) : -1;
+        int idx = cJSON_IsString(v) ? et_choice_index(k->choices, v->valuestring) : -1;
         if (idx < 0) return range_error(file, k, got, err);
         *(int *)field = idx;
         return ET_OK;
@@ -445,8 +372,6 @@ void et_scenario_defaults(et_scenario *sc, const char *source_dir)
 {
     memset(sc, 0, sizeof *sc);
     snprintf(sc->source, sizeof sc->source, "(defaults)");
-    /* Learner fields without a scenario key keep the learner's own defaults. */
-    et_hmppo_config_default(&sc->learn, 1);
     for (size_t i = 0; i < N_KEYS; i++) {
         const key_def *k = &KEYS[i];
         /* Defaults are JSON literals; strings need quotes to parse as JSON. */
@@ -705,7 +630,7 @@ char *et_scenario_to_json(const et_scenario *sc)
             v = cJSON_CreateString(field);
             break;
         case KEY_ENUM:
-            choice_name(k->choices, *(const int *)field, name, sizeof name);
+            et_choice_name(k->choices, *(const int *)field, name, sizeof name);
             v = cJSON_CreateString(name);
             break;
         }

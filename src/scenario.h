@@ -13,7 +13,7 @@
 
 #include "channel.h"
 #include "fm.h"
-#include "hmppo.h"
+#include "learn.h"
 #include "mobility.h"
 #include "status.h"
 
@@ -93,7 +93,7 @@ typedef struct et_scenario {
 
     /* hmppo.*: learner hyperparameters (variant, sizes and seed are set by
      * the trainer from the policy name and the platform). */
-    et_hmppo_config learn;
+    et_learn_params learn;
 
     /* train.* */
     int train_episodes;

@@ -154,7 +154,9 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
          * so the whole run are bit-identical. */
         if (simgrid_get_clock() < blob.clock_s) simgrid_run_until(blob.clock_s);
     } else {
-        et_hmppo_config cfg = sc->learn;
+        et_hmppo_config cfg;
+        et_hmppo_config_default(&cfg, n_ue);
+        et_hmppo_config_set_learn(&cfg, &sc->learn);
         cfg.variant = variant;
         cfg.n_ue = n_ue;
         cfg.obs_dim = ET_OBS_DIM;

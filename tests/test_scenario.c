@@ -111,34 +111,27 @@ static void missing_file_is_an_input_error_naming_it(void)
     CU_ASSERT(strstr(err.msg, "/nonexistent/x.json") != NULL);
 }
 
-/* The learner's library defaults and the scenario's key defaults are the
- * same numbers (the key table is what users see documented). */
+/* The learner's defaults as the scenario reader parses them (JSON text of the
+ * hmppo.* keys) and as the library parses them (et_learn_default) are the same
+ * numbers, field by field. */
 static void learner_key_defaults_equal_the_library_defaults(void)
 {
     et_scenario sc;
     et_scenario_defaults(&sc, "/data");
-    et_hmppo_config d;
-    et_hmppo_config_default(&d, 1);
-    const et_hmppo_config *k = &sc.learn;
-    CU_ASSERT_EQUAL(k->hidden, d.hidden);
-    CU_ASSERT_EQUAL(k->lr_actor, d.lr_actor);
-    CU_ASSERT_EQUAL(k->lr_critic, d.lr_critic);
-    CU_ASSERT_EQUAL(k->lr_anneal, d.lr_anneal);
-    CU_ASSERT_EQUAL(k->gamma, d.gamma);
-    CU_ASSERT_EQUAL(k->lambda, d.lambda);
-    CU_ASSERT_EQUAL(k->time_scale_s, d.time_scale_s);
-    CU_ASSERT_EQUAL(k->clip, d.clip);
-    CU_ASSERT_EQUAL(k->value_clip, d.value_clip);
-    CU_ASSERT_EQUAL(k->ent_loc, d.ent_loc);
-    CU_ASSERT_EQUAL(k->ent_keep, d.ent_keep);
-    CU_ASSERT_EQUAL(k->max_grad_norm, d.max_grad_norm);
-    CU_ASSERT_EQUAL(k->vf_coef, d.vf_coef);
-    CU_ASSERT_EQUAL(k->adam_eps, d.adam_eps);
-    CU_ASSERT_EQUAL(k->epochs, d.epochs);
-    CU_ASSERT_EQUAL(k->minibatches, d.minibatches);
-    CU_ASSERT_EQUAL(k->value_norm, d.value_norm);
-    CU_ASSERT_EQUAL(k->share_actor, d.share_actor);
-    CU_ASSERT_EQUAL(k->keep_bins, d.keep_bins);
+    et_learn_params d;
+    et_learn_default(&d);
+    const et_learn_params *k = &sc.learn;
+#define SAME(name, type, c_type, lo, hi, def, choices, help) CU_ASSERT_EQUAL(k->name, d.name);
+    ET_LEARN_KEYS(SAME)
+#undef SAME
+    CU_ASSERT_EQUAL(d.hidden, 64);
+    CU_ASSERT_EQUAL(d.kernel, 1); /* portable */
+    CU_ASSERT_EQUAL(d.value_norm, 1);
+    et_error err = {0};
+    CU_ASSERT_EQUAL(et_learn_check(&d, "defaults", &err), ET_OK);
+    d.epochs = 0;
+    CU_ASSERT_EQUAL(et_learn_check(&d, "cfg", &err), ET_ERR_INPUT);
+    CU_ASSERT(strstr(err.msg, "'epochs'") != NULL);
 }
 
 static void resolved_scenario_serialises_every_key(void)
