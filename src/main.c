@@ -122,11 +122,27 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
     return 2;
 }
 
-/* Directory holding platforms/, models/ and examples/. */
-static const char *data_dir(void)
+/* Directory holding platforms/, models/ and examples/: $EDGETUNE_DATA_DIR if set; else
+ * <prefix>/share/edgetune when this binary is installed as <prefix>/bin/edgetune (found from
+ * its own path, so a moved prefix still works); else the source tree it was built from. */
+static void data_dir(char *out, size_t out_size)
 {
     const char *env = getenv("EDGETUNE_DATA_DIR");
-    return env && env[0] ? env : ET_SOURCE_DIR;
+    if (env && env[0]) {
+        snprintf(out, out_size, "%s", env);
+        return;
+    }
+    snprintf(out, out_size, "%s", ET_SOURCE_DIR);
+    char exe[4000];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return;
+    *slash = '\0'; /* <prefix>/bin */
+    char probe[4096 + 64];
+    snprintf(probe, sizeof probe, "%s/../%s/examples/default.json", exe, ET_REL_DATA_DIR);
+    if (access(probe, R_OK) == 0) snprintf(out, out_size, "%s/../%s", exe, ET_REL_DATA_DIR);
 }
 
 static int parse_long(const char *text, long min, long max, long *out)
@@ -308,12 +324,13 @@ static void on_progress(void *ctx, int done, int total, double sim_s)
 /* Loads the scenario named on the command line (or the default) and applies overrides. */
 static et_status load_scenario(const char *path, et_scenario *sc, et_error *err)
 {
-    char def[ET_PATH_MAX];
+    char data[ET_PATH_MAX], def[ET_PATH_MAX + 32];
+    data_dir(data, sizeof data);
     if (!path) {
-        snprintf(def, sizeof def, "%s/examples/default.json", data_dir());
+        snprintf(def, sizeof def, "%s/examples/default.json", data);
         path = def;
     }
-    return et_scenario_load(path, data_dir(), sc, err);
+    return et_scenario_load(path, data, sc, err);
 }
 
 /* 1 if the platform file declares a routing="Cluster" zone (0 if unreadable:

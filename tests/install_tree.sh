@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# install_tree.sh BUILD_DIR: cmake --install into a scratch prefix, then
+#  1. the installed CLI runs the shipped default scenario from the installed
+#     data (the source tree hidden by EDGETUNE_DATA_DIR being unset and the
+#     binary finding <prefix>/share/edgetune from its own path);
+#  2. examples/own_policy.c, a user policy that edits no project file, builds
+#     against the installed library with pkg-config and runs one episode.
+set -euo pipefail
+build=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+prefix=$work/prefix
+cmake --install "$build" --prefix "$prefix" >/dev/null
+
+for f in bin/edgetune include/edgetune/sim.h include/edgetune/agent.h \
+         share/edgetune/examples/default.json share/edgetune/platforms/edge-6ue.xml; do
+    [ -e "$prefix/$f" ] || { echo "install_tree: $prefix/$f missing"; exit 1; }
+done
+libdir=$(find "$prefix" -name edgetune.pc -printf '%h\n' | head -1)
+[ -n "$libdir" ] || { echo "install_tree: edgetune.pc not installed"; exit 1; }
+ls "$libdir"/../libedgetune.a "$libdir"/../libedgetune.so >/dev/null
+
+# 1. The installed CLI, run from a folder outside both trees.
+cd "$work"
+env -u EDGETUNE_DATA_DIR "$prefix/bin/edgetune" run --tasks 2 --out "$work/run" -q >/dev/null
+grep -q "\"platform\":[[:space:]]*\"$prefix/bin/../share/edgetune/" "$work/run/summary.json" || {
+    echo "install_tree: the installed binary did not use its installed data:"
+    grep '"platform"' "$work/run/summary.json"
+    exit 1
+}
+
+# 2. An out-of-tree program against the installed library.
+export PKG_CONFIG_PATH=$libdir
+data=$(pkg-config --variable=datadir edgetune)
+cc -std=c11 -Wall -Werror "$data/examples/own_policy.c" $(pkg-config --cflags --libs edgetune) \
+    -Wl,-rpath,"$libdir/.." -o "$work/own_policy"
+out=$("$work/own_policy" "$data/examples/default.json")
+echo "$out"
+echo "$out" | grep -Eq '^policy size-rule: 300 tasks \([0-9]+ local, [0-9]+ server\), [0-9]+ failed, mean delay [0-9.]+ s, reward -[0-9.]+$'
+echo "install_tree: ok"
