@@ -125,7 +125,8 @@ et_status et_agent_create(const char *name, const et_policy_params *params, et_a
 /* NULL-safe. */
 void et_agent_destroy(et_agent *agent);
 
-/* NULL-terminated list of the policy names et_agent_create knows. */
+/* NULL-terminated list of every policy name, baselines and learned (registry.h has the rows;
+ * et_agent_create makes the baselines, et_hmppo_load the learned ones). */
 const char *const *et_agent_names(void);
 
 #endif

@@ -1,55 +1,87 @@
-/* registry.c: policy names -> constructors (agent.h: et_agent_create).
+/* registry.c: the policy rows (registry.h) and et_agent_create (agent.h).
  *
  * To add a policy, add one X(...) row to ET_AGENT_POLICIES below; the
- * constructor table, et_agent_names() and the "known:" list of the error
- * message are all generated from it, so they cannot disagree. */
+ * constructor table, the listings, the study's baselines and the "known:"
+ * list of the error message are all generated from it, so they cannot
+ * disagree. */
+#include "registry.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent.h"
 #include "baselines.h"
 
 /* A constructor fills agent->ops and agent->impl of a zeroed shell the
  * registry allocated; on failure it frees what it allocated and fills err. */
 typedef et_status (*agent_ctor)(const et_policy_params *params, et_agent *agent, et_error *err);
 
-/* X(name, constructor), in the order users see them listed. Learned policies
- * (hmppo, mappo, ippo) are added here as one row each. */
+/* X(name, learned, variant, constructor, tuning, summary), in listing order. */
 #define ET_AGENT_POLICIES(X)                                                                       \
-    X("all-local", et_baseline_create_all_local)                                                   \
-    X("all-server", et_baseline_create_all_server)                                                 \
-    X("random", et_baseline_create_random)                                                         \
-    X("greedy", et_baseline_create_greedy)                                                         \
-    X("tuned-static", et_baseline_create_static)
+    X("all-local", 0, ET_HMPPO, et_baseline_create_all_local, ET_TUNE_KEEP,                        \
+      "every task on the device, keep policy.keep")                                                \
+    X("all-server", 0, ET_HMPPO, et_baseline_create_all_server, ET_TUNE_KEEP_EMULATOR,             \
+      "every task offloaded to the server")                                                        \
+    X("random", 0, ET_HMPPO, et_baseline_create_random, ET_TUNE_NONE,                              \
+      "uniform location and keep per task")                                                        \
+    X("greedy", 0, ET_HMPPO, et_baseline_create_greedy, ET_TUNE_KEEP,                              \
+      "the location with the smaller predicted delay, keep policy.keep")                           \
+    X("tuned-static", 0, ET_HMPPO, et_baseline_create_static, ET_TUNE_RULE,                        \
+      "device classes in policy.rule tune locally, the others offload")                            \
+    X("hmppo", 1, ET_HMPPO, NULL, ET_TUNE_NONE,                                                    \
+      "learned: hybrid actors (Bernoulli location, Beta keep), centralised critic")                \
+    X("mappo", 1, ET_MAPPO, NULL, ET_TUNE_NONE,                                                    \
+      "learned: one categorical head over location x keep bins, centralised critic")               \
+    X("ippo", 1, ET_IPPO, NULL, ET_TUNE_NONE,                                                      \
+      "learned: hybrid actors, each UE's critic on its own observation")
 
-typedef struct policy_entry {
-    const char *name;
-    agent_ctor create;
-} policy_entry;
+#define ET_AGENT_INFO(name, learned, variant, ctor, tuning, summary)                               \
+    {name, learned, variant, tuning, summary},
+static const et_policy_info infos[] = {ET_AGENT_POLICIES(ET_AGENT_INFO)};
+#undef ET_AGENT_INFO
 
-#define ET_AGENT_ENTRY(name, ctor) {name, ctor},
-static const policy_entry policies[] = {ET_AGENT_POLICIES(ET_AGENT_ENTRY)};
-#undef ET_AGENT_ENTRY
+#define ET_AGENT_CTOR(name, learned, variant, ctor, tuning, summary) ctor,
+static const agent_ctor ctors[] = {ET_AGENT_POLICIES(ET_AGENT_CTOR)};
+#undef ET_AGENT_CTOR
 
-#define ET_AGENT_NAME(name, ctor) name,
+#define ET_AGENT_NAME(name, learned, variant, ctor, tuning, summary) name,
 static const char *const policy_names[] = {ET_AGENT_POLICIES(ET_AGENT_NAME) NULL};
 #undef ET_AGENT_NAME
 
-#define N_POLICIES (sizeof policies / sizeof policies[0])
+#define N_POLICIES (sizeof infos / sizeof infos[0])
+
+const et_policy_info *et_policy_list(size_t *n)
+{
+    if (n) *n = N_POLICIES;
+    return infos;
+}
+
+const et_policy_info *et_policy_find(const char *name)
+{
+    for (size_t i = 0; name && i < N_POLICIES; i++)
+        if (strcmp(name, infos[i].name) == 0) return &infos[i];
+    return NULL;
+}
+
+const et_policy_info *et_policy_of_variant(et_hmppo_variant variant)
+{
+    for (size_t i = 0; i < N_POLICIES; i++)
+        if (infos[i].learned && infos[i].variant == variant) return &infos[i];
+    return NULL;
+}
 
 const char *const *et_agent_names(void)
 {
     return policy_names;
 }
 
-/* Writes "a, b, c" into buf (truncated to size, always NUL-terminated). */
-static void format_known(char *buf, size_t size)
+void et_policy_names_text(int want_learned, char *buf, size_t size)
 {
     size_t used = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < N_POLICIES && used < size; i++) {
-        int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", policies[i].name);
+        if (want_learned >= 0 && infos[i].learned != want_learned) continue;
+        int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", infos[i].name);
         if (n < 0) break;
         used += (size_t)n;
     }
@@ -60,12 +92,15 @@ et_status et_agent_create(const char *name, const et_policy_params *params, et_a
 {
     if (!out) return et_error_set(err, ET_ERR_INTERNAL, "et_agent_create: out is NULL");
     *out = NULL;
-    const policy_entry *entry = NULL;
-    for (size_t i = 0; name && i < N_POLICIES; i++)
-        if (strcmp(name, policies[i].name) == 0) entry = &policies[i];
+    const et_policy_info *entry = et_policy_find(name);
+    if (entry && entry->learned)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "policy '%s' is learned: train it (edgetune train) and load its "
+                            "checkpoint (et_hmppo_load)",
+                            entry->name);
     if (!entry) {
         char known[256];
-        format_known(known, sizeof known);
+        et_policy_names_text(0, known, sizeof known);
         /* The name is cut at 200 characters so the known list always fits. */
         return et_error_set(err, ET_ERR_INPUT, "unknown policy '%.200s' (known: %s)",
                             name ? name : "", known);
@@ -73,7 +108,7 @@ et_status et_agent_create(const char *name, const et_policy_params *params, et_a
 
     et_agent *agent = calloc(1, sizeof *agent);
     if (!agent) return et_error_set(err, ET_ERR_NOMEM, "policy '%s': out of memory", entry->name);
-    et_status st = entry->create(params, agent, err);
+    et_status st = ctors[entry - infos](params, agent, err);
     if (st != ET_OK) {
         free(agent);
         return st;

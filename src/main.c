@@ -17,6 +17,7 @@
 #include "hmppo.h"
 #include "isolate.h"
 #include "platform.h"
+#include "registry.h"
 #include "regime.h"
 #include "scenario.h"
 #include "sim.h"
@@ -644,7 +645,8 @@ static int cmd_eval(int argc, char **argv)
         if (st == ET_OK) {
             et_hmppo_set_training(agent, 0);
             et_hmppo_variant v = et_hmppo_get_config(agent)->variant;
-            vname = v == ET_MAPPO ? "mappo" : v == ET_IPPO ? "ippo" : "hmppo";
+            const et_policy_info *info = et_policy_of_variant(v);
+            vname = info ? info->name : "?";
         }
     } else if (st == ET_OK) {
         st = make_agent(&sc, sc.policy, NULL, &agent, &err);
@@ -945,10 +947,12 @@ static int cmd_keys(int argc, char **argv)
 
 static int cmd_policies(void)
 {
-    for (const char *const *n = et_agent_names(); *n; n++)
-        printf("%s\n", *n);
-    /* Learned policies come from a checkpoint (edgetune train). */
-    printf("hmppo\nmappo\nippo\n");
+    /* One per line: name, then a tab and the row's summary (learned policies come from a
+     * checkpoint written by edgetune train). */
+    size_t n = 0;
+    const et_policy_info *p = et_policy_list(&n);
+    for (size_t i = 0; i < n; i++)
+        printf("%s\t%s\n", p[i].name, p[i].summary);
     return 0;
 }
 

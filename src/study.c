@@ -2,6 +2,8 @@
 #define _DEFAULT_SOURCE
 #include "study.h"
 
+#include "registry.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,9 +164,25 @@ static int add_candidate(policy_spec **cand, int *n, int *cap, const char *name,
     return (*n)++;
 }
 
-static const char *const BASELINES[] = {"all-local", "all-server", "random", "greedy",
-                                        "tuned-static"};
-#define N_BASELINES 5
+/* The baselines are the registry's rows that do not learn, in its order. */
+#define MAX_BASELINES 16
+static int n_baselines(void)
+{
+    size_t n = 0;
+    const et_policy_info *rows = et_policy_list(&n);
+    int count = 0;
+    for (size_t i = 0; i < n; i++) count += !rows[i].learned;
+    return count < MAX_BASELINES ? count : MAX_BASELINES;
+}
+
+static const et_policy_info *baseline_row(int index)
+{
+    size_t n = 0;
+    const et_policy_info *rows = et_policy_list(&n);
+    for (size_t i = 0; i < n; i++)
+        if (!rows[i].learned && index-- == 0) return &rows[i];
+    return NULL;
+}
 
 static et_status tune_baselines(et_sim *sim, const et_study_options *opt, tuned *out, et_error *err)
 {
@@ -178,15 +196,17 @@ static et_status tune_baselines(et_sim *sim, const et_study_options *opt, tuned 
     if (st != ET_OK) return st;
 
     policy_spec *cand = NULL;
-    int n = 0, cap = 0, first[N_BASELINES + 1];
+    int n = 0, cap = 0, first[MAX_BASELINES + 1];
+    const int N_BASELINES = n_baselines();
     int ok = 1;
     for (int bl = 0; bl < N_BASELINES && ok; bl++) {
         first[bl] = n;
-        const char *name = BASELINES[bl];
-        int keep_matters =
-            strcmp(name, "all-local") == 0 || strcmp(name, "greedy") == 0 ||
-            (strcmp(name, "all-server") == 0 && sc->tunes_on == ET_FM_TUNES_ON_EMULATOR);
-        if (strcmp(name, "tuned-static") == 0) {
+        const et_policy_info *row = baseline_row(bl);
+        const char *name = row->name;
+        int keep_matters = row->tuning == ET_TUNE_KEEP ||
+                           (row->tuning == ET_TUNE_KEEP_EMULATOR &&
+                            sc->tunes_on == ET_FM_TUNES_ON_EMULATOR);
+        if (row->tuning == ET_TUNE_RULE) {
             for (int mask = 0; mask < (1 << n_classes) && ok; mask++) {
                 const char *local[MAX_CLASSES];
                 int n_local = 0;
@@ -264,11 +284,14 @@ static et_status parse_learners(const char *list, char names[3][16], int *n, et_
     char buf[64];
     snprintf(buf, sizeof buf, "%s", list ? list : "");
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        if (!et_train_is_learned(tok) || *n == 3)
+        if (!et_train_is_learned(tok) || *n == 3) {
+            char learned[128];
+            et_policy_names_text(1, learned, sizeof learned);
             return et_error_set(err, ET_ERR_INPUT,
-                                "compare: --learners: expected a comma list of hmppo, mappo, "
-                                "ippo, got '%.40s'",
-                                list);
+                                "compare: --learners: expected a comma list of at most 3 of %s, "
+                                "got '%.40s'",
+                                learned, list);
+        }
         snprintf(names[(*n)++], 16, "%s", tok);
     }
     return ET_OK;
@@ -364,10 +387,10 @@ static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_
             sc->eval_offset + E - 1, opt->validation_episodes, sc->validation_offset);
     fprintf(md, "## Tuned baseline parameters\n\n| baseline | tuned | validation reward | "
                 "candidates |\n|---|---|---|---|\n");
-    for (int b = 0; b < N_BASELINES; b++) {
+    for (int b = 0; b < n_baselines(); b++) {
         const policy_spec *p = &tb[b].best;
         char what[96];
-        if (strcmp(p->name, "tuned-static") == 0)
+        if (baseline_row(b)->tuning == ET_TUNE_RULE)
             snprintf(what, sizeof what, "`%s`", p->rule);
         else if (tb[b].candidates > 1)
             snprintf(what, sizeof what, "k = %.3f", p->keep);
@@ -393,7 +416,7 @@ static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_
     }
     int h = -1;
     for (int g = 0; g < n_groups; g++)
-        if (strcmp(groups[g].name, "hmppo") == 0) h = g;
+        if (et_policy_find(groups[g].name) == et_policy_of_variant(ET_HMPPO)) h = g;
     if (h >= 0) {
         fprintf(md,
                 "\n## HMPPO's paired difference per evaluation episode\n\nHMPPO minus the "
@@ -490,7 +513,8 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
     double t0 = wall_now();
 
     /* 1. Baselines, tuned on validation episodes. */
-    tuned tb[N_BASELINES];
+    tuned tb[MAX_BASELINES];
+    const int N_BASELINES = n_baselines();
     st = tune_baselines(sim, opt, tb, err);
     if (st != ET_OK) return st;
 

@@ -2,6 +2,8 @@
 #define _DEFAULT_SOURCE
 #include "train.h"
 
+#include "registry.h"
+
 #include "isolate.h"
 
 #include <errno.h>
@@ -41,21 +43,20 @@ static double wall_now(void)
 
 int et_train_is_learned(const char *policy)
 {
-    return !strcmp(policy, "hmppo") || !strcmp(policy, "mappo") || !strcmp(policy, "ippo");
+    const et_policy_info *info = et_policy_find(policy);
+    return info && info->learned;
 }
 
 et_status et_train_variant(const char *policy, et_hmppo_variant *variant, et_error *err)
 {
-    if (!strcmp(policy, "hmppo"))
-        *variant = ET_HMPPO;
-    else if (!strcmp(policy, "mappo"))
-        *variant = ET_MAPPO;
-    else if (!strcmp(policy, "ippo"))
-        *variant = ET_IPPO;
-    else
-        return et_error_set(err, ET_ERR_INPUT,
-                            "policy '%s' does not learn (learned policies: hmppo, mappo, ippo)",
-                            policy);
+    const et_policy_info *info = et_policy_find(policy);
+    if (!info || !info->learned) {
+        char learned[128];
+        et_policy_names_text(1, learned, sizeof learned);
+        return et_error_set(err, ET_ERR_INPUT, "policy '%s' does not learn (learned policies: %s)",
+                            policy, learned);
+    }
+    *variant = info->variant;
     return ET_OK;
 }
 

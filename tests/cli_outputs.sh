@@ -21,7 +21,7 @@ check help "$bin" --help
 check version sh -c "'$bin' --version | grep -q '^edgetune [0-9]'"
 check run_help sh -c "'$bin' run --help | grep -q -- '--policy'"
 check keys sh -c "'$bin' keys | grep -q 'tasks.per_ue'"
-check policies sh -c "'$bin' policies | grep -qx hmppo && '$bin' policies | grep -qx greedy"
+check policies sh -c "'$bin' policies | grep -qP '^hmppo\\t' && '$bin' policies | grep -qP '^greedy\\t'"
 check run_default "$bin" run --tasks 3 --out run -q
 check tasks_header sh -c "head -1 run/tasks.csv | grep -q '^episode,ue,ue_name,task,start_s,end_s,location,keep,b,'"
 check tasks_rows sh -c "[ \$(wc -l < run/tasks.csv) -eq 19 ]"

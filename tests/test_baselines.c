@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "baselines.h"
 #include "et_test.h"
+#include "registry.h"
 
 /* OPT-1.3B, 2-20-2 split: 24 blocks of 50,358,272 parameters, fp16. */
 static et_fm opt_1_3b(void)
@@ -108,10 +109,27 @@ static et_action decide_ok(et_agent *agent, const et_task_view *task)
 static void registry_creates_every_listed_policy_under_its_name(void)
 {
     const char *const *names = et_agent_names();
-    const char *expected[] = {"all-local", "all-server", "random", "greedy"};
-    int n = 0;
+    const char *expected[] = {"all-local", "all-server", "random", "greedy", "tuned-static",
+                              "hmppo", "mappo", "ippo"};
+    int n = 0, baselines = 0;
     for (; names[n]; n++) {
-        if (n < 4) CU_ASSERT_STRING_EQUAL(names[n], expected[n]);
+        if (n < 8) CU_ASSERT_STRING_EQUAL(names[n], expected[n]);
+        const et_policy_info *info = et_policy_find(names[n]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(info);
+        CU_ASSERT_PTR_NOT_NULL(info->summary);
+        if (info->learned) {
+            /* Learned rows come from a checkpoint: the constructor says so, by name. */
+            CU_ASSERT_PTR_EQUAL(et_policy_of_variant(info->variant), info);
+            et_policy_params params = {.keep = 0.5, .seed = 1};
+            et_agent *agent = NULL;
+            et_error err;
+            et_error_clear(&err);
+            CU_ASSERT_EQUAL(et_agent_create(names[n], &params, &agent, &err), ET_ERR_INPUT);
+            CU_ASSERT_PTR_NULL(agent);
+            CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "learned"));
+            continue;
+        }
+        baselines++;
         et_agent *agent = create_ok(names[n], 0.5, 1);
         CU_ASSERT_STRING_EQUAL(agent->ops->name, names[n]);
         CU_ASSERT_PTR_NOT_NULL(agent->ops->decide);
@@ -121,8 +139,12 @@ static void registry_creates_every_listed_policy_under_its_name(void)
         CU_ASSERT_PTR_NOT_NULL(agent->ops->destroy);
         et_agent_destroy(agent);
     }
-    CU_ASSERT_EQUAL(n, 5);
-    et_agent_destroy(NULL); /* NULL-safe: must simply return */
+    CU_ASSERT_EQUAL(n, 8);
+    CU_ASSERT_EQUAL(baselines, 5);
+    size_t rows = 0;
+    et_policy_list(&rows);
+    CU_ASSERT_EQUAL(rows, 8);
+    CU_ASSERT_PTR_NULL(et_policy_find("no-such-policy"));
 }
 
 static void registry_rejects_unknown_name_listing_known_ones(void)
