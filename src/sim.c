@@ -1175,6 +1175,16 @@ int et_sim_engine_pristine(void)
     return simgrid_get_clock() == 0.0;
 }
 
+double et_sim_engine_clock(void)
+{
+    return simgrid_get_clock();
+}
+
+void et_sim_engine_advance_to(double t)
+{
+    if (simgrid_get_clock() < t) simgrid_run_until(t);
+}
+
 typedef struct isolated_episode {
     et_sim *sim;
     et_agent *agent;

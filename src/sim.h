@@ -90,6 +90,13 @@ et_status et_sim_run_episode_isolated(et_sim *sim, et_agent *agent, int episode,
  * is then possible). */
 int et_sim_engine_pristine(void);
 
+/* The engine's clock, s (it never goes back: SimGrid cannot reset it). */
+double et_sim_engine_clock(void);
+
+/* Runs the (idle) engine forward to time t if it is earlier (a resumed training run starts its
+ * next episode at the clock the interrupted run would have had: bit-identical results). */
+void et_sim_engine_advance_to(double t);
+
 /* Optional per-task sink, called after every completed (or failed) task with
  * its record (the tasks.csv row). It must not call SimGrid. NULL turns it off. */
 typedef void (*et_task_sink_fn)(void *ctx, const et_task_record *r);

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <simgrid/engine.h>
 
 #include "trace.h"
 
@@ -153,7 +152,7 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
         /* Start the next episode at the engine time the interrupted run
          * would have: with the same absolute clock, SimGrid's arithmetic and
          * so the whole run are bit-identical. */
-        if (simgrid_get_clock() < blob.clock_s) simgrid_run_until(blob.clock_s);
+        et_sim_engine_advance_to(blob.clock_s);
     } else {
         et_hmppo_config cfg;
         et_hmppo_config_default(&cfg, n_ue);
@@ -212,7 +211,7 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
         log_row(log, ep, &stats, updated ? &ust : NULL, wall);
         recent[n_recent++ % 50] = stats.reward;
         blob.episodes_done = ep + 1;
-        blob.clock_s = simgrid_get_clock();
+        blob.clock_s = et_sim_engine_clock();
         if (opt->progress) {
             et_train_progress p = {.episode = ep,
                                    .episodes = opt->episodes,

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# check-layers.sh [ROOT]: every #include in src/ and agents/ follows the layers.
+#
+# The build runs this before it compiles anything (CMake target check_layers),
+# so a wrong include fails the build with one line naming the file, the header
+# and the rule. The layers and their allowed dependencies (docs/architecture.md):
+#
+#   Core      status rng fm cost learn choices isolate   pure C (cJSON for profiles)
+#   Radio     channel mobility                            -> Core
+#   Scenario  scenario trace                              -> Core, Radio
+#   Agents    agents/*                                    -> Core (and OpenBLAS)
+#   Engine    sim platform sgx_shim                       -> Core, Radio, Agents' agent.h,
+#                                                            Scenario; the only SimGrid user
+#   App       main train study regime                     -> everything but SimGrid
+#
+# Engine -> Scenario is allowed for now: the simulator still takes the whole
+# scenario instead of its own parameter struct.
+set -u
+root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+
+layer_of() { # layer of a project file or header, by its base name
+    case "$1" in
+        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.*) echo Core ;;
+        channel.* | mobility.*) echo Radio ;;
+        scenario.* | trace.*) echo Scenario ;;
+        sim.* | platform.* | sgx_shim.*) echo Engine ;;
+        main.* | train.* | study.* | regime.*) echo App ;;
+        agent.h | baselines.* | cartpole.* | hmppo.* | nn.* | registry.*) echo Agents ;;
+        *) echo "" ;;
+    esac
+}
+
+allowed() { # allowed FROM TO HEADER: 0 if layer FROM may include HEADER of layer TO
+    local from=$1 to=$2 header=$3
+    [ "$from" = "$to" ] && return 0
+    case "$from:$to" in
+        *:Core) return 0 ;;
+        Radio:*) return 1 ;;
+        Scenario:Radio) return 0 ;;
+        Engine:Radio | Engine:Scenario) return 0 ;;
+        Engine:Agents) [ "$header" = agent.h ] && return 0 ;;
+        App:*) return 0 ;;
+    esac
+    return 1
+}
+
+external_ok() { # external_ok LAYER HEADER: system headers each layer may use
+    local layer=$1 header=$2
+    case "$header" in
+        simgrid/* | xbt/*) [ "$layer" = Engine ] ;;
+        cblas.h) [ "$layer" = Agents ] || [ "$layer" = App ] ;;
+        *) return 0 ;; # C and C++ standard library, POSIX, cJSON
+    esac
+}
+
+bad=0
+for f in "$root"/src/*.c "$root"/src/*.cpp "$root"/src/*.h "$root"/agents/*.c "$root"/agents/*.h; do
+    [ -e "$f" ] || continue
+    name=$(basename "$f")
+    from=$(layer_of "$name")
+    if [ -z "$from" ]; then
+        echo "check-layers: ${f#"$root"/}: on no layer (add it to scripts/check-layers.sh)"
+        bad=1
+        continue
+    fi
+    while IFS= read -r line; do
+        header=$(sed -E 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]([^>"]*)[>"].*/\1/' <<<"$line")
+        if [[ $line =~ \" ]]; then
+            to=$(layer_of "$(basename "$header")")
+            if [ -z "$to" ]; then
+                echo "check-layers: ${f#"$root"/}: includes \"$header\", which is on no layer"
+                bad=1
+            elif ! allowed "$from" "$to" "$(basename "$header")"; then
+                echo "check-layers: ${f#"$root"/}: includes \"$header\" ($to); $from may not depend on $to"
+                bad=1
+            fi
+        elif ! external_ok "$from" "$header"; then
+            case "$header" in
+                cblas.h) why="only Agents and App use OpenBLAS" ;;
+                *) why="only the Engine uses SimGrid" ;;
+            esac
+            echo "check-layers: ${f#"$root"/}: includes <$header>; $why"
+            bad=1
+        fi
+    done < <(grep -E '^[[:space:]]*#[[:space:]]*include' "$f")
+done
+exit $bad
