@@ -2,6 +2,7 @@
  * into an exit code and prints it (one line on stderr). */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -46,6 +47,11 @@ static const char USAGE[] =
     "options:\n"
     "  -h, --help         show this help\n"
     "  --version          print the version\n"
+    "\n"
+    "Options of the commands take their value as --seed=3 or --seed 3. The simulating\n"
+    "commands pass SimGrid's own options through: --cfg=KEY:VALUE, --log=..., and its\n"
+    "help (--help-cfg or --cfg-help, --help-models, --help-logs, --help-tracing), which\n"
+    "prints and exits.\n"
     "\n"
     "Docs: README.md, docs/configuration.md, docs/traces.md. Exit status: 0 ok, 2 bad input,\n"
     "1 other errors.\n";
@@ -174,8 +180,21 @@ typedef struct run_args {
     const char *learners;
     int quiet, no_channel;
     int sg_argc;
-    char *sg_argv[64]; /* argv[0] + --cfg= / --log= options for SimGrid */
+    char *sg_argv[64];      /* argv[0] + --cfg= / --log= / --help-* options for SimGrid */
+    char sg_text[62][512];  /* "--cfg=VALUE" rebuilt from "--cfg VALUE" */
+    int sg_help;            /* --help-cfg / --help-models / --help-logs: SimGrid prints, we stop */
 } run_args;
+
+/* Starts the engine with the user's SimGrid options; after SimGrid's own help, exits 0. */
+static et_status engine_init(run_args *a, const char *paje, et_error *err)
+{
+    et_status st = et_engine_init(&a->sg_argc, a->sg_argv, paje, err);
+    if (st == ET_OK && a->sg_help) {
+        fflush(NULL);
+        exit(0);
+    }
+    return st;
+}
 
 /* Options each command takes (value options, then flags). */
 static int option_allowed(const char *cmd, const char *opt)
@@ -200,9 +219,54 @@ static int option_allowed(const char *cmd, const char *opt)
     return strstr(extra, key) != NULL;
 }
 
-static int takes_value(const char *opt)
+/* Every option of every command, for getopt_long: "--seed=3" and "--seed 3" both work.
+ * option_allowed says which command takes which. SimGrid's own --cfg, --log and --help-*
+ * options pass through to the engine. */
+enum {
+    OPT_SEED = 1000, OPT_UES, OPT_TASKS, OPT_OUT, OPT_PLATFORM, OPT_MODEL, OPT_POLICY, OPT_PAJE,
+    OPT_NO_CHANNEL, OPT_CHECKPOINT, OPT_EPISODES, OPT_RESUME, OPT_STOP_AFTER, OPT_EVAL, OPT_SEEDS,
+    OPT_VALIDATION, OPT_LEARNERS, OPT_SG_VALUE, OPT_SG_FLAG,
+};
+static const struct option LONG_OPTIONS[] = {
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"ues", required_argument, NULL, OPT_UES},
+    {"tasks", required_argument, NULL, OPT_TASKS},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"platform", required_argument, NULL, OPT_PLATFORM},
+    {"model", required_argument, NULL, OPT_MODEL},
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"paje", required_argument, NULL, OPT_PAJE},
+    {"no-channel-trace", no_argument, NULL, OPT_NO_CHANNEL},
+    {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
+    {"episodes", required_argument, NULL, OPT_EPISODES},
+    {"resume", required_argument, NULL, OPT_RESUME},
+    {"stop-after", required_argument, NULL, OPT_STOP_AFTER},
+    {"eval", required_argument, NULL, OPT_EVAL},
+    {"seeds", required_argument, NULL, OPT_SEEDS},
+    {"validation", required_argument, NULL, OPT_VALIDATION},
+    {"jobs", required_argument, NULL, 'j'},
+    {"learners", required_argument, NULL, OPT_LEARNERS},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"cfg", required_argument, NULL, OPT_SG_VALUE},
+    {"log", required_argument, NULL, OPT_SG_VALUE},
+    {"cfg-help", no_argument, NULL, OPT_SG_FLAG},
+    {"help-cfg", no_argument, NULL, OPT_SG_FLAG}, /* edgetune's alias of --cfg-help */
+    {"help-aliases", no_argument, NULL, OPT_SG_FLAG},
+    {"help-models", no_argument, NULL, OPT_SG_FLAG},
+    {"help-tracing", no_argument, NULL, OPT_SG_FLAG},
+    {"help-logs", no_argument, NULL, OPT_SG_FLAG},
+    {"help-log-categories", no_argument, NULL, OPT_SG_FLAG},
+    {NULL, 0, NULL, 0},
+};
+
+/* The option as the user names it ("--seed", "-j"), for option_allowed and messages. */
+static void option_text(int c, int long_index, char *out, size_t size)
 {
-    return strcmp(opt, "-q") && strcmp(opt, "--quiet") && strcmp(opt, "--no-channel-trace");
+    if (long_index >= 0)
+        snprintf(out, size, "--%s", LONG_OPTIONS[long_index].name);
+    else
+        snprintf(out, size, "-%c", c);
 }
 
 static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
@@ -212,69 +276,81 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
     a->seed = a->ues = a->tasks = a->episodes = a->eval = a->stop_after = -1;
     a->seeds = a->validation = a->jobs = -1;
     a->sg_argv[a->sg_argc++] = argv[0];
-    for (int i = 2; i < argc; i++) {
-        const char *s = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+    /* getopt_long over the command's arguments (argv[1] is the command). */
+    int sub_argc = argc - 1;
+    char **sub_argv = argv + 1;
+    optind = 1;
+    opterr = 0;
+    for (;;) {
+        int long_index = -1;
+        int c = getopt_long(sub_argc, sub_argv, ":hqj:", LONG_OPTIONS, &long_index);
+        if (c == -1) break;
+        char name[64];
+        if (c == '?' || c == ':') {
+            const char *bad = sub_argv[optind - 1];
+            if (c == ':') return usage_error(a->cmd, "option %s needs a value", bad);
+            return usage_error(a->cmd, "unknown option '%s'", bad);
+        }
+        if (c == 'h') {
             fputs(usage, stdout);
             exit(0);
-        } else if (!strncmp(s, "--cfg=", 6) || !strncmp(s, "--log=", 6)) {
-            if (a->sg_argc < 63) a->sg_argv[a->sg_argc++] = argv[i];
-        } else if (s[0] == '-' && !option_allowed(a->cmd, s)) {
-            return usage_error(a->cmd, "unknown option '%s'", s);
-        } else if (s[0] == '-' && !takes_value(s)) {
-            if (!strcmp(s, "--no-channel-trace"))
-                a->no_channel = 1;
-            else
-                a->quiet = 1;
-        } else if (s[0] == '-') {
-            if (!next) return usage_error(a->cmd, "option %s needs a value", s);
-            i++;
-            struct {
-                const char *name;
-                long *dst;
-                long min, max;
-            } nums[] = {
-                {"--seed", &a->seed, 0, LONG_MAX}, {"--ues", &a->ues, 1, 1000000},
-                {"--tasks", &a->tasks, 1, 100000}, {"--episodes", &a->episodes, 1, 10000000},
-                {"--eval", &a->eval, 1, 100000},   {"--stop-after", &a->stop_after, 1, 10000000},
-                {"--seeds", &a->seeds, 1, 50},     {"--validation", &a->validation, 1, 1000},
-                {"-j", &a->jobs, 1, 1024},         {"--jobs", &a->jobs, 1, 1024},
-            };
-            int numeric = 0;
-            for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
-                if (strcmp(s, nums[k].name)) continue;
-                numeric = 1;
-                if (parse_long(next, nums[k].min, nums[k].max, nums[k].dst)) {
-                    fprintf(stderr,
-                            "edgetune %s: %s: expected an integer in [%ld, %ld], got '%s' "
-                            "(see edgetune %s --help)\n",
-                            a->cmd, s, nums[k].min, nums[k].max, next, a->cmd);
-                    return 2;
-                }
-            }
-            if (numeric) continue;
-            if (!strcmp(s, "--policy"))
-                a->policy = next;
-            else if (!strcmp(s, "--out"))
-                a->out = next;
-            else if (!strcmp(s, "--paje"))
-                a->paje = next;
-            else if (!strcmp(s, "--platform"))
-                a->platform = next;
-            else if (!strcmp(s, "--model"))
-                a->model = next;
-            else if (!strcmp(s, "--checkpoint"))
-                a->checkpoint = next;
-            else if (!strcmp(s, "--resume"))
-                a->resume = next;
-            else if (!strcmp(s, "--learners"))
-                a->learners = next;
-        } else if (!a->scenario) {
-            a->scenario = s;
-        } else {
-            return usage_error(a->cmd, "unexpected argument '%s'", s);
         }
+        option_text(c, long_index, name, sizeof name);
+        if (c == OPT_SG_VALUE || c == OPT_SG_FLAG) {
+            if (a->sg_argc >= 63) return usage_error(a->cmd, "too many SimGrid options (%s)", name);
+            char *text = a->sg_text[a->sg_argc - 1];
+            if (c == OPT_SG_VALUE)
+                snprintf(text, sizeof a->sg_text[0], "%s=%s", name, optarg);
+            else {
+                snprintf(text, sizeof a->sg_text[0], "%s",
+                         strcmp(name, "--help-cfg") ? name : "--cfg-help");
+                a->sg_help = 1;
+            }
+            a->sg_argv[a->sg_argc++] = text;
+            continue;
+        }
+        if (!option_allowed(a->cmd, name)) return usage_error(a->cmd, "unknown option '%s'", name);
+        struct {
+            int id;
+            long *dst;
+            long min, max;
+        } nums[] = {
+            {OPT_SEED, &a->seed, 0, LONG_MAX},   {OPT_UES, &a->ues, 1, 1000000},
+            {OPT_TASKS, &a->tasks, 1, 100000},   {OPT_EPISODES, &a->episodes, 1, 10000000},
+            {OPT_EVAL, &a->eval, 1, 100000},     {OPT_STOP_AFTER, &a->stop_after, 1, 10000000},
+            {OPT_SEEDS, &a->seeds, 1, 50},       {OPT_VALIDATION, &a->validation, 1, 1000},
+            {'j', &a->jobs, 1, 1024},
+        };
+        int numeric = 0;
+        for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
+            if (c != nums[k].id) continue;
+            numeric = 1;
+            if (parse_long(optarg, nums[k].min, nums[k].max, nums[k].dst)) {
+                fprintf(stderr,
+                        "edgetune %s: %s: expected an integer in [%ld, %ld], got '%s' "
+                        "(see edgetune %s --help)\n",
+                        a->cmd, name, nums[k].min, nums[k].max, optarg, a->cmd);
+                return 2;
+            }
+        }
+        if (numeric) continue;
+        switch (c) {
+        case 'q': a->quiet = 1; break;
+        case OPT_NO_CHANNEL: a->no_channel = 1; break;
+        case OPT_POLICY: a->policy = optarg; break;
+        case OPT_OUT: a->out = optarg; break;
+        case OPT_PAJE: a->paje = optarg; break;
+        case OPT_PLATFORM: a->platform = optarg; break;
+        case OPT_MODEL: a->model = optarg; break;
+        case OPT_CHECKPOINT: a->checkpoint = optarg; break;
+        case OPT_RESUME: a->resume = optarg; break;
+        case OPT_LEARNERS: a->learners = optarg; break;
+        default: return usage_error(a->cmd, "unknown option '%s'", name);
+        }
+    }
+    for (int i = optind; i < sub_argc; i++) {
+        if (a->scenario) return usage_error(a->cmd, "unexpected argument '%s'", sub_argv[i]);
+        a->scenario = sub_argv[i];
     }
     a->sg_argv[a->sg_argc] = NULL;
     return 0;
@@ -443,7 +519,7 @@ static int cmd_run(int argc, char **argv)
      * so a failed run leaves no half-written trace. */
     char paje_tmp[ET_PATH_MAX + 16];
     if (a.paje) snprintf(paje_tmp, sizeof paje_tmp, "%s.tmp", a.paje);
-    st = et_engine_init(&a.sg_argc, a.sg_argv, a.paje ? paje_tmp : NULL, &err);
+    st = engine_init(&a, a.paje ? paje_tmp : NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK && et_train_is_learned(sc.policy))
@@ -551,7 +627,7 @@ static int cmd_train(int argc, char **argv)
     et_status st = prepare_scenario(&a, &sc, &err);
     et_hmppo_variant variant = ET_HMPPO;
     if (st == ET_OK) st = et_train_variant(sc.policy, &variant, &err);
-    if (st == ET_OK) st = et_engine_init(&a.sg_argc, a.sg_argv, NULL, &err);
+    if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st != ET_OK) {
@@ -652,7 +728,7 @@ static int cmd_eval(int argc, char **argv)
         st = make_agent(&sc, sc.policy, NULL, &agent, &err);
         vname = sc.policy;
     }
-    if (st == ET_OK) st = et_engine_init(&a.sg_argc, a.sg_argv, NULL, &err);
+    if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK && a.checkpoint) st = check_agent_fits(agent, sim, a.checkpoint, &err);
@@ -722,7 +798,7 @@ static int cmd_compare(int argc, char **argv)
     if (!a.out) a.out = "out/compare";
     et_scenario sc;
     et_status st = prepare_scenario(&a, &sc, &err);
-    if (st == ET_OK) st = et_engine_init(&a.sg_argc, a.sg_argv, NULL, &err);
+    if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     et_study_options opt = {.out_dir = sc.out_dir,
@@ -769,7 +845,7 @@ static int cmd_regime(int argc, char **argv)
     et_scenario sc;
     et_status st = prepare_scenario(&a, &sc, &err);
     int episodes = a.episodes > 0 ? (int)a.episodes : 5;
-    if (st == ET_OK) st = et_engine_init(&a.sg_argc, a.sg_argv, NULL, &err);
+    if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     et_regime *r = calloc(1, sizeof *r);

@@ -141,10 +141,13 @@ struct et_sim {
 
 et_status et_engine_init(int *argc, char **argv, const char *paje_path, et_error *err)
 {
-    /* Silence SimGrid unless the user asked for logs with --log=. */
+    /* Silence SimGrid unless the user asked for logs with --log= or for SimGrid's help
+     * (--cfg-help, --help-models, --help-logs, ... print through the log). */
     int user_log = 0;
     for (int i = 1; i < *argc; i++)
-        if (strncmp(argv[i], "--log=", 6) == 0) user_log = 1;
+        if (strncmp(argv[i], "--log=", 6) == 0 || strncmp(argv[i], "--help-", 7) == 0 ||
+            strcmp(argv[i], "--cfg-help") == 0)
+            user_log = 1;
     if (!user_log) xbt_log_control_set("root.thres:critical");
     /* SimGrid aborts on some values itself (an unknown model); refuse what
      * edgetune would override anyway, before SimGrid sees it. */

@@ -43,6 +43,9 @@ cp "$src/models/opt-1.3b.json" good-model.json
 expect missing_scenario "nope.json" -- run nope.json --out out
 expect unknown_simgrid_option "Bad config key: bogus" -- run --cfg=bogus:1 --out out
 expect network_model_is_fixed "option '--cfg=network/model:Nope'" -- run --cfg=network/model:Nope --out out
+expect network_model_is_fixed_spaced "option '--cfg=network/model:LV08'" -- run --cfg network/model:LV08 --out out
+expect option_needs_value "option --seed needs a value" -- run --seed
+expect option_of_another_command "unknown option '--episodes'" -- run --episodes 3
 scen badrule.json '{ "baselines": { "static_rule": "lokal=x" } }'
 expect bad_static_rule "badrule.json: policy 'tuned-static': key 'baselines.static_rule'" -- run badrule.json --policy tuned-static --out out
 scen bad.json '{ "seed": 1, '

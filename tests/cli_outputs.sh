@@ -23,6 +23,10 @@ check run_help sh -c "'$bin' run --help | grep -q -- '--policy'"
 check keys sh -c "'$bin' keys | grep -q 'tasks.per_ue'"
 check policies sh -c "'$bin' policies | grep -qP '^hmppo\\t' && '$bin' policies | grep -qP '^greedy\\t'"
 check run_default "$bin" run --tasks 3 --out run -q
+# getopt_long: "--opt=value" and "--opt value" are the same run; SimGrid's help passes through.
+check option_equals_form sh -c "'$bin' run --tasks=3 --out=run_eq -q && cmp run/tasks.csv run_eq/tasks.csv"
+check simgrid_help_cfg sh -c "'$bin' run --help-cfg 2>&1 | grep -q 'network/model'"
+check simgrid_help_models sh -c "'$bin' run --help-models 2>&1 | grep -q 'CM02'"
 check tasks_header sh -c "head -1 run/tasks.csv | grep -q '^episode,ue,ue_name,task,start_s,end_s,location,keep,b,'"
 check tasks_rows sh -c "[ \$(wc -l < run/tasks.csv) -eq 19 ]"
 check channel_header sh -c "head -1 run/channel.csv | grep -q '^episode,time_s,ue,x_m,y_m,distance_m,'"
