@@ -72,6 +72,9 @@ static const char RUN_USAGE[] =
     "  --platform FILE    platform XML; overrides 'platform'\n"
     "  --model FILE       foundation-model profile; overrides 'model'\n"
     "  --out DIR          output directory; overrides 'out' (default: out)\n"
+    "  --checkpoint FILE  a learned policy from edgetune train; without --policy the\n"
+    "                     checkpoint's learner (hmppo, mappo, ippo) is used; a baseline\n"
+    "                     --policy with a checkpoint is an error\n"
     "  --paje FILE        also write a SimGrid Paje trace (for ViTE) to FILE\n"
     "  --no-channel-trace do not write channel.csv\n"
     "  -q, --quiet        no summary on stderr\n"
@@ -454,9 +457,22 @@ static et_status make_agent(const et_scenario *sc, const char *policy, const cha
                                 "FILE (edgetune train writes one)",
                                 policy);
         et_status st = et_hmppo_load(checkpoint, agent, NULL, 0, err);
-        if (st == ET_OK) et_hmppo_set_training(*agent, 0);
-        return st;
+        if (st != ET_OK) return st;
+        et_hmppo_set_training(*agent, 0);
+        const et_policy_info *held = et_policy_of_variant(et_hmppo_get_config(*agent)->variant);
+        if (held && strcmp(held->name, policy) != 0) {
+            et_agent_destroy(*agent);
+            *agent = NULL;
+            return et_error_set(err, ET_ERR_INPUT, "%s: holds a %s policy, not %s (drop --policy "
+                                "or give the matching one)", checkpoint, held->name, policy);
+        }
+        return ET_OK;
     }
+    if (checkpoint)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "conflicting options: --checkpoint %s holds a learned policy, but the "
+                            "policy is the baseline '%s' (drop --policy to use the checkpoint's)",
+                            checkpoint, policy);
     et_policy_params pp = {.keep = sc->policy_keep, .seed = sc->seed, .rule = sc->static_rule};
     et_status st = et_agent_create(policy, &pp, agent, err);
     if (st == ET_ERR_INPUT && err) {
@@ -503,8 +519,17 @@ static int cmd_run(int argc, char **argv)
     et_status st = prepare_scenario(&a, &sc, &err);
     if (st != ET_OK) return fail(&err);
     et_agent *agent = NULL;
-    st = make_agent(&sc, sc.policy, a.checkpoint, &agent, &err);
-    if (st != ET_OK) return fail(&err);
+    if (a.checkpoint && !a.policy && !et_train_is_learned(sc.policy)) {
+        /* --checkpoint without --policy: the checkpoint names its learner. */
+        st = et_hmppo_load(a.checkpoint, &agent, NULL, 0, &err);
+        if (st != ET_OK) return fail(&err);
+        et_hmppo_set_training(agent, 0);
+        const et_policy_info *held = et_policy_of_variant(et_hmppo_get_config(agent)->variant);
+        snprintf(sc.policy, sizeof sc.policy, "%s", held ? held->name : "?");
+    } else {
+        st = make_agent(&sc, sc.policy, a.checkpoint, &agent, &err);
+        if (st != ET_OK) return fail(&err);
+    }
 
     if (a.paje && platform_has_cluster_zone(sc.platform)) {
         et_agent_destroy(agent);

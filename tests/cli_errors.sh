@@ -133,6 +133,14 @@ expect eval_truncated_checkpoint "cut.ckpt: truncated" -- eval --checkpoint cut.
 expect resume_truncated_checkpoint "cut.ckpt: truncated" -- train --resume cut.ckpt --tasks 2 --out out
 expect eval_wrong_ue_count "trained for 6 UEs" -- eval --checkpoint t/checkpoint.ckpt --ues 3 --out out
 expect resume_other_seed "another seed" -- train --resume t/checkpoint.ckpt --tasks 2 --seed 5 --out out
+expect run_checkpoint_with_baseline "conflicting options: --checkpoint t/checkpoint.ckpt holds a learned policy" -- run --checkpoint t/checkpoint.ckpt --policy greedy --tasks 2 --out out
+expect run_checkpoint_of_other_learner "holds a hmppo policy, not mappo" -- run --checkpoint t/checkpoint.ckpt --policy mappo --tasks 2 --out out
+# Without --policy, run takes the checkpoint's learner (not the scenario's greedy).
+if "$bin" run --checkpoint t/checkpoint.ckpt --tasks 2 --out inferred 2>&1 | grep -q "policy hmppo"; then
+    pass=$((pass + 1)); echo "ok   run_checkpoint_infers_its_policy"
+else
+    fail=$((fail + 1)); echo "FAIL run_checkpoint_infers_its_policy"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
