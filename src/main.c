@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cJSON.h>
 #include <cblas.h>
 
 #include "agent.h"
@@ -496,15 +497,55 @@ static et_status check_agent_fits(const et_agent *agent, const et_sim *sim, cons
     return ET_OK;
 }
 
-static char *summary_json(const et_scenario *sc, const char *result_json)
+/* What produced an output: edgetune's version and commit, SimGrid's and OpenBLAS's versions and
+ * the BLAS kernel OpenBLAS picked for this CPU (results of hmppo.kernel "openblas" may depend
+ * on it; the default "portable" does not), and the command line. */
+static cJSON *run_metadata(int argc, char **argv)
+{
+    cJSON *m = cJSON_CreateObject();
+    char sg[32];
+    et_engine_version(sg, sizeof sg);
+    cJSON_AddStringToObject(m, "edgetune", ET_VERSION);
+    cJSON_AddStringToObject(m, "commit", ET_COMMIT);
+    cJSON_AddStringToObject(m, "simgrid", sg);
+    cJSON_AddStringToObject(m, "openblas", openblas_get_config());
+    cJSON_AddStringToObject(m, "blas_kernel", openblas_get_corename());
+    cJSON *cmd = cJSON_AddArrayToObject(m, "command");
+    for (int i = 0; cmd && i < argc; i++) cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
+    return m;
+}
+
+/* summary.json: {"run": metadata, "scenario": resolved keys, "result": ...}, built with cJSON
+ * so that any path or name stays valid JSON. NULL when out of memory. */
+static char *summary_json(const et_scenario *sc, const char *result_json, int argc, char **argv)
 {
     char *scen = et_scenario_to_json(sc);
-    size_t n = (scen ? strlen(scen) : 0) + (result_json ? strlen(result_json) : 0) + 64;
-    char *summary = scen && result_json ? malloc(n) : NULL;
-    if (summary)
-        snprintf(summary, n, "{\n\"scenario\": %s,\n\"result\": %s\n}\n", scen, result_json);
+    cJSON *root = cJSON_CreateObject();
+    cJSON *scen_o = scen ? cJSON_Parse(scen) : NULL;
+    cJSON *res_o = result_json ? cJSON_Parse(result_json) : NULL;
     free(scen);
-    return summary;
+    char *text = NULL;
+    if (root && scen_o && res_o) {
+        cJSON_AddItemToObject(root, "run", run_metadata(argc, argv));
+        cJSON_AddItemToObject(root, "scenario", scen_o);
+        cJSON_AddItemToObject(root, "result", res_o);
+        scen_o = res_o = NULL;
+        text = cJSON_Print(root);
+    }
+    cJSON_Delete(scen_o);
+    cJSON_Delete(res_o);
+    cJSON_Delete(root);
+    if (!text) return NULL;
+    /* A trailing newline, as the files always had. */
+    size_t n = strlen(text);
+    char *out = malloc(n + 2);
+    if (out) {
+        memcpy(out, text, n);
+        out[n] = '\n';
+        out[n + 1] = '\0';
+    }
+    free(text);
+    return out;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -563,7 +604,7 @@ static int cmd_run(int argc, char **argv)
     char *summary = NULL;
     if (st == ET_OK) {
         char *res = et_episode_stats_to_json(sim, &stats);
-        summary = summary_json(&sc, res);
+        summary = summary_json(&sc, res, argc, argv);
         free(res);
         if (!summary) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
     }
@@ -777,7 +818,7 @@ static int cmd_eval(int argc, char **argv)
                  "\"reward_mean\": %.9g, \"reward_std\": %.9g, \"total_delay_mean_s\": %.9g, "
                  "\"total_delay_std_s\": %.9g, \"ppl_mean\": %.9g, \"ppl_std\": %.9g}",
                  vname, source, n, r.mean, r.std, d.mean, d.std, q.mean, q.std);
-        char *summary = summary_json(&sc, res);
+        char *summary = summary_json(&sc, res, argc, argv);
         st = summary ? et_outputs_commit(&out, summary, &err)
                      : et_error_set(&err, ET_ERR_NOMEM, "out of memory");
         free(summary);
@@ -1073,7 +1114,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
-        printf("edgetune %s\n", ET_VERSION);
+        char sg[32];
+        et_engine_version(sg, sizeof sg);
+        printf("edgetune %s (commit %s; SimGrid %s; %s, kernel %s)\n", ET_VERSION, ET_COMMIT, sg,
+               openblas_get_config(), openblas_get_corename());
         return 0;
     }
     if (!strcmp(cmd, "help")) {

@@ -12,6 +12,7 @@
 #include <simgrid/host.h>
 #include <simgrid/link.h>
 #include <simgrid/semaphore.h>
+#include <simgrid/version.h>
 #include <xbt/config.h>
 #include <xbt/log.h>
 
@@ -1176,6 +1177,13 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
 int et_sim_engine_pristine(void)
 {
     return simgrid_get_clock() == 0.0;
+}
+
+void et_engine_version(char *out, size_t size)
+{
+    int major = 0, minor = 0, patch = 0;
+    sg_version_get(&major, &minor, &patch);
+    snprintf(out, size, "%d.%d.%d", major, minor, patch);
 }
 
 double et_sim_engine_clock(void)

@@ -90,6 +90,9 @@ et_status et_sim_run_episode_isolated(et_sim *sim, et_agent *agent, int episode,
  * is then possible). */
 int et_sim_engine_pristine(void);
 
+/* SimGrid's version as "major.minor.patch" (of the library loaded at run time). */
+void et_engine_version(char *out, size_t size);
+
 /* The engine's clock, s (it never goes back: SimGrid cannot reset it). */
 double et_sim_engine_clock(void);
 

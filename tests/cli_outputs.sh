@@ -31,6 +31,7 @@ check tasks_header sh -c "head -1 run/tasks.csv | grep -q '^episode,ue,ue_name,t
 check tasks_rows sh -c "[ \$(wc -l < run/tasks.csv) -eq 19 ]"
 check channel_header sh -c "head -1 run/channel.csv | grep -q '^episode,time_s,ue,x_m,y_m,distance_m,'"
 check summary_json sh -c "grep -q '\"episodic_reward\"' run/summary.json && grep -q '\"tasks.per_ue\"' run/summary.json"
+check summary_run_metadata sh -c "grep -q '\"simgrid\":' run/summary.json && grep -q '\"blas_kernel\":' run/summary.json && grep -q '\"commit\":' run/summary.json"
 check no_temporaries sh -c "[ -z \"\$(ls -A run | grep tmp)\" ]"
 check full_routing_platform "$bin" platform --ues 6 --full-routing -o full.xml
 check layouts_agree sh -c "'$bin' run --tasks 5 --out a -q && '$bin' run --tasks 5 --platform full.xml --out b -q && cmp a/tasks.csv b/tasks.csv"
