@@ -19,8 +19,9 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #   pkg-config cmake g++ make   the build (g++ for the small SimGrid C++ shim)
 #   gnuplot-nox                 the plots (examples/plot.sh)
 #   time                        /usr/bin/time: CPU time and max RSS in bench/scale.sh
+#   help2man                    the man page, generated from --help and --version
 packages=(libsimgrid-dev libopenblas-dev libcjson-dev libcunit1-dev pkg-config cmake g++ make
-          gnuplot-nox time)
+          gnuplot-nox time help2man)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -35,15 +35,15 @@ static const char USAGE[] =
     "on SimGrid, and the policies that decide where each task is tuned.\n"
     "\n"
     "commands:\n"
-    "  run [SCENARIO]     simulate one episode and write traces (default scenario if none)\n"
-    "  train [SCENARIO]   train HMPPO (or MAPPO, IPPO) on episodes of the simulation\n"
-    "  eval [SCENARIO]    evaluate a trained checkpoint on unseen episodes\n"
-    "  compare [SCENARIO] evaluate HMPPO against every baseline; Markdown and CSV table\n"
-    "  regime [SCENARIO]  which location and emulator size each task is best tuned at\n"
-    "  platform           write a platform XML for any number of UEs and cells\n"
-    "  keys               list every scenario key with its default, range and meaning\n"
-    "  policies           list the decision policies\n"
-    "  help [COMMAND]     show help for a command\n"
+    "  run [SCENARIO]       simulate one episode and write traces (default scenario if none)\n"
+    "  train [SCENARIO]     train HMPPO (or MAPPO, IPPO) on episodes of the simulation\n"
+    "  eval [SCENARIO]      evaluate a trained checkpoint on unseen episodes\n"
+    "  compare [SCENARIO]   evaluate HMPPO against every baseline; Markdown and CSV table\n"
+    "  regime [SCENARIO]    which location and emulator size each task is best tuned at\n"
+    "  platform             write a platform XML for any number of UEs and cells\n"
+    "  keys                 list every scenario key with its default, range and meaning\n"
+    "  policies             list the decision policies\n"
+    "  help [COMMAND]       show help for a command\n"
     "\n"
     "options:\n"
     "  -h, --help         show this help\n"
@@ -1116,8 +1116,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         char sg[32];
         et_engine_version(sg, sizeof sg);
-        printf("edgetune %s (commit %s; SimGrid %s; %s, kernel %s)\n", ET_VERSION, ET_COMMIT, sg,
-               openblas_get_config(), openblas_get_corename());
+        printf("edgetune %s\ncommit %s; SimGrid %s; %s; BLAS kernel %s\n", ET_VERSION, ET_COMMIT,
+               sg, openblas_get_config(), openblas_get_corename());
         return 0;
     }
     if (!strcmp(cmd, "help")) {

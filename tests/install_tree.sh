@@ -16,6 +16,9 @@ for f in bin/edgetune include/edgetune/sim.h include/edgetune/agent.h \
          share/edgetune/examples/default.json share/edgetune/platforms/edge-6ue.xml; do
     [ -e "$prefix/$f" ] || { echo "install_tree: $prefix/$f missing"; exit 1; }
 done
+if command -v help2man >/dev/null; then
+    [ -e "$prefix/share/man/man1/edgetune.1" ] || { echo "install_tree: man page missing"; exit 1; }
+fi
 libdir=$(find "$prefix" -name edgetune.pc -printf '%h\n' | head -1)
 [ -n "$libdir" ] || { echo "install_tree: edgetune.pc not installed"; exit 1; }
 ls "$libdir"/../libedgetune.a "$libdir"/../libedgetune.so >/dev/null
