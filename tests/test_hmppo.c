@@ -1,4 +1,4 @@
-/* test_hmppo.c: the HMPPO learner (agents/hmppo.c) and its cart-pole anchor (agents/cartpole.c).
+/* test_hmppo.c: the HMPPO learner (agents/hmppo.c) and its cart-pole anchor (bench/cartpole.c).
  *
  * Pins: the Beta head's log-density and entropy (hand values, numerical integration, digamma and
  * trigamma at known points); the analytic gradient of the whole PPO loss (clipped surrogate,
