@@ -383,6 +383,22 @@ typedef struct progress_state {
     int tty, printed;
 } progress_state;
 
+/* "1h02m", "3m05s" or "42s": elapsed times and ETAs in progress lines. */
+static void fmt_duration(double s, char *out, size_t size)
+{
+    if (!(s >= 0) || s > 1e8) {
+        snprintf(out, size, "?");
+        return;
+    }
+    long t = (long)(s + 0.5);
+    if (t >= 3600)
+        snprintf(out, size, "%ldh%02ldm", t / 3600, t / 60 % 60);
+    else if (t >= 60)
+        snprintf(out, size, "%ldm%02lds", t / 60, t % 60);
+    else
+        snprintf(out, size, "%lds", t);
+}
+
 static void on_progress(void *ctx, int done, int total, double sim_s)
 {
     progress_state *p = ctx;
@@ -394,12 +410,12 @@ static void on_progress(void *ctx, int done, int total, double sim_s)
     p->last = now;
     p->printed = 1;
     double rate = done / (now - p->start);
-    if (p->tty)
-        fprintf(stderr, "\r  tasks %d/%d (%.0f%%), simulated %.0f s, %.0f tasks/s%s", done, total,
-                100.0 * done / total, sim_s, rate, done == total ? "\n" : "");
-    else
-        fprintf(stderr, "  tasks %d/%d (%.0f%%), simulated %.0f s, %.0f tasks/s\n", done, total,
-                100.0 * done / total, sim_s, rate);
+    char elapsed[16], eta[16];
+    fmt_duration(now - p->start, elapsed, sizeof elapsed);
+    fmt_duration(rate > 0 ? (total - done) / rate : -1, eta, sizeof eta);
+    fprintf(stderr, "%s  tasks %d/%d (%.0f%%), simulated %.0f s, %.0f tasks/s, elapsed %s, ETA %s%s",
+            p->tty ? "\r" : "", done, total, 100.0 * done / total, sim_s, rate, elapsed, eta,
+            p->tty && done != total ? "  " : "\n");
 }
 
 /* Loads the scenario named on the command line (or the default) and applies overrides. */
@@ -654,18 +670,23 @@ static void on_train_progress(void *ctx, const et_train_progress *p)
     if (!last && p->wall_s - d->last < every) return;
     d->last = p->wall_s;
     double eps = d->seen / (p->wall_s > 0 ? p->wall_s : 1e-9);
+    char elapsed[16], eta[16];
+    fmt_duration(p->wall_s, elapsed, sizeof elapsed);
+    fmt_duration(eps > 0 ? (p->episodes - p->episode - 1) / eps : -1, eta, sizeof eta);
     if (d->tty) {
         char bar[31];
         int fill = (int)(30.0 * (p->episode + 1) / p->episodes);
         for (int i = 0; i < 30; i++)
             bar[i] = i < fill ? '#' : '.';
         bar[30] = '\0';
-        fprintf(stderr, "\r[%s] ep %d/%d  return %.1f  delay %.1f s  ppl %.2f  %.1f ep/s ", bar,
-                p->episode + 1, p->episodes, d->ret_ema, d->delay_ema, d->ppl_ema, eps);
+        fprintf(stderr, "\r[%s] ep %d/%d  return %.1f  delay %.1f s  ppl %.2f  %.1f ep/s  %s, ETA %s ",
+                bar, p->episode + 1, p->episodes, d->ret_ema, d->delay_ema, d->ppl_ema, eps,
+                elapsed, eta);
         if (last) fputc('\n', stderr);
     } else {
-        fprintf(stderr, "  ep %d/%d  return %.1f  delay %.1f s  ppl %.2f  %.1f ep/s\n",
-                p->episode + 1, p->episodes, d->ret_ema, d->delay_ema, d->ppl_ema, eps);
+        fprintf(stderr, "  ep %d/%d  return %.1f  delay %.1f s  ppl %.2f  %.1f ep/s  %s, ETA %s\n",
+                p->episode + 1, p->episodes, d->ret_ema, d->delay_ema, d->ppl_ema, eps, elapsed,
+                eta);
     }
 }
 
