@@ -780,9 +780,11 @@ static const char EVAL_USAGE[] =
 static et_status write_eval_csv(FILE *f, const char *policy, const et_episode_stats *s, int n,
                                 int offset)
 {
-    for (int i = 0; i < n; i++)
-        fprintf(f, "%s,%d,%.9g,%.9g,%.9g,%.9g,%d,%d\n", policy, offset + i, s[i].reward,
-                s[i].total_delay_s, s[i].mean_delay_s, s[i].mean_ppl, s[i].failed, s[i].local);
+    for (int i = 0; i < n; i++) {
+        et_csv_field(f, policy, ',');
+        fprintf(f, "%d,%.9g,%.9g,%.9g,%.9g,%d,%d\n", offset + i, s[i].reward, s[i].total_delay_s,
+                s[i].mean_delay_s, s[i].mean_ppl, s[i].failed, s[i].local);
+    }
     return ET_OK;
 }
 static const char EVAL_HEADER[] =

@@ -140,10 +140,27 @@ static void put_num(FILE *f, double x, char sep)
         fprintf(f, "%.9g%c", x, sep);
 }
 
+void et_csv_field(FILE *f, const char *text, char sep)
+{
+    if (strpbrk(text, ",\"\r\n")) {
+        fputc('"', f);
+        for (const char *c = text; *c; c++) {
+            if (*c == '"') fputc('"', f);
+            fputc(*c, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(text, f);
+    }
+    if (sep) fputc(sep, f);
+}
+
 void et_trace_task_row(FILE *f, const et_task_record *r)
 {
     if (!f) return;
-    fprintf(f, "%d,%d,%s,%d,", r->episode, r->ue, r->ue_name, r->task);
+    fprintf(f, "%d,%d,", r->episode, r->ue);
+    et_csv_field(f, r->ue_name, ',');
+    fprintf(f, "%d,", r->task);
     put_num(f, r->start_s, ',');
     put_num(f, r->end_s, ',');
     fprintf(f, "%s,", r->location == 0 ? "LOCAL" : "SERVER");
@@ -158,7 +175,7 @@ void et_trace_task_row(FILE *f, const et_task_record *r)
     put_num(f, r->ppl, ',');
     put_num(f, r->exposure, ',');
     put_num(f, r->reward, ',');
-    fprintf(f, "%s\n", r->failure);
+    et_csv_field(f, r->failure, '\n');
 }
 
 /* Appends x with a fixed number of decimals (0-6) and sep to buf; an empty

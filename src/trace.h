@@ -69,6 +69,10 @@ et_status et_outputs_commit(et_outputs *out, const char *summary_json, et_error 
 void et_outputs_abort(et_outputs *out);
 
 void et_trace_task_row(FILE *f, const et_task_record *r);
+
+/* Writes text as one CSV field (RFC 4180): as it is, or in double quotes with inner quotes
+ * doubled when it holds a comma, a quote or a line break; then sep (0: nothing). */
+void et_csv_field(FILE *f, const char *text, char sep);
 void et_trace_channel_row(FILE *f, const et_channel_record *r);
 
 /* Header of activities.csv (docs/traces.md): one row per engine activity
