@@ -54,6 +54,9 @@ static const char USAGE[] =
     "help (--help-cfg or --cfg-help, --help-models, --help-logs, --help-tracing), which\n"
     "prints and exits.\n"
     "\n"
+    "Results (the run, training and evaluation summaries) go to stdout; progress and\n"
+    "diagnostics to stderr.\n"
+    "\n"
     "Docs: README.md, docs/configuration.md, docs/traces.md. Exit status: 0 ok, 2 bad input,\n"
     "1 other errors.\n";
 
@@ -78,7 +81,7 @@ static const char RUN_USAGE[] =
     "                     --policy with a checkpoint is an error\n"
     "  --paje FILE        also write a SimGrid Paje trace (for ViTE) to FILE\n"
     "  --no-channel-trace do not write channel.csv\n"
-    "  -q, --quiet        no summary on stderr\n"
+    "  -q, --quiet        no progress and no summary\n"
     "  -h, --help         show this help\n"
     "\n"
     "Outputs in DIR: tasks.csv, channel.csv, summary.json (docs/traces.md).\n";
@@ -363,7 +366,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
 static void print_summary(const et_sim *sim, const et_scenario *sc, const et_episode_stats *s,
                           double wall, const char *out_dir)
 {
-    fprintf(stderr,
+    fprintf(stdout,
             "edgetune: %d UEs x %d tasks, model %s, policy %s, seed %llu\n"
             "  tasks      %d (local %d, server %d, failed %d, late %d)\n"
             "  delay      mean %.3f s, total %.1f s\n"
@@ -739,7 +742,7 @@ static int cmd_train(int argc, char **argv)
     et_sim_destroy(sim);
     if (st != ET_OK) return fail(&err);
     if (!a.quiet)
-        fprintf(stderr,
+        fprintf(stdout,
                 "  %d episodes done, mean return of the last 50: %.2f, %.1f s wall\n"
                 "  log %s/train.csv, checkpoint %s\n",
                 res.episodes_done, res.last_return, res.wall_s, sc.out_dir, res.checkpoint);
@@ -846,7 +849,7 @@ static int cmd_eval(int argc, char **argv)
                      : et_error_set(&err, ET_ERR_NOMEM, "out of memory");
         free(summary);
         if (st == ET_OK && !a.quiet)
-            fprintf(stderr,
+            fprintf(stdout,
                     "edgetune: %s from %s on %d evaluation episodes\n"
                     "  episodic reward %.3f +- %.3f\n  total delay     %.1f +- %.1f s\n"
                     "  mean perplexity %.3f +- %.3f\n  outputs in %s/\n",
