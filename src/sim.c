@@ -89,6 +89,8 @@ typedef struct ue_state {
     /* The task in flight. */
     request req;
     double bytes_up, bytes_down, compute_s;
+    double up_done;     /* engine time the last request's upload ended */
+    double compute_end; /* engine time the task's tuning execution ended */
     double finish_s;
 } ue_state;
 
@@ -784,7 +786,8 @@ static void session_main(int argc, char **argv)
             log_activity(sim, u, 'X', 1, u->req.flops, -1, -1);
             double t = simgrid_get_clock();
             sg_actor_execute(u->req.flops);
-            u->compute_s = simgrid_get_clock() - t;
+            u->compute_end = simgrid_get_clock();
+            u->compute_s = u->compute_end - t;
             sim->server_jobs[u->server_index]--;
             sim->jobs_total--;
         }
@@ -801,6 +804,7 @@ static void session_main(int argc, char **argv)
 static void ask_session(et_sim *sim, ue_state *u, double request_bytes)
 {
     transfer(sim, u, DIR_UP, request_bytes);
+    u->up_done = simgrid_get_clock();
     sg_sem_release(u->to_session);
     sg_sem_acquire(u->to_ue);
 }
@@ -815,6 +819,7 @@ typedef struct task_run {
     double keep;
     et_cost cost;
     double start, end; /* engine times */
+    double download_s, upload_s, result_s; /* phase durations (compute: ue_state.compute_s) */
     double delay_s, ppl, exposure, reward;
     double reward_sum0; /* sim->reward_sum and _count when it started */
     long reward_count0;
@@ -919,6 +924,7 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
     t->reward_sum0 = sim->reward_sum;
     t->reward_count0 = sim->reward_count;
     u->bytes_up = u->bytes_down = u->compute_s = 0;
+    t->download_s = t->upload_s = t->result_s = 0;
     /* A LOCAL task that does not fit the UE's memory fails before anything
      * runs: the UE knows its memory and the emulator's size. */
     if (t->loc == ET_LOCATION_LOCAL && c->memory_bytes > u->host->memory_bytes) {
@@ -935,6 +941,8 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
         u->cached_b = c->b;
         u->adapter_cached = 1;
     }
+    double phase = simgrid_get_clock();
+    t->download_s = phase - t->start;
     if (t->loc == ET_LOCATION_LOCAL) {
         /* 2. Tune on the UE, then upload the tuned result (it is its own
          * request: nothing comes back). */
@@ -943,6 +951,7 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
         sg_actor_execute(c->flops);
         u->compute_s = simgrid_get_clock() - t0;
         transfer(sim, u, DIR_UP, sc->control_bytes + c->upload_bytes);
+        t->upload_s = simgrid_get_clock() - (t0 + u->compute_s);
     } else {
         /* 3. Upload the data set with the request, the server tunes, the
          * result (or, when the owner keeps it, a completion notice) comes back. */
@@ -950,6 +959,8 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
         u->req.flops = c->flops;
         u->req.bytes_down = c->result_down_bytes > 0 ? c->result_down_bytes : sc->control_bytes;
         ask_session(sim, u, sc->control_bytes + c->upload_bytes);
+        t->upload_s = u->up_done - phase;
+        t->result_s = simgrid_get_clock() - u->compute_end;
     }
     t->end = simgrid_get_clock();
 }
@@ -1036,6 +1047,10 @@ static void trace_task(et_sim *sim, const ue_state *u, const task_run *t)
         .bytes_up = u->bytes_up,
         .bytes_down = u->bytes_down,
         .compute_s = u->compute_s,
+        .download_s = t->download_s,
+        .upload_s = t->upload_s,
+        .result_s = t->result_s,
+        .device_class = u->host->device_class,
         .delay_s = t->delay_s,
         .ppl = t->ppl,
         .exposure = t->exposure,

@@ -10,7 +10,7 @@
 
 static const char TASK_HEADER[] =
     "episode,ue,ue_name,task,start_s,end_s,location,keep,b,tokens,epochs,bytes_up,bytes_down,"
-    "compute_s,delay_s,ppl,exposure,reward,failure\n";
+    "compute_s,delay_s,ppl,exposure,reward,failure,device_class,download_s,upload_s,result_s\n";
 static const char CHANNEL_HEADER[] = "episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,"
                                      "rate_up_bps,rate_down_bps\n";
 
@@ -175,7 +175,11 @@ void et_trace_task_row(FILE *f, const et_task_record *r)
     put_num(f, r->ppl, ',');
     put_num(f, r->exposure, ',');
     put_num(f, r->reward, ',');
-    et_csv_field(f, r->failure, '\n');
+    et_csv_field(f, r->failure, ',');
+    et_csv_field(f, r->device_class ? r->device_class : "", ',');
+    put_num(f, r->download_s, ',');
+    put_num(f, r->upload_s, ',');
+    put_num(f, r->result_s, '\n');
 }
 
 /* Appends x with a fixed number of decimals (0-6) and sep to buf; an empty

@@ -29,6 +29,11 @@ typedef struct et_task_record {
     double exposure; /* privacy exposure (SERVER tasks), 0 otherwise */
     double reward;
     const char *failure; /* "" when none; "memory", "deadline" */
+    /* Phases (the delay is their sum, up to the instants between them): emulator download
+     * (request and reply), data upload (LOCAL: the tuned result), the tuning execution
+     * (compute_s), and the result download (SERVER). */
+    double download_s, upload_s, result_s;
+    const char *device_class; /* the UE's class property (phone, laptop, ...) */
 } et_task_record;
 
 /* One channel update of one UE: one row of channel.csv. */

@@ -32,6 +32,12 @@ check tasks_rows sh -c "[ \$(wc -l < run/tasks.csv) -eq 19 ]"
 check channel_header sh -c "head -1 run/channel.csv | grep -q '^episode,time_s,ue,x_m,y_m,distance_m,'"
 check summary_json sh -c "grep -q '\"episodic_reward\"' run/summary.json && grep -q '\"tasks.per_ue\"' run/summary.json"
 check summary_run_metadata sh -c "grep -q '\"simgrid\":' run/summary.json && grep -q '\"blas_kernel\":' run/summary.json && grep -q '\"commit\":' run/summary.json"
+# The phases of every task that ran add up to its delay (columns found by header name).
+check tasks_phases_sum_to_delay awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $c["failure"] == "" { s = $c["download_s"] + $c["upload_s"] + $c["compute_s"] + $c["result_s"];
+      d = s - $c["delay_s"]; if (d < -1e-6 || d > 1e-6) bad++; n++ }
+    END { if (!n || bad) { print bad " of " n " rows do not add up"; exit 1 } }' run/tasks.csv
+check tasks_device_class sh -c "cut -d, -f20 run/tasks.csv | sort -u | grep -qx phone"
 check no_temporaries sh -c "[ -z \"\$(ls -A run | grep tmp)\" ]"
 check full_routing_platform "$bin" platform --ues 6 --full-routing -o full.xml
 check layouts_agree sh -c "'$bin' run --tasks 5 --out a -q && '$bin' run --tasks 5 --platform full.xml --out b -q && cmp a/tasks.csv b/tasks.csv"
