@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # plot-training.sh TRAIN_DIR [TRAIN_DIR ...]: learning curves from train.csv (gnuplot).
-# Writes learning_curve.png (episodic return, smoothed over 50 episodes) and
+# Writes learning_curve.png (every episode's raw return as faint points, the mean over the
+# last 50 episodes as a line and +-1 standard deviation over them as a band) and
 # training_losses.png (entropies and approximate KL) into the first directory.
+# Columns are found by their header names.
 set -euo pipefail
 if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
     echo "usage: bash examples/plot-training.sh TRAIN_DIR [TRAIN_DIR ...]" >&2
@@ -13,17 +15,35 @@ for d in "$@"; do
 done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# col FILE NAME: the 1-based index of column NAME in FILE's header.
+col() {
+    local idx
+    idx=$(head -1 "$1" | awk -F, -v n="$2" '{ for (i = 1; i <= NF; i++) if ($i == n) print i }')
+    [ -n "$idx" ] || { echo "plot-training.sh: $1: no column '$2'" >&2; exit 2; }
+    echo "$idx"
+}
 plots=()
 i=0
 for d in "$@"; do
-    # Moving average of the return over the last 50 episodes.
-    awk -F, 'NR > 1 { r[NR % 50] = $2; n++; s = 0; m = (n < 50 ? n : 50);
-                      for (k in r) s += r[k]; print $1, $2, s / m, $4, $5 }' "$d/train.csv" >"$tmp/c$i"
+    # Raw return, and mean and standard deviation over the last 50 episodes.
+    awk -F, -v e="$(col "$d/train.csv" episode)" -v r="$(col "$d/train.csv" return)" \
+        'NR > 1 { w[NR % 50] = $r; n++; m = (n < 50 ? n : 50); s = 0; q = 0;
+                  for (k in w) s += w[k]; mean = s / m;
+                  for (k in w) q += (w[k] - mean) ^ 2;
+                  sd = m > 1 ? sqrt(q / (m - 1)) : 0;
+                  print $e, $r, mean, mean - sd, mean + sd }' "$d/train.csv" >"$tmp/c$i"
     label=$(basename "$(cd "$d" && pwd)")
-    plots+=("'$tmp/c$i' using 1:3 with lines lw 2 title '$label (mean of 50)'")
+    plots+=("'$tmp/c$i' using 1:4:5 with filledcurves fs transparent solid 0.2 lc $((i + 1)) notitle")
+    plots+=("'$tmp/c$i' using 1:2 with points pt 7 ps 0.35 lc $((i + 1)) notitle")
+    plots+=("'$tmp/c$i' using 1:3 with lines lw 2 lc $((i + 1)) title '$label (mean of 50, band +-1 sd)'")
     i=$((i + 1))
 done
 first=$1
+tc="$first/train.csv"
+ce=$(col "$tc" episode)
+cl=$(col "$tc" entropy_loc)
+ck=$(col "$tc" entropy_keep)
+ca=$(col "$tc" approx_kl)
 gnuplot <<GP
 set terminal pngcairo size 900,560 font 'sans,11'
 set output '$first/learning_curve.png'
@@ -39,8 +59,8 @@ set title 'Policy entropies and approximate KL per update'
 set ylabel 'nats'
 set y2label 'approx KL'
 set y2tics
-plot '$first/train.csv' every ::1 using 1:11 with lines title 'entropy (location)', \
-     '' every ::1 using 1:12 with lines title 'entropy (keep)', \
-     '' every ::1 using 1:13 axes x1y2 with lines title 'approx KL'
+plot '$tc' every ::1 using $ce:$cl with lines title 'entropy (location)', \\
+     '' every ::1 using $ce:$ck with lines title 'entropy (keep)', \\
+     '' every ::1 using $ce:$ca axes x1y2 with lines title 'approx KL'
 GP
 echo "plots in $first/: learning_curve.png, training_losses.png" >&2
