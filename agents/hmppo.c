@@ -56,6 +56,7 @@ enum { STREAM_INIT = 0, STREAM_SHUFFLE = 1 };
 typedef struct hmppo {
     et_hmppo_config cfg;
     int training;
+    et_hmppo_decision *last; /* per UE, when the decision log is on; else NULL */
     int n_actors;     /* 1 when share_actor, else n_ue */
     int actor_onehot; /* 1: one-hot agent id appended to the actor input (shared actor, n_ue > 1) */
     int critic_onehot; /* 1: one-hot agent id appended to the critic input (n_ue > 1) */
@@ -419,6 +420,7 @@ static hmppo *impl_of(const et_agent *agent)
 static void hmppo_free(hmppo *h)
 {
     if (!h) return;
+    free(h->last);
     et_mlp_destroy(h->critic);
     et_adam_destroy(h->critic_opt);
     for (int a = 0; a < h->n_actors; a++) {
@@ -624,6 +626,26 @@ void et_hmppo_set_training(et_agent *agent, int training)
     if (h) h->training = training != 0;
 }
 
+et_status et_hmppo_set_decision_log(et_agent *agent, int on, et_error *err)
+{
+    hmppo *h = impl_of(agent);
+    if (!h) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_set_decision_log: not an HMPPO agent");
+    if (!on) {
+        free(h->last);
+        h->last = NULL;
+        return ET_OK;
+    }
+    if (!h->last) h->last = calloc((size_t)h->cfg.n_ue, sizeof *h->last);
+    return h->last ? ET_OK : et_error_set(err, ET_ERR_NOMEM, "hmppo: decision log: out of memory");
+}
+
+const et_hmppo_decision *et_hmppo_last_decision(const et_agent *agent, int ue)
+{
+    hmppo *h = impl_of(agent);
+    if (!h || !h->last || ue < 0 || ue >= h->cfg.n_ue) return NULL;
+    return &h->last[ue];
+}
+
 const et_hmppo_config *et_hmppo_get_config(const et_agent *agent)
 {
     hmppo *h = impl_of(agent);
@@ -778,7 +800,7 @@ static et_status hmppo_decide(et_agent *agent, const et_obs_view *view, et_actio
     }
     action->location = loc == 0 ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
     action->keep = keep;
-    if (!h->training) return ET_OK;
+    if (!h->training && !h->last) return ET_OK;
 
     head_eval e;
     heads_eval(h, out, loc, bin, x, &e, NULL, NULL);
@@ -799,6 +821,17 @@ static et_status hmppo_decide(et_agent *agent, const et_obs_view *view, et_actio
     const float *v = et_mlp_forward(h->critic, cin, 1); // (1, 1)
     if (!v || !isfinite(v[0]))
         return et_error_set(err, ET_ERR_INTERNAL, "hmppo: critic output is not finite");
+    if (h->last) {
+        double pl = 1.0 / (1.0 + exp((double)out[1] - (double)out[0])); /* softmax of 2 logits */
+        h->last[ue] = (et_hmppo_decision){.valid = 1,
+                                          .location = loc,
+                                          .keep = keep,
+                                          .p_local = pl,
+                                          .logp_loc = e.logp_loc,
+                                          .logp_keep = e.logp_keep,
+                                          .value = v[0]};
+    }
+    if (!h->training) return ET_OK;
 
     int i = h->n_rec++;
     memcpy(h->b_actor_in + (size_t)i * h->actor_in, ain, (size_t)h->actor_in * sizeof *ain);

@@ -80,6 +80,25 @@ void et_hmppo_destroy(et_agent *agent);
  * Switch between episodes: in evaluation mode feedback is ignored. */
 void et_hmppo_set_training(et_agent *agent, int training);
 
+/* What the networks said at a UE's last decision (the decision log). */
+typedef struct et_hmppo_decision {
+    int valid;        /* 0 until the UE decided with the log on */
+    int location;     /* 0 LOCAL, 1 SERVER (the head's index) */
+    double keep;      /* the keep fraction applied */
+    double p_local;   /* the location head's probability of LOCAL */
+    double logp_loc;  /* log-probability of the chosen location */
+    double logp_keep; /* log-density of the keep sample (Beta), log-prob of the bin (MAPPO) */
+    double value;     /* the critic's output (in normalised units when value_norm is on) */
+} et_hmppo_decision;
+
+/* on != 0: every decide also evaluates the log-probabilities and the critic (in evaluation
+ * mode too) and keeps them for et_hmppo_last_decision. Off by default; it changes no decision
+ * and no training step. ET_ERR_NOMEM if the record cannot be allocated. */
+et_status et_hmppo_set_decision_log(et_agent *agent, int on, et_error *err);
+
+/* The UE's last logged decision; NULL if the log is off or ue is out of range. */
+const et_hmppo_decision *et_hmppo_last_decision(const et_agent *agent, int ue);
+
 /* Losses and diagnostics of the last update. */
 typedef struct et_hmppo_stats {
     int transitions;

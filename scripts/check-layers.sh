@@ -24,7 +24,7 @@ layer_of() { # layer of a project file or header, by its base name
         channel.* | mobility.*) echo Radio ;;
         scenario.* | trace.*) echo Scenario ;;
         sim.* | platform.* | sgx_shim.*) echo Engine ;;
-        main.* | train.* | study.* | regime.*) echo App ;;
+        main.* | train.* | study.* | regime.* | decisions.*) echo App ;;
         agent.h | baselines.* | hmppo.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac

@@ -17,6 +17,7 @@
 
 #include "agent.h"
 #include "hmppo.h"
+#include "decisions.h"
 #include "isolate.h"
 #include "platform.h"
 #include "registry.h"
@@ -616,10 +617,19 @@ static int cmd_run(int argc, char **argv)
         st = et_outputs_add(&out, "activities.csv", &out.activity, &err);
         if (st == ET_OK) fputs(ET_ACTIVITY_HEADER, out.activity);
     }
+    /* The decision log wraps a learned agent; the run then decides through the wrapper. */
+    et_agent *logged = NULL;
+    if (st == ET_OK && sc.write_decisions && et_train_is_learned(sc.policy)) {
+        FILE *df = NULL;
+        st = et_outputs_add(&out, "decisions.csv", &df, &err);
+        if (st == ET_OK) et_decisions_header(df);
+        if (st == ET_OK) st = et_decisions_wrap(agent, df, &logged, &err);
+    }
     progress_state prog = {.start = wall_s(), .tty = isatty(2)};
     if (st == ET_OK && !a.quiet) et_sim_set_progress(sim, on_progress, &prog);
     et_episode_stats stats;
-    if (st == ET_OK) st = et_sim_run_episode(sim, agent, 0, &out, &stats, &err);
+    if (st == ET_OK) st = et_sim_run_episode(sim, logged ? logged : agent, 0, &out, &stats, &err);
+    et_agent_destroy(logged);
     char *summary = NULL;
     if (st == ET_OK) {
         char *res = et_episode_stats_to_json(sim, &stats);

@@ -88,6 +88,7 @@ typedef struct et_scenario {
     /* output.* */
     int write_channel_trace;
     int write_activity_log;  /* activities.csv, for the bare SimGrid twin in bench/ */
+    int write_decisions;     /* decisions.csv: a learned policy's decisions (run --checkpoint) */
     int channel_trace_every; /* sample every k-th channel update */
     int channel_trace_ues;   /* trace this many UEs evenly spaced by index; 0 = all */
 

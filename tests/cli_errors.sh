@@ -135,6 +135,17 @@ expect eval_wrong_ue_count "trained for 6 UEs" -- eval --checkpoint t/checkpoint
 expect resume_other_seed "another seed" -- train --resume t/checkpoint.ckpt --tasks 2 --seed 5 --out out
 expect run_checkpoint_with_baseline "conflicting options: --checkpoint t/checkpoint.ckpt holds a learned policy" -- run --checkpoint t/checkpoint.ckpt --policy greedy --tasks 2 --out out
 expect run_checkpoint_of_other_learner "holds a hmppo policy, not mappo" -- run --checkpoint t/checkpoint.ckpt --policy mappo --tasks 2 --out out
+# The decision log of a learned policy: one row per decision, and no decision changes.
+printf '{"output": {"decisions": true}}\n' >dec.json
+if "$bin" run dec.json --checkpoint t/checkpoint.ckpt --tasks 3 --out dlog -q 2>/dev/null &&
+    "$bin" run --checkpoint t/checkpoint.ckpt --tasks 3 --out nolog -q 2>/dev/null &&
+    cmp -s dlog/tasks.csv nolog/tasks.csv && [ "$(wc -l <dlog/decisions.csv)" -eq 19 ] &&
+    head -1 dlog/decisions.csv | grep -q '^episode,ue,task,location,keep,p_local,logp_loc,logp_keep,value,obs_0,' &&
+    [ ! -e nolog/decisions.csv ]; then
+    pass=$((pass + 1)); echo "ok   decision_log_rows_and_no_change"
+else
+    fail=$((fail + 1)); echo "FAIL decision_log_rows_and_no_change"
+fi
 # Without --policy, run takes the checkpoint's learner (not the scenario's greedy).
 if "$bin" run --checkpoint t/checkpoint.ckpt --tasks 2 --out inferred 2>&1 | grep -q "policy hmppo"; then
     pass=$((pass + 1)); echo "ok   run_checkpoint_infers_its_policy"
