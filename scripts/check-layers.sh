@@ -11,7 +11,7 @@
 #   Agents    agents/*                                    -> Core (and OpenBLAS)
 #   Engine    sim platform sgx_shim                       -> Core, Radio, Agents' agent.h,
 #                                                            Scenario; the only SimGrid user
-#   App       main train study regime                     -> everything but SimGrid
+#   App       main train study regime decisions           -> everything but SimGrid
 #
 # Engine -> Scenario is allowed for now: the simulator still takes the whole
 # scenario instead of its own parameter struct.
