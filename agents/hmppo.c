@@ -13,6 +13,7 @@
 #define _POSIX_C_SOURCE 200809L /* fileno, fsync */
 
 #include "hmppo.h"
+#include "hmppo_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -23,7 +24,6 @@
 #include "nn.h"
 #include "rng.h"
 
-#define N_LOC ET_LOCATION_COUNT
 #define MAX_OUT (N_LOC + ET_HMPPO_MAX_BINS)
 
 /* The sampled Beta x is clamped into [X_EPS, 1 - X_EPS] before its log-prob: the density has
@@ -53,55 +53,6 @@
 /* Stream owners under ET_RNG_TRAINING (the per-UE sampling streams are ET_RNG_POLICY, ue). */
 enum { STREAM_INIT = 0, STREAM_SHUFFLE = 1 };
 
-typedef struct hmppo {
-    et_hmppo_config cfg;
-    int training;
-    et_hmppo_decision *last; /* per UE, when the decision log is on; else NULL */
-    int n_actors;     /* 1 when share_actor, else n_ue */
-    int actor_onehot; /* 1: one-hot agent id appended to the actor input (shared actor, n_ue > 1) */
-    int critic_onehot; /* 1: one-hot agent id appended to the critic input (n_ue > 1) */
-    int actor_in;      /* A */
-    int critic_in;     /* S */
-    int n_keep_out;    /* 2 (Beta), keep_bins (MAPPO) or 0 (no keep head) */
-    int actor_out;     /* O = N_LOC + n_keep_out */
-
-    et_mlp *critic;
-    et_adam *critic_opt;
-    et_mlp **actor;      /* (n_actors) */
-    et_adam **actor_opt; /* (n_actors) */
-
-    double vn_mean, vn_mean_sq, vn_debias; /* value normaliser (running sums, debias term) */
-    et_rng shuffle_rng;
-    et_rng *policy_rng; /* (n_ue) one sampling stream per UE */
-    int episode_n_ue;   /* n_ue given to the last episode_begin, -1 before any */
-
-    /* Transition buffer, (capacity) rows, in recording order. */
-    int n_rec;          /* rows recorded */
-    int n_complete;     /* rows in complete trajectories */
-    float *b_actor_in;  /* (capacity, A) */
-    float *b_critic_in; /* (capacity, S) */
-    int *b_ue, *b_loc, *b_bin;
-    int *b_next;                 /* next row of the same trajectory, -1 at its end */
-    float *b_x;                  /* Beta sample in (0, 1) */
-    float *b_lp_loc, *b_lp_keep; /* log-probs at decide time, per head */
-    float *b_vraw;               /* critic output at decide time (normalised units) */
-    float *b_reward, *b_elapsed;
-    unsigned char *b_done, *b_mask, *b_head, *b_complete;
-    int *traj_head, *traj_tail; /* (n_ue) open trajectory of each UE, -1 when none */
-    int *open_row;              /* (n_ue) row waiting for its feedback, -1 when none */
-
-    /* Prepared batch: position p in [0, n_rows) is buffer row rows[p]. */
-    int prepared, n_rows;
-    int *rows, *pos_of, *perm, *grp;                 /* (capacity) */
-    float *val, *adv, *ret, *adv_n, *tgt_n, *vold_n; /* (capacity) by position */
-    double *g_r, *g_v, *g_g, *g_a, *g_ret;           /* (capacity) one trajectory for GAE */
-    int *g_d;
-    float *mb_in;    /* (capacity, max(A, S)) gathered minibatch inputs */
-    float *mb_dout;  /* (capacity, O) d loss / d network output */
-    float *row_ain;  /* (A) decide's actor input */
-    float *row_cin;  /* (S) decide's critic input */
-    int *actor_rows; /* (n_actors) rows of each actor in the current minibatch */
-} hmppo;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Distributions                                                                              */
@@ -409,7 +360,7 @@ HMPPO_OPS(ops_mappo, "mappo")
 HMPPO_OPS(ops_ippo, "ippo")
 #undef HMPPO_OPS
 
-static hmppo *impl_of(const et_agent *agent)
+hmppo *et_hmppo_impl(const et_agent *agent)
 {
     if (!agent || !agent->impl) return NULL;
     if (agent->ops != &ops_hmppo && agent->ops != &ops_mappo && agent->ops != &ops_ippo)
@@ -579,9 +530,8 @@ static const et_agent_ops *ops_for(et_hmppo_variant v)
     return v == ET_MAPPO ? &ops_mappo : v == ET_IPPO ? &ops_ippo : &ops_hmppo;
 }
 
-/* Creates the agent; where names the config's source in error messages. */
-static et_status create_from(const et_hmppo_config *cfg, const char *where, et_agent **out,
-                             et_error *err)
+et_status et_hmppo_create_from(const et_hmppo_config *cfg, const char *where, et_agent **out,
+                               et_error *err)
 {
     et_status st = config_check(cfg, where, err);
     if (st != ET_OK) return st;
@@ -604,7 +554,7 @@ et_status et_hmppo_create(const et_hmppo_config *cfg, et_agent **out, et_error *
     if (!out) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_create: out is NULL");
     *out = NULL;
     if (!cfg) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_create: cfg is NULL");
-    return create_from(cfg, "hmppo config", out, err);
+    return et_hmppo_create_from(cfg, "hmppo config", out, err);
 }
 
 static void hmppo_destroy(et_agent *agent)
@@ -622,13 +572,13 @@ void et_hmppo_destroy(et_agent *agent)
 
 void et_hmppo_set_training(et_agent *agent, int training)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     if (h) h->training = training != 0;
 }
 
 et_status et_hmppo_set_decision_log(et_agent *agent, int on, et_error *err)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     if (!h) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_set_decision_log: not an HMPPO agent");
     if (!on) {
         free(h->last);
@@ -641,32 +591,32 @@ et_status et_hmppo_set_decision_log(et_agent *agent, int on, et_error *err)
 
 const et_hmppo_decision *et_hmppo_last_decision(const et_agent *agent, int ue)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     if (!h || !h->last || ue < 0 || ue >= h->cfg.n_ue) return NULL;
     return &h->last[ue];
 }
 
 const et_hmppo_config *et_hmppo_get_config(const et_agent *agent)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     return h ? &h->cfg : NULL;
 }
 
 int et_hmppo_pending(const et_agent *agent)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     return h ? h->n_complete : 0;
 }
 
 int et_hmppo_recorded(const et_agent *agent)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     return h ? h->n_rec : 0;
 }
 
 int et_hmppo_network_count(const et_agent *agent)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     return h ? 1 + h->n_actors : 0;
 }
 
@@ -678,14 +628,14 @@ static et_mlp *network(hmppo *h, int net)
 
 float *et_hmppo_network_params(et_agent *agent, int net, size_t *count)
 {
-    et_mlp *m = network(impl_of(agent), net);
+    et_mlp *m = network(et_hmppo_impl(agent), net);
     if (count) *count = m ? et_mlp_param_count(m) : 0;
     return m ? et_mlp_params(m) : NULL;
 }
 
 float *et_hmppo_network_grads(et_agent *agent, int net, size_t *count)
 {
-    et_mlp *m = network(impl_of(agent), net);
+    et_mlp *m = network(et_hmppo_impl(agent), net);
     if (count) *count = m ? et_mlp_param_count(m) : 0;
     return m ? et_mlp_grads(m) : NULL;
 }
@@ -718,7 +668,7 @@ static int all_finite(const float *x, int n)
 static et_status hmppo_decide(et_agent *agent, const et_obs_view *view, et_action *action,
                               et_error *err)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     if (!h) return et_error_set(err, ET_ERR_INTERNAL, "hmppo: decide() on another agent");
     const et_hmppo_config *c = &h->cfg;
     if (!view || !view->task || !view->obs || !action)
@@ -862,7 +812,7 @@ static et_status hmppo_decide(et_agent *agent, const et_obs_view *view, et_actio
 
 static void hmppo_feedback(et_agent *agent, const et_feedback *fb)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     if (!h || !fb || !h->training) return;
     int ue = fb->ue;
     if (ue < 0 || ue >= h->cfg.n_ue || h->open_row[ue] < 0) return; /* nothing decided: ignore */
@@ -886,7 +836,7 @@ static void hmppo_episode_begin(et_agent *agent, int episode, int n_ue, uint64_t
 {
     (void)episode;
     (void)episode_seed; /* the sampling streams run on across episodes (and checkpoints) */
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     if (!h) return;
     h->episode_n_ue = n_ue;
     /* Trajectories left open by the previous episode can never complete: abandon them (their
@@ -1088,7 +1038,7 @@ static void sums_to_stats(const hmppo *h, const mb_sums *acc, et_hmppo_stats *s)
 
 et_status et_hmppo_prepare(et_agent *agent, et_hmppo_batch *batch, et_error *err)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     if (!h) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_prepare: not an hmppo agent");
     prepare_batch(h);
     if (batch) {
@@ -1103,7 +1053,7 @@ et_status et_hmppo_prepare(et_agent *agent, et_hmppo_batch *batch, et_error *err
 et_status et_hmppo_batch_loss(et_agent *agent, int with_grad, double *actor_loss,
                               double *critic_loss, et_hmppo_stats *stats, et_error *err)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     if (!h) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_batch_loss: not an hmppo agent");
     if (!h->prepared || h->n_rows == 0)
         return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_batch_loss: no prepared batch");
@@ -1146,7 +1096,7 @@ static double clip_and_step(const hmppo *h, et_mlp *net, et_adam *opt, int *nonf
 et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
                           et_hmppo_stats *stats, et_error *err)
 {
-    hmppo *h = impl_of(agent);
+    hmppo *h = et_hmppo_impl(agent);
     if (!h) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_update: not an hmppo agent");
     const et_hmppo_config *c = &h->cfg;
     et_hmppo_stats s;
@@ -1217,466 +1167,5 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
     if (actor_norms > 0) s.grad_norm_actor /= actor_norms;
     buffer_clear(h);
     if (stats) *stats = s;
-    return ET_OK;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Checkpoints (format in docs/hmppo.md)                                                      */
-/* ------------------------------------------------------------------------------------------ */
-
-static const char CKPT_MAGIC[8] = {'E', 'T', 'H', 'M', 'P', 'P', 'O', '\0'};
-#define CKPT_VERSION 5u /* 2: k_max; 3: kernel; 4: keep_deadzone; 5: critic_own_obs */
-#define CKPT_PREFIX 20  /* magic, version, total size */
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
-
-/* Writes little-endian fields to f (or only counts them when f is NULL) and hashes them with
- * FNV-1a 64 (Fowler, Noll, Vo). */
-typedef struct ckpt_writer {
-    FILE *f;
-    uint64_t hash, size;
-    int failed;
-} ckpt_writer;
-
-static uint64_t fnv1a(uint64_t hash, const unsigned char *p, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        hash = (hash ^ p[k]) * FNV_PRIME;
-    return hash;
-}
-
-/* p == NULL only counts (the sizing pass has no blob to hash). */
-static void put_bytes(ckpt_writer *w, const void *p, size_t n)
-{
-    w->size += n;
-    if (!p) return;
-    w->hash = fnv1a(w->hash, p, n);
-    if (w->f && !w->failed && n > 0 && fwrite(p, 1, n, w->f) != n) w->failed = 1;
-}
-
-static void put_u64(ckpt_writer *w, uint64_t v)
-{
-    unsigned char b[8];
-    for (int k = 0; k < 8; k++)
-        b[k] = (unsigned char)(v >> (8 * k));
-    put_bytes(w, b, 8);
-}
-
-static void put_u32(ckpt_writer *w, uint32_t v)
-{
-    unsigned char b[4];
-    for (int k = 0; k < 4; k++)
-        b[k] = (unsigned char)(v >> (8 * k));
-    put_bytes(w, b, 4);
-}
-
-static void put_i32(ckpt_writer *w, int v)
-{
-    put_u32(w, (uint32_t)v);
-}
-
-static void put_f32(ckpt_writer *w, float v)
-{
-    uint32_t u;
-    memcpy(&u, &v, 4);
-    put_u32(w, u);
-}
-
-static void put_f64(ckpt_writer *w, double v)
-{
-    uint64_t u;
-    memcpy(&u, &v, 8);
-    put_u64(w, u);
-}
-
-/* n floats, encoded through a stack buffer so fwrite sees large pieces. */
-static void put_f32s(ckpt_writer *w, const float *x, size_t n)
-{
-    unsigned char buf[1024];
-    size_t used = 0;
-    for (size_t k = 0; k < n; k++) {
-        uint32_t u;
-        memcpy(&u, &x[k], 4);
-        for (int b = 0; b < 4; b++)
-            buf[used++] = (unsigned char)(u >> (8 * b));
-        if (used == sizeof buf) {
-            put_bytes(w, buf, used);
-            used = 0;
-        }
-    }
-    put_bytes(w, buf, used);
-}
-
-static void put_rng(ckpt_writer *w, const et_rng *r)
-{
-    for (int k = 0; k < 4; k++)
-        put_u64(w, r->s[k]);
-    put_i32(w, r->has_spare_normal);
-    put_f64(w, r->spare_normal);
-}
-
-typedef struct ckpt_reader {
-    const unsigned char *p;
-    size_t size, pos;
-} ckpt_reader;
-
-/* Callers have checked the whole file's size first; past the end reads give zeros. */
-static void get_bytes(ckpt_reader *r, void *out, size_t n)
-{
-    if (r->pos + n > r->size) {
-        memset(out, 0, n);
-        r->pos = r->size;
-        return;
-    }
-    memcpy(out, r->p + r->pos, n);
-    r->pos += n;
-}
-
-static uint64_t get_u64(ckpt_reader *r)
-{
-    unsigned char b[8];
-    get_bytes(r, b, 8);
-    uint64_t v = 0;
-    for (int k = 7; k >= 0; k--)
-        v = (v << 8) | b[k];
-    return v;
-}
-
-static uint32_t get_u32(ckpt_reader *r)
-{
-    unsigned char b[4];
-    get_bytes(r, b, 4);
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static int get_i32(ckpt_reader *r)
-{
-    return (int)(int32_t)get_u32(r);
-}
-
-static float get_f32(ckpt_reader *r)
-{
-    uint32_t u = get_u32(r);
-    float v;
-    memcpy(&v, &u, 4);
-    return v;
-}
-
-static double get_f64(ckpt_reader *r)
-{
-    uint64_t u = get_u64(r);
-    double v;
-    memcpy(&v, &u, 8);
-    return v;
-}
-
-static void get_f32s(ckpt_reader *r, float *x, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        x[k] = get_f32(r);
-}
-
-static void get_rng(ckpt_reader *r, et_rng *g)
-{
-    for (int k = 0; k < 4; k++)
-        g->s[k] = get_u64(r);
-    g->has_spare_normal = get_i32(r);
-    g->spare_normal = get_f64(r);
-}
-
-/* The config, field by field in declaration order (docs/hmppo.md lists the offsets). */
-static void put_config(ckpt_writer *w, const et_hmppo_config *c)
-{
-    put_i32(w, (int)c->variant);
-    put_i32(w, c->hidden);
-    put_f32(w, c->lr_actor);
-    put_f32(w, c->lr_critic);
-    put_i32(w, c->lr_anneal);
-    put_f32(w, c->gamma);
-    put_f32(w, c->lambda);
-    put_f32(w, c->time_scale_s);
-    put_f32(w, c->clip);
-    put_f32(w, c->value_clip);
-    put_f32(w, c->ent_loc);
-    put_f32(w, c->ent_keep);
-    put_f32(w, c->vf_coef);
-    put_f32(w, c->max_grad_norm);
-    put_i32(w, c->epochs);
-    put_i32(w, c->minibatches);
-    put_i32(w, c->value_norm);
-    put_i32(w, c->share_actor);
-    put_i32(w, c->keep_bins);
-    put_f32(w, c->k_min);
-    put_f32(w, c->k_max);
-    put_i32(w, c->n_ue);
-    put_i32(w, c->obs_dim);
-    put_i32(w, c->state_dim);
-    put_i32(w, c->capacity);
-    put_u64(w, c->seed);
-    put_i32(w, c->keep_head);
-    put_f32(w, c->adam_eps);
-    put_i32(w, c->kernel);
-    put_f32(w, c->keep_deadzone);
-    put_i32(w, c->critic_own_obs);
-}
-
-static void get_config(ckpt_reader *r, et_hmppo_config *c)
-{
-    memset(c, 0, sizeof *c);
-    c->variant = (et_hmppo_variant)get_i32(r);
-    c->hidden = get_i32(r);
-    c->lr_actor = get_f32(r);
-    c->lr_critic = get_f32(r);
-    c->lr_anneal = get_i32(r);
-    c->gamma = get_f32(r);
-    c->lambda = get_f32(r);
-    c->time_scale_s = get_f32(r);
-    c->clip = get_f32(r);
-    c->value_clip = get_f32(r);
-    c->ent_loc = get_f32(r);
-    c->ent_keep = get_f32(r);
-    c->vf_coef = get_f32(r);
-    c->max_grad_norm = get_f32(r);
-    c->epochs = get_i32(r);
-    c->minibatches = get_i32(r);
-    c->value_norm = get_i32(r);
-    c->share_actor = get_i32(r);
-    c->keep_bins = get_i32(r);
-    c->k_min = get_f32(r);
-    c->k_max = get_f32(r);
-    c->n_ue = get_i32(r);
-    c->obs_dim = get_i32(r);
-    c->state_dim = get_i32(r);
-    c->capacity = get_i32(r);
-    c->seed = get_u64(r);
-    c->keep_head = get_i32(r);
-    c->adam_eps = get_f32(r);
-    c->kernel = get_i32(r);
-    c->keep_deadzone = get_f32(r);
-    c->critic_own_obs = get_i32(r);
-}
-
-static void put_net(ckpt_writer *w, et_mlp *net, et_adam *opt)
-{
-    size_t n = et_mlp_param_count(net);
-    put_u64(w, (uint64_t)n);
-    put_f32s(w, et_mlp_params(net), n);
-    put_u64(w, (uint64_t)et_adam_step_count(opt));
-    put_f32(w, et_adam_lr(opt));
-    put_f32s(w, et_adam_m(opt), n);
-    put_f32s(w, et_adam_v(opt), n);
-}
-
-/* Everything but the trailing checksum. total_size is the size field (0 in the counting pass). */
-static void put_state(ckpt_writer *w, const hmppo *h, uint64_t total_size, const void *blob,
-                      size_t blob_size)
-{
-    put_bytes(w, CKPT_MAGIC, sizeof CKPT_MAGIC);
-    put_u32(w, CKPT_VERSION);
-    put_u64(w, total_size);
-    put_config(w, &h->cfg);
-    put_u64(w, (uint64_t)blob_size);
-    put_net(w, h->critic, h->critic_opt);
-    for (int a = 0; a < h->n_actors; a++)
-        put_net(w, h->actor[a], h->actor_opt[a]);
-    put_f64(w, h->vn_mean);
-    put_f64(w, h->vn_mean_sq);
-    put_f64(w, h->vn_debias);
-    put_i32(w, h->training);
-    put_rng(w, &h->shuffle_rng);
-    for (int u = 0; u < h->cfg.n_ue; u++)
-        put_rng(w, &h->policy_rng[u]);
-    if (blob_size > 0) put_bytes(w, blob, blob_size);
-}
-
-/* Size of the file put_state + checksum writes. */
-static uint64_t ckpt_size(const hmppo *h, size_t blob_size)
-{
-    ckpt_writer w = {.f = NULL, .hash = FNV_OFFSET};
-    put_state(&w, h, 0, NULL, blob_size);
-    return w.size + 8;
-}
-
-et_status et_hmppo_save(const et_agent *agent, const char *path, const void *blob, size_t blob_size,
-                        et_error *err)
-{
-    hmppo *h = impl_of(agent);
-    if (!h || !path) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_save: bad arguments");
-    if (blob_size > 0 && !blob)
-        return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_save: blob is NULL");
-    /* Transitions are not part of the state: a checkpoint with complete trajectories waiting
-     * would resume into a different run. */
-    if (h->n_complete > 0)
-        return et_error_set(err, ET_ERR_INTERNAL,
-                            "%s: %d transitions wait for an update; save after et_hmppo_update",
-                            path, h->n_complete);
-    char tmp[4096];
-    if (strlen(path) + 5 > sizeof tmp)
-        return et_error_set(err, ET_ERR_INPUT, "%.200s...: path longer than %zu characters", path,
-                            sizeof tmp - 5);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return et_error_set(err, ET_ERR_IO, "%s: cannot create: %s", tmp, strerror(errno));
-    ckpt_writer w = {.f = f, .hash = FNV_OFFSET};
-    put_state(&w, h, ckpt_size(h, blob_size), blob, blob_size);
-    uint64_t sum = w.hash;
-    put_u64(&w, sum);
-    /* Data on disk before the rename makes it visible (a crash leaves the old file or the new). */
-    int bad = w.failed || fflush(f) != 0 || fsync(fileno(f)) != 0;
-    int saved_errno = errno;
-    if (fclose(f) != 0) bad = 1;
-    if (bad) {
-        remove(tmp);
-        return et_error_set(err, ET_ERR_IO, "%s: write failed: %s", tmp, strerror(saved_errno));
-    }
-    if (rename(tmp, path) != 0) {
-        saved_errno = errno;
-        remove(tmp);
-        return et_error_set(err, ET_ERR_IO, "%s: cannot rename to %s: %s", tmp, path,
-                            strerror(saved_errno));
-    }
-    return ET_OK;
-}
-
-/* Reads the whole file into *data (malloc'd, caller frees). */
-static et_status read_file(const char *path, unsigned char **data, size_t *size, et_error *err)
-{
-    *data = NULL;
-    *size = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return et_error_set(err, ET_ERR_INPUT, "%s: cannot open checkpoint: %s", path,
-                            strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf) {
-        if (len == cap) {
-            unsigned char *grown = cap < ((size_t)1 << 40) ? realloc(buf, 2 * cap) : NULL;
-            if (!grown) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (!buf) return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory reading it", path);
-    if (failed) {
-        free(buf);
-        return et_error_set(err, ET_ERR_IO, "%s: read error", path);
-    }
-    *data = buf;
-    *size = len;
-    return ET_OK;
-}
-
-et_status et_hmppo_load(const char *path, et_agent **out, void *blob, size_t blob_size,
-                        et_error *err)
-{
-    if (!out) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_load: out is NULL");
-    *out = NULL;
-    if (!path) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_load: path is NULL");
-    unsigned char *data;
-    size_t size;
-    et_status st = read_file(path, &data, &size, err);
-    if (st != ET_OK) return st;
-
-    ckpt_reader r = {.p = data, .size = size, .pos = 0};
-    size_t head = size < sizeof CKPT_MAGIC ? size : sizeof CKPT_MAGIC;
-    et_agent *agent = NULL;
-    if (memcmp(data, CKPT_MAGIC, head) != 0 || size == 0) {
-        st = et_error_set(err, ET_ERR_INPUT, "%s: not an edgetune checkpoint (bad magic)", path);
-        goto done;
-    }
-    if (size < CKPT_PREFIX + 8) {
-        st = et_error_set(err, ET_ERR_INPUT, "%s: truncated (expected at least %d bytes, got %zu)",
-                          path, CKPT_PREFIX + 8, size);
-        goto done;
-    }
-    r.pos = sizeof CKPT_MAGIC;
-    uint32_t version = get_u32(&r);
-    if (version != CKPT_VERSION) {
-        st = et_error_set(err, ET_ERR_INPUT, "%s: format version %u, this build reads %u", path,
-                          version, CKPT_VERSION);
-        goto done;
-    }
-    uint64_t total = get_u64(&r);
-    if (total != size) {
-        st = et_error_set(err, ET_ERR_INPUT, "%s: %s (expected %llu bytes, got %zu)", path,
-                          total > size ? "truncated" : "trailing data", (unsigned long long)total,
-                          size);
-        goto done;
-    }
-    uint64_t computed = fnv1a(FNV_OFFSET, data, size - 8);
-    ckpt_reader tail = {.p = data, .size = size, .pos = size - 8};
-    uint64_t stored = get_u64(&tail);
-    if (computed != stored) {
-        st = et_error_set(err, ET_ERR_INPUT,
-                          "%s: checksum mismatch (stored %016llx, computed %016llx)", path,
-                          (unsigned long long)stored, (unsigned long long)computed);
-        goto done;
-    }
-
-    et_hmppo_config cfg;
-    get_config(&r, &cfg);
-    uint64_t stored_blob = get_u64(&r);
-    if (blob && stored_blob != (uint64_t)blob_size) {
-        st = et_error_set(err, ET_ERR_INPUT,
-                          "%s: holds a caller blob of %llu bytes, the caller expects %zu", path,
-                          (unsigned long long)stored_blob, blob_size);
-        goto done;
-    }
-    st = create_from(&cfg, path, &agent, err);
-    if (st != ET_OK) goto done;
-    hmppo *h = agent->impl;
-    if (stored_blob > size || ckpt_size(h, (size_t)stored_blob) != total) {
-        st = et_error_set(err, ET_ERR_INPUT, "%s: sizes inconsistent with the stored config", path);
-        goto done;
-    }
-    for (int k = 0; k <= h->n_actors; k++) {
-        et_mlp *net = k == 0 ? h->critic : h->actor[k - 1];
-        et_adam *opt = k == 0 ? h->critic_opt : h->actor_opt[k - 1];
-        size_t n = et_mlp_param_count(net);
-        uint64_t count = get_u64(&r);
-        if (count != (uint64_t)n) {
-            st = et_error_set(err, ET_ERR_INPUT, "%s: network %d has %llu parameters, expected %zu",
-                              path, k, (unsigned long long)count, n);
-            goto done;
-        }
-        get_f32s(&r, et_mlp_params(net), n);
-        int64_t steps = (int64_t)get_u64(&r);
-        float lr = get_f32(&r);
-        get_f32s(&r, et_adam_m(opt), n);
-        get_f32s(&r, et_adam_v(opt), n);
-        if (steps < 0 || !(lr >= 0.0f) || !isfinite(lr)) {
-            st = et_error_set(err, ET_ERR_INPUT, "%s: network %d: bad optimizer state", path, k);
-            goto done;
-        }
-        et_adam_set_step_count(opt, steps);
-        et_adam_set_lr(opt, lr);
-    }
-    h->vn_mean = get_f64(&r);
-    h->vn_mean_sq = get_f64(&r);
-    h->vn_debias = get_f64(&r);
-    h->training = get_i32(&r) != 0;
-    get_rng(&r, &h->shuffle_rng);
-    for (int u = 0; u < cfg.n_ue; u++)
-        get_rng(&r, &h->policy_rng[u]);
-    if (blob && blob_size > 0) get_bytes(&r, blob, blob_size);
-
-done:
-    free(data);
-    if (st != ET_OK) {
-        et_hmppo_destroy(agent);
-        return st;
-    }
-    *out = agent;
     return ET_OK;
 }

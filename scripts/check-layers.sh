@@ -25,7 +25,7 @@ layer_of() { # layer of a project file or header, by its base name
         scenario.* | trace.*) echo Scenario ;;
         sim.* | platform.* | sgx_shim.*) echo Engine ;;
         main.* | train.* | study.* | regime.* | decisions.*) echo App ;;
-        agent.h | baselines.* | hmppo.* | nn.* | registry.*) echo Agents ;;
+        agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac
 }
