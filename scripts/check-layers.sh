@@ -23,7 +23,7 @@ layer_of() { # layer of a project file or header, by its base name
         status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.*) echo Core ;;
         channel.* | mobility.*) echo Radio ;;
         scenario.* | trace.*) echo Scenario ;;
-        sim.* | platform.* | sgx_shim.*) echo Engine ;;
+        sim.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
         main.* | train.* | study.* | regime.* | decisions.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
