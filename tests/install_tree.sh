@@ -40,4 +40,19 @@ cc -std=c11 -Wall -Werror "$data/examples/own_policy.c" $(pkg-config --cflags --
 out=$("$work/own_policy" "$data/examples/default.json")
 echo "$out"
 echo "$out" | grep -Eq '^policy size-rule: 300 tasks \([0-9]+ local, [0-9]+ server\), [0-9]+ failed, mean delay [0-9.]+ s, reward -[0-9.]+$'
+
+# 3. The minimal program: one episode with a shipped policy, on the default scenario and on the
+#    mobility-trace scenario; an unknown policy is a clear error with exit 2.
+cc -std=c11 -Wall -Werror "$data/examples/one_episode.c" $(pkg-config --cflags --libs edgetune) \
+    -Wl,-rpath,"$libdir/.." -o "$work/one_episode"
+"$work/one_episode" "$data/examples/default.json" greedy | tee "$work/one.txt"
+grep -Eq '^greedy: 6 UEs, 300 tasks \([0-9]+ local, [0-9]+ server, [0-9]+ failed\)' "$work/one.txt"
+"$work/one_episode" "$data/examples/trace-mobility.json" greedy | tee "$work/trace.txt"
+grep -Eq '^greedy: 6 UEs, 120 tasks ' "$work/trace.txt"
+set +e
+"$work/one_episode" "$data/examples/default.json" nosuch 2>"$work/err.txt"
+rc=$?
+set -e
+[ "$rc" -eq 2 ] && grep -q "unknown policy 'nosuch'" "$work/err.txt" || {
+    echo "install_tree: one_episode with an unknown policy: rc $rc: $(cat "$work/err.txt")"; exit 1; }
 echo "install_tree: ok"
