@@ -13,7 +13,7 @@ typedef struct hmppo {
     et_hmppo_config cfg;
     int training;
     et_hmppo_decision *last; /* per UE, when the decision log is on; else NULL */
-    int n_actors;     /* 1 when share_actor, else n_ue */
+    int n_actors;            /* 1 when share_actor, else n_ue */
     int actor_onehot; /* 1: one-hot agent id appended to the actor input (shared actor, n_ue > 1) */
     int critic_onehot; /* 1: one-hot agent id appended to the critic input (n_ue > 1) */
     int actor_in;      /* A */

@@ -17,18 +17,18 @@
 
 /* What a study tunes on validation episodes before comparing a baseline. */
 typedef enum et_policy_tuning {
-    ET_TUNE_NONE = 0,         /* no free parameter */
-    ET_TUNE_KEEP = 1,         /* the keep fraction, over every emulator size */
+    ET_TUNE_NONE = 0,          /* no free parameter */
+    ET_TUNE_KEEP = 1,          /* the keep fraction, over every emulator size */
     ET_TUNE_KEEP_EMULATOR = 2, /* the keep fraction, only when the server tunes on an emulator */
-    ET_TUNE_RULE = 3,         /* tuned-static: which device classes tune locally, and the keep */
+    ET_TUNE_RULE = 3,          /* tuned-static: which device classes tune locally, and the keep */
 } et_policy_tuning;
 
 typedef struct et_policy_info {
     const char *name;
-    int learned;               /* 1: trained by edgetune train, loaded from a checkpoint */
-    et_hmppo_variant variant;  /* learned policies: the learner */
-    et_policy_tuning tuning;   /* baselines: what a study tunes */
-    const char *summary;       /* one line, for edgetune policies */
+    int learned;              /* 1: trained by edgetune train, loaded from a checkpoint */
+    et_hmppo_variant variant; /* learned policies: the learner */
+    et_policy_tuning tuning;  /* baselines: what a study tunes */
+    const char *summary;      /* one line, for edgetune policies */
 } et_policy_info;
 
 /* Every policy, in the order users see them listed; *n gets the count. */

@@ -20,8 +20,7 @@ typedef struct size_rule {
     int local, server;
 } size_rule;
 
-static et_status decide(et_agent *agent, const et_obs_view *view, et_action *action,
-                        et_error *err)
+static et_status decide(et_agent *agent, const et_obs_view *view, et_action *action, et_error *err)
 {
     (void)err;
     size_rule *r = agent->impl;
@@ -37,16 +36,25 @@ static et_status decide(et_agent *agent, const et_obs_view *view, et_action *act
     return ET_OK;
 }
 
-static void feedback(et_agent *agent, const et_feedback *fb) { (void)agent, (void)fb; }
+static void feedback(et_agent *agent, const et_feedback *fb)
+{
+    (void)agent, (void)fb;
+}
 static void episode_begin(et_agent *agent, int episode, int n_ue, uint64_t seed)
 {
     (void)agent, (void)episode, (void)n_ue, (void)seed;
 }
-static void episode_end(et_agent *agent) { (void)agent; }
-static void destroy(et_agent *agent) { (void)agent; }
+static void episode_end(et_agent *agent)
+{
+    (void)agent;
+}
+static void destroy(et_agent *agent)
+{
+    (void)agent;
+}
 
-static const et_agent_ops SIZE_RULE_OPS = {"size-rule", decide, feedback, episode_begin,
-                                           episode_end, destroy};
+static const et_agent_ops SIZE_RULE_OPS = {"size-rule",   decide,      feedback,
+                                           episode_begin, episode_end, destroy};
 
 int main(int argc, char **argv)
 {

@@ -14,7 +14,8 @@ typedef struct decision_log {
 void et_decisions_header(FILE *f)
 {
     fputs("episode,ue,task,location,keep,p_local,logp_loc,logp_keep,value", f);
-    for (int i = 0; i < ET_OBS_DIM; i++) fprintf(f, ",obs_%d", i);
+    for (int i = 0; i < ET_OBS_DIM; i++)
+        fprintf(f, ",obs_%d", i);
     fputc('\n', f);
 }
 
@@ -29,7 +30,8 @@ static et_status log_decide(et_agent *agent, const et_obs_view *view, et_action 
     fprintf(d->f, "%d,%d,%d,%s,%.9g,%.9g,%.9g,%.9g,%.9g", d->episode, view->task->ue,
             view->task->task_index, x->location == 0 ? "LOCAL" : "SERVER", x->keep, x->p_local,
             x->logp_loc, x->logp_keep, x->value);
-    for (int i = 0; i < ET_OBS_DIM; i++) fprintf(d->f, ",%.9g", view->obs ? view->obs[i] : 0.0);
+    for (int i = 0; i < ET_OBS_DIM; i++)
+        fprintf(d->f, ",%.9g", view->obs ? view->obs[i] : 0.0);
     fputc('\n', d->f);
     return ET_OK;
 }
@@ -59,7 +61,7 @@ static void log_destroy(et_agent *agent)
     agent->impl = NULL;
 }
 
-static const et_agent_ops DECISION_LOG_OPS = {"decision-log", log_decide, log_feedback,
+static const et_agent_ops DECISION_LOG_OPS = {"decision-log",    log_decide,      log_feedback,
                                               log_episode_begin, log_episode_end, log_destroy};
 
 et_status et_decisions_wrap(et_agent *inner, FILE *f, et_agent **out, et_error *err)

@@ -26,13 +26,15 @@
       "units per hidden layer (two tanh layers) of actors and critic")                             \
     X(lr_actor, FLOAT, float, 1e-7, 1, "5e-4", NULL, "actor learning rate (Adam)")                 \
     X(lr_critic, FLOAT, float, 1e-7, 1, "5e-4", NULL, "critic learning rate (Adam)")               \
-    X(lr_anneal, BOOL, int, 0, 1, "false", NULL, "decay learning rates linearly to 0 over training") \
+    X(lr_anneal, BOOL, int, 0, 1, "false", NULL,                                                   \
+      "decay learning rates linearly to 0 over training")                                          \
     X(gamma, FLOAT, float, 0, 1, "0.99", NULL, "discount per decision")                            \
     X(lambda, FLOAT, float, 0, 1, "0.95", NULL, "GAE lambda")                                      \
     X(time_scale_s, FLOAT, float, 0, 1e9, "0", NULL,                                               \
       "> 0: discount by simulated time, gamma^(dt / time_scale_s); 0: per decision")               \
     X(clip, FLOAT, float, 0.01, 1, "0.2", NULL, "PPO ratio clip")                                  \
-    X(value_clip, FLOAT, float, 0, 10, "0.2", NULL, "value-loss clip around the old value; 0 = off") \
+    X(value_clip, FLOAT, float, 0, 10, "0.2", NULL,                                                \
+      "value-loss clip around the old value; 0 = off")                                             \
     X(ent_loc, FLOAT, float, 0, 1, "0.01", NULL, "entropy coefficient of the location head")       \
     X(ent_keep, FLOAT, float, 0, 1, "0.01", NULL, "entropy coefficient of the keep-fraction head") \
     X(vf_coef, FLOAT, float, 1e-6, 1e3, "1", NULL,                                                 \
@@ -52,7 +54,8 @@
       "global gradient-norm clip per network; 0 = off")                                            \
     X(epochs, INT, int, 1, 1000, "10", NULL, "PPO epochs per update")                              \
     X(minibatches, INT, int, 1, 4096, "1", NULL, "minibatches per epoch")                          \
-    X(value_norm, BOOL, int, 0, 1, "true", NULL, "normalise value targets by running mean and std") \
+    X(value_norm, BOOL, int, 0, 1, "true", NULL,                                                   \
+      "normalise value targets by running mean and std")                                           \
     X(share_actor, BOOL, int, 0, 1, "false", NULL,                                                 \
       "one actor for all UEs with a one-hot agent id input (parameter sharing)")                   \
     X(keep_bins, INT, int, 2, 256, "8", NULL, "MAPPO baseline: keep fraction levels")

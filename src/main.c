@@ -16,12 +16,12 @@
 #include <cblas.h>
 
 #include "agent.h"
-#include "hmppo.h"
 #include "decisions.h"
+#include "hmppo.h"
 #include "isolate.h"
 #include "platform.h"
-#include "registry.h"
 #include "regime.h"
+#include "registry.h"
 #include "scenario.h"
 #include "sim.h"
 #include "status.h"
@@ -188,9 +188,9 @@ typedef struct run_args {
     const char *learners;
     int quiet, no_channel;
     int sg_argc;
-    char *sg_argv[64];      /* argv[0] + --cfg= / --log= / --help-* options for SimGrid */
-    char sg_text[62][512];  /* "--cfg=VALUE" rebuilt from "--cfg VALUE" */
-    int sg_help;            /* --help-cfg / --help-models / --help-logs: SimGrid prints, we stop */
+    char *sg_argv[64];     /* argv[0] + --cfg= / --log= / --help-* options for SimGrid */
+    char sg_text[62][512]; /* "--cfg=VALUE" rebuilt from "--cfg VALUE" */
+    int sg_help;           /* --help-cfg / --help-models / --help-logs: SimGrid prints, we stop */
 } run_args;
 
 /* Starts the engine with the user's SimGrid options; after SimGrid's own help, exits 0. */
@@ -231,9 +231,25 @@ static int option_allowed(const char *cmd, const char *opt)
  * option_allowed says which command takes which. SimGrid's own --cfg, --log and --help-*
  * options pass through to the engine. */
 enum {
-    OPT_SEED = 1000, OPT_UES, OPT_TASKS, OPT_OUT, OPT_PLATFORM, OPT_MODEL, OPT_POLICY, OPT_PAJE,
-    OPT_NO_CHANNEL, OPT_CHECKPOINT, OPT_EPISODES, OPT_RESUME, OPT_STOP_AFTER, OPT_EVAL, OPT_SEEDS,
-    OPT_VALIDATION, OPT_LEARNERS, OPT_SG_VALUE, OPT_SG_FLAG,
+    OPT_SEED = 1000,
+    OPT_UES,
+    OPT_TASKS,
+    OPT_OUT,
+    OPT_PLATFORM,
+    OPT_MODEL,
+    OPT_POLICY,
+    OPT_PAJE,
+    OPT_NO_CHANNEL,
+    OPT_CHECKPOINT,
+    OPT_EPISODES,
+    OPT_RESUME,
+    OPT_STOP_AFTER,
+    OPT_EVAL,
+    OPT_SEEDS,
+    OPT_VALIDATION,
+    OPT_LEARNERS,
+    OPT_SG_VALUE,
+    OPT_SG_FLAG,
 };
 static const struct option LONG_OPTIONS[] = {
     {"seed", required_argument, NULL, OPT_SEED},
@@ -323,10 +339,10 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
             long *dst;
             long min, max;
         } nums[] = {
-            {OPT_SEED, &a->seed, 0, LONG_MAX},   {OPT_UES, &a->ues, 1, 1000000},
-            {OPT_TASKS, &a->tasks, 1, 100000},   {OPT_EPISODES, &a->episodes, 1, 10000000},
-            {OPT_EVAL, &a->eval, 1, 100000},     {OPT_STOP_AFTER, &a->stop_after, 1, 10000000},
-            {OPT_SEEDS, &a->seeds, 1, 50},       {OPT_VALIDATION, &a->validation, 1, 1000},
+            {OPT_SEED, &a->seed, 0, LONG_MAX}, {OPT_UES, &a->ues, 1, 1000000},
+            {OPT_TASKS, &a->tasks, 1, 100000}, {OPT_EPISODES, &a->episodes, 1, 10000000},
+            {OPT_EVAL, &a->eval, 1, 100000},   {OPT_STOP_AFTER, &a->stop_after, 1, 10000000},
+            {OPT_SEEDS, &a->seeds, 1, 50},     {OPT_VALIDATION, &a->validation, 1, 1000},
             {'j', &a->jobs, 1, 1024},
         };
         int numeric = 0;
@@ -343,17 +359,38 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
         }
         if (numeric) continue;
         switch (c) {
-        case 'q': a->quiet = 1; break;
-        case OPT_NO_CHANNEL: a->no_channel = 1; break;
-        case OPT_POLICY: a->policy = optarg; break;
-        case OPT_OUT: a->out = optarg; break;
-        case OPT_PAJE: a->paje = optarg; break;
-        case OPT_PLATFORM: a->platform = optarg; break;
-        case OPT_MODEL: a->model = optarg; break;
-        case OPT_CHECKPOINT: a->checkpoint = optarg; break;
-        case OPT_RESUME: a->resume = optarg; break;
-        case OPT_LEARNERS: a->learners = optarg; break;
-        default: return usage_error(a->cmd, "unknown option '%s'", name);
+        case 'q':
+            a->quiet = 1;
+            break;
+        case OPT_NO_CHANNEL:
+            a->no_channel = 1;
+            break;
+        case OPT_POLICY:
+            a->policy = optarg;
+            break;
+        case OPT_OUT:
+            a->out = optarg;
+            break;
+        case OPT_PAJE:
+            a->paje = optarg;
+            break;
+        case OPT_PLATFORM:
+            a->platform = optarg;
+            break;
+        case OPT_MODEL:
+            a->model = optarg;
+            break;
+        case OPT_CHECKPOINT:
+            a->checkpoint = optarg;
+            break;
+        case OPT_RESUME:
+            a->resume = optarg;
+            break;
+        case OPT_LEARNERS:
+            a->learners = optarg;
+            break;
+        default:
+            return usage_error(a->cmd, "unknown option '%s'", name);
         }
     }
     for (int i = optind; i < sub_argc; i++) {
@@ -417,7 +454,8 @@ static void on_progress(void *ctx, int done, int total, double sim_s)
     char elapsed[16], eta[16];
     fmt_duration(now - p->start, elapsed, sizeof elapsed);
     fmt_duration(rate > 0 ? (total - done) / rate : -1, eta, sizeof eta);
-    fprintf(stderr, "%s  tasks %d/%d (%.0f%%), simulated %.0f s, %.0f tasks/s, elapsed %s, ETA %s%s",
+    fprintf(stderr,
+            "%s  tasks %d/%d (%.0f%%), simulated %.0f s, %.0f tasks/s, elapsed %s, ETA %s%s",
             p->tty ? "\r" : "", done, total, 100.0 * done / total, sim_s, rate, elapsed, eta,
             p->tty && done != total ? "  " : "\n");
 }
@@ -484,8 +522,10 @@ static et_status make_agent(const et_scenario *sc, const char *policy, const cha
         if (held && strcmp(held->name, policy) != 0) {
             et_agent_destroy(*agent);
             *agent = NULL;
-            return et_error_set(err, ET_ERR_INPUT, "%s: holds a %s policy, not %s (drop --policy "
-                                "or give the matching one)", checkpoint, held->name, policy);
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: holds a %s policy, not %s (drop --policy "
+                                "or give the matching one)",
+                                checkpoint, held->name, policy);
         }
         return ET_OK;
     }
@@ -531,7 +571,8 @@ static cJSON *run_metadata(int argc, char **argv)
     cJSON_AddStringToObject(m, "openblas", openblas_get_config());
     cJSON_AddStringToObject(m, "blas_kernel", openblas_get_corename());
     cJSON *cmd = cJSON_AddArrayToObject(m, "command");
-    for (int i = 0; cmd && i < argc; i++) cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
+    for (int i = 0; cmd && i < argc; i++)
+        cJSON_AddItemToArray(cmd, cJSON_CreateString(argv[i]));
     return m;
 }
 
@@ -692,9 +733,10 @@ static void on_train_progress(void *ctx, const et_train_progress *p)
         for (int i = 0; i < 30; i++)
             bar[i] = i < fill ? '#' : '.';
         bar[30] = '\0';
-        fprintf(stderr, "\r[%s] ep %d/%d  return %.1f  delay %.1f s  ppl %.2f  %.1f ep/s  %s, ETA %s ",
-                bar, p->episode + 1, p->episodes, d->ret_ema, d->delay_ema, d->ppl_ema, eps,
-                elapsed, eta);
+        fprintf(stderr,
+                "\r[%s] ep %d/%d  return %.1f  delay %.1f s  ppl %.2f  %.1f ep/s  %s, ETA %s ", bar,
+                p->episode + 1, p->episodes, d->ret_ema, d->delay_ema, d->ppl_ema, eps, elapsed,
+                eta);
         if (last) fputc('\n', stderr);
     } else {
         fprintf(stderr, "  ep %d/%d  return %.1f  delay %.1f s  ppl %.2f  %.1f ep/s  %s, ETA %s\n",
