@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE
 #include "study.h"
 
+#include "choices.h"
 #include "registry.h"
 
 #include <math.h>
@@ -9,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <cblas.h>
 
 #include "agent.h"
 #include "baselines.h"
@@ -385,6 +388,13 @@ static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_
             et_sim_ue_count(sim), sc->tasks_per_ue, et_sim_model_name(sim), sc->platform,
             (unsigned long long)sc->seed, opt->seeds, opt->train_episodes, E, sc->eval_offset,
             sc->eval_offset + E - 1, opt->validation_episodes, sc->validation_offset);
+    char sg[32], kernel[16];
+    et_engine_version(sg, sizeof sg);
+    et_choice_name(ET_LEARN_KERNEL_CHOICES, sc->learn.kernel, kernel, sizeof kernel);
+    fprintf(md,
+            "Produced by edgetune %s (commit %s), SimGrid %s, OpenBLAS kernel %s, learners on the "
+            "%s matmul kernels (hmppo.kernel).\n\n",
+            ET_VERSION, ET_COMMIT, sg, openblas_get_corename(), kernel);
     fprintf(md, "## Tuned baseline parameters\n\n| baseline | tuned | validation reward | "
                 "candidates |\n|---|---|---|---|\n");
     for (int b = 0; b < n_baselines(); b++) {
