@@ -1,7 +1,7 @@
 /* agent.h: the interface between the simulator and a decision policy.
  *
  * The UE actor calls decide() at the simulated instant a task starts and
- * feedback() when it completes (DESIGN.md section 4). Agents run in-process
+ * feedback() when it completes (agents/README.md). Agents run in-process
  * as these callbacks: no sockets, no second process. This header and
  * everything in agents/ never include SimGrid: the simulator sees a policy
  * only through et_agent, and a policy sees the simulation only through the

@@ -1,4 +1,4 @@
-/* baselines.c: all-local, all-server, random and greedy (DESIGN.md section 4).
+/* baselines.c: all-local, all-server, random and greedy (agents/README.md).
  * See baselines.h for each rule and agents/README.md for how they are used. */
 #include "baselines.h"
 

@@ -1,4 +1,4 @@
-/* baselines.h: the rule-based policies of DESIGN.md section 4 (all-local,
+/* baselines.h: the rule-based policies (agents/README.md) (all-local,
  * all-server, random, greedy) and the greedy policy's delay estimator.
  *
  * The constructors have the registry's constructor shape (registry.c): the

@@ -1,6 +1,6 @@
 /* hmppo.h: hybrid multi-agent PPO (HMPPO) and its ablations, as an et_agent.
  *
- * Centralised training, decentralised execution (DESIGN.md section 4):
+ * Centralised training, decentralised execution (docs/hmppo.md):
  *   - one actor per UE (or one shared actor with a one-hot agent id input),
  *     an MLP torso with a categorical head over the location and a Beta head
  *     over the emulator keep fraction x in (0, 1), k = k_min + (k_max - k_min) x;

@@ -3,7 +3,7 @@
  * The single place where a decision (location, keep fraction) and a task
  * (tokens, epochs) become bytes to move, FLOPs to execute, memory to hold,
  * quality reached and data exposed, from a foundation-model profile and the
- * scenario's model settings (DESIGN.md version 2, docs/models.md). The
+ * scenario's model settings (version 2 of the model, docs/models.md section 8). The
  * simulator turns the bytes and FLOPs into engine activities; rule-based
  * policies use the same numbers to estimate. */
 #ifndef ET_COST_H

@@ -1,10 +1,10 @@
 /* fm.c: foundation-model profiles and the cost/quality model (fm.h).
  *
- * Loading is strict (STYLE.md habit 9): every key is checked for type,
+ * Loading is strict: every key is checked for type,
  * integer-ness and range, unknown and duplicate keys are errors, and each
  * error is one line naming the file, the key, the accepted range and the
- * value found. The cost functions are the closed forms of DESIGN.md
- * section 3; the quality model (two perplexity curves, plug-in and
+ * value found. The cost functions are the closed forms of docs/models.md
+ * sections 2-5; the quality model (two perplexity curves, plug-in and
  * on-emulator, through Offsite-Tuning's calibration table) is fitted at load
  * time. The constants fitted to Offsite-Tuning's measurements (Xiao et al.
  * 2023, arXiv 2302.04870) are defined and justified below and in

@@ -4,7 +4,7 @@
  * split into a bottom adapter (a blocks), a middle block of M = L - a - c
  * transformer blocks and a top adapter (c blocks). The emulator keeps b of
  * the M middle blocks (layer drop, first and last always kept). Everything
- * below is pure arithmetic from the profile (DESIGN.md section 3); no SimGrid
+ * below is pure arithmetic from the profile (docs/models.md sections 2-5); no SimGrid
  * here. All functions except et_fm_load take a profile filled by et_fm_load
  * (non-NULL) and never fail. */
 #ifndef ET_FM_H
@@ -34,7 +34,7 @@ typedef enum et_fm_anchor {
 } et_fm_anchor;
 
 /* Where a SERVER task's adapter is tuned (scenario key server.tunes_on,
- * DESIGN.md section 1). The values follow ET_FM_TUNES_ON_CHOICES, so a
+ * docs/models.md section 6). The values follow ET_FM_TUNES_ON_CHOICES, so a
  * KEY_ENUM row of the scenario table can store the index directly. */
 typedef enum et_fm_tunes_on {
     ET_FM_TUNES_ON_FULL = 0,     /* version 2 (default): against all M middle blocks; the
@@ -43,7 +43,7 @@ typedef enum et_fm_tunes_on {
 } et_fm_tunes_on;
 #define ET_FM_TUNES_ON_CHOICES "full|emulator"
 
-/* Default upper bound of the keep fraction k = b / M (DESIGN.md section 1):
+/* Default upper bound of the keep fraction k = b / M (docs/models.md section 6):
  * Offsite-Tuning's emulators drop at least half of the middle blocks, which
  * keeps the owner's full model out of the data owner's hands. */
 #define ET_FM_KEEP_MAX_DEFAULT 0.5
@@ -73,7 +73,7 @@ typedef struct et_fm {
     int adapter_bottom;        /* a */
     int adapter_top;           /* c */
     int middle_blocks;         /* M = L - a - c (derived) */
-    /* Quality model (DESIGN.md section 3, docs/models.md section 4), r = 1 - b/M:
+    /* Quality model (docs/models.md section 4), r = 1 - b/M:
      *   PPL_plug(b) = A (1 + ppl_plug_beta r^gamma)   adapter plugged into the full model
      *   PPL_emu(b)  = A (1 + ppl_beta r^gamma)        adapter evaluated on its emulator
      * Both curves meet at b = M, where the emulator is the full model. */
@@ -164,7 +164,7 @@ double et_fm_result_bytes(const et_fm *fm, int lora);
  * per-step update; a frozen weight that still passes gradients down costs 4
  * (forward and input gradient): the emulator always, and with LoRA the
  * adapter's own weights too, which is how LoRA lowers the weight-gradient
- * and optimizer FLOPs. u = 0 gives DESIGN.md's plain 6/4 rule. */
+ * and optimizer FLOPs. u = 0 gives the plain 6/4 rule (docs/models.md section 3). */
 double et_fm_local_flops(const et_fm *fm, int b, double tokens, double epochs, int lora);
 
 /* Version-1 behaviour: et_fm_local_flops(fm, b, tokens, epochs, 0) whatever
@@ -198,8 +198,8 @@ double et_fm_ppl(const et_fm *fm, int b);
 int et_fm_server_blocks(const et_fm *fm, et_fm_tunes_on tunes_on, int b);
 
 /* FLOPs of a SERVER task: et_fm_local_flops at et_fm_server_blocks, i.e.
- * F_server = F_local(M) when tuning against the full middle block (DESIGN.md
- * section 3). b matters only for ET_FM_TUNES_ON_EMULATOR. */
+ * F_server = F_local(M) when tuning against the full middle block (docs/models.md
+ * section 6). b matters only for ET_FM_TUNES_ON_EMULATOR. */
 double et_fm_server_flops(const et_fm *fm, et_fm_tunes_on tunes_on, int b, double tokens,
                           double epochs, int lora);
 

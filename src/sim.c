@@ -915,7 +915,7 @@ static et_status decide_task(et_sim *sim, ue_state *u, task_run *t)
     return ET_OK;
 }
 
-/* Runs the task's life-cycle (DESIGN.md section 1) on the engine. */
+/* Runs the task's life-cycle (docs/simulation.md, "A task's life-cycle") on the engine. */
 static void run_task(et_sim *sim, ue_state *u, task_run *t)
 {
     const et_scenario *sc = &sim->sc;

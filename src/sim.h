@@ -1,6 +1,6 @@
 /* sim.h: the SimGrid simulation of emulator-assisted edge tuning.
  *
- * Actors (DESIGN.md section 1): one actor per UE that walks its task queue
+ * Actors (docs/simulation.md, "Actors"): one actor per UE that walks its task queue
  * and calls the agent; one session actor per UE on its server host, the
  * server's side of that UE's tasks (emulator downloads, offloaded tuning
  * jobs); a channel actor that, every update interval, applies the channel's

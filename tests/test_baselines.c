@@ -1,6 +1,6 @@
 /* test_baselines.c: the policy registry and the baseline policies
  * (agents/registry.c, agents/baselines.c). The FM profile is filled by hand
- * with OPT-1.3B numbers (DESIGN.md section 3) so the test does not depend on
+ * with OPT-1.3B numbers (docs/models.md section 4) so the test does not depend on
  * models/ or the JSON loader. */
 #include <math.h>
 #include <stdint.h>
@@ -34,7 +34,7 @@ static et_fm opt_1_3b(void)
     /* Any plausible value: the tests below keep memory far from the limit
      * except where they mean to exceed it. */
     fm.activation_bytes_per_token = 65536.0;
-    /* No optimizer-update term: DESIGN.md's plain 6 P / 4 P rule, which the
+    /* No optimizer-update term: the plain 6 P / 4 P rule (docs/models.md section 3), which the
      * hand computation in expected_delay_matches_hand_computation uses. */
     fm.optimizer_flops_per_param_token = 0.0;
     return fm;

@@ -1,6 +1,6 @@
 /* test_fm.c: foundation-model profiles and the cost/quality model (src/fm.h).
  *
- * Expected values are computed here by hand from DESIGN.md section 3's
+ * Expected values are computed here by hand from docs/models.md section 4's
  * numbers (block and embedding parameter counts, Offsite-Tuning's WikiText-2
  * perplexities, throughputs and memory figures) and from the two fitted
  * constants documented in docs/models.md (438 B of activations per token,
@@ -16,7 +16,7 @@
 /* Exact arithmetic (sums and products of integers below 2^53, one pow). */
 #define REL_TOL 1e-9
 
-/* DESIGN.md section 3. */
+/* docs/models.md section 4. */
 #define GPT2_XL_P_BLOCK 30740800.0
 #define GPT2_XL_EMBED (80411200.0 + 1638400.0)
 #define OPT_1_3B_P_BLOCK 50358272.0
@@ -213,7 +213,7 @@ static void zero_optimizer_overhead_gives_the_plain_6_4_rule(void)
     assert_rel(et_fm_full_ft_flops(&fm, 100, 3), 300 * 6 * 12 * 1000, REL_TOL);
 }
 
-/* DESIGN.md section 3's table, one row per shipped profile: the adapter
+/* docs/models.md section 4's table, one row per shipped profile: the adapter
  * a-b-c with b emulator blocks of M, and the five perplexity columns (NAN:
  * "-"). OPT-2.7B has no row; its derived point is tested on its own. */
 static const struct {
@@ -301,7 +301,7 @@ static void ppl_curves_pass_through_every_calibration_point(void)
         assert_rel(fm.ppl_plug_beta, (table[i].plugged / anchor - 1.0) / (r * r), REL_TOL);
         assert_rel(fm.ppl_beta, (table[i].on_emulator / anchor - 1.0) / (r * r), REL_TOL);
     }
-    /* DESIGN.md's worked figure: OPT-1.3B plug-in 13.15 at r = 0.6. */
+    /* docs/models.md section 4's figure: OPT-1.3B plug-in 13.15 at r = 0.6. */
     et_fm fm;
     if (!load_model("opt-1.3b", &fm)) return;
     assert_rel(fm.ppl_plug_beta, (13.15 / 12.52 - 1.0) / 0.36, REL_TOL);
@@ -587,8 +587,8 @@ static void lora_memory_within_25_percent_of_offsite_tuning_6_2_gb(void)
     et_fm fm;
     if (!load_model("opt-1.3b", &fm)) return;
     /* Offsite-Tuning, OPT-1.3B 2-8-2, batch 1, block 512: 9.3 GB with the full
-     * adapter (the 9,336 "MB" = MiB of section 6), 6.2 GB with LoRA (DESIGN.md
-     * section 1). Read in the same unit, 6,200 MiB; and as 10^9 bytes. */
+     * adapter (the 9,336 "MB" = MiB of section 6), 6.2 GB with LoRA (docs/models.md
+     * section 5). Read in the same unit, 6,200 MiB; and as 10^9 bytes. */
     double lora_model = et_fm_local_memory_bytes(&fm, 8, 512, 1);
     CU_ASSERT(fabs(lora_model / (6200 * MIB) - 1.0) <= 0.25);
     CU_ASSERT(fabs(lora_model / 6.2e9 - 1.0) <= 0.25);
@@ -602,7 +602,7 @@ static void lora_throughput_gain_near_offsite_tuning_1_6x(void)
     et_fm fm;
     if (!load_model("opt-1.3b", &fm)) return;
     /* Offsite-Tuning: LoRA raises 2-8-2 emulator-tuning throughput about
-     * 1.6x (DESIGN.md section 1). Same hardware, so the FLOP ratio is the
+     * 1.6x (docs/models.md section 3). Same hardware, so the FLOP ratio is the
      * model's throughput ratio; within 15%. */
     double gain = et_fm_local_flops(&fm, 8, 1e4, 1, 0) / et_fm_local_flops(&fm, 8, 1e4, 1, 1);
     CU_ASSERT(fabs(gain / 1.6 - 1.0) <= 0.15);
@@ -639,7 +639,7 @@ static void keep_range_rounds_inward_to_k_min_and_k_max(void)
         !load_model("bloom-7.1b", &bloom))
         return;
     int lo = -1, hi = -1;
-    /* OPT-1.3B, M = 20, DESIGN.md defaults k in [0.1, 0.5]: 0.1 * 20 = 2,
+    /* OPT-1.3B, M = 20, default k in [0.1, 0.5]: 0.1 * 20 = 2,
      * 0.5 * 20 = 10. */
     et_fm_blocks_range(&opt, 0.1, ET_FM_KEEP_MAX_DEFAULT, &lo, &hi);
     CU_ASSERT(lo == 2 && hi == 10);

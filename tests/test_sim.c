@@ -207,7 +207,7 @@ static double rel_err(double got, double want)
 }
 
 /* Runs one task on the static one-UE platform under policy and returns the
- * hand-computed delay of its life-cycle (DESIGN.md section 1) next to the
+ * hand-computed delay of its life-cycle (docs/simulation.md, "A task's life-cycle") next to the
  * measured one; dir receives the traces. Each transfer is one comm that
  * pays the route latency once. */
 static void hand_case(const char *name, const char *policy, double *got, double *want,
