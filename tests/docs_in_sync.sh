@@ -8,6 +8,14 @@ doc="$src/docs/configuration.md"
 table=$(mktemp)
 trap 'rm -f "$table"' EXIT
 "$bin" keys --markdown >"$table" || { echo "FAIL: edgetune keys --markdown"; echo "0 passed, 1 failed"; exit 1; }
+# The repository stands alone: no file names the design documents kept outside it.
+outside=$(cd "$src" && git ls-files 2>/dev/null | grep -v '^tests/docs_in_sync.sh$' |
+    xargs -r grep -lE 'DESIGN\.md|STYLE\.md|SIMGRID-NOTES|\.\./shared/' 2>/dev/null)
+if [ -n "$outside" ]; then
+    echo "FAIL files point outside the repository (carry the substance into docs/): $outside"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 # The table is the tail of the document, starting at its header line.
 if diff <(sed -n '/^| key | type |/,$p' "$doc") "$table" >/dev/null; then
     echo "ok   docs/configuration.md matches edgetune keys --markdown"
