@@ -576,25 +576,25 @@ static cJSON *run_metadata(int argc, char **argv)
     return m;
 }
 
-/* summary.json: {"run": metadata, "scenario": resolved keys, "result": ...}, built with cJSON
- * so that any path or name stays valid JSON. NULL when out of memory. */
-static char *summary_json(const et_scenario *sc, const char *result_json, int argc, char **argv)
+/* summary.json: {"run": metadata, "scenario": resolved keys, "result": result}, built with
+ * cJSON so that any path or name stays valid JSON. Takes result (also when NULL); returns NULL
+ * when out of memory. */
+static char *summary_json(const et_scenario *sc, cJSON *result, int argc, char **argv)
 {
-    char *scen = et_scenario_to_json(sc);
     cJSON *root = cJSON_CreateObject();
-    cJSON *scen_o = scen ? cJSON_Parse(scen) : NULL;
-    cJSON *res_o = result_json ? cJSON_Parse(result_json) : NULL;
-    free(scen);
+    cJSON *run = run_metadata(argc, argv);
+    cJSON *scen = et_scenario_to_cjson(sc);
     char *text = NULL;
-    if (root && scen_o && res_o) {
-        cJSON_AddItemToObject(root, "run", run_metadata(argc, argv));
-        cJSON_AddItemToObject(root, "scenario", scen_o);
-        cJSON_AddItemToObject(root, "result", res_o);
-        scen_o = res_o = NULL;
+    if (root && run && scen && result) {
+        cJSON_AddItemToObject(root, "run", run);
+        cJSON_AddItemToObject(root, "scenario", scen);
+        cJSON_AddItemToObject(root, "result", result);
+        run = scen = result = NULL;
         text = cJSON_Print(root);
     }
-    cJSON_Delete(scen_o);
-    cJSON_Delete(res_o);
+    cJSON_Delete(run);
+    cJSON_Delete(scen);
+    cJSON_Delete(result);
     cJSON_Delete(root);
     if (!text) return NULL;
     /* A trailing newline, as the files always had. */
@@ -673,9 +673,7 @@ static int cmd_run(int argc, char **argv)
     et_agent_destroy(logged);
     char *summary = NULL;
     if (st == ET_OK) {
-        char *res = et_episode_stats_to_json(sim, &stats);
-        summary = summary_json(&sc, res, argc, argv);
-        free(res);
+        summary = summary_json(&sc, et_episode_stats_to_cjson(sim, &stats), argc, argv);
         if (!summary) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
     }
     if (st == ET_OK)
@@ -890,12 +888,18 @@ static int cmd_eval(int argc, char **argv)
         fputs(EVAL_HEADER, csv);
         write_eval_csv(csv, vname, stats, n, sc.eval_offset);
         metric r = summarise(stats, n, 0), d = summarise(stats, n, 1), q = summarise(stats, n, 2);
-        char res[512];
-        snprintf(res, sizeof res,
-                 "{\"policy\": \"%s\", \"checkpoint\": \"%s\", \"episodes\": %d, "
-                 "\"reward_mean\": %.9g, \"reward_std\": %.9g, \"total_delay_mean_s\": %.9g, "
-                 "\"total_delay_std_s\": %.9g, \"ppl_mean\": %.9g, \"ppl_std\": %.9g}",
-                 vname, source, n, r.mean, r.std, d.mean, d.std, q.mean, q.std);
+        cJSON *res = cJSON_CreateObject();
+        if (res) {
+            cJSON_AddStringToObject(res, "policy", vname);
+            cJSON_AddStringToObject(res, "checkpoint", source);
+            cJSON_AddNumberToObject(res, "episodes", n);
+            cJSON_AddNumberToObject(res, "reward_mean", r.mean);
+            cJSON_AddNumberToObject(res, "reward_std", r.std);
+            cJSON_AddNumberToObject(res, "total_delay_mean_s", d.mean);
+            cJSON_AddNumberToObject(res, "total_delay_std_s", d.std);
+            cJSON_AddNumberToObject(res, "ppl_mean", q.mean);
+            cJSON_AddNumberToObject(res, "ppl_std", q.std);
+        }
         char *summary = summary_json(&sc, res, argc, argv);
         st = summary ? et_outputs_commit(&out, summary, &err)
                      : et_error_set(&err, ET_ERR_NOMEM, "out of memory");

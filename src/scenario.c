@@ -599,7 +599,7 @@ void et_scenario_print_keys(FILE *out, int markdown)
     }
 }
 
-char *et_scenario_to_json(const et_scenario *sc)
+cJSON *et_scenario_to_cjson(const et_scenario *sc)
 {
     cJSON *root = cJSON_CreateObject();
     if (!root) return NULL;
@@ -639,7 +639,13 @@ char *et_scenario_to_json(const et_scenario *sc)
         }
         if (v) cJSON_AddItemToObject(root, k->name, v);
     }
-    char *text = cJSON_Print(root);
+    return root;
+}
+
+char *et_scenario_to_json(const et_scenario *sc)
+{
+    cJSON *root = et_scenario_to_cjson(sc);
+    char *text = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     return text;
 }

@@ -120,8 +120,12 @@ et_status et_scenario_validate(const et_scenario *sc, et_error *err);
 /* Writes the key table: format 0 = plain text for the terminal, 1 = Markdown. */
 void et_scenario_print_keys(FILE *out, int markdown);
 
-/* Writes the resolved scenario as a JSON object (for summary.json). Returns a
- * malloc'd string the caller frees, or NULL on allocation failure. */
+/* The resolved scenario as a cJSON object, one member per key (for summary.json); the caller
+ * owns it (cJSON_Delete). NULL on allocation failure. */
+struct cJSON;
+struct cJSON *et_scenario_to_cjson(const et_scenario *sc);
+
+/* The same object as printed JSON text: malloc'd, the caller frees; NULL on allocation failure. */
 char *et_scenario_to_json(const et_scenario *sc);
 
 #endif

@@ -1244,7 +1244,7 @@ static void add_number_or_null(cJSON *o, const char *key, double v)
         cJSON_AddNullToObject(o, key);
 }
 
-char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *s)
+cJSON *et_episode_stats_to_cjson(const et_sim *sim, const et_episode_stats *s)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
@@ -1275,7 +1275,13 @@ char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *s)
         cJSON_AddNumberToObject(e, "wifi_restarts", (double)s->engine.wifi_restarts);
         cJSON_AddNumberToObject(e, "channel_updates", (double)s->engine.channel_updates);
     }
-    char *text = cJSON_Print(o);
+    return o;
+}
+
+char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *s)
+{
+    cJSON *o = et_episode_stats_to_cjson(sim, s);
+    char *text = o ? cJSON_Print(o) : NULL;
     cJSON_Delete(o);
     return text;
 }

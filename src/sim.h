@@ -125,7 +125,11 @@ const et_fm *et_sim_fm(const et_sim *sim);
 /* The episode seed used for episode index e (so evaluation can pick unseen seeds). */
 uint64_t et_sim_episode_seed(uint64_t scenario_seed, int episode);
 
-/* Summary of an episode as a JSON object string (malloc'd; caller frees). */
+/* Summary of an episode as a cJSON object (the caller owns it; NULL on allocation failure). */
+struct cJSON;
+struct cJSON *et_episode_stats_to_cjson(const et_sim *sim, const et_episode_stats *stats);
+
+/* The same object as printed JSON text (malloc'd; caller frees). */
 char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *stats);
 
 #endif

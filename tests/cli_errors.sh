@@ -146,6 +146,14 @@ if "$bin" run dec.json --checkpoint t/checkpoint.ckpt --tasks 3 --out dlog -q 2>
 else
     fail=$((fail + 1)); echo "FAIL decision_log_rows_and_no_change"
 fi
+# A checkpoint path with a double quote stays valid JSON in eval's summary (escaped by cJSON).
+cp t/checkpoint.ckpt 'q"c.ckpt'
+if "$bin" eval --checkpoint 'q"c.ckpt' --episodes 1 --tasks 2 --out evq -q 2>/dev/null &&
+    grep -qF '"checkpoint":	"q\"c.ckpt"' evq/summary.json; then
+    pass=$((pass + 1)); echo "ok   eval_summary_escapes_a_quoted_path"
+else
+    fail=$((fail + 1)); echo "FAIL eval_summary_escapes_a_quoted_path"
+fi
 # Without --policy, run takes the checkpoint's learner (not the scenario's greedy).
 if "$bin" run --checkpoint t/checkpoint.ckpt --tasks 2 --out inferred 2>&1 | grep -q "policy hmppo"; then
     pass=$((pass + 1)); echo "ok   run_checkpoint_infers_its_policy"
