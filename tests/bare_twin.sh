@@ -10,17 +10,11 @@ set -u
 bin=$(realpath "$1")
 twin=$(realpath "$2")
 src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$src/tests/lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-pass=0
-fail=0
-check() { # NAME COMMAND...
-    local name=$1
-    shift
-    if "$@" >log.txt 2>&1; then pass=$((pass + 1)); echo "ok   $name"; else
-        fail=$((fail + 1)); echo "FAIL $name"; sed 's/^/     | /' log.txt | head -20; fi
-}
 num() { awk -v k="$1" '$1 == k { print $2 }' twin.out; }             # a twin `key value` line
 summary() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.eE+]*\).*/\1/p" run/summary.json; }
 
@@ -75,5 +69,4 @@ check refuses_bad_row refuses "bad.csv: line 2: bad time_s" p8.xml bad.csv
 check refuses_unknown_ue refuses "no such UE" "$src/platforms/edge-6ue.xml" run/activities.csv
 check refuses_wifi_platform refuses "Wi-Fi" "$src/platforms/edge-6ue-wifi.xml" run/activities.csv
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,11 +4,11 @@
 set -u
 bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$src/tests/lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-pass=0
-fail=0
 
 # expect NAME EXPECTED_SUBSTRING -- ARGS...
 expect() {
@@ -26,11 +26,9 @@ expect() {
     [ -z "$why" ] && grep -qE 'Backtrace|Aborted|terminate called' stderr.txt && why="crash output"
     [ -z "$why" ] && [ -n "$(find out -type f 2>/dev/null)" ] && why="left files in out/"
     if [ -z "$why" ]; then
-        pass=$((pass + 1))
-        echo "ok   $name"
+        ok "$name"
     else
-        fail=$((fail + 1))
-        echo "FAIL $name: $why"
+        bad "$name: $why"
         sed 's/^/     | /' stderr.txt
     fi
 }
@@ -108,13 +106,7 @@ expect platform_bad_core_latency "--core-latency-s: expected seconds in [0, 10],
 expect platform_cells_with_wifi "--cells: metro platforms are OFDMA" -- platform --ues 8 --cells 2 --wifi
 expect platform_cells_with_full_routing "--cells: metro platforms use Cluster zones" -- platform --ues 8 --cells 2 --full-routing
 expect platform_radius_beyond_isd "cell_radius_m: expected a number <= isd_m, got 600" -- platform --ues 8 --cells 3 --cell-radius 600 -o m.xml
-if [ -e m.xml ] || [ -e m.xml.tmp ]; then
-    fail=$((fail + 1))
-    echo "FAIL platform_radius_beyond_isd_leaves_no_file"
-else
-    pass=$((pass + 1))
-    echo "ok   platform_radius_beyond_isd_leaves_no_file"
-fi
+check platform_radius_beyond_isd_leaves_no_file sh -c '[ ! -e m.xml ] && [ ! -e m.xml.tmp ]'
 expect platform_bad_cell_radius "--cell-radius: expected metres in (10, 100000], got '10'" -- platform --ues 8 --cell-radius 10
 expect platform_bad_server_flops "--server-flops: expected FLOP/s in [1, 1e20], got '-3e13'" -- platform --ues 8 --server-flops -3e13
 expect platform_bad_server_cores "--server-cores: expected an integer in [1, 100000], got '0'" -- platform --ues 8 --server-cores 0
@@ -137,29 +129,22 @@ expect run_checkpoint_with_baseline "conflicting options: --checkpoint t/checkpo
 expect run_checkpoint_of_other_learner "holds a hmppo policy, not mappo" -- run --checkpoint t/checkpoint.ckpt --policy mappo --tasks 2 --out out
 # The decision log of a learned policy: one row per decision, and no decision changes.
 printf '{"output": {"decisions": true}}\n' >dec.json
-if "$bin" run dec.json --checkpoint t/checkpoint.ckpt --tasks 3 --out dlog -q 2>/dev/null &&
-    "$bin" run --checkpoint t/checkpoint.ckpt --tasks 3 --out nolog -q 2>/dev/null &&
-    cmp -s dlog/tasks.csv nolog/tasks.csv && [ "$(wc -l <dlog/decisions.csv)" -eq 19 ] &&
-    head -1 dlog/decisions.csv | grep -q '^episode,ue,task,location,keep,p_local,logp_loc,logp_keep,value,obs_0,' &&
-    [ ! -e nolog/decisions.csv ]; then
-    pass=$((pass + 1)); echo "ok   decision_log_rows_and_no_change"
-else
-    fail=$((fail + 1)); echo "FAIL decision_log_rows_and_no_change"
-fi
+decision_log() {
+    "$bin" run dec.json --checkpoint t/checkpoint.ckpt --tasks 3 --out dlog -q &&
+        "$bin" run --checkpoint t/checkpoint.ckpt --tasks 3 --out nolog -q &&
+        cmp dlog/tasks.csv nolog/tasks.csv && [ "$(wc -l <dlog/decisions.csv)" -eq 19 ] &&
+        head -1 dlog/decisions.csv | grep -q '^episode,ue,task,location,keep,p_local,logp_loc,logp_keep,value,obs_0,' &&
+        [ ! -e nolog/decisions.csv ]
+}
+check decision_log_rows_and_no_change decision_log
 # A checkpoint path with a double quote stays valid JSON in eval's summary (escaped by cJSON).
 cp t/checkpoint.ckpt 'q"c.ckpt'
-if "$bin" eval --checkpoint 'q"c.ckpt' --episodes 1 --tasks 2 --out evq -q 2>/dev/null &&
-    grep -qF '"checkpoint":	"q\"c.ckpt"' evq/summary.json; then
-    pass=$((pass + 1)); echo "ok   eval_summary_escapes_a_quoted_path"
-else
-    fail=$((fail + 1)); echo "FAIL eval_summary_escapes_a_quoted_path"
-fi
+quoted_path() {
+    "$bin" eval --checkpoint 'q"c.ckpt' --episodes 1 --tasks 2 --out evq -q &&
+        grep -qF '"checkpoint":	"q\"c.ckpt"' evq/summary.json
+}
+check eval_summary_escapes_a_quoted_path quoted_path
 # Without --policy, run takes the checkpoint's learner (not the scenario's greedy).
-if "$bin" run --checkpoint t/checkpoint.ckpt --tasks 2 --out inferred 2>&1 | grep -q "policy hmppo"; then
-    pass=$((pass + 1)); echo "ok   run_checkpoint_infers_its_policy"
-else
-    fail=$((fail + 1)); echo "FAIL run_checkpoint_infers_its_policy"
-fi
+check run_checkpoint_infers_its_policy sh -c "'$bin' run --checkpoint t/checkpoint.ckpt --tasks 2 --out inferred | grep -q 'policy hmppo'"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,17 +5,11 @@
 set -u
 bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$src/tests/lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-pass=0
-fail=0
-check() { # NAME COMMAND...
-    local name=$1
-    shift
-    if "$@" >log.txt 2>&1; then pass=$((pass + 1)); echo "ok   $name"; else
-        fail=$((fail + 1)); echo "FAIL $name"; sed 's/^/     | /' log.txt | head -20; fi
-}
 
 check help "$bin" --help
 check version sh -c "'$bin' --version | grep -q '^edgetune [0-9]'"
@@ -52,5 +46,4 @@ check metro_doc_example sh -c "'$bin' ${metro_cmd#edgetune } && [ \$(grep -c 'ro
 check metro_platform_loads_and_runs "$bin" run --platform metro-umi.xml --tasks 1 --no-channel-trace --out metro -q
 check metro_help_lists_the_options sh -c "'$bin' platform --help | grep -q -- '--cells K' && '$bin' platform --help | grep -q -- '--server-flops'"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,14 +6,11 @@
 set -u
 bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$src/tests/lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"; [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null' EXIT
 cd "$work"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-same_log() { cmp -s <(cut -d, -f1-14 "$1") <(cut -d, -f1-14 "$2"); }
 
 cat >s.json <<JSON
 { "platform": "$src/platforms/edge-6ue.xml", "model": "$src/models/opt-1.3b.json",
@@ -77,5 +74,4 @@ else
     bad compare_writes_the_table
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -9,14 +9,11 @@
 set -u
 bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$src/tests/lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-same_log() { cmp -s <(cut -d, -f1-14 "$1") <(cut -d, -f1-14 "$2"); }
 
 # Two kernel families this CPU can run (a family above the CPU's ISA would
 # crash OpenBLAS): AVX-512 -> SkylakeX and Haswell, AVX2 -> Haswell and
@@ -51,5 +48,4 @@ if cmp -s "run-openblas-$1/checkpoint.ckpt" "run-openblas-$2/checkpoint.ckpt"; t
 else
     echo "note: with hmppo.kernel openblas the two families gave different checkpoints"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -1,0 +1,20 @@
+# lib.sh: sourced by the shell tests (tests/*.sh): counting and reporting checks.
+#   ok NAME / bad NAME      count a check that passed / failed
+#   check NAME COMMAND...   run COMMAND; ok if it succeeds, else FAIL with its output
+#   same_log A B            two train.csv files agree on every column but wall_s
+#   finish                  print the counts; exit status 0 only when nothing failed
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() {
+    local name=$1
+    shift
+    if "$@" >log.txt 2>&1; then ok "$name"; else
+        bad "$name"; sed 's/^/     | /' log.txt | head -20; fi
+}
+same_log() { cmp -s <(cut -d, -f1-14 "$1") <(cut -d, -f1-14 "$2"); }
+finish() {
+    echo "$pass passed, $fail failed"
+    [ "$fail" -eq 0 ]
+}
