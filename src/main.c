@@ -506,6 +506,18 @@ static et_status prepare_scenario(const run_args *a, et_scenario *sc, et_error *
 }
 
 /* A policy by name: a baseline, or a learned one from its checkpoint. */
+/* Loads a checkpoint's learned policy in evaluation mode; *name gets its learner's name. */
+static et_status load_learned(const char *checkpoint, et_agent **agent, const char **name,
+                              et_error *err)
+{
+    et_status st = et_hmppo_load(checkpoint, agent, NULL, 0, err);
+    if (st != ET_OK) return st;
+    et_hmppo_set_training(*agent, 0);
+    const et_policy_info *held = et_policy_of_variant(et_hmppo_get_config(*agent)->variant);
+    *name = held ? held->name : "?";
+    return ET_OK;
+}
+
 static et_status make_agent(const et_scenario *sc, const char *policy, const char *checkpoint,
                             et_agent **agent, et_error *err)
 {
@@ -515,17 +527,16 @@ static et_status make_agent(const et_scenario *sc, const char *policy, const cha
                                 "policy '%s' is learned: give its checkpoint with --checkpoint "
                                 "FILE (edgetune train writes one)",
                                 policy);
-        et_status st = et_hmppo_load(checkpoint, agent, NULL, 0, err);
+        const char *held = NULL;
+        et_status st = load_learned(checkpoint, agent, &held, err);
         if (st != ET_OK) return st;
-        et_hmppo_set_training(*agent, 0);
-        const et_policy_info *held = et_policy_of_variant(et_hmppo_get_config(*agent)->variant);
-        if (held && strcmp(held->name, policy) != 0) {
+        if (strcmp(held, policy) != 0) {
             et_agent_destroy(*agent);
             *agent = NULL;
             return et_error_set(err, ET_ERR_INPUT,
                                 "%s: holds a %s policy, not %s (drop --policy "
                                 "or give the matching one)",
-                                checkpoint, held->name, policy);
+                                checkpoint, held, policy);
         }
         return ET_OK;
     }
@@ -623,11 +634,10 @@ static int cmd_run(int argc, char **argv)
     et_agent *agent = NULL;
     if (a.checkpoint && !a.policy && !et_train_is_learned(sc.policy)) {
         /* --checkpoint without --policy: the checkpoint names its learner. */
-        st = et_hmppo_load(a.checkpoint, &agent, NULL, 0, &err);
+        const char *held = NULL;
+        st = load_learned(a.checkpoint, &agent, &held, &err);
         if (st != ET_OK) return fail(&err);
-        et_hmppo_set_training(agent, 0);
-        const et_policy_info *held = et_policy_of_variant(et_hmppo_get_config(agent)->variant);
-        snprintf(sc.policy, sizeof sc.policy, "%s", held ? held->name : "?");
+        snprintf(sc.policy, sizeof sc.policy, "%s", held);
     } else {
         st = make_agent(&sc, sc.policy, a.checkpoint, &agent, &err);
         if (st != ET_OK) return fail(&err);
@@ -859,13 +869,7 @@ static int cmd_eval(int argc, char **argv)
     /* A checkpoint names its learner; without one, a baseline by name. */
     const char *vname = NULL;
     if (st == ET_OK && a.checkpoint) {
-        st = et_hmppo_load(a.checkpoint, &agent, NULL, 0, &err);
-        if (st == ET_OK) {
-            et_hmppo_set_training(agent, 0);
-            et_hmppo_variant v = et_hmppo_get_config(agent)->variant;
-            const et_policy_info *info = et_policy_of_variant(v);
-            vname = info ? info->name : "?";
-        }
+        st = load_learned(a.checkpoint, &agent, &vname, &err);
     } else if (st == ET_OK) {
         st = make_agent(&sc, sc.policy, NULL, &agent, &err);
         vname = sc.policy;

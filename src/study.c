@@ -200,9 +200,9 @@ static et_status tune_baselines(et_sim *sim, const et_study_options *opt, tuned 
 
     policy_spec *cand = NULL;
     int n = 0, cap = 0, first[MAX_BASELINES + 1];
-    const int N_BASELINES = n_baselines();
+    const int n_bl = n_baselines();
     int ok = 1;
-    for (int bl = 0; bl < N_BASELINES && ok; bl++) {
+    for (int bl = 0; bl < n_bl && ok; bl++) {
         first[bl] = n;
         const et_policy_info *row = baseline_row(bl);
         const char *name = row->name;
@@ -230,7 +230,7 @@ static et_status tune_baselines(et_sim *sim, const et_study_options *opt, tuned 
             ok = add_candidate(&cand, &n, &cap, name, sc->k_max, NULL) >= 0;
         }
     }
-    first[N_BASELINES] = n;
+    first[n_bl] = n;
     if (!ok) {
         free(cand);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory");
@@ -238,11 +238,11 @@ static et_status tune_baselines(et_sim *sim, const et_study_options *opt, tuned 
     int V = opt->validation_episodes;
     if (!opt->quiet)
         fprintf(stderr, "edgetune: tuning %d baselines: %d candidates x %d validation episodes\n",
-                N_BASELINES, n, V);
+                n_bl, n, V);
     et_episode_stats *stats = calloc((size_t)n * (size_t)V, sizeof *stats);
     st = stats ? run_episodes(sim, cand, n, sc->validation_offset, V, opt->jobs, stats, err)
                : et_error_set(err, ET_ERR_NOMEM, "out of memory");
-    for (int bl = 0; st == ET_OK && bl < N_BASELINES; bl++) {
+    for (int bl = 0; st == ET_OK && bl < n_bl; bl++) {
         int best = first[bl];
         double best_r = -INFINITY;
         for (int c = first[bl]; c < first[bl + 1]; c++) {
@@ -397,7 +397,7 @@ static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_
             ET_VERSION, ET_COMMIT, sg, openblas_get_corename(), kernel);
     fprintf(md, "## Tuned baseline parameters\n\n| baseline | tuned | validation reward | "
                 "candidates |\n|---|---|---|---|\n");
-    for (int b = 0; b < n_baselines(); b++) {
+    for (int b = 0, n_bl = n_baselines(); b < n_bl; b++) {
         const policy_spec *p = &tb[b].best;
         char what[96];
         if (baseline_row(b)->tuning == ET_TUNE_RULE)
@@ -524,7 +524,7 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
 
     /* 1. Baselines, tuned on validation episodes. */
     tuned tb[MAX_BASELINES];
-    const int N_BASELINES = n_baselines();
+    const int n_bl = n_baselines();
     st = tune_baselines(sim, opt, tb, err);
     if (st != ET_OK) return st;
 
@@ -533,9 +533,9 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
     group groups[MAX_POLICIES];
     int n_spec = 0, n_groups = 0;
     int n_train = n_learners * opt->seeds;
-    if (n_train + N_BASELINES > MAX_POLICIES)
+    if (n_train + n_bl > MAX_POLICIES)
         return et_error_set(err, ET_ERR_INPUT, "compare: at most %d training runs",
-                            MAX_POLICIES - N_BASELINES);
+                            MAX_POLICIES - n_bl);
     train_job *tj = calloc((size_t)(n_train ? n_train : 1), sizeof *tj);
     void **ctxs = calloc((size_t)(n_train ? n_train : 1), sizeof *ctxs);
     et_train_result *tres = calloc((size_t)(n_train ? n_train : 1), sizeof *tres);
@@ -572,7 +572,7 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
     free(ctxs);
     free(tres);
     if (st != ET_OK) return st;
-    for (int b = 0; b < N_BASELINES; b++) {
+    for (int b = 0; b < n_bl; b++) {
         spec[n_spec] = tb[b].best;
         groups[n_groups] = (group){.first = n_spec, .n_seeds = 1};
         snprintf(groups[n_groups].name, sizeof groups[0].name, "%s", tb[b].best.name);
