@@ -53,7 +53,6 @@
 /* Stream owners under ET_RNG_TRAINING (the per-UE sampling streams are ET_RNG_POLICY, ue). */
 enum { STREAM_INIT = 0, STREAM_SHUFFLE = 1 };
 
-
 /* ------------------------------------------------------------------------------------------ */
 /* Distributions                                                                              */
 /* ------------------------------------------------------------------------------------------ */
@@ -372,6 +371,7 @@ static void hmppo_free(hmppo *h)
 {
     if (!h) return;
     free(h->last);
+    free(h->dp_buf);
     et_mlp_destroy(h->critic);
     et_adam_destroy(h->critic_opt);
     for (int a = 0; a < h->n_actors; a++) {
@@ -579,7 +579,8 @@ void et_hmppo_set_training(et_agent *agent, int training)
 et_status et_hmppo_set_decision_log(et_agent *agent, int on, et_error *err)
 {
     hmppo *h = et_hmppo_impl(agent);
-    if (!h) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_set_decision_log: not an HMPPO agent");
+    if (!h)
+        return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_set_decision_log: not an HMPPO agent");
     if (!on) {
         free(h->last);
         h->last = NULL;
@@ -854,8 +855,9 @@ static void hmppo_episode_end(et_agent *agent)
 /* PPO update                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
 
-/* GAE per trajectory, the value-normaliser update and the advantage normalisation. */
-static void prepare_batch(hmppo *h)
+/* GAE per trajectory, the value-normaliser update and the advantage normalisation. *n_all is
+ * the rows of every rank (data parallel) or n_rows. */
+static et_status prepare_batch(hmppo *h, int *n_all, et_error *err)
 {
     const et_hmppo_config *c = &h->cfg;
     int n = 0;
@@ -891,14 +893,17 @@ static void prepare_batch(hmppo *h)
         }
     }
 
-    if (c->value_norm && n > 0) {
-        double s = 0.0, s2 = 0.0;
-        for (int p = 0; p < n; p++) {
-            s += h->ret[p];
-            s2 += (double)h->ret[p] * h->ret[p];
-        }
-        h->vn_mean = VN_BETA * h->vn_mean + (1.0 - VN_BETA) * (s / n);
-        h->vn_mean_sq = VN_BETA * h->vn_mean_sq + (1.0 - VN_BETA) * (s2 / n);
+    double moments[3] = {0.0, 0.0, n};
+    for (int p = 0; c->value_norm && p < n; p++) {
+        moments[0] += h->ret[p];
+        moments[1] += (double)h->ret[p] * h->ret[p];
+    }
+    et_status st = et_hmppo_dp_moments(h, moments, err);
+    if (st != ET_OK) return st;
+    *n_all = (int)moments[2];
+    if (c->value_norm && *n_all > 0) {
+        h->vn_mean = VN_BETA * h->vn_mean + (1.0 - VN_BETA) * (moments[0] / *n_all);
+        h->vn_mean_sq = VN_BETA * h->vn_mean_sq + (1.0 - VN_BETA) * (moments[1] / *n_all);
         h->vn_debias = VN_BETA * h->vn_debias + (1.0 - VN_BETA);
     }
     /* Targets in the updated normalised units. The value clip is a trust region around what
@@ -923,6 +928,7 @@ static void prepare_batch(hmppo *h)
     for (int p = 0; p < n; p++)
         h->perm[p] = p;
     h->prepared = 1;
+    return ET_OK;
 }
 
 /* Sums over the rows of one or more minibatches, for the stats. */
@@ -1023,6 +1029,15 @@ static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss, 
     }
 }
 
+static void zero_grads(hmppo *h)
+{
+    et_mlp_zero_grad(h->critic);
+    for (int a = 0; a < h->n_actors; a++) {
+        et_mlp_zero_grad(h->actor[a]);
+        h->actor_rows[a] = 0;
+    }
+}
+
 /* Means of the per-row sums into the stats. */
 static void sums_to_stats(const hmppo *h, const mb_sums *acc, et_hmppo_stats *s)
 {
@@ -1040,7 +1055,9 @@ et_status et_hmppo_prepare(et_agent *agent, et_hmppo_batch *batch, et_error *err
 {
     hmppo *h = et_hmppo_impl(agent);
     if (!h) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_prepare: not an hmppo agent");
-    prepare_batch(h);
+    int n_all;
+    et_status st = prepare_batch(h, &n_all, err);
+    if (st != ET_OK) return st;
     if (batch) {
         batch->n = h->n_rows;
         batch->value = h->val;
@@ -1069,11 +1086,7 @@ et_status et_hmppo_batch_loss(et_agent *agent, int with_grad, double *actor_loss
         stats->transitions = h->n_rows;
         sums_to_stats(h, &acc, stats);
     }
-    if (!with_grad) {
-        et_mlp_zero_grad(h->critic);
-        for (int a = 0; a < h->n_actors; a++)
-            et_mlp_zero_grad(h->actor[a]);
-    }
+    if (!with_grad) zero_grads(h);
     if (actor_loss) *actor_loss = al;
     if (critic_loss) *critic_loss = cl;
     return ET_OK;
@@ -1102,7 +1115,9 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
     et_hmppo_stats s;
     memset(&s, 0, sizeof s);
 
-    prepare_batch(h);
+    int n_all = 0;
+    et_status st = prepare_batch(h, &n_all, err);
+    if (st != ET_OK) return st;
     int n = h->n_rows;
     s.transitions = n;
     s.discarded = h->n_rec - n;
@@ -1138,7 +1153,7 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
     mb_sums acc;
     memset(&acc, 0, sizeof acc);
     int actor_norms = 0;
-    for (int epoch = 0; n > 0 && epoch < c->epochs; epoch++) {
+    for (int epoch = 0; n_all > 0 && epoch < c->epochs; epoch++) {
         /* Fisher-Yates on the running permutation with the training stream. */
         for (int p = n - 1; p > 0; p--) {
             int q = (int)et_rng_below(&h->shuffle_rng, (uint32_t)(p + 1));
@@ -1149,9 +1164,15 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
         for (int mb = 0; mb < c->minibatches; mb++) {
             int lo = (int)((long long)mb * n / c->minibatches);
             int hi = (int)((long long)(mb + 1) * n / c->minibatches);
-            if (hi <= lo) continue;
             double al, cl;
-            minibatch_loss(h, h->perm + lo, hi - lo, &al, &cl, &acc);
+            if (hi > lo)
+                minibatch_loss(h, h->perm + lo, hi - lo, &al, &cl, &acc);
+            else
+                zero_grads(h); /* data parallel: this rank has no rows here, the others may */
+            int m_all;
+            st = et_hmppo_dp_average(h, hi - lo, &m_all, err);
+            if (st != ET_OK) return st;
+            if (m_all <= 0) continue;
             s.grad_norm_critic += clip_and_step(h, h->critic, h->critic_opt, &s.nonfinite_steps);
             for (int a = 0; a < h->n_actors; a++) {
                 if (h->actor_rows[a] == 0) continue; /* no rows: no gradient, no Adam step */

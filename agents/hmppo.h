@@ -96,6 +96,19 @@ typedef struct et_hmppo_decision {
  * and no training step. ET_ERR_NOMEM if the record cannot be allocated. */
 et_status et_hmppo_set_decision_log(et_agent *agent, int on, et_error *err);
 
+/* Data-parallel training: n_ranks processes each train a replica of the same agent (same
+ * config, same initial parameters) on their own episodes. sum(ctx, buf, n, err) must replace
+ * buf[0 .. n) by its element-wise sum over the ranks, the same bits on every rank (sum in rank
+ * order). With it set, et_hmppo_update sums the value normaliser's batch moments and averages
+ * every minibatch's gradients over the ranks before clipping and the Adam step, so the replicas
+ * take identical steps and stay identical. Every rank must call et_hmppo_update the same
+ * number of times, with the same minibatch count (a rank with fewer rows contributes zero
+ * gradients to a minibatch it has no rows for). n_ranks == 1 or sum == NULL: alone, as
+ * before. ET_ERR_NOMEM when the exchange buffer cannot be allocated. */
+typedef et_status (*et_hmppo_sum_fn)(void *ctx, double *buf, size_t n, et_error *err);
+et_status et_hmppo_set_data_parallel(et_agent *agent, int n_ranks, et_hmppo_sum_fn sum, void *ctx,
+                                     et_error *err);
+
 /* The UE's last logged decision; NULL if the log is off or ue is out of range. */
 const et_hmppo_decision *et_hmppo_last_decision(const et_agent *agent, int ue);
 

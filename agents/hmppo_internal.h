@@ -57,6 +57,13 @@ typedef struct hmppo {
     float *row_ain;  /* (A) decide's actor input */
     float *row_cin;  /* (S) decide's critic input */
     int *actor_rows; /* (n_actors) rows of each actor in the current minibatch */
+
+    /* Data-parallel training (hmppo_dp.c): n_ranks replicas average their gradients. */
+    int dp_ranks;           /* 1: alone */
+    et_hmppo_sum_fn dp_sum; /* NULL when alone */
+    void *dp_ctx;
+    double *dp_buf; /* (dp_len) every gradient, the actors' row counts and the minibatch size */
+    size_t dp_len;
 } hmppo;
 
 /* The agent's state, or NULL when agent is not an HMPPO/MAPPO/IPPO agent. */
@@ -65,5 +72,14 @@ hmppo *et_hmppo_impl(const et_agent *agent);
 /* Checks cfg and builds the agent; where names the config's source in error messages. */
 et_status et_hmppo_create_from(const et_hmppo_config *cfg, const char *where, et_agent **out,
                                et_error *err);
+
+/* Data parallel (hmppo_dp.c). Sums the value normaliser's batch moments {sum, sum of
+ * squares, rows} over the ranks (unchanged when alone). */
+et_status et_hmppo_dp_moments(hmppo *h, double moments[3], et_error *err);
+
+/* After a minibatch's backward pass over m local rows: replaces every network's gradient by
+ * the mean over the ranks, actor_rows by the sums, and sets *m_all to the rows of all ranks
+ * (m when alone). */
+et_status et_hmppo_dp_average(hmppo *h, int m, int *m_all, et_error *err);
 
 #endif

@@ -21,12 +21,12 @@ root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 
 layer_of() { # layer of a project file or header, by its base name
     case "$1" in
-        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.*) echo Core ;;
+        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.* | collective.*) echo Core ;;
         channel.* | mobility.*) echo Radio ;;
         scenario.* | trace.*) echo Scenario ;;
         sim.* | stats.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
-        main.* | edgetune.* | train.* | study.* | regime.* | decisions.*) echo App ;;
-        agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
+        main.* | collective_mpi.* | edgetune.* | train.* | study.* | regime.* | decisions.*) echo App ;;
+        agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac
 }

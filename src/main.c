@@ -16,6 +16,7 @@
 #include <cblas.h>
 
 #include "agent.h"
+#include "collective_mpi.h"
 #include "decisions.h"
 #include "edgetune.h"
 #include "hmppo.h"
@@ -765,11 +766,18 @@ static const char TRAIN_USAGE[] =
     "checkpoint left off (bit-identical to an uninterrupted run). Hyperparameters are\n"
     "the scenario's hmppo.* keys (docs/hmppo.md). Default policy: hmppo; default DIR: out/train.\n";
 
-static int cmd_train(int argc, char **argv)
+static double pct(double part, double whole)
+{
+    return whole > 0 ? 100.0 * part / whole : 0.0;
+}
+
+static int train_ranked(int argc, char **argv, et_collective *comm)
 {
     run_args a;
+    int rank = comm->rank;
     int rc = parse_run_args(argc, argv, &a, TRAIN_USAGE);
     if (rc) return rc;
+    if (rank != 0) a.quiet = 1; /* rank 0 speaks for the run */
     et_error err;
     et_error_clear(&err);
     et_scenario sc;
@@ -783,13 +791,14 @@ static int cmd_train(int argc, char **argv)
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st != ET_OK) {
         et_sim_destroy(sim);
-        return fail(&err);
+        return rank == 0 ? fail(&err) : et_status_exit_code(err.code);
     }
-    char banner[512];
+    char banner[512], ranks[32] = "";
+    if (comm->size > 1) snprintf(ranks, sizeof ranks, ", %d ranks", comm->size);
     snprintf(banner, sizeof banner,
-             "edgetune: training %s on %d UEs x %d tasks, %d episodes, seed %llu%s%s\n", sc.policy,
-             et_sim_ue_count(sim), sc.tasks_per_ue, sc.train_episodes, (unsigned long long)sc.seed,
-             a.resume ? ", resuming " : "", a.resume ? a.resume : "");
+             "edgetune: training %s on %d UEs x %d tasks, %d episodes%s, seed %llu%s%s\n",
+             sc.policy, et_sim_ue_count(sim), sc.tasks_per_ue, sc.train_episodes, ranks,
+             (unsigned long long)sc.seed, a.resume ? ", resuming " : "", a.resume ? a.resume : "");
     train_display disp = {.tty = isatty(2), .banner = banner};
     et_train_options opt = {.scenario = &sc,
                             .policy = sc.policy,
@@ -798,17 +807,36 @@ static int cmd_train(int argc, char **argv)
                             .resume = a.resume,
                             .stop_after = a.stop_after > 0 ? (int)a.stop_after : 0,
                             .progress = a.quiet ? NULL : on_train_progress,
-                            .progress_ctx = &disp};
+                            .progress_ctx = &disp,
+                            .comm = comm};
     et_train_result res;
     st = et_train_run(sim, &opt, &res, &err);
     et_sim_destroy(sim);
-    if (st != ET_OK) return fail(&err);
+    if (st != ET_OK) return rank == 0 ? fail(&err) : et_status_exit_code(err.code);
     if (!a.quiet)
         fprintf(stdout,
                 "  %d episodes done, mean return of the last 50: %.2f, %.1f s wall\n"
+                "  time: %.0f%% episodes (simulation and decisions), %.0f%% PPO updates, %.0f%% "
+                "exchanges between ranks\n"
                 "  log %s/train.csv, checkpoint %s\n",
-                res.episodes_done, res.last_return, res.wall_s, sc.out_dir, res.checkpoint);
+                res.episodes_done, res.last_return, res.wall_s, pct(res.episodes_s, res.wall_s),
+                pct(res.update_s, res.wall_s), pct(res.exchange_s, res.wall_s), sc.out_dir,
+                res.checkpoint);
     return 0;
+}
+
+/* Under mpirun every rank runs this: data-parallel training (et_train_options.comm). */
+static int cmd_train(int argc, char **argv)
+{
+    et_collective comm;
+    et_error err;
+    et_error_clear(&err);
+    int active = 0;
+    if (et_mpi_start(&argc, &argv, &comm, &active, &err) != ET_OK) return fail(&err);
+    int rc = train_ranked(argc, argv, &comm);
+    et_collective_release(&comm);
+    et_mpi_finish(active);
+    return rc;
 }
 
 /* ------------------------------------------------------- eval, compare */
@@ -1228,6 +1256,13 @@ int main(int argc, char **argv)
         else
             fputs(USAGE, stdout);
         return 0;
+    }
+    if (strcmp(cmd, "train") != 0 && et_mpi_world_size() > 1) {
+        fprintf(stderr,
+                "edgetune: error: %s: started on %d MPI ranks, but only 'train' runs over MPI "
+                "(run it without mpirun)\n",
+                cmd, et_mpi_world_size());
+        return 2;
     }
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);

@@ -18,7 +18,7 @@ static const char TRAIN_HEADER[] =
     "episode,return,total_delay_s,mean_delay_s,mean_ppl,failed,local_frac,mean_keep,"
     "policy_loss,value_loss,entropy_loc,entropy_keep,approx_kl,clip_frac,wall_s\n";
 
-#define BLOB_MAGIC 0x31504b434e525445ULL /* "ETRNCKP1" little-endian */
+#define BLOB_MAGIC 0x32504b434e525445ULL /* "ETRNCKP2" little-endian */
 
 /* Training progress stored in the checkpoint beside the learner's state.
  * Fixed-width fields, zero-filled, so the bytes are deterministic. */
@@ -26,10 +26,13 @@ typedef struct train_blob {
     uint64_t magic;
     int32_t episodes_done;
     int32_t updates_done;
-    double clock_s; /* engine clock at which episode episodes_done starts */
     int32_t n_ue, tasks_per_ue;
     uint64_t seed;
     char policy[16];
+    int32_t ranks; /* processes that trained it (distributed training) */
+    int32_t reserved;
+    /* Each rank's engine clock at which its next episode starts. */
+    double clock_s[ET_TRAIN_MAX_RANKS];
 } train_blob;
 
 static double wall_now(void)
@@ -114,127 +117,255 @@ static void log_row(FILE *f, int episode, const et_episode_stats *s, const et_hm
     fprintf(f, "%.3f\n", wall);
 }
 
+/* What a rank tells the others at the end of a round: its status and the statistics of the
+ * episodes it ran (slot j of the round's E slots; unused slots zero). */
+typedef struct rank_report {
+    int32_t status;
+    int32_t reserved;
+    char msg[sizeof(((et_error *)0)->msg)];
+} rank_report;
+
+static et_status sum_over_ranks(void *ctx, double *buf, size_t n, et_error *err)
+{
+    return et_collective_sum(ctx, buf, n, err);
+}
+
+/* FNV-1a over every network's parameters: replicas that took the same steps agree. */
+static uint64_t params_hash(et_agent *agent)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (int net = 0; net < et_hmppo_network_count(agent); net++) {
+        size_t n = 0;
+        const unsigned char *p = (const unsigned char *)et_hmppo_network_params(agent, net, &n);
+        for (size_t i = 0; i < n * sizeof(float); i++)
+            h = (h ^ p[i]) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* Distributed: every rank's replica and progress must equal rank 0's (checked at the start,
+ * where ranks that read different checkpoints would otherwise wait for each other forever, and
+ * at each checkpoint). */
+static et_status check_replicas(et_collective *comm, et_agent *agent, const train_blob *blob,
+                                et_error *err)
+{
+    if (!comm) return ET_OK;
+    uint64_t mine[2] = {params_hash(agent), (uint64_t)blob->episodes_done},
+             all[2 * ET_TRAIN_MAX_RANKS];
+    et_status st = comm->allgather(comm->ctx, mine, all, sizeof mine, err);
+    for (int r = 1; st == ET_OK && r < comm->size; r++)
+        if (all[2 * r] != all[0] || all[2 * r + 1] != all[1])
+            st = et_error_set(err, ET_ERR_INPUT,
+                              "distributed training: rank %d's network or episode count (%llu) "
+                              "differs from rank 0's (%llu); did the ranks read different "
+                              "checkpoints (a killed run still writing)?",
+                              r, (unsigned long long)all[2 * r + 1], (unsigned long long)all[1]);
+    return st;
+}
+
+/* Opens the agent: from the checkpoint (checked against the run) or new. */
+static et_status open_agent(et_sim *sim, const et_train_options *opt, et_hmppo_variant variant,
+                            int size, et_agent **agent, train_blob *blob, et_error *err)
+{
+    const et_scenario *sc = opt->scenario;
+    int n_ue = et_sim_ue_count(sim);
+    uint64_t seed = et_sim_get_params(sim)->seed;
+    memset(blob, 0, sizeof *blob);
+    if (opt->resume) {
+        et_status st = et_hmppo_load(opt->resume, agent, blob, sizeof *blob, err);
+        if (st != ET_OK) return st;
+        const et_hmppo_config *cfg = et_hmppo_get_config(*agent);
+        const char *why = NULL;
+        if (blob->magic != BLOB_MAGIC)
+            why = "not a training checkpoint";
+        else if (strcmp(blob->policy, opt->policy) != 0)
+            why = "trained another policy";
+        else if (blob->n_ue != n_ue || cfg->n_ue != n_ue)
+            why = "has another number of UEs";
+        else if (blob->tasks_per_ue != sc->tasks_per_ue)
+            why = "has another tasks.per_ue";
+        else if (blob->seed != seed)
+            why = "was trained with another seed";
+        else if (blob->ranks != size)
+            why = "was trained with another number of ranks";
+        if (why) {
+            et_agent_destroy(*agent);
+            *agent = NULL;
+            return et_error_set(
+                err, ET_ERR_INPUT, "%s: checkpoint %s (policy %s, %d UEs, seed %llu, %d rank%s)",
+                opt->resume, why, blob->policy, blob->n_ue, (unsigned long long)blob->seed,
+                blob->ranks, blob->ranks == 1 ? "" : "s");
+        }
+        return ET_OK;
+    }
+    et_hmppo_config cfg;
+    et_hmppo_config_default(&cfg, n_ue);
+    et_hmppo_config_set_learn(&cfg, &sc->learn);
+    cfg.variant = variant;
+    cfg.n_ue = n_ue;
+    cfg.obs_dim = ET_OBS_DIM;
+    cfg.state_dim = et_state_dim(n_ue);
+    cfg.k_min = (float)sc->k_min;
+    cfg.k_max = (float)sc->k_max;
+    cfg.capacity = sc->episodes_per_update * n_ue * sc->tasks_per_ue;
+    cfg.seed = seed;
+    et_status st = et_hmppo_create(&cfg, agent, err);
+    if (st != ET_OK) return st;
+    blob->magic = BLOB_MAGIC;
+    blob->n_ue = n_ue;
+    blob->tasks_per_ue = sc->tasks_per_ue;
+    blob->seed = seed;
+    blob->ranks = size;
+    snprintf(blob->policy, sizeof blob->policy, "%s", opt->policy);
+    return ET_OK;
+}
+
+/* The end of a round: every rank's report and episode statistics to every rank (alone: a
+ * copy). all gets size * E statistics, in episode order within the round. */
+static et_status exchange_round(et_collective *comm, const rank_report *mine_rep,
+                                const et_episode_stats *mine, int E, rank_report *all_rep,
+                                et_episode_stats *all, et_error *err)
+{
+    if (!comm || comm->size <= 1) {
+        *all_rep = *mine_rep;
+        memcpy(all, mine, (size_t)E * sizeof *all);
+        return ET_OK;
+    }
+    et_status st = comm->allgather(comm->ctx, mine_rep, all_rep, sizeof *mine_rep, err);
+    if (st == ET_OK) st = comm->allgather(comm->ctx, mine, all, (size_t)E * sizeof *mine, err);
+    return st;
+}
+
 et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result *res,
                        et_error *err)
 {
     const et_scenario *sc = opt->scenario;
     memset(res, 0, sizeof *res);
+    et_collective *comm = opt->comm && opt->comm->size > 1 ? opt->comm : NULL;
+    int rank = comm ? comm->rank : 0, size = comm ? comm->size : 1;
+    if (size > ET_TRAIN_MAX_RANKS)
+        return et_error_set(err, ET_ERR_INPUT, "training: %d ranks; at most %d", size,
+                            ET_TRAIN_MAX_RANKS);
     et_hmppo_variant variant = ET_HMPPO;
     et_status st = et_train_variant(opt->policy, &variant, err);
     if (st != ET_OK) return st;
 
     et_agent *agent = NULL;
     train_blob blob;
-    memset(&blob, 0, sizeof blob);
-    int n_ue = et_sim_ue_count(sim);
-    if (opt->resume) {
-        st = et_hmppo_load(opt->resume, &agent, &blob, sizeof blob, err);
-        if (st != ET_OK) return st;
-        const et_hmppo_config *cfg = et_hmppo_get_config(agent);
-        const char *why = NULL;
-        if (blob.magic != BLOB_MAGIC)
-            why = "not a training checkpoint";
-        else if (strcmp(blob.policy, opt->policy) != 0)
-            why = "trained another policy";
-        else if (blob.n_ue != n_ue || cfg->n_ue != n_ue)
-            why = "has another number of UEs";
-        else if (blob.tasks_per_ue != sc->tasks_per_ue)
-            why = "has another tasks.per_ue";
-        else if (blob.seed != et_sim_get_params(sim)->seed)
-            why = "was trained with another seed";
-        if (why) {
-            et_agent_destroy(agent);
-            return et_error_set(err, ET_ERR_INPUT,
-                                "%s: checkpoint %s (policy %s, %d UEs, seed %llu)", opt->resume,
-                                why, blob.policy, blob.n_ue, (unsigned long long)blob.seed);
-        }
-        /* Start the next episode at the engine time the interrupted run
-         * would have: with the same absolute clock, SimGrid's arithmetic and
-         * so the whole run are bit-identical. */
-        et_sim_engine_advance_to(blob.clock_s);
-    } else {
-        et_hmppo_config cfg;
-        et_hmppo_config_default(&cfg, n_ue);
-        et_hmppo_config_set_learn(&cfg, &sc->learn);
-        cfg.variant = variant;
-        cfg.n_ue = n_ue;
-        cfg.obs_dim = ET_OBS_DIM;
-        cfg.state_dim = et_state_dim(n_ue);
-        cfg.k_min = (float)sc->k_min;
-        cfg.k_max = (float)sc->k_max;
-        cfg.capacity = sc->episodes_per_update * n_ue * sc->tasks_per_ue;
-        cfg.seed = et_sim_get_params(sim)->seed;
-        st = et_hmppo_create(&cfg, &agent, err);
-        if (st != ET_OK) return st;
-        blob.magic = BLOB_MAGIC;
-        blob.n_ue = n_ue;
-        blob.tasks_per_ue = sc->tasks_per_ue;
-        blob.seed = et_sim_get_params(sim)->seed;
-        snprintf(blob.policy, sizeof blob.policy, "%s", opt->policy);
-    }
+    st = open_agent(sim, opt, variant, size, &agent, &blob, err);
+    if (st != ET_OK) return st;
+    /* Start the next episode at the engine time the interrupted run would have: with the same
+     * absolute clock, SimGrid's arithmetic and so the whole run are bit-identical. */
+    if (opt->resume) et_sim_engine_advance_to(blob.clock_s[rank]);
     et_hmppo_set_training(agent, 1);
+    if (comm) st = et_hmppo_set_data_parallel(agent, size, sum_over_ranks, comm, err);
+    if (st == ET_OK) st = check_replicas(comm, agent, &blob, err);
+
+    int E = sc->episodes_per_update, R = E * size; /* episodes per rank and per round */
+    et_episode_stats *mine = calloc((size_t)E, sizeof *mine);
+    et_episode_stats *all = calloc((size_t)R, sizeof *all);
+    rank_report *reps = calloc((size_t)size, sizeof *reps);
+    if (st == ET_OK && (!mine || !all || !reps))
+        st = et_error_set(err, ET_ERR_NOMEM, "out of memory for %d episodes per round", R);
 
     char log_path[ET_PATH_MAX + 32];
     snprintf(res->checkpoint, sizeof res->checkpoint, "%s/checkpoint.ckpt", opt->out_dir);
     snprintf(log_path, sizeof log_path, "%s/train.csv", opt->out_dir);
-    st = et_mkdirs(opt->out_dir, err);
-    if (st == ET_OK) st = truncate_log(log_path, blob.episodes_done, err);
     FILE *log = NULL;
-    if (st == ET_OK && !(log = fopen(log_path, "a")))
-        st = et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", log_path, strerror(errno));
-    if (st != ET_OK) {
-        et_agent_destroy(agent);
-        return st;
+    if (rank == 0) {
+        if (st == ET_OK) st = et_mkdirs(opt->out_dir, err);
+        if (st == ET_OK) st = truncate_log(log_path, blob.episodes_done, err);
+        if (st == ET_OK && !(log = fopen(log_path, "a")))
+            st = et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", log_path, strerror(errno));
     }
 
-    int total_updates = opt->episodes / sc->episodes_per_update;
+    int total_updates = opt->episodes / R;
     double t_start = wall_now();
-    int ran = 0;
+    int ran = 0; /* episodes of all ranks, in this process */
     double recent[50];
     int n_recent = 0;
-    for (int ep = blob.episodes_done; ep < opt->episodes; ep++) {
-        et_episode_stats stats;
-        st = et_sim_run_episode(sim, agent, ep, NULL, &stats, err);
-        if (st != ET_OK) break;
+    int seg_start = blob.episodes_done; /* first episode of the round's part run here */
+    rank_report rep = {.status = ET_OK};
+    for (int g = blob.episodes_done; st == ET_OK && g < opt->episodes; g++) {
+        int slot = g % R, owner = slot / E;
+        if (owner == rank && rep.status == ET_OK) {
+            double t0 = wall_now();
+            et_error ep_err = {0};
+            et_status ep_st =
+                et_sim_run_episode(sim, agent, g, NULL, &mine[slot - rank * E], &ep_err);
+            if (ep_st != ET_OK) {
+                rep.status = ep_st;
+                memcpy(rep.msg, ep_err.msg, sizeof rep.msg);
+            }
+            res->episodes_s += wall_now() - t0;
+        }
         ran++;
+        int last = g + 1 == opt->episodes || (opt->stop_after > 0 && ran >= opt->stop_after);
+        if ((g + 1) % R != 0 && !last) continue;
+
+        /* The round ends: statistics to every rank, failures stop every rank. */
+        double t0 = wall_now();
+        st = exchange_round(comm, &rep, mine, E, reps, all, err);
+        double t1 = wall_now();
+        res->exchange_s += t1 - t0;
+        for (int r = 0; st == ET_OK && r < size; r++)
+            if (reps[r].status != ET_OK) {
+                st = (et_status)reps[r].status;
+                if (comm && r != rank)
+                    et_error_set(err, st, "rank %d: %s", r, reps[r].msg);
+                else
+                    et_error_set(err, st, "%s", reps[r].msg);
+            }
         et_hmppo_stats ust;
-        int updated = 0;
-        int last = ep + 1 == opt->episodes || (opt->stop_after > 0 && ran >= opt->stop_after);
-        if ((ep + 1) % sc->episodes_per_update == 0 || (last && et_hmppo_pending(agent) > 0)) {
-            st = et_hmppo_update(agent, blob.updates_done, total_updates, &ust, err);
-            if (st != ET_OK) break;
-            blob.updates_done++;
-            updated = 1;
-        }
+        if (st == ET_OK) st = et_hmppo_update(agent, blob.updates_done, total_updates, &ust, err);
+        if (st != ET_OK) break;
+        res->update_s += wall_now() - t1;
+        blob.updates_done++;
         double wall = wall_now() - t_start;
-        log_row(log, ep, &stats, updated ? &ust : NULL, wall);
-        recent[n_recent++ % 50] = stats.reward;
-        blob.episodes_done = ep + 1;
-        blob.clock_s = et_sim_engine_clock();
-        if (opt->progress) {
-            et_train_progress p = {.episode = ep,
-                                   .episodes = opt->episodes,
-                                   .stats = &stats,
-                                   .update = updated ? &ust : NULL,
-                                   .wall_s = wall};
-            opt->progress(opt->progress_ctx, &p);
+        for (int e = seg_start; e <= g; e++) {
+            const et_episode_stats *s = &all[e % R];
+            const et_hmppo_stats *u = e == g ? &ust : NULL;
+            if (log) log_row(log, e, s, u, wall);
+            recent[n_recent++ % 50] = s->reward;
+            if (opt->progress && rank == 0) {
+                et_train_progress p = {.episode = e,
+                                       .episodes = opt->episodes,
+                                       .stats = s,
+                                       .update = u,
+                                       .wall_s = wall};
+                opt->progress(opt->progress_ctx, &p);
+            }
         }
-        /* Checkpoint only with an empty buffer: transitions are not saved. */
-        if (((ep + 1) % sc->checkpoint_every == 0 || last) && et_hmppo_pending(agent) == 0) {
+        memset(mine, 0, (size_t)E * sizeof *mine);
+        seg_start = g + 1;
+        blob.episodes_done = g + 1;
+        double clock = et_sim_engine_clock();
+        int save = (g + 1) % sc->checkpoint_every == 0 || last;
+        t0 = wall_now();
+        if (comm)
+            st = comm->allgather(comm->ctx, &clock, blob.clock_s, sizeof clock, err);
+        else
+            blob.clock_s[0] = clock;
+        if (st == ET_OK && save) st = check_replicas(comm, agent, &blob, err);
+        res->exchange_s += wall_now() - t0;
+        if (st == ET_OK && save && rank == 0) {
             /* The log must hold every row the checkpoint counts. */
             fflush(log);
             st = et_hmppo_save(agent, res->checkpoint, &blob, sizeof blob, err);
-            if (st != ET_OK) break;
         }
+        if (st != ET_OK) break;
         if (last) break;
     }
-    if (fclose(log) != 0 && st == ET_OK)
+    if (log && fclose(log) != 0 && st == ET_OK)
         st = et_error_set(err, ET_ERR_IO, "%s: write error", log_path);
     int n = n_recent < 50 ? n_recent : 50;
     for (int i = 0; i < n; i++)
         res->last_return += recent[i] / n;
     res->episodes_done = blob.episodes_done;
     res->wall_s = wall_now() - t_start;
+    free(mine);
+    free(all);
+    free(reps);
     et_agent_destroy(agent);
     return st;
 }

@@ -10,12 +10,16 @@
 #include <stdio.h>
 
 #include "agent.h"
+#include "collective.h"
 #include "hmppo.h"
 #include "scenario.h"
 #include "sim.h"
 #include "status.h"
 
 /* Per-episode report for progress displays (called after every episode). */
+/* Ranks a distributed training run may have (the checkpoint holds one clock per rank). */
+#define ET_TRAIN_MAX_RANKS 64
+
 typedef struct et_train_progress {
     int episode, episodes; /* 0-based episode just finished, total */
     const et_episode_stats *stats;
@@ -31,6 +35,12 @@ typedef struct et_train_options {
     int episodes;                /* total episodes (a resumed run counts the ones already done) */
     const char *resume;          /* checkpoint to continue from, or NULL */
     int stop_after;              /* > 0: stop after this many episodes in this process (tests) */
+    /* Distributed training (NULL: alone). Every rank runs et_train_run with the same options;
+     * rank r simulates episodes g with (g mod (E size)) / E == r, E = train.episodes_per_update,
+     * and after each round of E size episodes the ranks average their gradients (synchronous
+     * data-parallel PPO, et_hmppo_set_data_parallel). Rank 0 alone writes train.csv and the
+     * checkpoint, which records every rank's engine clock: a resume needs the same rank count. */
+    et_collective *comm;
     et_train_progress_fn progress;
     void *progress_ctx;
 } et_train_options;
@@ -38,6 +48,10 @@ typedef struct et_train_options {
 typedef struct et_train_result {
     int episodes_done;
     double wall_s;
+    /* Where this rank's wall time went: episodes (the simulation with the policy's decisions),
+     * PPO updates (their exchanges included), and the exchanges of round statistics, clocks
+     * and replica checks (waiting for the slowest rank shows here). */
+    double episodes_s, update_s, exchange_s;
     char checkpoint[ET_PATH_MAX + 32];
     double last_return; /* mean episodic reward over the last min(50, episodes) episodes */
 } et_train_result;

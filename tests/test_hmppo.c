@@ -7,7 +7,9 @@
  * discounting, and per-UE chaining inside the agent; masked keep actions; checkpoints (bit-
  * identical resume, rejection of damaged files naming the path, no .tmp left); determinism by
  * seed; that cart-pole training actually learns; evaluation mode; capacity and config errors. */
+#define _POSIX_C_SOURCE 200809L /* pthread barriers under strict C11 */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 
 #include "agent.h"
 #include "cartpole.h"
+#include "collective.h"
 #include "et_test.h"
 #include "hmppo.h"
 #include "rng.h"
@@ -820,9 +823,170 @@ static void training_on_the_synthetic_task_learns_the_keep_fraction(void)
     et_hmppo_destroy(a);
 }
 
+/* ---- data parallel ------------------------------------------------------------------------ */
+
+/* Two ranks as two threads: allgather through shared slots and a barrier. */
+typedef struct thread_world {
+    pthread_barrier_t barrier;
+    const void *in[2];
+} thread_world;
+
+typedef struct thread_rank {
+    thread_world *world;
+    int rank;
+    et_collective comm;
+    et_agent *agent;
+    int episode;
+    double *first_sum; /* the first exchange of the gradient size, as summed (rank 0 records) */
+    size_t first_len, grad_len;
+    et_status st;
+} thread_rank;
+
+static et_status thread_allgather(void *ctx, const void *in, void *out, size_t bytes, et_error *err)
+{
+    (void)err;
+    thread_rank *t = ctx;
+    t->world->in[t->rank] = in;
+    pthread_barrier_wait(&t->world->barrier);
+    for (int r = 0; r < 2; r++)
+        memcpy((char *)out + (size_t)r * bytes, t->world->in[r], bytes);
+    pthread_barrier_wait(&t->world->barrier);
+    return ET_OK;
+}
+
+static et_status recording_sum(void *ctx, double *buf, size_t n, et_error *err)
+{
+    thread_rank *t = ctx;
+    et_status st = et_collective_sum(&t->comm, buf, n, err);
+    if (st == ET_OK && t->first_sum && !t->first_len && n == t->grad_len) {
+        memcpy(t->first_sum, buf, n * sizeof *buf);
+        t->first_len = n;
+    }
+    return st;
+}
+
+static void *thread_update(void *arg)
+{
+    thread_rank *t = arg;
+    et_error err;
+    t->st = et_hmppo_set_data_parallel(t->agent, 2, recording_sum, t, &err);
+    if (t->st == ET_OK) t->st = et_hmppo_update(t->agent, 0, 1, NULL, &err);
+    return NULL;
+}
+
+/* A DP config: one minibatch and one epoch, so that the first exchange is the gradient of
+ * each rank's whole batch; value normalisation off, so the critic's targets are the ranks'
+ * own. */
+static et_hmppo_config dp_config(void)
+{
+    et_hmppo_config cfg = tiny_config(ET_HMPPO, 11);
+    cfg.minibatches = 1;
+    cfg.epochs = 2;
+    cfg.value_norm = 0;
+    return cfg;
+}
+
+/* Gradient of the agent's whole batch after one episode, alone (no exchange). */
+static double *batch_gradient(int episode, size_t *len)
+{
+    et_hmppo_config cfg = dp_config();
+    et_agent *agent = make_agent(&cfg);
+    et_rng env;
+    et_rng_seed(&env, 5, (uint64_t)episode);
+    run_episode(agent, &env, episode, 8, NULL);
+    et_error err;
+    CU_ASSERT_EQUAL_FATAL(et_hmppo_prepare(agent, NULL, &err), ET_OK);
+    double al, cl;
+    CU_ASSERT_EQUAL_FATAL(et_hmppo_batch_loss(agent, 1, &al, &cl, NULL, &err), ET_OK);
+    size_t total = 0;
+    for (int net = 0; net < et_hmppo_network_count(agent); net++) {
+        size_t n;
+        et_hmppo_network_grads(agent, net, &n);
+        total += n;
+    }
+    double *g = malloc(total * sizeof *g);
+    size_t k = 0;
+    for (int net = 0; net < et_hmppo_network_count(agent); net++) {
+        size_t n;
+        const float *x = et_hmppo_network_grads(agent, net, &n);
+        for (size_t i = 0; i < n; i++)
+            g[k++] = x[i];
+    }
+    *len = total;
+    et_agent_destroy(agent);
+    return g;
+}
+
+static void data_parallel_update_averages_the_ranks_gradients(void)
+{
+    size_t len0, len1;
+    double *g0 = batch_gradient(0, &len0), *g1 = batch_gradient(1, &len1);
+    CU_ASSERT_EQUAL_FATAL(len0, len1);
+
+    thread_world world;
+    pthread_barrier_init(&world.barrier, NULL, 2);
+    thread_rank ranks[2];
+    memset(ranks, 0, sizeof ranks);
+    et_hmppo_config cfg = dp_config();
+    for (int r = 0; r < 2; r++) {
+        thread_rank *t = &ranks[r];
+        t->world = &world;
+        t->rank = r;
+        t->comm = (et_collective){.rank = r, .size = 2, .ctx = t, .allgather = thread_allgather};
+        t->agent = make_agent(&cfg);
+        et_rng env;
+        et_rng_seed(&env, 5, (uint64_t)r);
+        run_episode(t->agent, &env, r, 8, NULL);
+        /* The exchange: every gradient, one row count per actor and the minibatch size. */
+        t->grad_len = len0 + (size_t)(et_hmppo_network_count(t->agent) - 1) + 1;
+    }
+    ranks[0].first_sum = malloc(ranks[0].grad_len * sizeof(double));
+    pthread_t th[2];
+    for (int r = 0; r < 2; r++)
+        pthread_create(&th[r], NULL, thread_update, &ranks[r]);
+    for (int r = 0; r < 2; r++)
+        pthread_join(th[r], NULL);
+    CU_ASSERT_EQUAL(ranks[0].st, ET_OK);
+    CU_ASSERT_EQUAL(ranks[1].st, ET_OK);
+
+    /* The exchanged sum is the sum of the gradients each rank computes alone (up to the order
+     * of float additions inside a minibatch: rows are shuffled), and the row counts add up. */
+    CU_ASSERT_EQUAL_FATAL(ranks[0].first_len, ranks[0].grad_len);
+    double diff = 0.0, ref = 0.0;
+    for (size_t i = 0; i < len0; i++) {
+        diff = fmax(diff, fabs(ranks[0].first_sum[i] - (g0[i] + g1[i])));
+        ref = fmax(ref, fabs(g0[i] + g1[i]));
+    }
+    CU_ASSERT(ref > 1e-4);
+    CU_ASSERT(diff <= 1e-5 * ref);
+    CU_ASSERT_EQUAL(ranks[0].first_sum[ranks[0].grad_len - 1], 2 * 8 * T_UE);
+    /* Both replicas took the same steps: identical parameters, bit for bit. */
+    CU_ASSERT(params_equal(ranks[0].agent, ranks[1].agent));
+    /* And not the parameters either rank would have alone. */
+    et_agent *alone = make_agent(&cfg);
+    et_rng env;
+    et_rng_seed(&env, 5, 0);
+    run_episode(alone, &env, 0, 8, NULL);
+    et_error err;
+    CU_ASSERT_EQUAL(et_hmppo_update(alone, 0, 1, NULL, &err), ET_OK);
+    CU_ASSERT(!params_equal(alone, ranks[0].agent));
+
+    et_agent_destroy(alone);
+    for (int r = 0; r < 2; r++) {
+        et_agent_destroy(ranks[r].agent);
+        et_collective_release(&ranks[r].comm);
+    }
+    free(ranks[0].first_sum);
+    free(g0);
+    free(g1);
+    pthread_barrier_destroy(&world.barrier);
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
+        {"data-parallel update averages the ranks' gradients",
+         data_parallel_update_averages_the_ranks_gradients},
         {"beta_log_prob_matches_hand_value_and_integrates_to_one",
          beta_log_prob_matches_hand_value_and_integrates_to_one},
         {"beta_entropy_matches_numerical_integration", beta_entropy_matches_numerical_integration},
