@@ -686,12 +686,17 @@ et_status et_platform_load(const char *path, et_error *err)
     et_status st = et_platform_check(path, err);
     if (st != ET_OK) return st;
 
-    char what[1024];
-    if (sgx_load_platform(path, what, sizeof what) != 0) {
+    /* SimGrid's message holds the path: room for all of it. */
+    size_t what_size = strlen(path) + 1024;
+    char *what = malloc(what_size);
+    if (!what) return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", path);
+    st = ET_OK;
+    if (sgx_load_platform(path, what, what_size) != 0) {
         describe_load_failure(err, path, what);
-        return ET_ERR_INPUT;
+        st = ET_ERR_INPUT;
     }
-    return ET_OK;
+    free(what);
+    return st;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -855,10 +860,14 @@ static int scan_zone_routes(const xml_tag *t, void *ctx)
 
 static int has_zone_key(const zone_routes *z, char kind, const char *zone)
 {
-    char key[1024];
-    snprintf(key, sizeof key, "%c|%s", kind, zone);
+    size_t len = strlen(zone) + 3;
+    char *key = malloc(len);
+    if (!key) return 0;
+    snprintf(key, len, "%c|%s", kind, zone);
     const char *k = key;
-    return z->n && bsearch(&k, z->keys, z->n, sizeof *z->keys, cmp_str) != NULL;
+    int found = z->n && bsearch(&k, z->keys, z->n, sizeof *z->keys, cmp_str) != NULL;
+    free(key);
+    return found;
 }
 
 /* sgx_zone_route_askable_fn over a zone_routes. A file that cannot be
@@ -1122,32 +1131,46 @@ static et_status discover_ue(et_topology *topo, et_ue_host *ue, int has_aps, con
      * They are taken from the routes and checked by name: a lookup by name
      * searches every zone in SimGrid 3.32, which made discovering a
      * multi-zone platform grow as N K. */
-    char up[512], down[512];
-    snprintf(up, sizeof up, "%s_UP", link);
-    snprintf(down, sizeof down, "%s_DOWN", link);
-    if ((st = route_ends(path, zones, route, h, server->host, h, &first, &last, err))) return st;
-    ue->link_up = first && strcmp(sg_link_get_name(first), up) == 0 ? first : NULL;
-    if ((st = route_ends(path, zones, route, server->host, h, h, &first, &last, err))) return st;
-    ue->link_down = last && strcmp(sg_link_get_name(last), down) == 0 ? last : NULL;
-    if (ue->link_up && ue->link_down) return ET_OK;
+    size_t name_size = strlen(link) + sizeof "_DOWN";
+    char *up = malloc(name_size), *down = malloc(name_size);
+    if (!up || !down) {
+        free(up);
+        free(down);
+        return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", path);
+    }
+    snprintf(up, name_size, "%s_UP", link);
+    snprintf(down, name_size, "%s_DOWN", link);
+    st = route_ends(path, zones, route, h, server->host, h, &first, &last, err);
+    ue->link_up = st == ET_OK && first && strcmp(sg_link_get_name(first), up) == 0 ? first : NULL;
+    if (st == ET_OK) st = route_ends(path, zones, route, server->host, h, h, &first, &last, err);
+    ue->link_down = st == ET_OK && last && strcmp(sg_link_get_name(last), down) == 0 ? last : NULL;
+    if (st != ET_OK || (ue->link_up && ue->link_down)) {
+        free(up);
+        free(down);
+        return st;
+    }
     /* Off the route: say whether the link exists at all. */
     const char *missing = !sgx_link_by_name_or_null(up)     ? up
                           : !sgx_link_by_name_or_null(down) ? down
                                                             : NULL;
     if (missing)
-        return et_error_set(err, ET_ERR_INPUT,
-                            "%s: host '%s': link '%s' not found (property 'link' = '%s' must name "
-                            "a SPLITDUPLEX link)",
-                            path, name, missing, link);
-    if (!ue->link_up)
-        return et_error_set(err, ET_ERR_INPUT,
-                            "%s: host '%s': route to '%s' does not start with link '%s' "
-                            "(property 'link' must name the host_link)",
-                            path, name, server->name, up);
-    return et_error_set(err, ET_ERR_INPUT,
-                        "%s: host '%s': route from '%s' does not end with link '%s' "
-                        "(property 'link' must name the host_link)",
-                        path, name, server->name, down);
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: host '%s': link '%s' not found (property 'link' = '%s' must name "
+                          "a SPLITDUPLEX link)",
+                          path, name, missing, link);
+    else if (!ue->link_up)
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: host '%s': route to '%s' does not start with link '%s' "
+                          "(property 'link' must name the host_link)",
+                          path, name, server->name, up);
+    else
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: host '%s': route from '%s' does not end with link '%s' "
+                          "(property 'link' must name the host_link)",
+                          path, name, server->name, down);
+    free(up);
+    free(down);
+    return st;
 }
 
 /* Sorts the name-ordered hosts into servers, APs and UEs (each keeps name
