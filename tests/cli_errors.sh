@@ -39,7 +39,7 @@ cp "$src/platforms/edge-6ue.xml" good.xml
 cp "$src/models/opt-1.3b.json" good-model.json
 
 expect missing_scenario "nope.json" -- run nope.json --out out
-expect unknown_simgrid_option "Bad config key: bogus" -- run --cfg=bogus:1 --out out
+expect unknown_simgrid_option "option '--cfg=bogus:1': unknown SimGrid option 'bogus'" -- run --cfg=bogus:1 --out out
 expect network_model_is_fixed "option '--cfg=network/model:Nope'" -- run --cfg=network/model:Nope --out out
 expect network_model_is_fixed_spaced "option '--cfg=network/model:LV08'" -- run --cfg network/model:LV08 --out out
 expect option_needs_value "option --seed needs a value" -- run --seed
