@@ -221,6 +221,7 @@ static int option_allowed(const char *cmd, const char *opt)
 {
     static const char *common[] = {"--seed",  "--ues", "--tasks", "--out", "--platform",
                                    "--model", "-q",    "--quiet", NULL};
+    if (!strcmp(cmd, "regime") && !strcmp(opt, "--out")) return 0; /* it writes no files */
     for (const char **c = common; *c; c++)
         if (!strcmp(*c, opt)) return 1;
     const char *extra = "";
@@ -1342,8 +1343,9 @@ static int cmd_keys(int argc, char **argv)
     return 0;
 }
 
-static int cmd_policies(void)
+static int cmd_policies(int argc, char **argv)
 {
+    if (argc > 2) return usage_error("policies", "unexpected argument '%s'", argv[2]);
     /* One per line: name, then a tab and the row's summary (learned policies come from a
      * checkpoint written by edgetune train). */
     size_t n = 0;
@@ -1402,7 +1404,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "regime")) return cmd_regime(argc, argv);
     if (!strcmp(cmd, "platform")) return cmd_platform(argc, argv);
     if (!strcmp(cmd, "keys")) return cmd_keys(argc, argv);
-    if (!strcmp(cmd, "policies")) return cmd_policies();
+    if (!strcmp(cmd, "policies")) return cmd_policies(argc, argv);
     fprintf(stderr, "edgetune: unknown command '%s' (see edgetune --help)\n", cmd);
     return 2;
 }
