@@ -177,53 +177,51 @@ sed '0,/id="x_m" value="[^"]*"/s//id="x_m" value="nan"/' good.xml >xnan.xml
 expect platform_ue_position_nan "xnan.xml: host 'ue0': property 'x_m'" -- run --platform xnan.xml --tasks 2 --out out
 
 # SimGrid's --cfg and --log: one line naming the option, never an abort.
-expect cfg_without_value "option '--cfg=bogus': expected --cfg=NAME:VALUE" -- run --cfg=bogus --out out
-expect cfg_not_supported "option '--cfg=smpi/np:4': SimGrid's 'smpi/np' is not supported" -- run --cfg=smpi/np:4 --out out
-expect cfg_cpu_model "option '--cfg=cpu/model:Nope'" -- run --cfg=cpu/model:Nope --out out
-expect cfg_tracing_is_paje "option '--cfg=tracing:yes': edgetune sets it for --paje" -- run --cfg=tracing:yes --out out
-expect cfg_latency_factor "option '--cfg=network/latency-factor:0'" -- run --cfg=network/latency-factor:0 --out out
-expect cfg_crosstraffic "option '--cfg=network/crosstraffic:1'" -- run --cfg=network/crosstraffic:1 --out out
-expect cfg_precision_negative "option '--cfg=maxmin/precision:-1': expected a number" -- run --cfg=maxmin/precision:-1 --out out
-expect cfg_precision_nan "option '--cfg=maxmin/precision:nan'" -- run --cfg=maxmin/precision:nan --out out
-expect cfg_surf_precision_big "option '--cfg=surf/precision:1'" -- run --cfg=surf/precision:1 --out out
-expect cfg_gamma_not_a_number "option '--cfg=network/TCP-gamma:abc'" -- run --cfg=network/TCP-gamma:abc --out out
-expect cfg_gamma_negative "option '--cfg=network/TCP-gamma:-5'" -- run --cfg=network/TCP-gamma:-5 --out out
-expect cfg_factory "option '--cfg=contexts/factory:nope': expected one of" -- run --cfg=contexts/factory:nope --out out
-expect cfg_stack_size_0 "option '--cfg=contexts/stack-size:0'" -- run --cfg=contexts/stack-size:0 --out out
-expect cfg_network_optim "option '--cfg=network/optim:TI'" -- run --cfg=network/optim:TI --out out
-expect cfg_bad_boolean "option '--cfg=cpu/maxmin-selective-update:maybe': not a boolean" -- run --cfg=cpu/maxmin-selective-update:maybe --out out
+# badsg NAME OPTION [WANT]: run with the SimGrid OPTION; the line names it, then WANT.
+badsg() { expect "$1" "option '$2'${3:-}" -- run "$2" --out out; }
+badsg cfg_without_value --cfg=bogus ": expected --cfg=NAME:VALUE"
+badsg cfg_not_supported --cfg=smpi/np:4 ": SimGrid's 'smpi/np' is not supported"
+badsg cfg_cpu_model --cfg=cpu/model:Nope
+badsg cfg_tracing_is_paje --cfg=tracing:yes ": edgetune sets it for --paje"
+badsg cfg_latency_factor --cfg=network/latency-factor:0
+badsg cfg_crosstraffic --cfg=network/crosstraffic:1
+badsg cfg_precision_negative --cfg=maxmin/precision:-1 ": expected a number"
+badsg cfg_precision_nan --cfg=maxmin/precision:nan
+badsg cfg_surf_precision_big --cfg=surf/precision:1
+badsg cfg_gamma_not_a_number --cfg=network/TCP-gamma:abc
+badsg cfg_gamma_negative --cfg=network/TCP-gamma:-5
+badsg cfg_factory --cfg=contexts/factory:nope ": expected one of"
+badsg cfg_stack_size_0 --cfg=contexts/stack-size:0
+badsg cfg_network_optim --cfg=network/optim:TI
+badsg cfg_bad_boolean --cfg=cpu/maxmin-selective-update:maybe ": not a boolean"
 expect cfg_value_too_long "option --cfg: value longer than 500" -- run --cfg "network/TCP-gamma:$(printf '1%.0s' $(seq 1 600))" --out out
 expect cfg_in_train "option '--cfg=bogus:1'" -- train --cfg=bogus:1 --tasks 2 --out out
 expect cfg_in_eval "option '--cfg=maxmin/precision:0'" -- eval --policy greedy --cfg=maxmin/precision:0 --tasks 2 --out out
 expect cfg_in_regime "option '--cfg=tracing:1'" -- regime --cfg=tracing:1 --tasks 2
-expect log_without_setting "option '--log=bogus'" -- run --log=bogus --out out
-expect log_bad_threshold "option '--log=root.thres:loud'" -- run --log=root.thres:loud --out out
-expect log_bad_appender "option '--log=root.app:nope'" -- run --log=root.app:nope --out out
-expect log_file_in_missing_dir "option '--log=root.app:file:/nonexistent/x.log'" -- run --log=root.app:file:/nonexistent/x.log --out out
+badsg log_without_setting --log=bogus
+badsg log_bad_threshold --log=root.thres:loud
+badsg log_bad_appender --log=root.app:nope
+badsg log_file_in_missing_dir --log=root.app:file:/nonexistent/x.log
 
 # Scenario values: the file and the key.
-scen smart.json '{ "policy": "smart" }'
-expect scenario_unknown_policy "smart.json: key 'policy': unknown policy 'smart'" -- run smart.json --out out
+# badscen NAME JSON WANT: NAME.json holding JSON, run with it, WANT after "NAME.json: ".
+badscen() {
+    scen "$1.json" "$2"
+    expect "scenario_$1" "$1.json: $3" -- run "$1.json" --out out
+}
+badscen smart '{ "policy": "smart" }' "key 'policy': unknown policy 'smart'"
 printf '{ "policy": "sm\377art\001" }\n' >utf.json
 expect scenario_policy_not_utf8 "utf.json: key 'policy': unknown policy 'sm\\xFFart\\x01'" -- run utf.json --out out
-scen emptyplat.json '{ "platform": "" }'
-expect scenario_empty_platform "emptyplat.json: key 'platform': expected a file path" -- run emptyplat.json --out out
-scen emptymodel.json '{ "model": "" }'
-expect scenario_empty_model "emptymodel.json: key 'model': expected a file path" -- run emptymodel.json --out out
+badscen emptyplat '{ "platform": "" }' "key 'platform': expected a file path"
+badscen emptymodel '{ "model": "" }' "key 'model': expected a file path"
 scen emptyout.json '{ "out": "" }'
 expect scenario_empty_out "emptyout.json: key 'out': expected a file path" -- run emptyout.json
-scen dup.json '{ "tasks.per_ue": 2, "tasks": { "per_ue": 3 } }'
-expect scenario_dotted_and_nested_key "dup.json: key 'tasks.per_ue' is given twice" -- run dup.json --out out
-scen dup2.json '{ "hmppo": { "hidden": 64 }, "hmppo.hidden": 32 }'
-expect scenario_nested_then_dotted_key "dup2.json: key 'hmppo.hidden' is given twice" -- run dup2.json --out out
-scen seed53.json '{ "seed": 9007199254740992 }'
-expect scenario_seed_above_2_53 "seed53.json: key 'seed': expected a non-negative integer in [0, 9007199254740991]" -- run seed53.json --out out
-scen seedneg.json '{ "seed": -1 }'
-expect scenario_seed_negative "seedneg.json: key 'seed'" -- run seedneg.json --out out
-scen seedfrac.json '{ "seed": 1.5 }'
-expect scenario_seed_fraction "seedfrac.json: key 'seed'" -- run seedfrac.json --out out
-scen longpath.json "{ \"platform\": \"$(printf 'p%.0s' $(seq 1 1100)).xml\" }"
-expect scenario_path_too_long "longpath.json: key 'platform': expected a path of at most 1023 characters" -- run longpath.json --out out
+badscen dup '{ "tasks.per_ue": 2, "tasks": { "per_ue": 3 } }' "key 'tasks.per_ue' is given twice"
+badscen dup2 '{ "hmppo": { "hidden": 64 }, "hmppo.hidden": 32 }' "key 'hmppo.hidden' is given twice"
+badscen seed53 '{ "seed": 9007199254740992 }' "key 'seed': expected a non-negative integer in [0, 9007199254740991]"
+badscen seedneg '{ "seed": -1 }' "key 'seed'"
+badscen seedfrac '{ "seed": 1.5 }' "key 'seed'"
+badscen longpath "{ \"platform\": \"$(printf 'p%.0s' $(seq 1 1100)).xml\" }" "key 'platform': expected a path of at most 1023 characters"
 scen outfile.json '{ "out": "out/summary.json" }'
 expect scenario_out_is_a_file "outfile.json: key 'out': expected a directory to write into" -- run outfile.json
 
