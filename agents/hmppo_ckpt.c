@@ -338,6 +338,7 @@ static et_status read_file(const char *path, unsigned char **data, size_t *size,
     if (!f)
         return et_error_set(err, ET_ERR_INPUT, "%s: cannot open checkpoint: %s", path,
                             strerror(errno));
+    errno = 0;
     size_t cap = 1 << 16, len = 0;
     unsigned char *buf = malloc(cap);
     while (buf) {
@@ -355,12 +356,13 @@ static et_status read_file(const char *path, unsigned char **data, size_t *size,
         len += got;
         if (got == 0) break;
     }
-    int failed = ferror(f);
+    int failed = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
     if (!buf) return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory reading it", path);
-    if (failed) {
+    if (failed) { /* a directory, most likely: the user named the wrong file */
         free(buf);
-        return et_error_set(err, ET_ERR_IO, "%s: read error", path);
+        return et_error_set(err, ET_ERR_INPUT, "%s: cannot read checkpoint: %s", path,
+                            strerror(failed));
     }
     *data = buf;
     *size = len;

@@ -35,3 +35,17 @@ et_status et_learn_check(const et_learn_params *p, const char *where, et_error *
 #undef CHECK_RANGE
     return ET_OK;
 }
+
+const char *et_learn_difference(const et_learn_params *a, const et_learn_params *b, double *va,
+                                double *vb)
+{
+#define FIRST_DIFFERENCE(name, type, c_type, lo, hi, def, choices, help)                           \
+    if (a->name != b->name) {                                                                      \
+        *va = (double)a->name;                                                                     \
+        *vb = (double)b->name;                                                                     \
+        return #name;                                                                              \
+    }
+    ET_LEARN_KEYS(FIRST_DIFFERENCE)
+#undef FIRST_DIFFERENCE
+    return NULL;
+}

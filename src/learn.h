@@ -74,6 +74,11 @@ void et_learn_default(et_learn_params *p);
  * ("hmppo config", a checkpoint path). */
 et_status et_learn_check(const et_learn_params *p, const char *where, et_error *err);
 
+/* The name of the first field in which a and b differ (its values go to *va
+ * and *vb), or NULL when they are equal. */
+const char *et_learn_difference(const et_learn_params *a, const et_learn_params *b, double *va,
+                                double *vb);
+
 /* ET_LEARN_KEYS(ET_LEARN_COPY_FIELD) copies every learner field from the
  * pointer named src to the pointer named dst (structs that embed the rows). */
 #define ET_LEARN_COPY_FIELD(name, type, c_type, lo, hi, def, choices, help) dst->name = src->name;

@@ -133,33 +133,45 @@ static int fail(const et_error *err)
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
+    /* One line of text whatever the user typed (cut at 400 bytes). */
+    char shown[400];
+    size_t n = et_escape(shown, sizeof shown, arg ? arg : "");
     fprintf(stderr, "edgetune %s: ", cmd);
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see edgetune %s --help)\n", cmd);
+    fprintf(stderr, fmt, shown);
+    fprintf(stderr, "%s (see edgetune %s --help)\n", arg && strlen(arg) > n ? "..." : "", cmd);
     return 2;
 }
 
 /* Directory holding platforms/, models/ and examples/: $EDGETUNE_DATA_DIR if set; else
  * <prefix>/share/edgetune when this binary is installed as <prefix>/bin/edgetune (found from
  * its own path, so a moved prefix still works); else the source tree it was built from. */
-static void data_dir(char *out, size_t out_size)
+static et_status data_dir(char *out, size_t out_size, et_error *err)
 {
     const char *env = getenv("EDGETUNE_DATA_DIR");
     if (env && env[0]) {
-        snprintf(out, out_size, "%s", env);
-        return;
+        if ((size_t)snprintf(out, out_size, "%s", env) < out_size) return ET_OK;
+        return et_error_set(err, ET_ERR_INPUT,
+                            "EDGETUNE_DATA_DIR: expected a path of at most %zu characters, got "
+                            "one of %zu",
+                            out_size - 1, strlen(env));
     }
     snprintf(out, out_size, "%s", ET_SOURCE_DIR);
-    char exe[4000];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return;
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe);
+    if (n <= 0 || (size_t)n >= sizeof exe) return ET_OK; /* unknown (or cut): the source tree */
     exe[n] = '\0';
     char *slash = strrchr(exe, '/');
-    if (!slash) return;
+    if (!slash) return ET_OK;
     *slash = '\0'; /* <prefix>/bin */
     char probe[4096 + 64];
-    snprintf(probe, sizeof probe, "%s/../%s/examples/default.json", exe, ET_REL_DATA_DIR);
-    if (access(probe, R_OK) == 0) snprintf(out, out_size, "%s/../%s", exe, ET_REL_DATA_DIR);
+    int len = snprintf(probe, sizeof probe, "%s/../%s/examples/default.json", exe, ET_REL_DATA_DIR);
+    if (len > 0 && (size_t)len < sizeof probe && access(probe, R_OK) == 0 &&
+        (size_t)snprintf(out, out_size, "%s/../%s", exe, ET_REL_DATA_DIR) >= out_size)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: installed under a path too long for its data (at most %zu "
+                            "characters); set EDGETUNE_DATA_DIR",
+                            exe, out_size - 1);
+    return ET_OK;
 }
 
 static int parse_long(const char *text, long min, long max, long *out)
@@ -211,6 +223,7 @@ static int option_allowed(const char *cmd, const char *opt)
 {
     static const char *common[] = {"--seed",  "--ues", "--tasks", "--out", "--platform",
                                    "--model", "-q",    "--quiet", NULL};
+    if (!strcmp(cmd, "regime") && !strcmp(opt, "--out")) return 0; /* it writes no files */
     for (const char **c = common; *c; c++)
         if (!strcmp(*c, opt)) return 1;
     const char *extra = "";
@@ -302,6 +315,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
     a->seed = a->ues = a->tasks = a->episodes = a->eval = a->stop_after = -1;
     a->seeds = a->validation = a->jobs = -1;
     a->sg_argv[a->sg_argc++] = argv[0];
+    unsigned long long given = 0; /* value options seen, by LONG_OPTIONS index */
     /* getopt_long over the command's arguments (argv[1] is the command). */
     int sub_argc = argc - 1;
     char **sub_argv = argv + 1;
@@ -325,6 +339,8 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
         if (c == OPT_SG_VALUE || c == OPT_SG_FLAG) {
             if (a->sg_argc >= 63) return usage_error(a->cmd, "too many SimGrid options (%s)", name);
             char *text = a->sg_text[a->sg_argc - 1];
+            if (c == OPT_SG_VALUE && strlen(optarg) + strlen(name) + 2 > sizeof a->sg_text[0])
+                return usage_error(a->cmd, "option %s: value longer than 500 characters", name);
             if (c == OPT_SG_VALUE)
                 snprintf(text, sizeof a->sg_text[0], "%s=%s", name, optarg);
             else {
@@ -336,15 +352,28 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
             continue;
         }
         if (!option_allowed(a->cmd, name)) return usage_error(a->cmd, "unknown option '%s'", name);
+        /* An option given twice is a conflict, not "the last one wins". */
+        int slot = long_index;
+        for (int k = 0; slot < 0 && LONG_OPTIONS[k].name; k++)
+            if (LONG_OPTIONS[k].val == c) slot = k;
+        if (slot >= 0 && slot < 64 && LONG_OPTIONS[slot].has_arg == required_argument) {
+            if (given & (1ULL << slot))
+                return usage_error(a->cmd, "option %s is given twice", name);
+            given |= 1ULL << slot;
+        }
         struct {
             int id;
             long *dst;
             long min, max;
         } nums[] = {
-            {OPT_SEED, &a->seed, 0, LONG_MAX}, {OPT_UES, &a->ues, 1, 1000000},
-            {OPT_TASKS, &a->tasks, 1, 100000}, {OPT_EPISODES, &a->episodes, 1, 10000000},
-            {OPT_EVAL, &a->eval, 1, 100000},   {OPT_STOP_AFTER, &a->stop_after, 1, 10000000},
-            {OPT_SEEDS, &a->seeds, 1, 50},     {OPT_VALIDATION, &a->validation, 1, 1000},
+            {OPT_SEED, &a->seed, 0, (long)ET_SEED_MAX},
+            {OPT_UES, &a->ues, 1, 1000000},
+            {OPT_TASKS, &a->tasks, 1, 100000},
+            {OPT_EPISODES, &a->episodes, 1, 10000000},
+            {OPT_EVAL, &a->eval, 1, 100000},
+            {OPT_STOP_AFTER, &a->stop_after, 1, 10000000},
+            {OPT_SEEDS, &a->seeds, 1, 50},
+            {OPT_VALIDATION, &a->validation, 1, 1000},
             {'j', &a->jobs, 1, 1024},
         };
         int numeric = 0;
@@ -465,8 +494,10 @@ static void on_progress(void *ctx, int done, int total, double sim_s)
 /* Loads the scenario named on the command line (or the default) and applies overrides. */
 static et_status load_scenario(const char *path, et_scenario *sc, et_error *err)
 {
-    char data[ET_PATH_MAX], def[ET_PATH_MAX + 32];
-    data_dir(data, sizeof data);
+    /* Room for the shipped files' names under it (platforms/edge-6ue.xml, ...). */
+    char data[ET_PATH_MAX - 64], def[ET_PATH_MAX + 32];
+    et_status st = data_dir(data, sizeof data, err);
+    if (st != ET_OK) return st;
     if (!path) {
         snprintf(def, sizeof def, "%s/examples/default.json", data);
         path = def;
@@ -488,23 +519,127 @@ static int platform_has_cluster_zone(const char *path)
     return found;
 }
 
+/* Copies a path option into a scenario field, refusing one that does not fit. */
+static et_status set_path_option(char *field, const char *value, const char *option, et_error *err)
+{
+    size_t len = strlen(value);
+    if (len == 0)
+        return et_error_set(err, ET_ERR_INPUT, "option %s: expected a path, got ''", option);
+    if (len >= ET_PATH_MAX)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "option %s: expected a path of at most %d characters, got one of %zu",
+                            option, ET_PATH_MAX - 1, len);
+    memcpy(field, value, len + 1);
+    return ET_OK;
+}
+
+/* 0 if a directory can be made in dir (made and removed again: access()
+ * says yes to root even on /proc), else the errno. */
+static int probe_writable(const char *dir)
+{
+    size_t len = strlen(dir) + sizeof "/.edgetune-probe-XXXXXX";
+    char *probe = malloc(len);
+    if (!probe) return ENOMEM;
+    snprintf(probe, len, "%s/.edgetune-probe-XXXXXX", dir);
+    int rc = mkdtemp(probe) ? (rmdir(probe), 0) : errno;
+    free(probe);
+    return rc;
+}
+
+/* Where a failed write would go: path is a directory to write files into
+ * (dir = 1) or a file to create; refuses what cannot work before anything
+ * runs (a file where a directory is wanted, a directory where a file is, a
+ * parent that is a file or not writable, a name longer than the system
+ * takes), naming source ("option --out", "x.json: key 'out'"). */
+static et_status check_output_path(const char *path, int dir, const char *source, et_error *err)
+{
+    const char *want = dir ? "a directory to write into" : "a file to write";
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        const char *problem = NULL;
+        if (dir && !S_ISDIR(st.st_mode))
+            problem = "it is a file";
+        else if (!dir && S_ISDIR(st.st_mode))
+            problem = "it is a directory";
+        else if (dir && probe_writable(path) != 0)
+            problem = "it is not writable";
+        if (!problem) return ET_OK;
+        return et_error_set(err, ET_ERR_INPUT, "%s: expected %s, got '%s' (%s)", source, want, path,
+                            problem);
+    }
+    if (errno != ENOENT)
+        return et_error_set(err, ET_ERR_INPUT, "%s: expected %s, got '%s' (%s)", source, want, path,
+                            strerror(errno));
+    /* It will be created: the nearest existing ancestor must be a writable directory. */
+    char *up = strdup(path);
+    if (!up) return et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    et_status rc = ET_OK;
+    for (;;) {
+        size_t n = strlen(up);
+        while (n > 1 && up[n - 1] == '/')
+            up[--n] = '\0';
+        char *slash = strrchr(up, '/');
+        const char *parent = slash ? (slash == up ? "/" : (*slash = '\0', up)) : ".";
+        if (stat(parent, &st) != 0) {
+            if (errno == ENOENT && slash && slash != up && dir) continue; /* mkdir -p makes it */
+            rc = et_error_set(err, ET_ERR_INPUT, "%s: expected %s, got '%s' (%s: %s)", source, want,
+                              path, parent, strerror(errno));
+        } else if (!S_ISDIR(st.st_mode)) {
+            rc = et_error_set(err, ET_ERR_INPUT, "%s: expected %s, got '%s' ('%s' is a file)",
+                              source, want, path, parent);
+        } else {
+            int e = probe_writable(parent);
+            if (e)
+                rc = et_error_set(err, ET_ERR_INPUT,
+                                  "%s: expected %s, got '%s' (cannot create it in '%s': %s)",
+                                  source, want, path, parent, strerror(e));
+        }
+        break;
+    }
+    free(up);
+    return rc;
+}
+
 /* Scenario from the command line with its overrides applied and checked. */
 static et_status prepare_scenario(const run_args *a, et_scenario *sc, et_error *err)
 {
     et_status st = load_scenario(a->scenario, sc, err);
     if (st != ET_OK) return st;
-    if (a->policy) snprintf(sc->policy, sizeof sc->policy, "%s", a->policy);
+    if (a->policy) {
+        if (!et_policy_find(a->policy)) {
+            char known[256];
+            et_policy_names_text(-1, known, sizeof known);
+            return et_error_set(err, ET_ERR_INPUT,
+                                "option --policy: unknown policy '%.200s' (known: %s)", a->policy,
+                                known);
+        }
+        snprintf(sc->policy, sizeof sc->policy, "%s", a->policy);
+    } else if (!et_policy_find(sc->policy)) {
+        char known[256];
+        et_policy_names_text(-1, known, sizeof known);
+        return et_error_set(err, ET_ERR_INPUT, "%s: key 'policy': unknown policy '%s' (known: %s)",
+                            sc->source, sc->policy, known);
+    }
     if (a->seed >= 0) sc->seed = (uint64_t)a->seed;
     if (a->ues > 0) sc->ues = (int)a->ues;
     if (a->tasks > 0) sc->tasks_per_ue = (int)a->tasks;
-    if (a->out) snprintf(sc->out_dir, sizeof sc->out_dir, "%s", a->out);
-    if (a->platform) snprintf(sc->platform, sizeof sc->platform, "%s", a->platform);
-    if (a->model) snprintf(sc->model, sizeof sc->model, "%s", a->model);
+    if ((a->out && (st = set_path_option(sc->out_dir, a->out, "--out", err))) ||
+        (a->platform && (st = set_path_option(sc->platform, a->platform, "--platform", err))) ||
+        (a->model && (st = set_path_option(sc->model, a->model, "--model", err))))
+        return st;
     if (a->no_channel) sc->write_channel_trace = 0;
     if (a->episodes > 0 && strcmp(a->cmd, "eval") != 0) sc->train_episodes = (int)a->episodes;
     if (a->episodes > 0 && !strcmp(a->cmd, "eval")) sc->eval_episodes = (int)a->episodes;
     if (a->eval > 0) sc->eval_episodes = (int)a->eval;
-    return et_scenario_validate(sc, err);
+    st = et_scenario_validate(sc, err);
+    /* Commands that write: the output directory must be one, or creatable. */
+    if (st == ET_OK && strcmp(a->cmd, "regime") != 0) {
+        char source[ET_PATH_MAX + 16];
+        snprintf(source, sizeof source, a->out ? "option --out" : "%s: key 'out'", sc->source);
+        st = check_output_path(sc->out_dir, 1, source, err);
+    }
+    if (st == ET_OK && a->paje) st = check_output_path(a->paje, 0, "option --paje", err);
+    return st;
 }
 
 /* A policy by name: a baseline, or a learned one from its checkpoint. */
@@ -656,9 +791,13 @@ static int cmd_run(int argc, char **argv)
     }
     /* The Paje file is written under a temporary name and renamed at the end,
      * so a failed run leaves no half-written trace. */
-    char paje_tmp[ET_PATH_MAX + 16];
-    if (a.paje) snprintf(paje_tmp, sizeof paje_tmp, "%s.tmp", a.paje);
-    st = engine_init(&a, a.paje ? paje_tmp : NULL, &err);
+    char *paje_tmp = NULL;
+    if (a.paje) {
+        size_t len = strlen(a.paje) + sizeof ".tmp";
+        if ((paje_tmp = malloc(len)) != NULL) snprintf(paje_tmp, len, "%s.tmp", a.paje);
+    }
+    st = a.paje && !paje_tmp ? et_error_set(&err, ET_ERR_NOMEM, "out of memory")
+                             : engine_init(&a, paje_tmp, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK && et_train_is_learned(sc.policy))
@@ -697,6 +836,7 @@ static int cmd_run(int argc, char **argv)
             st = et_error_set(&err, ET_ERR_IO, "%s: cannot write: %s", a.paje, strerror(errno));
         if (st != ET_OK) unlink(paje_tmp);
     }
+    free(paje_tmp);
     if (st == ET_OK && !a.quiet) print_summary(sim, &sc, &stats, wall_s() - t_start, sc.out_dir);
     free(summary);
     et_sim_destroy(sim);
@@ -898,7 +1038,11 @@ static int cmd_eval(int argc, char **argv)
     et_agent *agent = NULL;
     /* A checkpoint names its learner; without one, a baseline by name. */
     const char *vname = NULL;
-    if (st == ET_OK && a.checkpoint) {
+    if (st == ET_OK && a.checkpoint && a.policy) {
+        /* Both: the policy must be the checkpoint's learner (a baseline conflicts). */
+        st = make_agent(&sc, a.policy, a.checkpoint, &agent, &err);
+        vname = a.policy;
+    } else if (st == ET_OK && a.checkpoint) {
         st = load_learned(a.checkpoint, &agent, &vname, &err);
     } else if (st == ET_OK) {
         st = make_agent(&sc, sc.policy, NULL, &agent, &err);
@@ -1053,12 +1197,26 @@ static int parse_number(const char *text, double min, double max, double *out)
     return 0;
 }
 
+/* 1 if s is an option of edgetune platform that takes a value. */
+static int is_platform_value_option(const char *s)
+{
+    static const char *const opts[] = {
+        "--ues",          "--seed",        "-o",         "--output",         "--cells",
+        "--layout",       "--isd",         "--core-bps", "--core-latency-s", "--server-flops",
+        "--server-cores", "--cell-radius", NULL};
+    for (const char *const *o = opts; *o; o++)
+        if (!strcmp(s, *o)) return 1;
+    return 0;
+}
+
 static int cmd_platform(int argc, char **argv)
 {
     long ues = -1, seed = 1, cells = 0, server_cores = -1;
     int wifi = 0, full = 0, shared = 0, grid = 0;
     double server_flops = -1, cell_radius = -1, isd = -1, core_bps = -1, core_latency = -1;
     const char *output = NULL, *metro_option = NULL, *core_option = NULL;
+    const char *seen[16]; /* value options given so far */
+    int n_seen = 0;
     for (int i = 2; i < argc; i++) {
         const char *s = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -1072,18 +1230,21 @@ static int cmd_platform(int argc, char **argv)
         } else if (!strcmp(s, "--shared-server")) {
             shared = 1;
             metro_option = s;
-        } else if (!strcmp(s, "--ues") || !strcmp(s, "--seed") || !strcmp(s, "-o") ||
-                   !strcmp(s, "--output") || !strcmp(s, "--cells") || !strcmp(s, "--layout") ||
-                   !strcmp(s, "--isd") || !strcmp(s, "--core-bps") ||
-                   !strcmp(s, "--core-latency-s") || !strcmp(s, "--server-flops") ||
-                   !strcmp(s, "--server-cores") || !strcmp(s, "--cell-radius")) {
+        } else if (is_platform_value_option(s)) {
             if (!next) return usage_error("platform", "option %s needs a value", s);
+            /* A value option given twice is a conflict (-o and --output are one). */
+            const char *canon = !strcmp(s, "-o") ? "--output" : s;
+            for (int j = 0; j < n_seen; j++)
+                if (!strcmp(seen[j], canon))
+                    return usage_error("platform", "option %s is given twice", s);
+            if (n_seen < 16) seen[n_seen++] = canon;
             i++;
             if (!strcmp(s, "--ues") && parse_long(next, 1, 1000000, &ues))
                 return usage_error("platform",
                                    "--ues: expected an integer in [1, 1000000], got '%s'", next);
-            if (!strcmp(s, "--seed") && parse_long(next, 0, LONG_MAX, &seed))
-                return usage_error("platform", "--seed: expected a non-negative integer, got '%s'",
+            if (!strcmp(s, "--seed") && parse_long(next, 0, (long)ET_SEED_MAX, &seed))
+                return usage_error("platform",
+                                   "--seed: expected an integer in [0, 9007199254740991], got '%s'",
                                    next);
             if (!strcmp(s, "--cells") && parse_long(next, 1, ET_MAX_CELLS, &cells))
                 return usage_error("platform",
@@ -1147,6 +1308,10 @@ static int cmd_platform(int argc, char **argv)
     if (cells && full)
         return usage_error("platform", "%s",
                            "--cells: metro platforms use Cluster zones, not --full-routing");
+    if (wifi && full)
+        return usage_error("platform", "%s",
+                           "--full-routing: a Wi-Fi platform has its own Full world zone (drop "
+                           "--full-routing or --wifi)");
     et_platform_spec spec;
     et_platform_spec_default(&spec, (int)ues, wifi ? ET_ACCESS_WIFI : ET_ACCESS_OFDMA);
     spec.seed = (uint64_t)seed;
@@ -1167,11 +1332,18 @@ static int cmd_platform(int argc, char **argv)
         et_status st = et_platform_write(stdout, &spec, &err);
         return st == ET_OK ? 0 : fail(&err);
     }
-    char tmp[ET_PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", output);
+    if (check_output_path(output, 0, "option -o", &err) != ET_OK) return fail(&err);
+    size_t tmp_size = strlen(output) + sizeof ".tmp";
+    char *tmp = malloc(tmp_size);
+    if (!tmp) {
+        et_error_set(&err, ET_ERR_NOMEM, "out of memory");
+        return fail(&err);
+    }
+    snprintf(tmp, tmp_size, "%s.tmp", output);
     FILE *f = fopen(tmp, "w");
     if (!f) {
         et_error_set(&err, ET_ERR_IO, "%s: cannot write: %s", output, strerror(errno));
+        free(tmp);
         return fail(&err);
     }
     et_status st = et_platform_write(f, &spec, &err);
@@ -1179,11 +1351,9 @@ static int cmd_platform(int argc, char **argv)
         st = et_error_set(&err, ET_ERR_IO, "%s: write error", output);
     if (st == ET_OK && rename(tmp, output) != 0)
         st = et_error_set(&err, ET_ERR_IO, "%s: cannot write: %s", output, strerror(errno));
-    if (st != ET_OK) {
-        unlink(tmp);
-        return fail(&err);
-    }
-    return 0;
+    if (st != ET_OK) unlink(tmp);
+    free(tmp);
+    return st == ET_OK ? 0 : fail(&err);
 }
 
 /* ------------------------------------------------------------ keys etc. */
@@ -1204,8 +1374,9 @@ static int cmd_keys(int argc, char **argv)
     return 0;
 }
 
-static int cmd_policies(void)
+static int cmd_policies(int argc, char **argv)
 {
+    if (argc > 2) return usage_error("policies", "unexpected argument '%s'", argv[2]);
     /* One per line: name, then a tab and the row's summary (learned policies come from a
      * checkpoint written by edgetune train). */
     size_t n = 0;
@@ -1271,7 +1442,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "regime")) return cmd_regime(argc, argv);
     if (!strcmp(cmd, "platform")) return cmd_platform(argc, argv);
     if (!strcmp(cmd, "keys")) return cmd_keys(argc, argv);
-    if (!strcmp(cmd, "policies")) return cmd_policies();
+    if (!strcmp(cmd, "policies")) return cmd_policies(argc, argv);
     fprintf(stderr, "edgetune: unknown command '%s' (see edgetune --help)\n", cmd);
     return 2;
 }

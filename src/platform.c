@@ -189,6 +189,7 @@ static char *read_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
+    errno = 0;
     size_t cap = 1 << 16, len = 0;
     char *buf = malloc(cap);
     while (buf) {
@@ -204,11 +205,11 @@ static char *read_file(const char *path)
         buf = grown;
         cap *= 2;
     }
-    int failed = ferror(f);
+    int failed = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
     if (buf && failed) {
         free(buf);
-        errno = EIO;
+        errno = failed;
         return NULL;
     }
     if (buf) buf[len] = '\0';
@@ -225,8 +226,8 @@ typedef struct link_ref {
 
 typedef struct precheck {
     const char *path;
-    char dir[4096]; /* directory of path, where SimGrid also looks for profiles */
-    char **links;   /* link names as SimGrid registers them (SPLITDUPLEX: _UP, _DOWN) */
+    char *dir;    /* directory of path, where SimGrid also looks for profiles; owned */
+    char **links; /* link names as SimGrid registers them (SPLITDUPLEX: _UP, _DOWN) */
     size_t n_links, cap_links;
     link_ref *refs; /* host_link up/down references */
     size_t n_refs, cap_refs;
@@ -265,15 +266,270 @@ static int profile_exists(const precheck *pc, const char *file)
      * then from the platform file's directory. */
     if (file[0] == '/') return access(file, R_OK) == 0;
     if (access(file, R_OK) == 0) return 1;
-    char joined[8192];
-    snprintf(joined, sizeof joined, "%s/%s", pc->dir, file);
-    return access(joined, R_OK) == 0;
+    size_t len = strlen(pc->dir) + strlen(file) + 2;
+    char *joined = malloc(len);
+    if (!joined) return 0;
+    snprintf(joined, len, "%s/%s", pc->dir, file);
+    int found = access(joined, R_OK) == 0;
+    free(joined);
+    return found;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Values: what SimGrid 3.32 aborts on, or accepts without physical meaning.  */
+
+/* SimGrid 3.32's units (xbt/parse_units): a base unit, each with either the
+ * abbreviated decimal prefixes k M G T P E Z Y, the long ones (kilo, mega,
+ * ...), or the binary ones Ki Mi ... Yi. A unit-less number is SimGrid's
+ * deprecated default unit (a warning SimGrid prints only when logging): refused
+ * here unless it is 0, so that "1e12" is never read as bytes when bits were
+ * meant. */
+typedef enum unit_kind { UNIT_SPEED, UNIT_BANDWIDTH, UNIT_TIME } unit_kind;
+
+static const char *const PREFIX_SHORT[] = {"k", "M", "G", "T", "P", "E", "Z", "Y"};
+static const char *const PREFIX_LONG[] = {"kilo", "mega", "giga", "tera",
+                                          "peta", "exa",  "zeta", "yotta"};
+static const char *const PREFIX_BINARY[] = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"};
+
+/* Scale of unit if it is base with one of the 8 prefixes (or none), else 0. */
+static double prefixed_unit(const char *unit, const char *base, double base_scale,
+                            const char *const prefixes[8], double step)
+{
+    double scale = base_scale;
+    if (strcmp(unit, base) == 0) return scale;
+    for (int i = 0; i < 8; i++) {
+        scale *= step;
+        size_t n = strlen(prefixes[i]);
+        if (strncmp(unit, prefixes[i], n) == 0 && strcmp(unit + n, base) == 0) return scale;
+    }
+    return 0;
+}
+
+/* SimGrid's scale of unit for kind (speeds in flop/s, bandwidths in bytes/s,
+ * times in seconds); 0 for a unit SimGrid does not know. */
+static double unit_scale(unit_kind kind, const char *unit)
+{
+    double s = 0;
+    switch (kind) {
+    case UNIT_SPEED:
+        s = prefixed_unit(unit, "f", 1, PREFIX_SHORT, 1e3);
+        if (!s) s = prefixed_unit(unit, "flops", 1, PREFIX_LONG, 1e3);
+        return s;
+    case UNIT_BANDWIDTH:
+        for (int bytes = 0; bytes < 2 && !s; bytes++) {
+            const char *base = bytes ? "Bps" : "bps";
+            double b = bytes ? 1.0 : 0.125;
+            s = prefixed_unit(unit, base, b, PREFIX_SHORT, 1e3);
+            if (!s) s = prefixed_unit(unit, base, b, PREFIX_BINARY, 1024.0);
+        }
+        return s;
+    case UNIT_TIME: {
+        static const struct {
+            const char *unit;
+            double s;
+        } times[] = {{"w", 604800}, {"d", 86400}, {"h", 3600},  {"m", 60},    {"s", 1},
+                     {"ms", 1e-3},  {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}};
+        for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
+            if (strcmp(unit, times[i].unit) == 0) return times[i].s;
+        return 0;
+    }
+    }
+    return 0;
+}
+
+static const char *unit_help(unit_kind kind)
+{
+    switch (kind) {
+    case UNIT_SPEED:
+        return "f, kf, Mf, Gf, Tf, Pf, Ef, Zf, Yf, or flops with kilo..yotta";
+    case UNIT_BANDWIDTH:
+        return "bps or Bps, with k..Y or Ki..Yi";
+    case UNIT_TIME:
+        return "ps, ns, us, ms, s, m, h, d or w";
+    }
+    return "?";
+}
+
+/* Parses one value with a unit as SimGrid 3.32 would, into SimGrid's base
+ * unit. Returns NULL, or what is wrong with it (why is scratch space). */
+static const char *parse_unit_value(const char *s, unit_kind kind, double *out, char *why,
+                                    size_t why_size)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *s == '\0') return "not a number";
+    if (errno == ERANGE && fabs(v) > 1.0) return "out of the range of a double";
+    if (!isfinite(v)) return "not a finite number";
+    if (*end == '\0') {
+        if (v != 0) {
+            snprintf(why, why_size, "no unit; append one of %s", unit_help(kind));
+            return why;
+        }
+        *out = 0;
+        return NULL;
+    }
+    double scale = unit_scale(kind, end);
+    if (scale == 0) {
+        snprintf(why, why_size, "unknown unit '%.40s'; expected %s", end, unit_help(kind));
+        return why;
+    }
+    v *= scale;
+    if (!isfinite(v)) return "out of the range of a double";
+    *out = v;
+    return NULL;
+}
+
+typedef enum value_rule {
+    RULE_POSITIVE,    /* > 0 */
+    RULE_NONNEGATIVE, /* >= 0 */
+} value_rule;
+
+/* Reports a bad attribute value: "<path>:<line>: <element> '<id>': attribute
+ * '<name>'[ (<item>)]: expected <what>, got '<value>'[ (<why>)]". */
+static int value_error(precheck *pc, const xml_tag *t, const char *attr, const char *item,
+                       const char *what, const char *value, const char *why)
+{
+    const char *id = tag_attr(t, "id");
+    pc->status = et_error_set(
+        pc->err, ET_ERR_INPUT,
+        "%s:%d: %s '%.100s': attribute '%s'%s%s: expected %s, got '%.80s'%s%s%s", pc->path, t->line,
+        t->name, id ? id : "?", attr, item ? " " : "", item ? item : "", what, value,
+        why ? " (" : "", why ? why : "", why ? ")" : "");
+    return 1;
+}
+
+/* Checks one unit value (or, with separators, a list of them) of attribute
+ * attr of t; the number of values goes to *count (may be NULL). */
+static int check_unit_attr(precheck *pc, const xml_tag *t, const char *attr, unit_kind kind,
+                           value_rule rule, const char *separators, int *count)
+{
+    const char *value = tag_attr(t, attr);
+    if (count) *count = 1;
+    if (!value) return 0; /* SimGrid reports required attributes itself */
+    const char *what = kind == UNIT_SPEED       ? "a speed > 0 (flop/s) with a unit"
+                       : kind == UNIT_BANDWIDTH ? "a bandwidth > 0 with a unit"
+                       : rule == RULE_POSITIVE  ? "a time > 0 with a unit"
+                                                : "a time >= 0 with a unit";
+    int n = 0;
+    for (const char *p = value;; n++) {
+        const char *seg_end = separators ? p + strcspn(p, separators) : p + strlen(p);
+        const char *a = p, *b = seg_end;
+        if (kind == UNIT_SPEED && separators) { /* SimGrid trims the speeds of a pstate list */
+            while (a < b && *a == ' ')
+                a++;
+            while (b > a && b[-1] == ' ')
+                b--;
+        }
+        char item[128], why[160], label[32];
+        const char *bad = NULL;
+        if ((size_t)(b - a) >= sizeof item) {
+            bad = "too long";
+        } else {
+            memcpy(item, a, (size_t)(b - a));
+            item[b - a] = '\0';
+            double v = 0;
+            bad = parse_unit_value(item, kind, &v, why, sizeof why);
+            if (!bad && (rule == RULE_POSITIVE ? !(v > 0) : !(v >= 0)))
+                bad = v < 0 ? "negative" : "zero";
+        }
+        int last = *seg_end == '\0';
+        if (bad) {
+            snprintf(label, sizeof label, "(value %d)", n + 1);
+            return value_error(pc, t, attr, last && n == 0 ? NULL : label, what, value, bad);
+        }
+        if (last) break;
+        p = seg_end + 1;
+    }
+    if (count) *count = n + 1;
+    return 0;
+}
+
+/* An integer attribute in [min, max] (absent: SimGrid's default applies). */
+static int check_int_attr(precheck *pc, const xml_tag *t, const char *attr, long min, long max)
+{
+    const char *value = tag_attr(t, attr);
+    if (!value) return 0;
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (end == value || *end != '\0' || errno == ERANGE || v < min || v > max) {
+        char what[96];
+        snprintf(what, sizeof what, "an integer in [%ld, %ld]", min, max);
+        return value_error(pc, t, attr, NULL, what, value, NULL);
+    }
+    return 0;
+}
+
+#define ET_MAX_CORES 1000000L
+
+/* Every number of an element that SimGrid 3.32 would abort on, or accept
+ * without physical meaning: speeds, cores and pstates of hosts, bandwidths
+ * and latencies of links (and of cluster, cabinet and peer elements, which
+ * generate them), disk bandwidths. */
+static int check_values(precheck *pc, const xml_tag *t)
+{
+    const char *name = t->name;
+    if (strcmp(name, "host") == 0) {
+        int n_speeds = 1;
+        if (check_unit_attr(pc, t, "speed", UNIT_SPEED, RULE_POSITIVE, ",", &n_speeds) ||
+            check_int_attr(pc, t, "core", 1, ET_MAX_CORES) ||
+            check_int_attr(pc, t, "pstate", 0, n_speeds - 1))
+            return 1;
+    } else if (strcmp(name, "link") == 0 || strcmp(name, "backbone") == 0) {
+        const char *policy = tag_attr(t, "sharing_policy");
+        int wifi = policy && strcmp(policy, "WIFI") == 0;
+        int n_bw = 1;
+        if (check_unit_attr(pc, t, "bandwidth", UNIT_BANDWIDTH, RULE_POSITIVE, ",;", &n_bw) ||
+            check_unit_attr(pc, t, "latency", UNIT_TIME, RULE_NONNEGATIVE, NULL, NULL))
+            return 1;
+        if (n_bw > 1 && !wifi)
+            return value_error(pc, t, "bandwidth", NULL,
+                               "one bandwidth (a list is for sharing_policy=\"WIFI\" links)",
+                               tag_attr(t, "bandwidth"), NULL);
+        double lat = 0;
+        char why[160];
+        const char *latency = tag_attr(t, "latency");
+        if (wifi && latency && !parse_unit_value(latency, UNIT_TIME, &lat, why, sizeof why) &&
+            lat != 0)
+            return value_error(pc, t, "latency", NULL,
+                               "0 (SimGrid gives WIFI links no latency: put it on a link of the "
+                               "route)",
+                               latency, NULL);
+    } else if (strcmp(name, "cluster") == 0 || strcmp(name, "cabinet") == 0 ||
+               strcmp(name, "peer") == 0) {
+        static const struct {
+            const char *attr;
+            unit_kind kind;
+            value_rule rule;
+        } attrs[] = {{"bw", UNIT_BANDWIDTH, RULE_POSITIVE},
+                     {"bb_bw", UNIT_BANDWIDTH, RULE_POSITIVE},
+                     {"loopback_bw", UNIT_BANDWIDTH, RULE_POSITIVE},
+                     {"limiter_link", UNIT_BANDWIDTH, RULE_POSITIVE},
+                     {"bw_in", UNIT_BANDWIDTH, RULE_POSITIVE},
+                     {"bw_out", UNIT_BANDWIDTH, RULE_POSITIVE},
+                     {"lat", UNIT_TIME, RULE_NONNEGATIVE},
+                     {"bb_lat", UNIT_TIME, RULE_NONNEGATIVE},
+                     {"loopback_lat", UNIT_TIME, RULE_NONNEGATIVE}};
+        if (check_unit_attr(pc, t, "speed", UNIT_SPEED, RULE_POSITIVE, ",", NULL) ||
+            check_int_attr(pc, t, "core", 1, ET_MAX_CORES))
+            return 1;
+        for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+            if (check_unit_attr(pc, t, attrs[i].attr, attrs[i].kind, attrs[i].rule, NULL, NULL))
+                return 1;
+    } else if (strcmp(name, "disk") == 0) {
+        if (check_unit_attr(pc, t, "read_bw", UNIT_BANDWIDTH, RULE_POSITIVE, NULL, NULL) ||
+            check_unit_attr(pc, t, "write_bw", UNIT_BANDWIDTH, RULE_POSITIVE, NULL, NULL))
+            return 1;
+    }
+    return 0;
 }
 
 static int precheck_tag(const xml_tag *t, void *ctx)
 {
     precheck *pc = ctx;
     if (t->end) return 0;
+    if (check_values(pc, t)) return 1;
     const char *id = tag_attr(t, "id");
     for (int i = 0; i < t->n_attrs; i++) {
         const char *name = t->attrs[i].name;
@@ -344,6 +600,7 @@ static void precheck_free(precheck *pc)
         free(pc->links[i]);
     free(pc->links);
     free(pc->refs);
+    free(pc->dir);
 }
 
 /* Turns SimGrid's exception text into "<path>:<line>: <reason>" on one line.
@@ -378,6 +635,46 @@ static void describe_load_failure(et_error *err, const char *path, char *what)
     et_error_set(err, ET_ERR_INPUT, "%s: %s", path, what);
 }
 
+/* The pre-check of a platform's text: what SimGrid would abort on, or accept
+ * without physical meaning. Modifies text. */
+static et_status precheck_text(const char *path, char *text, et_error *err)
+{
+    precheck pc = {.path = path, .err = err};
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
+    pc.dir = malloc(dir_len + 1);
+    if (!pc.dir) return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", path);
+    memcpy(pc.dir, slash ? path : ".", dir_len);
+    pc.dir[dir_len] = '\0';
+    et_status st = xml_scan(text, precheck_tag, &pc) ? pc.status : check_host_links(&pc);
+    precheck_free(&pc);
+    return st;
+}
+
+/* Reads path for loading; a message naming it when it cannot be read. */
+static char *read_platform(const char *path, et_error *err)
+{
+    if (!path[0]) {
+        et_error_set(err, ET_ERR_INPUT, "platform file: empty path (expected a SimGrid XML file)");
+        return NULL;
+    }
+    char *text = read_file(path);
+    if (!text)
+        et_error_set(err, ET_ERR_INPUT, "%s: cannot read platform file: %s", path, strerror(errno));
+    return text;
+}
+
+et_status et_platform_check(const char *path, et_error *err)
+{
+    et_error_clear(err);
+    if (!path) return et_error_set(err, ET_ERR_INTERNAL, "et_platform_check: NULL path");
+    char *text = read_platform(path, err);
+    if (!text) return err ? err->code : ET_ERR_INPUT;
+    et_status st = precheck_text(path, text, err);
+    free(text);
+    return st;
+}
+
 et_status et_platform_load(const char *path, et_error *err)
 {
     et_error_clear(err);
@@ -386,28 +683,20 @@ et_status et_platform_load(const char *path, et_error *err)
         return et_error_set(err, ET_ERR_INTERNAL,
                             "%s: a platform is already loaded (SimGrid loads one per process)",
                             path);
-    char *text = read_file(path);
-    if (!text)
-        return et_error_set(err, ET_ERR_INPUT, "%s: cannot read platform file: %s", path,
-                            strerror(errno));
-
-    precheck pc = {.path = path, .err = err};
-    const char *slash = strrchr(path, '/');
-    if (slash)
-        snprintf(pc.dir, sizeof pc.dir, "%.*s", (int)(slash - path == 0 ? 1 : slash - path), path);
-    else
-        snprintf(pc.dir, sizeof pc.dir, ".");
-    et_status st = xml_scan(text, precheck_tag, &pc) ? pc.status : check_host_links(&pc);
-    precheck_free(&pc);
-    free(text);
+    et_status st = et_platform_check(path, err);
     if (st != ET_OK) return st;
 
-    char what[1024];
-    if (sgx_load_platform(path, what, sizeof what) != 0) {
+    /* SimGrid's message holds the path: room for all of it. */
+    size_t what_size = strlen(path) + 1024;
+    char *what = malloc(what_size);
+    if (!what) return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", path);
+    st = ET_OK;
+    if (sgx_load_platform(path, what, what_size) != 0) {
         describe_load_failure(err, path, what);
-        return ET_ERR_INPUT;
+        st = ET_ERR_INPUT;
     }
-    return ET_OK;
+    free(what);
+    return st;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -471,34 +760,12 @@ static int parse_list(const char *s, double *out, int max)
 }
 
 /* Parses one SimGrid bandwidth ("390000000bps", "54Mbps", "1GBps") into
- * bits/s; 0 when the unit is not one of the usual ones. */
+ * bits/s (the load's pre-check has refused anything else). */
 static double parse_bandwidth_bps(const char *s)
 {
-    static const struct {
-        const char *unit;
-        double bps;
-    } units[] = {{"bps", 1},
-                 {"kbps", 1e3},
-                 {"Mbps", 1e6},
-                 {"Gbps", 1e9},
-                 {"Tbps", 1e12},
-                 {"Bps", 8},
-                 {"kBps", 8e3},
-                 {"MBps", 8e6},
-                 {"GBps", 8e9},
-                 {"TBps", 8e12},
-                 {"Kibps", 1024.0},
-                 {"Mibps", 1048576.0},
-                 {"Gibps", 1073741824.0},
-                 {"KiBps", 8192.0},
-                 {"MiBps", 8388608.0},
-                 {"GiBps", 8589934592.0}};
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s) return 0;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (strcmp(end, units[i].unit) == 0) return v * units[i].bps;
-    return 0;
+    double bytes_per_s = 0;
+    char why[160];
+    return parse_unit_value(s, UNIT_BANDWIDTH, &bytes_per_s, why, sizeof why) ? 0 : 8 * bytes_per_s;
 }
 
 typedef struct wifi_link_scan {
@@ -522,11 +789,10 @@ static int find_wifi_link(const xml_tag *t, void *ctx)
     w->n_rates = 0;
     char item[64];
     for (const char *p = bw; p && w->n_rates <= ET_WIFI_MAX_LEVELS;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        size_t len = strcspn(p, ",;"); /* SimGrid's separators */
         snprintf(item, sizeof item, "%.*s", (int)len, p);
         w->rates_bps[w->n_rates++] = parse_bandwidth_bps(item);
-        p = comma ? comma + 1 : NULL;
+        p = p[len] ? p + len + 1 : NULL;
     }
     return 1;
 }
@@ -594,10 +860,14 @@ static int scan_zone_routes(const xml_tag *t, void *ctx)
 
 static int has_zone_key(const zone_routes *z, char kind, const char *zone)
 {
-    char key[1024];
-    snprintf(key, sizeof key, "%c|%s", kind, zone);
+    size_t len = strlen(zone) + 3;
+    char *key = malloc(len);
+    if (!key) return 0;
+    snprintf(key, len, "%c|%s", kind, zone);
     const char *k = key;
-    return z->n && bsearch(&k, z->keys, z->n, sizeof *z->keys, cmp_str) != NULL;
+    int found = z->n && bsearch(&k, z->keys, z->n, sizeof *z->keys, cmp_str) != NULL;
+    free(key);
+    return found;
 }
 
 /* sgx_zone_route_askable_fn over a zone_routes. A file that cannot be
@@ -685,10 +955,14 @@ static et_status discover_server_wifi(et_topology *topo, const char *path, et_er
                             path, sname, ET_WIFI_MAX_LEVELS, rates ? rates : "(missing)");
     const char *snrs = sg_host_get_property_value(server, "wifi_min_snr_db");
     int m = parse_list(snrs, topo->wifi_min_snr_db, ET_WIFI_MAX_LEVELS);
+    /* A faster level needs a higher SNR; otherwise a slower one is never picked. */
+    for (int i = 1; m == n && i < n; i++)
+        if (!(topo->wifi_min_snr_db[i] < topo->wifi_min_snr_db[i - 1])) m = -1;
     if (m != n)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: host '%s': property 'wifi_min_snr_db': expected %d "
-                            "comma-separated numbers (one per rate level), got '%s'",
+                            "comma-separated numbers (one per rate level), decreasing (a faster "
+                            "level needs a higher SNR), got '%s'",
                             path, sname, n, snrs ? snrs : "(missing)");
     topo->n_wifi_levels = n;
 
@@ -709,8 +983,7 @@ static et_status discover_server_wifi(et_topology *topo, const char *path, et_er
                             w.found ? w.policy : "");
     int same = w.n_rates == n;
     for (int i = 0; same && i < n; i++)
-        same = w.rates_bps[i] == 0 || /* unit we do not parse: count only */
-               fabs(w.rates_bps[i] - topo->wifi_rate_bps[i]) <= 1e-9 * topo->wifi_rate_bps[i];
+        same = fabs(w.rates_bps[i] - topo->wifi_rate_bps[i]) <= 1e-9 * topo->wifi_rate_bps[i];
     if (!same)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: host '%s': property 'wifi_rates_bps': '%s' does not match the "
@@ -858,32 +1131,46 @@ static et_status discover_ue(et_topology *topo, et_ue_host *ue, int has_aps, con
      * They are taken from the routes and checked by name: a lookup by name
      * searches every zone in SimGrid 3.32, which made discovering a
      * multi-zone platform grow as N K. */
-    char up[512], down[512];
-    snprintf(up, sizeof up, "%s_UP", link);
-    snprintf(down, sizeof down, "%s_DOWN", link);
-    if ((st = route_ends(path, zones, route, h, server->host, h, &first, &last, err))) return st;
-    ue->link_up = first && strcmp(sg_link_get_name(first), up) == 0 ? first : NULL;
-    if ((st = route_ends(path, zones, route, server->host, h, h, &first, &last, err))) return st;
-    ue->link_down = last && strcmp(sg_link_get_name(last), down) == 0 ? last : NULL;
-    if (ue->link_up && ue->link_down) return ET_OK;
+    size_t name_size = strlen(link) + sizeof "_DOWN";
+    char *up = malloc(name_size), *down = malloc(name_size);
+    if (!up || !down) {
+        free(up);
+        free(down);
+        return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", path);
+    }
+    snprintf(up, name_size, "%s_UP", link);
+    snprintf(down, name_size, "%s_DOWN", link);
+    st = route_ends(path, zones, route, h, server->host, h, &first, &last, err);
+    ue->link_up = st == ET_OK && first && strcmp(sg_link_get_name(first), up) == 0 ? first : NULL;
+    if (st == ET_OK) st = route_ends(path, zones, route, server->host, h, h, &first, &last, err);
+    ue->link_down = st == ET_OK && last && strcmp(sg_link_get_name(last), down) == 0 ? last : NULL;
+    if (st != ET_OK || (ue->link_up && ue->link_down)) {
+        free(up);
+        free(down);
+        return st;
+    }
     /* Off the route: say whether the link exists at all. */
     const char *missing = !sgx_link_by_name_or_null(up)     ? up
                           : !sgx_link_by_name_or_null(down) ? down
                                                             : NULL;
     if (missing)
-        return et_error_set(err, ET_ERR_INPUT,
-                            "%s: host '%s': link '%s' not found (property 'link' = '%s' must name "
-                            "a SPLITDUPLEX link)",
-                            path, name, missing, link);
-    if (!ue->link_up)
-        return et_error_set(err, ET_ERR_INPUT,
-                            "%s: host '%s': route to '%s' does not start with link '%s' "
-                            "(property 'link' must name the host_link)",
-                            path, name, server->name, up);
-    return et_error_set(err, ET_ERR_INPUT,
-                        "%s: host '%s': route from '%s' does not end with link '%s' "
-                        "(property 'link' must name the host_link)",
-                        path, name, server->name, down);
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: host '%s': link '%s' not found (property 'link' = '%s' must name "
+                          "a SPLITDUPLEX link)",
+                          path, name, missing, link);
+    else if (!ue->link_up)
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: host '%s': route to '%s' does not start with link '%s' "
+                          "(property 'link' must name the host_link)",
+                          path, name, server->name, up);
+    else
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: host '%s': route from '%s' does not end with link '%s' "
+                          "(property 'link' must name the host_link)",
+                          path, name, server->name, down);
+    free(up);
+    free(down);
+    return st;
 }
 
 /* Sorts the name-ordered hosts into servers, APs and UEs (each keeps name

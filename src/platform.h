@@ -168,6 +168,18 @@ typedef struct et_topology {
     double wifi_min_snr_db[ET_WIFI_MAX_LEVELS];
 } et_topology;
 
+/* Checks a platform file without SimGrid: what et_platform_load checks
+ * before handing the file over (below), and every number SimGrid 3.32 would
+ * abort on or accept without physical meaning: host speeds (each pstate;
+ * > 0, finite, with a unit SimGrid knows), cores (an integer in [1, 1e6]),
+ * the initial pstate, link bandwidths (> 0; one value unless the link is
+ * WIFI) and latencies (>= 0; exactly 0 on a WIFI link), the same figures of
+ * cluster, cabinet and peer elements, disk bandwidths. A unit-less number
+ * other than 0 is refused (SimGrid reads it in a deprecated default unit).
+ * Errors (ET_ERR_INPUT) read "<path>:<line>: <element> '<id>': attribute
+ * '<name>': expected ..., got '<value>' (<why>)". */
+et_status et_platform_check(const char *path, et_error *err);
+
 /* Loads path into the (already initialised) SimGrid engine. Checks what
  * SimGrid would abort on first (missing file, profile files named by
  * *_file attributes that do not exist, host_link naming an undeclared link)

@@ -45,7 +45,7 @@ static const key_def KEYS[] = {
      "published layer-drop row scaled to its anchor)"},
     {"ues", KEY_INT, OFF(ues), 0, 1000000, "0", NULL,
      "number of UEs to simulate, the first N UE hosts by name; 0 = all UE hosts of the platform"},
-    {"seed", KEY_SEED, OFF(seed), 0, 9007199254740991.0, "1", NULL,
+    {"seed", KEY_SEED, OFF(seed), 0, (double)ET_SEED_MAX, "1", NULL,
      "root seed; every random stream derives from it and a stream id"},
     {"policy", KEY_STRING, OFF(policy), 0, 0, "greedy", NULL,
      "decision policy (edgetune policies lists them)"},
@@ -227,14 +227,14 @@ static const key_def KEYS[] = {
     {"output.channel_ues", KEY_INT, OFF(channel_trace_ues), 0, 1000000, "0", NULL,
      "channel.csv traces this many UEs, evenly spaced by index; 0 = every UE"},
 
-    /* Learner: one row per hyperparameter in learn.h. */
+/* Learner: one row per hyperparameter in learn.h. */
 #define LEARN_KEY(name, type, c_type, lo, hi, def, choices, help)                                  \
     {"hmppo." #name, KEY_##type, OFF(learn.name), lo, hi, def, choices, help},
     ET_LEARN_KEYS(LEARN_KEY)
 #undef LEARN_KEY
 
-    {"train.episodes", KEY_INT, OFF(train_episodes), 1, 10000000, "3000", NULL,
-     "training episodes (edgetune train --episodes overrides)"},
+        {"train.episodes", KEY_INT, OFF(train_episodes), 1, 10000000, "3000", NULL,
+         "training episodes (edgetune train --episodes overrides)"},
     {"train.episodes_per_update", KEY_INT, OFF(episodes_per_update), 1, 10000, "1", NULL,
      "episodes collected between PPO updates"},
     {"train.checkpoint_every", KEY_INT, OFF(checkpoint_every), 1, 10000000, "100", NULL,
@@ -257,13 +257,16 @@ static const key_def *key_find(const char *name)
     return NULL;
 }
 
-/* Joins dir and a relative path; absolute paths and "" are kept as they are. */
-static void resolve_path(char *out, const char *dir, const char *path)
+/* Joins dir and a relative path; absolute paths and "" are kept as they are.
+ * Returns the length of the result, which fits only when < ET_PATH_MAX. */
+static size_t resolve_path(char *out, const char *dir, const char *path)
 {
+    int n;
     if (path[0] == '/' || path[0] == '\0' || !dir || !dir[0])
-        snprintf(out, ET_PATH_MAX, "%s", path);
+        n = snprintf(out, ET_PATH_MAX, "%s", path);
     else
-        snprintf(out, ET_PATH_MAX, "%s/%s", dir, path);
+        n = snprintf(out, ET_PATH_MAX, "%s/%s", dir, path);
+    return n < 0 ? ET_PATH_MAX : (size_t)n;
 }
 
 static const char *type_word(const key_def *k)
@@ -356,11 +359,18 @@ static et_status key_set(et_scenario *sc, const key_def *k, const cJSON *v, cons
             return range_error(file, k, got, err);
         snprintf(field, 64, "%s", v->valuestring);
         return ET_OK;
-    case KEY_PATH:
-        if (!cJSON_IsString(v) || strlen(v->valuestring) >= ET_PATH_MAX / 2)
-            return range_error(file, k, got, err);
-        resolve_path(field, dir, v->valuestring);
+    case KEY_PATH: {
+        if (!cJSON_IsString(v)) return range_error(file, k, got, err);
+        char resolved[ET_PATH_MAX];
+        size_t len = resolve_path(resolved, dir, v->valuestring);
+        if (len >= ET_PATH_MAX)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: key '%s': expected a path of at most %d characters, got one "
+                                "of %zu (resolved against the scenario's directory)",
+                                file, k->name, ET_PATH_MAX - 1, len);
+        memcpy(field, resolved, len + 1);
         return ET_OK;
+    }
     case KEY_ENUM: {
         int idx = cJSON_IsString(v) ? et_choice_index(k->choices, v->valuestring) : -1;
         if (idx < 0) return range_error(file, k, got, err);
@@ -393,14 +403,16 @@ void et_scenario_defaults(et_scenario *sc, const char *source_dir)
 
 /* Walks a JSON object, descending into sections; every leaf must be a key. */
 static et_status walk(et_scenario *sc, const cJSON *obj, const char *prefix, const char *file,
-                      const char *dir, et_error *err)
+                      const char *dir, unsigned char *seen, et_error *err)
 {
     for (const cJSON *item = obj->child; item; item = item->next) {
         char name[256];
-        if (prefix[0])
-            snprintf(name, sizeof name, "%s.%s", prefix, item->string);
-        else
-            snprintf(name, sizeof name, "%s", item->string);
+        int n = prefix[0] ? snprintf(name, sizeof name, "%s.%s", prefix, item->string)
+                          : snprintf(name, sizeof name, "%s", item->string);
+        if (n < 0 || (size_t)n >= sizeof name)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: unknown key '%.200s...' (edgetune keys lists every key)", file,
+                                name);
         for (const cJSON *later = item->next; later; later = later->next)
             if (strcmp(later->string, item->string) == 0)
                 return et_error_set(err, ET_ERR_INPUT, "%s: key '%s' appears twice", file, name);
@@ -415,13 +427,20 @@ static et_status walk(et_scenario *sc, const cJSON *obj, const char *prefix, con
                 return et_error_set(err, ET_ERR_INPUT,
                                     "%s: unknown section '%s' (edgetune keys lists every key)",
                                     file, name);
-            et_status st = walk(sc, item, name, file, dir, err);
+            et_status st = walk(sc, item, name, file, dir, seen, err);
             if (st != ET_OK) return st;
             continue;
         }
         if (!k)
             return et_error_set(err, ET_ERR_INPUT,
                                 "%s: unknown key '%s' (edgetune keys lists every key)", file, name);
+        /* "a.b": 1 and "a": {"b": 2} name one key. */
+        if (seen[k - KEYS])
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: key '%s' is given twice (its dotted and nested forms name "
+                                "the same key)",
+                                file, k->name);
+        seen[k - KEYS] = 1;
         /* "out" is relative to the scenario too when it comes from the file. */
         et_status st = key_set(sc, k, item, file, dir, err);
         if (st != ET_OK) return st;
@@ -441,6 +460,10 @@ static int line_of(const char *text, size_t offset)
 et_status et_scenario_load(const char *path, const char *source_dir, et_scenario *sc, et_error *err)
 {
     et_scenario_defaults(sc, source_dir);
+    if (strlen(path) >= sizeof sc->source)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%.200s...: scenario path of %zu characters (expected at most %d)",
+                            path, strlen(path), ET_PATH_MAX - 1);
     snprintf(sc->source, sizeof sc->source, "%s", path);
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -499,7 +522,8 @@ et_status et_scenario_load(const char *path, const char *source_dir, et_scenario
             *slash = '\0';
         else
             snprintf(dir, sizeof dir, ".");
-        st = walk(sc, root, "", path, dir, err);
+        unsigned char seen[N_KEYS] = {0};
+        st = walk(sc, root, "", path, dir, seen, err);
     }
     cJSON_Delete(root);
     if (st == ET_OK) st = et_scenario_validate(sc, err);
@@ -509,6 +533,13 @@ et_status et_scenario_load(const char *path, const char *source_dir, et_scenario
 et_status et_scenario_validate(const et_scenario *sc, et_error *err)
 {
     const char *f = sc->source;
+    const struct {
+        const char *key, *value;
+    } paths[] = {{"platform", sc->platform}, {"model", sc->model}, {"out", sc->out_dir}};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        if (!paths[i].value[0])
+            return et_error_set(err, ET_ERR_INPUT, "%s: key '%s': expected a file path, got \"\"",
+                                f, paths[i].key);
     if (sc->tokens_min > sc->tokens_max)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: key 'tasks.tokens_min': expected <= tasks.tokens_max (%.17g), got "
@@ -612,9 +643,13 @@ cJSON *et_scenario_to_cjson(const et_scenario *sc)
         case KEY_INT:
             v = cJSON_CreateNumber(*(const int *)field);
             break;
-        case KEY_SEED:
-            v = cJSON_CreateNumber((double)*(const uint64_t *)field);
+        case KEY_SEED: {
+            /* Exact digits: cJSON prints 2^53 - 1 as 9.00719925474099e+15. */
+            char num[32];
+            snprintf(num, sizeof num, "%llu", (unsigned long long)*(const uint64_t *)field);
+            v = cJSON_CreateRaw(num);
             break;
+        }
         case KEY_DOUBLE:
             v = cJSON_CreateNumber(*(const double *)field);
             break;

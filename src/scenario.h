@@ -17,7 +17,11 @@
 #include "mobility.h"
 #include "status.h"
 
-#define ET_PATH_MAX 1024
+#define ET_PATH_MAX 1024 /* every path of a scenario is shorter (refused otherwise) */
+
+/* The largest seed: 2^53 - 1, the largest integer a JSON number (a double) holds exactly, so
+ * that summary.json reproduces its run. */
+#define ET_SEED_MAX 9007199254740991ULL
 
 typedef enum et_result_mode {
     ET_RESULT_FULL = 0, /* the whole adapter is returned */

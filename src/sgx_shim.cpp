@@ -1,36 +1,263 @@
 // sgx_shim.cpp: C wrappers for C++-only SimGrid 3.32 calls (see sgx_shim.h).
 #include "sgx_shim.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <string>
+#include <unistd.h>
+#include <utility>
 #include <vector>
+#include <xbt/config.hpp>
 
 #include <simgrid/Exception.hpp>
-#include <simgrid/s4u/Comm.hpp>
+#include <simgrid/engine.h>
 #include <simgrid/host.h>
 #include <simgrid/kernel/routing/NetPoint.hpp>
 #include <simgrid/kernel/routing/NetZoneImpl.hpp>
-#include <simgrid/engine.h>
+#include <simgrid/s4u/Comm.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
 
+namespace
+{
+/* What edgetune does with a SimGrid --cfg key (SimGrid 3.32). */
+enum class CfgKind { fixed, number, integer, boolean, choice };
+struct CfgRule {
+    const char *name;
+    CfgKind kind;
+    double min, max;     /* number, integer: inclusive range */
+    const char *choices; /* choice: '|'-separated; fixed: the reason */
+};
+
+const char *const REASON_MODEL =
+    "edgetune runs SimGrid's CM02 network model without cross-traffic (LV08 deadlocks a comm "
+    "whose link changes in its latency phase)";
+const char *const REASON_EXACT = "edgetune's transfers take exactly latency + size / bandwidth "
+                                 "(docs/simulation.md)";
+const char *const REASON_PAJE = "edgetune sets it for --paje FILE (docs/traces.md)";
+
+/* The --cfg keys edgetune passes to SimGrid, each with the values that
+ * neither abort SimGrid nor break a run (measured: maxmin/precision -1 or
+ * NaN and a stack size of 0 abort or crash it), and those edgetune sets
+ * itself. Any other SimGrid key is refused: it belongs to a part of SimGrid
+ * edgetune does not use (SMPI, model checking, plugins, ns-3, other models)
+ * or SimGrid dies on a bad value of it. */
+const CfgRule CFG_RULES[] = {
+    {"maxmin/precision", CfgKind::number, 1e-15, 1e-2, nullptr},
+    {"surf/precision", CfgKind::number, 1e-15, 1e-2, nullptr},
+    {"network/TCP-gamma", CfgKind::number, 0, 1e15, nullptr},
+    {"network/optim", CfgKind::choice, 0, 0, "Lazy|Full"},
+    {"cpu/optim", CfgKind::choice, 0, 0, "Lazy|TI|Full"},
+    {"network/maxmin-selective-update", CfgKind::boolean, 0, 0, nullptr},
+    {"cpu/maxmin-selective-update", CfgKind::boolean, 0, 0, nullptr},
+    {"contexts/factory", CfgKind::choice, 0, 0, "raw|ucontext|boost|thread"},
+    {"contexts/stack-size", CfgKind::integer, 64, 1048576, nullptr},
+    {"contexts/guard-size", CfgKind::integer, 0, 1024, nullptr},
+    {"tracing/precision", CfgKind::integer, 0, 17, nullptr},
+    {"network/model", CfgKind::fixed, 0, 0, REASON_MODEL},
+    {"network/crosstraffic", CfgKind::fixed, 0, 0, REASON_MODEL},
+    {"network/latency-factor", CfgKind::fixed, 0, 0, REASON_EXACT},
+    {"network/bandwidth-factor", CfgKind::fixed, 0, 0, REASON_EXACT},
+    {"tracing", CfgKind::fixed, 0, 0, REASON_PAJE},
+    {"tracing/filename", CfgKind::fixed, 0, 0, REASON_PAJE},
+    {"tracing/uncategorized", CfgKind::fixed, 0, 0, REASON_PAJE},
+    {"tracing/platform/topology", CfgKind::fixed, 0, 0, REASON_PAJE},
+};
+
+const CfgRule *cfg_rule(const std::string &name)
+{
+    for (const CfgRule &r : CFG_RULES)
+        if (name == r.name) return &r;
+    return nullptr;
+}
+
+bool in_choices(const char *choices, const std::string &value)
+{
+    std::string list = std::string("|") + choices + "|";
+    return !value.empty() && value.find('|') == std::string::npos &&
+           list.find("|" + value + "|") != std::string::npos;
+}
+
+/* "a, b, c": the keys edgetune passes through, for messages. */
+std::string passed_keys()
+{
+    std::string keys;
+    for (const CfgRule &r : CFG_RULES)
+        if (r.kind != CfgKind::fixed) keys += (keys.empty() ? "" : ", ") + std::string(r.name);
+    return keys;
+}
+
+/* What is wrong with the value of a key edgetune passes through ("" if
+ * nothing). Booleans are left to SimGrid, which throws for a bad one. */
+std::string cfg_value_problem(const CfgRule &r, const std::string &value)
+{
+    char buf[160];
+    switch (r.kind) {
+    case CfgKind::number:
+    case CfgKind::integer: {
+        const char *text = value.c_str();
+        char *end = nullptr;
+        errno = 0;
+        double v = r.kind == CfgKind::number ? std::strtod(text, &end)
+                                             : static_cast<double>(std::strtol(text, &end, 10));
+        if (end != text && *end == '\0' && errno != ERANGE && std::isfinite(v) && v >= r.min &&
+            v <= r.max)
+            return "";
+        std::snprintf(buf, sizeof buf, "expected %s in [%.15g, %.15g]",
+                      r.kind == CfgKind::number ? "a number" : "an integer", r.min, r.max);
+        return buf;
+    }
+    case CfgKind::choice:
+        if (in_choices(r.choices, value)) return "";
+        return std::string("expected one of ") + r.choices;
+    case CfgKind::boolean:
+    case CfgKind::fixed:
+        return "";
+    }
+    return "";
+}
+
+/* A --log=... control string: space-separated CATEGORY.SETTING:VALUE, as
+ * xbt_log_control_set reads it (SimGrid 3.32 dies on a setting without '.'
+ * or ':', and on a file appender it cannot open). "" if fine. */
+std::string log_problem(const std::string &control)
+{
+    static const char *const settings = "|thres|threshold|add|additivity|fmt|format|app|appender|";
+    static const char *const priorities = "trace|debug|verbose|info|warning|error|critical";
+    size_t pos = 0;
+    while (pos < control.size()) {
+        size_t end = control.find(' ', pos);
+        if (end == std::string::npos) end = control.size();
+        std::string item = control.substr(pos, end - pos);
+        pos = end + 1;
+        if (item.empty()) continue;
+        size_t colon = item.find(':');
+        size_t dot = colon == std::string::npos ? std::string::npos : item.rfind('.', colon);
+        if (dot == std::string::npos || dot == 0)
+            return "'" + item + "': expected CATEGORY.SETTING:VALUE (e.g. root.thres:info)";
+        std::string setting = item.substr(dot + 1, colon - dot - 1);
+        std::string value = item.substr(colon + 1);
+        if (std::string(settings).find("|" + setting + "|") == std::string::npos)
+            return "'" + item + "': unknown setting '" + setting +
+                   "' (expected thres, add, fmt or app)";
+        if ((setting == "thres" || setting == "threshold") && !in_choices(priorities, value))
+            return "'" + item + "': expected a threshold among " + priorities;
+        if (setting == "app" || setting == "appender") {
+            if (value == "stdout" || value == "stderr") continue;
+            if (value.compare(0, 5, "file:") != 0)
+                return "'" + item + "': expected the appender stdout, stderr or file:PATH";
+            std::string file = value.substr(5);
+            size_t slash = file.rfind('/');
+            std::string dir = slash == std::string::npos ? "."
+                              : slash == 0               ? "/"
+                                                         : file.substr(0, slash);
+            if (file.empty() || access(dir.c_str(), W_OK | X_OK) != 0)
+                return "'" + item + "': cannot write a log file in '" + dir + "'";
+        }
+    }
+    return "";
+}
+
+/* An option as messages quote it: at most 200 characters. */
+std::string quoted(const std::string &arg)
+{
+    return "option '" + (arg.size() > 200 ? arg.substr(0, 200) + "..." : arg) + "'";
+}
+
+void copy_message(char *msg, size_t msg_size, const std::string &text)
+{
+    std::snprintf(msg, msg_size, "%s", text.c_str());
+    for (char *c = msg; *c; c++) /* SimGrid appends every valid key: keep the first line */
+        if (*c == '\n') {
+            *c = '\0';
+            break;
+        }
+}
+} // namespace
+
 extern "C" int sgx_init(int *argc, char **argv, char *msg, size_t msg_size)
 {
+    /* --cfg options are checked here and set one by one after the engine
+     * exists (so that an error names its option), except contexts/factory,
+     * which SimGrid reads when the engine starts. --log options are checked
+     * here and handed to simgrid_init. */
+    std::vector<std::pair<std::string, std::string>> later; /* (option, NAME:VALUE) */
+    std::vector<std::pair<std::string, std::string>> unknown;
+    int kept = 1;
+    for (int i = 1; i < *argc; i++) {
+        std::string arg = argv[i];
+        if (arg.compare(0, 6, "--log=") == 0) {
+            std::string why = log_problem(arg.substr(6));
+            if (!why.empty()) {
+                copy_message(msg, msg_size, quoted(arg) + ": " + why);
+                return -1;
+            }
+        } else if (arg.compare(0, 6, "--cfg=") == 0) {
+            std::string spec = arg.substr(6);
+            size_t colon = spec.find(':');
+            if (colon == std::string::npos || colon == 0) {
+                copy_message(msg, msg_size, quoted(arg) + ": expected --cfg=NAME:VALUE");
+                return -1;
+            }
+            std::string name = spec.substr(0, colon), value = spec.substr(colon + 1);
+            const CfgRule *rule = cfg_rule(name);
+            if (!rule) {
+                unknown.emplace_back(arg, name);
+                continue;
+            }
+            if (rule->kind == CfgKind::fixed) {
+                copy_message(msg, msg_size,
+                             quoted(arg) + ": " + rule->choices + "; this option cannot be set");
+                return -1;
+            }
+            std::string why = cfg_value_problem(*rule, value);
+            if (!why.empty()) {
+                copy_message(msg, msg_size, quoted(arg) + ": " + why + ", got '" + value + "'");
+                return -1;
+            }
+            if (name != "contexts/factory") {
+                later.emplace_back(arg, spec);
+                continue;
+            }
+        }
+        argv[kept++] = argv[i];
+    }
+    argv[kept] = nullptr;
+    *argc = kept;
     try {
         simgrid_init(argc, argv);
-        return 0;
     } catch (const std::exception &e) {
-        std::snprintf(msg, msg_size, "%s", e.what());
-        for (char *c = msg; *c; c++) /* SimGrid appends every valid key: keep the first line */
-            if (*c == '\n') {
-                *c = '\0';
-                break;
-            }
+        copy_message(msg, msg_size, std::string("SimGrid: ") + e.what());
         return -1;
     }
+    for (const auto &u : unknown) {
+        bool known = true;
+        try {
+            (void)simgrid::config::is_default(u.second.c_str());
+        } catch (const std::exception &) {
+            known = false;
+        }
+        copy_message(msg, msg_size,
+                     quoted(u.first) + ": " +
+                         (known ? "SimGrid's '" + u.second + "' is not supported by edgetune"
+                                : "unknown SimGrid option '" + u.second + "'") +
+                         " (edgetune passes " + passed_keys() + ")");
+        return -1;
+    }
+    for (const auto &o : later) {
+        try {
+            simgrid::config::set_parse(o.second);
+        } catch (const std::exception &e) {
+            copy_message(msg, msg_size, quoted(o.first) + ": " + e.what());
+            return -1;
+        }
+    }
+    return 0;
 }
 
 extern "C" int sgx_load_platform(const char *path, char *msg, size_t msg_size)

@@ -151,21 +151,11 @@ et_status et_engine_init(int *argc, char **argv, const char *paje_path, et_error
             strcmp(argv[i], "--cfg-help") == 0)
             user_log = 1;
     if (!user_log) xbt_log_control_set("root.thres:critical");
-    /* SimGrid aborts on some values itself (an unknown model); refuse what
-     * edgetune would override anyway, before SimGrid sees it. */
-    for (int i = 1; i < *argc; i++) {
-        static const char *const fixed[] = {"--cfg=network/model:", "--cfg=network/crosstraffic:"};
-        for (int k = 0; k < 2; k++)
-            if (strncmp(argv[i], fixed[k], strlen(fixed[k])) == 0)
-                return et_error_set(err, ET_ERR_INPUT,
-                                    "option '%.200s': edgetune runs SimGrid's CM02 network model "
-                                    "without cross-traffic (LV08 deadlocks a comm whose link "
-                                    "changes in its latency phase); this option cannot be set",
-                                    argv[i]);
-    }
+    /* sgx_init refuses every --cfg / --log value SimGrid would abort on, and
+     * the options set below. */
     char msg[512];
     if (sgx_init(argc, argv, msg, sizeof msg) != 0)
-        return et_error_set(err, ET_ERR_INPUT, "SimGrid option: %s", msg);
+        return et_error_set(err, ET_ERR_INPUT, "%s", msg);
     /* LV08 (the default) deadlocks a comm whose link changes during its
      * latency phase, and cross-traffic slows every flow by 5% on a shared
      * link: CM02 without cross-traffic gives size / bandwidth + latency. */

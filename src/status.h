@@ -28,9 +28,16 @@ typedef struct et_error {
 void et_error_clear(et_error *err);
 
 /* Sets err (NULL-safe) to code and a printf-style message; returns code so
- * callers can write `return et_error_set(err, ET_ERR_INPUT, "...")`. */
+ * callers can write `return et_error_set(err, ET_ERR_INPUT, "...")`. The
+ * message is kept on one printable line: control bytes (newlines included)
+ * and bytes that are not valid UTF-8 are written as \xNN (et_escape). */
 et_status et_error_set(et_error *err, et_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Copies in to out (size bytes, NUL-terminated), writing control bytes and
+ * invalid UTF-8 as \xNN so that a name read from a file prints as one line of
+ * text; stops early rather than cut a character. Returns the length written. */
+size_t et_escape(char *out, size_t size, const char *in);
 
 /* Process exit code for a status: 0 for ET_OK, 2 for bad input, 1 otherwise. */
 int et_status_exit_code(et_status status);

@@ -196,6 +196,20 @@ static et_status open_agent(et_sim *sim, const et_train_options *opt, et_hmppo_v
                 opt->resume, why, blob->policy, blob->n_ue, (unsigned long long)blob->seed,
                 blob->ranks, blob->ranks == 1 ? "" : "s");
         }
+        /* The checkpoint's network goes on training: the scenario must not say otherwise. */
+        et_learn_params held, *dst = &held;
+        const et_hmppo_config *src = cfg;
+        ET_LEARN_KEYS(ET_LEARN_COPY_FIELD)
+        double v_held, v_scen;
+        const char *key = et_learn_difference(&held, &sc->learn, &v_held, &v_scen);
+        if (key) {
+            et_agent_destroy(*agent);
+            *agent = NULL;
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: key 'hmppo.%s': the checkpoint %s was trained with %g, the "
+                                "scenario says %g (resume with the scenario it was trained with)",
+                                sc->source, key, opt->resume, v_held, v_scen);
+        }
         return ET_OK;
     }
     et_hmppo_config cfg;

@@ -11,25 +11,46 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 # expect NAME EXPECTED_SUBSTRING -- ARGS...
+# Runs edgetune with ARGS over an out/ that holds a previous run's summary.json
+# and asserts: exit status 2, exactly one line on stderr containing the
+# substring, no crash output, the previous output untouched, nothing else
+# written to out/ and no *.tmp file left anywhere in the working directory.
 expect() {
     local name=$1 want=$2
     shift 3
-    rm -rf out
+    previous_output
     "$bin" "$@" >stdout.txt 2>stderr.txt
     local rc=$?
-    local lines
-    lines=$(wc -l <stderr.txt)
     local why=""
     [ "$rc" -eq 2 ] || why="exit status $rc, expected 2"
     [ -z "$why" ] && ! grep -qF -- "$want" stderr.txt && why="stderr lacks '$want'"
-    [ -z "$why" ] && [ "$lines" -ne 1 ] && why="stderr has $lines lines, expected 1"
-    [ -z "$why" ] && grep -qE 'Backtrace|Aborted|terminate called' stderr.txt && why="crash output"
-    [ -z "$why" ] && [ -n "$(find out -type f 2>/dev/null)" ] && why="left files in out/"
+    [ -z "$why" ] && [ "$(wc -l <stderr.txt)" -ne 1 ] && why="stderr has $(wc -l <stderr.txt) lines, expected 1"
+    [ -z "$why" ] && grep -qE 'Backtrace|Aborted|terminate called|CRITICAL' stderr.txt && why="crash output"
+    [ -z "$why" ] && why=$(previous_output_intact)
     if [ -z "$why" ]; then
         ok "$name"
     else
         bad "$name: $why"
         sed 's/^/     | /' stderr.txt
+    fi
+}
+
+# previous_output: out/ holds a previous run's output (and nothing else).
+previous_output() {
+    rm -rf out
+    mkdir out
+    printf '{"previous": true}\n' >out/summary.json
+    touch -d '2020-01-01' out/summary.json
+}
+
+# previous_output_intact: prints what is wrong (nothing when all is well).
+previous_output_intact() {
+    if [ "$(cat out/summary.json 2>/dev/null)" != '{"previous": true}' ]; then
+        echo "the previous out/summary.json changed"
+    elif [ "$(find out -mindepth 1 | wc -l)" -ne 1 ]; then
+        echo "left files in out/: $(find out -mindepth 1 ! -name summary.json | head -3 | tr '\n' ' ')"
+    elif [ -n "$(find . -name '*.tmp' | head -1)" ]; then
+        echo "left a .tmp file: $(find . -name '*.tmp' | head -1)"
     fi
 }
 
@@ -39,7 +60,7 @@ cp "$src/platforms/edge-6ue.xml" good.xml
 cp "$src/models/opt-1.3b.json" good-model.json
 
 expect missing_scenario "nope.json" -- run nope.json --out out
-expect unknown_simgrid_option "Bad config key: bogus" -- run --cfg=bogus:1 --out out
+expect unknown_simgrid_option "option '--cfg=bogus:1': unknown SimGrid option 'bogus'" -- run --cfg=bogus:1 --out out
 expect network_model_is_fixed "option '--cfg=network/model:Nope'" -- run --cfg=network/model:Nope --out out
 expect network_model_is_fixed_spaced "option '--cfg=network/model:LV08'" -- run --cfg network/model:LV08 --out out
 expect option_needs_value "option --seed needs a value" -- run --seed
@@ -112,6 +133,151 @@ expect platform_bad_server_flops "--server-flops: expected FLOP/s in [1, 1e20], 
 expect platform_bad_server_cores "--server-cores: expected an integer in [1, 100000], got '0'" -- platform --ues 8 --server-cores 0
 expect platform_option_needs_value "option --cells needs a value" -- platform --ues 8 --cells
 
+# Platform values SimGrid aborts on or accepts without meaning: one line naming
+# the file, the line, the host or link and the attribute; nothing runs.
+# badplat NAME SED_EXPRESSION WANT: a copy of good.xml edited by SED_EXPRESSION.
+badplat() {
+    sed "$2" good.xml >"$1.xml"
+    expect "platform_$1" "$1.xml:$3" -- run --platform "$1.xml" --tasks 2 --out out
+}
+srv='s/<host id="server" speed="30000000000000f" core="1">'
+ue0='s/<host id="ue0" speed="1000000000000f"'
+wl0='s/<link id="wl_ue0" bandwidth="50000000bps" latency="0.005s"'
+badplat server_core_0 "$srv/<host id=\"server\" speed=\"30000000000000f\" core=\"0\">/" "10: host 'server': attribute 'core'"
+badplat server_core_negative "$srv/<host id=\"server\" speed=\"30000000000000f\" core=\"-4\">/" "10: host 'server': attribute 'core'"
+badplat server_core_fraction "$srv/<host id=\"server\" speed=\"30000000000000f\" core=\"1.5\">/" "10: host 'server': attribute 'core'"
+badplat ue_speed_0 "$ue0/<host id=\"ue0\" speed=\"0f\"/" "15: host 'ue0': attribute 'speed'"
+badplat ue_speed_negative "$ue0/<host id=\"ue0\" speed=\"-1e12f\"/" "15: host 'ue0': attribute 'speed'"
+badplat ue_speed_nan "$ue0/<host id=\"ue0\" speed=\"nanf\"/" "15: host 'ue0': attribute 'speed'"
+badplat ue_speed_inf "$ue0/<host id=\"ue0\" speed=\"inff\"/" "15: host 'ue0': attribute 'speed'"
+badplat ue_speed_overflow "$ue0/<host id=\"ue0\" speed=\"1e400f\"/" "15: host 'ue0': attribute 'speed'"
+badplat ue_speed_empty "$ue0/<host id=\"ue0\" speed=\"\"/" "15: host 'ue0': attribute 'speed'"
+badplat ue_speed_no_unit "$ue0/<host id=\"ue0\" speed=\"1e12\"/" "15: host 'ue0': attribute 'speed'"
+badplat ue_speed_unknown_unit "$ue0/<host id=\"ue0\" speed=\"1e12Hz\"/" "15: host 'ue0': attribute 'speed'"
+badplat ue_pstate_speed_0 "$ue0/<host id=\"ue0\" speed=\"1e12f,0f\"/" "15: host 'ue0': attribute 'speed' (value 2)"
+badplat server_pstate_out_of_range "$srv/<host id=\"server\" speed=\"3e13f,1e13f\" pstate=\"2\" core=\"1\">/" "10: host 'server': attribute 'pstate'"
+badplat link_bandwidth_0 "$wl0/<link id=\"wl_ue0\" bandwidth=\"0bps\" latency=\"0.005s\"/" "25: link 'wl_ue0': attribute 'bandwidth'"
+badplat link_bandwidth_negative "$wl0/<link id=\"wl_ue0\" bandwidth=\"-50Mbps\" latency=\"0.005s\"/" "25: link 'wl_ue0': attribute 'bandwidth'"
+badplat link_bandwidth_nan "$wl0/<link id=\"wl_ue0\" bandwidth=\"nanbps\" latency=\"0.005s\"/" "25: link 'wl_ue0': attribute 'bandwidth'"
+badplat link_bandwidth_no_unit "$wl0/<link id=\"wl_ue0\" bandwidth=\"50000000\" latency=\"0.005s\"/" "25: link 'wl_ue0': attribute 'bandwidth'"
+badplat link_bandwidth_unknown_unit "$wl0/<link id=\"wl_ue0\" bandwidth=\"50Mbit\" latency=\"0.005s\"/" "25: link 'wl_ue0': attribute 'bandwidth'"
+badplat link_bandwidth_list "$wl0/<link id=\"wl_ue0\" bandwidth=\"50Mbps,20Mbps\" latency=\"0.005s\"/" "25: link 'wl_ue0': attribute 'bandwidth': expected one bandwidth"
+badplat link_latency_negative "$wl0/<link id=\"wl_ue0\" bandwidth=\"50Mbps\" latency=\"-0.005s\"/" "25: link 'wl_ue0': attribute 'latency'"
+badplat link_latency_inf "$wl0/<link id=\"wl_ue0\" bandwidth=\"50Mbps\" latency=\"infs\"/" "25: link 'wl_ue0': attribute 'latency'"
+badplat link_latency_no_unit "$wl0/<link id=\"wl_ue0\" bandwidth=\"50Mbps\" latency=\"0.005\"/" "25: link 'wl_ue0': attribute 'latency'"
+badplat backhaul_bandwidth_0 's/<link id="backhaul" bandwidth="10000000000bps"/<link id="backhaul" bandwidth="0Gbps"/' "13: link 'backhaul': attribute 'bandwidth'"
+"$bin" platform --ues 3 --wifi -o wifi.xml
+sed '/sharing_policy="WIFI"/s/latency="0s"/latency="1ms"/' wifi.xml >wifilat.xml
+expect platform_wifi_latency "wifilat.xml:39: link 'cell_air': attribute 'latency': expected 0" -- run --platform wifilat.xml --tasks 2 --out out
+sed 's/\(id="wifi_min_snr_db" value="\)[^",]*,/\11,/' wifi.xml >wifisnr.xml
+expect platform_wifi_snr_not_decreasing "property 'wifi_min_snr_db'" -- run --platform wifisnr.xml --tasks 2 --out out
+sed '0,/id="memory_bytes" value="[^"]*"/s//id="memory_bytes" value="0"/' good.xml >mem0.xml
+expect platform_ue_memory_0 "mem0.xml: host 'ue0': property 'memory_bytes'" -- run --platform mem0.xml --tasks 2 --out out
+sed '0,/id="x_m" value="[^"]*"/s//id="x_m" value="nan"/' good.xml >xnan.xml
+expect platform_ue_position_nan "xnan.xml: host 'ue0': property 'x_m'" -- run --platform xnan.xml --tasks 2 --out out
+
+# SimGrid's --cfg and --log: one line naming the option, never an abort.
+# badsg NAME OPTION [WANT]: run with the SimGrid OPTION; the line names it, then WANT.
+badsg() { expect "$1" "option '$2'${3:-}" -- run "$2" --out out; }
+badsg cfg_without_value --cfg=bogus ": expected --cfg=NAME:VALUE"
+badsg cfg_not_supported --cfg=smpi/np:4 ": SimGrid's 'smpi/np' is not supported"
+badsg cfg_cpu_model --cfg=cpu/model:Nope
+badsg cfg_tracing_is_paje --cfg=tracing:yes ": edgetune sets it for --paje"
+badsg cfg_latency_factor --cfg=network/latency-factor:0
+badsg cfg_crosstraffic --cfg=network/crosstraffic:1
+badsg cfg_precision_negative --cfg=maxmin/precision:-1 ": expected a number"
+badsg cfg_precision_nan --cfg=maxmin/precision:nan
+badsg cfg_surf_precision_big --cfg=surf/precision:1
+badsg cfg_gamma_not_a_number --cfg=network/TCP-gamma:abc
+badsg cfg_gamma_negative --cfg=network/TCP-gamma:-5
+badsg cfg_factory --cfg=contexts/factory:nope ": expected one of"
+badsg cfg_stack_size_0 --cfg=contexts/stack-size:0
+badsg cfg_network_optim --cfg=network/optim:TI
+badsg cfg_bad_boolean --cfg=cpu/maxmin-selective-update:maybe ": not a boolean"
+expect cfg_value_too_long "option --cfg: value longer than 500" -- run --cfg "network/TCP-gamma:$(printf '1%.0s' $(seq 1 600))" --out out
+expect cfg_in_train "option '--cfg=bogus:1'" -- train --cfg=bogus:1 --tasks 2 --out out
+expect cfg_in_eval "option '--cfg=maxmin/precision:0'" -- eval --policy greedy --cfg=maxmin/precision:0 --tasks 2 --out out
+expect cfg_in_regime "option '--cfg=tracing:1'" -- regime --cfg=tracing:1 --tasks 2
+badsg log_without_setting --log=bogus
+badsg log_bad_threshold --log=root.thres:loud
+badsg log_bad_appender --log=root.app:nope
+badsg log_file_in_missing_dir --log=root.app:file:/nonexistent/x.log
+
+# Scenario values: the file and the key.
+# badscen NAME JSON WANT: NAME.json holding JSON, run with it, WANT after "NAME.json: ".
+badscen() {
+    scen "$1.json" "$2"
+    expect "scenario_$1" "$1.json: $3" -- run "$1.json" --out out
+}
+badscen smart '{ "policy": "smart" }' "key 'policy': unknown policy 'smart'"
+printf '{ "policy": "sm\377art\001" }\n' >utf.json
+expect scenario_policy_not_utf8 "utf.json: key 'policy': unknown policy 'sm\\xFFart\\x01'" -- run utf.json --out out
+badscen emptyplat '{ "platform": "" }' "key 'platform': expected a file path"
+badscen emptymodel '{ "model": "" }' "key 'model': expected a file path"
+scen emptyout.json '{ "out": "" }'
+expect scenario_empty_out "emptyout.json: key 'out': expected a file path" -- run emptyout.json
+badscen dup '{ "tasks.per_ue": 2, "tasks": { "per_ue": 3 } }' "key 'tasks.per_ue' is given twice"
+badscen dup2 '{ "hmppo": { "hidden": 64 }, "hmppo.hidden": 32 }' "key 'hmppo.hidden' is given twice"
+badscen seed53 '{ "seed": 9007199254740992 }' "key 'seed': expected a non-negative integer in [0, 9007199254740991]"
+badscen seedneg '{ "seed": -1 }' "key 'seed'"
+badscen seedfrac '{ "seed": 1.5 }' "key 'seed'"
+badscen longpath "{ \"platform\": \"$(printf 'p%.0s' $(seq 1 1100)).xml\" }" "key 'platform': expected a path of at most 1023 characters"
+scen outfile.json '{ "out": "out/summary.json" }'
+expect scenario_out_is_a_file "outfile.json: key 'out': expected a directory to write into" -- run outfile.json
+
+# Command-line values: the option.
+for c in run train eval compare regime; do
+    expect "${c}_seed_above_2_53" "--seed: expected an integer in [0, 9007199254740991], got '9223372036854775807'" -- "$c" --seed 9223372036854775807 --out out
+done
+expect platform_seed_above_2_53 "--seed: expected an integer in [0, 9007199254740991]" -- platform --ues 3 --seed 9007199254740992
+expect run_seed_twice "option --seed is given twice" -- run --seed 1 --seed 2 --out out
+expect run_tasks_twice "option --tasks is given twice" -- run --tasks 1 --tasks=2 --out out
+expect run_out_twice "option --out is given twice" -- run --out out --out out2
+expect platform_ues_twice "option --ues is given twice" -- platform --ues 3 --ues 4
+expect platform_output_twice "option --output is given twice" -- platform --ues 3 -o a.xml --output b.xml
+expect run_policy_option_unknown "option --policy: unknown policy 'smart'" -- run --policy smart --out out
+expect run_empty_platform_option "option --platform: expected a path" -- run --platform "" --out out
+expect run_empty_model_option "option --model: expected a path" -- run --model "" --out out
+expect run_out_too_long "option --out: expected a path of at most 1023 characters, got one of 1204" -- run --out "out/$(printf 'ab/%.0s' $(seq 1 400))"
+expect run_out_is_a_file "option --out: expected a directory to write into, got 'out/summary.json' (it is a file)" -- run --out out/summary.json
+expect run_out_under_a_file "option --out: expected a directory to write into, got 'out/summary.json/x'" -- run --out out/summary.json/x
+expect run_out_unwritable "option --out: expected a directory to write into, got '/proc/x'" -- run --out /proc/x
+expect train_out_is_a_file "option --out: expected a directory" -- train --out out/summary.json --tasks 2
+expect eval_out_is_a_file "option --out: expected a directory" -- eval --policy greedy --out out/summary.json --tasks 2
+expect compare_out_is_a_file "option --out: expected a directory" -- compare --out out/summary.json --tasks 2
+expect run_paje_is_a_directory "option --paje: expected a file to write, got 'out'" -- run --platform "$src/platforms/edge-6ue-full.xml" --paje out --out out
+expect run_paje_in_missing_dir "option --paje: expected a file to write" -- run --platform "$src/platforms/edge-6ue-full.xml" --paje nodir/x.trace --out out
+expect run_paje_on_cluster "--paje needs a platform without Cluster zones" -- run --paje x.trace --out out
+expect platform_output_is_a_directory "option -o: expected a file to write, got 'out' (it is a directory)" -- platform --ues 3 -o out
+expect platform_output_in_missing_dir "option -o: expected a file to write" -- platform --ues 3 -o nodir/x.xml
+expect platform_wifi_with_full_routing "--full-routing: a Wi-Fi platform has its own Full world zone" -- platform --ues 3 --wifi --full-routing
+expect platform_bad_ues "--ues: expected an integer in [1, 1000000], got '0'" -- platform --ues 0
+expect platform_bad_seed "--seed: expected an integer" -- platform --ues 3 --seed -1
+expect platform_nan_server_flops "--server-flops: expected FLOP/s in [1, 1e20], got 'nan'" -- platform --ues 3 --server-flops nan
+expect platform_unexpected_argument "unexpected argument 'extra'" -- platform --ues 3 extra
+expect run_bad_ues "--ues: expected an integer in [1, 1000000], got '0'" -- run --ues 0 --out out
+expect run_bad_tasks "--tasks: expected an integer in [1, 100000], got 'many'" -- run --tasks many --out out
+expect run_two_scenarios "unexpected argument 'b.json'" -- run a.json b.json --out out
+expect run_flag_with_value "unknown option '--no-channel-trace=1'" -- run --no-channel-trace=1 --out out
+expect run_option_with_bad_bytes "unknown option '--\\xFF'" -- run "$(printf -- '--\377')" --out out
+expect train_bad_episodes "--episodes: expected an integer in [1, 10000000], got '0'" -- train --episodes 0 --out out
+expect train_bad_stop_after "--stop-after: expected an integer" -- train --stop-after -1 --out out
+expect train_unknown_policy "option --policy: unknown policy 'smart'" -- train --policy smart --out out
+expect train_missing_resume "gone.ckpt: cannot open checkpoint" -- train --resume gone.ckpt --tasks 2 --out out
+expect eval_bad_episodes "--episodes: expected an integer" -- eval --policy greedy --episodes 0 --out out
+expect eval_unknown_policy "option --policy: unknown policy 'smart'" -- eval --policy smart --out out
+expect eval_checkpoint_is_a_directory "out: cannot read checkpoint" -- eval --checkpoint out --tasks 2 --out out
+expect compare_bad_seeds "--seeds: expected an integer in [1, 50], got '51'" -- compare --seeds 51 --out out
+expect compare_bad_eval "--eval: expected an integer" -- compare --eval 0 --out out
+expect compare_bad_validation "--validation: expected an integer" -- compare --validation 0 --out out
+expect compare_bad_jobs "-j: expected an integer in [1, 1024], got '0'" -- compare -j 0 --out out
+expect compare_bad_learners "--learners: expected a comma list" -- compare --learners bogus --tasks 2 --out out
+expect regime_bad_episodes "--episodes: expected an integer" -- regime --episodes 0
+expect regime_unknown_option "unknown option '--out'" -- regime --out out
+expect keys_unexpected_argument "unexpected argument '--bogus'" -- keys --bogus
+expect policies_unexpected_argument "unexpected argument 'extra'" -- policies extra
+EDGETUNE_DATA_DIR=$(printf 'd%.0s' $(seq 1 1100)) expect data_dir_too_long "EDGETUNE_DATA_DIR: expected a path of at most" -- run --out out
+
 # Learned policies and checkpoints.
 expect run_learned_without_checkpoint "give its checkpoint with --checkpoint" -- run --policy hmppo --out out
 expect train_a_baseline "does not learn" -- train --policy greedy --out out
@@ -127,6 +293,18 @@ expect eval_wrong_ue_count "trained for 6 UEs" -- eval --checkpoint t/checkpoint
 expect resume_other_seed "another seed" -- train --resume t/checkpoint.ckpt --tasks 2 --seed 5 --out out
 expect run_checkpoint_with_baseline "conflicting options: --checkpoint t/checkpoint.ckpt holds a learned policy" -- run --checkpoint t/checkpoint.ckpt --policy greedy --tasks 2 --out out
 expect run_checkpoint_of_other_learner "holds a hmppo policy, not mappo" -- run --checkpoint t/checkpoint.ckpt --policy mappo --tasks 2 --out out
+expect eval_checkpoint_with_baseline "conflicting options: --checkpoint t/checkpoint.ckpt holds a learned policy" -- eval --checkpoint t/checkpoint.ckpt --policy greedy --tasks 2 --out out
+expect eval_checkpoint_of_other_learner "holds a hmppo policy, not ippo" -- eval --checkpoint t/checkpoint.ckpt --policy ippo --tasks 2 --out out
+scen hidden.json '{ "hmppo": { "hidden": 32 } }'
+expect resume_other_hidden "hidden.json: key 'hmppo.hidden': the checkpoint t/checkpoint.ckpt was trained with 64" -- train hidden.json --resume t/checkpoint.ckpt --tasks 2 --out out
+scen lr.json '{ "hmppo.lr_actor": 1e-3 }'
+expect resume_other_learning_rate "lr.json: key 'hmppo.lr_actor'" -- train lr.json --resume t/checkpoint.ckpt --tasks 2 --out out
+# A seed at the maximum reproduces from summary.json: written as exact digits.
+max_seed_exact() {
+    "$bin" run --seed 9007199254740991 --tasks 2 --out maxseed -q &&
+        grep -q '"seed":	9007199254740991,' maxseed/summary.json
+}
+check summary_writes_the_maximum_seed_exactly max_seed_exact
 # The decision log of a learned policy: one row per decision, and no decision changes.
 printf '{"output": {"decisions": true}}\n' >dec.json
 decision_log() {

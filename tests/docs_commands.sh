@@ -5,9 +5,10 @@
 # examples/` or an environment assignment before `build/` (trailing
 # `# comments` dropped; a synopsis is written as a comment), run in order per file from a
 # scratch directory that looks like the repository (platforms/, models/,
-# examples/ and build/ linked in). Long commands are shrunk by appending
-# options that a later occurrence overrides (fewer tasks, episodes, seeds):
-# the command line itself is the one in the docs. Not run: scripts/setup.sh
+# examples/ and build/ linked in). Long commands are shrunk (fewer tasks,
+# episodes, seeds): an option the command has gets the smaller value in place
+# (an option given twice is an error), others are appended; the command line
+# is otherwise the one in the docs. Not run: scripts/setup.sh
 # (what CI runs) and bench/ (benchmarks, minutes each).
 set -u
 build=$(realpath "$1")
@@ -29,6 +30,27 @@ shrink() { # the extra options for one command line
     esac
 }
 
+shrunk() { # the command line with shrink's values
+    local cmd=$1 extra i=0
+    read -ra extra <<<"$(shrink "$1")"
+    while [ "$i" -lt "${#extra[@]}" ]; do
+        local opt=${extra[$i]}
+        if [ "$opt" = -q ]; then
+            [[ " $cmd " == *" -q "* ]] || cmd="$cmd -q"
+            i=$((i + 1))
+            continue
+        fi
+        local val=${extra[$((i + 1))]}
+        if [[ " $cmd " == *" $opt "* ]]; then
+            cmd=$(sed -E "s| $opt [^ ]+| $opt $val|" <<<"$cmd")
+        else
+            cmd="$cmd $opt $val"
+        fi
+        i=$((i + 2))
+    done
+    echo "$cmd"
+}
+
 for doc in "$src/README.md" "$src"/docs/*.md; do
     dir=$work/$(basename "$(dirname "$doc")")-$(basename "$doc" .md)
     mkdir -p "$dir"
@@ -45,7 +67,7 @@ for doc in "$src/README.md" "$src"/docs/*.md; do
         sed 's/[[:space:]]*#.*$//; s|^edgetune |build/edgetune |' >"$dir/commands.txt"
     while IFS= read -r cmd; do
         [ -n "$cmd" ] || continue
-        full="$cmd $(shrink "$cmd")"
+        full=$(shrunk "$cmd")
         if (cd "$dir" && timeout 300 bash -c "$full") >"$dir/log.txt" 2>&1; then
             pass=$((pass + 1))
             echo "ok   $(basename "$doc"): $cmd"

@@ -1043,7 +1043,7 @@ static void load_reports_a_bad_number_with_its_line(void)
 {
     check_error_case(&(err_case){"number.xml",
                                  XML_HEAD "<host id=\"server\" speed=\"fastf\"/>\n" XML_TAIL, 0,
-                                 "number.xml:5: cannot parse number"});
+                                 "number.xml:5: host 'server': attribute 'speed'"});
 }
 
 static void load_reports_a_missing_profile_file_instead_of_aborting(void)
@@ -1069,6 +1069,147 @@ static void load_reports_a_host_link_to_an_undeclared_link_instead_of_aborting(v
         "<link id=\"x\" bandwidth=\"1Mbps\" latency=\"1ms\" sharing_policy=\"SPLITDUPLEX\"/>\n"
         "<host_link id=\"server\" up=\"x\" down=\"x_DOWN\"/>\n" XML_TAIL,
         0, "hostlink.xml:7: host_link 'server': link 'x' is not declared"});
+}
+
+/* et_platform_check on one element between a valid server and UE: NULL
+ * expects success, otherwise the substring the one-line message must hold
+ * (after the file and line). No SimGrid: every case runs in this process. */
+typedef struct value_case {
+    const char *element; /* one XML line */
+    const char *culprit; /* NULL: accepted */
+} value_case;
+
+static void check_value_cases(const value_case *cases, size_t n)
+{
+    const char *path = out_path("values.xml");
+    for (size_t i = 0; i < n; i++) {
+        char text[2048];
+        snprintf(text, sizeof text, "%s%s\n%s", XML_HEAD, cases[i].element, XML_TAIL);
+        CU_ASSERT_EQUAL_FATAL(write_text(path, text), 0);
+        et_error err;
+        et_status st = et_platform_check(path, &err);
+        int ok;
+        if (!cases[i].culprit) {
+            ok = st == ET_OK;
+        } else {
+            char want[512];
+            snprintf(want, sizeof want, "%s:5: %s", path, cases[i].culprit);
+            ok = st == ET_ERR_INPUT && strstr(err.msg, want) == err.msg &&
+                 strchr(err.msg, '\n') == NULL;
+        }
+        CU_ASSERT(ok);
+        if (!ok)
+            fprintf(stderr, "\n  %s: got %d '%s'\n", cases[i].element, st,
+                    st == ET_OK ? "" : err.msg);
+    }
+}
+
+static void check_refuses_host_speeds_cores_and_pstates_without_meaning(void)
+{
+    static const value_case cases[] = {
+        {"<host id=\"h\" speed=\"1e9f\"/>", NULL},
+        {"<host id=\"h\" speed=\"1Gf\" core=\"4\"/>", NULL},
+        {"<host id=\"h\" speed=\"2.5megaflops\"/>", NULL},
+        {"<host id=\"h\" speed=\"1e9f, 5e8f,1e8f\" pstate=\"2\"/>", NULL},
+        {"<host id=\"h\" speed=\"0f\"/>", "host 'h': attribute 'speed': expected a speed > 0"},
+        {"<host id=\"h\" speed=\"0\"/>", "host 'h': attribute 'speed'"},
+        {"<host id=\"h\" speed=\"-1e9f\"/>", "host 'h': attribute 'speed'"},
+        {"<host id=\"h\" speed=\"nanf\"/>", "host 'h': attribute 'speed'"},
+        {"<host id=\"h\" speed=\"inff\"/>", "host 'h': attribute 'speed'"},
+        {"<host id=\"h\" speed=\"1e400f\"/>", "host 'h': attribute 'speed'"},
+        {"<host id=\"h\" speed=\"\"/>", "host 'h': attribute 'speed'"},
+        {"<host id=\"h\" speed=\"1e9\"/>", "host 'h': attribute 'speed'"},
+        {"<host id=\"h\" speed=\"1e9Qf\"/>", "host 'h': attribute 'speed'"},
+        {"<host id=\"h\" speed=\"1e9bps\"/>", "host 'h': attribute 'speed'"},
+        {"<host id=\"h\" speed=\"1e9f,0f\"/>", "host 'h': attribute 'speed' (value 2)"},
+        {"<host id=\"h\" speed=\"1e9f,\"/>", "host 'h': attribute 'speed' (value 2)"},
+        {"<host id=\"h\" speed=\"1e9f\" core=\"0\"/>", "host 'h': attribute 'core'"},
+        {"<host id=\"h\" speed=\"1e9f\" core=\"-2\"/>", "host 'h': attribute 'core'"},
+        {"<host id=\"h\" speed=\"1e9f\" core=\"1.5\"/>", "host 'h': attribute 'core'"},
+        {"<host id=\"h\" speed=\"1e9f\" core=\"\"/>", "host 'h': attribute 'core'"},
+        {"<host id=\"h\" speed=\"1e9f\" core=\"99999999999999999999\"/>",
+         "host 'h': attribute 'core'"},
+        {"<host id=\"h\" speed=\"1e9f,1e8f\" pstate=\"2\"/>",
+         "host 'h': attribute 'pstate': expected an integer in [0, 1]"},
+        {"<host id=\"h\" speed=\"1e9f\" pstate=\"-1\"/>", "host 'h': attribute 'pstate'"},
+    };
+    check_value_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+static void check_refuses_link_bandwidths_and_latencies_without_meaning(void)
+{
+    static const value_case cases[] = {
+        {"<link id=\"l\" bandwidth=\"1Gbps\" latency=\"1ms\"/>", NULL},
+        {"<link id=\"l\" bandwidth=\"125MBps\" latency=\"0\"/>", NULL},
+        {"<link id=\"l\" bandwidth=\"1GiBps\"/>", NULL},
+        {"<link id=\"l\" bandwidth=\"5Ebps\" latency=\"2us\"/>", NULL},
+        {"<link id=\"w\" bandwidth=\"54Mbps;11Mbps,1Mbps\" latency=\"0s\" "
+         "sharing_policy=\"WIFI\"/>",
+         NULL},
+        {"<link id=\"l\" bandwidth=\"0bps\"/>", "link 'l': attribute 'bandwidth'"},
+        {"<link id=\"l\" bandwidth=\"-1Mbps\"/>", "link 'l': attribute 'bandwidth'"},
+        {"<link id=\"l\" bandwidth=\"nanbps\"/>", "link 'l': attribute 'bandwidth'"},
+        {"<link id=\"l\" bandwidth=\"1e999bps\"/>", "link 'l': attribute 'bandwidth'"},
+        {"<link id=\"l\" bandwidth=\"1e9\"/>", "link 'l': attribute 'bandwidth'"},
+        {"<link id=\"l\" bandwidth=\"1e9Kbps\"/>", "link 'l': attribute 'bandwidth'"},
+        {"<link id=\"l\" bandwidth=\"\"/>", "link 'l': attribute 'bandwidth'"},
+        {"<link id=\"l\" bandwidth=\"1Gbps,2Gbps\"/>",
+         "link 'l': attribute 'bandwidth': expected one bandwidth"},
+        {"<link id=\"l\" bandwidth=\"1Gbps\" latency=\"-1ms\"/>", "link 'l': attribute 'latency'"},
+        {"<link id=\"l\" bandwidth=\"1Gbps\" latency=\"infs\"/>", "link 'l': attribute 'latency'"},
+        {"<link id=\"l\" bandwidth=\"1Gbps\" latency=\"0.005\"/>", "link 'l': attribute 'latency'"},
+        {"<link id=\"l\" bandwidth=\"1Gbps\" latency=\"5sec\"/>", "link 'l': attribute 'latency'"},
+        {"<link id=\"w\" bandwidth=\"54Mbps,0Mbps\" sharing_policy=\"WIFI\"/>",
+         "link 'w': attribute 'bandwidth' (value 2)"},
+        {"<link id=\"w\" bandwidth=\"54Mbps\" latency=\"1ms\" sharing_policy=\"WIFI\"/>",
+         "link 'w': attribute 'latency': expected 0"},
+        {"<backbone id=\"b\" bandwidth=\"0Gbps\" latency=\"1ms\"/>",
+         "backbone 'b': attribute 'bandwidth'"},
+        {"<disk id=\"d\" read_bw=\"100MBps\" write_bw=\"-1MBps\"/>",
+         "disk 'd': attribute 'write_bw'"},
+    };
+    check_value_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+static void check_refuses_cluster_cabinet_and_peer_figures_without_meaning(void)
+{
+    static const value_case cases[] = {
+        {"<cluster id=\"c\" prefix=\"n\" suffix=\"\" radical=\"0-3\" speed=\"1Gf\" bw=\"1Gbps\" "
+         "lat=\"1ms\"/>",
+         NULL},
+        {"<cluster id=\"c\" prefix=\"n\" suffix=\"\" radical=\"0-3\" speed=\"0f\" bw=\"1Gbps\" "
+         "lat=\"1ms\"/>",
+         "cluster 'c': attribute 'speed'"},
+        {"<cluster id=\"c\" prefix=\"n\" suffix=\"\" radical=\"0-3\" speed=\"1Gf\" core=\"0\" "
+         "bw=\"1Gbps\" lat=\"1ms\"/>",
+         "cluster 'c': attribute 'core'"},
+        {"<cluster id=\"c\" prefix=\"n\" suffix=\"\" radical=\"0-3\" speed=\"1Gf\" bw=\"1Gbps\" "
+         "lat=\"1ms\" bb_bw=\"0bps\" bb_lat=\"1ms\"/>",
+         "cluster 'c': attribute 'bb_bw'"},
+        {"<cluster id=\"c\" prefix=\"n\" suffix=\"\" radical=\"0-3\" speed=\"1Gf\" bw=\"1Gbps\" "
+         "lat=\"-1ms\"/>",
+         "cluster 'c': attribute 'lat'"},
+        {"<cabinet id=\"k\" prefix=\"n\" suffix=\"\" radical=\"0-3\" speed=\"1Gf\" bw=\"nanbps\" "
+         "lat=\"1ms\"/>",
+         "cabinet 'k': attribute 'bw'"},
+        {"<peer id=\"p\" speed=\"1Gf\" bw_in=\"1Gbps\" bw_out=\"-1Gbps\" lat=\"1ms\"/>",
+         "peer 'p': attribute 'bw_out'"},
+    };
+    check_value_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+static void shipped_and_generated_platforms_pass_the_value_check(void)
+{
+    static const char *const shipped[] = {"edge-6ue.xml", "edge-6ue-full.xml", "edge-6ue-wifi.xml",
+                                          "edge-9ue.xml"};
+    for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/platforms/%s", ET_SOURCE_DIR, shipped[i]);
+        et_error err;
+        et_status st = et_platform_check(path, &err);
+        CU_ASSERT_EQUAL(st, ET_OK);
+        if (st != ET_OK) fprintf(stderr, "\n  %s\n", err.msg);
+    }
 }
 
 static void discovery_reports_a_platform_without_server(void)
@@ -1390,6 +1531,14 @@ int main(int argc, char **argv)
          load_reports_a_missing_profile_file_instead_of_aborting},
         {"load_reports_a_host_link_to_an_undeclared_link_instead_of_aborting",
          load_reports_a_host_link_to_an_undeclared_link_instead_of_aborting},
+        {"check_refuses_host_speeds_cores_and_pstates_without_meaning",
+         check_refuses_host_speeds_cores_and_pstates_without_meaning},
+        {"check_refuses_link_bandwidths_and_latencies_without_meaning",
+         check_refuses_link_bandwidths_and_latencies_without_meaning},
+        {"check_refuses_cluster_cabinet_and_peer_figures_without_meaning",
+         check_refuses_cluster_cabinet_and_peer_figures_without_meaning},
+        {"shipped_and_generated_platforms_pass_the_value_check",
+         shipped_and_generated_platforms_pass_the_value_check},
         {"discovery_reports_a_platform_without_server",
          discovery_reports_a_platform_without_server},
         {"discovery_reports_two_servers", discovery_reports_two_servers},
