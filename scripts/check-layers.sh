@@ -11,7 +11,7 @@
 #   Agents    agents/*                                    -> Core (and OpenBLAS)
 #   Engine    sim platform sgx_shim                       -> Core, Radio, Agents' agent.h,
 #                                                            Scenario; the only SimGrid user
-#   App       main train study regime decisions           -> everything but SimGrid
+#   App       main train study regime decisions capi      -> everything but SimGrid
 #
 # Engine -> Scenario is allowed for now: the simulator still takes the whole
 # scenario instead of its own parameter struct.
@@ -24,7 +24,7 @@ layer_of() { # layer of a project file or header, by its base name
         channel.* | mobility.*) echo Radio ;;
         scenario.* | trace.*) echo Scenario ;;
         sim.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
-        main.* | train.* | study.* | regime.* | decisions.*) echo App ;;
+        main.* | train.* | study.* | regime.* | decisions.* | capi.* | edgetune_capi.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac
