@@ -12,6 +12,7 @@ import ctypes
 import ctypes.util
 import os
 import queue
+import signal
 import subprocess
 import threading
 
@@ -148,6 +149,14 @@ def check(fn, *args):
         raise_status(code, err.value.decode(errors="replace"))
 
 
+def restore_sigint():
+    """SimGrid's initialisation installs its own SIGINT handler (it prints every actor's state
+    from inside the handler, which crashes a Python process); Python's goes back, so that Ctrl-C
+    is a KeyboardInterrupt. Only the main thread can set handlers."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.getsignal(signal.SIGINT))
+
+
 class Engine:
     """The one thread that runs SimGrid in this process.
 
@@ -161,8 +170,12 @@ class Engine:
         self._thread = threading.Thread(target=self._loop, name="edgetune-engine", daemon=True)
         self._thread.start()
         self.call(lambda: check(lib.et_capi_engine_init))
+        restore_sigint()
+
 
     def _loop(self):
+        # Ctrl-C goes to the main thread, which waits interruptibly (Job.wait).
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         while True:
             fn, job = self._jobs.get()
             try:
