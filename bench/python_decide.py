@@ -70,11 +70,11 @@ def main():
     base = rows[0][1]
     print("edgetune %s, %d UEs x %d tasks, best of %d episodes each (interleaved)" % (
         edgetune.library_path, sim.n_ue, sim.scenario["tasks.per_ue"], a.episodes))
-    print("%-18s %14s %8s %15s %8s" % ("policy", "decisions/cpu-s", "vs C", "decisions/wall-s",
-                                      "vs C"))
+    print("%-18s %14s %8s %15s %8s"
+          % ("policy", "decisions/cpu-s", "vs C", "decisions/wall-s", "vs C"))
     for name, (cpu, wall) in rows:
-        print("%-18s %14.0f %7.2fx %15.0f %7.2fx" % (name, cpu, cpu / base[0], wall,
-                                                   wall / base[1]))
+        print("%-18s %14.0f %7.2fx %15.0f %7.2fx"
+              % (name, cpu, cpu / base[0], wall, wall / base[1]))
     for name, (cpu, _) in rows[1:3]:
         print("%s: %+.1f us of CPU per decision over the C baseline's %.1f us (engine included)"
               % (name, 1e6 / cpu - 1e6 / base[0], 1e6 / base[0]))

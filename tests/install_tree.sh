@@ -7,6 +7,7 @@
 #     against the installed library with pkg-config and runs one episode.
 set -euo pipefail
 build=$1
+src=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
@@ -57,7 +58,7 @@ set -e
     echo "install_tree: one_episode with an unknown policy: rc $rc: $(cat "$work/err.txt")"; exit 1; }
 # 4. The Python package from the installed prefix (no build tree, no EDGETUNE_LIB): it loads the
 #    installed library and data, and runs the installed random-policy example.
-if py=$(bash "$(dirname "$0")/../scripts/python-with-numpy.sh"); then
+if py=$(bash "$src/scripts/python-with-numpy.sh"); then
     pydir=$prefix/lib/python3/dist-packages
     [ -e "$pydir/edgetune/__init__.py" ] && [ -e "$pydir/edgetune/_install.py" ] || {
         echo "install_tree: the Python package is not installed under $pydir"; exit 1; }

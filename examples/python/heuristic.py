@@ -14,7 +14,7 @@ import sys
 try:
     import edgetune
 except ImportError:  # run from the source tree: the package is python/edgetune
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..",
                                     "python"))
     import edgetune
 
@@ -45,9 +45,9 @@ def main():
         # Episode 0 for both: the same tasks and channel draws.
         s = sim.run_episode(policy, out=a.out if name == "rule" else None)
         print("%-6s: %d tasks (%d local, %d server, %d failed), mean delay %.2f s, "
-              "perplexity %.3f, reward %.2f" % (name, s["tasks"], s["local"], s["server"],
-                                               s["failed"], s["mean_delay_s"], s["mean_ppl"],
-                                               s["episodic_reward"]))
+              "perplexity %.3f, reward %.2f"
+              % (name, s["tasks"], s["local"], s["server"], s["failed"], s["mean_delay_s"],
+                 s["mean_ppl"], s["episodic_reward"]))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """ppo_torch.py: a small PPO in PyTorch, trained through edgetune's step interface (edgetune.Env).
 
-    python3 examples/python/ppo_torch.py [SCENARIO] [--episodes N] [--tasks N] [--seed N] [--out DIR]
+    python3 examples/python/ppo_torch.py [SCENARIO] [--episodes N] [--tasks N] [--seed N]
+                                         [--out DIR]
 
 Needs PyTorch (Debian: python3-torch); without it, it says so and exits 0. One actor-critic
 shared by every UE (independent PPO on each UE's own observation): a Bernoulli head for the
@@ -19,7 +20,7 @@ import time
 try:
     import edgetune
 except ImportError:  # run from the source tree: the package is python/edgetune
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..",
                                     "python"))
     import edgetune
 import numpy as np

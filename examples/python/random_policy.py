@@ -12,7 +12,7 @@ import sys
 try:
     import edgetune
 except ImportError:  # run from the source tree: the package is python/edgetune
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..",
                                     "python"))
     import edgetune
 import numpy as np

@@ -90,7 +90,8 @@ def data_dir():
     return os.path.normpath(os.path.join(_HERE, "..", ".."))
 
 
-c_int, c_double, c_char_p, c_void_p = ctypes.c_int, ctypes.c_double, ctypes.c_char_p, ctypes.c_void_p
+c_int, c_double = ctypes.c_int, ctypes.c_double
+c_char_p, c_void_p = ctypes.c_char_p, ctypes.c_void_p
 DECIDE_FN = ctypes.CFUNCTYPE(c_int, c_int, c_void_p)
 FEEDBACK_FN = ctypes.CFUNCTYPE(None, c_int, c_double, c_int)
 BEGIN_FN = ctypes.CFUNCTYPE(None, c_int, c_int, ctypes.c_ulonglong)
@@ -171,7 +172,6 @@ class Engine:
         self._thread.start()
         self.call(lambda: check(lib.et_capi_engine_init))
         restore_sigint()
-
 
     def _loop(self):
         # Ctrl-C goes to the main thread, which waits interruptibly (Job.wait).
