@@ -51,6 +51,7 @@ struct et_capi_sim {
     et_capi_feedback_fn feedback;
     et_capi_episode_begin_fn begin;
     et_capi_episode_end_fn end;
+    void *ctx;
     et_agent *companions[CAPI_MAX_COMPANIONS];
     int n_companions;
     const et_obs_view *pending; /* the decision in progress, NULL between decisions */
@@ -113,7 +114,7 @@ static et_status foreign_decide(et_agent *agent, const et_obs_view *view, et_act
     h->action[0] = action->location;
     h->action[1] = action->keep;
     h->pending = view;
-    int rc = h->decide(view->task->ue, view->state);
+    int rc = h->decide(h->ctx, view->task->ue, view->state);
     h->pending = NULL;
     if (rc != 0) {
         et_status st =
@@ -136,7 +137,7 @@ static void foreign_feedback(et_agent *agent, const et_feedback *fb)
         fb->ue,  fb->reward, fb->done,           fb->delay_s,
         fb->ppl, fb->failed, fb->keep_effective, fb->elapsed_s};
     memcpy(h->fb, v, sizeof v);
-    if (h->feedback) h->feedback(fb->ue, fb->reward, fb->done);
+    if (h->feedback) h->feedback(h->ctx, fb->ue, fb->reward, fb->done);
 }
 
 static void foreign_begin(et_agent *agent, int episode, int n_ue, uint64_t seed)
@@ -144,7 +145,7 @@ static void foreign_begin(et_agent *agent, int episode, int n_ue, uint64_t seed)
     et_capi_sim *h = agent->impl;
     for (int i = 0; i < h->n_companions; i++)
         h->companions[i]->ops->episode_begin(h->companions[i], episode, n_ue, seed);
-    if (h->begin) h->begin(episode, n_ue, (unsigned long long)seed);
+    if (h->begin) h->begin(h->ctx, episode, n_ue, (unsigned long long)seed);
 }
 
 static void foreign_end(et_agent *agent)
@@ -152,7 +153,7 @@ static void foreign_end(et_agent *agent)
     et_capi_sim *h = agent->impl;
     for (int i = 0; i < h->n_companions; i++)
         h->companions[i]->ops->episode_end(h->companions[i]);
-    if (h->end) h->end();
+    if (h->end) h->end(h->ctx);
 }
 
 static void foreign_destroy(et_agent *agent)
@@ -164,12 +165,13 @@ static const et_agent_ops FOREIGN_OPS = {"foreign",     foreign_decide, foreign_
                                          foreign_begin, foreign_end,    foreign_destroy};
 
 void et_capi_sim_set_policy(et_capi_sim *h, et_capi_decide_fn decide, et_capi_feedback_fn feedback,
-                            et_capi_episode_begin_fn begin, et_capi_episode_end_fn end)
+                            et_capi_episode_begin_fn begin, et_capi_episode_end_fn end, void *ctx)
 {
     h->decide = decide;
     h->feedback = feedback;
     h->begin = begin;
     h->end = end;
+    h->ctx = ctx;
 }
 
 /* ------------------------------------------------------------ the handle */

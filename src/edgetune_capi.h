@@ -23,13 +23,13 @@
 
 typedef struct et_capi_sim et_capi_sim;
 
-/* A foreign policy. decide returns 0 after writing the action buffer, or a nonzero
- * et_status to end the episode (the run then returns that status; the caller re-raises
- * its own error). The others may be NULL. */
-typedef int (*et_capi_decide_fn)(int ue, const float *state);
-typedef void (*et_capi_feedback_fn)(int ue, double reward, int done);
-typedef void (*et_capi_episode_begin_fn)(int episode, int n_ue, unsigned long long seed);
-typedef void (*et_capi_episode_end_fn)(void);
+/* A foreign policy; ctx is the pointer given to et_capi_sim_set_policy. decide returns 0
+ * after writing the action buffer, or a nonzero et_status to end the episode (the run then
+ * returns that status; the caller re-raises its own error). The others may be NULL. */
+typedef int (*et_capi_decide_fn)(void *ctx, int ue, const float *state);
+typedef void (*et_capi_feedback_fn)(void *ctx, int ue, double reward, int done);
+typedef void (*et_capi_episode_begin_fn)(void *ctx, int episode, int n_ue, unsigned long long seed);
+typedef void (*et_capi_episode_end_fn)(void *ctx);
 
 /* Starts SimGrid with no options (CM02, logs silenced; sim.h et_engine_init). Once per
  * process. */
@@ -65,7 +65,7 @@ double *et_capi_sim_feedback(et_capi_sim *h);
 
 /* Sets the foreign policy used by et_capi_sim_run when it is given no baseline. */
 void et_capi_sim_set_policy(et_capi_sim *h, et_capi_decide_fn decide, et_capi_feedback_fn feedback,
-                            et_capi_episode_begin_fn begin, et_capi_episode_end_fn end);
+                            et_capi_episode_begin_fn begin, et_capi_episode_end_fn end, void *ctx);
 
 /* Adds one of edgetune's baseline policies (agent.h et_agent_create, with the scenario's
  * policy.* keys) as a companion of the foreign policy: it sees the same episode_begin,

@@ -92,10 +92,10 @@ def data_dir():
 
 c_int, c_double = ctypes.c_int, ctypes.c_double
 c_char_p, c_void_p = ctypes.c_char_p, ctypes.c_void_p
-DECIDE_FN = ctypes.CFUNCTYPE(c_int, c_int, c_void_p)
-FEEDBACK_FN = ctypes.CFUNCTYPE(None, c_int, c_double, c_int)
-BEGIN_FN = ctypes.CFUNCTYPE(None, c_int, c_int, ctypes.c_ulonglong)
-END_FN = ctypes.CFUNCTYPE(None)
+DECIDE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_int, c_void_p)
+FEEDBACK_FN = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_double, c_int)
+BEGIN_FN = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_int, ctypes.c_ulonglong)
+END_FN = ctypes.CFUNCTYPE(None, c_void_p)
 ERR_SIZE = 768
 
 _PROTOTYPES = {
@@ -116,7 +116,8 @@ _PROTOTYPES = {
     "et_capi_sim_task": (c_void_p, [c_void_p]),
     "et_capi_sim_action": (c_void_p, [c_void_p]),
     "et_capi_sim_feedback": (c_void_p, [c_void_p]),
-    "et_capi_sim_set_policy": (None, [c_void_p, DECIDE_FN, FEEDBACK_FN, BEGIN_FN, END_FN]),
+    "et_capi_sim_set_policy": (None, [c_void_p, DECIDE_FN, FEEDBACK_FN, BEGIN_FN, END_FN,
+                                       c_void_p]),
     "et_capi_companion_add": (c_int, [c_void_p, c_char_p, ctypes.POINTER(c_int), c_char_p,
                                       ctypes.c_size_t]),
     "et_capi_companion_decide": (c_int, [c_void_p, c_int, ctypes.POINTER(c_double), c_char_p,

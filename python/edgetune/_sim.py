@@ -102,7 +102,7 @@ class Simulator:
         self._running = False
         self._callbacks = (_lib.DECIDE_FN(self._decide), _lib.FEEDBACK_FN(self._feedback),
                            _lib.BEGIN_FN(self._begin), _lib.END_FN(self._end))
-        lib.et_capi_sim_set_policy(self._h, *self._callbacks)
+        lib.et_capi_sim_set_policy(self._h, *self._callbacks, None)
 
     # -- the callbacks, on the engine thread -------------------------------------------
 
@@ -114,7 +114,7 @@ class Simulator:
         self._views = tuple(self.observations[i] for i in range(self.n_ue))
         self._state_addr = address
 
-    def _decide(self, ue, state_addr):
+    def _decide(self, ctx, ue, state_addr):
         if self._error is not None or self._abort:
             return 5
         try:
@@ -132,7 +132,7 @@ class Simulator:
             self._error = exc
             return 5
 
-    def _feedback(self, ue, reward, done):
+    def _feedback(self, ctx, ue, reward, done):
         if self._error is not None:
             return
         try:
@@ -140,7 +140,7 @@ class Simulator:
         except BaseException as exc:  # ends the episode at its next decision
             self._error = exc
 
-    def _begin(self, episode, n_ue, seed):
+    def _begin(self, ctx, episode, n_ue, seed):
         begin = getattr(self._policy, "episode_begin", None)
         if begin is not None and self._error is None:
             try:
@@ -148,7 +148,7 @@ class Simulator:
             except BaseException as exc:
                 self._error = exc
 
-    def _end(self):
+    def _end(self, ctx):
         end = getattr(self._policy, "episode_end", None)
         if end is not None and self._error is None:
             try:
