@@ -9,9 +9,7 @@
  * examples/trace-mobility.csv (time_s, ue, x_m, y_m) instead of a random walk. */
 #include <stdio.h>
 
-#include "agent.h"
-#include "scenario.h"
-#include "sim.h"
+#include "edgetune.h"
 
 int main(int argc, char **argv)
 {

@@ -11,9 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "agent.h"
-#include "scenario.h"
-#include "sim.h"
+#include "edgetune.h"
 
 typedef struct size_rule {
     double tokens_threshold;

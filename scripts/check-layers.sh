@@ -9,12 +9,14 @@
 #   Radio     channel mobility                            -> Core
 #   Scenario  scenario trace                              -> Core, Radio
 #   Agents    agents/*                                    -> Core (and OpenBLAS)
-#   Engine    sim platform sgx_shim                       -> Core, Radio, Agents' agent.h,
-#                                                            Scenario; the only SimGrid user
-#   App       main train study regime decisions capi      -> everything but SimGrid
+#   Engine    sim stats platform platform_gen sgx_shim    -> Core, Radio, Agents' agent.h,
+#                                                            trace.h; the only SimGrid user
+#   App       main edgetune train study regime decisions  -> everything but SimGrid
+#             capi (the flat C API for Python's ctypes)
 #
-# Engine -> Scenario is allowed for now: the simulator still takes the whole
-# scenario instead of its own parameter struct.
+# The simulator takes its own parameters (et_sim_params); edgetune.c (App)
+# builds them from a scenario. Engine -> Scenario is allowed for trace.h
+# only: the task and channel records the engine writes.
 set -u
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 
@@ -23,8 +25,8 @@ layer_of() { # layer of a project file or header, by its base name
         status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.*) echo Core ;;
         channel.* | mobility.*) echo Radio ;;
         scenario.* | trace.*) echo Scenario ;;
-        sim.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
-        main.* | train.* | study.* | regime.* | decisions.* | capi.* | edgetune_capi.*) echo App ;;
+        sim.* | stats.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
+        main.* | edgetune.* | train.* | study.* | regime.* | decisions.* | capi.* | edgetune_capi.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac
@@ -37,7 +39,8 @@ allowed() { # allowed FROM TO HEADER: 0 if layer FROM may include HEADER of laye
         *:Core) return 0 ;;
         Radio:*) return 1 ;;
         Scenario:Radio) return 0 ;;
-        Engine:Radio | Engine:Scenario) return 0 ;;
+        Engine:Radio) return 0 ;;
+        Engine:Scenario) [ "$header" = trace.h ] && return 0 ;;
         Engine:Agents) [ "$header" = agent.h ] && return 0 ;;
         App:*) return 0 ;;
     esac

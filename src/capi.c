@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "edgetune.h"
 #include "scenario.h"
 #include "sim.h"
 #include "status.h"

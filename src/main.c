@@ -17,6 +17,7 @@
 
 #include "agent.h"
 #include "decisions.h"
+#include "edgetune.h"
 #include "hmppo.h"
 #include "isolate.h"
 #include "platform.h"
@@ -790,7 +791,8 @@ static int cmd_train(int argc, char **argv)
              et_sim_ue_count(sim), sc.tasks_per_ue, sc.train_episodes, (unsigned long long)sc.seed,
              a.resume ? ", resuming " : "", a.resume ? a.resume : "");
     train_display disp = {.tty = isatty(2), .banner = banner};
-    et_train_options opt = {.policy = sc.policy,
+    et_train_options opt = {.scenario = &sc,
+                            .policy = sc.policy,
                             .out_dir = sc.out_dir,
                             .episodes = sc.train_episodes,
                             .resume = a.resume,
@@ -953,7 +955,8 @@ static int cmd_compare(int argc, char **argv)
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
-    et_study_options opt = {.out_dir = sc.out_dir,
+    et_study_options opt = {.scenario = &sc,
+                            .out_dir = sc.out_dir,
                             .seeds = a.seeds > 0 ? (int)a.seeds : 5,
                             .train_episodes = sc.train_episodes,
                             .eval_episodes = sc.eval_episodes,
@@ -1002,8 +1005,8 @@ static int cmd_regime(int argc, char **argv)
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     et_regime *r = calloc(1, sizeof *r);
     if (st == ET_OK && !r) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
-    if (st == ET_OK) st = et_regime_measure(sim, episodes, sc.validation_offset, r, &err);
-    if (st == ET_OK) et_regime_print(stdout, sim, r);
+    if (st == ET_OK) st = et_regime_measure(sim, &sc, episodes, sc.validation_offset, r, &err);
+    if (st == ET_OK) et_regime_print(stdout, sim, &sc, r);
     free(r);
     et_sim_destroy(sim);
     return st == ET_OK ? 0 : fail(&err);

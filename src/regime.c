@@ -70,7 +70,7 @@ static void collect(void *ctx, const et_task_record *r)
 static et_status run_option(void *ctx, void *result, et_error *err)
 {
     option_run *run = ctx;
-    et_policy_params params = {.keep = run->keep, .seed = et_sim_scenario(run->sim)->seed};
+    et_policy_params params = {.keep = run->keep, .seed = et_sim_get_params(run->sim)->seed};
     et_agent fit_local = {.ops = &fit_local_ops, .impl = &run->keep};
     et_agent *agent = &fit_local;
     if (!run->local) {
@@ -101,7 +101,7 @@ static void add_episode(et_regime *r, const et_sim *sim, outcome *const *by_opti
     /* A LOCAL option whose emulator does not fit the UE ran with a smaller
      * one (see fit_local_decide): for that task the option itself would
      * fail, with the failure's cost. */
-    const et_scenario *sc = et_sim_scenario(sim);
+    const et_sim_params *sc = et_sim_get_params(sim);
     double fail_reward = -(sc->w_ppl * et_cost_untuned_ppl(et_sim_fm(sim)) /
                                (sc->ppl_ref > 0 ? sc->ppl_ref : et_sim_fm(sim)->ppl_full_ft) +
                            sc->fail_penalty);
@@ -150,9 +150,9 @@ static void add_episode(et_regime *r, const et_sim *sim, outcome *const *by_opti
     r->tasks += n_tasks;
 }
 
-et_status et_regime_measure(et_sim *sim, int episodes, int offset, et_regime *out, et_error *err)
+et_status et_regime_measure(et_sim *sim, const et_scenario *sc, int episodes, int offset,
+                            et_regime *out, et_error *err)
 {
-    const et_scenario *sc = et_sim_scenario(sim);
     const et_fm *fm = et_sim_fm(sim);
     memset(out, 0, sizeof *out);
     int b_min, b_max;
@@ -216,9 +216,8 @@ et_status et_regime_measure(et_sim *sim, int episodes, int offset, et_regime *ou
     return ET_OK;
 }
 
-void et_regime_print(FILE *f, const et_sim *sim, const et_regime *r)
+void et_regime_print(FILE *f, const et_sim *sim, const et_scenario *sc, const et_regime *r)
 {
-    const et_scenario *sc = et_sim_scenario(sim);
     fprintf(f,
             "# Decision regime\n\n%d UEs x %d tasks, model %s, platform `%s`; %d episodes, %d "
             "tasks. Every task run under every fixed choice; means per task.\n\n"

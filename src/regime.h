@@ -18,6 +18,7 @@
 
 #include <stdio.h>
 
+#include "scenario.h"
 #include "sim.h"
 #include "status.h"
 
@@ -58,9 +59,10 @@ typedef struct et_regime {
 /* Measures the regime on episodes offset .. offset + episodes - 1 (each run
  * isolated: this process must not have run an episode). ET_ERR_INPUT when the
  * scenario allows more emulator sizes than ET_REGIME_MAX_OPTIONS - 1. */
-et_status et_regime_measure(et_sim *sim, int episodes, int offset, et_regime *out, et_error *err);
+et_status et_regime_measure(et_sim *sim, const et_scenario *sc, int episodes, int offset,
+                            et_regime *out, et_error *err);
 
 /* Writes the regime as a Markdown report. */
-void et_regime_print(FILE *f, const et_sim *sim, const et_regime *r);
+void et_regime_print(FILE *f, const et_sim *sim, const et_scenario *sc, const et_regime *r);
 
 #endif

@@ -2,7 +2,6 @@
 #define _DEFAULT_SOURCE
 #include "sim.h"
 
-#include <cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +94,8 @@ typedef struct ue_state {
 } ue_state;
 
 struct et_sim {
-    et_scenario sc;
+    et_sim_params p; /* the strings point at the copies below */
+    char *platform, *model, *mobility_trace;
     et_fm fm;
     et_cost_setup cost_setup;
     et_topology topo;
@@ -129,7 +129,6 @@ struct et_sim {
     int tasks_done, tasks_total;
     et_outputs *out;
     et_episode_stats *stats;
-    double keep_sum, ppl_sum;
     double reward_sum; /* rewards of every task completed so far (cooperative credit) */
     long reward_count;
     et_status agent_status;
@@ -219,19 +218,49 @@ uint64_t et_sim_episode_seed(uint64_t scenario_seed, int episode)
     return et_rng_u64(&r);
 }
 
-et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
+static char *copy_string(const char *text)
+{
+    if (!text) return NULL;
+    size_t n = strlen(text) + 1;
+    char *c = malloc(n);
+    if (c) memcpy(c, text, n);
+    return c;
+}
+
+et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
 {
     *out = NULL;
+    if (!params->platform || !params->model)
+        return et_error_set(err, ET_ERR_INPUT, "simulator: no platform or model file given");
+    if (params->tasks_per_ue < 1 || !(params->update_interval_s > 0))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "simulator: tasks_per_ue must be >= 1 and update_interval_s > 0");
     et_sim *sim = calloc(1, sizeof *sim);
     if (!sim) return et_error_set(err, ET_ERR_NOMEM, "out of memory");
-    sim->sc = *sc;
-    et_status st = et_fm_load(sc->model, &sim->fm, err);
-    if (st == ET_OK && sc->mobility.model == ET_MOBILITY_TRACE)
-        st = et_mobility_trace_load(sc->mobility_trace, &sim->trace, err);
-    if (st == ET_OK && sc->channel_enabled)
-        st = et_channel_table_create(&sc->channel, &sim->channel_table, err);
-    if (st == ET_OK) st = et_platform_load(sc->platform, err);
-    if (st == ET_OK) st = et_topology_discover(&sim->topo, sc->platform, sc->ues, err);
+    sim->p = *params;
+    sim->platform = copy_string(params->platform);
+    sim->model = copy_string(params->model);
+    sim->mobility_trace = copy_string(params->mobility_trace);
+    sim->p.platform = sim->platform;
+    sim->p.model = sim->model;
+    sim->p.mobility_trace = sim->mobility_trace;
+    if (!sim->platform || !sim->model || (params->mobility_trace && !sim->mobility_trace)) {
+        et_sim_destroy(sim);
+        return et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    }
+    const et_sim_params *prm = &sim->p;
+    et_status st = et_fm_load(prm->model, &sim->fm, err);
+    if (st == ET_OK && prm->mobility.model == ET_MOBILITY_TRACE) {
+        if (!prm->mobility_trace)
+            st = et_error_set(err, ET_ERR_INPUT,
+                              "simulator: mobility model trace needs a trace file");
+        else
+            st = et_mobility_trace_load(prm->mobility_trace, &sim->trace, err);
+    }
+    if (st == ET_OK && prm->channel_enabled)
+        st = et_channel_table_create(&prm->channel, &sim->channel_table, err);
+    if (st == ET_OK) st = et_platform_load(prm->platform, err);
+    if (st == ET_OK) st = et_topology_discover(&sim->topo, prm->platform, prm->ues, err);
     if (st != ET_OK) {
         et_sim_destroy(sim);
         return st;
@@ -240,7 +269,7 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
     if (sim->trace && et_mobility_trace_ue_count(sim->trace) < sim->n_ue) {
         st = et_error_set(err, ET_ERR_INPUT,
                           "%s: mobility trace has positions for %d UEs, the scenario simulates %d",
-                          sc->mobility_trace, et_mobility_trace_ue_count(sim->trace), sim->n_ue);
+                          prm->mobility_trace, et_mobility_trace_ue_count(sim->trace), sim->n_ue);
         et_sim_destroy(sim);
         return st;
     }
@@ -252,7 +281,7 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
     sim->traced = calloc((size_t)sim->n_ue, sizeof *sim->traced);
     sim->n_cells = sim->topo.n_cells;
     sim->server_jobs = calloc((size_t)sim->topo.n_servers, sizeof *sim->server_jobs);
-    int k_interf = sc->max_interferers > 0 ? sc->max_interferers : 1;
+    int k_interf = prm->max_interferers > 0 ? prm->max_interferers : 1;
     sim->interferers = calloc((size_t)sim->n_cells * (size_t)k_interf, sizeof *sim->interferers);
     sim->n_interferers = calloc((size_t)sim->n_cells, sizeof *sim->n_interferers);
     sim->share_items = calloc(2 * (size_t)sim->n_ue, sizeof *sim->share_items);
@@ -266,8 +295,8 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d UEs", n_ue);
     }
     /* channel.csv: every UE, or output.channel_ues of them evenly spaced. */
-    int want = sc->channel_trace_ues > 0 && sc->channel_trace_ues < sim->n_ue
-                   ? sc->channel_trace_ues
+    int want = prm->channel_trace_ues > 0 && prm->channel_trace_ues < sim->n_ue
+                   ? prm->channel_trace_ues
                    : sim->n_ue;
     for (int k = 0; k < want; k++)
         sim->traced[sim->n_traced++] = (int)((long long)k * sim->n_ue / want);
@@ -286,21 +315,21 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
         sim->cores_total += sim->topo.servers[k].cores;
     for (int c = 0; c < sim->n_cells; c++)
         sim->n_interferers[c] =
-            et_channel_nearest_interferers(sim->topo.aps, sim->n_cells, c, sc->max_interferers,
+            et_channel_nearest_interferers(sim->topo.aps, sim->n_cells, c, prm->max_interferers,
                                            sim->interferers + (size_t)c * (size_t)k_interf);
-    sim->ppl_ref = sc->ppl_ref > 0 ? sc->ppl_ref : sim->fm.ppl_full_ft;
+    sim->ppl_ref = prm->ppl_ref > 0 ? prm->ppl_ref : sim->fm.ppl_full_ft;
     sim->cost_setup = (et_cost_setup){
-        .lora = sc->result_mode == ET_RESULT_LORA,
-        .lora_savings = sc->lora_savings,
-        .tunes_on = sc->tunes_on,
-        .server_returns_result = sc->server_returns_result,
-        .k_min = sc->k_min,
-        .k_max = sc->k_max,
-        .seq_tokens = sc->seq_tokens,
-        .bytes_per_token = sc->bytes_per_token,
+        .lora = prm->lora,
+        .lora_savings = prm->lora_savings,
+        .tunes_on = prm->tunes_on,
+        .server_returns_result = prm->server_returns_result,
+        .k_min = prm->k_min,
+        .k_max = prm->k_max,
+        .seq_tokens = prm->seq_tokens,
+        .bytes_per_token = prm->bytes_per_token,
     };
-    double max_se = sc->channel.max_spectral_eff_bps_hz;
-    int shared = sc->radio_sharing == ET_SHARING_CARRIER;
+    double max_se = prm->channel.max_spectral_eff_bps_hz;
+    int shared = prm->shared_carrier;
     for (int i = 0; i < sim->n_ue; i++) {
         ue_state *u = &sim->ues[i];
         u->sim = sim;
@@ -314,8 +343,8 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
         u->to_ue = sg_sem_init(0);
         u->cell = u->host->cell;
         u->cell_radius_m = sim->topo.cells[u->cell].radius_m > 0 ? sim->topo.cells[u->cell].radius_m
-                                                                 : sc->mobility.cell_radius_m;
-        st = ue_privacy(sc->platform, u->host, &u->privacy, err);
+                                                                 : prm->mobility.cell_radius_m;
+        st = ue_privacy(prm->platform, u->host, &u->privacy, err);
         if (st != ET_OK) {
             et_sim_destroy(sim);
             return st;
@@ -325,14 +354,14 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
         u->link[DIR_UP] = u->host->link_up;
         u->link[DIR_DOWN] = u->host->link_down;
         u->radio = u->host->radio;
-        u->radio.tx_power_dbm = sc->ue_tx_power_dbm;
+        u->radio.tx_power_dbm = prm->ue_tx_power_dbm;
         if (u->radio.bandwidth_up_hz <= 0) u->radio.bandwidth_up_hz = 20e6;
         if (u->radio.bandwidth_down_hz <= 0) u->radio.bandwidth_down_hz = 20e6;
         /* Shared carrier (OFDMA, not Wi-Fi): the channel state is that of the
          * whole carrier, and the UE gets its share of it. */
         if (shared && sim->topo.access == ET_ACCESS_OFDMA) {
-            u->radio.bandwidth_up_hz = sc->carrier_up_hz;
-            u->radio.bandwidth_down_hz = sc->carrier_down_hz;
+            u->radio.bandwidth_up_hz = prm->carrier_up_hz;
+            u->radio.bandwidth_down_hz = prm->carrier_down_hz;
         }
         /* The channel's rate is B min(log2(1 + SINR), max_se) at most. */
         u->peak_bps[DIR_UP] = u->radio.bandwidth_up_hz * max_se;
@@ -363,6 +392,9 @@ void et_sim_destroy(et_sim *sim)
     free(sim->n_interferers);
     free(sim->ues);
     free(sim->state);
+    free(sim->platform);
+    free(sim->model);
+    free(sim->mobility_trace);
     free(sim);
 }
 
@@ -380,12 +412,12 @@ void et_sim_set_progress(et_sim *sim, et_progress_fn fn, void *ctx)
 
 void et_sim_set_seed(et_sim *sim, uint64_t seed)
 {
-    sim->sc.seed = seed;
+    sim->p.seed = seed;
 }
 
-const et_scenario *et_sim_scenario(const et_sim *sim)
+const et_sim_params *et_sim_get_params(const et_sim *sim)
 {
-    return &sim->sc;
+    return &sim->p;
 }
 int et_sim_ue_count(const et_sim *sim)
 {
@@ -414,13 +446,12 @@ static double now_s(const et_sim *sim)
 /* The channel grid point in force now: the last k with k * dt <= now. */
 static long grid_step_now(const et_sim *sim)
 {
-    return (long)floor(now_s(sim) / sim->sc.update_interval_s + 1e-9);
+    return (long)floor(now_s(sim) / sim->p.update_interval_s + 1e-9);
 }
 
 static int carrier_shared(const et_sim *sim)
 {
-    return sim->sc.channel_enabled && sim->sc.radio_sharing == ET_SHARING_CARRIER &&
-           sim->topo.access == ET_ACCESS_OFDMA;
+    return sim->p.channel_enabled && sim->p.shared_carrier && sim->topo.access == ET_ACCESS_OFDMA;
 }
 
 /* The rate u gets in direction dir now, from its channel state. Shared
@@ -432,20 +463,20 @@ static int carrier_shared(const et_sim *sim)
  * 1/n share, so its SNR rises by 10 log10(n) dB. */
 static double offered_bps(const et_sim *sim, const ue_state *u, int dir)
 {
-    const et_scenario *sc = &sim->sc;
+    const et_sim_params *prm = &sim->p;
     if (sim->topo.access == ET_ACCESS_WIFI) return sim->topo.wifi_rate_bps[u->wifi_level];
     if (!carrier_shared(sim)) return dir == DIR_UP ? u->ch.rate_up_bps : u->ch.rate_down_bps;
     int n = sim->share_n[2 * u->cell + dir] + (u->share_pos[dir] < 0 ? 1 : 0);
-    double bw_hz = (dir == DIR_UP ? sc->carrier_up_hz : sc->carrier_down_hz) / n;
+    double bw_hz = (dir == DIR_UP ? prm->carrier_up_hz : prm->carrier_down_hz) / n;
     double snr_db = dir == DIR_UP ? u->ch.sinr_up_db + 10.0 * log10((double)n) : u->ch.sinr_down_db;
     double rate = bw_hz * et_channel_table_se_bps_hz(sim->channel_table, snr_db);
-    return fmax(rate, sc->channel.min_rate_bps);
+    return fmax(rate, prm->channel.min_rate_bps);
 }
 
 /* Refreshes u's rates (or Wi-Fi level) from its channel state and shares. */
 static void refresh_rates(et_sim *sim, ue_state *u)
 {
-    if (!sim->sc.channel_enabled) return; /* the platform's rates stay */
+    if (!sim->p.channel_enabled) return; /* the platform's rates stay */
     if (sim->topo.access == ET_ACCESS_WIFI) {
         /* One rate level per station; the weaker direction decides it. */
         double snr = fmin(u->ch.sinr_up_db, u->ch.sinr_down_db);
@@ -478,8 +509,8 @@ static void keep_platform_rates(et_sim *sim, ue_state *u)
  * section 1.2). */
 static void link_channel(et_sim *sim, ue_state *u)
 {
-    int k = sim->sc.max_interferers;
-    et_channel_link(&u->ch, &sim->sc.channel, sim->channel_table, &u->radio, u->mob.x_m, u->mob.y_m,
+    int k = sim->p.max_interferers;
+    et_channel_link(&u->ch, &sim->p.channel, sim->channel_table, &u->radio, u->mob.x_m, u->mob.y_m,
                     sim->topo.aps, sim->topo.n_cells, u->cell,
                     sim->interferers + (size_t)u->cell * (size_t)k, sim->n_interferers[u->cell]);
 }
@@ -487,7 +518,7 @@ static void link_channel(et_sim *sim, ue_state *u)
 /* u's channel after a move: shadowing over the distance moved, then the link. */
 static void update_channel(et_sim *sim, ue_state *u)
 {
-    et_channel_move(&u->ch, &sim->sc.channel, u->mob.x_m, u->mob.y_m);
+    et_channel_move(&u->ch, &sim->p.channel, u->mob.x_m, u->mob.y_m);
     link_channel(sim, u);
 }
 
@@ -496,8 +527,8 @@ static void update_channel(et_sim *sim, ue_state *u)
  * exactly the shadowing it would have walked and drawn step by step. */
 static void channel_advance(et_sim *sim, ue_state *u, long step)
 {
-    if (!sim->sc.channel_enabled || u->ch_step >= step) return;
-    double dt = sim->sc.update_interval_s;
+    if (!sim->p.channel_enabled || u->ch_step >= step) return;
+    double dt = sim->p.update_interval_s;
     /* Every interval moves the UE and its shadowing; the link budget (path
      * loss, interference, rates) is needed at the last one only. Random
      * waypoint (and a static UE) moves leg by leg whatever the step, so a
@@ -505,7 +536,7 @@ static void channel_advance(et_sim *sim, ue_state *u, long step)
      * pieces of at most 1024 intervals, to bound the legs per call);
      * Gauss-Markov and traces are stepped interval by interval. The
      * shadowing follows the length walked, so both give the same draws. */
-    const et_mobility_params *mp = &sim->sc.mobility;
+    const et_mobility_params *mp = &sim->p.mobility;
     int leg_based = mp->model == ET_MOBILITY_RANDOM_WAYPOINT || mp->model == ET_MOBILITY_STATIC;
     while (u->ch_step < step) {
         long k = leg_based ? step - u->ch_step : 1;
@@ -513,8 +544,7 @@ static void channel_advance(et_sim *sim, ue_state *u, long step)
         double t_from = (double)u->ch_step * dt;
         double walked = u->mob.path_m;
         et_mobility_step(&u->mob, mp, sim->trace, u->index, t_from, (double)k * dt);
-        et_channel_walk(&u->ch, &sim->sc.channel, u->mob.x_m, u->mob.y_m,
-                        u->mob.path_m - walked);
+        et_channel_walk(&u->ch, &sim->p.channel, u->mob.x_m, u->mob.y_m, u->mob.path_m - walked);
         u->ch_step += k;
         sim->counts.channel_updates++;
     }
@@ -570,7 +600,7 @@ static void push_rate(et_sim *sim, ue_state *u, int dir)
     double rate = offered_bps(sim, u, dir);
     u->rate_bps[dir] = rate;
     double applied = u->applied_bps[dir];
-    if (!(fabs(rate - applied) > sim->sc.push_tolerance * applied)) return;
+    if (!(fabs(rate - applied) > sim->p.push_tolerance * applied)) return;
     log_activity(sim, u, 'B', dir, 0, -1, rate);
     u->applied_bps[dir] = rate;
     set_link_bps(sim, u, dir, rate);
@@ -611,8 +641,8 @@ static void channel_main(int argc, char **argv)
     (void)argc, (void)argv;
     et_sim *sim = sg_actor_self_get_data();
     sg_actor_daemonize(sg_actor_self());
-    double dt = sim->sc.update_interval_s;
-    int every = sim->sc.channel_trace_every;
+    double dt = sim->p.update_interval_s;
+    int every = sim->p.channel_trace_every;
     for (long step = 1;; step++) {
         /* Sleep to absolute grid points so no rounding drift accumulates. */
         sg_actor_sleep_until(sim->t0 + (double)step * dt);
@@ -691,7 +721,7 @@ static sg_comm_t start_comm(et_sim *sim, ue_state *u, int dir, double size_bytes
     sg_host_t from = dir == DIR_UP ? u->host->host : u->server;
     sg_host_t to = dir == DIR_UP ? u->server : u->host->host;
     sim->counts.comms++;
-    if (!sim->sc.channel_enabled || sim->topo.access == ET_ACCESS_WIFI) {
+    if (!sim->p.channel_enabled || sim->topo.access == ET_ACCESS_WIFI) {
         if (sim->topo.access == ET_ACCESS_WIFI && u->wifi_level != u->applied_wifi_level) {
             et_platform_set_wifi_level(&sim->topo, u->index, u->wifi_level);
             u->applied_wifi_level = u->wifi_level;
@@ -751,7 +781,7 @@ static void transfer(et_sim *sim, ue_state *u, int dir, double size_bytes)
         channel_advance(sim, u, grid_step_now(sim));
         x->comm = start_comm(sim, u, dir, left);
         sg_comm_t c = x->comm;
-        if (sim->sc.channel_enabled && sim->topo.access == ET_ACCESS_OFDMA)
+        if (sim->p.channel_enabled && sim->topo.access == ET_ACCESS_OFDMA)
             reapply_after_latency(sim, u, dir);
         int cancelled = sgx_comm_wait(c);
         if (!cancelled) break;
@@ -818,7 +848,7 @@ typedef struct task_run {
     et_location loc;
     double keep;
     et_cost cost;
-    double start, end; /* engine times */
+    double start, end;                     /* engine times */
     double download_s, upload_s, result_s; /* phase durations (compute: ue_state.compute_s) */
     double delay_s, ppl, exposure, reward;
     double reward_sum0; /* sim->reward_sum and _count when it started */
@@ -829,18 +859,18 @@ typedef struct task_run {
 /* Fills the task view and the UE's observation; refreshes the global state. */
 static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v)
 {
-    const et_scenario *sc = &sim->sc;
+    const et_sim_params *prm = &sim->p;
     int task = t->index;
     double tokens = t->tokens, epochs = t->epochs, difficulty = t->difficulty;
     *v = (et_task_view){
         .ue = u->index,
         .n_ue = sim->n_ue,
         .task_index = task,
-        .tasks_per_ue = sc->tasks_per_ue,
+        .tasks_per_ue = prm->tasks_per_ue,
         .tokens = tokens,
         .epochs = epochs,
         .difficulty = difficulty,
-        .data_bytes = tokens * sc->bytes_per_token,
+        .data_bytes = tokens * prm->bytes_per_token,
         .rate_up_bps = u->rate_bps[DIR_UP],
         .rate_down_bps = u->rate_bps[DIR_DOWN],
         .distance_m = u->ch.distance_m,
@@ -854,23 +884,23 @@ static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v
         .last_delay_s = u->last_delay_s,
         .fm = &sim->fm,
         .setup = &sim->cost_setup,
-        .k_min = sc->k_min,
-        .k_max = sc->k_max,
+        .k_min = prm->k_min,
+        .k_max = prm->k_max,
         .privacy = u->privacy,
         .device_class = u->host->device_class,
         .now_s = now_s(sim),
     };
     float *o = sim->state + (size_t)u->index * ET_OBS_DIM;
-    o[ET_OBS_TOKENS] = (float)(tokens / sc->tokens_max);
-    o[ET_OBS_EPOCHS] = (float)(epochs / sc->epochs_max);
+    o[ET_OBS_TOKENS] = (float)(tokens / prm->tokens_max);
+    o[ET_OBS_EPOCHS] = (float)(epochs / prm->epochs_max);
     o[ET_OBS_RATE_UP] = (float)(log2(1.0 + u->rate_bps[DIR_UP] / 1e6) / 10.0);
     o[ET_OBS_RATE_DOWN] = (float)(log2(1.0 + u->rate_bps[DIR_DOWN] / 1e6) / 10.0);
     o[ET_OBS_DISTANCE] = (float)(u->ch.distance_m / u->cell_radius_m);
     o[ET_OBS_CACHED_KEEP] = (float)((double)u->cached_b / sim->fm.middle_blocks);
     o[ET_OBS_UE_SPEED] = (float)(log10(u->host->speed_flops / 1e9) / 3.0);
     o[ET_OBS_UE_MEMORY] = (float)(u->host->memory_bytes / 16e9);
-    o[ET_OBS_TASKS_LEFT] = (float)((double)(sc->tasks_per_ue - task) / sc->tasks_per_ue);
-    o[ET_OBS_LAST_DELAY] = (float)(u->last_delay_s / sc->delay_ref_s);
+    o[ET_OBS_TASKS_LEFT] = (float)((double)(prm->tasks_per_ue - task) / prm->tasks_per_ue);
+    o[ET_OBS_LAST_DELAY] = (float)(u->last_delay_s / prm->delay_ref_s);
     o[ET_OBS_SERVER_QUEUE] =
         (float)((double)u->server_jobs_seen / sim->topo.servers[u->server_index].cores);
     float *extra = sim->state + (size_t)sim->n_ue * ET_OBS_DIM;
@@ -882,21 +912,22 @@ static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v
  * whatever the policy does, so every policy faces the same tasks. */
 static void draw_task(et_sim *sim, ue_state *u, int index, task_run *t)
 {
-    const et_scenario *sc = &sim->sc;
+    const et_sim_params *prm = &sim->p;
     *t = (task_run){.index = index, .failure = ""};
-    t->tokens = sc->tokens_min * pow(sc->tokens_max / sc->tokens_min, et_rng_uniform(&u->task_rng));
-    t->epochs = sc->epochs_min +
-                (int)et_rng_below(&u->task_rng, (uint32_t)(sc->epochs_max - sc->epochs_min + 1));
-    double s = sc->difficulty_sigma;
+    t->tokens =
+        prm->tokens_min * pow(prm->tokens_max / prm->tokens_min, et_rng_uniform(&u->task_rng));
+    t->epochs = prm->epochs_min +
+                (int)et_rng_below(&u->task_rng, (uint32_t)(prm->epochs_max - prm->epochs_min + 1));
+    double s = prm->difficulty_sigma;
     t->difficulty = exp(s * et_rng_normal(&u->task_rng) - 0.5 * s * s);
-    double gap = sc->gap_mean_s > 0 ? et_rng_exponential(&u->task_rng, sc->gap_mean_s) : 0.0;
+    double gap = prm->gap_mean_s > 0 ? et_rng_exponential(&u->task_rng, prm->gap_mean_s) : 0.0;
     if (gap > 0) sg_actor_sleep_for(gap);
 }
 
 /* Asks the policy, at the simulated instant the task starts. */
 static et_status decide_task(et_sim *sim, ue_state *u, task_run *t)
 {
-    const et_scenario *sc = &sim->sc;
+    const et_sim_params *prm = &sim->p;
     /* The rates it observes are the ones it would get if it started now. */
     channel_advance(sim, u, grid_step_now(sim));
     refresh_rates(sim, u);
@@ -906,11 +937,11 @@ static et_status decide_task(et_sim *sim, ue_state *u, task_run *t)
                       .obs = sim->state + (size_t)u->index * ET_OBS_DIM,
                       .state = sim->state,
                       .state_dim = sim->state_dim};
-    et_action act = {ET_LOCATION_SERVER, sc->policy_keep};
+    et_action act = {ET_LOCATION_SERVER, prm->default_keep};
     et_status st = sim->agent->ops->decide(sim->agent, &ov, &act, &sim->agent_err);
     if (st != ET_OK) return st;
     t->loc = act.location == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
-    t->keep = isfinite(act.keep) ? fmin(sc->k_max, fmax(sc->k_min, act.keep)) : sc->k_min;
+    t->keep = isfinite(act.keep) ? fmin(prm->k_max, fmax(prm->k_min, act.keep)) : prm->k_min;
     et_cost_task(&sim->fm, &sim->cost_setup, t->loc, t->keep, t->tokens, t->epochs, &t->cost);
     return ET_OK;
 }
@@ -918,7 +949,7 @@ static et_status decide_task(et_sim *sim, ue_state *u, task_run *t)
 /* Runs the task's life-cycle (docs/simulation.md, "A task's life-cycle") on the engine. */
 static void run_task(et_sim *sim, ue_state *u, task_run *t)
 {
-    const et_scenario *sc = &sim->sc;
+    const et_sim_params *prm = &sim->p;
     const et_cost *c = &t->cost;
     t->start = simgrid_get_clock();
     t->reward_sum0 = sim->reward_sum;
@@ -937,7 +968,7 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
     if (down > 0) {
         u->req.kind = REQ_EMULATOR;
         u->req.bytes_down = down;
-        ask_session(sim, u, sc->control_bytes);
+        ask_session(sim, u, prm->control_bytes);
         u->cached_b = c->b;
         u->adapter_cached = 1;
     }
@@ -950,15 +981,15 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
         double t0 = simgrid_get_clock();
         sg_actor_execute(c->flops);
         u->compute_s = simgrid_get_clock() - t0;
-        transfer(sim, u, DIR_UP, sc->control_bytes + c->upload_bytes);
+        transfer(sim, u, DIR_UP, prm->control_bytes + c->upload_bytes);
         t->upload_s = simgrid_get_clock() - (t0 + u->compute_s);
     } else {
         /* 3. Upload the data set with the request, the server tunes, the
          * result (or, when the owner keeps it, a completion notice) comes back. */
         u->req.kind = REQ_OFFLOAD;
         u->req.flops = c->flops;
-        u->req.bytes_down = c->result_down_bytes > 0 ? c->result_down_bytes : sc->control_bytes;
-        ask_session(sim, u, sc->control_bytes + c->upload_bytes);
+        u->req.bytes_down = c->result_down_bytes > 0 ? c->result_down_bytes : prm->control_bytes;
+        ask_session(sim, u, prm->control_bytes + c->upload_bytes);
         t->upload_s = u->up_done - phase;
         t->result_s = simgrid_get_clock() - u->compute_end;
     }
@@ -970,56 +1001,36 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
  * quality that of the untuned model. */
 static void account_task(et_sim *sim, ue_state *u, task_run *t)
 {
-    const et_scenario *sc = &sim->sc;
-    et_episode_stats *stats = sim->stats;
+    const et_sim_params *prm = &sim->p;
     int failed = t->failure[0] != '\0';
     t->delay_s = t->end - t->start;
     t->ppl = (failed ? et_cost_untuned_ppl(&sim->fm) : t->cost.ppl) * t->difficulty;
-    t->exposure = failed ? 0.0 : et_cost_exposure(&t->cost, u->privacy, sc->bytes_ref);
+    t->exposure = failed ? 0.0 : et_cost_exposure(&t->cost, u->privacy, prm->bytes_ref);
     /* A failed task is charged what it led to (the time until the failure
      * was known, the untuned model's quality) plus the penalty, so failing
      * is never cheaper than running. */
-    t->reward = -(sc->w_delay * t->delay_s / sc->delay_ref_s + sc->w_ppl * t->ppl / sim->ppl_ref +
-                  sc->w_privacy * t->exposure);
+    t->reward = -(prm->w_delay * t->delay_s / prm->delay_ref_s +
+                  prm->w_ppl * t->ppl / sim->ppl_ref + prm->w_privacy * t->exposure);
     if (failed) {
-        t->reward -= sc->fail_penalty;
-        stats->failed_memory++;
-    } else {
-        if (sc->deadline_s > 0 && t->delay_s > sc->deadline_s) {
-            t->reward -= sc->deadline_penalty;
-            t->failure = "deadline";
-            stats->late++;
-        }
-        stats->ok_delay_s += t->delay_s;
-        stats->ok_ppl += t->ppl;
+        t->reward -= prm->fail_penalty;
+    } else if (prm->deadline_s > 0 && t->delay_s > prm->deadline_s) {
+        t->reward -= prm->deadline_penalty;
+        t->failure = "deadline";
     }
     u->last_delay_s = t->delay_s;
     sim->tasks_done++;
     if (sim->progress)
         sim->progress(sim->progress_ctx, sim->tasks_done, sim->tasks_total, now_s(sim));
 
-    stats->tasks++;
-    stats->failed += failed;
-    if (t->loc == ET_LOCATION_LOCAL)
-        stats->local++;
-    else
-        stats->server++;
-    stats->total_delay_s += t->delay_s;
-    stats->reward += t->reward;
-    stats->bytes_up += u->bytes_up;
-    stats->bytes_down += u->bytes_down;
-    stats->exposure += t->exposure;
-    sim->keep_sum += t->keep;
-    sim->ppl_sum += t->ppl;
-
     sim->reward_sum += t->reward;
     sim->reward_count++;
     double credit = t->reward;
-    if (sc->credit == 1)
-        credit = (sim->reward_sum - t->reward_sum0) / (double)(sim->reward_count - t->reward_count0);
+    if (prm->cooperative)
+        credit =
+            (sim->reward_sum - t->reward_sum0) / (double)(sim->reward_count - t->reward_count0);
     et_feedback fb = {.ue = u->index,
                       .reward = credit,
-                      .done = t->index == sc->tasks_per_ue - 1,
+                      .done = t->index == prm->tasks_per_ue - 1,
                       .delay_s = t->delay_s,
                       .ppl = t->ppl,
                       .failed = failed,
@@ -1028,10 +1039,9 @@ static void account_task(et_sim *sim, ue_state *u, task_run *t)
     if (sim->agent->ops->feedback) sim->agent->ops->feedback(sim->agent, &fb);
 }
 
-static void trace_task(et_sim *sim, const ue_state *u, const task_run *t)
+/* The task's record: into the episode's statistics, tasks.csv and the sink. */
+static void record_task(et_sim *sim, const ue_state *u, const task_run *t)
 {
-    int traced = sim->out && sim->out->tasks;
-    if (!traced && !sim->task_sink) return;
     et_task_record r = {
         .episode = sim->episode,
         .ue = u->index,
@@ -1057,7 +1067,8 @@ static void trace_task(et_sim *sim, const ue_state *u, const task_run *t)
         .reward = t->reward,
         .failure = t->failure,
     };
-    if (traced) et_trace_task_row(sim->out->tasks, &r);
+    et_episode_stats_add(sim->stats, &r);
+    if (sim->out && sim->out->tasks) et_trace_task_row(sim->out->tasks, &r);
     if (sim->task_sink) sim->task_sink(sim->task_sink_ctx, &r);
 }
 
@@ -1066,7 +1077,7 @@ static void ue_main(int argc, char **argv)
     (void)argc, (void)argv;
     ue_state *u = sg_actor_self_get_data();
     et_sim *sim = u->sim;
-    for (int i = 0; i < sim->sc.tasks_per_ue && sim->agent_status == ET_OK; i++) {
+    for (int i = 0; i < sim->p.tasks_per_ue && sim->agent_status == ET_OK; i++) {
         task_run t;
         draw_task(sim, u, i, &t);
         et_status st = decide_task(sim, u, &t);
@@ -1076,7 +1087,7 @@ static void ue_main(int argc, char **argv)
         }
         run_task(sim, u, &t);
         account_task(sim, u, &t);
-        trace_task(sim, u, &t);
+        record_task(sim, u, &t);
     }
     u->active = 0;
     u->finish_s = now_s(sim);
@@ -1087,19 +1098,18 @@ static void ue_main(int argc, char **argv)
 et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
                              et_episode_stats *stats, et_error *err)
 {
-    const et_scenario *sc = &sim->sc;
+    const et_sim_params *prm = &sim->p;
     memset(stats, 0, sizeof *stats);
     sim->agent = agent;
     sim->episode = episode;
-    sim->episode_seed = et_sim_episode_seed(sc->seed, episode);
+    sim->episode_seed = et_sim_episode_seed(prm->seed, episode);
     sim->t0 = simgrid_get_clock();
     memset(sim->server_jobs, 0, (size_t)sim->topo.n_servers * sizeof *sim->server_jobs);
     sim->jobs_total = 0;
     sim->tasks_done = 0;
-    sim->tasks_total = sim->n_ue * sc->tasks_per_ue;
+    sim->tasks_total = sim->n_ue * prm->tasks_per_ue;
     sim->out = out;
     sim->stats = stats;
-    sim->keep_sum = sim->ppl_sum = 0;
     sim->reward_sum = 0;
     sim->reward_count = 0;
     sim->agent_status = ET_OK;
@@ -1131,15 +1141,15 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
                                  .ap_y_m = cell->y_m,
                                  .radius_m = cell->radius_m,
                                  .device_class = u->host->device_class};
-        et_mobility_init_home(&u->mob, &sc->mobility, i, u->host->x0_m, u->host->y0_m, &home,
+        et_mobility_init_home(&u->mob, &prm->mobility, i, u->host->x0_m, u->host->y0_m, &home,
                               sim->episode_seed);
         /* A trace says where the UE is at t = 0, not the platform. */
-        if (sc->mobility.model == ET_MOBILITY_TRACE)
-            et_mobility_step(&u->mob, &sc->mobility, sim->trace, i, 0.0, 0.0);
+        if (prm->mobility.model == ET_MOBILITY_TRACE)
+            et_mobility_step(&u->mob, &prm->mobility, sim->trace, i, 0.0, 0.0);
         et_channel_init(&u->ch, i, sim->episode_seed);
         /* The state at t = 0 is in force before any actor runs. */
         u->ch_step = 0;
-        if (sc->channel_enabled) {
+        if (prm->channel_enabled) {
             update_channel(sim, u);
             refresh_rates(sim, u);
         } else {
@@ -1153,7 +1163,7 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         agent->ops->episode_begin(agent, episode, sim->n_ue, sim->episode_seed);
 
     sg_actor_t a;
-    if (sc->channel_enabled) {
+    if (prm->channel_enabled) {
         a = sg_actor_init("channel", sim->topo.server);
         sg_actor_set_data(a, sim);
         sg_actor_start(a, channel_main, 0, NULL);
@@ -1176,13 +1186,7 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         if (err) *err = sim->agent_err;
         return sim->agent_status;
     }
-    stats->mean_delay_s = stats->tasks ? stats->total_delay_s / stats->tasks : 0;
-    int ok = stats->tasks - stats->failed;
-    stats->mean_ppl = stats->tasks ? sim->ppl_sum / stats->tasks : NAN;
-    stats->mean_delay_ok_s = ok ? stats->ok_delay_s / ok : NAN;
-    stats->mean_ppl_ok = ok ? stats->ok_ppl / ok : NAN;
-    stats->mean_exposure = stats->tasks ? stats->exposure / stats->tasks : 0;
-    stats->mean_keep = stats->tasks ? sim->keep_sum / stats->tasks : 0;
+    et_episode_stats_finish(stats);
     stats->engine = sim->counts;
     for (int i = 0; i < sim->n_ue; i++)
         if (sim->ues[i].finish_s > stats->makespan_s) stats->makespan_s = sim->ues[i].finish_s;
@@ -1234,54 +1238,4 @@ et_status et_sim_run_episode_isolated(et_sim *sim, et_agent *agent, int episode,
     char what[48];
     snprintf(what, sizeof what, "episode %d", episode);
     return et_isolate_run(run_isolated_episode, &e, stats, sizeof *stats, what, err);
-}
-
-static void add_number_or_null(cJSON *o, const char *key, double v)
-{
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, key, v);
-    else
-        cJSON_AddNullToObject(o, key);
-}
-
-cJSON *et_episode_stats_to_cjson(const et_sim *sim, const et_episode_stats *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o) return NULL;
-    cJSON_AddStringToObject(o, "model", sim->fm.name);
-    cJSON_AddNumberToObject(o, "ues", sim->n_ue);
-    cJSON_AddNumberToObject(o, "tasks", s->tasks);
-    cJSON_AddNumberToObject(o, "failed", s->failed);
-    cJSON_AddNumberToObject(o, "failed_memory", s->failed_memory);
-    cJSON_AddNumberToObject(o, "late", s->late);
-    cJSON_AddNumberToObject(o, "local", s->local);
-    cJSON_AddNumberToObject(o, "server", s->server);
-    cJSON_AddNumberToObject(o, "total_delay_s", s->total_delay_s);
-    cJSON_AddNumberToObject(o, "mean_delay_s", s->mean_delay_s);
-    add_number_or_null(o, "mean_ppl", s->mean_ppl);
-    add_number_or_null(o, "mean_delay_ok_s", s->mean_delay_ok_s);
-    add_number_or_null(o, "mean_ppl_ok", s->mean_ppl_ok);
-    cJSON_AddNumberToObject(o, "mean_exposure", s->mean_exposure);
-    cJSON_AddNumberToObject(o, "episodic_reward", s->reward);
-    cJSON_AddNumberToObject(o, "makespan_s", s->makespan_s);
-    cJSON_AddNumberToObject(o, "bytes_up", s->bytes_up);
-    cJSON_AddNumberToObject(o, "bytes_down", s->bytes_down);
-    cJSON_AddNumberToObject(o, "mean_keep", s->mean_keep);
-    cJSON *e = cJSON_AddObjectToObject(o, "engine");
-    if (e) {
-        cJSON_AddNumberToObject(e, "comms", (double)s->engine.comms);
-        cJSON_AddNumberToObject(e, "link_updates", (double)s->engine.link_updates);
-        cJSON_AddNumberToObject(e, "idle_link_updates", (double)s->engine.idle_link_updates);
-        cJSON_AddNumberToObject(e, "wifi_restarts", (double)s->engine.wifi_restarts);
-        cJSON_AddNumberToObject(e, "channel_updates", (double)s->engine.channel_updates);
-    }
-    return o;
-}
-
-char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *s)
-{
-    cJSON *o = et_episode_stats_to_cjson(sim, s);
-    char *text = o ? cJSON_Print(o) : NULL;
-    cJSON_Delete(o);
-    return text;
 }

@@ -11,14 +11,21 @@
  * host. docs/simulation.md has the details.
  *
  * One process holds one SimGrid engine (et_engine_init once), one loaded
- * platform (et_sim_create once), and can run many episodes in sequence. */
+ * platform (et_sim_new once), and can run many episodes in sequence.
+ *
+ * The simulator takes its own parameters (et_sim_params), not the scenario:
+ * edgetune.h builds them from a scenario file (et_sim_params_from_scenario,
+ * et_sim_create), and an embedding program may fill them itself. */
 #ifndef ET_SIM_H
 #define ET_SIM_H
 
 #include <stdint.h>
 
 #include "agent.h"
-#include "scenario.h"
+#include "channel.h"
+#include "fm.h"
+#include "mobility.h"
+#include "stats.h"
 #include "status.h"
 #include "trace.h"
 
@@ -31,42 +38,68 @@ et_status et_engine_init(int *argc, char **argv, const char *paje_path, et_error
 
 typedef struct et_sim et_sim;
 
-/* Loads the model profile, the platform and the mobility trace named by sc,
- * discovers the topology and allocates every per-UE buffer. sc is copied. */
-et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err);
+/* Everything the simulator needs, by the scenario section it comes from
+ * (docs/configuration.md has each key's meaning, unit, range and source).
+ * The scenario checks ranges; et_sim_new checks only what it must to stay
+ * safe (positive counts and intervals). */
+typedef struct et_sim_params {
+    /* Files (copied by et_sim_new). */
+    const char *platform;       /* SimGrid platform XML */
+    const char *model;          /* foundation-model profile JSON */
+    const char *mobility_trace; /* CSV, read when mobility.model == trace; else NULL */
+    int ues;                    /* simulate the first `ues` UE hosts; 0: all */
+    uint64_t seed;              /* root of every random stream */
+
+    /* tasks.* */
+    int tasks_per_ue;
+    double tokens_min, tokens_max; /* log-uniform */
+    int epochs_min, epochs_max;    /* uniform integer */
+    double difficulty_sigma;
+    double gap_mean_s; /* exponential idle gap before each task; 0: back to back */
+    double bytes_per_token;
+    double seq_tokens;
+    double deadline_s; /* 0: none */
+
+    /* tuning.* and server.* (the cost model's set-up) */
+    int lora;         /* tuning.result = lora: only LoRA deltas are returned */
+    int lora_savings; /* tuning.lora_savings */
+    double k_min, k_max;
+    et_fm_tunes_on tunes_on;
+    int server_returns_result;
+    double default_keep; /* baselines.keep: the keep when an agent leaves it unset */
+
+    /* channel.* and mobility.* */
+    int channel_enabled; /* 0: links keep the platform's bandwidths, UEs do not move */
+    et_channel_params channel;
+    double ue_tx_power_dbm;
+    double update_interval_s;
+    double push_tolerance;
+    int max_interferers;
+    int shared_carrier; /* channel.sharing = carrier: a cell's UEs split its carrier */
+    double carrier_down_hz, carrier_up_hz;
+    et_mobility_params mobility;
+
+    /* transfer.* */
+    double control_bytes;
+
+    /* reward.* */
+    double w_delay, w_ppl, w_privacy;
+    double bytes_ref;
+    int cooperative; /* reward.credit = cooperative */
+    double delay_ref_s;
+    double ppl_ref; /* 0: the model's fully fine-tuned perplexity */
+    double fail_penalty, deadline_penalty;
+
+    /* output.* (what channel.csv holds) */
+    int channel_trace_every;
+    int channel_trace_ues; /* 0: every UE */
+} et_sim_params;
+
+/* Loads the model profile, the platform and the mobility trace named by p,
+ * discovers the topology and allocates every per-UE buffer. p and its
+ * strings are copied. */
+et_status et_sim_new(const et_sim_params *p, et_sim **out, et_error *err);
 void et_sim_destroy(et_sim *sim);
-
-/* What an episode asked of the engine (for benchmarks and tests). */
-typedef struct et_engine_counts {
-    long comms;             /* SimGrid comms started (one per transfer, plus Wi-Fi restarts) */
-    long link_updates;      /* sg_link_set_bandwidth calls */
-    long idle_link_updates; /* of those, on the links of a UE with nothing in flight */
-    long wifi_restarts;     /* Wi-Fi comms cancelled for a rate-level change */
-    long channel_updates;   /* per-UE mobility + channel steps computed */
-} et_engine_counts;
-
-/* Results of one episode. Every mean covers every task: a failed task counts
- * with the delay until its failure was known and the untuned model's
- * perplexity; failures are counted beside the means (and the *_ok means
- * cover the tasks that ran). */
-typedef struct et_episode_stats {
-    int tasks, failed, late;
-    int failed_memory;    /* failed because a LOCAL choice did not fit the UE */
-    int local, server;    /* tasks per location (failed included) */
-    double total_delay_s; /* sum of task delays */
-    double mean_delay_s;
-    double mean_ppl;           /* every task; a failed one at the untuned model's perplexity */
-    double mean_delay_ok_s;    /* over tasks that ran (NaN if none) */
-    double mean_ppl_ok;        /* over tasks that ran (NaN if none) */
-    double exposure;           /* privacy exposure summed over tasks */
-    double mean_exposure;      /* per task */
-    double ok_delay_s, ok_ppl; /* sums behind the *_ok means */
-    double reward;             /* episodic reward: sum over all tasks of all UEs */
-    double makespan_s;         /* simulated time until the last UE finished */
-    double bytes_up, bytes_down;
-    double mean_keep;
-    et_engine_counts engine;
-} et_episode_stats;
 
 /* Runs one episode (every UE works through its queue) with agent deciding.
  * Random streams derive from (scenario seed, episode index). Rows go to
@@ -116,7 +149,7 @@ void et_sim_set_progress(et_sim *sim, et_progress_fn fn, void *ctx);
 void et_sim_set_seed(et_sim *sim, uint64_t seed);
 
 /* Accessors for reports. */
-const et_scenario *et_sim_scenario(const et_sim *sim);
+const et_sim_params *et_sim_get_params(const et_sim *sim); /* its strings live as long as sim */
 int et_sim_ue_count(const et_sim *sim);
 const char *et_sim_ue_class(const et_sim *sim, int ue);
 const char *et_sim_model_name(const et_sim *sim);
@@ -124,12 +157,5 @@ const et_fm *et_sim_fm(const et_sim *sim);
 
 /* The episode seed used for episode index e (so evaluation can pick unseen seeds). */
 uint64_t et_sim_episode_seed(uint64_t scenario_seed, int episode);
-
-/* Summary of an episode as a cJSON object (the caller owns it; NULL on allocation failure). */
-struct cJSON;
-struct cJSON *et_episode_stats_to_cjson(const et_sim *sim, const et_episode_stats *stats);
-
-/* The same object as printed JSON text (malloc'd; caller frees). */
-char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *stats);
 
 #endif

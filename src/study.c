@@ -79,7 +79,7 @@ static et_status make_policy(const et_sim *sim, const policy_spec *p, et_agent *
         if (st == ET_OK) et_hmppo_set_training(*agent, 0);
         return st;
     }
-    et_policy_params pp = {.keep = p->keep, .seed = et_sim_scenario(sim)->seed, .rule = p->rule};
+    et_policy_params pp = {.keep = p->keep, .seed = et_sim_get_params(sim)->seed, .rule = p->rule};
     return et_agent_create(p->name, &pp, agent, err);
 }
 
@@ -135,7 +135,7 @@ static et_status device_classes(const et_sim *sim, const char **out, int *n, et_
             return et_error_set(err, ET_ERR_INPUT,
                                 "%s: compare: more than %d device classes on the platform; "
                                 "tuned-static's exhaustive search allows at most %d",
-                                et_sim_scenario(sim)->source, MAX_CLASSES, MAX_CLASSES);
+                                et_sim_get_params(sim)->platform, MAX_CLASSES, MAX_CLASSES);
         out[(*n)++] = c;
     }
     qsort(out, (size_t)*n, sizeof *out, cmp_str);
@@ -174,7 +174,8 @@ static int n_baselines(void)
     size_t n = 0;
     const et_policy_info *rows = et_policy_list(&n);
     int count = 0;
-    for (size_t i = 0; i < n; i++) count += !rows[i].learned;
+    for (size_t i = 0; i < n; i++)
+        count += !rows[i].learned;
     return count < MAX_BASELINES ? count : MAX_BASELINES;
 }
 
@@ -189,7 +190,7 @@ static const et_policy_info *baseline_row(int index)
 
 static et_status tune_baselines(et_sim *sim, const et_study_options *opt, tuned *out, et_error *err)
 {
-    const et_scenario *sc = et_sim_scenario(sim);
+    const et_scenario *sc = opt->scenario;
     const et_fm *fm = et_sim_fm(sim);
     int b_min, b_max;
     et_fm_blocks_range(fm, sc->k_min, sc->k_max, &b_min, &b_max);
@@ -206,9 +207,8 @@ static et_status tune_baselines(et_sim *sim, const et_study_options *opt, tuned 
         first[bl] = n;
         const et_policy_info *row = baseline_row(bl);
         const char *name = row->name;
-        int keep_matters = row->tuning == ET_TUNE_KEEP ||
-                           (row->tuning == ET_TUNE_KEEP_EMULATOR &&
-                            sc->tunes_on == ET_FM_TUNES_ON_EMULATOR);
+        int keep_matters = row->tuning == ET_TUNE_KEEP || (row->tuning == ET_TUNE_KEEP_EMULATOR &&
+                                                           sc->tunes_on == ET_FM_TUNES_ON_EMULATOR);
         if (row->tuning == ET_TUNE_RULE) {
             for (int mask = 0; mask < (1 << n_classes) && ok; mask++) {
                 const char *local[MAX_CLASSES];
@@ -376,7 +376,7 @@ static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_
                          const tuned *tb, const policy_spec *spec, const group *groups,
                          int n_groups, const et_episode_stats *st, double *scratch)
 {
-    const et_scenario *sc = et_sim_scenario(sim);
+    const et_scenario *sc = opt->scenario;
     int E = opt->eval_episodes;
     fprintf(md,
             "# HMPPO against the baselines\n\n%d UEs x %d tasks, model %s, platform `%s`, "
@@ -512,7 +512,7 @@ static void write_curves(FILE *f, const policy_spec *spec, int n_spec, const cha
 
 et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
 {
-    const et_scenario *sc = et_sim_scenario(sim);
+    const et_scenario *sc = opt->scenario;
     char learners[3][16];
     int n_learners = 0;
     et_status st = parse_learners(opt->learners, learners, &n_learners, err);
@@ -553,7 +553,8 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
             j->sim = sim;
             j->seed = sc->seed + (uint64_t)(s - 1);
             snprintf(j->dir, sizeof j->dir, "%s/%s-s%d", opt->out_dir, learners[l], s);
-            j->opt = (et_train_options){.policy = p->name, .episodes = opt->train_episodes};
+            j->opt = (et_train_options){
+                .scenario = sc, .policy = p->name, .episodes = opt->train_episodes};
             snprintf(p->checkpoint, sizeof p->checkpoint, "%s/checkpoint.ckpt", j->dir);
             ctxs[n_spec] = j;
             n_spec++;

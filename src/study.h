@@ -21,10 +21,12 @@
 #ifndef ET_STUDY_H
 #define ET_STUDY_H
 
+#include "scenario.h"
 #include "sim.h"
 #include "status.h"
 
 typedef struct et_study_options {
+    const et_scenario *scenario; /* the keys of the study; sim was made from it */
     const char *out_dir;
     int seeds;               /* training seeds per learner, >= 1 */
     int train_episodes;      /* per training run */

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-
 #include "trace.h"
 
 static const char TRAIN_HEADER[] =
@@ -118,7 +117,7 @@ static void log_row(FILE *f, int episode, const et_episode_stats *s, const et_hm
 et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result *res,
                        et_error *err)
 {
-    const et_scenario *sc = et_sim_scenario(sim);
+    const et_scenario *sc = opt->scenario;
     memset(res, 0, sizeof *res);
     et_hmppo_variant variant = ET_HMPPO;
     et_status st = et_train_variant(opt->policy, &variant, err);
@@ -141,7 +140,7 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
             why = "has another number of UEs";
         else if (blob.tasks_per_ue != sc->tasks_per_ue)
             why = "has another tasks.per_ue";
-        else if (blob.seed != sc->seed)
+        else if (blob.seed != et_sim_get_params(sim)->seed)
             why = "was trained with another seed";
         if (why) {
             et_agent_destroy(agent);
@@ -164,13 +163,13 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
         cfg.k_min = (float)sc->k_min;
         cfg.k_max = (float)sc->k_max;
         cfg.capacity = sc->episodes_per_update * n_ue * sc->tasks_per_ue;
-        cfg.seed = sc->seed;
+        cfg.seed = et_sim_get_params(sim)->seed;
         st = et_hmppo_create(&cfg, &agent, err);
         if (st != ET_OK) return st;
         blob.magic = BLOB_MAGIC;
         blob.n_ue = n_ue;
         blob.tasks_per_ue = sc->tasks_per_ue;
-        blob.seed = sc->seed;
+        blob.seed = et_sim_get_params(sim)->seed;
         snprintf(blob.policy, sizeof blob.policy, "%s", opt->policy);
     }
     et_hmppo_set_training(agent, 1);

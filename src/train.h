@@ -11,6 +11,7 @@
 
 #include "agent.h"
 #include "hmppo.h"
+#include "scenario.h"
 #include "sim.h"
 #include "status.h"
 
@@ -24,11 +25,12 @@ typedef struct et_train_progress {
 typedef void (*et_train_progress_fn)(void *ctx, const et_train_progress *p);
 
 typedef struct et_train_options {
-    const char *policy;  /* hmppo | mappo | ippo */
-    const char *out_dir; /* train.csv and checkpoint.ckpt go here */
-    int episodes;        /* total episodes (a resumed run counts the ones already done) */
-    const char *resume;  /* checkpoint to continue from, or NULL */
-    int stop_after;      /* > 0: stop after this many episodes in this process (tests) */
+    const et_scenario *scenario; /* the learner's keys (hmppo.*, train.*); sim was made from it */
+    const char *policy;          /* hmppo | mappo | ippo */
+    const char *out_dir;         /* train.csv and checkpoint.ckpt go here */
+    int episodes;                /* total episodes (a resumed run counts the ones already done) */
+    const char *resume;          /* checkpoint to continue from, or NULL */
+    int stop_after;              /* > 0: stop after this many episodes in this process (tests) */
     et_train_progress_fn progress;
     void *progress_ctx;
 } et_train_options;

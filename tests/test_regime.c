@@ -9,7 +9,7 @@
 #include "platform.h"
 #include "regime.h"
 #include "scenario.h"
-#include "sim.h"
+#include "edgetune.h"
 
 typedef struct regime_case {
     const char *platform; /* NULL: the scenario's */
@@ -41,7 +41,7 @@ static et_status measure(void *ctx, void *result, et_error *err)
     et_sim *sim = NULL;
     st = et_engine_init(&argc, argv, NULL, err);
     if (st == ET_OK) st = et_sim_create(&sc, &sim, err);
-    if (st == ET_OK) st = et_regime_measure(sim, rc->episodes, sc.validation_offset, result, err);
+    if (st == ET_OK) st = et_regime_measure(sim, &sc, rc->episodes, sc.validation_offset, result, err);
     et_sim_destroy(sim);
     return st;
 }

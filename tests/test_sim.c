@@ -18,7 +18,7 @@
 #include "fm.h"
 #include "platform.h"
 #include "scenario.h"
-#include "sim.h"
+#include "edgetune.h"
 #include "trace.h"
 
 /* Static platform: one server (2 cores), UEs with their own SPLITDUPLEX

@@ -1,0 +1,81 @@
+/* edgetune.c: a scenario's keys as the simulator's parameters. */
+#include "edgetune.h"
+
+#include <string.h>
+
+#include <cJSON.h>
+
+void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->platform = sc->platform;
+    p->model = sc->model;
+    p->mobility_trace = sc->mobility.model == ET_MOBILITY_TRACE ? sc->mobility_trace : NULL;
+    p->ues = sc->ues;
+    p->seed = sc->seed;
+
+    p->tasks_per_ue = sc->tasks_per_ue;
+    p->tokens_min = sc->tokens_min;
+    p->tokens_max = sc->tokens_max;
+    p->epochs_min = sc->epochs_min;
+    p->epochs_max = sc->epochs_max;
+    p->difficulty_sigma = sc->difficulty_sigma;
+    p->gap_mean_s = sc->gap_mean_s;
+    p->bytes_per_token = sc->bytes_per_token;
+    p->seq_tokens = sc->seq_tokens;
+    p->deadline_s = sc->deadline_s;
+
+    p->lora = sc->result_mode == ET_RESULT_LORA;
+    p->lora_savings = sc->lora_savings;
+    p->k_min = sc->k_min;
+    p->k_max = sc->k_max;
+    p->tunes_on = sc->tunes_on;
+    p->server_returns_result = sc->server_returns_result;
+    p->default_keep = sc->policy_keep;
+
+    p->channel_enabled = sc->channel_enabled;
+    p->channel = sc->channel;
+    p->ue_tx_power_dbm = sc->ue_tx_power_dbm;
+    p->update_interval_s = sc->update_interval_s;
+    p->push_tolerance = sc->push_tolerance;
+    p->max_interferers = sc->max_interferers;
+    p->shared_carrier = sc->radio_sharing == ET_SHARING_CARRIER;
+    p->carrier_down_hz = sc->carrier_down_hz;
+    p->carrier_up_hz = sc->carrier_up_hz;
+    p->mobility = sc->mobility;
+
+    p->control_bytes = sc->control_bytes;
+
+    p->w_delay = sc->w_delay;
+    p->w_ppl = sc->w_ppl;
+    p->w_privacy = sc->w_privacy;
+    p->bytes_ref = sc->bytes_ref;
+    p->cooperative = sc->credit == 1;
+    p->delay_ref_s = sc->delay_ref_s;
+    p->ppl_ref = sc->ppl_ref;
+    p->fail_penalty = sc->fail_penalty;
+    p->deadline_penalty = sc->deadline_penalty;
+
+    p->channel_trace_every = sc->channel_trace_every;
+    p->channel_trace_ues = sc->channel_trace_ues;
+}
+
+et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
+{
+    et_sim_params p;
+    et_sim_params_from_scenario(sc, &p);
+    return et_sim_new(&p, out, err);
+}
+
+cJSON *et_episode_stats_to_cjson(const et_sim *sim, const et_episode_stats *stats)
+{
+    return et_episode_stats_cjson(stats, et_sim_model_name(sim), et_sim_ue_count(sim));
+}
+
+char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *stats)
+{
+    cJSON *o = et_episode_stats_to_cjson(sim, stats);
+    char *text = o ? cJSON_Print(o) : NULL;
+    cJSON_Delete(o);
+    return text;
+}
