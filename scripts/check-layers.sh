@@ -12,6 +12,7 @@
 #   Engine    sim stats platform platform_gen sgx_shim    -> Core, Radio, Agents' agent.h,
 #                                                            trace.h; the only SimGrid user
 #   App       main edgetune train study regime decisions  -> everything but SimGrid
+#             capi (the flat C API for Python's ctypes)
 #
 # The simulator takes its own parameters (et_sim_params); edgetune.c (App)
 # builds them from a scenario. Engine -> Scenario is allowed for trace.h
@@ -25,7 +26,7 @@ layer_of() { # layer of a project file or header, by its base name
         channel.* | mobility.*) echo Radio ;;
         scenario.* | trace.*) echo Scenario ;;
         sim.* | stats.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
-        main.* | collective_mpi.* | edgetune.* | train.* | study.* | regime.* | decisions.*) echo App ;;
+        main.* | collective_mpi.* | edgetune.* | train.* | study.* | regime.* | decisions.* | capi.* | edgetune_capi.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac

@@ -20,8 +20,11 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #   gnuplot-nox                 the plots (examples/plot.sh)
 #   time                        /usr/bin/time: CPU time and max RSS in bench/scale.sh
 #   help2man                    the man page, generated from --help and --version
+#   python3-numpy               the Python package (python/edgetune: observations are NumPy views)
+#                               and its tests; python3-torch (examples/python/ppo_torch.py) is
+#                               optional and not installed here
 packages=(libsimgrid-dev libopenblas-dev libcjson-dev libcunit1-dev pkg-config cmake g++ make
-          gnuplot-nox time help2man)
+          gnuplot-nox time help2man python3-numpy)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -48,6 +51,9 @@ cmake --build "$build_dir" -j "$(nproc)"
 case "$mode" in
     build) ;;
     run)  "$build_dir/edgetune" run "$@" ;;
-    test) ctest --test-dir "$build_dir" --output-on-failure "$@" ;;
+    test)
+        bash scripts/python-with-numpy.sh >/dev/null ||
+            echo "setup: no python3 with NumPy: the Python tests (ctest case python) are skipped" >&2
+        ctest --test-dir "$build_dir" --output-on-failure "$@" ;;
     *) echo "usage: bash scripts/setup.sh run|test|build" >&2; exit 2 ;;
 esac

@@ -2,7 +2,8 @@
 # docs_commands.sh EDGETUNE_BUILD_DIR: every command shown in README.md and
 # docs/*.md runs. Commands are the lines of fenced code blocks that start
 # with `build/edgetune` (or `edgetune`, run as build/edgetune), `bash
-# examples/` or an environment assignment before `build/` (trailing
+# examples/`, `python3 examples/` (with a python3 that has NumPy; skipped with a message
+# without one) or an environment assignment before `build/` (trailing
 # `# comments` dropped; a synopsis is written as a comment), run in order per file from a
 # scratch directory that looks like the repository (platforms/, models/,
 # examples/ and build/ linked in). Long commands are shrunk (fewer tasks,
@@ -17,6 +18,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pass=0
 fail=0
+# `python3 examples/...` commands run with a python3 that has NumPy (Debian's), or are skipped.
+py=$(bash "$src/scripts/python-with-numpy.sh") || py=""
+[ -e "$build/libedgetune.so" ] && export EDGETUNE_LIB=$build/libedgetune.so
 
 shrink() { # the extra options for one command line
     case "$1" in
@@ -26,6 +30,8 @@ shrink() { # the extra options for one command line
         *"edgetune regime"*) echo "--episodes 1 --tasks 2" ;;
         *"edgetune run"*) echo "--tasks 2 -q" ;;
         *"bench_cartpole"*) echo "--steps 2048" ;;
+        *"ppo_torch.py"*) echo "--episodes 2 --tasks 2" ;;
+        *"examples/python/"*) echo "--tasks 2" ;;
         *) echo "" ;;
     esac
 }
@@ -63,10 +69,17 @@ for doc in "$src/README.md" "$src"/docs/*.md; do
     done
     ln -s "$build" "$dir/build"
     awk '/^```/ { inblock = !inblock; next } inblock { print }' "$doc" |
-        grep -E '^(build/edgetune |edgetune |bash examples/|[A-Z_]+=[^ ]+ build/)' |
+        grep -E '^(build/edgetune |edgetune |bash examples/|python3 examples/|[A-Z_]+=[^ ]+ build/)' |
         sed 's/[[:space:]]*#.*$//; s|^edgetune |build/edgetune |' >"$dir/commands.txt"
     while IFS= read -r cmd; do
         [ -n "$cmd" ] || continue
+        if [[ $cmd == python3\ * ]]; then
+            if [ -z "$py" ]; then
+                echo "skip $(basename "$doc"): $cmd (no python3 with NumPy)"
+                continue
+            fi
+            cmd="$py ${cmd#python3 }"
+        fi
         full=$(shrunk "$cmd")
         if (cd "$dir" && timeout 300 bash -c "$full") >"$dir/log.txt" 2>&1; then
             pass=$((pass + 1))

@@ -7,6 +7,7 @@
 #     against the installed library with pkg-config and runs one episode.
 set -euo pipefail
 build=$1
+src=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
@@ -55,4 +56,19 @@ rc=$?
 set -e
 [ "$rc" -eq 2 ] && grep -q "unknown policy 'nosuch'" "$work/err.txt" || {
     echo "install_tree: one_episode with an unknown policy: rc $rc: $(cat "$work/err.txt")"; exit 1; }
+# 4. The Python package from the installed prefix (no build tree, no EDGETUNE_LIB): it loads the
+#    installed library and data, and runs the installed random-policy example.
+if py=$(bash "$src/scripts/python-with-numpy.sh"); then
+    pydir=$prefix/lib/python3/dist-packages
+    [ -e "$pydir/edgetune/__init__.py" ] && [ -e "$pydir/edgetune/_install.py" ] || {
+        echo "install_tree: the Python package is not installed under $pydir"; exit 1; }
+    lib=$(env -u EDGETUNE_LIB -u EDGETUNE_DATA_DIR PYTHONPATH=$pydir PYTHONDONTWRITEBYTECODE=1 \
+        "$py" -c "import edgetune; print(edgetune.library_path)")
+    case "$lib" in "$prefix"/*) ;; *) echo "install_tree: python loaded $lib, not the installed library"; exit 1 ;; esac
+    env -u EDGETUNE_LIB -u EDGETUNE_DATA_DIR PYTHONPATH=$pydir PYTHONDONTWRITEBYTECODE=1 \
+        "$py" "$data/examples/python/random_policy.py" --tasks 3 | tee "$work/py.txt"
+    grep -Eq '^random: 18 tasks ' "$work/py.txt"
+else
+    echo "install_tree: python part skipped: no python3 with NumPy"
+fi
 echo "install_tree: ok"

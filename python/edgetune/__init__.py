@@ -1,0 +1,25 @@
+"""edgetune from Python: the C simulator with Python policies (docs/python.md).
+
+    import edgetune
+    sim = edgetune.Simulator(seed=1)
+    stats = sim.run_episode(policy)          # policy.decide(ue, obs) -> (location, keep)
+    env = edgetune.Env()                     # reset() / step(actions), gymnasium's convention
+
+Needs NumPy and libedgetune.so (found through EDGETUNE_LIB, the build tree next to this
+package, the prefix it was installed to, or pkg-config).
+"""
+
+try:
+    import numpy  # noqa: F401
+except ImportError as _exc:  # pragma: no cover - depends on the machine
+    raise ImportError("edgetune needs NumPy (Debian: apt-get install python3-numpy)") from _exc
+
+from ._lib import PATH as library_path
+from ._lib import Error, InputError
+from ._sim import (FEEDBACK_FIELDS, LOCAL, OBS_DIM, SERVER, TASK_FIELDS, Companion,
+                   Simulator)
+from .env import Env
+from . import spaces
+
+__all__ = ["Simulator", "Env", "Companion", "Error", "InputError", "LOCAL", "SERVER",
+           "OBS_DIM", "TASK_FIELDS", "FEEDBACK_FIELDS", "spaces", "library_path"]

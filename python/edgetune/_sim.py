@@ -1,0 +1,255 @@
+"""edgetune.Simulator: episodes of the C simulator with a Python policy as its agent."""
+
+import ctypes
+import json
+import os
+import sys
+
+import numpy as np
+
+from . import _lib
+from ._lib import lib
+
+LOCAL = 0
+SERVER = 1
+OBS_DIM = lib.et_capi_obs_dim()
+
+
+def _fields(getter):
+    names = []
+    while True:
+        name = getter(len(names))
+        if name is None:
+            return tuple(n.decode() for n in names)
+        names.append(name)
+
+
+#: Names of the task record's fields (Simulator.task), in buffer order.
+TASK_FIELDS = _fields(lib.et_capi_task_field)
+#: Names of the feedback record's fields (Simulator.last_feedback).
+FEEDBACK_FIELDS = _fields(lib.et_capi_feedback_field)
+
+
+def _record(address, names):
+    """A NumPy record (np.void) viewing len(names) doubles at address: no copy."""
+    buf = (ctypes.c_double * len(names)).from_address(address)
+    dtype = np.dtype([(n, "<f8") for n in names])
+    return np.frombuffer(buf, dtype=dtype, count=1)[0]
+
+
+def _path(p):
+    return None if p is None else os.fsencode(p)
+
+
+class _Aborted(Exception):
+    """The episode was ended from Python (Env.reset or close, Ctrl-C)."""
+
+
+class Companion:
+    """One of edgetune's C baselines asked for its action on the decision in progress."""
+
+    def __init__(self, sim, name, index):
+        self._sim, self.name, self._index = sim, name, index
+        self._out = (ctypes.c_double * 2)()
+
+    def decide(self, ue=None, observation=None):
+        """(location, keep) the baseline chooses for the pending decision (the arguments are
+        accepted so that a Companion is itself a policy, and ignored)."""
+        _lib.check(lib.et_capi_companion_decide, self._sim._h, self._index, self._out)
+        return int(self._out[0]), self._out[1]
+
+    def feedback(self, ue, reward, done):
+        """Companions get their feedback from the engine directly."""
+
+
+class Simulator:
+    """The simulator of one scenario, loaded once per process (SimGrid loads one platform).
+
+    Simulator(scenario=None, platform=None, seed=None, model=None, ues=None, tasks=None):
+    scenario is a JSON file (None: the shipped examples/default.json); the others override
+    its keys as the CLI's options do. Errors from C raise edgetune.Error (InputError for bad
+    input) with the CLI's one-line message.
+    """
+
+    def __init__(self, scenario=None, platform=None, seed=None, model=None, ues=None,
+                 tasks=None):
+        self._engine = _lib.engine()
+        handle = ctypes.c_void_p()
+        self._h = None
+        self._engine.call(lambda: _lib.check(
+            lib.et_capi_sim_create, _path(scenario), _path(_lib.data_dir()), _path(platform),
+            _path(model), -1 if seed is None else int(seed), int(ues or 0), int(tasks or 0),
+            ctypes.byref(handle)))
+        self._h = handle.value
+        self.n_ue = lib.et_capi_sim_ue_count(self._h)
+        self.state_dim = lib.et_capi_state_dim(self._h)
+        self.ue_classes = tuple(lib.et_capi_sim_ue_class(self._h, i).decode()
+                                for i in range(self.n_ue))
+        self.scenario = json.loads(_lib.take_string(lib.et_capi_sim_scenario_json(self._h)))
+        #: The task of the decision in progress: a NumPy record over the C buffer
+        #: (fields TASK_FIELDS); valid inside decide() and while a step waits.
+        self.task = _record(lib.et_capi_sim_task(self._h), TASK_FIELDS)
+        #: The last feedback: a NumPy record (fields FEEDBACK_FIELDS), valid inside feedback().
+        self.last_feedback = _record(lib.et_capi_sim_feedback(self._h), FEEDBACK_FIELDS)
+        self._action = (ctypes.c_double * 2).from_address(lib.et_capi_sim_action(self._h))
+        self._state_addr = None
+        self.state = None
+        self.observations = None
+        self._views = ()
+        self._policy = None
+        self._error = None
+        self._abort = False
+        self._running = False
+        self._callbacks = (_lib.DECIDE_FN(self._decide), _lib.FEEDBACK_FN(self._feedback),
+                           _lib.BEGIN_FN(self._begin), _lib.END_FN(self._end))
+        lib.et_capi_sim_set_policy(self._h, *self._callbacks, None)
+
+    # -- the callbacks, on the engine thread -------------------------------------------
+
+    def _bind_state(self, address):
+        """NumPy views of the C state buffer (once: its address never changes)."""
+        buf = (ctypes.c_float * self.state_dim).from_address(address)
+        self.state = np.frombuffer(buf, dtype=np.float32)
+        self.observations = self.state[:self.n_ue * OBS_DIM].reshape(self.n_ue, OBS_DIM)
+        self._views = tuple(self.observations[i] for i in range(self.n_ue))
+        self._state_addr = address
+
+    def _decide(self, ctx, ue, state_addr):
+        if self._error is not None or self._abort:
+            return 5
+        try:
+            if state_addr != self._state_addr:
+                self._bind_state(state_addr)
+            location, keep = self._policy.decide(ue, self._views[ue])
+            if location != LOCAL and location != SERVER:
+                raise ValueError("decide() returned location %r for UE %d: expected "
+                                 "edgetune.LOCAL (0) or edgetune.SERVER (1)" % (location, ue))
+            act = self._action
+            act[0] = location
+            act[1] = keep
+            return 0
+        except BaseException as exc:  # re-raised by run_episode with its traceback
+            self._error = exc
+            return 5
+
+    def _feedback(self, ctx, ue, reward, done):
+        if self._error is not None:
+            return
+        try:
+            self._policy.feedback(ue, reward, bool(done))
+        except BaseException as exc:  # ends the episode at its next decision
+            self._error = exc
+
+    def _begin(self, ctx, episode, n_ue, seed):
+        begin = getattr(self._policy, "episode_begin", None)
+        if begin is not None and self._error is None:
+            try:
+                begin(episode, n_ue, seed)
+            except BaseException as exc:
+                self._error = exc
+
+    def _end(self, ctx):
+        end = getattr(self._policy, "episode_end", None)
+        if end is not None and self._error is None:
+            try:
+                end()
+            except BaseException as exc:
+                self._error = exc
+
+    # -- episodes ------------------------------------------------------------------------
+
+    def _run(self, policy, episode, out):
+        """On the engine thread: one episode; returns the statistics or raises."""
+        baseline = policy.encode() if isinstance(policy, str) else None
+        name = (policy if isinstance(policy, str) else
+                getattr(policy, "name", None) or "python:" + type(policy).__name__)
+        run = json.dumps({"interface": "python", "python": sys.version.split()[0],
+                          "command": [sys.executable] + sys.argv})
+        stats = ctypes.c_void_p()
+        err = ctypes.create_string_buffer(_lib.ERR_SIZE)
+        self._policy = None if baseline else policy
+        self._error, self._abort = None, False
+        try:
+            code = lib.et_capi_sim_run(self._h, baseline, name.encode(), int(episode), _path(out),
+                                       run.encode(), ctypes.byref(stats), err, _lib.ERR_SIZE)
+        finally:
+            self._policy = None
+        error, self._error = self._error, None
+        if error is not None:
+            if not isinstance(error, _Aborted):
+                error.add_note("edgetune: raised in a policy callback; episode %d was ended%s"
+                               % (episode, ", no outputs written" if out else ""))
+            raise error
+        if code != 0:
+            _lib.raise_status(code, err.value.decode(errors="replace"))
+        return json.loads(_lib.take_string(stats.value))
+
+    def _start(self, policy, episode, out, on_done=None):
+        if self._h is None:
+            raise _lib.Error("edgetune: this Simulator is closed")
+        if self._running:
+            raise RuntimeError("edgetune: an episode is already running on this Simulator")
+        if not isinstance(policy, str) and not callable(getattr(policy, "decide", None)):
+            raise TypeError("policy: expected a baseline's name or an object with "
+                            "decide(ue, observation) and feedback(ue, reward, done)")
+        self._running = True
+
+        def job():
+            try:
+                return self._run(policy, episode, out)
+            finally:
+                self._running = False
+                if on_done is not None:
+                    on_done()
+        return self._engine.submit(job)
+
+    def run_episode(self, policy, episode=0, out=None):
+        """Runs one episode and returns its statistics (the "result" of summary.json).
+
+        policy: an object with decide(ue, observation) -> (location, keep) and
+        feedback(ue, reward, done) (optionally episode_begin(episode, n_ue, seed) and
+        episode_end()), called by the engine at simulated decision and completion instants;
+        or the name of one of edgetune's baselines ("greedy", "all-server", ...). observation
+        is a NumPy float32 view of the UE's row of the C state buffer (no copy; valid during
+        the call). out: a folder for tasks.csv, channel.csv and summary.json, written as by
+        `edgetune run`. An exception in a callback ends the episode (no outputs) and is
+        re-raised here.
+        """
+        job = self._start(policy, episode, out)
+        return job.wait(on_interrupt=self._interrupt)
+
+    def _interrupt(self):
+        self._abort = True
+
+    def companion(self, baseline):
+        """A C baseline that sees this simulator's episodes beside the Python policy and can
+        be asked for its action on the decision in progress (Companion.decide). Create it
+        before the episodes it should follow."""
+        if self._running:
+            raise RuntimeError("edgetune: add companions between episodes")
+        index = ctypes.c_int()
+        _lib.check(lib.et_capi_companion_add, self._h, baseline.encode(), ctypes.byref(index))
+        return Companion(self, baseline, index.value)
+
+    def set_seed(self, seed):
+        """Sets the root seed of the next episodes (the scenario key 'seed')."""
+        lib.et_capi_sim_set_seed(self._h, int(seed))
+        self.scenario["seed"] = int(seed)
+
+    @property
+    def k_range(self):
+        """(k_min, k_max): the keep fractions the simulator allows."""
+        return self.scenario["tuning.k_min"], self.scenario["tuning.k_max"]
+
+    def close(self):
+        """Frees the C simulator. SimGrid keeps the platform: no other Simulator can be
+        created in this process."""
+        if self._h is not None and not self._running:
+            h, self._h = self._h, None
+            self._engine.call(lambda: lib.et_capi_sim_destroy(h))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,88 @@
+"""The step interface: spaces, asynchronous decisions, reset in the middle, errors."""
+
+import unittest
+
+from tests.support import child_json
+
+STEPS = """
+import json, edgetune, numpy as np
+env = edgetune.Env(tasks=3)
+rng = np.random.default_rng(0)
+out = {"obs_space": repr(env.observation_space), "act_space": repr(env.action_space)}
+try:
+    env.step((1, 0.3))
+except RuntimeError as exc:
+    out["early"] = str(exc)
+obs, info = env.reset(seed=5)
+out["first"] = {"shape": list(obs.shape), "dtype": str(obs.dtype), "waiting": info["waiting"],
+                "time": info["time"], "episode": info["episode"]}
+# a few steps, then reset in the middle of the episode
+for _ in range(4):
+    obs, r, term, trunc, info = env.step(env.action_space.sample(rng))
+obs, info = env.reset()
+out["second_episode"] = info["episode"]
+times, waiting, total, completed = [], [], 0.0, 0
+bad = []
+for action in ((2, 0.3), {99: (1, 0.3)}, np.zeros(5)):
+    try:
+        env.step(action)
+    except ValueError as exc:
+        bad.append(str(exc))
+while info["waiting"]:
+    ue = info["waiting"][0]
+    assert info["task"]["ue"] == ue
+    actions = np.tile([edgetune.SERVER, 0.3], (env.n_ue, 1))
+    obs, r, term, trunc, info = env.step(actions if ue % 2 else {ue: (edgetune.LOCAL, 0.2)})
+    times.append(info["time"])
+    waiting.append(len(info["waiting"]))
+    total += r.sum()
+    completed += len(info["completed"])
+    assert not trunc.any()
+out.update(times_sorted=times == sorted(times), max_waiting=max(waiting),
+           total=total, reward=info["stats"]["episodic_reward"], completed=completed,
+           tasks=info["stats"]["tasks"], terminated=term.tolist(), bad=bad)
+try:
+    env.step((1, 0.3))
+except RuntimeError as exc:
+    out["after_end"] = str(exc)
+env.close()
+print(json.dumps(out))
+"""
+
+
+class StepInterface(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.got = child_json(STEPS)
+
+    def test_spaces(self):
+        self.assertEqual(self.got["obs_space"], "Box(-inf, inf, (6, 11), float32)")
+        self.assertEqual(self.got["act_space"], "Tuple(Discrete(2), Box(0.1, 0.5, (), float64))")
+
+    def test_first_observation(self):
+        first = self.got["first"]
+        self.assertEqual(first["shape"], [6, 11])
+        self.assertEqual(first["dtype"], "float32")
+        self.assertEqual(len(first["waiting"]), 1)
+        self.assertEqual(first["time"], 0.0)
+        self.assertEqual(first["episode"], 0)
+
+    def test_asynchronous_decisions_in_time_order(self):
+        self.assertTrue(self.got["times_sorted"])
+        self.assertEqual(self.got["max_waiting"], 1)
+        self.assertEqual(self.got["completed"], self.got["tasks"])
+        self.assertEqual(self.got["terminated"], [True] * 6)
+        self.assertAlmostEqual(self.got["total"], self.got["reward"], places=6)
+
+    def test_reset_in_the_middle_and_errors(self):
+        self.assertEqual(self.got["second_episode"], 1)
+        self.assertIn("call reset()", self.got["early"])
+        self.assertIn("call reset()", self.got["after_end"])
+        self.assertEqual(len(self.got["bad"]), 3)
+        self.assertIn("expected edgetune.LOCAL (0) or edgetune.SERVER (1)", self.got["bad"][0])
+        self.assertIn("has no entry for it", self.got["bad"][1])
+        self.assertIn("shape (5,)", self.got["bad"][2])
+
+
+if __name__ == "__main__":
+    unittest.main()

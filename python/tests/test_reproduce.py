@@ -1,0 +1,68 @@
+"""A Python policy reproduces the CLI's runs byte for byte."""
+
+import os
+import unittest
+
+from tests.support import child, child_json, run_cli, scratch
+
+ALL_SERVER = """
+import sys, edgetune
+sim = edgetune.Simulator(seed=3)
+k = sim.scenario["baselines.keep"]   # the keep fraction all-server uses
+
+
+class AllServer:
+    def decide(self, ue, observation):
+        return edgetune.SERVER, k
+
+    def feedback(self, ue, reward, done):
+        pass
+
+
+sim.run_episode(AllServer(), out=sys.argv[1])
+"""
+
+ENV_GREEDY = """
+import json, sys, edgetune
+env = edgetune.Env(seed=3, out=sys.argv[1])
+greedy = env.baseline("greedy")
+obs, info = env.reset()
+steps, total = 0, 0.0
+while info["waiting"]:
+    obs, rewards, terminated, truncated, info = env.step(greedy.decide())
+    steps += 1
+    total += rewards.sum()
+print(json.dumps({"steps": steps, "total": total, "terminated": bool(terminated.all()),
+                  "stats": info["stats"]}))
+"""
+
+
+class Reproduce(unittest.TestCase):
+    def test_all_server_policy_matches_cli(self):
+        tmp = scratch(self)
+        child(ALL_SERVER, os.path.join(tmp, "py"))
+        cli = run_cli("run", "--policy", "all-server", "--seed", "3", "--out",
+                      os.path.join(tmp, "cli"))
+        self.assertEqual(cli.returncode, 0, cli.stderr)
+        with open(os.path.join(tmp, "py", "tasks.csv"), "rb") as a, \
+                open(os.path.join(tmp, "cli", "tasks.csv"), "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        for name in ("channel.csv", "summary.json"):
+            self.assertTrue(os.path.exists(os.path.join(tmp, "py", name)), name)
+
+    def test_step_interface_with_greedy_actions_matches_cli(self):
+        tmp = scratch(self)
+        got = child_json(ENV_GREEDY, os.path.join(tmp, "py"))
+        cli = run_cli("run", "--policy", "greedy", "--seed", "3", "--out", os.path.join(tmp, "cli"))
+        self.assertEqual(cli.returncode, 0, cli.stderr)
+        with open(os.path.join(tmp, "py", "tasks.csv"), "rb") as a, \
+                open(os.path.join(tmp, "cli", "tasks.csv"), "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        self.assertEqual(got["steps"], got["stats"]["tasks"])
+        self.assertTrue(got["terminated"])
+        # The rewards handed out step by step add up to the episodic reward.
+        self.assertAlmostEqual(got["total"], got["stats"]["episodic_reward"], places=6)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,415 @@
+/* capi.c: the flat C surface for foreign-function callers (edgetune_capi.h). */
+#include "edgetune_capi.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "edgetune.h"
+#include "scenario.h"
+#include "sim.h"
+#include "status.h"
+#include "trace.h"
+
+#define CAPI_MAX_COMPANIONS 8
+
+/* The task buffer's fields, in order (docs/python.md lists them with their units). */
+static const char *const TASK_FIELDS[ET_CAPI_TASK_FIELDS + 1] = {"ue",
+                                                                 "n_ue",
+                                                                 "task_index",
+                                                                 "tasks_per_ue",
+                                                                 "tokens",
+                                                                 "epochs",
+                                                                 "difficulty",
+                                                                 "data_bytes",
+                                                                 "rate_up_bps",
+                                                                 "rate_down_bps",
+                                                                 "distance_m",
+                                                                 "cached_b",
+                                                                 "adapter_cached",
+                                                                 "ue_speed_flops",
+                                                                 "ue_memory_bytes",
+                                                                 "server_core_flops",
+                                                                 "server_cores",
+                                                                 "server_jobs",
+                                                                 "last_delay_s",
+                                                                 "k_min",
+                                                                 "k_max",
+                                                                 "privacy",
+                                                                 "now_s",
+                                                                 NULL};
+
+static const char *const FEEDBACK_FIELDS[ET_CAPI_FEEDBACK_FIELDS + 1] = {
+    "ue", "reward", "done", "delay_s", "ppl", "failed", "keep_effective", "elapsed_s", NULL};
+
+struct et_capi_sim {
+    et_scenario sc;
+    et_sim *sim;
+    et_agent agent; /* the foreign policy, decided through the callbacks below */
+    et_capi_decide_fn decide;
+    et_capi_feedback_fn feedback;
+    et_capi_episode_begin_fn begin;
+    et_capi_episode_end_fn end;
+    void *ctx;
+    et_agent *companions[CAPI_MAX_COMPANIONS];
+    int n_companions;
+    const et_obs_view *pending; /* the decision in progress, NULL between decisions */
+    double task[ET_CAPI_TASK_FIELDS];
+    double action[2];
+    double fb[ET_CAPI_FEEDBACK_FIELDS];
+};
+
+static int to_err(et_status st, const et_error *e, char *err, size_t err_size)
+{
+    if (err && err_size) snprintf(err, err_size, "%s", st == ET_OK ? "" : e->msg);
+    return (int)st;
+}
+
+int et_capi_engine_init(char *err, size_t err_size)
+{
+    et_error e;
+    et_error_clear(&e);
+    char name[] = "edgetune";
+    char *argv[] = {name, NULL};
+    int argc = 1;
+    return to_err(et_engine_init(&argc, argv, NULL, &e), &e, err, err_size);
+}
+
+/* ------------------------------------------------------- the foreign agent */
+
+static void fill_task(double *d, const et_task_view *t)
+{
+    const double v[ET_CAPI_TASK_FIELDS] = {t->ue,
+                                           t->n_ue,
+                                           t->task_index,
+                                           t->tasks_per_ue,
+                                           t->tokens,
+                                           t->epochs,
+                                           t->difficulty,
+                                           t->data_bytes,
+                                           t->rate_up_bps,
+                                           t->rate_down_bps,
+                                           t->distance_m,
+                                           t->cached_b,
+                                           t->adapter_cached,
+                                           t->ue_speed_flops,
+                                           t->ue_memory_bytes,
+                                           t->server_core_flops,
+                                           t->server_cores,
+                                           t->server_jobs,
+                                           t->last_delay_s,
+                                           t->k_min,
+                                           t->k_max,
+                                           t->privacy,
+                                           t->now_s};
+    memcpy(d, v, sizeof v);
+}
+
+static et_status foreign_decide(et_agent *agent, const et_obs_view *view, et_action *action,
+                                et_error *err)
+{
+    et_capi_sim *h = agent->impl;
+    fill_task(h->task, view->task);
+    h->action[0] = action->location;
+    h->action[1] = action->keep;
+    h->pending = view;
+    int rc = h->decide(h->ctx, view->task->ue, view->state);
+    h->pending = NULL;
+    if (rc != 0) {
+        et_status st =
+            rc >= ET_ERR_INPUT && rc <= ET_ERR_INTERNAL ? (et_status)rc : ET_ERR_INTERNAL;
+        return et_error_set(err, st,
+                            "the policy's decide() failed at UE %d, task %d, %.3f s simulated",
+                            view->task->ue, view->task->task_index, view->task->now_s);
+    }
+    action->location = h->action[0] == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
+    action->keep = h->action[1];
+    return ET_OK;
+}
+
+static void foreign_feedback(et_agent *agent, const et_feedback *fb)
+{
+    et_capi_sim *h = agent->impl;
+    for (int i = 0; i < h->n_companions; i++)
+        h->companions[i]->ops->feedback(h->companions[i], fb);
+    const double v[ET_CAPI_FEEDBACK_FIELDS] = {
+        fb->ue,  fb->reward, fb->done,           fb->delay_s,
+        fb->ppl, fb->failed, fb->keep_effective, fb->elapsed_s};
+    memcpy(h->fb, v, sizeof v);
+    if (h->feedback) h->feedback(h->ctx, fb->ue, fb->reward, fb->done);
+}
+
+static void foreign_begin(et_agent *agent, int episode, int n_ue, uint64_t seed)
+{
+    et_capi_sim *h = agent->impl;
+    for (int i = 0; i < h->n_companions; i++)
+        h->companions[i]->ops->episode_begin(h->companions[i], episode, n_ue, seed);
+    if (h->begin) h->begin(h->ctx, episode, n_ue, (unsigned long long)seed);
+}
+
+static void foreign_end(et_agent *agent)
+{
+    et_capi_sim *h = agent->impl;
+    for (int i = 0; i < h->n_companions; i++)
+        h->companions[i]->ops->episode_end(h->companions[i]);
+    if (h->end) h->end(h->ctx);
+}
+
+static void foreign_destroy(et_agent *agent)
+{
+    (void)agent; /* the handle owns it */
+}
+
+static const et_agent_ops FOREIGN_OPS = {"foreign",     foreign_decide, foreign_feedback,
+                                         foreign_begin, foreign_end,    foreign_destroy};
+
+void et_capi_sim_set_policy(et_capi_sim *h, et_capi_decide_fn decide, et_capi_feedback_fn feedback,
+                            et_capi_episode_begin_fn begin, et_capi_episode_end_fn end, void *ctx)
+{
+    h->decide = decide;
+    h->feedback = feedback;
+    h->begin = begin;
+    h->end = end;
+    h->ctx = ctx;
+}
+
+/* ------------------------------------------------------------ the handle */
+
+int et_capi_sim_create(const char *scenario_path, const char *data_dir, const char *platform,
+                       const char *model, long long seed, int ues, int tasks, et_capi_sim **out,
+                       char *err, size_t err_size)
+{
+    et_error e;
+    et_error_clear(&e);
+    *out = NULL;
+    et_capi_sim *h = calloc(1, sizeof *h);
+    if (!h) return to_err(et_error_set(&e, ET_ERR_NOMEM, "out of memory"), &e, err, err_size);
+    char def[ET_PATH_MAX + 32];
+    if (!scenario_path) {
+        snprintf(def, sizeof def, "%s/examples/default.json", data_dir);
+        scenario_path = def;
+    }
+    et_status st = et_scenario_load(scenario_path, data_dir, &h->sc, &e);
+    if (st == ET_OK) {
+        if (platform) snprintf(h->sc.platform, sizeof h->sc.platform, "%s", platform);
+        if (model) snprintf(h->sc.model, sizeof h->sc.model, "%s", model);
+        if (seed >= 0) h->sc.seed = (uint64_t)seed;
+        if (ues > 0) h->sc.ues = ues;
+        if (tasks > 0) h->sc.tasks_per_ue = tasks;
+        st = et_scenario_validate(&h->sc, &e);
+    }
+    if (st == ET_OK) st = et_sim_create(&h->sc, &h->sim, &e);
+    if (st != ET_OK) {
+        et_capi_sim_destroy(h);
+        return to_err(st, &e, err, err_size);
+    }
+    h->agent = (et_agent){&FOREIGN_OPS, h};
+    *out = h;
+    return ET_OK;
+}
+
+void et_capi_sim_destroy(et_capi_sim *h)
+{
+    if (!h) return;
+    for (int i = 0; i < h->n_companions; i++)
+        et_agent_destroy(h->companions[i]);
+    et_sim_destroy(h->sim);
+    free(h);
+}
+
+int et_capi_sim_ue_count(const et_capi_sim *h)
+{
+    return et_sim_ue_count(h->sim);
+}
+
+int et_capi_state_dim(const et_capi_sim *h)
+{
+    return et_state_dim(et_sim_ue_count(h->sim));
+}
+
+int et_capi_obs_dim(void)
+{
+    return ET_OBS_DIM;
+}
+
+const char *et_capi_sim_ue_class(const et_capi_sim *h, int ue)
+{
+    return ue >= 0 && ue < et_sim_ue_count(h->sim) ? et_sim_ue_class(h->sim, ue) : NULL;
+}
+
+char *et_capi_sim_scenario_json(const et_capi_sim *h)
+{
+    return et_scenario_to_json(&h->sc);
+}
+
+void et_capi_free(void *p)
+{
+    free(p);
+}
+
+void et_capi_sim_set_seed(et_capi_sim *h, unsigned long long seed)
+{
+    h->sc.seed = seed;
+    et_sim_set_seed(h->sim, seed);
+}
+
+const char *et_capi_task_field(int i)
+{
+    return i >= 0 && i < ET_CAPI_TASK_FIELDS ? TASK_FIELDS[i] : NULL;
+}
+
+const char *et_capi_feedback_field(int i)
+{
+    return i >= 0 && i < ET_CAPI_FEEDBACK_FIELDS ? FEEDBACK_FIELDS[i] : NULL;
+}
+
+double *et_capi_sim_task(et_capi_sim *h)
+{
+    return h->task;
+}
+
+double *et_capi_sim_action(et_capi_sim *h)
+{
+    return h->action;
+}
+
+double *et_capi_sim_feedback(et_capi_sim *h)
+{
+    return h->fb;
+}
+
+/* ------------------------------------------------------------ companions */
+
+static et_status make_baseline(const et_capi_sim *h, const char *name, et_agent **agent,
+                               et_error *e)
+{
+    et_policy_params pp = {
+        .keep = h->sc.policy_keep, .seed = h->sc.seed, .rule = h->sc.static_rule};
+    return et_agent_create(name, &pp, agent, e);
+}
+
+int et_capi_companion_add(et_capi_sim *h, const char *baseline, int *id, char *err, size_t err_size)
+{
+    et_error e;
+    et_error_clear(&e);
+    if (h->n_companions == CAPI_MAX_COMPANIONS)
+        return to_err(
+            et_error_set(&e, ET_ERR_INPUT, "at most %d companion baselines", CAPI_MAX_COMPANIONS),
+            &e, err, err_size);
+    et_agent *a = NULL;
+    et_status st = make_baseline(h, baseline, &a, &e);
+    if (st != ET_OK) return to_err(st, &e, err, err_size);
+    *id = h->n_companions;
+    h->companions[h->n_companions++] = a;
+    return ET_OK;
+}
+
+int et_capi_companion_decide(et_capi_sim *h, int id, double *action, char *err, size_t err_size)
+{
+    et_error e;
+    et_error_clear(&e);
+    if (id < 0 || id >= h->n_companions)
+        return to_err(et_error_set(&e, ET_ERR_INPUT, "no companion baseline %d", id), &e, err,
+                      err_size);
+    if (!h->pending)
+        return to_err(et_error_set(&e, ET_ERR_INPUT,
+                                   "baseline '%s': no decision in progress (ask it inside decide() "
+                                   "or while a step waits for an action)",
+                                   h->companions[id]->ops->name),
+                      &e, err, err_size);
+    et_action a = {(et_location)h->action[0], h->action[1]};
+    et_agent *c = h->companions[id];
+    et_status st = c->ops->decide(c, h->pending, &a, &e);
+    if (st == ET_OK) {
+        action[0] = a.location;
+        action[1] = a.keep;
+    }
+    return to_err(st, &e, err, err_size);
+}
+
+/* ---------------------------------------------------------------- a run */
+
+/* summary.json as the CLI writes it: {"run": run, "scenario": keys, "result": stats}. */
+static char *summary_text(const et_capi_sim *h, const char *policy, const char *run_json,
+                          const et_episode_stats *stats)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *run = run_json ? cJSON_Parse(run_json) : cJSON_CreateObject();
+    cJSON *scen = et_scenario_to_cjson(&h->sc);
+    cJSON *result = et_episode_stats_to_cjson(h->sim, stats);
+    char *text = NULL;
+    if (root && run && scen && result) {
+        char sg[32];
+        et_engine_version(sg, sizeof sg);
+        /* What produced the files, beside what the caller says (its command, its language). */
+        cJSON_AddStringToObject(run, "edgetune", ET_VERSION);
+        cJSON_AddStringToObject(run, "commit", ET_COMMIT);
+        cJSON_AddStringToObject(run, "simgrid", sg);
+        cJSON_ReplaceItemInObject(scen, "policy", cJSON_CreateString(policy));
+        cJSON_AddItemToObject(root, "run", run);
+        cJSON_AddItemToObject(root, "scenario", scen);
+        cJSON_AddItemToObject(root, "result", result);
+        run = scen = result = NULL;
+        char *printed = cJSON_Print(root);
+        size_t n = printed ? strlen(printed) : 0;
+        text = printed ? malloc(n + 2) : NULL;
+        if (text) {
+            memcpy(text, printed, n);
+            memcpy(text + n, "\n", 2);
+        }
+        free(printed);
+    }
+    cJSON_Delete(run);
+    cJSON_Delete(scen);
+    cJSON_Delete(result);
+    cJSON_Delete(root);
+    return text;
+}
+
+int et_capi_sim_run(et_capi_sim *h, const char *baseline, const char *policy_name, int episode,
+                    const char *out_dir, const char *run_json, char **stats_json, char *err,
+                    size_t err_size)
+{
+    et_error e;
+    et_error_clear(&e);
+    *stats_json = NULL;
+    et_agent *agent = &h->agent;
+    et_agent *own = NULL;
+    et_status st = ET_OK;
+    if (baseline)
+        st = make_baseline(h, baseline, &own, &e);
+    else if (!h->decide)
+        st = et_error_set(&e, ET_ERR_INPUT, "no policy: give a baseline's name or set a policy");
+    if (own) agent = own;
+    et_outputs out;
+    memset(&out, 0, sizeof out);
+    if (st == ET_OK && out_dir)
+        st = et_outputs_open(&out, out_dir, 1, h->sc.write_channel_trace, &e);
+    et_episode_stats stats;
+    if (st == ET_OK)
+        st = et_sim_run_episode(h->sim, agent, episode, out_dir ? &out : NULL, &stats, &e);
+    char *summary = NULL;
+    if (st == ET_OK && out_dir) {
+        summary = summary_text(h,
+                               baseline      ? baseline
+                               : policy_name ? policy_name
+                                             : "foreign",
+                               run_json, &stats);
+        if (!summary) st = et_error_set(&e, ET_ERR_NOMEM, "out of memory (or run_json not JSON)");
+    }
+    if (out_dir) {
+        if (st == ET_OK)
+            st = et_outputs_commit(&out, summary, &e);
+        else
+            et_outputs_abort(&out);
+    }
+    free(summary);
+    if (st == ET_OK) {
+        *stats_json = et_episode_stats_to_json(h->sim, &stats);
+        if (!*stats_json) st = et_error_set(&e, ET_ERR_NOMEM, "out of memory");
+    }
+    et_agent_destroy(own);
+    return to_err(st, &e, err, err_size);
+}

@@ -1,0 +1,91 @@
+/* edgetune_capi.h: a flat C surface for foreign-function callers (Python's ctypes, the
+ * `edgetune` package under python/; docs/python.md).
+ *
+ * Everything here is an opaque handle, a plain number, a string or a pointer to a fixed
+ * buffer, so that a caller needs no mirror of et_scenario or the agent views. Every
+ * function that can fail returns an et_status (0 = ET_OK) and writes the same one-line
+ * message the CLI prints into the caller's buffer err (err_size bytes, always
+ * NUL-terminated). A policy of the caller's is four function pointers; during decide it
+ * reads its inputs from buffers that stay at one address for the life of the handle:
+ *
+ *   the global state    (et_capi_state_dim floats: every UE's observation in UE order,
+ *                        then ET_STATE_EXTRA entries), passed to decide as `state`;
+ *   the task buffer     (ET_CAPI_TASK_FIELDS doubles, named by et_capi_task_field);
+ *   the action buffer   (2 doubles the policy writes: location, keep);
+ *   the feedback buffer (ET_CAPI_FEEDBACK_FIELDS doubles, named by et_capi_feedback_field).
+ *
+ * One process holds one engine and one platform (sim.h): et_capi_engine_init once, then one
+ * et_capi_sim_create. */
+#ifndef ET_EDGETUNE_CAPI_H
+#define ET_EDGETUNE_CAPI_H
+
+#include <stddef.h>
+
+typedef struct et_capi_sim et_capi_sim;
+
+/* A foreign policy; ctx is the pointer given to et_capi_sim_set_policy. decide returns 0
+ * after writing the action buffer, or a nonzero et_status to end the episode (the run then
+ * returns that status; the caller re-raises its own error). The others may be NULL. */
+typedef int (*et_capi_decide_fn)(void *ctx, int ue, const float *state);
+typedef void (*et_capi_feedback_fn)(void *ctx, int ue, double reward, int done);
+typedef void (*et_capi_episode_begin_fn)(void *ctx, int episode, int n_ue, unsigned long long seed);
+typedef void (*et_capi_episode_end_fn)(void *ctx);
+
+/* Starts SimGrid with no options (CM02, logs silenced; sim.h et_engine_init). Once per
+ * process. */
+int et_capi_engine_init(char *err, size_t err_size);
+
+/* Loads scenario_path (NULL: data_dir/examples/default.json; relative paths in the file
+ * resolve against its folder, the shipped platform and model against data_dir), applies
+ * the overrides that are set (platform, model: non-NULL; seed >= 0; ues, tasks > 0) as the
+ * CLI's options do, validates, and loads the platform. */
+int et_capi_sim_create(const char *scenario_path, const char *data_dir, const char *platform,
+                       const char *model, long long seed, int ues, int tasks, et_capi_sim **out,
+                       char *err, size_t err_size);
+void et_capi_sim_destroy(et_capi_sim *h); /* NULL-safe */
+
+int et_capi_sim_ue_count(const et_capi_sim *h);
+int et_capi_state_dim(const et_capi_sim *h);
+int et_capi_obs_dim(void);
+const char *et_capi_sim_ue_class(const et_capi_sim *h, int ue);
+/* The resolved scenario as JSON text (every key, as in summary.json); free with
+ * et_capi_free. NULL when out of memory. */
+char *et_capi_sim_scenario_json(const et_capi_sim *h);
+void et_capi_free(void *p);
+/* Changes the root seed of the next episodes (sim.h et_sim_set_seed). */
+void et_capi_sim_set_seed(et_capi_sim *h, unsigned long long seed);
+
+/* The fixed buffers (see the top of this file). */
+enum { ET_CAPI_TASK_FIELDS = 23, ET_CAPI_FEEDBACK_FIELDS = 8 };
+const char *et_capi_task_field(int i);     /* NULL past the last */
+const char *et_capi_feedback_field(int i); /* NULL past the last */
+double *et_capi_sim_task(et_capi_sim *h);
+double *et_capi_sim_action(et_capi_sim *h);
+double *et_capi_sim_feedback(et_capi_sim *h);
+
+/* Sets the foreign policy used by et_capi_sim_run when it is given no baseline. */
+void et_capi_sim_set_policy(et_capi_sim *h, et_capi_decide_fn decide, et_capi_feedback_fn feedback,
+                            et_capi_episode_begin_fn begin, et_capi_episode_end_fn end, void *ctx);
+
+/* Adds one of edgetune's baseline policies (agent.h et_agent_create, with the scenario's
+ * policy.* keys) as a companion of the foreign policy: it sees the same episode_begin,
+ * feedback and episode_end, and et_capi_companion_decide asks it for its action on the
+ * decision in progress (a foreign policy can then reproduce or wrap a baseline). *id gets
+ * its index. */
+int et_capi_companion_add(et_capi_sim *h, const char *baseline, int *id, char *err,
+                          size_t err_size);
+/* Writes the companion's action for the pending decision into action[0] (location) and
+ * action[1] (keep). ET_ERR_INPUT when no decision is in progress. */
+int et_capi_companion_decide(et_capi_sim *h, int id, double *action, char *err, size_t err_size);
+
+/* Runs one episode (sim.h et_sim_run_episode) with the baseline named (NULL: the foreign
+ * policy, called policy_name in summary.json). out_dir non-NULL: tasks.csv, channel.csv when
+ * the scenario writes it, and summary.json (its "run" member holds run_json, a JSON object
+ * text, when given) are written there as by `edgetune run`, atomically: a failed episode
+ * leaves none of them. *stats_json (free with et_capi_free) gets the episode's statistics as
+ * JSON. */
+int et_capi_sim_run(et_capi_sim *h, const char *baseline, const char *policy_name, int episode,
+                    const char *out_dir, const char *run_json, char **stats_json, char *err,
+                    size_t err_size);
+
+#endif
