@@ -11,7 +11,8 @@
 #   Agents    agents/*                                    -> Core (and OpenBLAS)
 #   Engine    sim platform sgx_shim                       -> Core, Radio, Agents' agent.h,
 #                                                            Scenario; the only SimGrid user
-#   App       main train study regime decisions           -> everything but SimGrid
+#   App       main train study regime decisions sweep     -> everything but SimGrid
+#             sweep_mpi                                   (the only MPI user)
 #
 # Engine -> Scenario is allowed for now: the simulator still takes the whole
 # scenario instead of its own parameter struct.
@@ -24,7 +25,7 @@ layer_of() { # layer of a project file or header, by its base name
         channel.* | mobility.*) echo Radio ;;
         scenario.* | trace.*) echo Scenario ;;
         sim.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
-        main.* | train.* | study.* | regime.* | decisions.*) echo App ;;
+        main.* | train.* | study.* | regime.* | decisions.* | sweep.* | sweep_mpi.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac
@@ -49,6 +50,7 @@ external_ok() { # external_ok LAYER HEADER: system headers each layer may use
     case "$header" in
         simgrid/* | xbt/*) [ "$layer" = Engine ] ;;
         cblas.h) [ "$layer" = Agents ] || [ "$layer" = App ] ;;
+        mpi.h) [ "$layer" = App ] ;;
         *) return 0 ;; # C and C++ standard library, POSIX, cJSON
     esac
 }
@@ -77,6 +79,7 @@ for f in "$root"/src/*.c "$root"/src/*.cpp "$root"/src/*.h "$root"/agents/*.c "$
         elif ! external_ok "$from" "$header"; then
             case "$header" in
                 cblas.h) why="only Agents and App use OpenBLAS" ;;
+                mpi.h) why="only the App (src/sweep_mpi.c) uses MPI" ;;
                 *) why="only the Engine uses SimGrid" ;;
             esac
             echo "check-layers: ${f#"$root"/}: includes <$header>; $why"
