@@ -20,8 +20,9 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #   gnuplot-nox                 the plots (examples/plot.sh)
 #   time                        /usr/bin/time: CPU time and max RSS in bench/scale.sh
 #   help2man                    the man page, generated from --help and --version
+#   libopenmpi-dev openmpi-bin  mpirun edgetune sweep: a sweep's runs over MPI ranks (optional)
 packages=(libsimgrid-dev libopenblas-dev libcjson-dev libcunit1-dev pkg-config cmake g++ make
-          gnuplot-nox time help2man)
+          gnuplot-nox time help2man libopenmpi-dev openmpi-bin)
 
 missing=()
 for p in "${packages[@]}"; do

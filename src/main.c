@@ -1277,8 +1277,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         char sg[32];
         et_engine_version(sg, sizeof sg);
-        printf("edgetune %s\ncommit %s; SimGrid %s; %s; BLAS kernel %s\n", ET_VERSION, ET_COMMIT,
-               sg, openblas_get_config(), openblas_get_corename());
+        printf("edgetune %s\ncommit %s; SimGrid %s; %s; BLAS kernel %s; sweep over MPI: %s\n",
+               ET_VERSION, ET_COMMIT, sg, openblas_get_config(), openblas_get_corename(),
+               et_sweep_mpi_built() ? "yes" : "no");
         return 0;
     }
     if (!strcmp(cmd, "help")) {

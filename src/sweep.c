@@ -479,6 +479,9 @@ static et_status load_base(sw_spec *s, const cJSON *v, const char *data_dir, et_
         spec_path(s, v->valuestring, path, sizeof path);
     else
         snprintf(path, sizeof path, "%s/examples/default.json", data_dir);
+    if (v && access(path, R_OK) != 0)
+        return et_error_set(err, ET_ERR_INPUT, "%s: key 'base': cannot read %s: %s", s->path, path,
+                            strerror(errno));
     et_scenario *sc = malloc(sizeof *sc);
     if (!sc) return nomem(err);
     et_status st = et_scenario_load(path, data_dir, sc, err);
@@ -506,8 +509,13 @@ static et_status spec_load(sw_spec *s, const char *path, const char *data_dir, e
     const char *end = NULL;
     s->root = cJSON_ParseWithOpts(text, &end, 1);
     if (!s->root || !cJSON_IsObject(s->root)) {
+        /* The line of the error; an error at the very end is on the last line. */
+        const char *at = cJSON_GetErrorPtr();
+        if (!at || at < text || at > text + strlen(text)) at = end ? end : text;
+        while (at > text && !*at && at[-1] == '\n')
+            at--;
         int line = 1;
-        for (const char *c = text; end && *c && c < end; c++)
+        for (const char *c = text; *c && c < at; c++)
             line += *c == '\n';
         free(text);
         return et_error_set(err, ET_ERR_INPUT,
@@ -523,7 +531,7 @@ static et_status spec_load(sw_spec *s, const char *path, const char *data_dir, e
         *slash = '\0';
     else
         snprintf(rel, sizeof rel, ".");
-    absolute(rel, s->dir, sizeof s->dir);
+    if (slash || !getcwd(s->dir, sizeof s->dir)) absolute(rel, s->dir, sizeof s->dir);
 
     static const char *const known[] = {"base",     "set",     "grid",          "points", "seeds",
                                         "policies", "metrics", "channel_trace", NULL};
@@ -886,11 +894,18 @@ static et_status validate(const sw_spec *s, const et_sweep_options *opt, et_erro
                     while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
                     }
                     if (wait_status(ws) != 0) {
-                        char line[512];
+                        char line[512], key[64] = "*";
                         last_line(log, line, sizeof line);
+                        /* The option the generator names is the gen.* key at fault. */
+                        const char *o = strstr(line, "--");
+                        for (size_t k = 0; o && k + 1 < sizeof key && o[2 + k] &&
+                                           strchr("abcdefghijklmnopqrstuvwxyz-", o[2 + k]);
+                             k++)
+                            key[k] = o[2 + k] == '-' ? '_' : o[2 + k], key[k + 1] = '\0';
+                        if (joined[0]) joined[strlen(joined) - 1] = '\0';
                         st = et_error_set(err, ET_ERR_INPUT,
-                                          "%s: key 'gen.*' (edgetune platform %s): %s%s", s->path,
-                                          joined, line, where);
+                                          "%s: key 'gen.%s' (edgetune platform %s): %s%s", s->path,
+                                          key, joined, line, where);
                     }
                 }
             }
