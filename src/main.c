@@ -1031,11 +1031,31 @@ static const char SWEEP_USAGE[] =
     "options:\n"
     "  -j, --jobs N       runs at once on this machine, or on each MPI rank (default:\n"
     "                     the number of CPUs; 1 under mpirun)\n"
-    "  --out DIR          output directory (default out/sweep-<SPEC name>)\n"
+    "  --out DIR          output directory (default out/NAME for SPEC NAME.json)\n"
     "  --tasks N          tasks.per_ue of every run (quick looks)\n"
     "  --seeds N          only the SPEC's first N seeds\n"
     "  -q, --quiet        no progress\n"
     "Under mpirun the runs are dealt to the ranks round-robin; rank 0 writes the CSVs.\n";
+
+/* The sweep's progress line: redrawn in place on a terminal, a line every 5 s otherwise. */
+typedef struct sweep_display {
+    int tty;
+    double last;
+} sweep_display;
+
+static void on_sweep_progress(void *ctx, const et_sweep_progress *p)
+{
+    sweep_display *d = ctx;
+    if (!p->final && p->elapsed_s - d->last < (d->tty ? 0.25 : 5.0)) return;
+    d->last = p->elapsed_s;
+    double rate = p->elapsed_s > 0 ? (p->done - p->skipped) / p->elapsed_s : 0;
+    char elapsed[16], eta[16];
+    fmt_duration(p->elapsed_s, elapsed, sizeof elapsed);
+    fmt_duration(rate > 0 ? (p->total - p->done) / rate : -1, eta, sizeof eta);
+    fprintf(stderr, "%ssweep: %d/%d runs (%d skipped, %d failed), %.2f runs/s, elapsed %s%s%s%s",
+            d->tty ? "\r" : "", p->done, p->total, p->skipped, p->failed, rate, elapsed,
+            p->final ? "" : ", ETA ", p->final ? "" : eta, d->tty && !p->final ? "  " : "\n");
+}
 
 static int cmd_sweep(int argc, char **argv)
 {
@@ -1053,6 +1073,7 @@ static int cmd_sweep(int argc, char **argv)
     data_dir(data, sizeof data);
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[n > 0 ? n : 0] = '\0';
+    sweep_display disp = {.tty = isatty(2)};
     et_sweep_options opt = {.spec = a.scenario,
                             .out_dir = a.out,
                             .data_dir = data,
@@ -1062,7 +1083,8 @@ static int cmd_sweep(int argc, char **argv)
                                                : et_isolate_cpus(),
                             .tasks = a.tasks > 0 ? (int)a.tasks : 0,
                             .seeds = a.seeds > 0 ? (int)a.seeds : 0,
-                            .quiet = a.quiet,
+                            .progress = a.quiet ? NULL : on_sweep_progress,
+                            .progress_ctx = &disp,
                             .n_run_args = a.sg_argc - 1,
                             .run_args = a.sg_argv + 1,
                             .net = mpi ? &net : NULL};

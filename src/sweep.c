@@ -1133,46 +1133,17 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void fmt_time(double s, char *out, size_t size)
-{
-    if (!(s >= 0) || s > 1e8) {
-        snprintf(out, size, "?");
-        return;
-    }
-    long t = (long)(s + 0.5);
-    if (t >= 3600)
-        snprintf(out, size, "%ldh%02ldm", t / 3600, t / 60 % 60);
-    else if (t >= 60)
-        snprintf(out, size, "%ldm%02lds", t / 60, t % 60);
-    else
-        snprintf(out, size, "%lds", t);
-}
-
 typedef struct progress {
-    double start, last;
-    int tty, quiet;
-    int total, done, skipped, failed;
+    double start;
+    et_sweep_progress p;
 } progress;
 
-static void show_progress(progress *pg, int final)
+static void show_progress(const et_sweep_options *opt, progress *pg, int final)
 {
-    if (pg->quiet) return;
-    double t = now_s();
-    /* A line redrawn in place on a terminal; otherwise a line every 5 s, and the last one. */
-    if (!final && t - pg->last < (pg->tty ? 0.25 : 5.0)) return;
-    pg->last = t;
-    int ran = pg->done - pg->skipped;
-    double rate = t > pg->start ? ran / (t - pg->start) : 0;
-    char el[16], eta[32] = "";
-    fmt_time(t - pg->start, el, sizeof el);
-    if (!final) {
-        char left[16];
-        fmt_time(rate > 0 ? (pg->total - pg->done) / rate : -1, left, sizeof left);
-        snprintf(eta, sizeof eta, ", ETA %s", left);
-    }
-    fprintf(stderr, "%ssweep: %d/%d runs (%d skipped, %d failed), %.2f runs/s, elapsed %s%s%s",
-            pg->tty ? "\r" : "", pg->done, pg->total, pg->skipped, pg->failed, rate, el, eta,
-            pg->tty && !final ? "  " : "\n");
+    if (!opt->progress) return;
+    pg->p.elapsed_s = now_s() - pg->start;
+    pg->p.final = final;
+    opt->progress(opt->progress_ctx, &pg->p);
 }
 
 typedef struct slot {
@@ -1257,10 +1228,10 @@ static et_status deliver(sweep_state *w, const sw_row *row, et_error *err)
     if (row->run < 0 || row->run >= w->s->n_runs) return ET_OK;
     w->rows[row->run] = *row;
     w->have[row->run] = 1;
-    w->pg.done++;
-    w->pg.skipped += row->skipped != 0;
-    w->pg.failed += row->status != 0;
-    show_progress(&w->pg, 0);
+    w->pg.p.done++;
+    w->pg.p.skipped += row->skipped != 0;
+    w->pg.p.failed += row->status != 0;
+    if (!w->opt->net || w->opt->net->rank == 0) show_progress(w->opt, &w->pg, 0);
     return ET_OK;
 }
 
@@ -1367,7 +1338,7 @@ et_status et_sweep_run(const et_sweep_options *opt, et_sweep_report *rep, et_err
         const char *base = strrchr(opt->spec, '/');
         base = base ? base + 1 : opt->spec;
         char name[256];
-        snprintf(name, sizeof name, "out/sweep-%s", base);
+        snprintf(name, sizeof name, "out/%s", base);
         size_t n = strlen(name);
         if (n > 5 && !strcmp(name + n - 5, ".json")) name[n - 5] = '\0';
         absolute(name, out_dir, sizeof out_dir);
@@ -1376,11 +1347,7 @@ et_status et_sweep_run(const et_sweep_options *opt, et_sweep_report *rep, et_err
     snprintf(runs_dir, sizeof runs_dir, "%s/runs", out_dir);
     if (st == ET_OK) st = et_mkdirs(runs_dir, err);
     sweep_state w = {.s = s, .opt = opt};
-    w.pg = (progress){.start = now_s(),
-                      .last = now_s(),
-                      .tty = isatty(2),
-                      .quiet = opt->quiet || rank > 0,
-                      .total = (int)s->n_runs};
+    w.pg = (progress){.start = now_s(), .p.total = (int)s->n_runs};
     if (st == ET_OK && rank == 0) {
         w.rows = calloc((size_t)s->n_runs, sizeof *w.rows);
         w.have = calloc((size_t)s->n_runs, 1);
@@ -1427,12 +1394,12 @@ et_status et_sweep_run(const et_sweep_options *opt, et_sweep_report *rep, et_err
             st = ws;
             *err = e2;
         }
-        show_progress(&w.pg, 1);
+        show_progress(opt, &w.pg, 1);
     }
     rep->runs = (int)s->n_runs;
-    rep->done = w.pg.done;
-    rep->skipped = w.pg.skipped;
-    rep->failed = w.pg.failed;
+    rep->done = w.pg.p.done;
+    rep->skipped = w.pg.p.skipped;
+    rep->failed = w.pg.p.failed;
     rep->interrupted = stopped || remote_open > 0;
     free(w.rows);
     free(w.have);

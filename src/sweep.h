@@ -31,15 +31,26 @@ typedef struct et_sweep_net {
     int (*poll)(void *ctx, void *buf, size_t n);
 } et_sweep_net;
 
+/* Where a sweep stands, for a progress line (rank 0, after every row and once at the end). */
+typedef struct et_sweep_progress {
+    int total;        /* runs in the sweep */
+    int done;         /* runs with a row */
+    int skipped;      /* of which finished in an earlier sweep */
+    int failed;       /* of which failed */
+    double elapsed_s; /* wall time since the runs started */
+    int final;        /* 1 for the last call */
+} et_sweep_progress;
+
 typedef struct et_sweep_options {
-    const char *spec;      /* the SPEC file */
-    const char *out_dir;   /* NULL: out/sweep-<SPEC's base name without .json> */
-    const char *data_dir;  /* shipped data: the default base scenario */
-    const char *exe;       /* this program, run once per point, policy and seed */
-    int jobs;              /* processes at a time on this rank, >= 1 */
-    int tasks;             /* > 0: tasks.per_ue of every point (shorter sweeps) */
-    int seeds;             /* > 0: only the spec's first this many seeds */
-    int quiet;             /* no progress on stderr */
+    const char *spec;     /* the SPEC file */
+    const char *out_dir;  /* NULL: out/NAME for a SPEC NAME.json */
+    const char *data_dir; /* shipped data: the default base scenario */
+    const char *exe;      /* this program, run once per point, policy and seed */
+    int jobs;             /* processes at a time on this rank, >= 1 */
+    int tasks;            /* > 0: tasks.per_ue of every point (shorter sweeps) */
+    int seeds;            /* > 0: only the spec's first this many seeds */
+    void (*progress)(void *ctx, const et_sweep_progress *p); /* NULL: none */
+    void *progress_ctx;
     int n_run_args;        /* extra arguments for every run (SimGrid's --cfg=...) */
     char *const *run_args; /* n_run_args strings */
     const et_sweep_net *net;

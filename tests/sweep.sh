@@ -59,7 +59,10 @@ check changed_reruns sh -c "'$bin' sweep spec.json -j 2 --seeds 1 --tasks 3 --ou
 # SIGINT: the children stop, the finished runs stay, a re-run completes the same rows.
 "$bin" sweep spec.json -j 1 --out int -q &
 pid=$!
-sleep 1
+for _ in $(seq 200); do # until a run has finished (at most 20 s)
+    [ -n "$(find int/runs -name summary.json 2>/dev/null)" ] && break
+    sleep 0.1
+done
 kill -INT "$pid"
 wait "$pid"
 rc=$?
