@@ -41,7 +41,13 @@ for kc in "${keys[@]}"; do
     # Left out: keys with a value that is not a number, and keys that repeat an earlier one.
     values=$(awk -F, -v k="$k" 'NR > 1 { print $k }' "$csv")
     if grep -qvE '^-?[0-9.]+([eE][-+]?[0-9]+)?$' <<<"$values"; then continue; fi
-    if [ -n "$seen" ] && grep -qxF -- "$values" <<<"$seen"; then continue; fi
+    if grep -qxF -- "$(tr '\n' ' ' <<<"$values")" <<<"$seen"; then continue; fi
+    # Keys with the same values as this one move with it: they do not split its lines.
+    same=""
+    for oc in "${keys[@]}"; do
+        o=${oc%%:*}
+        [ "$(awk -F, -v k="$o" 'NR > 1 { print $k }' "$csv")" = "$values" ] && same+=" $o"
+    done
     seen+=$'\n'"$(tr '\n' ' ' <<<"$values")"
     values=$(tr '\n' ' ' <<<"$values")
     for m in "${metrics[@]}"; do
@@ -50,11 +56,11 @@ for kc in "${keys[@]}"; do
         hi=$(col_of "${m}_hi")
         # One data file per line: the policy and the other swept keys' values name it.
         rm -f "$tmp"/line-*
-        awk -F, -v k="$k" -v pc="$policy_col" -v mean="$mean" -v lo="$lo" -v hi="$hi" \
+        awk -F, -v k="$k" -v same="$same " -v pc="$policy_col" -v mean="$mean" -v lo="$lo" -v hi="$hi" \
             -v tmp="$tmp" 'NR == 1 { for (i = 1; i <= NF; i++) name[i] = $i; next }
             $mean != "nan" {
                 label = $pc
-                for (i = 2; i < pc; i++) if (i != k) label = label ", " name[i] "=" $i
+                for (i = 2; i < pc; i++) if (index(same, " " i " ") == 0) label = label ", " name[i] "=" $i
                 if (!(label in id)) { id[label] = ++n; print label > (tmp "/labels") }
                 l = ($lo == "nan") ? $mean : $lo
                 h = ($hi == "nan") ? $mean : $hi
@@ -80,7 +86,7 @@ set datafile separator whitespace
 set title '$m against $key (mean and 95% interval over seeds)' noenhanced
 set xlabel '$key' noenhanced
 set ylabel '$m' noenhanced
-set key outside right top noenhanced
+set key below noenhanced
 set grid
 $logx
 plot $joined
