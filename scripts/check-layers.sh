@@ -12,7 +12,8 @@
 #   Engine    sim stats platform platform_gen sgx_shim    -> Core, Radio, Agents' agent.h,
 #                                                            trace.h; the only SimGrid user
 #   App       main edgetune train study regime decisions  -> everything but SimGrid
-#             capi (the flat C API for Python's ctypes)
+#             sweep, capi (the flat C API for Python's ctypes),
+#             collective_mpi sweep_mpi                     (the only MPI users)
 #
 # The simulator takes its own parameters (et_sim_params); edgetune.c (App)
 # builds them from a scenario. Engine -> Scenario is allowed for trace.h
@@ -26,7 +27,7 @@ layer_of() { # layer of a project file or header, by its base name
         channel.* | mobility.*) echo Radio ;;
         scenario.* | trace.*) echo Scenario ;;
         sim.* | stats.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
-        main.* | collective_mpi.* | edgetune.* | train.* | study.* | regime.* | decisions.* | capi.* | edgetune_capi.*) echo App ;;
+        main.* | collective_mpi.* | edgetune.* | train.* | study.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac
@@ -52,6 +53,7 @@ external_ok() { # external_ok LAYER HEADER: system headers each layer may use
     case "$header" in
         simgrid/* | xbt/*) [ "$layer" = Engine ] ;;
         cblas.h) [ "$layer" = Agents ] || [ "$layer" = App ] ;;
+        mpi.h) [ "$layer" = App ] ;;
         *) return 0 ;; # C and C++ standard library, POSIX, cJSON
     esac
 }
@@ -80,6 +82,7 @@ for f in "$root"/src/*.c "$root"/src/*.cpp "$root"/src/*.h "$root"/agents/*.c "$
         elif ! external_ok "$from" "$header"; then
             case "$header" in
                 cblas.h) why="only Agents and App use OpenBLAS" ;;
+                mpi.h) why="only the App (src/collective_mpi.c, src/sweep_mpi.c) uses MPI" ;;
                 *) why="only the Engine uses SimGrid" ;;
             esac
             echo "check-layers: ${f#"$root"/}: includes <$header>; $why"

@@ -23,8 +23,10 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #   python3-numpy               the Python package (python/edgetune: observations are NumPy views)
 #                               and its tests; python3-torch (examples/python/ppo_torch.py) is
 #                               optional and not installed here
+#   libopenmpi-dev openmpi-bin  MPI: mpirun -np N edgetune train (data-parallel training) and
+#                               mpirun edgetune sweep (a sweep's runs over ranks); optional
 packages=(libsimgrid-dev libopenblas-dev libcjson-dev libcunit1-dev pkg-config cmake g++ make
-          gnuplot-nox time help2man python3-numpy)
+          gnuplot-nox time help2man python3-numpy libopenmpi-dev openmpi-bin)
 
 missing=()
 for p in "${packages[@]}"; do

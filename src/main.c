@@ -28,6 +28,8 @@
 #include "sim.h"
 #include "status.h"
 #include "study.h"
+#include "sweep.h"
+#include "sweep_mpi.h"
 #include "trace.h"
 #include "train.h"
 
@@ -43,6 +45,7 @@ static const char USAGE[] =
     "  eval [SCENARIO]      evaluate a trained checkpoint on unseen episodes\n"
     "  compare [SCENARIO]   evaluate HMPPO against every baseline; Markdown and CSV table\n"
     "  regime [SCENARIO]    which location and emulator size each task is best tuned at\n"
+    "  sweep SPEC           run a scenario over a grid of keys, seeds and policies (-j, MPI)\n"
     "  platform             write a platform XML for any number of UEs and cells\n"
     "  keys                 list every scenario key with its default, range and meaning\n"
     "  policies             list the decision policies\n"
@@ -224,6 +227,10 @@ static int option_allowed(const char *cmd, const char *opt)
     static const char *common[] = {"--seed",  "--ues", "--tasks", "--out", "--platform",
                                    "--model", "-q",    "--quiet", NULL};
     if (!strcmp(cmd, "regime") && !strcmp(opt, "--out")) return 0; /* it writes no files */
+    char key[64];
+    snprintf(key, sizeof key, " %s ", opt);
+    if (!strcmp(cmd, "sweep"))
+        return strstr(" --tasks --seeds --out -q --quiet -j --jobs ", key) != NULL;
     for (const char **c = common; *c; c++)
         if (!strcmp(*c, opt)) return 1;
     const char *extra = "";
@@ -237,8 +244,6 @@ static int option_allowed(const char *cmd, const char *opt)
         extra = " --episodes --eval --seeds --validation -j --jobs --learners ";
     else if (!strcmp(cmd, "regime"))
         extra = " --episodes ";
-    char key[64];
-    snprintf(key, sizeof key, " %s ", opt);
     return strstr(extra, key) != NULL;
 }
 
@@ -1184,6 +1189,102 @@ static int cmd_regime(int argc, char **argv)
     return st == ET_OK ? 0 : fail(&err);
 }
 
+/* ---------------------------------------------------------------- sweep */
+
+static const char SWEEP_USAGE[] =
+    "usage: edgetune sweep SPEC [-j N] [--out DIR] [--tasks N] [--seeds N] [-q]\n"
+    "       mpirun -np N edgetune sweep SPEC [...]\n"
+    "\n"
+    "Runs a base scenario over a grid or list of scenario keys (gen.* keys: options\n"
+    "of edgetune platform), seeds and policies, each run in its own process (this\n"
+    "program's run), and collects the SPEC's metrics from every run's summary.json.\n"
+    "Writes DIR/runs.csv (one row per run, failed ones with their status and error),\n"
+    "DIR/points.csv (per point and policy: mean and 95% interval over seeds) and\n"
+    "DIR/runs/<run>/. A re-run skips the runs that finished. SPEC format: docs/sweeps.md.\n"
+    "Exit status 1 when a run failed; examples/plot-sweep.sh draws the plots.\n"
+    "\n"
+    "options:\n"
+    "  -j, --jobs N       runs at once on this machine, or on each MPI rank (default:\n"
+    "                     the number of CPUs; 1 under mpirun)\n"
+    "  --out DIR          output directory (default out/NAME for SPEC NAME.json)\n"
+    "  --tasks N          tasks.per_ue of every run (quick looks)\n"
+    "  --seeds N          only the SPEC's first N seeds\n"
+    "  -q, --quiet        no progress\n"
+    "Under mpirun the runs are dealt to the ranks round-robin; rank 0 writes the CSVs.\n";
+
+/* The sweep's progress line: redrawn in place on a terminal, a line every 5 s otherwise. */
+typedef struct sweep_display {
+    int tty;
+    double last;
+} sweep_display;
+
+static void on_sweep_progress(void *ctx, const et_sweep_progress *p)
+{
+    sweep_display *d = ctx;
+    if (!p->final && p->elapsed_s - d->last < (d->tty ? 0.25 : 5.0)) return;
+    d->last = p->elapsed_s;
+    double rate = p->elapsed_s > 0 ? (p->done - p->skipped) / p->elapsed_s : 0;
+    char elapsed[16], eta[16];
+    fmt_duration(p->elapsed_s, elapsed, sizeof elapsed);
+    fmt_duration(rate > 0 ? (p->total - p->done) / rate : -1, eta, sizeof eta);
+    fprintf(stderr, "%ssweep: %d/%d runs (%d skipped, %d failed), %.2f runs/s, elapsed %s%s%s%s",
+            d->tty ? "\r" : "", p->done, p->total, p->skipped, p->failed, rate, elapsed,
+            p->final ? "" : ", ETA ", p->final ? "" : eta, d->tty && !p->final ? "  " : "\n");
+}
+
+static int cmd_sweep(int argc, char **argv)
+{
+    run_args a;
+    int rc = parse_run_args(argc, argv, &a, SWEEP_USAGE);
+    if (rc) return rc;
+    if (!a.scenario) return usage_error("sweep", "%s", "SPEC is required");
+    et_error err;
+    et_error_clear(&err);
+    et_sweep_net net;
+    int mpi = 0;
+    et_status st = et_sweep_mpi_open(&argc, &argv, &net, &mpi, &err);
+    if (st != ET_OK) return fail(&err);
+    char data[ET_PATH_MAX], exe[ET_PATH_MAX];
+    st = data_dir(data, sizeof data, &err);
+    if (st != ET_OK) {
+        et_sweep_mpi_close(&net, 2);
+        return fail(&err);
+    }
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    sweep_display disp = {.tty = isatty(2)};
+    et_sweep_options opt = {.spec = a.scenario,
+                            .out_dir = a.out,
+                            .data_dir = data,
+                            .exe = exe,
+                            .jobs = a.jobs > 0 ? (int)a.jobs
+                                    : mpi      ? 1
+                                               : et_isolate_cpus(),
+                            .tasks = a.tasks > 0 ? (int)a.tasks : 0,
+                            .seeds = a.seeds > 0 ? (int)a.seeds : 0,
+                            .progress = a.quiet ? NULL : on_sweep_progress,
+                            .progress_ctx = &disp,
+                            .n_run_args = a.sg_argc - 1,
+                            .run_args = a.sg_argv + 1,
+                            .net = mpi ? &net : NULL};
+    et_sweep_report rep;
+    st = et_sweep_run(&opt, &rep, &err);
+    int leader = !mpi || net.rank == 0;
+    rc = st != ET_OK ? et_status_exit_code(st) : rep.interrupted ? 130 : rep.failed ? 1 : 0;
+    if (leader && st != ET_OK) fail(&err);
+    if (leader && st == ET_OK && rep.interrupted)
+        fprintf(stderr,
+                "edgetune: sweep interrupted: %d of %d runs have a row; run the same command "
+                "again to finish the rest\n",
+                rep.done, rep.runs);
+    else if (leader && st == ET_OK && !a.quiet)
+        fprintf(stdout,
+                "edgetune: sweep of %d runs (%d skipped, %d failed): %s/runs.csv, %s/points.csv\n",
+                rep.runs, rep.skipped, rep.failed, rep.out_dir, rep.out_dir);
+    if (mpi) et_sweep_mpi_close(&net, rc == 130 ? rc : 0);
+    return rc;
+}
+
 /* ------------------------------------------------------------- platform */
 
 /* Parses a whole string as a finite double in [min, max]. */
@@ -1404,8 +1505,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         char sg[32];
         et_engine_version(sg, sizeof sg);
-        printf("edgetune %s\ncommit %s; SimGrid %s; %s; BLAS kernel %s\n", ET_VERSION, ET_COMMIT,
-               sg, openblas_get_config(), openblas_get_corename());
+        printf("edgetune %s\ncommit %s; SimGrid %s; %s; BLAS kernel %s; sweep over MPI: %s\n",
+               ET_VERSION, ET_COMMIT, sg, openblas_get_config(), openblas_get_corename(),
+               et_sweep_mpi_built() ? "yes" : "no");
         return 0;
     }
     if (!strcmp(cmd, "help")) {
@@ -1424,14 +1526,16 @@ int main(int argc, char **argv)
             fputs(COMPARE_USAGE, stdout);
         else if (!strcmp(topic, "regime"))
             fputs(REGIME_USAGE, stdout);
+        else if (!strcmp(topic, "sweep"))
+            fputs(SWEEP_USAGE, stdout);
         else
             fputs(USAGE, stdout);
         return 0;
     }
-    if (strcmp(cmd, "train") != 0 && et_mpi_world_size() > 1) {
+    if (strcmp(cmd, "train") != 0 && strcmp(cmd, "sweep") != 0 && et_mpi_world_size() > 1) {
         fprintf(stderr,
-                "edgetune: error: %s: started on %d MPI ranks, but only 'train' runs over MPI "
-                "(run it without mpirun)\n",
+                "edgetune: error: %s: started on %d MPI ranks, but only 'train' and 'sweep' run "
+                "over MPI (run it without mpirun)\n",
                 cmd, et_mpi_world_size());
         return 2;
     }
@@ -1440,6 +1544,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "eval")) return cmd_eval(argc, argv);
     if (!strcmp(cmd, "compare")) return cmd_compare(argc, argv);
     if (!strcmp(cmd, "regime")) return cmd_regime(argc, argv);
+    if (!strcmp(cmd, "sweep")) return cmd_sweep(argc, argv);
     if (!strcmp(cmd, "platform")) return cmd_platform(argc, argv);
     if (!strcmp(cmd, "keys")) return cmd_keys(argc, argv);
     if (!strcmp(cmd, "policies")) return cmd_policies(argc, argv);

@@ -325,4 +325,27 @@ check eval_summary_escapes_a_quoted_path quoted_path
 # Without --policy, run takes the checkpoint's learner (not the scenario's greedy).
 check run_checkpoint_infers_its_policy sh -c "'$bin' run --checkpoint t/checkpoint.ckpt --tasks 2 --out inferred | grep -q 'policy hmppo'"
 
+# edgetune sweep: a malformed SPEC is one line naming the SPEC and the key, before any output.
+scen sw_bad.json '{ "grid": '
+expect sweep_malformed_json "sw_bad.json:1: malformed JSON" -- sweep sw_bad.json --out out
+scen sw_unknown.json '{ "grids": { "ues": [1, 2] } }'
+expect sweep_unknown_key "sw_unknown.json: unknown key 'grids'" -- sweep sw_unknown.json --out out
+scen sw_range.json '{ "grid": { "tasks.per_ue": [2, 0] } }'
+expect sweep_scenario_range "sw_range.json: key 'tasks.per_ue': expected an integer in [1, 100000], got 0 (point 1: tasks.per_ue=0)" -- sweep sw_range.json --out out
+scen sw_scalar.json '{ "grid": { "ues": 3 } }'
+expect sweep_grid_not_array "sw_scalar.json: key 'grid.ues': expected a non-empty array" -- sweep sw_scalar.json --out out
+scen sw_gen.json '{ "grid": { "gen.ues": [4, 0] } }'
+expect sweep_gen_option "sw_gen.json: key 'gen.ues' (edgetune platform --ues 0)" -- sweep sw_gen.json --out out
+scen sw_policy.json '{ "policies": ["greedy", "hmppo"] }'
+expect sweep_learned_needs_checkpoint "sw_policy.json: key 'policies[1]': policy 'hmppo' is learned" -- sweep sw_policy.json --out out
+scen sw_ckpt.json '{ "policies": [{ "policy": "hmppo", "checkpoint": "none.ckpt" }] }'
+expect sweep_missing_checkpoint "sw_ckpt.json: key 'policies[0].checkpoint': cannot read" -- sweep sw_ckpt.json --out out
+scen sw_metric.json '{ "metrics": ["mean_delay"] }'
+expect sweep_unknown_metric "sw_metric.json: key 'metrics[0]'" -- sweep sw_metric.json --out out
+scen sw_seed.json '{ "set": { "seed": 4 } }'
+expect sweep_seed_in_set "sw_seed.json: key 'set.seed': the sweep sets it" -- sweep sw_seed.json --out out
+expect sweep_missing_spec "nospec.json: cannot read the sweep spec" -- sweep nospec.json --out out
+expect sweep_needs_spec "SPEC is required" -- sweep --out out
+expect sweep_option_of_run "unknown option '--policy'" -- sweep sw_seed.json --policy greedy
+
 finish

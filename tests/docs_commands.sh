@@ -29,6 +29,7 @@ shrink() { # the extra options for one command line
         *"edgetune eval"*) echo "--episodes 1 --tasks 2 -q" ;;
         *"edgetune regime"*) echo "--episodes 1 --tasks 2" ;;
         *"edgetune run"*) echo "--tasks 2 -q" ;;
+        *"edgetune sweep"*) echo "--tasks 2 --seeds 1 -q" ;;
         *"bench_cartpole"*) echo "--steps 2048" ;;
         *"ppo_torch.py"*) echo "--episodes 2 --tasks 2" ;;
         *"examples/python/"*) echo "--tasks 2" ;;

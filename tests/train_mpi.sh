@@ -82,6 +82,6 @@ rc=$?
 if [ $rc -eq 2 ] && grep -q "another number of ranks" err.txt; then ok one_rank_resume_refused; else
     bad one_rank_resume_refused; cat err.txt; fi
 mpi "$bin" run s.json --out e -q >err.txt 2>&1
-if grep -q "only 'train' runs over MPI" err.txt && [ ! -e e ]; then ok run_refused_under_mpirun; else
+if grep -q "only 'train' and 'sweep' run over MPI" err.txt && [ ! -e e ]; then ok run_refused_under_mpirun; else
     bad run_refused_under_mpirun; cat err.txt; fi
 finish

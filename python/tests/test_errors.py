@@ -68,7 +68,7 @@ print(json.dumps(result))
 """
 
 INTERRUPT = """
-import json, os, signal, edgetune
+import json, os, signal, time, edgetune
 sim = edgetune.Simulator(tasks=20)
 
 
@@ -79,6 +79,10 @@ class Interrupted:
         self.calls += 1
         if self.calls == 10:
             os.kill(os.getpid(), signal.SIGINT)   # Ctrl-C while the engine runs
+        elif self.calls > 10:
+            # Leave the main thread time to see the signal on a loaded machine: without it
+            # the episode can end before the interrupt is noticed (and the test would fail).
+            time.sleep(0.01)
         return edgetune.SERVER, 0.3
 
     def feedback(self, ue, reward, done):
