@@ -72,15 +72,18 @@ et_status et_mpi_start(int *argc, char ***argv, et_collective *c, int *active, e
     (void)argc, (void)argv;
     return et_error_set(err, ET_ERR_INPUT,
                         "started by an MPI launcher, but this edgetune was built without MPI "
-                        "(install libopenmpi-dev and rebuild: bash scripts/setup.sh build)");
+                        "(install libopenmpi-dev and rebuild: bash scripts/setup.sh build), or "
+                        "run it without mpirun");
 #endif
 }
 
-void et_mpi_finish(int active)
+void et_mpi_finish(int active, int failed, int size)
 {
 #ifdef ET_HAVE_MPI
-    if (active) MPI_Finalize();
+    if (!active) return;
+    if (failed && size > 1) MPI_Abort(MPI_COMM_WORLD, failed);
+    MPI_Finalize();
 #else
-    (void)active;
+    (void)active, (void)failed, (void)size;
 #endif
 }

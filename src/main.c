@@ -980,7 +980,7 @@ static int cmd_train(int argc, char **argv)
     if (et_mpi_start(&argc, &argv, &comm, &active, &err) != ET_OK) return fail(&err);
     int rc = train_ranked(argc, argv, &comm);
     et_collective_release(&comm);
-    et_mpi_finish(active);
+    et_mpi_finish(active, rc, comm.size);
     return rc;
 }
 
@@ -1505,9 +1505,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         char sg[32];
         et_engine_version(sg, sizeof sg);
-        printf("edgetune %s\ncommit %s; SimGrid %s; %s; BLAS kernel %s; sweep over MPI: %s\n",
-               ET_VERSION, ET_COMMIT, sg, openblas_get_config(), openblas_get_corename(),
-               et_sweep_mpi_built() ? "yes" : "no");
+        printf("edgetune %s\ncommit %s; SimGrid %s; %s; BLAS kernel %s; MPI: %s\n", ET_VERSION,
+               ET_COMMIT, sg, openblas_get_config(), openblas_get_corename(),
+               et_mpi_built() ? "yes" : "no");
         return 0;
     }
     if (!strcmp(cmd, "help")) {

@@ -248,7 +248,7 @@ static et_status parse_seeds(sw_spec *s, const cJSON *v, et_error *err)
     if (!v) {
         /* The resolved scenario writes its seed as exact digits (a raw number). */
         cJSON *seed = cJSON_GetObjectItemCaseSensitive(s->base, "seed");
-        s->seeds[0] = !seed                ? 1
+        s->seeds[0] = !seed               ? 1
                       : cJSON_IsRaw(seed) ? strtoull(seed->valuestring, NULL, 10)
                                           : (uint64_t)seed->valuedouble;
         s->n_seeds = 1;

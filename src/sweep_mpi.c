@@ -9,18 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collective_mpi.h"
+
 #ifdef ET_HAVE_MPI
 #include <mpi.h>
 #endif
-
-/* Set by the launchers of OpenMPI, MPICH (Hydra) and PMIx-based ones for every rank. */
-static int under_launcher(void)
-{
-    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", NULL};
-    for (int i = 0; vars[i]; i++)
-        if (getenv(vars[i])) return 1;
-    return 0;
-}
 
 #ifdef ET_HAVE_MPI
 
@@ -47,57 +40,35 @@ static int mpi_poll(void *ctx, void *buf, size_t n)
 
 et_status et_sweep_mpi_open(int *argc, char ***argv, et_sweep_net *net, int *active, et_error *err)
 {
-    *active = 0;
     memset(net, 0, sizeof *net);
-    if (!under_launcher()) return ET_OK;
-    if (MPI_Init(argc, argv) != MPI_SUCCESS)
-        return et_error_set(err, ET_ERR_IO, "sweep: MPI_Init failed");
-    MPI_Comm_rank(MPI_COMM_WORLD, &net->rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &net->size);
+    et_collective world;
+    et_status st = et_mpi_start(argc, argv, &world, active, err);
+    if (st != ET_OK || !*active) return st;
+    net->rank = world.rank;
+    net->size = world.size;
     net->send = mpi_send;
     net->poll = mpi_poll;
-    *active = 1;
     return ET_OK;
 }
 
 void et_sweep_mpi_close(const et_sweep_net *net, int failed)
 {
-    (void)net;
-    /* A rank that stopped early (an error, a signal) must not leave the others waiting. */
-    if (failed && net->size > 1) MPI_Abort(MPI_COMM_WORLD, failed);
-    MPI_Finalize();
-}
-
-int et_sweep_mpi_built(void)
-{
-    return 1;
+    et_mpi_finish(1, failed, net->size);
 }
 
 #else
 
 et_status et_sweep_mpi_open(int *argc, char ***argv, et_sweep_net *net, int *active, et_error *err)
 {
-    (void)argc;
-    (void)argv;
-    *active = 0;
     memset(net, 0, sizeof *net);
-    if (under_launcher())
-        return et_error_set(err, ET_ERR_INPUT,
-                            "sweep: started by an MPI launcher, but this edgetune was built "
-                            "without MPI (install libopenmpi-dev and rebuild), or run it without "
-                            "mpirun: edgetune sweep SPEC -j N");
-    return ET_OK;
+    et_collective world;
+    return et_mpi_start(argc, argv, &world, active, err);
 }
 
 void et_sweep_mpi_close(const et_sweep_net *net, int failed)
 {
     (void)net;
     (void)failed;
-}
-
-int et_sweep_mpi_built(void)
-{
-    return 0;
 }
 
 #endif

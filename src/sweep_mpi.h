@@ -19,7 +19,4 @@ et_status et_sweep_mpi_open(int *argc, char ***argv, et_sweep_net *net, int *act
  * waiting for them. */
 void et_sweep_mpi_close(const et_sweep_net *net, int failed);
 
-/* 1 when the program was built with MPI. */
-int et_sweep_mpi_built(void);
-
 #endif
