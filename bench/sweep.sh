@@ -38,28 +38,29 @@ timed() { # timed NAME COMMAND...: wall seconds of the command
     t0=$(date +%s.%N)
     "$@" >/dev/null 2>"$name.err" || { echo "bench/sweep.sh: $* failed:" >&2; cat "$name.err" >&2; exit 1; }
     t1=$(date +%s.%N)
-    echo "$t1 - $t0" | bc -l
+    awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }'
 }
 printf '%-22s %6s %9s %8s %8s\n' configuration runs wall_s runs/s ratio
 t1=$(timed j1 "$edgetune" sweep spec.json -j 1 --out j1 -q)
-base=$(echo "$total / $t1" | bc -l)
+calc() { awk "BEGIN { print $1 }"; } # arithmetic without bc (not in a bare Debian)
+base=$(calc "$total / $t1")
 printf '%-22s %6d %9.2f %8.2f %8.2f\n' "-j 1" "$total" "$t1" "$base" 1
 t2=$(timed j2 "$edgetune" sweep spec.json -j 2 --out j2 -q)
-r2=$(echo "$total / $t2" | bc -l)
-printf '%-22s %6d %9.2f %8.2f %8.2f\n' "-j 2" "$total" "$t2" "$r2" "$(echo "$r2 / $base" | bc -l)"
+r2=$(calc "$total / $t2")
+printf '%-22s %6d %9.2f %8.2f %8.2f\n' "-j 2" "$total" "$t2" "$r2" "$(calc "$r2 / $base")"
 status=0
 cmp -s j1/runs.csv j2/runs.csv || { echo "rows differ: -j 2" >&2; status=1; }
-if command -v mpirun >/dev/null && "$edgetune" --version | grep -q 'sweep over MPI: yes'; then
+if command -v mpirun >/dev/null && "$edgetune" --version | grep -q 'MPI: yes'; then
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
     tm=$(timed mpi mpirun -np 2 --oversubscribe "$edgetune" sweep spec.json -j 1 --out mpi -q)
-    rm=$(echo "$total / $tm" | bc -l)
-    printf '%-22s %6d %9.2f %8.2f %8.2f\n' "mpirun -np 2, -j 1" "$total" "$tm" "$rm" "$(echo "$rm / $base" | bc -l)"
+    rm=$(calc "$total / $tm")
+    printf '%-22s %6d %9.2f %8.2f %8.2f\n' "mpirun -np 2, -j 1" "$total" "$tm" "$rm" "$(calc "$rm / $base")"
     cmp -s j1/runs.csv mpi/runs.csv || { echo "rows differ: MPI" >&2; status=1; }
 else
     echo "mpirun -np 2: skipped (no mpirun, or edgetune built without MPI)"
 fi
 t0=$(date +%s.%N)
 "$edgetune" run --tasks "$tasks" --no-channel-trace --out one -q
-one=$(echo "$(date +%s.%N) - $t0" | bc -l)
+one=$(calc "$(date +%s.%N) - $t0")
 printf 'one edgetune run (%d tasks per UE, 6 UEs) on its own: %.3f s wall\n' "$tasks" "$one"
 exit $status

@@ -3,7 +3,8 @@
 # docs/*.md runs. Commands are the lines of fenced code blocks that start
 # with `build/edgetune` (or `edgetune`, run as build/edgetune), `bash
 # examples/`, `python3 examples/` (with a python3 that has NumPy; skipped with a message
-# without one) or an environment assignment before `build/` (trailing
+# without one), an environment assignment before `build/`, or environment assignments before
+# `mpirun` (skipped with a message without mpirun or MPI in the build) (trailing
 # `# comments` dropped; a synopsis is written as a comment), run in order per file from a
 # scratch directory that looks like the repository (platforms/, models/,
 # examples/ and build/ linked in). Long commands are shrunk (fewer tasks,
@@ -70,10 +71,15 @@ for doc in "$src/README.md" "$src"/docs/*.md; do
     done
     ln -s "$build" "$dir/build"
     awk '/^```/ { inblock = !inblock; next } inblock { print }' "$doc" |
-        grep -E '^(build/edgetune |edgetune |bash examples/|python3 examples/|[A-Z_]+=[^ ]+ build/)' |
+        grep -E '^(build/edgetune |edgetune |bash examples/|python3 examples/|[A-Z_]+=[^ ]+ build/|([A-Z_]+=[^ ]+ )+mpirun )' |
         sed 's/[[:space:]]*#.*$//; s|^edgetune |build/edgetune |' >"$dir/commands.txt"
     while IFS= read -r cmd; do
         [ -n "$cmd" ] || continue
+        if [[ $cmd == *" mpirun "* ]] && ! { command -v mpirun >/dev/null &&
+            "$build/edgetune" --version | grep -q 'MPI: yes'; }; then
+            echo "skip $(basename "$doc"): $cmd (no mpirun, or edgetune built without MPI)"
+            continue
+        fi
         if [[ $cmd == python3\ * ]]; then
             if [ -z "$py" ]; then
                 echo "skip $(basename "$doc"): $cmd (no python3 with NumPy)"
@@ -82,7 +88,7 @@ for doc in "$src/README.md" "$src"/docs/*.md; do
             cmd="$py ${cmd#python3 }"
         fi
         full=$(shrunk "$cmd")
-        if (cd "$dir" && timeout 300 bash -c "$full") >"$dir/log.txt" 2>&1; then
+        if (cd "$dir" && timeout 300 bash -c "$full") </dev/null >"$dir/log.txt" 2>&1; then
             pass=$((pass + 1))
             echo "ok   $(basename "$doc"): $cmd"
         else
