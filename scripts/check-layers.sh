@@ -6,10 +6,11 @@
 # and the rule. The layers and their allowed dependencies (docs/architecture.md):
 #
 #   Core      status rng fm cost learn choices isolate   pure C (cJSON for profiles)
+#             interrupt
 #   Radio     channel mobility                            -> Core
 #   Scenario  scenario trace                              -> Core, Radio
 #   Agents    agents/*                                    -> Core (and OpenBLAS)
-#   Engine    sim platform sgx_shim                       -> Core, Radio, Agents' agent.h,
+#   Engine    sim platform sgx_shim budget               -> Core, Radio, Agents' agent.h,
 #                                                            Scenario; the only SimGrid user
 #   App       main train study regime decisions           -> everything but SimGrid
 #
@@ -20,10 +21,10 @@ root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 
 layer_of() { # layer of a project file or header, by its base name
     case "$1" in
-        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.*) echo Core ;;
+        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.* | interrupt.*) echo Core ;;
         channel.* | mobility.*) echo Radio ;;
         scenario.* | trace.*) echo Scenario ;;
-        sim.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
+        sim.* | platform.* | platform_gen.* | sgx_shim.* | budget.*) echo Engine ;;
         main.* | train.* | study.* | regime.* | decisions.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;

@@ -1,6 +1,7 @@
 /* main.c: the edgetune command line. The only place that turns an et_status
  * into an exit code and prints it (one line on stderr). */
 #define _DEFAULT_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -16,8 +17,10 @@
 #include <cblas.h>
 
 #include "agent.h"
+#include "budget.h"
 #include "decisions.h"
 #include "hmppo.h"
+#include "interrupt.h"
 #include "isolate.h"
 #include "platform.h"
 #include "regime.h"
@@ -58,8 +61,10 @@ static const char USAGE[] =
     "Results (the run, training and evaluation summaries) go to stdout; progress and\n"
     "diagnostics to stderr.\n"
     "\n"
-    "Docs: README.md, docs/configuration.md, docs/traces.md. Exit status: 0 ok, 2 bad input,\n"
-    "1 other errors.\n";
+    "Docs: README.md, docs/configuration.md, docs/traces.md. Exit status: 0 ok, 2 bad input\n"
+    "(also a scenario expected to exceed limits.*), 3 a run stopped at limits.sim_time_s or\n"
+    "limits.output_bytes, 128 + N on signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP: the run\n"
+    "stops, writes nothing half-way and says where it stands), 1 other errors.\n";
 
 static const char RUN_USAGE[] =
     "usage: edgetune run [SCENARIO] [options] [--cfg=SIMGRID_OPTION:VALUE ...] [--log=...]\n"
@@ -127,6 +132,43 @@ static int fail(const et_error *err)
 {
     fprintf(stderr, "edgetune: error: %s\n", err->msg);
     return et_status_exit_code(err->code);
+}
+
+/* Reports a failed simulating command: an interruption as one line saying where things
+ * stand (out_dir: the directory whose previous files were kept, or NULL), anything else as
+ * an error line. */
+static int fail_run(const et_error *err, const char *out_dir)
+{
+    if (err->code != ET_ERR_INTERRUPTED) return fail(err);
+    if (out_dir)
+        fprintf(stderr, "edgetune: %s; nothing written, %s/ keeps its previous files\n", err->msg,
+                out_dir);
+    else
+        fprintf(stderr, "edgetune: %s\n", err->msg);
+    return et_status_exit_code(err->code);
+}
+
+/* Interrupted before a simulation started (the signal came while loading). */
+static et_status check_interrupted(et_error *err)
+{
+    int sig = et_interrupted();
+    if (!sig) return ET_OK;
+    return et_error_set(err, ET_ERR_INTERRUPTED, "interrupted by %s before the first episode",
+                        et_interrupt_name(sig));
+}
+
+/* The up-front estimate (budget.h): refuses a scenario expected to exceed its limits,
+ * warns on stderr when it comes near them. writes_traces: the command writes an
+ * episode's tasks.csv and channel.csv. */
+static et_status check_budget(const et_sim *sim, int writes_traces, et_error *err)
+{
+    et_budget b;
+    et_budget_estimate(sim, &b);
+    char warning[600];
+    et_status st = et_budget_check(sim, &b, writes_traces, warning, sizeof warning, err);
+    if (st == ET_OK && warning[0]) fprintf(stderr, "edgetune: warning: %s\n", warning);
+    if (st == ET_OK) st = check_interrupted(err);
+    return st;
 }
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -197,6 +239,9 @@ typedef struct run_args {
 static et_status engine_init(run_args *a, const char *paje, et_error *err)
 {
     et_status st = et_engine_init(&a->sg_argc, a->sg_argv, paje, err);
+    /* SimGrid's engine installs its own SIGINT handler (it exits 1 at once, whatever is
+     * half-written): ours goes back in after it. */
+    et_interrupt_install();
     if (st == ET_OK && a->sg_help) {
         fflush(NULL);
         exit(0);
@@ -661,6 +706,7 @@ static int cmd_run(int argc, char **argv)
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK && et_train_is_learned(sc.policy))
         st = check_agent_fits(agent, sim, a.checkpoint, &err);
+    if (st == ET_OK) st = check_budget(sim, 1, &err);
     et_outputs out;
     memset(&out, 0, sizeof out);
     if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 1, sc.write_channel_trace, &err);
@@ -686,20 +732,18 @@ static int cmd_run(int argc, char **argv)
         summary = summary_json(&sc, et_episode_stats_to_cjson(sim, &stats), argc, argv);
         if (!summary) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
     }
+    /* The Paje trace is one of the run's outputs: renamed with the others, or removed. */
+    if (st == ET_OK && a.paje) st = et_outputs_adopt(&out, paje_tmp, a.paje, &err);
     if (st == ET_OK)
         st = et_outputs_commit(&out, summary, &err);
     else
         et_outputs_abort(&out);
-    if (a.paje) {
-        if (st == ET_OK && rename(paje_tmp, a.paje) != 0)
-            st = et_error_set(&err, ET_ERR_IO, "%s: cannot write: %s", a.paje, strerror(errno));
-        if (st != ET_OK) unlink(paje_tmp);
-    }
+    if (a.paje && st != ET_OK) unlink(paje_tmp);
     if (st == ET_OK && !a.quiet) print_summary(sim, &sc, &stats, wall_s() - t_start, sc.out_dir);
     free(summary);
     et_sim_destroy(sim);
     et_agent_destroy(agent);
-    return st == ET_OK ? 0 : fail(&err);
+    return st == ET_OK ? 0 : fail_run(&err, sc.out_dir);
 }
 
 /* ---------------------------------------------------------------- train */
@@ -753,6 +797,65 @@ static void on_train_progress(void *ctx, const et_train_progress *p)
     }
 }
 
+/* Appends text to out (size bytes), single-quoted for a POSIX shell when it holds
+ * anything but letters, digits and -_./=:,+ . */
+static void append_shell_word(char *out, size_t size, const char *text)
+{
+    size_t n = strlen(out);
+    int plain = text[0] != '\0';
+    for (const char *c = text; *c; c++)
+        if (!strchr("-_./=:,+@%", *c) && !isalnum((unsigned char)*c)) plain = 0;
+    char word[ET_PATH_MAX * 2];
+    size_t w = 0;
+    if (!plain) word[w++] = '\'';
+    for (const char *c = text; *c && w + 6 < sizeof word; c++) {
+        if (*c == '\'' && !plain) {
+            memcpy(word + w, "'\\''", 4);
+            w += 4;
+        } else {
+            word[w++] = *c;
+        }
+    }
+    if (!plain) word[w++] = '\'';
+    word[w] = '\0';
+    snprintf(out + n, size - n, "%s%s", n ? " " : "", word);
+}
+
+/* One line on an interrupted training run: where it stopped, which checkpoint holds what,
+ * and the command that resumes it (this command with --resume CHECKPOINT). */
+static int train_interrupted(const et_error *err, const et_train_result *res, int episodes,
+                             int argc, char **argv)
+{
+    char cmd[8192] = "";
+    append_shell_word(cmd, sizeof cmd, "edgetune");
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--resume") || !strcmp(argv[i], "--stop-after")) {
+            i++; /* and its value */
+            continue;
+        }
+        if (!strncmp(argv[i], "--resume=", 9) || !strncmp(argv[i], "--stop-after=", 13)) continue;
+        append_shell_word(cmd, sizeof cmd, argv[i]);
+    }
+    /* The message up to its first " at": "interrupted by SIGINT". */
+    char what[64];
+    snprintf(what, sizeof what, "%s", err->msg);
+    char *at = strstr(what, " at ");
+    if (at) *at = '\0';
+    if (res->checkpoint_episodes < 0) {
+        fprintf(stderr,
+                "edgetune: %s after %d of %d episodes, before the first checkpoint (every "
+                "train.checkpoint_every episodes); start again with: %s\n",
+                what, res->episodes_done, episodes, cmd);
+    } else {
+        append_shell_word(cmd, sizeof cmd, "--resume");
+        append_shell_word(cmd, sizeof cmd, res->resumable);
+        fprintf(stderr,
+                "edgetune: %s after %d of %d episodes; %s holds the first %d; resume with: %s\n",
+                what, res->episodes_done, episodes, res->resumable, res->checkpoint_episodes, cmd);
+    }
+    return et_status_exit_code(ET_ERR_INTERRUPTED);
+}
+
 static const char TRAIN_USAGE[] =
     "usage: edgetune train [SCENARIO] [--policy hmppo|mappo|ippo] [--episodes N] [--out DIR]\n"
     "                      [--resume CHECKPOINT] [--seed N] [--ues N] [--tasks N] [-q]\n"
@@ -766,6 +869,10 @@ static const char TRAIN_USAGE[] =
 
 static int cmd_train(int argc, char **argv)
 {
+    /* The command line as typed, for the resume command (getopt_long reorders argv). */
+    char *typed[256];
+    int n_typed = argc < 256 ? argc : 256;
+    memcpy(typed, argv, (size_t)n_typed * sizeof *typed);
     run_args a;
     int rc = parse_run_args(argc, argv, &a, TRAIN_USAGE);
     if (rc) return rc;
@@ -780,9 +887,10 @@ static int cmd_train(int argc, char **argv)
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
+    if (st == ET_OK) st = check_budget(sim, 0, &err);
     if (st != ET_OK) {
         et_sim_destroy(sim);
-        return fail(&err);
+        return fail_run(&err, NULL);
     }
     char banner[512];
     snprintf(banner, sizeof banner,
@@ -800,6 +908,10 @@ static int cmd_train(int argc, char **argv)
     et_train_result res;
     st = et_train_run(sim, &opt, &res, &err);
     et_sim_destroy(sim);
+    if (st == ET_ERR_INTERRUPTED) {
+        if (disp.tty && !disp.banner) fputc('\n', stderr); /* end the progress bar's line */
+        return train_interrupted(&err, &res, sc.train_episodes, n_typed, typed);
+    }
     if (st != ET_OK) return fail(&err);
     if (!a.quiet)
         fprintf(stdout,
@@ -878,6 +990,7 @@ static int cmd_eval(int argc, char **argv)
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK && a.checkpoint) st = check_agent_fits(agent, sim, a.checkpoint, &err);
+    if (st == ET_OK) st = check_budget(sim, 1, &err);
     int n = sc.eval_episodes;
     et_episode_stats *stats = calloc((size_t)n, sizeof *stats);
     if (st == ET_OK && !stats) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
@@ -920,7 +1033,7 @@ static int cmd_eval(int argc, char **argv)
     free(stats);
     et_sim_destroy(sim);
     et_agent_destroy(agent);
-    return st == ET_OK ? 0 : fail(&err);
+    return st == ET_OK ? 0 : fail_run(&err, sc.out_dir);
 }
 
 static const char COMPARE_USAGE[] =
@@ -953,6 +1066,7 @@ static int cmd_compare(int argc, char **argv)
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
+    if (st == ET_OK) st = check_budget(sim, 0, &err);
     et_study_options opt = {.out_dir = sc.out_dir,
                             .seeds = a.seeds > 0 ? (int)a.seeds : 5,
                             .train_episodes = sc.train_episodes,
@@ -972,6 +1086,13 @@ static int cmd_compare(int argc, char **argv)
         if (f) fclose(f);
     }
     et_sim_destroy(sim);
+    if (st == ET_ERR_INTERRUPTED) {
+        fprintf(stderr,
+                "edgetune: %s; the tables were not written (%s/ keeps its previous compare.md, "
+                "compare.csv and curves.csv; the training directories their last checkpoints)\n",
+                err.msg, sc.out_dir);
+        return et_status_exit_code(st);
+    }
     return st == ET_OK ? 0 : fail(&err);
 }
 
@@ -1000,13 +1121,14 @@ static int cmd_regime(int argc, char **argv)
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
+    if (st == ET_OK) st = check_budget(sim, 0, &err);
     et_regime *r = calloc(1, sizeof *r);
     if (st == ET_OK && !r) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
     if (st == ET_OK) st = et_regime_measure(sim, episodes, sc.validation_offset, r, &err);
     if (st == ET_OK) et_regime_print(stdout, sim, r);
     free(r);
     et_sim_destroy(sim);
-    return st == ET_OK ? 0 : fail(&err);
+    return st == ET_OK ? 0 : fail_run(&err, NULL);
 }
 
 /* ------------------------------------------------------------- platform */
@@ -1226,6 +1348,10 @@ int main(int argc, char **argv)
             fputs(USAGE, stdout);
         return 0;
     }
+    /* The simulating commands stop cleanly on SIGINT, SIGTERM and SIGHUP (interrupt.h). */
+    if (!strcmp(cmd, "run") || !strcmp(cmd, "train") || !strcmp(cmd, "eval") ||
+        !strcmp(cmd, "compare") || !strcmp(cmd, "regime"))
+        et_interrupt_install();
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc, argv);

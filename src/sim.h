@@ -18,6 +18,8 @@
 #include <stdint.h>
 
 #include "agent.h"
+#include "cost.h"
+#include "platform.h"
 #include "scenario.h"
 #include "status.h"
 #include "trace.h"
@@ -70,7 +72,10 @@ typedef struct et_episode_stats {
 
 /* Runs one episode (every UE works through its queue) with agent deciding.
  * Random streams derive from (scenario seed, episode index). Rows go to
- * out->tasks / out->channel when those are not NULL. */
+ * out->tasks / out->channel when those are not NULL. The episode stops early with
+ * ET_ERR_LIMIT when it reaches limits.sim_time_s or its outputs limits.output_bytes,
+ * and with ET_ERR_INTERRUPTED on a signal (interrupt.h); the engine must then not run
+ * another episode. */
 et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
                              et_episode_stats *stats, et_error *err);
 
@@ -121,6 +126,9 @@ int et_sim_ue_count(const et_sim *sim);
 const char *et_sim_ue_class(const et_sim *sim, int ue);
 const char *et_sim_model_name(const et_sim *sim);
 const et_fm *et_sim_fm(const et_sim *sim);
+/* The discovered platform and the cost model's settings (for et_budget_estimate). */
+const et_topology *et_sim_topology(const et_sim *sim);
+const et_cost_setup *et_sim_cost_setup(const et_sim *sim);
 
 /* The episode seed used for episode index e (so evaluation can pick unseen seeds). */
 uint64_t et_sim_episode_seed(uint64_t scenario_seed, int episode);

@@ -4,6 +4,7 @@
 
 #include "registry.h"
 
+#include "interrupt.h"
 #include "isolate.h"
 
 #include <errno.h>
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
 
 #include "trace.h"
 
@@ -188,12 +188,20 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
         return st;
     }
 
+    /* The checkpoint a resume would start from, until this run writes its own. */
+    res->checkpoint_episodes = opt->resume ? blob.episodes_done : -1;
+    if (opt->resume) snprintf(res->resumable, sizeof res->resumable, "%s", opt->resume);
     int total_updates = opt->episodes / sc->episodes_per_update;
     double t_start = wall_now();
     int ran = 0;
     double recent[50];
     int n_recent = 0;
     for (int ep = blob.episodes_done; ep < opt->episodes; ep++) {
+        if (et_interrupted()) {
+            st = et_error_set(err, ET_ERR_INTERRUPTED, "interrupted by %s",
+                              et_interrupt_name(et_interrupted()));
+            break;
+        }
         et_episode_stats stats;
         st = et_sim_run_episode(sim, agent, ep, NULL, &stats, err);
         if (st != ET_OK) break;
@@ -226,6 +234,8 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
             fflush(log);
             st = et_hmppo_save(agent, res->checkpoint, &blob, sizeof blob, err);
             if (st != ET_OK) break;
+            res->checkpoint_episodes = blob.episodes_done;
+            snprintf(res->resumable, sizeof res->resumable, "%s", res->checkpoint);
         }
         if (last) break;
     }
