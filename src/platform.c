@@ -231,6 +231,9 @@ typedef struct precheck {
     link_ref *refs; /* host_link up/down references */
     size_t n_refs, cap_refs;
     int generated_links; /* cluster/cabinet/peer elements make links we cannot name */
+    link_ref *routes;    /* every route's "zone src dst" key (and its reverse when symmetrical) */
+    size_t n_routes, cap_routes;
+    int zones[64], depth, next_zone; /* the open zones (the innermost last), numbered */
     et_status status;
     et_error *err;
 } precheck;
@@ -270,10 +273,63 @@ static int profile_exists(const precheck *pc, const char *file)
     return access(joined, R_OK) == 0;
 }
 
+/* Records a route's key, "zone src dst", and the reverse's when the route is symmetrical
+ * (SimGrid's default): SimGrid aborts ("The route between a and b already exists") on a
+ * second route between the same ends in one zone. Found by tests/fuzz/fuzz_platform.c. */
+static int add_route(precheck *pc, const xml_tag *t)
+{
+    const char *src = tag_attr(t, "src"), *dst = tag_attr(t, "dst");
+    if (!src || !dst) return 0; /* SimGrid reports missing attributes itself */
+    const char *sym = tag_attr(t, "symmetrical");
+    int both = !sym || strcmp(sym, "NO") != 0;
+    for (int k = 0; k <= both; k++) {
+        if (grow((void **)&pc->routes, &pc->cap_routes, pc->n_routes + 1, sizeof *pc->routes)) {
+            pc->status =
+                et_error_set(pc->err, ET_ERR_NOMEM, "%s: no memory for the route list", pc->path);
+            return 1;
+        }
+        size_t len = strlen(src) + strlen(dst) + 16;
+        char *key = malloc(len);
+        if (!key) {
+            pc->status =
+                et_error_set(pc->err, ET_ERR_NOMEM, "%s: no memory for the route list", pc->path);
+            return 1;
+        }
+        snprintf(key, len, "%d\x1f%s\x1f%s", pc->depth ? pc->zones[pc->depth - 1] : 0,
+                 k ? dst : src, k ? src : dst);
+        pc->routes[pc->n_routes++] = (link_ref){key, key, t->line};
+    }
+    return 0;
+}
+
+static int precheck_end(const xml_tag *t, precheck *pc);
+
+static int cmp_route(const void *a, const void *b)
+{
+    const link_ref *x = a, *y = b;
+    int c = strcmp(x->link, y->link);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static et_status check_routes(precheck *pc)
+{
+    if (pc->n_routes) qsort(pc->routes, pc->n_routes, sizeof *pc->routes, cmp_route);
+    for (size_t i = 1; i < pc->n_routes; i++) {
+        if (strcmp(pc->routes[i].link, pc->routes[i - 1].link) != 0) continue;
+        const char *src = strchr(pc->routes[i].link, '\x1f') + 1;
+        const char *sep = strchr(src, '\x1f');
+        return et_error_set(pc->err, ET_ERR_INPUT,
+                            "%s:%d: a second route from '%.*s' to '%s' in the same zone (a "
+                            "symmetrical route, the default, also declares its reverse)",
+                            pc->path, pc->routes[i].line, (int)(sep - src), src, sep + 1);
+    }
+    return ET_OK;
+}
+
 static int precheck_tag(const xml_tag *t, void *ctx)
 {
     precheck *pc = ctx;
-    if (t->end) return 0;
+    if (t->end) return precheck_end(t, pc);
     const char *id = tag_attr(t, "id");
     for (int i = 0; i < t->n_attrs; i++) {
         const char *name = t->attrs[i].name;
@@ -311,7 +367,20 @@ static int precheck_tag(const xml_tag *t, void *ctx)
     } else if (strcmp(t->name, "cluster") == 0 || strcmp(t->name, "cabinet") == 0 ||
                strcmp(t->name, "peer") == 0) {
         pc->generated_links = 1;
+    } else if (strcmp(t->name, "route") == 0 || strcmp(t->name, "zoneRoute") == 0 ||
+               strcmp(t->name, "ASroute") == 0) {
+        if (add_route(pc, t)) return 1;
     }
+    if ((strcmp(t->name, "zone") == 0 || strcmp(t->name, "AS") == 0) && !t->self_closing &&
+        pc->depth < 64)
+        pc->zones[pc->depth++] = ++pc->next_zone;
+    return 0;
+}
+
+/* Closes a zone for the route check (end tags reach precheck_end). */
+static int precheck_end(const xml_tag *t, precheck *pc)
+{
+    if ((strcmp(t->name, "zone") == 0 || strcmp(t->name, "AS") == 0) && pc->depth > 0) pc->depth--;
     return 0;
 }
 
@@ -344,6 +413,9 @@ static void precheck_free(precheck *pc)
         free(pc->links[i]);
     free(pc->links);
     free(pc->refs);
+    for (size_t i = 0; i < pc->n_routes; i++)
+        free((char *)pc->routes[i].link);
+    free(pc->routes);
 }
 
 /* Turns SimGrid's exception text into "<path>:<line>: <reason>" on one line.
@@ -386,6 +458,19 @@ et_status et_platform_load(const char *path, et_error *err)
         return et_error_set(err, ET_ERR_INTERNAL,
                             "%s: a platform is already loaded (SimGrid loads one per process)",
                             path);
+    et_status st = et_platform_precheck(path, err);
+    if (st != ET_OK) return st;
+
+    char what[1024];
+    if (sgx_load_platform(path, what, sizeof what) != 0) {
+        describe_load_failure(err, path, what);
+        return ET_ERR_INPUT;
+    }
+    return ET_OK;
+}
+
+et_status et_platform_precheck(const char *path, et_error *err)
+{
     char *text = read_file(path);
     if (!text)
         return et_error_set(err, ET_ERR_INPUT, "%s: cannot read platform file: %s", path,
@@ -398,16 +483,10 @@ et_status et_platform_load(const char *path, et_error *err)
     else
         snprintf(pc.dir, sizeof pc.dir, ".");
     et_status st = xml_scan(text, precheck_tag, &pc) ? pc.status : check_host_links(&pc);
+    if (st == ET_OK) st = check_routes(&pc);
     precheck_free(&pc);
     free(text);
-    if (st != ET_OK) return st;
-
-    char what[1024];
-    if (sgx_load_platform(path, what, sizeof what) != 0) {
-        describe_load_failure(err, path, what);
-        return ET_ERR_INPUT;
-    }
-    return ET_OK;
+    return st;
 }
 
 /* ------------------------------------------------------------------------- */

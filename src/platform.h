@@ -177,6 +177,11 @@ typedef struct et_topology {
  * in the same process. ET_ERR_INTERNAL if a platform is already loaded. */
 et_status et_platform_load(const char *path, et_error *err);
 
+/* The checks et_platform_load makes before SimGrid sees the file (no engine needed):
+ * ET_OK when SimGrid may be handed the file, ET_ERR_INPUT naming what it would abort on.
+ * (tests/fuzz/fuzz_platform.c drives it.) */
+et_status et_platform_precheck(const char *path, et_error *err);
+
 /* Discovers roles in the loaded platform. n_ue_wanted > 0 takes the first
  * n_ue_wanted UE hosts by name (error if fewer exist); 0 takes all.
  * Without role=ap hosts: exactly one server, one implicit cell at the
