@@ -18,7 +18,6 @@ cd "$work"
 scenario() {
     echo "{ \"platform\": \"$src/platforms/edge-6ue.xml\", \"model\": \"$src/models/opt-2.7b.json\"$2 }" >"$1"
 }
-no_tmp() { [ -z "$(find "$1" -name '*.tmp' -o -name '*.old' | head -1)" ]; }
 # refused NAME WANT-STATUS KEY COMMAND...: fails with WANT-STATUS and one error line naming KEY
 # (a warning may come before it).
 refused() {

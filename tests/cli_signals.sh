@@ -29,8 +29,6 @@ wait_for() {
     done
     return 1
 }
-# no_tmp DIR: no temporary file anywhere under DIR.
-no_tmp() { [ -z "$(find "$1" -name '*.tmp' -o -name '*.old' | head -1)" ]; }
 # no_children TAG: no process is left whose command line holds TAG (children of eval and
 # compare are forks: they carry the parent's command line).
 no_children() {
