@@ -130,8 +130,11 @@ et_status et_isolate_run_many(et_isolated_fn fn, void *const *ctxs, void *result
 {
     if (n <= 0) return ET_OK;
     if (max_jobs < 1) max_jobs = 1;
-    /* Slots are aligned to 64 bytes so that results keep their alignment. */
-    size_t slot = (sizeof(job_slot) + result_size + 63) / 64 * 64;
+    /* Slots start at 64-byte boundaries (mmap is page-aligned). */
+    /* A slot is its job_slot, then its result at a 16-byte boundary (the job_slot is 780
+     * bytes: results right behind it were misaligned, found by the sanitizer stage). */
+    size_t head = (sizeof(job_slot) + 15) / 16 * 16;
+    size_t slot = (head + result_size + 63) / 64 * 64;
     size_t bytes = slot * (size_t)n;
     unsigned char *shared =
         mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -162,7 +165,7 @@ et_status et_isolate_run_many(et_isolated_fn fn, void *const *ctxs, void *result
             if (pid == 0) {
                 die_with_parent(parent);
                 et_error_clear(&js->err);
-                js->status = fn(ctxs[next], (unsigned char *)js + sizeof(job_slot), &js->err);
+                js->status = fn(ctxs[next], (unsigned char *)js + head, &js->err);
                 js->done = 1;
                 fflush(NULL);
                 _exit(0);
@@ -191,8 +194,8 @@ et_status et_isolate_run_many(et_isolated_fn fn, void *const *ctxs, void *result
             result = js->status;
             if (err) *err = js->err;
         }
-        memcpy((unsigned char *)results + result_size * (size_t)i,
-               (unsigned char *)js + sizeof(job_slot), result_size);
+        memcpy((unsigned char *)results + result_size * (size_t)i, (unsigned char *)js + head,
+               result_size);
     }
     free(pids);
     munmap(shared, bytes);

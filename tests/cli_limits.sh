@@ -61,7 +61,7 @@ check output_limit_leaves_no_tmp no_tmp r
 # A run near a limit is warned about (and runs).
 # (The default episode lasts 4,945 s; it is expected to last at least 1,310 s.)
 scenario near.json ', "limits": { "sim_time_s": 5000 }'
-check near_a_limit_warns sh -c "'$bin' run near.json --out near -q 2>&1 | grep -q '^edgetune: warning: .*limits.sim_time_s' && [ -f near/summary.json ]"
+check near_a_limit_warns sh -c "'$bin' run near.json --out near -q 2>near.txt && grep -q '^edgetune: warning: .*limits.sim_time_s' near.txt && [ -f near/summary.json ]"
 refused eval_stops_at_the_limit 3 limits.sim_time_s "$bin" eval time.json --policy greedy --episodes 2 --out e -q
 check eval_leaves_no_tmp sh -c "[ ! -e e ] || [ -z \"\$(ls -A e)\" ]"
 

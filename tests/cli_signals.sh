@@ -50,7 +50,7 @@ for sig in INT TERM HUP; do
     wait "$pid"
     rc=$?
     pid=
-    if [ "$rc" -eq "$want" ] && [ "$(wc -l <msg.txt)" -eq 1 ] &&
+    if [ "$rc" -eq "$want" ] && [ "$(lines msg.txt)" -eq 1 ] &&
         grep -q "^edgetune: interrupted by SIG$sig at simulated .* of episode 0 (.* tasks done); nothing written, r/ keeps its previous files$" msg.txt &&
         no_tmp r && md5sum -c --quiet before.md5; then
         ok "run_sig$sig"
@@ -74,7 +74,7 @@ wait "$pid"
 rc=$?
 pid=
 resume=$(sed -n 's/.*; resume with: edgetune //p' msg.txt)
-if [ "$rc" -eq 130 ] && [ "$(wc -l <msg.txt)" -eq 1 ] &&
+if [ "$rc" -eq 130 ] && [ "$(lines msg.txt)" -eq 1 ] &&
     grep -q '^edgetune: interrupted by SIGINT after [0-9]* of 200 episodes; t/checkpoint.ckpt holds the first [0-9]*; resume with: edgetune train s.json --episodes 200 --out t -q --resume t/checkpoint.ckpt$' msg.txt &&
     no_tmp t; then
     ok train_sigint
@@ -98,7 +98,7 @@ kill -TERM "$pid"
 wait "$pid"
 rc=$?
 pid=
-if [ "$rc" -eq 143 ] && [ "$(wc -l <msg.txt)" -eq 1 ] &&
+if [ "$rc" -eq 143 ] && [ "$(lines msg.txt)" -eq 1 ] &&
     grep -q '^edgetune: interrupted by SIGTERM .*; nothing written, evsig/ keeps its previous files$' msg.txt &&
     no_tmp evsig && [ ! -e evsig/eval.csv ] && no_children "--out evsig"; then
     ok eval_sigterm_stops_its_child
@@ -116,7 +116,7 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 pid=
-if [ "$rc" -eq 130 ] && [ "$(wc -l <msg.txt)" -eq 1 ] && grep -q '^edgetune: interrupted by SIGINT' msg.txt &&
+if [ "$rc" -eq 130 ] && [ "$(lines msg.txt)" -eq 1 ] && grep -q '^edgetune: interrupted by SIGINT' msg.txt &&
     no_tmp cmpsig && [ ! -e cmpsig/compare.md ] && no_children "--out cmpsig"; then
     ok compare_sigint_stops_every_child
 else
