@@ -484,7 +484,12 @@ int main(int argc, char **argv)
         return fail(EXIT_INPUT, "%s: cannot load the platform: %s", argv[1], msg);
     int rc = discover(&tw, argv[1]);
     if (!rc) rc = load_activities(&tw, argv[2]);
-    if (rc) return rc;
+    if (rc) { /* what was loaded before the error (found by the sanitizer stage's leak check) */
+        free(tw.ues);
+        free(tw.acts);
+        free(tw.ue_rows);
+        return rc;
+    }
 
     sg_actor_t a = sg_actor_init("channel", tw.server);
     sg_actor_set_data(a, &tw);

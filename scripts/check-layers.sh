@@ -6,10 +6,12 @@
 # and the rule. The layers and their allowed dependencies (docs/architecture.md):
 #
 #   Core      status rng fm cost learn choices isolate   pure C (cJSON for profiles)
+#             interrupt
 #   Radio     channel mobility                            -> Core
 #   Scenario  scenario trace                              -> Core, Radio
 #   Agents    agents/*                                    -> Core (and OpenBLAS)
-#   Engine    sim stats platform platform_gen sgx_shim    -> Core, Radio, Agents' agent.h,
+#   Core      also collective (the ranks' exchange interface) and interrupt (the signal flag)
+#   Engine    sim stats budget platform platform_gen sgx_shim -> Core, Radio, Agents' agent.h,
 #                                                            trace.h; the only SimGrid user
 #   App       main edgetune train study regime decisions  -> everything but SimGrid
 #             sweep, capi (the flat C API for Python's ctypes),
@@ -23,10 +25,10 @@ root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 
 layer_of() { # layer of a project file or header, by its base name
     case "$1" in
-        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.* | collective.*) echo Core ;;
+        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.* | collective.* | interrupt.*) echo Core ;;
         channel.* | mobility.*) echo Radio ;;
         scenario.* | trace.*) echo Scenario ;;
-        sim.* | stats.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
+        sim.* | stats.* | budget.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
         main.* | collective_mpi.* | edgetune.* | train.* | study.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;

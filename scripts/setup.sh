@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # setup.sh: the one entry point for a fresh Debian 12 machine.
 #   bash scripts/setup.sh run    install what is missing, build, run the default scenario
-#   bash scripts/setup.sh test   install what is missing, build, run the test suite
+#   bash scripts/setup.sh test   install what is missing, build, run the test suite, then the
+#                                sanitizer and fuzz stages (build-asan/: clang, ASan+UBSan,
+#                                libFuzzer; EDGETUNE_TEST_STAGES=plain skips them)
 #   bash scripts/setup.sh build  install what is missing, build
 # Installs only Debian packages, and only those not installed yet.
 set -euo pipefail
@@ -25,8 +27,10 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #                               optional and not installed here
 #   libopenmpi-dev openmpi-bin  MPI: mpirun -np N edgetune train (data-parallel training) and
 #                               mpirun edgetune sweep (a sweep's runs over ranks); optional
+#   clang libfuzzer-14-dev      the test stages: the sanitizer build and the fuzz harnesses
+#                               (tests/fuzz/) are built with clang and its libFuzzer
 packages=(libsimgrid-dev libopenblas-dev libcjson-dev libcunit1-dev pkg-config cmake g++ make
-          gnuplot-nox time help2man python3-numpy libopenmpi-dev openmpi-bin)
+          gnuplot-nox time help2man python3-numpy libopenmpi-dev openmpi-bin clang libfuzzer-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -56,6 +60,26 @@ case "$mode" in
     test)
         bash scripts/python-with-numpy.sh >/dev/null ||
             echo "setup: no python3 with NumPy: the Python tests (ctest case python) are skipped" >&2
-        ctest --test-dir "$build_dir" --output-on-failure "$@" ;;
+        ctest --test-dir "$build_dir" --output-on-failure "$@"
+        # The sanitizer and fuzz stages (README.md, "Tests"): the suite again on a clang
+        # build with AddressSanitizer and UndefinedBehaviorSanitizer (tests labelled nosan
+        # skipped), and every fuzz harness for EDGETUNE_FUZZ_SECONDS (default 20) each.
+        case ${EDGETUNE_TEST_STAGES:-all} in
+            plain) ;;
+            all)
+                san_dir=${EDGETUNE_SANITIZE_BUILD_DIR:-build-asan}
+                CC=clang CXX=clang++ cmake -S . -B "$san_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+                    -DEDGETUNE_SANITIZE=ON -DEDGETUNE_FUZZ=ON \
+                    -DEDGETUNE_FUZZ_SECONDS="${EDGETUNE_FUZZ_SECONDS:-20}" >/dev/null
+                cmake --build "$san_dir" -j "$(nproc)"
+                # Leaks are checked (SimGrid 3.32 frees what edgetune's runs load);
+                # UBSan stops at the first report, with its stack.
+                ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+                    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+                    ctest --test-dir "$san_dir" --output-on-failure -j "$(nproc)" -LE nosan
+                ;;
+            *) echo "setup: EDGETUNE_TEST_STAGES must be all or plain" >&2; exit 2 ;;
+        esac
+        ;;
     *) echo "usage: bash scripts/setup.sh run|test|build" >&2; exit 2 ;;
 esac

@@ -77,13 +77,13 @@ et_status et_mpi_start(int *argc, char ***argv, et_collective *c, int *active, e
 #endif
 }
 
-void et_mpi_finish(int active, int failed, int size)
+void et_mpi_finish(int active, int abort_status, int size)
 {
 #ifdef ET_HAVE_MPI
     if (!active) return;
-    if (failed && size > 1) MPI_Abort(MPI_COMM_WORLD, failed);
+    if (abort_status && size > 1) MPI_Abort(MPI_COMM_WORLD, abort_status);
     MPI_Finalize();
 #else
-    (void)active, (void)failed, (void)size;
+    (void)active, (void)abort_status, (void)size;
 #endif
 }

@@ -22,9 +22,9 @@ int et_mpi_built(void);
  * Under a launcher without MPI in the build: ET_ERR_INPUT saying so. */
 et_status et_mpi_start(int *argc, char ***argv, et_collective *c, int *active, et_error *err);
 
-/* Ends MPI after et_mpi_start made it active (no-op otherwise). With failed != 0 (the exit
- * status) and more than one rank, aborts every rank instead of waiting for them: a rank that
- * stopped early must not leave the others blocked in an exchange. */
-void et_mpi_finish(int active, int failed, int size);
+/* Ends MPI after et_mpi_start made it active (no-op otherwise). With abort_status != 0 and
+ * more than one rank, aborts every rank with that status instead of waiting for them: a rank
+ * that stopped alone must not leave the others blocked in an exchange. */
+void et_mpi_finish(int active, int abort_status, int size);
 
 #endif

@@ -8,6 +8,7 @@
 void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
 {
     memset(p, 0, sizeof *p);
+    p->source = sc->source;
     p->platform = sc->platform;
     p->model = sc->model;
     p->mobility_trace = sc->mobility.model == ET_MOBILITY_TRACE ? sc->mobility_trace : NULL;
@@ -58,6 +59,9 @@ void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
 
     p->channel_trace_every = sc->channel_trace_every;
     p->channel_trace_ues = sc->channel_trace_ues;
+
+    p->limit_sim_time_s = sc->limit_sim_time_s;
+    p->limit_output_bytes = sc->limit_output_bytes;
 }
 
 et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)

@@ -6,7 +6,13 @@
  * training run inside compare) runs in a child forked from an engine that
  * has not run yet; the parent stays pristine. The child shares the parent's
  * open files (output rows land in order: the parent's buffers are flushed
- * before the fork and the child's before it exits). */
+ * before the fork and the child's before it exits).
+ *
+ * Children die with the parent (PR_SET_PDEATHSIG: SIGTERM, even when the
+ * parent is killed outright) and hear its signals: a SIGINT, SIGTERM or SIGHUP
+ * the parent receives (interrupt.h) is passed on to the running children, whose
+ * work stops at its next poll and reports ET_ERR_INTERRUPTED; no new child is
+ * started, and the call returns ET_ERR_INTERRUPTED once every child has ended. */
 #ifndef ET_ISOLATE_H
 #define ET_ISOLATE_H
 

@@ -1,6 +1,7 @@
 /* main.c: the edgetune command line. The only place that turns an et_status
  * into an exit code and prints it (one line on stderr). */
 #define _DEFAULT_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -16,10 +17,12 @@
 #include <cblas.h>
 
 #include "agent.h"
+#include "budget.h"
 #include "collective_mpi.h"
 #include "decisions.h"
 #include "edgetune.h"
 #include "hmppo.h"
+#include "interrupt.h"
 #include "isolate.h"
 #include "platform.h"
 #include "regime.h"
@@ -63,8 +66,10 @@ static const char USAGE[] =
     "Results (the run, training and evaluation summaries) go to stdout; progress and\n"
     "diagnostics to stderr.\n"
     "\n"
-    "Docs: README.md, docs/configuration.md, docs/traces.md. Exit status: 0 ok, 2 bad input,\n"
-    "1 other errors.\n";
+    "Docs: README.md, docs/configuration.md, docs/traces.md. Exit status: 0 ok, 2 bad input\n"
+    "(also a scenario expected to exceed limits.*), 3 a run stopped at limits.sim_time_s or\n"
+    "limits.output_bytes, 128 + N on signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP: the run\n"
+    "stops, writes nothing half-way and says where it stands), 1 other errors.\n";
 
 static const char RUN_USAGE[] =
     "usage: edgetune run [SCENARIO] [options] [--cfg=SIMGRID_OPTION:VALUE ...] [--log=...]\n"
@@ -132,6 +137,44 @@ static int fail(const et_error *err)
 {
     fprintf(stderr, "edgetune: error: %s\n", err->msg);
     return et_status_exit_code(err->code);
+}
+
+/* Reports a failed simulating command: an interruption as one line saying where things
+ * stand (out_dir: the directory whose previous files were kept, or NULL), anything else as
+ * an error line. */
+static int fail_run(const et_error *err, const char *out_dir)
+{
+    if (err->code != ET_ERR_INTERRUPTED) return fail(err);
+    if (out_dir)
+        fprintf(stderr, "edgetune: %s; nothing written, %s/ keeps its previous files\n", err->msg,
+                out_dir);
+    else
+        fprintf(stderr, "edgetune: %s\n", err->msg);
+    return et_status_exit_code(err->code);
+}
+
+/* Interrupted before a simulation started (the signal came while loading). */
+static et_status check_interrupted(et_error *err)
+{
+    int sig = et_interrupted();
+    if (!sig) return ET_OK;
+    return et_error_set(err, ET_ERR_INTERRUPTED, "interrupted by %s before the first episode",
+                        et_interrupt_name(sig));
+}
+
+/* The up-front estimate (budget.h): refuses a scenario expected to exceed its limits,
+ * warns on stderr when it comes near them. writes_traces: the command writes an
+ * episode's tasks.csv and channel.csv. */
+static et_status check_budget(const et_sim *sim, const et_scenario *sc, int writes_traces,
+                              et_error *err)
+{
+    et_budget b;
+    et_budget_estimate(sim, sc->write_channel_trace, &b);
+    char warning[600];
+    et_status st = et_budget_check(sim, &b, writes_traces, warning, sizeof warning, err);
+    if (st == ET_OK && warning[0]) fprintf(stderr, "edgetune: warning: %s\n", warning);
+    if (st == ET_OK) st = check_interrupted(err);
+    return st;
 }
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -214,6 +257,9 @@ typedef struct run_args {
 static et_status engine_init(run_args *a, const char *paje, et_error *err)
 {
     et_status st = et_engine_init(&a->sg_argc, a->sg_argv, paje, err);
+    /* SimGrid's engine installs its own SIGINT handler (it exits 1 at once, whatever is
+     * half-written): ours goes back in after it. */
+    et_interrupt_install();
     if (st == ET_OK && a->sg_help) {
         fflush(NULL);
         exit(0);
@@ -807,6 +853,7 @@ static int cmd_run(int argc, char **argv)
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK && et_train_is_learned(sc.policy))
         st = check_agent_fits(agent, sim, a.checkpoint, &err);
+    if (st == ET_OK) st = check_budget(sim, &sc, 1, &err);
     et_outputs out;
     memset(&out, 0, sizeof out);
     if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 1, sc.write_channel_trace, &err);
@@ -832,21 +879,19 @@ static int cmd_run(int argc, char **argv)
         summary = summary_json(&sc, et_episode_stats_to_cjson(sim, &stats), argc, argv);
         if (!summary) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
     }
+    /* The Paje trace is one of the run's outputs: renamed with the others, or removed. */
+    if (st == ET_OK && a.paje) st = et_outputs_adopt(&out, paje_tmp, a.paje, &err);
     if (st == ET_OK)
         st = et_outputs_commit(&out, summary, &err);
     else
         et_outputs_abort(&out);
-    if (a.paje) {
-        if (st == ET_OK && rename(paje_tmp, a.paje) != 0)
-            st = et_error_set(&err, ET_ERR_IO, "%s: cannot write: %s", a.paje, strerror(errno));
-        if (st != ET_OK) unlink(paje_tmp);
-    }
+    if (a.paje && st != ET_OK) unlink(paje_tmp);
     free(paje_tmp);
     if (st == ET_OK && !a.quiet) print_summary(sim, &sc, &stats, wall_s() - t_start, sc.out_dir);
     free(summary);
     et_sim_destroy(sim);
     et_agent_destroy(agent);
-    return st == ET_OK ? 0 : fail(&err);
+    return st == ET_OK ? 0 : fail_run(&err, sc.out_dir);
 }
 
 /* ---------------------------------------------------------------- train */
@@ -900,6 +945,72 @@ static void on_train_progress(void *ctx, const et_train_progress *p)
     }
 }
 
+/* Appends text to out (size bytes), single-quoted for a POSIX shell when it holds
+ * anything but letters, digits and -_./=:,+ . */
+static void append_shell_word(char *out, size_t size, const char *text)
+{
+    size_t n = strlen(out);
+    int plain = text[0] != '\0';
+    for (const char *c = text; *c; c++)
+        if (!strchr("-_./=:,+@%", *c) && !isalnum((unsigned char)*c)) plain = 0;
+    char word[ET_PATH_MAX * 2];
+    size_t w = 0;
+    if (!plain) word[w++] = '\'';
+    for (const char *c = text; *c && w + 6 < sizeof word; c++) {
+        if (*c == '\'' && !plain) {
+            memcpy(word + w, "'\\''", 4);
+            w += 4;
+        } else {
+            word[w++] = *c;
+        }
+    }
+    if (!plain) word[w++] = '\'';
+    word[w] = '\0';
+    snprintf(out + n, size - n, "%s%s", n ? " " : "", word);
+}
+
+/* One line on an interrupted training run: where it stopped, which checkpoint holds what,
+ * and the command that resumes it (this command with --resume CHECKPOINT). */
+static int train_interrupted(const et_error *err, const et_train_result *res, int episodes,
+                             int ranks, int argc, char **argv)
+{
+    char cmd[8192] = "";
+    if (ranks > 1) { /* a distributed run resumes on as many ranks */
+        char np[16];
+        snprintf(np, sizeof np, "%d", ranks);
+        append_shell_word(cmd, sizeof cmd, "mpirun");
+        append_shell_word(cmd, sizeof cmd, "-np");
+        append_shell_word(cmd, sizeof cmd, np);
+    }
+    append_shell_word(cmd, sizeof cmd, "edgetune");
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--resume") || !strcmp(argv[i], "--stop-after")) {
+            i++; /* and its value */
+            continue;
+        }
+        if (!strncmp(argv[i], "--resume=", 9) || !strncmp(argv[i], "--stop-after=", 13)) continue;
+        append_shell_word(cmd, sizeof cmd, argv[i]);
+    }
+    /* The message up to its first " at": "interrupted by SIGINT". */
+    char what[64];
+    snprintf(what, sizeof what, "%s", err->msg);
+    char *at = strstr(what, " at ");
+    if (at) *at = '\0';
+    if (res->checkpoint_episodes < 0) {
+        fprintf(stderr,
+                "edgetune: %s after %d of %d episodes, before the first checkpoint (every "
+                "train.checkpoint_every episodes); start again with: %s\n",
+                what, res->episodes_done, episodes, cmd);
+    } else {
+        append_shell_word(cmd, sizeof cmd, "--resume");
+        append_shell_word(cmd, sizeof cmd, res->resumable);
+        fprintf(stderr,
+                "edgetune: %s after %d of %d episodes; %s holds the first %d; resume with: %s\n",
+                what, res->episodes_done, episodes, res->resumable, res->checkpoint_episodes, cmd);
+    }
+    return et_status_exit_code(ET_ERR_INTERRUPTED);
+}
+
 static const char TRAIN_USAGE[] =
     "usage: edgetune train [SCENARIO] [--policy hmppo|mappo|ippo] [--episodes N] [--out DIR]\n"
     "                      [--resume CHECKPOINT] [--seed N] [--ues N] [--tasks N] [-q]\n"
@@ -918,6 +1029,10 @@ static double pct(double part, double whole)
 
 static int train_ranked(int argc, char **argv, et_collective *comm)
 {
+    /* The command line as typed, for the resume command (getopt_long reorders argv). */
+    char *typed[256];
+    int n_typed = argc < 256 ? argc : 256;
+    memcpy(typed, argv, (size_t)n_typed * sizeof *typed);
     run_args a;
     int rank = comm->rank;
     int rc = parse_run_args(argc, argv, &a, TRAIN_USAGE);
@@ -934,9 +1049,10 @@ static int train_ranked(int argc, char **argv, et_collective *comm)
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
+    if (st == ET_OK) st = check_budget(sim, &sc, 0, &err);
     if (st != ET_OK) {
         et_sim_destroy(sim);
-        return rank == 0 ? fail(&err) : et_status_exit_code(err.code);
+        return rank == 0 ? fail_run(&err, NULL) : et_status_exit_code(err.code);
     }
     char banner[512], ranks[32] = "";
     if (comm->size > 1) snprintf(ranks, sizeof ranks, ", %d ranks", comm->size);
@@ -957,6 +1073,11 @@ static int train_ranked(int argc, char **argv, et_collective *comm)
     et_train_result res;
     st = et_train_run(sim, &opt, &res, &err);
     et_sim_destroy(sim);
+    if (st == ET_ERR_INTERRUPTED) {
+        if (rank != 0) return et_status_exit_code(err.code);
+        if (disp.tty && !disp.banner) fputc('\n', stderr); /* end the progress bar's line */
+        return train_interrupted(&err, &res, sc.train_episodes, comm->size, n_typed, typed);
+    }
     if (st != ET_OK) return rank == 0 ? fail(&err) : et_status_exit_code(err.code);
     if (!a.quiet)
         fprintf(stdout,
@@ -980,7 +1101,9 @@ static int cmd_train(int argc, char **argv)
     if (et_mpi_start(&argc, &argv, &comm, &active, &err) != ET_OK) return fail(&err);
     int rc = train_ranked(argc, argv, &comm);
     et_collective_release(&comm);
-    et_mpi_finish(active, rc, comm.size);
+    /* Bad input (2), a limit (3) and a signal (128 + n) stop every rank together (they learn
+     * of them at the same exchange); another failure may have stopped this rank alone. */
+    et_mpi_finish(active, rc == 1 ? rc : 0, comm.size);
     return rc;
 }
 
@@ -1057,6 +1180,7 @@ static int cmd_eval(int argc, char **argv)
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK && a.checkpoint) st = check_agent_fits(agent, sim, a.checkpoint, &err);
+    if (st == ET_OK) st = check_budget(sim, &sc, 1, &err);
     int n = sc.eval_episodes;
     et_episode_stats *stats = calloc((size_t)n, sizeof *stats);
     if (st == ET_OK && !stats) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
@@ -1099,7 +1223,7 @@ static int cmd_eval(int argc, char **argv)
     free(stats);
     et_sim_destroy(sim);
     et_agent_destroy(agent);
-    return st == ET_OK ? 0 : fail(&err);
+    return st == ET_OK ? 0 : fail_run(&err, sc.out_dir);
 }
 
 static const char COMPARE_USAGE[] =
@@ -1132,6 +1256,7 @@ static int cmd_compare(int argc, char **argv)
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
+    if (st == ET_OK) st = check_budget(sim, &sc, 0, &err);
     et_study_options opt = {.scenario = &sc,
                             .out_dir = sc.out_dir,
                             .seeds = a.seeds > 0 ? (int)a.seeds : 5,
@@ -1152,6 +1277,13 @@ static int cmd_compare(int argc, char **argv)
         if (f) fclose(f);
     }
     et_sim_destroy(sim);
+    if (st == ET_ERR_INTERRUPTED) {
+        fprintf(stderr,
+                "edgetune: %s; the tables were not written (%s/ keeps its previous compare.md, "
+                "compare.csv and curves.csv; the training directories their last checkpoints)\n",
+                err.msg, sc.out_dir);
+        return et_status_exit_code(st);
+    }
     return st == ET_OK ? 0 : fail(&err);
 }
 
@@ -1180,13 +1312,14 @@ static int cmd_regime(int argc, char **argv)
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
+    if (st == ET_OK) st = check_budget(sim, &sc, 0, &err);
     et_regime *r = calloc(1, sizeof *r);
     if (st == ET_OK && !r) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
     if (st == ET_OK) st = et_regime_measure(sim, &sc, episodes, sc.validation_offset, r, &err);
     if (st == ET_OK) et_regime_print(stdout, sim, &sc, r);
     free(r);
     et_sim_destroy(sim);
-    return st == ET_OK ? 0 : fail(&err);
+    return st == ET_OK ? 0 : fail_run(&err, NULL);
 }
 
 /* ---------------------------------------------------------------- sweep */
@@ -1539,6 +1672,10 @@ int main(int argc, char **argv)
                 cmd, et_mpi_world_size());
         return 2;
     }
+    /* The simulating commands stop cleanly on SIGINT, SIGTERM and SIGHUP (interrupt.h). */
+    if (!strcmp(cmd, "run") || !strcmp(cmd, "train") || !strcmp(cmd, "eval") ||
+        !strcmp(cmd, "compare") || !strcmp(cmd, "regime"))
+        et_interrupt_install();
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc, argv);

@@ -227,7 +227,18 @@ static const key_def KEYS[] = {
     {"output.channel_ues", KEY_INT, OFF(channel_trace_ues), 0, 1000000, "0", NULL,
      "channel.csv traces this many UEs, evenly spaced by index; 0 = every UE"},
 
-/* Learner: one row per hyperparameter in learn.h. */
+    {"limits.sim_time_s", KEY_DOUBLE, OFF(limit_sim_time_s), 0, 1e15, "1e7", NULL,
+     "simulated seconds one episode may last; reaching it stops the run (exit status 3, no "
+     "outputs), and a scenario expected to last longer is refused before it starts. 1e7 s "
+     "(116 days) is 2,000 times the default episode (5e3 s) and bounds the channel actor to "
+     "1e7 updates; 0 = no limit"},
+    {"limits.output_bytes", KEY_DOUBLE, OFF(limit_output_bytes), 0, 1e18, "1e9", NULL,
+     "bytes one run may write to its output files (tasks.csv, channel.csv, ...); reaching it "
+     "stops the run (exit status 3, no outputs), and a scenario expected to write more is "
+     "refused before it starts. 1 GB is 300 times the default run (3 MB) and fits any "
+     "workstation's free disk; 0 = no limit"},
+
+    /* Learner: one row per hyperparameter in learn.h. */
 #define LEARN_KEY(name, type, c_type, lo, hi, def, choices, help)                                  \
     {"hmppo." #name, KEY_##type, OFF(learn.name), lo, hi, def, choices, help},
     ET_LEARN_KEYS(LEARN_KEY)

@@ -96,6 +96,10 @@ typedef struct et_scenario {
     int channel_trace_every; /* sample every k-th channel update */
     int channel_trace_ues;   /* trace this many UEs evenly spaced by index; 0 = all */
 
+    /* limits.* */
+    double limit_sim_time_s;   /* simulated seconds an episode may last; 0 = none */
+    double limit_output_bytes; /* bytes a run may write to its output files; 0 = none */
+
     /* hmppo.*: learner hyperparameters (variant, sizes and seed are set by
      * the trainer from the policy name and the platform). */
     et_learn_params learn;

@@ -3,6 +3,7 @@
 #include "sim.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,7 @@
 #include "channel.h"
 #include "cost.h"
 #include "fm.h"
+#include "interrupt.h"
 #include "isolate.h"
 #include "mobility.h"
 #include "platform.h"
@@ -95,7 +97,7 @@ typedef struct ue_state {
 
 struct et_sim {
     et_sim_params p; /* the strings point at the copies below */
-    char *platform, *model, *mobility_trace;
+    char *source, *platform, *model, *mobility_trace;
     et_fm fm;
     et_cost_setup cost_setup;
     et_topology topo;
@@ -231,10 +233,13 @@ et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
     sim->platform = copy_string(params->platform);
     sim->model = copy_string(params->model);
     sim->mobility_trace = copy_string(params->mobility_trace);
+    sim->source = copy_string(params->source ? params->source : "(parameters)");
+    sim->p.source = sim->source;
     sim->p.platform = sim->platform;
     sim->p.model = sim->model;
     sim->p.mobility_trace = sim->mobility_trace;
-    if (!sim->platform || !sim->model || (params->mobility_trace && !sim->mobility_trace)) {
+    if (!sim->source || !sim->platform || !sim->model ||
+        (params->mobility_trace && !sim->mobility_trace)) {
         et_sim_destroy(sim);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory");
     }
@@ -382,6 +387,7 @@ void et_sim_destroy(et_sim *sim)
     free(sim->n_interferers);
     free(sim->ues);
     free(sim->state);
+    free(sim->source);
     free(sim->platform);
     free(sim->model);
     free(sim->mobility_trace);
@@ -424,6 +430,14 @@ const char *et_sim_model_name(const et_sim *sim)
 const et_fm *et_sim_fm(const et_sim *sim)
 {
     return &sim->fm;
+}
+const et_topology *et_sim_topology(const et_sim *sim)
+{
+    return &sim->topo;
+}
+const et_cost_setup *et_sim_cost_setup(const et_sim *sim)
+{
+    return &sim->cost_setup;
 }
 
 /* ------------------------------------------------------------- channel */
@@ -623,6 +637,70 @@ static void follow_channel(et_sim *sim, ue_state *u)
     }
 }
 
+/* ---------------------------------------------------------------- limits */
+
+/* Ends the episode now: every other actor is killed (the engine unwinds them at their
+ * current simcall, as it does to the daemons at the end of every episode) and the
+ * episode returns status, with the UE loop's error slot saying why. The engine must not
+ * run another episode afterwards (et_sim_run_episode's contract). */
+static void stop_episode(et_sim *sim, et_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void stop_episode(et_sim *sim, et_status status, const char *fmt, ...)
+{
+    if (sim->agent_status == ET_OK) {
+        va_list ap;
+        va_start(ap, fmt);
+        char what[512];
+        vsnprintf(what, sizeof what, fmt, ap);
+        va_end(ap);
+        sim->agent_status = status;
+        et_error_set(&sim->agent_err, status, "%s", what);
+    }
+    sg_actor_kill_all();
+}
+
+/* 1 when the episode must stop (a signal, or the outputs reached limits.output_bytes),
+ * after stopping it. Polled by the UE actors after every task and by the channel actor
+ * at every update; limits.sim_time_s has its own watchdog actor. */
+static int must_stop(et_sim *sim)
+{
+    int sig = et_interrupted();
+    if (sig) {
+        stop_episode(sim, ET_ERR_INTERRUPTED,
+                     "interrupted by %s at simulated %.1f s of episode %d (%d of %d tasks done)",
+                     et_interrupt_name(sig), now_s(sim), sim->episode, sim->tasks_done,
+                     sim->tasks_total);
+        return 1;
+    }
+    double cap = sim->p.limit_output_bytes;
+    if (cap > 0 && sim->out && (double)et_outputs_bytes(sim->out) > cap) {
+        stop_episode(sim, ET_ERR_LIMIT,
+                     "%s: key 'limits.output_bytes': the outputs reached %.6g bytes at simulated "
+                     "%.1f s of episode %d (%d of %d tasks done); raise the limit (0 = none) or "
+                     "trace less (output.channel_every, output.channel_ues, "
+                     "output.channel_trace)",
+                     sim->source, cap, now_s(sim), sim->episode, sim->tasks_done, sim->tasks_total);
+        return 1;
+    }
+    return 0;
+}
+
+/* Sleeps until limits.sim_time_s after the episode's start, then ends it. A daemon: an
+ * episode that finishes first takes it down with it. */
+static void watchdog_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    et_sim *sim = sg_actor_self_get_data();
+    sg_actor_daemonize(sg_actor_self());
+    sg_actor_sleep_until(sim->t0 + sim->p.limit_sim_time_s);
+    stop_episode(sim, ET_ERR_LIMIT,
+                 "%s: key 'limits.sim_time_s': episode %d reached the limit of %.6g simulated s "
+                 "with %d of %d tasks done; raise it (0 = none) or shorten the episode "
+                 "(tasks.per_ue, tasks.gap_mean_s, tasks.tokens_max)",
+                 sim->source, sim->episode, sim->p.limit_sim_time_s, sim->tasks_done,
+                 sim->tasks_total);
+}
+
 /* Every update_interval_s: writes the due channel.csv rows, and advances
  * the UEs with a transfer in flight, applying their new rates. Idle UEs cost
  * nothing here. A daemon: it ends with the last UE. */
@@ -644,6 +722,7 @@ static void channel_main(int argc, char **argv)
                 trace_channel_row(sim, u, (double)step * dt);
             }
         }
+        if (must_stop(sim)) return;
         /* Applying a rate is a simcall: other actors may run meanwhile and
          * start or end transfers, so walk a copy of the busy list. */
         int n = sim->n_busy;
@@ -1078,6 +1157,7 @@ static void ue_main(int argc, char **argv)
         run_task(sim, u, &t);
         account_task(sim, u, &t);
         record_task(sim, u, &t);
+        if (must_stop(sim)) return;
     }
     u->active = 0;
     u->finish_s = now_s(sim);
@@ -1153,6 +1233,11 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         agent->ops->episode_begin(agent, episode, sim->n_ue, sim->episode_seed);
 
     sg_actor_t a;
+    if (prm->limit_sim_time_s > 0) {
+        a = sg_actor_init("watchdog", sim->topo.server);
+        sg_actor_set_data(a, sim);
+        sg_actor_start(a, watchdog_main, 0, NULL);
+    }
     if (prm->channel_enabled) {
         a = sg_actor_init("channel", sim->topo.server);
         sg_actor_set_data(a, sim);

@@ -23,8 +23,10 @@
 
 #include "agent.h"
 #include "channel.h"
+#include "cost.h"
 #include "fm.h"
 #include "mobility.h"
+#include "platform.h"
 #include "stats.h"
 #include "status.h"
 #include "trace.h"
@@ -44,6 +46,7 @@ typedef struct et_sim et_sim;
  * safe (positive counts and intervals). */
 typedef struct et_sim_params {
     /* Files (copied by et_sim_new). */
+    const char *source;         /* the scenario file, named in messages; may be NULL */
     const char *platform;       /* SimGrid platform XML */
     const char *model;          /* foundation-model profile JSON */
     const char *mobility_trace; /* CSV, read when mobility.model == trace; else NULL */
@@ -93,6 +96,10 @@ typedef struct et_sim_params {
     /* output.* (what channel.csv holds) */
     int channel_trace_every;
     int channel_trace_ues; /* 0: every UE */
+
+    /* limits.* (0: none) */
+    double limit_sim_time_s;   /* simulated seconds one episode may last */
+    double limit_output_bytes; /* bytes one run may write to its outputs */
 } et_sim_params;
 
 /* Loads the model profile, the platform and the mobility trace named by p,
@@ -103,7 +110,10 @@ void et_sim_destroy(et_sim *sim);
 
 /* Runs one episode (every UE works through its queue) with agent deciding.
  * Random streams derive from (scenario seed, episode index). Rows go to
- * out->tasks / out->channel when those are not NULL. */
+ * out->tasks / out->channel when those are not NULL. The episode stops early with
+ * ET_ERR_LIMIT when it reaches limits.sim_time_s or its outputs limits.output_bytes,
+ * and with ET_ERR_INTERRUPTED on a signal (interrupt.h); the engine must then not run
+ * another episode. */
 et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
                              et_episode_stats *stats, et_error *err);
 
@@ -154,6 +164,9 @@ int et_sim_ue_count(const et_sim *sim);
 const char *et_sim_ue_class(const et_sim *sim, int ue);
 const char *et_sim_model_name(const et_sim *sim);
 const et_fm *et_sim_fm(const et_sim *sim);
+/* The discovered platform and the cost model's settings (for et_budget_estimate). */
+const et_topology *et_sim_topology(const et_sim *sim);
+const et_cost_setup *et_sim_cost_setup(const et_sim *sim);
 
 /* The episode seed used for episode index e (so evaluation can pick unseen seeds). */
 uint64_t et_sim_episode_seed(uint64_t scenario_seed, int episode);

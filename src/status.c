@@ -1,5 +1,7 @@
 #include "status.h"
 
+#include "interrupt.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,5 +76,7 @@ int et_status_exit_code(et_status status)
 {
     if (status == ET_OK) return 0;
     if (status == ET_ERR_INPUT) return 2;
+    if (status == ET_ERR_LIMIT) return 3;
+    if (status == ET_ERR_INTERRUPTED) return 128 + (et_interrupted() ? et_interrupted() : 2);
     return 1;
 }

@@ -12,10 +12,12 @@
 
 typedef enum et_status {
     ET_OK = 0,
-    ET_ERR_INPUT = 2,    /* bad user input: file, key, value, range */
-    ET_ERR_IO = 3,       /* a file could not be read or written */
-    ET_ERR_NOMEM = 4,    /* allocation failed */
-    ET_ERR_INTERNAL = 5, /* a bug: an invariant did not hold */
+    ET_ERR_INPUT = 2,       /* bad user input: file, key, value, range */
+    ET_ERR_IO = 3,          /* a file could not be read or written */
+    ET_ERR_NOMEM = 4,       /* allocation failed */
+    ET_ERR_INTERNAL = 5,    /* a bug: an invariant did not hold */
+    ET_ERR_LIMIT = 6,       /* a run reached limits.sim_time_s or limits.output_bytes */
+    ET_ERR_INTERRUPTED = 7, /* SIGINT, SIGTERM or SIGHUP (interrupt.h) */
 } et_status;
 
 /* Caller-owned error slot. msg is always NUL-terminated; empty when code == ET_OK. */
@@ -39,7 +41,9 @@ et_status et_error_set(et_error *err, et_status code, const char *fmt, ...)
  * text; stops early rather than cut a character. Returns the length written. */
 size_t et_escape(char *out, size_t size, const char *in);
 
-/* Process exit code for a status: 0 for ET_OK, 2 for bad input, 1 otherwise. */
+/* Process exit code for a status: 0 for ET_OK, 2 for bad input, 3 for a run stopped at a
+ * limit, 128 + the signal number when interrupted (130 SIGINT, 129 SIGHUP, 143 SIGTERM),
+ * 1 otherwise. */
 int et_status_exit_code(et_status status);
 
 #endif

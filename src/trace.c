@@ -84,9 +84,49 @@ et_status et_write_file_atomic(const char *path, const char *text, et_error *err
     return ET_OK;
 }
 
+/* Stores path's current file (if any) aside as path's backup (a hard link, so the
+ * original stays in place until it is replaced). 0 on success. */
+static int keep_aside(const char *path, char *backup, size_t size, int *had)
+{
+    struct stat st;
+    *had = lstat(path, &st) == 0;
+    snprintf(backup, size, "%s.old", path);
+    if (!*had) return 0;
+    unlink(backup);
+    return link(path, backup);
+}
+
+et_status et_outputs_adopt(et_outputs *out, const char *tmp_path, const char *final_path,
+                           et_error *err)
+{
+    if (out->n >= ET_OUTPUT_MAX) return et_error_set(err, ET_ERR_INTERNAL, "too many output files");
+    int i = out->n++;
+    snprintf(out->final_path[i], sizeof out->final_path[i], "%s", final_path);
+    snprintf(out->tmp_path[i], sizeof out->tmp_path[i], "%s", tmp_path);
+    out->file[i] = NULL;
+    return ET_OK;
+}
+
+long long et_outputs_bytes(const et_outputs *out)
+{
+    long long total = 0;
+    for (int i = 0; out && i < out->n; i++) {
+        if (!out->file[i]) continue;
+        long pos = ftell(out->file[i]);
+        if (pos > 0) total += pos;
+    }
+    return total;
+}
+
 et_status et_outputs_commit(et_outputs *out, const char *summary_json, et_error *err)
 {
     et_status st = ET_OK;
+    if (summary_json) {
+        FILE *f = NULL;
+        st = et_outputs_add(out, "summary.json", &f, err);
+        if (st == ET_OK && fputs(summary_json, f) < 0)
+            st = et_error_set(err, ET_ERR_IO, "%s: write error", out->tmp_path[out->n - 1]);
+    }
     for (int i = 0; i < out->n; i++) {
         if (!out->file[i]) continue;
         int bad = ferror(out->file[i]);
@@ -96,26 +136,46 @@ et_status et_outputs_commit(et_outputs *out, const char *summary_json, et_error 
             st = et_error_set(err, ET_ERR_IO, "%s: write error", out->tmp_path[i]);
     }
     out->tasks = out->channel = out->activity = NULL;
+    /* A directory in the way of a final name would fail its rename half-way. */
+    for (int i = 0; st == ET_OK && i < out->n; i++) {
+        struct stat fs;
+        if (stat(out->final_path[i], &fs) == 0 && S_ISDIR(fs.st_mode))
+            st = et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", out->final_path[i],
+                              strerror(EISDIR));
+    }
+    /* All or nothing: the old files are kept aside (hard links) until every new one is in
+     * place; a failed rename puts the old ones back. */
+    char backup[ET_OUTPUT_MAX][ET_PATH_MAX + 48];
+    int had[ET_OUTPUT_MAX] = {0}, aside = 0;
+    for (; st == ET_OK && aside < out->n; aside++)
+        if (keep_aside(out->final_path[aside], backup[aside], sizeof backup[aside], &had[aside]))
+            st = et_error_set(err, ET_ERR_IO, "%s: cannot keep the previous file aside: %s",
+                              out->final_path[aside], strerror(errno));
+    int renamed = 0; /* files 0 .. renamed - 1 hold the new content */
+    while (st == ET_OK && renamed < out->n) {
+        if (rename(out->tmp_path[renamed], out->final_path[renamed]) != 0)
+            st = et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", out->final_path[renamed],
+                              strerror(errno));
+        else
+            renamed++;
+    }
+    for (int i = 0; i < aside; i++) {
+        if (st != ET_OK && i < renamed) {
+            if (had[i])
+                rename(backup[i], out->final_path[i]);
+            else
+                unlink(out->final_path[i]);
+        } else if (had[i]) {
+            unlink(backup[i]);
+        }
+        if (i < renamed) out->tmp_path[i][0] = '\0';
+    }
     if (st != ET_OK) {
         et_outputs_abort(out);
         return st;
     }
-    for (int i = 0; i < out->n; i++) {
-        if (rename(out->tmp_path[i], out->final_path[i]) != 0) {
-            st = et_error_set(err, ET_ERR_IO, "%s: cannot rename: %s", out->final_path[i],
-                              strerror(errno));
-            et_outputs_abort(out);
-            return st;
-        }
-        out->tmp_path[i][0] = '\0';
-    }
-    if (summary_json) {
-        char path[ET_PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/summary.json", out->dir);
-        st = et_write_file_atomic(path, summary_json, err);
-    }
     out->n = 0;
-    return st;
+    return ET_OK;
 }
 
 void et_outputs_abort(et_outputs *out)

@@ -1,8 +1,9 @@
 /* trace.h: output files of a run: task trace, channel trace, summary.
  *
  * Nothing is written that was not asked for, and nothing half-written is
- * left behind: files are written as <name>.tmp in the output directory and
- * renamed into place by et_outputs_commit(); et_outputs_abort() removes them.
+ * left behind: files are written as .<name>.tmp in the output directory and
+ * renamed into place together by et_outputs_commit() (all of a run's files or
+ * none); et_outputs_abort() removes them.
  * Schemas are documented in docs/traces.md. Numbers are printed with fixed
  * formats so that the same seed gives byte-identical files. */
 #ifndef ET_TRACE_H
@@ -46,7 +47,7 @@ typedef struct et_channel_record {
     double rate_up_bps, rate_down_bps; /* applied to the links */
 } et_channel_record;
 
-#define ET_OUTPUT_MAX 4
+#define ET_OUTPUT_MAX 8
 
 typedef struct et_outputs {
     char dir[ET_PATH_MAX];
@@ -66,8 +67,18 @@ et_status et_outputs_open(et_outputs *out, const char *dir, int tasks, int chann
 /* Opens one more temporary output file called name (e.g. "train.csv"). */
 et_status et_outputs_add(et_outputs *out, const char *name, FILE **file, et_error *err);
 
-/* Writes summary.json (if summary_json is not NULL), closes and renames
- * every temporary into place. */
+/* Registers a file written elsewhere (the Paje trace) under tmp_path, to be renamed to
+ * final_path with the others (or removed with them). */
+et_status et_outputs_adopt(et_outputs *out, const char *tmp_path, const char *final_path,
+                           et_error *err);
+
+/* Bytes written so far to the open temporaries (for limits.output_bytes). */
+long long et_outputs_bytes(const et_outputs *out);
+
+/* Writes summary.json (if summary_json is not NULL) as one more temporary, closes every
+ * temporary and renames them all into place: all of them or none. The previous files stay
+ * until every new one is written; on any failure the temporaries are removed and the
+ * previous files are left as they were. */
 et_status et_outputs_commit(et_outputs *out, const char *summary_json, et_error *err);
 
 /* Closes and deletes the temporaries (NULL-safe, idempotent). */

@@ -4,6 +4,7 @@
 
 #include "registry.h"
 
+#include "interrupt.h"
 #include "isolate.h"
 
 #include <errno.h>
@@ -293,6 +294,9 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
             st = et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", log_path, strerror(errno));
     }
 
+    /* The checkpoint a resume would start from, until this run writes its own. */
+    res->checkpoint_episodes = opt->resume ? blob.episodes_done : -1;
+    if (opt->resume) snprintf(res->resumable, sizeof res->resumable, "%s", opt->resume);
     int total_updates = opt->episodes / R;
     double t_start = wall_now();
     int ran = 0; /* episodes of all ranks, in this process */
@@ -302,6 +306,12 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
     rank_report rep = {.status = ET_OK};
     for (int g = blob.episodes_done; st == ET_OK && g < opt->episodes; g++) {
         int slot = g % R, owner = slot / E;
+        if (owner == rank && rep.status == ET_OK && et_interrupted()) {
+            /* Stop at the round's end, where every rank learns it. */
+            rep.status = ET_ERR_INTERRUPTED;
+            snprintf(rep.msg, sizeof rep.msg, "interrupted by %s",
+                     et_interrupt_name(et_interrupted()));
+        }
         if (owner == rank && rep.status == ET_OK) {
             double t0 = wall_now();
             et_error ep_err = {0};
@@ -366,6 +376,10 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
             /* The log must hold every row the checkpoint counts. */
             fflush(log);
             st = et_hmppo_save(agent, res->checkpoint, &blob, sizeof blob, err);
+            if (st == ET_OK) {
+                res->checkpoint_episodes = blob.episodes_done;
+                snprintf(res->resumable, sizeof res->resumable, "%s", res->checkpoint);
+            }
         }
         if (st != ET_OK) break;
         if (last) break;

@@ -53,6 +53,10 @@ typedef struct et_train_result {
      * and replica checks (waiting for the slowest rank shows here). */
     double episodes_s, update_s, exchange_s;
     char checkpoint[ET_PATH_MAX + 32];
+    /* The latest whole checkpoint (this run's, or the one it resumed from) and the
+     * episodes it holds; -1 and "" when there is none yet. */
+    int checkpoint_episodes;
+    char resumable[ET_PATH_MAX + 32];
     double last_return; /* mean episodic reward over the last min(50, episodes) episodes */
 } et_train_result;
 
@@ -67,7 +71,9 @@ int et_train_is_learned(const char *policy);
  * continues without duplicate rows) and <out>/checkpoint.ckpt every
  * train.checkpoint_every episodes and at the end. A resumed run continues
  * bit-identically: the checkpoint carries the learner's full state, the
- * episode counter and the engine clock at which the next episode starts. */
+ * episode counter and the engine clock at which the next episode starts.
+ * On a signal (interrupt.h) it stops within the episode it is in and returns
+ * ET_ERR_INTERRUPTED; res then says which checkpoint a resume starts from. */
 et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result *res,
                        et_error *err);
 

@@ -21,10 +21,16 @@ int et_test_main(const char *suite_name, const et_test_case *cases)
 
 const char *et_test_source_path(const char *relative)
 {
-    static char buf[4096];
+    /* A few buffers in turn: two calls in one argument list (the scenario and its source
+     * directory) must not share one, whichever order the compiler evaluates them in
+     * (clang: left to right, so both pointed at the last). */
+    static char bufs[4][4096];
+    static int next;
+    char *buf = bufs[next];
+    next = (next + 1) % 4;
     const char *root = getenv("ET_SOURCE_DIR");
     if (!root) root = ET_SOURCE_DIR;
-    snprintf(buf, sizeof buf, "%s/%s", root, relative);
+    snprintf(buf, sizeof bufs[0], "%s/%s", root, relative);
     return buf;
 }
 

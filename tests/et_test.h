@@ -19,6 +19,19 @@ int et_test_main(const char *suite_name, const et_test_case *cases);
  * configured source dir). Returns a static buffer. */
 const char *et_test_source_path(const char *relative);
 
+/* 1 in a sanitizer build (scripts/setup.sh test's second stage), where wall times and
+ * memory use are those of the instrumented code: tests skip their budgets then. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ET_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ET_TEST_SANITIZED 1
+#endif
+#endif
+#ifndef ET_TEST_SANITIZED
+#define ET_TEST_SANITIZED 0
+#endif
+
 /* A fresh empty directory under the build tree for a test's outputs. */
 const char *et_test_tmpdir(const char *name);
 

@@ -2,6 +2,9 @@
 #   ok NAME / bad NAME      count a check that passed / failed
 #   check NAME COMMAND...   run COMMAND; ok if it succeeds, else FAIL with its output
 #   same_log A B            two train.csv files agree on every column but wall_s
+#   no_tmp DIR              no temporary (*.tmp) or kept-aside (*.old) file under DIR
+#   lines FILE              FILE's line count, without the three-line warning ASan prints
+#                           once per process on SimGrid's first context switch (build-asan)
 #   finish                  print the counts; exit status 0 only when nothing failed
 pass=0
 fail=0
@@ -14,6 +17,8 @@ check() {
         bad "$name"; sed 's/^/     | /' log.txt | head -20; fi
 }
 same_log() { cmp -s <(cut -d, -f1-14 "$1") <(cut -d, -f1-14 "$2"); }
+lines() { grep -Evc '^==[0-9]+==WARNING: ASan is ignoring|^False positive error reports|^For details see' "$1"; }
+no_tmp() { [ -z "$(find "$1" -name '*.tmp' -o -name '*.old' | head -1)" ]; }
 finish() {
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ]

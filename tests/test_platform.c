@@ -863,7 +863,7 @@ static void ten_thousand_ues_generate_load_and_discover_in_seconds(void)
     CU_ASSERT_EQUAL(r.n_jetson, 1500);
     fprintf(stderr, "[10k UEs: generate %.3f s, load %.3f s, discover %.3f s] ", r.gen_s, r.load_s,
             r.discover_s);
-    CU_ASSERT(r.gen_s + r.load_s + r.discover_s < 5.0);
+    if (!ET_TEST_SANITIZED) CU_ASSERT(r.gen_s + r.load_s + r.discover_s < 5.0);
 }
 
 /* Peak resident memory growth of this process since start_kb, KiB
@@ -935,6 +935,7 @@ static void ten_thousand_ues_in_a_hundred_cells_load_in_seconds_and_modest_memor
                 "[10k UEs, 100 cells, %s: generate %.3f s, load %.3f s, discover %.3f s, +%ld MB] ",
                 shared ? "shared server" : "server per cell", r.gen_s, r.load_s, r.discover_s,
                 r.grew_kb / 1024);
+        if (ET_TEST_SANITIZED) continue; /* instrumented: slower and larger */
         CU_ASSERT(r.gen_s + r.load_s + r.discover_s < 5.0);
         /* The single cell of 10,000 UEs takes about 40 MB; the cells must not
          * add a table that grows with N^2 or N K. */

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# cli_limits.sh EDGETUNE: what a run may cost is bounded, and a run's outputs are
+# committed together. A scenario expected to exceed limits.sim_time_s or
+# limits.output_bytes is refused before it starts (exit 2, the key named); one that
+# reaches a limit while it runs stops (exit 3, the key named) and leaves the previous
+# outputs as they were; when summary.json cannot be written, none of the new files
+# replaces an old one and no temporary file remains.
+set -u
+bin=$(realpath "$1")
+src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$src/tests/lib.sh"
+work=$(mktemp -d)
+trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
+cd "$work"
+
+# scenario FILE JSON-MEMBERS: the default platform and model plus the members given.
+scenario() {
+    echo "{ \"platform\": \"$src/platforms/edge-6ue.xml\", \"model\": \"$src/models/opt-2.7b.json\"$2 }" >"$1"
+}
+# refused NAME WANT-STATUS KEY COMMAND...: fails with WANT-STATUS and one error line naming KEY
+# (a warning may come before it).
+refused() {
+    local name=$1 want=$2 key=$3
+    shift 3
+    "$@" >out.txt 2>err.txt
+    local rc=$?
+    if [ "$rc" -eq "$want" ] && [ "$(grep -c '^edgetune: error: ' err.txt)" -eq 1 ] &&
+        grep -q "^edgetune: error: .*: key '$key'" err.txt; then
+        ok "$name"
+    else
+        bad "$name (status $rc)"
+        sed 's/^/     | /' err.txt | head -5
+    fi
+}
+
+# 1. Refused up front: the adversarial scenarios of issue 9.
+scenario gap.json ', "tasks": { "gap_mean_s": 1e9 }'
+refused gap_at_its_maximum_is_refused 2 limits.sim_time_s "$bin" run gap.json --out x -q
+scenario bytes.json ', "tasks": { "bytes_per_token": 1e6, "tokens_min": 1e12, "tokens_max": 1e12 }'
+refused huge_data_sets_are_refused 2 limits.sim_time_s "$bin" run bytes.json --out x -q
+refused training_refuses_them_too 2 limits.sim_time_s "$bin" train bytes.json --episodes 2 --out x -q
+scenario trace.json ', "tasks": { "gap_mean_s": 1e5 }'
+refused a_huge_channel_trace_is_refused 2 limits.output_bytes "$bin" run trace.json --out x -q
+check nothing_was_created test ! -e x
+# ... and run when the limit is lifted or the trace thinned (only checked to start: -q and
+# a tiny episode).
+scenario thin.json ', "tasks": { "gap_mean_s": 1e5, "per_ue": 2 }, "output": { "channel_every": 1000 }'
+check a_thinned_trace_runs "$bin" run thin.json --out thin -q
+
+# 2. Stopped while running: the previous outputs stay.
+"$bin" run --tasks 5 --out r -q && md5sum r/* >before.md5 || bad previous_run
+scenario time.json ', "limits": { "sim_time_s": 2000 }'
+refused sim_time_limit_stops_the_run 3 limits.sim_time_s "$bin" run time.json --out r -q
+check sim_time_limit_leaves_the_previous_outputs sh -c "md5sum -c --quiet before.md5"
+check sim_time_limit_leaves_no_tmp no_tmp r
+scenario bytes-cap.json ', "limits": { "output_bytes": 1e6 }'
+refused output_limit_stops_the_run 3 limits.output_bytes "$bin" run bytes-cap.json --out r -q
+check output_limit_leaves_the_previous_outputs sh -c "md5sum -c --quiet before.md5"
+check output_limit_leaves_no_tmp no_tmp r
+# A run near a limit is warned about (and runs).
+# (The default episode lasts 4,945 s; it is expected to last at least 1,310 s.)
+scenario near.json ', "limits": { "sim_time_s": 5000 }'
+check near_a_limit_warns sh -c "'$bin' run near.json --out near -q 2>near.txt && grep -q '^edgetune: warning: .*limits.sim_time_s' near.txt && [ -f near/summary.json ]"
+refused eval_stops_at_the_limit 3 limits.sim_time_s "$bin" eval time.json --policy greedy --episodes 2 --out e -q
+check eval_leaves_no_tmp sh -c "[ ! -e e ] || [ -z \"\$(ls -A e)\" ]"
+
+# 3. All outputs or none: summary.json cannot be written.
+mkdir r/.summary.json.tmp
+"$bin" run --tasks 5 --seed 2 --out r -q 2>err.txt
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'summary.json' err.txt && md5sum -c --quiet before.md5; then
+    ok unwritable_summary_keeps_every_previous_output
+else
+    bad "unwritable_summary_keeps_every_previous_output (status $rc)"
+    sed 's/^/     | /' err.txt
+fi
+rmdir r/.summary.json.tmp
+check unwritable_summary_leaves_no_tmp no_tmp r
+# A directory where summary.json goes: refused before any file is replaced.
+mkdir -p d && "$bin" run --tasks 5 --out d -q && rm d/summary.json && mkdir d/summary.json &&
+    md5sum d/tasks.csv d/channel.csv >d.md5
+"$bin" run --tasks 5 --seed 2 --out d -q 2>err.txt
+if [ $? -eq 1 ] && md5sum -c --quiet d.md5 && no_tmp d; then ok summary_in_the_way_keeps_the_others; else
+    bad summary_in_the_way_keeps_the_others
+    sed 's/^/     | /' err.txt
+fi
+# Afterwards every file is replaced together.
+check a_good_run_replaces_them_all sh -c "'$bin' run --tasks 5 --seed 2 --out r -q && ! md5sum -c --quiet before.md5 2>/dev/null && [ \$(md5sum -c before.md5 2>/dev/null | grep -c ': OK') -eq 0 ]"
+
+finish
