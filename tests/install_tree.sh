@@ -4,7 +4,9 @@
 #     data (the source tree hidden by EDGETUNE_DATA_DIR being unset and the
 #     binary finding <prefix>/share/edgetune from its own path);
 #  2. examples/own_policy.c, a user policy that edits no project file, builds
-#     against the installed library with pkg-config and runs one episode.
+#     against the installed library with pkg-config and runs one episode;
+#  3. the minimal program, 4. the Python package from the prefix, 5. a CMake project
+#     with find_package(edgetune), shared and static.
 set -euo pipefail
 build=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,4 +73,25 @@ if py=$(bash "$src/scripts/python-with-numpy.sh"); then
 else
     echo "install_tree: python part skipped: no python3 with NumPy"
 fi
+# 5. A CMake project that finds the installed package (find_package(edgetune)) and links the
+#    shared and the static library: the minimal program again, both ways.
+mkdir -p "$work/cmake-user"
+cat >"$work/cmake-user/CMakeLists.txt" <<CMAKE
+cmake_minimum_required(VERSION 3.16)
+project(edgetune_user C CXX)
+find_package(edgetune 0.1 REQUIRED)
+add_executable(one_shared "$data/examples/one_episode.c")
+target_link_libraries(one_shared PRIVATE edgetune::edgetune)
+set_target_properties(one_shared PROPERTIES BUILD_RPATH "$libdir/..")
+add_executable(one_static "$data/examples/one_episode.c")
+target_link_libraries(one_static PRIVATE edgetune::edgetune_static)
+CMAKE
+cmake -S "$work/cmake-user" -B "$work/cmake-user/build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$work/cmake-user/build" >/dev/null
+for v in shared static; do
+    "$work/cmake-user/build/one_$v" "$data/examples/default.json" greedy >"$work/cm-$v.txt"
+    cmp -s "$work/one.txt" "$work/cm-$v.txt" || {
+        echo "install_tree: find_package's $v build printed another summary:"; cat "$work/cm-$v.txt"; exit 1; }
+done
+echo "install_tree: find_package(edgetune): shared and static builds agree with pkg-config's"
 echo "install_tree: ok"
