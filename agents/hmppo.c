@@ -297,6 +297,25 @@ static et_status check_real(const char *where, const char *key, double v, double
     return ET_OK;
 }
 
+/* An upper bound of the bytes hmppo_build allocates for c (double: the products of in-range
+ * fields overflow an int), so that a config or a checkpoint asking for too much is refused
+ * before anything is allocated. */
+static double config_bytes(const et_hmppo_config *c)
+{
+    double n_ue = c->n_ue, H = c->hidden, cap = c->capacity;
+    double A = (double)c->obs_dim + n_ue;                                      /* + one-hot id */
+    double S = fmax((double)c->state_dim, (double)c->obs_dim) + n_ue + 1.0;    /* + one-hot id */
+    double O = N_LOC + fmax(2.0, (double)c->keep_bins);
+    double actors = c->share_actor ? 1.0 : n_ue;
+    /* Per network: parameters, gradients and two Adam moments; activations and their
+     * gradients for up to cap rows. */
+    double actor = 4.0 * (A * H + H * H + H * O + 2.0 * H + O) + 4.0 * cap * (2.0 * H + O + A);
+    double critic = 4.0 * (S * H + H * H + 3.0 * H + 1.0) + 4.0 * cap * (2.0 * H + 1.0 + S);
+    /* The transition buffer and the prepared batch, by row (floats, ints, doubles). */
+    double rows = cap * (A + S + fmax(A, S) + O + 64.0);
+    return 4.0 * (actors * actor + critic + rows) + 8.0 * n_ue * 64.0;
+}
+
 /* where names the source of the config in messages ("hmppo config" or a checkpoint path). */
 static et_status config_check(const et_hmppo_config *c, const char *where, et_error *err)
 {
@@ -331,6 +350,14 @@ static et_status config_check(const et_hmppo_config *c, const char *where, et_er
     CHECK(check_int(where, "obs_dim", c->obs_dim, 1, 1 << 16, err));
     if (c->variant != ET_IPPO) CHECK(check_int(where, "state_dim", c->state_dim, 1, 1 << 19, err));
 #undef CHECK
+    double bytes = config_bytes(c);
+    if (bytes > ET_HMPPO_MAX_BYTES)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: 'capacity' %d x 'state_dim' %d, 'hidden' %d, 'n_ue' %d: the agent "
+                            "would take about %.3g GB, at most %.3g GB (fewer tasks per update or "
+                            "a smaller network)",
+                            where, c->capacity, c->state_dim, c->hidden, c->n_ue, bytes / 1e9,
+                            ET_HMPPO_MAX_BYTES / 1e9);
     return ET_OK;
 }
 

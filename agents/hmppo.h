@@ -56,6 +56,11 @@ typedef struct et_hmppo_config {
 #define ET_HMPPO_MAX_UE 4096
 #define ET_HMPPO_MAX_BINS 256
 #define ET_HMPPO_MAX_CAPACITY (1 << 24)
+/* Memory an agent may take (networks, optimiser moments, activations, transition buffer), as
+ * estimated from its config before anything is allocated: a config (or a checkpoint) asking
+ * for more is refused naming the fields, not allocated. The default 6-UE agent takes about
+ * 10 MB; 1,000 UEs with 50 tasks per update would need about 5 GB. */
+#define ET_HMPPO_MAX_BYTES ((double)(2ULL << 30))
 
 /* Fills cfg with the documented defaults (docs/hmppo.md) for n_ue agents. */
 void et_hmppo_config_default(et_hmppo_config *cfg, int n_ue);
