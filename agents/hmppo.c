@@ -137,17 +137,19 @@ static void categorical_eval(const float *z, int k, int a, double *logp, double 
     logits_shift(z, k, &zmax, &sum);
     double lse = zmax + log(sum);
     double h = 0.0;
+    double p[MAX_OUT]; /* the probabilities, kept for the derivatives: k <= MAX_OUT */
     for (int j = 0; j < k; j++) {
         double lp = (double)z[j] - lse;
-        h -= exp(lp) * lp;
+        p[j] = exp(lp);
+        h -= p[j] * lp;
     }
     *logp = (double)z[a] - lse;
     *ent = h;
     if (dlogp && dent) {
         for (int j = 0; j < k; j++) {
-            double lp = (double)z[j] - lse, p = exp(lp);
-            dlogp[j] = (j == a ? 1.0 : 0.0) - p;
-            dent[j] = -p * (lp + h);
+            double lp = (double)z[j] - lse;
+            dlogp[j] = (j == a ? 1.0 : 0.0) - p[j];
+            dent[j] = -p[j] * (lp + h);
         }
     }
 }
@@ -169,13 +171,18 @@ static void beta_eval(const float *u, double x, double *logp, double *ent, doubl
 {
     double a, b;
     beta_params(u, &a, &b);
-    *logp = et_hmppo_beta_log_prob(x, a, b);
-    *ent = et_hmppo_beta_entropy(a, b);
+    /* The expressions of et_hmppo_beta_log_prob and et_hmppo_beta_entropy, with ln B(a, b),
+     * ln x, ln(1 - x) and the digammas computed once for the values and the derivatives. */
+    double lx = log(x), l1x = log1p(-x), lbeta = log_beta_fn(a, b);
+    double psi_a = et_hmppo_digamma(a), psi_b = et_hmppo_digamma(b);
+    double psi_ab = et_hmppo_digamma(a + b);
+    *logp = (a - 1.0) * lx + (b - 1.0) * l1x - lbeta;
+    *ent = lbeta - (a - 1.0) * psi_a - (b - 1.0) * psi_b + (a + b - 2.0) * psi_ab;
     if (dlogp && dent) {
         double sa = sigmoid(u[0]), sb = sigmoid(u[1]);
-        double psi_ab = et_hmppo_digamma(a + b), tri_ab = et_hmppo_trigamma(a + b);
-        dlogp[0] = (log(x) - et_hmppo_digamma(a) + psi_ab) * sa;
-        dlogp[1] = (log1p(-x) - et_hmppo_digamma(b) + psi_ab) * sb;
+        double tri_ab = et_hmppo_trigamma(a + b);
+        dlogp[0] = (lx - psi_a + psi_ab) * sa;
+        dlogp[1] = (l1x - psi_b + psi_ab) * sb;
         dent[0] = (-(a - 1.0) * et_hmppo_trigamma(a) + (a + b - 2.0) * tri_ab) * sa;
         dent[1] = (-(b - 1.0) * et_hmppo_trigamma(b) + (a + b - 2.0) * tri_ab) * sb;
     }
@@ -388,7 +395,7 @@ static void hmppo_free(hmppo *h)
                       h->pos_of,     h->perm,        h->grp,       h->val,       h->adv,
                       h->ret,        h->adv_n,       h->tgt_n,     h->vold_n,    h->g_r,
                       h->g_v,        h->g_g,         h->g_a,       h->g_ret,     h->g_d,
-                      h->mb_in,      h->mb_dout,     h->row_ain,   h->row_cin,   h->actor_rows};
+                      h->mb_dout,    h->row_ain,     h->row_cin,   h->actor_rows};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         free(arrays[k]);
     free(h);
@@ -441,7 +448,6 @@ static et_status hmppo_build(const et_hmppo_config *cfg, hmppo **out, et_error *
     h->vn_debias = 0.0;
 
     size_t cap = (size_t)c->capacity;
-    size_t in_max = (size_t)(h->actor_in > h->critic_in ? h->actor_in : h->critic_in);
     int ok = 1;
 #define ALLOC(ptr, count)                                                                          \
     do {                                                                                           \
@@ -486,7 +492,6 @@ static et_status hmppo_build(const et_hmppo_config *cfg, hmppo **out, et_error *
     ALLOC(h->g_a, cap);
     ALLOC(h->g_ret, cap);
     ALLOC(h->g_d, cap);
-    ALLOC(h->mb_in, cap * in_max);
     ALLOC(h->mb_dout, cap * (size_t)h->actor_out);
     ALLOC(h->row_ain, (size_t)h->actor_in);
     ALLOC(h->row_cin, (size_t)h->critic_in);
@@ -941,12 +946,14 @@ static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss, 
     const et_hmppo_config *c = &h->cfg;
     const double inv_m = 1.0 / m;
 
-    /* Critic: gather (B, S), forward, d loss / d v (B, 1), backward. */
+    /* Critic: gather (B, S) into its input buffer (so forward copies nothing), forward,
+     * d loss / d v (B, 1), backward. */
     int S = h->critic_in;
+    float *cin = et_mlp_input(h->critic); // (B, S)
     for (int r = 0; r < m; r++)
-        memcpy(h->mb_in + (size_t)r * S, h->b_critic_in + (size_t)h->rows[pos[r]] * S,
+        memcpy(cin + (size_t)r * S, h->b_critic_in + (size_t)h->rows[pos[r]] * S,
                (size_t)S * sizeof(float));
-    const float *v = et_mlp_forward(h->critic, h->mb_in, m); // (B, 1)
+    const float *v = et_mlp_forward(h->critic, cin, m); // (B, 1)
     double vloss = 0.0;
     for (int r = 0; r < m; r++) {
         int p = pos[r];
@@ -980,10 +987,11 @@ static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss, 
             if (h->n_actors == 1 || h->b_ue[h->rows[pos[r]]] == a) h->grp[g++] = r;
         h->actor_rows[a] = g;
         if (g == 0) continue;
+        float *ain = et_mlp_input(h->actor[a]); // (g, A)
         for (int k = 0; k < g; k++)
-            memcpy(h->mb_in + (size_t)k * A, h->b_actor_in + (size_t)h->rows[pos[h->grp[k]]] * A,
+            memcpy(ain + (size_t)k * A, h->b_actor_in + (size_t)h->rows[pos[h->grp[k]]] * A,
                    (size_t)A * sizeof(float));
-        const float *out = et_mlp_forward(h->actor[a], h->mb_in, g); // (g, O)
+        const float *out = et_mlp_forward(h->actor[a], ain, g); // (g, O)
         for (int k = 0; k < g; k++) {
             int p = pos[h->grp[k]], i = h->rows[p];
             head_eval e;

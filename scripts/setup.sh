@@ -3,6 +3,7 @@
 #   bash scripts/setup.sh run    install what is missing, build, run the default scenario
 #   bash scripts/setup.sh test   install what is missing, build, run the test suite
 #   bash scripts/setup.sh build  install what is missing, build
+#   bash scripts/setup.sh bench  also install python3-torch, build, run bench_ppo (C against PyTorch)
 # Installs only Debian packages, and only those not installed yet.
 set -euo pipefail
 
@@ -22,6 +23,11 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #   help2man                    the man page, generated from --help and --version
 packages=(libsimgrid-dev libopenblas-dev libcjson-dev libcunit1-dev pkg-config cmake g++ make
           gnuplot-nox time help2man)
+# Benchmarks only (bench mode), never by default: it is large (PyTorch with its dependencies).
+#   python3-torch               the PyTorch reference of bench/bench_ppo.c (bench/ppo_torch.py)
+if [ "$mode" = bench ]; then
+    packages+=(python3-torch)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -49,5 +55,6 @@ case "$mode" in
     build) ;;
     run)  "$build_dir/edgetune" run "$@" ;;
     test) ctest --test-dir "$build_dir" --output-on-failure "$@" ;;
-    *) echo "usage: bash scripts/setup.sh run|test|build" >&2; exit 2 ;;
+    bench) OPENBLAS_NUM_THREADS=1 ET_BENCH_PYTHON=/usr/bin/python3 "$build_dir/bench_ppo" "$@" ;;
+    *) echo "usage: bash scripts/setup.sh run|test|build|bench" >&2; exit 2 ;;
 esac
