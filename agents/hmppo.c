@@ -64,25 +64,42 @@ static double softplus(double u)
     return u > 0.0 ? u + log1p(exp(-u)) : log1p(exp(u));
 }
 
-static double sigmoid(double u)
+/* softplus(u) and its derivative sigmoid(u) = 1 / (1 + e^-u) from one exponential, e^-|u|, in
+ * forms that do not overflow. */
+static void softplus_sigmoid(double u, double *sp, double *sg)
 {
-    if (u >= 0.0) return 1.0 / (1.0 + exp(-u));
-    double e = exp(u);
-    return e / (1.0 + e);
+    double e = exp(-fabs(u));
+    *sp = u > 0.0 ? u + log1p(e) : log1p(e);
+    *sg = u >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+}
+
+/* Digamma psi(x) and, when tri is not NULL, trigamma psi'(x), walking the recurrence once for
+ * both (each with the arithmetic of its own function below, so the same bits).
+ * psi: recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic series
+ * ln x - 1/(2x) - sum B_2k / (2k x^2k) (Abramowitz & Stegun 6.3.18) to x^-10.
+ * psi': psi'(x) = psi'(x + 1) + 1/x^2, then 1/x + 1/(2x^2) + sum B_2k / x^(2k+1) (A & S 6.4.12). */
+static void digamma_trigamma(double x, double *psi, double *tri)
+{
+    double acc = 0.0, acc_tri = 0.0;
+    while (x < 10.0) {
+        acc -= 1.0 / x;
+        if (tri) acc_tri += 1.0 / (x * x);
+        x += 1.0;
+    }
+    double f = 1.0 / (x * x);
+    *psi = acc + log(x) - 0.5 / x -
+           f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+    if (tri)
+        *tri =
+            acc_tri + 1.0 / x + 0.5 * f +
+            (f / x) * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66)))));
 }
 
 double et_hmppo_digamma(double x)
 {
-    /* Recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic series
-     * ln x - 1/(2x) - sum B_2k / (2k x^2k) (Abramowitz & Stegun 6.3.18) to x^-10. */
-    double acc = 0.0;
-    while (x < 10.0) {
-        acc -= 1.0 / x;
-        x += 1.0;
-    }
-    double f = 1.0 / (x * x);
-    return acc + log(x) - 0.5 / x -
-           f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+    double psi;
+    digamma_trigamma(x, &psi, NULL);
+    return psi;
 }
 
 double et_hmppo_trigamma(double x)
@@ -169,22 +186,27 @@ static void beta_params(const float *u, double *a, double *b)
 static void beta_eval(const float *u, double x, double *logp, double *ent, double *dlogp,
                       double *dent)
 {
-    double a, b;
-    beta_params(u, &a, &b);
+    /* beta_params, with the sigmoids of the derivatives from the same exponentials. */
+    double spa, spb, sa, sb;
+    softplus_sigmoid(u[0], &spa, &sa);
+    softplus_sigmoid(u[1], &spb, &sb);
+    double a = 1.0 + spa, b = 1.0 + spb;
     /* The expressions of et_hmppo_beta_log_prob and et_hmppo_beta_entropy, with ln B(a, b),
-     * ln x, ln(1 - x) and the digammas computed once for the values and the derivatives. */
+     * ln x, ln(1 - x) and the digammas computed once for the values and the derivatives, and
+     * each trigamma in the same recurrence as its digamma. */
+    int grad = dlogp && dent;
+    double psi_a, psi_b, psi_ab, tri_a, tri_b, tri_ab;
+    digamma_trigamma(a, &psi_a, grad ? &tri_a : NULL);
+    digamma_trigamma(b, &psi_b, grad ? &tri_b : NULL);
+    digamma_trigamma(a + b, &psi_ab, grad ? &tri_ab : NULL);
     double lx = log(x), l1x = log1p(-x), lbeta = log_beta_fn(a, b);
-    double psi_a = et_hmppo_digamma(a), psi_b = et_hmppo_digamma(b);
-    double psi_ab = et_hmppo_digamma(a + b);
     *logp = (a - 1.0) * lx + (b - 1.0) * l1x - lbeta;
     *ent = lbeta - (a - 1.0) * psi_a - (b - 1.0) * psi_b + (a + b - 2.0) * psi_ab;
-    if (dlogp && dent) {
-        double sa = sigmoid(u[0]), sb = sigmoid(u[1]);
-        double tri_ab = et_hmppo_trigamma(a + b);
+    if (grad) {
         dlogp[0] = (lx - psi_a + psi_ab) * sa;
         dlogp[1] = (l1x - psi_b + psi_ab) * sb;
-        dent[0] = (-(a - 1.0) * et_hmppo_trigamma(a) + (a + b - 2.0) * tri_ab) * sa;
-        dent[1] = (-(b - 1.0) * et_hmppo_trigamma(b) + (a + b - 2.0) * tri_ab) * sb;
+        dent[0] = (-(a - 1.0) * tri_a + (a + b - 2.0) * tri_ab) * sa;
+        dent[1] = (-(b - 1.0) * tri_b + (a + b - 2.0) * tri_ab) * sb;
     }
 }
 

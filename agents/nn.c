@@ -23,6 +23,7 @@ struct et_mlp {
     int max_width;       /* max over sizes: rows of the gradient scratch */
     int batch;           /* rows of the last forward; 0 before the first */
     et_nn_kernel kernel; /* which matmul kernels forward and backward use */
+    int lanes;           /* widest vectors of the portable kernels and tanh: 4, 8 or 16 floats */
     float *wt;           /* (max over layers of C * OC) transposed weight, portable forward */
     size_t n_params;
     size_t w_off[ET_MLP_MAX_LAYERS];       /* offset of W_l (OC, C) in params and grads */
@@ -61,148 +62,186 @@ static void matmul_forward_naive(float *out, const float *inp, const float *weig
     }
 }
 
-/* ---- portable kernels: one fixed-order matrix product on 4-float vectors ------------------ */
+/* ---- portable kernels: one fixed-order matrix product on float vectors --------------------- */
 
-/* Four floats operated on lane by lane (GNU C vector extensions, also understood by Clang): on
- * x86-64 they are SSE2 registers, the baseline ISA, elsewhere whatever the target has or plain
- * scalar code. Every operation on them is the IEEE float operation of each lane, so a lane
- * computes exactly what the scalar loop computes; nn.c is built with -ffp-contract=off
- * (CMakeLists.txt) so no multiply-add is ever fused, whatever the target. */
-typedef float v4f __attribute__((vector_size(16)));
-
-static inline v4f v4_load(const float *p)
-{
-    v4f v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static inline void v4_store(float *p, v4f v)
-{
-    memcpy(p, &v, sizeof v);
-}
-
-static inline v4f v4_splat(float x)
-{
-    return (v4f){x, x, x, x};
-}
-
-/* How gemm_fixed starts each output. */
+/* How a gemm starts each output. */
 enum gemm_init { GEMM_ZERO, GEMM_BIAS, GEMM_ACCUMULATE };
 
 /* Values of k per pass over the output (a cache block: the part of a and bm a pass reads stays
  * in L2 while every tile of the output is updated from it). */
 #define GEMM_KBLOCK 256
 
-/* out (M, N) = start + sum over k = 0, 1, ..., K-1 (in that order) of a(m, k) * bm[k][n], where
- * a(m, k) = a[m * am + k * ak] (so a may be read as stored or transposed), bm is (K, N) row-
- * major, and start is 0 (GEMM_ZERO), bias[n] (GEMM_BIAS) or out itself (GEMM_ACCUMULATE).
- * Each output is one running sum in the order of the naive loops, so the result is theirs bit
- * for bit; the speed comes from computing a 4 x 8 tile of outputs at once in registers (eight
- * vectors of four sums) while walking k. */
-static void gemm_fixed(float *out, const float *a, size_t am, size_t ak, const float *bm, int M,
-                       int K, int N, const float *bias, enum gemm_init init)
-{
-    for (int k0 = 0; k0 < K; k0 += GEMM_KBLOCK) {
-        int k1 = K - k0 < GEMM_KBLOCK ? K : k0 + GEMM_KBLOCK;
-        enum gemm_init how = k0 == 0 ? init : GEMM_ACCUMULATE;
-        int m = 0;
-        for (; m + 4 <= M; m += 4) {
-            const float *a0 = a + (size_t)m * am, *a1 = a0 + am, *a2 = a1 + am, *a3 = a2 + am;
-            float *o0 = out + (size_t)m * N, *o1 = o0 + N, *o2 = o1 + N, *o3 = o2 + N;
-            int n = 0;
-            for (; n + 8 <= N; n += 8) {
-                v4f c00, c01, c10, c11, c20, c21, c30, c31;
-                if (how == GEMM_ACCUMULATE) {
-                    c00 = v4_load(o0 + n), c01 = v4_load(o0 + n + 4);
-                    c10 = v4_load(o1 + n), c11 = v4_load(o1 + n + 4);
-                    c20 = v4_load(o2 + n), c21 = v4_load(o2 + n + 4);
-                    c30 = v4_load(o3 + n), c31 = v4_load(o3 + n + 4);
-                } else if (how == GEMM_BIAS) {
-                    c00 = c10 = c20 = c30 = v4_load(bias + n);
-                    c01 = c11 = c21 = c31 = v4_load(bias + n + 4);
-                } else {
-                    c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = v4_splat(0.0f);
-                }
-                for (int k = k0; k < k1; k++) {
-                    const float *b = bm + (size_t)k * N + n;
-                    size_t ka = (size_t)k * ak;
-                    v4f b0 = v4_load(b), b1 = v4_load(b + 4), x;
-                    x = v4_splat(a0[ka]);
-                    c00 += x * b0;
-                    c01 += x * b1;
-                    x = v4_splat(a1[ka]);
-                    c10 += x * b0;
-                    c11 += x * b1;
-                    x = v4_splat(a2[ka]);
-                    c20 += x * b0;
-                    c21 += x * b1;
-                    x = v4_splat(a3[ka]);
-                    c30 += x * b0;
-                    c31 += x * b1;
-                }
-                v4_store(o0 + n, c00), v4_store(o0 + n + 4, c01);
-                v4_store(o1 + n, c10), v4_store(o1 + n + 4, c11);
-                v4_store(o2 + n, c20), v4_store(o2 + n + 4, c21);
-                v4_store(o3 + n, c30), v4_store(o3 + n + 4, c31);
-            }
-            for (; n + 4 <= N; n += 4) {
-                v4f c0, c1, c2, c3;
-                if (how == GEMM_ACCUMULATE) {
-                    c0 = v4_load(o0 + n), c1 = v4_load(o1 + n);
-                    c2 = v4_load(o2 + n), c3 = v4_load(o3 + n);
-                } else {
-                    c0 = c1 = c2 = c3 = how == GEMM_BIAS ? v4_load(bias + n) : v4_splat(0.0f);
-                }
-                for (int k = k0; k < k1; k++) {
-                    v4f b0 = v4_load(bm + (size_t)k * N + n);
-                    size_t ka = (size_t)k * ak;
-                    c0 += v4_splat(a0[ka]) * b0;
-                    c1 += v4_splat(a1[ka]) * b0;
-                    c2 += v4_splat(a2[ka]) * b0;
-                    c3 += v4_splat(a3[ka]) * b0;
-                }
-                v4_store(o0 + n, c0), v4_store(o1 + n, c1);
-                v4_store(o2 + n, c2), v4_store(o3 + n, c3);
-            }
-            for (; n < N; n++) {
-                float c[4];
-                for (int r = 0; r < 4; r++)
-                    c[r] = how == GEMM_ACCUMULATE ? out[(size_t)(m + r) * N + n]
-                           : how == GEMM_BIAS     ? bias[n]
-                                                  : 0.0f;
-                for (int k = k0; k < k1; k++) {
-                    float b = bm[(size_t)k * N + n];
-                    size_t ka = (size_t)k * ak;
-                    c[0] += a0[ka] * b;
-                    c[1] += a1[ka] * b;
-                    c[2] += a2[ka] * b;
-                    c[3] += a3[ka] * b;
-                }
-                for (int r = 0; r < 4; r++)
-                    out[(size_t)(m + r) * N + n] = c[r];
-            }
-        }
-        for (; m < M; m++) {
-            const float *a0 = a + (size_t)m * am;
-            float *o0 = out + (size_t)m * N;
-            int n = 0;
-            for (; n + 4 <= N; n += 4) {
-                v4f c0 = how == GEMM_ACCUMULATE ? v4_load(o0 + n)
-                         : how == GEMM_BIAS     ? v4_load(bias + n)
-                                                : v4_splat(0.0f);
-                for (int k = k0; k < k1; k++)
-                    c0 += v4_splat(a0[(size_t)k * ak]) * v4_load(bm + (size_t)k * N + n);
-                v4_store(o0 + n, c0);
-            }
-            for (; n < N; n++) {
-                float c = how == GEMM_ACCUMULATE ? o0[n] : how == GEMM_BIAS ? bias[n] : 0.0f;
-                for (int k = k0; k < k1; k++)
-                    c += a0[(size_t)k * ak] * bm[(size_t)k * N + n];
-                o0[n] = c;
-            }
-        }
+/* The portable product, for the columns n in [n_begin, N):
+ *   out (M, N) = start + sum over k = 0, 1, ..., K-1 (in that order) of a(m, k) * bm[k][n]
+ * where a(m, k) = a[m * am + k * ak] (so a may be read as stored or transposed), bm is (K, N)
+ * row-major, and start is 0 (GEMM_ZERO), bias[n] (GEMM_BIAS) or out itself (GEMM_ACCUMULATE).
+ * Each output is one running float sum in the order of the naive loops, so the result is theirs
+ * bit for bit; the speed comes from keeping a tile of 4 rows x 2 vectors of outputs in registers
+ * while walking k.
+ *
+ * The vectors are GNU C vector extensions (also understood by Clang) of W floats: every
+ * operation on them is the IEEE float operation of each lane (a scalar operand is the same
+ * value in every lane), so a lane computes exactly what the scalar loop computes, whatever W.
+ * W = 4 is SSE2 on x86-64, the baseline every x86-64 CPU has, and plain code elsewhere; W = 8
+ * (AVX2) and W = 16 (AVX-512F) are compiled for those extensions and used where the CPU has
+ * them. No width fuses a multiply and an add: nn.c is built with -ffp-contract=off and AVX2 has
+ * no FMA. So every CPU gets the same bits from every width; tests/test_nn.c runs each width this
+ * CPU has and compares them byte for byte. gemm_wW covers the columns [n_begin, n_end) that
+ * whole vectors fill and returns n_end; the columns left go to a narrower width, the last few
+ * to the scalar loop. */
+#define GEMM_COLUMNS(NAME, VT, W, ATTR)                                                            \
+    ATTR static int NAME(float *out, const float *a, size_t am, size_t ak, const float *bm, int M, \
+                         int K, int N, const float *bias, enum gemm_init init, int n_begin)        \
+    {                                                                                              \
+        const int n_end = n_begin + (N - n_begin) / W * W;                                         \
+        const VT zero = {0};                                                                       \
+        for (int k0 = 0; k0 < K; k0 += GEMM_KBLOCK) {                                              \
+            int k1 = K - k0 < GEMM_KBLOCK ? K : k0 + GEMM_KBLOCK;                                  \
+            enum gemm_init how = k0 == 0 ? init : GEMM_ACCUMULATE;                                 \
+            int m = 0;                                                                             \
+            for (; m + 4 <= M; m += 4) {                                                           \
+                const float *a0 = a + (size_t)m * am, *a1 = a0 + am, *a2 = a1 + am, *a3 = a2 + am; \
+                float *o0 = out + (size_t)m * N, *o1 = o0 + N, *o2 = o1 + N, *o3 = o2 + N;         \
+                int n = n_begin;                                                                   \
+                for (; n + 2 * W <= n_end; n += 2 * W) {                                           \
+                    VT c00, c01, c10, c11, c20, c21, c30, c31;                                     \
+                    if (how == GEMM_ACCUMULATE) {                                                  \
+                        memcpy(&c00, o0 + n, sizeof c00), memcpy(&c01, o0 + n + W, sizeof c01);    \
+                        memcpy(&c10, o1 + n, sizeof c10), memcpy(&c11, o1 + n + W, sizeof c11);    \
+                        memcpy(&c20, o2 + n, sizeof c20), memcpy(&c21, o2 + n + W, sizeof c21);    \
+                        memcpy(&c30, o3 + n, sizeof c30), memcpy(&c31, o3 + n + W, sizeof c31);    \
+                    } else if (how == GEMM_BIAS) {                                                 \
+                        memcpy(&c00, bias + n, sizeof c00),                                        \
+                            memcpy(&c01, bias + n + W, sizeof c01);                                \
+                        c10 = c20 = c30 = c00;                                                     \
+                        c11 = c21 = c31 = c01;                                                     \
+                    } else {                                                                       \
+                        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = zero;                      \
+                    }                                                                              \
+                    for (int k = k0; k < k1; k++) {                                                \
+                        const float *b = bm + (size_t)k * N + n;                                   \
+                        size_t ka = (size_t)k * ak;                                                \
+                        VT b0, b1;                                                                 \
+                        memcpy(&b0, b, sizeof b0), memcpy(&b1, b + W, sizeof b1);                  \
+                        c00 += a0[ka] * b0, c01 += a0[ka] * b1;                                    \
+                        c10 += a1[ka] * b0, c11 += a1[ka] * b1;                                    \
+                        c20 += a2[ka] * b0, c21 += a2[ka] * b1;                                    \
+                        c30 += a3[ka] * b0, c31 += a3[ka] * b1;                                    \
+                    }                                                                              \
+                    memcpy(o0 + n, &c00, sizeof c00), memcpy(o0 + n + W, &c01, sizeof c01);        \
+                    memcpy(o1 + n, &c10, sizeof c10), memcpy(o1 + n + W, &c11, sizeof c11);        \
+                    memcpy(o2 + n, &c20, sizeof c20), memcpy(o2 + n + W, &c21, sizeof c21);        \
+                    memcpy(o3 + n, &c30, sizeof c30), memcpy(o3 + n + W, &c31, sizeof c31);        \
+                }                                                                                  \
+                for (; n < n_end; n += W) {                                                        \
+                    VT c0, c1, c2, c3;                                                             \
+                    if (how == GEMM_ACCUMULATE) {                                                  \
+                        memcpy(&c0, o0 + n, sizeof c0), memcpy(&c1, o1 + n, sizeof c1);            \
+                        memcpy(&c2, o2 + n, sizeof c2), memcpy(&c3, o3 + n, sizeof c3);            \
+                    } else if (how == GEMM_BIAS) {                                                 \
+                        memcpy(&c0, bias + n, sizeof c0);                                          \
+                        c1 = c2 = c3 = c0;                                                         \
+                    } else {                                                                       \
+                        c0 = c1 = c2 = c3 = zero;                                                  \
+                    }                                                                              \
+                    for (int k = k0; k < k1; k++) {                                                \
+                        VT b0;                                                                     \
+                        memcpy(&b0, bm + (size_t)k * N + n, sizeof b0);                            \
+                        size_t ka = (size_t)k * ak;                                                \
+                        c0 += a0[ka] * b0, c1 += a1[ka] * b0;                                      \
+                        c2 += a2[ka] * b0, c3 += a3[ka] * b0;                                      \
+                    }                                                                              \
+                    memcpy(o0 + n, &c0, sizeof c0), memcpy(o1 + n, &c1, sizeof c1);                \
+                    memcpy(o2 + n, &c2, sizeof c2), memcpy(o3 + n, &c3, sizeof c3);                \
+                }                                                                                  \
+            }                                                                                      \
+            for (; m < M; m++) {                                                                   \
+                const float *a0 = a + (size_t)m * am;                                              \
+                float *o0 = out + (size_t)m * N;                                                   \
+                for (int n = n_begin; n < n_end; n += W) {                                         \
+                    VT c0, b0;                                                                     \
+                    if (how == GEMM_ACCUMULATE)                                                    \
+                        memcpy(&c0, o0 + n, sizeof c0);                                            \
+                    else if (how == GEMM_BIAS)                                                     \
+                        memcpy(&c0, bias + n, sizeof c0);                                          \
+                    else                                                                           \
+                        c0 = zero;                                                                 \
+                    for (int k = k0; k < k1; k++) {                                                \
+                        memcpy(&b0, bm + (size_t)k * N + n, sizeof b0);                            \
+                        c0 += a0[(size_t)k * ak] * b0;                                             \
+                    }                                                                              \
+                    memcpy(o0 + n, &c0, sizeof c0);                                                \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        return n_end;                                                                              \
     }
+
+typedef float v4f __attribute__((vector_size(4 * sizeof(float))));
+GEMM_COLUMNS(gemm_w4, v4f, 4, )
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define NN_WIDE 1
+#define NN_TARGET_AVX2 __attribute__((target("avx2")))
+#define NN_TARGET_AVX512 __attribute__((target("avx512f")))
+typedef float v8f __attribute__((vector_size(8 * sizeof(float))));
+typedef float v16f __attribute__((vector_size(16 * sizeof(float))));
+GEMM_COLUMNS(gemm_w8, v8f, 8, NN_TARGET_AVX2)
+GEMM_COLUMNS(gemm_w16, v16f, 16, NN_TARGET_AVX512)
+#endif
+
+/* The columns [n_begin, N) one at a time, in the same order: the scalar tail. */
+static void gemm_w1(float *out, const float *a, size_t am, size_t ak, const float *bm, int M, int K,
+                    int N, const float *bias, enum gemm_init init, int n_begin)
+{
+    for (int m = 0; m < M; m++)
+        for (int n = n_begin; n < N; n++) {
+            float *o = out + (size_t)m * N + n;
+            float c = init == GEMM_ACCUMULATE ? *o : init == GEMM_BIAS ? bias[n] : 0.0f;
+            for (int k = 0; k < K; k++)
+                c += a[(size_t)m * am + (size_t)k * ak] * bm[(size_t)k * N + n];
+            *o = c;
+        }
+}
+
+/* The widest vectors, in floats, this CPU runs: 16 with AVX-512F, 8 with AVX2 (each only when
+ * the OS saves the registers, which libgcc's check includes), else 4. */
+static int cpu_lanes(void)
+{
+#ifdef NN_WIDE
+    if (__builtin_cpu_supports("avx512f")) return 16;
+    if (__builtin_cpu_supports("avx2")) return 8;
+#endif
+    return 4;
+}
+
+/* lanes (4, 8 or 16) capped by what the CPU runs. */
+static int usable_lanes(int lanes)
+{
+    int cpu = cpu_lanes();
+    return lanes >= 16 && cpu >= 16 ? 16 : lanes >= 8 && cpu >= 8 ? 8 : 4;
+}
+
+int et_nn_lanes(void)
+{
+    const char *env = getenv("ET_NN_LANES");
+    return usable_lanes(env && *env ? atoi(env) : 16);
+}
+
+/* The portable product on vectors of up to `lanes` floats: each width takes the columns whole
+ * vectors of it fill, the next narrower one the rest. The same bits whatever lanes is. */
+static void gemm_lanes(int lanes, float *out, const float *a, size_t am, size_t ak, const float *bm,
+                       int M, int K, int N, const float *bias, enum gemm_init init)
+{
+    int n = 0;
+#ifdef NN_WIDE
+    if (lanes >= 16) n = gemm_w16(out, a, am, ak, bm, M, K, N, bias, init, n);
+    if (lanes >= 8) n = gemm_w8(out, a, am, ak, bm, M, K, N, bias, init, n);
+#else
+    (void)lanes;
+#endif
+    n = gemm_w4(out, a, am, ak, bm, M, K, N, bias, init, n);
+    if (n < N) gemm_w1(out, a, am, ak, bm, M, K, N, bias, init, n);
 }
 
 /* Same contract as matmul_forward_naive, through one sgemm: the bias is broadcast into out
@@ -269,7 +308,11 @@ static void matmul_backward_blas(float *dinp, float *dweight, const float *dout,
 #define TANH_SMALL 0.625f
 #define TANH_CLAMP 9.5f
 
-static inline float tanh_fast1(float x)
+#ifdef __GNUC__
+__attribute__((always_inline)) /* inlined into the AVX2 loop too */
+#endif
+static inline float
+tanh_fast1(float x)
 {
     float a = fabsf(x);
     float s = a * a;
@@ -299,7 +342,8 @@ static inline float tanh_fast1(float x)
     return copysignf(a >= TANH_SMALL ? big : small, x);
 }
 
-void et_nn_tanh(float *h, size_t n)
+/* The loop of et_nn_tanh, on the baseline ISA (4 floats per vector on x86-64) ... */
+static void tanh_loop(float *h, size_t n)
 {
     size_t k = 0;
     for (; k + 8 <= n; k += 8)
@@ -309,16 +353,61 @@ void et_nn_tanh(float *h, size_t n)
         h[k] = tanh_fast1(h[k]);
 }
 
-/* h (n) = act(h), in place; libm_tanh != 0 takes libm's tanhf (the naive kernels' reference),
- * else et_nn_tanh. */
-static void activation_forward(float *h, size_t n, et_activation act, int libm_tanh)
+#ifdef NN_WIDE
+/* ... and the same source compiled for AVX2 and for AVX-512F (8 and 16 floats per vector): the
+ * same operations on every element, so the same bits. */
+NN_TARGET_AVX2 static void tanh_loop_w8(float *h, size_t n)
+{
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        for (int j = 0; j < 8; j++)
+            h[k + j] = tanh_fast1(h[k + j]);
+    for (; k < n; k++)
+        h[k] = tanh_fast1(h[k]);
+}
+
+NN_TARGET_AVX512 static void tanh_loop_w16(float *h, size_t n)
+{
+    size_t k = 0;
+    for (; k + 16 <= n; k += 16)
+        for (int j = 0; j < 16; j++)
+            h[k + j] = tanh_fast1(h[k + j]);
+    for (; k < n; k++)
+        h[k] = tanh_fast1(h[k]);
+}
+#endif
+
+static void tanh_lanes(int lanes, float *h, size_t n)
+{
+#ifdef NN_WIDE
+    if (lanes >= 16) {
+        tanh_loop_w16(h, n);
+        return;
+    }
+    if (lanes >= 8) {
+        tanh_loop_w8(h, n);
+        return;
+    }
+#endif
+    (void)lanes;
+    tanh_loop(h, n);
+}
+
+void et_nn_tanh(float *h, size_t n)
+{
+    tanh_lanes(et_nn_lanes(), h, n);
+}
+
+/* h (n) = act(h), in place; lanes 0 takes libm's tanhf (the naive kernels' reference), else
+ * et_nn_tanh's method on vectors of up to `lanes` floats. */
+static void activation_forward(float *h, size_t n, et_activation act, int lanes)
 {
     switch (act) {
     case ET_ACT_IDENTITY:
         break;
     case ET_ACT_TANH:
-        if (!libm_tanh) {
-            et_nn_tanh(h, n);
+        if (lanes > 0) {
+            tanh_lanes(lanes, h, n);
             break;
         }
         for (size_t k = 0; k < n; k++)
@@ -422,6 +511,7 @@ et_status et_mlp_create(int n_layers, const int *sizes, const et_activation *act
     m->scratch = calloc(n_scratch, sizeof(float));
     m->wt = calloc(n_wt, sizeof(float));
     m->kernel = ET_NN_OPENBLAS;
+    m->lanes = et_nn_lanes();
     if (!m->params || !m->grads || !m->act || !m->scratch || !m->wt) {
         et_mlp_destroy(m);
         return et_error_set(err, ET_ERR_NOMEM,
@@ -512,11 +602,17 @@ et_nn_kernel et_mlp_kernel(const et_mlp *m)
     return m->kernel;
 }
 
+int et_mlp_set_lanes(et_mlp *m, int lanes)
+{
+    m->lanes = usable_lanes(lanes);
+    return m->lanes;
+}
+
 /* Rows of a forward computed and activated together, so the activation reads them from L1. */
 #define FORWARD_ROW_BLOCK 32
 
 /* Forward: out (B, OC) = inp (B, C) @ weight (OC, C)^T + bias (OC). Portable kernel: the weight
- * transposed into wt (C, OC), then gemm_fixed over blocks of rows, each activated right away.
+ * transposed into wt (C, OC), then gemm_lanes over blocks of rows, each activated right away.
  * Below 4 rows (a decide) the naive loops, which sum in the same order, skip the transpose. */
 static void layer_forward(const et_mlp *m, int l, float *out, const float *inp, int B)
 {
@@ -526,7 +622,7 @@ static void layer_forward(const et_mlp *m, int l, float *out, const float *inp, 
     et_activation act = m->act_fn[l];
     if (m->kernel == ET_NN_NAIVE || (m->kernel == ET_NN_PORTABLE && B < 4)) {
         matmul_forward_naive(out, inp, w, bias, B, C, OC);
-        activation_forward(out, (size_t)B * OC, act, m->kernel == ET_NN_NAIVE);
+        activation_forward(out, (size_t)B * OC, act, m->kernel == ET_NN_NAIVE ? 0 : m->lanes);
     } else if (m->kernel == ET_NN_PORTABLE) {
         float *wt = m->wt; // (C, OC)
         for (int o = 0; o < OC; o++)
@@ -535,12 +631,13 @@ static void layer_forward(const et_mlp *m, int l, float *out, const float *inp, 
         for (int b = 0; b < B; b += FORWARD_ROW_BLOCK) {
             int rows = B - b < FORWARD_ROW_BLOCK ? B - b : FORWARD_ROW_BLOCK;
             float *out_b = out + (size_t)b * OC;
-            gemm_fixed(out_b, inp + (size_t)b * C, (size_t)C, 1, wt, rows, C, OC, bias, GEMM_BIAS);
-            activation_forward(out_b, (size_t)rows * OC, act, 0);
+            gemm_lanes(m->lanes, out_b, inp + (size_t)b * C, (size_t)C, 1, wt, rows, C, OC, bias,
+                       GEMM_BIAS);
+            activation_forward(out_b, (size_t)rows * OC, act, m->lanes);
         }
     } else {
         matmul_forward_blas(out, inp, w, bias, B, C, OC);
-        activation_forward(out, (size_t)B * OC, act, 0);
+        activation_forward(out, (size_t)B * OC, act, m->lanes);
     }
 }
 
@@ -591,8 +688,8 @@ et_status et_mlp_backward(et_mlp *m, const float *dout, float *dx)
         } else if (m->kernel == ET_NN_PORTABLE) {
             /* dW (OC, C) += d^T (OC, B) @ h_l (B, C): a(o, b) = d[b][o];
              * dh_l (B, C) = d (B, OC) @ W (OC, C). The naive loops' sums, in their order. */
-            gemm_fixed(dw, d, 1, (size_t)OC, inp, OC, B, C, NULL, GEMM_ACCUMULATE);
-            if (dinp) gemm_fixed(dinp, d, (size_t)OC, 1, w, B, OC, C, NULL, GEMM_ZERO);
+            gemm_lanes(m->lanes, dw, d, 1, (size_t)OC, inp, OC, B, C, NULL, GEMM_ACCUMULATE);
+            if (dinp) gemm_lanes(m->lanes, dinp, d, (size_t)OC, 1, w, B, OC, C, NULL, GEMM_ZERO);
         } else {
             matmul_backward_naive(dinp, dw, d, inp, w, B, C, OC);
         }

@@ -93,6 +93,18 @@ typedef enum et_nn_kernel {
 void et_mlp_set_kernel(et_mlp *m, et_nn_kernel kernel);
 et_nn_kernel et_mlp_kernel(const et_mlp *m);
 
+/* The widest vectors the portable kernels and the tanh use, in floats: 16 (AVX-512F) or 8 (AVX2)
+ * when lanes asks for at least that and the CPU has the extension, else 4 (SSE2, the x86-64
+ * baseline). Returns the width now in use. Every width gives the same bits (each output is the
+ * same sequence of IEEE operations and no width fuses a multiply-add; tests/test_nn.c and
+ * tests/cross_kernel.sh compare them byte for byte), so the width is a matter of speed only. */
+int et_mlp_set_lanes(et_mlp *m, int lanes);
+
+/* The width et_mlp_create gives a network and et_nn_tanh uses: the widest the CPU has, capped by
+ * the environment variable ET_NN_LANES (4, 8 or 16) when it is set, as OPENBLAS_CORETYPE caps
+ * OpenBLAS's kernels (for comparisons and benchmarks; results do not change). */
+int et_nn_lanes(void);
+
 /* naive != 0 selects the reference loops (and libm's tanhf) for forward and backward, 0 the
  * cblas_sgemm path. */
 void et_mlp_set_naive(et_mlp *m, int naive);

@@ -20,8 +20,9 @@
  *
  * Usage: bench_ppo [--reps N] [--updates N] [--hidden 64,256] [--batch 300,2048]
  *                  [--kernel portable|openblas|both] [--no-torch]
- * Set OPENBLAS_NUM_THREADS=1 (bench_ppo sets it for itself and the script when it is unset).
- * Not a test. */
+ * Set OPENBLAS_NUM_THREADS=1 (bench_ppo sets it for itself and the script when it is unset);
+ * ET_NN_LANES=4 or 8 holds the portable kernels to SSE2 or AVX2 vectors (same results, other
+ * speed), to see what a CPU without AVX-512 or AVX2 would measure. Not a test. */
 #define _POSIX_C_SOURCE 200809L /* fdopen, fork, pipe, setenv, clock_gettime */
 
 #include <errno.h>
@@ -320,6 +321,9 @@ int main(int argc, char **argv)
     printf("bench_ppo: full PPO update (HMPPO: actor 16-H-H-4, critic 100-H-H-1, 1 minibatch, "
            "%d epochs), OPENBLAS_NUM_THREADS=%s, median of %d reps\n",
            EPOCHS, getenv("OPENBLAS_NUM_THREADS"), reps);
+    const char *cap = getenv("ET_NN_LANES");
+    printf("portable kernels on %d-float vectors (%s)\n", et_nn_lanes(),
+           cap && *cap ? "capped by ET_NN_LANES" : "the widest this CPU has");
     if (have_torch)
         printf("PyTorch: %s (%s), interleaved with C\n", tp.banner, python);
     else

@@ -349,6 +349,90 @@ static void portable_kernels_equal_the_naive_loops_bit_for_bit_without_tanh(void
     et_mlp_destroy(m);
 }
 
+/* The portable kernels on 16-float vectors (AVX-512F), 8-float ones (AVX2) and 4-float ones
+ * (SSE2, the baseline) give the same bytes: forward outputs, every gradient and dx, with tanh,
+ * ReLU and identity layers, at the update's shapes and at odd ones. Widths this CPU lacks are
+ * skipped, and the test says so. */
+static void portable_kernels_give_the_same_bits_on_every_vector_width(void)
+{
+    struct {
+        int sizes[4], batch;
+    } nets[5] = {{{13, 29, 17, 5}, 37},
+                 {{100, 64, 64, 1}, 300},
+                 {{16, 64, 64, 4}, 301},
+                 {{7, 40, 24, 3}, 2},
+                 {{100, 256, 256, 1}, 67}};
+    const et_activation acts[3] = {ET_ACT_TANH, ET_ACT_RELU, ET_ACT_IDENTITY};
+    const et_activation acts_tanh[3] = {ET_ACT_TANH, ET_ACT_TANH, ET_ACT_IDENTITY};
+    const int widths[3] = {4, 8, 16};
+    et_rng rng = test_rng(15);
+    int widest = 4;
+    for (int t = 0; t < 5; t++) {
+        const int *sz = nets[t].sizes;
+        int B = nets[t].batch;
+        et_mlp *m = make_mlp(3, sz, t % 2 ? acts_tanh : acts, B);
+        et_mlp_set_kernel(m, ET_NN_PORTABLE);
+        init_for_test(m, tw_gains, &rng);
+        size_t np = et_mlp_param_count(m), ny = (size_t)B * sz[3], nx = (size_t)B * sz[0];
+        float *x = malloc(nx * sizeof(float)), *dout = malloc(ny * sizeof(float));
+        float *y[3], *g[3], *dx[3];
+        CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(dout);
+        fill_normal(x, nx, 1.0, &rng);
+        fill_normal(dout, ny, 1.0, &rng);
+        for (int k = 0; k < 3; k++) {
+            y[k] = malloc(ny * sizeof(float));
+            g[k] = malloc(np * sizeof(float));
+            dx[k] = malloc(nx * sizeof(float));
+            CU_ASSERT_PTR_NOT_NULL_FATAL(y[k]);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(g[k]);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(dx[k]);
+            int lanes = et_mlp_set_lanes(m, widths[k]);
+            CU_ASSERT(lanes <= widths[k]);
+            if (lanes < widths[k]) continue; /* this CPU lacks the extension */
+            if (lanes > widest) widest = lanes;
+            et_mlp_zero_grad(m);
+            const float *out = et_mlp_forward(m, x, B);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+            memcpy(y[k], out, ny * sizeof(float));
+            CU_ASSERT_EQUAL(et_mlp_backward(m, dout, dx[k]), ET_OK);
+            memcpy(g[k], et_mlp_grads(m), np * sizeof(float));
+            if (k == 0) continue;
+            CU_ASSERT(memcmp(y[k], y[0], ny * sizeof(float)) == 0);
+            CU_ASSERT(memcmp(g[k], g[0], np * sizeof(float)) == 0);
+            CU_ASSERT(memcmp(dx[k], dx[0], nx * sizeof(float)) == 0);
+        }
+        for (int k = 0; k < 3; k++) {
+            free(y[k]);
+            free(g[k]);
+            free(dx[k]);
+        }
+        free(x);
+        free(dout);
+        et_mlp_destroy(m);
+    }
+    /* The tanh alone over a sweep of bit patterns (every exponent, both signs, infinities and
+     * NaNs): the widest vectors against the scalar tail. */
+    enum { N = 1 << 16 };
+    static float a[N], b[N];
+    for (int k = 0; k < N; k++) {
+        uint32_t u = (uint32_t)k * 65521u; /* spread over every exponent and sign */
+        memcpy(&a[k], &u, sizeof(float));
+    }
+    memcpy(b, a, sizeof a);
+    et_nn_tanh(a, N); /* the widest the CPU has */
+    for (int k = 0; k < N; k++) {
+        float one = b[k];
+        et_nn_tanh(&one, 1); /* the scalar tail: no vectors at all */
+        b[k] = one;
+    }
+    CU_ASSERT(memcmp(a, b, sizeof a) == 0);
+    if (widest < 16)
+        fprintf(stderr,
+                "\n  note: this CPU runs vectors of at most %d floats; wider ones not compared\n",
+                widest);
+}
+
 /* With tanh layers the portable kernels differ from the naive twin only through the tanh
  * (et_nn_tanh against libm's tanhf, within 1.5 ulp): the outputs and every gradient agree to
  * float rounding, as the sgemm path does. */
@@ -908,6 +992,8 @@ int main(void)
          portable_kernels_equal_the_naive_loops_bit_for_bit_without_tanh},
         {"portable_kernels_match_the_naive_twin_with_tanh",
          portable_kernels_match_the_naive_twin_with_tanh},
+        {"portable_kernels_give_the_same_bits_on_every_vector_width",
+         portable_kernels_give_the_same_bits_on_every_vector_width},
         {"parameter_gradients_match_central_finite_differences",
          parameter_gradients_match_central_finite_differences},
         {"input_gradient_matches_central_finite_differences",
