@@ -15,16 +15,18 @@
  * PyTorch: when `PY -c "import torch"` works (PY is $ET_BENCH_PYTHON, else python3, else
  * /usr/bin/python3, where Debian's python3-torch lives), bench_ppo starts
  * `PY bench/ppo_torch.py --serve` once and, rep by rep, asks it to time the same shape right
- * after timing C, so both see the same machine load; the figures are medians over the reps and
- * the ratio is the median of the per-rep ratios. Without torch it prints its own figures.
+ * after timing C, so both see the same machine load; the figures are medians over the reps, by
+ * process CPU time (the steadier measure on a shared machine) and by wall time, and the ratio is
+ * the median of the per-rep ratios. Without torch it prints its own figures.
  *
  * Usage: bench_ppo [--reps N] [--updates N] [--hidden 64,256] [--batch 300,2048]
  *                  [--kernel portable|openblas|both] [--no-torch]
- * Set OPENBLAS_NUM_THREADS=1 (bench_ppo sets it for itself and the script when it is unset);
+ * OPENBLAS_NUM_THREADS: 1 when unset (for bench_ppo and the script);
  * ET_NN_LANES=4 or 8 holds the portable kernels to SSE2 or AVX2 vectors (same results, other
  * speed), to see what a CPU without AVX-512 or AVX2 would measure. Not a test. */
 #define _POSIX_C_SOURCE 200809L /* fdopen, fork, pipe, setenv, clock_gettime */
 
+#include <cblas.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -298,13 +300,12 @@ int main(int argc, char **argv)
             return usage(argv[0]);
         }
     }
-    /* One BLAS thread for both sides unless the caller chose otherwise: OpenBLAS reads it at
-     * load (ours is loaded already, so this is for the script), PyTorch is also told
-     * torch.set_num_threads(1). */
+    /* One BLAS thread on both sides unless the caller chose otherwise: the script's OpenBLAS
+     * reads the variable when it loads, ours has loaded already and is told directly (PyTorch
+     * is also told torch.set_num_threads(1)). */
     if (!getenv("OPENBLAS_NUM_THREADS")) {
         setenv("OPENBLAS_NUM_THREADS", "1", 1);
-        fprintf(stderr, "bench_ppo: OPENBLAS_NUM_THREADS was unset; set it to 1 before running "
-                        "for the C figures too\n");
+        openblas_set_num_threads(1);
     }
 
     torch_proc tp = {0};
@@ -319,17 +320,22 @@ int main(int argc, char **argv)
         }
     }
     printf("bench_ppo: full PPO update (HMPPO: actor 16-H-H-4, critic 100-H-H-1, 1 minibatch, "
-           "%d epochs), OPENBLAS_NUM_THREADS=%s, median of %d reps\n",
-           EPOCHS, getenv("OPENBLAS_NUM_THREADS"), reps);
+           "%d epochs), median of %d reps\n",
+           EPOCHS, reps);
+    /* PyTorch loads the same libopenblas with the same environment, so the kernel family named
+     * here is its too. */
+    printf("%s, OPENBLAS_NUM_THREADS=%s\n", openblas_get_config(), getenv("OPENBLAS_NUM_THREADS"));
     const char *cap = getenv("ET_NN_LANES");
     printf("portable kernels on %d-float vectors (%s)\n", et_nn_lanes(),
            cap && *cap ? "capped by ET_NN_LANES" : "the widest this CPU has");
     if (have_torch)
         printf("PyTorch: %s (%s), interleaved with C\n", tp.banner, python);
     else
-        printf("PyTorch: absent (%s): C figures only\n", !use_torch ? "--no-torch"
-                                                         : python   ? "the script failed"
-                                                                    : "no python3 imports torch");
+        printf("PyTorch: absent (%s): C figures only\n",
+               !use_torch                  ? "--no-torch"
+               : python                    ? "the script failed"
+               : getenv("ET_BENCH_PYTHON") ? "$ET_BENCH_PYTHON does not import torch"
+                                           : "no python3 imports torch");
 
     /* Rates in samples per second, [shape][kernel][clock][rep], clock 0 CPU, 1 wall. */
     int n_shapes = n_hidden * n_batch;

@@ -1,6 +1,9 @@
 /* test_nn.c: the MLP, Adam and clipping of agents/nn.h.
  *
- * Pins: the sgemm path equals its naive twin (forward and backward, 1e-5 relative); analytic
+ * Pins: the sgemm path equals its naive twin (forward and backward, 1e-5 relative); the fast
+ * tanh against libm's tanhf over the float range (1.5 ulp of the exact value), its special values
+ * and its bits vectorised or not; the portable kernels equal the naive loops bit for bit without
+ * tanh, to float rounding with it, and give the same bits on every vector width; analytic
  * gradients of every parameter tensor and of the input equal central finite differences
  * (1e-2 relative); orthogonal init is orthonormal times the gain in both orientations; Adam's
  * bias-corrected first step, convergence, checkpoint round trip and sliced updates; clipping to
