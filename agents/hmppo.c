@@ -63,25 +63,42 @@ static double softplus(double u)
     return u > 0.0 ? u + log1p(exp(-u)) : log1p(exp(u));
 }
 
-static double sigmoid(double u)
+/* softplus(u) and its derivative sigmoid(u) = 1 / (1 + e^-u) from one exponential, e^-|u|, in
+ * forms that do not overflow. */
+static void softplus_sigmoid(double u, double *sp, double *sg)
 {
-    if (u >= 0.0) return 1.0 / (1.0 + exp(-u));
-    double e = exp(u);
-    return e / (1.0 + e);
+    double e = exp(-fabs(u));
+    *sp = u > 0.0 ? u + log1p(e) : log1p(e);
+    *sg = u >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+}
+
+/* Digamma psi(x) and, when tri is not NULL, trigamma psi'(x), walking the recurrence once for
+ * both (each with the arithmetic of its own function below, so the same bits).
+ * psi: recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic series
+ * ln x - 1/(2x) - sum B_2k / (2k x^2k) (Abramowitz & Stegun 6.3.18) to x^-10.
+ * psi': psi'(x) = psi'(x + 1) + 1/x^2, then 1/x + 1/(2x^2) + sum B_2k / x^(2k+1) (A & S 6.4.12). */
+static void digamma_trigamma(double x, double *psi, double *tri)
+{
+    double acc = 0.0, acc_tri = 0.0;
+    while (x < 10.0) {
+        acc -= 1.0 / x;
+        if (tri) acc_tri += 1.0 / (x * x);
+        x += 1.0;
+    }
+    double f = 1.0 / (x * x);
+    *psi = acc + log(x) - 0.5 / x -
+           f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+    if (tri)
+        *tri =
+            acc_tri + 1.0 / x + 0.5 * f +
+            (f / x) * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66)))));
 }
 
 double et_hmppo_digamma(double x)
 {
-    /* Recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic series
-     * ln x - 1/(2x) - sum B_2k / (2k x^2k) (Abramowitz & Stegun 6.3.18) to x^-10. */
-    double acc = 0.0;
-    while (x < 10.0) {
-        acc -= 1.0 / x;
-        x += 1.0;
-    }
-    double f = 1.0 / (x * x);
-    return acc + log(x) - 0.5 / x -
-           f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+    double psi;
+    digamma_trigamma(x, &psi, NULL);
+    return psi;
 }
 
 double et_hmppo_trigamma(double x)
@@ -136,17 +153,19 @@ static void categorical_eval(const float *z, int k, int a, double *logp, double 
     logits_shift(z, k, &zmax, &sum);
     double lse = zmax + log(sum);
     double h = 0.0;
+    double p[MAX_OUT]; /* the probabilities, kept for the derivatives: k <= MAX_OUT */
     for (int j = 0; j < k; j++) {
         double lp = (double)z[j] - lse;
-        h -= exp(lp) * lp;
+        p[j] = exp(lp);
+        h -= p[j] * lp;
     }
     *logp = (double)z[a] - lse;
     *ent = h;
     if (dlogp && dent) {
         for (int j = 0; j < k; j++) {
-            double lp = (double)z[j] - lse, p = exp(lp);
-            dlogp[j] = (j == a ? 1.0 : 0.0) - p;
-            dent[j] = -p * (lp + h);
+            double lp = (double)z[j] - lse;
+            dlogp[j] = (j == a ? 1.0 : 0.0) - p[j];
+            dent[j] = -p[j] * (lp + h);
         }
     }
 }
@@ -166,17 +185,27 @@ static void beta_params(const float *u, double *a, double *b)
 static void beta_eval(const float *u, double x, double *logp, double *ent, double *dlogp,
                       double *dent)
 {
-    double a, b;
-    beta_params(u, &a, &b);
-    *logp = et_hmppo_beta_log_prob(x, a, b);
-    *ent = et_hmppo_beta_entropy(a, b);
-    if (dlogp && dent) {
-        double sa = sigmoid(u[0]), sb = sigmoid(u[1]);
-        double psi_ab = et_hmppo_digamma(a + b), tri_ab = et_hmppo_trigamma(a + b);
-        dlogp[0] = (log(x) - et_hmppo_digamma(a) + psi_ab) * sa;
-        dlogp[1] = (log1p(-x) - et_hmppo_digamma(b) + psi_ab) * sb;
-        dent[0] = (-(a - 1.0) * et_hmppo_trigamma(a) + (a + b - 2.0) * tri_ab) * sa;
-        dent[1] = (-(b - 1.0) * et_hmppo_trigamma(b) + (a + b - 2.0) * tri_ab) * sb;
+    /* beta_params, with the sigmoids of the derivatives from the same exponentials. */
+    double spa, spb, sa, sb;
+    softplus_sigmoid(u[0], &spa, &sa);
+    softplus_sigmoid(u[1], &spb, &sb);
+    double a = 1.0 + spa, b = 1.0 + spb;
+    /* The expressions of et_hmppo_beta_log_prob and et_hmppo_beta_entropy, with ln B(a, b),
+     * ln x, ln(1 - x) and the digammas computed once for the values and the derivatives, and
+     * each trigamma in the same recurrence as its digamma. */
+    int grad = dlogp && dent;
+    double psi_a, psi_b, psi_ab, tri_a, tri_b, tri_ab;
+    digamma_trigamma(a, &psi_a, grad ? &tri_a : NULL);
+    digamma_trigamma(b, &psi_b, grad ? &tri_b : NULL);
+    digamma_trigamma(a + b, &psi_ab, grad ? &tri_ab : NULL);
+    double lx = log(x), l1x = log1p(-x), lbeta = log_beta_fn(a, b);
+    *logp = (a - 1.0) * lx + (b - 1.0) * l1x - lbeta;
+    *ent = lbeta - (a - 1.0) * psi_a - (b - 1.0) * psi_b + (a + b - 2.0) * psi_ab;
+    if (grad) {
+        dlogp[0] = (lx - psi_a + psi_ab) * sa;
+        dlogp[1] = (l1x - psi_b + psi_ab) * sb;
+        dent[0] = (-(a - 1.0) * tri_a + (a + b - 2.0) * tri_ab) * sa;
+        dent[1] = (-(b - 1.0) * tri_b + (a + b - 2.0) * tri_ab) * sb;
     }
 }
 
@@ -415,7 +444,7 @@ static void hmppo_free(hmppo *h)
                       h->pos_of,     h->perm,        h->grp,       h->val,       h->adv,
                       h->ret,        h->adv_n,       h->tgt_n,     h->vold_n,    h->g_r,
                       h->g_v,        h->g_g,         h->g_a,       h->g_ret,     h->g_d,
-                      h->mb_in,      h->mb_dout,     h->row_ain,   h->row_cin,   h->actor_rows};
+                      h->mb_dout,    h->row_ain,     h->row_cin,   h->actor_rows};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         free(arrays[k]);
     free(h);
@@ -468,7 +497,6 @@ static et_status hmppo_build(const et_hmppo_config *cfg, hmppo **out, et_error *
     h->vn_debias = 0.0;
 
     size_t cap = (size_t)c->capacity;
-    size_t in_max = (size_t)(h->actor_in > h->critic_in ? h->actor_in : h->critic_in);
     int ok = 1;
 #define ALLOC(ptr, count)                                                                          \
     do {                                                                                           \
@@ -513,7 +541,6 @@ static et_status hmppo_build(const et_hmppo_config *cfg, hmppo **out, et_error *
     ALLOC(h->g_a, cap);
     ALLOC(h->g_ret, cap);
     ALLOC(h->g_d, cap);
-    ALLOC(h->mb_in, cap * in_max);
     ALLOC(h->mb_dout, cap * (size_t)h->actor_out);
     ALLOC(h->row_ain, (size_t)h->actor_in);
     ALLOC(h->row_cin, (size_t)h->critic_in);
@@ -974,12 +1001,14 @@ static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss, 
     const et_hmppo_config *c = &h->cfg;
     const double inv_m = 1.0 / m;
 
-    /* Critic: gather (B, S), forward, d loss / d v (B, 1), backward. */
+    /* Critic: gather (B, S) into its input buffer (so forward copies nothing), forward,
+     * d loss / d v (B, 1), backward. */
     int S = h->critic_in;
+    float *cin = et_mlp_input(h->critic); // (B, S)
     for (int r = 0; r < m; r++)
-        memcpy(h->mb_in + (size_t)r * S, h->b_critic_in + (size_t)h->rows[pos[r]] * S,
+        memcpy(cin + (size_t)r * S, h->b_critic_in + (size_t)h->rows[pos[r]] * S,
                (size_t)S * sizeof(float));
-    const float *v = et_mlp_forward(h->critic, h->mb_in, m); // (B, 1)
+    const float *v = et_mlp_forward(h->critic, cin, m); // (B, 1)
     double vloss = 0.0;
     for (int r = 0; r < m; r++) {
         int p = pos[r];
@@ -1013,10 +1042,11 @@ static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss, 
             if (h->n_actors == 1 || h->b_ue[h->rows[pos[r]]] == a) h->grp[g++] = r;
         h->actor_rows[a] = g;
         if (g == 0) continue;
+        float *ain = et_mlp_input(h->actor[a]); // (g, A)
         for (int k = 0; k < g; k++)
-            memcpy(h->mb_in + (size_t)k * A, h->b_actor_in + (size_t)h->rows[pos[h->grp[k]]] * A,
+            memcpy(ain + (size_t)k * A, h->b_actor_in + (size_t)h->rows[pos[h->grp[k]]] * A,
                    (size_t)A * sizeof(float));
-        const float *out = et_mlp_forward(h->actor[a], h->mb_in, g); // (g, O)
+        const float *out = et_mlp_forward(h->actor[a], ain, g); // (g, O)
         for (int k = 0; k < g; k++) {
             int p = pos[h->grp[k]], i = h->rows[p];
             head_eval e;

@@ -52,7 +52,6 @@ typedef struct hmppo {
     float *val, *adv, *ret, *adv_n, *tgt_n, *vold_n; /* (capacity) by position */
     double *g_r, *g_v, *g_g, *g_a, *g_ret;           /* (capacity) one trajectory for GAE */
     int *g_d;
-    float *mb_in;    /* (capacity, max(A, S)) gathered minibatch inputs */
     float *mb_dout;  /* (capacity, O) d loss / d network output */
     float *row_ain;  /* (A) decide's actor input */
     float *row_cin;  /* (S) decide's critic input */

@@ -1,8 +1,10 @@
-/* nn.c: MLP forward/backward on cblas_sgemm with naive twins, orthogonal init, Adam, global
- * gradient-norm clipping. Contracts in nn.h.
+/* nn.c: MLP forward/backward on three kernel sets (cblas_sgemm; portable fixed-order C on
+ * 4-float vectors; the naive reference loops), a vectorisable tanh, orthogonal init, Adam,
+ * global gradient-norm clipping. Contracts in nn.h.
  *
  * Notation in comments: B batch rows, C input width of a layer, OC its output width.
- * Activations are kept post-activation: h_0 = x (copied), h_{l+1} = act_l(h_l W_l^T + b_l), so
+ * Activations are kept post-activation: h_0 = x (copied unless x is already there, see
+ * et_mlp_input), h_{l+1} = act_l(h_l W_l^T + b_l), so
  * backward needs only h_l (for dW) and h_{l+1} (for the activation derivative, written in terms
  * of the output: tanh' = 1 - h^2, relu' = [h > 0]). */
 #include "nn.h"
@@ -21,6 +23,7 @@ struct et_mlp {
     int max_width;       /* max over sizes: rows of the gradient scratch */
     int batch;           /* rows of the last forward; 0 before the first */
     et_nn_kernel kernel; /* which matmul kernels forward and backward use */
+    int lanes;           /* widest vectors of the portable kernels and tanh: 4, 8 or 16 floats */
     float *wt;           /* (max over layers of C * OC) transposed weight, portable forward */
     size_t n_params;
     size_t w_off[ET_MLP_MAX_LAYERS];       /* offset of W_l (OC, C) in params and grads */
@@ -59,28 +62,186 @@ static void matmul_forward_naive(float *out, const float *inp, const float *weig
     }
 }
 
-/* Same contract as matmul_forward_naive, in a fixed summation order that the compiler can
- * vectorise across outputs: the weight is transposed to wt (C, OC) first, then each output
- * row accumulates bias + sum over i of inp[i] * wt[i][.] for i = 0 .. C-1, in that order, so
- * every output is summed exactly as the naive loop sums it and the same binary gives the same
- * bits on every x86-64 CPU (no kernel chosen at run time, no FMA at the baseline ISA). */
-static void matmul_forward_portable(float *out, const float *inp, const float *weight,
-                                    const float *bias, int B, int C, int OC, float *wt)
-{
-    for (int o = 0; o < OC; o++)
-        for (int i = 0; i < C; i++)
-            wt[(size_t)i * OC + o] = weight[(size_t)o * C + i];
-    for (int b = 0; b < B; b++) {
-        const float *inp_b = inp + (size_t)b * C;
-        float *out_b = out + (size_t)b * OC;
-        memcpy(out_b, bias, (size_t)OC * sizeof(float));
-        for (int i = 0; i < C; i++) {
-            float x = inp_b[i];
-            const float *wt_i = wt + (size_t)i * OC;
-            for (int o = 0; o < OC; o++)
-                out_b[o] += x * wt_i[o];
-        }
+/* ---- portable kernels: one fixed-order matrix product on float vectors --------------------- */
+
+/* How a gemm starts each output. */
+enum gemm_init { GEMM_ZERO, GEMM_BIAS, GEMM_ACCUMULATE };
+
+/* Values of k per pass over the output (a cache block: the part of a and bm a pass reads stays
+ * in L2 while every tile of the output is updated from it). */
+#define GEMM_KBLOCK 256
+
+/* The portable product, for the columns n in [n_begin, N):
+ *   out (M, N) = start + sum over k = 0, 1, ..., K-1 (in that order) of a(m, k) * bm[k][n]
+ * where a(m, k) = a[m * am + k * ak] (so a may be read as stored or transposed), bm is (K, N)
+ * row-major, and start is 0 (GEMM_ZERO), bias[n] (GEMM_BIAS) or out itself (GEMM_ACCUMULATE).
+ * Each output is one running float sum in the order of the naive loops, so the result is theirs
+ * bit for bit; the speed comes from keeping a tile of 4 rows x 2 vectors of outputs in registers
+ * while walking k.
+ *
+ * The vectors are GNU C vector extensions (also understood by Clang) of W floats: every
+ * operation on them is the IEEE float operation of each lane (a scalar operand is the same
+ * value in every lane), so a lane computes exactly what the scalar loop computes, whatever W.
+ * W = 4 is SSE2 on x86-64, the baseline every x86-64 CPU has, and plain code elsewhere; W = 8
+ * (AVX2) and W = 16 (AVX-512F) are compiled for those extensions and used where the CPU has
+ * them. No width fuses a multiply and an add: nn.c is built with -ffp-contract=off and AVX2 has
+ * no FMA. So every CPU gets the same bits from every width; tests/test_nn.c runs each width this
+ * CPU has and compares them byte for byte. gemm_wW covers the columns [n_begin, n_end) that
+ * whole vectors fill and returns n_end; the columns left go to a narrower width, the last few
+ * to the scalar loop. */
+#define GEMM_COLUMNS(NAME, VT, W, ATTR)                                                            \
+    ATTR static int NAME(float *out, const float *a, size_t am, size_t ak, const float *bm, int M, \
+                         int K, int N, const float *bias, enum gemm_init init, int n_begin)        \
+    {                                                                                              \
+        const int n_end = n_begin + (N - n_begin) / W * W;                                         \
+        const VT zero = {0};                                                                       \
+        for (int k0 = 0; k0 < K; k0 += GEMM_KBLOCK) {                                              \
+            int k1 = K - k0 < GEMM_KBLOCK ? K : k0 + GEMM_KBLOCK;                                  \
+            enum gemm_init how = k0 == 0 ? init : GEMM_ACCUMULATE;                                 \
+            int m = 0;                                                                             \
+            for (; m + 4 <= M; m += 4) {                                                           \
+                const float *a0 = a + (size_t)m * am, *a1 = a0 + am, *a2 = a1 + am, *a3 = a2 + am; \
+                float *o0 = out + (size_t)m * N, *o1 = o0 + N, *o2 = o1 + N, *o3 = o2 + N;         \
+                int n = n_begin;                                                                   \
+                for (; n + 2 * W <= n_end; n += 2 * W) {                                           \
+                    VT c00, c01, c10, c11, c20, c21, c30, c31;                                     \
+                    if (how == GEMM_ACCUMULATE) {                                                  \
+                        memcpy(&c00, o0 + n, sizeof c00), memcpy(&c01, o0 + n + W, sizeof c01);    \
+                        memcpy(&c10, o1 + n, sizeof c10), memcpy(&c11, o1 + n + W, sizeof c11);    \
+                        memcpy(&c20, o2 + n, sizeof c20), memcpy(&c21, o2 + n + W, sizeof c21);    \
+                        memcpy(&c30, o3 + n, sizeof c30), memcpy(&c31, o3 + n + W, sizeof c31);    \
+                    } else if (how == GEMM_BIAS) {                                                 \
+                        memcpy(&c00, bias + n, sizeof c00),                                        \
+                            memcpy(&c01, bias + n + W, sizeof c01);                                \
+                        c10 = c20 = c30 = c00;                                                     \
+                        c11 = c21 = c31 = c01;                                                     \
+                    } else {                                                                       \
+                        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = zero;                      \
+                    }                                                                              \
+                    for (int k = k0; k < k1; k++) {                                                \
+                        const float *b = bm + (size_t)k * N + n;                                   \
+                        size_t ka = (size_t)k * ak;                                                \
+                        VT b0, b1;                                                                 \
+                        memcpy(&b0, b, sizeof b0), memcpy(&b1, b + W, sizeof b1);                  \
+                        c00 += a0[ka] * b0, c01 += a0[ka] * b1;                                    \
+                        c10 += a1[ka] * b0, c11 += a1[ka] * b1;                                    \
+                        c20 += a2[ka] * b0, c21 += a2[ka] * b1;                                    \
+                        c30 += a3[ka] * b0, c31 += a3[ka] * b1;                                    \
+                    }                                                                              \
+                    memcpy(o0 + n, &c00, sizeof c00), memcpy(o0 + n + W, &c01, sizeof c01);        \
+                    memcpy(o1 + n, &c10, sizeof c10), memcpy(o1 + n + W, &c11, sizeof c11);        \
+                    memcpy(o2 + n, &c20, sizeof c20), memcpy(o2 + n + W, &c21, sizeof c21);        \
+                    memcpy(o3 + n, &c30, sizeof c30), memcpy(o3 + n + W, &c31, sizeof c31);        \
+                }                                                                                  \
+                for (; n < n_end; n += W) {                                                        \
+                    VT c0, c1, c2, c3;                                                             \
+                    if (how == GEMM_ACCUMULATE) {                                                  \
+                        memcpy(&c0, o0 + n, sizeof c0), memcpy(&c1, o1 + n, sizeof c1);            \
+                        memcpy(&c2, o2 + n, sizeof c2), memcpy(&c3, o3 + n, sizeof c3);            \
+                    } else if (how == GEMM_BIAS) {                                                 \
+                        memcpy(&c0, bias + n, sizeof c0);                                          \
+                        c1 = c2 = c3 = c0;                                                         \
+                    } else {                                                                       \
+                        c0 = c1 = c2 = c3 = zero;                                                  \
+                    }                                                                              \
+                    for (int k = k0; k < k1; k++) {                                                \
+                        VT b0;                                                                     \
+                        memcpy(&b0, bm + (size_t)k * N + n, sizeof b0);                            \
+                        size_t ka = (size_t)k * ak;                                                \
+                        c0 += a0[ka] * b0, c1 += a1[ka] * b0;                                      \
+                        c2 += a2[ka] * b0, c3 += a3[ka] * b0;                                      \
+                    }                                                                              \
+                    memcpy(o0 + n, &c0, sizeof c0), memcpy(o1 + n, &c1, sizeof c1);                \
+                    memcpy(o2 + n, &c2, sizeof c2), memcpy(o3 + n, &c3, sizeof c3);                \
+                }                                                                                  \
+            }                                                                                      \
+            for (; m < M; m++) {                                                                   \
+                const float *a0 = a + (size_t)m * am;                                              \
+                float *o0 = out + (size_t)m * N;                                                   \
+                for (int n = n_begin; n < n_end; n += W) {                                         \
+                    VT c0, b0;                                                                     \
+                    if (how == GEMM_ACCUMULATE)                                                    \
+                        memcpy(&c0, o0 + n, sizeof c0);                                            \
+                    else if (how == GEMM_BIAS)                                                     \
+                        memcpy(&c0, bias + n, sizeof c0);                                          \
+                    else                                                                           \
+                        c0 = zero;                                                                 \
+                    for (int k = k0; k < k1; k++) {                                                \
+                        memcpy(&b0, bm + (size_t)k * N + n, sizeof b0);                            \
+                        c0 += a0[(size_t)k * ak] * b0;                                             \
+                    }                                                                              \
+                    memcpy(o0 + n, &c0, sizeof c0);                                                \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        return n_end;                                                                              \
     }
+
+typedef float v4f __attribute__((vector_size(4 * sizeof(float))));
+GEMM_COLUMNS(gemm_w4, v4f, 4, )
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define NN_WIDE 1
+#define NN_TARGET_AVX2 __attribute__((target("avx2")))
+#define NN_TARGET_AVX512 __attribute__((target("avx512f")))
+typedef float v8f __attribute__((vector_size(8 * sizeof(float))));
+typedef float v16f __attribute__((vector_size(16 * sizeof(float))));
+GEMM_COLUMNS(gemm_w8, v8f, 8, NN_TARGET_AVX2)
+GEMM_COLUMNS(gemm_w16, v16f, 16, NN_TARGET_AVX512)
+#endif
+
+/* The columns [n_begin, N) one at a time, in the same order: the scalar tail. */
+static void gemm_w1(float *out, const float *a, size_t am, size_t ak, const float *bm, int M, int K,
+                    int N, const float *bias, enum gemm_init init, int n_begin)
+{
+    for (int m = 0; m < M; m++)
+        for (int n = n_begin; n < N; n++) {
+            float *o = out + (size_t)m * N + n;
+            float c = init == GEMM_ACCUMULATE ? *o : init == GEMM_BIAS ? bias[n] : 0.0f;
+            for (int k = 0; k < K; k++)
+                c += a[(size_t)m * am + (size_t)k * ak] * bm[(size_t)k * N + n];
+            *o = c;
+        }
+}
+
+/* The widest vectors, in floats, this CPU runs: 16 with AVX-512F, 8 with AVX2 (each only when
+ * the OS saves the registers, which libgcc's check includes), else 4. */
+static int cpu_lanes(void)
+{
+#ifdef NN_WIDE
+    if (__builtin_cpu_supports("avx512f")) return 16;
+    if (__builtin_cpu_supports("avx2")) return 8;
+#endif
+    return 4;
+}
+
+/* lanes (4, 8 or 16) capped by what the CPU runs. */
+static int usable_lanes(int lanes)
+{
+    int cpu = cpu_lanes();
+    return lanes >= 16 && cpu >= 16 ? 16 : lanes >= 8 && cpu >= 8 ? 8 : 4;
+}
+
+int et_nn_lanes(void)
+{
+    const char *env = getenv("ET_NN_LANES");
+    return usable_lanes(env && *env ? atoi(env) : 16);
+}
+
+/* The portable product on vectors of up to `lanes` floats: each width takes the columns whole
+ * vectors of it fill, the next narrower one the rest. The same bits whatever lanes is. */
+static void gemm_lanes(int lanes, float *out, const float *a, size_t am, size_t ak, const float *bm,
+                       int M, int K, int N, const float *bias, enum gemm_init init)
+{
+    int n = 0;
+#ifdef NN_WIDE
+    if (lanes >= 16) n = gemm_w16(out, a, am, ak, bm, M, K, N, bias, init, n);
+    if (lanes >= 8) n = gemm_w8(out, a, am, ak, bm, M, K, N, bias, init, n);
+#else
+    (void)lanes;
+#endif
+    n = gemm_w4(out, a, am, ak, bm, M, K, N, bias, init, n);
+    if (n < N) gemm_w1(out, a, am, ak, bm, M, K, N, bias, init, n);
 }
 
 /* Same contract as matmul_forward_naive, through one sgemm: the bias is broadcast into out
@@ -92,17 +253,6 @@ static void matmul_forward_blas(float *out, const float *inp, const float *weigh
         memcpy(out + (size_t)b * OC, bias, (size_t)OC * sizeof(float));
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, OC, C, 1.0f, inp, C, weight, C, 1.0f,
                 out, OC);
-}
-
-/* dbias (OC) += sum over rows of dout (B, OC). Shared by both paths: it is a reduction, not a
- * matmul, and has no faster BLAS form worth a ones-vector buffer. */
-static void bias_backward(float *dbias, const float *dout, int B, int OC)
-{
-    for (int b = 0; b < B; b++) {
-        const float *dout_b = dout + (size_t)b * OC;
-        for (int o = 0; o < OC; o++)
-            dbias[o] += dout_b[o];
-    }
 }
 
 /* Given dout (B, OC) = dLoss/d(pre-activation output):
@@ -141,13 +291,125 @@ static void matmul_backward_blas(float *dinp, float *dweight, const float *dout,
                     0.0f, dinp, C);
 }
 
-/* h (n) = act(h), in place. */
-static void activation_forward(float *h, size_t n, et_activation act)
+/* ---- activations -------------------------------------------------------------------------- */
+
+/* tanh in plain C, no libm call, written so the compiler vectorises it (one branch-free
+ * expression per element; et_nn_tanh hands it eight elements at a time, a trip count every
+ * vector width divides, so GCC vectorises it at -O2 as at -O3). With a = |x|:
+ *   a < 0.625:  tanh a = a + a s P(s), s = a^2, P a degree-4 minimax fit of (tanh a - a) / a^3
+ *               (fit error 4.4e-9 relative);
+ *   a >= 0.625: tanh a = 1 - 2e / (1 + e), e = exp(-2 min(a, 9.5)): exp by Cody-Waite range
+ *               reduction -2a = k ln 2 + r, |r| <= ln 2 / 2, e^r = 1 + r + r^2 Q(r) with Q a
+ *               degree-4 minimax fit (3.1e-9 relative), times 2^k built in the exponent bits;
+ * then the sign of x is copied back. Both branches are computed and one is selected. Error bound
+ * and special values: nn.h (et_nn_tanh). Only +, -, *, /, comparisons, fabsf, copysignf and
+ * float/int conversions, IEEE operations that round the same on every CPU: every x86-64 machine
+ * gets the same bits, vectorised or not. */
+#define TANH_SMALL 0.625f
+#define TANH_CLAMP 9.5f
+
+#ifdef __GNUC__
+__attribute__((always_inline)) /* inlined into the AVX2 loop too */
+#endif
+static inline float
+tanh_fast1(float x)
+{
+    float a = fabsf(x);
+    float s = a * a;
+    float p = -5.704988740e-03f;
+    p = p * s + 2.063908923e-02f;
+    p = p * s - 5.373971582e-02f;
+    p = p * s + 1.333144221e-01f;
+    p = p * s - 3.333328194e-01f;
+    float small = a + a * s * p;
+    /* NaN compares false and takes the clamp, so the exponent arithmetic below stays finite;
+     * the NaN itself comes back through `small`. */
+    float ac = a < TANH_CLAMP ? a : TANH_CLAMP;
+    float y = -2.0f * ac;                                     /* in [-19, 0] */
+    float kf = (y * 1.44269504f + 12582912.0f) - 12582912.0f; /* rint(y / ln 2): 1.5 * 2^23 */
+    float r = (y - kf * 0.693359375f) - kf * -2.12194440e-4f; /* ln 2 = 0.693359375 - 2.12e-4 */
+    float q = 1.381459995e-03f;
+    q = q * r + 8.368710056e-03f;
+    q = q * r + 4.166838899e-02f;
+    q = q * r + 1.666652113e-01f;
+    q = q * r + 4.999999404e-01f;
+    float er = 1.0f + (r + r * r * q);
+    int32_t bits = ((int32_t)kf + 127) * (1 << 23); /* 2^k, k in [-28, 0] */
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    float e = er * scale;
+    float big = 1.0f - 2.0f * e / (1.0f + e);
+    return copysignf(a >= TANH_SMALL ? big : small, x);
+}
+
+/* The loop of et_nn_tanh, on the baseline ISA (4 floats per vector on x86-64) ... */
+static void tanh_loop(float *h, size_t n)
+{
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        for (int j = 0; j < 8; j++)
+            h[k + j] = tanh_fast1(h[k + j]);
+    for (; k < n; k++)
+        h[k] = tanh_fast1(h[k]);
+}
+
+#ifdef NN_WIDE
+/* ... and the same source compiled for AVX2 and for AVX-512F (8 and 16 floats per vector): the
+ * same operations on every element, so the same bits. */
+NN_TARGET_AVX2 static void tanh_loop_w8(float *h, size_t n)
+{
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8)
+        for (int j = 0; j < 8; j++)
+            h[k + j] = tanh_fast1(h[k + j]);
+    for (; k < n; k++)
+        h[k] = tanh_fast1(h[k]);
+}
+
+NN_TARGET_AVX512 static void tanh_loop_w16(float *h, size_t n)
+{
+    size_t k = 0;
+    for (; k + 16 <= n; k += 16)
+        for (int j = 0; j < 16; j++)
+            h[k + j] = tanh_fast1(h[k + j]);
+    for (; k < n; k++)
+        h[k] = tanh_fast1(h[k]);
+}
+#endif
+
+static void tanh_lanes(int lanes, float *h, size_t n)
+{
+#ifdef NN_WIDE
+    if (lanes >= 16) {
+        tanh_loop_w16(h, n);
+        return;
+    }
+    if (lanes >= 8) {
+        tanh_loop_w8(h, n);
+        return;
+    }
+#endif
+    (void)lanes;
+    tanh_loop(h, n);
+}
+
+void et_nn_tanh(float *h, size_t n)
+{
+    tanh_lanes(et_nn_lanes(), h, n);
+}
+
+/* h (n) = act(h), in place; lanes 0 takes libm's tanhf (the naive kernels' reference), else
+ * et_nn_tanh's method on vectors of up to `lanes` floats. */
+static void activation_forward(float *h, size_t n, et_activation act, int lanes)
 {
     switch (act) {
     case ET_ACT_IDENTITY:
         break;
     case ET_ACT_TANH:
+        if (lanes > 0) {
+            tanh_lanes(lanes, h, n);
+            break;
+        }
         for (size_t k = 0; k < n; k++)
             h[k] = tanhf(h[k]);
         break;
@@ -158,20 +420,33 @@ static void activation_forward(float *h, size_t n, et_activation act)
     }
 }
 
-/* d (n) *= act'(z), written in terms of the output h = act(z), in place. */
-static void activation_backward(float *d, const float *h, size_t n, et_activation act)
+/* dbias (OC) += the rows of d (B, OC), in row order. Shared by every kernel: the bias gradient
+ * is a reduction, not a matmul, and has no faster BLAS form worth a ones-vector buffer. */
+static void bias_backward(float *dbias, const float *d, int B, int OC)
 {
-    switch (act) {
-    case ET_ACT_IDENTITY:
-        break;
-    case ET_ACT_TANH:
-        for (size_t k = 0; k < n; k++)
-            d[k] *= 1.0f - h[k] * h[k];
-        break;
-    case ET_ACT_RELU:
-        for (size_t k = 0; k < n; k++)
-            d[k] = h[k] > 0.0f ? d[k] : 0.0f;
-        break;
+    for (int b = 0; b < B; b++) {
+        const float *d_b = d + (size_t)b * OC;
+        for (int o = 0; o < OC; o++)
+            dbias[o] += d_b[o];
+    }
+}
+
+/* d (B, OC) = dLoss/dh becomes dLoss/dz in place, d *= act'(z) written in terms of the output
+ * h = act(z) (B, OC), and its rows are added into dbias as bias_backward does, row by row in
+ * the same pass so each row is read once. */
+static void activation_bias_backward(float *d, const float *h, float *dbias, int B, int OC,
+                                     et_activation act)
+{
+    for (int b = 0; b < B; b++) {
+        float *d_b = d + (size_t)b * OC;
+        const float *h_b = h + (size_t)b * OC;
+        if (act == ET_ACT_TANH)
+            for (int o = 0; o < OC; o++)
+                d_b[o] *= 1.0f - h_b[o] * h_b[o];
+        else if (act == ET_ACT_RELU)
+            for (int o = 0; o < OC; o++)
+                d_b[o] = h_b[o] > 0.0f ? d_b[o] : 0.0f;
+        bias_backward(dbias, d_b, 1, OC);
     }
 }
 
@@ -236,6 +511,7 @@ et_status et_mlp_create(int n_layers, const int *sizes, const et_activation *act
     m->scratch = calloc(n_scratch, sizeof(float));
     m->wt = calloc(n_wt, sizeof(float));
     m->kernel = ET_NN_OPENBLAS;
+    m->lanes = et_nn_lanes();
     if (!m->params || !m->grads || !m->act || !m->scratch || !m->wt) {
         et_mlp_destroy(m);
         return et_error_set(err, ET_ERR_NOMEM,
@@ -326,25 +602,58 @@ et_nn_kernel et_mlp_kernel(const et_mlp *m)
     return m->kernel;
 }
 
+int et_mlp_set_lanes(et_mlp *m, int lanes)
+{
+    m->lanes = usable_lanes(lanes);
+    return m->lanes;
+}
+
+/* Rows of a forward computed and activated together, so the activation reads them from L1. */
+#define FORWARD_ROW_BLOCK 32
+
+/* Forward: out (B, OC) = inp (B, C) @ weight (OC, C)^T + bias (OC). Portable kernel: the weight
+ * transposed into wt (C, OC), then gemm_lanes over blocks of rows, each activated right away.
+ * Below 4 rows (a decide) the naive loops, which sum in the same order, skip the transpose. */
+static void layer_forward(const et_mlp *m, int l, float *out, const float *inp, int B)
+{
+    int C = m->sizes[l], OC = m->sizes[l + 1];
+    const float *w = m->params + m->w_off[l];    // (OC, C)
+    const float *bias = m->params + m->b_off[l]; // (OC)
+    et_activation act = m->act_fn[l];
+    if (m->kernel == ET_NN_NAIVE || (m->kernel == ET_NN_PORTABLE && B < 4)) {
+        matmul_forward_naive(out, inp, w, bias, B, C, OC);
+        activation_forward(out, (size_t)B * OC, act, m->kernel == ET_NN_NAIVE ? 0 : m->lanes);
+    } else if (m->kernel == ET_NN_PORTABLE) {
+        float *wt = m->wt; // (C, OC)
+        for (int o = 0; o < OC; o++)
+            for (int i = 0; i < C; i++)
+                wt[(size_t)i * OC + o] = w[(size_t)o * C + i];
+        for (int b = 0; b < B; b += FORWARD_ROW_BLOCK) {
+            int rows = B - b < FORWARD_ROW_BLOCK ? B - b : FORWARD_ROW_BLOCK;
+            float *out_b = out + (size_t)b * OC;
+            gemm_lanes(m->lanes, out_b, inp + (size_t)b * C, (size_t)C, 1, wt, rows, C, OC, bias,
+                       GEMM_BIAS);
+            activation_forward(out_b, (size_t)rows * OC, act, m->lanes);
+        }
+    } else {
+        matmul_forward_blas(out, inp, w, bias, B, C, OC);
+        activation_forward(out, (size_t)B * OC, act, m->lanes);
+    }
+}
+
+float *et_mlp_input(et_mlp *m)
+{
+    return m->act + m->act_off[0];
+}
+
 const float *et_mlp_forward(et_mlp *m, const float *x, int batch)
 {
     if (batch < 1 || batch > m->max_batch) return NULL;
     int B = batch;
-    memcpy(m->act + m->act_off[0], x, (size_t)B * m->sizes[0] * sizeof(float)); // h_0 (B, C)
-    for (int l = 0; l < m->n_layers; l++) {
-        int C = m->sizes[l], OC = m->sizes[l + 1];
-        const float *inp = m->act + m->act_off[l];   // (B, C)
-        float *out = m->act + m->act_off[l + 1];     // (B, OC)
-        const float *w = m->params + m->w_off[l];    // (OC, C)
-        const float *bias = m->params + m->b_off[l]; // (OC)
-        if (m->kernel == ET_NN_NAIVE)
-            matmul_forward_naive(out, inp, w, bias, B, C, OC);
-        else if (m->kernel == ET_NN_PORTABLE)
-            matmul_forward_portable(out, inp, w, bias, B, C, OC, m->wt);
-        else
-            matmul_forward_blas(out, inp, w, bias, B, C, OC);
-        activation_forward(out, (size_t)B * OC, m->act_fn[l]);
-    }
+    float *h0 = m->act + m->act_off[0]; // (B, C)
+    if (x != h0) memcpy(h0, x, (size_t)B * m->sizes[0] * sizeof(float));
+    for (int l = 0; l < m->n_layers; l++)
+        layer_forward(m, l, m->act + m->act_off[l + 1], m->act + m->act_off[l], B);
     m->batch = B;
     return m->act + m->act_off[m->n_layers];
 }
@@ -356,7 +665,12 @@ et_status et_mlp_backward(et_mlp *m, const float *dout, float *dx)
     size_t half = (size_t)m->max_batch * m->max_width;
     float *g_out = m->scratch;       // dLoss/dh_{l+1} (B, OC), becomes dLoss/dz_l in place
     float *g_in = m->scratch + half; // dLoss/dh_l (B, C)
-    memcpy(g_out, dout, (size_t)B * m->sizes[L] * sizeof(float));
+    /* An identity output layer leaves dout as it is: read it in place instead of copying. */
+    const float *d = dout;
+    if (m->act_fn[L - 1] != ET_ACT_IDENTITY) {
+        memcpy(g_out, dout, (size_t)B * m->sizes[L] * sizeof(float));
+        d = g_out;
+    }
     for (int l = L - 1; l >= 0; l--) {
         int C = m->sizes[l], OC = m->sizes[l + 1];
         const float *inp = m->act + m->act_off[l];   // h_l (B, C)
@@ -365,17 +679,23 @@ et_status et_mlp_backward(et_mlp *m, const float *dout, float *dx)
         float *dw = m->grads + m->w_off[l];          // (OC, C)
         float *db = m->grads + m->b_off[l];          // (OC)
         float *dinp = l > 0 ? g_in : dx;             // (B, C), NULL when dx is not wanted
-        activation_backward(g_out, h, (size_t)B * OC, m->act_fn[l]);
-        bias_backward(db, g_out, B, OC);
-        /* The reference backward loops walk contiguous memory innermost and sum in a fixed
-         * order: they are the portable kernel's backward too. */
-        if (m->kernel == ET_NN_OPENBLAS)
-            matmul_backward_blas(dinp, dw, g_out, inp, w, B, C, OC);
-        else
-            matmul_backward_naive(dinp, dw, g_out, inp, w, B, C, OC);
-        float *tmp = g_out;
-        g_out = g_in;
-        g_in = tmp;
+        if (d == g_out)
+            activation_bias_backward(g_out, h, db, B, OC, m->act_fn[l]);
+        else /* dout itself, under an identity */
+            bias_backward(db, d, B, OC);
+        if (m->kernel == ET_NN_OPENBLAS) {
+            matmul_backward_blas(dinp, dw, d, inp, w, B, C, OC);
+        } else if (m->kernel == ET_NN_PORTABLE) {
+            /* dW (OC, C) += d^T (OC, B) @ h_l (B, C): a(o, b) = d[b][o];
+             * dh_l (B, C) = d (B, OC) @ W (OC, C). The naive loops' sums, in their order. */
+            gemm_lanes(m->lanes, dw, d, 1, (size_t)OC, inp, OC, B, C, NULL, GEMM_ACCUMULATE);
+            if (dinp) gemm_lanes(m->lanes, dinp, d, (size_t)OC, 1, w, B, OC, C, NULL, GEMM_ZERO);
+        } else {
+            matmul_backward_naive(dinp, dw, d, inp, w, B, C, OC);
+        }
+        d = g_in;
+        g_in = g_out;
+        g_out = (float *)d;
     }
     return ET_OK;
 }

@@ -22,9 +22,14 @@
  * Determinism: for a fixed build, CPU and OPENBLAS_NUM_THREADS the results are bit-identical
  * from run to run. Across CPUs only the portable and naive kernels are: OpenBLAS chooses its
  * sgemm kernel for the CPU when it loads (tests/cross_kernel.sh shows two families giving two
- * trained networks), while the portable kernels sum in a fixed order with the baseline x86-64
- * instructions the binary was built with. The sgemm, portable and naive paths agree to about
- * 1e-6 relative, not bit for bit (the portable and naive forward passes agree exactly). */
+ * trained networks), while the portable kernels sum every output in the naive loops' order with
+ * the baseline x86-64 instructions the binary was built with (SSE2, no FMA: nn.c is compiled
+ * with -ffp-contract=off), and their tanh (et_nn_tanh) is built from IEEE +, -, *, / alone, no
+ * libm call, so neither the CPU nor the C library's version changes a bit. The naive kernels
+ * take libm's tanhf, whose last bits are the C library's business. Matrix products:
+ * portable and naive agree bit for bit, sgemm to about 1e-6 relative; with tanh layers the
+ * portable and sgemm paths (et_nn_tanh) differ from the naive twin (tanhf) by the tanh's 1.5 ulp,
+ * about 1e-6 relative after a few layers. */
 #ifndef ET_NN_H
 #define ET_NN_H
 
@@ -79,25 +84,42 @@ typedef enum et_nn_kernel {
     ET_NN_OPENBLAS = 0, /* cblas_sgemm: fastest; OpenBLAS picks its kernel for the CPU at run
                            time, so the last bits (and, over a training run, the learned policy)
                            can differ between CPUs */
-    ET_NN_PORTABLE = 1, /* C loops in a fixed summation order, vectorised by the compiler: the
-                           same binary gives the same bits on every x86-64 CPU */
-    ET_NN_NAIVE = 2,    /* the reference loops (tests) */
+    ET_NN_PORTABLE = 1, /* C in the naive loops' summation order, on 4-float vectors, with
+                           et_nn_tanh: the same binary gives the same bits on every x86-64 CPU */
+    ET_NN_NAIVE = 2,    /* the reference loops and libm's tanhf (tests) */
 } et_nn_kernel;
 
 /* Selects m's kernels (et_mlp_create selects ET_NN_OPENBLAS). */
 void et_mlp_set_kernel(et_mlp *m, et_nn_kernel kernel);
 et_nn_kernel et_mlp_kernel(const et_mlp *m);
 
-/* naive != 0 selects the reference loops for forward and backward, 0 the cblas_sgemm path. */
+/* The widest vectors the portable kernels and the tanh use, in floats: 16 (AVX-512F) or 8 (AVX2)
+ * when lanes asks for at least that and the CPU has the extension, else 4 (SSE2, the x86-64
+ * baseline). Returns the width now in use. Every width gives the same bits (each output is the
+ * same sequence of IEEE operations and no width fuses a multiply-add; tests/test_nn.c and
+ * tests/cross_kernel.sh compare them byte for byte), so the width is a matter of speed only. */
+int et_mlp_set_lanes(et_mlp *m, int lanes);
+
+/* The width et_mlp_create gives a network and et_nn_tanh uses: the widest the CPU has, capped by
+ * the environment variable ET_NN_LANES (4, 8 or 16) when it is set, as OPENBLAS_CORETYPE caps
+ * OpenBLAS's kernels (for comparisons and benchmarks; results do not change). */
+int et_nn_lanes(void);
+
+/* naive != 0 selects the reference loops (and libm's tanhf) for forward and backward, 0 the
+ * cblas_sgemm path. */
 void et_mlp_set_naive(et_mlp *m, int naive);
 
 /* 1 when the reference loops are selected, else 0. */
 int et_mlp_is_naive(const et_mlp *m);
 
-/* Forward pass of batch rows in [1, max_batch]. x is (B, sizes[0]), read and copied (the caller
- * may reuse it at once). Returns the output (B, sizes[n_layers]), owned by m and valid until the
- * next forward or destroy; the activations kept for backward are those of this call.
- * Returns NULL, computing nothing, when batch is out of range. */
+/* The (max_batch, sizes[0]) buffer forward keeps its input in, owned by m. A caller that builds
+ * the input here (e.g. gathers a minibatch) and passes this pointer as x saves forward's copy. */
+float *et_mlp_input(et_mlp *m);
+
+/* Forward pass of batch rows in [1, max_batch]. x is (B, sizes[0]), read and copied unless it is
+ * et_mlp_input(m) (the caller may reuse it at once). Returns the output (B, sizes[n_layers]), owned
+ * by m and valid until the next forward or destroy; the activations kept for backward are those of
+ * this call. Returns NULL, computing nothing, when batch is out of range. */
 const float *et_mlp_forward(et_mlp *m, const float *x, int batch);
 
 /* Backward pass for the most recent forward. dout (B, sizes[n_layers]) is dLoss/d(output).
@@ -137,6 +159,16 @@ int et_mlp_size(const et_mlp *m, int i);
 
 /* The max_batch given at create. */
 int et_mlp_max_batch(const et_mlp *m);
+
+/* ---- Activations -------------------------------------------------------------------------- */
+
+/* x (n) = tanh(x), in place: the tanh of the openblas and portable kernels (the naive kernels
+ * take libm's tanhf). Plain C that the compiler vectorises, no libm call (nn.c has the method).
+ * Checked over all 2^32 floats: within 1.47 ulp of the correctly rounded tanh (glibc's tanhf:
+ * 2.19 ulp) and within 1.2e-7 of tanhf; |result| <= 1; exactly +-1 for |x| >= 9.011 (as the
+ * correctly rounded tanh), +-1 for +-inf; exactly x for |x| < 2^-12 (denormals and -0 included);
+ * NaN for NaN; odd: tanh(-x) = -tanh(x) bit for bit. */
+void et_nn_tanh(float *x, size_t n);
 
 /* ---- Adam --------------------------------------------------------------------------------- */
 

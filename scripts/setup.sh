@@ -5,6 +5,7 @@
 #                                sanitizer and fuzz stages (build-asan/: clang, ASan+UBSan,
 #                                libFuzzer; EDGETUNE_TEST_STAGES=plain skips them)
 #   bash scripts/setup.sh build  install what is missing, build
+#   bash scripts/setup.sh bench  also install python3-torch, build, run bench_ppo (C against PyTorch)
 # Installs only Debian packages, and only those not installed yet.
 set -euo pipefail
 
@@ -31,6 +32,11 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #                               (tests/fuzz/) are built with clang and its libFuzzer
 packages=(libsimgrid-dev libopenblas-dev libcjson-dev libcunit1-dev pkg-config cmake g++ make
           gnuplot-nox time help2man python3-numpy libopenmpi-dev openmpi-bin clang libfuzzer-14-dev)
+# Benchmarks only (bench mode), never by default: it is large (PyTorch with its dependencies).
+#   python3-torch               the PyTorch reference of bench/bench_ppo.c (bench/ppo_torch.py)
+if [ "$mode" = bench ]; then
+    packages+=(python3-torch)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -81,5 +87,6 @@ case "$mode" in
             *) echo "setup: EDGETUNE_TEST_STAGES must be all or plain" >&2; exit 2 ;;
         esac
         ;;
-    *) echo "usage: bash scripts/setup.sh run|test|build" >&2; exit 2 ;;
+    bench) OPENBLAS_NUM_THREADS=1 ET_BENCH_PYTHON=/usr/bin/python3 "$build_dir/bench_ppo" "$@" ;;
+    *) echo "usage: bash scripts/setup.sh run|test|build|bench" >&2; exit 2 ;;
 esac

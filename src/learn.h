@@ -47,8 +47,8 @@
       "HMPPO/MAPPO: the critic sees the UE's own observation before the global state (MAPPO's "    \
       "agent-specific global state)")                                                              \
     X(kernel, ENUM, int, 0, 2, "portable", ET_LEARN_KERNEL_CHOICES,                                \
-      "matmul kernels of the networks: portable C loops in a fixed summation order (the same "     \
-      "training on every x86-64 CPU) or OpenBLAS (up to 1.5x faster here, but it picks its "       \
+      "matmul kernels of the networks: portable C in a fixed summation order (the same "           \
+      "training on every x86-64 CPU, on the widest vectors it has) or OpenBLAS (it picks its "     \
       "kernel per CPU, so learned results can differ between machines)")                           \
     X(max_grad_norm, FLOAT, float, 0, 1e6, "10", NULL,                                             \
       "global gradient-norm clip per network; 0 = off")                                            \

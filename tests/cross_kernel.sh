@@ -3,7 +3,8 @@
 # the CPU selects. OpenBLAS picks its kernels per CPU at load time
 # (OPENBLAS_CORETYPE forces a family); the learners' default portable
 # kernels sum in a fixed order, so a short training run under two kernel
-# families must give the same checkpoint bytes and the same log. The same
+# families must give the same checkpoint bytes and the same log, and so
+# must runs whose portable kernels are held to narrower vectors. The same
 # comparison with hmppo.kernel "openblas" is printed, not asserted: whether
 # two OpenBLAS families round alike is OpenBLAS's business.
 set -u
@@ -43,6 +44,19 @@ if cmp -s "run-portable-$1/checkpoint.ckpt" "run-portable-$2/checkpoint.ckpt" &&
 else
     bad portable_training_is_identical_under_two_kernel_families
 fi
+# The portable kernels run on the widest vectors the CPU has (nn.h: 16 floats with AVX-512F, 8
+# with AVX2, else SSE2's 4); ET_NN_LANES caps the width, so this CPU can stand in for narrower
+# ones. Every width must train the same bytes.
+for lanes in 4 8; do
+    ET_NN_LANES=$lanes OPENBLAS_NUM_THREADS=1 "$bin" train s-portable.json --episodes 6 \
+        --out "run-portable-lanes$lanes" -q || bad "train_portable_lanes$lanes"
+    if cmp -s "run-portable-$1/checkpoint.ckpt" "run-portable-lanes$lanes/checkpoint.ckpt" &&
+        same_log "run-portable-$1/train.csv" "run-portable-lanes$lanes/train.csv"; then
+        ok "portable_training_is_identical_with_vectors_of_at_most_${lanes}_floats"
+    else
+        bad "portable_training_is_identical_with_vectors_of_at_most_${lanes}_floats"
+    fi
+done
 if cmp -s "run-openblas-$1/checkpoint.ckpt" "run-openblas-$2/checkpoint.ckpt"; then
     echo "note: with hmppo.kernel openblas the two families also gave identical checkpoints"
 else

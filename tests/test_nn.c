@@ -1,11 +1,16 @@
 /* test_nn.c: the MLP, Adam and clipping of agents/nn.h.
  *
- * Pins: the sgemm path equals its naive twin (forward and backward, 1e-5 relative); analytic
+ * Pins: the sgemm path equals its naive twin (forward and backward, 1e-5 relative); the fast
+ * tanh against libm's tanhf over the float range (1.5 ulp of the exact value), its special values
+ * and its bits vectorised or not; the portable kernels equal the naive loops bit for bit without
+ * tanh, to float rounding with it, and give the same bits on every vector width; analytic
  * gradients of every parameter tensor and of the input equal central finite differences
  * (1e-2 relative); orthogonal init is orthonormal times the gain in both orientations; Adam's
  * bias-corrected first step, convergence, checkpoint round trip and sliced updates; clipping to
  * exactly max_norm; argument errors returned as values. */
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +175,306 @@ static void backward_accumulates_gradients_until_zero_grad(void)
     }
     free(once);
     free(twice);
+    et_mlp_destroy(m);
+}
+
+/* ---- portable kernels and the fast tanh --------------------------------------------------- */
+
+/* Bits of x, so -0 and NaN payloads compare as stored. */
+static uint32_t bits_of(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+/* |fast - tanh(x)| in units of the float spacing at the exactly rounded result. */
+static double ulp_error(float fast, float x)
+{
+    double exact = tanh((double)x);
+    float r = (float)exact;
+    double ulp = (double)nextafterf(fabsf(r), INFINITY) - fabs((double)r);
+    return fabs((double)fast - exact) / ulp;
+}
+
+/* Tolerances of et_nn_tanh (nn.h): 1.47 ulp over all 2^32 floats against the exactly rounded
+ * tanh, 1.2e-7 against libm's tanhf (itself up to 2.2 ulp off). Sampled here: every 257th bit
+ * pattern of each sign, so every exponent and every stretch of mantissas is visited. */
+#define TANH_ULP_TOL 1.5
+#define TANH_LIBM_TOL 1.2e-7
+
+static void fast_tanh_agrees_with_libm_tanhf_over_the_whole_float_range(void)
+{
+    enum { N = 4096 };
+    static float x[N], y[N];
+    double worst_ulp = 0.0, worst_libm = 0.0;
+    long checked = 0, bad = 0;
+    int n = 0;
+    /* 0x7f800000 is +inf; patterns above it are NaNs, checked separately. */
+    for (uint64_t u = 0; u <= 0x7f800000u; u += 257) {
+        for (int sign = 0; sign <= 1; sign++) {
+            uint32_t b = (uint32_t)u | (sign ? 0x80000000u : 0u);
+            memcpy(&x[n], &b, sizeof(float));
+            n++;
+        }
+        if (n < N && u + 257 <= 0x7f800000u) continue;
+        memcpy(y, x, (size_t)n * sizeof(float));
+        et_nn_tanh(y, (size_t)n);
+        for (int k = 0; k < n; k++) {
+            double e = ulp_error(y[k], x[k]), el = fabs((double)y[k] - tanhf(x[k]));
+            worst_ulp = fmax(worst_ulp, e);
+            worst_libm = fmax(worst_libm, el);
+            if (e > TANH_ULP_TOL || el > TANH_LIBM_TOL || !(fabsf(y[k]) <= 1.0f)) {
+                if (bad < 5)
+                    fprintf(stderr, "\n  tanh(%a) = %a: %.3f ulp, %.3g from tanhf %a", x[k], y[k],
+                            e, el, tanhf(x[k]));
+                bad++;
+            }
+        }
+        checked += n;
+        n = 0;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT(checked > 16000000);
+    /* The bound is not vacuous: the approximation is not simply libm's tanhf. */
+    CU_ASSERT(worst_ulp > 0.5);
+    if (bad) fprintf(stderr, "\n  worst %.3f ulp, %.3g from tanhf\n", worst_ulp, worst_libm);
+}
+
+static void fast_tanh_special_values_saturation_and_symmetry(void)
+{
+    const float sat[] = {9.0110f, 9.5f, 10.0f, 20.0f, 88.0f, 1e10f, FLT_MAX, INFINITY};
+    for (size_t k = 0; k < sizeof sat / sizeof sat[0]; k++) {
+        float y[2] = {sat[k], -sat[k]};
+        et_nn_tanh(y, 2);
+        CU_ASSERT_EQUAL(bits_of(y[0]), bits_of(1.0f)); /* exactly 1, as tanhf */
+        CU_ASSERT_EQUAL(bits_of(y[1]), bits_of(-1.0f));
+        CU_ASSERT_EQUAL(bits_of(tanhf(sat[k])), bits_of(1.0f));
+    }
+    /* Just below saturation the exactly rounded tanh is 1 - 2^-24, and so is this one. */
+    float below = 9.0109f;
+    et_nn_tanh(&below, 1);
+    CU_ASSERT(below < 1.0f);
+    /* Tiny arguments, denormals and zeros come back unchanged, sign included. */
+    const float tiny[] = {0.0f,     -0.0f,  1e-45f, -1e-45f,  1e-40f,          FLT_MIN,
+                          -FLT_MIN, 1e-10f, -3e-5f, 0x1p-12f, -0x1.fffffep-13f};
+    for (size_t k = 0; k < sizeof tiny / sizeof tiny[0]; k++) {
+        float y = tiny[k];
+        et_nn_tanh(&y, 1);
+        CU_ASSERT_EQUAL(bits_of(y), bits_of(tiny[k]));
+    }
+    float nan[3] = {NAN, -NAN, 0.0f};
+    memcpy(&nan[2], &(uint32_t){0x7fa00001u}, sizeof(float)); /* a signalling NaN pattern */
+    et_nn_tanh(nan, 3);
+    for (int k = 0; k < 3; k++)
+        CU_ASSERT(isnan(nan[k]));
+    /* Odd, bit for bit, over a spread of magnitudes around the branch point 0.625. */
+    et_rng rng = test_rng(11);
+    for (int k = 0; k < 10000; k++) {
+        float x = (float)(et_rng_normal(&rng) * (k % 2 ? 0.3 : 4.0));
+        float y[2] = {x, -x};
+        et_nn_tanh(y, 2);
+        CU_ASSERT_EQUAL(bits_of(y[1]), bits_of(-y[0]));
+    }
+}
+
+/* The vectorised stretch (eight at a time) and the scalar tail of et_nn_tanh give the same
+ * bits: an element's result does not depend on where it sits in the array. */
+static void fast_tanh_gives_the_same_bits_vectorised_or_one_at_a_time(void)
+{
+    et_rng rng = test_rng(12);
+    float x[45], all[45];
+    for (int k = 0; k < 45; k++)
+        x[k] = (float)(et_rng_normal(&rng) * 3.0);
+    for (size_t n = 0; n <= 45; n++) {
+        memcpy(all, x, sizeof x);
+        et_nn_tanh(all, n);
+        int same = 1;
+        for (size_t k = 0; k < 45; k++) {
+            float one = x[k];
+            if (k < n) et_nn_tanh(&one, 1);
+            same &= bits_of(one) == bits_of(all[k]);
+        }
+        CU_ASSERT(same);
+    }
+}
+
+/* A net without tanh: the portable and naive kernels sum every output in the same order, so
+ * their forward outputs, dW, db and dx agree bit for bit, at batches that exercise every tile
+ * remainder (1 and 3 rows take the naive loops in the portable forward). */
+static void portable_kernels_equal_the_naive_loops_bit_for_bit_without_tanh(void)
+{
+    const int sizes[4] = {13, 29, 17, 5};
+    const et_activation acts[3] = {ET_ACT_RELU, ET_ACT_IDENTITY, ET_ACT_IDENTITY};
+    const int batches[5] = {1, 3, 4, 37, 300};
+    et_rng rng = test_rng(13);
+    et_mlp *m = make_mlp(3, sizes, acts, 300);
+    init_for_test(m, tw_gains, &rng);
+    size_t np = et_mlp_param_count(m);
+    float *x = malloc(300 * 13 * sizeof(float)), *dout = malloc(300 * 5 * sizeof(float));
+    float *y[2], *g[2], *dx[2];
+    for (int k = 0; k < 2; k++) {
+        y[k] = malloc(300 * 5 * sizeof(float));
+        g[k] = malloc(np * sizeof(float));
+        dx[k] = malloc(300 * 13 * sizeof(float));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(y[k]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(g[k]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(dx[k]);
+    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dout);
+    fill_normal(x, 300 * 13, 1.0, &rng);
+    fill_normal(dout, 300 * 5, 1.0, &rng);
+    for (int bi = 0; bi < 5; bi++) {
+        int B = batches[bi];
+        for (int k = 0; k < 2; k++) {
+            et_mlp_set_kernel(m, k == 0 ? ET_NN_PORTABLE : ET_NN_NAIVE);
+            et_mlp_zero_grad(m);
+            const float *out = et_mlp_forward(m, x, B);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+            memcpy(y[k], out, (size_t)B * 5 * sizeof(float));
+            CU_ASSERT_EQUAL(et_mlp_backward(m, dout, dx[k]), ET_OK);
+            /* A second backward adds onto the first: accumulation keeps the order too. */
+            CU_ASSERT_EQUAL(et_mlp_backward(m, dout, dx[k]), ET_OK);
+            memcpy(g[k], et_mlp_grads(m), np * sizeof(float));
+        }
+        CU_ASSERT(memcmp(y[0], y[1], (size_t)B * 5 * sizeof(float)) == 0);
+        CU_ASSERT(memcmp(g[0], g[1], np * sizeof(float)) == 0);
+        CU_ASSERT(memcmp(dx[0], dx[1], (size_t)B * 13 * sizeof(float)) == 0);
+    }
+    for (int k = 0; k < 2; k++) {
+        free(y[k]);
+        free(g[k]);
+        free(dx[k]);
+    }
+    free(x);
+    free(dout);
+    et_mlp_destroy(m);
+}
+
+/* The portable kernels on 16-float vectors (AVX-512F), 8-float ones (AVX2) and 4-float ones
+ * (SSE2, the baseline) give the same bytes: forward outputs, every gradient and dx, with tanh,
+ * ReLU and identity layers, at the update's shapes and at odd ones. Widths this CPU lacks are
+ * skipped, and the test says so. */
+static void portable_kernels_give_the_same_bits_on_every_vector_width(void)
+{
+    struct {
+        int sizes[4], batch;
+    } nets[5] = {{{13, 29, 17, 5}, 37},
+                 {{100, 64, 64, 1}, 300},
+                 {{16, 64, 64, 4}, 301},
+                 {{7, 40, 24, 3}, 2},
+                 {{100, 256, 256, 1}, 67}};
+    const et_activation acts[3] = {ET_ACT_TANH, ET_ACT_RELU, ET_ACT_IDENTITY};
+    const et_activation acts_tanh[3] = {ET_ACT_TANH, ET_ACT_TANH, ET_ACT_IDENTITY};
+    const int widths[3] = {4, 8, 16};
+    et_rng rng = test_rng(15);
+    int widest = 4;
+    for (int t = 0; t < 5; t++) {
+        const int *sz = nets[t].sizes;
+        int B = nets[t].batch;
+        et_mlp *m = make_mlp(3, sz, t % 2 ? acts_tanh : acts, B);
+        et_mlp_set_kernel(m, ET_NN_PORTABLE);
+        init_for_test(m, tw_gains, &rng);
+        size_t np = et_mlp_param_count(m), ny = (size_t)B * sz[3], nx = (size_t)B * sz[0];
+        float *x = malloc(nx * sizeof(float)), *dout = malloc(ny * sizeof(float));
+        float *y[3], *g[3], *dx[3];
+        CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(dout);
+        fill_normal(x, nx, 1.0, &rng);
+        fill_normal(dout, ny, 1.0, &rng);
+        for (int k = 0; k < 3; k++) {
+            y[k] = malloc(ny * sizeof(float));
+            g[k] = malloc(np * sizeof(float));
+            dx[k] = malloc(nx * sizeof(float));
+            CU_ASSERT_PTR_NOT_NULL_FATAL(y[k]);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(g[k]);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(dx[k]);
+            int lanes = et_mlp_set_lanes(m, widths[k]);
+            CU_ASSERT(lanes <= widths[k]);
+            if (lanes < widths[k]) continue; /* this CPU lacks the extension */
+            if (lanes > widest) widest = lanes;
+            et_mlp_zero_grad(m);
+            const float *out = et_mlp_forward(m, x, B);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+            memcpy(y[k], out, ny * sizeof(float));
+            CU_ASSERT_EQUAL(et_mlp_backward(m, dout, dx[k]), ET_OK);
+            memcpy(g[k], et_mlp_grads(m), np * sizeof(float));
+            if (k == 0) continue;
+            CU_ASSERT(memcmp(y[k], y[0], ny * sizeof(float)) == 0);
+            CU_ASSERT(memcmp(g[k], g[0], np * sizeof(float)) == 0);
+            CU_ASSERT(memcmp(dx[k], dx[0], nx * sizeof(float)) == 0);
+        }
+        for (int k = 0; k < 3; k++) {
+            free(y[k]);
+            free(g[k]);
+            free(dx[k]);
+        }
+        free(x);
+        free(dout);
+        et_mlp_destroy(m);
+    }
+    /* The tanh alone over a sweep of bit patterns (every exponent, both signs, infinities and
+     * NaNs): the widest vectors against the scalar tail. */
+    enum { N = 1 << 16 };
+    static float a[N], b[N];
+    for (int k = 0; k < N; k++) {
+        uint32_t u = (uint32_t)k * 65521u; /* spread over every exponent and sign */
+        memcpy(&a[k], &u, sizeof(float));
+    }
+    memcpy(b, a, sizeof a);
+    et_nn_tanh(a, N); /* the widest the CPU has */
+    for (int k = 0; k < N; k++) {
+        float one = b[k];
+        et_nn_tanh(&one, 1); /* the scalar tail: no vectors at all */
+        b[k] = one;
+    }
+    CU_ASSERT(memcmp(a, b, sizeof a) == 0);
+    if (widest < 16)
+        fprintf(stderr,
+                "\n  note: this CPU runs vectors of at most %d floats; wider ones not compared\n",
+                widest);
+}
+
+/* With tanh layers the portable kernels differ from the naive twin only through the tanh
+ * (et_nn_tanh against libm's tanhf, within 1.5 ulp): the outputs and every gradient agree to
+ * float rounding, as the sgemm path does. */
+static void portable_kernels_match_the_naive_twin_with_tanh(void)
+{
+    enum { B = 37 };
+    et_rng rng = test_rng(14);
+    et_mlp *m = make_mlp(TW_LAYERS, tw_sizes, tw_acts, TW_MAX_BATCH);
+    init_for_test(m, tw_gains, &rng);
+    size_t np = et_mlp_param_count(m);
+    float x[B * 13], dout[B * 5], y[2][B * 5], dx[2][B * 13];
+    float *g[2] = {malloc(np * sizeof(float)), malloc(np * sizeof(float))};
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g[1]);
+    fill_normal(x, B * 13, 1.0, &rng);
+    fill_normal(dout, B * 5, 1.0, &rng);
+    for (int k = 0; k < 2; k++) {
+        et_mlp_set_kernel(m, k == 0 ? ET_NN_PORTABLE : ET_NN_NAIVE);
+        et_mlp_zero_grad(m);
+        /* The portable pass takes its input in place (et_mlp_input): no copy, same result. */
+        float *in = k == 0 ? et_mlp_input(m) : x;
+        if (k == 0) memcpy(in, x, sizeof x);
+        const float *out = et_mlp_forward(m, in, B);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+        memcpy(y[k], out, sizeof y[k]);
+        CU_ASSERT_EQUAL(et_mlp_backward(m, dout, dx[k]), ET_OK);
+        memcpy(g[k], et_mlp_grads(m), np * sizeof(float));
+    }
+    double ey = rel_err(y[0], y[1], B * 5), ex = rel_err(dx[0], dx[1], B * 13);
+    double eg = rel_err(g[0], g[1], np);
+    CU_ASSERT(ey <= 1e-6);
+    CU_ASSERT(ex <= 1e-5);
+    CU_ASSERT(eg <= 1e-5);
+    /* ... and they do differ: the naive twin really takes libm's tanhf. */
+    CU_ASSERT(memcmp(y[0], y[1], sizeof y[0]) != 0);
+    if (ey > 1e-6 || ex > 1e-5 || eg > 1e-5)
+        fprintf(stderr, "\n  portable vs naive: y %.3g, dx %.3g, grads %.3g\n", ey, ex, eg);
+    free(g[0]);
+    free(g[1]);
     et_mlp_destroy(m);
 }
 
@@ -680,6 +985,18 @@ int main(void)
          backward_sgemm_matches_naive_loops_for_an_odd_batch},
         {"backward_accumulates_gradients_until_zero_grad",
          backward_accumulates_gradients_until_zero_grad},
+        {"fast_tanh_agrees_with_libm_tanhf_over_the_whole_float_range",
+         fast_tanh_agrees_with_libm_tanhf_over_the_whole_float_range},
+        {"fast_tanh_special_values_saturation_and_symmetry",
+         fast_tanh_special_values_saturation_and_symmetry},
+        {"fast_tanh_gives_the_same_bits_vectorised_or_one_at_a_time",
+         fast_tanh_gives_the_same_bits_vectorised_or_one_at_a_time},
+        {"portable_kernels_equal_the_naive_loops_bit_for_bit_without_tanh",
+         portable_kernels_equal_the_naive_loops_bit_for_bit_without_tanh},
+        {"portable_kernels_match_the_naive_twin_with_tanh",
+         portable_kernels_match_the_naive_twin_with_tanh},
+        {"portable_kernels_give_the_same_bits_on_every_vector_width",
+         portable_kernels_give_the_same_bits_on_every_vector_width},
         {"parameter_gradients_match_central_finite_differences",
          parameter_gradients_match_central_finite_differences},
         {"input_gradient_matches_central_finite_differences",
