@@ -8,6 +8,7 @@
 #include "rng.h"
 
 #define N_LOC ET_LOCATION_COUNT
+#define MAX_OUT (N_LOC + ET_HMPPO_MAX_BINS) /* widest actor output */
 
 typedef struct hmppo {
     et_hmppo_config cfg;
@@ -80,5 +81,18 @@ et_status et_hmppo_dp_moments(hmppo *h, double moments[3], et_error *err);
  * the mean over the ranks, actor_rows by the sums, and sets *m_all to the rows of all ranks
  * (m when alone). */
 et_status et_hmppo_dp_average(hmppo *h, int m, int *m_all, et_error *err);
+
+/* The policy's distributions (hmppo_dist.c). Categorical over k logits z: log p(a), entropy,
+ * and when dlogp / dent are not NULL their derivatives w.r.t. z. */
+void et_hmppo_categorical_eval(const float *z, int k, int a, double *logp, double *ent,
+                               double *dlogp, double *dent);
+/* The Beta keep head: alpha, beta = 1 + softplus(u) from the pre-activations u (2), and log p(x),
+ * entropy and their derivatives w.r.t. u. */
+void et_hmppo_beta_params(const float *u, double *a, double *b);
+void et_hmppo_beta_eval(const float *u, double x, double *logp, double *ent, double *dlogp,
+                        double *dent);
+/* An index drawn from softmax(z) with one uniform draw; the first index of the largest logit. */
+int et_hmppo_categorical_sample(const float *z, int k, et_rng *rng);
+int et_hmppo_argmax(const float *z, int k);
 
 #endif

@@ -30,7 +30,7 @@ layer_of() { # layer of a project file or header, by its base name
         scenario.* | trace.*) echo Scenario ;;
         sim.* | stats.* | budget.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
         main.* | collective_mpi.* | edgetune.* | train.* | study.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
-        agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
+        agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_dist.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac
 }
