@@ -295,11 +295,11 @@ static et_status make_net(int in, int hidden, int out, float out_gain, int max_b
     if (st != ET_OK) return st;
     et_mlp_set_kernel(*net, kernel);
     const float gains[3] = {GAIN_HIDDEN, GAIN_HIDDEN, out_gain};
-    et_mlp_init_orthogonal(*net, gains, rng);
+    if (rng) et_mlp_init_orthogonal(*net, gains, rng); /* NULL: a checkpoint fills them */
     return ET_OK;
 }
 
-static et_status hmppo_build(const et_hmppo_config *cfg, hmppo **out, et_error *err)
+static et_status hmppo_build(const et_hmppo_config *cfg, int init, hmppo **out, et_error *err)
 {
     *out = NULL;
     hmppo *h = calloc(1, sizeof *h);
@@ -382,14 +382,15 @@ static et_status hmppo_build(const et_hmppo_config *cfg, hmppo **out, et_error *
     /* Networks in a fixed order from one init stream: critic, then actors in UE order. */
     et_rng init_rng;
     et_rng_seed(&init_rng, c->seed, et_rng_stream_id(ET_RNG_TRAINING, STREAM_INIT));
+    et_rng *rng = init ? &init_rng : NULL; /* the orthogonal init is O(hidden^3): not for a load */
     et_status st = make_net(h->critic_in, c->hidden, 1, GAIN_VALUE, c->capacity,
-                            (et_nn_kernel)c->kernel, &init_rng, &h->critic, err);
+                            (et_nn_kernel)c->kernel, rng, &h->critic, err);
     if (st == ET_OK)
         st = et_adam_create(et_mlp_param_count(h->critic), c->lr_critic, ADAM_BETA1, ADAM_BETA2,
                             c->adam_eps, &h->critic_opt, err);
     for (int a = 0; st == ET_OK && a < h->n_actors; a++) {
         st = make_net(h->actor_in, c->hidden, h->actor_out, GAIN_POLICY, c->capacity,
-                      (et_nn_kernel)c->kernel, &init_rng, &h->actor[a], err);
+                      (et_nn_kernel)c->kernel, rng, &h->actor[a], err);
         if (st == ET_OK)
             st = et_adam_create(et_mlp_param_count(h->actor[a]), c->lr_actor, ADAM_BETA1,
                                 ADAM_BETA2, c->adam_eps, &h->actor_opt[a], err);
@@ -410,13 +411,13 @@ static const et_agent_ops *ops_for(et_hmppo_variant v)
     return v == ET_MAPPO ? &ops_mappo : v == ET_IPPO ? &ops_ippo : &ops_hmppo;
 }
 
-et_status et_hmppo_create_from(const et_hmppo_config *cfg, const char *where, et_agent **out,
-                               et_error *err)
+et_status et_hmppo_create_from(const et_hmppo_config *cfg, const char *where, int init,
+                               et_agent **out, et_error *err)
 {
     et_status st = config_check(cfg, where, err);
     if (st != ET_OK) return st;
     hmppo *h = NULL;
-    st = hmppo_build(cfg, &h, err);
+    st = hmppo_build(cfg, init, &h, err);
     if (st != ET_OK) return st;
     et_agent *agent = calloc(1, sizeof *agent);
     if (!agent) {
@@ -434,7 +435,7 @@ et_status et_hmppo_create(const et_hmppo_config *cfg, et_agent **out, et_error *
     if (!out) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_create: out is NULL");
     *out = NULL;
     if (!cfg) return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_create: cfg is NULL");
-    return et_hmppo_create_from(cfg, "hmppo config", out, err);
+    return et_hmppo_create_from(cfg, "hmppo config", 1, out, err);
 }
 
 static void hmppo_destroy(et_agent *agent)

@@ -26,6 +26,8 @@ typedef struct ckpt_writer {
     FILE *f;
     uint64_t hash, size;
     int failed;
+    int counting; /* the sizing pass: sizes only, no bytes made (a load sizes a hostile config
+                   * in constant time per array, not per element) */
 } ckpt_writer;
 
 static uint64_t fnv1a(uint64_t hash, const unsigned char *p, size_t n)
@@ -82,6 +84,10 @@ static void put_f64(ckpt_writer *w, double v)
 /* n floats, encoded through a stack buffer so fwrite sees large pieces. */
 static void put_f32s(ckpt_writer *w, const float *x, size_t n)
 {
+    if (w->counting) {
+        w->size += 4 * (uint64_t)n;
+        return;
+    }
     unsigned char buf[1024];
     size_t used = 0;
     for (size_t k = 0; k < n; k++) {
@@ -282,7 +288,7 @@ static void put_state(ckpt_writer *w, const hmppo *h, uint64_t total_size, const
 /* Size of the file put_state + checksum writes. */
 static uint64_t ckpt_size(const hmppo *h, size_t blob_size)
 {
-    ckpt_writer w = {.f = NULL, .hash = FNV_OFFSET};
+    ckpt_writer w = {.f = NULL, .hash = FNV_OFFSET, .counting = 1};
     put_state(&w, h, 0, NULL, blob_size);
     return w.size + 8;
 }
@@ -425,7 +431,7 @@ et_status et_hmppo_load(const char *path, et_agent **out, void *blob, size_t blo
                           (unsigned long long)stored_blob, blob_size);
         goto done;
     }
-    st = et_hmppo_create_from(&cfg, path, &agent, err);
+    st = et_hmppo_create_from(&cfg, path, 0, &agent, err); /* parameters from the file */
     if (st != ET_OK) goto done;
     hmppo *h = agent->impl;
     if (stored_blob > size || ckpt_size(h, (size_t)stored_blob) != total) {

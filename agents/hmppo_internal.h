@@ -69,9 +69,10 @@ typedef struct hmppo {
 /* The agent's state, or NULL when agent is not an HMPPO/MAPPO/IPPO agent. */
 hmppo *et_hmppo_impl(const et_agent *agent);
 
-/* Checks cfg and builds the agent; where names the config's source in error messages. */
-et_status et_hmppo_create_from(const et_hmppo_config *cfg, const char *where, et_agent **out,
-                               et_error *err);
+/* Checks cfg and builds the agent; where names the config's source in error messages. init: 1
+ * for the orthogonal init of the networks, 0 when the caller writes every parameter (a load). */
+et_status et_hmppo_create_from(const et_hmppo_config *cfg, const char *where, int init,
+                               et_agent **out, et_error *err);
 
 /* Data parallel (hmppo_dp.c). Sums the value normaliser's batch moments {sum, sum of
  * squares, rows} over the ranks (unchanged when alone). */
