@@ -1020,7 +1020,9 @@ static const char TRAIN_USAGE[] =
     "(one row per episode) and DIR/checkpoint.ckpt (every train.checkpoint_every\n"
     "episodes and at the end). --resume continues an interrupted run exactly where its\n"
     "checkpoint left off (bit-identical to an uninterrupted run). Hyperparameters are\n"
-    "the scenario's hmppo.* keys (docs/hmppo.md). Default policy: hmppo; default DIR: out/train.\n";
+    "the scenario's hmppo.* keys (docs/hmppo.md). Default policy: hmppo; default DIR: out/train.\n"
+    "Under mpirun -np N, N processes train one policy, data-parallel: each simulates its own\n"
+    "episodes, gradients are averaged over the ranks (docs/hmppo.md section 5).\n";
 
 static double pct(double part, double whole)
 {
