@@ -6,28 +6,27 @@
 # and the rule. The layers and their allowed dependencies (docs/architecture.md):
 #
 #   Core      status rng fm cost learn choices isolate   pure C (cJSON for profiles)
-#             interrupt
+#             collective (the ranks' exchange interface), interrupt (the signal flag),
+#             trace (the task and channel records and their CSV files)
 #   Radio     channel mobility                            -> Core
-#   Scenario  scenario trace                              -> Core, Radio
+#   Scenario  scenario                                    -> Core, Radio
 #   Agents    agents/*                                    -> Core (and OpenBLAS)
-#   Core      also collective (the ranks' exchange interface) and interrupt (the signal flag)
-#   Engine    sim stats budget platform platform_gen sgx_shim -> Core, Radio, Agents' agent.h,
-#                                                            trace.h; the only SimGrid user
+#   Engine    sim stats budget platform platform_gen sgx_shim -> Core, Radio, Agents' agent.h;
+#                                                            the only SimGrid user
 #   App       main edgetune train study regime decisions  -> everything but SimGrid
 #             sweep, capi (the flat C API for Python's ctypes),
 #             collective_mpi sweep_mpi                     (the only MPI users)
 #
-# The simulator takes its own parameters (et_sim_params); edgetune.c (App)
-# builds them from a scenario. Engine -> Scenario is allowed for trace.h
-# only: the task and channel records the engine writes.
+# The simulator takes its own parameters (et_sim_params) and never sees the scenario;
+# edgetune.c (App) builds them from one.
 set -u
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 
 layer_of() { # layer of a project file or header, by its base name
     case "$1" in
-        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.* | collective.* | interrupt.*) echo Core ;;
+        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.* | collective.* | interrupt.* | trace.*) echo Core ;;
         channel.* | mobility.*) echo Radio ;;
-        scenario.* | trace.*) echo Scenario ;;
+        scenario.*) echo Scenario ;;
         sim.* | stats.* | budget.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
         main.* | collective_mpi.* | edgetune.* | train.* | study.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_dist.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
@@ -43,7 +42,6 @@ allowed() { # allowed FROM TO HEADER: 0 if layer FROM may include HEADER of laye
         Radio:*) return 1 ;;
         Scenario:Radio) return 0 ;;
         Engine:Radio) return 0 ;;
-        Engine:Scenario) [ "$header" = trace.h ] && return 0 ;;
         Engine:Agents) [ "$header" = agent.h ] && return 0 ;;
         App:*) return 0 ;;
     esac

@@ -17,8 +17,6 @@
 #include "mobility.h"
 #include "status.h"
 
-#define ET_PATH_MAX 1024 /* every path of a scenario is shorter (refused otherwise) */
-
 /* The largest seed: 2^53 - 1, the largest integer a JSON number (a double) holds exactly, so
  * that summary.json reproduces its run. */
 #define ET_SEED_MAX 9007199254740991ULL
@@ -67,7 +65,7 @@ typedef struct et_scenario {
     double ue_tx_power_dbm;
     double update_interval_s;
     double push_tolerance; /* relative rate change that is applied to a busy link */
-    int max_interferers; /* the nearest cells that interfere */
+    int max_interferers;   /* the nearest cells that interfere */
     et_radio_sharing radio_sharing;
     double carrier_down_hz, carrier_up_hz; /* a cell's carrier, per direction */
 

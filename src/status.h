@@ -10,6 +10,10 @@
 
 #include <stddef.h>
 
+/* The longest path edgetune keeps in a fixed buffer (scenario paths, output files): every path
+ * is checked shorter where it enters (a scenario key, --out) and refused otherwise. */
+#define ET_PATH_MAX 1024
+
 typedef enum et_status {
     ET_OK = 0,
     ET_ERR_INPUT = 2,       /* bad user input: file, key, value, range */

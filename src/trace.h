@@ -11,7 +11,6 @@
 
 #include <stdio.h>
 
-#include "scenario.h"
 #include "status.h"
 
 /* One completed (or failed) task: one row of tasks.csv. */
