@@ -7,11 +7,12 @@
 #
 #   Core      status rng fm cost learn choices isolate   pure C (cJSON for profiles)
 #             collective (the ranks' exchange interface), interrupt (the signal flag),
-#             trace (the task and channel records and their CSV files)
+#             trace (the task and channel records and their CSV files), xml_scan
 #   Radio     channel mobility                            -> Core
 #   Scenario  scenario                                    -> Core, Radio
 #   Agents    agents/*                                    -> Core (and OpenBLAS)
-#   Engine    sim stats budget platform platform_gen sgx_shim -> Core, Radio, Agents' agent.h;
+#   Engine    sim stats budget platform platform_check platform_gen sgx_shim
+#                                                         -> Core, Radio, Agents' agent.h;
 #                                                            the only SimGrid user
 #   App       main edgetune train study regime decisions  -> everything but SimGrid
 #             sweep, capi (the flat C API for Python's ctypes),
@@ -24,10 +25,10 @@ root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 
 layer_of() { # layer of a project file or header, by its base name
     case "$1" in
-        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.* | collective.* | interrupt.* | trace.*) echo Core ;;
+        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.* | collective.* | interrupt.* | trace.* | xml_scan.* | xml_scan_internal.*) echo Core ;;
         channel.* | mobility.*) echo Radio ;;
         scenario.*) echo Scenario ;;
-        sim.* | stats.* | budget.* | platform.* | platform_gen.* | sgx_shim.*) echo Engine ;;
+        sim.* | stats.* | budget.* | platform.* | platform_check.* | platform_internal.* | platform_gen.* | sgx_shim.*) echo Engine ;;
         main.* | collective_mpi.* | edgetune.* | train.* | study.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_dist.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;

@@ -19,9 +19,10 @@
  *          single cell; a shared server sits in its own zone, reached from
  *          every cell through zoneRoutes whose gateway is the AP host (its
  *          host_link is the cell's backhaul) and the core link.
- * Loading checks what SimGrid 3.32 would abort on (it throws for most parse
- * errors, but xbt_asserts for missing profile files and undeclared host_link
- * links), then hands the file over through the exception-catching shim. */
+ * Loading first checks what SimGrid 3.32 would abort on (platform_check.c: it
+ * throws for most parse errors, but xbt_asserts for missing profile files,
+ * undeclared host_link links and more), then hands the file over through the
+ * exception-catching shim. */
 
 /* M_PI is not strict C11; glibc exposes it under _DEFAULT_SOURCE. */
 #define _DEFAULT_SOURCE
@@ -40,671 +41,13 @@
 #include <xbt/dynar.h>
 #include <xbt/sysdep.h>
 
+#include "platform_internal.h"
 #include "rng.h"
 #include "sgx_shim.h"
+#include "xml_scan_internal.h"
 
 /* ------------------------------------------------------------------------- */
-/* A small XML tag scanner, enough to pre-check what SimGrid aborts on.       */
-
-typedef struct xml_attr {
-    const char *name, *value; /* NUL-terminated copies inside the scan buffer */
-} xml_attr;
-
-#define XML_MAX_ATTRS 32
-
-typedef struct xml_tag {
-    const char *name;
-    int line;
-    int end;          /* 1: an end tag </name> (no attributes) */
-    int self_closing; /* 1: <name ... /> */
-    int n_attrs;
-    xml_attr attrs[XML_MAX_ATTRS];
-} xml_tag;
-
-static const char *tag_attr(const xml_tag *t, const char *name)
-{
-    for (int i = 0; i < t->n_attrs; i++)
-        if (strcmp(t->attrs[i].name, name) == 0) return t->attrs[i].value;
-    return NULL;
-}
-
-/* Returns 0 to go on, anything else stops the scan and is returned. */
-typedef int (*xml_tag_fn)(const xml_tag *tag, void *ctx);
-
-static int is_name_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-' || c == ':' || c == '.';
-}
-
-/* Returns the position just past the first occurrence of close at or after
- * p (NULL if none), counting the newlines passed. A plain loop rather than
- * strstr: sanitizer interceptors measure the whole remaining buffer on every
- * call, which made a 10,000-UE scan quadratic (14 s instead of 0.05 s). */
-static char *skip_past(char *p, const char *close, int *line)
-{
-    size_t n = strlen(close);
-    for (; *p; p++) {
-        if (*p == close[0] && strncmp(p, close, n) == 0) return p + n;
-        if (*p == '\n') (*line)++;
-    }
-    return NULL;
-}
-
-/* Skips XML white space at *q, counting newlines. */
-static void skip_space(char **q, int *line)
-{
-    while (**q == ' ' || **q == '\t' || **q == '\r' || **q == '\n')
-        *line += *(*q)++ == '\n';
-}
-
-/* Calls fn on every start and end tag of text (modified in place: names and
- * values are NUL-terminated where they lie). Comments and the prolog are
- * skipped. Malformed input just ends the scan: reporting it is SimGrid's
- * job, with its own line numbers. Entities in values are left as written. */
-static int xml_scan(char *text, xml_tag_fn fn, void *ctx)
-{
-    int line = 1;
-    char *p = text;
-    while (*p) {
-        if (*p == '\n') line++;
-        if (*p != '<') {
-            p++;
-            continue;
-        }
-        const char *close = NULL;
-        if (strncmp(p, "<!--", 4) == 0)
-            close = "-->";
-        else if (p[1] == '?')
-            close = "?>";
-        else if (p[1] == '!')
-            close = ">";
-        if (close) {
-            p = skip_past(p, close, &line);
-            if (!p) return 0;
-            continue;
-        }
-        if (p[1] == '/') {
-            xml_tag end_tag = {.line = line, .end = 1};
-            char *name_end = p + 2;
-            while (is_name_char(*name_end))
-                name_end++;
-            end_tag.name = p + 2;
-            p = skip_past(p, ">", &line);
-            if (!p) return 0;
-            *name_end = '\0'; /* at or before the '>' just passed */
-            int rc = fn(&end_tag, ctx);
-            if (rc) return rc;
-            continue;
-        }
-        xml_tag tag = {.line = line, .n_attrs = 0};
-        char *q = p + 1;
-        tag.name = q;
-        while (is_name_char(*q))
-            q++;
-        if (q == tag.name) return 0;
-        for (;;) {
-            char sep = *q;
-            *q = '\0'; /* terminates the tag name or the previous value */
-            if (sep == '\n') line++;
-            q++;
-            if (sep == '>' || (sep == '/' && *q == '>')) {
-                tag.self_closing = sep == '/';
-                break;
-            }
-            if (sep == ' ' || sep == '\t' || sep == '\r' || sep == '\n' || sep == '"' ||
-                sep == '\'') {
-                skip_space(&q, &line);
-                if (*q == '>' || *q == '/') continue;
-                char *name = q;
-                while (is_name_char(*q))
-                    q++;
-                if (q == name) return 0;
-                char *name_end = q;
-                skip_space(&q, &line);
-                if (*q != '=') return 0;
-                q++;
-                skip_space(&q, &line);
-                char quote = *q;
-                if (quote != '"' && quote != '\'') return 0;
-                *name_end = '\0';
-                char *value = ++q;
-                while (*q && *q != quote)
-                    line += *q++ == '\n';
-                if (!*q) return 0;
-                if (tag.n_attrs < XML_MAX_ATTRS) tag.attrs[tag.n_attrs++] = (xml_attr){name, value};
-                continue; /* the closing quote is the next separator */
-            }
-            return 0;
-        }
-        /* The loop above stopped past '>' (or on '>' after '/'). */
-        int rc = fn(&tag, ctx);
-        if (rc) return rc;
-        p = q;
-    }
-    return 0;
-}
-
-/* Reads path into a NUL-terminated heap buffer, its length in *size (may be NULL); NULL on
- * failure (errno set). */
-static char *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    errno = 0;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        len += fread(buf + len, 1, cap - len - 1, f);
-        if (len < cap - 1) break;
-        char *grown = realloc(buf, cap * 2);
-        if (!grown) {
-            free(buf);
-            buf = NULL;
-            errno = ENOMEM;
-            break;
-        }
-        buf = grown;
-        cap *= 2;
-    }
-    int failed = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (buf && failed) {
-        free(buf);
-        errno = failed;
-        return NULL;
-    }
-    if (buf) buf[len] = '\0';
-    if (size) *size = len;
-    return buf;
-}
-
-/* ------------------------------------------------------------------------- */
-/* Safe loading                                                               */
-
-typedef struct link_ref {
-    const char *host, *link;
-    int line;
-} link_ref;
-
-typedef struct precheck {
-    const char *path;
-    char *dir;    /* directory of path, where SimGrid also looks for profiles; owned */
-    char **links; /* link names as SimGrid registers them (SPLITDUPLEX: _UP, _DOWN) */
-    size_t n_links, cap_links;
-    link_ref *refs; /* host_link up/down references */
-    size_t n_refs, cap_refs;
-    int generated_links; /* cluster/cabinet/peer elements make links we cannot name */
-    link_ref *routes;    /* every route's "zone src dst" key (and its reverse when symmetrical) */
-    size_t n_routes, cap_routes;
-    int zones[64], depth, next_zone; /* the open zones (the innermost last), numbered */
-    et_status status;
-    et_error *err;
-} precheck;
-
-static int grow(void **array, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap) return 0;
-    size_t n = *cap ? *cap * 2 : 256;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*array, n * elem);
-    if (!p) return -1;
-    *array = p;
-    *cap = n;
-    return 0;
-}
-
-static int add_link_name(precheck *pc, const char *id, const char *suffix)
-{
-    if (grow((void **)&pc->links, &pc->cap_links, pc->n_links + 1, sizeof *pc->links)) return -1;
-    size_t len = strlen(id) + strlen(suffix) + 1;
-    char *name = malloc(len);
-    if (!name) return -1;
-    snprintf(name, len, "%s%s", id, suffix);
-    pc->links[pc->n_links++] = name;
-    return 0;
-}
-
-static int profile_exists(const precheck *pc, const char *file)
-{
-    /* SimGrid opens absolute names as given, relative ones from "./" and
-     * then from the platform file's directory. */
-    if (file[0] == '/') return access(file, R_OK) == 0;
-    if (access(file, R_OK) == 0) return 1;
-    size_t len = strlen(pc->dir) + strlen(file) + 2;
-    char *joined = malloc(len);
-    if (!joined) return 0;
-    snprintf(joined, len, "%s/%s", pc->dir, file);
-    int found = access(joined, R_OK) == 0;
-    free(joined);
-    return found;
-}
-
-/* ------------------------------------------------------------------------- */
-/* Values: what SimGrid 3.32 aborts on, or accepts without physical meaning.  */
-
-/* SimGrid 3.32's units (xbt/parse_units): a base unit, each with either the
- * abbreviated decimal prefixes k M G T P E Z Y, the long ones (kilo, mega,
- * ...), or the binary ones Ki Mi ... Yi. A unit-less number is SimGrid's
- * deprecated default unit (a warning SimGrid prints only when logging): refused
- * here unless it is 0, so that "1e12" is never read as bytes when bits were
- * meant. */
-typedef enum unit_kind { UNIT_SPEED, UNIT_BANDWIDTH, UNIT_TIME } unit_kind;
-
-static const char *const PREFIX_SHORT[] = {"k", "M", "G", "T", "P", "E", "Z", "Y"};
-static const char *const PREFIX_LONG[] = {"kilo", "mega", "giga", "tera",
-                                          "peta", "exa",  "zeta", "yotta"};
-static const char *const PREFIX_BINARY[] = {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"};
-
-/* Scale of unit if it is base with one of the 8 prefixes (or none), else 0. */
-static double prefixed_unit(const char *unit, const char *base, double base_scale,
-                            const char *const prefixes[8], double step)
-{
-    double scale = base_scale;
-    if (strcmp(unit, base) == 0) return scale;
-    for (int i = 0; i < 8; i++) {
-        scale *= step;
-        size_t n = strlen(prefixes[i]);
-        if (strncmp(unit, prefixes[i], n) == 0 && strcmp(unit + n, base) == 0) return scale;
-    }
-    return 0;
-}
-
-/* SimGrid's scale of unit for kind (speeds in flop/s, bandwidths in bytes/s,
- * times in seconds); 0 for a unit SimGrid does not know. */
-static double unit_scale(unit_kind kind, const char *unit)
-{
-    double s = 0;
-    switch (kind) {
-    case UNIT_SPEED:
-        s = prefixed_unit(unit, "f", 1, PREFIX_SHORT, 1e3);
-        if (!s) s = prefixed_unit(unit, "flops", 1, PREFIX_LONG, 1e3);
-        return s;
-    case UNIT_BANDWIDTH:
-        for (int bytes = 0; bytes < 2 && !s; bytes++) {
-            const char *base = bytes ? "Bps" : "bps";
-            double b = bytes ? 1.0 : 0.125;
-            s = prefixed_unit(unit, base, b, PREFIX_SHORT, 1e3);
-            if (!s) s = prefixed_unit(unit, base, b, PREFIX_BINARY, 1024.0);
-        }
-        return s;
-    case UNIT_TIME: {
-        static const struct {
-            const char *unit;
-            double s;
-        } times[] = {{"w", 604800}, {"d", 86400}, {"h", 3600},  {"m", 60},    {"s", 1},
-                     {"ms", 1e-3},  {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}};
-        for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
-            if (strcmp(unit, times[i].unit) == 0) return times[i].s;
-        return 0;
-    }
-    }
-    return 0;
-}
-
-static const char *unit_help(unit_kind kind)
-{
-    switch (kind) {
-    case UNIT_SPEED:
-        return "f, kf, Mf, Gf, Tf, Pf, Ef, Zf, Yf, or flops with kilo..yotta";
-    case UNIT_BANDWIDTH:
-        return "bps or Bps, with k..Y or Ki..Yi";
-    case UNIT_TIME:
-        return "ps, ns, us, ms, s, m, h, d or w";
-    }
-    return "?";
-}
-
-/* Parses one value with a unit as SimGrid 3.32 would, into SimGrid's base
- * unit. Returns NULL, or what is wrong with it (why is scratch space). */
-static const char *parse_unit_value(const char *s, unit_kind kind, double *out, char *why,
-                                    size_t why_size)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *s == '\0') return "not a number";
-    if (errno == ERANGE && fabs(v) > 1.0) return "out of the range of a double";
-    if (!isfinite(v)) return "not a finite number";
-    if (*end == '\0') {
-        if (v != 0) {
-            snprintf(why, why_size, "no unit; append one of %s", unit_help(kind));
-            return why;
-        }
-        *out = 0;
-        return NULL;
-    }
-    double scale = unit_scale(kind, end);
-    if (scale == 0) {
-        snprintf(why, why_size, "unknown unit '%.40s'; expected %s", end, unit_help(kind));
-        return why;
-    }
-    v *= scale;
-    if (!isfinite(v)) return "out of the range of a double";
-    *out = v;
-    return NULL;
-}
-
-typedef enum value_rule {
-    RULE_POSITIVE,    /* > 0 */
-    RULE_NONNEGATIVE, /* >= 0 */
-} value_rule;
-
-/* Reports a bad attribute value: "<path>:<line>: <element> '<id>': attribute
- * '<name>'[ (<item>)]: expected <what>, got '<value>'[ (<why>)]". */
-static int value_error(precheck *pc, const xml_tag *t, const char *attr, const char *item,
-                       const char *what, const char *value, const char *why)
-{
-    const char *id = tag_attr(t, "id");
-    pc->status = et_error_set(
-        pc->err, ET_ERR_INPUT,
-        "%s:%d: %s '%.100s': attribute '%s'%s%s: expected %s, got '%.80s'%s%s%s", pc->path, t->line,
-        t->name, id ? id : "?", attr, item ? " " : "", item ? item : "", what, value,
-        why ? " (" : "", why ? why : "", why ? ")" : "");
-    return 1;
-}
-
-/* Checks one unit value (or, with separators, a list of them) of attribute
- * attr of t; the number of values goes to *count (may be NULL). */
-static int check_unit_attr(precheck *pc, const xml_tag *t, const char *attr, unit_kind kind,
-                           value_rule rule, const char *separators, int *count)
-{
-    const char *value = tag_attr(t, attr);
-    if (count) *count = 1;
-    if (!value) return 0; /* SimGrid reports required attributes itself */
-    const char *what = kind == UNIT_SPEED       ? "a speed > 0 (flop/s) with a unit"
-                       : kind == UNIT_BANDWIDTH ? "a bandwidth > 0 with a unit"
-                       : rule == RULE_POSITIVE  ? "a time > 0 with a unit"
-                                                : "a time >= 0 with a unit";
-    int n = 0;
-    for (const char *p = value;; n++) {
-        const char *seg_end = separators ? p + strcspn(p, separators) : p + strlen(p);
-        const char *a = p, *b = seg_end;
-        if (kind == UNIT_SPEED && separators) { /* SimGrid trims the speeds of a pstate list */
-            while (a < b && *a == ' ')
-                a++;
-            while (b > a && b[-1] == ' ')
-                b--;
-        }
-        char item[128], why[160], label[32];
-        const char *bad = NULL;
-        if ((size_t)(b - a) >= sizeof item) {
-            bad = "too long";
-        } else {
-            memcpy(item, a, (size_t)(b - a));
-            item[b - a] = '\0';
-            double v = 0;
-            bad = parse_unit_value(item, kind, &v, why, sizeof why);
-            if (!bad && (rule == RULE_POSITIVE ? !(v > 0) : !(v >= 0)))
-                bad = v < 0 ? "negative" : "zero";
-        }
-        int last = *seg_end == '\0';
-        if (bad) {
-            snprintf(label, sizeof label, "(value %d)", n + 1);
-            return value_error(pc, t, attr, last && n == 0 ? NULL : label, what, value, bad);
-        }
-        if (last) break;
-        p = seg_end + 1;
-    }
-    if (count) *count = n + 1;
-    return 0;
-}
-
-/* An integer attribute in [min, max] (absent: SimGrid's default applies). */
-static int check_int_attr(precheck *pc, const xml_tag *t, const char *attr, long min, long max)
-{
-    const char *value = tag_attr(t, attr);
-    if (!value) return 0;
-    char *end;
-    errno = 0;
-    long v = strtol(value, &end, 10);
-    if (end == value || *end != '\0' || errno == ERANGE || v < min || v > max) {
-        char what[96];
-        snprintf(what, sizeof what, "an integer in [%ld, %ld]", min, max);
-        return value_error(pc, t, attr, NULL, what, value, NULL);
-    }
-    return 0;
-}
-
-#define ET_MAX_CORES 1000000L
-
-/* Every number of an element that SimGrid 3.32 would abort on, or accept
- * without physical meaning: speeds, cores and pstates of hosts, bandwidths
- * and latencies of links (and of cluster, cabinet and peer elements, which
- * generate them), disk bandwidths. */
-static int check_values(precheck *pc, const xml_tag *t)
-{
-    const char *name = t->name;
-    if (strcmp(name, "host") == 0) {
-        int n_speeds = 1;
-        if (check_unit_attr(pc, t, "speed", UNIT_SPEED, RULE_POSITIVE, ",", &n_speeds) ||
-            check_int_attr(pc, t, "core", 1, ET_MAX_CORES) ||
-            check_int_attr(pc, t, "pstate", 0, n_speeds - 1))
-            return 1;
-    } else if (strcmp(name, "link") == 0 || strcmp(name, "backbone") == 0) {
-        const char *policy = tag_attr(t, "sharing_policy");
-        int wifi = policy && strcmp(policy, "WIFI") == 0;
-        int n_bw = 1;
-        if (check_unit_attr(pc, t, "bandwidth", UNIT_BANDWIDTH, RULE_POSITIVE, ",;", &n_bw) ||
-            check_unit_attr(pc, t, "latency", UNIT_TIME, RULE_NONNEGATIVE, NULL, NULL))
-            return 1;
-        if (n_bw > 1 && !wifi)
-            return value_error(pc, t, "bandwidth", NULL,
-                               "one bandwidth (a list is for sharing_policy=\"WIFI\" links)",
-                               tag_attr(t, "bandwidth"), NULL);
-        double lat = 0;
-        char why[160];
-        const char *latency = tag_attr(t, "latency");
-        if (wifi && latency && !parse_unit_value(latency, UNIT_TIME, &lat, why, sizeof why) &&
-            lat != 0)
-            return value_error(pc, t, "latency", NULL,
-                               "0 (SimGrid gives WIFI links no latency: put it on a link of the "
-                               "route)",
-                               latency, NULL);
-    } else if (strcmp(name, "cluster") == 0 || strcmp(name, "cabinet") == 0 ||
-               strcmp(name, "peer") == 0) {
-        static const struct {
-            const char *attr;
-            unit_kind kind;
-            value_rule rule;
-        } attrs[] = {{"bw", UNIT_BANDWIDTH, RULE_POSITIVE},
-                     {"bb_bw", UNIT_BANDWIDTH, RULE_POSITIVE},
-                     {"loopback_bw", UNIT_BANDWIDTH, RULE_POSITIVE},
-                     {"limiter_link", UNIT_BANDWIDTH, RULE_POSITIVE},
-                     {"bw_in", UNIT_BANDWIDTH, RULE_POSITIVE},
-                     {"bw_out", UNIT_BANDWIDTH, RULE_POSITIVE},
-                     {"lat", UNIT_TIME, RULE_NONNEGATIVE},
-                     {"bb_lat", UNIT_TIME, RULE_NONNEGATIVE},
-                     {"loopback_lat", UNIT_TIME, RULE_NONNEGATIVE}};
-        if (check_unit_attr(pc, t, "speed", UNIT_SPEED, RULE_POSITIVE, ",", NULL) ||
-            check_int_attr(pc, t, "core", 1, ET_MAX_CORES))
-            return 1;
-        for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
-            if (check_unit_attr(pc, t, attrs[i].attr, attrs[i].kind, attrs[i].rule, NULL, NULL))
-                return 1;
-    } else if (strcmp(name, "disk") == 0) {
-        if (check_unit_attr(pc, t, "read_bw", UNIT_BANDWIDTH, RULE_POSITIVE, NULL, NULL) ||
-            check_unit_attr(pc, t, "write_bw", UNIT_BANDWIDTH, RULE_POSITIVE, NULL, NULL))
-            return 1;
-    }
-    return 0;
-}
-
-/* Records a route's key, "zone src dst", and the reverse's when the route is symmetrical
- * (SimGrid's default): SimGrid aborts ("The route between a and b already exists") on a
- * second route between the same ends in one zone. Found by tests/fuzz/fuzz_platform.c. */
-static int add_route(precheck *pc, const xml_tag *t)
-{
-    const char *src = tag_attr(t, "src"), *dst = tag_attr(t, "dst");
-    if (!src || !dst) return 0; /* SimGrid reports missing attributes itself */
-    const char *sym = tag_attr(t, "symmetrical");
-    int both = !sym || strcmp(sym, "NO") != 0;
-    for (int k = 0; k <= both; k++) {
-        size_t len = strlen(src) + strlen(dst) + 16;
-        char *key = NULL;
-        if (grow((void **)&pc->routes, &pc->cap_routes, pc->n_routes + 1, sizeof *pc->routes) ||
-            !(key = malloc(len))) {
-            pc->status =
-                et_error_set(pc->err, ET_ERR_NOMEM, "%s: no memory for the route list", pc->path);
-            return 1;
-        }
-        snprintf(key, len, "%d\x1f%s\x1f%s", pc->depth ? pc->zones[pc->depth - 1] : 0,
-                 k ? dst : src, k ? src : dst);
-        pc->routes[pc->n_routes++] = (link_ref){key, key, t->line};
-    }
-    return 0;
-}
-
-/* SimGrid 3.32 dies ("Not a valid model!") on a zone routing it does not know (compared
- * ignoring case). Found by tests/fuzz/fuzz_platform.c. A missing one SimGrid reports. */
-static int known_routing(const char *routing)
-{
-    static const char *const known[] = {
-        "Full",    "Floyd",        "Dijkstra",       "DijkstraCache",   "None", "Vivaldi", "Wifi",
-        "Cluster", "ClusterTorus", "ClusterFatTree", "ClusterDragonfly"};
-    if (!routing) return 1;
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strcasecmp(routing, known[i]) == 0) return 1;
-    return 0;
-}
-
-static int cmp_route(const void *a, const void *b)
-{
-    const link_ref *x = a, *y = b;
-    int c = strcmp(x->link, y->link);
-    return c ? c : (x->line > y->line) - (x->line < y->line);
-}
-
-static et_status check_routes(precheck *pc)
-{
-    if (pc->n_routes) qsort(pc->routes, pc->n_routes, sizeof *pc->routes, cmp_route);
-    for (size_t i = 1; i < pc->n_routes; i++) {
-        if (strcmp(pc->routes[i].link, pc->routes[i - 1].link) != 0) continue;
-        const char *src = strchr(pc->routes[i].link, '\x1f') + 1;
-        const char *sep = strchr(src, '\x1f');
-        return et_error_set(pc->err, ET_ERR_INPUT,
-                            "%s:%d: a second route from '%.*s' to '%s' in the same zone (a "
-                            "symmetrical route, the default, also declares its reverse)",
-                            pc->path, pc->routes[i].line, (int)(sep - src), src, sep + 1);
-    }
-    return ET_OK;
-}
-
-/* Zones open and close around routes (end tags reach here). */
-static int precheck_zone(const xml_tag *t, precheck *pc)
-{
-    int is_zone = strcmp(t->name, "zone") == 0 || strcmp(t->name, "AS") == 0;
-    if (!is_zone) return 0;
-    if (t->end) {
-        if (pc->depth > 0) pc->depth--;
-        return 0;
-    }
-    if (!known_routing(tag_attr(t, "routing"))) {
-        const char *id = tag_attr(t, "id");
-        pc->status = et_error_set(pc->err, ET_ERR_INPUT,
-                                  "%s:%d: zone '%s': routing '%.64s' is not one of SimGrid's "
-                                  "(Full, Floyd, Dijkstra, DijkstraCache, None, Vivaldi, Wifi, "
-                                  "Cluster, ClusterTorus, ClusterFatTree, ClusterDragonfly)",
-                                  pc->path, t->line, id ? id : "?", tag_attr(t, "routing"));
-        return 1;
-    }
-    if (!t->self_closing && pc->depth < 64) pc->zones[pc->depth++] = ++pc->next_zone;
-    return 0;
-}
-
-static int precheck_tag(const xml_tag *t, void *ctx)
-{
-    precheck *pc = ctx;
-    if (precheck_zone(t, pc)) return 1;
-    if (t->end) return 0;
-    if (check_values(pc, t)) return 1;
-    const char *id = tag_attr(t, "id");
-    for (int i = 0; i < t->n_attrs; i++) {
-        const char *name = t->attrs[i].name;
-        size_t len = strlen(name);
-        int is_file =
-            strcmp(name, "file") == 0 || (len > 5 && strcmp(name + len - 5, "_file") == 0);
-        if (is_file && !profile_exists(pc, t->attrs[i].value)) {
-            pc->status = et_error_set(
-                pc->err, ET_ERR_INPUT, "%s:%d: %s '%s': %s '%s' not found (looked in ./ and %s/)",
-                pc->path, t->line, t->name, id ? id : "?", name, t->attrs[i].value, pc->dir);
-            return 1;
-        }
-    }
-    if ((strcmp(t->name, "link") == 0 || strcmp(t->name, "backbone") == 0) && id) {
-        const char *policy = tag_attr(t, "sharing_policy");
-        int rc = policy && strcmp(policy, "SPLITDUPLEX") == 0
-                     ? add_link_name(pc, id, "_UP") || add_link_name(pc, id, "_DOWN")
-                     : add_link_name(pc, id, "");
-        if (rc) {
-            pc->status =
-                et_error_set(pc->err, ET_ERR_NOMEM, "%s: no memory for the link list", pc->path);
-            return 1;
-        }
-    } else if (strcmp(t->name, "host_link") == 0) {
-        const char *which[2] = {tag_attr(t, "up"), tag_attr(t, "down")};
-        for (int k = 0; k < 2; k++) {
-            if (!which[k]) continue; /* SimGrid reports missing attributes itself */
-            if (grow((void **)&pc->refs, &pc->cap_refs, pc->n_refs + 1, sizeof *pc->refs)) {
-                pc->status = et_error_set(pc->err, ET_ERR_NOMEM, "%s: no memory for the link list",
-                                          pc->path);
-                return 1;
-            }
-            pc->refs[pc->n_refs++] = (link_ref){id ? id : "?", which[k], t->line};
-        }
-    } else if (strcmp(t->name, "cluster") == 0 || strcmp(t->name, "cabinet") == 0 ||
-               strcmp(t->name, "peer") == 0) {
-        pc->generated_links = 1;
-    } else if (strcmp(t->name, "route") == 0 || strcmp(t->name, "zoneRoute") == 0 ||
-               strcmp(t->name, "ASroute") == 0) {
-        if (add_route(pc, t)) return 1;
-    }
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* SimGrid's host_link resolves its links when the zone is sealed, with an
- * xbt_assert ("Link 'x' not found!") that aborts the process. */
-static et_status check_host_links(precheck *pc)
-{
-    if (pc->n_links) qsort(pc->links, pc->n_links, sizeof *pc->links, cmp_str);
-    /* SimGrid aborts ("Link 'x' declared several times in the platform") on a second link
-     * of the same name (a SPLITDUPLEX link x is x_UP and x_DOWN). Found by fuzz_platform. */
-    for (size_t i = 1; i < pc->n_links; i++)
-        if (strcmp(pc->links[i], pc->links[i - 1]) == 0)
-            return et_error_set(pc->err, ET_ERR_INPUT,
-                                "%s: link '%s' is declared twice (a SPLITDUPLEX link <id> is "
-                                "named <id>_UP and <id>_DOWN)",
-                                pc->path, pc->links[i]);
-    if (pc->generated_links) return ET_OK;
-    for (size_t i = 0; i < pc->n_refs; i++) {
-        const char *key = pc->refs[i].link;
-        if (pc->n_links && bsearch(&key, pc->links, pc->n_links, sizeof *pc->links, cmp_str))
-            continue;
-        return et_error_set(pc->err, ET_ERR_INPUT,
-                            "%s:%d: host_link '%s': link '%s' is not declared (a SPLITDUPLEX "
-                            "link <id> is named <id>_UP and <id>_DOWN)",
-                            pc->path, pc->refs[i].line, pc->refs[i].host, key);
-    }
-    return ET_OK;
-}
-
-static void precheck_free(precheck *pc)
-{
-    for (size_t i = 0; i < pc->n_links; i++)
-        free(pc->links[i]);
-    free(pc->links);
-    free(pc->refs);
-    for (size_t i = 0; i < pc->n_routes; i++)
-        free((char *)pc->routes[i].link);
-    free(pc->routes);
-    free(pc->dir);
-}
+/* Loading                                                                    */
 
 /* Turns SimGrid's exception text into "<path>:<line>: <reason>" on one line.
  * Parse errors read "Parse error at <file>:<line>: [Invalid XML (XML input
@@ -736,56 +79,6 @@ static void describe_load_failure(et_error *err, const char *path, char *what)
         }
     }
     et_error_set(err, ET_ERR_INPUT, "%s: %s", path, what);
-}
-
-/* The pre-check of a platform's text: what SimGrid would abort on, or accept
- * without physical meaning. Modifies text. */
-static et_status precheck_text(const char *path, char *text, et_error *err)
-{
-    precheck pc = {.path = path, .err = err};
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
-    pc.dir = malloc(dir_len + 1);
-    if (!pc.dir) return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", path);
-    memcpy(pc.dir, slash ? path : ".", dir_len);
-    pc.dir[dir_len] = '\0';
-    et_status st = xml_scan(text, precheck_tag, &pc) ? pc.status : check_host_links(&pc);
-    if (st == ET_OK) st = check_routes(&pc);
-    precheck_free(&pc);
-    return st;
-}
-
-/* Reads path for loading; a message naming it when it cannot be read. */
-static char *read_platform(const char *path, et_error *err)
-{
-    if (!path[0]) {
-        et_error_set(err, ET_ERR_INPUT, "platform file: empty path (expected a SimGrid XML file)");
-        return NULL;
-    }
-    size_t size = 0;
-    char *text = read_file(path, &size);
-    if (!text)
-        et_error_set(err, ET_ERR_INPUT, "%s: cannot read platform file: %s", path, strerror(errno));
-    /* The scan stops at a NUL byte, SimGrid's parser does not (found by fuzz_platform:
-     * whatever followed one went unchecked). XML holds no NUL. */
-    if (text && strlen(text) != size) {
-        et_error_set(err, ET_ERR_INPUT, "%s: expected an XML text, found a NUL byte at offset %zu",
-                     path, strlen(text));
-        free(text);
-        text = NULL;
-    }
-    return text;
-}
-
-et_status et_platform_check(const char *path, et_error *err)
-{
-    et_error_clear(err);
-    if (!path) return et_error_set(err, ET_ERR_INTERNAL, "et_platform_check: NULL path");
-    char *text = read_platform(path, err);
-    if (!text) return err ? err->code : ET_ERR_INPUT;
-    et_status st = precheck_text(path, text, err);
-    free(text);
-    return st;
 }
 
 et_status et_platform_load(const char *path, et_error *err)
@@ -872,15 +165,6 @@ static int parse_list(const char *s, double *out, int max)
     }
 }
 
-/* Parses one SimGrid bandwidth ("390000000bps", "54Mbps", "1GBps") into
- * bits/s (the load's pre-check has refused anything else). */
-static double parse_bandwidth_bps(const char *s)
-{
-    double bytes_per_s = 0;
-    char why[160];
-    return parse_unit_value(s, UNIT_BANDWIDTH, &bytes_per_s, why, sizeof why) ? 0 : 8 * bytes_per_s;
-}
-
 typedef struct wifi_link_scan {
     const char *id;
     int found;
@@ -893,18 +177,18 @@ static int find_wifi_link(const xml_tag *t, void *ctx)
 {
     wifi_link_scan *w = ctx;
     if (t->end) return 0;
-    const char *id = tag_attr(t, "id");
+    const char *id = et_xml_attr(t, "id");
     if (strcmp(t->name, "link") != 0 || !id || strcmp(id, w->id) != 0) return 0;
     w->found = 1;
-    const char *policy = tag_attr(t, "sharing_policy");
+    const char *policy = et_xml_attr(t, "sharing_policy");
     snprintf(w->policy, sizeof w->policy, "%s", policy ? policy : "SHARED");
-    const char *bw = tag_attr(t, "bandwidth");
+    const char *bw = et_xml_attr(t, "bandwidth");
     w->n_rates = 0;
     char item[64];
     for (const char *p = bw; p && w->n_rates <= ET_WIFI_MAX_LEVELS;) {
         size_t len = strcspn(p, ",;"); /* SimGrid's separators */
         snprintf(item, sizeof item, "%.*s", (int)len, p);
-        w->rates_bps[w->n_rates++] = parse_bandwidth_bps(item);
+        w->rates_bps[w->n_rates++] = et_platform_bandwidth_bps(item);
         p = p[len] ? p + len + 1 : NULL;
     }
     return 1;
@@ -935,7 +219,9 @@ typedef struct zone_routes {
 static int add_zone_key(zone_routes *z, char kind, const char *zone)
 {
     size_t len = strlen(zone) + 3;
-    char *key = grow((void **)&z->keys, &z->cap, z->n + 1, sizeof *z->keys) ? NULL : malloc(len);
+    char *key = et_platform_grow((void **)&z->keys, &z->cap, z->n + 1, sizeof *z->keys)
+                    ? NULL
+                    : malloc(len);
     if (!key) return z->nomem = -1;
     snprintf(key, len, "%c|%s", kind, zone);
     z->keys[z->n++] = key;
@@ -953,7 +239,7 @@ static int scan_zone_routes(const xml_tag *t, void *ctx)
             return add_zone_key(z, 'E', z->open[z->depth].id) ? 1 : 0;
     } else if (is_zone && !t->self_closing) {
         if (z->depth < 64) {
-            const char *id = tag_attr(t, "id"), *routing = tag_attr(t, "routing");
+            const char *id = et_xml_attr(t, "id"), *routing = et_xml_attr(t, "routing");
             int dijkstra = routing && strncmp(routing, "Dijkstra", 8) == 0;
             z->open[z->depth].id = id ? id : "";
             z->open[z->depth].routed =
@@ -978,7 +264,7 @@ static int has_zone_key(const zone_routes *z, char kind, const char *zone)
     if (!key) return 0;
     snprintf(key, len, "%c|%s", kind, zone);
     const char *k = key;
-    int found = z->n && bsearch(&k, z->keys, z->n, sizeof *z->keys, cmp_str) != NULL;
+    int found = z->n && bsearch(&k, z->keys, z->n, sizeof *z->keys, et_platform_cmp_str) != NULL;
     free(key);
     return found;
 }
@@ -991,11 +277,11 @@ static int zone_route_askable(void *ctx, const char *zone, const char *src, cons
     zone_routes *z = ctx;
     if (!z->scanned) {
         z->scanned = 1;
-        char *text = read_file(z->path, NULL);
+        char *text = et_xml_read_file(z->path, NULL);
         if (!text) return 1;
-        xml_scan(text, scan_zone_routes, z);
+        et_xml_scan(text, scan_zone_routes, z);
         free(text);
-        if (z->n) qsort(z->keys, z->n, sizeof *z->keys, cmp_str);
+        if (z->n) qsort(z->keys, z->n, sizeof *z->keys, et_platform_cmp_str);
     }
     if (z->nomem) return 1;
     if (has_zone_key(z, 'E', zone)) {
@@ -1081,12 +367,12 @@ static et_status discover_server_wifi(et_topology *topo, const char *path, et_er
 
     /* SimGrid's C API cannot tell a WIFI link (set_host_wifi_rate xbt_asserts
      * on any other) nor list its levels, so read them back from the XML. */
-    char *text = read_file(path, NULL);
+    char *text = et_xml_read_file(path, NULL);
     if (!text)
         return et_error_set(err, ET_ERR_INPUT, "%s: cannot read platform file: %s", path,
                             strerror(errno));
     wifi_link_scan w = {.id = link_name};
-    xml_scan(text, find_wifi_link, &w);
+    et_xml_scan(text, find_wifi_link, &w);
     free(text);
     if (!w.found || strcmp(w.policy, "WIFI") != 0)
         return et_error_set(err, ET_ERR_INPUT,
