@@ -1191,7 +1191,19 @@ static int cmd_eval(int argc, char **argv)
     FILE *csv = NULL;
     if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 1, 0, &err);
     if (st == ET_OK) st = et_outputs_add(&out, "eval.csv", &csv, &err);
-    if (st == ET_OK) st = et_train_evaluate(sim, agent, n, sc.eval_offset, stats, out.tasks, &err);
+    /* A learned policy's decision log covers every evaluation episode (its rows name the
+     * episode); the episodes, in their child processes, decide through the wrapper. */
+    et_agent *logged = NULL;
+    if (st == ET_OK && sc.write_decisions && a.checkpoint) {
+        FILE *df = NULL;
+        st = et_outputs_add(&out, "decisions.csv", &df, &err);
+        if (st == ET_OK) et_decisions_header(df);
+        if (st == ET_OK) st = et_decisions_wrap(agent, df, &logged, &err);
+    }
+    if (st == ET_OK)
+        st = et_train_evaluate(sim, logged ? logged : agent, n, sc.eval_offset, stats, out.tasks,
+                               &err);
+    et_agent_destroy(logged);
     const char *source = a.checkpoint ? a.checkpoint : "(baseline)";
     if (st == ET_OK) {
         fputs(EVAL_HEADER, csv);

@@ -217,8 +217,8 @@ static const key_def KEYS[] = {
     {"output.channel_trace", KEY_BOOL, OFF(write_channel_trace), 0, 0, "true", NULL,
      "write channel.csv (one row per traced UE per traced update)"},
     {"output.decisions", KEY_BOOL, OFF(write_decisions), 0, 0, "false", NULL,
-     "write decisions.csv when run uses a learned policy (--checkpoint): each decision's "
-     "observation, action, location probability, log-probabilities and critic value"},
+     "write decisions.csv when run or eval uses a learned policy (--checkpoint): each decision's "
+     "episode, observation, action, location probability, log-probabilities and critic value"},
     {"output.activity_log", KEY_BOOL, OFF(write_activity_log), 0, 0, "false", NULL,
      "write activities.csv: every engine activity edgetune starts (comms, executions, link "
      "rate changes), for replay by bench/bare_twin"},

@@ -315,6 +315,14 @@ decision_log() {
         [ ! -e nolog/decisions.csv ]
 }
 check decision_log_rows_and_no_change decision_log
+# ... and in eval: every evaluation episode's decisions, named by episode; eval.csv unchanged.
+eval_decision_log() {
+    "$bin" eval dec.json --checkpoint t/checkpoint.ckpt --episodes 2 --tasks 3 --out elog -q &&
+        "$bin" eval --checkpoint t/checkpoint.ckpt --episodes 2 --tasks 3 --out enolog -q &&
+        cmp elog/eval.csv enolog/eval.csv && [ "$(wc -l <elog/decisions.csv)" -eq 37 ] &&
+        [ "$(cut -d, -f1 elog/decisions.csv | sort -u | wc -l)" -eq 3 ] && [ ! -e enolog/decisions.csv ]
+}
+check eval_decision_log_covers_every_episode eval_decision_log
 # A checkpoint path with a double quote stays valid JSON in eval's summary (escaped by cJSON).
 cp t/checkpoint.ckpt 'q"c.ckpt'
 quoted_path() {
