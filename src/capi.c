@@ -8,6 +8,7 @@
 
 #include "agent.h"
 #include "edgetune.h"
+#include "hmppo.h"
 #include "scenario.h"
 #include "sim.h"
 #include "status.h"
@@ -282,9 +283,27 @@ double *et_capi_sim_feedback(et_capi_sim *h)
 
 /* ------------------------------------------------------------ companions */
 
+/* A shipped baseline by name, or "checkpoint:PATH": a learned policy's checkpoint, run greedily
+ * as `edgetune run --checkpoint PATH` runs it. */
 static et_status make_baseline(const et_capi_sim *h, const char *name, et_agent **agent,
                                et_error *e)
 {
+    static const char prefix[] = "checkpoint:";
+    if (strncmp(name, prefix, sizeof prefix - 1) == 0) {
+        const char *path = name + sizeof prefix - 1;
+        et_status st = et_hmppo_load(path, agent, NULL, 0, e);
+        if (st != ET_OK) return st;
+        et_hmppo_set_training(*agent, 0);
+        int n_ue = et_hmppo_get_config(*agent)->n_ue;
+        if (n_ue != et_sim_ue_count(h->sim)) {
+            et_agent_destroy(*agent);
+            *agent = NULL;
+            return et_error_set(e, ET_ERR_INPUT,
+                                "%s: checkpoint was trained for %d UEs, the scenario simulates %d",
+                                path, n_ue, et_sim_ue_count(h->sim));
+        }
+        return ET_OK;
+    }
     et_policy_params pp = {
         .keep = h->sc.policy_keep, .seed = h->sc.seed, .rule = h->sc.static_rule};
     return et_agent_create(name, &pp, agent, e);

@@ -209,7 +209,9 @@ class Simulator:
         policy: an object with decide(ue, observation) -> (location, keep) and
         feedback(ue, reward, done) (optionally episode_begin(episode, n_ue, seed) and
         episode_end()), called by the engine at simulated decision and completion instants;
-        or the name of one of edgetune's baselines ("greedy", "all-server", ...). observation
+        or the name of one of edgetune's baselines ("greedy", "all-server", ...), or
+        "checkpoint:PATH", a learned policy's checkpoint run greedily as `edgetune run
+        --checkpoint PATH` runs it. observation
         is a NumPy float32 view of the UE's row of the C state buffer (no copy; valid during
         the call). out: a folder for tasks.csv, channel.csv and summary.json, written as by
         `edgetune run`. An exception in a callback ends the episode (no outputs) and is

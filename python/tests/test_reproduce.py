@@ -37,7 +37,28 @@ print(json.dumps({"steps": steps, "total": total, "terminated": bool(terminated.
 """
 
 
+CHECKPOINT = """
+import sys, edgetune
+sim = edgetune.Simulator(seed=3, tasks=4)
+sim.run_episode("checkpoint:" + sys.argv[1], out=sys.argv[2])
+"""
+
+
 class Reproduce(unittest.TestCase):
+    def test_checkpoint_policy_matches_cli(self):
+        tmp = scratch(self)
+        train = run_cli("train", "--episodes", "2", "--tasks", "4", "--seed", "3", "-q",
+                        "--out", os.path.join(tmp, "t"))
+        self.assertEqual(train.returncode, 0, train.stderr)
+        ckpt = os.path.join(tmp, "t", "checkpoint.ckpt")
+        child(CHECKPOINT, ckpt, os.path.join(tmp, "py"))
+        cli = run_cli("run", "--checkpoint", ckpt, "--seed", "3", "--tasks", "4", "-q",
+                      "--out", os.path.join(tmp, "cli"))
+        self.assertEqual(cli.returncode, 0, cli.stderr)
+        with open(os.path.join(tmp, "py", "tasks.csv"), "rb") as a, \
+                open(os.path.join(tmp, "cli", "tasks.csv"), "rb") as b:
+            self.assertEqual(a.read(), b.read())
+
     def test_all_server_policy_matches_cli(self):
         tmp = scratch(self)
         child(ALL_SERVER, os.path.join(tmp, "py"))
