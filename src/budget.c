@@ -30,10 +30,7 @@ static double peak_bps(const et_sim *sim, int ue, int up)
         sg_link_t link = up ? h->link_up : h->link_down;
         return link ? sg_link_get_bandwidth(link) * 8.0 : 0;
     }
-    double hz = up ? h->radio.bandwidth_up_hz : h->radio.bandwidth_down_hz;
-    if (hz <= 0) hz = 20e6; /* sim.c's default */
-    if (sc->shared_carrier) hz = up ? sc->carrier_up_hz : sc->carrier_down_hz;
-    return fmax(hz * sc->channel.max_spectral_eff_bps_hz, sc->channel.min_rate_bps);
+    return fmax(et_sim_peak_bps(sim, ue, up), sc->channel.min_rate_bps);
 }
 
 /* Seconds to move bytes at bps (bit/s). */

@@ -439,6 +439,10 @@ const et_cost_setup *et_sim_cost_setup(const et_sim *sim)
 {
     return &sim->cost_setup;
 }
+double et_sim_peak_bps(const et_sim *sim, int ue, int up)
+{
+    return sim->ues[ue].peak_bps[up ? DIR_UP : DIR_DOWN];
+}
 
 /* ------------------------------------------------------------- channel */
 

@@ -167,6 +167,9 @@ const et_fm *et_sim_fm(const et_sim *sim);
 /* The discovered platform and the cost model's settings (for et_budget_estimate). */
 const et_topology *et_sim_topology(const et_sim *sim);
 const et_cost_setup *et_sim_cost_setup(const et_sim *sim);
+/* The highest rate, bit/s, the channel can give UE ue's wireless link, up (1) or down (0): its
+ * bandwidth (the carrier's when shared) times channel.max_spectral_eff_bps_hz. */
+double et_sim_peak_bps(const et_sim *sim, int ue, int up);
 
 /* The episode seed used for episode index e (so evaluation can pick unseen seeds). */
 uint64_t et_sim_episode_seed(uint64_t scenario_seed, int episode);
