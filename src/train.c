@@ -118,11 +118,13 @@ static void log_row(FILE *f, int episode, const et_episode_stats *s, const et_hm
     fprintf(f, "%.3f\n", wall);
 }
 
-/* What a rank tells the others at the end of a round: its status and the statistics of the
- * episodes it ran (slot j of the round's E slots; unused slots zero). */
+/* What a rank tells the others at the end of a round (beside the statistics of the episodes it
+ * ran): its status and its engine clock, where its next episode starts (the update does not run
+ * the engine, so it is the clock the checkpoint records). */
 typedef struct rank_report {
     int32_t status;
     int32_t reserved;
+    double clock_s;
     char msg[sizeof(((et_error *)0)->msg)];
 } rank_report;
 
@@ -329,6 +331,7 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
 
         /* The round ends: statistics to every rank, failures stop every rank. */
         double t0 = wall_now();
+        rep.clock_s = et_sim_engine_clock();
         st = exchange_round(comm, &rep, mine, E, reps, all, err);
         double t1 = wall_now();
         res->exchange_s += t1 - t0;
@@ -363,14 +366,11 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
         memset(mine, 0, (size_t)E * sizeof *mine);
         seg_start = g + 1;
         blob.episodes_done = g + 1;
-        double clock = et_sim_engine_clock();
+        for (int r = 0; r < size; r++)
+            blob.clock_s[r] = reps[r].clock_s;
         int save = (g + 1) % sc->checkpoint_every == 0 || last;
         t0 = wall_now();
-        if (comm)
-            st = comm->allgather(comm->ctx, &clock, blob.clock_s, sizeof clock, err);
-        else
-            blob.clock_s[0] = clock;
-        if (st == ET_OK && save) st = check_replicas(comm, agent, &blob, err);
+        if (save) st = check_replicas(comm, agent, &blob, err);
         res->exchange_s += wall_now() - t0;
         if (st == ET_OK && save && rank == 0) {
             /* The log must hold every row the checkpoint counts. */
