@@ -7,7 +7,7 @@
 #
 #   Core      status rng fm cost learn choices isolate   pure C (cJSON for profiles)
 #             collective (the ranks' exchange interface), interrupt (the signal flag),
-#             trace (the task and channel records and their CSV files), xml_scan
+#             trace (the task and channel records and their CSV files), readfile, xml_scan
 #   Radio     channel mobility                            -> Core
 #   Scenario  scenario                                    -> Core, Radio
 #   Agents    agents/*                                    -> Core (and OpenBLAS)
@@ -25,7 +25,7 @@ root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 
 layer_of() { # layer of a project file or header, by its base name
     case "$1" in
-        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.* | collective.* | interrupt.* | trace.* | xml_scan.* | xml_scan_internal.*) echo Core ;;
+        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.* | collective.* | interrupt.* | trace.* | readfile.* | xml_scan.* | xml_scan_internal.*) echo Core ;;
         channel.* | mobility.*) echo Radio ;;
         scenario.*) echo Scenario ;;
         sim.* | stats.* | budget.* | platform.* | platform_check.* | platform_internal.* | platform_gen.* | sgx_shim.*) echo Engine ;;

@@ -42,6 +42,7 @@
 #include <xbt/sysdep.h>
 
 #include "platform_internal.h"
+#include "readfile.h"
 #include "rng.h"
 #include "sgx_shim.h"
 #include "xml_scan_internal.h"
@@ -277,7 +278,7 @@ static int zone_route_askable(void *ctx, const char *zone, const char *src, cons
     zone_routes *z = ctx;
     if (!z->scanned) {
         z->scanned = 1;
-        char *text = et_xml_read_file(z->path, NULL);
+        char *text = et_read_file(z->path, NULL);
         if (!text) return 1;
         et_xml_scan(text, scan_zone_routes, z);
         free(text);
@@ -367,7 +368,7 @@ static et_status discover_server_wifi(et_topology *topo, const char *path, et_er
 
     /* SimGrid's C API cannot tell a WIFI link (set_host_wifi_rate xbt_asserts
      * on any other) nor list its levels, so read them back from the XML. */
-    char *text = et_xml_read_file(path, NULL);
+    char *text = et_read_file(path, NULL);
     if (!text)
         return et_error_set(err, ET_ERR_INPUT, "%s: cannot read platform file: %s", path,
                             strerror(errno));

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "platform_internal.h"
+#include "readfile.h"
 #include "xml_scan_internal.h"
 
 typedef struct link_ref {
@@ -529,7 +530,7 @@ static char *read_platform(const char *path, et_error *err)
         return NULL;
     }
     size_t size = 0;
-    char *text = et_xml_read_file(path, &size);
+    char *text = et_read_file(path, &size);
     if (!text)
         et_error_set(err, ET_ERR_INPUT, "%s: cannot read platform file: %s", path, strerror(errno));
     /* The scan stops at a NUL byte, SimGrid's parser does not (found by fuzz_platform:

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "readfile.h"
 #include "registry.h"
 #include "scenario.h"
 #include "study.h"
@@ -423,33 +424,12 @@ static et_status parse_metrics(sw_spec *s, const cJSON *v, et_error *err)
     return ET_OK;
 }
 
-/* Reads a whole file; NULL on failure (errno set). */
+/* Reads a whole text file; NULL on failure (errno set; EIO for a NUL byte in it). */
 static char *read_text(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4097 > cap) {
-            cap = cap ? 2 * cap : 8192;
-            char *g = realloc(text, cap);
-            if (!g) {
-                free(text);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
-            }
-            text = g;
-        }
-        size_t got = fread(text + len, 1, cap - len - 1, f);
-        len += got;
-        if (!got) break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    text[len] = '\0';
-    if (bad || strlen(text) != len) {
+    size_t len = 0;
+    char *text = et_read_file(path, &len);
+    if (text && strlen(text) != len) {
         free(text);
         errno = EIO;
         return NULL;

@@ -32,8 +32,4 @@ const char *et_xml_attr(const xml_tag *t, const char *name);
  * fn returned to stop, or -1 for text that is not XML the scanner can follow. */
 int et_xml_scan(char *text, xml_tag_fn fn, void *ctx);
 
-/* Reads path into a NUL-terminated heap buffer, its length in *size (may be NULL); NULL on
- * failure (errno set). */
-char *et_xml_read_file(const char *path, size_t *size);
-
 #endif
