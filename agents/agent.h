@@ -37,11 +37,16 @@ enum {
     ET_OBS_UE_MEMORY,    /* memory / 16 GB */
     ET_OBS_TASKS_LEFT,   /* tasks left / tasks per UE */
     ET_OBS_LAST_DELAY,   /* last delay / delay_ref */
-    ET_OBS_SERVER_QUEUE, /* server jobs (as last reported) / server cores */
+    ET_OBS_SERVER_QUEUE, /* jobs running at the server (as last reported) / accelerators */
+    ET_OBS_SERVER_WAITING, /* jobs waiting for memory at the server (as reported) / accelerators */
+    ET_OBS_SERVER_MEMORY,  /* server memory in use (as reported) / its memory; 0 unlimited */
+    ET_OBS_LOAD_AGE,       /* age of that report / delay_ref */
+    ET_OBS_DEADLINE,       /* the task's deadline / delay_ref (0: none) */
     ET_OBS_DIM
 };
 /* Global state for a centralised critic: every UE's observation in UE order,
- * then ET_STATE_EXTRA entries (server jobs now / cores, fraction of tasks done). */
+ * then ET_STATE_EXTRA entries (server jobs now, running and waiting, / accelerators; fraction
+ * of tasks done). */
 #define ET_STATE_EXTRA 2
 static inline int et_state_dim(int n_ue)
 {
@@ -61,7 +66,13 @@ typedef struct et_task_view {
     int adapter_cached; /* 1 once the adapter was downloaded */
     double ue_speed_flops, ue_memory_bytes;
     double server_core_flops;
-    int server_cores, server_jobs; /* jobs running at the server when the UE last heard */
+    int server_cores;           /* the server's accelerators */
+    int server_jobs;            /* jobs running at the server when the UE last heard */
+    int server_queued;          /* jobs waiting there for memory, as last heard */
+    double server_memory_used_bytes; /* memory held by running jobs, as last heard */
+    double server_memory_bytes; /* memory of all its accelerators; 0: unlimited (version 2) */
+    double load_age_s;          /* simulated seconds since the server's state was read */
+    double deadline_s;          /* this task's deadline, s after its start; 0: none */
     double last_delay_s;
     const et_fm *fm;            /* the foundation model profile */
     const et_cost_setup *setup; /* the scenario's model settings (et_cost_task) */

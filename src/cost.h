@@ -29,6 +29,8 @@ typedef struct et_cost_setup {
     double k_min, k_max;       /* keep fraction range of a LOCAL emulator */
     double seq_tokens;         /* training context, for activation memory */
     double bytes_per_token;    /* data set bytes per token (the SERVER upload) */
+    int data_quality;          /* 1: quality depends on tokens x epochs as well
+                                  (et_fm_ppl_plug_data, version 3); 0: on b only (version 2) */
 } et_cost_setup;
 
 /* What a task costs for one decision. */
@@ -65,5 +67,45 @@ double et_cost_untuned_ppl(const et_fm *fm);
 
 /* Privacy exposure of a task: sensitivity * exposed_bytes / bytes_ref. */
 double et_cost_exposure(const et_cost *c, double sensitivity, double bytes_ref);
+
+/* The reward's weights and references (scenario keys reward.*). */
+typedef struct et_reward_weights {
+    double w_delay, w_ppl, w_privacy;
+    double delay_ref_s, ppl_ref; /* ppl_ref > 0 */
+    double fail_penalty;
+} et_reward_weights;
+
+/* Reward of a task that ran: -(w_delay delay / delay_ref + w_ppl ppl / ppl_ref +
+ * w_privacy exposure). */
+double et_cost_reward(const et_reward_weights *w, double delay_s, double ppl, double exposure);
+
+/* Reward of a task that failed (memory, deadline; docs/simulation.md, "Deadlines"): what
+ * its worst option that runs within the deadline could have cost, minus the penalty:
+ *   et_cost_reward(w, max(delay_s, deadline_s), untuned_ppl, worst_exposure) - fail_penalty.
+ * delay_s: the time until the failure was known; deadline_s: the task's deadline (0 or
+ * less: none, version 2); untuned_ppl: the perplexity left without tuning (times the task's
+ * difficulty); worst_exposure: the largest exposure any option has (the SERVER option's).
+ * Every option that completes within the deadline scores strictly better when
+ * fail_penalty > 0 (tests/test_cost.c checks it on random tasks). */
+double et_cost_fail_reward(const et_reward_weights *w, double delay_s, double deadline_s,
+                           double untuned_ppl, double worst_exposure);
+
+/* What bounds a task's best case: the UE's and server's speeds and the highest rates the
+ * channel can give the UE (docs/simulation.md, "Deadlines"). */
+typedef struct et_best_case_env {
+    double ue_speed_flops, ue_memory_bytes;
+    double server_speed_flops;      /* one accelerator */
+    double server_memory_bytes;     /* one accelerator; 0 or less: unlimited */
+    double peak_up_bps, peak_down_bps;
+    double latency_up_s, latency_down_s;
+    double control_bytes;           /* the request message */
+} et_best_case_env;
+
+/* The task's best-case duration, s: the fastest of its options (SERVER, LOCAL at each
+ * allowed b that fits the UE) alone on an idle system, at peak rates, with no emulator
+ * cached: the reference of tasks.deadline_factor. A closed form of the same phases the
+ * engine runs; it only sets a deadline, never a delay. INFINITY when no option can run. */
+double et_cost_best_case_s(const et_fm *fm, const et_cost_setup *s, const et_best_case_env *env,
+                           double tokens, double epochs);
 
 #endif

@@ -25,6 +25,7 @@ void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
     p->bytes_per_token = sc->bytes_per_token;
     p->seq_tokens = sc->seq_tokens;
     p->deadline_s = sc->deadline_s;
+    p->deadline_factor = sc->deadline_factor;
 
     p->lora = sc->result_mode == ET_RESULT_LORA;
     p->lora_savings = sc->lora_savings;
@@ -32,6 +33,11 @@ void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
     p->k_max = sc->k_max;
     p->tunes_on = sc->tunes_on;
     p->server_returns_result = sc->server_returns_result;
+    p->data_quality = sc->data_quality;
+    p->server_admission = sc->server_admission;
+    p->server_memory_bytes = sc->server_memory_bytes;
+    p->server_sjf = sc->server_queue == 1;
+    p->load_query = sc->server_load_info == 0;
     p->default_keep = sc->policy_keep;
 
     p->channel_enabled = sc->channel_enabled;
@@ -51,11 +57,10 @@ void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
     p->w_ppl = sc->w_ppl;
     p->w_privacy = sc->w_privacy;
     p->bytes_ref = sc->bytes_ref;
-    p->cooperative = sc->credit == 1;
+    p->credit = sc->credit;
     p->delay_ref_s = sc->delay_ref_s;
     p->ppl_ref = sc->ppl_ref;
     p->fail_penalty = sc->fail_penalty;
-    p->deadline_penalty = sc->deadline_penalty;
 
     p->channel_trace_every = sc->channel_trace_every;
     p->channel_trace_ues = sc->channel_trace_ues;

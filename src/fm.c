@@ -69,6 +69,11 @@
  * are at the same b. docs/models.md section 4. */
 #define FM_PPL_TRANSFER_RATIO_DEFAULT 0.285
 
+/* Data dependence of quality (docs/models.md section 9). PLACEHOLDER values, to be
+ * calibrated and sourced. */
+#define FM_PPL_DATA_SCALE_TOKENS_DEFAULT 1e5
+#define FM_PPL_DATA_EXPONENT_DEFAULT 0.5
+
 /* Range searched for a fitted gamma: the range the ppl_gamma key accepts. */
 #define FM_PPL_GAMMA_MIN 0.1
 #define FM_PPL_GAMMA_MAX 10.0
@@ -639,6 +644,8 @@ static et_status fm_from_json(const char *path, et_error *err, const cJSON *root
                        &fm->activation_bytes_per_token);
     if (st != ET_OK) return st;
     fm->optimizer_flops_per_param_token = FM_OPTIMIZER_FLOPS_PER_PARAM_TOKEN;
+    fm->ppl_data_scale_tokens = FM_PPL_DATA_SCALE_TOKENS_DEFAULT;
+    fm->ppl_data_exponent = FM_PPL_DATA_EXPONENT_DEFAULT;
     st = fm_get_number(path, err, root, "optimizer_flops_per_param_token",
                        "optimizer_flops_per_param_token", 0, 1000, 1,
                        &fm->optimizer_flops_per_param_token);
@@ -844,4 +851,18 @@ double et_fm_full_ft_memory_bytes(const et_fm *fm, double seq_tokens)
     double params = fm->n_blocks * fm->params_per_block + fm->embedding_params;
     return params * FM_TRAINABLE_BYTES_PER_PARAM +
            fm->activation_bytes_per_token * seq_tokens * fm->n_blocks;
+}
+
+double et_fm_ppl_untuned(const et_fm *fm)
+{
+    return isfinite(fm->ppl_full_zero_shot) ? fm->ppl_full_zero_shot : fm->ppl_full_ft / 0.4;
+}
+
+double et_fm_ppl_plug_data(const et_fm *fm, int b, double token_epochs)
+{
+    double p0 = et_fm_ppl_untuned(fm);
+    double conv = fmin(et_fm_ppl_plug(fm, b), p0);
+    if (!(token_epochs > 0)) return p0;
+    double h = pow(1.0 + token_epochs / fm->ppl_data_scale_tokens, -fm->ppl_data_exponent);
+    return conv * pow(p0 / conv, h);
 }

@@ -100,6 +100,11 @@ typedef struct et_fm {
     double optimizer_flops_per_param_token; /* per-step update overhead of a trainable
                                                parameter, as FLOPs per token (default 7,
                                                fitted to Offsite-Tuning throughput) */
+    /* Data dependence of quality (version 3, docs/models.md section 9), D = tokens x epochs:
+     *   PPL(b, D) = PPL_plug(b) (PPL_0 / PPL_plug(b))^h(D),  h(D) = (1 + D / D_c)^-alpha
+     * with PPL_0 the untuned model (et_fm_ppl_untuned). */
+    double ppl_data_scale_tokens; /* D_c (profile key ppl_data_scale_tokens) */
+    double ppl_data_exponent;     /* alpha (profile key ppl_data_exponent) */
     int n_calib;
     et_fm_calib calib[ET_FM_MAX_CALIB];
 } et_fm;
@@ -181,6 +186,19 @@ double et_fm_full_ft_flops(const et_fm *fm, double tokens, double epochs);
  * anchor A at b = M; non-increasing in b (strictly decreasing when
  * ppl_plug_beta > 0). A fitted model, not a measurement (docs/models.md). */
 double et_fm_ppl_plug(const et_fm *fm, int b);
+
+/* Quality of a task tuned against an emulator with b middle blocks on token_epochs =
+ * tokens x epochs of data (version 3, docs/models.md section 9): equals the untuned full
+ * model's perplexity at token_epochs = 0, falls with every token (diminishing returns) and
+ * tends to et_fm_ppl_plug(fm, b) as data grows; strictly below the untuned value for any
+ * token_epochs > 0, and non-increasing in b at fixed data. b clamped to [0, M]. */
+double et_fm_ppl_plug_data(const et_fm *fm, int b, double token_epochs);
+
+/* Perplexity of the untuned full model (what a UE is left with when its task fails): the
+ * profile's full zero-shot perplexity; a profile that does not publish it gets A / 0.4 (the
+ * published anchors are 0.40 of the zero-shot value: OPT-1.3B 12.52 / 31.48 = 0.398, OPT-6.7B's
+ * derived anchor 0.400). */
+double et_fm_ppl_untuned(const et_fm *fm);
 
 /* Perplexity of the same adapter evaluated on the emulator it was tuned on:
  * PPL_emu(b) = A (1 + ppl_beta (1 - b/M)^gamma), b clamped to [0, M]. What the

@@ -18,7 +18,7 @@ typedef enum key_type {
     KEY_DOUBLE,
     KEY_FLOAT, /* float field, range-checked as a double */
     KEY_BOOL,
-    KEY_STRING, /* char[64] */
+    KEY_STRING, /* char[ET_SCENARIO_STRING_MAX] */
     KEY_PATH,   /* char[ET_PATH_MAX], resolved against the scenario's directory */
     KEY_ENUM,   /* int (or C enum), value = index in choices */
 } key_type;
@@ -72,7 +72,12 @@ static const key_def KEYS[] = {
     {"tasks.seq_tokens", KEY_DOUBLE, OFF(seq_tokens), 1, 1e7, "512", NULL,
      "training context length, tokens, for the activation memory model (Offsite-Tuning: 512)"},
     {"tasks.deadline_s", KEY_DOUBLE, OFF(deadline_s), 0, 1e12, "0", NULL,
-     "task deadline, s; a later completion is penalised; 0 = no deadline"},
+     "absolute task deadline, s after the task starts; a task not done by then fails "
+     "(docs/simulation.md, \"Deadlines\"); 0 = none (with deadline_factor, the earlier wins)"},
+    {"tasks.deadline_factor", KEY_DOUBLE, OFF(deadline_factor), 0, 1e6, "4", NULL,
+     "deadline as a multiple of the task's best-case duration (the fastest option alone on "
+     "an idle system at peak rates; a slack factor, as in deadline-aware scheduling); 0 = none "
+     "(version 2)"},
 
     {"tuning.result", KEY_ENUM, OFF(result_mode), 0, 0, "lora", "full|lora",
      "what a task tunes and returns: LoRA deltas on the adapter (default: a few MB instead of "
@@ -86,12 +91,29 @@ static const key_def KEYS[] = {
      "with tuning.result lora, LoRA also lowers trainable parameters, optimizer state and "
      "weight-gradient FLOPs (Offsite-Tuning: 9.3 vs 6.2 GB, 1.6x throughput); false = only "
      "the result shrinks (version 1)"},
+    {"tuning.data_quality", KEY_BOOL, OFF(data_quality), 0, 0, "true", NULL,
+     "quality depends on the tuning data (tokens x epochs, diminishing returns) as well as on "
+     "the emulator (docs/models.md section 9); false = version 2 (emulator size only)"},
     {"server.tunes_on", KEY_ENUM, OFF(tunes_on), 0, 0, "full", ET_FM_TUNES_ON_CHOICES,
      "what a SERVER task's adapter is tuned against: the full middle block (the server owns "
      "the model) or the UE's emulator (version 1)"},
     {"server.returns_result", KEY_BOOL, OFF(server_returns_result), 0, 0, "true", NULL,
      "a SERVER task sends its tuned result back to the UE; false: the owner keeps it and "
      "serves the tuned model"},
+    {"server.admission", KEY_ENUM, OFF(server_admission), 0, 0, "memory", "memory|none",
+     "memory: an accelerator holds the offloaded jobs that fit in its memory (footprint from "
+     "the same cost model as a LOCAL task), the others wait in a queue; none: every job runs "
+     "at once and they share the accelerators (version 2)"},
+    {"server.memory_bytes", KEY_DOUBLE, OFF(server_memory_bytes), 1e6, 1e15, "24e9", NULL,
+     "memory of one accelerator, bytes, when the server host has no memory_bytes property "
+     "(NVIDIA L4 and A10 datasheets: 24 GB)"},
+    {"server.queue", KEY_ENUM, OFF(server_queue), 0, 0, "fifo", "fifo|sjf",
+     "order of the jobs waiting for memory: first come first served, or shortest job (fewest "
+     "FLOPs) first; neither overtakes a job that fits"},
+    {"server.load_info", KEY_ENUM, OFF(server_load_info), 0, 0, "query", "query|reply",
+     "how a UE learns the server's load: query = a control message up and the state down "
+     "before each decision, paying its round trip; reply = as carried by the last reply to "
+     "this UE (version 2: stale for a UE that stays local)"},
 
     {"channel.enabled", KEY_BOOL, OFF(channel_enabled), 0, 0, "true", NULL,
      "false: links keep the bandwidths written in the platform XML and UEs stay put (static "
@@ -192,19 +214,18 @@ static const key_def KEYS[] = {
      "reward.bytes_ref (a modelling choice, docs/simulation.md)"},
     {"reward.bytes_ref", KEY_DOUBLE, OFF(bytes_ref), 1, 1e15, "4e5", NULL,
      "data-exposure normalisation, bytes (the largest default data set: 1e5 tokens x 4 B)"},
-    {"reward.credit", KEY_ENUM, OFF(credit), 0, 0, "individual", "individual|cooperative",
-     "what a policy is told for its task: its own reward (individual), or the mean reward of every "
-     "task of any UE that completed while it ran, itself included (cooperative: a team signal "
-     "over the task's lifetime, MAPPO-style); the episodic reward is the same"},
+    {"reward.credit", KEY_ENUM, OFF(credit), 0, 0, "team", "individual|cooperative|team",
+     "what a learner is told for its task: team = the sum of the rewards of every task of any UE "
+     "that completed since this UE's previous feedback (cooperative MAPPO: each UE's returns add "
+     "up to the team's); individual = its own reward; cooperative = the mean reward of the tasks "
+     "that completed while it ran (version 2); the episodic reward is the same"},
     {"reward.delay_ref_s", KEY_DOUBLE, OFF(delay_ref_s), 1e-6, 1e12, "100", NULL,
      "delay normalisation, s"},
     {"reward.ppl_ref", KEY_DOUBLE, OFF(ppl_ref), 0, 1e6, "0", NULL,
      "perplexity normalisation; 0 = the model's anchor PPL_plug(M) (docs/models.md)"},
     {"reward.fail_penalty", KEY_DOUBLE, OFF(fail_penalty), 0, 1e6, "5", NULL,
-     "extra cost of a failed task (LOCAL that does not fit the UE's memory), on top of its delay "
-     "and the untuned model's perplexity"},
-    {"reward.deadline_penalty", KEY_DOUBLE, OFF(deadline_penalty), 0, 1e6, "1", NULL,
-     "extra penalty when a task completes after its deadline"},
+     "extra cost of a failed task (memory or deadline), on top of what its worst option within "
+     "the deadline would have cost (docs/simulation.md, \"Deadlines\")"},
 
     {"baselines.keep", KEY_DOUBLE, OFF(policy_keep), 0.01, 1, "0.4", NULL,
      "keep fraction used by all-local, all-server and greedy (0.4 = Offsite-Tuning's 2-8-2 for "
@@ -213,6 +234,10 @@ static const key_def KEYS[] = {
     {"baselines.static_rule", KEY_STRING, OFF(static_rule), 0, 0, "k=0.5", NULL,
      "tuned-static: \"local=CLASS[,CLASS...];k=K\": these device classes tune LOCAL with keep K, "
      "the others offload; edgetune compare tunes it on validation episodes"},
+    {"baselines.dynamic_rule", KEY_STRING, OFF(dynamic_rule), 0, 0, "k=0.5", NULL,
+     "tuned-dynamic: \"CLASS:q=Q,k=K[;CLASS:...]\": a UE of CLASS offloads while the server's "
+     "reported load (jobs running and waiting) is below Q, else tunes LOCAL with keep K; "
+     "classes not listed offload; edgetune compare and regime tune it on validation episodes"},
 
     {"output.channel_trace", KEY_BOOL, OFF(write_channel_trace), 0, 0, "true", NULL,
      "write channel.csv (one row per traced UE per traced update)"},
@@ -366,9 +391,10 @@ static et_status key_set(et_scenario *sc, const key_def *k, const cJSON *v, cons
         *(int *)field = cJSON_IsTrue(v) ? 1 : 0;
         return ET_OK;
     case KEY_STRING:
-        if (!cJSON_IsString(v) || strlen(v->valuestring) >= 64 || !v->valuestring[0])
+        if (!cJSON_IsString(v) || strlen(v->valuestring) >= ET_SCENARIO_STRING_MAX ||
+            !v->valuestring[0])
             return range_error(file, k, got, err);
-        snprintf(field, 64, "%s", v->valuestring);
+        snprintf(field, ET_SCENARIO_STRING_MAX, "%s", v->valuestring);
         return ET_OK;
     case KEY_PATH: {
         if (!cJSON_IsString(v)) return range_error(file, k, got, err);

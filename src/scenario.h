@@ -21,6 +21,9 @@
  * that summary.json reproduces its run. */
 #define ET_SEED_MAX 9007199254740991ULL
 
+/* Bytes of a string key's field (its text is at most ET_SCENARIO_STRING_MAX - 1 bytes). */
+#define ET_SCENARIO_STRING_MAX 256
+
 typedef enum et_result_mode {
     ET_RESULT_FULL = 0, /* the whole adapter is returned */
     ET_RESULT_LORA = 1, /* only LoRA deltas are returned */
@@ -36,7 +39,7 @@ typedef struct et_scenario {
     char platform[ET_PATH_MAX]; /* resolved path */
     char model[ET_PATH_MAX];    /* resolved path */
     char out_dir[ET_PATH_MAX];
-    char policy[64];
+    char policy[ET_SCENARIO_STRING_MAX];
     int ues; /* 0: every UE host of the platform */
     uint64_t seed;
 
@@ -48,16 +51,22 @@ typedef struct et_scenario {
     double gap_mean_s;             /* exponential idle gap before each task; 0: back to back */
     double bytes_per_token;        /* data set bytes uploaded per token when offloading */
     double seq_tokens;             /* context length for the activation memory model */
-    double deadline_s;             /* 0: none */
+    double deadline_s;             /* absolute deadline after the task starts, s; 0: none */
+    double deadline_factor;        /* deadline = factor x the task's best-case duration; 0: none */
 
     /* tuning.* */
     et_result_mode result_mode;
     double k_min, k_max;
     int lora_savings;
+    int data_quality; /* quality depends on tokens x epochs (version 3) */
 
     /* server.* */
     et_fm_tunes_on tunes_on;
     int server_returns_result;
+    int server_admission;         /* 0 memory (v3): jobs wait until they fit; 1 none (v2) */
+    double server_memory_bytes;   /* per accelerator, when the server host has no property */
+    int server_queue;             /* 0 fifo, 1 sjf */
+    int server_load_info;         /* 0 query (v3): asked before each decision; 1 reply (v2) */
 
     /* channel.* (radio) */
     int channel_enabled; /* 0: links keep the platform's bandwidths, UEs do not move */
@@ -79,13 +88,14 @@ typedef struct et_scenario {
     /* reward.* */
     double w_delay, w_ppl, w_privacy;
     double bytes_ref;
-    int credit; /* 0 individual, 1 cooperative */
+    int credit; /* 0 individual, 1 cooperative, 2 team */
     double delay_ref_s, ppl_ref;
-    double fail_penalty, deadline_penalty;
+    double fail_penalty;
 
     /* policy.* */
     double policy_keep;
-    char static_rule[64]; /* baselines.static_rule */
+    char static_rule[ET_SCENARIO_STRING_MAX];  /* baselines.static_rule */
+    char dynamic_rule[ET_SCENARIO_STRING_MAX]; /* baselines.dynamic_rule */
 
     /* output.* */
     int write_channel_trace;

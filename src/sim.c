@@ -322,6 +322,7 @@ et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
         .k_max = prm->k_max,
         .seq_tokens = prm->seq_tokens,
         .bytes_per_token = prm->bytes_per_token,
+        .data_quality = prm->data_quality,
     };
     double max_se = prm->channel.max_spectral_eff_bps_hz;
     int shared = prm->shared_carrier;
@@ -1087,7 +1088,7 @@ static void account_task(et_sim *sim, ue_state *u, task_run *t)
     if (failed) {
         t->reward -= prm->fail_penalty;
     } else if (prm->deadline_s > 0 && t->delay_s > prm->deadline_s) {
-        t->reward -= prm->deadline_penalty;
+        t->reward -= prm->fail_penalty;
         t->failure = "deadline";
     }
     u->last_delay_s = t->delay_s;
@@ -1098,7 +1099,7 @@ static void account_task(et_sim *sim, ue_state *u, task_run *t)
     sim->reward_sum += t->reward;
     sim->reward_count++;
     double credit = t->reward;
-    if (prm->cooperative)
+    if (prm->credit == ET_CREDIT_COOPERATIVE)
         credit =
             (sim->reward_sum - t->reward_sum0) / (double)(sim->reward_count - t->reward_count0);
     et_feedback fb = {.ue = u->index,

@@ -40,6 +40,9 @@ et_status et_engine_init(int *argc, char **argv, const char *paje_path, et_error
 
 typedef struct et_sim et_sim;
 
+/* What a learner is told for its task (reward.credit). */
+enum { ET_CREDIT_INDIVIDUAL = 0, ET_CREDIT_COOPERATIVE = 1, ET_CREDIT_TEAM = 2 };
+
 /* Everything the simulator needs, by the scenario section it comes from
  * (docs/configuration.md has each key's meaning, unit, range and source).
  * The scenario checks ranges; et_sim_new checks only what it must to stay
@@ -61,7 +64,8 @@ typedef struct et_sim_params {
     double gap_mean_s; /* exponential idle gap before each task; 0: back to back */
     double bytes_per_token;
     double seq_tokens;
-    double deadline_s; /* 0: none */
+    double deadline_s;      /* absolute deadline after the start, s; 0: none */
+    double deadline_factor; /* deadline = factor x best-case duration; 0: none */
 
     /* tuning.* and server.* (the cost model's set-up) */
     int lora;         /* tuning.result = lora: only LoRA deltas are returned */
@@ -69,6 +73,11 @@ typedef struct et_sim_params {
     double k_min, k_max;
     et_fm_tunes_on tunes_on;
     int server_returns_result;
+    int data_quality;      /* tuning.data_quality: quality depends on tokens x epochs */
+    int server_admission;  /* 0: by memory, with a queue (v3); 1: none (v2) */
+    double server_memory_bytes; /* per accelerator, unless the server host says otherwise */
+    int server_sjf;        /* server.queue = sjf */
+    int load_query;        /* server.load_info = query */
     double default_keep; /* baselines.keep: the keep when an agent leaves it unset */
 
     /* channel.* and mobility.* */
@@ -88,10 +97,10 @@ typedef struct et_sim_params {
     /* reward.* */
     double w_delay, w_ppl, w_privacy;
     double bytes_ref;
-    int cooperative; /* reward.credit = cooperative */
+    int credit; /* reward.credit: ET_CREDIT_* */
     double delay_ref_s;
     double ppl_ref; /* 0: the model's fully fine-tuned perplexity */
-    double fail_penalty, deadline_penalty;
+    double fail_penalty;
 
     /* output.* (what channel.csv holds) */
     int channel_trace_every;
