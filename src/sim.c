@@ -33,13 +33,26 @@
 typedef enum request_kind {
     REQ_EMULATOR, /* send emulator (+ adapter) bytes down */
     REQ_OFFLOAD,  /* tune on the server, send the result down */
+    REQ_QUERY,    /* send the server's load down (server.load_info = query) */
 } request_kind;
 
 typedef struct request {
     request_kind kind;
-    double bytes_down; /* emulator (+ adapter) or result */
-    double flops;      /* server tuning work (REQ_OFFLOAD) */
+    double bytes_down;   /* emulator (+ adapter) or result */
+    double flops;        /* server tuning work (REQ_OFFLOAD) */
+    double memory_bytes; /* what the job holds on an accelerator (REQ_OFFLOAD) */
+    double deadline;     /* engine time the task's deadline falls; 0: none */
+    /* Filled by the session. */
+    const char *failure; /* "" or why the server refused or dropped the job */
+    double wait_s;       /* time queued for memory */
 } request;
+
+/* The server's load as a reply reports it (the UE's view of it). */
+typedef struct load_report {
+    int running, waiting;
+    double memory_used_bytes;
+    double at; /* engine time the server read it */
+} load_report;
 
 enum { DIR_UP = 0, DIR_DOWN = 1 };
 
@@ -86,7 +99,10 @@ typedef struct ue_state {
     /* Between tasks. */
     int cached_b, adapter_cached;
     double last_delay_s;
-    int server_jobs_seen;
+    load_report seen;    /* the server's load as last reported to this UE */
+    double reward_mark;  /* team credit: sim->reward_sum at this UE's last feedback */
+    sg_sem_t admit;      /* its session waits here for server memory */
+    int accelerator;     /* where its running job holds memory, -1 none */
     /* The task in flight. */
     request req;
     double bytes_up, bytes_down, compute_s;
@@ -126,8 +142,12 @@ struct et_sim {
     uint64_t episode_seed;
     double t0;
     int *server_jobs; /* running tuning jobs per server (topo.servers) */
-    int jobs_total;   /* over all servers */
+    int jobs_total;   /* running, over all servers */
+    int waiting_total; /* queued for memory, over all servers */
     int cores_total;
+    struct server_state *servers; /* (topo.n_servers) memory and queue */
+    double *acc_used;             /* memory in use per accelerator, all servers in a row */
+    int *wait_items;              /* queues: server k's at servers[k].wait_first */
     int tasks_done, tasks_total;
     et_outputs *out;
     et_episode_stats *stats;
@@ -140,6 +160,20 @@ struct et_sim {
     et_task_sink_fn task_sink;
     void *task_sink_ctx;
 };
+
+/* An edge server's memory and queue (docs/simulation.md, "The server"). Its accelerators
+ * are the cores of its SimGrid host: a job holds memory on one accelerator, and the jobs
+ * that run share the host's cores as SimGrid shares them (one core's speed at most each). */
+typedef struct server_state {
+    int n_acc;               /* accelerators */
+    double acc_memory_bytes; /* memory of each; 0: unlimited (server.admission none) */
+    double *acc_used;        /* (n_acc) bytes held */
+    int *wait;               /* UE indices waiting for memory, in arrival order */
+    int n_wait;
+    double used_bytes, peak_bytes;
+    double wait_area, wait_last; /* integral of n_wait over engine time, and its last update */
+    int wait_max;
+} server_state;
 
 /* ---------------------------------------------------------------- engine */
 
@@ -200,6 +234,25 @@ static et_status ue_privacy(const char *platform, const et_ue_host *h, double *o
     *out = 0.5;
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         if (!strcmp(h->device_class, defaults[i].device_class)) *out = defaults[i].sensitivity;
+    return ET_OK;
+}
+
+/* Memory of one accelerator of server k: its host's `memory_bytes` property, or
+ * server.memory_bytes; 0 (unlimited) when server.admission is none. */
+static et_status server_memory(const et_sim_params *p, const et_server_host *h, double *out,
+                               et_error *err)
+{
+    *out = p->server_admission ? 0.0 : p->server_memory_bytes;
+    const char *text = sg_host_get_property_value(h->host, "memory_bytes");
+    if (!text || p->server_admission) return ET_OK;
+    char *end = NULL;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || !(v >= 1e6 && v <= 1e15))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: host '%s': property 'memory_bytes': expected a number in [1e6, "
+                            "1e15] (bytes per accelerator), got \"%.64s\"",
+                            p->platform, h->name, text);
+    *out = v;
     return ET_OK;
 }
 
@@ -276,6 +329,12 @@ et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
     sim->traced = calloc((size_t)sim->n_ue, sizeof *sim->traced);
     sim->n_cells = sim->topo.n_cells;
     sim->server_jobs = calloc((size_t)sim->topo.n_servers, sizeof *sim->server_jobs);
+    sim->servers = calloc((size_t)sim->topo.n_servers, sizeof *sim->servers);
+    int n_acc_total = 0;
+    for (int k = 0; k < sim->topo.n_servers; k++)
+        n_acc_total += sim->topo.servers[k].cores > 0 ? sim->topo.servers[k].cores : 1;
+    sim->acc_used = calloc((size_t)n_acc_total, sizeof *sim->acc_used);
+    sim->wait_items = calloc((size_t)sim->n_ue, sizeof *sim->wait_items);
     int k_interf = prm->max_interferers > 0 ? prm->max_interferers : 1;
     sim->interferers = calloc((size_t)sim->n_cells * (size_t)k_interf, sizeof *sim->interferers);
     sim->n_interferers = calloc((size_t)sim->n_cells, sizeof *sim->n_interferers);
@@ -284,6 +343,7 @@ et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
     sim->share_n = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_n);
     if (!sim->ues || !sim->state || !sim->busy || !sim->busy_snapshot || !sim->traced ||
         !sim->share_items || !sim->share_first || !sim->share_n || !sim->server_jobs ||
+        !sim->servers || !sim->acc_used || !sim->wait_items ||
         !sim->interferers || !sim->n_interferers) {
         int n_ue = sim->n_ue;
         et_sim_destroy(sim);
@@ -308,6 +368,21 @@ et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
     memset(sim->share_n, 0, 2 * (size_t)sim->n_cells * sizeof *sim->share_n);
     for (int k = 0; k < sim->topo.n_servers; k++)
         sim->cores_total += sim->topo.servers[k].cores;
+    /* Each server's accelerators and its queue's slots (one per UE it serves). */
+    for (int k = 0, acc = 0, slot = 0; k < sim->topo.n_servers; k++) {
+        server_state *sv = &sim->servers[k];
+        sv->n_acc = sim->topo.servers[k].cores > 0 ? sim->topo.servers[k].cores : 1;
+        sv->acc_used = sim->acc_used + acc;
+        acc += sv->n_acc;
+        sv->wait = sim->wait_items + slot;
+        for (int i = 0; i < sim->n_ue; i++)
+            slot += sim->topo.ues[i].server == k;
+        st = server_memory(prm, &sim->topo.servers[k], &sv->acc_memory_bytes, err);
+        if (st != ET_OK) {
+            et_sim_destroy(sim);
+            return st;
+        }
+    }
     for (int c = 0; c < sim->n_cells; c++)
         sim->n_interferers[c] =
             et_channel_nearest_interferers(sim->topo.aps, sim->n_cells, c, prm->max_interferers,
@@ -337,6 +412,7 @@ et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
         snprintf(u->session_name, sizeof u->session_name, "srv:%s", u->host->name);
         u->to_session = sg_sem_init(0);
         u->to_ue = sg_sem_init(0);
+        u->admit = sg_sem_init(0);
         u->cell = u->host->cell;
         u->cell_radius_m = sim->topo.cells[u->cell].radius_m > 0 ? sim->topo.cells[u->cell].radius_m
                                                                  : prm->mobility.cell_radius_m;
@@ -376,6 +452,7 @@ void et_sim_destroy(et_sim *sim)
     for (int i = 0; sim->ues && i < sim->n_ue; i++) {
         if (sim->ues[i].to_session) sg_sem_destroy(sim->ues[i].to_session);
         if (sim->ues[i].to_ue) sg_sem_destroy(sim->ues[i].to_ue);
+        if (sim->ues[i].admit) sg_sem_destroy(sim->ues[i].admit);
     }
     free(sim->busy);
     free(sim->busy_snapshot);
@@ -384,6 +461,9 @@ void et_sim_destroy(et_sim *sim)
     free(sim->share_first);
     free(sim->share_n);
     free(sim->server_jobs);
+    free(sim->servers);
+    free(sim->acc_used);
+    free(sim->wait_items);
     free(sim->interferers);
     free(sim->n_interferers);
     free(sim->ues);
@@ -872,10 +952,147 @@ static void transfer(et_sim *sim, ue_state *u, int dir, double size_bytes)
 
 /* ---------------------------------------------------------- server side */
 
-/* The server's side of one UE's tasks, on the UE's server host: sends the
- * emulator, or runs an offloaded tuning job and sends the result back.
- * Executions here share the server's cores with every other job running on
- * it at the same time. A daemon: killed when the last UE is done. */
+/* Accounts the change of server sv's queue length up to now (its time average). */
+static void queue_tick(server_state *sv)
+{
+    double now = simgrid_get_clock();
+    sv->wait_area += sv->n_wait * (now - sv->wait_last);
+    sv->wait_last = now;
+}
+
+/* The accelerator of sv where a job of memory_bytes fits with the most memory left over
+ * (jobs spread over idle accelerators before sharing one), or -1. */
+static int server_place(const server_state *sv, double memory_bytes)
+{
+    int best = -1;
+    for (int a = 0; a < sv->n_acc; a++) {
+        double left = sv->acc_memory_bytes - sv->acc_used[a] - memory_bytes;
+        if (sv->acc_memory_bytes > 0 && left < 0) continue;
+        if (best < 0 || sv->acc_used[a] < sv->acc_used[best]) best = a;
+    }
+    return best;
+}
+
+static void server_hold(server_state *sv, ue_state *u, int acc)
+{
+    u->accelerator = acc;
+    sv->acc_used[acc] += u->req.memory_bytes;
+    sv->used_bytes += u->req.memory_bytes;
+    if (sv->used_bytes > sv->peak_bytes) sv->peak_bytes = sv->used_bytes;
+}
+
+/* Admits waiting jobs of server k while the next one (FIFO, or the fewest FLOPs with
+ * server.queue = sjf) fits; a job whose deadline has passed is dropped instead (its UE is
+ * told). No job overtakes the next one when it does not fit: a large job is never starved. */
+static void server_admit(et_sim *sim, int k)
+{
+    server_state *sv = &sim->servers[k];
+    double now = simgrid_get_clock();
+    queue_tick(sv);
+    while (sv->n_wait > 0) {
+        int pick = 0;
+        for (int q = 1; sim->p.server_sjf && q < sv->n_wait; q++)
+            if (sim->ues[sv->wait[q]].req.flops < sim->ues[sv->wait[pick]].req.flops) pick = q;
+        ue_state *v = &sim->ues[sv->wait[pick]];
+        int acc = -1;
+        if (v->req.deadline > 0 && now >= v->req.deadline)
+            v->req.failure = "deadline";
+        else if ((acc = server_place(sv, v->req.memory_bytes)) < 0)
+            break;
+        memmove(sv->wait + pick, sv->wait + pick + 1,
+                (size_t)(sv->n_wait - pick - 1) * sizeof *sv->wait);
+        sv->n_wait--;
+        sim->waiting_total--;
+        if (acc >= 0) server_hold(sv, v, acc);
+        sg_sem_release(v->admit);
+    }
+}
+
+/* Waits in sv's queue until server_admit lets u's job in, or until the job's deadline: a
+ * job still waiting then leaves the queue and fails (its UE is told at once). */
+static void wait_admission(et_sim *sim, server_state *sv, ue_state *u, double arrived)
+{
+    double timeout = u->req.deadline > 0 ? u->req.deadline - arrived : -1.0;
+    if (timeout < 0 || sg_sem_acquire_timeout(u->admit, timeout) == 0) {
+        if (timeout < 0) sg_sem_acquire(u->admit);
+        return;
+    }
+    if (u->accelerator >= 0 || u->req.failure[0]) {
+        /* Let in (or dropped) at the very instant the wait timed out: take the release. */
+        sg_sem_acquire(u->admit);
+        return;
+    }
+    queue_tick(sv);
+    int q = 0;
+    while (q < sv->n_wait && sv->wait[q] != u->index)
+        q++;
+    memmove(sv->wait + q, sv->wait + q + 1, (size_t)(sv->n_wait - q - 1) * sizeof *sv->wait);
+    sv->n_wait--;
+    sim->waiting_total--;
+    u->req.failure = "deadline";
+    /* Its leaving may let a smaller job behind it in (FIFO: it was blocking them). */
+    server_admit(sim, u->server_index);
+}
+
+/* The session's side of an offloaded job: waits for memory, runs the tuning execution, and
+ * frees the memory. On return u->req.failure says whether it ran. */
+static void server_run_job(et_sim *sim, ue_state *u)
+{
+    int k = u->server_index;
+    server_state *sv = &sim->servers[k];
+    u->req.failure = "";
+    u->req.wait_s = 0;
+    u->accelerator = -1;
+    if (sv->acc_memory_bytes > 0 && u->req.memory_bytes > sv->acc_memory_bytes) {
+        u->req.failure = "server-memory"; /* it would wait for ever */
+        return;
+    }
+    double arrived = simgrid_get_clock();
+    if (u->req.deadline > 0 && arrived >= u->req.deadline) {
+        u->req.failure = "deadline"; /* expired on the way: the server does not start it */
+        return;
+    }
+    int acc = sv->n_wait == 0 ? server_place(sv, u->req.memory_bytes) : -1;
+    if (acc >= 0) {
+        server_hold(sv, u, acc);
+    } else {
+        queue_tick(sv);
+        sv->wait[sv->n_wait++] = u->index;
+        sim->waiting_total++;
+        if (sv->n_wait > sv->wait_max) sv->wait_max = sv->n_wait;
+        wait_admission(sim, sv, u, arrived);
+        u->req.wait_s = simgrid_get_clock() - arrived;
+        if (u->req.failure[0]) return;
+    }
+    sim->server_jobs[k]++;
+    sim->jobs_total++;
+    log_activity(sim, u, 'X', 1, u->req.flops, -1, -1);
+    double t = simgrid_get_clock();
+    sg_actor_execute(u->req.flops);
+    u->compute_end = simgrid_get_clock();
+    u->compute_s = u->compute_end - t;
+    sim->server_jobs[k]--;
+    sim->jobs_total--;
+    sv->acc_used[u->accelerator] -= u->req.memory_bytes;
+    sv->used_bytes -= u->req.memory_bytes;
+    u->accelerator = -1;
+    server_admit(sim, k);
+}
+
+/* What the server tells a UE of its load now. */
+static void report_load(const et_sim *sim, ue_state *u)
+{
+    const server_state *sv = &sim->servers[u->server_index];
+    u->seen = (load_report){.running = sim->server_jobs[u->server_index],
+                            .waiting = sv->n_wait,
+                            .memory_used_bytes = sv->used_bytes,
+                            .at = simgrid_get_clock()};
+}
+
+/* The server's side of one UE's tasks, on the UE's server host: answers load queries,
+ * sends the emulator, or runs an offloaded tuning job (after waiting for memory) and sends
+ * the result back. Executions here share the server's accelerators with every other job
+ * running on it at the same time. A daemon: killed when the last UE is done. */
 static void session_main(int argc, char **argv)
 {
     (void)argc, (void)argv;
@@ -884,20 +1101,15 @@ static void session_main(int argc, char **argv)
     sg_actor_daemonize(sg_actor_self());
     for (;;) {
         sg_sem_acquire(u->to_session);
+        double down = u->req.bytes_down;
         if (u->req.kind == REQ_OFFLOAD) {
-            sim->server_jobs[u->server_index]++;
-            sim->jobs_total++;
-            log_activity(sim, u, 'X', 1, u->req.flops, -1, -1);
-            double t = simgrid_get_clock();
-            sg_actor_execute(u->req.flops);
-            u->compute_end = simgrid_get_clock();
-            u->compute_s = u->compute_end - t;
-            sim->server_jobs[u->server_index]--;
-            sim->jobs_total--;
+            server_run_job(sim, u);
+            /* A refused or dropped job: a notice instead of the result. */
+            if (u->req.failure[0]) down = sim->p.control_bytes;
         }
-        /* The reply carries the server's load, which the UE observes. */
-        u->server_jobs_seen = sim->server_jobs[u->server_index];
-        transfer(sim, u, DIR_DOWN, u->req.bytes_down);
+        /* Every reply carries the server's load, which the UE observes. */
+        report_load(sim, u);
+        transfer(sim, u, DIR_DOWN, down);
         sg_sem_release(u->to_ue);
     }
 }
@@ -919,16 +1131,26 @@ static void ask_session(et_sim *sim, ue_state *u, double request_bytes)
 typedef struct task_run {
     int index;
     double tokens, epochs, difficulty;
+    double deadline_s; /* after start; 0: none */
     et_location loc;
     double keep;
     et_cost cost;
     double start, end;                     /* engine times */
+    double query_s;                        /* the load query before the decision */
     double download_s, upload_s, result_s; /* phase durations (compute: ue_state.compute_s) */
+    double wait_s;                         /* queued for server memory */
     double delay_s, ppl, exposure, reward;
     double reward_sum0; /* sim->reward_sum and _count when it started */
     long reward_count0;
-    const char *failure; /* "" when it ran */
+    const char *failure; /* "" when it ran in time */
 } task_run;
+
+/* Memory of the server host's accelerators together; 0 when unlimited. */
+static double server_memory_total(const et_sim *sim, int k)
+{
+    const server_state *sv = &sim->servers[k];
+    return sv->acc_memory_bytes > 0 ? sv->acc_memory_bytes * sv->n_acc : 0.0;
+}
 
 /* Fills the task view and the UE's observation; refreshes the global state. */
 static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v)
@@ -936,6 +1158,9 @@ static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v
     const et_sim_params *prm = &sim->p;
     int task = t->index;
     double tokens = t->tokens, epochs = t->epochs, difficulty = t->difficulty;
+    const et_server_host *srv = &sim->topo.servers[u->server_index];
+    double mem_total = server_memory_total(sim, u->server_index);
+    double age_s = simgrid_get_clock() - u->seen.at;
     *v = (et_task_view){
         .ue = u->index,
         .n_ue = sim->n_ue,
@@ -952,9 +1177,14 @@ static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v
         .adapter_cached = u->adapter_cached,
         .ue_speed_flops = u->host->speed_flops,
         .ue_memory_bytes = u->host->memory_bytes,
-        .server_core_flops = sim->topo.servers[u->server_index].core_flops,
-        .server_cores = sim->topo.servers[u->server_index].cores,
-        .server_jobs = u->server_jobs_seen,
+        .server_core_flops = srv->core_flops,
+        .server_cores = srv->cores,
+        .server_jobs = u->seen.running,
+        .server_queued = u->seen.waiting,
+        .server_memory_used_bytes = u->seen.memory_used_bytes,
+        .server_memory_bytes = mem_total,
+        .load_age_s = age_s,
+        .deadline_s = t->deadline_s,
         .last_delay_s = u->last_delay_s,
         .fm = &sim->fm,
         .setup = &sim->cost_setup,
@@ -965,6 +1195,7 @@ static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v
         .now_s = now_s(sim),
     };
     float *o = sim->state + (size_t)u->index * ET_OBS_DIM;
+    double acc = srv->cores > 0 ? srv->cores : 1;
     o[ET_OBS_TOKENS] = (float)(tokens / prm->tokens_max);
     o[ET_OBS_EPOCHS] = (float)(epochs / prm->epochs_max);
     o[ET_OBS_RATE_UP] = (float)(log2(1.0 + u->rate_bps[DIR_UP] / 1e6) / 10.0);
@@ -975,11 +1206,41 @@ static void observe(et_sim *sim, ue_state *u, const task_run *t, et_task_view *v
     o[ET_OBS_UE_MEMORY] = (float)(u->host->memory_bytes / 16e9);
     o[ET_OBS_TASKS_LEFT] = (float)((double)(prm->tasks_per_ue - task) / prm->tasks_per_ue);
     o[ET_OBS_LAST_DELAY] = (float)(u->last_delay_s / prm->delay_ref_s);
-    o[ET_OBS_SERVER_QUEUE] =
-        (float)((double)u->server_jobs_seen / sim->topo.servers[u->server_index].cores);
+    o[ET_OBS_SERVER_QUEUE] = (float)(u->seen.running / acc);
+    o[ET_OBS_SERVER_WAITING] = (float)(u->seen.waiting / acc);
+    o[ET_OBS_SERVER_MEMORY] = (float)(mem_total > 0 ? u->seen.memory_used_bytes / mem_total : 0.0);
+    o[ET_OBS_LOAD_AGE] = (float)(age_s / prm->delay_ref_s);
+    o[ET_OBS_DEADLINE] = (float)(t->deadline_s / prm->delay_ref_s);
     float *extra = sim->state + (size_t)sim->n_ue * ET_OBS_DIM;
-    extra[0] = (float)((double)sim->jobs_total / sim->cores_total);
+    extra[0] = (float)((double)(sim->jobs_total + sim->waiting_total) / sim->cores_total);
     extra[1] = (float)((double)sim->tasks_done / sim->tasks_total);
+}
+
+/* The task's deadline after its start (docs/simulation.md, "Deadlines"): the earlier of
+ * tasks.deadline_s and tasks.deadline_factor times its best-case duration; 0 when neither
+ * is set. A property of the task alone (never of the UE's cache or the server's load), so
+ * every policy faces the same deadlines. */
+static double task_deadline_s(const et_sim *sim, const ue_state *u, double tokens, double epochs)
+{
+    const et_sim_params *prm = &sim->p;
+    double d = prm->deadline_s > 0 ? prm->deadline_s : INFINITY;
+    if (prm->deadline_factor > 0) {
+        const et_server_host *srv = &sim->topo.servers[u->server_index];
+        et_best_case_env env = {
+            .ue_speed_flops = u->host->speed_flops,
+            .ue_memory_bytes = u->host->memory_bytes,
+            .server_speed_flops = srv->core_flops,
+            .server_memory_bytes = sim->servers[u->server_index].acc_memory_bytes,
+            .peak_up_bps = u->peak_bps[DIR_UP],
+            .peak_down_bps = u->peak_bps[DIR_DOWN],
+            .latency_up_s = u->latency_s[DIR_UP],
+            .latency_down_s = u->latency_s[DIR_DOWN],
+            .control_bytes = prm->control_bytes,
+        };
+        double best = et_cost_best_case_s(&sim->fm, &sim->cost_setup, &env, tokens, epochs);
+        if (isfinite(best)) d = fmin(d, prm->deadline_factor * best);
+    }
+    return isfinite(d) ? d : 0.0;
 }
 
 /* Task parameters come from the UE's own stream, drawn in a fixed order
@@ -995,7 +1256,25 @@ static void draw_task(et_sim *sim, ue_state *u, int index, task_run *t)
     double s = prm->difficulty_sigma;
     t->difficulty = exp(s * et_rng_normal(&u->task_rng) - 0.5 * s * s);
     double gap = prm->gap_mean_s > 0 ? et_rng_exponential(&u->task_rng, prm->gap_mean_s) : 0.0;
+    t->deadline_s = task_deadline_s(sim, u, t->tokens, t->epochs);
     if (gap > 0) sg_actor_sleep_for(gap);
+}
+
+/* The task starts: with server.load_info = query, the UE first asks its server for its
+ * load (a control message up, the state down): the decision sees it fresh, and the task
+ * pays the round trip. */
+static void start_task(et_sim *sim, ue_state *u, task_run *t)
+{
+    t->start = simgrid_get_clock();
+    t->reward_sum0 = sim->reward_sum;
+    t->reward_count0 = sim->reward_count;
+    u->bytes_up = u->bytes_down = u->compute_s = 0;
+    if (sim->p.load_query) {
+        u->req.kind = REQ_QUERY;
+        u->req.bytes_down = sim->p.control_bytes;
+        ask_session(sim, u, sim->p.control_bytes);
+    }
+    t->query_s = simgrid_get_clock() - t->start;
 }
 
 /* Asks the policy, at the simulated instant the task starts. */
@@ -1025,16 +1304,13 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
 {
     const et_sim_params *prm = &sim->p;
     const et_cost *c = &t->cost;
-    t->start = simgrid_get_clock();
-    t->reward_sum0 = sim->reward_sum;
-    t->reward_count0 = sim->reward_count;
-    u->bytes_up = u->bytes_down = u->compute_s = 0;
-    t->download_s = t->upload_s = t->result_s = 0;
+    double begin = simgrid_get_clock();
+    t->download_s = t->upload_s = t->result_s = t->wait_s = 0;
     /* A LOCAL task that does not fit the UE's memory fails before anything
      * runs: the UE knows its memory and the emulator's size. */
     if (t->loc == ET_LOCATION_LOCAL && c->memory_bytes > u->host->memory_bytes) {
         t->failure = "memory";
-        t->end = t->start;
+        t->end = begin;
         return;
     }
     /* 1. Emulator download when the cached one differs (and the adapter once). */
@@ -1047,7 +1323,7 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
         u->adapter_cached = 1;
     }
     double phase = simgrid_get_clock();
-    t->download_s = phase - t->start;
+    t->download_s = phase - begin;
     if (t->loc == ET_LOCATION_LOCAL) {
         /* 2. Tune on the UE, then upload the tuned result (it is its own
          * request: nothing comes back). */
@@ -1058,38 +1334,63 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
         transfer(sim, u, DIR_UP, prm->control_bytes + c->upload_bytes);
         t->upload_s = simgrid_get_clock() - (t0 + u->compute_s);
     } else {
-        /* 3. Upload the data set with the request, the server tunes, the
-         * result (or, when the owner keeps it, a completion notice) comes back. */
+        /* 3. Upload the data set with the request; the server queues the job until an
+         * accelerator has the memory for it, tunes, and sends the result back (or, when
+         * the owner keeps it, a completion notice; a notice too when it refused or dropped
+         * the job). */
         u->req.kind = REQ_OFFLOAD;
         u->req.flops = c->flops;
+        u->req.memory_bytes = et_fm_local_memory_bytes(
+            &sim->fm, et_fm_server_blocks(&sim->fm, sim->cost_setup.tunes_on, c->b),
+            prm->seq_tokens, sim->cost_setup.lora && sim->cost_setup.lora_savings);
+        u->req.deadline = t->deadline_s > 0 ? t->start + t->deadline_s : 0.0;
         u->req.bytes_down = c->result_down_bytes > 0 ? c->result_down_bytes : prm->control_bytes;
+        u->compute_end = 0;
         ask_session(sim, u, prm->control_bytes + c->upload_bytes);
         t->upload_s = u->up_done - phase;
-        t->result_s = simgrid_get_clock() - u->compute_end;
+        t->wait_s = u->req.wait_s;
+        t->result_s = simgrid_get_clock() - (u->compute_s > 0 ? u->compute_end
+                                                              : u->up_done + t->wait_s);
+        if (u->req.failure[0]) t->failure = u->req.failure;
     }
     t->end = simgrid_get_clock();
 }
 
-/* Reward, statistics and the policy's feedback. A failed task counts in
- * every mean: its delay is the time until the failure was known, its
- * quality that of the untuned model. */
+/* Reward, statistics and the policy's feedback. A failed task counts in every mean: its
+ * delay is the time until the failure was known, its quality that of the untuned model;
+ * its reward charges what its worst option within the deadline would have cost, plus the
+ * penalty (et_cost_fail_reward), so failing is never cheaper than running in time. */
 static void account_task(et_sim *sim, ue_state *u, task_run *t)
 {
     const et_sim_params *prm = &sim->p;
-    int failed = t->failure[0] != '\0';
     t->delay_s = t->end - t->start;
-    t->ppl = (failed ? et_cost_untuned_ppl(&sim->fm) : t->cost.ppl) * t->difficulty;
-    t->exposure = failed ? 0.0 : et_cost_exposure(&t->cost, u->privacy, prm->bytes_ref);
-    /* A failed task is charged what it led to (the time until the failure
-     * was known, the untuned model's quality) plus the penalty, so failing
-     * is never cheaper than running. */
-    t->reward = -(prm->w_delay * t->delay_s / prm->delay_ref_s +
-                  prm->w_ppl * t->ppl / sim->ppl_ref + prm->w_privacy * t->exposure);
-    if (failed) {
-        t->reward -= prm->fail_penalty;
-    } else if (prm->deadline_s > 0 && t->delay_s > prm->deadline_s) {
-        t->reward -= prm->fail_penalty;
+    if (!t->failure[0] && t->deadline_s > 0 && t->delay_s > t->deadline_s)
         t->failure = "deadline";
+    int failed = t->failure[0] != '\0';
+    et_reward_weights w = {.w_delay = prm->w_delay,
+                           .w_ppl = prm->w_ppl,
+                           .w_privacy = prm->w_privacy,
+                           .delay_ref_s = prm->delay_ref_s,
+                           .ppl_ref = sim->ppl_ref,
+                           .fail_penalty = prm->fail_penalty};
+    if (failed) {
+        /* Exposure: a job the server received exposed the data whatever became of it. The
+         * charge is the worst option's, the SERVER one's, when a deadline bounds the
+         * options (version 3); version 2 charged nothing. */
+        et_cost server;
+        et_cost_task(&sim->fm, &sim->cost_setup, ET_LOCATION_SERVER, t->keep, t->tokens,
+                     t->epochs, &server);
+        double worst = et_cost_exposure(&server, u->privacy, prm->bytes_ref);
+        t->exposure = t->loc == ET_LOCATION_SERVER
+                          ? et_cost_exposure(&t->cost, u->privacy, prm->bytes_ref)
+                          : 0.0;
+        t->ppl = et_cost_untuned_ppl(&sim->fm) * t->difficulty;
+        t->reward = et_cost_fail_reward(&w, t->delay_s, t->deadline_s, t->ppl,
+                                        t->deadline_s > 0 ? worst : t->exposure);
+    } else {
+        t->ppl = t->cost.ppl * t->difficulty;
+        t->exposure = et_cost_exposure(&t->cost, u->privacy, prm->bytes_ref);
+        t->reward = et_cost_reward(&w, t->delay_s, t->ppl, t->exposure);
     }
     u->last_delay_s = t->delay_s;
     sim->tasks_done++;
@@ -1102,6 +1403,9 @@ static void account_task(et_sim *sim, ue_state *u, task_run *t)
     if (prm->credit == ET_CREDIT_COOPERATIVE)
         credit =
             (sim->reward_sum - t->reward_sum0) / (double)(sim->reward_count - t->reward_count0);
+    else if (prm->credit == ET_CREDIT_TEAM)
+        credit = sim->reward_sum - u->reward_mark;
+    u->reward_mark = sim->reward_sum;
     et_feedback fb = {.ue = u->index,
                       .reward = credit,
                       .done = t->index == prm->tasks_per_ue - 1,
@@ -1134,6 +1438,9 @@ static void record_task(et_sim *sim, const ue_state *u, const task_run *t)
         .download_s = t->download_s,
         .upload_s = t->upload_s,
         .result_s = t->result_s,
+        .query_s = t->query_s,
+        .wait_s = t->wait_s,
+        .deadline_s = t->deadline_s,
         .device_class = u->host->device_class,
         .delay_s = t->delay_s,
         .ppl = t->ppl,
@@ -1154,6 +1461,7 @@ static void ue_main(int argc, char **argv)
     for (int i = 0; i < sim->p.tasks_per_ue && sim->agent_status == ET_OK; i++) {
         task_run t;
         draw_task(sim, u, i, &t);
+        start_task(sim, u, &t);
         et_status st = decide_task(sim, u, &t);
         if (st != ET_OK) {
             sim->agent_status = st;
@@ -1181,6 +1489,14 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     sim->t0 = simgrid_get_clock();
     memset(sim->server_jobs, 0, (size_t)sim->topo.n_servers * sizeof *sim->server_jobs);
     sim->jobs_total = 0;
+    sim->waiting_total = 0;
+    for (int k = 0; k < sim->topo.n_servers; k++) {
+        server_state *sv = &sim->servers[k];
+        memset(sv->acc_used, 0, (size_t)sv->n_acc * sizeof *sv->acc_used);
+        sv->n_wait = sv->wait_max = 0;
+        sv->used_bytes = sv->peak_bytes = sv->wait_area = 0;
+        sv->wait_last = sim->t0;
+    }
     sim->tasks_done = 0;
     sim->tasks_total = sim->n_ue * prm->tasks_per_ue;
     sim->out = out;
@@ -1200,7 +1516,9 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         u->cached_b = 0;
         u->adapter_cached = 0;
         u->last_delay_s = 0;
-        u->server_jobs_seen = 0;
+        u->seen = (load_report){.at = sim->t0};
+        u->reward_mark = 0;
+        u->accelerator = -1;
         u->wifi_level = 0;
         /* Links keep the previous episode's rates: every transfer sets them. */
         u->applied_bps[DIR_UP] = u->applied_bps[DIR_DOWN] = -1;
@@ -1270,6 +1588,13 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     stats->engine = sim->counts;
     for (int i = 0; i < sim->n_ue; i++)
         if (sim->ues[i].finish_s > stats->makespan_s) stats->makespan_s = sim->ues[i].finish_s;
+    for (int k = 0; k < sim->topo.n_servers; k++) {
+        const server_state *sv = &sim->servers[k];
+        stats->server_peak_memory_bytes = fmax(stats->server_peak_memory_bytes, sv->peak_bytes);
+        if (stats->makespan_s > 0)
+            stats->server_queue_mean += sv->wait_area / stats->makespan_s / sim->topo.n_servers;
+        if (sv->wait_max > stats->server_queue_max) stats->server_queue_max = sv->wait_max;
+    }
     return ET_OK;
 }
 

@@ -8,16 +8,19 @@
 
 void et_episode_stats_add(et_episode_stats *s, const et_task_record *r)
 {
-    int failed = r->failure[0] == 'm';
+    int failed = r->failure[0] != '\0';
     s->tasks++;
     if (failed) {
         s->failed++;
-        s->failed_memory++;
+        if (r->failure[0] == 'd')
+            s->late++;
+        else
+            s->failed_memory++;
     } else {
-        if (r->failure[0] == 'd') s->late++;
         s->ok_delay_s += r->delay_s;
         s->ok_ppl += r->ppl;
     }
+    s->wait_s += r->wait_s;
     if (r->location == ET_LOCATION_LOCAL)
         s->local++;
     else
@@ -73,6 +76,13 @@ cJSON *et_episode_stats_cjson(const et_episode_stats *s, const char *model, int 
     cJSON_AddNumberToObject(o, "bytes_up", s->bytes_up);
     cJSON_AddNumberToObject(o, "bytes_down", s->bytes_down);
     cJSON_AddNumberToObject(o, "mean_keep", s->mean_keep);
+    cJSON_AddNumberToObject(o, "mean_wait_s", s->tasks ? s->wait_s / s->tasks : 0.0);
+    cJSON *srv = cJSON_AddObjectToObject(o, "server");
+    if (srv) {
+        cJSON_AddNumberToObject(srv, "peak_memory_bytes", s->server_peak_memory_bytes);
+        cJSON_AddNumberToObject(srv, "queue_mean", s->server_queue_mean);
+        cJSON_AddNumberToObject(srv, "queue_max", s->server_queue_max);
+    }
     cJSON *e = cJSON_AddObjectToObject(o, "engine");
     if (e) {
         cJSON_AddNumberToObject(e, "comms", (double)s->engine.comms);

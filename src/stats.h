@@ -22,8 +22,10 @@ typedef struct et_engine_counts {
  * perplexity; failures are counted beside the means (and the *_ok means
  * cover the tasks that ran). */
 typedef struct et_episode_stats {
-    int tasks, failed, late;
-    int failed_memory;    /* failed because a LOCAL choice did not fit the UE */
+    int tasks, failed; /* failed: every failure, whatever its reason */
+    int late;          /* failed on their deadline (failure "deadline") */
+    int failed_memory; /* failed on memory: a LOCAL choice that did not fit the UE, or a job
+                          that can never fit a server accelerator ("server-memory") */
     int local, server;    /* tasks per location (failed included) */
     double total_delay_s; /* sum of task delays */
     double mean_delay_s;
@@ -38,11 +40,18 @@ typedef struct et_episode_stats {
     double bytes_up, bytes_down;
     double mean_keep;
     double ppl_sum, keep_sum; /* sums behind mean_ppl and mean_keep */
+    double wait_s;            /* time jobs spent queued at the server, summed over tasks */
+    /* The servers (filled by the simulator at the episode's end): the largest memory any
+     * server held at once, and the number of jobs waiting for memory, time-averaged over the
+     * episode and at its largest (over servers: the mean of their averages, the largest). */
+    double server_peak_memory_bytes;
+    double server_queue_mean;
+    int server_queue_max;
     et_engine_counts engine;
 } et_episode_stats;
 
-/* Adds one task (its tasks.csv record) to s. A task failed when its record's
- * failure is "memory"; "deadline" marks a late task that ran. */
+/* Adds one task (its tasks.csv record) to s. A task failed when its record names a
+ * failure ("memory", "server-memory", "deadline"). */
 void et_episode_stats_add(et_episode_stats *s, const et_task_record *r);
 
 /* Computes the means from the sums (call once, after the last task). */

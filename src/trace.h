@@ -28,11 +28,16 @@ typedef struct et_task_record {
     double ppl;      /* a failed task: the untuned model's perplexity */
     double exposure; /* privacy exposure (SERVER tasks), 0 otherwise */
     double reward;
-    const char *failure; /* "" when none; "memory", "deadline" */
-    /* Phases (the delay is their sum, up to the instants between them): emulator download
-     * (request and reply), data upload (LOCAL: the tuned result), the tuning execution
-     * (compute_s), and the result download (SERVER). */
+    const char *failure; /* "" when it ran in time; "memory" (LOCAL did not fit the UE),
+                            "server-memory" (the job can never fit an accelerator),
+                            "deadline" (not done by its deadline) */
+    /* Phases (the delay is their sum; docs/traces.md): the load query, the emulator download
+     * (request and reply), the data upload (LOCAL: the tuned result), the wait for server
+     * memory (SERVER), the tuning execution (compute_s), and the result download (SERVER). */
     double download_s, upload_s, result_s;
+    double query_s; /* the load query's round trip before the decision (server.load_info) */
+    double wait_s;  /* queued at the server until its memory admitted the job */
+    double deadline_s; /* the task's deadline after its start, s; 0: none */
     const char *device_class; /* the UE's class property (phone, laptop, ...) */
 } et_task_record;
 
