@@ -19,6 +19,10 @@ void et_cost_task(const et_fm *fm, const et_cost_setup *s, et_location loc, doub
         out->ppl = s->data_quality ? et_fm_ppl_plug_data(fm, b, tokens * epochs)
                                    : et_fm_ppl_plug(fm, b);
         out->keep_effective = 1;
+        /* An adapter that leaves the model worse than untuned is not deployed (version 2's
+         * curve passes the zero-shot value at the smallest emulators of some profiles, e.g.
+         * BLOOM-7.1B): the task yields at worst the untuned quality. */
+        out->ppl = fmin(out->ppl, et_cost_untuned_ppl(fm));
         return;
     }
     /* SERVER: the data set goes up; the server tunes against the full middle
@@ -33,6 +37,7 @@ void et_cost_task(const et_fm *fm, const et_cost_setup *s, et_location loc, doub
                    ? et_fm_ppl_plug_data(fm, et_fm_server_blocks(fm, s->tunes_on, b),
                                          tokens * epochs)
                    : et_fm_server_ppl(fm, s->tunes_on, b);
+    out->ppl = fmin(out->ppl, et_cost_untuned_ppl(fm));
     out->exposed_bytes = out->upload_bytes;
     out->keep_effective = on_emulator;
 }

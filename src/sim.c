@@ -1462,6 +1462,7 @@ static void ue_main(int argc, char **argv)
         task_run t;
         draw_task(sim, u, i, &t);
         start_task(sim, u, &t);
+        if (sim->agent_status != ET_OK) break; /* another UE's decide() failed meanwhile */
         et_status st = decide_task(sim, u, &t);
         if (st != ET_OK) {
             sim->agent_status = st;

@@ -82,6 +82,10 @@ static void static_scenario(et_scenario *sc, const char *dir, const char *platfo
     sc->policy_keep = 0.4;
     /* Full adapters: long transfers make the engine's timing visible. */
     sc->result_mode = ET_RESULT_FULL;
+    /* The hand computations follow one task's transfers: no load query before it, and no
+     * deadline to drop it (both have tests of their own). */
+    sc->server_load_info = 1;
+    sc->deadline_factor = 0;
 }
 
 /* What a child process runs: `history` episodes in its own engine first,
@@ -309,7 +313,8 @@ static void two_ues_sharing_the_backhaul_take_longer_than_one(void)
     fprintf(stderr, "\n  alone %.3f s, shared %.3f s ", delay[0], delay[1]);
 }
 
-/* One server core: two offloaded jobs at once each run at half speed. */
+/* One server core without memory admission (version 2): two offloaded jobs at once each
+ * run at half speed. */
 static void two_jobs_on_the_server_take_longer_than_one(void)
 {
     double compute[2], delay[2];
@@ -323,6 +328,7 @@ static void two_jobs_on_the_server_take_longer_than_one(void)
         et_scenario sc;
         static_scenario(&sc, dir, platform, n);
         sc.tokens_min = sc.tokens_max = 1e7; /* compute-heavy task */
+        sc.server_admission = 1;             /* none: processor sharing */
         CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
         compute[n - 1] = task_field(dir, 0, 0, "compute_s");
         delay[n - 1] = task_field(dir, 0, 0, "delay_s");
@@ -330,6 +336,95 @@ static void two_jobs_on_the_server_take_longer_than_one(void)
     CU_ASSERT(rel_err(compute[1], 2 * compute[0]) < 1e-6);
     CU_ASSERT(delay[1] > delay[0]);
     fprintf(stderr, "\n  compute alone %.3f s, two jobs %.3f s ", compute[0], compute[1]);
+}
+
+/* 1 when dir/tasks.csv holds text. */
+static int tasks_csv_contains(const char *dir, const char *text)
+{
+    char path[4200], line[4096];
+    snprintf(path, sizeof path, "%s/tasks.csv", dir);
+    FILE *f = fopen(path, "r");
+    int found = 0;
+    while (f && !found && fgets(line, sizeof line, f))
+        found = strstr(line, text) != NULL;
+    if (f) fclose(f);
+    return found;
+}
+
+/* One accelerator that holds one job (version 3): the second job waits in the queue for
+ * exactly the first one's execution, then runs at full speed; the phases of every task add
+ * up to its delay. */
+static void a_job_that_does_not_fit_beside_another_waits_for_it(void)
+{
+    const char *dir = et_test_tmpdir("sim_queue");
+    char platform[4200];
+    snprintf(platform, sizeof platform, "%s/p.xml", dir);
+    write_platform(platform, 2, 10e9, 1);
+    et_scenario sc;
+    static_scenario(&sc, dir, platform, 2);
+    sc.tokens_min = sc.tokens_max = 1e7; /* compute-heavy task */
+    sc.server_memory_bytes = 24e9;       /* room for one OPT-1.3B job, not two */
+    CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
+    double c0 = task_field(dir, 0, 0, "compute_s"), c1 = task_field(dir, 1, 0, "compute_s");
+    double w0 = task_field(dir, 0, 0, "wait_s"), w1 = task_field(dir, 1, 0, "wait_s");
+    CU_ASSERT(rel_err(c0, c1) < 1e-9); /* each alone on the accelerator */
+    /* One waited for the other's whole execution (their uploads end at the same instant). */
+    double waited = fmax(w0, w1), other = w0 > w1 ? c1 : c0;
+    CU_ASSERT(fmin(w0, w1) == 0.0);
+    CU_ASSERT(rel_err(waited, other) < 1e-6);
+    static const char *const phases[] = {"query_s",   "download_s", "upload_s",
+                                         "wait_s",    "compute_s",  "result_s"};
+    for (int ue = 0; ue < 2; ue++) {
+        double sum = 0;
+        for (int k = 0; k < 6; k++)
+            sum += task_field(dir, ue, 0, phases[k]);
+        double delay = task_field(dir, ue, 0, "delay_s");
+        CU_ASSERT(fabs(sum - delay) < 1e-8 * delay + 1e-6); /* tasks.csv prints 9 digits */
+    }
+    fprintf(stderr, "\n  compute %.3f s, waits %.3f and %.3f s ", c0, w0, w1);
+}
+
+/* A job larger than any accelerator fails at once, and a job still queued at its deadline
+ * leaves the queue then: both are failures. */
+static void a_job_that_can_never_fit_or_waits_past_its_deadline_fails(void)
+{
+    const char *dir = et_test_tmpdir("sim_server_fail");
+    char platform[4200];
+    snprintf(platform, sizeof platform, "%s/p.xml", dir);
+    write_platform(platform, 2, 10e9, 1);
+    et_scenario sc;
+    static_scenario(&sc, dir, platform, 1);
+    sc.server_memory_bytes = 4e9; /* far less than one OPT-1.3B job */
+    CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
+    CU_ASSERT(tasks_csv_contains(dir, ",server-memory,"));
+    CU_ASSERT_EQUAL(task_field(dir, 0, 0, "compute_s"), 0.0);
+
+    /* Two jobs of 6,647 s each, one accelerator, a deadline of 5,000 s: the first runs and
+     * is late, the second leaves the queue at its deadline without running. */
+    static_scenario(&sc, dir, platform, 2);
+    sc.tokens_min = sc.tokens_max = 1e7;
+    sc.server_memory_bytes = 24e9;
+    sc.deadline_s = 5000;
+    CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
+    double w0 = task_field(dir, 0, 0, "wait_s"), w1 = task_field(dir, 1, 0, "wait_s");
+    int ran = w0 > w1 ? 1 : 0, dropped = 1 - ran;
+    CU_ASSERT(task_field(dir, ran, 0, "compute_s") > 5000);
+    CU_ASSERT_EQUAL(task_field(dir, dropped, 0, "compute_s"), 0.0);
+    CU_ASSERT_EQUAL(task_field(dir, dropped, 0, "deadline_s"), 5000.0);
+    /* The dropped job left the queue at its deadline and was told with a notice. */
+    double delay = task_field(dir, dropped, 0, "delay_s");
+    CU_ASSERT(delay >= 5000.0 && delay < 5001.0);
+    /* Both failed on the deadline: the late one and the dropped one. */
+    CU_ASSERT(task_field(dir, ran, 0, "delay_s") > 5000.0);
+    char path[4200], line[4096];
+    snprintf(path, sizeof path, "%s/tasks.csv", dir);
+    FILE *f = fopen(path, "r");
+    int deadlines = 0;
+    while (f && fgets(line, sizeof line, f))
+        deadlines += strstr(line, ",deadline,") != NULL;
+    if (f) fclose(f);
+    CU_ASSERT_EQUAL(deadlines, 2);
+    fprintf(stderr, "\n  dropped after %.3f s ", delay);
 }
 
 /* Mobility trace: each UE i at xs0[i] until t_jump, then at xs1[i]. */
@@ -844,6 +939,10 @@ int main(void)
          two_ues_sharing_the_backhaul_take_longer_than_one},
         {"two_jobs_on_the_server_take_longer_than_one",
          two_jobs_on_the_server_take_longer_than_one},
+        {"a_job_that_does_not_fit_beside_another_waits_for_it",
+         a_job_that_does_not_fit_beside_another_waits_for_it},
+        {"a_job_that_can_never_fit_or_waits_past_its_deadline_fails",
+         a_job_that_can_never_fit_or_waits_past_its_deadline_fails},
         {"rate_rise_mid_transfer_shortens_it_to_the_hand_computed_time",
          rate_rise_mid_transfer_shortens_it_to_the_hand_computed_time},
         {"rate_drop_mid_transfer_lengthens_it_to_the_hand_computed_time",
