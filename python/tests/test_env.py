@@ -56,12 +56,12 @@ class StepInterface(unittest.TestCase):
         cls.got = child_json(STEPS)
 
     def test_spaces(self):
-        self.assertEqual(self.got["obs_space"], "Box(-inf, inf, (6, 11), float32)")
+        self.assertEqual(self.got["obs_space"], "Box(-inf, inf, (6, 15), float32)")
         self.assertEqual(self.got["act_space"], "Tuple(Discrete(2), Box(0.1, 0.5, (), float64))")
 
     def test_first_observation(self):
         first = self.got["first"]
-        self.assertEqual(first["shape"], [6, 11])
+        self.assertEqual(first["shape"], [6, 15])
         self.assertEqual(first["dtype"], "float32")
         self.assertEqual(len(first["waiting"]), 1)
         self.assertEqual(first["time"], 0.0)

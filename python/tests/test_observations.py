@@ -48,10 +48,10 @@ class Observations(unittest.TestCase):
 
     def test_shapes_and_dtypes(self):
         g = self.got
-        self.assertEqual(g["obs_dim"], 11)
-        self.assertEqual(g["state_dim"], g["n_ue"] * 11 + 2)
+        self.assertEqual(g["obs_dim"], 15)
+        self.assertEqual(g["state_dim"], g["n_ue"] * 15 + 2)
         for row in g["rows"]:
-            self.assertEqual(row["shape"], [11])
+            self.assertEqual(row["shape"], [15])
             self.assertEqual(row["dtype"], "float32")
             self.assertEqual(row["state_shape"], [g["state_dim"]])
             self.assertEqual(row["task_ue"], row["ue"])
@@ -67,7 +67,7 @@ class Observations(unittest.TestCase):
             self.assertFalse(row["owns"])
             self.assertTrue(row["writeable_view_of_state"])
             self.assertEqual(row["state_address"], base)
-            self.assertEqual(row["address"], base + 4 * 11 * row["ue"])
+            self.assertEqual(row["address"], base + 4 * 15 * row["ue"])
 
     def test_observations_change_between_decisions(self):
         by_ue = {}
