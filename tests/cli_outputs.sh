@@ -32,6 +32,14 @@ check tasks_phases_sum_to_delay awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$
       d = s - $c["delay_s"]; if (d < -1e-6 * (1 + $c["delay_s"]) || d > 1e-6 * (1 + $c["delay_s"])) bad++; n++ }
     END { if (!n || bad) { print bad " of " n " rows do not add up"; exit 1 } }' run/tasks.csv
 check tasks_device_class sh -c "cut -d, -f20 run/tasks.csv | sort -u | grep -qx phone"
+# Version 2 of the model by keys (examples/version2.json): nothing waits for server memory, no
+# load query, no deadline, and more jobs run at once than one 24 GB accelerator could hold.
+check version2_by_keys sh -c "'$bin' run '$src/examples/version2.json' --tasks 10 --out v2 -q &&
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next }
+      \$c[\"wait_s\"] != 0 || \$c[\"query_s\"] != 0 || \$c[\"deadline_s\"] != 0 || \$c[\"failure\"] == \"deadline\" { bad++ }
+      END { exit bad > 0 }' v2/tasks.csv &&
+    tr -d ' \t\n' < v2/summary.json | grep -o '\"peak_memory_bytes\":[0-9.e+]*' | cut -d: -f2 |
+    awk '{ exit !(\$1 > 24e9) }'"
 check no_temporaries sh -c "[ -z \"\$(ls -A run | grep tmp)\" ]"
 check full_routing_platform "$bin" platform --ues 6 --full-routing -o full.xml
 check layouts_agree sh -c "'$bin' run --tasks 5 --out a -q && '$bin' run --tasks 5 --platform full.xml --out b -q && cmp a/tasks.csv b/tasks.csv"
