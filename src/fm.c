@@ -69,10 +69,43 @@
  * are at the same b. docs/models.md section 4. */
 #define FM_PPL_TRANSFER_RATIO_DEFAULT 0.285
 
-/* Data dependence of quality (docs/models.md section 9). PLACEHOLDER values, to be
- * calibrated and sourced. */
+/* Data dependence of quality (docs/models.md section 9): with D = tokens x epochs, the
+ * share of the log-perplexity gain of tuning still missing is h(D) = 1 / (1 + (D / D_c)^alpha),
+ * the rectified scaling law of fine-tuning (Lin et al. 2024, arXiv 2402.02314: L(D) = B /
+ * (D_l + D^alpha) + E, with D_l = D_c^alpha its "pre-learned data size"). D_c is the data at
+ * which half of the gain is reached.
+ *
+ * alpha = 1 (an assumption; no published fine-tuning exponent was found to fit): the
+ * plateau PPL_plug(b) is set by the adapter and the emulator, not by the data, and the excess
+ * loss of a fixed-capacity model near its infinite-data limit is taken to fall as 1 / D, the
+ * classical rate of parametric estimation (Bahri et al. 2021, arXiv 2102.06701, call this
+ * regime variance-limited). With alpha = 1 the law is also Hernandez et al.'s reading of
+ * transfer (arXiv 2102.01293): the pre-trained model behaves as if it had D_c more tokens of
+ * the task's data.
+ *
+ * D_c = 1e5 token-epochs: the largest round value that keeps every Offsite-Tuning plug-in
+ * point within 2% of its converged value at the data it was tuned on. Its layer-drop runs
+ * (OPT-6.7B, BLOOM-7.1B; OPT-2.7B's derived point) made 2 epochs over WikiText-2's
+ * 2,088,628 training tokens (D = 4.18e6), its distilled runs 50 (D = 1.04e8): the binding
+ * point, OPT-6.7B 2-18-2 (log gain ln(24.24 / 10.78) = 0.810), needs h <= ln(1.02) / 0.810,
+ * i.e. D_c <= 1.05e5. Half the gain after 1e5 token-epochs is about 24 optimizer steps of
+ * those runs (8 GPUs x 1 sequence x 512 tokens per step). */
 #define FM_PPL_DATA_SCALE_TOKENS_DEFAULT 1e5
-#define FM_PPL_DATA_EXPONENT_DEFAULT 0.5
+#define FM_PPL_DATA_EXPONENT_DEFAULT 1.0
+
+/* Ranges the two keys accept: D_c from one token to far beyond any task; alpha from a
+ * nearly flat law to a nearly sharp step. */
+#define FM_PPL_DATA_SCALE_TOKENS_MIN 1.0
+#define FM_PPL_DATA_SCALE_TOKENS_MAX 1e12
+#define FM_PPL_DATA_EXPONENT_MIN 0.05
+#define FM_PPL_DATA_EXPONENT_MAX 5.0
+
+/* Untuned perplexity over the anchor A when a profile does not publish its full zero-shot
+ * perplexity: the OPT rows of Offsite-Tuning's table give 12.52 / 31.48 = 0.398 (OPT-1.3B)
+ * and 9.7038 / 24.24 = 0.400 (OPT-6.7B, derived anchor), so PPL_0 = A / 0.4. For OPT-2.7B
+ * that is 28.04, within 0.3% of 28.12, the zero-shot value interpolated log-linearly in log
+ * parameters between OPT-1.3B and OPT-6.7B as its anchor is. */
+#define FM_PPL_ANCHOR_OVER_UNTUNED 0.4
 
 /* Range searched for a fitted gamma: the range the ppl_gamma key accepts. */
 #define FM_PPL_GAMMA_MIN 0.1
@@ -102,6 +135,8 @@ static const char *const fm_known_keys[] = {
     "lora_rank",
     "activation_bytes_per_token_block",
     "optimizer_flops_per_param_token",
+    "ppl_data_scale_tokens",
+    "ppl_data_exponent",
 };
 /* The keys of one calibration point, named after Offsite-Tuning's columns. */
 static const char *const fm_calib_keys[] = {
@@ -644,11 +679,19 @@ static et_status fm_from_json(const char *path, et_error *err, const cJSON *root
                        &fm->activation_bytes_per_token);
     if (st != ET_OK) return st;
     fm->optimizer_flops_per_param_token = FM_OPTIMIZER_FLOPS_PER_PARAM_TOKEN;
-    fm->ppl_data_scale_tokens = FM_PPL_DATA_SCALE_TOKENS_DEFAULT;
-    fm->ppl_data_exponent = FM_PPL_DATA_EXPONENT_DEFAULT;
     st = fm_get_number(path, err, root, "optimizer_flops_per_param_token",
                        "optimizer_flops_per_param_token", 0, 1000, 1,
                        &fm->optimizer_flops_per_param_token);
+    if (st != ET_OK) return st;
+    fm->ppl_data_scale_tokens = FM_PPL_DATA_SCALE_TOKENS_DEFAULT;
+    st = fm_get_number(path, err, root, "ppl_data_scale_tokens", "ppl_data_scale_tokens",
+                       FM_PPL_DATA_SCALE_TOKENS_MIN, FM_PPL_DATA_SCALE_TOKENS_MAX, 1,
+                       &fm->ppl_data_scale_tokens);
+    if (st != ET_OK) return st;
+    fm->ppl_data_exponent = FM_PPL_DATA_EXPONENT_DEFAULT;
+    st = fm_get_number(path, err, root, "ppl_data_exponent", "ppl_data_exponent",
+                       FM_PPL_DATA_EXPONENT_MIN, FM_PPL_DATA_EXPONENT_MAX, 1,
+                       &fm->ppl_data_exponent);
     if (st != ET_OK) return st;
 
     return fm_load_quality(path, err, root, fm);
@@ -855,14 +898,29 @@ double et_fm_full_ft_memory_bytes(const et_fm *fm, double seq_tokens)
 
 double et_fm_ppl_untuned(const et_fm *fm)
 {
-    return isfinite(fm->ppl_full_zero_shot) ? fm->ppl_full_zero_shot : fm->ppl_full_ft / 0.4;
+    return isfinite(fm->ppl_full_zero_shot) ? fm->ppl_full_zero_shot
+                                            : fm->ppl_full_ft / FM_PPL_ANCHOR_OVER_UNTUNED;
+}
+
+double et_fm_ppl_data_gain_share(const et_fm *fm, double token_epochs)
+{
+    if (!(token_epochs > 0)) return 0.0;
+    /* 1 - h(D) = 1 / (1 + (D_c / D)^alpha), written so that D = inf gives 1 and a D so small
+     * that the power overflows gives 0, never inf / inf. */
+    return 1.0 / (1.0 + pow(fm->ppl_data_scale_tokens / token_epochs, fm->ppl_data_exponent));
 }
 
 double et_fm_ppl_plug_data(const et_fm *fm, int b, double token_epochs)
 {
-    double p0 = et_fm_ppl_untuned(fm);
-    double conv = fmin(et_fm_ppl_plug(fm, b), p0);
-    if (!(token_epochs > 0)) return p0;
-    double h = pow(1.0 + token_epochs / fm->ppl_data_scale_tokens, -fm->ppl_data_exponent);
-    return conv * pow(p0 / conv, h);
+    double untuned = et_fm_ppl_untuned(fm);
+    if (!(token_epochs > 0)) return untuned;
+    /* An adapter whose converged plug-in perplexity would be worse than no tuning at all
+     * (the extrapolated curve below b_cal can exceed it: BLOOM-7.1B at b <= 10) is not
+     * worth serving: its plateau is the untuned model. */
+    double converged = fmin(et_fm_ppl_plug(fm, b), untuned);
+    double log_gain = log(untuned / converged);
+    double ppl = untuned * exp(-log_gain * et_fm_ppl_data_gain_share(fm, token_epochs));
+    /* Every token tunes something (the contract): when the gain rounds away (a tiny D, or
+     * no gain to be had) the result is the largest double below the untuned value. */
+    return ppl < untuned ? ppl : nextafter(untuned, 0.0);
 }

@@ -101,10 +101,15 @@ typedef struct et_fm {
                                                parameter, as FLOPs per token (default 7,
                                                fitted to Offsite-Tuning throughput) */
     /* Data dependence of quality (version 3, docs/models.md section 9), D = tokens x epochs:
-     *   PPL(b, D) = PPL_plug(b) (PPL_0 / PPL_plug(b))^h(D),  h(D) = (1 + D / D_c)^-alpha
-     * with PPL_0 the untuned model (et_fm_ppl_untuned). */
-    double ppl_data_scale_tokens; /* D_c (profile key ppl_data_scale_tokens) */
-    double ppl_data_exponent;     /* alpha (profile key ppl_data_exponent) */
+     *   PPL(b, D) = PPL_c(b) (PPL_0 / PPL_c(b))^h(D),  h(D) = 1 / (1 + (D / D_c)^alpha)
+     * with PPL_0 the untuned model (et_fm_ppl_untuned) and PPL_c(b) = min(PPL_plug(b), PPL_0)
+     * the converged value: in log-perplexity, the rectified scaling law of fine-tuning
+     * (Lin et al. 2024). */
+    double ppl_data_scale_tokens; /* D_c, token-epochs at which half of the log-perplexity
+                                     gain is reached (profile key ppl_data_scale_tokens,
+                                     default 1e5, range [1, 1e12]) */
+    double ppl_data_exponent;     /* alpha, the law's exponent (profile key
+                                     ppl_data_exponent, default 1, range [0.05, 5]) */
     int n_calib;
     et_fm_calib calib[ET_FM_MAX_CALIB];
 } et_fm;
@@ -188,11 +193,20 @@ double et_fm_full_ft_flops(const et_fm *fm, double tokens, double epochs);
 double et_fm_ppl_plug(const et_fm *fm, int b);
 
 /* Quality of a task tuned against an emulator with b middle blocks on token_epochs =
- * tokens x epochs of data (version 3, docs/models.md section 9): equals the untuned full
- * model's perplexity at token_epochs = 0, falls with every token (diminishing returns) and
- * tends to et_fm_ppl_plug(fm, b) as data grows; strictly below the untuned value for any
- * token_epochs > 0, and non-increasing in b at fixed data. b clamped to [0, M]. */
+ * tokens x epochs of data (version 3, docs/models.md section 9):
+ *   PPL_0 (PPL_c(b) / PPL_0)^g(D),  g = et_fm_ppl_data_gain_share(fm, token_epochs),
+ * PPL_0 = et_fm_ppl_untuned(fm), PPL_c(b) = min(et_fm_ppl_plug(fm, b), PPL_0). Equals PPL_0
+ * at token_epochs <= 0 (or NaN), falls with every token (diminishing returns) and tends to
+ * PPL_c(b) as data grows: to et_fm_ppl_plug(fm, b) wherever that is below the untuned
+ * model. Strictly below PPL_0 for every token_epochs > 0 (when the gain rounds away, the
+ * largest double below PPL_0); non-increasing in token_epochs and in b. b clamped to
+ * [0, M]. */
 double et_fm_ppl_plug_data(const et_fm *fm, int b, double token_epochs);
+
+/* Share of the log-perplexity gain of tuning reached with token_epochs of data:
+ * 1 - h(D) = 1 / (1 + (D_c / D)^alpha), 0 at token_epochs <= 0 (or NaN), 1/2 at
+ * D = ppl_data_scale_tokens, tending to 1; non-decreasing. */
+double et_fm_ppl_data_gain_share(const et_fm *fm, double token_epochs);
 
 /* Perplexity of the untuned full model (what a UE is left with when its task fails): the
  * profile's full zero-shot perplexity; a profile that does not publish it gets A / 0.4 (the

@@ -28,6 +28,19 @@
 
 #define MIB (1024.0 * 1024.0)
 
+/* docs/models.md section 9: the data law's defaults, D_c (token-epochs at half the log gain)
+ * and alpha. */
+#define DATA_SCALE_TOKENS 1e5
+#define DATA_EXPONENT 1.0
+/* Untuned perplexity over the anchor for a profile without a published zero-shot value. */
+#define ANCHOR_OVER_UNTUNED 0.4
+/* Offsite-Tuning's data: WikiText-2's training split is 2,088,628 tokens (word-level count);
+ * the repository's scripts run 50 epochs with distilled emulators (scripts/table1) and 2 with
+ * layer-drop ones (scripts/table2). */
+#define WIKITEXT2_TRAIN_TOKENS 2088628.0
+#define OT_EPOCHS_DISTILLED 50.0
+#define OT_EPOCHS_LAYER_DROP 2.0
+
 static void assert_rel(double actual, double expected, double rel_tol)
 {
     CU_ASSERT_DOUBLE_EQUAL(actual, expected, rel_tol * fabs(expected));
@@ -746,6 +759,8 @@ static void optional_keys_take_documented_defaults(void)
     CU_ASSERT_EQUAL(fm.embeddings_in_adapter, 1);
     assert_rel(fm.activation_bytes_per_token, ACT_BYTES_PER_TOKEN_BLOCK_PER_WIDTH * 64, REL_TOL);
     assert_rel(fm.optimizer_flops_per_param_token, OPTIMIZER_FLOPS_PER_PARAM_TOKEN, REL_TOL);
+    CU_ASSERT_DOUBLE_EQUAL(fm.ppl_data_scale_tokens, DATA_SCALE_TOKENS, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(fm.ppl_data_exponent, DATA_EXPONENT, 0.0);
     assert_rel(fm.ppl_beta, 1.0, REL_TOL);
     assert_rel(fm.ppl_plug_beta, 0.4, REL_TOL);
     CU_ASSERT_EQUAL(fm.ppl_gamma_fitted, 0);
@@ -907,6 +922,262 @@ static void an_anchor_that_cannot_be_derived_is_rejected(void)
                        "ppl_transfer_ratio");
 }
 
+/* The shipped profiles, for the data-quality properties. */
+static const char *const all_models[] = {"gpt2-xl", "opt-1.3b", "opt-2.7b", "opt-6.7b",
+                                         "bloom-7.1b"};
+#define N_MODELS (sizeof all_models / sizeof all_models[0])
+
+static void untuned_perplexity_is_the_zero_shot_value_or_the_anchor_over_0_4(void)
+{
+    for (size_t i = 0; i < TABLE_ROWS; i++) {
+        et_fm fm;
+        if (!load_model(table[i].name, &fm)) continue;
+        CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_untuned(&fm), table[i].full_zero_shot, 0.0);
+    }
+    /* OPT-2.7B publishes none: A / 0.4 = 11.2145 / 0.4, within 0.3% of 28.12, the zero-shot
+     * value interpolated log-linearly in log parameters between OPT-1.3B (31.48) and OPT-6.7B
+     * (24.24) with the anchor's t = 0.43217. */
+    et_fm fm;
+    if (!load_model("opt-2.7b", &fm)) return;
+    assert_rel(et_fm_ppl_untuned(&fm), fm.ppl_full_ft / ANCHOR_OVER_UNTUNED, REL_TOL);
+    CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_untuned(&fm), 28.036, 1e-3);
+    double interpolated = exp(log(31.48) + 0.43217 * (log(24.24) - log(31.48)));
+    CU_ASSERT(fabs(et_fm_ppl_untuned(&fm) / interpolated - 1.0) < 0.003);
+}
+
+static void no_data_gives_the_untuned_perplexity(void)
+{
+    for (size_t i = 0; i < N_MODELS; i++) {
+        et_fm fm;
+        if (!load_model(all_models[i], &fm)) continue;
+        double untuned = et_fm_ppl_untuned(&fm);
+        for (int b = 0; b <= fm.middle_blocks; b++) {
+            CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_plug_data(&fm, b, 0.0), untuned, 0.0);
+            CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_plug_data(&fm, b, -1e4), untuned, 0.0);
+            CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_plug_data(&fm, b, NAN), untuned, 0.0);
+        }
+        CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_data_gain_share(&fm, 0.0), 0.0, 0.0);
+        CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_data_gain_share(&fm, NAN), 0.0, 0.0);
+    }
+}
+
+/* Checks PPL(b, D) < untuned for every b of fm and every D in d[]. */
+static void expect_below_untuned(const et_fm *fm, const double *d, size_t n_d)
+{
+    double untuned = et_fm_ppl_untuned(fm);
+    for (int b = 0; b <= fm->middle_blocks; b++) {
+        for (size_t k = 0; k < n_d; k++) {
+            double ppl = et_fm_ppl_plug_data(fm, b, d[k]);
+            CU_ASSERT(ppl < untuned);
+            if (!(ppl < untuned))
+                fprintf(stderr, "\n  %s b = %d, D = %g: %.17g, untuned %.17g\n", fm->name, b, d[k],
+                        ppl, untuned);
+        }
+    }
+}
+
+static void any_data_at_all_gives_less_than_the_untuned_perplexity(void)
+{
+    /* One token included, and data so small that the gain rounds away. */
+    static const double d[] = {1e-300, 1e-12, 1e-3, 0.5, 1.0, 2.0, 10.0, 512.0,
+                               1e4,    3e4,   1e5,  3e5, 1e6, 1e9, 1e15, INFINITY};
+    const size_t n_d = sizeof d / sizeof d[0];
+    for (size_t i = 0; i < N_MODELS; i++) {
+        et_fm fm;
+        if (!load_model(all_models[i], &fm)) continue;
+        expect_below_untuned(&fm, d, n_d);
+        /* One token is a real gain, not only a rounding step: 1 / (1 + 1e5) of the log gain. */
+        int m = fm.middle_blocks;
+        double one = et_fm_ppl_plug_data(&fm, m, 1.0), untuned = et_fm_ppl_untuned(&fm);
+        assert_rel(log(untuned / one), log(untuned / fm.ppl_full_ft) / (1.0 + DATA_SCALE_TOKENS),
+                   1e-6);
+    }
+    /* The corners of the keys' ranges: D_c = 1e12 with alpha = 5 leaves one token a gain
+     * of 1e-60 of the log gain, which rounds away. */
+    const char *path =
+        write_toy2("data_corner.json", "ppl_data_scale_tokens", "1e12", "ppl_data_exponent", "5");
+    et_fm fm;
+    et_error err;
+    CU_ASSERT_EQUAL_FATAL(et_fm_load(path, &fm, &err), ET_OK);
+    expect_below_untuned(&fm, d, n_d);
+    path =
+        write_toy2("data_corner2.json", "ppl_data_scale_tokens", "1", "ppl_data_exponent", "0.05");
+    CU_ASSERT_EQUAL_FATAL(et_fm_load(path, &fm, &err), ET_OK);
+    expect_below_untuned(&fm, d, n_d);
+}
+
+static void quality_never_worsens_with_more_data_or_a_larger_emulator(void)
+{
+    for (size_t i = 0; i < N_MODELS; i++) {
+        et_fm fm;
+        if (!load_model(all_models[i], &fm)) continue;
+        /* 400 steps of 10^0.05 from 0.1 to 1e19 token-epochs. */
+        for (int k = 0; k < 400; k++) {
+            double d = 0.1 * pow(10.0, 0.05 * k), d_next = 0.1 * pow(10.0, 0.05 * (k + 1));
+            CU_ASSERT(et_fm_ppl_data_gain_share(&fm, d_next) >= et_fm_ppl_data_gain_share(&fm, d));
+            for (int b = 0; b <= fm.middle_blocks; b++) {
+                double ppl = et_fm_ppl_plug_data(&fm, b, d);
+                CU_ASSERT(et_fm_ppl_plug_data(&fm, b, d_next) <= ppl);
+                if (b < fm.middle_blocks) CU_ASSERT(et_fm_ppl_plug_data(&fm, b + 1, d) <= ppl);
+            }
+        }
+    }
+    /* Diminishing returns, strictly, across the default tasks (1e4 .. 3e5 token-epochs):
+     * each further 1e4 token-epochs gain less than the ones before. */
+    et_fm fm;
+    if (!load_model("opt-2.7b", &fm)) return;
+    for (int b = 3; b <= fm.middle_blocks; b++) {
+        double prev_gain = INFINITY;
+        for (double d = 1e4; d < 3e5; d += 1e4) {
+            double gain = et_fm_ppl_plug_data(&fm, b, d) - et_fm_ppl_plug_data(&fm, b, d + 1e4);
+            CU_ASSERT(gain > 0.0 && gain < prev_gain);
+            prev_gain = gain;
+        }
+    }
+}
+
+static void quality_tends_to_the_plug_in_curve_as_data_grows(void)
+{
+    for (size_t i = 0; i < N_MODELS; i++) {
+        et_fm fm;
+        if (!load_model(all_models[i], &fm)) continue;
+        double untuned = et_fm_ppl_untuned(&fm);
+        for (int b = 0; b <= fm.middle_blocks; b++) {
+            double plug = et_fm_ppl_plug(&fm, b);
+            if (plug < untuned) {
+                assert_rel(et_fm_ppl_plug_data(&fm, b, INFINITY), plug, 1e-12);
+                /* 1e12 token-epochs leave 1e-7 of the log gain. */
+                assert_rel(et_fm_ppl_plug_data(&fm, b, 1e12), plug, 1e-7);
+                CU_ASSERT(et_fm_ppl_plug_data(&fm, b, 1e12) >= plug);
+            } else {
+                /* The extrapolated curve is worse than no tuning (BLOOM-7.1B, b <= 10): the
+                 * plateau is the untuned model, less one rounding step. */
+                CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_plug_data(&fm, b, 1e12), nextafter(untuned, 0.0),
+                                       0.0);
+            }
+        }
+    }
+}
+
+static void half_of_the_log_gain_is_reached_at_the_data_scale(void)
+{
+    /* OPT-2.7B, SERVER (b = M): PPL_0 = A / 0.4, so at D = D_c the perplexity is
+     * sqrt(PPL_0 A) = A / sqrt(0.4) = 17.7317. */
+    et_fm fm;
+    if (!load_model("opt-2.7b", &fm)) return;
+    double a = fm.ppl_full_ft;
+    CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_data_gain_share(&fm, DATA_SCALE_TOKENS), 0.5, 1e-15);
+    assert_rel(et_fm_ppl_plug_data(&fm, fm.middle_blocks, DATA_SCALE_TOKENS),
+               a / sqrt(ANCHOR_OVER_UNTUNED), 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_plug_data(&fm, fm.middle_blocks, DATA_SCALE_TOKENS), 17.7317,
+                           1e-4);
+    /* alpha = 1: the share is D / (D + D_c); 3e5 token-epochs reach 3/4 of the log gain. */
+    CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_data_gain_share(&fm, 3e5), 0.75, 1e-15);
+    assert_rel(et_fm_ppl_plug_data(&fm, 14, 3e5),
+               et_fm_ppl_untuned(&fm) * pow(et_fm_ppl_plug(&fm, 14) / et_fm_ppl_untuned(&fm), 0.75),
+               1e-12);
+}
+
+static void data_keys_change_the_law_as_documented(void)
+{
+    /* Toy: untuned 10 / 0.4 = 25 (no zero-shot value), PPL_plug(5) = 11. With D_c = 1000 and
+     * alpha = 2, 2000 token-epochs reach 1 / (1 + (1000 / 2000)^2) = 0.8 of the log gain. */
+    const char *path =
+        write_toy2("data_keys.json", "ppl_data_scale_tokens", "1000", "ppl_data_exponent", "2");
+    et_fm fm;
+    et_error err;
+    CU_ASSERT_EQUAL_FATAL(et_fm_load(path, &fm, &err), ET_OK);
+    CU_ASSERT_DOUBLE_EQUAL(fm.ppl_data_scale_tokens, 1000.0, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(fm.ppl_data_exponent, 2.0, 0.0);
+    assert_rel(et_fm_ppl_untuned(&fm), 25.0, REL_TOL);
+    CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_data_gain_share(&fm, 1000.0), 0.5, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_data_gain_share(&fm, 2000.0), 0.8, 1e-15);
+    assert_rel(et_fm_ppl_plug_data(&fm, 5, 2000.0), 25.0 * pow(11.0 / 25.0, 0.8), 1e-12);
+    /* A published zero-shot value is the untuned perplexity. */
+    path = write_toy("data_zero_shot.json", "ppl_full_zero_shot", "30");
+    CU_ASSERT_EQUAL_FATAL(et_fm_load(path, &fm, &err), ET_OK);
+    CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_plug_data(&fm, 5, 0.0), 30.0, 0.0);
+    assert_rel(et_fm_ppl_plug_data(&fm, 5, DATA_SCALE_TOKENS), sqrt(30.0 * 11.0), 1e-12);
+}
+
+/* Loads path expecting an input error that names the file, the key, the range and the value. */
+static void expect_range_error(const char *path, const char *key, const char *range,
+                               const char *got)
+{
+    char path_copy[4300];
+    snprintf(path_copy, sizeof path_copy, "%s", path);
+    expect_input_error(path_copy, key);
+    et_fm fm;
+    et_error err;
+    CU_ASSERT_EQUAL(et_fm_load(path_copy, &fm, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, range));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, got));
+    CU_ASSERT_PTR_NULL(strchr(err.msg, '\n'));
+    if (!strstr(err.msg, range) || !strstr(err.msg, got))
+        fprintf(stderr, "\n  message was: %s\n", err.msg);
+}
+
+static void data_keys_outside_their_ranges_are_input_errors(void)
+{
+    static const char scale_range[] = "a number in [1, 1000000000000]";
+    static const char exponent_range[] = "a number in [0.05, 5]";
+    expect_range_error(write_toy("dc_zero.json", "ppl_data_scale_tokens", "0"),
+                       "ppl_data_scale_tokens", scale_range, "got 0");
+    expect_range_error(write_toy("dc_neg.json", "ppl_data_scale_tokens", "-1e5"),
+                       "ppl_data_scale_tokens", scale_range, "got -100000");
+    expect_range_error(write_toy("dc_big.json", "ppl_data_scale_tokens", "1e13"),
+                       "ppl_data_scale_tokens", scale_range, "got 10000000000000");
+    expect_range_error(write_toy("dc_str.json", "ppl_data_scale_tokens", "\"1e5\""),
+                       "ppl_data_scale_tokens", scale_range, "got the string \"1e5\"");
+    expect_range_error(write_toy("dc_null.json", "ppl_data_scale_tokens", "null"),
+                       "ppl_data_scale_tokens", scale_range, "got null");
+    expect_range_error(write_toy("alpha_zero.json", "ppl_data_exponent", "0"), "ppl_data_exponent",
+                       exponent_range, "got 0");
+    expect_range_error(write_toy("alpha_big.json", "ppl_data_exponent", "5.5"), "ppl_data_exponent",
+                       exponent_range, "got 5.5");
+    expect_range_error(write_toy("alpha_bool.json", "ppl_data_exponent", "true"),
+                       "ppl_data_exponent", exponent_range, "got true");
+    /* Case-sensitive, as every key. */
+    expect_input_error(write_toy("dc_case.json", "PPL_data_scale_tokens", "1e5"),
+                       "PPL_data_scale_tokens");
+    expect_input_error(write_toy("dc_dup.json", "ppl_data_exponent", "1, \"ppl_data_exponent\": 2"),
+                       "ppl_data_exponent");
+}
+
+static void quality_at_offsite_tuning_data_is_within_2_percent_of_its_points(void)
+{
+    /* docs/models.md section 9: Offsite-Tuning's plug-in points are the converged end of the
+     * curve; at the data they were tuned on (epochs x WikiText-2's training tokens) the law
+     * is at most 2% above them. Binding: the layer-drop rows, ln(24.24 / 10.78) = 0.810 of
+     * log gain with 2 epochs, h = 1 / (1 + 41.8) = 0.0234, +1.9%. */
+    for (size_t i = 0; i < TABLE_ROWS; i++) {
+        et_fm fm;
+        if (!load_model(table[i].name, &fm)) continue;
+        double epochs = table[i].distilled ? OT_EPOCHS_DISTILLED : OT_EPOCHS_LAYER_DROP;
+        double ppl = et_fm_ppl_plug_data(&fm, table[i].b, epochs * WIKITEXT2_TRAIN_TOKENS);
+        CU_ASSERT(ppl >= table[i].plugged);
+        CU_ASSERT(ppl <= 1.02 * table[i].plugged);
+        if (!(ppl <= 1.02 * table[i].plugged))
+            fprintf(stderr, "\n  %s: %.4f against %.2f\n", table[i].name, ppl, table[i].plugged);
+    }
+    /* The derived OPT-2.7B point stands for a 2-epoch layer-drop run too. */
+    et_fm fm;
+    if (!load_model("opt-2.7b", &fm)) return;
+    double ppl = et_fm_ppl_plug_data(&fm, 18, OT_EPOCHS_LAYER_DROP * WIKITEXT2_TRAIN_TOKENS);
+    CU_ASSERT(ppl >= 12.4583 && ppl <= 1.02 * 12.4583);
+    /* The frozen table of docs/models.md section 9 (opt-2.7b, SERVER b = 28 and LOCAL b = 14). */
+    static const struct {
+        int b;
+        double d, ppl;
+    } frozen[] = {
+        {28, 1e4, 25.7956}, {28, 1e5, 17.7318}, {28, 3e5, 14.1015},
+        {14, 1e4, 26.2610}, {14, 1e5, 19.5643}, {14, 3e5, 16.3431},
+    };
+    for (size_t k = 0; k < sizeof frozen / sizeof frozen[0]; k++)
+        CU_ASSERT_DOUBLE_EQUAL(et_fm_ppl_plug_data(&fm, frozen[k].b, frozen[k].d), frozen[k].ppl,
+                               1e-4);
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -973,6 +1244,22 @@ int main(void)
         {"calibration_outside_its_ranges_is_rejected", calibration_outside_its_ranges_is_rejected},
         {"an_anchor_that_cannot_be_derived_is_rejected",
          an_anchor_that_cannot_be_derived_is_rejected},
+        {"untuned_perplexity_is_the_zero_shot_value_or_the_anchor_over_0_4",
+         untuned_perplexity_is_the_zero_shot_value_or_the_anchor_over_0_4},
+        {"no_data_gives_the_untuned_perplexity", no_data_gives_the_untuned_perplexity},
+        {"any_data_at_all_gives_less_than_the_untuned_perplexity",
+         any_data_at_all_gives_less_than_the_untuned_perplexity},
+        {"quality_never_worsens_with_more_data_or_a_larger_emulator",
+         quality_never_worsens_with_more_data_or_a_larger_emulator},
+        {"quality_tends_to_the_plug_in_curve_as_data_grows",
+         quality_tends_to_the_plug_in_curve_as_data_grows},
+        {"half_of_the_log_gain_is_reached_at_the_data_scale",
+         half_of_the_log_gain_is_reached_at_the_data_scale},
+        {"data_keys_change_the_law_as_documented", data_keys_change_the_law_as_documented},
+        {"data_keys_outside_their_ranges_are_input_errors",
+         data_keys_outside_their_ranges_are_input_errors},
+        {"quality_at_offsite_tuning_data_is_within_2_percent_of_its_points",
+         quality_at_offsite_tuning_data_is_within_2_percent_of_its_points},
         {NULL, NULL},
     };
     return et_test_main("fm", cases);
