@@ -77,7 +77,7 @@ cJSON *et_episode_stats_cjson(const et_episode_stats *s, const char *model, int 
     cJSON_AddNumberToObject(o, "bytes_down", s->bytes_down);
     cJSON_AddNumberToObject(o, "mean_keep", s->mean_keep);
     cJSON_AddNumberToObject(o, "mean_wait_s", s->tasks ? s->wait_s / s->tasks : 0.0);
-    cJSON *srv = cJSON_AddObjectToObject(o, "server");
+    cJSON *srv = cJSON_AddObjectToObject(o, "server_load");
     if (srv) {
         cJSON_AddNumberToObject(srv, "peak_memory_bytes", s->server_peak_memory_bytes);
         cJSON_AddNumberToObject(srv, "queue_mean", s->server_queue_mean);
