@@ -126,6 +126,9 @@ typedef struct et_policy_params {
     uint64_t seed;    /* the scenario seed; stochastic policies derive streams from it */
     const char *rule; /* tuned-static: "local=CLASS[,CLASS...];k=K" (NULL or "": every class
                          offloads, k = keep); copied by the constructor */
+    /* tuned-dynamic: "CLASS:q=Q,k=K[;CLASS:q=Q,k=K...]" (NULL or "": every class offloads);
+     * copied by the constructor */
+    const char *dynamic_rule;
 } et_policy_params;
 
 /* Creates the policy called name ("all-local", "all-server", "random",

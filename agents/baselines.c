@@ -1,4 +1,5 @@
-/* baselines.c: all-local, all-server, random and greedy (agents/README.md).
+/* baselines.c: all-local, all-server, random, greedy, tuned-static and tuned-dynamic
+ * (agents/README.md).
  * See baselines.h for each rule and agents/README.md for how they are used. */
 #include "baselines.h"
 
@@ -341,18 +342,12 @@ et_status et_baseline_create_greedy(const et_policy_params *params, et_agent *ag
 /* tuned-static                                                        */
 /* ------------------------------------------------------------------ */
 
-typedef struct static_policy {
-    int n_local;
-    char local[ET_STATIC_MAX_CLASSES][32];
-    double keep;
-} static_policy;
-
 static et_status static_decide(et_agent *agent, const et_obs_view *view, et_action *action,
                                et_error *err)
 {
     et_status st = check_view(view, agent->ops->name, err);
     if (st != ET_OK) return st;
-    const static_policy *p = agent->impl;
+    const et_static_rule *p = agent->impl;
     const char *cls = view->task->device_class ? view->task->device_class : "";
     action->location = ET_LOCATION_SERVER;
     for (int i = 0; i < p->n_local; i++)
@@ -379,8 +374,11 @@ static et_status bad_rule(const char *rule, const char *why, et_error *err)
 }
 
 /* Parses "local=a,b;k=0.25" (either part may be missing) into p. */
-static et_status parse_rule(const char *rule, static_policy *p, et_error *err)
+et_status et_baseline_static_parse(const char *rule, double keep, et_static_rule *p, et_error *err)
 {
+    memset(p, 0, sizeof *p);
+    p->keep = keep;
+    if (!rule || !rule[0]) return ET_OK;
     char buf[512];
     if (strlen(rule) >= sizeof buf) return bad_rule(rule, "too long", err);
     strcpy(buf, rule);
@@ -415,15 +413,12 @@ et_status et_baseline_create_static(const et_policy_params *params, et_agent *ag
 {
     et_status st = check_keep(params, static_ops.name, err);
     if (st != ET_OK) return st;
-    static_policy *p = calloc(1, sizeof *p);
+    et_static_rule *p = malloc(sizeof *p);
     if (!p) return et_error_set(err, ET_ERR_NOMEM, "policy 'tuned-static': out of memory");
-    p->keep = params->keep;
-    if (params->rule && params->rule[0]) {
-        st = parse_rule(params->rule, p, err);
-        if (st != ET_OK) {
-            free(p);
-            return st;
-        }
+    st = et_baseline_static_parse(params->rule, params->keep, p, err);
+    if (st != ET_OK) {
+        free(p);
+        return st;
     }
     agent->ops = &static_ops;
     agent->impl = p;
@@ -439,4 +434,192 @@ void et_baseline_static_rule(char *buf, size_t size, const char *const *local_cl
     for (int i = 0; i < n_local && used < size; i++)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "," : "", local_classes[i]);
     if (used < size) snprintf(buf + used, size - used, "%sk=%.6g", n_local > 0 ? ";" : "", keep);
+}
+
+/* ------------------------------------------------------------------ */
+/* tuned-dynamic                                                       */
+/* ------------------------------------------------------------------ */
+
+#define DYNAMIC_GRAMMAR                                                                            \
+    "\"CLASS:q=Q,k=K[;CLASS:q=Q,k=K...]\" (Q an integer >= 0 or inf, K in (0, 1])"
+
+static et_status bad_dynamic(const char *text, const char *why, et_error *err)
+{
+    return et_error_set(err, ET_ERR_INPUT,
+                        "policy 'tuned-dynamic': key 'baselines.dynamic_rule': expected "
+                        "%s, got \"%.100s\" (%s)",
+                        DYNAMIC_GRAMMAR, text, why);
+}
+
+/* K of "k=K": a number in (0, 1] filling the whole field. */
+static int parse_keep_value(const char *s, double *keep)
+{
+    char *end = NULL;
+    double k = strtod(s, &end);
+    if (end == s || *end != '\0' || !(k > 0.0 && k <= 1.0)) return 0;
+    *keep = k;
+    return 1;
+}
+
+/* Q of "q=Q": digits only (no sign, no exponent) up to ET_DYNAMIC_Q_MAX, or "inf". */
+static int parse_q_value(const char *s, int *q)
+{
+    if (strcmp(s, "inf") == 0) {
+        *q = ET_DYNAMIC_Q_INF;
+        return 1;
+    }
+    if (!*s) return 0;
+    long v = 0;
+    for (const char *c = s; *c; c++) {
+        if (*c < '0' || *c > '9') return 0;
+        v = 10 * v + (*c - '0');
+        if (v > ET_DYNAMIC_Q_MAX) return 0;
+    }
+    *q = (int)v;
+    return 1;
+}
+
+int et_baseline_dynamic_find(const et_dynamic_rule *r, const char *name)
+{
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->cls[i].name, name) == 0) return i;
+    return -1;
+}
+
+/* One "CLASS:q=Q[,k=K]" part into r->cls[r->n]; *has_keep says whether it gave k. */
+static et_status parse_dynamic_class(const char *text, char *part, et_dynamic_rule *r,
+                                     int *has_keep, et_error *err)
+{
+    char *colon = strchr(part, ':');
+    size_t len = (size_t)(colon - part);
+    if (len == 0 || len >= sizeof r->cls[0].name)
+        return bad_dynamic(text, "a class name is empty or over 31 characters", err);
+    if (r->n == ET_STATIC_MAX_CLASSES) return bad_dynamic(text, "too many classes", err);
+    et_dynamic_class *c = &r->cls[r->n];
+    memcpy(c->name, part, len);
+    c->name[len] = '\0';
+    if (strchr(c->name, ',') || strchr(c->name, '='))
+        return bad_dynamic(text, "a class name holds ',' or '='", err);
+    if (et_baseline_dynamic_find(r, c->name) >= 0)
+        return bad_dynamic(text, "a class is given twice", err);
+    int has_q = 0;
+    *has_keep = 0;
+    for (char *field = colon + 1, *next; field; field = next) {
+        next = strchr(field, ',');
+        if (next) *next++ = '\0';
+        if (strncmp(field, "q=", 2) == 0 && !has_q) {
+            if (!parse_q_value(field + 2, &c->q))
+                return bad_dynamic(text, "q must be an integer >= 0 or inf", err);
+            has_q = 1;
+        } else if (strncmp(field, "k=", 2) == 0 && !*has_keep) {
+            if (!parse_keep_value(field + 2, &c->keep))
+                return bad_dynamic(text, "k must be a number in (0, 1]", err);
+            *has_keep = 1;
+        } else {
+            return bad_dynamic(text, "a class takes q=Q and optionally k=K, each once", err);
+        }
+    }
+    if (!has_q) return bad_dynamic(text, "a class without q=Q", err);
+    r->n++;
+    return ET_OK;
+}
+
+et_status et_baseline_dynamic_parse(const char *text, double keep, et_dynamic_rule *out,
+                                    et_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->keep = keep;
+    if (!text || !text[0]) return ET_OK;
+    char buf[512];
+    if (strlen(text) >= sizeof buf) return bad_dynamic(text, "too long", err);
+    strcpy(buf, text);
+    int keep_from_class[ET_STATIC_MAX_CLASSES] = {0};
+    /* strtok would merge empty parts ("a:q=1;;b:q=2"): split by hand so they are refused. */
+    for (char *part = buf, *next; part; part = next) {
+        next = strchr(part, ';');
+        if (next) *next++ = '\0';
+        if (strncmp(part, "k=", 2) == 0 && !strchr(part, ':')) {
+            if (out->keep_given) return bad_dynamic(text, "k=K alone is given twice", err);
+            if (!parse_keep_value(part + 2, &out->keep))
+                return bad_dynamic(text, "k must be a number in (0, 1]", err);
+            out->keep_given = 1;
+        } else if (strchr(part, ':')) {
+            int has_keep = 0;
+            et_status st = parse_dynamic_class(text, part, out, &has_keep, err);
+            if (st != ET_OK) return st;
+            keep_from_class[out->n - 1] = has_keep;
+        } else {
+            return bad_dynamic(
+                text, *part ? "a part is neither CLASS:... nor k=K" : "an empty part", err);
+        }
+    }
+    /* A class without k takes the rule's keep, wherever "k=K" stood. */
+    for (int i = 0; i < out->n; i++)
+        if (!keep_from_class[i]) out->cls[i].keep = out->keep;
+    return ET_OK;
+}
+
+void et_baseline_dynamic_format(const et_dynamic_rule *r, char *buf, size_t size)
+{
+    size_t used = 0;
+    if (size == 0) return;
+    buf[0] = '\0';
+    if (r->keep_given) used += (size_t)snprintf(buf, size, "k=%.6g", r->keep);
+    for (int i = 0; i < r->n && used < size; i++) {
+        const et_dynamic_class *c = &r->cls[i];
+        char q[16];
+        if (c->q == ET_DYNAMIC_Q_INF)
+            snprintf(q, sizeof q, "inf");
+        else
+            snprintf(q, sizeof q, "%d", c->q);
+        used += (size_t)snprintf(buf + used, size - used, "%s%s:q=%s,k=%.6g", used ? ";" : "",
+                                 c->name, q, c->keep);
+    }
+}
+
+static et_status dynamic_decide(et_agent *agent, const et_obs_view *view, et_action *action,
+                                et_error *err)
+{
+    et_status st = check_view(view, agent->ops->name, err);
+    if (st != ET_OK) return st;
+    const et_dynamic_rule *r = agent->impl;
+    const et_task_view *t = view->task;
+    int c = et_baseline_dynamic_find(r, t->device_class ? t->device_class : "");
+    /* Jobs running and jobs waiting both stand between a new job and the accelerator; a
+     * report can only under-count (it is as old as load_age_s), never be negative. */
+    long load = (long)(t->server_jobs > 0 ? t->server_jobs : 0) +
+                (long)(t->server_queued > 0 ? t->server_queued : 0);
+    if (c < 0 || load < r->cls[c].q) {
+        action->location = ET_LOCATION_SERVER;
+        action->keep = r->keep;
+    } else {
+        action->location = ET_LOCATION_LOCAL;
+        action->keep = r->cls[c].keep;
+    }
+    return ET_OK;
+}
+
+static const et_agent_ops dynamic_ops = {
+    .name = "tuned-dynamic",
+    .decide = dynamic_decide,
+    .feedback = feedback_ignore,
+    .episode_begin = episode_begin_ignore,
+    .episode_end = episode_end_ignore,
+    .destroy = destroy_impl,
+};
+
+et_status et_baseline_create_dynamic(const et_policy_params *params, et_agent *agent, et_error *err)
+{
+    et_status st = check_keep(params, dynamic_ops.name, err);
+    if (st != ET_OK) return st;
+    et_dynamic_rule *r = malloc(sizeof *r);
+    if (!r) return et_error_set(err, ET_ERR_NOMEM, "policy 'tuned-dynamic': out of memory");
+    st = et_baseline_dynamic_parse(params->dynamic_rule, params->keep, r, err);
+    if (st != ET_OK) {
+        free(r);
+        return st;
+    }
+    agent->ops = &dynamic_ops;
+    agent->impl = r;
+    return ET_OK;
 }

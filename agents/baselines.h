@@ -1,5 +1,6 @@
 /* baselines.h: the rule-based policies (agents/README.md) (all-local,
- * all-server, random, greedy) and the greedy policy's delay estimator.
+ * all-server, random, greedy, tuned-static, tuned-dynamic) and the greedy
+ * policy's delay estimator.
  *
  * The constructors have the registry's constructor shape (registry.c): the
  * registry allocates the et_agent shell, a constructor fills agent->ops and
@@ -10,6 +11,9 @@
  * more UEs than any before. */
 #ifndef ET_BASELINES_H
 #define ET_BASELINES_H
+
+#include <limits.h>
+#include <stddef.h>
 
 #include "agent.h"
 
@@ -44,9 +48,70 @@ et_status et_baseline_create_greedy(const et_policy_params *params, et_agent *ag
 #define ET_STATIC_MAX_CLASSES 16
 et_status et_baseline_create_static(const et_policy_params *params, et_agent *agent, et_error *err);
 
+/* tuned-static's rule, parsed. */
+typedef struct et_static_rule {
+    int n_local;                           /* classes that tune LOCAL */
+    char local[ET_STATIC_MAX_CLASSES][32]; /* in the order given */
+    double keep;                           /* K, or the keep given to the parser */
+} et_static_rule;
+
+/* Parses tuned-static's rule text ("local=CLASS[,CLASS...];k=K", either part may be
+ * missing; NULL or "": nothing local) into *out, keep being K when the text gives none.
+ * ET_ERR_INPUT naming the key baselines.static_rule when it does not parse. */
+et_status et_baseline_static_parse(const char *text, double keep, et_static_rule *out,
+                                   et_error *err);
+
 /* Writes the rule string of (n_local classes, keep) into buf (size bytes). */
 void et_baseline_static_rule(char *buf, size_t size, const char *const *local_classes, int n_local,
                              double keep);
+
+/* A rule on the server's load as the UE last observed it, per device class: the
+ * dynamic counterpart of tuned-static. For a UE of a listed class, with load =
+ * server_jobs + server_queued of its task view (jobs running and waiting at the server),
+ * the task is offloaded (SERVER) while load < q, and tuned LOCAL with the class's keep
+ * otherwise: q = 0 always tunes locally, q = ET_DYNAMIC_Q_INF always offloads. Classes
+ * not listed offload.
+ *
+ * Text form (key baselines.dynamic_rule): "CLASS:q=Q,k=K[;CLASS:q=Q,k=K...]", Q a
+ * non-negative integer or "inf", K in (0, 1]. One part may be "k=K" alone: the keep of
+ * offloaded tasks (it matters only when the server tunes on the emulator) and of listed
+ * classes that give no k of their own (",k=K" may be left out). */
+#define ET_DYNAMIC_Q_INF INT_MAX
+#define ET_DYNAMIC_Q_MAX 1000000 /* the largest finite Q the text may give */
+
+typedef struct et_dynamic_class {
+    char name[32]; /* the device class (platform property `class`) */
+    int q;         /* offload while the observed load is below q; ET_DYNAMIC_Q_INF: always */
+    double keep;   /* LOCAL keep fraction, in (0, 1] */
+} et_dynamic_class;
+
+typedef struct et_dynamic_rule {
+    int n;                                       /* listed classes */
+    et_dynamic_class cls[ET_STATIC_MAX_CLASSES]; /* in the order given */
+    double keep;    /* SERVER keep, and the LOCAL keep of a class that gives none */
+    int keep_given; /* 1 when the text had a "k=K" part (et_baseline_dynamic_format writes it) */
+} et_dynamic_rule;
+
+/* Parses text into *out; keep is the keep when the text has no "k=K" part. NULL or ""
+ * gives the empty rule (everything offloads). ET_ERR_INPUT naming the key
+ * baselines.dynamic_rule, the grammar and what is wrong (a class twice, more than
+ * ET_STATIC_MAX_CLASSES classes, a name over 31 characters, Q or K out of range). */
+et_status et_baseline_dynamic_parse(const char *text, double keep, et_dynamic_rule *out,
+                                    et_error *err);
+
+/* Writes r as text (what et_baseline_dynamic_parse reads back to the same rule) into
+ * buf (size bytes; truncated if short). Keeps print with %.6g. */
+void et_baseline_dynamic_format(const et_dynamic_rule *r, char *buf, size_t size);
+
+/* The index of class name in r, or -1. */
+int et_baseline_dynamic_find(const et_dynamic_rule *r, const char *name);
+
+/* The tuned-dynamic policy of params->dynamic_rule (et_baseline_dynamic_parse, with
+ * params->keep when it gives no "k=K"). Its parameters (Q and K per class) are what
+ * `edgetune compare` and `edgetune regime` tune on validation episodes (src/tune.h).
+ * ET_ERR_INPUT when the rule does not parse or params->keep is not in (0, 1]. */
+et_status et_baseline_create_dynamic(const et_policy_params *params, et_agent *agent,
+                                     et_error *err);
 
 /* The delay (s) a task would take at location loc with keep fraction keep, as
  * estimated from the view alone (rates held at their current values, the

@@ -19,15 +19,18 @@ typedef et_status (*agent_ctor)(const et_policy_params *params, et_agent *agent,
 /* X(name, learned, variant, constructor, tuning, summary), in listing order. */
 #define ET_AGENT_POLICIES(X)                                                                       \
     X("all-local", 0, ET_HMPPO, et_baseline_create_all_local, ET_TUNE_KEEP,                        \
-      "every task on the device, keep policy.keep")                                                \
+      "every task on the device, keep baselines.keep")                                             \
     X("all-server", 0, ET_HMPPO, et_baseline_create_all_server, ET_TUNE_KEEP_EMULATOR,             \
       "every task offloaded to the server")                                                        \
     X("random", 0, ET_HMPPO, et_baseline_create_random, ET_TUNE_NONE,                              \
       "uniform location and keep per task")                                                        \
     X("greedy", 0, ET_HMPPO, et_baseline_create_greedy, ET_TUNE_KEEP,                              \
-      "the location with the smaller predicted delay, keep policy.keep")                           \
+      "the location with the smaller predicted delay, keep baselines.keep")                        \
     X("tuned-static", 0, ET_HMPPO, et_baseline_create_static, ET_TUNE_RULE,                        \
-      "device classes in policy.rule tune locally, the others offload")                            \
+      "the device classes in baselines.static_rule tune locally, the others offload")              \
+    X("tuned-dynamic", 0, ET_HMPPO, et_baseline_create_dynamic, ET_TUNE_DYNAMIC,                   \
+      "per device class: offload while the server's observed load is below a threshold, else "     \
+      "tune locally")                                                                              \
     X("hmppo", 1, ET_HMPPO, NULL, ET_TUNE_NONE,                                                    \
       "learned: hybrid actors (Bernoulli location, Beta keep), centralised critic")                \
     X("mappo", 1, ET_MAPPO, NULL, ET_TUNE_NONE,                                                    \

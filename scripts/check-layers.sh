@@ -15,6 +15,7 @@
 #                                                         -> Core, Radio, Agents' agent.h;
 #                                                            the only SimGrid user
 #   App       main edgetune train study regime decisions  -> everything but SimGrid
+#             tune (the baselines' searches, for study and regime),
 #             sweep, capi (the flat C API for Python's ctypes),
 #             collective_mpi sweep_mpi                     (the only MPI users)
 #
@@ -29,7 +30,7 @@ layer_of() { # layer of a project file or header, by its base name
         channel.* | mobility.*) echo Radio ;;
         scenario.*) echo Scenario ;;
         sim.* | stats.* | budget.* | platform.* | platform_check.* | platform_internal.* | platform_gen.* | sgx_shim.*) echo Engine ;;
-        main.* | collective_mpi.* | edgetune.* | train.* | study.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
+        main.* | collective_mpi.* | edgetune.* | train.* | study.* | tune.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_dist.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac

@@ -40,6 +40,11 @@ static const char *const TASK_FIELDS[ET_CAPI_TASK_FIELDS + 1] = {"ue",
                                                                  "k_max",
                                                                  "privacy",
                                                                  "now_s",
+                                                                 "server_queued",
+                                                                 "server_memory_used_bytes",
+                                                                 "server_memory_bytes",
+                                                                 "load_age_s",
+                                                                 "deadline_s",
                                                                  NULL};
 
 static const char *const FEEDBACK_FIELDS[ET_CAPI_FEEDBACK_FIELDS + 1] = {
@@ -104,7 +109,12 @@ static void fill_task(double *d, const et_task_view *t)
                                            t->k_min,
                                            t->k_max,
                                            t->privacy,
-                                           t->now_s};
+                                           t->now_s,
+                                           t->server_queued,
+                                           t->server_memory_used_bytes,
+                                           t->server_memory_bytes,
+                                           t->load_age_s,
+                                           t->deadline_s};
     memcpy(d, v, sizeof v);
 }
 
@@ -304,8 +314,10 @@ static et_status make_baseline(const et_capi_sim *h, const char *name, et_agent 
         }
         return ET_OK;
     }
-    et_policy_params pp = {
-        .keep = h->sc.policy_keep, .seed = h->sc.seed, .rule = h->sc.static_rule};
+    et_policy_params pp = {.keep = h->sc.policy_keep,
+                           .seed = h->sc.seed,
+                           .rule = h->sc.static_rule,
+                           .dynamic_rule = h->sc.dynamic_rule};
     return et_agent_create(name, &pp, agent, e);
 }
 

@@ -56,7 +56,7 @@ void et_capi_free(void *p);
 void et_capi_sim_set_seed(et_capi_sim *h, unsigned long long seed);
 
 /* The fixed buffers (see the top of this file). */
-enum { ET_CAPI_TASK_FIELDS = 23, ET_CAPI_FEEDBACK_FIELDS = 8 };
+enum { ET_CAPI_TASK_FIELDS = 28, ET_CAPI_FEEDBACK_FIELDS = 8 };
 const char *et_capi_task_field(int i);     /* NULL past the last */
 const char *et_capi_feedback_field(int i); /* NULL past the last */
 double *et_capi_sim_task(et_capi_sim *h);

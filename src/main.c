@@ -47,7 +47,7 @@ static const char USAGE[] =
     "  train [SCENARIO]     train HMPPO (or MAPPO, IPPO) on episodes of the simulation\n"
     "  eval [SCENARIO]      evaluate a trained checkpoint on unseen episodes\n"
     "  compare [SCENARIO]   evaluate HMPPO against every baseline; Markdown and CSV table\n"
-    "  regime [SCENARIO]    which location and emulator size each task is best tuned at\n"
+    "  regime [SCENARIO]    which choice wins per task; a dynamic rule's and hindsight's headroom\n"
     "  sweep SPEC           run a scenario over a grid of keys, seeds and policies (-j, MPI)\n"
     "  platform             write a platform XML for any number of UEs and cells\n"
     "  keys                 list every scenario key with its default, range and meaning\n"
@@ -244,7 +244,7 @@ typedef struct run_args {
     const char *scenario;
     const char *policy, *out, *paje, *platform, *model;
     const char *checkpoint, *resume;
-    long seed, ues, tasks, episodes, eval, stop_after, seeds, validation, jobs;
+    long seed, ues, tasks, episodes, eval, stop_after, seeds, validation, jobs, budget;
     const char *learners;
     int quiet, no_channel;
     int sg_argc;
@@ -272,7 +272,6 @@ static int option_allowed(const char *cmd, const char *opt)
 {
     static const char *common[] = {"--seed",  "--ues", "--tasks", "--out", "--platform",
                                    "--model", "-q",    "--quiet", NULL};
-    if (!strcmp(cmd, "regime") && !strcmp(opt, "--out")) return 0; /* it writes no files */
     char key[64];
     snprintf(key, sizeof key, " %s ", opt);
     if (!strcmp(cmd, "sweep"))
@@ -289,7 +288,7 @@ static int option_allowed(const char *cmd, const char *opt)
     else if (!strcmp(cmd, "compare"))
         extra = " --episodes --eval --seeds --validation -j --jobs --learners ";
     else if (!strcmp(cmd, "regime"))
-        extra = " --episodes ";
+        extra = " --episodes --budget -j --jobs ";
     return strstr(extra, key) != NULL;
 }
 
@@ -314,6 +313,7 @@ enum {
     OPT_SEEDS,
     OPT_VALIDATION,
     OPT_LEARNERS,
+    OPT_BUDGET,
     OPT_SG_VALUE,
     OPT_SG_FLAG,
 };
@@ -336,6 +336,7 @@ static const struct option LONG_OPTIONS[] = {
     {"validation", required_argument, NULL, OPT_VALIDATION},
     {"jobs", required_argument, NULL, 'j'},
     {"learners", required_argument, NULL, OPT_LEARNERS},
+    {"budget", required_argument, NULL, OPT_BUDGET},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"cfg", required_argument, NULL, OPT_SG_VALUE},
@@ -364,7 +365,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
     memset(a, 0, sizeof *a);
     a->cmd = argv[1];
     a->seed = a->ues = a->tasks = a->episodes = a->eval = a->stop_after = -1;
-    a->seeds = a->validation = a->jobs = -1;
+    a->seeds = a->validation = a->jobs = a->budget = -1;
     a->sg_argv[a->sg_argc++] = argv[0];
     unsigned long long given = 0; /* value options seen, by LONG_OPTIONS index */
     /* getopt_long over the command's arguments (argv[1] is the command). */
@@ -426,6 +427,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
             {OPT_SEEDS, &a->seeds, 1, 50},
             {OPT_VALIDATION, &a->validation, 1, 1000},
             {'j', &a->jobs, 1, 1024},
+            {OPT_BUDGET, &a->budget, 0, 1000000},
         };
         int numeric = 0;
         for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
@@ -683,8 +685,9 @@ static et_status prepare_scenario(const run_args *a, et_scenario *sc, et_error *
     if (a->episodes > 0 && !strcmp(a->cmd, "eval")) sc->eval_episodes = (int)a->episodes;
     if (a->eval > 0) sc->eval_episodes = (int)a->eval;
     st = et_scenario_validate(sc, err);
-    /* Commands that write: the output directory must be one, or creatable. */
-    if (st == ET_OK && strcmp(a->cmd, "regime") != 0) {
+    /* Commands that write: the output directory must be one, or creatable (regime writes
+     * only with --out). */
+    if (st == ET_OK && (strcmp(a->cmd, "regime") != 0 || a->out)) {
         char source[ET_PATH_MAX + 16];
         snprintf(source, sizeof source, a->out ? "option --out" : "%s: key 'out'", sc->source);
         st = check_output_path(sc->out_dir, 1, source, err);
@@ -733,7 +736,10 @@ static et_status make_agent(const et_scenario *sc, const char *policy, const cha
                             "conflicting options: --checkpoint %s holds a learned policy, but the "
                             "policy is the baseline '%s' (drop --policy to use the checkpoint's)",
                             checkpoint, policy);
-    et_policy_params pp = {.keep = sc->policy_keep, .seed = sc->seed, .rule = sc->static_rule};
+    et_policy_params pp = {.keep = sc->policy_keep,
+                           .seed = sc->seed,
+                           .rule = sc->static_rule,
+                           .dynamic_rule = sc->dynamic_rule};
     et_status st = et_agent_create(policy, &pp, agent, err);
     if (st == ET_ERR_INPUT && err) {
         /* Name where the policy's settings came from. */
@@ -1244,9 +1250,11 @@ static const char COMPARE_USAGE[] =
     "usage: edgetune compare [SCENARIO] [--seeds N] [--episodes N] [--eval N]\n"
     "                        [--validation N] [-j N] [--learners LIST] [--out DIR] [-q]\n"
     "\n"
-    "The study (docs/results.md): tunes every baseline's free parameters by grid\n"
-    "search on validation episodes (all-local and greedy: the emulator size;\n"
-    "tuned-static: which device classes tune locally, and the emulator size),\n"
+    "The study (docs/results.md): tunes every baseline's free parameters by search\n"
+    "on validation episodes (all-local and greedy: the emulator size; tuned-static:\n"
+    "which device classes tune locally, and the emulator size, exhaustively;\n"
+    "tuned-dynamic: each class's load threshold and emulator size, by coordinate\n"
+    "search from tuned-static's optimum),\n"
     "trains every learner (default hmppo,mappo,ippo) from N seeds (default 5) for\n"
     "--episodes each (default train.episodes), evaluates every policy and seed on\n"
     "the same --eval episodes (default train.eval_episodes), each in a fresh engine,\n"
@@ -1302,16 +1310,27 @@ static int cmd_compare(int argc, char **argv)
 }
 
 static const char REGIME_USAGE[] =
-    "usage: edgetune regime [SCENARIO] [--episodes N] [--seed N] [--ues N] [--tasks N]\n"
-    "                       [--platform FILE] [--model FILE]\n"
+    "usage: edgetune regime [SCENARIO] [--episodes N] [--budget N] [-j N] [--out DIR]\n"
+    "                       [--seed N] [--ues N] [--tasks N] [--platform FILE]\n"
+    "                       [--model FILE] [-q]\n"
     "\n"
-    "Runs every task of N validation episodes (default 5) under every fixed choice:\n"
-    "SERVER, and LOCAL with each emulator size between tuning.k_min and tuning.k_max.\n"
-    "Prints (Markdown, on stdout) each choice's mean reward, delay, perplexity,\n"
-    "exposure and failures per task, the per-task hindsight oracle (share of tasks\n"
-    "where each location wins, the delay/quality/privacy gap between the best LOCAL\n"
-    "and SERVER), and the best fixed keep fraction for LOCAL. docs/results.md\n"
-    "explains how to read it.\n";
+    "Measures which decisions the scenario rewards, on validation episodes\n"
+    "(docs/results.md explains how to read it):\n"
+    "1. Scored in uniform worlds: every task of N validation episodes (default 5) run\n"
+    "   under every fixed choice (SERVER; LOCAL at each emulator size between\n"
+    "   tuning.k_min and tuning.k_max), in the world where every UE makes it: each\n"
+    "   choice's mean reward, delay, perplexity, exposure and failures per task, the\n"
+    "   per-task oracle, the best fixed keep fraction, and per device class the curve\n"
+    "   of LOCAL's reward over b (best b, interior, memory-capped above).\n"
+    "2. Headroom: tuned-static and tuned-dynamic tuned on those N episodes (as\n"
+    "   edgetune compare tunes them) and scored on N disjoint ones, with a hindsight\n"
+    "   bound (a local search over each episode's per-task decisions, every candidate\n"
+    "   rescored as a whole episode; a lower bound on the optimum): mean episodic\n"
+    "   reward and the paired difference against tuned-static with its 95% interval.\n"
+    "--budget N: the bound's rescorings per scoring episode (default 500; 0: none).\n"
+    "-j N runs N processes at once (default: the number of CPUs).\n"
+    "Prints the report (Markdown) on stdout; with --out DIR writes DIR/regime.md and\n"
+    "DIR/regime.csv (one row per figure) instead.\n";
 
 static int cmd_regime(int argc, char **argv)
 {
@@ -1322,18 +1341,44 @@ static int cmd_regime(int argc, char **argv)
     et_error_clear(&err);
     et_scenario sc;
     et_status st = prepare_scenario(&a, &sc, &err);
-    int episodes = a.episodes > 0 ? (int)a.episodes : 5;
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK) st = check_budget(sim, &sc, 0, &err);
+    et_regime_options opt = {.episodes =
+                                 a.episodes > 0 ? (int)a.episodes : ET_REGIME_DEFAULT_EPISODES,
+                             .offset = sc.validation_offset,
+                             .headroom = 1,
+                             .budget = a.budget >= 0 ? (int)a.budget : ET_REGIME_DEFAULT_BUDGET,
+                             .jobs = a.jobs > 0 ? (int)a.jobs : et_isolate_cpus(),
+                             .quiet = a.quiet};
     et_regime *r = calloc(1, sizeof *r);
     if (st == ET_OK && !r) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
-    if (st == ET_OK) st = et_regime_measure(sim, &sc, episodes, sc.validation_offset, r, &err);
-    if (st == ET_OK) et_regime_print(stdout, sim, &sc, r);
+    if (st == ET_OK) st = et_regime_measure(sim, &sc, &opt, r, &err);
+    if (st == ET_OK && !a.out) {
+        et_regime_print(stdout, sim, &sc, r);
+    } else if (st == ET_OK) {
+        /* Both files or neither (trace.h). */
+        et_outputs out;
+        memset(&out, 0, sizeof out);
+        FILE *md = NULL, *csv = NULL;
+        st = et_outputs_open(&out, sc.out_dir, 0, 0, &err);
+        if (st == ET_OK) st = et_outputs_add(&out, "regime.md", &md, &err);
+        if (st == ET_OK) st = et_outputs_add(&out, "regime.csv", &csv, &err);
+        if (st == ET_OK) {
+            et_regime_print(md, sim, &sc, r);
+            et_regime_write_csv(csv, r);
+            st = et_outputs_commit(&out, NULL, &err);
+        } else {
+            et_outputs_abort(&out);
+        }
+        if (st == ET_OK && !a.quiet)
+            fprintf(stderr, "edgetune: regime: wrote %s/regime.md and %s/regime.csv\n", sc.out_dir,
+                    sc.out_dir);
+    }
     free(r);
     et_sim_destroy(sim);
-    return st == ET_OK ? 0 : fail_run(&err, NULL);
+    return st == ET_OK ? 0 : fail_run(&err, a.out ? sc.out_dir : NULL);
 }
 
 /* ---------------------------------------------------------------- sweep */

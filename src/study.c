@@ -14,23 +14,19 @@
 #include <cblas.h>
 
 #include "agent.h"
-#include "baselines.h"
-#include "fm.h"
 #include "hmppo.h"
 #include "isolate.h"
 #include "trace.h"
 #include "train.h"
+#include "tune.h"
 
 #define MAX_POLICIES 64
-#define MAX_CLASSES 6 /* exhaustive tuned-static search: 2^6 subsets */
 
 /* One policy under study: a baseline with its parameters, or one learner seed. */
 typedef struct policy_spec {
-    char name[32];
+    et_tune_spec b; /* the name; a baseline's parameters */
     int learned;
     int seed; /* learners: 1 .. seeds; 0 for baselines */
-    double keep;
-    char rule[64];
     char checkpoint[ET_PATH_MAX + 48];
 } policy_spec;
 
@@ -79,8 +75,7 @@ static et_status make_policy(const et_sim *sim, const policy_spec *p, et_agent *
         if (st == ET_OK) et_hmppo_set_training(*agent, 0);
         return st;
     }
-    et_policy_params pp = {.keep = p->keep, .seed = et_sim_get_params(sim)->seed, .rule = p->rule};
-    return et_agent_create(p->name, &pp, agent, err);
+    return et_tune_make_agent(sim, &p->b, agent, err);
 }
 
 /* In a child: one episode of one policy. */
@@ -116,57 +111,6 @@ static et_status run_episodes(et_sim *sim, const policy_spec *pol, int n_pol, in
 
 /* ---- 1. tuning the baselines --------------------------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The platform's device classes, sorted, at most MAX_CLASSES. */
-static et_status device_classes(const et_sim *sim, const char **out, int *n, et_error *err)
-{
-    *n = 0;
-    for (int i = 0; i < et_sim_ue_count(sim); i++) {
-        const char *c = et_sim_ue_class(sim, i);
-        int known = 0;
-        for (int k = 0; k < *n; k++)
-            known |= strcmp(out[k], c) == 0;
-        if (known) continue;
-        if (*n == MAX_CLASSES)
-            return et_error_set(err, ET_ERR_INPUT,
-                                "%s: compare: more than %d device classes on the platform; "
-                                "tuned-static's exhaustive search allows at most %d",
-                                et_sim_get_params(sim)->platform, MAX_CLASSES, MAX_CLASSES);
-        out[(*n)++] = c;
-    }
-    qsort(out, (size_t)*n, sizeof *out, cmp_str);
-    return ET_OK;
-}
-
-typedef struct tuned {
-    policy_spec best;
-    double validation_reward;
-    int candidates;
-} tuned;
-
-/* Appends a candidate; returns its index or -1 when the table is full. */
-static int add_candidate(policy_spec **cand, int *n, int *cap, const char *name, double keep,
-                         const char *rule)
-{
-    if (*n == *cap) {
-        int grown = *cap ? 2 * *cap : 64;
-        policy_spec *p = realloc(*cand, (size_t)grown * sizeof *p);
-        if (!p) return -1;
-        *cand = p;
-        *cap = grown;
-    }
-    policy_spec *c = &(*cand)[*n];
-    memset(c, 0, sizeof *c);
-    snprintf(c->name, sizeof c->name, "%s", name);
-    c->keep = keep;
-    snprintf(c->rule, sizeof c->rule, "%s", rule ? rule : "");
-    return (*n)++;
-}
-
 /* The baselines are the registry's rows that do not learn, in its order. */
 #define MAX_BASELINES 16
 static int n_baselines(void)
@@ -188,79 +132,33 @@ static const et_policy_info *baseline_row(int index)
     return NULL;
 }
 
-static et_status tune_baselines(et_sim *sim, const et_study_options *opt, tuned *out, et_error *err)
+/* Every baseline, in the registry's order, tuned by tune.h on the validation episodes;
+ * tuned-dynamic starts from tuned-static's optimum. */
+static et_status tune_baselines(et_sim *sim, const et_study_options *opt, et_tune_result *out,
+                                et_error *err)
 {
     const et_scenario *sc = opt->scenario;
-    const et_fm *fm = et_sim_fm(sim);
-    int b_min, b_max;
-    et_fm_blocks_range(fm, sc->k_min, sc->k_max, &b_min, &b_max);
-    const char *classes[MAX_CLASSES];
-    int n_classes = 0;
-    et_status st = device_classes(sim, classes, &n_classes, err);
-    if (st != ET_OK) return st;
-
-    policy_spec *cand = NULL;
-    int n = 0, cap = 0, first[MAX_BASELINES + 1];
+    et_tune_options to = {.offset = sc->validation_offset,
+                          .episodes = opt->validation_episodes,
+                          .jobs = opt->jobs,
+                          .quiet = opt->quiet};
     const int n_bl = n_baselines();
-    int ok = 1;
-    for (int bl = 0; bl < n_bl && ok; bl++) {
-        first[bl] = n;
-        const et_policy_info *row = baseline_row(bl);
-        const char *name = row->name;
-        int keep_matters = row->tuning == ET_TUNE_KEEP || (row->tuning == ET_TUNE_KEEP_EMULATOR &&
-                                                           sc->tunes_on == ET_FM_TUNES_ON_EMULATOR);
-        if (row->tuning == ET_TUNE_RULE) {
-            for (int mask = 0; mask < (1 << n_classes) && ok; mask++) {
-                const char *local[MAX_CLASSES];
-                int n_local = 0;
-                for (int c = 0; c < n_classes; c++)
-                    if (mask & (1 << c)) local[n_local++] = classes[c];
-                /* Nothing tunes locally: the keep fraction has no effect. */
-                for (int b = n_local ? b_min : b_max; b <= b_max && ok; b++) {
-                    char rule[64];
-                    double keep = (double)b / fm->middle_blocks;
-                    et_baseline_static_rule(rule, sizeof rule, local, n_local, keep);
-                    ok = add_candidate(&cand, &n, &cap, name, keep, rule) >= 0;
-                }
-            }
-        } else if (keep_matters) {
-            for (int b = b_min; b <= b_max && ok; b++)
-                ok = add_candidate(&cand, &n, &cap, name, (double)b / fm->middle_blocks, NULL) >= 0;
-        } else {
-            ok = add_candidate(&cand, &n, &cap, name, sc->k_max, NULL) >= 0;
-        }
-    }
-    first[n_bl] = n;
-    if (!ok) {
-        free(cand);
-        return et_error_set(err, ET_ERR_NOMEM, "out of memory");
-    }
-    int V = opt->validation_episodes;
+    int static_at = -1;
     if (!opt->quiet)
-        fprintf(stderr, "edgetune: tuning %d baselines: %d candidates x %d validation episodes\n",
-                n_bl, n, V);
-    et_episode_stats *stats = calloc((size_t)n * (size_t)V, sizeof *stats);
-    st = stats ? run_episodes(sim, cand, n, sc->validation_offset, V, opt->jobs, stats, err)
-               : et_error_set(err, ET_ERR_NOMEM, "out of memory");
-    for (int bl = 0; st == ET_OK && bl < n_bl; bl++) {
-        int best = first[bl];
-        double best_r = -INFINITY;
-        for (int c = first[bl]; c < first[bl + 1]; c++) {
-            double r = 0;
-            for (int e = 0; e < V; e++)
-                r += stats[(size_t)c * V + e].reward / V;
-            if (r > best_r) { /* strictly better: ties keep the first (smallest k) */
-                best_r = r;
-                best = c;
-            }
-        }
-        out[bl] = (tuned){.best = cand[best],
-                          .validation_reward = best_r,
-                          .candidates = first[bl + 1] - first[bl]};
+        fprintf(stderr, "edgetune: tuning %d baselines on %d validation episodes\n", n_bl,
+                opt->validation_episodes);
+    for (int bl = 0; bl < n_bl; bl++) {
+        const et_policy_info *row = baseline_row(bl);
+        const et_tune_result *start =
+            row->tuning == ET_TUNE_DYNAMIC && static_at >= 0 ? &out[static_at] : NULL;
+        et_status st = et_tune_baseline(sim, row, &to, start, &out[bl], err);
+        if (st != ET_OK) return st;
+        if (row->tuning == ET_TUNE_RULE) static_at = bl;
+        if (!opt->quiet)
+            fprintf(stderr, "edgetune: %s tuned: %d candidates, validation reward %.3f\n",
+                    row->name, out[bl].candidates, out[bl].validation_reward);
     }
-    free(stats);
-    free(cand);
-    return st;
+    return ET_OK;
 }
 
 /* ---- 2. training the learners ---------------------------------------------------------------- */
@@ -373,7 +271,7 @@ static void put_ci(FILE *f, double mean, double half, const char *fmt)
 }
 
 static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_options *opt,
-                         const tuned *tb, const policy_spec *spec, const group *groups,
+                         const et_tune_result *tb, const policy_spec *spec, const group *groups,
                          int n_groups, const et_episode_stats *st, double *scratch)
 {
     const et_scenario *sc = opt->scenario;
@@ -398,10 +296,12 @@ static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_
     fprintf(md, "## Tuned baseline parameters\n\n| baseline | tuned | validation reward | "
                 "candidates |\n|---|---|---|---|\n");
     for (int b = 0, n_bl = n_baselines(); b < n_bl; b++) {
-        const policy_spec *p = &tb[b].best;
-        char what[96];
+        const et_tune_spec *p = &tb[b].best;
+        char what[ET_TUNE_RULE_MAX + 8];
         if (baseline_row(b)->tuning == ET_TUNE_RULE)
             snprintf(what, sizeof what, "`%s`", p->rule);
+        else if (baseline_row(b)->tuning == ET_TUNE_DYNAMIC)
+            snprintf(what, sizeof what, "`%s`", p->dynamic_rule[0] ? p->dynamic_rule : "(offload)");
         else if (tb[b].candidates > 1)
             snprintf(what, sizeof what, "k = %.3f", p->keep);
         else
@@ -489,7 +389,7 @@ static void write_curves(FILE *f, const policy_spec *spec, int n_spec, const cha
     for (int i = 0; i < n_spec; i++) {
         if (!spec[i].learned) continue;
         char path[ET_PATH_MAX + 80];
-        snprintf(path, sizeof path, "%s/%s-s%d/train.csv", out_dir, spec[i].name, spec[i].seed);
+        snprintf(path, sizeof path, "%s/%s-s%d/train.csv", out_dir, spec[i].b.name, spec[i].seed);
         FILE *in = fopen(path, "r");
         if (!in) continue;
         char line[1024];
@@ -502,7 +402,7 @@ static void write_curves(FILE *f, const policy_spec *spec, int n_spec, const cha
             long ep;
             double ret;
             if (sscanf(line, "%ld,%lf", &ep, &ret) == 2)
-                fprintf(f, "%s,%d,%ld,%.9g\n", spec[i].name, spec[i].seed, ep, ret);
+                fprintf(f, "%s,%d,%ld,%.9g\n", spec[i].b.name, spec[i].seed, ep, ret);
         }
         fclose(in);
     }
@@ -523,7 +423,7 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
     double t0 = wall_now();
 
     /* 1. Baselines, tuned on validation episodes. */
-    tuned tb[MAX_BASELINES];
+    et_tune_result tb[MAX_BASELINES];
     const int n_bl = n_baselines();
     st = tune_baselines(sim, opt, tb, err);
     if (st != ET_OK) return st;
@@ -546,7 +446,7 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
         for (int s = 1; s <= opt->seeds; s++) {
             policy_spec *p = &spec[n_spec];
             memset(p, 0, sizeof *p);
-            snprintf(p->name, sizeof p->name, "%s", learners[l]);
+            snprintf(p->b.name, sizeof p->b.name, "%s", learners[l]);
             p->learned = 1;
             p->seed = s;
             train_job *j = &tj[n_spec];
@@ -554,7 +454,7 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
             j->seed = sc->seed + (uint64_t)(s - 1);
             snprintf(j->dir, sizeof j->dir, "%s/%s-s%d", opt->out_dir, learners[l], s);
             j->opt = (et_train_options){
-                .scenario = sc, .policy = p->name, .episodes = opt->train_episodes};
+                .scenario = sc, .policy = p->b.name, .episodes = opt->train_episodes};
             snprintf(p->checkpoint, sizeof p->checkpoint, "%s/checkpoint.ckpt", j->dir);
             ctxs[n_spec] = j;
             n_spec++;
@@ -574,7 +474,8 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
     free(tres);
     if (st != ET_OK) return st;
     for (int b = 0; b < n_bl; b++) {
-        spec[n_spec] = tb[b].best;
+        memset(&spec[n_spec], 0, sizeof spec[n_spec]);
+        spec[n_spec].b = tb[b].best;
         groups[n_groups] = (group){.first = n_spec, .n_seeds = 1};
         snprintf(groups[n_groups].name, sizeof groups[0].name, "%s", tb[b].best.name);
         n_groups++;

@@ -1,11 +1,13 @@
 /* study.h: the comparison study behind `edgetune compare` (docs/results.md).
  *
- * 1. Every baseline's free parameters are tuned the same way: grid search on
- *    validation episodes (train.validation_offset on), mean episodic reward.
- *    all-local and greedy over every allowed emulator size; tuned-static over
- *    every subset of the platform's device classes tuning LOCAL times every
- *    emulator size; all-server's keep only when the server tunes on the
- *    emulator (version 1); random has none.
+ * 1. Every baseline's free parameters are tuned the same way, by tune.h (which
+ *    `edgetune regime` uses too): search on validation episodes
+ *    (train.validation_offset on), mean episodic reward. all-local and greedy
+ *    over every allowed emulator size; tuned-static over every subset of the
+ *    platform's device classes tuning LOCAL times every emulator size;
+ *    tuned-dynamic by coordinate search over each class's load threshold and
+ *    emulator size, from tuned-static's optimum; all-server's keep only when the
+ *    server tunes on the emulator (version 1); random has none.
  * 2. Every learner is trained from `seeds` seeds (scenario seed s, s + 1, ...:
  *    network initialisation, sampling and training episodes all change), each
  *    run in its own process, `jobs` at a time.

@@ -273,7 +273,8 @@ expect compare_bad_validation "--validation: expected an integer" -- compare --v
 expect compare_bad_jobs "-j: expected an integer in [1, 1024], got '0'" -- compare -j 0 --out out
 expect compare_bad_learners "--learners: expected a comma list" -- compare --learners bogus --tasks 2 --out out
 expect regime_bad_episodes "--episodes: expected an integer" -- regime --episodes 0
-expect regime_unknown_option "unknown option '--out'" -- regime --out out
+expect regime_unknown_option "unknown option '--bogus'" -- regime --bogus
+expect regime_budget_negative "--budget: expected an integer" -- regime --budget -1
 expect keys_unexpected_argument "unexpected argument '--bogus'" -- keys --bogus
 expect policies_unexpected_argument "unexpected argument 'extra'" -- policies extra
 EDGETUNE_DATA_DIR=$(printf 'd%.0s' $(seq 1 1100)) expect data_dir_too_long "EDGETUNE_DATA_DIR: expected a path of at most" -- run --out out

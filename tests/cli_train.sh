@@ -64,10 +64,10 @@ if "$bin" eval s.json --policy greedy --episodes 2 --out g -q && grep -q '^greed
 else
     bad eval_runs_a_baseline
 fi
-# 3 learners x 2 seeds + 5 baselines, 2 episodes each, plus the header.
+# 3 learners x 2 seeds + 6 baselines, 2 episodes each, plus the header.
 if "$bin" compare s.json --seeds 2 --episodes 2 --eval 2 --validation 1 --out c -q &&
     grep -q '^| greedy |' c/compare.md && grep -q '^| tuned-static |' c/compare.md &&
-    grep -q '^| all-local | ' c/compare.md && [ "$(wc -l <c/compare.csv)" -eq 23 ] &&
+    grep -q '^| all-local | ' c/compare.md && [ "$(wc -l <c/compare.csv)" -eq 25 ] &&
     [ "$(cut -d, -f1 c/curves.csv | sort -u | wc -l)" -eq 4 ]; then
     ok compare_writes_the_table
 else

@@ -27,6 +27,9 @@ static et_fm opt_1_3b(void)
     fm.adapter_top = 2;
     fm.middle_blocks = 20;
     fm.ppl_full_ft = 12.52;
+    fm.ppl_full_zero_shot = 31.48;  /* Offsite-Tuning's full zero-shot (DESIGN section 3) */
+    fm.ppl_data_scale_tokens = 1e5; /* the profiles' data law (docs/models.md section 9) */
+    fm.ppl_data_exponent = 1.0;
     fm.ppl_beta = 0.67;
     fm.ppl_plug_beta = 0.14;
     fm.ppl_gamma = 2.0;
@@ -109,11 +112,11 @@ static et_action decide_ok(et_agent *agent, const et_task_view *task)
 static void registry_creates_every_listed_policy_under_its_name(void)
 {
     const char *const *names = et_agent_names();
-    const char *expected[] = {"all-local", "all-server", "random", "greedy", "tuned-static",
-                              "hmppo", "mappo", "ippo"};
+    const char *expected[] = {"all-local",     "all-server", "random", "greedy", "tuned-static",
+                              "tuned-dynamic", "hmppo",      "mappo",  "ippo"};
     int n = 0, baselines = 0;
     for (; names[n]; n++) {
-        if (n < 8) CU_ASSERT_STRING_EQUAL(names[n], expected[n]);
+        if (n < 9) CU_ASSERT_STRING_EQUAL(names[n], expected[n]);
         const et_policy_info *info = et_policy_find(names[n]);
         CU_ASSERT_PTR_NOT_NULL_FATAL(info);
         CU_ASSERT_PTR_NOT_NULL(info->summary);
@@ -139,11 +142,12 @@ static void registry_creates_every_listed_policy_under_its_name(void)
         CU_ASSERT_PTR_NOT_NULL(agent->ops->destroy);
         et_agent_destroy(agent);
     }
-    CU_ASSERT_EQUAL(n, 8);
-    CU_ASSERT_EQUAL(baselines, 5);
+    CU_ASSERT_EQUAL(n, 9);
+    CU_ASSERT_EQUAL(baselines, 6);
     size_t rows = 0;
     et_policy_list(&rows);
-    CU_ASSERT_EQUAL(rows, 8);
+    CU_ASSERT_EQUAL(rows, 9);
+    CU_ASSERT_EQUAL(et_policy_find("tuned-dynamic")->tuning, ET_TUNE_DYNAMIC);
     CU_ASSERT_PTR_NULL(et_policy_find("no-such-policy"));
 }
 
@@ -157,7 +161,7 @@ static void registry_rejects_unknown_name_listing_known_ones(void)
     CU_ASSERT_EQUAL(err.code, ET_ERR_INPUT);
     CU_ASSERT_PTR_NULL(agent);
     CU_ASSERT_STRING_EQUAL(err.msg, "unknown policy 'hmppo-typo' (known: all-local, all-server, "
-                                    "random, greedy, tuned-static)");
+                                    "random, greedy, tuned-static, tuned-dynamic)");
 
     /* Lookups are case-sensitive, like every configuration key. */
     CU_ASSERT_EQUAL(et_agent_create("Greedy", &params, &agent, &err), ET_ERR_INPUT);
@@ -167,9 +171,10 @@ static void registry_rejects_unknown_name_listing_known_ones(void)
 
 static void registry_rejects_keep_outside_zero_one(void)
 {
-    const char *uses_keep[] = {"all-local", "all-server", "greedy"};
+    const char *uses_keep[] = {"all-local", "all-server", "greedy", "tuned-static",
+                               "tuned-dynamic"};
     const double bad[] = {0.0, -0.2, 1.5, NAN};
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 5; i++)
         for (int j = 0; j < 4; j++) {
             et_policy_params params = {.keep = bad[j], .seed = 1};
             et_agent *agent = NULL;
@@ -519,6 +524,185 @@ static void tuned_static_follows_its_rule_per_device_class(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "baselines.static_rule"));
 }
 
+/* ---- tuned-dynamic ----------------------------------------------------- */
+
+static et_dynamic_rule dynamic_parse_ok(const char *text, double keep)
+{
+    et_dynamic_rule r;
+    et_error err;
+    et_error_clear(&err);
+    et_status st = et_baseline_dynamic_parse(text, keep, &r, &err);
+    if (st != ET_OK) fprintf(stderr, "\n  %s: %s\n", text ? text : "(null)", err.msg);
+    CU_ASSERT_EQUAL_FATAL(st, ET_OK);
+    return r;
+}
+
+/* The rule's text: classes with a threshold (or inf) and a keep; a class without k and
+ * offloaded tasks take the "k=K" part (or baselines.keep); the text formats back to itself. */
+static void tuned_dynamic_parses_its_rule_and_writes_it_back(void)
+{
+    et_dynamic_rule r = dynamic_parse_ok("laptop:q=2,k=0.25;phone:q=inf,k=0.1;jetson:q=0", 0.5);
+    CU_ASSERT_EQUAL_FATAL(r.n, 3);
+    CU_ASSERT_STRING_EQUAL(r.cls[0].name, "laptop");
+    CU_ASSERT_EQUAL(r.cls[0].q, 2);
+    CU_ASSERT_DOUBLE_EQUAL(r.cls[0].keep, 0.25, 0.0);
+    CU_ASSERT_EQUAL(r.cls[1].q, ET_DYNAMIC_Q_INF);
+    CU_ASSERT_DOUBLE_EQUAL(r.cls[1].keep, 0.1, 0.0);
+    CU_ASSERT_EQUAL(r.cls[2].q, 0);
+    CU_ASSERT_DOUBLE_EQUAL(r.cls[2].keep, 0.5, 0.0); /* no k: baselines.keep */
+    CU_ASSERT_DOUBLE_EQUAL(r.keep, 0.5, 0.0);
+    CU_ASSERT_FALSE(r.keep_given);
+    CU_ASSERT_EQUAL(et_baseline_dynamic_find(&r, "phone"), 1);
+    CU_ASSERT_EQUAL(et_baseline_dynamic_find(&r, "tablet"), -1);
+    char text[256];
+    et_baseline_dynamic_format(&r, text, sizeof text);
+    CU_ASSERT_STRING_EQUAL(text, "laptop:q=2,k=0.25;phone:q=inf,k=0.1;jetson:q=0,k=0.5");
+
+    /* "k=K" alone, wherever it stands, is the default keep; k and q in either order. */
+    r = dynamic_parse_ok("tablet:k=0.4,q=12;laptop:q=1;k=0.3", 0.5);
+    CU_ASSERT_EQUAL_FATAL(r.n, 2);
+    CU_ASSERT_EQUAL(r.cls[0].q, 12);
+    CU_ASSERT_DOUBLE_EQUAL(r.cls[0].keep, 0.4, 0.0);
+    CU_ASSERT_DOUBLE_EQUAL(r.cls[1].keep, 0.3, 0.0);
+    CU_ASSERT(r.keep_given);
+    et_baseline_dynamic_format(&r, text, sizeof text);
+    CU_ASSERT_STRING_EQUAL(text, "k=0.3;tablet:q=12,k=0.4;laptop:q=1,k=0.3");
+    et_dynamic_rule again = dynamic_parse_ok(text, 0.9);
+    CU_ASSERT_EQUAL(again.n, 2);
+    CU_ASSERT_DOUBLE_EQUAL(again.keep, 0.3, 0.0);
+
+    /* Empty rules offload everything; the scenario's default "k=0.5" is one. */
+    CU_ASSERT_EQUAL(dynamic_parse_ok(NULL, 0.5).n, 0);
+    CU_ASSERT_EQUAL(dynamic_parse_ok("", 0.5).n, 0);
+    r = dynamic_parse_ok("k=0.5", 0.4);
+    CU_ASSERT_EQUAL(r.n, 0);
+    CU_ASSERT_DOUBLE_EQUAL(r.keep, 0.5, 0.0);
+}
+
+static void tuned_dynamic_refuses_a_malformed_rule_naming_the_key_and_grammar(void)
+{
+    char long_name[64], many[1024];
+    snprintf(long_name, sizeof long_name, "%s:q=1", "abcdefghijklmnopqrstuvwxyz0123456");
+    many[0] = '\0';
+    for (int i = 0; i <= ET_STATIC_MAX_CLASSES; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "%sc%d:q=1", i ? ";" : "", i);
+    const char *bad[] = {"laptop",
+                         "laptop:k=0.5",
+                         "laptop:q=-1",
+                         "laptop:q=1.5",
+                         "laptop:q=abc",
+                         "laptop:q=",
+                         "laptop:q=1e3",
+                         "laptop:q=1,k=0",
+                         "laptop:q=1,k=1.5",
+                         "laptop:q=1,k=x",
+                         "laptop:q=1;laptop:q=2",
+                         ":q=1",
+                         "laptop:q=1;;phone:q=2",
+                         "laptop:q=1,x=2",
+                         "laptop:q=1,q=2",
+                         "k=0.5;k=0.4",
+                         "k=2",
+                         "laptop:q=99999999",
+                         long_name,
+                         many};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        et_dynamic_rule r;
+        et_error err;
+        et_error_clear(&err);
+        CU_ASSERT_EQUAL(et_baseline_dynamic_parse(bad[i], 0.5, &r, &err), ET_ERR_INPUT);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "key 'baselines.dynamic_rule'"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "CLASS:q=Q,k=K"));
+        /* The constructor refuses it the same way and leaves nothing behind. */
+        et_policy_params params = {.keep = 0.5, .seed = 1, .dynamic_rule = bad[i]};
+        et_agent *agent = NULL;
+        CU_ASSERT_EQUAL(et_agent_create("tuned-dynamic", &params, &agent, &err), ET_ERR_INPUT);
+        CU_ASSERT_PTR_NULL(agent);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "policy 'tuned-dynamic'"));
+    }
+}
+
+/* Load = jobs running + jobs waiting, as the UE last heard: below q the task is offloaded,
+ * at or above q it is tuned locally with the class's keep; q = 0 is always local, inf
+ * always offloaded, an unlisted class offloads. */
+static void tuned_dynamic_offloads_below_its_threshold_and_tunes_locally_from_it(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = base_view(&fm);
+    et_policy_params params = {
+        .keep = 0.5, .seed = 1, .dynamic_rule = "laptop:q=2,k=0.25;phone:q=0,k=0.1;tablet:q=inf"};
+    et_agent *agent = NULL;
+    et_error err;
+    CU_ASSERT_EQUAL_FATAL(et_agent_create("tuned-dynamic", &params, &agent, &err), ET_OK);
+    CU_ASSERT_STRING_EQUAL(agent->ops->name, "tuned-dynamic");
+    struct {
+        const char *cls;
+        int jobs, queued;
+        et_location want;
+        double keep;
+    } cases[] = {
+        {"laptop", 0, 0, ET_LOCATION_SERVER, 0.5}, {"laptop", 0, 1, ET_LOCATION_SERVER, 0.5},
+        {"laptop", 1, 0, ET_LOCATION_SERVER, 0.5}, {"laptop", 1, 1, ET_LOCATION_LOCAL, 0.25},
+        {"laptop", 0, 2, ET_LOCATION_LOCAL, 0.25}, {"laptop", 2, 0, ET_LOCATION_LOCAL, 0.25},
+        {"laptop", 7, 9, ET_LOCATION_LOCAL, 0.25}, {"laptop", -3, 1, ET_LOCATION_SERVER, 0.5},
+        {"phone", 0, 0, ET_LOCATION_LOCAL, 0.1},   {"phone", 5, 5, ET_LOCATION_LOCAL, 0.1},
+        {"tablet", 0, 0, ET_LOCATION_SERVER, 0.5}, {"tablet", 1000, 1000, ET_LOCATION_SERVER, 0.5},
+        {"jetson", 9, 9, ET_LOCATION_SERVER, 0.5}, {NULL, 9, 9, ET_LOCATION_SERVER, 0.5},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        v.device_class = cases[i].cls;
+        v.server_jobs = cases[i].jobs;
+        v.server_queued = cases[i].queued;
+        et_action a = decide_ok(agent, &v);
+        CU_ASSERT_EQUAL(a.location, cases[i].want);
+        CU_ASSERT_DOUBLE_EQUAL(a.keep, cases[i].keep, 0.0);
+        if (a.location != cases[i].want)
+            fprintf(stderr, "\n  %s, %d running, %d waiting: wrong location\n",
+                    cases[i].cls ? cases[i].cls : "(no class)", cases[i].jobs, cases[i].queued);
+    }
+    et_agent_destroy(agent);
+
+    /* No rule at all: everything offloads, with baselines.keep. */
+    params.dynamic_rule = NULL;
+    CU_ASSERT_EQUAL_FATAL(et_agent_create("tuned-dynamic", &params, &agent, &err), ET_OK);
+    v.device_class = "laptop";
+    v.server_jobs = 100;
+    CU_ASSERT_EQUAL(decide_ok(agent, &v).location, ET_LOCATION_SERVER);
+    et_agent_destroy(agent);
+}
+
+/* tuned-dynamic with q = 0 for tuned-static's local classes and inf for the others decides
+ * exactly as tuned-static: the coordinate search's start (src/tune.c) is that rule. */
+static void tuned_dynamic_at_zero_and_inf_decides_as_tuned_static(void)
+{
+    et_fm fm = opt_1_3b();
+    et_task_view v = base_view(&fm);
+    et_policy_params sp = {.keep = 0.5, .seed = 1, .rule = "local=laptop,jetson;k=0.25"};
+    et_policy_params dp = {
+        .keep = 0.25, .seed = 1, .dynamic_rule = "laptop:q=0,k=0.25;jetson:q=0,k=0.25"};
+    et_agent *stat = NULL, *dyn = NULL;
+    et_error err;
+    CU_ASSERT_EQUAL_FATAL(et_agent_create("tuned-static", &sp, &stat, &err), ET_OK);
+    CU_ASSERT_EQUAL_FATAL(et_agent_create("tuned-dynamic", &dp, &dyn, &err), ET_OK);
+    const char *classes[4] = {"phone", "tablet", "laptop", "jetson"};
+    for (int c = 0; c < 4; c++)
+        for (int jobs = 0; jobs < 4; jobs++) {
+            v.device_class = classes[c];
+            v.server_jobs = jobs;
+            v.server_queued = jobs / 2;
+            et_action a = decide_ok(stat, &v), b = decide_ok(dyn, &v);
+            CU_ASSERT_EQUAL(a.location, b.location);
+            CU_ASSERT_DOUBLE_EQUAL(a.keep, b.keep, 0.0);
+        }
+    et_static_rule sr;
+    CU_ASSERT_EQUAL(et_baseline_static_parse("local=laptop,jetson;k=0.25", 0.5, &sr, &err), ET_OK);
+    CU_ASSERT_EQUAL(sr.n_local, 2);
+    CU_ASSERT_STRING_EQUAL(sr.local[1], "jetson");
+    CU_ASSERT_DOUBLE_EQUAL(sr.keep, 0.25, 0.0);
+    et_agent_destroy(stat);
+    et_agent_destroy(dyn);
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -549,6 +733,14 @@ int main(void)
         {"greedy_never_tunes_locally_when_memory_does_not_fit",
          greedy_never_tunes_locally_when_memory_does_not_fit},
         {"greedy_breaks_ties_toward_server", greedy_breaks_ties_toward_server},
+        {"tuned_dynamic_parses_its_rule_and_writes_it_back",
+         tuned_dynamic_parses_its_rule_and_writes_it_back},
+        {"tuned_dynamic_refuses_a_malformed_rule_naming_the_key_and_grammar",
+         tuned_dynamic_refuses_a_malformed_rule_naming_the_key_and_grammar},
+        {"tuned_dynamic_offloads_below_its_threshold_and_tunes_locally_from_it",
+         tuned_dynamic_offloads_below_its_threshold_and_tunes_locally_from_it},
+        {"tuned_dynamic_at_zero_and_inf_decides_as_tuned_static",
+         tuned_dynamic_at_zero_and_inf_decides_as_tuned_static},
         {NULL, NULL},
     };
     return et_test_main("baselines", cases);
