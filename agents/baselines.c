@@ -98,14 +98,22 @@ double et_baseline_expected_delay_s(const et_task_view *v, et_location loc, doub
         return download_s + compute_s(c.flops, v->ue_speed_flops) +
                transfer_s(c.upload_bytes, v->rate_up_bps);
 
-    /* A job gets one core while there are free cores, then an equal share of
-     * all of them (the server's CPU is shared by every running job). */
     int jobs = v->server_jobs > 0 ? v->server_jobs : 0;
+    int queued = v->server_queued > 0 ? v->server_queued : 0;
+    double up_down_s = download_s + transfer_s(c.upload_bytes, v->rate_up_bps) +
+                       transfer_s(c.result_down_bytes, v->rate_down_bps);
+    if (v->server_memory_bytes > 0) {
+        /* Memory admission (version 3): the job runs alone on an accelerator once the jobs
+         * ahead of it (running and waiting, taken as the size of this one) have left. */
+        double run_s = compute_s(c.flops, v->server_core_flops);
+        double ahead = v->server_cores > 0 ? (double)(jobs + queued) / v->server_cores : INFINITY;
+        return up_down_s + run_s + ahead * run_s;
+    }
+    /* No admission (version 2): a job gets one core while there are free cores, then an
+     * equal share of all of them (the server's CPU is shared by every running job). */
     double share =
         v->server_cores > 0 ? fmin(1.0, (double)v->server_cores / (double)(jobs + 1)) : 0.0;
-    return download_s + transfer_s(c.upload_bytes, v->rate_up_bps) +
-           compute_s(c.flops, v->server_core_flops * share) +
-           transfer_s(c.result_down_bytes, v->rate_down_bps);
+    return up_down_s + compute_s(c.flops, v->server_core_flops * share);
 }
 
 /* ------------------------------------------------------------------ */

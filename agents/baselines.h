@@ -121,9 +121,12 @@ et_status et_baseline_create_dynamic(const et_policy_params *params, et_agent *a
  *   download = et_cost_download_bytes(c, cached_b, adapter_cached) * 8 / rate_down;
  *   LOCAL    = download + c.flops / ue_speed + c.upload_bytes * 8 / rate_up,
  *              INFINITY when c.memory_bytes > ue_memory_bytes;
- *   SERVER   = download + c.upload_bytes * 8 / rate_up
- *            + c.flops / (server_core_flops * min(1, server_cores / (server_jobs + 1)))
- *            + c.result_down_bytes * 8 / rate_down.
+ *   SERVER   = download + c.upload_bytes * 8 / rate_up + c.result_down_bytes * 8 / rate_down
+ *            + with server memory (server_memory_bytes > 0, version 3): the job alone on an
+ *              accelerator after the jobs ahead, x = c.flops / server_core_flops,
+ *              x + x (server_jobs + server_queued) / server_cores;
+ *              without (version 2): processor sharing,
+ *              c.flops / (server_core_flops * min(1, server_cores / (server_jobs + 1))).
  * A term whose rate or speed is not positive is INFINITY (zero work costs
  * 0 s). v, v->fm and v->setup must be non-NULL. */
 double et_baseline_expected_delay_s(const et_task_view *v, et_location loc, double keep);

@@ -57,9 +57,9 @@ static const key_def KEYS[] = {
      "tasks in each UE's queue (paper: 50)"},
     {"tasks.tokens_min", KEY_DOUBLE, OFF(tokens_min), 1, 1e12, "1e4", NULL,
      "smallest task data set, tokens (log-uniform draw; Offsite-Tuning WikiText-2 scale)"},
-    {"tasks.tokens_max", KEY_DOUBLE, OFF(tokens_max), 1, 1e12, "1e5", NULL,
-     "largest task data set, tokens (a user's own text on the device: 1e4-1e5 tokens, tens to "
-     "hundreds of KB)"},
+    {"tasks.tokens_max", KEY_DOUBLE, OFF(tokens_max), 1, 1e12, "2e5", NULL,
+     "largest task data set, tokens (a user's own text on the device: 1e4-2e5 tokens, tens of KB "
+     "to about 1 MB; inside the 1e4-1e6 of Offsite-Tuning-scale runs)"},
     {"tasks.epochs_min", KEY_INT, OFF(epochs_min), 1, 1000, "1", NULL,
      "fewest epochs per task (uniform integer draw)"},
     {"tasks.epochs_max", KEY_INT, OFF(epochs_max), 1, 1000, "3", NULL, "most epochs per task"},
@@ -212,8 +212,8 @@ static const key_def KEYS[] = {
     {"reward.w_privacy", KEY_DOUBLE, OFF(w_privacy), 0, 1e6, "1", NULL,
      "weight of the privacy cost of offloading: w_privacy * sensitivity * data bytes / "
      "reward.bytes_ref (a modelling choice, docs/simulation.md)"},
-    {"reward.bytes_ref", KEY_DOUBLE, OFF(bytes_ref), 1, 1e15, "4e5", NULL,
-     "data-exposure normalisation, bytes (the largest default data set: 1e5 tokens x 4 B)"},
+    {"reward.bytes_ref", KEY_DOUBLE, OFF(bytes_ref), 1, 1e15, "8e5", NULL,
+     "data-exposure normalisation, bytes (the largest default data set: 2e5 tokens x 4 B)"},
     {"reward.credit", KEY_ENUM, OFF(credit), 0, 0, "team", "individual|cooperative|team",
      "what a learner is told for its task: team = the sum of the rewards of every task of any UE "
      "that completed since this UE's previous feedback (cooperative MAPPO: each UE's returns add "

@@ -82,10 +82,11 @@ static et_regime run_case(const regime_case *rc)
     return r;
 }
 
-/* The acceptance rule of the study model: the oracle picks each location for
- * at least 20% of tasks, and the best fixed keep fraction for LOCAL lies
- * strictly inside (k_min, k_max). */
-static void the_default_scenario_exercises_location_and_emulator_size(void)
+/* The acceptance rule of the study model: the oracle picks each location for at least 20%
+ * of tasks. (Version 2 also required one keep fraction pooled over every class's LOCAL tasks
+ * to be interior; with classes whose memory caps differ that pooled optimum says little, and
+ * version 3 asks it per class, in the next test.) */
+static void the_default_scenario_exercises_both_locations(void)
 {
     regime_case rc = {.episodes = 3};
     et_regime r = run_case(&rc);
@@ -95,8 +96,6 @@ static void the_default_scenario_exercises_location_and_emulator_size(void)
     CU_ASSERT(r.tasks == 3 * 6 * 50);
     CU_ASSERT(r.frac_local >= 0.2);
     CU_ASSERT(r.frac_local <= 0.8);
-    CU_ASSERT(r.interior);
-    CU_ASSERT(r.best_fixed > 1 && r.best_fixed < r.n_options - 1);
 }
 
 /* Version 3: for at least one device class, LOCAL's best emulator size is strictly inside
@@ -170,8 +169,8 @@ static void version_1_on_the_old_server_offloads_almost_everything(void)
 int main(void)
 {
     static const et_test_case cases[] = {
-        {"the_default_scenario_exercises_location_and_emulator_size",
-         the_default_scenario_exercises_location_and_emulator_size},
+        {"the_default_scenario_exercises_both_locations",
+         the_default_scenario_exercises_both_locations},
         {"version_1_on_the_old_server_offloads_almost_everything",
          version_1_on_the_old_server_offloads_almost_everything},
         {"some_device_class_has_an_interior_best_emulator_below_its_memory_cap",
