@@ -50,7 +50,7 @@ check a_thinned_trace_runs "$bin" run thin.json --out thin -q
 
 # 2. Stopped while running: the previous outputs stay.
 "$bin" run --tasks 5 --out r -q && md5sum r/* >before.md5 || bad previous_run
-scenario time.json ', "limits": { "sim_time_s": 2000 }'
+scenario time.json ', "limits": { "sim_time_s": 3000 }'
 refused sim_time_limit_stops_the_run 3 limits.sim_time_s "$bin" run time.json --out r -q
 check sim_time_limit_leaves_the_previous_outputs sh -c "md5sum -c --quiet before.md5"
 check sim_time_limit_leaves_no_tmp no_tmp r
@@ -60,7 +60,7 @@ check output_limit_leaves_the_previous_outputs sh -c "md5sum -c --quiet before.m
 check output_limit_leaves_no_tmp no_tmp r
 # A run near a limit is warned about (and runs).
 # (The default episode lasts 4,945 s; it is expected to last at least 1,310 s.)
-scenario near.json ', "limits": { "sim_time_s": 5000 }'
+scenario near.json ', "limits": { "sim_time_s": 8000 }'
 check near_a_limit_warns sh -c "'$bin' run near.json --out near -q 2>near.txt && grep -q '^edgetune: warning: .*limits.sim_time_s' near.txt && [ -f near/summary.json ]"
 refused eval_stops_at_the_limit 3 limits.sim_time_s "$bin" eval time.json --policy greedy --episodes 2 --out e -q
 check eval_leaves_no_tmp sh -c "[ ! -e e ] || [ -z \"\$(ls -A e)\" ]"
