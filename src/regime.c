@@ -21,17 +21,6 @@ static double wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Mean and 95% half-width (Student t) of x[0 .. n-1]; NaN half-width for n < 2. */
-static void mean_ci(const double *x, int n, double *mean, double *half)
-{
-    double s = 0, s2 = 0;
-    for (int i = 0; i < n; i++)
-        s += x[i];
-    *mean = n > 0 ? s / n : NAN;
-    for (int i = 0; i < n; i++)
-        s2 += (x[i] - *mean) * (x[i] - *mean);
-    *half = n > 1 ? et_study_t95(n - 1) * sqrt(s2 / (n - 1)) / sqrt((double)n) : NAN;
-}
 
 /* ==== 1. uniform worlds ======================================================================= */
 
@@ -567,13 +556,13 @@ static const et_policy_info *row_of(et_policy_tuning tuning)
 static void paired(et_regime_policy *p, const et_regime_policy *s, int E)
 {
     double d[ET_REGIME_MAX_EPISODES] = {0}, half;
-    mean_ci(p->reward, E, &p->mean, &half);
+    et_study_mean_ci(p->reward, E, &p->mean, &half);
     p->better_on = 0;
     for (int e = 0; e < E; e++) {
         d[e] = p->reward[e] - s->reward[e];
         p->better_on += d[e] > 0;
     }
-    mean_ci(d, E, &p->diff, &p->diff_half);
+    et_study_mean_ci(d, E, &p->diff, &p->diff_half);
     double base = 0;
     for (int e = 0; e < E; e++)
         base += s->reward[e] / E;

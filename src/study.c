@@ -47,8 +47,7 @@ double et_study_t95(int df)
     return df <= 30 ? t[df - 1] : 1.96;
 }
 
-/* Mean and half-width of the 95% interval of x[0 .. n-1] (NaN half-width for n < 2). */
-static void mean_ci(const double *x, int n, double *mean, double *half)
+void et_study_mean_ci(const double *x, int n, double *mean, double *half)
 {
     double s = 0, s2 = 0;
     for (int i = 0; i < n; i++)
@@ -247,11 +246,11 @@ static void group_summary(const group *g, const et_episode_stats *st, int E, int
                 s += metric(&st[(size_t)(g->first + k) * E + e], m);
             scratch[k] = s / E;
         }
-        mean_ci(scratch, g->n_seeds, mean, half);
+        et_study_mean_ci(scratch, g->n_seeds, mean, half);
     } else {
         for (int e = 0; e < E; e++)
             scratch[e] = group_episode(g, st, E, e, m);
-        mean_ci(scratch, E, mean, half);
+        et_study_mean_ci(scratch, E, mean, half);
     }
 }
 
@@ -353,7 +352,7 @@ static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_
                     if (m == M_REWARD && a > b) wins++;
                 }
                 base[k] = sb / E;
-                mean_ci(scratch, E, &d_mean[k], &d_half[k]);
+                et_study_mean_ci(scratch, E, &d_mean[k], &d_half[k]);
             }
             fputc(' ', md);
             put_ci(md, d_mean[0], d_half[0], "%+.2f");
