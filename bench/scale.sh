@@ -201,7 +201,8 @@ default_episode() { # LABEL [edgetune run options...]
     shift
     for r in $(seq "$reps"); do
         measure "default-$r" "$edgetune" run --out "$work/default-$r" "$@" || exit 1
-        inner_s=$(sed -n 's/.* in \([0-9.]*\) s wall.*/\1/p' "$work/default-$r.err")
+        # The summary ("simulated ... in X s wall") is on stdout, not stderr.
+        inner_s=$(sed -n 's/.* in \([0-9.]*\) s wall.*/\1/p' "$work/default-$r.out")
         read -r sum_wall_s sum_cpu_s sum_inner_s < <(awk -v a="$sum_wall_s" -v b="$sum_cpu_s" \
             -v c="$sum_inner_s" -v w="$m_wall_s" -v u="$m_cpu_s" -v i="${inner_s:-0}" \
             'BEGIN { print a + w, b + u, c + i }')
