@@ -24,7 +24,6 @@
 #include "nn.h"
 #include "rng.h"
 
-
 /* The sampled Beta x is clamped into [X_EPS, 1 - X_EPS] before its log-prob: the density has
  * log(x) and log(1 - x) terms that a sample rounded to 0 or 1 would make infinite. */
 #define X_EPS 1e-6
@@ -103,6 +102,15 @@ double et_hmppo_discount(double gamma, double elapsed_s, double time_scale_s)
     if (!(time_scale_s > 0.0)) return gamma;
     double dt = elapsed_s > 0.0 ? elapsed_s : 0.0;
     return pow(gamma, dt / time_scale_s);
+}
+
+double et_hmppo_ent_loc_at(const et_hmppo_config *cfg, int update_index, int total_updates)
+{
+    /* The coefficient is a double throughout, so without a schedule the loss is computed
+     * exactly as before the schedule existed (float ent_loc promoted to double). */
+    if (cfg->ent_loc_end < 0.0f || total_updates <= 0) return cfg->ent_loc;
+    double f = fmin(fmax((double)update_index / (double)total_updates, 0.0), 1.0);
+    return (double)cfg->ent_loc + ((double)cfg->ent_loc_end - (double)cfg->ent_loc) * f;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -254,6 +262,8 @@ static void hmppo_free(hmppo *h)
     if (!h) return;
     free(h->last);
     free(h->dp_buf);
+    free(h->vn_ue);
+    free(h->vn_moments);
     et_mlp_destroy(h->critic);
     et_adam_destroy(h->critic_opt);
     for (int a = 0; a < h->n_actors; a++) {
@@ -321,6 +331,7 @@ static et_status hmppo_build(const et_hmppo_config *cfg, int init, hmppo **out, 
     h->n_keep_out = !c->keep_head ? 0 : c->variant == ET_MAPPO ? c->keep_bins : 2;
     h->actor_out = N_LOC + h->n_keep_out;
     h->vn_debias = 0.0;
+    h->ent_loc_now = c->ent_loc;
 
     size_t cap = (size_t)c->capacity;
     int ok = 1;
@@ -332,6 +343,8 @@ static et_status hmppo_build(const et_hmppo_config *cfg, int init, hmppo **out, 
     ALLOC(h->actor, (size_t)h->n_actors);
     ALLOC(h->actor_opt, (size_t)h->n_actors);
     ALLOC(h->policy_rng, (size_t)n_ue);
+    ALLOC(h->vn_ue, 3 * (size_t)n_ue);
+    ALLOC(h->vn_moments, 3 * (size_t)n_ue);
     ALLOC(h->b_actor_in, cap * (size_t)h->actor_in);
     ALLOC(h->b_critic_in, cap * (size_t)h->critic_in);
     ALLOC(h->b_ue, cap);
@@ -526,18 +539,41 @@ float *et_hmppo_network_grads(et_agent *agent, int net, size_t *count)
 /* The et_agent callbacks                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Value-normaliser mean and std as they stand (identity when value_norm is off). */
-static void vn_stats(const hmppo *h, double *mean, double *std)
+/* Mean and std of the value normaliser that serves ue as they stand: ue's own with
+ * value_norm_per_ue, else the shared one; the identity when value_norm is off or before its
+ * first update. */
+static void vn_stats(const hmppo *h, int ue, double *mean, double *std)
 {
-    if (!h->cfg.value_norm || h->vn_debias <= 0.0) {
+    int own = h->cfg.value_norm_per_ue;
+    double m1 = own ? h->vn_ue[3 * ue] : h->vn_mean;
+    double m2 = own ? h->vn_ue[3 * ue + 1] : h->vn_mean_sq;
+    double debias = own ? h->vn_ue[3 * ue + 2] : h->vn_debias;
+    if (!h->cfg.value_norm || debias <= 0.0) {
         *mean = 0.0;
         *std = 1.0;
         return;
     }
-    double d = h->vn_debias > VN_EPS ? h->vn_debias : VN_EPS;
-    double m = h->vn_mean / d, var = h->vn_mean_sq / d - m * m;
+    double d = debias > VN_EPS ? debias : VN_EPS;
+    double m = m1 / d, var = m2 / d - m * m;
     *mean = m;
     *std = sqrt(var > VN_MIN_VAR ? var : VN_MIN_VAR);
+}
+
+/* One EMA step of the normaliser sums s (mean, mean square, debias) with a batch's moments
+ * {sum, sum of squares, rows}. */
+static void vn_step(double *m1, double *m2, double *debias, const double *moments)
+{
+    *m1 = VN_BETA * *m1 + (1.0 - VN_BETA) * (moments[0] / moments[2]);
+    *m2 = VN_BETA * *m2 + (1.0 - VN_BETA) * (moments[1] / moments[2]);
+    *debias = VN_BETA * *debias + (1.0 - VN_BETA);
+}
+
+void et_hmppo_value_norm_stats(const et_agent *agent, int ue, double *mean, double *std)
+{
+    hmppo *h = et_hmppo_impl(agent);
+    *mean = 0.0;
+    *std = 1.0;
+    if (h && ue >= 0 && ue < h->cfg.n_ue) vn_stats(h, ue, mean, std);
 }
 
 static int all_finite(const float *x, int n)
@@ -754,9 +790,10 @@ static et_status prepare_batch(hmppo *h, int *n_all, et_error *err)
     /* Values were recorded in normalised units; the normaliser has not moved since (it moves
      * only here), so de-normalising with its current state recovers V(s) in reward units. */
     double mean, std;
-    vn_stats(h, &mean, &std);
-    for (int p = 0; p < n; p++)
+    for (int p = 0; p < n; p++) {
+        vn_stats(h, h->b_ue[h->rows[p]], &mean, &std);
         h->val[p] = (float)(h->b_vraw[h->rows[p]] * std + mean);
+    }
 
     for (int p = 0; p < n; p++) {
         if (!h->b_head[h->rows[p]]) continue;
@@ -775,25 +812,38 @@ static et_status prepare_batch(hmppo *h, int *n_all, et_error *err)
         }
     }
 
-    double moments[3] = {0.0, 0.0, n};
-    for (int p = 0; c->value_norm && p < n; p++) {
-        moments[0] += h->ret[p];
-        moments[1] += (double)h->ret[p] * h->ret[p];
+    /* The batch moments {sum, sum of squares, rows} of each normaliser: one over every row,
+     * or one per UE over its own rows (value_norm_per_ue); summed over the ranks. */
+    int per_ue = c->value_norm_per_ue, n_norm = per_ue ? c->n_ue : 1;
+    double *mo = h->vn_moments;
+    memset(mo, 0, 3 * (size_t)n_norm * sizeof *mo);
+    for (int p = 0; p < n; p++) {
+        double *g = mo + 3 * (per_ue ? h->b_ue[h->rows[p]] : 0);
+        if (c->value_norm) {
+            g[0] += h->ret[p];
+            g[1] += (double)h->ret[p] * h->ret[p];
+        }
+        g[2] += 1.0;
     }
-    et_status st = et_hmppo_dp_moments(h, moments, err);
+    et_status st = et_hmppo_dp_moments(h, mo, n_norm, err);
     if (st != ET_OK) return st;
-    *n_all = (int)moments[2];
-    if (c->value_norm && *n_all > 0) {
-        h->vn_mean = VN_BETA * h->vn_mean + (1.0 - VN_BETA) * (moments[0] / *n_all);
-        h->vn_mean_sq = VN_BETA * h->vn_mean_sq + (1.0 - VN_BETA) * (moments[1] / *n_all);
-        h->vn_debias = VN_BETA * h->vn_debias + (1.0 - VN_BETA);
+    double rows_all = 0.0;
+    for (int g = 0; g < n_norm; g++)
+        rows_all += mo[3 * g + 2];
+    *n_all = (int)rows_all;
+    for (int g = 0; c->value_norm && g < n_norm; g++) {
+        if (mo[3 * g + 2] <= 0.0) continue; /* a UE with no rows keeps its statistics */
+        if (per_ue)
+            vn_step(&h->vn_ue[3 * g], &h->vn_ue[3 * g + 1], &h->vn_ue[3 * g + 2], mo + 3 * g);
+        else
+            vn_step(&h->vn_mean, &h->vn_mean_sq, &h->vn_debias, mo);
     }
     /* Targets in the updated normalised units. The value clip is a trust region around what
      * the critic output at decide time, so the old value is that raw output (as MAPPO's
      * cal_value_loss does), not the old value re-expressed in the updated units, which after a
      * normaliser move would put every row outside the clip from the first step. */
-    vn_stats(h, &mean, &std);
     for (int p = 0; p < n; p++) {
+        vn_stats(h, h->b_ue[h->rows[p]], &mean, &std);
         h->tgt_n[p] = (float)((h->ret[p] - mean) / std);
         h->vold_n[p] = h->b_vraw[h->rows[p]];
     }
@@ -828,6 +878,7 @@ static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss, 
 {
     const et_hmppo_config *c = &h->cfg;
     const double inv_m = 1.0 / m;
+    const double ent_loc = h->ent_loc_now; /* ent_loc, or its schedule's value (ent_loc_end) */
 
     /* Critic: gather (B, S) into its input buffer (so forward copies nothing), forward,
      * d loss / d v (B, 1), backward. */
@@ -889,11 +940,10 @@ static void minibatch_loss(hmppo *h, const int *pos, int m, double *actor_loss, 
             /* d(-min(s1, s2)) / d logp_new: the clipped term is flat in r, so only an active
              * unclipped term passes a gradient (ties happen only inside the clip range). */
             double g_lp = s1 <= s2 ? -adv * ratio * inv_m : 0.0;
-            loss +=
-                (-fmin(s1, s2) - c->ent_loc * e.ent_loc - c->ent_keep * mask * e.ent_keep) * inv_m;
+            loss += (-fmin(s1, s2) - ent_loc * e.ent_loc - c->ent_keep * mask * e.ent_keep) * inv_m;
             float *d = h->mb_dout + (size_t)k * O;
             for (int j = 0; j < N_LOC; j++)
-                d[j] = (float)(g_lp * dlogp[j] - c->ent_loc * inv_m * dent[j]);
+                d[j] = (float)(g_lp * dlogp[j] - ent_loc * inv_m * dent[j]);
             for (int j = N_LOC; j < O; j++)
                 d[j] = (float)(mask * (g_lp * dlogp[j] - c->ent_keep * inv_m * dent[j]));
             if (acc) {
@@ -1018,6 +1068,8 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
         et_adam_set_lr(h->actor_opt[a], (float)(frac * c->lr_actor));
     s.lr_actor = frac * c->lr_actor;
     s.lr_critic = frac * c->lr_critic;
+    h->ent_loc_now = et_hmppo_ent_loc_at(c, update_index, total_updates);
+    s.ent_loc_coef = h->ent_loc_now;
 
     if (n > 0) {
         double ret_mean = 0.0, ret_var = 0.0, res_mean = 0.0, res_var = 0.0;

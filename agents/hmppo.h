@@ -7,9 +7,10 @@
  *   - a centralised critic V(global state [+ agent id]);
  *   - GAE over each agent's own decision sequence, optionally discounted by
  *     the simulated time between decisions;
- *   - PPO clipped surrogate, one entropy coefficient per head, value
- *     normalisation (running mean/std of returns), minibatches and epochs,
- *     Adam, global gradient-norm clipping.
+ *   - PPO clipped surrogate, one entropy coefficient per head (the location
+ *     head's optionally scheduled), value normalisation (running mean/std of
+ *     returns, one for all UEs or one per UE), minibatches and epochs, Adam,
+ *     global gradient-norm clipping.
  * Variants (same code): HMPPO; MAPPO with k discretised into keep_bins (a
  * second categorical head instead of the Beta); IPPO (critic on the UE's own
  * observation, no global state).
@@ -130,6 +131,7 @@ typedef struct et_hmppo_stats {
     int nonfinite_steps;        /* steps skipped because a gradient norm was not finite */
     int discarded;              /* transitions of incomplete trajectories dropped by this update */
     double lr_actor, lr_critic; /* learning rates used (after the anneal) */
+    double ent_loc_coef;        /* the location head's entropy coefficient used (ent_loc_end) */
 } et_hmppo_stats;
 
 /* Transitions recorded since the last update (complete trajectories only count). */
@@ -178,6 +180,16 @@ void et_hmppo_gae(int n, const double *reward, const double *value, const int *d
 
 /* Per-step discount g: gamma when time_scale_s <= 0, else gamma^(elapsed_s / time_scale_s). */
 double et_hmppo_discount(double gamma, double elapsed_s, double time_scale_s);
+
+/* The location head's entropy coefficient of update update_index (0-based) of total_updates:
+ * ent_loc + (ent_loc_end - ent_loc) min(1, update_index / total_updates), the learning-rate
+ * anneal's progress; ent_loc when ent_loc_end < 0 (no schedule) or total_updates <= 0. */
+double et_hmppo_ent_loc_at(const et_hmppo_config *cfg, int update_index, int total_updates);
+
+/* The mean and std of the value normaliser that serves ue (its own with value_norm_per_ue,
+ * else the shared one) as they stand: mean 0 and std 1 before its first update, with
+ * value_norm off, or for a ue out of range or another agent. */
+void et_hmppo_value_norm_stats(const et_agent *agent, int ue, double *mean, double *std);
 
 /* log density of Beta(a, b) at x in (0, 1), a, b > 0. */
 double et_hmppo_beta_log_prob(double x, double a, double b);

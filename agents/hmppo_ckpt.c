@@ -2,6 +2,8 @@
  * docs/hmppo.md section 3). */
 #define _POSIX_C_SOURCE 200809L /* fileno, fsync */
 #include "hmppo_internal.h"
+#include "readfile.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,8 +17,10 @@
 /* ------------------------------------------------------------------------------------------ */
 
 static const char CKPT_MAGIC[8] = {'E', 'T', 'H', 'M', 'P', 'P', 'O', '\0'};
-#define CKPT_VERSION 5u /* 2: k_max; 3: kernel; 4: keep_deadzone; 5: critic_own_obs */
-#define CKPT_PREFIX 20  /* magic, version, total size */
+/* 2: k_max; 3: kernel; 4: keep_deadzone; 5: critic_own_obs; 6: ent_loc_end, value_norm_per_ue
+ * and the per-UE value normalisers */
+#define CKPT_VERSION 6u
+#define CKPT_PREFIX 20 /* magic, version, total size */
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
@@ -214,6 +218,8 @@ static void put_config(ckpt_writer *w, const et_hmppo_config *c)
     put_i32(w, c->kernel);
     put_f32(w, c->keep_deadzone);
     put_i32(w, c->critic_own_obs);
+    put_f32(w, c->ent_loc_end);
+    put_i32(w, c->value_norm_per_ue);
 }
 
 static void get_config(ckpt_reader *r, et_hmppo_config *c)
@@ -250,6 +256,8 @@ static void get_config(ckpt_reader *r, et_hmppo_config *c)
     c->kernel = get_i32(r);
     c->keep_deadzone = get_f32(r);
     c->critic_own_obs = get_i32(r);
+    c->ent_loc_end = get_f32(r);
+    c->value_norm_per_ue = get_i32(r);
 }
 
 static void put_net(ckpt_writer *w, et_mlp *net, et_adam *opt)
@@ -278,6 +286,8 @@ static void put_state(ckpt_writer *w, const hmppo *h, uint64_t total_size, const
     put_f64(w, h->vn_mean);
     put_f64(w, h->vn_mean_sq);
     put_f64(w, h->vn_debias);
+    for (int k = 0; k < 3 * h->cfg.n_ue; k++)
+        put_f64(w, h->vn_ue[k]);
     put_i32(w, h->training);
     put_rng(w, &h->shuffle_rng);
     for (int u = 0; u < h->cfg.n_ue; u++)
@@ -307,12 +317,13 @@ et_status et_hmppo_save(const et_agent *agent, const char *path, const void *blo
                             "%s: %d transitions wait for an update; save after et_hmppo_update",
                             path, h->n_complete);
     char tmp[4096];
-    if (strlen(path) + 5 > sizeof tmp)
+    if (strlen(path) + 40 > sizeof tmp)
         return et_error_set(err, ET_ERR_INPUT, "%.200s...: path longer than %zu characters", path,
-                            sizeof tmp - 5);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+                            sizeof tmp - 40);
+    /* A name of this process's own: two processes saving beside each other never share it. */
+    et_outputs_tmp_name(path, tmp, sizeof tmp);
 
-    FILE *f = fopen(tmp, "wb");
+    FILE *f = et_outputs_create(tmp);
     if (!f) return et_error_set(err, ET_ERR_IO, "%s: cannot create: %s", tmp, strerror(errno));
     ckpt_writer w = {.f = f, .hash = FNV_OFFSET};
     put_state(&w, h, ckpt_size(h, blob_size), blob, blob_size);
@@ -335,44 +346,23 @@ et_status et_hmppo_save(const et_agent *agent, const char *path, const void *blo
     return ET_OK;
 }
 
+/* Index of the first of x[0 .. n) that is not finite (or negative when nonnegative), or n. */
+static size_t first_bad(const float *x, size_t n, int nonnegative)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!isfinite(x[k]) || (nonnegative && x[k] < 0)) return k;
+    return n;
+}
+
 /* Reads the whole file into *data (malloc'd, caller frees). */
 static et_status read_file(const char *path, unsigned char **data, size_t *size, et_error *err)
 {
-    *data = NULL;
-    *size = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return et_error_set(err, ET_ERR_INPUT, "%s: cannot open checkpoint: %s", path,
-                            strerror(errno));
-    errno = 0;
-    size_t cap = 1 << 16, len = 0;
-    unsigned char *buf = malloc(cap);
-    while (buf) {
-        if (len == cap) {
-            unsigned char *grown = cap < ((size_t)1 << 40) ? realloc(buf, 2 * cap) : NULL;
-            if (!grown) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) break;
-    }
-    int failed = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    if (!buf) return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory reading it", path);
-    if (failed) { /* a directory, most likely: the user named the wrong file */
-        free(buf);
-        return et_error_set(err, ET_ERR_INPUT, "%s: cannot read checkpoint: %s", path,
-                            strerror(failed));
-    }
-    *data = buf;
-    *size = len;
-    return ET_OK;
+    /* A regular file of at most the largest learner's size (readfile.h): a FIFO or a device
+     * named by mistake is refused, not waited on or read until the memory runs out. */
+    char *text = NULL;
+    et_status st = et_read_input(path, "checkpoint", (size_t)ET_HMPPO_MAX_BYTES, &text, size, err);
+    *data = (unsigned char *)text;
+    return st;
 }
 
 et_status et_hmppo_load(const char *path, et_agent **out, void *blob, size_t blob_size,
@@ -457,12 +447,39 @@ et_status et_hmppo_load(const char *path, et_agent **out, void *blob, size_t blo
             st = et_error_set(err, ET_ERR_INPUT, "%s: network %d: bad optimizer state", path, k);
             goto done;
         }
+        /* A NaN or infinite weight would load and fail later, far from the file. */
+        const struct {
+            const char *what;
+            const float *x;
+            int nonnegative;
+        } arrays[3] = {{"parameter", et_mlp_params(net), 0},
+                       {"Adam first moment", et_adam_m(opt), 0},
+                       {"Adam second moment", et_adam_v(opt), 1}};
+        for (int a = 0; a < 3; a++) {
+            size_t at = first_bad(arrays[a].x, n, arrays[a].nonnegative);
+            if (at == n) continue;
+            st = et_error_set(err, ET_ERR_INPUT,
+                              "%s: network %d: %s %zu is %g (expected a finite number%s)", path, k,
+                              arrays[a].what, at, (double)arrays[a].x[at],
+                              arrays[a].nonnegative ? " >= 0" : "");
+            goto done;
+        }
         et_adam_set_step_count(opt, steps);
         et_adam_set_lr(opt, lr);
     }
     h->vn_mean = get_f64(&r);
     h->vn_mean_sq = get_f64(&r);
     h->vn_debias = get_f64(&r);
+    if (!isfinite(h->vn_mean) || !(h->vn_mean_sq >= 0) || !isfinite(h->vn_mean_sq) ||
+        !(h->vn_debias >= 0 && h->vn_debias <= 1)) {
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: the value normaliser (mean %g, mean square %g, debias %g) is out of "
+                          "range (expected finite, a mean square >= 0, a debias in [0, 1])",
+                          path, h->vn_mean, h->vn_mean_sq, h->vn_debias);
+        goto done;
+    }
+    for (int k = 0; k < 3 * cfg.n_ue; k++)
+        h->vn_ue[k] = get_f64(&r);
     h->training = get_i32(&r) != 0;
     get_rng(&r, &h->shuffle_rng);
     for (int u = 0; u < cfg.n_ue; u++)

@@ -37,10 +37,10 @@ et_status et_hmppo_set_data_parallel(et_agent *agent, int n_ranks, et_hmppo_sum_
     return ET_OK;
 }
 
-et_status et_hmppo_dp_moments(hmppo *h, double moments[3], et_error *err)
+et_status et_hmppo_dp_moments(hmppo *h, double *moments, int n_norm, et_error *err)
 {
     if (!h->dp_sum) return ET_OK;
-    return h->dp_sum(h->dp_ctx, moments, 3, err);
+    return h->dp_sum(h->dp_ctx, moments, 3 * (size_t)n_norm, err);
 }
 
 /* Copies a network's gradients into buf (to_buf) or the mean of buf back (scaled by inv). */

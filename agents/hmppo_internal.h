@@ -28,6 +28,10 @@ typedef struct hmppo {
     et_adam **actor_opt; /* (n_actors) */
 
     double vn_mean, vn_mean_sq, vn_debias; /* value normaliser (running sums, debias term) */
+    double *vn_ue;      /* (n_ue, 3) with value_norm_per_ue: each UE's mean, mean square, debias */
+    double *vn_moments; /* (n_ue, 3) one update's batch moments per normaliser: sum, sum of
+                         * squares, rows (one normaliser, the first row, unless per UE) */
+    double ent_loc_now; /* the location head's entropy coefficient in the current update */
     et_rng shuffle_rng;
     et_rng *policy_rng; /* (n_ue) one sampling stream per UE */
     int episode_n_ue;   /* n_ue given to the last episode_begin, -1 before any */
@@ -74,9 +78,9 @@ hmppo *et_hmppo_impl(const et_agent *agent);
 et_status et_hmppo_create_from(const et_hmppo_config *cfg, const char *where, int init,
                                et_agent **out, et_error *err);
 
-/* Data parallel (hmppo_dp.c). Sums the value normaliser's batch moments {sum, sum of
- * squares, rows} over the ranks (unchanged when alone). */
-et_status et_hmppo_dp_moments(hmppo *h, double moments[3], et_error *err);
+/* Data parallel (hmppo_dp.c). Sums the value normalisers' batch moments, n_norm triples {sum,
+ * sum of squares, rows}, over the ranks (unchanged when alone). */
+et_status et_hmppo_dp_moments(hmppo *h, double *moments, int n_norm, et_error *err);
 
 /* After a minibatch's backward pass over m local rows: replaces every network's gradient by
  * the mean over the ranks, actor_rows by the sums, and sets *m_all to the rows of all ranks

@@ -7,14 +7,17 @@
 #
 #   Core      status rng fm cost learn choices isolate   pure C (cJSON for profiles)
 #             collective (the ranks' exchange interface), interrupt (the signal flag),
-#             trace (the task and channel records and their CSV files), readfile, xml_scan
-#   Radio     channel mobility                            -> Core
+#             trace (the task and channel records and their CSV files), readfile, xml_scan,
+#             numtext (strict, locale-independent numbers), jsontext (strict JSON inputs),
+#             bootstrap (a study's statistics and their stratified-bootstrap intervals)
+#   Radio     channel mobility propagation                -> Core
 #   Scenario  scenario                                    -> Core, Radio
 #   Agents    agents/*                                    -> Core (and OpenBLAS)
 #   Engine    sim stats budget platform platform_check platform_gen sgx_shim
 #                                                         -> Core, Radio, Agents' agent.h;
 #                                                            the only SimGrid user
 #   App       main edgetune train study regime decisions  -> everything but SimGrid
+#             linkbudget (the link-budget calculator over the channel's own functions),
 #             tune (the baselines' searches, for study and regime),
 #             sweep, capi (the flat C API for Python's ctypes),
 #             collective_mpi sweep_mpi                     (the only MPI users)
@@ -26,11 +29,11 @@ root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 
 layer_of() { # layer of a project file or header, by its base name
     case "$1" in
-        status.* | rng.* | fm.* | cost.* | learn.* | choices.* | isolate.* | collective.* | interrupt.* | trace.* | readfile.* | xml_scan.* | xml_scan_internal.*) echo Core ;;
-        channel.* | mobility.*) echo Radio ;;
+        status.* | rng.* | fm.* | cost.* | learn.* | bootstrap.* | choices.* | isolate.* | collective.* | interrupt.* | trace.* | readfile.* | numtext.* | jsontext.* | xml_scan.* | xml_scan_internal.*) echo Core ;;
+        channel.* | mobility.* | propagation.*) echo Radio ;;
         scenario.*) echo Scenario ;;
         sim.* | stats.* | budget.* | platform.* | platform_check.* | platform_internal.* | platform_gen.* | sgx_shim.*) echo Engine ;;
-        main.* | collective_mpi.* | edgetune.* | train.* | study.* | tune.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
+        main.* | linkbudget.* | collective_mpi.* | edgetune.* | train.* | study.* | tune.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_dist.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac

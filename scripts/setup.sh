@@ -30,8 +30,12 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #                               mpirun edgetune sweep (a sweep's runs over ranks); optional
 #   clang libfuzzer-14-dev      the test stages: the sanitizer build and the fuzz harnesses
 #                               (tests/fuzz/) are built with clang and its libFuzzer
+#   locales                     the locale sources from which the Python tests compile a
+#                               comma-decimal locale (de_DE.UTF-8, with localedef, into a
+#                               temporary folder): a program's setlocale must change no number
 packages=(libsimgrid-dev libopenblas-dev libcjson-dev libcunit1-dev pkg-config cmake g++ make
-          gnuplot-nox time help2man python3-numpy libopenmpi-dev openmpi-bin clang libfuzzer-14-dev)
+          gnuplot-nox time help2man python3-numpy libopenmpi-dev openmpi-bin clang libfuzzer-14-dev
+          locales)
 # Benchmarks only (bench mode), never by default: it is large (PyTorch with its dependencies).
 #   python3-torch               the PyTorch reference of bench/bench_ppo.c (bench/ppo_torch.py)
 if [ "$mode" = bench ]; then

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include <simgrid/host.h>
 #include <simgrid/link.h>
 
 #include "cost.h"
@@ -50,11 +51,17 @@ static double task_s(const et_sim *sim, int ue, et_location loc, double tokens, 
     et_cost_task(et_sim_fm(sim), et_sim_cost_setup(sim), loc, sc->k_min, tokens, epochs, &c);
     if (loc == ET_LOCATION_LOCAL && c.memory_bytes > h->memory_bytes) return 0;
     double up = peak_bps(sim, ue, 1), down = peak_bps(sim, ue, 0);
+    const et_server_host *srv = &t->servers[h->server];
+    /* Every message pays the route's latency once (a 1e9 s link makes a task last as long):
+     * the emulator's request and reply (amortised), the upload, the load query's round trip
+     * (server.load_info query) and, offloaded, the result. */
+    double lat = sg_host_get_route_latency(h->host, srv->host);
+    double msgs = 2.0 / sc->tasks_per_ue + 1 + (sc->load_query ? 2 : 0);
+    if (loc != ET_LOCATION_LOCAL) msgs += 1;
     double download = et_cost_download_bytes(et_sim_fm(sim), &c, 0, 0);
     double s = (xfer_s(sc->control_bytes, up) + xfer_s(download, down)) / sc->tasks_per_ue;
-    s += xfer_s(sc->control_bytes + c.upload_bytes, up);
+    s += xfer_s(sc->control_bytes + c.upload_bytes, up) + msgs * lat;
     if (loc == ET_LOCATION_LOCAL) return s + c.flops / h->speed_flops;
-    const et_server_host *srv = &t->servers[h->server];
     double back = c.result_down_bytes > 0 ? c.result_down_bytes : sc->control_bytes;
     return s + c.flops / srv->core_flops + xfer_s(back, down);
 }
@@ -104,7 +111,8 @@ et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_trac
             "%s: key 'limits.sim_time_s': an episode is expected to last %.3g simulated s "
             "(UE %s: tasks.per_ue %d x (tasks.gap_mean_s %.3g s + at least %.3g s per task)), "
             "more than the limit of %.3g s; shorten the episode (tasks.per_ue, tasks.gap_mean_s, "
-            "tasks.tokens_max, tasks.bytes_per_token) or raise the limit (0 = none)",
+            "tasks.tokens_max, tasks.bytes_per_token, the platform's latencies) or raise the "
+            "limit (0 = none)",
             sc->source, b->sim_time_s, ue, sc->tasks_per_ue, sc->gap_mean_s, b->task_s, t_lim);
     if (o_lim > 0 && b->output_bytes > o_lim)
         return et_error_set(

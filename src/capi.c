@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "edgetune.h"
 #include "hmppo.h"
+#include "numtext.h"
 #include "scenario.h"
 #include "sim.h"
 #include "status.h"
@@ -62,6 +63,9 @@ struct et_capi_sim {
     et_agent *companions[CAPI_MAX_COMPANIONS];
     int n_companions;
     const et_obs_view *pending; /* the decision in progress, NULL between decisions */
+    int running;                /* a run is in progress (the callbacks are being called) */
+    int callback_failed;        /* feedback, begin or end returned nonzero in this run */
+    int destroy_pending;        /* et_capi_sim_destroy was called from a callback */
     double task[ET_CAPI_TASK_FIELDS];
     double action[2];
     double fb[ET_CAPI_FEEDBACK_FIELDS];
@@ -73,6 +77,36 @@ static int to_err(et_status st, const et_error *e, char *err, size_t err_size)
     return (int)st;
 }
 
+/* The live handle. One process holds one engine and one platform, so at most one handle ever
+ * works; knowing it turns a NULL, destroyed or stray pointer into an error status instead of
+ * a crash (and a second destroy into nothing). Process-wide, like the engine it stands for. */
+static et_capi_sim *live_handle;
+
+static int is_live(const et_capi_sim *h)
+{
+    return h != NULL && h == live_handle;
+}
+
+/* ET_ERR_INPUT naming the function when h is not the live handle. */
+static et_status check_handle(const et_capi_sim *h, const char *fn, et_error *e)
+{
+    if (is_live(h)) return ET_OK;
+    return et_error_set(e, ET_ERR_INPUT,
+                        "%s: %s is not a simulator handle of this process (NULL, destroyed, or "
+                        "never created by et_capi_sim_create)",
+                        fn, h ? "the handle" : "NULL");
+}
+
+/* ET_ERR_INPUT when a run is in progress: what fn would change is in use. */
+static et_status check_idle(const et_capi_sim *h, const char *fn, et_error *e)
+{
+    if (!h->running) return ET_OK;
+    return et_error_set(e, ET_ERR_INPUT,
+                        "%s: an episode is running on this simulator (called from inside a "
+                        "policy callback?); call it between episodes",
+                        fn);
+}
+
 int et_capi_engine_init(char *err, size_t err_size)
 {
     et_error e;
@@ -80,7 +114,10 @@ int et_capi_engine_init(char *err, size_t err_size)
     char name[] = "edgetune";
     char *argv[] = {name, NULL};
     int argc = 1;
-    return to_err(et_engine_init(&argc, argv, NULL, &e), &e, err, err_size);
+    void *saved = et_numtext_enter();
+    et_status st = et_engine_init(&argc, argv, NULL, &e);
+    et_numtext_leave(saved);
+    return to_err(st, &e, err, err_size);
 }
 
 /* ------------------------------------------------------- the foreign agent */
@@ -125,6 +162,11 @@ static et_status foreign_decide(et_agent *agent, const et_obs_view *view, et_act
     fill_task(h->task, view->task);
     h->action[0] = action->location;
     h->action[1] = action->keep;
+    if (h->callback_failed)
+        return et_error_set(err, ET_ERR_INTERNAL,
+                            "the policy's feedback() or episode_begin() failed before UE %d, task "
+                            "%d, %.3f s simulated",
+                            view->task->ue, view->task->task_index, view->task->now_s);
     h->pending = view;
     int rc = h->decide(h->ctx, view->task->ue, view->state);
     h->pending = NULL;
@@ -135,8 +177,15 @@ static et_status foreign_decide(et_agent *agent, const et_obs_view *view, et_act
                             "the policy's decide() failed at UE %d, task %d, %.3f s simulated",
                             view->task->ue, view->task->task_index, view->task->now_s);
     }
-    action->location = h->action[0] == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
-    action->keep = h->action[1];
+    /* Exactly LOCAL or SERVER: 7 or NaN is the policy's mistake, not a choice of SERVER. */
+    double loc = h->action[0];
+    if (loc != ET_LOCATION_LOCAL && loc != ET_LOCATION_SERVER)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "the policy's decide() wrote location %g at UE %d, task %d, %.3f s "
+                            "simulated (expected 0, LOCAL, or 1, SERVER)",
+                            loc, view->task->ue, view->task->task_index, view->task->now_s);
+    action->location = loc == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
+    action->keep = h->action[1]; /* a keep that is not finite: sim.c refuses it */
     return ET_OK;
 }
 
@@ -149,7 +198,8 @@ static void foreign_feedback(et_agent *agent, const et_feedback *fb)
         fb->ue,  fb->reward, fb->done,           fb->delay_s,
         fb->ppl, fb->failed, fb->keep_effective, fb->elapsed_s};
     memcpy(h->fb, v, sizeof v);
-    if (h->feedback) h->feedback(h->ctx, fb->ue, fb->reward, fb->done);
+    if (h->feedback && h->feedback(h->ctx, fb->ue, fb->reward, fb->done) != 0)
+        h->callback_failed = 1;
 }
 
 static void foreign_begin(et_agent *agent, int episode, int n_ue, uint64_t seed)
@@ -157,7 +207,8 @@ static void foreign_begin(et_agent *agent, int episode, int n_ue, uint64_t seed)
     et_capi_sim *h = agent->impl;
     for (int i = 0; i < h->n_companions; i++)
         h->companions[i]->ops->episode_begin(h->companions[i], episode, n_ue, seed);
-    if (h->begin) h->begin(h->ctx, episode, n_ue, (unsigned long long)seed);
+    if (h->begin && h->begin(h->ctx, episode, n_ue, (unsigned long long)seed) != 0)
+        h->callback_failed = 1;
 }
 
 static void foreign_end(et_agent *agent)
@@ -165,7 +216,7 @@ static void foreign_end(et_agent *agent)
     et_capi_sim *h = agent->impl;
     for (int i = 0; i < h->n_companions; i++)
         h->companions[i]->ops->episode_end(h->companions[i]);
-    if (h->end) h->end(h->ctx);
+    if (h->end && h->end(h->ctx) != 0) h->callback_failed = 1;
 }
 
 static void foreign_destroy(et_agent *agent)
@@ -176,25 +227,41 @@ static void foreign_destroy(et_agent *agent)
 static const et_agent_ops FOREIGN_OPS = {"foreign",     foreign_decide, foreign_feedback,
                                          foreign_begin, foreign_end,    foreign_destroy};
 
-void et_capi_sim_set_policy(et_capi_sim *h, et_capi_decide_fn decide, et_capi_feedback_fn feedback,
-                            et_capi_episode_begin_fn begin, et_capi_episode_end_fn end, void *ctx)
+int et_capi_sim_set_policy(et_capi_sim *h, et_capi_decide_fn decide, et_capi_feedback_fn feedback,
+                           et_capi_episode_begin_fn begin, et_capi_episode_end_fn end, void *ctx,
+                           char *err, size_t err_size)
 {
+    et_error e;
+    et_error_clear(&e);
+    et_status st = check_handle(h, "et_capi_sim_set_policy", &e);
+    if (st == ET_OK) st = check_idle(h, "et_capi_sim_set_policy", &e);
+    if (st != ET_OK) return to_err(st, &e, err, err_size);
     h->decide = decide;
     h->feedback = feedback;
     h->begin = begin;
     h->end = end;
     h->ctx = ctx;
+    return ET_OK;
 }
 
 /* ------------------------------------------------------------ the handle */
 
-int et_capi_sim_create(const char *scenario_path, const char *data_dir, const char *platform,
-                       const char *model, long long seed, int ues, int tasks, et_capi_sim **out,
-                       char *err, size_t err_size)
+int et_capi_sim_create(const char *scenario_path, const char *data_dir, const char *const *keys,
+                       const char *const *values, const char *const *names, int n_overrides,
+                       et_capi_sim **out, char *err, size_t err_size)
 {
     et_error e;
     et_error_clear(&e);
+    if (!out)
+        return to_err(et_error_set(&e, ET_ERR_INPUT, "et_capi_sim_create: out is NULL"), &e, err,
+                      err_size);
     *out = NULL;
+    if (!data_dir || n_overrides < 0 || (n_overrides > 0 && (!keys || !values)))
+        return to_err(et_error_set(&e, ET_ERR_INPUT,
+                                   "et_capi_sim_create: data_dir is NULL, or the overrides' "
+                                   "arrays are missing for %d overrides",
+                                   n_overrides),
+                      &e, err, err_size);
     et_capi_sim *h = calloc(1, sizeof *h);
     if (!h) return to_err(et_error_set(&e, ET_ERR_NOMEM, "out of memory"), &e, err, err_size);
     char def[ET_PATH_MAX + 32];
@@ -202,42 +269,50 @@ int et_capi_sim_create(const char *scenario_path, const char *data_dir, const ch
         snprintf(def, sizeof def, "%s/examples/default.json", data_dir);
         scenario_path = def;
     }
+    void *saved = et_numtext_enter();
     et_status st = et_scenario_load(scenario_path, data_dir, &h->sc, &e);
-    if (st == ET_OK) {
-        if (platform) snprintf(h->sc.platform, sizeof h->sc.platform, "%s", platform);
-        if (model) snprintf(h->sc.model, sizeof h->sc.model, "%s", model);
-        if (seed >= 0) h->sc.seed = (uint64_t)seed;
-        if (ues > 0) h->sc.ues = ues;
-        if (tasks > 0) h->sc.tasks_per_ue = tasks;
-        st = et_scenario_validate(&h->sc, &e);
+    /* Every override through the key table, as the CLI's options (one path: type, range). */
+    for (int i = 0; st == ET_OK && i < n_overrides; i++) {
+        char source[128];
+        snprintf(source, sizeof source, "%s", names && names[i] ? names[i] : "override");
+        st = et_scenario_set(&h->sc, keys[i], values[i], source, &e);
     }
+    if (st == ET_OK) st = et_scenario_validate(&h->sc, &e);
     if (st == ET_OK) st = et_sim_create(&h->sc, &h->sim, &e);
+    et_numtext_leave(saved);
     if (st != ET_OK) {
-        et_capi_sim_destroy(h);
+        et_sim_destroy(h->sim);
+        free(h);
         return to_err(st, &e, err, err_size);
     }
     h->agent = (et_agent){&FOREIGN_OPS, h};
+    live_handle = h;
     *out = h;
     return ET_OK;
 }
 
 void et_capi_sim_destroy(et_capi_sim *h)
 {
-    if (!h) return;
+    if (!is_live(h)) return;
+    if (h->running) { /* from a callback: the run in progress still uses it */
+        h->destroy_pending = 1;
+        return;
+    }
     for (int i = 0; i < h->n_companions; i++)
         et_agent_destroy(h->companions[i]);
     et_sim_destroy(h->sim);
+    live_handle = NULL;
     free(h);
 }
 
 int et_capi_sim_ue_count(const et_capi_sim *h)
 {
-    return et_sim_ue_count(h->sim);
+    return is_live(h) ? et_sim_ue_count(h->sim) : -1;
 }
 
 int et_capi_state_dim(const et_capi_sim *h)
 {
-    return et_state_dim(et_sim_ue_count(h->sim));
+    return is_live(h) ? et_state_dim(et_sim_ue_count(h->sim)) : -1;
 }
 
 int et_capi_obs_dim(void)
@@ -247,12 +322,17 @@ int et_capi_obs_dim(void)
 
 const char *et_capi_sim_ue_class(const et_capi_sim *h, int ue)
 {
-    return ue >= 0 && ue < et_sim_ue_count(h->sim) ? et_sim_ue_class(h->sim, ue) : NULL;
+    return is_live(h) && ue >= 0 && ue < et_sim_ue_count(h->sim) ? et_sim_ue_class(h->sim, ue)
+                                                                 : NULL;
 }
 
 char *et_capi_sim_scenario_json(const et_capi_sim *h)
 {
-    return et_scenario_to_json(&h->sc);
+    if (!is_live(h)) return NULL;
+    void *saved = et_numtext_enter();
+    char *text = et_scenario_to_json(&h->sc);
+    et_numtext_leave(saved);
+    return text;
 }
 
 void et_capi_free(void *p)
@@ -260,10 +340,23 @@ void et_capi_free(void *p)
     free(p);
 }
 
-void et_capi_sim_set_seed(et_capi_sim *h, unsigned long long seed)
+int et_capi_sim_set_seed(et_capi_sim *h, const char *seed, char *err, size_t err_size)
 {
-    h->sc.seed = seed;
-    et_sim_set_seed(h->sim, seed);
+    et_error e;
+    et_error_clear(&e);
+    et_status st = check_handle(h, "et_capi_sim_set_seed", &e);
+    if (st == ET_OK) st = check_idle(h, "et_capi_sim_set_seed", &e);
+    if (st != ET_OK) return to_err(st, &e, err, err_size);
+    /* Through the key table (type and range of 'seed'), on a copy: a refused seed changes
+     * nothing. */
+    uint64_t before = h->sc.seed;
+    st = et_scenario_set(&h->sc, "seed", seed, "set_seed", &e);
+    if (st != ET_OK) {
+        h->sc.seed = before;
+        return to_err(st, &e, err, err_size);
+    }
+    et_sim_set_seed(h->sim, h->sc.seed);
+    return ET_OK;
 }
 
 const char *et_capi_task_field(int i)
@@ -278,17 +371,17 @@ const char *et_capi_feedback_field(int i)
 
 double *et_capi_sim_task(et_capi_sim *h)
 {
-    return h->task;
+    return is_live(h) ? h->task : NULL;
 }
 
 double *et_capi_sim_action(et_capi_sim *h)
 {
-    return h->action;
+    return is_live(h) ? h->action : NULL;
 }
 
 double *et_capi_sim_feedback(et_capi_sim *h)
 {
-    return h->fb;
+    return is_live(h) ? h->fb : NULL;
 }
 
 /* ------------------------------------------------------------ companions */
@@ -325,6 +418,11 @@ int et_capi_companion_add(et_capi_sim *h, const char *baseline, int *id, char *e
 {
     et_error e;
     et_error_clear(&e);
+    et_status ok = check_handle(h, "et_capi_companion_add", &e);
+    if (ok == ET_OK) ok = check_idle(h, "et_capi_companion_add", &e);
+    if (ok == ET_OK && (!baseline || !id))
+        ok = et_error_set(&e, ET_ERR_INPUT, "et_capi_companion_add: baseline or id is NULL");
+    if (ok != ET_OK) return to_err(ok, &e, err, err_size);
     if (h->n_companions == CAPI_MAX_COMPANIONS)
         return to_err(
             et_error_set(&e, ET_ERR_INPUT, "at most %d companion baselines", CAPI_MAX_COMPANIONS),
@@ -341,6 +439,10 @@ int et_capi_companion_decide(et_capi_sim *h, int id, double *action, char *err, 
 {
     et_error e;
     et_error_clear(&e);
+    et_status ok = check_handle(h, "et_capi_companion_decide", &e);
+    if (ok == ET_OK && !action)
+        ok = et_error_set(&e, ET_ERR_INPUT, "et_capi_companion_decide: action is NULL");
+    if (ok != ET_OK) return to_err(ok, &e, err, err_size);
     if (id < 0 || id >= h->n_companions)
         return to_err(et_error_set(&e, ET_ERR_INPUT, "no companion baseline %d", id), &e, err,
                       err_size);
@@ -399,28 +501,35 @@ static char *summary_text(const et_capi_sim *h, const char *policy, const char *
     return text;
 }
 
-int et_capi_sim_run(et_capi_sim *h, const char *baseline, const char *policy_name, int episode,
-                    const char *out_dir, const char *run_json, char **stats_json, char *err,
-                    size_t err_size)
+static et_status run_episode(et_capi_sim *h, const char *baseline, const char *policy_name,
+                             int episode, const char *out_dir, const char *run_json,
+                             char **stats_json, et_error *e)
 {
-    et_error e;
-    et_error_clear(&e);
-    *stats_json = NULL;
     et_agent *agent = &h->agent;
     et_agent *own = NULL;
     et_status st = ET_OK;
     if (baseline)
-        st = make_baseline(h, baseline, &own, &e);
+        st = make_baseline(h, baseline, &own, e);
     else if (!h->decide)
-        st = et_error_set(&e, ET_ERR_INPUT, "no policy: give a baseline's name or set a policy");
+        st = et_error_set(e, ET_ERR_INPUT, "no policy: give a baseline's name or set a policy");
     if (own) agent = own;
     et_outputs out;
     memset(&out, 0, sizeof out);
     if (st == ET_OK && out_dir)
-        st = et_outputs_open(&out, out_dir, 1, h->sc.write_channel_trace, &e);
+        st = et_outputs_open(&out, out_dir, 1, h->sc.write_channel_trace, e);
     et_episode_stats stats;
+    h->callback_failed = 0;
+    h->running = 1;
     if (st == ET_OK)
-        st = et_sim_run_episode(h->sim, agent, episode, out_dir ? &out : NULL, &stats, &e);
+        st = et_sim_run_episode(h->sim, agent, episode, out_dir ? &out : NULL, &stats, e);
+    h->running = 0;
+    /* A callback that failed after the last decision (the last feedback, episode_end): the
+     * episode ran to its end, but the caller's policy did not; nothing is written. */
+    if (st == ET_OK && h->callback_failed && !baseline)
+        st = et_error_set(e, ET_ERR_INTERNAL,
+                          "the policy's feedback() or episode_end() failed; episode %d wrote "
+                          "nothing",
+                          episode);
     char *summary = NULL;
     if (st == ET_OK && out_dir) {
         summary = summary_text(h,
@@ -428,19 +537,53 @@ int et_capi_sim_run(et_capi_sim *h, const char *baseline, const char *policy_nam
                                : policy_name ? policy_name
                                              : "foreign",
                                run_json, &stats);
-        if (!summary) st = et_error_set(&e, ET_ERR_NOMEM, "out of memory (or run_json not JSON)");
+        if (!summary) st = et_error_set(e, ET_ERR_NOMEM, "out of memory (or run_json not JSON)");
     }
     if (out_dir) {
         if (st == ET_OK)
-            st = et_outputs_commit(&out, summary, &e);
+            st = et_outputs_commit(&out, summary, e);
         else
             et_outputs_abort(&out);
     }
     free(summary);
     if (st == ET_OK) {
         *stats_json = et_episode_stats_to_json(h->sim, &stats);
-        if (!*stats_json) st = et_error_set(&e, ET_ERR_NOMEM, "out of memory");
+        if (!*stats_json) st = et_error_set(e, ET_ERR_NOMEM, "out of memory");
     }
     et_agent_destroy(own);
+    return st;
+}
+
+int et_capi_sim_run(et_capi_sim *h, const char *baseline, const char *policy_name, int episode,
+                    const char *out_dir, const char *run_json, char **stats_json, char *err,
+                    size_t err_size)
+{
+    et_error e;
+    et_error_clear(&e);
+    et_status st = check_handle(h, "et_capi_sim_run", &e);
+    if (st == ET_OK && !stats_json)
+        st = et_error_set(&e, ET_ERR_INPUT, "et_capi_sim_run: stats_json is NULL");
+    if (st != ET_OK) return to_err(st, &e, err, err_size);
+    *stats_json = NULL;
+    /* SimGrid cannot run an engine from inside one of its own actors (it aborts). */
+    if (h->running)
+        return to_err(et_error_set(&e, ET_ERR_INPUT,
+                                   "et_capi_sim_run: an episode is already running on this "
+                                   "simulator (a run cannot start from inside a policy "
+                                   "callback)"),
+                      &e, err, err_size);
+    if (episode < 0)
+        return to_err(et_error_set(&e, ET_ERR_INPUT,
+                                   "et_capi_sim_run: episode: expected an integer in [0, %d], "
+                                   "got %d",
+                                   2147483647, episode),
+                      &e, err, err_size);
+    void *saved = et_numtext_enter();
+    st = run_episode(h, baseline, policy_name, episode, out_dir, run_json, stats_json, &e);
+    et_numtext_leave(saved);
+    if (h->destroy_pending) {
+        h->destroy_pending = 0;
+        et_capi_sim_destroy(h);
+    }
     return to_err(st, &e, err, err_size);
 }

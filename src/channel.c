@@ -1,17 +1,32 @@
-/* channel.c: per-UE wireless link quality: path loss, correlated log-normal
- * shadowing, the ergodic rate under small-scale fading (a quadrature table,
- * with a Monte Carlo reference twin), and the Wi-Fi MCS helpers. Pure C; the
+/* channel.c: per-UE wireless link quality: path loss of the cell's scenario
+ * (TR 38.901 through propagation.c, or the TR 36.814 law), the LOS state and
+ * the log-normal shadowing as processes in the distance walked, the ergodic
+ * rate under small-scale fading (a quadrature table, with a Monte Carlo
+ * reference twin), TDD time shares, and the Wi-Fi MCS helpers. Pure C; the
  * model and every default are described, with sources, in docs/channel.md. */
 #include "channel.h"
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void et_channel_params_default(et_channel_params *p)
 {
+    /* 3GPP TR 38.901 urban macro (Table 7.4.1-1) at 3.5 GHz, the centre of NR band n78
+     * (3.3-3.8 GHz, TS 38.104 Table 5.2-1) where the default 100 MHz TDD carrier sits;
+     * heights 0 = the scenario's Table 7.2-1 evaluation heights (UMa: BS 25 m, UT 1.5 m). */
+    p->propagation = (et_propagation){
+        .scenario = ET_PROPAGATION_UMA, .frequency_hz = 3.5e9, .h_bs_m = 0.0, .h_ut_m = 0.0};
+    p->los = ET_LOS_STOCHASTIC;
+    p->shadowing = 1;
+    /* TR 38.901 Table 7.2-1 puts 80% of UMa and UMi UEs indoors; edgetune's UEs are
+     * outdoors unless the scenario says otherwise. */
+    p->indoor_fraction = 0.0;
     /* Macro cell evaluation assumptions of 3GPP TR 36.814 Annex A.2.1.1
-     * (2 GHz, d in km), kept in TR 38.901-style studies of MEC. */
+     * (2 GHz, d in km): the tr36814 scenario, the law edgetune used before
+     * TR 38.901. */
     p->pathloss_a_db = 128.1;
     p->pathloss_b_db = 37.6;
     p->shadowing_std_db = 8.0;
@@ -73,6 +88,19 @@ et_status et_channel_params_validate(const et_channel_params *p, et_error *err)
                                 "channel key '%s': expected a number in [%g, %g], got %g", c->key,
                                 c->lo, c->hi, c->value);
     }
+    et_status st = et_propagation_validate(&p->propagation, "channel key", err);
+    if (st != ET_OK) return st;
+    if (!(p->indoor_fraction >= 0.0 && p->indoor_fraction <= 1.0))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "channel key 'indoor_fraction': expected a number in [0, 1], got %g",
+                            p->indoor_fraction);
+    if ((int)p->los < ET_LOS_STOCHASTIC || (int)p->los > ET_LOS_MEAN)
+        return et_error_set(err, ET_ERR_INPUT, "channel key 'los': expected one of %s, got %d",
+                            ET_LOS_MODES, (int)p->los);
+    if (p->shadowing != 0 && p->shadowing != 1)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "channel key 'shadowing': expected 0 (off) or 1 (on), got %d",
+                            p->shadowing);
     if (p->fading != ET_FADING_NONE && p->fading != ET_FADING_RAYLEIGH &&
         p->fading != ET_FADING_RICIAN)
         return et_error_set(err, ET_ERR_INPUT,
@@ -92,20 +120,26 @@ et_status et_channel_params_validate(const et_channel_params *p, et_error *err)
 
 void et_channel_init(et_channel_state *st, int ue, uint64_t seed)
 {
-    st->distance_m = 0.0;
-    st->pathloss_db = 0.0;
-    st->shadowing_db = 0.0;
-    st->snr_up_db = 0.0;
-    st->snr_down_db = 0.0;
-    st->sinr_up_db = 0.0;
-    st->sinr_down_db = 0.0;
-    st->rate_up_bps = 0.0;
-    st->rate_down_bps = 0.0;
+    memset(st, 0, sizeof *st);
+    st->los = -1;
+    st->los_probability = NAN;
     et_rng_seed(&st->rng, seed, et_rng_stream_id(ET_RNG_SHADOWING, (uint64_t)ue));
+    et_rng_seed(&st->nlos_rng, seed,
+                et_rng_stream_id(ET_RNG_SHADOWING, (uint64_t)ue | ET_CHANNEL_NLOS_OWNER));
+    et_rng_seed(&st->los_rng, seed,
+                et_rng_stream_id(ET_RNG_SHADOWING, (uint64_t)ue | ET_CHANNEL_LOS_OWNER));
     et_rng_seed(&st->fading_rng, seed, et_rng_stream_id(ET_RNG_FADING, (uint64_t)ue));
-    st->last_x_m = 0.0;
-    st->last_y_m = 0.0;
-    st->initialised = 0;
+    /* The UE's O2I draws, made once: whether it is indoors (against indoor_fraction), its
+     * indoor distance d_2D-in = min of two uniforms (TR 38.901 Table 7.4.3-2), and the
+     * normal that scales the penetration's spread sigma_P. A stream of their own, so that
+     * turning indoor UEs on moves no other draw. */
+    et_rng o2i;
+    et_rng_seed(&o2i, seed,
+                et_rng_stream_id(ET_RNG_SHADOWING,
+                                 (uint64_t)ue | ET_CHANNEL_NLOS_OWNER | ET_CHANNEL_LOS_OWNER));
+    st->indoor_u = et_rng_uniform(&o2i);
+    st->d_in_u = fmin(et_rng_uniform(&o2i), et_rng_uniform(&o2i));
+    st->o2i_normal = et_rng_normal(&o2i);
 }
 
 double et_channel_pathloss_db(const et_channel_params *p, double distance_m)
@@ -114,6 +148,69 @@ double et_channel_pathloss_db(const et_channel_params *p, double distance_m)
      * assumption behind it does not hold anyway. */
     double d_m = distance_m < 1.0 ? 1.0 : distance_m;
     return p->pathloss_a_db + p->pathloss_b_db * log10(d_m / 1000.0);
+}
+
+double et_channel_cell_pathloss_db(const et_channel_params *p, const et_propagation *cell, int los,
+                                   double d_2d_m)
+{
+    if (!cell) cell = &p->propagation;
+    if (cell->scenario == ET_PROPAGATION_TR36814) return et_channel_pathloss_db(p, d_2d_m);
+    return et_propagation_pathloss_db(cell, los, d_2d_m);
+}
+
+/* Linear path gain averaged over the LOS state at 2D distance d_2d_m of a TR 38.901 cell. */
+static double mean_path_gain(const et_propagation *cell, double d_2d_m)
+{
+    return et_propagation_mean_path_gain(cell, d_2d_m);
+}
+
+double et_channel_mean_pathloss_db(const et_channel_params *p, const et_propagation *cell,
+                                   double d_2d_m)
+{
+    if (!cell) cell = &p->propagation;
+    if (cell->scenario == ET_PROPAGATION_TR36814) return et_channel_pathloss_db(p, d_2d_m);
+    return -10.0 * log10(mean_path_gain(cell, d_2d_m));
+}
+
+et_status et_channel_tdd_shares(const char *pattern, const char *special_slot, double *dl_share,
+                                double *ul_share, et_error *err)
+{
+    size_t n = pattern ? strlen(pattern) : 0;
+    int n_d = 0, n_u = 0, n_s = 0;
+    int ok = n >= 1 && n <= 80;
+    for (size_t i = 0; ok && i < n; i++) {
+        n_d += pattern[i] == 'D';
+        n_u += pattern[i] == 'U';
+        n_s += pattern[i] == 'S';
+        ok = pattern[i] == 'D' || pattern[i] == 'U' || pattern[i] == 'S';
+    }
+    if (!ok)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "key 'channel.tdd_pattern': expected 1 to 80 slots, each D "
+                            "(downlink), U (uplink) or S (special), such as DDDSU, got \"%.100s\"",
+                            pattern ? pattern : "");
+    /* A slot holds 14 OFDM symbols with the normal cyclic prefix (TS 38.211 section 4.3.2);
+     * the special slot's are split downlink : guard : uplink. */
+    int d = -1, g = -1, u = -1, used = 0;
+    if (!special_slot || sscanf(special_slot, "%d:%d:%d%n", &d, &g, &u, &used) != 3 ||
+        special_slot[used] != '\0' || d < 0 || g < 0 || u < 0 || d + g + u != 14)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "key 'channel.tdd_special_slot': expected \"d:g:u\", the special "
+                            "slot's downlink, guard and uplink OFDM symbols, three integers >= 0 "
+                            "adding up to 14 (such as 10:2:2), got \"%.100s\"",
+                            special_slot ? special_slot : "");
+    double symbols = 14.0 * (double)n;
+    double dl = (14.0 * n_d + (double)d * n_s) / symbols;
+    double ul = (14.0 * n_u + (double)u * n_s) / symbols;
+    if (!(dl > 0.0) || !(ul > 0.0))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "key 'channel.tdd_pattern': expected a pattern with time in both "
+                            "directions, got \"%.100s\" with special slot %s (downlink share %g, "
+                            "uplink share %g)",
+                            pattern, special_slot, dl, ul);
+    *dl_share = dl;
+    *ul_share = ul;
+    return ET_OK;
 }
 
 /* Spectral efficiency log2(1 + snr) capped at the modulation and coding
@@ -457,42 +554,88 @@ static double noise_dbm(double density_dbm_hz, double bandwidth_hz, double noise
     return density_dbm_hz + 10.0 * log10(b_hz) + noise_figure_db;
 }
 
-/* Rate of one direction, bits/s, floored at min_rate_bps: B f(snr) from the
- * table, or from the Monte Carlo reference when table is NULL. */
+/* Direction's share of the time: duty in (0, 1], 0 (unset) meaning always. */
+static double duty_of(double duty)
+{
+    return duty > 0.0 && duty < 1.0 ? duty : 1.0;
+}
+
+/* Rate of one direction, bits/s, floored at min_rate_bps: B duty f(snr) from
+ * the table, or from the Monte Carlo reference when table is NULL. */
 static double link_rate_bps(const et_channel_params *p, const et_channel_table *table,
-                            et_rng *fading_rng, double bandwidth_hz, double snr_db)
+                            et_rng *fading_rng, double bandwidth_hz, double duty, double snr_db)
 {
     double rate_bps = 0.0;
     if (bandwidth_hz > 0.0)
-        rate_bps = bandwidth_hz * (table ? et_channel_table_se_bps_hz(table, snr_db)
-                                         : monte_carlo_se(p, fading_rng, snr_db));
+        rate_bps = bandwidth_hz * duty_of(duty) *
+                   (table ? et_channel_table_se_bps_hz(table, snr_db)
+                          : monte_carlo_se(p, fading_rng, snr_db));
     /* Written so that a NaN rate becomes the floor too. */
     return rate_bps > p->min_rate_bps ? rate_bps : p->min_rate_bps;
 }
 
-/* Draws the next shadowing value for a UE now at (x_m, y_m). */
-/* Gudmundson (1991): the shadowing seen by a moving receiver is a
- * first-order autoregressive process in the distance walked, with
- * correlation exp(-walked / d_decorr) between two points. It is drawn at
- * every tenth of the decorrelation distance along the UE's path (5 m by
- * default), each draw with rho = exp(-0.1), and holds in between: the
- * marginal stays N(0, sigma^2), the process depends only on the path walked
- * (not on how often or in how many steps it is advanced), and a UE that
- * stands or strolls costs few draws. */
-static void shadowing_walk(et_channel_state *st, const et_channel_params *p, double x_m,
-                           double y_m, double walked_m)
+double et_channel_share_rate_bps(const et_channel_params *p, const et_channel_table *table,
+                                 double bandwidth_hz, double duty, double sinr_db, int n,
+                                 int uplink)
 {
-    double sigma = p->shadowing_std_db;
+    if (n < 1) n = 1;
+    double bw_hz = bandwidth_hz / n;
+    double snr_db = uplink ? sinr_db + 10.0 * log10((double)n) : sinr_db;
+    double rate = bw_hz * duty_of(duty) * et_channel_table_se_bps_hz(table, snr_db);
+    return fmax(rate, p->min_rate_bps);
+}
+
+/* The propagation a walk or a link uses: the serving cell's when known. */
+static const et_propagation *walk_cell(const et_channel_state *st, const et_channel_params *p)
+{
+    return st->has_cell ? &st->cell : &p->propagation;
+}
+
+/* Advances one AR(1) process *value along walked_m: Gudmundson (1991), a
+ * first-order autoregressive process in the distance walked with correlation
+ * exp(-walked / d_decorr) between two points, drawn at every tenth of the
+ * decorrelation distance along the path, each draw with rho = exp(-0.1), and
+ * held in between. The marginal stays N(0, sigma^2), the process depends only
+ * on the path walked (not on how often or in how many steps it is advanced),
+ * and a UE that stands or strolls costs few draws. */
+static void ar1_walk(double *value, double *travelled_m, double walked_m, double decorr_m,
+                     double sigma, et_rng *rng)
+{
+    double grid_m = 0.1 * decorr_m;
+    const double rho = exp(-0.1), innovation = sqrt(1.0 - exp(-0.2));
+    *travelled_m += walked_m;
+    for (; *travelled_m >= grid_m; *travelled_m -= grid_m)
+        *value = rho * *value + innovation * sigma * et_rng_normal(rng);
+}
+
+/* Moves the UE's processes by walked_m to (x_m, y_m). The LOS shadowing sf_a
+ * keeps the stream, grid and, for a tr36814 cell, the dB units it always had,
+ * so a tr36814 run draws exactly the shadowing it drew before TR 38.901. The
+ * NLOS shadowing and the LOS state walk on their own decorrelation distances
+ * (TR 38.901 Tables 7.5-6 and 7.6.3.1-2); a tr36814 cell has neither. */
+static void shadowing_walk(et_channel_state *st, const et_channel_params *p, double x_m, double y_m,
+                           double walked_m)
+{
+    const et_propagation *cell = walk_cell(st, p);
+    int legacy = cell->scenario == ET_PROPAGATION_TR36814;
+    double sigma_a = legacy ? p->shadowing_std_db : 1.0;
     if (!st->initialised) {
-        st->shadowing_db = sigma * et_rng_normal(&st->rng);
+        st->sf_a = sigma_a * et_rng_normal(&st->rng);
+        st->sf_a_in_db = legacy;
+        st->sf_nlos = et_rng_normal(&st->nlos_rng);
+        st->los_z = et_rng_normal(&st->los_rng);
         st->initialised = 1;
-        st->travelled_m = 0.0;
+        st->travelled_m = st->travelled_nlos_m = st->travelled_los_m = 0.0;
     } else if (walked_m > 0.0) {
-        double grid_m = 0.1 * p->shadowing_decorr_m;
-        const double rho = exp(-0.1), innovation = sqrt(1.0 - exp(-0.2));
-        st->travelled_m += walked_m;
-        for (; st->travelled_m >= grid_m; st->travelled_m -= grid_m)
-            st->shadowing_db = rho * st->shadowing_db + innovation * sigma * et_rng_normal(&st->rng);
+        double decorr_a =
+            legacy ? p->shadowing_decorr_m : et_propagation_shadowing_decorr_m(cell, 1);
+        ar1_walk(&st->sf_a, &st->travelled_m, walked_m, decorr_a, sigma_a, &st->rng);
+        if (!legacy) {
+            ar1_walk(&st->sf_nlos, &st->travelled_nlos_m, walked_m,
+                     et_propagation_shadowing_decorr_m(cell, 0), 1.0, &st->nlos_rng);
+            ar1_walk(&st->los_z, &st->travelled_los_m, walked_m, et_propagation_los_decorr_m(cell),
+                     1.0, &st->los_rng);
+        }
     }
     st->last_x_m = x_m;
     st->last_y_m = y_m;
@@ -507,15 +650,37 @@ static void shadowing_step(et_channel_state *st, const et_channel_params *p, dou
     shadowing_walk(st, p, x_m, y_m, st->initialised ? sqrt(dx * dx + dy * dy) : 0.0);
 }
 
-/* Linear path gain 10^(-PL(d) / 10) at squared distance d2_m2, given
- * gain_1km = 10^(-a / 10): (d / 1 km)^(-b / 10) = (d^2 / 1 km^2)^(-b / 20),
- * one pow and no square root per interferer (the sum over cells is the
- * multi-cell update's only O(n_aps) part). Distances below 1 m are 1 m, as
- * in et_channel_pathloss_db. */
+/* Linear path gain 10^(-PL(d) / 10) of the tr36814 law at squared distance
+ * d2_m2, given gain_1km = 10^(-a / 10): (d / 1 km)^(-b / 10) = (d^2 / 1
+ * km^2)^(-b / 20), one pow and no square root per interferer (the sum over
+ * cells is the multi-cell update's only O(n_aps) part). Distances below 1 m
+ * are 1 m, as in et_channel_pathloss_db. */
 static double path_gain(const et_channel_params *p, double gain_1km, double d2_m2)
 {
     if (!(d2_m2 >= 1.0)) d2_m2 = 1.0;
     return gain_1km * pow(d2_m2 * 1e-6, -p->pathloss_b_db / 20.0);
+}
+
+/* Mean linear path gain of an interfering link at squared 2D distance d2_m2
+ * in the cell g was prepared for: the tr36814 law as it always was, a TR
+ * 38.901 cell's averaged over the LOS state. */
+static double interferer_gain(const et_channel_params *p, const et_propagation_gain *g,
+                              double gain_1km, double d2_m2)
+{
+    if (g->prop.scenario == ET_PROPAGATION_TR36814) return path_gain(p, gain_1km, d2_m2);
+    return et_propagation_gain_mean(g, sqrt(d2_m2));
+}
+
+/* Prepares *g for cell unless it already holds it (the cells of a network
+ * are mostly alike, so the constants are taken once per link update). */
+static void prepare_gain(et_propagation_gain *g, int *ready, const et_propagation *cell)
+{
+    if (*ready && g->prop.scenario == cell->scenario &&
+        g->prop.frequency_hz == cell->frequency_hz && g->prop.h_bs_m == cell->h_bs_m &&
+        g->prop.h_ut_m == cell->h_ut_m)
+        return;
+    et_propagation_gain_prepare(cell, g);
+    *ready = 1;
 }
 
 /* SINR in dB of a signal at signal_dbm over noise at noise_dbm plus
@@ -527,22 +692,89 @@ static double sinr_db(double signal_dbm, double noise_dbm_value, double interfer
     return signal_dbm - 10.0 * log10(pow(10.0, noise_dbm_value / 10.0) + interference_mw);
 }
 
-/* The update for a UE at (x_m, y_m) served by the AP at (ap_x_m, ap_y_m);
- * interferers are aps[j] for j != serving (none when aps is NULL). */
-/* Link budget of a UE at (x_m, y_m) served by the AP at (ap_x_m, ap_y_m),
- * with its current shadowing; interferers[k] index aps (NULL: every AP but
- * the serving one). */
+/* Standard normal CDF. */
+static double normal_cdf(double z)
+{
+    return 0.5 * erfc(-z / sqrt(2.0));
+}
+
+/* The serving link's loss, dB, for a UE d_2d_m from its AP in cell: path
+ * loss of its condition, shadowing, O2I penetration; fills the state's
+ * condition fields. */
+static double serving_loss_db(et_channel_state *st, const et_channel_params *p,
+                              const et_propagation *cell, double d_2d_m)
+{
+    st->indoor = 0;
+    st->o2i_loss_db = 0.0;
+    if (cell->scenario == ET_PROPAGATION_TR36814) {
+        /* A cell that left TR 38.901 (a handover): sf_a back to dB. */
+        if (!st->sf_a_in_db) st->sf_a *= p->shadowing_std_db;
+        st->sf_a_in_db = 1;
+        st->los = -1;
+        st->los_probability = NAN;
+        st->shadowing_std_db = p->shadowing ? p->shadowing_std_db : 0.0;
+        st->pathloss_db = et_channel_pathloss_db(p, d_2d_m);
+        st->shadowing_db = p->shadowing ? st->sf_a : 0.0;
+        return st->pathloss_db + st->shadowing_db;
+    }
+    if (st->sf_a_in_db) {
+        /* From a tr36814 cell: sf_a back to unit variance (a fresh draw if it had none). */
+        st->sf_a =
+            p->shadowing_std_db > 0.0 ? st->sf_a / p->shadowing_std_db : et_rng_normal(&st->rng);
+        st->sf_a_in_db = 0;
+    }
+    /* Outdoor-to-indoor (TR 38.901 section 7.4.3): an indoor UE is d_2D-in inside its
+     * building; the path loss takes the whole distance, the LOS state the outdoor part
+     * (Table 7.4.2-1 is a function of d_2D-out), and the wall and the indoor distance add
+     * the low-loss penetration PL_tw + 0.5 d_2D-in + N(0, sigma_P^2). */
+    double depth_m = et_propagation_indoor_depth_m(cell);
+    double d_in_m = 0.0;
+    if (depth_m > 0.0 && st->indoor_u < p->indoor_fraction) {
+        st->indoor = 1;
+        d_in_m = fmin(st->d_in_u * depth_m, d_2d_m);
+        st->o2i_loss_db = et_propagation_o2i_loss_db(cell->frequency_hz, d_in_m) +
+                          (p->shadowing ? ET_O2I_STD_DB * st->o2i_normal : 0.0);
+    }
+    st->los_probability = et_propagation_los_probability(cell, d_2d_m - d_in_m);
+    if (p->los == ET_LOS_MEAN) {
+        st->los = -1;
+        st->shadowing_std_db = 0.0;
+        st->shadowing_db = 0.0;
+        st->pathloss_db = -10.0 * log10(mean_path_gain(cell, d_2d_m));
+        return st->pathloss_db + st->o2i_loss_db;
+    }
+    /* Spatially consistent LOS state (TR 38.901 section 7.6.3.3): LOS while a uniform
+     * variable correlated over the LOS state's correlation distance (Table 7.6.3.1-2) is
+     * below the LOS probability; the uniform is Phi of the unit Gaussian process los_z, so
+     * the state changes only as the UE walks or its distance changes. */
+    int los = p->los == ET_LOS_ALWAYS  ? 1
+              : p->los == ET_LOS_NEVER ? 0
+                                       : normal_cdf(st->los_z) < st->los_probability;
+    st->los = los;
+    st->pathloss_db = et_propagation_pathloss_db(cell, los, d_2d_m);
+    double sigma = et_propagation_shadowing_std_db(cell, los, d_2d_m);
+    st->shadowing_std_db = p->shadowing ? sigma : 0.0;
+    st->shadowing_db = p->shadowing ? sigma * (los ? st->sf_a : st->sf_nlos) : 0.0;
+    return st->pathloss_db + st->shadowing_db + st->o2i_loss_db;
+}
+
+/* Link budget of a UE at (x_m, y_m) served by the AP at (ap_x_m, ap_y_m) of
+ * cell (NULL: p->propagation), with its current shadowing; interferers[k]
+ * index aps (NULL: every AP but the serving one). */
 static void link_from_ap(et_channel_state *st, const et_channel_params *p,
                          const et_channel_table *table, const et_ue_radio *radio, double x_m,
-                         double y_m, double ap_x_m, double ap_y_m, const et_channel_ap *aps,
-                         int n_aps, int serving, const int *interferers, int n_interferers)
+                         double y_m, double ap_x_m, double ap_y_m, const et_propagation *cell,
+                         const et_channel_ap *aps, int n_aps, int serving, const int *interferers,
+                         int n_interferers)
 {
+    if (!cell) cell = &p->propagation;
+    st->cell = *cell;
+    st->has_cell = 1;
     st->distance_m = hypot(x_m - ap_x_m, y_m - ap_y_m);
-    st->pathloss_db = et_channel_pathloss_db(p, st->distance_m);
     /* Positive shadowing is extra loss; the sign is a convention since the
      * process is zero-mean. Path loss and shadowing are reciprocal, so up and
      * down differ only in power, bandwidth and receiver noise figure. */
-    double loss_db = st->pathloss_db + st->shadowing_db;
+    double loss_db = serving_loss_db(st, p, cell, st->distance_m);
     double signal_up_dbm = radio->tx_power_dbm - loss_db;
     double signal_down_dbm = p->ap_tx_power_dbm - loss_db;
     double noise_up_dbm =
@@ -555,25 +787,33 @@ static void link_from_ap(et_channel_state *st, const et_channel_params *p,
     /* Other cells on the same carrier. Every transmitter is assumed to use
      * the serving one's power spectral density (same power over the same
      * bandwidth), so the interference in the UE's band is the interferer's
-     * transmit power times its path gain, whatever the bandwidths are. */
+     * transmit power times its path gain, whatever the bandwidths are. A TDD
+     * network is synchronised (every cell on the same slot pattern), so
+     * downlink meets downlink and uplink uplink. */
     double interference_up_mw = 0.0, interference_down_mw = 0.0;
     int n = interferers ? n_interferers : n_aps;
     if (p->interference && aps && n_aps > 1) {
         double gain_1km = pow(10.0, -p->pathloss_a_db / 10.0);
         double gain_down = 0.0, gain_up = 0.0;
+        et_propagation_gain g_serving, g_j;
+        int serving_ready = 0, j_ready = 0;
+        prepare_gain(&g_serving, &serving_ready, cell);
         for (int k = 0; k < n; k++) {
             int j = interferers ? interferers[k] : k;
             if (j == serving || j < 0 || j >= n_aps) continue;
-            /* Downlink: AP j transmits towards its own UEs; the UE hears it. */
+            prepare_gain(&g_j, &j_ready, aps[j].prop ? aps[j].prop : &p->propagation);
+            /* Downlink: AP j transmits towards its own UEs; the UE hears it
+             * over AP j's cell's propagation. */
             double dx = x_m - aps[j].x_m, dy = y_m - aps[j].y_m;
-            gain_down += path_gain(p, gain_1km, dx * dx + dy * dy);
+            gain_down += interferer_gain(p, &g_j, gain_1km, dx * dx + dy * dy);
             /* Uplink: one active UE of cell j, represented at its own AP, as
-             * heard by the serving AP. The disc average of its path gain is
-             * higher (d^-b is subharmonic), but real interferers run uplink
-             * power control, which this ignores; docs/channel.md 1.2. */
+             * heard by the serving AP (the serving cell's propagation). The
+             * disc average of its path gain is higher (d^-b is subharmonic),
+             * but real interferers run uplink power control, which this
+             * ignores; docs/channel.md 1.2. */
             dx = ap_x_m - aps[j].x_m;
             dy = ap_y_m - aps[j].y_m;
-            gain_up += path_gain(p, gain_1km, dx * dx + dy * dy);
+            gain_up += interferer_gain(p, &g_serving, gain_1km, dx * dx + dy * dy);
         }
         interference_down_mw = p->dl_load_factor * pow(10.0, p->ap_tx_power_dbm / 10.0) * gain_down;
         interference_up_mw = p->ul_load_factor * pow(10.0, radio->tx_power_dbm / 10.0) * gain_up;
@@ -582,22 +822,25 @@ static void link_from_ap(et_channel_state *st, const et_channel_params *p,
     st->sinr_down_db = sinr_db(signal_down_dbm, noise_down_dbm, interference_down_mw);
 
     /* Interference is treated as Gaussian noise; only the serving link
-     * fades. Up and down use separate bands (FDD-like): on the Monte Carlo
-     * path their fades are drawn independently, from the UE's own fading
-     * stream. */
-    st->rate_up_bps =
-        link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_up_hz, st->sinr_up_db);
-    st->rate_down_bps =
-        link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_down_hz, st->sinr_down_db);
+     * fades. On the Monte Carlo path up and down are drawn independently
+     * (separate bands, or TDD slots further apart than the coherence time),
+     * from the UE's own fading stream. */
+    st->rate_up_bps = link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_up_hz,
+                                    radio->duty_up, st->sinr_up_db);
+    st->rate_down_bps = link_rate_bps(p, table, &st->fading_rng, radio->bandwidth_down_hz,
+                                      radio->duty_down, st->sinr_down_db);
 }
 
 static void update_from_ap(et_channel_state *st, const et_channel_params *p,
                            const et_channel_table *table, const et_ue_radio *radio, double x_m,
-                           double y_m, double ap_x_m, double ap_y_m, const et_channel_ap *aps,
-                           int n_aps, int serving)
+                           double y_m, double ap_x_m, double ap_y_m, const et_propagation *cell,
+                           const et_channel_ap *aps, int n_aps, int serving)
 {
+    /* The walk to here already runs on the serving cell's distances. */
+    st->cell = cell ? *cell : p->propagation;
+    st->has_cell = 1;
     shadowing_step(st, p, x_m, y_m);
-    link_from_ap(st, p, table, radio, x_m, y_m, ap_x_m, ap_y_m, aps, n_aps, serving, NULL, 0);
+    link_from_ap(st, p, table, radio, x_m, y_m, ap_x_m, ap_y_m, cell, aps, n_aps, serving, NULL, 0);
 }
 
 void et_channel_move(et_channel_state *st, const et_channel_params *p, double x_m, double y_m)
@@ -617,11 +860,11 @@ void et_channel_link(et_channel_state *st, const et_channel_params *p,
                      const int *interferers, int n_interferers)
 {
     if (!aps || n_aps < 1 || serving < 0 || serving >= n_aps) {
-        link_from_ap(st, p, table, radio, x_m, y_m, 0.0, 0.0, NULL, 0, 0, NULL, 0);
+        link_from_ap(st, p, table, radio, x_m, y_m, 0.0, 0.0, NULL, NULL, 0, 0, NULL, 0);
         return;
     }
-    link_from_ap(st, p, table, radio, x_m, y_m, aps[serving].x_m, aps[serving].y_m, aps, n_aps,
-                 serving, interferers, n_interferers);
+    link_from_ap(st, p, table, radio, x_m, y_m, aps[serving].x_m, aps[serving].y_m,
+                 aps[serving].prop, aps, n_aps, serving, interferers, n_interferers);
 }
 
 int et_channel_nearest_interferers(const et_channel_ap *aps, int n_aps, int serving, int max_n,
@@ -656,7 +899,7 @@ void et_channel_update(et_channel_state *st, const et_channel_params *p,
                        const et_channel_table *table, const et_ue_radio *radio, double x_m,
                        double y_m)
 {
-    update_from_ap(st, p, table, radio, x_m, y_m, 0.0, 0.0, NULL, 0, 0);
+    update_from_ap(st, p, table, radio, x_m, y_m, 0.0, 0.0, NULL, NULL, 0, 0);
 }
 
 void et_channel_update_cell(et_channel_state *st, const et_channel_params *p,
@@ -664,11 +907,11 @@ void et_channel_update_cell(et_channel_state *st, const et_channel_params *p,
                             double y_m, const et_channel_ap *aps, int n_aps, int serving)
 {
     if (!aps || n_aps < 1 || serving < 0 || serving >= n_aps) {
-        update_from_ap(st, p, table, radio, x_m, y_m, 0.0, 0.0, NULL, 0, 0);
+        update_from_ap(st, p, table, radio, x_m, y_m, 0.0, 0.0, NULL, NULL, 0, 0);
         return;
     }
-    update_from_ap(st, p, table, radio, x_m, y_m, aps[serving].x_m, aps[serving].y_m, aps, n_aps,
-                   serving);
+    update_from_ap(st, p, table, radio, x_m, y_m, aps[serving].x_m, aps[serving].y_m,
+                   aps[serving].prop, aps, n_aps, serving);
 }
 
 int et_channel_wifi_level(const double *min_snr_db, int n_levels, double snr_db)

@@ -47,8 +47,17 @@ void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
     p->push_tolerance = sc->push_tolerance;
     p->max_interferers = sc->max_interferers;
     p->shared_carrier = sc->radio_sharing == ET_SHARING_CARRIER;
+    p->duplex = sc->duplex;
+    p->carrier_hz = sc->carrier_hz;
+    /* The scenario's validation has parsed the pattern; should it not have, the carrier is
+     * split evenly rather than given a share of 0. */
+    if (et_channel_tdd_shares(sc->tdd_pattern, sc->tdd_special_slot, &p->tdd_downlink_share,
+                              &p->tdd_uplink_share, NULL) != ET_OK)
+        p->tdd_downlink_share = p->tdd_uplink_share = 0.5;
     p->carrier_down_hz = sc->carrier_down_hz;
     p->carrier_up_hz = sc->carrier_up_hz;
+    p->wifi_per_direction = sc->wifi_rate_control == 0;
+    p->wifi_mac_efficiency = sc->wifi_mac_efficiency;
     p->mobility = sc->mobility;
 
     p->control_bytes = sc->control_bytes;

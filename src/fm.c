@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsontext.h"
+#include "numtext.h"
+
 /* Activation memory per token of context, per transformer block, per unit of
  * width, in bytes. Fitted so the memory model reproduces Offsite-Tuning's
  * measured peak memory for OPT-1.3B (batch 1, block 512, 1 GPU): full
@@ -249,39 +252,6 @@ static et_status fm_get_string(const char *path, et_error *err, const cJSON *obj
         return fm_bad(path, err, key, expected, item);
     size_t len = strlen(item->valuestring);
     if (out && len < out_size) memcpy(out, item->valuestring, len + 1);
-    return ET_OK;
-}
-
-/* Reads the whole file into a NUL-terminated malloc'd buffer. */
-static et_status fm_read_file(const char *path, char **text_out, et_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return et_error_set(err, ET_ERR_INPUT, "%s: cannot open model profile (%s)", path,
-                            strerror(errno));
-    char *text = malloc(FM_MAX_FILE_BYTES + 1);
-    if (!text) {
-        fclose(f);
-        return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory reading the profile", path);
-    }
-    size_t n = fread(text, 1, FM_MAX_FILE_BYTES + 1, f);
-    int read_error = ferror(f);
-    fclose(f);
-    if (read_error) {
-        free(text);
-        return et_error_set(err, ET_ERR_INPUT, "%s: cannot read", path);
-    }
-    if (n > FM_MAX_FILE_BYTES) {
-        free(text);
-        return et_error_set(err, ET_ERR_INPUT, "%s: larger than %d bytes; not a profile", path,
-                            FM_MAX_FILE_BYTES);
-    }
-    text[n] = '\0';
-    if (strlen(text) != n) {
-        free(text);
-        return et_error_set(err, ET_ERR_INPUT, "%s: contains a NUL byte; not a JSON text", path);
-    }
-    *text_out = text;
     return ET_OK;
 }
 
@@ -702,31 +672,17 @@ et_status et_fm_load(const char *path, et_fm *out, et_error *err)
     et_error_clear(err);
     if (!path || !out)
         return et_error_set(err, ET_ERR_INTERNAL, "et_fm_load: path and out must be non-NULL");
-    char *text = NULL;
-    et_status st = fm_read_file(path, &text, err);
+    /* A regular file of at most FM_MAX_FILE_BYTES, strict JSON (jsontext.h), read the same in
+     * any locale of the calling program. */
+    cJSON *root = NULL;
+    void *saved = et_numtext_enter();
+    et_status st = et_jsontext_load(path, "the model profile", "a JSON object: a model profile",
+                                    FM_MAX_FILE_BYTES, &root, err);
+    et_numtext_leave(saved);
     if (st != ET_OK) return st;
-
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
-    if (!root) {
-        /* cJSON reports where it stopped; turn the offset into line:column. */
-        int line = 1, column = 1;
-        for (const char *p = text; end && p < end && *p; p++) {
-            if (*p == '\n') {
-                line++;
-                column = 1;
-            } else {
-                column++;
-            }
-        }
-        free(text);
-        return et_error_set(err, ET_ERR_INPUT, "%s: invalid JSON near line %d, column %d", path,
-                            line, column);
-    }
     memset(out, 0, sizeof *out);
     st = fm_from_json(path, err, root, out);
     cJSON_Delete(root);
-    free(text);
     return st;
 }
 

@@ -37,6 +37,10 @@
       "value-loss clip around the old value; 0 = off")                                             \
     X(ent_loc, FLOAT, float, 0, 1, "0.01", NULL, "entropy coefficient of the location head")       \
     X(ent_keep, FLOAT, float, 0, 1, "0.01", NULL, "entropy coefficient of the keep-fraction head") \
+    X(ent_loc_end, FLOAT, float, -1, 1, "-1", NULL,                                                \
+      "entropy coefficient of the location head at the end of training, reached linearly from "    \
+      "ent_loc over the training's updates (as lr_anneal's schedule); -1 = no schedule, ent_loc "  \
+      "throughout")                                                                                \
     X(vf_coef, FLOAT, float, 1e-6, 1e3, "1", NULL,                                                 \
       "value-loss weight (scales the critic's gradient before clipping)")                          \
     X(adam_eps, FLOAT, float, 1e-12, 1, "1e-5", NULL, "Adam epsilon (MAPPO and CleanRL use 1e-5)") \
@@ -56,6 +60,9 @@
     X(minibatches, INT, int, 1, 4096, "1", NULL, "minibatches per epoch")                          \
     X(value_norm, BOOL, int, 0, 1, "true", NULL,                                                   \
       "normalise value targets by running mean and std")                                           \
+    X(value_norm_per_ue, BOOL, int, 0, 1, "false", NULL,                                           \
+      "with value_norm: one running mean and std per UE, of that UE's returns, instead of one "    \
+      "over every UE's")                                                                           \
     X(share_actor, BOOL, int, 0, 1, "false", NULL,                                                 \
       "one actor for all UEs with a one-hot agent id input (parameter sharing)")                   \
     X(keep_bins, INT, int, 2, 256, "8", NULL, "MAPPO baseline: keep fraction levels")

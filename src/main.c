@@ -6,9 +6,11 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +26,8 @@
 #include "hmppo.h"
 #include "interrupt.h"
 #include "isolate.h"
+#include "linkbudget.h"
+#include "numtext.h"
 #include "platform.h"
 #include "regime.h"
 #include "registry.h"
@@ -50,6 +54,7 @@ static const char USAGE[] =
     "  regime [SCENARIO]    which choice wins per task; a dynamic rule's and hindsight's headroom\n"
     "  sweep SPEC           run a scenario over a grid of keys, seeds and policies (-j, MPI)\n"
     "  platform             write a platform XML for any number of UEs and cells\n"
+    "  linkbudget           the channel's link budget of one UE at a distance from its AP\n"
     "  keys                 list every scenario key with its default, range and meaning\n"
     "  policies             list the decision policies\n"
     "  help [COMMAND]       show help for a command\n"
@@ -100,6 +105,7 @@ static const char RUN_USAGE[] =
 static const char PLATFORM_USAGE[] =
     "usage: edgetune platform --ues N [--wifi | --full-routing] [--seed S] [-o FILE]\n"
     "       edgetune platform --ues N --cells K [--layout hex|grid] [--isd M|uma|umi]\n"
+    "       edgetune platform --ues N [--cells K] --scenario uma|umi|rma|inh ...\n"
     "                         [--shared-server [--core-bps B] [--core-latency-s S]] ...\n"
     "\n"
     "Writes a platform XML with one edge server and N UEs (heterogeneous device\n"
@@ -116,7 +122,10 @@ static const char PLATFORM_USAGE[] =
     "  --server-flops F   effective training FLOP/s per accelerator (default 1.25e14)\n"
     "  --server-cores N   accelerators per edge server (default 4)\n"
     "  --cell-radius M    radius of the disc UEs are placed in around their AP, m\n"
-    "                     (default 250, 40 with --wifi, ISD/2 with --cells)\n"
+    "                     (default 250, 40 with --wifi, ISD/2 with --cells or --scenario)\n"
+    "  --scenario S       write each cell's TR 38.901 scenario (uma, umi, rma, inh) with\n"
+    "                     its Table 7.2-1 heights and ISD and a 4 GHz carrier (TR 38.913)\n"
+    "                     into the XML; without it, the scenario keys decide\n"
     "  -o, --output FILE  write to FILE (atomically) instead of stdout\n"
     "\n"
     "metro options (OFDMA only):\n"
@@ -153,13 +162,19 @@ static int fail_run(const et_error *err, const char *out_dir)
     return et_status_exit_code(err->code);
 }
 
-/* Interrupted before a simulation started (the signal came while loading). */
-static et_status check_interrupted(et_error *err)
+/* A signal received by now stops the command (when: "before the first episode"). */
+static et_status interrupted_when(const char *when, et_error *err)
 {
     int sig = et_interrupted();
     if (!sig) return ET_OK;
-    return et_error_set(err, ET_ERR_INTERRUPTED, "interrupted by %s before the first episode",
-                        et_interrupt_name(sig));
+    return et_error_set(err, ET_ERR_INTERRUPTED, "interrupted by %s %s", et_interrupt_name(sig),
+                        when);
+}
+
+/* Interrupted before a simulation started (the signal came while loading). */
+static et_status check_interrupted(et_error *err)
+{
+    return interrupted_when("before the first episode", err);
 }
 
 /* The up-front estimate (budget.h): refuses a scenario expected to exceed its limits,
@@ -220,14 +235,11 @@ static et_status data_dir(char *out, size_t out_size, et_error *err)
     return ET_OK;
 }
 
+/* A whole string as a plain decimal integer in [min, max] (numtext.h: not " 5", "+5" or
+ * "0x10"). */
 static int parse_long(const char *text, long min, long max, long *out)
 {
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || !end || *end || end == text || v < min || v > max) return -1;
-    *out = v;
-    return 0;
+    return et_numtext_long(text, min, max, out);
 }
 
 static double wall_s(void)
@@ -244,9 +256,15 @@ typedef struct run_args {
     const char *scenario;
     const char *policy, *out, *paje, *platform, *model;
     const char *checkpoint, *resume;
-    long seed, ues, tasks, episodes, eval, stop_after, seeds, validation, jobs, budget;
+    long episodes, stop_after, seeds, validation, jobs, budget;
     const char *learners;
-    int quiet, no_channel;
+    /* Options that set a scenario key (--seed, --ues, --tasks, --episodes, --eval): their text,
+     * applied by et_scenario_set with the key table's type and range (prepare_scenario). */
+    struct {
+        const char *option, *key, *text;
+    } keyed[8];
+    int n_keyed;
+    int quiet, no_channel, restart;
     int sg_argc;
     char *sg_argv[64];     /* argv[0] + --cfg= / --log= / --help-* options for SimGrid */
     char sg_text[62][512]; /* "--cfg=VALUE" rebuilt from "--cfg VALUE" */
@@ -256,10 +274,18 @@ typedef struct run_args {
 /* Starts the engine with the user's SimGrid options; after SimGrid's own help, exits 0. */
 static et_status engine_init(run_args *a, const char *paje, et_error *err)
 {
-    et_status st = et_engine_init(&a->sg_argc, a->sg_argv, paje, err);
     /* SimGrid's engine installs its own SIGINT handler (it exits 1 at once, whatever is
-     * half-written): ours goes back in after it. */
+     * half-written): ours goes back in after it. The signals wait meanwhile, so one sent
+     * during the initialisation reaches our handler, not SimGrid's. */
+    sigset_t stop, saved;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stop, &saved);
+    et_status st = et_engine_init(&a->sg_argc, a->sg_argv, paje, err);
     et_interrupt_install();
+    sigprocmask(SIG_SETMASK, &saved, NULL);
     if (st == ET_OK && a->sg_help) {
         fflush(NULL);
         exit(0);
@@ -282,7 +308,7 @@ static int option_allowed(const char *cmd, const char *opt)
     if (!strcmp(cmd, "run"))
         extra = " --policy --paje --no-channel-trace --checkpoint ";
     else if (!strcmp(cmd, "train"))
-        extra = " --policy --episodes --resume --stop-after ";
+        extra = " --policy --episodes --resume --restart --stop-after ";
     else if (!strcmp(cmd, "eval"))
         extra = " --checkpoint --policy --episodes ";
     else if (!strcmp(cmd, "compare"))
@@ -314,6 +340,7 @@ enum {
     OPT_VALIDATION,
     OPT_LEARNERS,
     OPT_BUDGET,
+    OPT_RESTART,
     OPT_SG_VALUE,
     OPT_SG_FLAG,
 };
@@ -337,6 +364,7 @@ static const struct option LONG_OPTIONS[] = {
     {"jobs", required_argument, NULL, 'j'},
     {"learners", required_argument, NULL, OPT_LEARNERS},
     {"budget", required_argument, NULL, OPT_BUDGET},
+    {"restart", no_argument, NULL, OPT_RESTART},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"cfg", required_argument, NULL, OPT_SG_VALUE},
@@ -364,7 +392,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
 {
     memset(a, 0, sizeof *a);
     a->cmd = argv[1];
-    a->seed = a->ues = a->tasks = a->episodes = a->eval = a->stop_after = -1;
+    a->episodes = a->stop_after = -1;
     a->seeds = a->validation = a->jobs = a->budget = -1;
     a->sg_argv[a->sg_argc++] = argv[0];
     unsigned long long given = 0; /* value options seen, by LONG_OPTIONS index */
@@ -413,16 +441,27 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
                 return usage_error(a->cmd, "option %s is given twice", name);
             given |= 1ULL << slot;
         }
+        /* The scenario key an option sets (eval's --episodes is its evaluation episodes;
+         * regime's counts validation episodes, no key). */
+        const char *key = c == OPT_SEED                                   ? "seed"
+                          : c == OPT_UES                                  ? "ues"
+                          : c == OPT_TASKS                                ? "tasks.per_ue"
+                          : c == OPT_EVAL                                 ? "train.eval_episodes"
+                          : c == OPT_EPISODES && !strcmp(a->cmd, "eval")  ? "train.eval_episodes"
+                          : c == OPT_EPISODES && strcmp(a->cmd, "regime") ? "train.episodes"
+                                                                          : NULL;
+        if (key && a->n_keyed < 8) {
+            a->keyed[a->n_keyed].option = LONG_OPTIONS[slot].name;
+            a->keyed[a->n_keyed].key = key;
+            a->keyed[a->n_keyed++].text = optarg;
+            continue;
+        }
         struct {
             int id;
             long *dst;
             long min, max;
         } nums[] = {
-            {OPT_SEED, &a->seed, 0, (long)ET_SEED_MAX},
-            {OPT_UES, &a->ues, 1, 1000000},
-            {OPT_TASKS, &a->tasks, 1, 100000},
             {OPT_EPISODES, &a->episodes, 1, 10000000},
-            {OPT_EVAL, &a->eval, 1, 100000},
             {OPT_STOP_AFTER, &a->stop_after, 1, 10000000},
             {OPT_SEEDS, &a->seeds, 1, 50},
             {OPT_VALIDATION, &a->validation, 1, 1000},
@@ -448,6 +487,9 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
             break;
         case OPT_NO_CHANNEL:
             a->no_channel = 1;
+            break;
+        case OPT_RESTART:
+            a->restart = 1;
             break;
         case OPT_POLICY:
             a->policy = optarg;
@@ -653,6 +695,146 @@ static et_status check_output_path(const char *path, int dir, const char *source
     return rc;
 }
 
+/* ---- outputs that would replace inputs or each other ---- */
+
+/* path with its existing part resolved by realpath and the rest appended as written, so that
+ * two spellings of one file ("out/x", "./out//x", a link to out/) compare equal, whether it
+ * exists yet or not. */
+static void canonical_path(const char *path, char *out, size_t size)
+{
+    char *real = realpath(path, NULL);
+    if (real) {
+        snprintf(out, size, "%s", real);
+        free(real);
+        return;
+    }
+    char parent[ET_PATH_MAX * 2];
+    snprintf(parent, sizeof parent, "%s", path);
+    size_t n = strlen(parent);
+    while (n > 1 && parent[n - 1] == '/')
+        parent[--n] = '\0';
+    char *slash = strrchr(parent, '/');
+    const char *base = slash ? slash + 1 : parent;
+    char up[ET_PATH_MAX * 2];
+    if (!slash)
+        snprintf(up, sizeof up, ".");
+    else if (slash == parent)
+        snprintf(up, sizeof up, "/");
+    else
+        snprintf(up, sizeof up, "%.*s", (int)(slash - parent), parent);
+    char resolved[ET_PATH_MAX * 2];
+    if (!strcmp(up, path) || !strcmp(base, "") || !strcmp(base, ".") || !strcmp(base, ".."))
+        snprintf(resolved, sizeof resolved, "%s", up);
+    else
+        canonical_path(up, resolved, sizeof resolved);
+    snprintf(out, size, "%s/%s", strcmp(resolved, "/") ? resolved : "", base);
+}
+
+typedef struct named_path {
+    char path[ET_PATH_MAX + 64];
+    char role[ET_PATH_MAX + 64]; /* "the scenario", "option --paje", "the output tasks.csv" */
+} named_path;
+
+/* 1 when a and b name one file: one canonical path, or one inode (a hard link). */
+static int same_file(const char *a, const char *b)
+{
+    char ca[ET_PATH_MAX * 2], cb[ET_PATH_MAX * 2];
+    canonical_path(a, ca, sizeof ca);
+    canonical_path(b, cb, sizeof cb);
+    if (!strcmp(ca, cb)) return 1;
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && S_ISREG(sa.st_mode) &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* The files SimGrid's --log options would open for writing (file:PATH appenders). */
+static int log_files(const run_args *a, named_path *out, int max)
+{
+    int n = 0;
+    for (int i = 1; i < a->sg_argc && n < max; i++) {
+        const char *arg = a->sg_argv[i];
+        if (strncmp(arg, "--log=", 6) != 0) continue;
+        for (const char *p = arg + 6; *p && n < max;) {
+            size_t len = strcspn(p, " ");
+            const char *app = NULL;
+            for (const char *q = p; q < p + len && !app; q++)
+                if (!strncmp(q, ".app:file:", 10) || !strncmp(q, ".appender:file:", 15))
+                    app = strchr(strchr(q, ':') + 1, ':') + 1;
+            if (app && app < p + len) {
+                snprintf(out[n].path, sizeof out[n].path, "%.*s", (int)(p + len - app), app);
+                snprintf(out[n].role, sizeof out[n].role, "option '%.200s'", arg);
+                n++;
+            }
+            p += len;
+            while (*p == ' ')
+                p++;
+        }
+    }
+    return n;
+}
+
+/* Refuses, before anything is opened, an output of the command that is one of its inputs or
+ * another of its outputs: --paje out/tasks.csv, --paje scenario.json, --log=root.app:file:
+ * out/summary.json, a scenario inside --out named like an output. */
+static et_status check_aliases(const run_args *a, const et_scenario *sc, et_error *err)
+{
+    named_path in[8], outs[24];
+    int n_in = 0, n_out = 0;
+#define ADD_IN(p, r)                                                                               \
+    do {                                                                                           \
+        snprintf(in[n_in].path, sizeof in[n_in].path, "%s", (p));                                  \
+        snprintf(in[n_in].role, sizeof in[n_in].role, "%s", (r));                                  \
+        n_in++;                                                                                    \
+    } while (0)
+    ADD_IN(sc->source, "the scenario");
+    ADD_IN(sc->platform, "the platform");
+    ADD_IN(sc->model, "the model profile");
+    if (sc->mobility.model == ET_MOBILITY_TRACE) ADD_IN(sc->mobility_trace, "the mobility trace");
+    if (a->checkpoint) ADD_IN(a->checkpoint, "the checkpoint (--checkpoint)");
+#undef ADD_IN
+    /* Files the command writes into its output directory (regime only with --out). */
+    static const struct {
+        const char *cmd, *files;
+    } written[] = {{"run", "tasks.csv channel.csv summary.json activities.csv decisions.csv"},
+                   {"eval", "tasks.csv eval.csv summary.json decisions.csv"},
+                   {"train", "train.csv checkpoint.ckpt"},
+                   {"compare", "compare.md compare.csv curves.csv"},
+                   {"regime", "regime.md regime.csv"}};
+    const char *files = "";
+    for (size_t i = 0; i < sizeof written / sizeof written[0]; i++)
+        if (!strcmp(a->cmd, written[i].cmd)) files = written[i].files;
+    if (!strcmp(a->cmd, "regime") && !a->out) files = "";
+    for (const char *f = files; *f && n_out < 16;) {
+        size_t len = strcspn(f, " ");
+        snprintf(outs[n_out].path, sizeof outs[n_out].path, "%s/%.*s", sc->out_dir, (int)len, f);
+        snprintf(outs[n_out].role, sizeof outs[n_out].role, "the output %.*s", (int)len, f);
+        n_out++;
+        f += len;
+        while (*f == ' ')
+            f++;
+    }
+    if (a->paje) {
+        snprintf(outs[n_out].path, sizeof outs[n_out].path, "%s", a->paje);
+        snprintf(outs[n_out].role, sizeof outs[n_out].role, "option --paje");
+        n_out++;
+    }
+    n_out += log_files(a, outs + n_out, 24 - n_out);
+    for (int i = 0; i < n_out; i++) {
+        for (int j = 0; j < n_in; j++) {
+            if (same_file(outs[i].path, in[j].path))
+                return et_error_set(err, ET_ERR_INPUT,
+                                    "%s: '%s' is %s (an output may not replace an input)",
+                                    outs[i].role, outs[i].path, in[j].role);
+        }
+        for (int j = 0; j < i; j++)
+            if (same_file(outs[i].path, outs[j].path))
+                return et_error_set(err, ET_ERR_INPUT,
+                                    "%s: '%s' is also %s (two outputs may not share a file)",
+                                    outs[i].role, outs[i].path, outs[j].role);
+    }
+    return ET_OK;
+}
+
 /* Scenario from the command line with its overrides applied and checked. */
 static et_status prepare_scenario(const run_args *a, et_scenario *sc, et_error *err)
 {
@@ -673,17 +855,17 @@ static et_status prepare_scenario(const run_args *a, et_scenario *sc, et_error *
         return et_error_set(err, ET_ERR_INPUT, "%s: key 'policy': unknown policy '%s' (known: %s)",
                             sc->source, sc->policy, known);
     }
-    if (a->seed >= 0) sc->seed = (uint64_t)a->seed;
-    if (a->ues > 0) sc->ues = (int)a->ues;
-    if (a->tasks > 0) sc->tasks_per_ue = (int)a->tasks;
+    for (int i = 0; i < a->n_keyed; i++) {
+        char source[64];
+        snprintf(source, sizeof source, "option --%s", a->keyed[i].option);
+        st = et_scenario_set(sc, a->keyed[i].key, a->keyed[i].text, source, err);
+        if (st != ET_OK) return st;
+    }
     if ((a->out && (st = set_path_option(sc->out_dir, a->out, "--out", err))) ||
         (a->platform && (st = set_path_option(sc->platform, a->platform, "--platform", err))) ||
         (a->model && (st = set_path_option(sc->model, a->model, "--model", err))))
         return st;
     if (a->no_channel) sc->write_channel_trace = 0;
-    if (a->episodes > 0 && strcmp(a->cmd, "eval") != 0) sc->train_episodes = (int)a->episodes;
-    if (a->episodes > 0 && !strcmp(a->cmd, "eval")) sc->eval_episodes = (int)a->episodes;
-    if (a->eval > 0) sc->eval_episodes = (int)a->eval;
     st = et_scenario_validate(sc, err);
     /* Commands that write: the output directory must be one, or creatable (regime writes
      * only with --out). */
@@ -693,6 +875,7 @@ static et_status prepare_scenario(const run_args *a, et_scenario *sc, et_error *
         st = check_output_path(sc->out_dir, 1, source, err);
     }
     if (st == ET_OK && a->paje) st = check_output_path(a->paje, 0, "option --paje", err);
+    if (st == ET_OK) st = check_aliases(a, sc, err);
     return st;
 }
 
@@ -849,12 +1032,21 @@ static int cmd_run(int argc, char **argv)
     /* The Paje file is written under a temporary name and renamed at the end,
      * so a failed run leaves no half-written trace. */
     char *paje_tmp = NULL;
+    st = ET_OK;
     if (a.paje) {
-        size_t len = strlen(a.paje) + sizeof ".tmp";
-        if ((paje_tmp = malloc(len)) != NULL) snprintf(paje_tmp, len, "%s.tmp", a.paje);
+        size_t len = strlen(a.paje) + 48;
+        if ((paje_tmp = malloc(len)) != NULL) et_outputs_tmp_name(a.paje, paje_tmp, len);
+        struct stat ps;
+        if (!paje_tmp)
+            st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");
+        else if (lstat(paje_tmp, &ps) == 0 && !S_ISREG(ps.st_mode))
+            /* SimGrid opens the trace itself, and crashes on a directory there. */
+            st = et_error_set(&err, ET_ERR_INPUT,
+                              "option --paje: expected a file to write, but its temporary '%s' "
+                              "is in the way (not a regular file)",
+                              paje_tmp);
     }
-    st = a.paje && !paje_tmp ? et_error_set(&err, ET_ERR_NOMEM, "out of memory")
-                             : engine_init(&a, paje_tmp, &err);
+    if (st == ET_OK) st = engine_init(&a, paje_tmp, &err);
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK && et_train_is_learned(sc.policy))
@@ -887,6 +1079,8 @@ static int cmd_run(int argc, char **argv)
     }
     /* The Paje trace is one of the run's outputs: renamed with the others, or removed. */
     if (st == ET_OK && a.paje) st = et_outputs_adopt(&out, paje_tmp, a.paje, &err);
+    /* A signal during the episode's last moments still stops it: nothing is put in place. */
+    if (st == ET_OK) st = interrupted_when("at the end of episode 0", &err);
     if (st == ET_OK)
         st = et_outputs_commit(&out, summary, &err);
     else
@@ -995,6 +1189,9 @@ static int train_interrupted(const et_error *err, const et_train_result *res, in
             continue;
         }
         if (!strncmp(argv[i], "--resume=", 9) || !strncmp(argv[i], "--stop-after=", 13)) continue;
+        /* Resuming continues the run --restart began; before its first checkpoint, starting
+         * again still needs it (the old run's files are still there). */
+        if (!strcmp(argv[i], "--restart") && res->checkpoint_episodes >= 0) continue;
         append_shell_word(cmd, sizeof cmd, argv[i]);
     }
     /* The message up to its first " at": "interrupted by SIGINT". */
@@ -1019,13 +1216,16 @@ static int train_interrupted(const et_error *err, const et_train_result *res, in
 
 static const char TRAIN_USAGE[] =
     "usage: edgetune train [SCENARIO] [--policy hmppo|mappo|ippo] [--episodes N] [--out DIR]\n"
-    "                      [--resume CHECKPOINT] [--seed N] [--ues N] [--tasks N] [-q]\n"
+    "                      [--resume CHECKPOINT | --restart] [--seed N] [--ues N] [--tasks N]\n"
+    "                      [-q]\n"
     "\n"
     "Trains a learned policy on episodes of the simulation, in this process, with a\n"
     "PPO update after every train.episodes_per_update episodes. Writes DIR/train.csv\n"
     "(one row per episode) and DIR/checkpoint.ckpt (every train.checkpoint_every\n"
     "episodes and at the end). --resume continues an interrupted run exactly where its\n"
-    "checkpoint left off (bit-identical to an uninterrupted run). Hyperparameters are\n"
+    "checkpoint left off (bit-identical to an uninterrupted run). A DIR that holds a\n"
+    "training run is refused without --resume, or --restart to start over (the old files\n"
+    "stay until the new run's first checkpoint). Hyperparameters are\n"
     "the scenario's hmppo.* keys (docs/hmppo.md). Default policy: hmppo; default DIR: out/train.\n"
     "Under mpirun -np N, N processes train one policy, data-parallel: each simulates its own\n"
     "episodes, gradients are averaged over the ranks (docs/hmppo.md section 5).\n";
@@ -1051,7 +1251,12 @@ static int train_ranked(int argc, char **argv, et_collective *comm)
     et_scenario sc;
     if (!a.policy) a.policy = "hmppo";
     if (!a.out) a.out = "out/train";
+    if (a.resume && a.restart)
+        return usage_error("train", "%s",
+                           "conflicting options: --resume continues a run, --restart starts over");
     et_status st = prepare_scenario(&a, &sc, &err);
+    /* Every rank checks (they see one folder): refused together, none waits for another. */
+    if (st == ET_OK && !a.resume && !a.restart) st = et_train_check_fresh(sc.out_dir, &err);
     et_hmppo_variant variant = ET_HMPPO;
     if (st == ET_OK) st = et_train_variant(sc.policy, &variant, &err);
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
@@ -1075,6 +1280,7 @@ static int train_ranked(int argc, char **argv, et_collective *comm)
                             .episodes = sc.train_episodes,
                             .resume = a.resume,
                             .stop_after = a.stop_after > 0 ? (int)a.stop_after : 0,
+                            .restart = a.restart,
                             .progress = a.quiet ? NULL : on_train_progress,
                             .progress_ctx = &disp,
                             .comm = comm};
@@ -1107,6 +1313,7 @@ static int cmd_train(int argc, char **argv)
     et_error_clear(&err);
     int active = 0;
     if (et_mpi_start(&argc, &argv, &comm, &active, &err) != ET_OK) return fail(&err);
+    et_interrupt_install(); /* after MPI's initialisation, which may set handlers of its own */
     int rc = train_ranked(argc, argv, &comm);
     et_collective_release(&comm);
     /* Bad input (2), a limit (3) and a signal (128 + n) stop every rank together (they learn
@@ -1228,8 +1435,12 @@ static int cmd_eval(int argc, char **argv)
             cJSON_AddNumberToObject(res, "ppl_std", q.std);
         }
         char *summary = summary_json(&sc, res, argc, argv);
-        st = summary ? et_outputs_commit(&out, summary, &err)
-                     : et_error_set(&err, ET_ERR_NOMEM, "out of memory");
+        st = !summary ? et_error_set(&err, ET_ERR_NOMEM, "out of memory")
+                      : interrupted_when("after the last evaluation episode", &err);
+        if (st == ET_OK)
+            st = et_outputs_commit(&out, summary, &err);
+        else
+            et_outputs_abort(&out);
         free(summary);
         if (st == ET_OK && !a.quiet)
             fprintf(stdout,
@@ -1288,7 +1499,12 @@ static int cmd_compare(int argc, char **argv)
                             .jobs = a.jobs > 0 ? (int)a.jobs : et_isolate_cpus(),
                             .learners = a.learners ? a.learners : "hmppo,mappo,ippo",
                             .quiet = a.quiet};
+    /* One study per folder at a time: its trainings and tables go there (trace.h). */
+    int lock = 0;
+    if (st == ET_OK) st = et_mkdirs(sc.out_dir, &err);
+    if (st == ET_OK) st = et_outputs_lock_dir(sc.out_dir, &lock, &err);
     if (st == ET_OK) st = et_study_run(sim, &opt, &err);
+    et_outputs_unlock_dir(&lock);
     if (st == ET_OK && !a.quiet) {
         char path[ET_PATH_MAX + 16];
         snprintf(path, sizeof path, "%s/compare.md", sc.out_dir);
@@ -1436,6 +1652,7 @@ static int cmd_sweep(int argc, char **argv)
     int mpi = 0;
     et_status st = et_sweep_mpi_open(&argc, &argv, &net, &mpi, &err);
     if (st != ET_OK) return fail(&err);
+    et_interrupt_install(); /* after MPI's initialisation, which may set handlers of its own */
     char data[ET_PATH_MAX], exe[ET_PATH_MAX];
     st = data_dir(data, sizeof data, &err);
     if (st != ET_OK) {
@@ -1444,6 +1661,24 @@ static int cmd_sweep(int argc, char **argv)
     }
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[n > 0 ? n : 0] = '\0';
+    /* --tasks sets every run's tasks.per_ue: checked here as the key (et_scenario_set). */
+    int tasks = 0;
+    for (int i = 0; i < a.n_keyed; i++) {
+        et_scenario *probe = malloc(sizeof *probe);
+        if (!probe) {
+            et_sweep_mpi_close(&net, 2);
+            et_error_set(&err, ET_ERR_NOMEM, "out of memory");
+            return fail(&err);
+        }
+        et_scenario_defaults(probe, data);
+        st = et_scenario_set(probe, a.keyed[i].key, a.keyed[i].text, "option --tasks", &err);
+        tasks = probe->tasks_per_ue;
+        free(probe);
+        if (st != ET_OK) {
+            et_sweep_mpi_close(&net, 2);
+            return fail(&err);
+        }
+    }
     sweep_display disp = {.tty = isatty(2)};
     et_sweep_options opt = {.spec = a.scenario,
                             .out_dir = a.out,
@@ -1452,7 +1687,7 @@ static int cmd_sweep(int argc, char **argv)
                             .jobs = a.jobs > 0 ? (int)a.jobs
                                     : mpi      ? 1
                                                : et_isolate_cpus(),
-                            .tasks = a.tasks > 0 ? (int)a.tasks : 0,
+                            .tasks = tasks,
                             .seeds = a.seeds > 0 ? (int)a.seeds : 0,
                             .progress = a.quiet ? NULL : on_sweep_progress,
                             .progress_ctx = &disp,
@@ -1462,30 +1697,36 @@ static int cmd_sweep(int argc, char **argv)
     et_sweep_report rep;
     st = et_sweep_run(&opt, &rep, &err);
     int leader = !mpi || net.rank == 0;
-    rc = st != ET_OK ? et_status_exit_code(st) : rep.interrupted ? 130 : rep.failed ? 1 : 0;
-    if (leader && st != ET_OK) fail(&err);
+    int stopped = st == ET_ERR_INTERRUPTED || (st == ET_OK && rep.interrupted);
+    rc = stopped       ? et_status_exit_code(ET_ERR_INTERRUPTED)
+         : st != ET_OK ? et_status_exit_code(st)
+         : rep.failed  ? 1
+                       : 0;
+    const char *by = et_interrupt_name(et_interrupted() ? et_interrupted() : SIGINT);
+    if (leader && st == ET_ERR_INTERRUPTED)
+        fprintf(stderr, "edgetune: sweep %s; nothing written\n", err.msg);
+    else if (leader && st != ET_OK)
+        fail(&err);
     if (leader && st == ET_OK && rep.interrupted)
         fprintf(stderr,
-                "edgetune: sweep interrupted: %d of %d runs have a row; run the same command "
-                "again to finish the rest\n",
-                rep.done, rep.runs);
+                "edgetune: sweep interrupted by %s: %d of %d runs have a row (%s/runs.csv); run "
+                "the same command again to finish the rest\n",
+                by, rep.done, rep.runs, rep.out_dir);
     else if (leader && st == ET_OK && !a.quiet)
         fprintf(stdout,
                 "edgetune: sweep of %d runs (%d skipped, %d failed): %s/runs.csv, %s/points.csv\n",
                 rep.runs, rep.skipped, rep.failed, rep.out_dir, rep.out_dir);
-    if (mpi) et_sweep_mpi_close(&net, rc == 130 ? rc : 0);
+    if (mpi) et_sweep_mpi_close(&net, stopped ? rc : 0);
     return rc;
 }
 
 /* ------------------------------------------------------------- platform */
 
-/* Parses a whole string as a finite double in [min, max]. */
+/* Parses a whole string as a plain decimal number in [min, max] (numtext.h). */
 static int parse_number(const char *text, double min, double max, double *out)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno || !end || *end || end == text || !isfinite(v) || v < min || v > max) return -1;
+    double v = 0;
+    if (et_numtext_double(text, &v) != 0 || v < min || v > max) return -1;
     *out = v;
     return 0;
 }
@@ -1499,12 +1740,12 @@ static int is_platform_value_option(const char *s)
         "--server-cores", "--cell-radius", NULL};
     for (const char *const *o = opts; *o; o++)
         if (!strcmp(s, *o)) return 1;
-    return 0;
+    return !strcmp(s, "--scenario");
 }
 
 static int cmd_platform(int argc, char **argv)
 {
-    long ues = -1, seed = 1, cells = 0, server_cores = -1;
+    long ues = -1, seed = 1, cells = 0, server_cores = -1, scenario = -1;
     int wifi = 0, full = 0, shared = 0, grid = 0;
     double server_flops = -1, cell_radius = -1, isd = -1, core_bps = -1, core_latency = -1;
     const char *output = NULL, *metro_option = NULL, *core_option = NULL;
@@ -1587,6 +1828,10 @@ static int cmd_platform(int argc, char **argv)
                 return usage_error(
                     "platform", "--cell-radius: expected metres in (10, 100000], got '%s'", next);
             if (!strcmp(s, "-o") || !strcmp(s, "--output")) output = next;
+            if (!strcmp(s, "--scenario") && ((scenario = et_propagation_scenario_parse(next)) < 0 ||
+                                             scenario == ET_PROPAGATION_TR36814))
+                return usage_error("platform",
+                                   "--scenario: expected uma, umi, rma or inh, got '%s'", next);
         } else {
             return usage_error("platform", "unexpected argument '%s'", s);
         }
@@ -1611,6 +1856,9 @@ static int cmd_platform(int argc, char **argv)
     spec.full_routing = full;
     spec.n_cells = (int)cells;
     spec.layout = grid ? ET_LAYOUT_GRID : ET_LAYOUT_HEX;
+    /* TR 38.901's evaluation layout first (ISD, heights, frequency, radius); the options
+     * given with it override. */
+    if (scenario >= 0) et_platform_spec_set_scenario(&spec, (et_propagation_scenario)scenario);
     if (isd > 0) spec.isd_m = isd;
     if (cells) spec.cell_radius_m = 0.5 * spec.isd_m; /* the largest disc that fits */
     if (cell_radius > 0) spec.cell_radius_m = cell_radius;
@@ -1626,26 +1874,40 @@ static int cmd_platform(int argc, char **argv)
         return st == ET_OK ? 0 : fail(&err);
     }
     if (check_output_path(output, 0, "option -o", &err) != ET_OK) return fail(&err);
-    size_t tmp_size = strlen(output) + sizeof ".tmp";
+    size_t tmp_size = strlen(output) + 48;
     char *tmp = malloc(tmp_size);
     if (!tmp) {
         et_error_set(&err, ET_ERR_NOMEM, "out of memory");
         return fail(&err);
     }
-    snprintf(tmp, tmp_size, "%s.tmp", output);
-    FILE *f = fopen(tmp, "w");
+    et_outputs_tmp_name(output, tmp, tmp_size);
+    FILE *f = et_outputs_create(tmp);
     if (!f) {
-        et_error_set(&err, ET_ERR_IO, "%s: cannot write: %s", output, strerror(errno));
+        /* A directory or a FIFO where the temporary goes is in the way, as a bad --out is. */
+        int in_the_way = errno == EISDIR || errno == EEXIST;
+        et_error_set(&err, in_the_way ? ET_ERR_INPUT : ET_ERR_IO, "%s: cannot write: %s%s", output,
+                     strerror(errno), in_the_way ? " (its temporary is in the way)" : "");
         free(tmp);
         return fail(&err);
     }
     et_status st = et_platform_write(f, &spec, &err);
-    if (fclose(f) != 0 && st == ET_OK)
-        st = et_error_set(&err, ET_ERR_IO, "%s: write error", output);
+    int e = 0;
+    if (fflush(f) != 0) e = errno;
+    if (fclose(f) != 0 && !e) e = errno;
+    if (e && st == ET_OK)
+        st = et_error_set(&err, ET_ERR_IO, "%s: cannot write: %s", output, strerror(e));
+    /* A signal while the file was written: it is not put in place (one line, 128 + N). */
+    if (st == ET_OK && et_interrupted())
+        st = et_error_set(&err, ET_ERR_INTERRUPTED, "interrupted by %s; %s was not written",
+                          et_interrupt_name(et_interrupted()), output);
     if (st == ET_OK && rename(tmp, output) != 0)
         st = et_error_set(&err, ET_ERR_IO, "%s: cannot write: %s", output, strerror(errno));
     if (st != ET_OK) unlink(tmp);
     free(tmp);
+    if (st == ET_ERR_INTERRUPTED) {
+        fprintf(stderr, "edgetune: %s\n", err.msg);
+        return et_status_exit_code(st);
+    }
     return st == ET_OK ? 0 : fail(&err);
 }
 
@@ -1681,6 +1943,19 @@ static int cmd_policies(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Under an address-space limit (ulimit -v) OpenBLAS's worker threads, started when the
+     * library loads, retry a failed buffer allocation forever and the process never exits:
+     * start again with one BLAS thread (read only at load time), which starts none. */
+    struct rlimit as_limit;
+    if (!getenv("OPENBLAS_NUM_THREADS") && getrlimit(RLIMIT_AS, &as_limit) == 0 &&
+        as_limit.rlim_cur != RLIM_INFINITY && setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0)
+        execv("/proc/self/exe", argv); /* on failure, go on as we are */
+    /* Every command answers SIGINT, SIGTERM and SIGHUP from its first instruction: the
+     * handler only records the signal (interrupt.h), and each command says where it stood. */
+    et_interrupt_install();
+    /* A file-size limit (ulimit -f) makes a write fail with EFBIG, reported and cleaned up
+     * like a full disk, instead of killing the process with its temporaries left behind. */
+    signal(SIGXFSZ, SIG_IGN);
     /* The agents' networks are small (64 units): OpenBLAS threads only add
      * synchronisation and spin on the second core (measured: 20% slower
      * training and a core busy for nothing). OPENBLAS_NUM_THREADS overrides. */
@@ -1720,6 +1995,8 @@ int main(int argc, char **argv)
             fputs(REGIME_USAGE, stdout);
         else if (!strcmp(topic, "sweep"))
             fputs(SWEEP_USAGE, stdout);
+        else if (!strcmp(topic, "linkbudget"))
+            fputs(et_linkbudget_usage(), stdout);
         else
             fputs(USAGE, stdout);
         return 0;
@@ -1731,10 +2008,6 @@ int main(int argc, char **argv)
                 cmd, et_mpi_world_size());
         return 2;
     }
-    /* The simulating commands stop cleanly on SIGINT, SIGTERM and SIGHUP (interrupt.h). */
-    if (!strcmp(cmd, "run") || !strcmp(cmd, "train") || !strcmp(cmd, "eval") ||
-        !strcmp(cmd, "compare") || !strcmp(cmd, "regime"))
-        et_interrupt_install();
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "train")) return cmd_train(argc, argv);
     if (!strcmp(cmd, "eval")) return cmd_eval(argc, argv);
@@ -1742,6 +2015,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "regime")) return cmd_regime(argc, argv);
     if (!strcmp(cmd, "sweep")) return cmd_sweep(argc, argv);
     if (!strcmp(cmd, "platform")) return cmd_platform(argc, argv);
+    if (!strcmp(cmd, "linkbudget")) return et_linkbudget_main(argc, argv);
     if (!strcmp(cmd, "keys")) return cmd_keys(argc, argv);
     if (!strcmp(cmd, "policies")) return cmd_policies(argc, argv);
     fprintf(stderr, "edgetune: unknown command '%s' (see edgetune --help)\n", cmd);

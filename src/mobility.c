@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numtext.h"
+#include "readfile.h"
+
 /* M_PI is not in strict C11. */
 static const double pi = 3.14159265358979323846;
 
@@ -473,42 +476,24 @@ typedef struct trace_row {
     int ue;
 } trace_row;
 
-/* Reads the whole file into a NUL-terminated buffer. */
+/* Reads the whole file into a NUL-terminated buffer: a regular file of at most
+ * ET_MAX_TRACE_BYTES (readfile.h), text without NUL bytes. */
 static et_status read_file(const char *path, char **out, et_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return et_error_set(err, ET_ERR_INPUT, "%s: cannot open mobility trace: %s", path,
-                            strerror(errno));
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory reading the file", path);
+    size_t size = 0;
+    et_status st = et_read_input(path, "mobility trace", ET_MAX_TRACE_BYTES, out, &size, err);
+    if (st != ET_OK) return st;
+    size_t len = strlen(*out);
+    if (len != size) {
+        int line = 1;
+        for (size_t i = 0; i < len; i++)
+            line += (*out)[i] == '\n';
+        free(*out);
+        *out = NULL;
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s:%d: a NUL byte (offset %zu); expected CSV text (time_s,ue,x_m,y_m)",
+                            path, line, len);
     }
-    for (;;) {
-        if (cap - len < 2) {
-            char *grown = realloc(buf, cap * 2);
-            if (!grown) {
-                free(buf);
-                fclose(f);
-                return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory reading the file", path);
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0) break;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return et_error_set(err, ET_ERR_INPUT, "%s: read error", path);
-    }
-    buf[len] = '\0';
-    *out = buf;
     return ET_OK;
 }
 
@@ -527,16 +512,16 @@ static const char *const trace_columns[4] = {"time_s", "ue", "x_m", "y_m"};
 static et_status parse_number(const char *path, int line, int column, const char *field,
                               double *out, et_error *err)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(field, &end);
-    if (field[0] == '\0' || *end != '\0')
-        return et_error_set(err, ET_ERR_INPUT, "%s:%d: column '%s': expected a number, got '%s'",
-                            path, line, trace_columns[column], field);
-    if (!isfinite(v) || errno == ERANGE)
-        return et_error_set(err, ET_ERR_INPUT,
-                            "%s:%d: column '%s': expected a finite number, got '%s'", path, line,
-                            trace_columns[column], field);
+    /* Plain decimals only (numtext.h): "0x10", "inf" or " 5" are not positions or times. */
+    double v = 0;
+    if (et_numtext_double(field, &v) != 0) {
+        /* "inf", "1e999": a number, not a finite one; anything else is not one here. */
+        int infinite = et_numtext_span(field) == strlen(field) && field[0] != '\0';
+        infinite |= !strcmp(field, "inf") || !strcmp(field, "-inf") || !strcmp(field, "nan");
+        return et_error_set(err, ET_ERR_INPUT, "%s:%d: column '%s': expected a %s, got '%s'", path,
+                            line, trace_columns[column], infinite ? "finite number" : "number",
+                            field);
+    }
     *out = v;
     return ET_OK;
 }
@@ -594,11 +579,8 @@ static et_status parse_rows(const char *path, char *cursor, int first_line, trac
                                   line, fields[0]);
             break;
         }
-        char *ue_end = NULL;
-        errno = 0;
-        long ue = strtol(fields[1], &ue_end, 10);
-        if (fields[1][0] == '\0' || *ue_end != '\0' || errno == ERANGE || ue < 0 ||
-            ue >= TRACE_MAX_UES) {
+        long ue = -1;
+        if (et_numtext_long(fields[1], 0, TRACE_MAX_UES - 1, &ue) != 0) {
             status = et_error_set(err, ET_ERR_INPUT,
                                   "%s:%d: column 'ue': expected an integer in [0, %d], got '%s'",
                                   path, line, TRACE_MAX_UES - 1, fields[1]);
@@ -713,11 +695,21 @@ et_status et_mobility_trace_load(const char *path, et_mobility_trace **out, et_e
     cursor = eol ? eol + 1 : end;
     trim(&begin, &end);
     *end = '\0';
-    /* Spaces after commas are tolerated, like in the data rows. */
+    /* Blanks around the names are tolerated, like in the data rows; not inside one. */
     char header[64];
     size_t h = 0;
-    for (const char *c = begin; *c && h + 1 < sizeof header; c++)
-        if (*c != ' ' && *c != '\t') header[h++] = *c;
+    for (const char *c = begin; *c && h + 1 < sizeof header;) {
+        while (*c == ' ' || *c == '\t')
+            c++;
+        const char *name_end = c + strcspn(c, ",");
+        const char *last = name_end;
+        while (last > c && (last[-1] == ' ' || last[-1] == '\t'))
+            last--;
+        for (; c < last && h + 1 < sizeof header; c++)
+            header[h++] = *c;
+        c = name_end;
+        if (*c == ',' && h + 1 < sizeof header) header[h++] = *c++;
+    }
     header[h] = '\0';
     if (strcmp(header, "time_s,ue,x_m,y_m") != 0) {
         status =

@@ -41,6 +41,7 @@
 #include <xbt/dynar.h>
 #include <xbt/sysdep.h>
 
+#include "numtext.h"
 #include "platform_internal.h"
 #include "readfile.h"
 #include "rng.h"
@@ -102,6 +103,13 @@ et_status et_platform_load(const char *path, et_error *err)
         describe_load_failure(err, path, what);
         st = ET_ERR_INPUT;
     }
+    /* SimGrid 3.32 loads a platform without hosts, then aborts on the first host lookup
+     * ("There is no host!"). */
+    if (st == ET_OK && sg_host_count() == 0)
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: no host (expected a server and UEs: host, cluster or peer "
+                          "elements)",
+                          path);
     free(what);
     return st;
 }
@@ -117,13 +125,8 @@ static int cmp_host_name(const void *a, const void *b)
 /* Parses a whole string as a finite double. */
 static int parse_double(const char *s, double *out)
 {
-    if (!s || !*s) return 0;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (*end != '\0' || errno == ERANGE || !isfinite(v)) return 0;
-    *out = v;
-    return 1;
+    /* Plain decimals only (numtext.h): " 6e9" or "0x10" is not a memory size. */
+    return s && et_numtext_double(s, out) == 0;
 }
 
 /* Reads a numeric host property that must be > min (or >= min when
@@ -415,11 +418,70 @@ static const char *what_host_is(const char *name, char *buf, size_t size)
     return buf;
 }
 
-/* One role=ap host: position, optional radius, and its server. */
+static const char *const cell_radio_props[] = {ET_CELL_PROP_SCENARIO, ET_CELL_PROP_FREQUENCY,
+                                               ET_CELL_PROP_H_BS, ET_CELL_PROP_H_UT};
+
+/* A cell's radio properties from host h (platform_check.c has already refused
+ * bad values; they are read again here so that discovery stands alone). */
+static et_status read_cell_radio(const char *path, sg_host_t h, et_cell *cell, et_error *err)
+{
+    cell->scenario = -1;
+    cell->frequency_hz = cell->h_bs_m = cell->h_ut_m = 0.0;
+    const char *name = sg_host_get_property_value(h, ET_CELL_PROP_SCENARIO);
+    if (name) {
+        cell->scenario = et_propagation_scenario_parse(name);
+        if (cell->scenario < 0)
+            return et_error_set(
+                err, ET_ERR_INPUT, "%s: host '%s': property '%s': expected one of %s, got '%s'",
+                path, sg_host_get_name(h), ET_CELL_PROP_SCENARIO, ET_PROPAGATION_SCENARIOS, name);
+    }
+    struct {
+        const char *prop;
+        double lo, hi, *out;
+    } numbers[] = {{ET_CELL_PROP_FREQUENCY, 0.5e9, 100e9, &cell->frequency_hz},
+                   {ET_CELL_PROP_H_BS, 1.0, 150.0, &cell->h_bs_m},
+                   {ET_CELL_PROP_H_UT, 1.0, 22.5, &cell->h_ut_m}};
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        const char *value = sg_host_get_property_value(h, numbers[i].prop);
+        if (!value) continue;
+        double v;
+        if (!parse_double(value, &v) || v < numbers[i].lo || v > numbers[i].hi)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: host '%s': property '%s': expected a number in [%g, %g], got "
+                                "'%s'",
+                                path, sg_host_get_name(h), numbers[i].prop, numbers[i].lo,
+                                numbers[i].hi, value);
+        *numbers[i].out = v;
+    }
+    return ET_OK;
+}
+
+/* Cell radio properties belong to the host that stands for a cell. */
+static et_status refuse_cell_radio(const char *path, sg_host_t h, const char *why, et_error *err)
+{
+    for (size_t i = 0; i < sizeof cell_radio_props / sizeof cell_radio_props[0]; i++)
+        if (sg_host_get_property_value(h, cell_radio_props[i]))
+            return et_error_set(err, ET_ERR_INPUT, "%s: host '%s': property '%s': %s", path,
+                                sg_host_get_name(h), cell_radio_props[i], why);
+    return ET_OK;
+}
+
+et_propagation et_cell_propagation(const et_cell *cell, const et_propagation *defaults)
+{
+    et_propagation p = *defaults;
+    if (cell->scenario >= 0) p.scenario = (et_propagation_scenario)cell->scenario;
+    if (cell->frequency_hz > 0) p.frequency_hz = cell->frequency_hz;
+    if (cell->h_bs_m > 0) p.h_bs_m = cell->h_bs_m;
+    if (cell->h_ut_m > 0) p.h_ut_m = cell->h_ut_m;
+    return p;
+}
+
+/* One role=ap host: position, optional radius, its server and its radio. */
 static et_status discover_cell(et_topology *topo, et_cell *cell, const char *path, et_error *err)
 {
     sg_host_t h = cell->ap;
     et_status st;
+    if ((st = read_cell_radio(path, h, cell, err))) return st;
     if ((st = host_number(path, h, "x_m", -INFINITY, 0, &cell->x_m, err)) ||
         (st = host_number(path, h, "y_m", -INFINITY, 0, &cell->y_m, err)))
         return st;
@@ -451,6 +513,11 @@ static et_status discover_ue(et_topology *topo, et_ue_host *ue, int has_aps, con
 {
     sg_host_t h = ue->host;
     const char *name = ue->name;
+    et_status st = refuse_cell_radio(path, h,
+                                     "a cell's radio property belongs on its AP host (role=ap), "
+                                     "or on the server host of a platform without AP hosts",
+                                     err);
+    if (st) return st;
     const char *cls = sg_host_get_property_value(h, "class");
     if (!cls || !*cls || strlen(cls) >= sizeof ue->device_class)
         return et_error_set(err, ET_ERR_INPUT,
@@ -459,7 +526,6 @@ static et_status discover_ue(et_topology *topo, et_ue_host *ue, int has_aps, con
                             path, name, sizeof ue->device_class - 1, cls ? cls : "(missing)");
     snprintf(ue->device_class, sizeof ue->device_class, "%s", cls);
     ue->speed_flops = sg_host_get_speed(h);
-    et_status st;
     if ((st = host_number(path, h, "memory_bytes", 0, 0, &ue->memory_bytes, err)) ||
         (st = host_number(path, h, "x_m", -INFINITY, 0, &ue->x0_m, err)) ||
         (st = host_number(path, h, "y_m", -INFINITY, 0, &ue->y0_m, err)) ||
@@ -676,12 +742,25 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
         topo->aps = calloc((size_t)topo->n_cells, sizeof *topo->aps);
         if (!topo->cells || !topo->aps) st = et_error_set(err, ET_ERR_NOMEM, "%s: no memory", path);
     }
-    if (st == ET_OK && r.n_aps == 0) topo->cells[0] = (et_cell){.name = "cell"};
+    if (st == ET_OK && r.n_aps == 0) {
+        /* The implicit cell's radio properties, and its radius, sit on the one server. */
+        topo->cells[0] = (et_cell){.name = "cell"};
+        st = read_cell_radio(path, topo->server, &topo->cells[0], err);
+        if (st == ET_OK && sg_host_get_property_value(topo->server, "radius_m"))
+            st = host_number(path, topo->server, "radius_m", 0, 0, &topo->cells[0].radius_m, err);
+    }
+    for (int k = 0; st == ET_OK && r.n_aps > 0 && k < topo->n_servers; k++)
+        st = refuse_cell_radio(path, topo->servers[k].host,
+                               "a platform with AP hosts (role=ap) takes each cell's radio "
+                               "properties on its AP host, not on a server",
+                               err);
     for (int c = 0; st == ET_OK && c < (int)r.n_aps; c++) {
         topo->cells[c].ap = r.aps[c];
         topo->cells[c].name = sg_host_get_name(r.aps[c]);
         st = discover_cell(topo, &topo->cells[c], path, err);
-        topo->aps[c] = (et_channel_ap){topo->cells[c].x_m, topo->cells[c].y_m};
+        /* The propagation pointer is the simulator's to set (it merges the
+         * cells' properties with the scenario keys). */
+        topo->aps[c] = (et_channel_ap){topo->cells[c].x_m, topo->cells[c].y_m, NULL};
     }
 
     topo->n_ue = n_ue_wanted > 0 ? n_ue_wanted : (int)r.n_ues;

@@ -9,6 +9,12 @@
  *                 placed and move in). Its host name is the cell's name.
  *                 Without any AP host the platform has one implicit cell,
  *                 AP at the origin, served by its only server.
+ *   Cell radio:   optional on an AP host (or, in a platform without AP hosts,
+ *                 on the server host, which then describes the implicit
+ *                 cell, radius_m included): scenario (uma|umi|rma|inh|tr36814),
+ *                 frequency_hz, h_bs_m, h_ut_m (TR 38.901 propagation,
+ *                 propagation.h); what a cell leaves out the scenario keys
+ *                 channel.* give.
  *   UE host:      <prop id="role" value="ue"/>, plus
  *                 class (phone|tablet|laptop|jetson|car|...), memory_bytes,
  *                 x_m, y_m (initial position, in the platform's frame: the
@@ -60,6 +66,12 @@ typedef enum et_access_model {
     ET_ACCESS_WIFI = 1,  /* one shared 802.11 cell, rate level per station */
 } et_access_model;
 
+/* Cell radio property names, as the pre-check and discovery read them. */
+#define ET_CELL_PROP_SCENARIO "scenario"
+#define ET_CELL_PROP_FREQUENCY "frequency_hz"
+#define ET_CELL_PROP_H_BS "h_bs_m"
+#define ET_CELL_PROP_H_UT "h_ut_m"
+
 /* What `edgetune platform` generates. */
 typedef struct et_platform_spec {
     int n_ue; /* >= 1 */
@@ -87,12 +99,27 @@ typedef struct et_platform_spec {
                               1: one server for all cells, behind a core link */
     double core_bps;       /* shared server: core link, bits/s */
     double core_latency_s;
+    /* Cell radio properties written on every cell (the AP hosts, or the server
+     * host of a single-cell platform): scenario -1 writes none (the default:
+     * the scenario keys decide), else the et_propagation_scenario with
+     * frequency_hz, h_bs_m, h_ut_m (et_platform_spec_set_scenario). */
+    int scenario;
+    double frequency_hz, h_bs_m, h_ut_m;
+    double min_distance_m; /* UEs are placed at least this far from their AP (10 m; 1 m for
+                              InH, where TR 38.901's path loss starts at d_3D = 1 m) */
 } et_platform_spec;
 
 /* Fills spec with the documented defaults (docs/platforms.md) for n_ue UEs:
  * the single-cell layout (n_cells 0); for metro use, hexagonal layout, ISD
  * 500 m (UMa), one server per cell, core link 100 Gb/s and 5 ms. */
 void et_platform_spec_default(et_platform_spec *spec, int n_ue, et_access_model access);
+
+/* Sets spec for the TR 38.901 scenario s (not tr36814) with its evaluation
+ * layout (et_propagation_evaluation): the cells' scenario, frequency and
+ * heights, the inter-site distance, the cell radius (ISD / 2) and, for InH,
+ * a 1 m minimum distance. Options given after it (an ISD, a radius)
+ * override. */
+void et_platform_spec_set_scenario(et_platform_spec *spec, et_propagation_scenario s);
 
 /* Position of cell site index (0 <= index < n_cells) of a metro layout, m,
  * as et_platform_write places it (before rounding to the millimetre): hex
@@ -143,7 +170,18 @@ typedef struct et_cell {
                          mobility.cell_radius_m) */
     int server;       /* index into et_topology.servers */
     int n_ue;         /* discovered UEs attached to it */
+    /* Its radio properties as the platform declares them: scenario an
+     * et_propagation_scenario, or -1 when not given; the numbers 0 when not
+     * given (the scenario keys channel.scenario, channel.frequency_hz,
+     * channel.h_bs_m, channel.h_ut_m fill them, et_cell_propagation). */
+    int scenario;
+    double frequency_hz, h_bs_m, h_ut_m;
 } et_cell;
+
+/* The propagation of cell: what its platform host declares, the rest from defaults (the
+ * scenario keys' et_propagation). Heights left 0 by both are the scenario's evaluation
+ * heights (et_propagation_h_bs_m). */
+et_propagation et_cell_propagation(const et_cell *cell, const et_propagation *defaults);
 
 typedef struct et_topology {
     et_access_model access;
@@ -159,7 +197,9 @@ typedef struct et_topology {
     int n_cells;             /* 1 for a platform without role=ap hosts */
     et_cell *cells;          /* sorted by AP host name; owned */
     et_channel_ap *aps;      /* (n_cells) cells[c]'s position, laid out for
-                                et_channel_update_cell(..., aps, n_cells, ue.cell); owned */
+                                et_channel_update_cell(..., aps, n_cells, ue.cell); owned.
+                                Discovery leaves .prop NULL; the simulator points it at
+                                the cell's et_cell_propagation */
     int n_ue;
     et_ue_host *ues;     /* n_ue entries, sorted by host name; owned */
     sg_link_t wifi_link; /* Wi-Fi only */

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "numtext.h"
 #include "platform_internal.h"
 #include "readfile.h"
 #include "xml_scan_internal.h"
@@ -33,8 +34,16 @@ typedef struct precheck {
     link_ref *routes;    /* every route's "zone src dst" key (and its reverse when symmetrical) */
     size_t n_routes, cap_routes;
     int zones[64], depth, next_zone; /* the open zones (the innermost last), numbered */
+    const char *host;                /* the open host's id (its properties are being read) */
     et_status status;
     et_error *err;
+    /* The <prop> ids of each open element, innermost last: SimGrid keeps the last of two
+     * props of one id, so a second one is refused rather than silently winning. */
+    struct prop_frame {
+        const char **ids;
+        int n, cap;
+    } frames[64];
+    int n_frames;
 } precheck;
 
 int et_platform_grow(void **array, size_t *cap, size_t need, size_t elem)
@@ -357,9 +366,11 @@ static int add_route(precheck *pc, const xml_tag *t)
  * ignoring case). Found by tests/fuzz/fuzz_platform.c. A missing one SimGrid reports. */
 static int known_routing(const char *routing)
 {
+    /* "None" is refused too: SimGrid 3.32 aborts ("There can't be route in an Empty zone")
+     * as soon as a route through such a zone is asked for, and a UE needs one. */
     static const char *const known[] = {
-        "Full",    "Floyd",        "Dijkstra",       "DijkstraCache",   "None", "Vivaldi", "Wifi",
-        "Cluster", "ClusterTorus", "ClusterFatTree", "ClusterDragonfly"};
+        "Full", "Floyd",   "Dijkstra",     "DijkstraCache",  "Vivaldi",
+        "Wifi", "Cluster", "ClusterTorus", "ClusterFatTree", "ClusterDragonfly"};
     if (!routing) return 1;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strcasecmp(routing, known[i]) == 0) return 1;
@@ -388,6 +399,163 @@ static et_status check_routes(precheck *pc)
     return ET_OK;
 }
 
+/* The file a profile attribute names, where SimGrid 3.32 finds it (profile_exists): a
+ * malloc'd path, or NULL when it is not there (profile_exists reports that). */
+static char *profile_path(const precheck *pc, const char *file)
+{
+    size_t len = strlen(pc->dir) + strlen(file) + 2;
+    char *joined = malloc(len);
+    if (!joined) return NULL;
+    if (file[0] == '/' || access(file, F_OK) == 0)
+        snprintf(joined, len, "%s", file);
+    else
+        snprintf(joined, len, "%s/%s", pc->dir, file);
+    if (access(joined, F_OK) != 0) {
+        free(joined);
+        return NULL;
+    }
+    return joined;
+}
+
+/* A profile (speed_file, bandwidth_file, latency_file) as SimGrid 3.32 reads it: a regular
+ * file (a FIFO would block it, /dev/zero never end), lines "TIME VALUE" with TIME >= 0 not
+ * going back, "LOOPAFTER S" or "PERIODICITY S", blank lines and comments ('#', '%'). SimGrid
+ * aborts on anything else ("Invalid profile line"); a speed or bandwidth of 0 stalls every
+ * activity on the resource. */
+static int check_profile(precheck *pc, const xml_tag *t, const char *attr, const char *file)
+{
+    char *path = profile_path(pc, file);
+    if (!path) return 0;
+    const char *id = et_xml_attr(t, "id");
+    char *text = NULL;
+    size_t size = 0;
+    et_error e;
+    et_status st = et_read_input(path, "a profile", ET_MAX_PROFILE_BYTES, &text, &size, &e);
+    char why[200] = "";
+    int bad_line = 0;
+    if (st != ET_OK)
+        snprintf(why, sizeof why, "%s", e.msg);
+    else if (strlen(text) != size)
+        snprintf(why, sizeof why, "a NUL byte at offset %zu", strlen(text));
+    int positive = strcmp(attr, "latency_file") != 0; /* speeds, bandwidths: > 0 */
+    double last_t = 0;
+    int line = 0;
+    for (char *p = st == ET_OK && !why[0] ? text : NULL; p && *p && !why[0];) {
+        char *eol = strchr(p, '\n');
+        if (eol) *eol = '\0';
+        line++;
+        char *a = p;
+        p = eol ? eol + 1 : NULL;
+        while (*a == ' ' || *a == '\t')
+            a++;
+        char *end = a + strlen(a);
+        while (end > a && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+            *--end = '\0';
+        if (!*a || *a == '#' || *a == '%') continue;
+        char *field[3] = {NULL, NULL, NULL};
+        int n = 0;
+        for (char *tok = strtok(a, " \t"); tok; tok = strtok(NULL, " \t"))
+            if (n < 3)
+                field[n++] = tok;
+            else
+                n = 4;
+        double x = 0, v = 0;
+        if (n == 2 && (!strcmp(field[0], "LOOPAFTER") || !strcmp(field[0], "PERIODICITY"))) {
+            if (et_numtext_double(field[1], &x) != 0 || x < 0)
+                snprintf(why, sizeof why, "%s: expected seconds >= 0, got '%.40s'", field[0],
+                         field[1]);
+        } else if (n != 2 || et_numtext_double(field[0], &x) != 0 ||
+                   et_numtext_double(field[1], &v) != 0) {
+            snprintf(why, sizeof why,
+                     "expected TIME VALUE (two numbers), LOOPAFTER or "
+                     "PERIODICITY");
+        } else if (x < last_t) {
+            snprintf(why, sizeof why, "time %.9g goes back (after %.9g)", x, last_t);
+        } else if (positive ? !(v > 0) : !(v >= 0)) {
+            snprintf(why, sizeof why, "expected a value %s, got %.9g%s", positive ? "> 0" : ">= 0",
+                     v, positive ? " (it would stall every activity there)" : "");
+        } else {
+            last_t = x;
+        }
+        if (why[0]) bad_line = line;
+    }
+    free(text);
+    free(path);
+    if (!why[0]) return 0;
+    char where[32] = "";
+    if (bad_line) snprintf(where, sizeof where, ":%d", bad_line);
+    pc->status = et_error_set(pc->err, ET_ERR_INPUT, "%s:%d: %s '%.100s': %s '%s'%s: %s", pc->path,
+                              t->line, t->name, id ? id : "?", attr, file, where, why);
+    return 1;
+}
+
+/* Elements and attributes edgetune does not run, and duplicate <prop> ids. */
+static int precheck_element(const xml_tag *t, precheck *pc)
+{
+    int is_prop = strcmp(t->name, "prop") == 0;
+    if (t->end) {
+        if (!is_prop && pc->n_frames > 0 && --pc->n_frames < 64) pc->frames[pc->n_frames].n = 0;
+        return 0;
+    }
+    const char *id = et_xml_attr(t, "id");
+    const char *refusal = NULL;
+    if (strcmp(t->name, "config") == 0)
+        refusal = "SimGrid's configuration is edgetune's to set: give the options it passes as "
+                  "--cfg=NAME:VALUE (docs/simulation.md)";
+    else if (strcmp(t->name, "trace") == 0 || strcmp(t->name, "trace_connect") == 0)
+        refusal = "inline profiles are not supported: give a host a speed_file, a link a "
+                  "bandwidth_file or latency_file";
+    if (refusal) {
+        pc->status = et_error_set(pc->err, ET_ERR_INPUT, "%s:%d: <%s>: %s", pc->path, t->line,
+                                  t->name, refusal);
+        return 1;
+    }
+    for (int i = 0; i < t->n_attrs; i++) {
+        const char *name = t->attrs[i].name;
+        if (strcmp(name, "state_file") == 0) {
+            pc->status = et_error_set(
+                pc->err, ET_ERR_INPUT,
+                "%s:%d: %s '%.100s': attribute 'state_file': hosts and links switched off are "
+                "not modelled (a task waiting on one would never end: SimGrid reports a "
+                "deadlock or aborts)",
+                pc->path, t->line, t->name, id ? id : "?");
+            return 1;
+        }
+        size_t len = strlen(name);
+        if ((len > 5 && strcmp(name + len - 5, "_file") == 0) &&
+            check_profile(pc, t, name, t->attrs[i].value))
+            return 1;
+    }
+    if (is_prop && pc->n_frames > 0 && pc->n_frames <= 64 && id) {
+        struct prop_frame *f = &pc->frames[pc->n_frames - 1];
+        for (int i = 0; i < f->n; i++)
+            if (strcmp(f->ids[i], id) == 0) {
+                pc->status = et_error_set(pc->err, ET_ERR_INPUT,
+                                          "%s:%d: prop '%.100s' is given twice in one element "
+                                          "(SimGrid would keep the last one)",
+                                          pc->path, t->line, id);
+                return 1;
+            }
+        if (f->n == f->cap) {
+            int cap = f->cap ? 2 * f->cap : 8;
+            const char **grown = realloc(f->ids, (size_t)cap * sizeof *grown);
+            if (!grown) {
+                pc->status = et_error_set(pc->err, ET_ERR_NOMEM, "%s: no memory for the prop list",
+                                          pc->path);
+                return 1;
+            }
+            f->ids = grown;
+            f->cap = cap;
+        }
+        f->ids[f->n++] = id;
+    }
+    if (!is_prop && !t->self_closing) {
+        if (pc->n_frames < 64) pc->frames[pc->n_frames].n = 0;
+        pc->n_frames++;
+    }
+    return 0;
+}
+
 /* Zones open and close around routes (end tags reach here). */
 static int precheck_zone(const xml_tag *t, precheck *pc)
 {
@@ -400,9 +568,10 @@ static int precheck_zone(const xml_tag *t, precheck *pc)
     if (!known_routing(et_xml_attr(t, "routing"))) {
         const char *id = et_xml_attr(t, "id");
         pc->status = et_error_set(pc->err, ET_ERR_INPUT,
-                                  "%s:%d: zone '%s': routing '%.64s' is not one of SimGrid's "
-                                  "(Full, Floyd, Dijkstra, DijkstraCache, None, Vivaldi, Wifi, "
-                                  "Cluster, ClusterTorus, ClusterFatTree, ClusterDragonfly)",
+                                  "%s:%d: zone '%s': routing '%.64s' is not one edgetune can "
+                                  "route through (Full, Floyd, Dijkstra, DijkstraCache, Vivaldi, "
+                                  "Wifi, Cluster, ClusterTorus, ClusterFatTree, "
+                                  "ClusterDragonfly)",
                                   pc->path, t->line, id ? id : "?", et_xml_attr(t, "routing"));
         return 1;
     }
@@ -410,11 +579,60 @@ static int precheck_zone(const xml_tag *t, precheck *pc)
     return 0;
 }
 
+/* A cell's radio property (docs/platforms.md section 3): a known scenario
+ * name, or a finite number in its range. Refused with "<path>:<line>: host
+ * '<id>': property '<name>': expected ..., got '<value>'". */
+static int check_cell_radio_prop(precheck *pc, const xml_tag *t)
+{
+    const char *name = et_xml_attr(t, "id"), *value = et_xml_attr(t, "value");
+    if (!pc->host || !name || !value) return 0;
+    static const struct {
+        const char *prop;
+        double lo, hi;
+        const char *why;
+    } numbers[] = {
+        {ET_CELL_PROP_FREQUENCY, 0.5e9, 100e9, "Hz: 0.5 to 100 GHz, the range of TR 38.901"},
+        {ET_CELL_PROP_H_BS, 1.0, 150.0, "m: the BS antenna height"},
+        {ET_CELL_PROP_H_UT, 1.0, 22.5, "m: the UT antenna height, TR 38.901's upper end"},
+    };
+    const char *expected = NULL;
+    char what[160];
+    if (strcmp(name, ET_CELL_PROP_SCENARIO) == 0) {
+        if (et_propagation_scenario_parse(value) >= 0) return 0;
+        snprintf(what, sizeof what, "one of %s", ET_PROPAGATION_SCENARIOS);
+        expected = what;
+    } else {
+        for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+            if (strcmp(name, numbers[i].prop) != 0) continue;
+            char *end;
+            errno = 0;
+            double v = strtod(value, &end);
+            if (end != value && *end == '\0' && errno != ERANGE && isfinite(v) &&
+                v >= numbers[i].lo && v <= numbers[i].hi)
+                return 0;
+            snprintf(what, sizeof what, "a number in [%g, %g] (%s)", numbers[i].lo, numbers[i].hi,
+                     numbers[i].why);
+            expected = what;
+        }
+    }
+    if (!expected) return 0;
+    pc->status = et_error_set(pc->err, ET_ERR_INPUT,
+                              "%s:%d: host '%.100s': property '%s': expected %s, got '%.80s'",
+                              pc->path, t->line, pc->host, name, expected, value);
+    return 1;
+}
+
 static int precheck_tag(const xml_tag *t, void *ctx)
 {
     precheck *pc = ctx;
-    if (precheck_zone(t, pc)) return 1;
+    if (precheck_zone(t, pc) || precheck_element(t, pc)) return 1;
+    if (strcmp(t->name, "host") == 0) {
+        /* Properties follow their host's start tag until its end tag. */
+        pc->host = !t->end && !t->self_closing ? et_xml_attr(t, "id") : NULL;
+        if (pc->host == NULL && !t->end && !t->self_closing) pc->host = "?";
+    }
     if (t->end) return 0;
+    if (strcmp(t->name, "prop") == 0 && check_cell_radio_prop(pc, t)) return 1;
     if (check_values(pc, t)) return 1;
     const char *id = et_xml_attr(t, "id");
     for (int i = 0; i < t->n_attrs; i++) {
@@ -495,6 +713,8 @@ static et_status check_host_links(precheck *pc)
 
 static void precheck_free(precheck *pc)
 {
+    for (int i = 0; i < pc->n_frames && i < 64; i++)
+        free(pc->frames[i].ids);
     for (size_t i = 0; i < pc->n_links; i++)
         free(pc->links[i]);
     free(pc->links);
@@ -516,7 +736,17 @@ static et_status precheck_text(const char *path, char *text, et_error *err)
     if (!pc.dir) return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", path);
     memcpy(pc.dir, slash ? path : ".", dir_len);
     pc.dir[dir_len] = '\0';
-    et_status st = et_xml_scan(text, precheck_tag, &pc) ? pc.status : check_host_links(&pc);
+    int stop_line = 0;
+    int rc = et_xml_scan_at(text, precheck_tag, &pc, &stop_line);
+    et_status st = rc > 0 ? pc.status : ET_OK;
+    /* Past a point the scanner cannot follow, SimGrid's parser may still read on: what it
+     * would read there is unchecked, so the file is refused at that point. */
+    if (rc < 0)
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s:%d: expected well-formed XML (a tag, attribute or section that "
+                          "does not close, or more than 32 attributes)",
+                          path, stop_line);
+    if (st == ET_OK) st = check_host_links(&pc);
     if (st == ET_OK) st = check_routes(&pc);
     precheck_free(&pc);
     return st;
@@ -530,9 +760,11 @@ static char *read_platform(const char *path, et_error *err)
         return NULL;
     }
     size_t size = 0;
-    char *text = et_read_file(path, &size);
-    if (!text)
-        et_error_set(err, ET_ERR_INPUT, "%s: cannot read platform file: %s", path, strerror(errno));
+    char *text = NULL;
+    /* A regular file of at most ET_MAX_PLATFORM_BYTES: a FIFO would block, /dev/zero never
+     * end (readfile.h). */
+    if (et_read_input(path, "platform file", ET_MAX_PLATFORM_BYTES, &text, &size, err) != ET_OK)
+        text = NULL;
     /* The scan stops at a NUL byte, SimGrid's parser does not (found by fuzz_platform:
      * whatever followed one went unchecked). XML holds no NUL. */
     if (text && strlen(text) != size) {

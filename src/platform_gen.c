@@ -111,6 +111,26 @@ void et_platform_spec_default(et_platform_spec *spec, int n_ue, et_access_model 
      * choice (docs/platforms.md). */
     spec->core_bps = 100e9;
     spec->core_latency_s = 0.005;
+    /* No radio properties: the scenario keys decide (single-cell files keep their bytes). */
+    spec->scenario = -1;
+    spec->frequency_hz = spec->h_bs_m = spec->h_ut_m = 0.0;
+    spec->min_distance_m = MIN_DISTANCE_M;
+}
+
+void et_platform_spec_set_scenario(et_platform_spec *spec, et_propagation_scenario s)
+{
+    et_propagation eval;
+    double isd_m;
+    et_propagation_evaluation(s, &eval, &isd_m);
+    spec->scenario = (int)eval.scenario;
+    spec->frequency_hz = eval.frequency_hz;
+    spec->h_bs_m = eval.h_bs_m;
+    spec->h_ut_m = eval.h_ut_m;
+    spec->isd_m = isd_m;
+    /* ISD / 2: the largest disc that does not overlap a neighbour's, also for one cell. */
+    spec->cell_radius_m = 0.5 * isd_m;
+    /* TR 38.901's InH path loss holds from d_3D = 1 m; the outdoor ones from d_2D = 10 m. */
+    spec->min_distance_m = s == ET_PROPAGATION_INH ? 1.0 : MIN_DISTANCE_M;
 }
 
 void et_platform_site_position(et_cell_layout layout, int n_cells, double isd_m, int index,
@@ -191,8 +211,21 @@ static et_status spec_check(const et_platform_spec *s, et_error *err)
     REQUIRE(s->n_ue >= 1 && s->n_ue <= N_UE_MAX, "n_ue", "an integer in [1, 1000000]", s->n_ue);
     REQUIRE(s->access == ET_ACCESS_OFDMA || s->access == ET_ACCESS_WIFI, "access",
             "0 (OFDMA) or 1 (Wi-Fi)", s->access);
-    REQUIRE(isfinite(s->cell_radius_m) && s->cell_radius_m > MIN_DISTANCE_M, "cell_radius_m",
-            "a number > 10", s->cell_radius_m);
+    REQUIRE(isfinite(s->min_distance_m) && s->min_distance_m >= 1.0 &&
+                s->min_distance_m <= MIN_DISTANCE_M,
+            "min_distance_m", "a number in [1, 10]", s->min_distance_m);
+    REQUIRE(isfinite(s->cell_radius_m) && s->cell_radius_m > s->min_distance_m, "cell_radius_m",
+            "a number > min_distance_m", s->cell_radius_m);
+    REQUIRE(s->scenario >= -1 && s->scenario <= ET_PROPAGATION_TR36814, "scenario",
+            "-1 (none) or an et_propagation_scenario", s->scenario);
+    if (s->scenario >= 0) {
+        REQUIRE(s->frequency_hz >= 0.5e9 && s->frequency_hz <= 100e9, "frequency_hz",
+                "a number in [5e8, 1e11]", s->frequency_hz);
+        REQUIRE(s->h_bs_m >= 1.0 && s->h_bs_m <= 150.0, "h_bs_m", "a number in [1, 150]",
+                s->h_bs_m);
+        REQUIRE(s->h_ut_m >= 1.0 && s->h_ut_m <= 22.5, "h_ut_m", "a number in [1, 22.5]",
+                s->h_ut_m);
+    }
     REQUIRE(s->n_cells >= 0 && s->n_cells <= ET_MAX_CELLS, "n_cells",
             "an integer in [0, 1000] (0: the single-cell layout)", s->n_cells);
     if (s->n_cells > 0) {
@@ -280,7 +313,7 @@ static void assign_classes(int *cls, int n_ue, uint64_t seed)
     }
 }
 
-/* Initial position of UE i: uniform in the annulus [10 m, R] around its AP
+/* Initial position of UE i: uniform in the annulus [min_distance_m, R] around its AP
  * at (ap_x_m, ap_y_m), from the UE's own stream (adding UEs never moves the
  * others), rounded to the millimetre so the XML stays short and exact. */
 static void draw_position(const et_platform_spec *s, int i, double ap_x_m, double ap_y_m,
@@ -288,7 +321,7 @@ static void draw_position(const et_platform_spec *s, int i, double ap_x_m, doubl
 {
     et_rng rng;
     et_rng_seed(&rng, s->seed, et_rng_stream_id(ET_RNG_PLATFORM, (uint64_t)i));
-    double r0 = MIN_DISTANCE_M, r1 = s->cell_radius_m;
+    double r0 = s->min_distance_m, r1 = s->cell_radius_m;
     /* Area-uniform: the radius CDF in an annulus is (r^2 - r0^2) / (r1^2 - r0^2). */
     double r = sqrt(r0 * r0 + et_rng_uniform(&rng) * (r1 * r1 - r0 * r0));
     double theta = 2.0 * M_PI * et_rng_uniform(&rng);
@@ -318,6 +351,10 @@ static void regenerate_extras(char *buf, size_t size, const et_platform_spec *s)
     do {                                                                                           \
         if (len < size) len += (size_t)snprintf(buf + len, size - len, __VA_ARGS__);               \
     } while (0)
+    if (s->scenario >= 0) {
+        APPEND(", scenario %s", et_propagation_scenario_name((et_propagation_scenario)s->scenario));
+        et_platform_spec_set_scenario(&d, (et_propagation_scenario)s->scenario);
+    }
     if (s->n_cells > 0) {
         APPEND(", cells %d, layout %s, isd %s", s->n_cells,
                s->layout == ET_LAYOUT_GRID ? "grid" : "hex", fmt_num(a, s->isd_m));
@@ -369,12 +406,30 @@ static void write_header(FILE *out, const et_platform_spec *s)
                 "core_latency_s=%s",
                 s->n_cells, s->layout == ET_LAYOUT_GRID ? "grid" : "hex", fmt_num(a, s->isd_m),
                 s->shared_server, fmt_num(b, s->core_bps), fmt_num(c, s->core_latency_s));
+    if (s->scenario >= 0)
+        fprintf(out, "\n     scenario=%s frequency_hz=%s h_bs_m=%s h_ut_m=%s min_distance_m=%s",
+                et_propagation_scenario_name((et_propagation_scenario)s->scenario),
+                fmt_num(a, s->frequency_hz), fmt_num(b, s->h_bs_m), fmt_num(c, s->h_ut_m),
+                fmt_num(d, s->min_distance_m));
     fprintf(out, " -->\n");
 }
 
 static void write_prop(FILE *out, const char *indent, const char *id, const char *value)
 {
     fprintf(out, "%s<prop id=\"%s\" value=\"%s\"/>\n", indent, id, value);
+}
+
+/* The cell radio properties of spec (none when spec->scenario is -1), on the
+ * host standing for the cell: an AP host, or a single-cell platform's server. */
+static void write_cell_radio(FILE *out, const char *indent, const et_platform_spec *s)
+{
+    char a[40];
+    if (s->scenario < 0) return;
+    write_prop(out, indent, ET_CELL_PROP_SCENARIO,
+               et_propagation_scenario_name((et_propagation_scenario)s->scenario));
+    write_prop(out, indent, ET_CELL_PROP_FREQUENCY, fmt_num(a, s->frequency_hz));
+    write_prop(out, indent, ET_CELL_PROP_H_BS, fmt_num(a, s->h_bs_m));
+    write_prop(out, indent, ET_CELL_PROP_H_UT, fmt_num(a, s->h_ut_m));
 }
 
 /* UE i's host. cell: the name of its AP host (metro), NULL for the
@@ -416,6 +471,9 @@ static void write_server_host(FILE *out, const et_platform_spec *s)
     fprintf(out, "    <host id=\"server\" speed=\"%sf\" core=\"%d\">\n",
             fmt_num(a, s->server_core_flops), s->server_cores);
     write_prop(out, "      ", "role", "server");
+    write_cell_radio(out, "      ", s);
+    /* The implicit cell's disc, with its scenario (the files without one keep their bytes). */
+    if (s->scenario >= 0) write_prop(out, "      ", "radius_m", fmt_num(a, s->cell_radius_m));
     fprintf(out, "    </host>\n");
 }
 
@@ -513,6 +571,7 @@ static void write_metro_cell(FILE *out, const et_platform_spec *s, const int *cl
     write_prop(out, in, "y_m", fmt_num(a, ap_y_m));
     write_prop(out, in, "radius_m", fmt_num(a, s->cell_radius_m));
     write_prop(out, in, "server", server);
+    write_cell_radio(out, in, s);
     fprintf(out, "%s</host>\n", indent);
     if (!s->shared_server) {
         fprintf(out, "%s<host id=\"%s\" speed=\"%sf\" core=\"%d\">\n", indent, server,
@@ -655,6 +714,8 @@ static void write_wifi(FILE *out, const et_platform_spec *s, const int *cls)
     write_prop(out, "        ", "wifi_link", "cell_air");
     write_prop(out, "        ", "wifi_rates_bps", rates);
     write_prop(out, "        ", "wifi_min_snr_db", snrs);
+    write_cell_radio(out, "        ", s);
+    if (s->scenario >= 0) write_prop(out, "        ", "radius_m", fmt_num(a, s->cell_radius_m));
     fprintf(out, "      </host>\n");
     fprintf(out, "    </zone>\n");
     /* The WIFI link must have zero latency, so the air-interface latency sits

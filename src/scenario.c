@@ -3,6 +3,9 @@
 #include "scenario.h"
 
 #include "choices.h"
+#include "jsontext.h"
+#include "numtext.h"
+#include "readfile.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -125,11 +128,62 @@ static const key_def KEYS[] = {
      "carrier: each cell's carrier is shared by the UEs with traffic in that direction, equal "
      "resource-block shares (OFDMA); dedicated: each UE has the bandwidth_*_hz of its platform "
      "host to itself (version 1)"},
+    {"channel.duplex", KEY_ENUM, OFF(duplex), 0, 0, "tdd", ET_DUPLEX_MODES,
+     "a cell's carrier: tdd = one channel.carrier_hz carrier whose slots (channel.tdd_pattern) "
+     "give each direction its share of the time, the UE's power over the whole carrier in its "
+     "uplink slots; fdd = a channel.carrier_down_hz and a channel.carrier_up_hz carrier, both "
+     "transmitting all the time (version 2: 80 + 20 MHz)"},
+    {"channel.carrier_hz", KEY_DOUBLE, OFF(carrier_hz), 1e5, 1e10, "100e6", NULL,
+     "TDD carrier bandwidth, Hz (100 MHz: the widest NR channel of band n78 at 30 kHz "
+     "subcarrier spacing, TS 38.104 Table 5.3.5-1)"},
+    {"channel.tdd_pattern", KEY_STRING, OFF(tdd_pattern), 0, 0, "DDDSU", NULL,
+     "TDD slot pattern, repeated: D downlink, U uplink, S special slot (DDDSU: 2.5 ms at 30 kHz, "
+     "the pattern of 3GPP TR 37.910's IMT-2020 TDD evaluations and of many n78 networks)"},
+    {"channel.tdd_special_slot", KEY_STRING, OFF(tdd_special_slot), 0, 0, "10:2:2", NULL,
+     "OFDM symbols of a special slot, downlink:guard:uplink, adding up to 14 (DDDSU with 10:2:2: "
+     "downlink 52/70 = 0.743 of the time, uplink 16/70 = 0.229, guard 2/70)"},
     {"channel.carrier_down_hz", KEY_DOUBLE, OFF(carrier_down_hz), 1e5, 1e10, "80e6", NULL,
-     "downlink share of a cell's carrier, Hz (a 100 MHz NR TDD carrier, band n78, with a 4:1 "
-     "downlink:uplink slot pattern)"},
+     "FDD downlink carrier, Hz (channel.duplex fdd; version 2 took 80 MHz, the downlink share "
+     "of a 100 MHz 4:1 TDD carrier, as if both directions transmitted all the time)"},
     {"channel.carrier_up_hz", KEY_DOUBLE, OFF(carrier_up_hz), 1e5, 1e10, "20e6", NULL,
-     "uplink share of a cell's carrier, Hz"},
+     "FDD uplink carrier, Hz (channel.duplex fdd)"},
+    {"channel.scenario", KEY_ENUM, OFF(channel.propagation.scenario), 0, 0, "uma",
+     ET_PROPAGATION_SCENARIOS,
+     "propagation of every cell whose platform host declares no scenario: 3GPP TR 38.901 Table "
+     "7.4.1-1 urban macro, urban micro street canyon, rural macro, indoor office (mixed), with "
+     "LOS/NLOS; or tr36814 = pathloss_a_db + pathloss_b_db log10(d_km) with shadowing_std_db "
+     "and shadowing_decorr_m (TR 36.814, version 2)"},
+    {"channel.frequency_hz", KEY_DOUBLE, OFF(channel.propagation.frequency_hz), 0.5e9, 100e9,
+     "3.5e9", NULL,
+     "carrier centre frequency, Hz, of cells whose host declares no frequency_hz (3.5 GHz: the "
+     "centre of NR band n78; TR 38.901 covers 0.5 to 100 GHz)"},
+    {"channel.h_bs_m", KEY_DOUBLE, OFF(channel.propagation.h_bs_m), 0, 150, "0", NULL,
+     "AP antenna height, m, of cells whose host declares no h_bs_m; 0 = the scenario's TR "
+     "38.901 Table 7.2-1 height (UMa 25, UMi 10, RMa 35, InH 3)"},
+    {"channel.h_ut_m", KEY_DOUBLE, OFF(channel.propagation.h_ut_m), 0, 22.5, "0", NULL,
+     "UE antenna height, m, in cells whose host declares no h_ut_m; 0 = the scenario's (1.5, "
+     "InH 1)"},
+    {"channel.los", KEY_ENUM, OFF(channel.los), 0, 0, "stochastic", ET_LOS_MODES,
+     "LOS/NLOS state of a UE's serving link (TR 38.901 scenarios): stochastic = LOS while a "
+     "spatially consistent uniform (correlation distance of Table 7.6.3.1-2, so it changes as "
+     "the UE walks) is below Table 7.4.2-1's LOS probability; los, nlos = forced; mean = the "
+     "path gain averaged over the state, without shadowing (deterministic)"},
+    {"channel.shadowing", KEY_BOOL, OFF(channel.shadowing), 0, 0, "true", NULL,
+     "log-normal shadowing (TR 38.901: sigma and decorrelation distance per scenario and "
+     "condition; tr36814: shadowing_std_db); false = the median path loss"},
+    {"channel.indoor_fraction", KEY_DOUBLE, OFF(channel.indoor_fraction), 0, 1, "0", NULL,
+     "share of UEs indoors in UMa, UMi and RMa cells, behind TR 38.901's low-loss O2I "
+     "penetration (section 7.4.3: PL_tw + 0.5 d_2D-in dB, sigma_P 4.4 dB); TR 38.901's "
+     "evaluations take 0.8"},
+    {"channel.wifi_rate_control", KEY_ENUM, OFF(wifi_rate_control), 0, 0, "per-direction",
+     "per-direction|worse",
+     "Wi-Fi MCS: per-direction = the AP's from the downlink SNR for transfers to a station, the "
+     "station's from its uplink SNR for its own; worse = one level for both, from the worse "
+     "direction (version 2)"},
+    {"channel.wifi_mac_efficiency", KEY_DOUBLE, OFF(wifi_mac_efficiency), 0.05, 1, "0.85", NULL,
+     "share of a Wi-Fi PHY rate a transfer gets (802.11 timing, headers, acknowledgements): "
+     "0.85 for 64-MPDU A-MPDUs of 1460-byte TCP segments at MCS 9, 80 MHz (docs/channel.md "
+     "section 3); 1 = the PHY rate (version 2)"},
     {"channel.push_tolerance", KEY_DOUBLE, OFF(push_tolerance), 0, 1, "0.01", NULL,
      "a busy link's new rate is applied to the engine only when it differs from the applied "
      "one by more than this fraction (bounds the rate error; 0 applies every change)"},
@@ -144,13 +198,14 @@ static const key_def KEYS[] = {
     {"channel.ap_noise_figure_db", KEY_DOUBLE, OFF(channel.ap_noise_figure_db), 0, 30, "5", NULL,
      "AP receiver noise figure, dB (TR 36.814)"},
     {"channel.pathloss_a_db", KEY_DOUBLE, OFF(channel.pathloss_a_db), 0, 300, "128.1", NULL,
-     "path loss PL = a + b log10(d_km): intercept a, dB (TR 36.814 macro, 2 GHz)"},
+     "scenario tr36814: path loss PL = a + b log10(d_km): intercept a, dB (TR 36.814 macro, "
+     "2 GHz)"},
     {"channel.pathloss_b_db", KEY_DOUBLE, OFF(channel.pathloss_b_db), 0, 100, "37.6", NULL,
-     "path loss slope b, dB per decade"},
+     "scenario tr36814: path loss slope b, dB per decade"},
     {"channel.shadowing_std_db", KEY_DOUBLE, OFF(channel.shadowing_std_db), 0, 30, "8", NULL,
-     "log-normal shadowing standard deviation, dB (TR 36.814)"},
+     "scenario tr36814: log-normal shadowing standard deviation, dB (TR 36.814)"},
     {"channel.shadowing_decorr_m", KEY_DOUBLE, OFF(channel.shadowing_decorr_m), 0.1, 1e5, "50",
-     NULL, "shadowing decorrelation distance, m (Gudmundson 1991)"},
+     NULL, "scenario tr36814: shadowing decorrelation distance, m (Gudmundson 1991)"},
     {"channel.fading", KEY_ENUM, OFF(channel.fading), 0, 0, "rayleigh", "none|rayleigh|rician",
      "small-scale fading, averaged over each interval (ergodic rate)"},
     {"channel.rician_k_db", KEY_DOUBLE, OFF(channel.rician_k_db), -30, 40, "6", NULL,
@@ -418,6 +473,50 @@ static et_status key_set(et_scenario *sc, const key_def *k, const cJSON *v, cons
     return et_error_set(err, ET_ERR_INTERNAL, "%s: key '%s': unhandled type", file, k->name);
 }
 
+et_status et_scenario_set(et_scenario *sc, const char *key, const char *text, const char *source,
+                          et_error *err)
+{
+    const key_def *k = key ? key_find(key) : NULL;
+    if (!k)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: unknown key '%s' (edgetune keys lists every key)", source,
+                            key ? key : "(null)");
+    if (!text) return et_error_set(err, ET_ERR_INPUT, "%s: key '%s': no value", source, k->name);
+    char got[300], shown[256];
+    et_escape(shown, sizeof shown, text);
+    snprintf(got, sizeof got, "'%s'", shown);
+    cJSON *v = NULL;
+    double x = 0;
+    switch (k->type) {
+    case KEY_INT:
+    case KEY_SEED:
+    case KEY_DOUBLE:
+    case KEY_FLOAT:
+        /* Plain decimals only (numtext.h); an integer key takes digits, not 1e3 or 2.0. */
+        if (et_numtext_double(text, &x) != 0 ||
+            ((k->type == KEY_INT || k->type == KEY_SEED) && strpbrk(text, ".eE")))
+            return range_error(source, k, got, err);
+        v = cJSON_CreateNumber(x);
+        break;
+    case KEY_BOOL:
+        if (strcmp(text, "true") && strcmp(text, "false")) return range_error(source, k, got, err);
+        v = cJSON_CreateBool(!strcmp(text, "true"));
+        break;
+    case KEY_STRING:
+    case KEY_PATH:
+    case KEY_ENUM:
+        v = cJSON_CreateString(text);
+        break;
+    }
+    if (!v) return et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    /* The message names the source the way range_error names a file: "SOURCE: key 'K': ...". */
+    et_status st = key_set(sc, k, v, source, NULL, err);
+    if (st == ET_ERR_INPUT && (k->type != KEY_PATH && k->type != KEY_STRING))
+        range_error(source, k, got, err);
+    cJSON_Delete(v);
+    return st;
+}
+
 void et_scenario_defaults(et_scenario *sc, const char *source_dir)
 {
     memset(sc, 0, sizeof *sc);
@@ -485,15 +584,6 @@ static et_status walk(et_scenario *sc, const cJSON *obj, const char *prefix, con
     return ET_OK;
 }
 
-/* Line number of a byte offset, for JSON syntax errors. */
-static int line_of(const char *text, size_t offset)
-{
-    int line = 1;
-    for (size_t i = 0; i < offset && text[i]; i++)
-        if (text[i] == '\n') line++;
-    return line;
-}
-
 et_status et_scenario_load(const char *path, const char *source_dir, et_scenario *sc, et_error *err)
 {
     et_scenario_defaults(sc, source_dir);
@@ -502,52 +592,15 @@ et_status et_scenario_load(const char *path, const char *source_dir, et_scenario
                             "%.200s...: scenario path of %zu characters (expected at most %d)",
                             path, strlen(path), ET_PATH_MAX - 1);
     snprintf(sc->source, sizeof sc->source, "%s", path);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return et_error_set(err, ET_ERR_INPUT, "%s: cannot open scenario: %s", path,
-                            strerror(errno));
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            char *grown = realloc(text, cap);
-            if (!grown) {
-                free(text);
-                fclose(f);
-                return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", path);
-            }
-            text = grown;
-        }
-        size_t got = fread(text + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0) break;
-    }
-    int read_error = ferror(f);
-    fclose(f);
-    if (read_error) {
-        free(text);
-        return et_error_set(err, ET_ERR_INPUT, "%s: read error", path);
-    }
-    text[len] = '\0';
-    if (strlen(text) != len) {
-        free(text);
-        return et_error_set(err, ET_ERR_INPUT, "%s: expected a JSON text, found a NUL byte", path);
-    }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
-    if (!root) {
-        size_t off = end ? (size_t)(end - text) : 0;
-        const char *ep = cJSON_GetErrorPtr();
-        if (ep && ep >= text && ep <= text + len) off = (size_t)(ep - text);
-        et_status st = et_error_set(
-            err, ET_ERR_INPUT, "%s:%d: malformed JSON (expected a JSON object of scenario keys)",
-            path, line_of(text, off));
-        free(text);
+    /* A comma-decimal locale of the calling program changes nothing (numtext.h). */
+    void *saved = et_numtext_enter();
+    cJSON *root = NULL;
+    et_status st = et_jsontext_load(path, "the scenario", "a JSON object of scenario keys",
+                                    ET_MAX_JSON_BYTES, &root, err);
+    if (st != ET_OK) {
+        et_numtext_leave(saved);
         return st;
     }
-    free(text);
-    et_status st = ET_OK;
     if (!cJSON_IsObject(root)) {
         st = et_error_set(err, ET_ERR_INPUT, "%s: expected a JSON object of scenario keys", path);
     } else {
@@ -564,6 +617,7 @@ et_status et_scenario_load(const char *path, const char *source_dir, et_scenario
     }
     cJSON_Delete(root);
     if (st == ET_OK) st = et_scenario_validate(sc, err);
+    et_numtext_leave(saved);
     return st;
 }
 
@@ -606,6 +660,22 @@ et_status et_scenario_validate(const et_scenario *sc, et_error *err)
                             "%s: key 'mobility.min_distance_m': expected < mobility.cell_radius_m "
                             "(%.17g), got %.17g",
                             f, sc->mobility.cell_radius_m, sc->mobility.min_distance_m);
+    /* Heights between 0 (the scenario's) and 1 m have no meaning in TR 38.901. */
+    if (sc->channel.propagation.h_bs_m > 0 && sc->channel.propagation.h_bs_m < 1)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: key 'channel.h_bs_m': expected 0 (the scenario's height) or a "
+                            "number in [1, 150], got %.17g",
+                            f, sc->channel.propagation.h_bs_m);
+    if (sc->channel.propagation.h_ut_m > 0 && sc->channel.propagation.h_ut_m < 1)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: key 'channel.h_ut_m': expected 0 (the scenario's height) or a "
+                            "number in [1, 22.5], got %.17g",
+                            f, sc->channel.propagation.h_ut_m);
+    double dl_share, ul_share;
+    et_error tdd_err;
+    if (et_channel_tdd_shares(sc->tdd_pattern, sc->tdd_special_slot, &dl_share, &ul_share,
+                              &tdd_err) != ET_OK)
+        return et_error_set(err, ET_ERR_INPUT, "%s: %s", f, tdd_err.msg);
     if (sc->mobility.model == ET_MOBILITY_TRACE && !sc->mobility_trace[0])
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: key 'mobility.trace': expected a trace file when mobility.model "

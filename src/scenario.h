@@ -76,7 +76,13 @@ typedef struct et_scenario {
     double push_tolerance; /* relative rate change that is applied to a busy link */
     int max_interferers;   /* the nearest cells that interfere */
     et_radio_sharing radio_sharing;
-    double carrier_down_hz, carrier_up_hz; /* a cell's carrier, per direction */
+    et_duplex duplex;                              /* a cell's carrier: TDD or FDD */
+    double carrier_hz;                             /* TDD: the carrier's bandwidth */
+    char tdd_pattern[ET_SCENARIO_STRING_MAX];      /* TDD slots, "DDDSU" */
+    char tdd_special_slot[ET_SCENARIO_STRING_MAX]; /* "d:g:u" OFDM symbols of an S slot */
+    double carrier_down_hz, carrier_up_hz;         /* FDD: a cell's carrier, per direction */
+    int wifi_rate_control;      /* 0 per-direction, 1 worse (one level, version 2) */
+    double wifi_mac_efficiency; /* share of the PHY rate a Wi-Fi transfer gets */
 
     /* mobility.* */
     et_mobility_params mobility;
@@ -129,6 +135,15 @@ void et_scenario_defaults(et_scenario *sc, const char *source_dir);
  * "<path>: key 'tasks.per_ue': expected an integer in [1, 100000], got 0". */
 et_status et_scenario_load(const char *path, const char *source_dir, et_scenario *sc,
                            et_error *err);
+
+/* Sets one key from text, the way the command line, the C API and Python give overrides: its
+ * type and range from the key table, numbers in plain decimal only ("5", "0.4", "6e9"; an
+ * integer key takes digits: not " 5", "+5", "0x10", "2.7" or "1e3"), booleans as true|false,
+ * strings, enums and paths as they are (paths relative to the working directory). source
+ * names the override in messages: "option --seed: key 'seed': expected a non-negative integer
+ * in [0, 9007199254740991], got '-5'". Run et_scenario_validate after the last one. */
+et_status et_scenario_set(et_scenario *sc, const char *key, const char *text, const char *source,
+                          et_error *err);
 
 /* Cross-key checks after command-line overrides (tokens_min <= tokens_max, ...). */
 et_status et_scenario_validate(const et_scenario *sc, et_error *err);

@@ -1,6 +1,7 @@
 // sgx_shim.cpp: C wrappers for C++-only SimGrid 3.32 calls (see sgx_shim.h).
 #include "sgx_shim.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -8,10 +9,12 @@
 #include <cstdlib>
 #include <exception>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
 #include <vector>
 #include <xbt/config.hpp>
+#include <xbt/log.h>
 
 #include <simgrid/Exception.hpp>
 #include <simgrid/engine.h>
@@ -147,6 +150,23 @@ std::string log_problem(const std::string &control)
                    "' (expected thres, add, fmt or app)";
         if ((setting == "thres" || setting == "threshold") && !in_choices(priorities, value))
             return "'" + item + "': expected a threshold among " + priorities;
+        if (setting == "fmt" || setting == "format") {
+            /* SimGrid 3.32's layout directives, each with an optional width and precision
+             * (%10.6r); an unknown one is printed as an error at the first log line. */
+            for (size_t k = 0; k < value.size(); k++) {
+                if (value[k] != '%') continue;
+                k++;
+                while (k < value.size() &&
+                       (std::isdigit((unsigned char)value[k]) || value[k] == '.'))
+                    k++;
+                if (k >= value.size() ||
+                    std::string("%nemcphtPaiFlLMbBdr").find(value[k]) == std::string::npos)
+                    return "'" + item + "': unknown format directive '%" +
+                           (k < value.size() ? std::string(1, value[k]) : std::string()) +
+                           "' (expected %m, %c, %p, %h, %t, %P, %a, %i, %F, %l, %L, %M, %b, %B, "
+                           "%d, %r, %n, %e or %%)";
+            }
+        }
         if (setting == "app" || setting == "appender") {
             if (value == "stdout" || value == "stderr") continue;
             if (value.compare(0, 5, "file:") != 0)
@@ -158,6 +178,13 @@ std::string log_problem(const std::string &control)
                                                          : file.substr(0, slash);
             if (file.empty() || access(dir.c_str(), W_OK | X_OK) != 0)
                 return "'" + item + "': cannot write a log file in '" + dir + "'";
+            /* SimGrid opens it with fopen "w": it aborts on a directory and would block on a
+             * FIFO. */
+            struct stat st;
+            if (stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+                return "'" + item + "': '" + file + "' is " +
+                       (S_ISDIR(st.st_mode) ? "a directory" : "not a regular file") +
+                       " (expected a log file to write)";
         }
     }
     return "";
@@ -167,6 +194,35 @@ std::string log_problem(const std::string &control)
 std::string quoted(const std::string &arg)
 {
     return "option '" + (arg.size() > 200 ? arg.substr(0, 200) + "..." : arg) + "'";
+}
+
+/* 1 when name is a log category in the tree under cat. SimGrid 3.32 connects its categories
+ * when it starts (they are what --help-log-categories lists; edgetune has none of its own), so
+ * after simgrid_init the tree is complete and a name not in it is a typo that would silently
+ * log nothing. The fields are read-only here. */
+bool log_category_known(xbt_log_category_t cat, const std::string &name)
+{
+    for (xbt_log_category_t c = cat; c; c = c->nextSibling)
+        if (name == c->name || log_category_known(c->firstChild, name)) return true;
+    return false;
+}
+
+/* The categories a --log=... control string names that SimGrid does not have ("" if none). */
+std::string unknown_log_category(const std::string &control)
+{
+    size_t pos = 0;
+    while (pos < control.size()) {
+        size_t end = control.find(' ', pos);
+        if (end == std::string::npos) end = control.size();
+        std::string item = control.substr(pos, end - pos);
+        pos = end + 1;
+        size_t colon = item.find(':');
+        size_t dot = colon == std::string::npos ? std::string::npos : item.rfind('.', colon);
+        if (dot == std::string::npos || dot == 0) continue; /* log_problem reported it */
+        std::string category = item.substr(0, dot);
+        if (!log_category_known(&_XBT_LOGV(XBT_LOG_ROOT_CAT), category)) return category;
+    }
+    return "";
 }
 
 void copy_message(char *msg, size_t msg_size, const std::string &text)
@@ -188,6 +244,7 @@ extern "C" int sgx_init(int *argc, char **argv, char *msg, size_t msg_size)
      * here and handed to simgrid_init. */
     std::vector<std::pair<std::string, std::string>> later; /* (option, NAME:VALUE) */
     std::vector<std::pair<std::string, std::string>> unknown;
+    std::vector<std::string> cfg_names, logs;
     int kept = 1;
     for (int i = 1; i < *argc; i++) {
         std::string arg = argv[i];
@@ -197,6 +254,7 @@ extern "C" int sgx_init(int *argc, char **argv, char *msg, size_t msg_size)
                 copy_message(msg, msg_size, quoted(arg) + ": " + why);
                 return -1;
             }
+            logs.push_back(arg);
         } else if (arg.compare(0, 6, "--cfg=") == 0) {
             std::string spec = arg.substr(6);
             size_t colon = spec.find(':');
@@ -205,6 +263,14 @@ extern "C" int sgx_init(int *argc, char **argv, char *msg, size_t msg_size)
                 return -1;
             }
             std::string name = spec.substr(0, colon), value = spec.substr(colon + 1);
+            /* A second value of one key is a conflict, not "the last one wins". */
+            for (const std::string &seen : cfg_names)
+                if (seen == name) {
+                    copy_message(msg, msg_size,
+                                 quoted(arg) + ": --cfg=" + name + " is given twice");
+                    return -1;
+                }
+            cfg_names.push_back(name);
             const CfgRule *rule = cfg_rule(name);
             if (!rule) {
                 unknown.emplace_back(arg, name);
@@ -234,6 +300,15 @@ extern "C" int sgx_init(int *argc, char **argv, char *msg, size_t msg_size)
     } catch (const std::exception &e) {
         copy_message(msg, msg_size, std::string("SimGrid: ") + e.what());
         return -1;
+    }
+    for (const std::string &arg : logs) {
+        std::string category = unknown_log_category(arg.substr(6));
+        if (!category.empty()) {
+            copy_message(msg, msg_size,
+                         quoted(arg) + ": unknown log category '" + category +
+                             "' (edgetune run --help-log-categories lists them)");
+            return -1;
+        }
     }
     for (const auto &u : unknown) {
         bool known = true;

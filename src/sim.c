@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <simgrid/actor.h>
 #include <simgrid/engine.h>
@@ -22,6 +24,7 @@
 #include "interrupt.h"
 #include "isolate.h"
 #include "mobility.h"
+#include "numtext.h"
 #include "platform.h"
 #include "rng.h"
 #include "sgx_shim.h"
@@ -59,8 +62,9 @@ enum { DIR_UP = 0, DIR_DOWN = 1 };
 /* One direction of a UE's wireless access: the comm in flight on it. */
 typedef struct xfer {
     sg_comm_t comm;         /* NULL when idle */
-    int wifi_level;         /* Wi-Fi: the station's level when comm started */
-    double remaining_bytes; /* Wi-Fi: left when the channel actor cancelled comm */
+    int wifi_level;         /* Wi-Fi: the level comm started at (its direction's) */
+    double remaining_bytes; /* Wi-Fi: the task's bytes left when the channel actor cancelled
+                               comm (comm itself carries them over the MAC efficiency) */
 } xfer;
 
 typedef struct et_sim et_sim;
@@ -85,7 +89,8 @@ typedef struct ue_state {
     et_channel_state ch;
     long ch_step;       /* mobility and channel are those of this grid point */
     double rate_bps[2]; /* the rate the UE gets (or would get) now per direction */
-    int wifi_level;     /* the channel's Wi-Fi level at ch_step */
+    int wifi_level[2];  /* the channel's Wi-Fi level per direction at ch_step: DIR_UP the
+                           station's MCS, DIR_DOWN the AP's towards it */
     /* What the engine's links carry. Links are only touched while a transfer
      * uses them: an idle link's bandwidth does not matter, and every change
      * costs SimGrid a constraint re-solve. */
@@ -119,6 +124,8 @@ struct et_sim {
     et_topology topo;
     et_mobility_trace *trace;
     et_channel_table *channel_table; /* ergodic spectral efficiency by SNR */
+    et_propagation *cell_prop;       /* (n_cells) each cell's propagation: its platform
+                                        properties over the scenario keys; topo.aps[c].prop */
     int n_ue;
     ue_state *ues;
     float *state; /* (n_ue * ET_OBS_DIM + ET_STATE_EXTRA,) global state */
@@ -221,9 +228,8 @@ static et_status ue_privacy(const char *platform, const et_ue_host *h, double *o
     } defaults[] = {{"phone", 1.0}, {"tablet", 0.8}, {"laptop", 0.5}, {"jetson", 0.2}};
     const char *text = sg_host_get_property_value(h->host, "privacy");
     if (text) {
-        char *end = NULL;
-        double v = strtod(text, &end);
-        if (end == text || *end != '\0' || !(v >= 0.0 && v <= 1.0))
+        double v = -1;
+        if (et_numtext_double(text, &v) != 0 || !(v >= 0.0 && v <= 1.0))
             return et_error_set(err, ET_ERR_INPUT,
                                 "%s: host '%s': property 'privacy': expected a number in [0, 1], "
                                 "got \"%.64s\"",
@@ -245,9 +251,8 @@ static et_status server_memory(const et_sim_params *p, const et_server_host *h, 
     *out = p->server_admission ? 0.0 : p->server_memory_bytes;
     const char *text = sg_host_get_property_value(h->host, "memory_bytes");
     if (!text || p->server_admission) return ET_OK;
-    char *end = NULL;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || !(v >= 1e6 && v <= 1e15))
+    double v = 0;
+    if (et_numtext_double(text, &v) != 0 || !(v >= 1e6 && v <= 1e15))
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: host '%s': property 'memory_bytes': expected a number in [1e6, "
                             "1e15] (bytes per accelerator), got \"%.64s\"",
@@ -272,7 +277,19 @@ static char *copy_string(const char *text)
     return c;
 }
 
+static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *err);
+
 et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
+{
+    /* The platform, the profile and the trace read the same in any locale of the calling
+     * program (numtext.h): SimGrid's parser runs on this thread too. */
+    void *saved = et_numtext_enter();
+    et_status st = sim_new(params, out, err);
+    et_numtext_leave(saved);
+    return st;
+}
+
+static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *err)
 {
     *out = NULL;
     if (!params->platform || !params->model)
@@ -341,10 +358,11 @@ et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
     sim->share_items = calloc(2 * (size_t)sim->n_ue, sizeof *sim->share_items);
     sim->share_first = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_first);
     sim->share_n = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_n);
+    sim->cell_prop = calloc((size_t)sim->n_cells, sizeof *sim->cell_prop);
     if (!sim->ues || !sim->state || !sim->busy || !sim->busy_snapshot || !sim->traced ||
         !sim->share_items || !sim->share_first || !sim->share_n || !sim->server_jobs ||
-        !sim->servers || !sim->acc_used || !sim->wait_items ||
-        !sim->interferers || !sim->n_interferers) {
+        !sim->servers || !sim->acc_used || !sim->wait_items || !sim->interferers ||
+        !sim->n_interferers || !sim->cell_prop) {
         int n_ue = sim->n_ue;
         et_sim_destroy(sim);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d UEs", n_ue);
@@ -378,6 +396,21 @@ et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
         for (int i = 0; i < sim->n_ue; i++)
             slot += sim->topo.ues[i].server == k;
         st = server_memory(prm, &sim->topo.servers[k], &sv->acc_memory_bytes, err);
+        if (st != ET_OK) {
+            et_sim_destroy(sim);
+            return st;
+        }
+    }
+    /* Each cell's propagation: what its platform host declares, the scenario keys for the
+     * rest; checked like the keys (a platform value SimGrid accepted could still be out of
+     * TR 38.901's range only if the pre-check missed it). */
+    for (int c = 0; c < sim->n_cells; c++) {
+        sim->cell_prop[c] = et_cell_propagation(&sim->topo.cells[c], &prm->channel.propagation);
+        sim->topo.aps[c].prop = &sim->cell_prop[c];
+        char what[256];
+        snprintf(what, sizeof what, "%s: cell '%s': property", prm->platform,
+                 sim->topo.cells[c].name);
+        st = et_propagation_validate(&sim->cell_prop[c], what, err);
         if (st != ET_OK) {
             et_sim_destroy(sim);
             return st;
@@ -427,17 +460,27 @@ et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
         u->link[DIR_DOWN] = u->host->link_down;
         u->radio = u->host->radio;
         u->radio.tx_power_dbm = prm->ue_tx_power_dbm;
+        u->radio.duty_up = u->radio.duty_down = 1.0;
         if (u->radio.bandwidth_up_hz <= 0) u->radio.bandwidth_up_hz = 20e6;
         if (u->radio.bandwidth_down_hz <= 0) u->radio.bandwidth_down_hz = 20e6;
         /* Shared carrier (OFDMA, not Wi-Fi): the channel state is that of the
-         * whole carrier, and the UE gets its share of it. */
+         * whole carrier, and the UE gets its share of it. TDD: one carrier,
+         * each direction in its slots, so the SNR is over the whole bandwidth
+         * (the UE's power in its uplink slots) and the rate takes the
+         * direction's share of the time. FDD: a carrier per direction. */
         if (shared && sim->topo.access == ET_ACCESS_OFDMA) {
-            u->radio.bandwidth_up_hz = prm->carrier_up_hz;
-            u->radio.bandwidth_down_hz = prm->carrier_down_hz;
+            if (prm->duplex == ET_DUPLEX_TDD) {
+                u->radio.bandwidth_up_hz = u->radio.bandwidth_down_hz = prm->carrier_hz;
+                u->radio.duty_up = prm->tdd_uplink_share;
+                u->radio.duty_down = prm->tdd_downlink_share;
+            } else {
+                u->radio.bandwidth_up_hz = prm->carrier_up_hz;
+                u->radio.bandwidth_down_hz = prm->carrier_down_hz;
+            }
         }
-        /* The channel's rate is B min(log2(1 + SINR), max_se) at most. */
-        u->peak_bps[DIR_UP] = u->radio.bandwidth_up_hz * max_se;
-        u->peak_bps[DIR_DOWN] = u->radio.bandwidth_down_hz * max_se;
+        /* The channel's rate is B duty min(log2(1 + SINR), max_se) at most. */
+        u->peak_bps[DIR_UP] = u->radio.bandwidth_up_hz * u->radio.duty_up * max_se;
+        u->peak_bps[DIR_DOWN] = u->radio.bandwidth_down_hz * u->radio.duty_down * max_se;
     }
     *out = sim;
     return ET_OK;
@@ -449,6 +492,7 @@ void et_sim_destroy(et_sim *sim)
     et_topology_destroy(&sim->topo);
     et_mobility_trace_destroy(sim->trace);
     et_channel_table_destroy(sim->channel_table);
+    free(sim->cell_prop);
     for (int i = 0; sim->ues && i < sim->n_ue; i++) {
         if (sim->ues[i].to_session) sg_sem_destroy(sim->ues[i].to_session);
         if (sim->ues[i].to_ue) sg_sem_destroy(sim->ues[i].to_ue);
@@ -546,31 +590,44 @@ static int carrier_shared(const et_sim *sim)
 /* The rate u gets in direction dir now, from its channel state. Shared
  * carrier: the n UEs of its cell with traffic in that direction (u counted
  * in) split the carrier's resource blocks equally, as a round-robin or
- * long-run proportional-fair scheduler would. Downlink: the base station's
- * power is spread over the whole carrier, so a 1/n share keeps the SNR and
- * gets 1/n of the bandwidth. Uplink: the UE puts its whole power into its
- * 1/n share, so its SNR rises by 10 log10(n) dB. */
+ * long-run proportional-fair scheduler would (et_channel_share_rate_bps:
+ * the downlink keeps its SNR in a 1/n share, the uplink gains 10 log10(n)
+ * dB), in the direction's share of the time on a TDD carrier. Wi-Fi: the
+ * PHY rate of the direction's level times the MAC efficiency. */
 static double offered_bps(const et_sim *sim, const ue_state *u, int dir)
 {
     const et_sim_params *prm = &sim->p;
-    if (sim->topo.access == ET_ACCESS_WIFI) return sim->topo.wifi_rate_bps[u->wifi_level];
+    if (sim->topo.access == ET_ACCESS_WIFI)
+        return sim->topo.wifi_rate_bps[u->wifi_level[dir]] * prm->wifi_mac_efficiency;
     if (!carrier_shared(sim)) return dir == DIR_UP ? u->ch.rate_up_bps : u->ch.rate_down_bps;
     int n = sim->share_n[2 * u->cell + dir] + (u->share_pos[dir] < 0 ? 1 : 0);
-    double bw_hz = (dir == DIR_UP ? prm->carrier_up_hz : prm->carrier_down_hz) / n;
-    double snr_db = dir == DIR_UP ? u->ch.sinr_up_db + 10.0 * log10((double)n) : u->ch.sinr_down_db;
-    double rate = bw_hz * et_channel_table_se_bps_hz(sim->channel_table, snr_db);
-    return fmax(rate, prm->channel.min_rate_bps);
+    if (dir == DIR_UP)
+        return et_channel_share_rate_bps(&prm->channel, sim->channel_table,
+                                         u->radio.bandwidth_up_hz, u->radio.duty_up,
+                                         u->ch.sinr_up_db, n, 1);
+    return et_channel_share_rate_bps(&prm->channel, sim->channel_table, u->radio.bandwidth_down_hz,
+                                     u->radio.duty_down, u->ch.sinr_down_db, n, 0);
 }
 
-/* Refreshes u's rates (or Wi-Fi level) from its channel state and shares. */
+/* Refreshes u's rates (or Wi-Fi levels) from its channel state and shares. */
 static void refresh_rates(et_sim *sim, ue_state *u)
 {
     if (!sim->p.channel_enabled) return; /* the platform's rates stay */
     if (sim->topo.access == ET_ACCESS_WIFI) {
-        /* One rate level per station; the weaker direction decides it. */
-        double snr = fmin(u->ch.sinr_up_db, u->ch.sinr_down_db);
-        u->wifi_level =
-            et_channel_wifi_level(sim->topo.wifi_min_snr_db, sim->topo.n_wifi_levels, snr);
+        /* Each direction's transmitter picks its MCS from what its receiver
+         * hears: the station from the uplink SINR at the AP, the AP from the
+         * downlink SINR at the station (802.11 rate control is per
+         * transmitter and receiver). Version 2 kept one level per station,
+         * from the worse direction. */
+        const double *min_snr = sim->topo.wifi_min_snr_db;
+        int n = sim->topo.n_wifi_levels;
+        if (sim->p.wifi_per_direction) {
+            u->wifi_level[DIR_UP] = et_channel_wifi_level(min_snr, n, u->ch.sinr_up_db);
+            u->wifi_level[DIR_DOWN] = et_channel_wifi_level(min_snr, n, u->ch.sinr_down_db);
+        } else {
+            u->wifi_level[DIR_UP] = u->wifi_level[DIR_DOWN] =
+                et_channel_wifi_level(min_snr, n, fmin(u->ch.sinr_up_db, u->ch.sinr_down_db));
+        }
     }
     u->rate_bps[DIR_UP] = offered_bps(sim, u, DIR_UP);
     u->rate_bps[DIR_DOWN] = offered_bps(sim, u, DIR_DOWN);
@@ -584,8 +641,8 @@ static void keep_platform_rates(et_sim *sim, ue_state *u)
     u->ch.snr_up_db = u->ch.snr_down_db = u->ch.sinr_up_db = u->ch.sinr_down_db = NAN;
     for (int dir = DIR_UP; dir <= DIR_DOWN; dir++) {
         if (sim->topo.access == ET_ACCESS_WIFI) {
-            u->wifi_level = 0;
-            u->rate_bps[dir] = sim->topo.wifi_rate_bps[0];
+            u->wifi_level[dir] = 0;
+            u->rate_bps[dir] = sim->topo.wifi_rate_bps[0] * sim->p.wifi_mac_efficiency;
         } else {
             /* The platform's values, read once per episode; nothing changes them. */
             u->rate_bps[dir] = u->applied_bps[dir] = sg_link_get_bandwidth(u->link[dir]) * 8.0;
@@ -710,10 +767,11 @@ static void follow_channel(et_sim *sim, ue_state *u)
             push_rate(sim, u, dir);
             continue;
         }
-        if (x->wifi_level == u->wifi_level) continue;
+        if (x->wifi_level == u->wifi_level[dir]) continue;
         double left = sgx_comm_get_remaining(x->comm);
         if (left < 0.5) continue; /* completes at this instant anyway */
-        x->remaining_bytes = left;
+        /* The comm carries the task's bytes over the MAC efficiency (start_comm). */
+        x->remaining_bytes = left * sim->p.wifi_mac_efficiency;
         log_activity(sim, u, 'W', dir, left, -1, -1);
         sg_comm_t c = x->comm;
         x->comm = NULL;
@@ -875,12 +933,23 @@ static sg_comm_t start_comm(et_sim *sim, ue_state *u, int dir, double size_bytes
     sg_host_t from = dir == DIR_UP ? u->host->host : u->server;
     sg_host_t to = dir == DIR_UP ? u->server : u->host->host;
     sim->counts.comms++;
-    if (!sim->p.channel_enabled || sim->topo.access == ET_ACCESS_WIFI) {
-        if (sim->topo.access == ET_ACCESS_WIFI && u->wifi_level != u->applied_wifi_level) {
-            et_platform_set_wifi_level(&sim->topo, u->index, u->wifi_level);
-            u->applied_wifi_level = u->wifi_level;
+    if (sim->topo.access == ET_ACCESS_WIFI) {
+        /* SimGrid 3.32 keeps one level per station and fixes it into a comm
+         * when the comm starts, so a comm in the other direction keeps its
+         * own: set this direction's level, then start. The MAC's overhead
+         * (timing, headers, acknowledgements) takes air time as the payload
+         * does, so the comm carries size / efficiency bytes at the PHY rate. */
+        int level = u->wifi_level[dir];
+        if (level != u->applied_wifi_level) {
+            et_platform_set_wifi_level(&sim->topo, u->index, level);
+            u->applied_wifi_level = level;
         }
-        u->x[dir].wifi_level = u->wifi_level;
+        u->x[dir].wifi_level = level;
+        double air_bytes = size_bytes / sim->p.wifi_mac_efficiency;
+        log_activity(sim, u, 'C', dir, air_bytes, -1, -1);
+        return sgx_comm_sendto_async(from, to, air_bytes);
+    }
+    if (!sim->p.channel_enabled) {
         log_activity(sim, u, 'C', dir, size_bytes, -1, -1);
         return sgx_comm_sendto_async(from, to, size_bytes);
     }
@@ -1293,8 +1362,18 @@ static et_status decide_task(et_sim *sim, ue_state *u, task_run *t)
     et_action act = {ET_LOCATION_SERVER, prm->default_keep};
     et_status st = sim->agent->ops->decide(sim->agent, &ov, &act, &sim->agent_err);
     if (st != ET_OK) return st;
-    t->loc = act.location == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
-    t->keep = isfinite(act.keep) ? fmin(prm->k_max, fmax(prm->k_min, act.keep)) : prm->k_min;
+    /* A finite keep is clipped to [k_min, k_max] (docs/traces.md); anything else is the
+     * policy's error, not a choice to guess. */
+    if ((act.location != ET_LOCATION_LOCAL && act.location != ET_LOCATION_SERVER) ||
+        !isfinite(act.keep))
+        return et_error_set(&sim->agent_err, ET_ERR_INPUT,
+                            "policy '%s': decide() returned location %d, keep %g for UE %d, task "
+                            "%d at simulated %.3f s (expected LOCAL or SERVER and a finite keep, "
+                            "which is clipped to [%g, %g])",
+                            sim->agent->ops->name, (int)act.location, act.keep, u->index,
+                            view.task_index, now_s(sim), prm->k_min, prm->k_max);
+    t->loc = act.location;
+    t->keep = fmin(prm->k_max, fmax(prm->k_min, act.keep));
     et_cost_task(&sim->fm, &sim->cost_setup, t->loc, t->keep, t->tokens, t->epochs, &t->cost);
     return ET_OK;
 }
@@ -1479,7 +1558,34 @@ static void ue_main(int argc, char **argv)
 
 /* ------------------------------------------------------------- episode */
 
-et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
+/* SimGrid 3.32 aborts ("Failed to allocate stack") when it cannot map an actor's stack: under
+ * an address-space limit (ulimit -v), the episode's actors must find room first. */
+static et_status check_stack_room(int n_actors, et_error *err)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return ET_OK;
+    long page = sysconf(_SC_PAGESIZE);
+    double stack_bytes = sg_cfg_get_int("contexts/stack-size") * 1024.0 +
+                         (sg_cfg_get_int("contexts/guard-size") + 1.0) * (double)page;
+    unsigned long long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%llu", &pages) != 1) pages = 0;
+        fclose(f);
+    }
+    double used = (double)pages * (double)page, need = n_actors * stack_bytes;
+    double margin = 32.0 * 1024 * 1024; /* the episode's own buffers and the engine's */
+    if (used + need + margin <= (double)rl.rlim_cur) return ET_OK;
+    return et_error_set(err, ET_ERR_NOMEM,
+                        "not enough address space for the episode's %d actors: their stacks "
+                        "take %.0f MiB, the process uses %.0f MiB of the %.0f MiB its limit "
+                        "allows (ulimit -v); raise the limit, or lower the stacks with "
+                        "--cfg=contexts/stack-size:KIB",
+                        n_actors, need / 1048576.0, used / 1048576.0,
+                        (double)rl.rlim_cur / 1048576.0);
+}
+
+static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
                              et_episode_stats *stats, et_error *err)
 {
     const et_sim_params *prm = &sim->p;
@@ -1520,7 +1626,7 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         u->seen = (load_report){.at = sim->t0};
         u->reward_mark = 0;
         u->accelerator = -1;
-        u->wifi_level = 0;
+        u->wifi_level[DIR_UP] = u->wifi_level[DIR_DOWN] = 0;
         /* Links keep the previous episode's rates: every transfer sets them. */
         u->applied_bps[DIR_UP] = u->applied_bps[DIR_DOWN] = -1;
         u->share_pos[DIR_UP] = u->share_pos[DIR_DOWN] = -1;
@@ -1556,6 +1662,8 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     if (agent->ops->episode_begin)
         agent->ops->episode_begin(agent, episode, sim->n_ue, sim->episode_seed);
 
+    et_status room = check_stack_room(2 * sim->n_ue + 2, err);
+    if (room != ET_OK) return room;
     sg_actor_t a;
     if (prm->limit_sim_time_s > 0) {
         a = sg_actor_init("watchdog", sim->topo.server);
@@ -1585,6 +1693,15 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         if (err) *err = sim->agent_err;
         return sim->agent_status;
     }
+    /* SimGrid ends simgrid_run on a deadlock too ("Oops! Deadlock detected": a host or link
+     * switched off by a profile, with a transfer waiting on it): an episode that did not
+     * finish every task is an error, never a result. */
+    if (sim->tasks_done < sim->tasks_total)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: episode %d stopped at simulated %.3f s with %d of %d tasks done: "
+                            "the engine had nothing left it could run (a host or link switched "
+                            "off?)",
+                            sim->platform, episode, now_s(sim), sim->tasks_done, sim->tasks_total);
     et_episode_stats_finish(stats);
     stats->engine = sim->counts;
     for (int i = 0; i < sim->n_ue; i++)
@@ -1597,6 +1714,16 @@ et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         if (sv->wait_max > stats->server_queue_max) stats->server_queue_max = sv->wait_max;
     }
     return ET_OK;
+}
+
+et_status et_sim_run_episode(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
+                             et_episode_stats *stats, et_error *err)
+{
+    /* The traces are printed the same in any locale of the calling program (numtext.h). */
+    void *saved = et_numtext_enter();
+    et_status st = run_episode(sim, agent, episode, out, stats, err);
+    et_numtext_leave(saved);
+    return st;
 }
 
 int et_sim_engine_pristine(void)

@@ -88,7 +88,14 @@ typedef struct et_sim_params {
     double push_tolerance;
     int max_interferers;
     int shared_carrier; /* channel.sharing = carrier: a cell's UEs split its carrier */
-    double carrier_down_hz, carrier_up_hz;
+    et_duplex duplex;   /* channel.duplex: the shared carrier is TDD or FDD */
+    double carrier_hz;  /* TDD: the carrier's bandwidth, Hz */
+    double tdd_downlink_share, tdd_uplink_share; /* TDD: each direction's share of the time,
+                                                    in (0, 1] (et_channel_tdd_shares) */
+    double carrier_down_hz, carrier_up_hz;       /* FDD */
+    int wifi_per_direction;     /* 1: a Wi-Fi transfer's MCS from its own direction's SINR;
+                                   0: one level for both, from the worse direction */
+    double wifi_mac_efficiency; /* (0, 1]: share of the PHY rate a Wi-Fi transfer gets */
     et_mobility_params mobility;
 
     /* transfer.* */

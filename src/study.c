@@ -14,6 +14,7 @@
 #include <cblas.h>
 
 #include "agent.h"
+#include "bootstrap.h"
 #include "hmppo.h"
 #include "isolate.h"
 #include "trace.h"
@@ -192,6 +193,11 @@ static et_status parse_learners(const char *list, char names[3][16], int *n, et_
                                 "got '%.40s'",
                                 learned, list);
         }
+        for (int k = 0; k < *n; k++)
+            if (!strcmp(names[k], tok))
+                return et_error_set(err, ET_ERR_INPUT,
+                                    "compare: --learners: '%s' is given twice in '%.40s'", tok,
+                                    list);
         snprintf(names[(*n)++], 16, "%s", tok);
     }
     return ET_OK;
@@ -219,59 +225,63 @@ static double metric(const et_episode_stats *s, int m)
     }
 }
 
-/* A policy's rows of results: one group per seed (baselines: one group). */
+/* A policy's rows of results: one row per seed (baselines: one row). */
 typedef struct group {
     char name[32];
     int first, n_seeds; /* indices into the evaluated specs */
 } group;
 
-/* Per-episode value of metric m for group g: the mean over its seeds. */
-static double group_episode(const group *g, const et_episode_stats *st, int E, int e, int m)
+/* Fewer learner seeds than this and compare.md says its learners' intervals mean little: a
+ * bootstrap over 3 seeds has 10 distinct seed mixes, and misses whatever a fourth would show. */
+#define STUDY_MIN_SEEDS 5
+
+/* Metric m of every evaluated spec, (n_spec, E): vals[p * E + e]. */
+static void metric_table(const et_episode_stats *st, int n_spec, int E, int m, double *vals)
 {
-    double s = 0;
-    for (int k = 0; k < g->n_seeds; k++)
-        s += metric(&st[(size_t)(g->first + k) * E + e], m);
-    return s / g->n_seeds;
+    for (size_t i = 0; i < (size_t)n_spec * (size_t)E; i++)
+        vals[i] = metric(&st[i], m);
 }
 
-/* Mean and interval of metric m for group g: over seeds when it has several
- * (each seed's mean over episodes), else over episodes. */
-static void group_summary(const group *g, const et_episode_stats *st, int E, int m, double *scratch,
-                          double *mean, double *half)
+/* HMPPO's table minus another's, (runs of h, E): a baseline's one run is subtracted from every
+ * HMPPO run; another learner's runs are paired by seed (run k of both trained from the same
+ * scenario seed, so on the same training episodes), or, with another seed count, its mean
+ * over runs is subtracted. */
+static void difference_table(const group *h, const group *o, const double *vals, int E,
+                             double *diff)
 {
-    if (g->n_seeds > 1) {
-        for (int k = 0; k < g->n_seeds; k++) {
-            double s = 0;
-            for (int e = 0; e < E; e++)
-                s += metric(&st[(size_t)(g->first + k) * E + e], m);
-            scratch[k] = s / E;
+    for (int k = 0; k < h->n_seeds; k++)
+        for (int e = 0; e < E; e++) {
+            double other;
+            if (o->n_seeds == 1 || o->n_seeds == h->n_seeds) {
+                int ko = o->n_seeds == 1 ? 0 : k;
+                other = vals[(size_t)(o->first + ko) * E + e];
+            } else {
+                other = 0.0;
+                for (int j = 0; j < o->n_seeds; j++)
+                    other += vals[(size_t)(o->first + j) * E + e];
+                other /= o->n_seeds;
+            }
+            diff[(size_t)k * E + e] = vals[(size_t)(h->first + k) * E + e] - other;
         }
-        et_study_mean_ci(scratch, g->n_seeds, mean, half);
-    } else {
-        for (int e = 0; e < E; e++)
-            scratch[e] = group_episode(g, st, E, e, m);
-        et_study_mean_ci(scratch, E, mean, half);
-    }
 }
 
-/* "mean +- half" with fmt for the mean; the half-width never carries a sign. */
-static void put_ci(FILE *f, double mean, double half, const char *fmt)
+/* "value [lo, hi]" with fmt for each number. */
+static void put_ci(FILE *f, const et_boot_ci *c, const char *fmt)
 {
-    fprintf(f, fmt, mean);
-    if (isfinite(half)) {
-        char plain[16];
-        size_t n = 0;
-        for (const char *c = fmt; *c && n + 1 < sizeof plain; c++)
-            if (*c != '+') plain[n++] = *c;
-        plain[n] = '\0';
-        fprintf(f, " +- ");
-        fprintf(f, plain, half);
+    fprintf(f, fmt, c->value);
+    if (isfinite(c->lo) && isfinite(c->hi)) {
+        fputs(" [", f);
+        fprintf(f, fmt, c->lo);
+        fputs(", ", f);
+        fprintf(f, fmt, c->hi);
+        fputc(']', f);
     }
 }
 
-static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_options *opt,
-                         const et_tune_result *tb, const policy_spec *spec, const group *groups,
-                         int n_groups, const et_episode_stats *st, double *scratch)
+static et_status write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_options *opt,
+                              const et_tune_result *tb, const policy_spec *spec, int n_spec,
+                              const group *groups, int n_groups, const et_episode_stats *st,
+                              double *vals, double *diff, et_boot *boot, et_error *err)
 {
     const et_scenario *sc = opt->scenario;
     int E = opt->eval_episodes;
@@ -279,12 +289,32 @@ static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_
             "# HMPPO against the baselines\n\n%d UEs x %d tasks, model %s, platform `%s`, "
             "scenario seed %llu. Learners trained from %d seeds for %d episodes each; every "
             "policy evaluated on the same %d evaluation episodes (indices %d..%d, each in a fresh "
-            "engine); baselines tuned on %d validation episodes (indices %d..). Means with 95%% "
-            "confidence intervals (Student t): over seeds for learners, over episodes for "
-            "baselines. Every mean covers every task; failed tasks are counted beside them.\n\n",
+            "engine); baselines tuned on %d validation episodes (indices %d..). Every mean covers "
+            "every task; failed tasks are counted beside them.\n\n",
             et_sim_ue_count(sim), sc->tasks_per_ue, et_sim_model_name(sim), sc->platform,
             (unsigned long long)sc->seed, opt->seeds, opt->train_episodes, E, sc->eval_offset,
             sc->eval_offset + E - 1, opt->validation_episodes, sc->validation_offset);
+    fprintf(md,
+            "Intervals are 95%% stratified-bootstrap intervals (%d resamples, bootstrap seed %u, "
+            "percentile method): a learner's seeds are resampled, then the evaluation episodes "
+            "within each drawn seed; a baseline (one run) resamples its episodes. IQM is the "
+            "interquartile mean of the pooled runs x episodes rewards (the mean of the middle "
+            "half); P(HMPPO better) is the probability of improvement, on each episode the share "
+            "of (HMPPO seed, other run) pairs in which HMPPO's reward is higher (ties count one "
+            "half), averaged over the episodes (Agarwal et al. 2021, rliable).\n\n",
+            ET_BOOT_REPS, ET_BOOT_SEED);
+    int learned_groups = 0;
+    for (int g = 0; g < n_groups; g++)
+        learned_groups += spec[groups[g].first].learned;
+    if (learned_groups > 0 && opt->seeds < STUDY_MIN_SEEDS)
+        fprintf(md,
+                "**Warning: %d seed%s per learner.** With fewer than %d, the learners' intervals "
+                "resample too few seeds to say what another seed would give (%s); read them as "
+                "indicative, and rerun with `--seeds %d` or more before drawing a conclusion.\n\n",
+                opt->seeds, opt->seeds == 1 ? "" : "s", STUDY_MIN_SEEDS,
+                opt->seeds == 1 ? "with one, they cover the evaluation episodes alone"
+                                : "their bootstrap has only a few distinct mixes of seeds",
+                STUDY_MIN_SEEDS);
     char sg[32], kernel[16];
     et_engine_version(sg, sizeof sg);
     et_choice_name(ET_LEARN_KERNEL_CHOICES, sc->learn.kernel, kernel, sizeof kernel);
@@ -308,61 +338,85 @@ static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_
         fprintf(md, "| %s | %s | %.3f | %d |\n", p->name, what, tb[b].validation_reward,
                 tb[b].candidates);
     }
-    fprintf(md, "\n## Results on the evaluation episodes\n\n| policy | runs | episodic reward | "
-                "total delay (s) | mean perplexity | mean exposure | failed tasks | LOCAL share "
-                "|\n|---|---|---|---|---|---|---|---|\n");
+
+    /* One table per metric at a time: vals holds metric m of every spec. */
     static const char *const fmts[N_METRICS] = {"%.2f", "%.0f", "%.3f", "%.4f", "%.1f", "%.2f"};
-    for (int g = 0; g < n_groups; g++) {
-        fprintf(md, "| %s | %d |", groups[g].name, groups[g].n_seeds);
-        for (int m = 0; m < N_METRICS; m++) {
-            double mean, half;
-            group_summary(&groups[g], st, E, m, scratch, &mean, &half);
-            fputc(' ', md);
-            put_ci(md, mean, half, fmts[m]);
-            fprintf(md, " |");
+    et_boot_ci ci[MAX_POLICIES][N_METRICS + 1]; /* the last column: IQM of the reward */
+    et_status st_b = ET_OK;
+    for (int m = 0; st_b == ET_OK && m < N_METRICS; m++) {
+        metric_table(st, n_spec, E, m, vals);
+        for (int g = 0; st_b == ET_OK && g < n_groups; g++) {
+            const double *x = vals + (size_t)groups[g].first * E;
+            st_b = et_boot_mean(boot, x, groups[g].n_seeds, E, &ci[g][m], err);
+            if (st_b == ET_OK && m == M_REWARD)
+                st_b = et_boot_iqm(boot, x, groups[g].n_seeds, E, &ci[g][N_METRICS], err);
         }
-        fputc('\n', md);
     }
+    if (st_b != ET_OK) return st_b;
+    fprintf(md, "\n## Results on the evaluation episodes\n\n| policy | runs | episodic reward | "
+                "IQM reward | total delay (s) | mean perplexity | mean exposure | failed tasks | "
+                "LOCAL share |\n|---|---|---|---|---|---|---|---|---|\n");
+    for (int g = 0; g < n_groups; g++) {
+        fprintf(md, "| %s | %d | ", groups[g].name, groups[g].n_seeds);
+        put_ci(md, &ci[g][M_REWARD], fmts[M_REWARD]);
+        fputs(" | ", md);
+        put_ci(md, &ci[g][N_METRICS], fmts[M_REWARD]);
+        for (int m = M_REWARD + 1; m < N_METRICS; m++) {
+            fputs(" | ", md);
+            put_ci(md, &ci[g][m], fmts[m]);
+        }
+        fputs(" |\n", md);
+    }
+
     int h = -1;
     for (int g = 0; g < n_groups; g++)
         if (et_policy_find(groups[g].name) == et_policy_of_variant(ET_HMPPO)) h = g;
     if (h >= 0) {
         fprintf(md,
-                "\n## HMPPO's paired difference per evaluation episode\n\nHMPPO minus the "
-                "other policy on the same episode (each learner averaged over its seeds), "
-                "mean and 95%% interval over the %d episodes. Reward: positive = HMPPO "
-                "better; delay and perplexity: negative = HMPPO better. Percentages are "
-                "relative to the other policy's mean.\n\n| other | reward | reward %% | total "
-                "delay (s) | delay %% | perplexity | HMPPO better on |\n|---|---|---|---|---|"
-                "---|---|\n",
-                E);
+                "\n## HMPPO against every other policy\n\nHMPPO minus the other policy on the same "
+                "evaluation episode, for each of HMPPO's %d seed%s (against another learner, run "
+                "for run: both trained from the same scenario seeds), averaged: the mean "
+                "difference and its interval, which resamples HMPPO's seeds and then the "
+                "episodes, so it covers the seeds' variation as well as the episodes'. Reward: "
+                "positive = HMPPO better; delay and perplexity: negative = HMPPO better. "
+                "Percentages are relative to the other policy's mean. Better on: (seed, episode) "
+                "pairs in which HMPPO's reward is higher.\n\n| other | reward | reward %% | "
+                "P(HMPPO better) | total delay (s) | delay %% | perplexity | HMPPO better on "
+                "|\n|---|---|---|---|---|---|---|---|\n",
+                groups[h].n_seeds, groups[h].n_seeds == 1 ? "" : "s");
+        static const int dm[3] = {M_REWARD, M_DELAY, M_PPL};
+        et_boot_ci d[MAX_POLICIES][3], poi[MAX_POLICIES];
+        double base[MAX_POLICIES][3];
+        int wins[MAX_POLICIES] = {0};
+        for (int k = 0; st_b == ET_OK && k < 3; k++) {
+            metric_table(st, n_spec, E, dm[k], vals);
+            for (int g = 0; st_b == ET_OK && g < n_groups; g++) {
+                if (g == h) continue;
+                base[g][k] = ci[g][dm[k]].value;
+                difference_table(&groups[h], &groups[g], vals, E, diff);
+                st_b = et_boot_mean(boot, diff, groups[h].n_seeds, E, &d[g][k], err);
+                if (st_b != ET_OK || dm[k] != M_REWARD) continue;
+                for (int i = 0; i < groups[h].n_seeds * E; i++)
+                    wins[g] += diff[i] > 0;
+                st_b = et_boot_improvement(boot, vals + (size_t)groups[h].first * E,
+                                           groups[h].n_seeds, vals + (size_t)groups[g].first * E,
+                                           groups[g].n_seeds, E, &poi[g], err);
+            }
+        }
+        if (st_b != ET_OK) return st_b;
         for (int g = 0; g < n_groups; g++) {
             if (g == h) continue;
-            fprintf(md, "| %s |", groups[g].name);
-            double base[3], d_mean[3], d_half[3];
-            int wins = 0;
-            for (int k = 0; k < 3; k++) {
-                int m = k == 0 ? M_REWARD : k == 1 ? M_DELAY : M_PPL;
-                double sb = 0;
-                for (int e = 0; e < E; e++) {
-                    double a = group_episode(&groups[h], st, E, e, m);
-                    double b = group_episode(&groups[g], st, E, e, m);
-                    scratch[e] = a - b;
-                    sb += b;
-                    if (m == M_REWARD && a > b) wins++;
-                }
-                base[k] = sb / E;
-                et_study_mean_ci(scratch, E, &d_mean[k], &d_half[k]);
-            }
-            fputc(' ', md);
-            put_ci(md, d_mean[0], d_half[0], "%+.2f");
-            fprintf(md, " | %+.1f%% [%+.1f, %+.1f] | ", 100 * d_mean[0] / fabs(base[0]),
-                    100 * (d_mean[0] - d_half[0]) / fabs(base[0]),
-                    100 * (d_mean[0] + d_half[0]) / fabs(base[0]));
-            put_ci(md, d_mean[1], d_half[1], "%+.0f");
-            fprintf(md, " | %+.1f%% | ", 100 * d_mean[1] / base[1]);
-            put_ci(md, d_mean[2], d_half[2], "%+.3f");
-            fprintf(md, " | %d of %d |\n", wins, E);
+            double b0 = fabs(base[g][0]);
+            fprintf(md, "| %s | ", groups[g].name);
+            put_ci(md, &d[g][0], "%+.2f");
+            fprintf(md, " | %+.1f%% [%+.1f, %+.1f] | ", 100 * d[g][0].value / b0,
+                    100 * d[g][0].lo / b0, 100 * d[g][0].hi / b0);
+            put_ci(md, &poi[g], "%.2f");
+            fputs(" | ", md);
+            put_ci(md, &d[g][1], "%+.0f");
+            fprintf(md, " | %+.1f%% | ", 100 * d[g][1].value / base[g][1]);
+            put_ci(md, &d[g][2], "%+.3f");
+            fprintf(md, " | %d of %d |\n", wins[g], groups[h].n_seeds * E);
         }
     }
     fprintf(md, "\nFor reference, the paper (arXiv 2310.17492) reports HMPPO ahead of its "
@@ -379,6 +433,7 @@ static void write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_
                         s->mean_exposure, s->failed, s->local);
             }
         }
+    return ET_OK;
 }
 
 /* Copies every training run's (episode, return) into curves.csv. */
@@ -452,8 +507,12 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
             j->sim = sim;
             j->seed = sc->seed + (uint64_t)(s - 1);
             snprintf(j->dir, sizeof j->dir, "%s/%s-s%d", opt->out_dir, learners[l], s);
-            j->opt = (et_train_options){
-                .scenario = sc, .policy = p->b.name, .episodes = opt->train_episodes};
+            j->opt =
+                (et_train_options){.scenario = sc,
+                                   .policy = p->b.name,
+                                   .episodes = opt->train_episodes,
+                                   /* A study starts its trainings over on every run of compare. */
+                                   .restart = 1};
             snprintf(p->checkpoint, sizeof p->checkpoint, "%s/checkpoint.ckpt", j->dir);
             ctxs[n_spec] = j;
             n_spec++;
@@ -487,8 +546,11 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
         fprintf(stderr, "edgetune: evaluating %d policies (learner seeds apart) on %d episodes\n",
                 n_spec, E);
     et_episode_stats *stats = calloc((size_t)n_spec * (size_t)E, sizeof *stats);
-    double *scratch = calloc((size_t)(E > MAX_POLICIES ? E : MAX_POLICIES), sizeof *scratch);
-    if (!stats || !scratch) st = et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    double *vals = calloc((size_t)n_spec * (size_t)E, sizeof *vals);
+    double *diff = calloc((size_t)opt->seeds * (size_t)E, sizeof *diff);
+    et_boot *boot = NULL;
+    if (!stats || !vals || !diff) st = et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    if (st == ET_OK) st = et_boot_create(ET_BOOT_REPS, opt->seeds, E, ET_BOOT_SEED, &boot, err);
     if (st == ET_OK)
         st = run_episodes(sim, spec, n_spec, sc->eval_offset, E, opt->jobs, stats, err);
 
@@ -500,8 +562,10 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
     if (st == ET_OK) st = et_outputs_add(&out, "compare.md", &md, err);
     if (st == ET_OK) st = et_outputs_add(&out, "compare.csv", &csv, err);
     if (st == ET_OK) st = et_outputs_add(&out, "curves.csv", &curves, err);
+    if (st == ET_OK)
+        st = write_tables(md, csv, sim, opt, tb, spec, n_spec, groups, n_groups, stats, vals, diff,
+                          boot, err);
     if (st == ET_OK) {
-        write_tables(md, csv, sim, opt, tb, spec, groups, n_groups, stats, scratch);
         write_curves(curves, spec, n_spec, opt->out_dir);
         fprintf(md, "\nWall time of the whole study: %.0f s on %d parallel processes.\n",
                 wall_now() - t0, opt->jobs);
@@ -509,7 +573,9 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
     } else {
         et_outputs_abort(&out);
     }
+    et_boot_destroy(boot);
     free(stats);
-    free(scratch);
+    free(vals);
+    free(diff);
     return st;
 }

@@ -13,13 +13,18 @@
  *    run in its own process, `jobs` at a time.
  * 3. Every policy (each learner seed separately) is evaluated on the same
  *    evaluation episodes (train.eval_offset on), each in a fresh engine.
- * 4. compare.md: per policy the mean and 95% confidence interval (Student t;
- *    over seeds for learners, over episodes for baselines) of episodic reward,
- *    total delay, mean perplexity, mean privacy exposure and failed tasks;
- *    HMPPO's paired difference with every other policy per evaluation episode
- *    (learners averaged over their seeds), with its interval; the tuned
- *    parameters. compare.csv: one row per policy, seed and episode.
- *    curves.csv: every training run's per-episode return. */
+ * 4. compare.md (statistics: bootstrap.h): per policy the mean of episodic
+ *    reward, total delay, mean perplexity, mean privacy exposure, failed tasks
+ *    and LOCAL share, and the interquartile mean of the reward, each with its
+ *    95% stratified-bootstrap interval (a learner's seeds resampled, then the
+ *    evaluation episodes within each; a baseline's episodes); HMPPO against
+ *    every other policy: the paired difference per seed and episode (against
+ *    a learner, seed for seed) with an interval that covers seeds and
+ *    episodes, and the probability of improvement P(HMPPO better) with its
+ *    interval; a warning when the learners have fewer than 5 seeds; the tuned
+ *    parameters. Fixed bootstrap seed: the tables are reproducible.
+ *    compare.csv: one row per policy, seed and episode. curves.csv: every
+ *    training run's per-episode return. */
 #ifndef ET_STUDY_H
 #define ET_STUDY_H
 

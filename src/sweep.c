@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "interrupt.h"
+#include "jsontext.h"
 #include "readfile.h"
 #include "registry.h"
 #include "scenario.h"
@@ -61,15 +63,6 @@ static const char *const METRICS[] = {
 
 /* Scenario keys holding file paths: relative values in a SPEC are relative to the SPEC. */
 static const char *const PATH_KEYS[] = {"platform", "model", "mobility.trace"};
-
-/* The one piece of process-wide state: set by SIGINT/SIGTERM, read by the run loop. */
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 /* ---- the SPEC ------------------------------------------------------------------------------ */
 
@@ -149,6 +142,48 @@ static int is_scalar(const cJSON *v)
     return cJSON_IsNumber(v) || cJSON_IsString(v) || cJSON_IsBool(v);
 }
 
+/* edgetune platform's options a SPEC may set as gen.* keys: those taking a value, and the
+ * flags (true or false). -o/--output is the sweep's own (each run's platform.xml), --help is
+ * not a platform. */
+static const char *const GEN_VALUE_KEYS[] = {
+    "ues",      "seed",           "cells",        "layout",       "isd",
+    "core_bps", "core_latency_s", "server_flops", "server_cores", "cell_radius"};
+static const char *const GEN_FLAG_KEYS[] = {"wifi", "full_routing", "shared_server"};
+
+/* A gen.* key: a known option of edgetune platform, with a value of its kind (v, or each
+ * element of v when it is a grid's array). */
+static et_status check_gen_key(const sw_spec *s, const char *where, const char *key, const cJSON *v,
+                               et_error *err)
+{
+    const char *opt = key + 4;
+    int flag = -1;
+    for (size_t i = 0; i < sizeof GEN_VALUE_KEYS / sizeof GEN_VALUE_KEYS[0]; i++)
+        if (!strcmp(opt, GEN_VALUE_KEYS[i])) flag = 0;
+    for (size_t i = 0; i < sizeof GEN_FLAG_KEYS / sizeof GEN_FLAG_KEYS[0]; i++)
+        if (!strcmp(opt, GEN_FLAG_KEYS[i])) flag = 1;
+    if (flag < 0)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: unknown key '%s.%s' (gen.* keys are edgetune platform's options: "
+                            "ues, seed, cells, layout, isd, core_bps, core_latency_s, "
+                            "server_flops, server_cores, cell_radius, wifi, full_routing, "
+                            "shared_server; the sweep writes each run's platform itself)",
+                            s->path, where, key);
+    const cJSON *first = cJSON_IsArray(v) ? v->child : v;
+    for (const cJSON *e = first; e; e = cJSON_IsArray(v) ? e->next : NULL) {
+        if (flag && !cJSON_IsBool(e))
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: key '%s.%s': expected true or false (edgetune platform "
+                                "--%s is a flag)",
+                                s->path, where, key, opt);
+        if (!flag && cJSON_IsBool(e))
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: key '%s.%s': expected a number or a string (the value of "
+                                "edgetune platform's option), got %s",
+                                s->path, where, key, cJSON_IsTrue(e) ? "true" : "false");
+    }
+    return ET_OK;
+}
+
 /* Flattens {"a": {"b": 1}} into a.b = 1. Leaves must be scalars (arrays: non-empty arrays of
  * scalars). where names the object in messages ("set", "points[2]"). */
 static et_status flatten(const sw_spec *s, const cJSON *obj, const char *prefix, const char *where,
@@ -173,6 +208,10 @@ static et_status flatten(const sw_spec *s, const cJSON *obj, const char *prefix,
         if (list_get(out, key))
             return et_error_set(err, ET_ERR_INPUT, "%s: key '%s.%s' appears twice", s->path, where,
                                 key);
+        if (!strncmp(key, "gen.", 4)) {
+            et_status st = check_gen_key(s, where, key, it, err);
+            if (st != ET_OK) return st;
+        }
         if (!strcmp(key, "seed") || !strcmp(key, "policy") || !strcmp(key, "out"))
             return et_error_set(err, ET_ERR_INPUT, "%s: key '%s.%s': the sweep sets it (use %s)",
                                 s->path, where, key,
@@ -468,6 +507,12 @@ static et_status load_base(sw_spec *s, const cJSON *v, const char *data_dir, et_
     et_scenario *sc = malloc(sizeof *sc);
     if (!sc) return nomem(err);
     et_status st = et_scenario_load(path, data_dir, sc, err);
+    if (st != ET_OK && v) {
+        /* Name the SPEC and its key before the base's own message. */
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        et_error_set(err, st, "%s: key 'base': %s", s->path, msg);
+    }
     if (st == ET_OK && !(s->base = et_scenario_to_cjson(sc))) st = nomem(err);
     free(sc);
     /* Paths become absolute: the runs' scenarios live in other directories. */
@@ -485,28 +530,14 @@ static et_status spec_load(sw_spec *s, const char *path, const char *data_dir, e
 {
     memset(s, 0, sizeof *s);
     s->path = path;
-    char *text = read_text(path);
-    if (!text)
-        return et_error_set(err, ET_ERR_INPUT, "%s: cannot read the sweep spec: %s", path,
-                            strerror(errno));
-    const char *end = NULL;
-    s->root = cJSON_ParseWithOpts(text, &end, 1);
-    if (!s->root || !cJSON_IsObject(s->root)) {
-        /* The line of the error; an error at the very end is on the last line. */
-        const char *at = cJSON_GetErrorPtr();
-        if (!at || at < text || at > text + strlen(text)) at = end ? end : text;
-        while (at > text && !*at && at[-1] == '\n')
-            at--;
-        int line = 1;
-        for (const char *c = text; *c && c < at; c++)
-            line += *c == '\n';
-        free(text);
+    /* A regular file of at most ET_MAX_JSON_BYTES, strict JSON (jsontext.h). */
+    et_status st =
+        et_jsontext_load(path, "the sweep spec", "a sweep spec: an object, docs/sweeps.md",
+                         ET_MAX_JSON_BYTES, &s->root, err);
+    if (st != ET_OK) return st;
+    if (!cJSON_IsObject(s->root))
         return et_error_set(err, ET_ERR_INPUT,
-                            "%s:%d: malformed JSON (expected a sweep spec: "
-                            "an object, docs/sweeps.md)",
-                            path, line);
-    }
-    free(text);
+                            "%s: expected a sweep spec: an object (docs/sweeps.md)", path);
     char rel[ET_PATH_MAX];
     snprintf(rel, sizeof rel, "%s", path);
     char *slash = strrchr(rel, '/');
@@ -536,7 +567,7 @@ static et_status spec_load(sw_spec *s, const char *path, const char *data_dir, e
     const cJSON *grid = cJSON_GetObjectItemCaseSensitive(s->root, "grid");
     const cJSON *points = cJSON_GetObjectItemCaseSensitive(s->root, "points");
     const cJSON *trace = cJSON_GetObjectItemCaseSensitive(s->root, "channel_trace");
-    et_status st = load_base(s, cJSON_GetObjectItemCaseSensitive(s->root, "base"), data_dir, err);
+    st = load_base(s, cJSON_GetObjectItemCaseSensitive(s->root, "base"), data_dir, err);
     if (st != ET_OK) return st;
     if (set && !cJSON_IsObject(set))
         return et_error_set(err, ET_ERR_INPUT, "%s: key 'set': expected an object of keys", path);
@@ -806,6 +837,7 @@ static int spawn(char *const *argv, const char *log, int quiet, pid_t *pid)
     sigemptyset(&def);
     sigaddset(&def, SIGINT);
     sigaddset(&def, SIGTERM);
+    sigaddset(&def, SIGHUP);
     posix_spawnattr_setsigdefault(&attr, &def);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
     int rc = posix_spawn(pid, argv[0], &fa, &attr, argv, env);
@@ -854,6 +886,13 @@ static et_status validate(const sw_spec *s, const et_sweep_options *opt, et_erro
     char *last_gen = NULL;
     et_status st = sc && r ? ET_OK : nomem(err);
     for (long p = 0; st == ET_OK && p < s->n_points; p++) {
+        /* A large grid takes minutes to check: a signal stops it here (interrupt.h). */
+        if (et_interrupted()) {
+            st = et_error_set(err, ET_ERR_INTERRUPTED,
+                              "interrupted by %s while checking point %ld of %ld of the SPEC",
+                              et_interrupt_name(et_interrupted()), p, s->n_points);
+            break;
+        }
         st = plan_run(s, opt, tmp, p * s->n_pol * s->n_seeds, r, err);
         if (st != ET_OK) break;
         char where[512] = "";
@@ -895,7 +934,19 @@ static et_status validate(const sw_spec *s, const et_sweep_options *opt, et_erro
                 if (spawn(args, log, 1, &pid) != 0) {
                     st = et_error_set(err, ET_ERR_INTERNAL, "sweep: cannot start %s", args[0]);
                 } else {
-                    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {
+                    int stopped = 0;
+                    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+                        if (et_interrupted() && !stopped) {
+                            kill(pid, SIGTERM);
+                            stopped = 1;
+                        }
+                    if (stopped) {
+                        st = et_error_set(err, ET_ERR_INTERRUPTED,
+                                          "interrupted by %s while checking point %ld of %ld of "
+                                          "the SPEC",
+                                          et_interrupt_name(et_interrupted()), p, s->n_points);
+                        plan_free(r);
+                        break;
                     }
                     if (wait_status(ws) != 0) {
                         char line[512], key[64] = "*";
@@ -1254,6 +1305,7 @@ static et_status run_share(sweep_state *w, const char *runs_dir, int *remote_ope
     sw_row row;
     int killed = 0;
     for (;;) {
+        int stop_requested = et_interrupted();
         if (stop_requested && !killed) { /* stop the children once; their runs are not rows */
             for (int k = 0; k < jobs; k++)
                 if (slots[k].pid) kill(slots[k].pid, SIGTERM);
@@ -1300,13 +1352,13 @@ static et_status run_share(sweep_state *w, const char *runs_dir, int *remote_ope
             if (!polled) usleep(1000);
             continue;
         }
-        if (pid < 0) continue; /* EINTR: a signal; stop_requested says which */
+        if (pid < 0) continue; /* EINTR: a signal; et_interrupted says which */
         int k = 0;
         while (k < jobs && slots[k].pid != pid)
             k++;
         if (k == jobs) continue;
         slots[k].pid = 0;
-        if (stop_requested) { /* killed or not, a run ended by the stop is not a row */
+        if (et_interrupted()) { /* killed or not, a run ended by the stop is not a row */
             running--;
             plan_free(&slots[k].plan);
             continue;
@@ -1320,6 +1372,27 @@ static et_status run_share(sweep_state *w, const char *runs_dir, int *remote_ope
     }
     free(slots);
     return st;
+}
+
+/* The output folder and its runs/ exist and take files: a folder that cannot is bad input
+ * (exit 2), as for the other commands' --out. */
+static et_status out_dir_ready(const char *out_dir, const char *runs_dir, et_error *err)
+{
+    et_error why;
+    if (et_mkdirs(runs_dir, &why) != ET_OK)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "option --out: expected a directory to write into, "
+                            "got '%s' (%s)",
+                            out_dir, why.msg);
+    /* mkdir says yes to root on a read-only folder's existing runs/: make something there. */
+    char probe[ET_PATH_MAX + 40];
+    snprintf(probe, sizeof probe, "%s/.edgetune-probe-XXXXXX", out_dir);
+    if (!mkdtemp(probe))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "option --out: expected a directory to write into, got '%s' (%s)",
+                            out_dir, strerror(errno));
+    rmdir(probe);
+    return ET_OK;
 }
 
 et_status et_sweep_run(const et_sweep_options *opt, et_sweep_report *rep, et_error *err)
@@ -1349,7 +1422,10 @@ et_status et_sweep_run(const et_sweep_options *opt, et_sweep_report *rep, et_err
     }
     snprintf(rep->out_dir, sizeof rep->out_dir, "%s", out_dir);
     snprintf(runs_dir, sizeof runs_dir, "%s/runs", out_dir);
-    if (st == ET_OK) st = et_mkdirs(runs_dir, err);
+    if (st == ET_OK) st = out_dir_ready(out_dir, runs_dir, err);
+    /* One sweep per folder at a time (rank 0 writes the tables; the runs lock their own). */
+    int lock = 0;
+    if (st == ET_OK && rank == 0) st = et_outputs_lock_dir(out_dir, &lock, err);
     sweep_state w = {.s = s, .opt = opt};
     w.pg = (progress){.start = now_s(), .p.total = (int)s->n_runs};
     if (st == ET_OK && rank == 0) {
@@ -1357,17 +1433,12 @@ et_status et_sweep_run(const et_sweep_options *opt, et_sweep_report *rep, et_err
         w.have = calloc((size_t)s->n_runs, 1);
         if (!w.rows || !w.have) st = nomem(err);
     }
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal; /* no SA_RESTART: waitpid returns on a signal */
-    sigemptyset(&sa.sa_mask);
-    stop_requested = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    /* SIGINT, SIGTERM and SIGHUP: src/interrupt.c's handler (installed by main, without
+     * SA_RESTART so that waitpid returns) records them; the loops below poll it. */
     int remote_open = net && rank == 0 ? net->size - 1 : 0;
     /* A rank whose setup failed still runs nothing and says it is done. */
     if (st == ET_OK) st = run_share(&w, runs_dir, rank == 0 ? &remote_open : NULL, err);
-    int stopped = stop_requested != 0;
+    int stopped = et_interrupted() != 0;
     if (net && rank > 0) {
         sw_row end;
         memset(&end, 0, sizeof end);
@@ -1388,8 +1459,6 @@ et_status et_sweep_run(const et_sweep_options *opt, et_sweep_report *rep, et_err
                 deliver(&w, &row, err);
         }
     }
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
     if (rank == 0 && w.rows && (st == ET_OK || stopped)) {
         et_error e2;
         et_status ws = write_runs(s, out_dir, w.rows, w.have, &e2);
@@ -1405,6 +1474,7 @@ et_status et_sweep_run(const et_sweep_options *opt, et_sweep_report *rep, et_err
     rep->skipped = w.pg.p.skipped;
     rep->failed = w.pg.p.failed;
     rep->interrupted = stopped || remote_open > 0;
+    et_outputs_unlock_dir(&lock);
     free(w.rows);
     free(w.have);
     spec_free(s);

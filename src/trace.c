@@ -2,9 +2,12 @@
 #define _DEFAULT_SOURCE
 #include "trace.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,6 +39,119 @@ et_status et_mkdirs(const char *dir, et_error *err)
     return ET_OK;
 }
 
+/* The directories this process has locked. The one piece of process-wide mutable state in
+ * the outputs: flock() locks belong to an open file description, so a second flock() of the
+ * same directory from this process (compare locks its folder, then writes its tables there
+ * through et_outputs_open) would be refused as if another process held it. */
+#define MAX_LOCKED_DIRS 16
+static struct locked_dir {
+    dev_t dev;
+    ino_t ino;
+    int fd, count;
+} locked_dirs[MAX_LOCKED_DIRS];
+
+/* Removes the temporaries (.<name>.<pid>.tmp) that processes killed outright (SIGKILL, a
+ * power cut) left in dir. Called with dir's lock held: no other process writes there now, so
+ * every temporary not of this process is stale. */
+static void remove_stale_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    char mine[32];
+    snprintf(mine, sizeof mine, ".%ld.tmp", (long)getpid());
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        const char *name = e->d_name;
+        size_t n = strlen(name);
+        if (name[0] != '.' || n < 7 || strcmp(name + n - 4, ".tmp") != 0) continue;
+        const char *p = name + n - 4; /* back over ".<digits>" */
+        while (p > name && p[-1] >= '0' && p[-1] <= '9')
+            p--;
+        if (p == name + n - 4 || p[-1] != '.' || !strcmp(p - 1, mine)) continue;
+        char path[ET_PATH_MAX + 300];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        if (lstat(path, &st) == 0 && S_ISREG(st.st_mode)) unlink(path);
+    }
+    closedir(d);
+}
+
+et_status et_outputs_lock_dir(const char *dir, int *token, et_error *err)
+{
+    *token = 0;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        return et_error_set(err, ET_ERR_IO, "%s: cannot open the output directory: %s", dir,
+                            strerror(e));
+    }
+    int free_slot = -1;
+    for (int i = 0; i < MAX_LOCKED_DIRS; i++) {
+        struct locked_dir *l = &locked_dirs[i];
+        if (l->count > 0 && l->dev == st.st_dev && l->ino == st.st_ino) {
+            close(fd);
+            l->count++;
+            *token = i + 1;
+            return ET_OK;
+        }
+        if (l->count == 0 && free_slot < 0) free_slot = i;
+    }
+    if (free_slot < 0) {
+        close(fd);
+        return et_error_set(err, ET_ERR_INTERNAL, "%s: more than %d output directories locked", dir,
+                            MAX_LOCKED_DIRS);
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        if (e == EWOULDBLOCK)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: another edgetune process is writing into this directory "
+                                "(one run per output directory at a time: wait for it, or "
+                                "choose another --out)",
+                                dir);
+        return et_error_set(err, ET_ERR_IO, "%s: cannot lock the output directory: %s", dir,
+                            strerror(e));
+    }
+    locked_dirs[free_slot] = (struct locked_dir){st.st_dev, st.st_ino, fd, 1};
+    *token = free_slot + 1;
+    remove_stale_temporaries(dir);
+    return ET_OK;
+}
+
+void et_outputs_unlock_dir(int *token)
+{
+    if (!token || *token <= 0 || *token > MAX_LOCKED_DIRS) return;
+    struct locked_dir *l = &locked_dirs[*token - 1];
+    *token = 0;
+    if (l->count <= 0) return;
+    if (--l->count == 0) {
+        close(l->fd); /* releases the flock */
+        l->fd = -1;
+    }
+}
+
+void et_outputs_tmp_name(const char *path, char *tmp, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    int dir_len = slash ? (int)(slash - path) + 1 : 0;
+    snprintf(tmp, size, "%.*s.%s.%ld.tmp", dir_len, path, base, (long)getpid());
+}
+
+FILE *et_outputs_create(const char *tmp)
+{
+    struct stat st;
+    /* A directory or a FIFO where the temporary goes (a leftover, or planted): fopen would
+     * fail on the first and block on the second. */
+    if (lstat(tmp, &st) == 0 && !S_ISREG(st.st_mode)) {
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EEXIST;
+        return NULL;
+    }
+    return fopen(tmp, "w");
+}
+
 et_status et_outputs_add(et_outputs *out, const char *name, FILE **file, et_error *err)
 {
     if (out->n >= ET_OUTPUT_MAX) return et_error_set(err, ET_ERR_INTERNAL, "too many output files");
@@ -43,8 +159,8 @@ et_status et_outputs_add(et_outputs *out, const char *name, FILE **file, et_erro
     char dir[ET_PATH_MAX];
     memcpy(dir, out->dir, sizeof dir);
     snprintf(out->final_path[i], sizeof out->final_path[i], "%s/%s", dir, name);
-    snprintf(out->tmp_path[i], sizeof out->tmp_path[i], "%s/.%s.tmp", dir, name);
-    out->file[i] = fopen(out->tmp_path[i], "w");
+    et_outputs_tmp_name(out->final_path[i], out->tmp_path[i], sizeof out->tmp_path[i]);
+    out->file[i] = et_outputs_create(out->tmp_path[i]);
     if (!out->file[i])
         return et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", out->tmp_path[i],
                             strerror(errno));
@@ -58,6 +174,7 @@ et_status et_outputs_open(et_outputs *out, const char *dir, int tasks, int chann
     memset(out, 0, sizeof *out);
     snprintf(out->dir, sizeof out->dir, "%s", dir);
     et_status st = et_mkdirs(dir, err);
+    if (st == ET_OK) st = et_outputs_lock_dir(dir, &out->lock, err);
     if (st == ET_OK && tasks) {
         st = et_outputs_add(out, "tasks.csv", &out->tasks, err);
         if (st == ET_OK) fputs(TASK_HEADER, out->tasks);
@@ -72,15 +189,23 @@ et_status et_outputs_open(et_outputs *out, const char *dir, int tasks, int chann
 
 et_status et_write_file_atomic(const char *path, const char *text, et_error *err)
 {
-    char tmp[ET_PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) return et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
-    int ok = fputs(text, f) >= 0;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
+    char tmp[ET_PATH_MAX + 48];
+    et_outputs_tmp_name(path, tmp, sizeof tmp);
+    FILE *f = et_outputs_create(tmp);
+    if (!f) return et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+    int ok = fputs(text, f) >= 0 && fflush(f) == 0;
+    int e = ok ? 0 : errno;
+    if (fclose(f) != 0 && ok) {
+        ok = 0;
+        e = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = 0;
+        e = errno;
+    }
+    if (!ok) {
         unlink(tmp);
-        return et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+        return et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", path, strerror(e ? e : EIO));
     }
     return ET_OK;
 }
@@ -126,15 +251,28 @@ et_status et_outputs_commit(et_outputs *out, const char *summary_json, et_error 
         FILE *f = NULL;
         st = et_outputs_add(out, "summary.json", &f, err);
         if (st == ET_OK && fputs(summary_json, f) < 0)
-            st = et_error_set(err, ET_ERR_IO, "%s: write error", out->tmp_path[out->n - 1]);
+            st = et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", out->final_path[out->n - 1],
+                              strerror(errno));
     }
     for (int i = 0; i < out->n; i++) {
         if (!out->file[i]) continue;
-        int bad = ferror(out->file[i]);
-        bad |= fclose(out->file[i]) != 0;
+        /* A failed write (a full disk, a file-size limit) leaves its bytes in the stream's
+         * buffer and sets its error flag; flushing again reports why. */
+        int bad = ferror(out->file[i]), e = 0;
+        clearerr(out->file[i]);
+        errno = 0;
+        if (fflush(out->file[i]) != 0) {
+            bad = 1;
+            e = errno;
+        }
+        if (fclose(out->file[i]) != 0) {
+            if (!e) e = errno;
+            bad = 1;
+        }
         out->file[i] = NULL;
         if (bad && st == ET_OK)
-            st = et_error_set(err, ET_ERR_IO, "%s: write error", out->tmp_path[i]);
+            st = et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", out->final_path[i],
+                              e ? strerror(e) : "a write failed");
     }
     out->tasks = out->channel = out->activity = NULL;
     /* A directory in the way of a final name would fail its rename half-way. */
@@ -176,6 +314,7 @@ et_status et_outputs_commit(et_outputs *out, const char *summary_json, et_error 
         return st;
     }
     out->n = 0;
+    et_outputs_unlock_dir(&out->lock);
     return ET_OK;
 }
 
@@ -190,6 +329,7 @@ void et_outputs_abort(et_outputs *out)
     }
     out->tasks = out->channel = out->activity = NULL;
     out->n = 0;
+    et_outputs_unlock_dir(&out->lock);
 }
 
 /* %.9g keeps traces readable and stable; NaN is printed as an empty field. */

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "scenario.h"
 #include "trace.h"
 
 static const char TRAIN_HEADER[] =
@@ -62,44 +64,59 @@ et_status et_train_variant(const char *policy, et_hmppo_variant *variant, et_err
     return ET_OK;
 }
 
-/* Keeps the header and the first n_rows rows of a CSV log, atomically; a
- * missing file becomes a header-only log. */
-static et_status truncate_log(const char *path, int n_rows, et_error *err)
+/* Keeps the header and the first n_rows rows of the training log, atomically. The log must
+ * hold them, numbered 0 .. n_rows - 1 after this build's header (whatever their length: a row
+ * is read whole, however long): anything else is a log of another run, and resuming onto it
+ * would mix two runs, so it is refused naming the file. */
+static et_status truncate_log(const char *path, const char *checkpoint, int n_rows, et_error *err)
 {
     FILE *in = fopen(path, "r");
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    if (!text) {
-        if (in) fclose(in);
-        return et_error_set(err, ET_ERR_NOMEM, "out of memory");
-    }
-    text[0] = '\0';
-    if (in) {
-        char line[4096];
-        int kept = -1; /* the header is row -1 */
-        while (kept < n_rows && fgets(line, sizeof line, in)) {
-            size_t n = strlen(line);
-            if (n == 0 || line[n - 1] != '\n') break; /* a row cut by a kill */
-            if (len + n + 1 > cap) {
-                cap = 2 * (len + n + 1);
-                char *grown = realloc(text, cap);
-                if (!grown) {
-                    free(text);
-                    fclose(in);
-                    return et_error_set(err, ET_ERR_NOMEM, "out of memory");
-                }
-                text = grown;
-            }
-            memcpy(text + len, line, n + 1);
-            len += n;
+    if (!in && n_rows == 0) return et_write_file_atomic(path, TRAIN_HEADER, err);
+    if (!in)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: cannot read the training log that %s continues (%s); it must "
+                            "hold the checkpoint's %d episodes",
+                            path, checkpoint, strerror(errno), n_rows);
+    char *line = NULL;
+    size_t line_cap = 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    et_status st = mem ? ET_OK : et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    int kept = -1; /* the header is row -1 */
+    while (st == ET_OK && kept < n_rows) {
+        ssize_t n = getline(&line, &line_cap, in);
+        if (n <= 0 || line[n - 1] != '\n') break; /* the end, or a row cut by a kill */
+        if (kept < 0 && strcmp(line, TRAIN_HEADER) != 0)
+            st = et_error_set(err, ET_ERR_INPUT,
+                              "%s: its header is not a training log's (expected %.40s...)", path,
+                              TRAIN_HEADER);
+        if (kept >= 0) {
+            char *end = NULL;
+            long episode = strtol(line, &end, 10);
+            if (end == line || *end != ',' || episode != kept)
+                st = et_error_set(err, ET_ERR_INPUT,
+                                  "%s: row %d is episode '%.20s', expected %d (a log of another "
+                                  "run than %s?)",
+                                  path, kept + 2, line, kept, checkpoint);
+        }
+        if (st == ET_OK) {
+            fwrite(line, 1, (size_t)n, mem);
             kept++;
         }
-        fclose(in);
     }
-    if (len == 0) {
-        snprintf(text, cap, "%s", TRAIN_HEADER);
-    }
-    et_status st = et_write_file_atomic(path, text, err);
+    int read_failed = ferror(in);
+    fclose(in);
+    free(line);
+    if (mem && fclose(mem) != 0 && st == ET_OK)
+        st = et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    if (st == ET_OK && read_failed) st = et_error_set(err, ET_ERR_IO, "%s: read error", path);
+    if (st == ET_OK && (kept < 0 ? 0 : kept) < n_rows)
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: holds %d whole rows, but %s counts %d episodes (a log of another "
+                          "run, or cut short?)",
+                          path, kept < 0 ? 0 : kept, checkpoint, n_rows);
+    if (st == ET_OK) st = et_write_file_atomic(path, kept < 0 ? TRAIN_HEADER : text, err);
     free(text);
     return st;
 }
@@ -116,6 +133,37 @@ static void log_row(FILE *f, int episode, const et_episode_stats *s, const et_hm
     else
         fputs(",,,,,,", f);
     fprintf(f, "%.3f\n", wall);
+}
+
+/* A new run may not write over a previous training run's files unless asked to
+ * (et_train_options.restart): its checkpoint would be replaced and its log cut at once. */
+et_status et_train_check_fresh(const char *out_dir, et_error *err)
+{
+    static const char *const files[] = {"checkpoint.ckpt", "train.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[ET_PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/%s", out_dir, files[i]);
+        if (access(path, F_OK) == 0)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: holds a training run (%s); continue it with --resume "
+                                "%s/checkpoint.ckpt, or start over with --restart",
+                                out_dir, files[i], out_dir);
+    }
+    return ET_OK;
+}
+
+/* The first checkpoint of a new run: its log replaces the previous run's. The previous
+ * checkpoint goes first, so that no moment pairs this log with that checkpoint (a resume
+ * would take the other run's episodes as its own). */
+static et_status log_in_place(const char *log_tmp, const char *log_path, const char *checkpoint,
+                              et_error *err)
+{
+    if (unlink(checkpoint) != 0 && errno != ENOENT)
+        return et_error_set(err, ET_ERR_IO, "%s: cannot replace it: %s", checkpoint,
+                            strerror(errno));
+    if (rename(log_tmp, log_path) != 0)
+        return et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", log_path, strerror(errno));
+    return ET_OK;
 }
 
 /* What a rank tells the others at the end of a round (beside the statistics of the episodes it
@@ -166,6 +214,76 @@ static et_status check_replicas(et_collective *comm, et_agent *agent, const trai
     return st;
 }
 
+/* Every field of the training progress a checkpoint holds, in its range: a hostile or
+ * damaged file is refused here, not met later as a negative slot or an endless clock. */
+static et_status check_blob(const char *path, const train_blob *b, et_error *err)
+{
+#define BAD(field, fmt, value, range)                                                              \
+    et_error_set(err, ET_ERR_INPUT, "%s: checkpoint field '%s': expected %s, got " fmt, path,      \
+                 field, range, value)
+    if (b->magic != BLOB_MAGIC)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: not a training checkpoint (no training progress; edgetune train "
+                            "writes one)",
+                            path);
+    if (!memchr(b->policy, '\0', sizeof b->policy) || !et_train_is_learned(b->policy))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: checkpoint field 'policy': expected a learned policy's name",
+                            path);
+    if (b->episodes_done < 0 || b->episodes_done > ET_TRAIN_MAX_EPISODES)
+        return BAD("episodes_done", "%d", (int)b->episodes_done, "an integer in [0, 10000000]");
+    if (b->updates_done < 0 || b->updates_done > b->episodes_done)
+        return BAD("updates_done", "%d", (int)b->updates_done, "an integer in [0, episodes_done]");
+    if (b->n_ue < 1 || b->n_ue > 1000000)
+        return BAD("n_ue", "%d", (int)b->n_ue, "an integer in [1, 1000000]");
+    if (b->tasks_per_ue < 1 || b->tasks_per_ue > 100000)
+        return BAD("tasks_per_ue", "%d", (int)b->tasks_per_ue, "an integer in [1, 100000]");
+    if (b->seed > ET_SEED_MAX)
+        return BAD("seed", "%llu", (unsigned long long)b->seed,
+                   "an integer in [0, 9007199254740991]");
+    if (b->ranks < 1 || b->ranks > ET_TRAIN_MAX_RANKS)
+        return BAD("ranks", "%d", (int)b->ranks, "an integer in [1, 64]");
+    for (int r = 0; r < ET_TRAIN_MAX_RANKS; r++) {
+        double c = b->clock_s[r];
+        int good = r < b->ranks ? isfinite(c) && c >= 0 && c <= ET_TRAIN_MAX_CLOCK_S : c == 0;
+        if (!good) {
+            char field[32];
+            snprintf(field, sizeof field, "clock_s[%d]", r);
+            return BAD(field, "%g", c,
+                       r < b->ranks ? "seconds in [0, 1e12]" : "0 (beyond the rank count)");
+        }
+    }
+    return ET_OK;
+#undef BAD
+}
+
+et_status et_train_checkpoint_load(const char *path, et_agent **agent, et_train_checkpoint *info,
+                                   et_error *err)
+{
+    train_blob blob;
+    memset(&blob, 0, sizeof blob);
+    *agent = NULL;
+    et_status st = et_hmppo_load(path, agent, &blob, sizeof blob, err);
+    if (st == ET_OK) st = check_blob(path, &blob, err);
+    if (st != ET_OK) {
+        et_agent_destroy(*agent);
+        *agent = NULL;
+        return st;
+    }
+    if (info) {
+        memset(info, 0, sizeof *info);
+        memcpy(info->policy, blob.policy, sizeof info->policy);
+        info->episodes_done = blob.episodes_done;
+        info->updates_done = blob.updates_done;
+        info->n_ue = blob.n_ue;
+        info->tasks_per_ue = blob.tasks_per_ue;
+        info->seed = blob.seed;
+        info->ranks = blob.ranks;
+        memcpy(info->clock_s, blob.clock_s, sizeof info->clock_s);
+    }
+    return ET_OK;
+}
+
 /* Opens the agent: from the checkpoint (checked against the run) or new. */
 static et_status open_agent(et_sim *sim, const et_train_options *opt, et_hmppo_variant variant,
                             int size, et_agent **agent, train_blob *blob, et_error *err)
@@ -176,12 +294,15 @@ static et_status open_agent(et_sim *sim, const et_train_options *opt, et_hmppo_v
     memset(blob, 0, sizeof *blob);
     if (opt->resume) {
         et_status st = et_hmppo_load(opt->resume, agent, blob, sizeof *blob, err);
-        if (st != ET_OK) return st;
+        if (st == ET_OK) st = check_blob(opt->resume, blob, err);
+        if (st != ET_OK) {
+            et_agent_destroy(*agent);
+            *agent = NULL;
+            return st;
+        }
         const et_hmppo_config *cfg = et_hmppo_get_config(*agent);
         const char *why = NULL;
-        if (blob->magic != BLOB_MAGIC)
-            why = "not a training checkpoint";
-        else if (strcmp(blob->policy, opt->policy) != 0)
+        if (strcmp(blob->policy, opt->policy) != 0)
             why = "trained another policy";
         else if (blob->n_ue != n_ue || cfg->n_ue != n_ue)
             why = "has another number of UEs";
@@ -285,15 +406,33 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
     if (st == ET_OK && (!mine || !all || !reps))
         st = et_error_set(err, ET_ERR_NOMEM, "out of memory for %d episodes per round", R);
 
-    char log_path[ET_PATH_MAX + 32];
+    char log_path[ET_PATH_MAX + 32], log_tmp[ET_PATH_MAX + 80];
     snprintf(res->checkpoint, sizeof res->checkpoint, "%s/checkpoint.ckpt", opt->out_dir);
     snprintf(log_path, sizeof log_path, "%s/train.csv", opt->out_dir);
+    et_outputs_tmp_name(log_path, log_tmp, sizeof log_tmp);
     FILE *log = NULL;
+    int lock = 0, log_aside = 0; /* log_aside: the log is log_tmp until the first checkpoint */
     if (rank == 0) {
         if (st == ET_OK) st = et_mkdirs(opt->out_dir, err);
-        if (st == ET_OK) st = truncate_log(log_path, blob.episodes_done, err);
-        if (st == ET_OK && !(log = fopen(log_path, "a")))
-            st = et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", log_path, strerror(errno));
+        if (st == ET_OK) st = et_outputs_lock_dir(opt->out_dir, &lock, err);
+        if (st == ET_OK && !opt->resume && !opt->restart)
+            st = et_train_check_fresh(opt->out_dir, err);
+        if (st == ET_OK && opt->resume) {
+            st = truncate_log(log_path, opt->resume, blob.episodes_done, err);
+            if (st == ET_OK && !(log = fopen(log_path, "a")))
+                st =
+                    et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", log_path, strerror(errno));
+        } else if (st == ET_OK) {
+            /* A new run's log is written aside: a previous run's files stay as they were
+             * until this one has a checkpoint to stand on (a run that stops earlier, at a
+             * limit or a signal, leaves nothing). */
+            if (!(log = et_outputs_create(log_tmp)))
+                st =
+                    et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", log_path, strerror(errno));
+            else
+                log_aside = 1;
+            if (log) fputs(TRAIN_HEADER, log);
+        }
     }
 
     /* The checkpoint a resume would start from, until this run writes its own. */
@@ -374,8 +513,13 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
         res->exchange_s += wall_now() - t0;
         if (st == ET_OK && save && rank == 0) {
             /* The log must hold every row the checkpoint counts. */
-            fflush(log);
-            st = et_hmppo_save(agent, res->checkpoint, &blob, sizeof blob, err);
+            if (fflush(log) != 0)
+                st =
+                    et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", log_path, strerror(errno));
+            if (st == ET_OK && log_aside)
+                st = log_in_place(log_tmp, log_path, res->checkpoint, err);
+            if (st == ET_OK) log_aside = 0;
+            if (st == ET_OK) st = et_hmppo_save(agent, res->checkpoint, &blob, sizeof blob, err);
             if (st == ET_OK) {
                 res->checkpoint_episodes = blob.episodes_done;
                 snprintf(res->resumable, sizeof res->resumable, "%s", res->checkpoint);
@@ -385,7 +529,9 @@ et_status et_train_run(et_sim *sim, const et_train_options *opt, et_train_result
         if (last) break;
     }
     if (log && fclose(log) != 0 && st == ET_OK)
-        st = et_error_set(err, ET_ERR_IO, "%s: write error", log_path);
+        st = et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", log_path, strerror(errno));
+    if (log_aside) unlink(log_tmp); /* no checkpoint: the run leaves nothing */
+    et_outputs_unlock_dir(&lock);
     int n = n_recent < 50 ? n_recent : 50;
     for (int i = 0; i < n; i++)
         res->last_return += recent[i] / n;

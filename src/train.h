@@ -35,6 +35,10 @@ typedef struct et_train_options {
     int episodes;                /* total episodes (a resumed run counts the ones already done) */
     const char *resume;          /* checkpoint to continue from, or NULL */
     int stop_after;              /* > 0: stop after this many episodes in this process (tests) */
+    /* Without resume, out_dir must not hold a training run (train.csv or checkpoint.ckpt):
+     * ET_ERR_INPUT, unless restart is set. A restarted run keeps the old files until its
+     * first checkpoint: its log is written aside (.train.csv.<pid>.tmp) until then. */
+    int restart;
     /* Distributed training (NULL: alone). Every rank runs et_train_run with the same options;
      * rank r simulates episodes g with (g mod (E size)) / E == r, E = train.episodes_per_update,
      * and after each round of E size episodes the ranks average their gradients (synchronous
@@ -59,6 +63,33 @@ typedef struct et_train_result {
     char resumable[ET_PATH_MAX + 32];
     double last_return; /* mean episodic reward over the last min(50, episodes) episodes */
 } et_train_result;
+
+/* What a training checkpoint holds beside the learner (et_train_checkpoint_load). */
+typedef struct et_train_checkpoint {
+    char policy[16];   /* hmppo | mappo | ippo */
+    int episodes_done; /* in [0, ET_TRAIN_MAX_EPISODES] */
+    int updates_done;  /* in [0, episodes_done] */
+    int n_ue, tasks_per_ue;
+    unsigned long long seed;
+    int ranks;                          /* in [1, ET_TRAIN_MAX_RANKS] */
+    double clock_s[ET_TRAIN_MAX_RANKS]; /* each rank's engine clock, in [0, ET_TRAIN_MAX_CLOCK_S] */
+} et_train_checkpoint;
+
+/* The most episodes a run trains (train.episodes' range) and the latest engine clock a
+ * checkpoint may hold: 1e12 s, beyond which a double no longer resolves the engine's
+ * microsecond events (and 1e300 would never let an episode end). */
+#define ET_TRAIN_MAX_EPISODES 10000000
+#define ET_TRAIN_MAX_CLOCK_S 1e12
+
+/* Loads a training checkpoint (edgetune train's checkpoint.ckpt): the learner (et_hmppo_load,
+ * its parameters checked finite) and the training progress, every field range-checked:
+ * ET_ERR_INPUT naming the file and the field otherwise. info may be NULL. */
+et_status et_train_checkpoint_load(const char *path, et_agent **agent, et_train_checkpoint *info,
+                                   et_error *err);
+
+/* ET_ERR_INPUT when out_dir holds a training run (train.csv or checkpoint.ckpt), naming
+ * --resume and --restart (what et_train_run checks without resume or restart). */
+et_status et_train_check_fresh(const char *out_dir, et_error *err);
 
 /* Policy name -> learner variant; ET_ERR_INPUT for a name that is not learned. */
 et_status et_train_variant(const char *policy, et_hmppo_variant *variant, et_error *err);

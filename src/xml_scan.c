@@ -38,13 +38,20 @@ static void skip_space(char **q, int *line)
 }
 
 /* Calls fn on every start and end tag of text (modified in place: names and
- * values are NUL-terminated where they lie). Comments and the prolog are
- * skipped. Malformed input just ends the scan: reporting it is SimGrid's
- * job, with its own line numbers. Entities in values are left as written. */
-int et_xml_scan(char *text, xml_tag_fn fn, void *ctx)
+ * values are NUL-terminated where they lie). Comments, CDATA sections and the
+ * prolog are skipped. Input the scanner cannot follow stops the scan with -1
+ * and its line in *stop_line: a caller that checks what SimGrid will read
+ * must not pass what lies beyond unread. Entities in values are left as
+ * written. */
+int et_xml_scan_at(char *text, xml_tag_fn fn, void *ctx, int *stop_line)
 {
     int line = 1;
     char *p = text;
+#define STOP()                                                                                     \
+    do {                                                                                           \
+        if (stop_line) *stop_line = line;                                                          \
+        return -1;                                                                                 \
+    } while (0)
     while (*p) {
         if (*p == '\n') line++;
         if (*p != '<') {
@@ -54,13 +61,15 @@ int et_xml_scan(char *text, xml_tag_fn fn, void *ctx)
         const char *close = NULL;
         if (strncmp(p, "<!--", 4) == 0)
             close = "-->";
+        else if (strncmp(p, "<![CDATA[", 9) == 0) /* may hold '>' and '<' */
+            close = "]]>";
         else if (p[1] == '?')
             close = "?>";
         else if (p[1] == '!')
             close = ">";
         if (close) {
             p = skip_past(p, close, &line);
-            if (!p) return 0;
+            if (!p) STOP();
             continue;
         }
         if (p[1] == '/') {
@@ -70,7 +79,7 @@ int et_xml_scan(char *text, xml_tag_fn fn, void *ctx)
                 name_end++;
             end_tag.name = p + 2;
             p = skip_past(p, ">", &line);
-            if (!p) return 0;
+            if (!p) STOP();
             *name_end = '\0'; /* at or before the '>' just passed */
             int rc = fn(&end_tag, ctx);
             if (rc) return rc;
@@ -81,7 +90,7 @@ int et_xml_scan(char *text, xml_tag_fn fn, void *ctx)
         tag.name = q;
         while (is_name_char(*q))
             q++;
-        if (q == tag.name) return 0;
+        if (q == tag.name) STOP();
         for (;;) {
             char sep = *q;
             *q = '\0'; /* terminates the tag name or the previous value */
@@ -98,23 +107,25 @@ int et_xml_scan(char *text, xml_tag_fn fn, void *ctx)
                 char *name = q;
                 while (is_name_char(*q))
                     q++;
-                if (q == name) return 0;
+                if (q == name) STOP();
                 char *name_end = q;
                 skip_space(&q, &line);
-                if (*q != '=') return 0;
+                if (*q != '=') STOP();
                 q++;
                 skip_space(&q, &line);
                 char quote = *q;
-                if (quote != '"' && quote != '\'') return 0;
+                if (quote != '"' && quote != '\'') STOP();
                 *name_end = '\0';
                 char *value = ++q;
                 while (*q && *q != quote)
                     line += *q++ == '\n';
-                if (!*q) return 0;
-                if (tag.n_attrs < XML_MAX_ATTRS) tag.attrs[tag.n_attrs++] = (xml_attr){name, value};
+                if (!*q) STOP();
+                /* More attributes than any SimGrid element has: unread ones go unchecked. */
+                if (tag.n_attrs == XML_MAX_ATTRS) STOP();
+                tag.attrs[tag.n_attrs++] = (xml_attr){name, value};
                 continue; /* the closing quote is the next separator */
             }
-            return 0;
+            STOP();
         }
         /* The loop above stopped past '>' (or on '>' after '/'). */
         int rc = fn(&tag, ctx);
@@ -122,4 +133,10 @@ int et_xml_scan(char *text, xml_tag_fn fn, void *ctx)
         p = q;
     }
     return 0;
+#undef STOP
+}
+
+int et_xml_scan(char *text, xml_tag_fn fn, void *ctx)
+{
+    return et_xml_scan_at(text, fn, ctx, NULL);
 }

@@ -28,8 +28,12 @@ typedef int (*xml_tag_fn)(const xml_tag *tag, void *ctx);
 const char *et_xml_attr(const xml_tag *t, const char *name);
 
 /* Calls fn for every start and end tag of text (modified: names and values become NUL-terminated
- * strings inside it), skipping comments, processing instructions and DOCTYPE. Returns 0, or what
- * fn returned to stop, or -1 for text that is not XML the scanner can follow. */
+ * strings inside it), skipping comments, CDATA sections, processing instructions and DOCTYPE.
+ * Returns 0, or what fn returned to stop, or -1 for text that is not XML the scanner can follow. */
 int et_xml_scan(char *text, xml_tag_fn fn, void *ctx);
+
+/* et_xml_scan, with the line where the scan stopped on text it cannot follow in *stop_line (may
+ * be NULL) when it returns -1. */
+int et_xml_scan_at(char *text, xml_tag_fn fn, void *ctx, int *stop_line);
 
 #endif

@@ -19,7 +19,8 @@ expect() {
     local name=$1 want=$2
     shift 3
     previous_output
-    "$bin" "$@" >stdout.txt 2>stderr.txt
+    # A bounded wait: an input that blocks (a FIFO) is a failure, not a hang of the suite.
+    timeout 120 "$bin" "$@" >stdout.txt 2>stderr.txt
     local rc=$?
     local why=""
     [ "$rc" -eq 2 ] || why="exit status $rc, expected 2"
@@ -127,7 +128,7 @@ expect platform_bad_core_latency "--core-latency-s: expected seconds in [0, 10],
 expect platform_cells_with_wifi "--cells: metro platforms are OFDMA" -- platform --ues 8 --cells 2 --wifi
 expect platform_cells_with_full_routing "--cells: metro platforms use Cluster zones" -- platform --ues 8 --cells 2 --full-routing
 expect platform_radius_beyond_isd "cell_radius_m: expected a number <= isd_m, got 600" -- platform --ues 8 --cells 3 --cell-radius 600 -o m.xml
-check platform_radius_beyond_isd_leaves_no_file sh -c '[ ! -e m.xml ] && [ ! -e m.xml.tmp ]'
+check platform_radius_beyond_isd_leaves_no_file sh -c '[ ! -e m.xml ] && [ -z "$(find . -name "*.tmp")" ]'
 expect platform_bad_cell_radius "--cell-radius: expected metres in (10, 100000], got '10'" -- platform --ues 8 --cell-radius 10
 expect platform_bad_server_flops "--server-flops: expected FLOP/s in [1, 1e20], got '-3e13'" -- platform --ues 8 --server-flops -3e13
 expect platform_bad_server_cores "--server-cores: expected an integer in [1, 100000], got '0'" -- platform --ues 8 --server-cores 0
@@ -210,8 +211,10 @@ badscen() {
     expect "scenario_$1" "$1.json: $3" -- run "$1.json" --out out
 }
 badscen smart '{ "policy": "smart" }' "key 'policy': unknown policy 'smart'"
-printf '{ "policy": "sm\377art\001" }\n' >utf.json
-expect scenario_policy_not_utf8 "utf.json: key 'policy': unknown policy 'sm\\xFFart\\x01'" -- run utf.json --out out
+printf '{ "policy": "sm\377art" }\n' >utf.json
+expect scenario_policy_not_utf8 "utf.json: key 'policy': unknown policy 'sm\\xFFart'" -- run utf.json --out out
+printf '{ "policy": "sm\001art" }\n' >ctrl.json
+expect scenario_raw_control_character "ctrl.json:1: a control character (\\x01) in a string" -- run ctrl.json --out out
 badscen emptyplat '{ "platform": "" }' "key 'platform': expected a file path"
 badscen emptymodel '{ "model": "" }' "key 'model': expected a file path"
 scen emptyout.json '{ "out": "" }'
@@ -227,7 +230,9 @@ expect scenario_out_is_a_file "outfile.json: key 'out': expected a directory to 
 
 # Command-line values: the option.
 for c in run train eval compare regime; do
-    expect "${c}_seed_above_2_53" "--seed: expected an integer in [0, 9007199254740991], got '9223372036854775807'" -- "$c" --seed 9223372036854775807 --out out
+    extra=()
+    [ "$c" = eval ] && extra=(--policy greedy)
+    expect "${c}_seed_above_2_53" "option --seed: key 'seed': expected a non-negative integer in [0, 9007199254740991], got '9223372036854775807'" -- "$c" "${extra[@]}" --seed 9223372036854775807 --out out
 done
 expect platform_seed_above_2_53 "--seed: expected an integer in [0, 9007199254740991]" -- platform --ues 3 --seed 9007199254740992
 expect run_seed_twice "option --seed is given twice" -- run --seed 1 --seed 2 --out out
@@ -255,20 +260,20 @@ expect platform_bad_ues "--ues: expected an integer in [1, 1000000], got '0'" --
 expect platform_bad_seed "--seed: expected an integer" -- platform --ues 3 --seed -1
 expect platform_nan_server_flops "--server-flops: expected FLOP/s in [1, 1e20], got 'nan'" -- platform --ues 3 --server-flops nan
 expect platform_unexpected_argument "unexpected argument 'extra'" -- platform --ues 3 extra
-expect run_bad_ues "--ues: expected an integer in [1, 1000000], got '0'" -- run --ues 0 --out out
-expect run_bad_tasks "--tasks: expected an integer in [1, 100000], got 'many'" -- run --tasks many --out out
+expect run_bad_ues "option --ues: key 'ues': expected an integer in [0, 1000000], got '-1'" -- run --ues -1 --out out
+expect run_bad_tasks "option --tasks: key 'tasks.per_ue': expected an integer in [1, 100000], got 'many'" -- run --tasks many --out out
 expect run_two_scenarios "unexpected argument 'b.json'" -- run a.json b.json --out out
 expect run_flag_with_value "unknown option '--no-channel-trace=1'" -- run --no-channel-trace=1 --out out
 expect run_option_with_bad_bytes "unknown option '--\\xFF'" -- run "$(printf -- '--\377')" --out out
-expect train_bad_episodes "--episodes: expected an integer in [1, 10000000], got '0'" -- train --episodes 0 --out out
+expect train_bad_episodes "option --episodes: key 'train.episodes': expected an integer in [1, 10000000], got '0'" -- train --episodes 0 --out out
 expect train_bad_stop_after "--stop-after: expected an integer" -- train --stop-after -1 --out out
 expect train_unknown_policy "option --policy: unknown policy 'smart'" -- train --policy smart --out out
-expect train_missing_resume "gone.ckpt: cannot open checkpoint" -- train --resume gone.ckpt --tasks 2 --out out
-expect eval_bad_episodes "--episodes: expected an integer" -- eval --policy greedy --episodes 0 --out out
+expect train_missing_resume "gone.ckpt: cannot read checkpoint" -- train --resume gone.ckpt --tasks 2 --out out
+expect eval_bad_episodes "option --episodes: key 'train.eval_episodes': expected an integer" -- eval --policy greedy --episodes 0 --out out
 expect eval_unknown_policy "option --policy: unknown policy 'smart'" -- eval --policy smart --out out
 expect eval_checkpoint_is_a_directory "out: cannot read checkpoint" -- eval --checkpoint out --tasks 2 --out out
 expect compare_bad_seeds "--seeds: expected an integer in [1, 50], got '51'" -- compare --seeds 51 --out out
-expect compare_bad_eval "--eval: expected an integer" -- compare --eval 0 --out out
+expect compare_bad_eval "option --eval: key 'train.eval_episodes': expected an integer" -- compare --eval 0 --out out
 expect compare_bad_validation "--validation: expected an integer" -- compare --validation 0 --out out
 expect compare_bad_jobs "-j: expected an integer in [1, 1024], got '0'" -- compare -j 0 --out out
 expect compare_bad_learners "--learners: expected a comma list" -- compare --learners bogus --tasks 2 --out out
@@ -356,5 +361,157 @@ expect sweep_seed_in_set "sw_seed.json: key 'set.seed': the sweep sets it" -- sw
 expect sweep_missing_spec "nospec.json: cannot read the sweep spec" -- sweep nospec.json --out out
 expect sweep_needs_spec "SPEC is required" -- sweep --out out
 expect sweep_option_of_run "unknown option '--policy'" -- sweep sw_seed.json --policy greedy
+
+# ---- Issue 18 (reliability, round 3) ----------------------------------------------------------
+
+# 2. A folder that holds a training run is not started over by accident.
+expect train_into_a_training_run "t: holds a training run (checkpoint.ckpt); continue it with --resume t/checkpoint.ckpt, or start over with --restart" -- train --tasks 2 --episodes 1 --out t
+expect train_resume_and_restart "conflicting options: --resume continues a run, --restart starts over" -- train --resume t/checkpoint.ckpt --restart --tasks 2 --out t
+expect restart_of_another_command "unknown option '--restart'" -- run --restart --out out
+
+# 3. An output that is an input, or another output, is refused before anything is opened.
+"$bin" platform --ues 6 --full-routing -o fullr.xml
+scen keep.json '{ "tasks": { "per_ue": 2 } }'
+cp keep.json keep.orig
+expect paje_is_an_output "option --paje: 'out/tasks.csv' is also the output tasks.csv" -- run --platform fullr.xml --paje out/tasks.csv --out out
+expect paje_is_an_output_spelled_otherwise "is also the output summary.json" -- run --platform fullr.xml --paje ./out/../out//summary.json --out out
+expect paje_is_the_scenario "option --paje: 'keep.json' is the scenario" -- run keep.json --platform fullr.xml --paje keep.json --out out
+check paje_on_the_scenario_leaves_it cmp keep.json keep.orig
+expect paje_is_the_platform "is the platform" -- run --platform fullr.xml --paje fullr.xml --out out
+expect log_file_is_an_output "option '--log=root.app:file:out/summary.json': 'out/summary.json' is also the output summary.json" -- run --log=root.app:file:out/summary.json --tasks 2 --out out
+expect log_file_is_the_model "is the model profile" -- run --model good-model.json --log=root.app:file:good-model.json --tasks 2 --out out
+cp keep.json summary.json
+expect scenario_named_like_an_output "the output summary.json: './summary.json' is the scenario" -- run summary.json --out .
+check scenario_named_like_an_output_is_kept cmp summary.json keep.orig
+
+# 4. and 8. Platforms SimGrid aborts on, or that stall: one line naming file, line and element.
+srv_tag='<host id="server" speed="30000000000000f" core="1">'
+badplat2() { # NAME SED WANT [PROFILE_NAME PROFILE_TEXT]
+    [ $# -ge 5 ] && printf '%b' "$5" >"$4"
+    sed "$2" good.xml >"$1.xml"
+    expect "platform_$1" "$1.xml:$3" -- run --platform "$1.xml" --tasks 2 --out out
+}
+badplat2 server_state_file "s|$srv_tag|<host id=\"server\" speed=\"30000000000000f\" core=\"1\" state_file=\"off.txt\">|" "10: host 'server': attribute 'state_file'" off.txt '0 1\n1 0\n'
+badplat2 link_state_file "$wl0/<link id=\"wl_ue0\" bandwidth=\"50000000bps\" latency=\"0.005s\" state_file=\"off.txt\"/" "25: link 'wl_ue0': attribute 'state_file'"
+badplat2 speed_file_zero "$ue0/<host id=\"ue0\" speed=\"1000000000000f\" speed_file=\"zero.prof\"/" "15: host 'ue0': speed_file 'zero.prof':2: expected a value > 0, got 0" zero.prof '0 1\n5 0\n'
+badplat2 speed_file_garbage "$ue0/<host id=\"ue0\" speed=\"1000000000000f\" speed_file=\"garbage.prof\"/" "15: host 'ue0': speed_file 'garbage.prof':1: expected TIME VALUE" garbage.prof 'stod\n'
+badplat2 speed_file_device "$ue0/<host id=\"ue0\" speed=\"1000000000000f\" speed_file=\"\/dev\/zero\"/" "15: host 'ue0': speed_file '/dev/zero': /dev/zero: cannot read a profile: not a regular file"
+mkdir -p profdir
+badplat2 speed_file_folder "$ue0/<host id=\"ue0\" speed=\"1000000000000f\" speed_file=\"profdir\"/" "15: host 'ue0': speed_file 'profdir': profdir: cannot read a profile: it is a directory"
+printf '0 1\nLOOPAFTER 10\n' >ok.prof
+sed "$ue0/<host id=\"ue0\" speed=\"1000000000000f\" speed_file=\"ok.prof\"/" good.xml >okprof.xml
+check platform_speed_file_that_stays_positive_runs "$bin" run --platform okprof.xml --tasks 2 --out okprof -q
+badplat2 none_routing 's/routing="Cluster"/routing="None"/' "9: zone 'edge': routing 'None'"
+badplat2 config_element "s|<zone id=\"edge\" routing=\"Cluster\">|<config><prop id=\"contexts/stack-size\" value=\"1\"/></config><zone id=\"edge\" routing=\"Cluster\">|" "9: <config>: SimGrid's configuration is edgetune's to set"
+badplat2 inline_trace "s|<zone id=\"edge\" routing=\"Cluster\">|<trace id=\"t\" periodicity=\"1\"><![CDATA[ 0 1 > <\"x ]]></trace><zone id=\"edge\" routing=\"Cluster\">|" "9: <trace>: inline profiles are not supported"
+badplat2 duplicate_role_prop 's|<prop id="role" value="server"/>|<prop id="role" value="server"/><prop id="role" value="ue"/>|' "11: prop 'role' is given twice in one element"
+printf '<?xml version="1.0"?>\n<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">\n<platform version="4.1">\n<zone id="z" routing="Full">\n</zone>\n</platform>\n' >nohost.xml
+expect platform_without_hosts "nohost.xml: no host" -- run --platform nohost.xml --tasks 2 --out out
+
+# 9. SimGrid options: a log file that is a folder; a Paje trace whose temporary is in the way.
+expect log_file_is_a_folder "option '--log=root.app:file:profdir': 'root.app:file:profdir': 'profdir' is a directory" -- run --log=root.app:file:profdir --tasks 2 --out out
+paje_tmp_in_the_way() { # the temporary is .<name>.<pid>.tmp: made by the process that becomes edgetune
+    sh -c 'mkdir ".x.paje.$$.tmp" && exec "$0" run --platform fullr.xml --paje x.paje --tasks 2 --out out' "$bin" 2>err.txt
+    local rc=$?
+    rmdir .x.paje.*.tmp 2>/dev/null
+    [ "$rc" -eq 2 ] && [ "$(lines err.txt)" -eq 1 ] && grep -q "option --paje: expected a file to write, but its temporary '.x.paje.[0-9]*.tmp' is in the way" err.txt && [ ! -e x.paje ]
+}
+check paje_temporary_in_the_way paje_tmp_in_the_way
+
+# 10. Inputs that block or never end: regular files only, a size cap per kind.
+mkfifo fifo.json fifo.xml fifo.csv fifo.ckpt
+scen fifomodel.json '{ "model": "fifo.json" }'
+scen fifotrace.json '{ "mobility": { "model": "trace", "trace": "fifo.csv" } }'
+expect scenario_fifo "fifo.json: cannot read the scenario: not a regular file" -- run fifo.json --out out
+expect platform_fifo "fifo.xml: cannot read platform" -- run --platform fifo.xml --out out
+expect model_fifo "fifo.json: cannot read the model profile: not a regular file" -- run fifomodel.json --out out
+expect trace_fifo "fifo.csv: cannot read mobility trace: not a regular file" -- run fifotrace.json --out out
+expect spec_fifo "fifo.json: cannot read the sweep spec: not a regular file" -- sweep fifo.json --out out
+expect checkpoint_fifo "fifo.ckpt: cannot read checkpoint: not a regular file" -- eval --checkpoint fifo.ckpt --tasks 2 --out out
+expect scenario_dev_zero "/dev/zero: cannot read the scenario: not a regular file" -- run /dev/zero --out out
+expect platform_dev_zero "/dev/zero: cannot read platform" -- run --platform /dev/zero --out out
+truncate -s 17M huge.json
+expect scenario_too_large "huge.json: cannot read the scenario: 17825792 bytes (at most 16777216)" -- run huge.json --out out
+truncate -s 1025M huge.csv
+scen hugetrace.json '{ "mobility": { "model": "trace", "trace": "huge.csv" } }'
+expect trace_too_large "huge.csv: cannot read mobility trace: 1074790400 bytes (at most 1073741824)" -- run hugetrace.json --out out
+rm -f huge.json huge.csv
+
+# 14. and 17. Numbers are plain decimals, through the key table.
+expect seed_with_a_blank "option --seed: key 'seed': expected a non-negative integer in [0, 9007199254740991], got ' 5'" -- run --seed " 5" --out out
+expect seed_with_a_plus "got '+5'" -- run --seed +5 --out out
+expect seed_in_hexadecimal "got '0x10'" -- run --seed 0x10 --out out
+expect tasks_as_a_fraction "option --tasks: key 'tasks.per_ue': expected an integer in [1, 100000], got '2.5'" -- run --tasks 2.5 --out out
+expect jobs_with_a_blank "-j: expected an integer in [1, 1024], got ' 2'" -- compare -j " 2" --out out
+expect platform_ues_in_hexadecimal "--ues: expected an integer in [1, 1000000], got '0x10'" -- platform --ues 0x10
+expect platform_flops_with_a_blank "--server-flops: expected FLOP/s in [1, 1e20], got ' 3e13'" -- platform --ues 3 --server-flops " 3e13"
+scen leading_zero.json '{ "seed": 01 }'
+expect scenario_leading_zero "leading_zero.json:1: '01' is not a JSON number" -- run leading_zero.json --out out
+scen plus_number.json '{ "seed": +1 }'
+expect scenario_plus_number "plus_number.json:1: '+1' is not a JSON number" -- run plus_number.json --out out
+scen bare_fraction.json '{ "tuning": { "k_min": .2 } }'
+expect scenario_bare_fraction "bare_fraction.json:1: '.2' is not a JSON number" -- run bare_fraction.json --out out
+printf '{ "seed\\u0000junk": 3 }\n' >nul_escape.json
+expect scenario_escaped_nul "nul_escape.json:1: \\u0000 in a string" -- run nul_escape.json --out out
+{ printf '{ "x": '; for _ in $(seq 1 1100); do printf '['; done; for _ in $(seq 1 1100); do printf ']'; done; printf ' }\n'; } >deep.json
+expect scenario_nested_too_deep "deep.json:1: nesting deeper than 1000 levels" -- run deep.json --out out
+sed '0,/id="memory_bytes" value="[^"]*"/s//id="memory_bytes" value=" 6e9"/' good.xml >memblank.xml
+expect platform_memory_with_a_blank "memblank.xml: host 'ue0': property 'memory_bytes'" -- run --platform memblank.xml --tasks 2 --out out
+sed '0,/id="memory_bytes" value="[^"]*"/s//id="memory_bytes" value="0x10"/' good.xml >memhex.xml
+expect platform_memory_in_hexadecimal "memhex.xml: host 'ue0': property 'memory_bytes'" -- run --platform memhex.xml --tasks 2 --out out
+printf 'time_s,ue,x_m,y_m\n0x10,0,1,1\n' >hextime.csv
+scen hextime.json '{ "mobility": { "model": "trace", "trace": "hextime.csv" } }'
+expect trace_time_in_hexadecimal "hextime.csv:2: column 'time_s': expected a number, got '0x10'" -- run hextime.json --out out
+printf 'ti me_s,ue,x_m,y_m\n0,0,1,1\n' >spacedhead.csv
+scen spacedhead.json '{ "mobility": { "model": "trace", "trace": "spacedhead.csv" } }'
+expect trace_header_with_a_blank_inside "spacedhead.csv:1: expected the header 'time_s,ue,x_m,y_m'" -- run spacedhead.json --out out
+printf 'time_s,ue,x_m,y_m\n0,0,1,1\n1,0,\0000,1\n' >nultrace.csv
+scen nultrace.json '{ "mobility": { "model": "trace", "trace": "nultrace.csv" } }'
+expect trace_with_a_nul_byte "nultrace.csv:3: a NUL byte (offset 30)" -- run nultrace.json --out out
+expect cfg_given_twice "option '--cfg=maxmin/precision:1e-6': --cfg=maxmin/precision is given twice" -- run --cfg=maxmin/precision:1e-5 --cfg=maxmin/precision:1e-6 --out out
+expect log_unknown_format_directive "unknown format directive '%Z'" -- run --log=root.fmt:%Z --out out
+expect log_unknown_category "option '--log=bogus.thres:info': unknown log category 'bogus'" -- run --log=bogus.thres:info --out out
+platform_tmp_in_the_way() {
+    sh -c 'mkdir ".p.xml.$$.tmp" && exec "$0" platform --ues 3 -o p.xml' "$bin" 2>err.txt
+    local rc=$?
+    rmdir .p.xml.*.tmp 2>/dev/null
+    [ "$rc" -eq 2 ] && [ "$(lines err.txt)" -eq 1 ] && grep -q "p.xml: cannot write: Is a directory (its temporary is in the way)" err.txt && [ ! -e p.xml ]
+}
+check platform_output_temporary_in_the_way platform_tmp_in_the_way
+expect compare_learner_twice "compare: --learners: 'hmppo' is given twice" -- compare --learners hmppo,hmppo --tasks 2 --out out
+
+# 7. Checkpoint training fields out of range (tests/hostile_checkpoint.py rewrites one).
+if command -v python3 >/dev/null; then
+    scen two.json '{ "train": { "episodes_per_update": 2 } }'
+    hostile() { # NAME FIELD VALUE WANT
+        python3 "$src/tests/hostile_checkpoint.py" t/checkpoint.ckpt "$1.ckpt" "$2" "$3"
+        expect "checkpoint_$1" "$1.ckpt: $4" -- train two.json --resume "$1.ckpt" --episodes 6 --tasks 2 --out out
+    }
+    hostile negative_episodes episodes_done -3 "checkpoint field 'episodes_done': expected an integer in [0, 10000000], got -3"
+    hostile endless_episodes episodes_done 2147483647 "checkpoint field 'episodes_done'"
+    hostile negative_updates updates_done -1 "checkpoint field 'updates_done': expected an integer in [0, episodes_done], got -1"
+    hostile far_clock clock_s 1e300 "checkpoint field 'clock_s[0]': expected seconds in [0, 1e12], got 1e+300"
+    hostile nan_clock clock_s nan "checkpoint field 'clock_s[0]'"
+    hostile negative_clock clock_s -1 "checkpoint field 'clock_s[0]'"
+    hostile no_ranks ranks 0 "checkpoint field 'ranks': expected an integer in [1, 64], got 0"
+    hostile nan_weight weight nan "network 0: parameter 0 is nan (expected a finite number)"
+    hostile inf_weight weight inf "network 0: parameter 0 is inf"
+    expect eval_nan_weight "nan_weight.ckpt: network 0: parameter 0 is nan" -- eval --checkpoint nan_weight.ckpt --tasks 2 --out out
+else
+    echo "skip checkpoint fields: no python3 to rewrite a checkpoint"
+fi
+
+# 16. Sweep SPECs: gen.* keys are edgetune platform's options of the right kind, base a file.
+scen sw_gen_output.json '{ "set": { "gen.ues": 3, "gen.output": "elsewhere.xml" } }'
+expect sweep_gen_output "sw_gen_output.json: unknown key 'set.gen.output' (gen.* keys are edgetune platform's options" -- sweep sw_gen_output.json --out out
+check sweep_gen_output_writes_nothing test ! -e elsewhere.xml
+scen sw_gen_help.json '{ "set": { "gen.help": true } }'
+expect sweep_gen_help "unknown key 'set.gen.help'" -- sweep sw_gen_help.json --out out
+scen sw_gen_wifi.json '{ "set": { "gen.ues": 3, "gen.wifi": "yes" } }'
+expect sweep_gen_flag_not_boolean "sw_gen_wifi.json: key 'set.gen.wifi': expected true or false" -- sweep sw_gen_wifi.json --out out
+scen sw_base_dir.json '{ "base": "." }'
+expect sweep_base_is_a_folder "sw_base_dir.json: key 'base': " -- sweep sw_base_dir.json --out out
+scen sw_ok.json '{ "set": { "tasks.per_ue": 1 } }'
+expect sweep_out_unwritable "option --out: expected a directory to write into, got '/proc/x'" -- sweep sw_ok.json --out /proc/x
 
 finish

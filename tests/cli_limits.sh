@@ -65,9 +65,9 @@ check near_a_limit_warns sh -c "'$bin' run near.json --out near -q 2>near.txt &&
 refused eval_stops_at_the_limit 3 limits.sim_time_s "$bin" eval time.json --policy greedy --episodes 2 --out e -q
 check eval_leaves_no_tmp sh -c "[ ! -e e ] || [ -z \"\$(ls -A e)\" ]"
 
-# 3. All outputs or none: summary.json cannot be written.
-mkdir r/.summary.json.tmp
-"$bin" run --tasks 5 --seed 2 --out r -q 2>err.txt
+# 3. All outputs or none: summary.json cannot be written (a directory where its temporary
+#    goes: .summary.json.<pid>.tmp, made by the process that then becomes edgetune).
+sh -c 'mkdir "r/.summary.json.$$.tmp" && exec "$0" run --tasks 5 --seed 2 --out r -q' "$bin" 2>err.txt
 rc=$?
 if [ "$rc" -eq 1 ] && grep -q 'summary.json' err.txt && md5sum -c --quiet before.md5; then
     ok unwritable_summary_keeps_every_previous_output
@@ -75,7 +75,7 @@ else
     bad "unwritable_summary_keeps_every_previous_output (status $rc)"
     sed 's/^/     | /' err.txt
 fi
-rmdir r/.summary.json.tmp
+rmdir r/.summary.json.*.tmp
 check unwritable_summary_leaves_no_tmp no_tmp r
 # A directory where summary.json goes: refused before any file is replaced.
 mkdir -p d && "$bin" run --tasks 5 --out d -q && rm d/summary.json && mkdir d/summary.json &&
@@ -85,6 +85,39 @@ if [ $? -eq 1 ] && md5sum -c --quiet d.md5 && no_tmp d; then ok summary_in_the_w
     bad summary_in_the_way_keeps_the_others
     sed 's/^/     | /' err.txt
 fi
+# A file-size limit (ulimit -f): the write fails, one line names the file and the reason
+# (exit 1), the temporaries go, the previous files stay.
+(ulimit -f 20 && exec "$bin" run --tasks 40 --seed 3 --out r -q) 2>err.txt
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(lines err.txt)" -eq 1 ] &&
+    grep -q '^edgetune: error: r/[a-z]*\.csv: cannot write: File too large$' err.txt &&
+    md5sum -c --quiet before.md5 && no_tmp r; then
+    ok file_size_limit_is_one_line_and_no_temporaries
+else
+    bad "file_size_limit_is_one_line_and_no_temporaries (status $rc)"
+    sed 's/^/     | /' err.txt
+fi
+# An address-space limit (ulimit -v) too small for the episode's actors: one line, exit 1,
+# not SimGrid's abort ("Failed to allocate stack"), and the process ends (OpenBLAS's threads
+# would otherwise retry their allocation forever).
+(ulimit -v 200000 && exec timeout -s KILL 60 "$bin" run --tasks 5 --out r -q) 2>err.txt
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(lines err.txt)" -eq 1 ] &&
+    grep -q '^edgetune: error: not enough address space for the episode' err.txt &&
+    md5sum -c --quiet before.md5 && no_tmp r; then
+    ok address_space_limit_is_one_line
+else
+    bad "address_space_limit_is_one_line (status $rc)"
+    sed 's/^/     | /' err.txt | head -5
+fi
+# Training that stops at a limit writes nothing (no header-only train.csv).
+refused training_stops_at_the_limit 3 limits.sim_time_s "$bin" train time.json --episodes 2 --out tl -q
+check training_at_the_limit_leaves_no_log sh -c '[ ! -e tl/train.csv ] && [ ! -e tl/checkpoint.ckpt ] && [ -z "$(find tl -name "*.tmp")" ]'
+# A platform latency counts in the up-front estimate: 1e9 s links are refused before the run.
+sed 's|<link id="backhaul" bandwidth="10000000000bps" latency="0.002s"|<link id="backhaul" bandwidth="10000000000bps" latency="1000000000s"|' \
+    "$src/platforms/edge-6ue.xml" >slow.xml
+refused a_huge_latency_is_refused_up_front 2 limits.sim_time_s "$bin" run --platform slow.xml --out x -q
+
 # Afterwards every file is replaced together.
 check a_good_run_replaces_them_all sh -c "'$bin' run --tasks 5 --seed 2 --out r -q && ! md5sum -c --quiet before.md5 2>/dev/null && [ \$(md5sum -c before.md5 2>/dev/null | grep -c ': OK') -eq 0 ]"
 

@@ -43,7 +43,7 @@ check version2_by_keys sh -c "'$bin' run '$src/examples/version2.json' --tasks 1
 check no_temporaries sh -c "[ -z \"\$(ls -A run | grep tmp)\" ]"
 check full_routing_platform "$bin" platform --ues 6 --full-routing -o full.xml
 check layouts_agree sh -c "'$bin' run --tasks 5 --out a -q && '$bin' run --tasks 5 --platform full.xml --out b -q && cmp a/tasks.csv b/tasks.csv"
-check paje_trace sh -c "'$bin' run --tasks 2 --platform full.xml --paje t.paje --out p -q && grep -q PajeSetVariable t.paje && [ ! -e t.paje.tmp ]"
+check paje_trace sh -c "'$bin' run --tasks 2 --platform full.xml --paje t.paje --out p -q && grep -q PajeSetVariable t.paje && [ -z \"\$(find . -maxdepth 1 -name '*.tmp')\" ]"
 check big_platform sh -c "'$bin' platform --ues 10000 -o big.xml && [ \$(grep -c 'role\" value=\"ue' big.xml) -eq 10000 ]"
 check big_platform_runs "$bin" run --platform big.xml --ues 200 --tasks 1 --no-channel-trace --out big -q
 
@@ -53,5 +53,31 @@ check metro_doc_example_is_in_the_docs test -n "$metro_cmd"
 check metro_doc_example sh -c "'$bin' ${metro_cmd#edgetune } && [ \$(grep -c 'role\" value=\"ap' metro-umi.xml) -eq 7 ] && [ \$(grep -c 'role\" value=\"ue' metro-umi.xml) -eq 70 ] && [ \$(grep -c 'role\" value=\"server' metro-umi.xml) -eq 1 ]"
 check metro_platform_loads_and_runs "$bin" run --platform metro-umi.xml --tasks 1 --no-channel-trace --out metro -q
 check metro_help_lists_the_options sh -c "'$bin' platform --help | grep -q -- '--cells K' && '$bin' platform --help | grep -q -- '--server-flops'"
+
+# Two processes, one output folder: the second is refused with one line (exit 2) while the
+# first writes; the first's files land whole. (Temporaries carry their process's id.)
+two_into_one() { # CMD...: a long first process, then the same command as a second one
+    rm -rf cc && mkdir cc
+    "$bin" "$@" --seed 1 --out cc -q 2>first.txt &
+    local first=$! n=0
+    until [ -n "$(ls -A cc)" ] || [ "$n" -ge 400 ]; do
+        sleep 0.05
+        n=$((n + 1))
+    done
+    "$bin" "$@" --seed 2 --out cc -q 2>second.txt
+    local rc2=$?
+    wait "$first"
+    local rc1=$?
+    [ "$rc1" -eq 0 ] && [ "$rc2" -eq 2 ] && [ "$(wc -l <second.txt)" -eq 1 ] &&
+        grep -q '^edgetune: error: cc: another edgetune process is writing into this directory' second.txt &&
+        [ -z "$(find cc -name '*.tmp')" ]
+}
+two_into_one run --tasks 2000 && ok second_run_refused || bad second_run_refused
+check first_run_is_whole sh -c "grep -q '\"seed\":	1,' cc/summary.json && [ \$(wc -l < cc/tasks.csv) -eq 12001 ]"
+scen2=$(mktemp --suffix=.json)
+printf '{ "tasks": { "per_ue": 3 }, "train": { "checkpoint_every": 1 } }\n' >"$scen2"
+two_into_one train "$scen2" --episodes 400 --restart && ok second_training_refused ||
+    bad second_training_refused
+rm -f "$scen2"
 
 finish

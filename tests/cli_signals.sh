@@ -21,10 +21,11 @@ cat >long.json <<JSON
   "tasks": { "per_ue": 3000 }, "output": { "channel_every": 10 } }
 JSON
 
-# wait_for FILE: until FILE exists (at most 20 s).
+# wait_for PATTERN: until a file matches the glob PATTERN (at most 20 s). Temporaries carry
+# their process's id: .tasks.csv.<pid>.tmp.
 wait_for() {
     for _ in $(seq 1 400); do
-        [ -e "$1" ] && return 0
+        compgen -G "$1" >/dev/null && return 0
         sleep 0.05
     done
     return 1
@@ -45,7 +46,7 @@ for sig in INT TERM HUP; do
     case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
     "$bin" run long.json --out r -q 2>msg.txt &
     pid=$!
-    wait_for r/.channel.csv.tmp && sleep 0.3
+    wait_for "r/.channel.csv.*.tmp" && sleep 0.3
     kill -"$sig" "$pid"
     wait "$pid"
     rc=$?
@@ -93,7 +94,7 @@ fi
 # 3. eval: SIGTERM to the parent alone; it passes the signal on to the episode's child.
 "$bin" eval long.json --policy greedy --episodes 5 --out evsig -q 2>msg.txt &
 pid=$!
-wait_for evsig/.tasks.csv.tmp && sleep 0.5
+wait_for "evsig/.tasks.csv.*.tmp" && sleep 0.5
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
@@ -124,10 +125,84 @@ else
     sed 's/^/     | /' msg.txt
 fi
 
+# 6. From the first instruction: a signal while the platform is still being loaded (a
+#    30,000-UE platform: checked, then loaded by SimGrid) is answered with the same line.
+"$bin" platform --ues 30000 -o big.xml
+for sig in INT TERM HUP; do
+    case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
+    "$bin" run --platform big.xml --ues 50 --tasks 3 --out r -q 2>msg.txt &
+    pid=$!
+    for _ in $(seq 1 400); do # until it has the platform open
+        ls -l "/proc/$pid/fd" 2>/dev/null | grep -q 'big.xml' && break
+        sleep 0.01
+    done
+    kill -"$sig" "$pid"
+    wait "$pid"
+    rc=$?
+    pid=
+    if [ "$rc" -eq "$want" ] && [ "$(lines msg.txt)" -eq 1 ] &&
+        grep -q "^edgetune: interrupted by SIG$sig before the first episode; nothing written, r/ keeps its previous files$" msg.txt &&
+        no_tmp r && md5sum -c --quiet before.md5; then
+        ok "run_sig${sig}_while_loading"
+    else
+        bad "run_sig${sig}_while_loading (status $rc)"
+        sed 's/^/     | /' msg.txt
+    fi
+done
+
+# 7. sweep: SIGINT while it checks a large grid stops it at once (one line, 130, no temporary
+#    folder left); SIGTERM and SIGHUP while runs go: one line, 128 + N, the tables of the runs
+#    done, the run folders' temporaries gone.
+cat >grid.json <<JSON
+{ "base": "s.json", "grid": { "tasks.per_ue": [$(seq -s, 1 300)], "reward.w_ppl": [$(seq -s, 1 300)] } }
+JSON
+sweep_tmp_before=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'edgetune-sweep-*' 2>/dev/null | sort)
+"$bin" sweep grid.json --out swg -q 2>msg.txt &
+pid=$!
+sleep 2
+kill -INT "$pid"
+for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+alive=$(kill -0 "$pid" 2>/dev/null && echo yes)
+[ -n "$alive" ] && kill -9 "$pid"
+wait "$pid"
+rc=$?
+pid=
+sweep_tmp_after=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'edgetune-sweep-*' 2>/dev/null | sort)
+if [ -z "$alive" ] && [ "$rc" -eq 130 ] && [ "$(lines msg.txt)" -eq 1 ] &&
+    grep -q '^edgetune: sweep interrupted by SIGINT while checking point [0-9]* of 90000 of the SPEC; nothing written$' msg.txt &&
+    [ "$sweep_tmp_before" = "$sweep_tmp_after" ] && [ ! -e swg/runs.csv ]; then
+    ok sweep_sigint_while_checking_the_spec
+else
+    bad "sweep_sigint_while_checking_the_spec (status $rc, still running: ${alive:-no})"
+    sed 's/^/     | /' msg.txt
+fi
+cat >runs.json <<JSON
+{ "base": "long.json", "seeds": 4 }
+JSON
+for sig in TERM HUP; do
+    case $sig in TERM) want=143 ;; HUP) want=129 ;; esac
+    rm -rf sw
+    "$bin" sweep runs.json -j 1 --out sw -q 2>msg.txt &
+    pid=$!
+    wait_for "sw/runs/*/.tasks.csv.*.tmp" && sleep 0.3
+    kill -"$sig" "$pid"
+    wait "$pid"
+    rc=$?
+    pid=
+    if [ "$rc" -eq "$want" ] && [ "$(lines msg.txt)" -eq 1 ] &&
+        grep -q "^edgetune: sweep interrupted by SIG$sig: 0 of 4 runs have a row" msg.txt &&
+        [ -f sw/runs.csv ] && [ -f sw/points.csv ] && no_tmp sw && no_children "$work/sw/runs"; then
+        ok "sweep_sig$sig"
+    else
+        bad "sweep_sig$sig (status $rc)"
+        sed 's/^/     | /' msg.txt
+    fi
+done
+
 # 5. A parent killed outright takes its children with it.
 "$bin" eval long.json --policy greedy --episodes 5 --out evkill -q 2>/dev/null &
 pid=$!
-wait_for evkill/.tasks.csv.tmp && sleep 0.3
+wait_for "evkill/.tasks.csv.*.tmp" && sleep 0.3
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 pid=

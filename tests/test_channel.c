@@ -1,25 +1,39 @@
-/* test_channel.c: path loss, SNR, capped Shannon rate, ergodic rate under
- * fading (quadrature, its table and the Monte Carlo reference twin),
- * correlated shadowing, seeding and the Wi-Fi MCS helpers. */
+/* test_channel.c: path loss (TR 36.814 and TR 38.901), LOS probability and
+ * state, SNR, capped Shannon rate, ergodic rate under fading (quadrature, its
+ * table and the Monte Carlo reference twin), correlated shadowing, O2I, TDD
+ * and FDD carriers, the link-budget calculator, seeding and the Wi-Fi MCS
+ * helpers. */
 #include "channel.h"
 #include "et_test.h"
+#include "linkbudget.h"
+#include "propagation.h"
 
 #include <math.h>
 #include <string.h>
 
-/* The default 3GPP-style parameters with shadowing and fading switched off,
+/* The default parameters on the TR 36.814 law (scenario tr36814), the model
+ * edgetune had before TR 38.901 and the one the hand values of the tests
+ * written for it use; TR 38.901 has tests of its own further down. */
+static void tr36814_params(et_channel_params *p)
+{
+    et_channel_params_default(p);
+    p->propagation.scenario = ET_PROPAGATION_TR36814;
+}
+
+/* The TR 36.814 parameters with shadowing and fading switched off,
  * so that rates are deterministic functions of distance. */
 static et_channel_params deterministic_params(void)
 {
     et_channel_params p;
-    et_channel_params_default(&p);
+    tr36814_params(&p);
     p.shadowing_std_db = 0.0;
     p.fading = ET_FADING_NONE;
     return p;
 }
 
 /* A 23 dBm UE with 10 MHz each way (LTE-like evaluation assumption). */
-static const et_ue_radio radio_10mhz = {23.0, 10e6, 10e6};
+static const et_ue_radio radio_10mhz = {
+    .tx_power_dbm = 23.0, .bandwidth_up_hz = 10e6, .bandwidth_down_hz = 10e6};
 
 /* Reference twin of the Monte Carlo ergodic rate for Rayleigh fading:
  * E[min(log2(1 + snr g), cap)] with g ~ Exp(1), by the midpoint rule after
@@ -183,7 +197,7 @@ static void rate_is_floored_at_min_rate_far_from_the_ap(void)
     CU_ASSERT(st.snr_up_db < -20.0);
     CU_ASSERT_DOUBLE_EQUAL(st.rate_up_bps, p.min_rate_bps, 1e-9);
     /* A zero bandwidth cannot make a zero-rate link either. */
-    et_ue_radio silent = {23.0, 0.0, 10e6};
+    et_ue_radio silent = {.tx_power_dbm = 23.0, .bandwidth_up_hz = 0.0, .bandwidth_down_hz = 10e6};
     et_channel_update(&st, &p, NULL, &silent, 100.0, 0.0);
     CU_ASSERT_DOUBLE_EQUAL(st.rate_up_bps, p.min_rate_bps, 1e-9);
     CU_ASSERT(isfinite(st.snr_up_db));
@@ -250,7 +264,7 @@ static void rician_lies_between_rayleigh_and_no_fading(void)
 static void shadowing_has_the_configured_std(void)
 {
     et_channel_params p;
-    et_channel_params_default(&p);
+    tr36814_params(&p);
     p.fading = ET_FADING_NONE;
     et_channel_state st;
     et_channel_init(&st, 0, 11);
@@ -271,7 +285,7 @@ static void shadowing_has_the_configured_std(void)
 static void shadowing_correlation_follows_gudmundson_over_distance_moved(void)
 {
     et_channel_params p;
-    et_channel_params_default(&p);
+    tr36814_params(&p);
     p.fading = ET_FADING_NONE;
     et_channel_state st;
     et_channel_init(&st, 0, 12);
@@ -295,7 +309,7 @@ static void shadowing_correlation_follows_gudmundson_over_distance_moved(void)
 static void shadowing_stays_put_while_the_ue_stands_still(void)
 {
     et_channel_params p;
-    et_channel_params_default(&p);
+    tr36814_params(&p);
     et_channel_state st;
     et_channel_init(&st, 0, 13);
     et_channel_update(&st, &p, NULL, &radio_10mhz, 80.0, 60.0);
@@ -311,7 +325,7 @@ static void shadowing_stays_put_while_the_ue_stands_still(void)
 static void rate_sequence(int ue, uint64_t seed, double *out /* (100) */)
 {
     et_channel_params p;
-    et_channel_params_default(&p);
+    tr36814_params(&p);
     et_channel_state st;
     et_channel_init(&st, ue, seed);
     for (int i = 0; i < 50; i++) {
@@ -342,7 +356,7 @@ static void same_seed_gives_the_identical_sequence_and_another_seed_differs(void
 static void fading_sample_count_does_not_move_the_shadowing(void)
 {
     et_channel_params p;
-    et_channel_params_default(&p);
+    tr36814_params(&p);
     et_channel_params q = p;
     q.fading_samples = 64;
     et_channel_state a, b;
@@ -539,7 +553,7 @@ static void table_rate_is_non_decreasing_in_snr_and_within_the_cap(void)
 static void table_and_monte_carlo_paths_draw_the_same_shadowing(void)
 {
     et_channel_params p;
-    et_channel_params_default(&p); /* 8 dB shadowing, Rayleigh */
+    tr36814_params(&p); /* 8 dB shadowing, Rayleigh */
     et_channel_table *table = table_for(&p);
     et_channel_state a, b;
     et_channel_init(&a, 3, 9);
@@ -560,7 +574,7 @@ static void table_and_monte_carlo_paths_draw_the_same_shadowing(void)
 static void table_create_rejects_invalid_params_and_destroy_accepts_null(void)
 {
     et_channel_params p;
-    et_channel_params_default(&p);
+    tr36814_params(&p);
     p.rician_k_db = 50.0;
     et_channel_table *table = (et_channel_table *)&p; /* must be overwritten */
     et_error err;
@@ -664,7 +678,7 @@ static void default_params_are_valid_and_bad_values_name_their_key(void)
 /* ---- several cells ---- */
 
 /* Two sites 500 m apart (3GPP UMa inter-site distance) on one carrier. */
-static const et_channel_ap two_sites[2] = {{0.0, 0.0}, {500.0, 0.0}};
+static const et_channel_ap two_sites[2] = {{0.0, 0.0, NULL}, {500.0, 0.0, NULL}};
 
 static void distance_and_snr_come_from_the_ues_own_cell(void)
 {
@@ -728,7 +742,7 @@ static void interference_lowers_sinr_and_rate_when_on_and_not_when_off(void)
 {
     /* A UE at the edge between two sites, with shadowing and fading on. */
     et_channel_params on;
-    et_channel_params_default(&on);
+    tr36814_params(&on);
     et_channel_params off = on;
     off.interference = 0;
     et_channel_table *table = table_for(&on);
@@ -767,9 +781,9 @@ static void interference_lowers_sinr_and_rate_when_on_and_not_when_off(void)
 static void one_cell_or_a_bad_serving_index_falls_back_to_the_single_cell_update(void)
 {
     et_channel_params p;
-    et_channel_params_default(&p);
+    tr36814_params(&p);
     et_channel_table *table = table_for(&p);
-    const et_channel_ap origin = {0.0, 0.0};
+    const et_channel_ap origin = {0.0, 0.0, NULL};
     et_channel_state a, b, c;
     et_channel_init(&a, 1, 5);
     et_channel_init(&b, 1, 5);
@@ -799,11 +813,11 @@ static void one_cell_or_a_bad_serving_index_falls_back_to_the_single_cell_update
 static void moving_then_linking_equals_updating_every_step(void)
 {
     et_channel_params p;
-    et_channel_params_default(&p);
+    tr36814_params(&p);
     et_channel_table *table = NULL;
     et_error err;
     CU_ASSERT_FATAL(et_channel_table_create(&p, &table, &err) == ET_OK);
-    et_channel_ap aps[3] = {{0, 0}, {500, 0}, {250, 434}};
+    et_channel_ap aps[3] = {{0, 0, NULL}, {500, 0, NULL}, {250, 434, NULL}};
     et_ue_radio radio = {.tx_power_dbm = 23, .bandwidth_up_hz = 20e6, .bandwidth_down_hz = 80e6};
     et_channel_state a, b;
     et_channel_init(&a, 3, 42);
@@ -830,7 +844,8 @@ static void moving_then_linking_equals_updating_every_step(void)
 /* Interferers come nearest first, ties broken by index, at most max_n. */
 static void nearest_interferers_are_sorted_by_distance(void)
 {
-    et_channel_ap aps[5] = {{0, 0}, {300, 0}, {-100, 0}, {0, 200}, {0, -100}};
+    et_channel_ap aps[5] = {
+        {0, 0, NULL}, {300, 0, NULL}, {-100, 0, NULL}, {0, 200, NULL}, {0, -100, NULL}};
     int out[4];
     CU_ASSERT_EQUAL(et_channel_nearest_interferers(aps, 5, 0, 4, out), 4);
     CU_ASSERT_EQUAL(out[0], 2);
@@ -841,6 +856,430 @@ static void nearest_interferers_are_sorted_by_distance(void)
     CU_ASSERT_EQUAL(out[0], 2);
     CU_ASSERT_EQUAL(out[1], 4);
     CU_ASSERT_EQUAL(et_channel_nearest_interferers(aps, 5, 7, 2, out), 0);
+}
+
+/* ---- TR 38.901 propagation ---- */
+
+/* A TR 38.901 cell at 3.5 GHz with the scenario's Table 7.2-1 heights. */
+static et_propagation cell_of(et_propagation_scenario s)
+{
+    return (et_propagation){.scenario = s, .frequency_hz = 3.5e9, .h_bs_m = 0.0, .h_ut_m = 0.0};
+}
+
+/* Table 7.4.1-1 at 10, 100 and 1000 m, written out with the standard's
+ * formulas; the literals are the same sums evaluated separately (Python, to
+ * 1e-4 dB). f_c = 3.5 GHz: 20 log10(3.5) = 10.8814 dB. */
+static void tr38901_path_loss_matches_the_table_by_hand(void)
+{
+    et_propagation uma = cell_of(ET_PROPAGATION_UMA), umi = cell_of(ET_PROPAGATION_UMI);
+    et_propagation rma = cell_of(ET_PROPAGATION_RMA), inh = cell_of(ET_PROPAGATION_INH);
+    double lf = 20.0 * log10(3.5);
+    /* UMa, h_BS 25, h_UT 1.5: d'_BP = 4 (25 - 1)(1.5 - 1) 3.5e9 / 3e8 = 560 m. */
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_breakpoint_m(&uma), 560.0, 1e-9);
+    double d3 = sqrt(100.0 * 100.0 + 23.5 * 23.5); /* 102.724 m */
+    double uma_los_100 = 28.0 + 22.0 * log10(d3) + lf;
+    double uma_nlos_100 = 13.54 + 39.08 * log10(d3) + lf - 0.6 * (1.5 - 1.5);
+    CU_ASSERT_DOUBLE_EQUAL(uma_los_100, 83.1382, 1e-4);
+    CU_ASSERT_DOUBLE_EQUAL(uma_nlos_100, 103.0375, 1e-4);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&uma, 1, 100.0), uma_los_100, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&uma, 0, 100.0), uma_nlos_100, 1e-9);
+    /* 1000 m is beyond d'_BP: PL2 = 28 + 40 log10(d_3D) + 20 log10(f_c) - 9 log10(560^2 + 23.5^2).
+     */
+    d3 = sqrt(1000.0 * 1000.0 + 23.5 * 23.5);
+    double uma_los_1k = 28.0 + 40.0 * log10(d3) + lf - 9.0 * log10(560.0 * 560.0 + 23.5 * 23.5);
+    CU_ASSERT_DOUBLE_EQUAL(uma_los_1k, 109.4119, 1e-4);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&uma, 1, 1000.0), uma_los_1k, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&uma, 0, 1000.0), 141.6660, 1e-4);
+    /* UMi, h_BS 10: d'_BP = 4 9 0.5 3.5e9 / 3e8 = 210 m; at 10 m, d_3D = sqrt(100 + 72.25). */
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_breakpoint_m(&umi), 210.0, 1e-9);
+    d3 = sqrt(10.0 * 10.0 + 8.5 * 8.5);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&umi, 1, 10.0), 32.4 + 21.0 * log10(d3) + lf,
+                           1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&umi, 0, 10.0),
+                           35.3 * log10(d3) + 22.4 + 21.3 * log10(3.5), 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&umi, 1, 10.0), 66.7610, 1e-4);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&umi, 0, 100.0), 104.6438, 1e-4);
+    d3 = sqrt(1000.0 * 1000.0 + 8.5 * 8.5);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&umi, 1, 1000.0),
+                           32.4 + 40.0 * log10(d3) + lf - 9.5 * log10(210.0 * 210.0 + 8.5 * 8.5),
+                           1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&umi, 0, 1000.0), 139.8892, 1e-4);
+    /* RMa, h_BS 35, h_UT 1.5, h 5 m, W 20 m: d_BP = 2 pi 35 1.5 3.5e9 / 3e8 = 3848 m. */
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_breakpoint_m(&rma), 2.0 * pi * 35 * 1.5 * 3.5e9 / 3e8,
+                           1e-6);
+    d3 = sqrt(100.0 * 100.0 + 33.5 * 33.5);
+    double h172 = pow(5.0, 1.72); /* 15.9 */
+    double rma_los_100 = 20.0 * log10(40.0 * pi * d3 * 3.5 / 3.0) +
+                         fmin(0.03 * h172, 10.0) * log10(d3) - fmin(0.044 * h172, 14.77) +
+                         0.002 * log10(5.0) * d3;
+    CU_ASSERT_DOUBLE_EQUAL(rma_los_100, 84.1984, 1e-4);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&rma, 1, 100.0), rma_los_100, 1e-9);
+    double rma_nlos_100 = 161.04 - 7.1 * log10(20.0) + 7.5 * log10(5.0) -
+                          (24.37 - 3.7 * (5.0 / 35.0) * (5.0 / 35.0)) * log10(35.0) +
+                          (43.42 - 3.1 * log10(35.0)) * (log10(d3) - 3.0) + lf -
+                          (3.2 * pow(log10(11.75 * 1.5), 2.0) - 4.97);
+    CU_ASSERT_DOUBLE_EQUAL(rma_nlos_100, 92.6738, 1e-4);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&rma, 0, 100.0), rma_nlos_100, 1e-9);
+    /* At 10 m the NLOS formula lies below LOS: the max gives LOS. */
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&rma, 0, 10.0),
+                           et_propagation_pathloss_db(&rma, 1, 10.0), 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&rma, 0, 1000.0), 130.4243, 1e-4);
+    /* InH office, h_BS 3, h_UT 1: d_3D = sqrt(d^2 + 4). */
+    d3 = sqrt(100.0 * 100.0 + 4.0);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&inh, 1, 100.0), 32.4 + 17.3 * log10(d3) + lf,
+                           1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&inh, 0, 100.0),
+                           38.3 * log10(d3) + 17.30 + 24.9 * log10(3.5), 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&inh, 1, 10.0), 60.7287, 1e-4);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&inh, 0, 100.0), 107.4506, 1e-4);
+    /* Below the outdoor formulas' 10 m the loss holds; tr36814 is not TR 38.901's. */
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_pathloss_db(&uma, 1, 3.0),
+                           et_propagation_pathloss_db(&uma, 1, 10.0), 0.0);
+    et_propagation old = cell_of(ET_PROPAGATION_TR36814);
+    CU_ASSERT(isnan(et_propagation_pathloss_db(&old, 1, 100.0)));
+    /* The channel's dispatch: TR 38.901 by the cell, the TR 36.814 law by tr36814. */
+    et_channel_params p;
+    et_channel_params_default(&p);
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_cell_pathloss_db(&p, NULL, 1, 100.0), uma_los_100, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_cell_pathloss_db(&p, &old, 0, 100.0), 90.5, 1e-9);
+}
+
+/* Table 7.4.2-1 by hand at 100 m: UMa 18/100 + exp(-100/63)(1 - 18/100),
+ * UMi 18/100 + exp(-100/36)(1 - 18/100), RMa exp(-(100 - 10)/1000), InH
+ * mixed office exp(-(100 - 6.5)/32.6) 0.32; UMa's C'(h_UT) for a 20 m UT. */
+static void los_probability_matches_table_7_4_2_1(void)
+{
+    et_propagation uma = cell_of(ET_PROPAGATION_UMA), umi = cell_of(ET_PROPAGATION_UMI);
+    et_propagation rma = cell_of(ET_PROPAGATION_RMA), inh = cell_of(ET_PROPAGATION_INH);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_los_probability(&uma, 100.0),
+                           0.18 + exp(-100.0 / 63.0) * 0.82, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_los_probability(&uma, 100.0), 0.347671, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_los_probability(&umi, 100.0),
+                           0.18 + exp(-100.0 / 36.0) * 0.82, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_los_probability(&rma, 100.0), exp(-0.09), 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_los_probability(&inh, 100.0), exp(-93.5 / 32.6) * 0.32,
+                           1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_los_probability(&inh, 3.0), exp(-1.8 / 4.7), 1e-12);
+    /* Within 18 m (RMa 10 m, InH 1.2 m) the line of sight is certain. */
+    CU_ASSERT_EQUAL(et_propagation_los_probability(&uma, 18.0), 1.0);
+    CU_ASSERT_EQUAL(et_propagation_los_probability(&umi, 15.0), 1.0);
+    CU_ASSERT_EQUAL(et_propagation_los_probability(&rma, 10.0), 1.0);
+    CU_ASSERT_EQUAL(et_propagation_los_probability(&inh, 1.0), 1.0);
+    /* A 20 m UT: C' = ((20 - 13) / 10)^1.5 = 0.5857, times 5/4 (1)^3 exp(-100/150). */
+    uma.h_ut_m = 20.0;
+    double c = pow(0.7, 1.5);
+    CU_ASSERT_DOUBLE_EQUAL(
+        et_propagation_los_probability(&uma, 100.0),
+        (0.18 + exp(-100.0 / 63.0) * 0.82) * (1.0 + c * 1.25 * exp(-100.0 / 150.0)), 1e-12);
+}
+
+/* Standard deviations (Table 7.4.1-1) and decorrelation distances (Table
+ * 7.5-6, 7.6.3.1-2) per scenario and condition, and the shadowing a UE sees
+ * in each forced condition: sigma 4 and 6 dB in UMa, correlated over the
+ * condition's distance (37 and 50 m). */
+static void shadowing_sigma_and_decorrelation_follow_the_scenario_and_condition(void)
+{
+    et_propagation uma = cell_of(ET_PROPAGATION_UMA), umi = cell_of(ET_PROPAGATION_UMI);
+    et_propagation rma = cell_of(ET_PROPAGATION_RMA), inh = cell_of(ET_PROPAGATION_INH);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_std_db(&uma, 1, 100), 4.0);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_std_db(&uma, 0, 100), 6.0);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_std_db(&umi, 0, 100), 7.82);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_std_db(&rma, 1, 100), 4.0);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_std_db(&rma, 1, 5000), 6.0); /* beyond d_BP */
+    CU_ASSERT_EQUAL(et_propagation_shadowing_std_db(&rma, 0, 100), 8.0);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_std_db(&inh, 0, 10), 8.03);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_decorr_m(&uma, 1), 37.0);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_decorr_m(&uma, 0), 50.0);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_decorr_m(&umi, 1), 10.0);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_decorr_m(&umi, 0), 13.0);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_decorr_m(&rma, 0), 120.0);
+    CU_ASSERT_EQUAL(et_propagation_shadowing_decorr_m(&inh, 0), 6.0);
+    CU_ASSERT_EQUAL(et_propagation_los_decorr_m(&uma), 50.0);
+    CU_ASSERT_EQUAL(et_propagation_los_decorr_m(&rma), 60.0);
+    CU_ASSERT_EQUAL(et_propagation_los_decorr_m(&inh), 10.0);
+
+    const et_los_mode modes[2] = {ET_LOS_ALWAYS, ET_LOS_NEVER};
+    const double sigma[2] = {4.0, 6.0}, decorr[2] = {37.0, 50.0};
+    for (int m = 0; m < 2; m++) {
+        et_channel_params p;
+        et_channel_params_default(&p);
+        p.fading = ET_FADING_NONE;
+        p.los = modes[m];
+        et_channel_state st;
+        et_channel_init(&st, 0, 21);
+        /* Points 1 km apart: independent draws. */
+        const int n = 20000;
+        double sum = 0.0, sum2 = 0.0;
+        for (int i = 0; i < n; i++) {
+            et_channel_update(&st, &p, NULL, &radio_10mhz, (i % 2) ? 600.0 : -400.0, 0.0);
+            CU_ASSERT_EQUAL(st.los, m == 0 ? 1 : 0);
+            sum += st.shadowing_db;
+            sum2 += st.shadowing_db * st.shadowing_db;
+        }
+        double mean = sum / n, std = sqrt(sum2 / n - mean * mean);
+        CU_ASSERT_DOUBLE_EQUAL(mean, 0.0, 0.2);
+        CU_ASSERT_DOUBLE_EQUAL(std, sigma[m], 0.2);
+        /* 25 m steps back and forth: correlation exp(-25 / d_corr). */
+        et_channel_init(&st, 0, 22);
+        double prev = 0.0, sum_xy = 0.0, sum_xx = 0.0;
+        for (int i = 0; i < n; i++) {
+            et_channel_update(&st, &p, NULL, &radio_10mhz, (i % 2) ? 125.0 : 100.0, 0.0);
+            if (i > 0) {
+                sum_xy += prev * st.shadowing_db;
+                sum_xx += prev * prev;
+            }
+            prev = st.shadowing_db;
+        }
+        CU_ASSERT_DOUBLE_EQUAL(sum_xy / sum_xx, exp(-25.0 / decorr[m]), 0.05);
+    }
+}
+
+/* The stochastic LOS state: over many UEs at 100 m from a UMa AP the LOS
+ * share is Table 7.4.2-1's 0.3477 (standard error 0.0075 with 4000 UEs); one
+ * UE walking a 100 m circle around its AP (constant probability) changes
+ * state only as a process correlated over 50 m would, not at every metre;
+ * standing still it never changes. */
+static void los_state_is_drawn_with_spatial_consistency(void)
+{
+    et_channel_params p;
+    et_channel_params_default(&p);
+    p.fading = ET_FADING_NONE;
+    int los = 0;
+    const int n_ue = 4000;
+    for (int ue = 0; ue < n_ue; ue++) {
+        et_channel_state st;
+        et_channel_init(&st, ue, 5);
+        et_channel_update(&st, &p, NULL, &radio_10mhz, 100.0, 0.0);
+        CU_ASSERT(st.los == 0 || st.los == 1);
+        los += st.los;
+    }
+    CU_ASSERT_DOUBLE_EQUAL((double)los / n_ue, 0.347671, 0.03);
+
+    et_channel_state st;
+    et_channel_init(&st, 7, 5);
+    int flips = 0, last = -1, los_steps = 0;
+    const int steps = 2000; /* 1 m steps: 2000 m, three times around */
+    for (int i = 0; i < steps; i++) {
+        double a = i / 100.0; /* 1 m of arc per step at r = 100 m */
+        et_channel_update(&st, &p, NULL, &radio_10mhz, 100.0 * cos(a), 100.0 * sin(a));
+        CU_ASSERT_DOUBLE_EQUAL(st.los_probability, 0.347671, 1e-5);
+        if (last >= 0 && st.los != last) flips++;
+        last = st.los;
+        los_steps += st.los;
+    }
+    /* Independent draws every metre would flip about 2 p (1 - p) 2000 = 907
+     * times; a state correlated over 50 m flips tens of times. */
+    CU_ASSERT(flips > 0);
+    CU_ASSERT(flips < 150);
+    CU_ASSERT(los_steps > 0 && los_steps < steps);
+    int before = st.los;
+    for (int i = 0; i < 100; i++) {
+        et_channel_update(&st, &p, NULL, &radio_10mhz, 100.0 * cos(19.99), 100.0 * sin(19.99));
+        CU_ASSERT_EQUAL(st.los, before);
+    }
+}
+
+/* los = mean: the path gain averaged over the state, no shadowing:
+ * -10 log10(0.347671 10^(-83.1382/10) + 0.652329 10^(-103.0375/10)) at 100 m. */
+static void mean_condition_averages_the_path_gain_over_the_los_state(void)
+{
+    et_channel_params p;
+    et_channel_params_default(&p);
+    p.los = ET_LOS_MEAN;
+    p.fading = ET_FADING_NONE;
+    et_channel_state st;
+    et_channel_init(&st, 0, 1);
+    et_channel_update(&st, &p, NULL, &radio_10mhz, 0.0, 100.0);
+    double pr = 0.18 + exp(-100.0 / 63.0) * 0.82;
+    double want = -10.0 * log10(pr * pow(10.0, -8.31382) + (1.0 - pr) * pow(10.0, -10.30375));
+    CU_ASSERT_DOUBLE_EQUAL(st.pathloss_db, want, 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(st.pathloss_db, 87.6439, 1e-3);
+    CU_ASSERT_EQUAL(st.shadowing_db, 0.0);
+    CU_ASSERT_EQUAL(st.los, -1);
+    CU_ASSERT_DOUBLE_EQUAL(et_channel_mean_pathloss_db(&p, NULL, 100.0), st.pathloss_db, 1e-12);
+    /* The interferers' fast form (constants prepared once per cell) is the
+     * definition, in every scenario, on both sides of the breakpoints. */
+    for (int sc = ET_PROPAGATION_UMA; sc <= ET_PROPAGATION_INH; sc++) {
+        et_propagation cell = cell_of((et_propagation_scenario)sc);
+        et_propagation_gain g;
+        et_propagation_gain_prepare(&cell, &g);
+        const double ds[] = {3, 10, 50, 150, 300, 700, 2000, 6000};
+        for (size_t i = 0; i < sizeof ds / sizeof ds[0]; i++) {
+            double pr = et_propagation_los_probability(&cell, ds[i]);
+            double def =
+                pr * pow(10.0, -et_propagation_pathloss_db(&cell, 1, ds[i]) / 10.0) +
+                (1.0 - pr) * pow(10.0, -et_propagation_pathloss_db(&cell, 0, ds[i]) / 10.0);
+            CU_ASSERT_DOUBLE_EQUAL(et_propagation_gain_mean(&g, ds[i]) / def, 1.0, 1e-12);
+        }
+    }
+}
+
+/* Indoor UEs (indoor_fraction 1) in UMa at 3.5 GHz pay the low-loss O2I
+ * penetration: PL_tw = 5 - 10 log10(0.3 10^(-(2 + 0.7)/10) + 0.7 10^(-(5 +
+ * 14)/10)) = 12.6975 dB, plus 0.5 dB per metre inside (d_2D-in at most 25 m);
+ * with shadowing off, no sigma_P. Outdoor UEs (the default) pay nothing. */
+static void indoor_ues_pay_the_low_loss_o2i_penetration(void)
+{
+    double pl_tw = 5.0 - 10.0 * log10(0.3 * pow(10.0, -0.27) + 0.7 * pow(10.0, -1.9));
+    CU_ASSERT_DOUBLE_EQUAL(pl_tw, 12.6975, 1e-4);
+    CU_ASSERT_DOUBLE_EQUAL(et_propagation_o2i_loss_db(3.5e9, 10.0), pl_tw + 5.0, 1e-9);
+    et_channel_params p;
+    et_channel_params_default(&p);
+    p.fading = ET_FADING_NONE;
+    p.shadowing = 0;
+    p.los = ET_LOS_ALWAYS;
+    et_channel_state out, in;
+    et_channel_init(&out, 3, 1);
+    et_channel_update(&out, &p, NULL, &radio_10mhz, 0.0, 200.0);
+    CU_ASSERT_EQUAL(out.indoor, 0);
+    CU_ASSERT_EQUAL(out.o2i_loss_db, 0.0);
+    p.indoor_fraction = 1.0;
+    et_channel_init(&in, 3, 1);
+    et_channel_update(&in, &p, NULL, &radio_10mhz, 0.0, 200.0);
+    CU_ASSERT_EQUAL(in.indoor, 1);
+    CU_ASSERT(in.o2i_loss_db >= pl_tw && in.o2i_loss_db <= pl_tw + 12.5);
+    /* The same path loss (the whole distance), the penetration on top. */
+    CU_ASSERT_DOUBLE_EQUAL(in.pathloss_db, out.pathloss_db, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(out.snr_up_db - in.snr_up_db, in.o2i_loss_db, 1e-9);
+}
+
+/* ---- TDD and FDD carriers ---- */
+
+/* DDDSU with a 10:2:2 special slot: downlink (3 x 14 + 10) / 70, uplink
+ * (14 + 2) / 70; malformed patterns name their key. */
+static void tdd_shares_follow_the_slot_pattern(void)
+{
+    double dl, ul;
+    et_error err;
+    CU_ASSERT_EQUAL(et_channel_tdd_shares("DDDSU", "10:2:2", &dl, &ul, &err), ET_OK);
+    CU_ASSERT_DOUBLE_EQUAL(dl, 52.0 / 70.0, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(ul, 16.0 / 70.0, 1e-15);
+    /* DDDDDDDSUU (5 ms) with 6:4:4: (7 14 + 6) / 140 and (2 14 + 4) / 140. */
+    CU_ASSERT_EQUAL(et_channel_tdd_shares("DDDDDDDSUU", "6:4:4", &dl, &ul, &err), ET_OK);
+    CU_ASSERT_DOUBLE_EQUAL(dl, 104.0 / 140.0, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(ul, 32.0 / 140.0, 1e-15);
+    CU_ASSERT_EQUAL(et_channel_tdd_shares("DDDXU", "10:2:2", &dl, &ul, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "channel.tdd_pattern"));
+    CU_ASSERT_EQUAL(et_channel_tdd_shares("DDDD", "10:2:2", &dl, &ul, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "both directions"));
+    CU_ASSERT_EQUAL(et_channel_tdd_shares("DDDSU", "10:2:3", &dl, &ul, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "channel.tdd_special_slot"));
+    CU_ASSERT_EQUAL(et_channel_tdd_shares("", "10:2:2", &dl, &ul, &err), ET_ERR_INPUT);
+}
+
+/* A UE 400 m from a TR 36.814 AP (PL = 128.1 + 37.6 log10(0.4) = 113.137
+ * dB), no shadowing, no fading, 23 dBm, AP 46 dBm.
+ * FDD 80/20 MHz (version 2): uplink noise -174 + 10 log10(20e6) + 5 = -95.99
+ * dBm, SNR 5.853 dB, rate 20e6 log2(1 + 3.848) = 45.5 Mb/s.
+ * TDD 100 MHz DDDSU: the UE's power over 100 MHz, noise -174 + 80 + 5 = -89
+ * dBm, SNR -1.137 dB, in 16/70 of the time: 100e6 (16/70) log2(1 + 0.7698) =
+ * 18.8 Mb/s. Downlink: 46 - 113.137 - (-174 + 80 + 9) = 17.863 dB, 100e6
+ * (52/70) log2(1 + 61.13) = 442.5 Mb/s, against 80e6 log2(1 + 10^(1.8832)) =
+ * 80e6 x 6.2745 = 502.0 Mb/s under FDD (18.83 dB over 80 MHz). */
+static void tdd_rate_is_bandwidth_times_time_share_times_efficiency(void)
+{
+    et_channel_params p = deterministic_params();
+    double pl = 128.1 + 37.6 * log10(0.4);
+    CU_ASSERT_DOUBLE_EQUAL(pl, 113.137, 1e-3);
+    et_ue_radio fdd = {.tx_power_dbm = 23, .bandwidth_up_hz = 20e6, .bandwidth_down_hz = 80e6};
+    et_ue_radio tdd = {.tx_power_dbm = 23,
+                       .bandwidth_up_hz = 100e6,
+                       .bandwidth_down_hz = 100e6,
+                       .duty_up = 16.0 / 70.0,
+                       .duty_down = 52.0 / 70.0};
+    et_channel_state a, b;
+    et_channel_init(&a, 0, 1);
+    et_channel_init(&b, 0, 1);
+    et_channel_update(&a, &p, NULL, &fdd, 400.0, 0.0);
+    et_channel_update(&b, &p, NULL, &tdd, 400.0, 0.0);
+    double snr_fdd_up = 23.0 - pl - (-174.0 + 10.0 * log10(20e6) + 5.0);
+    double snr_tdd_up = 23.0 - pl - (-174.0 + 80.0 + 5.0);
+    CU_ASSERT_DOUBLE_EQUAL(a.snr_up_db, snr_fdd_up, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(a.snr_up_db, 5.853, 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(b.snr_up_db, snr_tdd_up, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(b.snr_up_db, -1.137, 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(a.rate_up_bps, 20e6 * log2(1.0 + pow(10.0, snr_fdd_up / 10.0)), 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(a.rate_up_bps, 45.5e6, 0.05e6);
+    CU_ASSERT_DOUBLE_EQUAL(b.rate_up_bps,
+                           100e6 * (16.0 / 70.0) * log2(1.0 + pow(10.0, snr_tdd_up / 10.0)), 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(b.rate_up_bps, 18.82e6, 0.01e6);
+    double snr_down = 46.0 - pl - (-174.0 + 80.0 + 9.0);
+    CU_ASSERT_DOUBLE_EQUAL(b.snr_down_db, snr_down, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(b.rate_down_bps,
+                           100e6 * (52.0 / 70.0) * log2(1.0 + pow(10.0, snr_down / 10.0)), 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(b.rate_down_bps, 442.5e6, 0.1e6);
+    CU_ASSERT_DOUBLE_EQUAL(a.rate_down_bps, 502.0e6, 0.1e6);
+    /* Sharing with a second UE: half the band each, the uplink +3 dB:
+     * 50e6 (16/70) log2(1 + 2 x 0.7698). */
+    et_channel_table *table = table_for(&p);
+    double shared = et_channel_share_rate_bps(&p, table, 100e6, 16.0 / 70.0, b.sinr_up_db, 2, 1);
+    CU_ASSERT_DOUBLE_EQUAL(shared, 50e6 * (16.0 / 70.0) * log2(1.0 + 2.0 * pow(10.0, -0.1137)),
+                           2e3);
+    double alone = et_channel_share_rate_bps(&p, table, 100e6, 16.0 / 70.0, b.sinr_up_db, 1, 1);
+    CU_ASSERT_DOUBLE_EQUAL(alone, b.rate_up_bps, 1e-3);
+    /* FDD keeps its full time: a duty of 0 (unset) is 1. */
+    double fdd_rate = et_channel_share_rate_bps(&p, table, 20e6, 0.0, a.sinr_up_db, 1, 1);
+    CU_ASSERT_DOUBLE_EQUAL(fdd_rate, a.rate_up_bps, 1e-3);
+    et_channel_table_destroy(table);
+}
+
+/* The calculator's numbers are the channel's: UMa LOS at 100 m, 5 GHz, BS
+ * 25 m, UT 1.5 m (the issue's example): d'_BP = 4 24 0.5 5e9 / 3e8 = 800 m,
+ * PL = 28 + 22 log10(102.724) + 20 log10(5) = 86.2362 dB; uplink SNR on the
+ * 100 MHz TDD carrier 23 - 86.2362 + 89 = 25.7638 dB, above the 7.4 b/s/Hz
+ * cap without fading: 100e6 (16/70) 7.4 = 169.14 Mb/s. NLOS at 400 m:
+ * max(PL_LOS, 13.54 + 39.08 log10(400.69) + 20 log10(5)), rate 100e6 (16/70)
+ * log2(1 + SNR). With 7 cells 500 m apart, the SINR is below the SNR. */
+static void linkbudget_gives_the_channels_numbers(void)
+{
+    et_linkbudget_input in = {
+        .distance_m = 100.0,
+        .ue_tx_power_dbm = 23.0,
+        .duplex = ET_DUPLEX_TDD,
+        .carrier_hz = 100e6,
+        .tdd_downlink_share = 52.0 / 70.0,
+        .tdd_uplink_share = 16.0 / 70.0,
+        .carrier_down_hz = 80e6,
+        .carrier_up_hz = 20e6,
+        .n_cells = 1,
+        .isd_m = 500.0,
+        .max_interferers = 18,
+        .sharing_ues = 1,
+    };
+    et_channel_params_default(&in.channel);
+    in.channel.propagation.frequency_hz = 5e9;
+    in.channel.propagation.h_bs_m = 25.0;
+    in.channel.propagation.h_ut_m = 1.5;
+    in.channel.fading = ET_FADING_NONE;
+    in.channel.los = ET_LOS_ALWAYS;
+    et_linkbudget_result r;
+    et_error err;
+    CU_ASSERT_EQUAL_FATAL(et_linkbudget_compute(&in, &r, &err), ET_OK);
+    double d3 = sqrt(100.0 * 100.0 + 23.5 * 23.5);
+    CU_ASSERT_DOUBLE_EQUAL(r.d_3d_m, d3, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(r.breakpoint_m, 800.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(r.path_loss_db, 28.0 + 22.0 * log10(d3) + 20.0 * log10(5.0), 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(r.path_loss_db, 86.2362, 1e-4);
+    CU_ASSERT_DOUBLE_EQUAL(r.los_probability, 0.18 + exp(-100.0 / 63.0) * 0.82, 1e-12);
+    CU_ASSERT_EQUAL(r.shadowing_std_db, 4.0);
+    CU_ASSERT_DOUBLE_EQUAL(r.noise_dbm[0], -89.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(r.snr_db[0], 23.0 - r.path_loss_db + 89.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(r.rate_bps[0], 100e6 * (16.0 / 70.0) * 7.4, 1e-3);
+    in.distance_m = 400.0;
+    in.channel.los = ET_LOS_NEVER;
+    CU_ASSERT_EQUAL_FATAL(et_linkbudget_compute(&in, &r, &err), ET_OK);
+    d3 = sqrt(400.0 * 400.0 + 23.5 * 23.5);
+    double nlos = 13.54 + 39.08 * log10(d3) + 20.0 * log10(5.0);
+    CU_ASSERT_DOUBLE_EQUAL(r.path_loss_db, nlos, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(r.shadowing_std_db, 6.0, 0.0);
+    double snr_up = 23.0 - nlos + 89.0;
+    CU_ASSERT_DOUBLE_EQUAL(r.rate_bps[0],
+                           100e6 * (16.0 / 70.0) * log2(1.0 + pow(10.0, snr_up / 10.0)), 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(r.sinr_db[1], r.snr_db[1], 0.0);
+    in.n_cells = 7;
+    CU_ASSERT_EQUAL_FATAL(et_linkbudget_compute(&in, &r, &err), ET_OK);
+    CU_ASSERT(r.sinr_db[1] < r.snr_db[1] - 3.0);
+    CU_ASSERT(r.sinr_db[0] < r.snr_db[0]);
 }
 
 int main(void)
@@ -909,6 +1348,21 @@ int main(void)
          one_cell_or_a_bad_serving_index_falls_back_to_the_single_cell_update},
         {"default_params_are_valid_and_bad_values_name_their_key",
          default_params_are_valid_and_bad_values_name_their_key},
+        {"tr38901_path_loss_matches_the_table_by_hand",
+         tr38901_path_loss_matches_the_table_by_hand},
+        {"los_probability_matches_table_7_4_2_1", los_probability_matches_table_7_4_2_1},
+        {"shadowing_sigma_and_decorrelation_follow_the_scenario_and_condition",
+         shadowing_sigma_and_decorrelation_follow_the_scenario_and_condition},
+        {"los_state_is_drawn_with_spatial_consistency",
+         los_state_is_drawn_with_spatial_consistency},
+        {"mean_condition_averages_the_path_gain_over_the_los_state",
+         mean_condition_averages_the_path_gain_over_the_los_state},
+        {"indoor_ues_pay_the_low_loss_o2i_penetration",
+         indoor_ues_pay_the_low_loss_o2i_penetration},
+        {"tdd_shares_follow_the_slot_pattern", tdd_shares_follow_the_slot_pattern},
+        {"tdd_rate_is_bandwidth_times_time_share_times_efficiency",
+         tdd_rate_is_bandwidth_times_time_share_times_efficiency},
+        {"linkbudget_gives_the_channels_numbers", linkbudget_gives_the_channels_numbers},
         {NULL, NULL},
     };
     return et_test_main("channel", cases);

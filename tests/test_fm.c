@@ -783,7 +783,7 @@ static void missing_file_is_an_input_error_naming_the_file(void)
     CU_ASSERT_EQUAL(et_fm_load(path, &fm, &err), ET_ERR_INPUT);
     CU_ASSERT_EQUAL(err.code, ET_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no-such-model.json"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot open"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "cannot read the model profile"));
 }
 
 static void malformed_json_is_an_input_error_with_its_line(void)
@@ -796,7 +796,7 @@ static void malformed_json_is_an_input_error_with_its_line(void)
     et_error err;
     CU_ASSERT_EQUAL(et_fm_load(path_copy, &fm, &err), ET_ERR_INPUT);
     CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, path_copy));
-    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "line 3"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ":3: malformed JSON"));
     /* Trailing garbage after the object is also rejected. */
     path = write_text("trailing.json", "{} x");
     CU_ASSERT_EQUAL(et_fm_load(path, &fm, &err), ET_ERR_INPUT);

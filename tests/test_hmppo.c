@@ -21,6 +21,7 @@
 #include "et_test.h"
 #include "hmppo.h"
 #include "rng.h"
+#include "trace.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -473,16 +474,16 @@ static int params_equal(et_agent *a, et_agent *b)
     return 1;
 }
 
-static void checkpoint_round_trip_resumes_bit_identically(void)
+/* Saves cfg's agent after one update, loads it, and checks that both continue alike. */
+static void round_trip(const et_hmppo_config *cfg_in, const char *dir_name)
 {
-    const char *dir = et_test_tmpdir("hmppo_ckpt");
+    const char *dir = et_test_tmpdir(dir_name);
     CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
     char path[4200], tmp[4300];
     snprintf(path, sizeof path, "%s/agent.ckpt", dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    et_outputs_tmp_name(path, tmp, sizeof tmp); /* the save's temporary (trace.h) */
 
-    et_hmppo_config cfg = tiny_config(ET_HMPPO, 21);
-    cfg.lr_anneal = 1;
+    et_hmppo_config cfg = *cfg_in;
     et_agent *a = make_agent(&cfg);
     et_rng env;
     et_rng_seed(&env, 21, 0);
@@ -533,6 +534,20 @@ static void checkpoint_round_trip_resumes_bit_identically(void)
     CU_ASSERT_PTR_NULL(c);
     et_hmppo_destroy(a);
     et_hmppo_destroy(b);
+}
+
+static void checkpoint_round_trip_resumes_bit_identically(void)
+{
+    et_hmppo_config cfg = tiny_config(ET_HMPPO, 21);
+    cfg.lr_anneal = 1;
+    round_trip(&cfg, "hmppo_ckpt");
+    /* The learner options whose state or schedule a checkpoint must carry: the per-UE value
+     * normalisers, the location head's entropy schedule, the agent-specific critic input. */
+    cfg.value_norm_per_ue = 1;
+    cfg.ent_loc = 0.05f;
+    cfg.ent_loc_end = 0.001f;
+    cfg.critic_own_obs = 1;
+    round_trip(&cfg, "hmppo_ckpt_options");
 }
 
 /* Writes n bytes of data to path. */
@@ -982,6 +997,150 @@ static void data_parallel_update_averages_the_ranks_gradients(void)
     pthread_barrier_destroy(&world.barrier);
 }
 
+/* ---- learner options: critic input, per-UE value normalisation, entropy schedule --------- */
+
+/* The critic's input width S from its parameter count: S H + H + H H + H + H + 1. */
+static int critic_input_width(et_agent *agent, int hidden)
+{
+    size_t n = 0;
+    et_hmppo_network_params(agent, 0, &n);
+    return (int)(((long)n - 1 - 3L * hidden - (long)hidden * hidden) / hidden);
+}
+
+static void critic_input_is_the_agent_specific_state_when_asked(void)
+{
+    /* Global state + one-hot id (HMPPO); own observation + global state + one-hot id with
+     * critic_own_obs; IPPO's own observation + one-hot id, with or without the option. */
+    et_hmppo_config cfg = tiny_config(ET_HMPPO, 3);
+    et_agent *a = make_agent(&cfg);
+    CU_ASSERT_EQUAL(critic_input_width(a, T_HIDDEN), T_STATE + T_UE);
+    et_hmppo_destroy(a);
+    cfg.critic_own_obs = 1;
+    a = make_agent(&cfg);
+    CU_ASSERT_EQUAL(critic_input_width(a, T_HIDDEN), T_OBS + T_STATE + T_UE);
+    et_hmppo_destroy(a);
+    cfg.variant = ET_IPPO;
+    a = make_agent(&cfg);
+    CU_ASSERT_EQUAL(critic_input_width(a, T_HIDDEN), T_OBS + T_UE);
+    et_hmppo_destroy(a);
+}
+
+/* One episode of `steps` tasks per UE with a constant observation, where UE u's reward is
+ * offset[u] plus a little noise from env. */
+static void run_offset_episode(et_agent *agent, et_rng *env, int steps, const double *offset)
+{
+    float obs[T_OBS] = {0.1f, -0.2f, 0.3f}, state[T_STATE] = {0};
+    et_task_view task;
+    memset(&task, 0, sizeof task);
+    task.n_ue = T_UE;
+    task.tasks_per_ue = steps;
+    agent->ops->episode_begin(agent, 0, T_UE, 0);
+    for (int t = 0; t < steps; t++)
+        for (int u = 0; u < T_UE; u++) {
+            task.ue = u;
+            task.task_index = t;
+            et_obs_view view = {.task = &task, .obs = obs, .state = state, .state_dim = T_STATE};
+            et_action a;
+            et_error err;
+            CU_ASSERT_EQUAL(agent->ops->decide(agent, &view, &a, &err), ET_OK);
+            et_feedback fb = {.ue = u,
+                              .reward = offset[u] + et_rng_range(env, -0.5, 0.5),
+                              .done = t == steps - 1,
+                              .keep_effective = 1,
+                              .elapsed_s = 1.0};
+            agent->ops->feedback(agent, &fb);
+        }
+    agent->ops->episode_end(agent);
+}
+
+/* Mean and std (variance floored at 1e-2) of the batch's returns of UE u (every UE when
+ * u < 0); rows are t-major, row 2 t + u. */
+static void batch_return_stats(const et_hmppo_batch *b, int u, double *mean, double *std)
+{
+    double s = 0.0, s2 = 0.0;
+    int n = 0;
+    for (int p = 0; p < b->n; p++) {
+        if (u >= 0 && p % T_UE != u) continue;
+        s += b->ret[p];
+        s2 += (double)b->ret[p] * b->ret[p];
+        n++;
+    }
+    *mean = s / n;
+    double var = s2 / n - *mean * *mean;
+    *std = sqrt(var > 1e-2 ? var : 1e-2);
+}
+
+static void per_ue_value_normalisation_keeps_one_mean_and_std_per_ue(void)
+{
+    /* UE 0 earns about +2 per task, UE 1 about -30. After one update the (debiased)
+     * normaliser holds exactly the batch's moments: per UE with value_norm_per_ue, one
+     * shared pair for both UEs without it. */
+    const double offset[T_UE] = {2.0, -30.0};
+    for (int per_ue = 0; per_ue <= 1; per_ue++) {
+        et_hmppo_config cfg = tiny_config(ET_HMPPO, 17);
+        cfg.value_norm_per_ue = per_ue;
+        et_agent *agent = make_agent(&cfg);
+        double m, sd;
+        et_hmppo_value_norm_stats(agent, 1, &m, &sd);
+        CU_ASSERT(m == 0.0 && sd == 1.0); /* the identity before any update */
+        et_rng env;
+        et_rng_seed(&env, 17, 0);
+        run_offset_episode(agent, &env, 6, offset);
+        et_hmppo_batch b;
+        et_error err;
+        CU_ASSERT_EQUAL_FATAL(et_hmppo_prepare(agent, &b, &err), ET_OK);
+        CU_ASSERT_EQUAL_FATAL(b.n, 6 * T_UE);
+        for (int u = 0; u < T_UE; u++) {
+            double want_m, want_sd;
+            batch_return_stats(&b, per_ue ? u : -1, &want_m, &want_sd);
+            et_hmppo_value_norm_stats(agent, u, &m, &sd);
+            CU_ASSERT_DOUBLE_EQUAL(m, want_m, 1e-6 * (1.0 + fabs(want_m)));
+            CU_ASSERT_DOUBLE_EQUAL(sd, want_sd, 1e-6 * (1.0 + want_sd));
+        }
+        double m0, s0, m1, s1;
+        et_hmppo_value_norm_stats(agent, 0, &m0, &s0);
+        et_hmppo_value_norm_stats(agent, 1, &m1, &s1);
+        if (per_ue) {
+            CU_ASSERT(m0 > 0.0 && m1 < -50.0); /* each UE's own scale */
+            CU_ASSERT(s0 < s1);
+        } else {
+            CU_ASSERT(m0 == m1 && s0 == s1);
+        }
+        /* The update trains on the same statistics and runs. */
+        et_hmppo_stats st;
+        CU_ASSERT_EQUAL(et_hmppo_update(agent, 0, 0, &st, &err), ET_OK);
+        CU_ASSERT(isfinite(st.value_loss));
+        et_hmppo_destroy(agent);
+    }
+}
+
+static void entropy_schedule_moves_linearly_from_ent_loc_to_ent_loc_end(void)
+{
+    et_hmppo_config cfg = tiny_config(ET_HMPPO, 4);
+    cfg.ent_loc = 0.05f;
+    cfg.ent_loc_end = 0.01f;
+    /* 3,000 episodes, one per update: update u follows episode u. */
+    CU_ASSERT_DOUBLE_EQUAL(et_hmppo_ent_loc_at(&cfg, 0, 3000), 0.05, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_hmppo_ent_loc_at(&cfg, 1500, 3000), 0.03, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_hmppo_ent_loc_at(&cfg, 2250, 3000), 0.02, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_hmppo_ent_loc_at(&cfg, 3000, 3000), 0.01, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(et_hmppo_ent_loc_at(&cfg, 4000, 3000), 0.01, 1e-9); /* held */
+    CU_ASSERT_DOUBLE_EQUAL(et_hmppo_ent_loc_at(&cfg, 10, 0), 0.05, 1e-9);      /* no total */
+    cfg.ent_loc_end = -1.0f;                                                   /* no schedule */
+    CU_ASSERT_EQUAL(et_hmppo_ent_loc_at(&cfg, 1500, 3000), (double)cfg.ent_loc);
+    /* The update uses the schedule's value, and the loss moves with it. */
+    cfg.ent_loc_end = 0.0f;
+    et_agent *a = make_agent(&cfg);
+    et_rng env;
+    et_rng_seed(&env, 4, 0);
+    CU_ASSERT_EQUAL(run_episode(a, &env, 0, 4, NULL), 0);
+    et_hmppo_stats st;
+    et_error err;
+    CU_ASSERT_EQUAL_FATAL(et_hmppo_update(a, 3, 4, &st, &err), ET_OK);
+    CU_ASSERT_DOUBLE_EQUAL(st.ent_loc_coef, 0.0125, 1e-9);
+    et_hmppo_destroy(a);
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -1016,6 +1175,12 @@ int main(void)
          full_buffer_and_bad_inputs_are_errors_not_crashes},
         {"training_on_the_synthetic_task_learns_the_keep_fraction",
          training_on_the_synthetic_task_learns_the_keep_fraction},
+        {"critic_input_is_the_agent_specific_state_when_asked",
+         critic_input_is_the_agent_specific_state_when_asked},
+        {"per_ue_value_normalisation_keeps_one_mean_and_std_per_ue",
+         per_ue_value_normalisation_keeps_one_mean_and_std_per_ue},
+        {"entropy_schedule_moves_linearly_from_ent_loc_to_ent_loc_end",
+         entropy_schedule_moves_linearly_from_ent_loc_to_ent_loc_end},
         {NULL, NULL},
     };
     return et_test_main("hmppo", cases);

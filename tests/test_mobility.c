@@ -315,7 +315,7 @@ static void malformed_traces_are_rejected_with_file_and_line(void)
     const char *missing = et_test_source_path("tests/no-such-trace.csv");
     CU_ASSERT_EQUAL(et_mobility_trace_load(missing, &trace, &err), ET_ERR_INPUT);
     CU_ASSERT_PTR_NULL(trace);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no-such-trace.csv: cannot open"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "no-such-trace.csv: cannot read mobility trace"));
 
     expect_trace_error("header.csv", "t,ue,x,y\n0,0,1,1\n", ET_ERR_INPUT,
                        ":1:", "expected the header 'time_s,ue,x_m,y_m', got 't,ue,x,y'");

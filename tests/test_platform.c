@@ -1464,6 +1464,199 @@ typedef struct twice_result {
     char msg[768];
 } twice_result;
 
+/* ------------------------------------------------------------------------- */
+/* Cell radio properties (TR 38.901 scenario, frequency, heights)             */
+
+/* --scenario writes TR 38.901's evaluation layout: UMi (Table 7.2-1) has sites
+ * 200 m apart, BS 10 m, UT 1.5 m; every AP carries them with TR 38.913's
+ * 4 GHz carrier and the cells' discs are ISD / 2 = 100 m. A single cell puts
+ * them on its server; InH places UEs from 1 m (its path loss starts at
+ * d_3D = 1 m) in a 10 m disc. */
+static void scenario_spec_writes_each_cells_radio_and_evaluation_layout(void)
+{
+    et_platform_spec s;
+    et_platform_spec_default(&s, 6, ET_ACCESS_OFDMA);
+    s.n_cells = 3;
+    et_platform_spec_set_scenario(&s, ET_PROPAGATION_UMI);
+    CU_ASSERT_DOUBLE_EQUAL(s.isd_m, 200.0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(s.cell_radius_m, 100.0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(s.h_bs_m, 10.0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(s.h_ut_m, 1.5, 0);
+    CU_ASSERT_DOUBLE_EQUAL(s.frequency_hz, 4e9, 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    et_error err;
+    CU_ASSERT_EQUAL_FATAL(et_platform_write(mem, &s, &err), ET_OK);
+    fclose(mem);
+    const char *want[] = {"<prop id=\"scenario\" value=\"umi\"/>",
+                          "<prop id=\"frequency_hz\" value=\"4000000000\"/>",
+                          "<prop id=\"h_bs_m\" value=\"10\"/>",
+                          "<prop id=\"h_ut_m\" value=\"1.5\"/>",
+                          "<prop id=\"radius_m\" value=\"100\"/>",
+                          "<prop id=\"x_m\" value=\"200\"/>",
+                          "scenario umi, cells 3"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, want[i]));
+    /* Three cells, three AP hosts each with one set of properties. */
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, "value=\"umi\"")); p++)
+        n++;
+    CU_ASSERT_EQUAL(n, 3);
+    free(text);
+    /* The default writes none (the scenario keys decide). */
+    et_platform_spec_default(&s, 6, ET_ACCESS_OFDMA);
+    text = NULL;
+    mem = open_memstream(&text, &len);
+    CU_ASSERT_EQUAL_FATAL(et_platform_write(mem, &s, &err), ET_OK);
+    fclose(mem);
+    CU_ASSERT_PTR_NULL(strstr(text, "\"scenario\""));
+    free(text);
+    /* One InH cell: on the server, UEs from 1 m in a 10 m disc. */
+    et_platform_spec_default(&s, 40, ET_ACCESS_OFDMA);
+    et_platform_spec_set_scenario(&s, ET_PROPAGATION_INH);
+    CU_ASSERT_DOUBLE_EQUAL(s.cell_radius_m, 10.0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(s.min_distance_m, 1.0, 0);
+    const char *path = out_path("inh.xml");
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL_FATAL(et_platform_write(f, &s, &err), ET_OK);
+    fclose(f);
+    text = slurp(path, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    const char *server = strstr(text, "<host id=\"server\"");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(server);
+    CU_ASSERT(strstr(server, "value=\"inh\"") < strstr(server, "</host>"));
+    int below_10 = 0;
+    for (const char *p = text; (p = strstr(p, "<prop id=\"x_m\" value=\"")); p++) {
+        double x = atof(p + strlen("<prop id=\"x_m\" value=\""));
+        const char *q = strstr(p, "<prop id=\"y_m\" value=\"");
+        double y = atof(q + strlen("<prop id=\"y_m\" value=\""));
+        double r = hypot(x, y);
+        CU_ASSERT(r >= 1.0 - 1e-3 && r <= 10.0 + 1e-3);
+        below_10 += r < 9.0;
+    }
+    CU_ASSERT(below_10 > 20); /* area-uniform in [1, 10] m: 80% inside 9 m */
+    free(text);
+    CU_ASSERT_EQUAL(et_platform_check(path, &err), ET_OK);
+}
+
+static void check_refuses_cell_radio_properties_without_meaning(void)
+{
+#define AP_WITH(props)                                                                             \
+    "<host id=\"cell0\" speed=\"1f\"><prop id=\"role\" value=\"ap\"/>" props "</host>"
+    static const value_case cases[] = {
+        {AP_WITH(PROP("scenario", "umi") PROP("frequency_hz", "3.5e9") PROP("h_bs_m", "10")
+                     PROP("h_ut_m", "1.5")),
+         NULL},
+        {AP_WITH(PROP("scenario", "tr36814")), NULL},
+        {AP_WITH(PROP("scenario", "suburban")),
+         "host 'cell0': property 'scenario': expected one of uma|umi|rma|inh|tr36814, got "
+         "'suburban'"},
+        {AP_WITH(PROP("scenario", "UMa")), "host 'cell0': property 'scenario'"},
+        /* A frequency in GHz is a unit mistake. */
+        {AP_WITH(PROP("frequency_hz", "3.5")),
+         "host 'cell0': property 'frequency_hz': expected a number in [5e+08, 1e+11] (Hz: 0.5 "
+         "to 100 GHz, the range of TR 38.901), got '3.5'"},
+        {AP_WITH(PROP("frequency_hz", "4 GHz")), "host 'cell0': property 'frequency_hz'"},
+        {AP_WITH(PROP("h_bs_m", "0")), "host 'cell0': property 'h_bs_m': expected a number in [1, "
+                                       "150]"},
+        {AP_WITH(PROP("h_ut_m", "30")), "host 'cell0': property 'h_ut_m': expected a number in [1, "
+                                        "22.5]"},
+        {AP_WITH(PROP("h_ut_m", "nan")), "host 'cell0': property 'h_ut_m'"},
+    };
+#undef AP_WITH
+    check_value_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+typedef struct radio_result {
+    et_status st;
+    char msg[768];
+    int n_cells;
+    int scenario[2];
+    double frequency_hz[2], h_bs_m[2], h_ut_m[2];
+    et_propagation merged[2];
+} radio_result;
+
+static void radio_body(void *out)
+{
+    radio_result *r = out;
+    et_error err;
+    et_topology t;
+    const char *path = out_path("metro-rma.xml");
+    et_platform_spec s;
+    et_platform_spec_default(&s, 4, ET_ACCESS_OFDMA);
+    s.n_cells = 2;
+    et_platform_spec_set_scenario(&s, ET_PROPAGATION_RMA);
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    r->st = et_platform_write(f, &s, &err);
+    fclose(f);
+    if (r->st != ET_OK || (r->st = et_platform_load(path, &err)) != ET_OK ||
+        (r->st = et_topology_discover(&t, path, 0, &err)) != ET_OK) {
+        snprintf(r->msg, sizeof r->msg, "%s", err.msg);
+        return;
+    }
+    r->n_cells = t.n_cells;
+    et_propagation keys = {
+        .scenario = ET_PROPAGATION_UMA, .frequency_hz = 3.5e9, .h_bs_m = 0, .h_ut_m = 0};
+    for (int c = 0; c < 2 && c < t.n_cells; c++) {
+        r->scenario[c] = t.cells[c].scenario;
+        r->frequency_hz[c] = t.cells[c].frequency_hz;
+        r->h_bs_m[c] = t.cells[c].h_bs_m;
+        r->h_ut_m[c] = t.cells[c].h_ut_m;
+        r->merged[c] = et_cell_propagation(&t.cells[c], &keys);
+        CU_ASSERT_PTR_NULL(t.aps[c].prop); /* the simulator's to set */
+    }
+    et_topology_destroy(&t);
+}
+
+/* Discovery reads each AP's radio properties; what a cell leaves out, the
+ * scenario keys fill (et_cell_propagation). */
+static void discovery_reads_each_cells_radio_properties(void)
+{
+    radio_result r = {0};
+    CU_ASSERT_EQUAL_FATAL(run_in_child(radio_body, &r, sizeof r), 0);
+    CU_ASSERT_EQUAL_FATAL(r.st, ET_OK);
+    if (r.st != ET_OK) fprintf(stderr, "\n  %s\n", r.msg);
+    CU_ASSERT_EQUAL(r.n_cells, 2);
+    for (int c = 0; c < 2; c++) {
+        CU_ASSERT_EQUAL(r.scenario[c], ET_PROPAGATION_RMA);
+        CU_ASSERT_DOUBLE_EQUAL(r.frequency_hz[c], 4e9, 0);
+        CU_ASSERT_DOUBLE_EQUAL(r.h_bs_m[c], 35.0, 0);
+        CU_ASSERT_DOUBLE_EQUAL(r.h_ut_m[c], 1.5, 0);
+        CU_ASSERT_EQUAL(r.merged[c].scenario, ET_PROPAGATION_RMA);
+        CU_ASSERT_DOUBLE_EQUAL(r.merged[c].frequency_hz, 4e9, 0);
+    }
+    et_cell bare = {.scenario = -1};
+    et_propagation keys = {
+        .scenario = ET_PROPAGATION_UMI, .frequency_hz = 2e9, .h_bs_m = 0, .h_ut_m = 2};
+    et_propagation m = et_cell_propagation(&bare, &keys);
+    CU_ASSERT_EQUAL(m.scenario, ET_PROPAGATION_UMI);
+    CU_ASSERT_DOUBLE_EQUAL(m.frequency_hz, 2e9, 0);
+    CU_ASSERT_DOUBLE_EQUAL(m.h_ut_m, 2.0, 0);
+}
+
+static void discovery_refuses_cell_radio_properties_on_a_ue_or_a_metro_server(void)
+{
+    check_error_case(&(err_case){
+        "radio-ue.xml",
+        XML_HEAD SERVER(
+            "server",
+            "server") "<host id=\"ue0\" speed=\"1e12f\"><prop id=\"role\" "
+                      "value=\"ue\"/><prop id=\"scenario\" value=\"umi\"/></host>\n" XML_TAIL,
+        1, "host 'ue0': property 'scenario': a cell's radio property"});
+    check_error_case(&(err_case){
+        "radio-server.xml",
+        XML_HEAD "<host id=\"server\" speed=\"1e12f\"><prop id=\"role\" value=\"server\"/>"
+                 "<prop id=\"h_bs_m\" value=\"10\"/></host>\n"
+                 "<link id=\"bh_server\" bandwidth=\"1Gbps\" latency=\"1ms\" "
+                 "sharing_policy=\"SPLITDUPLEX\"/>\n"
+                 "<host_link id=\"server\" up=\"bh_server_UP\" down=\"bh_server_DOWN\"/>\n" GOOD_AP(
+                     "ap0", "server") UE_IN("ue0", "ap0") XML_TAIL,
+        1, "host 'server': property 'h_bs_m': a platform with AP hosts"});
+}
+
 static void twice_body(void *out)
 {
     twice_result *r = out;
@@ -1571,6 +1764,14 @@ int main(int argc, char **argv)
          discovery_reports_several_servers_without_cells_and_cells_on_wifi},
         {"load_after_a_failed_load_fails_without_aborting",
          load_after_a_failed_load_fails_without_aborting},
+        {"scenario_spec_writes_each_cells_radio_and_evaluation_layout",
+         scenario_spec_writes_each_cells_radio_and_evaluation_layout},
+        {"check_refuses_cell_radio_properties_without_meaning",
+         check_refuses_cell_radio_properties_without_meaning},
+        {"discovery_reads_each_cells_radio_properties",
+         discovery_reads_each_cells_radio_properties},
+        {"discovery_refuses_cell_radio_properties_on_a_ue_or_a_metro_server",
+         discovery_refuses_cell_radio_properties_on_a_ue_or_a_metro_server},
         {NULL, NULL},
     };
     return et_test_main("platform", cases);

@@ -103,6 +103,61 @@ static void malformed_json_duplicates_and_cross_key_rules_are_errors(void)
     expect_error("scen_trace", "{\"mobility\": {\"model\": \"trace\"}}", "key 'mobility.trace'");
 }
 
+/* RFC 8259 numbers, no NUL hidden in a string, cJSON's nesting limit named (issue 18). */
+static void json_that_cjson_would_bend_is_refused_with_its_line(void)
+{
+    expect_error("scen_zero", "{\"seed\":\n 01}", ":2: '01' is not a JSON number");
+    expect_error("scen_plus", "{\"seed\": +1}", "'+1' is not a JSON number");
+    expect_error("scen_dot", "{\"tuning\": {\"k_min\": .2}}", "'.2' is not a JSON number");
+    expect_error("scen_nul", "{\"seed\\u0000junk\": 3}", "\\u0000 in a string");
+    char deep[2400];
+    size_t n = 0;
+    n += (size_t)snprintf(deep, sizeof deep, "{\"x\": ");
+    for (int i = 0; i < 1001; i++)
+        deep[n++] = '[';
+    for (int i = 0; i < 1001; i++)
+        deep[n++] = ']';
+    snprintf(deep + n, sizeof deep - n, "}");
+    expect_error("scen_deep", deep, "nesting deeper than 1000 levels");
+}
+
+/* One path for overrides: the key table's type and range, plain decimals only. */
+static void overrides_take_the_key_table_type_and_range(void)
+{
+    et_scenario sc;
+    et_scenario_defaults(&sc, et_test_source_path(""));
+    et_error err;
+    CU_ASSERT_EQUAL(et_scenario_set(&sc, "seed", "42", "option --seed", &err), ET_OK);
+    CU_ASSERT_EQUAL(sc.seed, 42);
+    CU_ASSERT_EQUAL(et_scenario_set(&sc, "tuning.k_max", "0.25", "x", &err), ET_OK);
+    CU_ASSERT_DOUBLE_EQUAL(sc.k_max, 0.25, 0);
+    CU_ASSERT_EQUAL(et_scenario_set(&sc, "channel.enabled", "false", "x", &err), ET_OK);
+    CU_ASSERT_EQUAL(sc.channel_enabled, 0);
+    static const struct {
+        const char *key, *text, *want;
+    } bad[] = {{"seed", " 5",
+                "option: key 'seed': expected a non-negative integer in [0, "
+                "9007199254740991], got ' 5'"},
+               {"seed", "+5", "got '+5'"},
+               {"seed", "0x10", "got '0x10'"},
+               {"seed", "1e3", "got '1e3'"},
+               {"seed", "-1", "got '-1'"},
+               {"tasks.per_ue", "200000", "expected an integer in [1, 100000], got '200000'"},
+               {"ues", "2.7", "got '2.7'"},
+               {"tuning.k_max", "nan", "got 'nan'"},
+               {"tuning.k_max", "1,5", "got '1,5'"},
+               {"channel.enabled", "1", "expected true or false, got '1'"},
+               {"nosuch", "1", "option: unknown key 'nosuch'"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CU_ASSERT_EQUAL(et_scenario_set(&sc, bad[i].key, bad[i].text, "option", &err),
+                        ET_ERR_INPUT);
+        if (!strstr(err.msg, bad[i].want))
+            printf("\n  %s=%s: %s\n", bad[i].key, bad[i].text, err.msg);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, bad[i].want));
+    }
+    CU_ASSERT_EQUAL(sc.seed, 42); /* a refused value changes nothing */
+}
+
 static void missing_file_is_an_input_error_naming_it(void)
 {
     et_scenario sc;
@@ -148,6 +203,10 @@ static void resolved_scenario_serialises_every_key(void)
 int main(void)
 {
     static const et_test_case cases[] = {
+        {"json_that_cjson_would_bend_is_refused_with_its_line",
+         json_that_cjson_would_bend_is_refused_with_its_line},
+        {"overrides_take_the_key_table_type_and_range",
+         overrides_take_the_key_table_type_and_range},
         {"defaults_match_the_documented_values", defaults_match_the_documented_values},
         {"file_values_override_defaults_and_paths_resolve_to_the_file",
          file_values_override_defaults_and_paths_resolve_to_the_file},

@@ -3,7 +3,8 @@
 # openmpi-bin). Two runs give the same checkpoint bytes; a run stopped after a checkpoint, or
 # killed with SIGKILL, and resumed, ends bit-identical to one never interrupted; a checkpoint
 # is resumed only with the rank count that wrote it; commands other than train refuse to run
-# under mpirun. Skipped (with a line saying so) without mpirun or an MPI build.
+# under mpirun. Skipped (a line saying so, exit 77: ctest's SKIP_RETURN_CODE) without mpirun
+# or an MPI build.
 set -u
 bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +16,7 @@ cd "$work"
 
 if ! command -v mpirun >/dev/null; then
     echo "skipped: no mpirun (scripts/setup.sh installs openmpi-bin)"
-    exit 0
+    exit 77
 fi
 # CI runs as root: Open MPI refuses that unless told twice.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -29,7 +30,7 @@ JSON
 if ! mpi "$bin" train s.json --episodes 8 --out a -q >log.txt 2>&1; then
     if grep -q "built without MPI" log.txt; then
         echo "skipped: edgetune was built without MPI"
-        exit 0
+        exit 77
     fi
     bad two_ranks_train
     sed 's/^/     | /' log.txt | head -20

@@ -15,11 +15,11 @@ except ImportError as _exc:  # pragma: no cover - depends on the machine
     raise ImportError("edgetune needs NumPy (Debian: apt-get install python3-numpy)") from _exc
 
 from ._lib import PATH as library_path
-from ._lib import Error, InputError
+from ._lib import Error, InputError, StateError
 from ._sim import (FEEDBACK_FIELDS, LOCAL, OBS_DIM, SERVER, TASK_FIELDS, Companion,
                    Simulator)
 from .env import Env
 from . import spaces
 
-__all__ = ["Simulator", "Env", "Companion", "Error", "InputError", "LOCAL", "SERVER",
+__all__ = ["Simulator", "Env", "Companion", "Error", "InputError", "StateError", "LOCAL", "SERVER",
            "OBS_DIM", "TASK_FIELDS", "FEEDBACK_FIELDS", "spaces", "library_path"]

@@ -37,6 +37,11 @@ class InputError(Error, ValueError):
     """Bad input (a scenario key, a file, a policy name): the CLI's exit code 2."""
 
 
+class StateError(Error, RuntimeError):
+    """A call the simulator's state does not allow: a closed Simulator, an episode started
+    from inside a policy callback or while another runs, close() during an episode."""
+
+
 def raise_status(code, message):
     """Raises the exception for a nonzero et_status (src/status.h)."""
     if code == 2:
@@ -93,16 +98,16 @@ def data_dir():
 c_int, c_double = ctypes.c_int, ctypes.c_double
 c_char_p, c_void_p = ctypes.c_char_p, ctypes.c_void_p
 DECIDE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_int, c_void_p)
-FEEDBACK_FN = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_double, c_int)
-BEGIN_FN = ctypes.CFUNCTYPE(None, c_void_p, c_int, c_int, ctypes.c_ulonglong)
-END_FN = ctypes.CFUNCTYPE(None, c_void_p)
+FEEDBACK_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_int, c_double, c_int)
+BEGIN_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_int, c_int, ctypes.c_ulonglong)
+END_FN = ctypes.CFUNCTYPE(c_int, c_void_p)
+c_char_pp = ctypes.POINTER(c_char_p)
 ERR_SIZE = 768
 
 _PROTOTYPES = {
     "et_capi_engine_init": (c_int, [c_char_p, ctypes.c_size_t]),
-    "et_capi_sim_create": (c_int, [c_char_p, c_char_p, c_char_p, c_char_p, ctypes.c_longlong,
-                                   c_int, c_int, ctypes.POINTER(c_void_p), c_char_p,
-                                   ctypes.c_size_t]),
+    "et_capi_sim_create": (c_int, [c_char_p, c_char_p, c_char_pp, c_char_pp, c_char_pp, c_int,
+                                   ctypes.POINTER(c_void_p), c_char_p, ctypes.c_size_t]),
     "et_capi_sim_destroy": (None, [c_void_p]),
     "et_capi_sim_ue_count": (c_int, [c_void_p]),
     "et_capi_state_dim": (c_int, [c_void_p]),
@@ -110,14 +115,14 @@ _PROTOTYPES = {
     "et_capi_sim_ue_class": (c_char_p, [c_void_p, c_int]),
     "et_capi_sim_scenario_json": (c_void_p, [c_void_p]),
     "et_capi_free": (None, [c_void_p]),
-    "et_capi_sim_set_seed": (None, [c_void_p, ctypes.c_ulonglong]),
+    "et_capi_sim_set_seed": (c_int, [c_void_p, c_char_p, c_char_p, ctypes.c_size_t]),
     "et_capi_task_field": (c_char_p, [c_int]),
     "et_capi_feedback_field": (c_char_p, [c_int]),
     "et_capi_sim_task": (c_void_p, [c_void_p]),
     "et_capi_sim_action": (c_void_p, [c_void_p]),
     "et_capi_sim_feedback": (c_void_p, [c_void_p]),
-    "et_capi_sim_set_policy": (None, [c_void_p, DECIDE_FN, FEEDBACK_FN, BEGIN_FN, END_FN,
-                                       c_void_p]),
+    "et_capi_sim_set_policy": (c_int, [c_void_p, DECIDE_FN, FEEDBACK_FN, BEGIN_FN, END_FN,
+                                        c_void_p, c_char_p, ctypes.c_size_t]),
     "et_capi_companion_add": (c_int, [c_void_p, c_char_p, ctypes.POINTER(c_int), c_char_p,
                                       ctypes.c_size_t]),
     "et_capi_companion_decide": (c_int, [c_void_p, c_int, ctypes.POINTER(c_double), c_char_p,
@@ -192,8 +197,8 @@ class Engine:
     def submit(self, fn):
         """Queues fn; returns a Job whose wait() gives its result."""
         if self.on_engine_thread():
-            raise RuntimeError("edgetune: an episode cannot be started from inside a policy "
-                               "callback (the engine is running it)")
+            raise StateError("edgetune: an episode cannot be started from inside a policy "
+                             "callback (the engine is running it)")
         job = Job()
         self._jobs.put((fn, job))
         return job

@@ -41,6 +41,38 @@ def _path(p):
     return None if p is None else os.fsencode(p)
 
 
+#: Simulator's keyword overrides and the scenario keys they set.
+_OVERRIDES = (("platform", "platform"), ("model", "model"), ("seed", "seed"), ("ues", "ues"),
+              ("tasks", "tasks.per_ue"))
+
+
+def _text(name, value):
+    """An override's value as the C library reads it (the scenario key's text: numbers in
+    decimal, booleans true or false, paths as they are); the library applies the key's type
+    and range, as the CLI does for its options."""
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    if isinstance(value, int):
+        return str(value).encode()
+    if isinstance(value, float):
+        return repr(value).encode()
+    if isinstance(value, (str, bytes, os.PathLike)):
+        return os.fsencode(value)
+    raise TypeError("%s: expected a number, a string or a path, got %s"
+                    % (name, type(value).__name__))
+
+
+def _episode_index(episode):
+    """An episode index as C takes it: an int in [0, 2^31 - 1] (not a float, not wrapped)."""
+    if isinstance(episode, bool) or not isinstance(episode, int):
+        raise _lib.InputError("episode: expected an integer in [0, 2147483647], got %r"
+                              % (episode,), 2)
+    if not 0 <= episode <= 2147483647:
+        raise _lib.InputError("episode: expected an integer in [0, 2147483647], got %d"
+                              % episode, 2)
+    return episode
+
+
 class _Aborted(Exception):
     """The episode was ended from Python (Env.reset or close, Ctrl-C)."""
 
@@ -73,13 +105,21 @@ class Simulator:
 
     def __init__(self, scenario=None, platform=None, seed=None, model=None, ues=None,
                  tasks=None):
+        given = {"platform": platform, "model": model, "seed": seed, "ues": ues, "tasks": tasks}
+        keys, values, names = [], [], []
+        for arg, key in _OVERRIDES:
+            if given[arg] is not None:
+                keys.append(key.encode())
+                values.append(_text(arg, given[arg]))
+                names.append(("argument %s" % arg).encode())
+        n = len(keys)
+        arrays = [(ctypes.c_char_p * max(n, 1))(*items) for items in (keys, values, names)]
         self._engine = _lib.engine()
         handle = ctypes.c_void_p()
         self._h = None
         self._engine.call(lambda: _lib.check(
-            lib.et_capi_sim_create, _path(scenario), _path(_lib.data_dir()), _path(platform),
-            _path(model), -1 if seed is None else int(seed), int(ues or 0), int(tasks or 0),
-            ctypes.byref(handle)))
+            lib.et_capi_sim_create, _path(scenario), _path(_lib.data_dir()), arrays[0], arrays[1],
+            arrays[2], n, ctypes.byref(handle)))
         self._h = handle.value
         self.n_ue = lib.et_capi_sim_ue_count(self._h)
         self.state_dim = lib.et_capi_state_dim(self._h)
@@ -102,7 +142,7 @@ class Simulator:
         self._running = False
         self._callbacks = (_lib.DECIDE_FN(self._decide), _lib.FEEDBACK_FN(self._feedback),
                            _lib.BEGIN_FN(self._begin), _lib.END_FN(self._end))
-        lib.et_capi_sim_set_policy(self._h, *self._callbacks, None)
+        _lib.check(lib.et_capi_sim_set_policy, self._h, *self._callbacks, None)
 
     # -- the callbacks, on the engine thread -------------------------------------------
 
@@ -132,13 +172,17 @@ class Simulator:
             self._error = exc
             return 5
 
+    # feedback, episode_begin and episode_end return 1 to C when they raised: the episode then
+    # ends at its next decision and writes nothing, even when it was the last callback.
     def _feedback(self, ctx, ue, reward, done):
         if self._error is not None:
-            return
+            return 1
         try:
             self._policy.feedback(ue, reward, bool(done))
+            return 0
         except BaseException as exc:  # ends the episode at its next decision
             self._error = exc
+            return 1
 
     def _begin(self, ctx, episode, n_ue, seed):
         begin = getattr(self._policy, "episode_begin", None)
@@ -147,6 +191,7 @@ class Simulator:
                 begin(episode, n_ue, seed)
             except BaseException as exc:
                 self._error = exc
+        return 0 if self._error is None else 1
 
     def _end(self, ctx):
         end = getattr(self._policy, "episode_end", None)
@@ -155,6 +200,7 @@ class Simulator:
                 end()
             except BaseException as exc:
                 self._error = exc
+        return 0 if self._error is None else 1
 
     # -- episodes ------------------------------------------------------------------------
 
@@ -184,11 +230,17 @@ class Simulator:
             _lib.raise_status(code, err.value.decode(errors="replace"))
         return json.loads(_lib.take_string(stats.value))
 
-    def _start(self, policy, episode, out, on_done=None):
+    def _check_open(self, what):
         if self._h is None:
-            raise _lib.Error("edgetune: this Simulator is closed")
+            raise _lib.StateError("edgetune: %s: this Simulator is closed" % what)
+
+    def _start(self, policy, episode, out, on_done=None):
+        self._check_open("run_episode")
+        episode = _episode_index(episode)
         if self._running:
-            raise RuntimeError("edgetune: an episode is already running on this Simulator")
+            raise _lib.StateError("edgetune: an episode is running on this Simulator: another "
+                                  "cannot be started from inside a policy callback, nor while "
+                                  "an Env's episode runs")
         if not isinstance(policy, str) and not callable(getattr(policy, "decide", None)):
             raise TypeError("policy: expected a baseline's name or an object with "
                             "decide(ue, observation) and feedback(ue, reward, done)")
@@ -227,15 +279,21 @@ class Simulator:
         """A C baseline that sees this simulator's episodes beside the Python policy and can
         be asked for its action on the decision in progress (Companion.decide). Create it
         before the episodes it should follow."""
+        self._check_open("companion")
         if self._running:
-            raise RuntimeError("edgetune: add companions between episodes")
+            raise _lib.StateError("edgetune: add companions between episodes")
         index = ctypes.c_int()
         _lib.check(lib.et_capi_companion_add, self._h, baseline.encode(), ctypes.byref(index))
         return Companion(self, baseline, index.value)
 
     def set_seed(self, seed):
-        """Sets the root seed of the next episodes (the scenario key 'seed')."""
-        lib.et_capi_sim_set_seed(self._h, int(seed))
+        """Sets the root seed of the next episodes (the scenario key 'seed': an integer in
+        [0, 2^53 - 1]; anything else raises InputError and changes nothing)."""
+        self._check_open("set_seed")
+        if self._running:
+            raise _lib.StateError("edgetune: set_seed: an episode is running; set it between "
+                                  "episodes")
+        _lib.check(lib.et_capi_sim_set_seed, self._h, _text("seed", seed))
         self.scenario["seed"] = int(seed)
 
     @property
@@ -244,11 +302,17 @@ class Simulator:
         return self.scenario["tuning.k_min"], self.scenario["tuning.k_max"]
 
     def close(self):
-        """Frees the C simulator. SimGrid keeps the platform: no other Simulator can be
-        created in this process."""
-        if self._h is not None and not self._running:
-            h, self._h = self._h, None
-            self._engine.call(lambda: lib.et_capi_sim_destroy(h))
+        """Frees the C simulator (a second close does nothing). SimGrid keeps the platform: no
+        other Simulator can be created in this process. During an episode (from a policy
+        callback, or while an Env's episode runs) it raises StateError: end the episode
+        first."""
+        if self._h is None:
+            return
+        if self._running:
+            raise _lib.StateError("edgetune: close: an episode is running on this Simulator "
+                                  "(end it first: Env.close(), or after run_episode returns)")
+        h, self._h = self._h, None
+        self._engine.call(lambda: lib.et_capi_sim_destroy(h))
 
     def __enter__(self):
         return self

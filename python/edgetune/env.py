@@ -6,13 +6,30 @@ episode ends) and returns. Decisions are asynchronous: a UE decides when its nex
 starts, at its own simulated instant, one UE at a time. docs/python.md, "The step interface".
 """
 
+import atexit
 import math
 import threading
+import weakref
 
 import numpy as np
 
-from . import spaces
+from . import _lib, spaces
 from ._sim import FEEDBACK_FIELDS, LOCAL, OBS_DIM, SERVER, Simulator, _Aborted
+
+# Envs whose episode may still be running when the interpreter exits.
+_open_envs = weakref.WeakSet()
+
+
+@atexit.register
+def _end_open_episodes():
+    """At interpreter exit, ends the episodes still open, as close() would: their outputs are
+    not written and their temporary files are removed (the engine's thread would otherwise
+    die with the process, in the middle of the episode)."""
+    for env in list(_open_envs):
+        try:
+            env._stop()
+        except BaseException:  # exiting anyway: nothing more to do for this one
+            pass
 
 
 class _Bridge:
@@ -57,6 +74,7 @@ class Env:
         self._next_episode = 0
         self._bridge = _Bridge(self)
         self._clear()
+        _open_envs.add(self)
 
     def _clear(self):
         self._pending = None  # the UE waiting for an action
@@ -187,7 +205,7 @@ class Env:
         "stats" (the episode's statistics, as Simulator.run_episode returns them).
         """
         if self._job is None:
-            raise RuntimeError("step: no episode is running (call reset())")
+            raise _lib.StateError("step: no episode is running (call reset())")
         location, keep = self._pick(actions, self._pending)
         with self._cond:
             self._pending = None
