@@ -713,7 +713,7 @@ static et_status check_host_links(precheck *pc)
 
 static void precheck_free(precheck *pc)
 {
-    for (int i = 0; i < pc->n_frames && i < 64; i++)
+    for (int i = 0; i < 64; i++) /* popped frames keep their arrays for reuse */
         free(pc->frames[i].ids);
     for (size_t i = 0; i < pc->n_links; i++)
         free(pc->links[i]);
