@@ -61,52 +61,15 @@ void et_study_mean_ci(const double *x, int n, double *mean, double *half)
 
 /* ---- running episodes ---------------------------------------------------------------------- */
 
-typedef struct episode_job {
-    et_sim *sim;
-    const policy_spec *policy;
-    int episode;
-} episode_job;
-
-static et_status make_policy(const et_sim *sim, const policy_spec *p, et_agent **agent,
-                             et_error *err)
+static et_status make_policy(const et_sim *sim, const void *spec, et_agent **agent, et_error *err)
 {
+    const policy_spec *p = spec;
     if (p->learned) {
         et_status st = et_hmppo_load(p->checkpoint, agent, NULL, 0, err);
         if (st == ET_OK) et_hmppo_set_training(*agent, 0);
         return st;
     }
     return et_tune_make_agent(sim, &p->b, agent, err);
-}
-
-/* In a child: one episode of one policy. */
-static et_status run_episode_job(void *ctx, void *result, et_error *err)
-{
-    const episode_job *j = ctx;
-    et_agent *agent = NULL;
-    et_status st = make_policy(j->sim, j->policy, &agent, err);
-    if (st == ET_OK) st = et_sim_run_episode(j->sim, agent, j->episode, NULL, result, err);
-    et_agent_destroy(agent);
-    return st;
-}
-
-/* stats[p * n_ep + e] = policy p on episode offset + e, each in a fresh engine. */
-static et_status run_episodes(et_sim *sim, const policy_spec *pol, int n_pol, int offset, int n_ep,
-                              int jobs, et_episode_stats *stats, et_error *err)
-{
-    int n = n_pol * n_ep;
-    episode_job *jb = calloc((size_t)n, sizeof *jb);
-    void **ctxs = calloc((size_t)n, sizeof *ctxs);
-    et_status st = jb && ctxs ? ET_OK : et_error_set(err, ET_ERR_NOMEM, "out of memory");
-    for (int k = 0; st == ET_OK && k < n; k++) {
-        jb[k] = (episode_job){sim, &pol[k / n_ep], offset + k % n_ep};
-        ctxs[k] = &jb[k];
-    }
-    if (st == ET_OK)
-        st = et_isolate_run_many(run_episode_job, ctxs, stats, sizeof *stats, n, jobs, "episode",
-                                 err);
-    free(jb);
-    free(ctxs);
-    return st;
 }
 
 /* ---- 1. tuning the baselines --------------------------------------------------------------- */
@@ -552,7 +515,8 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
     if (!stats || !vals || !diff) st = et_error_set(err, ET_ERR_NOMEM, "out of memory");
     if (st == ET_OK) st = et_boot_create(ET_BOOT_REPS, opt->seeds, E, ET_BOOT_SEED, &boot, err);
     if (st == ET_OK)
-        st = run_episodes(sim, spec, n_spec, sc->eval_offset, E, opt->jobs, stats, err);
+        st = et_tune_run_policies(sim, spec, sizeof *spec, n_spec, make_policy, sc->eval_offset, E,
+                                  opt->jobs, stats, err);
 
     /* 4. Tables, written atomically. */
     et_outputs out;

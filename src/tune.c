@@ -24,23 +24,25 @@ et_status et_tune_make_agent(const et_sim *sim, const et_tune_spec *spec, et_age
 
 typedef struct episode_job {
     et_sim *sim;
-    const et_tune_spec *spec;
+    const void *spec;
+    et_tune_agent_fn make;
     int episode;
 } episode_job;
 
-/* In a child: one episode of one candidate. */
+/* In a child: one episode of one policy. */
 static et_status run_episode_job(void *ctx, void *result, et_error *err)
 {
     const episode_job *j = ctx;
     et_agent *agent = NULL;
-    et_status st = et_tune_make_agent(j->sim, j->spec, &agent, err);
+    et_status st = j->make(j->sim, j->spec, &agent, err);
     if (st == ET_OK) st = et_sim_run_episode(j->sim, agent, j->episode, NULL, result, err);
     et_agent_destroy(agent);
     return st;
 }
 
-et_status et_tune_run(et_sim *sim, const et_tune_spec *specs, int n_specs, int offset,
-                      int n_episodes, int jobs, et_episode_stats *stats, et_error *err)
+et_status et_tune_run_policies(et_sim *sim, const void *specs, size_t spec_size, int n_specs,
+                               et_tune_agent_fn make, int offset, int n_episodes, int jobs,
+                               et_episode_stats *stats, et_error *err)
 {
     int n = n_specs * n_episodes;
     if (n <= 0) return ET_OK;
@@ -48,7 +50,8 @@ et_status et_tune_run(et_sim *sim, const et_tune_spec *specs, int n_specs, int o
     void **ctxs = calloc((size_t)n, sizeof *ctxs);
     et_status st = jb && ctxs ? ET_OK : et_error_set(err, ET_ERR_NOMEM, "out of memory");
     for (int k = 0; st == ET_OK && k < n; k++) {
-        jb[k] = (episode_job){sim, &specs[k / n_episodes], offset + k % n_episodes};
+        jb[k] = (episode_job){sim, (const char *)specs + (size_t)(k / n_episodes) * spec_size, make,
+                              offset + k % n_episodes};
         ctxs[k] = &jb[k];
     }
     if (st == ET_OK)
@@ -57,6 +60,18 @@ et_status et_tune_run(et_sim *sim, const et_tune_spec *specs, int n_specs, int o
     free(jb);
     free(ctxs);
     return st;
+}
+
+static et_status make_tune_agent(const et_sim *sim, const void *spec, et_agent **out, et_error *err)
+{
+    return et_tune_make_agent(sim, spec, out, err);
+}
+
+et_status et_tune_run(et_sim *sim, const et_tune_spec *specs, int n_specs, int offset,
+                      int n_episodes, int jobs, et_episode_stats *stats, et_error *err)
+{
+    return et_tune_run_policies(sim, specs, sizeof *specs, n_specs, make_tune_agent, offset,
+                                n_episodes, jobs, stats, err);
 }
 
 /* ---- the candidates' table ----------------------------------------------------------------- */
@@ -177,16 +192,24 @@ static int table_best(const table *t, int first, int end)
     return best;
 }
 
+/* What both rule searches range over: the allowed emulator sizes and the platform's device
+ * classes (sorted). */
+static et_status search_space(const et_sim *sim, int *b_min, int *b_max, const char **classes,
+                              int *n_classes, et_error *err)
+{
+    const et_sim_params *p = et_sim_get_params(sim);
+    et_fm_blocks_range(et_sim_fm(sim), p->k_min, p->k_max, b_min, b_max);
+    *n_classes = 0;
+    return et_tune_device_classes(sim, classes, ET_TUNE_MAX_CLASSES, n_classes, err);
+}
+
 static et_status tune_static(et_sim *sim, const char *name, const et_tune_options *opt,
                              et_tune_result *out, et_error *err)
 {
-    const et_sim_params *p = et_sim_get_params(sim);
     const et_fm *fm = et_sim_fm(sim);
-    int b_min, b_max;
-    et_fm_blocks_range(fm, p->k_min, p->k_max, &b_min, &b_max);
+    int b_min, b_max, n_classes;
     const char *classes[ET_TUNE_MAX_CLASSES];
-    int n_classes = 0;
-    et_status st = et_tune_device_classes(sim, classes, ET_TUNE_MAX_CLASSES, &n_classes, err);
+    et_status st = search_space(sim, &b_min, &b_max, classes, &n_classes, err);
     if (st != ET_OK) return st;
     table t = {0};
     int ok = 1;
@@ -230,13 +253,10 @@ static void dynamic_text(const et_dynamic_rule *full, char *buf, size_t size)
 static et_status tune_dynamic(et_sim *sim, const char *name, const et_tune_options *opt,
                               const et_tune_result *start, et_tune_result *out, et_error *err)
 {
-    const et_sim_params *p = et_sim_get_params(sim);
     const et_fm *fm = et_sim_fm(sim);
-    int b_min, b_max;
-    et_fm_blocks_range(fm, p->k_min, p->k_max, &b_min, &b_max);
+    int b_min, b_max, n_classes;
     const char *classes[ET_TUNE_MAX_CLASSES];
-    int n_classes = 0;
-    et_status st = et_tune_device_classes(sim, classes, ET_TUNE_MAX_CLASSES, &n_classes, err);
+    et_status st = search_space(sim, &b_min, &b_max, classes, &n_classes, err);
     if (st != ET_OK) return st;
     et_static_rule sr;
     st = et_baseline_static_parse(start->best.rule, start->best.keep, &sr, err);

@@ -70,6 +70,19 @@ typedef struct et_tune_options {
 et_status et_tune_make_agent(const et_sim *sim, const et_tune_spec *spec, et_agent **out,
                              et_error *err);
 
+/* Makes the policy a spec describes (a spec type of the caller's: tune's candidates, or the
+ * study's baselines and learner checkpoints). */
+typedef et_status (*et_tune_agent_fn)(const et_sim *sim, const void *spec, et_agent **out,
+                                      et_error *err);
+
+/* Runs n_specs policies (specs: an array of spec_size-byte elements, each made into an agent
+ * by make in the child) on episodes offset .. offset + n_episodes - 1, each in a fresh engine,
+ * at most jobs at a time: stats[i * n_episodes + e] is spec i on episode offset + e. This
+ * process must not have run an episode. */
+et_status et_tune_run_policies(et_sim *sim, const void *specs, size_t spec_size, int n_specs,
+                               et_tune_agent_fn make, int offset, int n_episodes, int jobs,
+                               et_episode_stats *stats, et_error *err);
+
 /* Runs every spec on episodes offset .. offset + n_episodes - 1, each in a fresh engine,
  * at most jobs at a time: stats[i * n_episodes + e] is spec i on episode offset + e. This
  * process must not have run an episode. */
