@@ -14,11 +14,11 @@
 
 #include "agent.h"
 #include "channel.h"
+#include "edgetune.h"
 #include "et_test.h"
 #include "fm.h"
 #include "platform.h"
 #include "scenario.h"
-#include "edgetune.h"
 #include "trace.h"
 
 /* Static platform: one server (2 cores), UEs with their own SPLITDUPLEX
@@ -372,8 +372,8 @@ static void a_job_that_does_not_fit_beside_another_waits_for_it(void)
     double waited = fmax(w0, w1), other = w0 > w1 ? c1 : c0;
     CU_ASSERT(fmin(w0, w1) == 0.0);
     CU_ASSERT(rel_err(waited, other) < 1e-6);
-    static const char *const phases[] = {"query_s",   "download_s", "upload_s",
-                                         "wait_s",    "compute_s",  "result_s"};
+    static const char *const phases[] = {"query_s", "download_s", "upload_s",
+                                         "wait_s",  "compute_s",  "result_s"};
     for (int ue = 0; ue < 2; ue++) {
         double sum = 0;
         for (int k = 0; k < 6; k++)
@@ -552,22 +552,45 @@ static void rate_drop_mid_transfer_lengthens_it_to_the_hand_computed_time(void)
     CU_ASSERT(got > 1.2 * near_got);
 }
 
-/* Two UEs at the same spot offload the same task at once over the cell's
- * shared carrier: every transfer has the other's company, so each gets half
- * the resource blocks (uplink: all its power in half the band, +3 dB). */
-static void two_ues_split_the_cell_carrier_as_a_scheduler_would(void)
+/* Two UEs side by side 150 m from the AP sharing the cell's carrier (the scenario of the
+ * carrier tests): writes the platform and trace under a fresh dir and returns it. */
+static const char *two_ues_at_150_m(et_scenario *sc, const char *name)
 {
-    const char *dir = et_test_tmpdir("sim_carrier");
+    const char *dir = et_test_tmpdir(name);
     char platform[4200], trace[4200];
     snprintf(platform, sizeof platform, "%s/p.xml", dir);
     snprintf(trace, sizeof trace, "%s/trace.csv", dir);
     write_platform(platform, 2, 10e9, 2);
     double xs[2] = {150, 150};
     write_trace(trace, 2, xs, xs, 1e6);
+    static_scenario(sc, dir, platform, 2);
+    deterministic_channel(sc, trace);
+    sc->radio_sharing = ET_SHARING_CARRIER;
+    return dir;
+}
+
+/* The hand-computed delay of one all-server task of those UEs at rates up_bps and down_bps
+ * each: request, emulator and adapter down, data set up, tuning alone, result down. */
+static double two_ue_offload_s(const et_scenario *sc, double up_bps, double down_bps)
+{
+    const et_fm *fm = opt13();
+    int b = et_fm_blocks_for_keep(fm, 0.4);
+    double lat = WL_LAT_S + BH_LAT_S;
+    double t = xfer_s(sc->control_bytes, lat, up_bps / 8);
+    t += xfer_s(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm), lat, down_bps / 8);
+    t += xfer_s(sc->control_bytes + 1e4 * sc->bytes_per_token, lat, up_bps / 8);
+    t += et_fm_tuning_flops(fm, b, 1e4, 1) / SERVER_CORE_FLOPS;
+    t += xfer_s(et_fm_result_bytes(fm, 1), lat, down_bps / 8);
+    return t;
+}
+
+/* Two UEs at the same spot offload the same task at once over the cell's
+ * shared carrier: every transfer has the other's company, so each gets half
+ * the resource blocks (uplink: all its power in half the band, +3 dB). */
+static void two_ues_split_the_cell_carrier_as_a_scheduler_would(void)
+{
     et_scenario sc;
-    static_scenario(&sc, dir, platform, 2);
-    deterministic_channel(&sc, trace);
-    sc.radio_sharing = ET_SHARING_CARRIER;
+    const char *dir = two_ues_at_150_m(&sc, "sim_carrier");
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
 
     et_scenario full = sc; /* the channel state over the whole carrier */
@@ -580,14 +603,7 @@ static void two_ues_split_the_cell_carrier_as_a_scheduler_would(void)
         sc.carrier_up_hz / 2 * et_channel_table_se_bps_hz(table, up.snr_up_db + 10 * log10(2.0));
     double down2 = sc.carrier_down_hz / 2 * et_channel_table_se_bps_hz(table, down.snr_down_db);
     et_channel_table_destroy(table);
-    const et_fm *fm = opt13();
-    int b = et_fm_blocks_for_keep(fm, 0.4);
-    double lat = WL_LAT_S + BH_LAT_S;
-    double t = xfer_s(sc.control_bytes, lat, up2 / 8);
-    t += xfer_s(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm), lat, down2 / 8);
-    t += xfer_s(sc.control_bytes + 1e4 * sc.bytes_per_token, lat, up2 / 8);
-    t += et_fm_tuning_flops(fm, b, 1e4, 1) / SERVER_CORE_FLOPS;
-    t += xfer_s(et_fm_result_bytes(fm, 1), lat, down2 / 8);
+    double t = two_ue_offload_s(&sc, up2, down2);
     double d0 = task_field(dir, 0, 0, "delay_s"), d1 = task_field(dir, 1, 0, "delay_s");
     fprintf(stderr, "\n  delays %.6f and %.6f s, hand %.6f s ", d0, d1, t);
     CU_ASSERT(rel_err(d0, t) < 1e-6);
@@ -601,17 +617,8 @@ static void two_ues_split_the_cell_carrier_as_a_scheduler_would(void)
  * log2(1 + SNR) below the cap. */
 static void tdd_carrier_gives_each_direction_its_time_share(void)
 {
-    const char *dir = et_test_tmpdir("sim_tdd");
-    char platform[4200], trace[4200];
-    snprintf(platform, sizeof platform, "%s/p.xml", dir);
-    snprintf(trace, sizeof trace, "%s/trace.csv", dir);
-    write_platform(platform, 2, 10e9, 2);
-    double xs[2] = {150, 150};
-    write_trace(trace, 2, xs, xs, 1e6);
     et_scenario sc;
-    static_scenario(&sc, dir, platform, 2);
-    deterministic_channel(&sc, trace);
-    sc.radio_sharing = ET_SHARING_CARRIER;
+    const char *dir = two_ues_at_150_m(&sc, "sim_tdd");
     sc.duplex = ET_DUPLEX_TDD; /* the default: 100 MHz, DDDSU, 10:2:2 */
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
 
@@ -625,14 +632,7 @@ static void tdd_carrier_gives_each_direction_its_time_share(void)
     CU_ASSERT_DOUBLE_EQUAL(full.snr_up_db, snr_up, 1e-9);
     double up2 = 50e6 * (16.0 / 70.0) * log2(1.0 + 2.0 * pow(10.0, snr_up / 10.0));
     double down2 = 50e6 * (52.0 / 70.0) * fmin(log2(1.0 + pow(10.0, snr_down / 10.0)), 7.4);
-    const et_fm *fm = opt13();
-    int b = et_fm_blocks_for_keep(fm, 0.4);
-    double lat = WL_LAT_S + BH_LAT_S;
-    double t = xfer_s(sc.control_bytes, lat, up2 / 8);
-    t += xfer_s(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm), lat, down2 / 8);
-    t += xfer_s(sc.control_bytes + 1e4 * sc.bytes_per_token, lat, up2 / 8);
-    t += et_fm_tuning_flops(fm, b, 1e4, 1) / SERVER_CORE_FLOPS;
-    t += xfer_s(et_fm_result_bytes(fm, 1), lat, down2 / 8);
+    double t = two_ue_offload_s(&sc, up2, down2);
     double d0 = task_field(dir, 0, 0, "delay_s"), d1 = task_field(dir, 1, 0, "delay_s");
     fprintf(stderr, "\n  up %.2f Mb/s, down %.2f Mb/s each; delays %.6f and %.6f s, hand %.6f s ",
             up2 / 1e6, down2 / 1e6, d0, d1, t);
