@@ -150,6 +150,8 @@ et_status et_cartpole_train(const et_cartpole_options *opt, et_cartpole_result *
     cfg.clip = opt->clip;
     cfg.value_clip = opt->value_clip;
     cfg.ent_loc = opt->ent_coef;
+    cfg.ent_loc_end = -1.0f; /* the anchor's coefficient is constant, and its discount per step */
+    cfg.time_scale_s = 0.0f;
     cfg.ent_keep = 0.0f;
     cfg.vf_coef = opt->vf_coef;
     cfg.max_grad_norm = opt->max_grad_norm;

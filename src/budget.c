@@ -66,6 +66,19 @@ static double task_s(const et_sim *sim, int ue, et_location loc, double tokens, 
     return s + c.flops / srv->core_flops + xfer_s(back, down);
 }
 
+/* The expected wait for ON of a task due a time L = gap + task after its UE's previous one
+ * started (in an ON period), under the on/off process (tasks.burst_on_s, burst_off_s): the
+ * process is OFF at L with probability off/(on+off) (1 - exp(-L (1/on + 1/off))) (a two-state
+ * Markov chain started ON), and the OFF period then lasts off more on average (memoryless).
+ * 0 without bursts. */
+static double burst_wait_s(const et_sim_params *sc, double task_s)
+{
+    double on = sc->burst_on_s, off = sc->burst_off_s;
+    if (!(on > 0 && off > 0)) return 0;
+    double L = sc->gap_mean_s + task_s;
+    return off * off / (on + off) * -expm1(-L * (1 / on + 1 / off));
+}
+
 void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b)
 {
     const et_sim_params *sc = et_sim_get_params(sim);
@@ -81,7 +94,8 @@ void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b)
         double local = task_s(sim, i, ET_LOCATION_LOCAL, tokens, epochs);
         double server = task_s(sim, i, ET_LOCATION_SERVER, tokens, epochs);
         double per_task = fmin(local, server);
-        double episode = sc->tasks_per_ue * (sc->gap_mean_s + per_task);
+        double episode =
+            sc->tasks_per_ue * (sc->gap_mean_s + per_task + burst_wait_s(sc, per_task));
         if (episode > b->sim_time_s || i == 0) {
             b->sim_time_s = episode;
             b->task_s = per_task;
@@ -105,6 +119,17 @@ et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_trac
     const char *ue = et_sim_topology(sim)->ues[b->slowest_ue].name;
     double t_lim = sc->limit_sim_time_s, o_lim = writes_traces ? sc->limit_output_bytes : 0;
     if (size > 0) warning[0] = '\0';
+    if (t_lim > 0 && b->sim_time_s > t_lim && sc->burst_off_s > 0)
+        return et_error_set(
+            err, ET_ERR_INPUT,
+            "%s: key 'limits.sim_time_s': an episode is expected to last %.3g simulated s "
+            "(UE %s: tasks.per_ue %d x (tasks.gap_mean_s %.3g s + at least %.3g s per task + "
+            "the expected wait for an ON period, tasks.burst_on_s %.3g s, tasks.burst_off_s %.3g "
+            "s)), more than the limit of %.3g s; shorten the episode (tasks.per_ue, "
+            "tasks.gap_mean_s, tasks.burst_off_s, tasks.tokens_max, tasks.bytes_per_token, the "
+            "platform's latencies) or raise the limit (0 = none)",
+            sc->source, b->sim_time_s, ue, sc->tasks_per_ue, sc->gap_mean_s, b->task_s,
+            sc->burst_on_s, sc->burst_off_s, t_lim);
     if (t_lim > 0 && b->sim_time_s > t_lim)
         return et_error_set(
             err, ET_ERR_INPUT,

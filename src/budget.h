@@ -4,7 +4,9 @@
  * tasks.per_ue x (tasks.gap_mean_s + its task time), the task time being the
  * cheaper of tuning locally and offloading for a task of the mean size at the
  * channel's peak rates and with the device's whole speed (no contention): an
- * optimistic figure, so a scenario refused for it could not have finished.
+ * optimistic figure, so a scenario refused for it could not have finished. With
+ * bursty arrivals (tasks.burst_on_s, burst_off_s) each task adds its expected
+ * wait for an ON period (budget.c, burst_wait_s).
  * channel.csv then holds about (episode / channel.update_interval_s /
  * output.channel_every) rows per traced UE, tasks.csv one row per task.
  * Limits and messages: docs/traces.md, "Limits, signals and exit statuses". */

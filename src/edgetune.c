@@ -22,6 +22,8 @@ void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
     p->epochs_max = sc->epochs_max;
     p->difficulty_sigma = sc->difficulty_sigma;
     p->gap_mean_s = sc->gap_mean_s;
+    p->burst_on_s = sc->burst_on_s;
+    p->burst_off_s = sc->burst_off_s;
     p->bytes_per_token = sc->bytes_per_token;
     p->seq_tokens = sc->seq_tokens;
     p->deadline_s = sc->deadline_s;

@@ -30,14 +30,16 @@
       "decay learning rates linearly to 0 over training")                                          \
     X(gamma, FLOAT, float, 0, 1, "0.99", NULL, "discount per decision")                            \
     X(lambda, FLOAT, float, 0, 1, "0.95", NULL, "GAE lambda")                                      \
-    X(time_scale_s, FLOAT, float, 0, 1e9, "0", NULL,                                               \
-      "> 0: discount by simulated time, gamma^(dt / time_scale_s); 0: per decision")               \
+    X(time_scale_s, FLOAT, float, 0, 1e9, "100", NULL,                                             \
+      "> 0: discount by simulated time, gamma^(dt / time_scale_s); 0: per decision (edgetune's "   \
+      "choice, docs/hmppo.md section 7: a task lasts 10-300 s, so per decision mis-weighs them)")  \
     X(clip, FLOAT, float, 0.01, 1, "0.2", NULL, "PPO ratio clip")                                  \
     X(value_clip, FLOAT, float, 0, 10, "0.2", NULL,                                                \
       "value-loss clip around the old value; 0 = off")                                             \
-    X(ent_loc, FLOAT, float, 0, 1, "0.01", NULL, "entropy coefficient of the location head")       \
+    X(ent_loc, FLOAT, float, 0, 1, "0.05", NULL,                                                   \
+      "entropy coefficient of the location head (edgetune's choice, with ent_loc_end: 0)")         \
     X(ent_keep, FLOAT, float, 0, 1, "0.01", NULL, "entropy coefficient of the keep-fraction head") \
-    X(ent_loc_end, FLOAT, float, -1, 1, "-1", NULL,                                                \
+    X(ent_loc_end, FLOAT, float, -1, 1, "0", NULL,                                                 \
       "entropy coefficient of the location head at the end of training, reached linearly from "    \
       "ent_loc over the training's updates (as lr_anneal's schedule); -1 = no schedule, ent_loc "  \
       "throughout")                                                                                \

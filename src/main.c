@@ -119,8 +119,8 @@ static const char PLATFORM_USAGE[] =
     "  --full-routing     a Full zone with explicit routes instead of a Cluster zone:\n"
     "                     needed for --paje (SimGrid 3.32 cannot trace Cluster links)\n"
     "  --seed S           seed for device classes and positions (default 1)\n"
-    "  --server-flops F   effective training FLOP/s per accelerator (default 1.25e14)\n"
-    "  --server-cores N   accelerators per edge server (default 4)\n"
+    "  --server-flops F   effective training FLOP/s per accelerator (default 3e13)\n"
+    "  --server-cores N   accelerators per edge server (default 1)\n"
     "  --cell-radius M    radius of the disc UEs are placed in around their AP, m\n"
     "                     (default 250, 40 with --wifi, ISD/2 with --cells or --scenario)\n"
     "  --scenario S       write each cell's TR 38.901 scenario (uma, umi, rma, inh) with\n"
@@ -256,7 +256,7 @@ typedef struct run_args {
     const char *scenario;
     const char *policy, *out, *paje, *platform, *model;
     const char *checkpoint, *resume;
-    long episodes, stop_after, seeds, validation, jobs, budget;
+    long episodes, stop_after, seeds, validation, jobs, budget, bound;
     const char *learners;
     /* Options that set a scenario key (--seed, --ues, --tasks, --episodes, --eval): their text,
      * applied by et_scenario_set with the key table's type and range (prepare_scenario). */
@@ -312,7 +312,7 @@ static int option_allowed(const char *cmd, const char *opt)
     else if (!strcmp(cmd, "eval"))
         extra = " --checkpoint --policy --episodes ";
     else if (!strcmp(cmd, "compare"))
-        extra = " --episodes --eval --seeds --validation -j --jobs --learners ";
+        extra = " --episodes --eval --seeds --validation -j --jobs --learners --bound --budget ";
     else if (!strcmp(cmd, "regime"))
         extra = " --episodes --budget -j --jobs ";
     return strstr(extra, key) != NULL;
@@ -340,6 +340,7 @@ enum {
     OPT_VALIDATION,
     OPT_LEARNERS,
     OPT_BUDGET,
+    OPT_BOUND,
     OPT_RESTART,
     OPT_SG_VALUE,
     OPT_SG_FLAG,
@@ -364,6 +365,7 @@ static const struct option LONG_OPTIONS[] = {
     {"jobs", required_argument, NULL, 'j'},
     {"learners", required_argument, NULL, OPT_LEARNERS},
     {"budget", required_argument, NULL, OPT_BUDGET},
+    {"bound", required_argument, NULL, OPT_BOUND},
     {"restart", no_argument, NULL, OPT_RESTART},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -393,7 +395,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
     memset(a, 0, sizeof *a);
     a->cmd = argv[1];
     a->episodes = a->stop_after = -1;
-    a->seeds = a->validation = a->jobs = a->budget = -1;
+    a->seeds = a->validation = a->jobs = a->budget = a->bound = -1;
     a->sg_argv[a->sg_argc++] = argv[0];
     unsigned long long given = 0; /* value options seen, by LONG_OPTIONS index */
     /* getopt_long over the command's arguments (argv[1] is the command). */
@@ -467,6 +469,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, const char *usage)
             {OPT_VALIDATION, &a->validation, 1, 1000},
             {'j', &a->jobs, 1, 1024},
             {OPT_BUDGET, &a->budget, 0, 1000000},
+            {OPT_BOUND, &a->bound, 0, 100},
         };
         int numeric = 0;
         for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
@@ -798,7 +801,7 @@ static et_status check_aliases(const run_args *a, const et_scenario *sc, et_erro
     } written[] = {{"run", "tasks.csv channel.csv summary.json activities.csv decisions.csv"},
                    {"eval", "tasks.csv eval.csv summary.json decisions.csv"},
                    {"train", "train.csv checkpoint.ckpt"},
-                   {"compare", "compare.md compare.csv curves.csv"},
+                   {"compare", "compare.md compare.csv curves.csv bound.csv"},
                    {"regime", "regime.md regime.csv"}};
     const char *files = "";
     for (size_t i = 0; i < sizeof written / sizeof written[0]; i++)
@@ -1459,7 +1462,8 @@ static int cmd_eval(int argc, char **argv)
 
 static const char COMPARE_USAGE[] =
     "usage: edgetune compare [SCENARIO] [--seeds N] [--episodes N] [--eval N]\n"
-    "                        [--validation N] [-j N] [--learners LIST] [--out DIR] [-q]\n"
+    "                        [--validation N] [-j N] [--learners LIST] [--bound N]\n"
+    "                        [--budget N] [--out DIR] [-q]\n"
     "\n"
     "The study (docs/results.md): tunes every baseline's free parameters by search\n"
     "on validation episodes (all-local and greedy: the emulator size; tuned-static:\n"
@@ -1474,7 +1478,11 @@ static const char COMPARE_USAGE[] =
     "curves.csv (learning curves of every run; examples/plot-study.sh draws them).\n"
     "-j N runs N processes at once (default: the number of CPUs).\n"
     "--validation N: validation episodes per candidate (default 3). --learners \"\"\n"
-    "compares the baselines only. Default DIR: out/compare.\n";
+    "compares the baselines only. --bound N: the hindsight bound of `edgetune regime`\n"
+    "on the first N evaluation episodes (default 5; 0: none), searched from the tuned\n"
+    "tuned-static and tuned-dynamic with at most --budget rescorings per episode\n"
+    "(default 500); every policy's gain over tuned-static on those episodes beside\n"
+    "the bound's, and DIR/bound.csv. Default DIR: out/compare.\n";
 
 static int cmd_compare(int argc, char **argv)
 {
@@ -1498,6 +1506,8 @@ static int cmd_compare(int argc, char **argv)
                             .validation_episodes = a.validation > 0 ? (int)a.validation : 3,
                             .jobs = a.jobs > 0 ? (int)a.jobs : et_isolate_cpus(),
                             .learners = a.learners ? a.learners : "hmppo,mappo,ippo",
+                            .bound_episodes = a.bound >= 0 ? (int)a.bound : 5,
+                            .bound_budget = a.budget >= 0 ? (int)a.budget : ET_REGIME_DEFAULT_BUDGET,
                             .quiet = a.quiet};
     /* One study per folder at a time: its trainings and tables go there (trace.h). */
     int lock = 0;

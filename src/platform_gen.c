@@ -86,8 +86,8 @@ void et_platform_spec_default(et_platform_spec *spec, int n_ue, et_access_model 
     /* A 250 m small/macro cell for OFDMA; an 802.11ac cell is a room or a
      * floor: 40 m, the radius examples/wifi.json moves UEs in. */
     spec->cell_radius_m = access == ET_ACCESS_WIFI ? 40.0 : 250.0;
-    /* NVIDIA A100: 312 TFLOP/s bf16 dense tensor peak, ~40% sustained in
-     * transformer training -> 1.25e14 FLOP/s per accelerator, 4 per server. */
+    /* One L4/A10-class accelerator, 3e13 FLOP/s effective in training (docs/platforms.md);
+     * version 1's 4 x A100 server (1.25e14 each) is --server-flops 1.25e14 --server-cores 4. */
     spec->server_core_flops = 3e13;
     spec->server_cores = 1;
     /* MEC backhaul: 1-10 Gb/s, 1-5 ms (docs/platforms.md). */

@@ -572,12 +572,122 @@ static void paired(et_regime_policy *p, const et_regime_policy *s, int E)
     p->gain_high = (p->diff + p->diff_half) / base;
 }
 
+/* Scores the rules ts and td on episodes offset .. offset + E - 1, and searches each from the
+ * better of the two (r: the uniform worlds, for the emulator sizes and each class's best b;
+ * ue_cap: each UE's largest b). */
+static et_status score_and_search(et_sim *sim, const et_scenario *sc, const et_regime_options *opt,
+                                  const et_regime *r, const int *ue_cap, const et_tune_spec *ts,
+                                  const et_tune_spec *td, int offset, int E,
+                                  et_regime_bound_result *b, et_error *err)
+{
+    const int tpu = sc->tasks_per_ue, n_ue = et_sim_ue_count(sim);
+    const int n_tasks = n_ue * tpu;
+    b->episodes = E;
+    b->offset = offset;
+    b->budget = opt->budget;
+
+    /* b. Both rules on the scoring episodes, their decisions recorded. */
+    double t0 = wall_now();
+    const size_t stride = (size_t)n_tasks + 1;
+    rec *scored = calloc(2 * (size_t)E * stride, sizeof *scored);
+    score_job *sj = calloc(2 * (size_t)E, sizeof *sj);
+    void **sctx = calloc(2 * (size_t)E, sizeof *sctx);
+    et_status st = scored && sj && sctx ? ET_OK : et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    for (int k = 0; st == ET_OK && k < 2 * E; k++) {
+        sj[k] = (score_job){.sim = sim,
+                            .spec = k < E ? ts : td,
+                            .episode = offset + k % E,
+                            .tasks_per_ue = tpu,
+                            .n_tasks = n_tasks};
+        sctx[k] = &sj[k];
+    }
+    if (st == ET_OK)
+        st = et_isolate_run_many(run_score, sctx, scored, stride * sizeof *scored, 2 * E, opt->jobs,
+                                 "regime episode", err);
+    free(sj);
+    free(sctx);
+    b->score_wall_s = wall_now() - t0;
+
+    /* c. The hindsight search, episode by episode. */
+    t0 = wall_now();
+    search s = {.sim = sim,
+                .opt = opt,
+                .tasks_per_ue = tpu,
+                .n_tasks = n_tasks,
+                .n_ue = n_ue,
+                .b_min = r->options[1].b,
+                .ue_cap = ue_cap,
+                .server_keep = et_sim_get_params(sim)->k_max,
+                .batch = ET_REGIME_SEARCH_BATCH};
+    int *pref = calloc((size_t)n_ue, sizeof *pref);
+    decision *other = calloc((size_t)n_tasks, sizeof *other);
+    s.inc = calloc((size_t)n_tasks, sizeof *s.inc);
+    s.task_reward = calloc((size_t)n_tasks, sizeof *s.task_reward);
+    s.cand = calloc((size_t)(s.batch + 1) * n_tasks, sizeof *s.cand);
+    s.res = calloc((size_t)(s.batch + 1) * stride, sizeof *s.res);
+    s.jobs = calloc((size_t)s.batch, sizeof *s.jobs);
+    s.ctxs = calloc((size_t)s.batch, sizeof *s.ctxs);
+    s.order = calloc((size_t)n_tasks, sizeof *s.order);
+    s.cap_moves = n_tasks * 8;
+    s.moves = calloc((size_t)s.cap_moves, sizeof *s.moves);
+    if (st == ET_OK && (!pref || !other || !s.inc || !s.task_reward || !s.cand || !s.res ||
+                        !s.jobs || !s.ctxs || !s.order || !s.moves))
+        st = et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    for (int u = 0; st == ET_OK && u < n_ue; u++) {
+        int bb = r->options[r->classes[class_of(r, et_sim_ue_class(sim, u))].best].b;
+        pref[u] = bb < ue_cap[u] ? bb : ue_cap[u];
+    }
+    s.ue_pref = pref;
+    for (int e = 0; st == ET_OK && e < E; e++) {
+        const rec *rs = scored + (size_t)e * stride, *rd = scored + (size_t)(E + e) * stride;
+        b->static_reward[e] = rs[0].reward;
+        b->dynamic_reward[e] = rd[0].reward;
+        /* Ties start from tuned-static, the simpler rule. */
+        int from_dynamic = rd[0].reward > rs[0].reward;
+        const rec *start = from_dynamic ? rd : rs, *alt = from_dynamic ? rs : rd;
+        b->from_dynamic += from_dynamic;
+        for (int j = 0; j < n_tasks; j++) {
+            s.inc[j] = start[1 + j].d;
+            s.task_reward[j] = start[1 + j].reward;
+            other[j] = alt[1 + j].d;
+        }
+        s.inc_reward = start[0].reward;
+        s.episode = offset + e;
+        s.rescorings = s.kept = 0;
+        int by_budget = 0;
+        double from = s.inc_reward;
+        st = local_search(&s, other, &by_budget, err);
+        b->bound_reward[e] = s.inc_reward;
+        b->rescorings += s.rescorings;
+        b->moves += s.kept;
+        b->budget_stops += by_budget;
+        if (st == ET_OK && !opt->quiet)
+            fprintf(stderr,
+                    "edgetune: regime: hindsight search, episode %d: %.3f -> %.3f (%d moves kept, "
+                    "%d rescorings%s)\n",
+                    s.episode, from, s.inc_reward, s.kept, s.rescorings,
+                    by_budget ? ", budget reached" : "");
+    }
+    b->search_wall_s = wall_now() - t0;
+    free(pref);
+    free(other);
+    free(s.inc);
+    free(s.task_reward);
+    free(s.cand);
+    free(s.res);
+    free(s.jobs);
+    free(s.ctxs);
+    free(s.order);
+    free(s.moves);
+    free(scored);
+    return st;
+}
+
 static et_status measure_headroom(et_sim *sim, const et_scenario *sc, const et_regime_options *opt,
                                   et_regime *r, const int *ue_cap, et_error *err)
 {
     et_regime_headroom *h = &r->headroom;
-    const int E = opt->episodes, tpu = sc->tasks_per_ue, n_ue = et_sim_ue_count(sim);
-    const int n_tasks = n_ue * tpu;
+    const int E = opt->episodes;
     h->episodes = E;
     h->tune_offset = opt->offset;
     h->score_offset = opt->offset + E;
@@ -607,100 +717,21 @@ static et_status measure_headroom(et_sim *sim, const et_scenario *sc, const et_r
     snprintf(h->bound.name, sizeof h->bound.name, "hindsight bound");
     h->tune_wall_s = wall_now() - t0;
 
-    /* b. Both rules on the scoring episodes, their decisions recorded. */
-    t0 = wall_now();
-    const size_t stride = (size_t)n_tasks + 1;
-    rec *scored = calloc(2 * (size_t)E * stride, sizeof *scored);
-    score_job *sj = calloc(2 * (size_t)E, sizeof *sj);
-    void **sctx = calloc(2 * (size_t)E, sizeof *sctx);
-    st = scored && sj && sctx ? ET_OK : et_error_set(err, ET_ERR_NOMEM, "out of memory");
-    for (int k = 0; st == ET_OK && k < 2 * E; k++) {
-        sj[k] = (score_job){.sim = sim,
-                            .spec = k < E ? &ts.best : &td.best,
-                            .episode = h->score_offset + k % E,
-                            .tasks_per_ue = tpu,
-                            .n_tasks = n_tasks};
-        sctx[k] = &sj[k];
+    et_regime_bound_result *b = calloc(1, sizeof *b);
+    if (!b) return et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    st = score_and_search(sim, sc, opt, r, ue_cap, &ts.best, &td.best, h->score_offset, E, b, err);
+    if (st == ET_OK) {
+        memcpy(h->tuned_static.reward, b->static_reward, sizeof b->static_reward);
+        memcpy(h->tuned_dynamic.reward, b->dynamic_reward, sizeof b->dynamic_reward);
+        memcpy(h->bound.reward, b->bound_reward, sizeof b->bound_reward);
+        h->rescorings = b->rescorings;
+        h->moves = b->moves;
+        h->from_dynamic = b->from_dynamic;
+        h->budget_stops = b->budget_stops;
+        h->score_wall_s = b->score_wall_s;
+        h->search_wall_s = b->search_wall_s;
     }
-    if (st == ET_OK)
-        st = et_isolate_run_many(run_score, sctx, scored, stride * sizeof *scored, 2 * E, opt->jobs,
-                                 "regime episode", err);
-    free(sj);
-    free(sctx);
-    h->score_wall_s = wall_now() - t0;
-
-    /* c. The hindsight search, episode by episode. */
-    t0 = wall_now();
-    search s = {.sim = sim,
-                .opt = opt,
-                .tasks_per_ue = tpu,
-                .n_tasks = n_tasks,
-                .n_ue = n_ue,
-                .b_min = r->options[1].b,
-                .ue_cap = ue_cap,
-                .server_keep = et_sim_get_params(sim)->k_max,
-                .batch = ET_REGIME_SEARCH_BATCH};
-    int *pref = calloc((size_t)n_ue, sizeof *pref);
-    decision *other = calloc((size_t)n_tasks, sizeof *other);
-    s.inc = calloc((size_t)n_tasks, sizeof *s.inc);
-    s.task_reward = calloc((size_t)n_tasks, sizeof *s.task_reward);
-    s.cand = calloc((size_t)(s.batch + 1) * n_tasks, sizeof *s.cand);
-    s.res = calloc((size_t)(s.batch + 1) * stride, sizeof *s.res);
-    s.jobs = calloc((size_t)s.batch, sizeof *s.jobs);
-    s.ctxs = calloc((size_t)s.batch, sizeof *s.ctxs);
-    s.order = calloc((size_t)n_tasks, sizeof *s.order);
-    s.cap_moves = n_tasks * 8;
-    s.moves = calloc((size_t)s.cap_moves, sizeof *s.moves);
-    if (st == ET_OK && (!pref || !other || !s.inc || !s.task_reward || !s.cand || !s.res ||
-                        !s.jobs || !s.ctxs || !s.order || !s.moves))
-        st = et_error_set(err, ET_ERR_NOMEM, "out of memory");
-    for (int u = 0; st == ET_OK && u < n_ue; u++) {
-        int b = r->options[r->classes[class_of(r, et_sim_ue_class(sim, u))].best].b;
-        pref[u] = b < ue_cap[u] ? b : ue_cap[u];
-    }
-    s.ue_pref = pref;
-    for (int e = 0; st == ET_OK && e < E; e++) {
-        const rec *rs = scored + (size_t)e * stride, *rd = scored + (size_t)(E + e) * stride;
-        h->tuned_static.reward[e] = rs[0].reward;
-        h->tuned_dynamic.reward[e] = rd[0].reward;
-        /* Ties start from tuned-static, the simpler rule. */
-        int from_dynamic = rd[0].reward > rs[0].reward;
-        const rec *start = from_dynamic ? rd : rs, *alt = from_dynamic ? rs : rd;
-        h->from_dynamic += from_dynamic;
-        for (int j = 0; j < n_tasks; j++) {
-            s.inc[j] = start[1 + j].d;
-            s.task_reward[j] = start[1 + j].reward;
-            other[j] = alt[1 + j].d;
-        }
-        s.inc_reward = start[0].reward;
-        s.episode = h->score_offset + e;
-        s.rescorings = s.kept = 0;
-        int by_budget = 0;
-        double from = s.inc_reward;
-        st = local_search(&s, other, &by_budget, err);
-        h->bound.reward[e] = s.inc_reward;
-        h->rescorings += s.rescorings;
-        h->moves += s.kept;
-        h->budget_stops += by_budget;
-        if (st == ET_OK && !opt->quiet)
-            fprintf(stderr,
-                    "edgetune: regime: hindsight search, episode %d: %.3f -> %.3f (%d moves kept, "
-                    "%d rescorings%s)\n",
-                    s.episode, from, s.inc_reward, s.kept, s.rescorings,
-                    by_budget ? ", budget reached" : "");
-    }
-    h->search_wall_s = wall_now() - t0;
-    free(pref);
-    free(other);
-    free(s.inc);
-    free(s.task_reward);
-    free(s.cand);
-    free(s.res);
-    free(s.jobs);
-    free(s.ctxs);
-    free(s.order);
-    free(s.moves);
-    free(scored);
+    free(b);
     if (st != ET_OK) return st;
     paired(&h->tuned_static, &h->tuned_static, E);
     paired(&h->tuned_dynamic, &h->tuned_static, E);
@@ -709,8 +740,10 @@ static et_status measure_headroom(et_sim *sim, const et_scenario *sc, const et_r
     return ET_OK;
 }
 
-et_status et_regime_measure(et_sim *sim, const et_scenario *sc, const et_regime_options *opt,
-                            et_regime *out, et_error *err)
+/* The uniform worlds' set-up shared by et_regime_measure and et_regime_bound: the emulator
+ * sizes the scenario allows and the device classes. */
+static et_status regime_init(et_sim *sim, const et_scenario *sc, const et_regime_options *opt,
+                             et_regime *out, int **ue_cap, et_error *err)
 {
     const et_fm *fm = et_sim_fm(sim);
     memset(out, 0, sizeof *out);
@@ -737,8 +770,38 @@ et_status et_regime_measure(et_sim *sim, const et_scenario *sc, const et_regime_
     for (int b = b_min; b <= b_max; b++)
         out->options[b - b_min + 1] =
             (et_regime_option){.local = 1, .b = b, .keep = (double)b / fm->middle_blocks};
-    int *ue_cap = calloc((size_t)et_sim_ue_count(sim), sizeof *ue_cap);
-    if (!ue_cap) return et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    *ue_cap = calloc((size_t)et_sim_ue_count(sim), sizeof **ue_cap);
+    if (!*ue_cap) return et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    return ET_OK;
+}
+
+et_status et_regime_bound(et_sim *sim, const et_scenario *sc, const et_regime_options *opt,
+                          const et_tune_spec *ts, const et_tune_spec *td, int offset, int episodes,
+                          et_regime_bound_result *out, et_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (episodes < 1 || episodes > ET_REGIME_MAX_EPISODES)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "regime: the bound's episodes must be in [1, %d], got %d",
+                            ET_REGIME_MAX_EPISODES, episodes);
+    et_regime *r = calloc(1, sizeof *r);
+    int *ue_cap = NULL;
+    et_status st = r ? regime_init(sim, sc, opt, r, &ue_cap, err)
+                     : et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    if (st == ET_OK) st = measure_uniform(sim, sc, opt, r, ue_cap, err);
+    if (st == ET_OK)
+        st = score_and_search(sim, sc, opt, r, ue_cap, ts, td, offset, episodes, out, err);
+    free(ue_cap);
+    free(r);
+    return st;
+}
+
+et_status et_regime_measure(et_sim *sim, const et_scenario *sc, const et_regime_options *opt,
+                            et_regime *out, et_error *err)
+{
+    int *ue_cap = NULL;
+    et_status st = regime_init(sim, sc, opt, out, &ue_cap, err);
+    if (st != ET_OK) return st;
     double t0 = wall_now();
     st = measure_uniform(sim, sc, opt, out, ue_cap, err);
     out->uniform_wall_s = wall_now() - t0;

@@ -46,6 +46,7 @@
 #include "scenario.h"
 #include "sim.h"
 #include "status.h"
+#include "tune.h"
 
 #define ET_REGIME_MAX_OPTIONS 129 /* SERVER + up to 128 emulator sizes */
 #define ET_REGIME_MAX_CLASSES 8
@@ -135,12 +136,31 @@ typedef struct et_regime {
     double uniform_wall_s;
 } et_regime;
 
+/* The hindsight bound on given rules (et_regime_bound). */
+typedef struct et_regime_bound_result {
+    int episodes, offset, budget;
+    double static_reward[ET_REGIME_MAX_EPISODES];  /* ts's episodic reward per episode */
+    double dynamic_reward[ET_REGIME_MAX_EPISODES]; /* td's */
+    double bound_reward[ET_REGIME_MAX_EPISODES];   /* the search's best */
+    int rescorings, moves, from_dynamic, budget_stops;
+    double score_wall_s, search_wall_s;
+} et_regime_bound_result;
+
 /* Measures the regime (this process must not have run an episode: everything runs in
  * child processes). ET_ERR_INPUT when the scenario allows more emulator sizes than
  * ET_REGIME_MAX_OPTIONS - 1, the platform has more than ET_REGIME_MAX_CLASSES device
  * classes, or opt->episodes is outside [1, ET_REGIME_MAX_EPISODES]. */
 et_status et_regime_measure(et_sim *sim, const et_scenario *sc, const et_regime_options *opt,
                             et_regime *out, et_error *err);
+
+/* The hindsight bound of section 2 for rules tuned elsewhere (`edgetune compare`'s): the
+ * uniform worlds on opt->episodes episodes from opt->offset (each UE's memory cap, each
+ * class's best b for the search's LOCAL moves), then ts and td scored on episodes
+ * offset .. offset + episodes - 1 and each searched from the better of the two with
+ * opt->budget rescorings at most. Same isolation rule as et_regime_measure. */
+et_status et_regime_bound(et_sim *sim, const et_scenario *sc, const et_regime_options *opt,
+                          const et_tune_spec *ts, const et_tune_spec *td, int offset, int episodes,
+                          et_regime_bound_result *out, et_error *err);
 
 /* 1 when some device class has an interior best b whose next b up is not memory-capped:
  * the keep fraction is a quality/cost trade-off for that class. */

@@ -70,6 +70,15 @@ static const key_def KEYS[] = {
      "log-normal spread of the per-task perplexity multiplier (mean 1)"},
     {"tasks.gap_mean_s", KEY_DOUBLE, OFF(gap_mean_s), 0, 1e9, "0", NULL,
      "mean idle time before each task, s (exponential); 0 = tasks back to back"},
+    {"tasks.burst_on_s", KEY_DOUBLE, OFF(burst_on_s), 0, 1e9, "0", NULL,
+     "bursty arrivals: mean ON period, s, of an on/off process shared by every UE (exponential "
+     "ON and OFF periods, an MMPP-style source; the episode starts ON); a UE starts a task "
+     "only while it is ON, after its gap; 0 (with burst_off_s 0) = no bursts, else at least "
+     "0.01 (docs/simulation.md, \"Arrivals\")"},
+    {"tasks.burst_off_s", KEY_DOUBLE, OFF(burst_off_s), 0, 1e9, "0", NULL,
+     "bursty arrivals: mean OFF period, s: a task due while OFF waits for the next ON, and "
+     "the UEs that waited start together; 0 (with burst_on_s 0) = no bursts, else at least "
+     "0.01"},
     {"tasks.bytes_per_token", KEY_DOUBLE, OFF(bytes_per_token), 0, 1e6, "4", NULL,
      "bytes of data set per token uploaded when offloading (int32 token ids)"},
     {"tasks.seq_tokens", KEY_DOUBLE, OFF(seq_tokens), 1, 1e7, "512", NULL,
@@ -269,11 +278,13 @@ static const key_def KEYS[] = {
      "reward.bytes_ref (a modelling choice, docs/simulation.md)"},
     {"reward.bytes_ref", KEY_DOUBLE, OFF(bytes_ref), 1, 1e15, "8e5", NULL,
      "data-exposure normalisation, bytes (the largest default data set: 2e5 tokens x 4 B)"},
-    {"reward.credit", KEY_ENUM, OFF(credit), 0, 0, "team", "individual|cooperative|team",
+    {"reward.credit", KEY_ENUM, OFF(credit), 0, 0, "individual", "individual|cooperative|team",
      "what a learner is told for its task: team = the sum of the rewards of every task of any UE "
-     "that completed since this UE's previous feedback (cooperative MAPPO: each UE's returns add "
-     "up to the team's); individual = its own reward; cooperative = the mean reward of the tasks "
-     "that completed while it ran (version 2); the episodic reward is the same"},
+     "that completed since this UE's previous feedback, its last task's feedback held to the "
+     "episode's end (cooperative MAPPO: each UE's returns add up to the team's); individual = its "
+     "own reward (the default: it learns best, docs/hmppo.md section 7); cooperative = the mean "
+     "reward of the tasks that completed while it ran (version 2); the episodic reward is the "
+     "same"},
     {"reward.delay_ref_s", KEY_DOUBLE, OFF(delay_ref_s), 1e-6, 1e12, "100", NULL,
      "delay normalisation, s"},
     {"reward.ppl_ref", KEY_DOUBLE, OFF(ppl_ref), 0, 1e6, "0", NULL,
@@ -640,6 +651,24 @@ et_status et_scenario_validate(const et_scenario *sc, et_error *err)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: key 'tasks.epochs_min': expected <= tasks.epochs_max (%d), got %d",
                             f, sc->epochs_max, sc->epochs_min);
+    /* Bursts: both means 0, or both at least 0.01 s. */
+    const struct {
+        const char *key, *other;
+        double value, other_value;
+    } bursts[] = {{"tasks.burst_on_s", "tasks.burst_off_s", sc->burst_on_s, sc->burst_off_s},
+                  {"tasks.burst_off_s", "tasks.burst_on_s", sc->burst_off_s, sc->burst_on_s}};
+    for (size_t i = 0; i < sizeof bursts / sizeof bursts[0]; i++) {
+        if (bursts[i].value == 0 && bursts[i].other_value > 0)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: key '%s': expected a mean period in [0.01, 1e9] s when %s "
+                                "is set (%.17g), got 0 (both 0 = no bursts)",
+                                f, bursts[i].key, bursts[i].other, bursts[i].other_value);
+        if (bursts[i].value > 0 && bursts[i].value < 0.01)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: key '%s': expected 0 (no bursts) or a mean period in "
+                                "[0.01, 1e9] s, got %.17g",
+                                f, bursts[i].key, bursts[i].value);
+    }
     if (sc->k_min > sc->k_max)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: key 'tuning.k_min': expected <= tuning.k_max (%.17g), got %.17g",

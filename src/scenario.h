@@ -49,6 +49,9 @@ typedef struct et_scenario {
     int epochs_min, epochs_max;    /* uniform integer */
     double difficulty_sigma;       /* PPL multiplier exp(sigma N(0,1) - sigma^2/2) */
     double gap_mean_s;             /* exponential idle gap before each task; 0: back to back */
+    /* Mean ON and OFF periods, s, of the shared on/off arrival process (exponential); both
+     * 0: no bursts. */
+    double burst_on_s, burst_off_s;
     double bytes_per_token;        /* data set bytes uploaded per token when offloading */
     double seq_tokens;             /* context length for the activation memory model */
     double deadline_s;             /* absolute deadline after the task starts, s; 0: none */

@@ -106,6 +106,8 @@ typedef struct ue_state {
     double last_delay_s;
     load_report seen;    /* the server's load as last reported to this UE */
     double reward_mark;  /* team credit: sim->reward_sum at this UE's last feedback */
+    et_feedback held;    /* team credit: its last task's feedback, delivered at episode end */
+    int has_held;
     sg_sem_t admit;      /* its session waits here for server memory */
     int accelerator;     /* where its running job holds memory, -1 none */
     /* The task in flight. */
@@ -156,6 +158,8 @@ struct et_sim {
     double *acc_used;             /* memory in use per accelerator, all servers in a row */
     int *wait_items;              /* queues: server k's at servers[k].wait_first */
     int tasks_done, tasks_total;
+    int bursty;     /* tasks.burst_on_s and burst_off_s > 0: tasks start only while ON */
+    et_burst burst; /* this episode's on/off schedule */
     et_outputs *out;
     et_episode_stats *stats;
     double reward_sum; /* rewards of every task completed so far (cooperative credit) */
@@ -268,6 +272,29 @@ uint64_t et_sim_episode_seed(uint64_t scenario_seed, int episode)
     return et_rng_u64(&r);
 }
 
+/* ---------------------------------------------------------- arrivals */
+
+void et_burst_init(et_burst *b, uint64_t episode_seed, double on_mean_s, double off_mean_s)
+{
+    et_rng_seed(&b->rng, episode_seed, et_rng_stream_id(ET_RNG_TASKS, ET_BURST_STREAM_OWNER));
+    b->on_mean_s = on_mean_s;
+    b->off_mean_s = off_mean_s;
+    b->on_start_s = 0;
+    b->on_end_s = et_rng_exponential(&b->rng, on_mean_s);
+    b->next_on_s = b->on_end_s + et_rng_exponential(&b->rng, off_mean_s);
+}
+
+double et_burst_next_on(et_burst *b, double t)
+{
+    /* The schedule grows only as far as t: one cycle (an ON, then an OFF) at a time. */
+    while (t >= b->next_on_s) {
+        b->on_start_s = b->next_on_s;
+        b->on_end_s = b->on_start_s + et_rng_exponential(&b->rng, b->on_mean_s);
+        b->next_on_s = b->on_end_s + et_rng_exponential(&b->rng, b->off_mean_s);
+    }
+    return t < b->on_end_s ? t : b->next_on_s;
+}
+
 static char *copy_string(const char *text)
 {
     if (!text) return NULL;
@@ -297,6 +324,14 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     if (params->tasks_per_ue < 1 || !(params->update_interval_s > 0))
         return et_error_set(err, ET_ERR_INPUT,
                             "simulator: tasks_per_ue must be >= 1 and update_interval_s > 0");
+    /* Bursts: both means 0 (none), or both at least 0.01 s (the schedule's draws grow as the
+     * episode's time over their mean) and finite. */
+    double on = params->burst_on_s, off = params->burst_off_s;
+    if (!((on == 0 && off == 0) || (on >= 0.01 && off >= 0.01 && on <= 1e9 && off <= 1e9)))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "simulator: burst_on_s and burst_off_s must both be 0 or both in "
+                            "[0.01, 1e9], got %g and %g",
+                            on, off);
     et_sim *sim = calloc(1, sizeof *sim);
     if (!sim) return et_error_set(err, ET_ERR_NOMEM, "out of memory");
     sim->p = *params;
@@ -839,7 +874,7 @@ static void watchdog_main(int argc, char **argv)
     stop_episode(sim, ET_ERR_LIMIT,
                  "%s: key 'limits.sim_time_s': episode %d reached the limit of %.6g simulated s "
                  "with %d of %d tasks done; raise it (0 = none) or shorten the episode "
-                 "(tasks.per_ue, tasks.gap_mean_s, tasks.tokens_max)",
+                 "(tasks.per_ue, tasks.gap_mean_s, tasks.burst_off_s, tasks.tokens_max)",
                  sim->source, sim->episode, sim->p.limit_sim_time_s, sim->tasks_done,
                  sim->tasks_total);
 }
@@ -1329,6 +1364,16 @@ static void draw_task(et_sim *sim, ue_state *u, int index, task_run *t)
     if (gap > 0) sg_actor_sleep_for(gap);
 }
 
+/* Bursty arrivals (docs/simulation.md, "Arrivals"): a task due while the shared on/off process
+ * is OFF waits in engine time for the next ON period; every UE waiting then starts together. */
+static void wait_for_on(et_sim *sim)
+{
+    if (!sim->bursty) return;
+    double t = now_s(sim);
+    double on = et_burst_next_on(&sim->burst, t);
+    if (on > t) sg_actor_sleep_until(sim->t0 + on);
+}
+
 /* The task starts: with server.load_info = query, the UE first asks its server for its
  * load (a control message up, the state down): the decision sees it fresh, and the task
  * pays the round trip. */
@@ -1484,7 +1529,6 @@ static void account_task(et_sim *sim, ue_state *u, task_run *t)
             (sim->reward_sum - t->reward_sum0) / (double)(sim->reward_count - t->reward_count0);
     else if (prm->credit == ET_CREDIT_TEAM)
         credit = sim->reward_sum - u->reward_mark;
-    u->reward_mark = sim->reward_sum;
     et_feedback fb = {.ue = u->index,
                       .reward = credit,
                       .done = t->index == prm->tasks_per_ue - 1,
@@ -1493,7 +1537,29 @@ static void account_task(et_sim *sim, ue_state *u, task_run *t)
                       .failed = failed,
                       .keep_effective = t->cost.keep_effective,
                       .elapsed_s = t->delay_s};
+    if (prm->credit == ET_CREDIT_TEAM && fb.done) {
+        /* A UE's last task is not the team's: hold its feedback until every UE is done, so
+         * the rewards of tasks that complete after it are credited to someone (deliver_held). */
+        u->held = fb;
+        u->has_held = 1;
+        return;
+    }
+    u->reward_mark = sim->reward_sum;
     if (sim->agent->ops->feedback) sim->agent->ops->feedback(sim->agent, &fb);
+}
+
+/* Team credit: each UE's last feedback, credited with every reward since its previous one
+ * (under team credit the rewards of a whole episode add up to the sum of the credits). */
+static void deliver_held(et_sim *sim)
+{
+    for (int i = 0; i < sim->n_ue; i++) {
+        ue_state *u = &sim->ues[i];
+        if (!u->has_held) continue;
+        u->has_held = 0;
+        u->held.reward = sim->reward_sum - u->reward_mark;
+        u->reward_mark = sim->reward_sum;
+        if (sim->agent->ops->feedback) sim->agent->ops->feedback(sim->agent, &u->held);
+    }
 }
 
 /* The task's record: into the episode's statistics, tasks.csv and the sink. */
@@ -1540,6 +1606,7 @@ static void ue_main(int argc, char **argv)
     for (int i = 0; i < sim->p.tasks_per_ue && sim->agent_status == ET_OK; i++) {
         task_run t;
         draw_task(sim, u, i, &t);
+        wait_for_on(sim);
         start_task(sim, u, &t);
         if (sim->agent_status != ET_OK) break; /* another UE's decide() failed meanwhile */
         et_status st = decide_task(sim, u, &t);
@@ -1594,6 +1661,9 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     sim->episode = episode;
     sim->episode_seed = et_sim_episode_seed(prm->seed, episode);
     sim->t0 = simgrid_get_clock();
+    sim->bursty = prm->burst_on_s > 0 && prm->burst_off_s > 0;
+    if (sim->bursty)
+        et_burst_init(&sim->burst, sim->episode_seed, prm->burst_on_s, prm->burst_off_s);
     memset(sim->server_jobs, 0, (size_t)sim->topo.n_servers * sizeof *sim->server_jobs);
     sim->jobs_total = 0;
     sim->waiting_total = 0;
@@ -1625,6 +1695,7 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         u->last_delay_s = 0;
         u->seen = (load_report){.at = sim->t0};
         u->reward_mark = 0;
+        u->has_held = 0;
         u->accelerator = -1;
         u->wifi_level[DIR_UP] = u->wifi_level[DIR_DOWN] = 0;
         /* Links keep the previous episode's rates: every transfer sets them. */
@@ -1686,6 +1757,7 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     }
     simgrid_run();
 
+    deliver_held(sim);
     if (agent->ops->episode_end) agent->ops->episode_end(agent);
     sim->out = NULL;
     sim->agent = NULL;

@@ -27,6 +27,7 @@
 #include "fm.h"
 #include "mobility.h"
 #include "platform.h"
+#include "rng.h"
 #include "stats.h"
 #include "status.h"
 #include "trace.h"
@@ -62,6 +63,9 @@ typedef struct et_sim_params {
     int epochs_min, epochs_max;    /* uniform integer */
     double difficulty_sigma;
     double gap_mean_s; /* exponential idle gap before each task; 0: back to back */
+    /* Mean ON and OFF periods, s, of the shared on/off arrival process (et_burst); both 0:
+     * no bursts. */
+    double burst_on_s, burst_off_s;
     double bytes_per_token;
     double seq_tokens;
     double deadline_s;      /* absolute deadline after the start, s; 0: none */
@@ -189,5 +193,28 @@ double et_sim_peak_bps(const et_sim *sim, int ue, int up);
 
 /* The episode seed used for episode index e (so evaluation can pick unseen seeds). */
 uint64_t et_sim_episode_seed(uint64_t scenario_seed, int episode);
+
+/* The shared on/off arrival process (tasks.burst_on_s, tasks.burst_off_s; docs/simulation.md,
+ * "Arrivals"): ON and OFF periods of exponential durations alternate, the episode starts ON,
+ * and a UE about to start a task while it is OFF waits (in engine time) for the next ON. One
+ * schedule per episode, shared by every UE, drawn lazily (on, off, on, off, ...) from its own
+ * stream (episode seed, et_rng_stream_id(ET_RNG_TASKS, ET_BURST_STREAM_OWNER)), so it does not
+ * depend on when it is asked and shifts no other stream. Times are s since the episode's start. */
+#define ET_BURST_STREAM_OWNER (UINT64_C(1) << 39)
+typedef struct et_burst {
+    et_rng rng;
+    double on_mean_s, off_mean_s;
+    double on_start_s, on_end_s, next_on_s; /* the current cycle: ON in [on_start_s, on_end_s),
+                                               OFF in [on_end_s, next_on_s) */
+} et_burst;
+
+/* The schedule of the episode whose seed is episode_seed (et_sim_episode_seed); both means
+ * > 0. */
+void et_burst_init(et_burst *b, uint64_t episode_seed, double on_mean_s, double off_mean_s);
+
+/* t when the process is ON at t, else the start of the next ON period (> t). Successive calls
+ * must not go back in time past the current cycle's start (the engine's clock never does);
+ * a fresh et_burst_init answers for any t. */
+double et_burst_next_on(et_burst *b, double t);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "agent.h"
 #include "bootstrap.h"
+#include "regime.h"
 #include "hmppo.h"
 #include "isolate.h"
 #include "trace.h"
@@ -241,22 +242,118 @@ static void put_ci(FILE *f, const et_boot_ci *c, const char *fmt)
     }
 }
 
+/* The headroom section: every policy's gain over tuned-static on the bound's episodes (the
+ * first bound->episodes evaluation episodes), beside the hindsight bound's. vals is scratch
+ * (n_spec x E). */
+static et_status write_headroom(FILE *md, const group *groups, int n_groups,
+                                const et_regime_bound_result *bound, double *vals,
+                                const et_episode_stats *st, int n_spec, int E, et_boot *boot,
+                                et_error *err)
+{
+    const int Eb = bound->episodes;
+    int ts = -1;
+    for (int g = 0; g < n_groups; g++) {
+        const et_policy_info *info = et_policy_find(groups[g].name);
+        if (info && !info->learned && info->tuning == ET_TUNE_RULE) ts = g;
+    }
+    if (ts < 0) return ET_OK;
+    metric_table(st, n_spec, E, M_REWARD, vals);
+    const double *tsv = vals + (size_t)groups[ts].first * E;
+    double base = 0, agree = 0;
+    for (int e = 0; e < Eb; e++) {
+        base += tsv[e] / Eb;
+        agree = fmax(agree, fabs(tsv[e] - bound->static_reward[e]));
+    }
+    base = fabs(base);
+    fprintf(md,
+            "\n## Headroom: every policy against the hindsight bound\n\nOn the first %d "
+            "evaluation episodes (indices %d..%d): the hindsight bound of `edgetune regime`, a "
+            "local search over each episode's per-task decisions from the better of the two tuned "
+            "rules' (tuned-dynamic's in %d of %d), every candidate "
+            "rescored as a whole episode in the engine (%d rescorings, %d of %d searches stopped "
+            "by the budget of %d): a lower bound on the per-episode optimum, not an estimate of "
+            "it. Gain: minus tuned-static on the same episode, mean with its stratified-bootstrap "
+            "interval, in percent of tuned-static's mean on these episodes; share of the bound's "
+            "gain: the policy's mean gain over the bound's.%s\n\n| policy | runs | episodic "
+            "reward | gain over tuned-static | share of the bound's gain |\n|---|---|---|---|---|\n",
+            Eb, bound->offset, bound->offset + Eb - 1, bound->from_dynamic, Eb, bound->rescorings,
+            bound->budget_stops, Eb, bound->budget,
+            agree > 1e-6 ? " **The search's replay of tuned-static differs from its evaluation: "
+                           "the bound is not on the same episodes.**"
+                         : "");
+    double bound_gain = 0;
+    for (int e = 0; e < Eb; e++)
+        bound_gain += (bound->bound_reward[e] - tsv[e]) / Eb;
+    double *x = malloc(sizeof *x * (size_t)(MAX_POLICIES + 1) * (size_t)Eb);
+    if (!x) return et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    et_status s = ET_OK;
+    for (int g = 0; s == ET_OK && g <= n_groups; g++) {
+        int runs = g < n_groups ? groups[g].n_seeds : 1;
+        et_boot_ci mean, gain;
+        for (int k = 0; k < runs; k++)
+            for (int e = 0; e < Eb; e++)
+                x[(size_t)k * Eb + e] = g < n_groups
+                                            ? vals[(size_t)(groups[g].first + k) * E + e]
+                                            : bound->bound_reward[e];
+        s = et_boot_mean(boot, x, runs, Eb, &mean, err);
+        for (int k = 0; k < runs; k++)
+            for (int e = 0; e < Eb; e++)
+                x[(size_t)k * Eb + e] -= tsv[e];
+        if (s == ET_OK) s = et_boot_mean(boot, x, runs, Eb, &gain, err);
+        if (s != ET_OK) break;
+        fprintf(md, "| %s | %d | %.2f | ", g < n_groups ? groups[g].name : "hindsight bound",
+                runs, mean.value);
+        if (g == ts) {
+            fputs("- | - |\n", md);
+            continue;
+        }
+        fprintf(md, "%+.1f%%", 100 * gain.value / base);
+        if (isfinite(gain.lo) && isfinite(gain.hi))
+            fprintf(md, " [%+.1f, %+.1f]", 100 * gain.lo / base, 100 * gain.hi / base);
+        if (bound_gain > 0)
+            fprintf(md, " | %.2f |\n", gain.value / bound_gain);
+        else
+            fputs(" | - (the bound gains nothing) |\n", md);
+    }
+    free(x);
+    return s;
+}
+
+static void write_bound_csv(FILE *f, const et_regime_bound_result *b)
+{
+    fputs("episode,tuned_static,tuned_dynamic,hindsight_bound\n", f);
+    for (int e = 0; b && e < b->episodes; e++)
+        fprintf(f, "%d,%.9g,%.9g,%.9g\n", b->offset + e, b->static_reward[e],
+                b->dynamic_reward[e], b->bound_reward[e]);
+}
+
 static et_status write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_study_options *opt,
                               const et_tune_result *tb, const policy_spec *spec, int n_spec,
                               const group *groups, int n_groups, const et_episode_stats *st,
-                              double *vals, double *diff, et_boot *boot, et_error *err)
+                              const et_regime_bound_result *bound, double *vals, double *diff,
+                              et_boot *boot, et_error *err)
 {
     const et_scenario *sc = opt->scenario;
     int E = opt->eval_episodes;
     fprintf(md,
             "# HMPPO against the baselines\n\n%d UEs x %d tasks, model %s, platform `%s`, "
-            "scenario seed %llu. Learners trained from %d seeds for %d episodes each; every "
+            "scenario seed %llu. ",
+            et_sim_ue_count(sim), sc->tasks_per_ue, et_sim_model_name(sim), sc->platform,
+            (unsigned long long)sc->seed);
+    int n_learned = 0;
+    for (int i = 0; i < n_spec; i++)
+        n_learned += spec[i].learned;
+    if (n_learned > 0)
+        fprintf(md, "Learners trained from %d seeds for %d episodes each; every ", opt->seeds,
+                opt->train_episodes);
+    else
+        fprintf(md, "Baselines only (no learner); every ");
+    fprintf(md,
             "policy evaluated on the same %d evaluation episodes (indices %d..%d, each in a fresh "
             "engine); baselines tuned on %d validation episodes (indices %d..). Every mean covers "
             "every task; failed tasks are counted beside them.\n\n",
-            et_sim_ue_count(sim), sc->tasks_per_ue, et_sim_model_name(sim), sc->platform,
-            (unsigned long long)sc->seed, opt->seeds, opt->train_episodes, E, sc->eval_offset,
-            sc->eval_offset + E - 1, opt->validation_episodes, sc->validation_offset);
+            E, sc->eval_offset, sc->eval_offset + E - 1, opt->validation_episodes,
+            sc->validation_offset);
     fprintf(md,
             "Intervals are 95%% stratified-bootstrap intervals (%d resamples, bootstrap seed %u, "
             "percentile method): a learner's seeds are resampled, then the evaluation episodes "
@@ -382,6 +479,9 @@ static et_status write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_s
             fprintf(md, " | %d of %d |\n", wins[g], groups[h].n_seeds * E);
         }
     }
+    if (bound && st_b == ET_OK)
+        st_b = write_headroom(md, groups, n_groups, bound, vals, st, n_spec, E, boot, err);
+    if (st_b != ET_OK) return st_b;
     fprintf(md, "\nFor reference, the paper (arXiv 2310.17492) reports HMPPO ahead of its "
                 "baselines by 33.79%% in reward, with 80.49%% less delay and 23.53%% better "
                 "perplexity, on its own simulator (not verifiable in detail).\n");
@@ -518,19 +618,43 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
         st = et_tune_run_policies(sim, spec, sizeof *spec, n_spec, make_policy, sc->eval_offset, E,
                                   opt->jobs, stats, err);
 
-    /* 4. Tables, written atomically. */
+    /* 4. The hindsight bound on the first evaluation episodes, from the tuned rules. */
+    et_regime_bound_result *bound = NULL;
+    int i_static = -1, i_dynamic = -1;
+    for (int b = 0; b < n_bl; b++) {
+        if (baseline_row(b)->tuning == ET_TUNE_RULE) i_static = b;
+        if (baseline_row(b)->tuning == ET_TUNE_DYNAMIC) i_dynamic = b;
+    }
+    if (st == ET_OK && opt->bound_episodes > 0 && i_static >= 0 && i_dynamic >= 0) {
+        bound = calloc(1, sizeof *bound);
+        et_regime_options ro = {.episodes = opt->validation_episodes,
+                                .offset = sc->validation_offset,
+                                .budget = opt->bound_budget,
+                                .jobs = opt->jobs,
+                                .quiet = opt->quiet};
+        int Eb = opt->bound_episodes < E ? opt->bound_episodes : E;
+        if (!opt->quiet)
+            fprintf(stderr, "edgetune: the hindsight bound on %d evaluation episodes\n", Eb);
+        st = bound ? et_regime_bound(sim, sc, &ro, &tb[i_static].best, &tb[i_dynamic].best,
+                                     sc->eval_offset, Eb, bound, err)
+                   : et_error_set(err, ET_ERR_NOMEM, "out of memory");
+    }
+
+    /* 5. Tables, written atomically. */
     et_outputs out;
     memset(&out, 0, sizeof out);
-    FILE *md = NULL, *csv = NULL, *curves = NULL;
+    FILE *md = NULL, *csv = NULL, *curves = NULL, *bcsv = NULL;
     if (st == ET_OK) st = et_outputs_open(&out, opt->out_dir, 0, 0, err);
     if (st == ET_OK) st = et_outputs_add(&out, "compare.md", &md, err);
     if (st == ET_OK) st = et_outputs_add(&out, "compare.csv", &csv, err);
     if (st == ET_OK) st = et_outputs_add(&out, "curves.csv", &curves, err);
+    if (st == ET_OK) st = et_outputs_add(&out, "bound.csv", &bcsv, err);
     if (st == ET_OK)
-        st = write_tables(md, csv, sim, opt, tb, spec, n_spec, groups, n_groups, stats, vals, diff,
-                          boot, err);
+        st = write_tables(md, csv, sim, opt, tb, spec, n_spec, groups, n_groups, stats, bound,
+                          vals, diff, boot, err);
     if (st == ET_OK) {
         write_curves(curves, spec, n_spec, opt->out_dir);
+        write_bound_csv(bcsv, bound);
         fprintf(md, "\nWall time of the whole study: %.0f s on %d parallel processes.\n",
                 wall_now() - t0, opt->jobs);
         st = et_outputs_commit(&out, NULL, err);
@@ -538,6 +662,7 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
         et_outputs_abort(&out);
     }
     et_boot_destroy(boot);
+    free(bound);
     free(stats);
     free(vals);
     free(diff);

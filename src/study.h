@@ -41,6 +41,9 @@ typedef struct et_study_options {
     int validation_episodes; /* per baseline candidate */
     int jobs;                /* parallel processes, >= 1 */
     const char *learners;    /* comma list of hmppo, mappo, ippo; "" for none */
+    int bound_episodes;      /* the hindsight bound on the first this many evaluation episodes
+                                (regime.h, et_regime_bound); 0: none */
+    int bound_budget;        /* its rescorings per episode */
     int quiet;               /* no progress lines on stderr */
 } et_study_options;
 

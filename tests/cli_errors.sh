@@ -78,6 +78,10 @@ scen type.json '{ "platform": "good.xml", "model": "good-model.json", "channel":
 expect bad_enum "key 'channel.fading': expected one of none|rayleigh|rician" -- run type.json --out out
 scen cross.json '{ "platform": "good.xml", "model": "good-model.json", "tasks": { "tokens_min": 1e6, "tokens_max": 1e4 } }'
 expect cross_key "key 'tasks.tokens_min'" -- run cross.json --out out
+scen burst.json '{ "platform": "good.xml", "model": "good-model.json", "tasks": { "burst_on_s": 10 } }'
+expect burst_needs_both "burst.json: key 'tasks.burst_off_s': expected a mean period in [0.01, 1e9] s when tasks.burst_on_s is set (10), got 0" -- run burst.json --out out
+scen burst-tiny.json '{ "platform": "good.xml", "model": "good-model.json", "tasks": { "burst_on_s": 0.001, "burst_off_s": 5 } }'
+expect burst_too_short "burst-tiny.json: key 'tasks.burst_on_s': expected 0 (no bursts) or a mean period in [0.01, 1e9] s, got 0.001" -- run burst-tiny.json --out out
 
 scen noplat.json '{ "platform": "missing.xml", "model": "good-model.json" }'
 expect missing_platform "missing.xml" -- run noplat.json --out out

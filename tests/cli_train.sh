@@ -112,14 +112,27 @@ if "$bin" eval s.json --policy greedy --episodes 2 --out g -q && grep -q '^greed
 else
     bad eval_runs_a_baseline
 fi
-# 3 learners x 2 seeds + 6 baselines, 2 episodes each, plus the header.
-if "$bin" compare s.json --seeds 2 --episodes 2 --eval 2 --validation 1 --out c -q &&
-    grep -q '^| greedy |' c/compare.md && grep -q '^| tuned-static |' c/compare.md &&
+# 3 learners x 2 seeds + 6 baselines, 2 episodes each, plus the header; the hindsight bound on
+# the first 2 evaluation episodes, whose tuned-static column is tuned-static's evaluation.
+if "$bin" compare s.json --seeds 2 --episodes 2 --eval 2 --validation 1 --bound 2 --budget 6 \
+    --out c -q && grep -q '^| greedy |' c/compare.md && grep -q '^| tuned-static |' c/compare.md &&
     grep -q '^| all-local | ' c/compare.md && [ "$(wc -l <c/compare.csv)" -eq 25 ] &&
-    [ "$(cut -d, -f1 c/curves.csv | sort -u | wc -l)" -eq 4 ]; then
-    ok compare_writes_the_table
+    [ "$(cut -d, -f1 c/curves.csv | sort -u | wc -l)" -eq 4 ] &&
+    grep -q '^| hindsight bound | 1 |' c/compare.md && [ "$(wc -l <c/bound.csv)" -eq 3 ] &&
+    ! grep -q 'differs from its evaluation' c/compare.md &&
+    [ "$(grep '^tuned-static,' c/compare.csv | cut -d, -f4 | head -2 | tr '\n' ' ')" = \
+        "$(tail -n +2 c/bound.csv | cut -d, -f2 | tr '\n' ' ')" ]; then
+    ok compare_writes_the_table_and_the_bound
 else
-    bad compare_writes_the_table
+    bad compare_writes_the_table_and_the_bound
+fi
+# Baselines only: said so, no learner's seed warning, no bound with --bound 0.
+if "$bin" compare s.json --learners "" --eval 2 --validation 1 --bound 0 --out cb -q &&
+    grep -q 'Baselines only' cb/compare.md && ! grep -q 'Warning' cb/compare.md &&
+    ! grep -q 'hindsight bound' cb/compare.md && [ "$(wc -l <cb/bound.csv)" -eq 1 ]; then
+    ok compare_of_baselines_says_so
+else
+    bad compare_of_baselines_says_so
 fi
 
 finish

@@ -25,8 +25,9 @@ py=$(bash "$src/scripts/python-with-numpy.sh") || py=""
 
 shrink() { # the extra options for one command line
     case "$1" in
-        *"edgetune compare"*) echo "--seeds 2 --episodes 2 --eval 1 --validation 1 --tasks 2 -q" ;;
+        *"edgetune compare"*) echo "--seeds 2 --episodes 2 --eval 1 --validation 1 --tasks 2 --bound 1 --budget 2 -q" ;;
         *"edgetune train"*) echo "--episodes 2 --tasks 2 -q" ;;
+        *"examples/ladder.sh"*) echo "--seeds 1 --episodes 2 --eval 1 --validation 1 --tasks 2 --bound 1 --budget 2 -q" ;;
         *"edgetune eval"*) echo "--episodes 1 --tasks 2 -q" ;;
         *"edgetune regime"*) echo "--episodes 1 --tasks 2" ;;
         *"edgetune run"*) echo "--tasks 2 -q" ;;

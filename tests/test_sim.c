@@ -88,12 +88,46 @@ static void static_scenario(et_scenario *sc, const char *dir, const char *platfo
     sc->deadline_factor = 0;
 }
 
+/* The credit tests' recorder (credit_adds_up_to_the_episodic_reward). */
+/* Greedy's decisions, and a record of every feedback. */
+typedef struct credit_rec {
+    et_agent *inner;
+    double ret[16];    /* each UE's summed feedback */
+    int n_fb;          /* feedbacks received */
+    int done_seen;     /* feedbacks with done = 1 so far */
+    int late_not_done; /* feedbacks with done = 0 after a done = 1 one */
+} credit_rec;
+
+static et_status credit_decide(et_agent *a, const et_obs_view *v, et_action *act, et_error *err)
+{
+    credit_rec *r = a->impl;
+    return r->inner->ops->decide(r->inner, v, act, err);
+}
+
+static void credit_feedback(et_agent *a, const et_feedback *fb)
+{
+    credit_rec *r = a->impl;
+    if (fb->ue >= 0 && fb->ue < 16) r->ret[fb->ue] += fb->reward;
+    r->n_fb++;
+    if (fb->done)
+        r->done_seen++;
+    else if (r->done_seen)
+        r->late_not_done++;
+}
+
+static const et_agent_ops credit_ops = {.name = "credit-recorder",
+                                        .decide = credit_decide,
+                                        .feedback = credit_feedback};
+
 /* What a child process runs: `history` episodes in its own engine first,
  * then `before` isolated episodes, then the episode whose traces and
- * summary go to sc->out_dir (isolated or in this engine). */
+ * summary go to sc->out_dir (isolated or in this engine). With record, the
+ * policy's feedbacks are recorded and written to sc->out_dir/credit.txt:
+ * episodic reward, feedbacks, late feedbacks, then each UE's summed feedback. */
 typedef struct child_plan {
     const char *policy;
     int history, before, isolated, episode;
+    int record;
 } child_plan;
 
 static int run_plan(const et_scenario *sc, const child_plan *p)
@@ -112,6 +146,14 @@ static int run_plan(const et_scenario *sc, const child_plan *p)
         et_outputs out;
         et_episode_stats stats;
         et_status st = et_agent_create(p->policy, &pp, &agent, &err);
+        credit_rec rec;
+        memset(&rec, 0, sizeof rec);
+        et_agent recorder = {.ops = &credit_ops, .impl = &rec};
+        et_agent *decider = agent;
+        if (p->record) {
+            rec.inner = agent;
+            decider = &recorder;
+        }
         if (st == ET_OK) st = et_engine_init(&argc, argv, NULL, &err);
         if (st == ET_OK) st = et_sim_create(sc, &sim, &err);
         for (int e = 0; e < p->history && st == ET_OK; e++)
@@ -121,8 +163,20 @@ static int run_plan(const et_scenario *sc, const child_plan *p)
         if (st == ET_OK) st = et_outputs_open(&out, sc->out_dir, 1, sc->write_channel_trace, &err);
         if (st == ET_OK)
             st = p->isolated
-                     ? et_sim_run_episode_isolated(sim, agent, p->episode, &out, &stats, &err)
-                     : et_sim_run_episode(sim, agent, p->episode, &out, &stats, &err);
+                     ? et_sim_run_episode_isolated(sim, decider, p->episode, &out, &stats, &err)
+                     : et_sim_run_episode(sim, decider, p->episode, &out, &stats, &err);
+        if (st == ET_OK && p->record) {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/credit.txt", sc->out_dir);
+            FILE *f = fopen(path, "w");
+            if (f) {
+                fprintf(f, "%.17g %d %d", stats.reward, rec.n_fb, rec.late_not_done);
+                for (int u = 0; u < et_sim_ue_count(sim) && u < 16; u++)
+                    fprintf(f, " %.17g", rec.ret[u]);
+                fputc('\n', f);
+                fclose(f);
+            }
+        }
         char *summary = st == ET_OK ? et_episode_stats_to_json(sim, &stats) : NULL;
         if (st == ET_OK) st = et_outputs_commit(&out, summary ? summary : "{}\n", &err);
         free(summary);
@@ -1045,6 +1099,234 @@ static void an_isolated_episode_does_not_depend_on_what_ran_before(void)
     CU_ASSERT_EQUAL(run_plan(&sc, &p), 4); /* ET_ERR_INTERNAL */
 }
 
+/* ------------------------------------------------------------- arrivals */
+
+/* Every row of tasks.csv: (ue, task, start_s, end_s), in file order; returns the count. */
+typedef struct task_times {
+    int ue, task;
+    double start_s, end_s;
+} task_times;
+
+static int read_task_times(const char *dir, task_times *rows, int max_rows)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/tasks.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[4096];
+    int n = 0;
+    if (!fgets(line, sizeof line, f)) n = -1;
+    while (n >= 0 && n < max_rows && fgets(line, sizeof line, f)) {
+        /* episode,ue,ue_name,task,start_s,end_s,... */
+        char *fields[6];
+        int k = 0;
+        for (char *q = line; k < 6 && q; k++) {
+            fields[k] = q;
+            q = strchr(q, ',');
+            if (q) *q++ = '\0';
+        }
+        if (k < 6) break;
+        rows[n++] =
+            (task_times){atoi(fields[1]), atoi(fields[3]), atof(fields[4]), atof(fields[5])};
+    }
+    fclose(f);
+    return n;
+}
+
+/* The schedule is drawn lazily, one cycle at a time, from its own stream: asked every half
+ * second or only at its switch times, it is the same, the same seed gives it again, another seed
+ * another one, and its periods have the means asked for. */
+static void same_seed_gives_the_same_burst_schedule(void)
+{
+    enum { CYCLES = 1000 };
+    static double on_start[CYCLES], on_end[CYCLES], next_on[CYCLES];
+    uint64_t seed = et_sim_episode_seed(3, 0);
+    et_burst a, b, c;
+    et_burst_init(&a, seed, 50, 200);
+    et_burst_init(&b, seed, 50, 200);
+    et_burst_init(&c, et_sim_episode_seed(4, 0), 50, 200);
+    CU_ASSERT(a.on_end_s > 0 && a.next_on_s > a.on_end_s);
+    CU_ASSERT(a.on_end_s != c.on_end_s);
+    /* b: walked cycle by cycle, asked only at the start of each ON period. */
+    double on_sum = 0, off_sum = 0;
+    for (int k = 0; k < CYCLES; k++) {
+        on_start[k] = b.on_start_s;
+        on_end[k] = b.on_end_s;
+        next_on[k] = b.next_on_s;
+        on_sum += on_end[k] - on_start[k];
+        off_sum += next_on[k] - on_end[k];
+        CU_ASSERT_EQUAL(et_burst_next_on(&b, next_on[k]), next_on[k]); /* ON again */
+    }
+    CU_ASSERT_EQUAL(on_start[0], 0); /* the episode starts ON */
+    /* a: asked every half second; its answers are b's schedule's. */
+    int mismatches = 0, probes = 0;
+    for (int k = 0; k < CYCLES; k++)
+        for (double t = ceil(2 * on_start[k]) / 2; t < next_on[k]; t += 0.5, probes++)
+            mismatches += et_burst_next_on(&a, t) != (t < on_end[k] ? t : next_on[k]);
+    fprintf(stderr, "\n  %d cycles, %d probes: mean ON %.1f s (50), OFF %.1f s (200) ", CYCLES,
+            probes, on_sum / CYCLES, off_sum / CYCLES);
+    CU_ASSERT_EQUAL(mismatches, 0);
+    CU_ASSERT(fabs(on_sum / CYCLES - 50) < 0.1 * 50);
+    CU_ASSERT(fabs(off_sum / CYCLES - 200) < 0.1 * 200);
+    /* OFF at the instant an ON period ends, ON at the instant the next one starts. */
+    et_burst d;
+    et_burst_init(&d, seed, 50, 200);
+    CU_ASSERT_EQUAL(et_burst_next_on(&d, 0), 0);
+    CU_ASSERT_EQUAL(et_burst_next_on(&d, on_end[0]), next_on[0]);
+    CU_ASSERT_EQUAL(et_burst_next_on(&d, next_on[0]), next_on[0]);
+}
+
+/* A bursty episode: no task starts while the process is OFF (the schedule rebuilt here from
+ * the episode's seed), tasks due then wait and start together when it turns ON, and the same
+ * seed gives the same traces. */
+static void no_task_starts_while_the_arrivals_are_off(void)
+{
+    char *tasks[2];
+    enum { MAX_ROWS = 64 };
+    task_times rows[MAX_ROWS];
+    et_scenario sc;
+    for (int r = 0; r < 2; r++) {
+        char name[64], keep[4200];
+        snprintf(name, sizeof name, "sim_burst_%d", r);
+        snprintf(keep, sizeof keep, "%s", et_test_tmpdir(name));
+        default_scenario(&sc, keep, 6);
+        sc.tasks_per_ue = 8;
+        sc.burst_on_s = 40;
+        sc.burst_off_s = 150;
+        sc.write_channel_trace = 0;
+        CU_ASSERT_EQUAL_FATAL(run_child(&sc, "greedy"), 0);
+        tasks[r] = slurp(keep, "tasks.csv");
+        CU_ASSERT_FATAL(tasks[r] != NULL);
+        if (r == 0) {
+            int n = read_task_times(keep, rows, MAX_ROWS);
+            CU_ASSERT_EQUAL_FATAL(n, 6 * sc.tasks_per_ue);
+            uint64_t episode_seed = et_sim_episode_seed(sc.seed, 0);
+            int in_off = 0, waited = 0, at_on_start = 0, offs = 0;
+            double last_end = 0;
+            for (int i = 0; i < n; i++) {
+                et_burst b;
+                et_burst_init(&b, episode_seed, sc.burst_on_s, sc.burst_off_s);
+                double start = rows[i].start_s, next = et_burst_next_on(&b, start);
+                /* tasks.csv rounds to 9 digits: a start at an ON period's first instant may
+                 * print a hair before it. */
+                double tol = 1e-8 * fmax(1.0, start);
+                if (next - start > tol) in_off++;
+                double began = next > start ? next : b.on_start_s; /* its ON period's start */
+                at_on_start += start > 0 && fabs(began - start) <= tol;
+                last_end = fmax(last_end, rows[i].end_s);
+                /* Tasks run back to back (gap 0) unless they waited for an ON period. */
+                for (int j = 0; j < n; j++)
+                    if (rows[j].ue == rows[i].ue && rows[j].task == rows[i].task - 1 &&
+                        start > rows[j].end_s + tol)
+                        waited++;
+            }
+            et_burst b;
+            et_burst_init(&b, episode_seed, sc.burst_on_s, sc.burst_off_s);
+            for (double t = 0; t < last_end; offs++) {
+                t = et_burst_next_on(&b, b.on_end_s); /* the end of this cycle's OFF */
+                et_burst_next_on(&b, t);              /* on to the next cycle */
+            }
+            fprintf(stderr,
+                    "\n  %d tasks over %.0f s, %d OFF periods: %d waited, %d started as an ON "
+                    "period began, %d in an OFF period ",
+                    n, last_end, offs - 1, waited, at_on_start, in_off);
+            CU_ASSERT_EQUAL(in_off, 0);
+            CU_ASSERT(offs >= 3);        /* the episode saw OFF periods */
+            CU_ASSERT(waited > 0);       /* and tasks waited through them */
+            CU_ASSERT(at_on_start >= 2); /* several UEs at once when ON came back */
+        }
+    }
+    CU_ASSERT_STRING_EQUAL(tasks[0], tasks[1]);
+    free(tasks[0]);
+    free(tasks[1]);
+}
+
+/* Individual credit: each UE is told its own tasks' rewards, which add up to the episode's.
+ * Team credit: each UE is told every reward since its previous feedback, its last feedback held
+ * until every UE is done, so every UE's feedbacks add up to the whole episode's reward (none of
+ * the team's later rewards is lost), and no UE's last feedback comes before another's task. */
+static void credit_adds_up_to_the_episodic_reward(void)
+{
+    for (int team = 0; team < 2; team++) {
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s", et_test_tmpdir(team ? "sim_credit_team" : "sim_credit_ind"));
+        et_scenario sc;
+        default_scenario(&sc, dir, 3);
+        sc.tasks_per_ue = 6;
+        sc.write_channel_trace = 0;
+        sc.credit = team ? ET_CREDIT_TEAM : ET_CREDIT_INDIVIDUAL;
+        child_plan plan = {.policy = "greedy", .record = 1};
+        CU_ASSERT_EQUAL_FATAL(run_plan(&sc, &plan), 0);
+        char *text = slurp(dir, "credit.txt");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+        char *p = text, *end;
+        double episodic = strtod(p, &end);
+        p = end;
+        long n_fb = strtol(p, &end, 10);
+        p = end;
+        long late = strtol(p, &end, 10);
+        p = end;
+        double ret[16], sum = 0;
+        int n = 0;
+        for (; n < 16; n++) {
+            ret[n] = strtod(p, &end);
+            if (end == p) break;
+            p = end;
+            sum += ret[n];
+        }
+        CU_ASSERT_EQUAL(n, 6);
+        CU_ASSERT_EQUAL(n_fb, 6 * sc.tasks_per_ue);
+        double tol = 1e-9 * fabs(episodic);
+        if (team) {
+            CU_ASSERT_EQUAL(late, 0);
+            for (int u = 0; u < n; u++) CU_ASSERT_DOUBLE_EQUAL(ret[u], episodic, tol);
+        } else {
+            CU_ASSERT_DOUBLE_EQUAL(sum, episodic, tol);
+            /* the UEs' own returns differ */
+            CU_ASSERT(fabs(ret[0] - ret[5]) > tol);
+        }
+        free(text);
+    }
+}
+
+/* Without bursts (the default) no task waits: with no gaps, each UE's tasks run back to back.
+ * And the process draws from its own stream: with an ON period of mean 1e9 s (that never ends
+ * in an episode) the traces are those of a run without bursts, to the byte. */
+static void without_bursts_no_task_waits(void)
+{
+    char *tasks[2];
+    enum { MAX_ROWS = 64 };
+    task_times rows[MAX_ROWS];
+    for (int r = 0; r < 2; r++) {
+        char name[64], keep[4200];
+        snprintf(name, sizeof name, "sim_noburst_%d", r);
+        snprintf(keep, sizeof keep, "%s", et_test_tmpdir(name));
+        et_scenario sc;
+        default_scenario(&sc, keep, 6);
+        sc.tasks_per_ue = 8;
+        CU_ASSERT(sc.burst_on_s == 0 && sc.burst_off_s == 0); /* the defaults */
+        if (r == 1) sc.burst_on_s = 1e9, sc.burst_off_s = 100;
+        CU_ASSERT_EQUAL_FATAL(run_child(&sc, "greedy"), 0);
+        tasks[r] = slurp(keep, "tasks.csv");
+        CU_ASSERT_FATAL(tasks[r] != NULL);
+        if (r == 0) {
+            int n = read_task_times(keep, rows, MAX_ROWS), back_to_back = 0, first = 0;
+            CU_ASSERT_EQUAL_FATAL(n, 6 * sc.tasks_per_ue);
+            for (int i = 0; i < n; i++) {
+                first += rows[i].task == 0 && rows[i].start_s == 0;
+                for (int j = 0; j < n; j++)
+                    back_to_back += rows[j].ue == rows[i].ue && rows[j].task == rows[i].task - 1 &&
+                                    rows[i].start_s == rows[j].end_s;
+            }
+            CU_ASSERT_EQUAL(first, 6);
+            CU_ASSERT_EQUAL(back_to_back, n - 6);
+        }
+    }
+    CU_ASSERT_STRING_EQUAL(tasks[0], tasks[1]);
+    free(tasks[0]);
+    free(tasks[1]);
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -1081,6 +1363,10 @@ int main(void)
         {"an_idle_ue_does_no_channel_work", an_idle_ue_does_no_channel_work},
         {"an_isolated_episode_does_not_depend_on_what_ran_before",
          an_isolated_episode_does_not_depend_on_what_ran_before},
+        {"same_seed_gives_the_same_burst_schedule", same_seed_gives_the_same_burst_schedule},
+        {"no_task_starts_while_the_arrivals_are_off", no_task_starts_while_the_arrivals_are_off},
+        {"without_bursts_no_task_waits", without_bursts_no_task_waits},
+        {"credit_adds_up_to_the_episodic_reward", credit_adds_up_to_the_episodic_reward},
         {NULL, NULL},
     };
     return et_test_main("sim", cases);

@@ -196,7 +196,7 @@ class Env:
         Returns (observations, rewards, terminated, truncated, info): observations the
         (n_ue, OBS_DIM) float32 view of the C state (no copy: it changes at the next step);
         rewards (n_ue,) what each UE's feedback received since the last step for the tasks
-        it completed (reward.credit: by default team credit, docs/simulation.md);
+        it completed (reward.credit: by default each task's own reward, docs/simulation.md);
         terminated (n_ue,) True for the UEs whose last task completed; truncated (n_ue,)
         always False (episodes end when every UE is done); info: "waiting" (the UEs waiting
         for an action: one, or none once the episode is over), "time" (simulated seconds

@@ -75,11 +75,9 @@ class StepInterface(unittest.TestCase):
         self.assertEqual(self.got["max_waiting"], 1)
         self.assertEqual(self.got["completed"], self.got["tasks"])
         self.assertEqual(self.got["terminated"], [True] * 6)
-        # Team credit (reward.credit, the default): a UE's step rewards are the rewards of
-        # every task completed since its previous one, so the UE that finishes last has
-        # collected the whole episode's reward.
-        last = min(self.got["returns"], key=lambda x: abs(x - self.got["reward"]))
-        self.assertAlmostEqual(last, self.got["reward"], places=6)
+        # Individual credit (reward.credit, the default): each UE is told its own tasks'
+        # rewards, so the UEs' returns add up to the episodic reward.
+        self.assertAlmostEqual(sum(self.got["returns"]), self.got["reward"], places=6)
 
     def test_reset_in_the_middle_and_errors(self):
         self.assertEqual(self.got["second_episode"], 1)
