@@ -1,14 +1,19 @@
 /* budget.c: the up-front estimate of a run's simulated time and output (see budget.h). */
+#define _DEFAULT_SOURCE
 #include "budget.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <simgrid/host.h>
 #include <simgrid/link.h>
+#include <xbt/config.h>
 
 #include "cost.h"
 #include "fm.h"
+#include "numtext.h"
 #include "platform.h"
 
 /* Default limits (the key table's defaults), for the warning when limits are off. */
@@ -79,6 +84,24 @@ static double burst_wait_s(const et_sim_params *sc, double task_s)
     return off * off / (on + off) * -expm1(-L * (1 / on + 1 / off));
 }
 
+/* A UE's episode when each of its tasks takes per_task s (without the idle gap). */
+static double episode_s(const et_sim_params *sc, double per_task)
+{
+    return sc->tasks_per_ue * (sc->gap_mean_s + per_task + burst_wait_s(sc, per_task));
+}
+
+/* The channel.csv rows of a traced UE whose episode lasts episode s. */
+static double channel_rows(const et_sim_params *sc, double episode)
+{
+    return 1.0 + floor(episode / sc->update_interval_s / sc->channel_trace_every);
+}
+
+/* The UEs channel.csv traces of n (output.channel_ues, evenly spaced, as in sim.c). */
+static int traced_ues(const et_sim_params *sc, int n)
+{
+    return sc->channel_trace_ues > 0 && sc->channel_trace_ues < n ? sc->channel_trace_ues : n;
+}
+
 void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b)
 {
     const et_sim_params *sc = et_sim_get_params(sim);
@@ -88,14 +111,13 @@ void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b)
     double tokens = hi > lo ? (hi - lo) / log(hi / lo) : lo;
     double epochs = 0.5 * (sc->epochs_min + sc->epochs_max);
     *b = (et_budget){0};
-    int want = sc->channel_trace_ues > 0 && sc->channel_trace_ues < n ? sc->channel_trace_ues : n;
+    int want = traced_ues(sc, n);
     int traced_k = 0; /* the next traced UE is floor(traced_k n / want), as in sim.c */
     for (int i = 0; i < n; i++) {
         double local = task_s(sim, i, ET_LOCATION_LOCAL, tokens, epochs);
         double server = task_s(sim, i, ET_LOCATION_SERVER, tokens, epochs);
         double per_task = fmin(local, server);
-        double episode =
-            sc->tasks_per_ue * (sc->gap_mean_s + per_task + burst_wait_s(sc, per_task));
+        double episode = episode_s(sc, per_task);
         if (episode > b->sim_time_s || i == 0) {
             b->sim_time_s = episode;
             b->task_s = per_task;
@@ -103,9 +125,7 @@ void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b)
         }
         if (traced_k < want && i == (int)((long long)traced_k * n / want)) {
             traced_k++;
-            if (channel_trace && sc->channel_enabled)
-                b->channel_rows +=
-                    1.0 + floor(episode / sc->update_interval_s / sc->channel_trace_every);
+            if (channel_trace && sc->channel_enabled) b->channel_rows += channel_rows(sc, episode);
         }
     }
     b->output_bytes = b->channel_rows * ET_BUDGET_CHANNEL_ROW_BYTES +
@@ -161,4 +181,96 @@ et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_trac
                  "the run is expected to write %.3g bytes (limits.output_bytes: %.3g%s)",
                  b->output_bytes, o_lim, o_lim > 0 ? "; the run may stop there" : ", no limit");
     return ET_OK;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Before the platform is loaded: from its UE count.                          */
+
+void et_budget_estimate_lower(const et_sim_params *p, int n_ue, int channel_trace, et_budget *b)
+{
+    /* Every UE's episode is episode_s(p, per_task) with per_task >= 0 (0 for a task that
+     * fails at once), and episode_s, channel_rows grow with per_task: these are the least
+     * figures et_budget_estimate can give. */
+    *b = (et_budget){.task_s = 0, .slowest_ue = -1};
+    b->sim_time_s = episode_s(p, 0.0);
+    if (channel_trace && p->channel_enabled)
+        b->channel_rows = traced_ues(p, n_ue) * channel_rows(p, b->sim_time_s);
+    b->output_bytes = b->channel_rows * ET_BUDGET_CHANNEL_ROW_BYTES +
+                      (double)n_ue * p->tasks_per_ue * ET_BUDGET_TASK_ROW_BYTES;
+}
+
+et_status et_budget_stack_room(int n_actors, et_error *err)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return ET_OK;
+    long page = sysconf(_SC_PAGESIZE);
+    double stack_bytes = sg_cfg_get_int("contexts/stack-size") * 1024.0 +
+                         (sg_cfg_get_int("contexts/guard-size") + 1.0) * (double)page;
+    unsigned long long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%llu", &pages) != 1) pages = 0;
+        fclose(f);
+    }
+    double used = (double)pages * (double)page, need = n_actors * stack_bytes;
+    double margin = 32.0 * 1024 * 1024; /* the episode's own buffers and the engine's */
+    if (used + need + margin <= (double)rl.rlim_cur) return ET_OK;
+    return et_error_set(err, ET_ERR_NOMEM,
+                        "not enough address space for the episode's %d actors: their stacks "
+                        "take %.0f MiB, the process uses %.0f MiB of the %.0f MiB its limit "
+                        "allows (ulimit -v); raise the limit, or lower the stacks with "
+                        "--cfg=contexts/stack-size:KIB",
+                        n_actors, need / 1048576.0, used / 1048576.0,
+                        (double)rl.rlim_cur / 1048576.0);
+}
+
+et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writes_traces,
+                             et_error *err)
+{
+    if (!p->platform || p->tasks_per_ue < 1 || !(p->update_interval_s > 0) ||
+        p->channel_trace_every < 1)
+        return ET_OK; /* et_sim_new reports these */
+    et_platform_census census;
+    et_error scratch;
+    /* The platform reads the same in any locale of the calling program (numtext.h). */
+    void *saved = et_numtext_enter();
+    et_status st = et_platform_precheck(p->platform, &census, &scratch);
+    et_numtext_leave(saved);
+    /* What the pre-check refuses, loading refuses again, after the model and the trace as
+     * ever; so do fewer UE hosts than the key ues asks for (discovery). */
+    if (st != ET_OK || census.n_ue == 0 || p->ues > census.n_ue) return ET_OK;
+    int n = p->ues > 0 ? p->ues : census.n_ue;
+    const char *source = p->source ? p->source : "(parameters)";
+    et_budget b;
+    et_budget_estimate_lower(p, n, channel_trace, &b);
+    double t_lim = p->limit_sim_time_s, o_lim = writes_traces ? p->limit_output_bytes : 0;
+    int bursty = p->burst_on_s > 0 && p->burst_off_s > 0;
+    if (t_lim > 0 && b.sim_time_s > t_lim && bursty)
+        return et_error_set(
+            err, ET_ERR_INPUT,
+            "%s: key 'limits.sim_time_s': an episode is expected to last at least %.3g simulated "
+            "s (tasks.per_ue %d x (tasks.gap_mean_s %.3g s + the expected wait for an ON period, "
+            "tasks.burst_on_s %.3g s, tasks.burst_off_s %.3g s), before any task's own time), "
+            "more than the limit of %.3g s; shorten the episode (tasks.per_ue, tasks.gap_mean_s, "
+            "tasks.burst_off_s) or raise the limit (0 = none)",
+            source, b.sim_time_s, p->tasks_per_ue, p->gap_mean_s, p->burst_on_s, p->burst_off_s,
+            t_lim);
+    if (t_lim > 0 && b.sim_time_s > t_lim)
+        return et_error_set(
+            err, ET_ERR_INPUT,
+            "%s: key 'limits.sim_time_s': an episode is expected to last at least %.3g simulated "
+            "s (tasks.per_ue %d x tasks.gap_mean_s %.3g s, before any task's own time), more "
+            "than the limit of %.3g s; shorten the episode (tasks.per_ue, tasks.gap_mean_s) or "
+            "raise the limit (0 = none)",
+            source, b.sim_time_s, p->tasks_per_ue, p->gap_mean_s, t_lim);
+    if (o_lim > 0 && b.output_bytes > o_lim)
+        return et_error_set(
+            err, ET_ERR_INPUT,
+            "%s: key 'limits.output_bytes': the run is expected to write at least %.3g bytes "
+            "(%d UEs x tasks.per_ue %d tasks.csv rows, and at least %.3g channel.csv rows), "
+            "more than the limit of %.3g bytes; simulate fewer UEs or tasks (ues, "
+            "tasks.per_ue), trace less (output.channel_every, output.channel_ues, "
+            "output.channel_trace) or raise the limit (0 = none)",
+            source, b.output_bytes, n, p->tasks_per_ue, b.channel_rows, o_lim);
+    return et_budget_stack_room(2 * n + 2, err);
 }

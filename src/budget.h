@@ -43,4 +43,35 @@ void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b);
 et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_traces, char *warning,
                           size_t size, et_error *err);
 
+/* Before the platform is loaded (SimGrid takes about a minute and gigabytes for a million
+ * UEs): what can be refused from the platform's UE count alone. p->platform is pre-checked
+ * (et_platform_precheck) for its UE count N (the first p->ues of them when that key is set);
+ * then, as et_budget_check and the episode would refuse them later:
+ *   - limits.sim_time_s against an episode of at least tasks.per_ue x (tasks.gap_mean_s + the
+ *     expected wait for an ON period of a task of length 0): every UE's episode lasts that long
+ *     before any task takes time;
+ *   - limits.output_bytes (writes_traces != 0) against at least N x tasks.per_ue tasks.csv rows
+ *     and, when channel_trace (output.channel_trace) and the channel are on, every traced UE's
+ *     channel.csv rows over that shortest episode;
+ *   - the address space (ulimit -v) for the episode's 2 N + 2 actors' stacks.
+ * Every figure is a lower bound of the one the after-load checks compute, so a scenario
+ * refused here would be refused there too (ET_ERR_INPUT naming the file and the key, or
+ * ET_ERR_NOMEM for the address space, with et_budget_check's and the episode's words), and
+ * one let through meets the after-load checks as before. A file the pre-check refuses, or
+ * fewer UE hosts than p->ues, is let through: loading reports it in its usual order. Call
+ * after et_engine_init (the stacks' size is an engine option). */
+et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writes_traces,
+                             et_error *err);
+
+/* SimGrid 3.32 aborts ("Failed to allocate stack") when it cannot map an actor's stack: under
+ * an address-space limit (ulimit -v), n_actors' stacks must find room beside what the process
+ * already uses. ET_ERR_NOMEM with one line when they cannot; ET_OK without a limit. Used by
+ * et_budget_precheck before the platform loads and by every episode before its actors start.
+ * Call after et_engine_init (the stacks' size is an engine option). */
+et_status et_budget_stack_room(int n_actors, et_error *err);
+
+/* The shortest estimate et_budget_estimate can give for n_ue UEs of p's parameters, from the
+ * parameters alone (task_s 0, slowest_ue -1): et_budget_precheck's figures. */
+void et_budget_estimate_lower(const et_sim_params *p, int n_ue, int channel_trace, et_budget *b);
+
 #endif

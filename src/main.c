@@ -192,6 +192,19 @@ static et_status check_budget(const et_sim *sim, const et_scenario *sc, int writ
     return st;
 }
 
+/* The same limits before the platform is loaded, from its UE count alone (budget.h,
+ * et_budget_precheck): a platform of a million UEs takes SimGrid a minute and gigabytes to
+ * load, a scenario that cannot run on it is refused at once. After et_engine_init (the
+ * actors' stack size is an engine option), before et_sim_create. */
+static et_status precheck_budget(const et_scenario *sc, int writes_traces, et_error *err)
+{
+    et_sim_params p;
+    et_sim_params_from_scenario(sc, &p);
+    et_status st = et_budget_precheck(&p, sc->write_channel_trace, writes_traces, err);
+    if (st == ET_OK) st = check_interrupted(err); /* before the long load, not after it */
+    return st;
+}
+
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
     /* One line of text whatever the user typed (cut at 400 bytes). */
@@ -1051,6 +1064,7 @@ static int cmd_run(int argc, char **argv)
     }
     if (st == ET_OK) st = engine_init(&a, paje_tmp, &err);
     et_sim *sim = NULL;
+    if (st == ET_OK) st = precheck_budget(&sc, 1, &err);
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK && et_train_is_learned(sc.policy))
         st = check_agent_fits(agent, sim, a.checkpoint, &err);
@@ -1264,6 +1278,7 @@ static int train_ranked(int argc, char **argv, et_collective *comm)
     if (st == ET_OK) st = et_train_variant(sc.policy, &variant, &err);
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
+    if (st == ET_OK) st = precheck_budget(&sc, 0, &err);
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK) st = check_budget(sim, &sc, 0, &err);
     if (st != ET_OK) {
@@ -1396,6 +1411,7 @@ static int cmd_eval(int argc, char **argv)
     }
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
+    if (st == ET_OK) st = precheck_budget(&sc, 1, &err);
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK && a.checkpoint) st = check_agent_fits(agent, sim, a.checkpoint, &err);
     if (st == ET_OK) st = check_budget(sim, &sc, 1, &err);
@@ -1496,6 +1512,7 @@ static int cmd_compare(int argc, char **argv)
     et_status st = prepare_scenario(&a, &sc, &err);
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
+    if (st == ET_OK) st = precheck_budget(&sc, 0, &err);
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK) st = check_budget(sim, &sc, 0, &err);
     et_study_options opt = {.scenario = &sc,
@@ -1569,6 +1586,7 @@ static int cmd_regime(int argc, char **argv)
     et_status st = prepare_scenario(&a, &sc, &err);
     if (st == ET_OK) st = engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
+    if (st == ET_OK) st = precheck_budget(&sc, 0, &err);
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     if (st == ET_OK) st = check_budget(sim, &sc, 0, &err);
     et_regime_options opt = {.episodes =

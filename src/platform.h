@@ -220,6 +220,18 @@ typedef struct et_topology {
  * '<name>': expected ..., got '<value>' (<why>)". */
 et_status et_platform_check(const char *path, et_error *err);
 
+/* What et_platform_precheck counts while it reads a platform file. */
+typedef struct et_platform_census {
+    int n_ue; /* hosts with property role=ue, counted as et_topology_discover counts them (a
+                 <prop id="role" value="ue"/> directly inside a <host>); the scenario key
+                 `ues` = N then simulates the first N of them */
+} et_platform_census;
+
+/* et_platform_check, and on success the census of the file in *census (may be NULL;
+ * zeroed on error). It needs no engine, so a caller can decide what depends only on
+ * the UE count (the limits of budget.h) before SimGrid loads the file. */
+et_status et_platform_precheck(const char *path, et_platform_census *census, et_error *err);
+
 /* Loads path into the (already initialised) SimGrid engine. Checks what
  * SimGrid would abort on first (missing file, profile files named by
  * *_file attributes that do not exist, host_link naming an undeclared link)

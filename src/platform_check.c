@@ -6,6 +6,7 @@
 #include "platform.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,8 @@ typedef struct precheck {
     size_t n_routes, cap_routes;
     int zones[64], depth, next_zone; /* the open zones (the innermost last), numbered */
     const char *host;                /* the open host's id (its properties are being read) */
+    int host_frame;                  /* n_frames inside that host: its own props come there */
+    long n_ue;                       /* hosts with a role=ue prop (et_platform_census) */
     et_status status;
     et_error *err;
     /* The <prop> ids of each open element, innermost last: SimGrid keeps the last of two
@@ -630,10 +633,22 @@ static int precheck_tag(const xml_tag *t, void *ctx)
         /* Properties follow their host's start tag until its end tag. */
         pc->host = !t->end && !t->self_closing ? et_xml_attr(t, "id") : NULL;
         if (pc->host == NULL && !t->end && !t->self_closing) pc->host = "?";
+        pc->host_frame = pc->n_frames;
     }
     if (t->end) return 0;
-    if (strcmp(t->name, "prop") == 0 && check_cell_radio_prop(pc, t)) return 1;
-    if (check_values(pc, t)) return 1;
+    int is_prop = strcmp(t->name, "prop") == 0;
+    if (is_prop) {
+        if (check_cell_radio_prop(pc, t)) return 1;
+        /* A UE as discovery finds it: the host's own role property (not a prop of a disk
+         * inside the host), read as SimGrid reads it, entities replaced. A second role prop
+         * is refused above, so each host counts once. */
+        const char *prop = et_xml_attr(t, "id"), *value = et_xml_attr(t, "value");
+        if (pc->host && pc->n_frames == pc->host_frame && prop && value &&
+            strcmp(prop, "role") == 0 && et_xml_value_is(value, "ue"))
+            pc->n_ue++;
+    }
+    /* A prop (most tags of a large platform) has no value, link or route to check. */
+    if (!is_prop && check_values(pc, t)) return 1;
     const char *id = et_xml_attr(t, "id");
     for (int i = 0; i < t->n_attrs; i++) {
         const char *name = t->attrs[i].name;
@@ -647,6 +662,7 @@ static int precheck_tag(const xml_tag *t, void *ctx)
             return 1;
         }
     }
+    if (is_prop) return 0;
     if ((strcmp(t->name, "link") == 0 || strcmp(t->name, "backbone") == 0) && id) {
         const char *policy = et_xml_attr(t, "sharing_policy");
         int rc = policy && strcmp(policy, "SPLITDUPLEX") == 0
@@ -726,8 +742,8 @@ static void precheck_free(precheck *pc)
 }
 
 /* The pre-check of a platform's text: what SimGrid would abort on, or accept
- * without physical meaning. Modifies text. */
-static et_status precheck_text(const char *path, char *text, et_error *err)
+ * without physical meaning. Modifies text. Counts the UE hosts into *n_ue. */
+static et_status precheck_text(const char *path, char *text, long *n_ue, et_error *err)
 {
     precheck pc = {.path = path, .err = err};
     const char *slash = strrchr(path, '/');
@@ -748,6 +764,7 @@ static et_status precheck_text(const char *path, char *text, et_error *err)
                           path, stop_line);
     if (st == ET_OK) st = check_host_links(&pc);
     if (st == ET_OK) st = check_routes(&pc);
+    *n_ue = pc.n_ue;
     precheck_free(&pc);
     return st;
 }
@@ -776,15 +793,24 @@ static char *read_platform(const char *path, et_error *err)
     return text;
 }
 
-et_status et_platform_check(const char *path, et_error *err)
+et_status et_platform_precheck(const char *path, et_platform_census *census, et_error *err)
 {
     et_error_clear(err);
+    if (census) *census = (et_platform_census){0};
     if (!path) return et_error_set(err, ET_ERR_INTERNAL, "et_platform_check: NULL path");
     char *text = read_platform(path, err);
     if (!text) return err ? err->code : ET_ERR_INPUT;
-    et_status st = precheck_text(path, text, err);
+    long n_ue = 0;
+    et_status st = precheck_text(path, text, &n_ue, err);
     free(text);
+    /* A file of at most ET_MAX_PLATFORM_BYTES holds far fewer than INT_MAX hosts. */
+    if (st == ET_OK && census) census->n_ue = n_ue < INT_MAX ? (int)n_ue : INT_MAX;
     return st;
+}
+
+et_status et_platform_check(const char *path, et_error *err)
+{
+    return et_platform_precheck(path, NULL, err);
 }
 
 double et_platform_bandwidth_bps(const char *s)

@@ -6,7 +6,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <simgrid/actor.h>
@@ -18,6 +17,7 @@
 #include <xbt/config.h>
 #include <xbt/log.h>
 
+#include "budget.h"
 #include "channel.h"
 #include "cost.h"
 #include "fm.h"
@@ -1625,33 +1625,6 @@ static void ue_main(int argc, char **argv)
 
 /* ------------------------------------------------------------- episode */
 
-/* SimGrid 3.32 aborts ("Failed to allocate stack") when it cannot map an actor's stack: under
- * an address-space limit (ulimit -v), the episode's actors must find room first. */
-static et_status check_stack_room(int n_actors, et_error *err)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return ET_OK;
-    long page = sysconf(_SC_PAGESIZE);
-    double stack_bytes = sg_cfg_get_int("contexts/stack-size") * 1024.0 +
-                         (sg_cfg_get_int("contexts/guard-size") + 1.0) * (double)page;
-    unsigned long long pages = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        if (fscanf(f, "%llu", &pages) != 1) pages = 0;
-        fclose(f);
-    }
-    double used = (double)pages * (double)page, need = n_actors * stack_bytes;
-    double margin = 32.0 * 1024 * 1024; /* the episode's own buffers and the engine's */
-    if (used + need + margin <= (double)rl.rlim_cur) return ET_OK;
-    return et_error_set(err, ET_ERR_NOMEM,
-                        "not enough address space for the episode's %d actors: their stacks "
-                        "take %.0f MiB, the process uses %.0f MiB of the %.0f MiB its limit "
-                        "allows (ulimit -v); raise the limit, or lower the stacks with "
-                        "--cfg=contexts/stack-size:KIB",
-                        n_actors, need / 1048576.0, used / 1048576.0,
-                        (double)rl.rlim_cur / 1048576.0);
-}
-
 static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outputs *out,
                              et_episode_stats *stats, et_error *err)
 {
@@ -1733,7 +1706,7 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     if (agent->ops->episode_begin)
         agent->ops->episode_begin(agent, episode, sim->n_ue, sim->episode_seed);
 
-    et_status room = check_stack_room(2 * sim->n_ue + 2, err);
+    et_status room = et_budget_stack_room(2 * sim->n_ue + 2, err);
     if (room != ET_OK) return room;
     sg_actor_t a;
     if (prm->limit_sim_time_s > 0) {

@@ -10,6 +10,56 @@ const char *et_xml_attr(const xml_tag *t, const char *name)
     return NULL;
 }
 
+/* The character the reference at *p ('&') stands for, with *p moved past it; -1 when it
+ * is not one read here (an undefined entity, a character beyond ASCII). */
+static int reference(const char **p)
+{
+    static const struct {
+        const char *name;
+        char c;
+    } named[] = {{"lt;", '<'}, {"gt;", '>'}, {"amp;", '&'}, {"quot;", '"'}, {"apos;", '\''}};
+    const char *s = *p + 1;
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        size_t n = strlen(named[i].name);
+        if (strncmp(s, named[i].name, n) == 0) {
+            *p = s + n;
+            return named[i].c;
+        }
+    }
+    if (*s++ != '#') return -1;
+    int hex = *s == 'x';
+    s += hex;
+    long v = 0;
+    const char *digits = s;
+    for (;; s++) {
+        int d = *s >= '0' && *s <= '9'          ? *s - '0'
+                : hex && *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
+                : hex && *s >= 'A' && *s <= 'F' ? *s - 'A' + 10
+                                                : -1;
+        if (d < 0) break;
+        v = v * (hex ? 16 : 10) + d;
+        if (v > 127) return -1;
+    }
+    if (s == digits || *s != ';' || v == 0) return -1;
+    *p = s + 1;
+    return (int)v;
+}
+
+int et_xml_value_is(const char *raw, const char *plain)
+{
+    const char *p = raw;
+    while (*p && *plain) {
+        int c = (unsigned char)*p;
+        if (c == '&') {
+            if ((c = reference(&p)) < 0) return 0;
+        } else {
+            p++;
+        }
+        if (c != (unsigned char)*plain++) return 0;
+    }
+    return *p == '\0' && *plain == '\0';
+}
+
 static int is_name_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||

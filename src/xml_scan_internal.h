@@ -27,6 +27,11 @@ typedef int (*xml_tag_fn)(const xml_tag *tag, void *ctx);
 /* The value of attribute name of t, or NULL. */
 const char *et_xml_attr(const xml_tag *t, const char *name);
 
+/* 1 when raw, an attribute value as written (the scanner leaves entities as they are), reads
+ * as plain once its references are replaced as an XML parser (SimGrid's) replaces them: the
+ * five predefined entities and character references &#N; &#xH; (ASCII). 0 otherwise. */
+int et_xml_value_is(const char *raw, const char *plain);
+
 /* Calls fn for every start and end tag of text (modified: names and values become NUL-terminated
  * strings inside it), skipping comments, CDATA sections, processing instructions and DOCTYPE.
  * Returns 0, or what fn returned to stop, or -1 for text that is not XML the scanner can follow. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # cli_limits.sh EDGETUNE: what a run may cost is bounded, and a run's outputs are
 # committed together. A scenario expected to exceed limits.sim_time_s or
-# limits.output_bytes is refused before it starts (exit 2, the key named); one that
+# limits.output_bytes is refused before it starts (exit 2, the key named), and what the
+# platform's UE count alone decides is refused before SimGrid loads the platform; one that
 # reaches a limit while it runs stops (exit 3, the key named) and leaves the previous
 # outputs as they were; when summary.json cannot be written, none of the new files
 # replaces an old one and no temporary file remains.
@@ -125,6 +126,45 @@ check training_at_the_limit_leaves_no_log sh -c '[ ! -e tl/train.csv ] && [ ! -e
 sed 's|<link id="backhaul" bandwidth="10000000000bps" latency="0.002s"|<link id="backhaul" bandwidth="10000000000bps" latency="1000000000s"|' \
     "$src/platforms/edge-6ue.xml" >slow.xml
 refused a_huge_latency_is_refused_up_front 2 limits.sim_time_s "$bin" run --platform slow.xml --out x -q
+
+# 4. Refused before the platform is loaded. What the UE count decides (the tasks.csv rows, the
+#    actors' stacks) is checked from the platform file's pre-check, before SimGrid loads it:
+#    loading 200,000 UEs takes SimGrid seconds and 1.5 GB, more than an address space of 1 GB
+#    holds, where the old order ended in "out of memory for 200000 UEs" (exit 1). A behaviour
+#    check, no timing: under ulimit -v 1 GB the refusal is still the one line, and nothing is
+#    written.
+scenario count.json ', "tasks": { "per_ue": 100 }, "output": { "channel_trace": false }, "limits": { "output_bytes": 5e4 }'
+refused six_ues_times_their_tasks_are_refused_from_the_count 2 limits.output_bytes "$bin" run count.json --out x -q
+check the_count_is_the_platforms grep -q "write at least 9.6e+04 bytes (6 UEs x tasks.per_ue 100 tasks.csv rows" err.txt
+refused the_count_follows_the_ues_key 2 limits.output_bytes "$bin" run count.json --ues 4 --out x -q
+check the_count_is_the_ues_keys grep -q "(4 UEs x tasks.per_ue 100 tasks.csv rows" err.txt
+check nothing_was_created_for_them test ! -e x
+"$bin" platform --ues 200000 -o big.xml || bad big_platform_generated
+echo "{ \"platform\": \"$work/big.xml\", \"model\": \"$src/models/opt-2.7b.json\", \"tasks\": { \"per_ue\": 50 } }" >big.json
+echo "{ \"platform\": \"$work/big.xml\", \"model\": \"$src/models/opt-2.7b.json\", \"tasks\": { \"per_ue\": 1 } }" >big1.json
+if grep -qa __asan_init "$bin"; then
+    echo "skip big_platform_*_under_1_GB: a sanitizer build cannot run under ulimit -v"
+    refused big_platform_output_is_refused_before_loading 2 limits.output_bytes "$bin" run big.json --out big -q
+else
+    refused big_platform_output_is_refused_before_loading_under_1_GB 2 limits.output_bytes \
+        sh -c 'ulimit -v 1000000 && exec "$0" run big.json --out big -q' "$bin"
+    check big_platform_refusal_names_its_count grep -q "(200000 UEs x tasks.per_ue 50 tasks.csv rows" err.txt
+    # The actors' stacks: 400,002 of them cannot fit in 1 GB (exit 1, as when the episode
+    # finds it, but before the load).
+    for cmd in run train; do
+        sh -c 'ulimit -v 1000000 && exec "$0" "$1" big1.json --out big -q' "$bin" $cmd 2>err.txt
+        rc=$?
+        if [ "$rc" -eq 1 ] && [ "$(lines err.txt)" -eq 1 ] &&
+            grep -q "^edgetune: error: not enough address space for the episode's 400002 actors" err.txt; then
+            ok "big_platform_stacks_are_refused_before_loading_under_1_GB ($cmd)"
+        else
+            bad "big_platform_stacks_are_refused_before_loading_under_1_GB ($cmd, status $rc)"
+            sed 's/^/     | /' err.txt | head -5
+        fi
+    done
+fi
+check nothing_was_written_for_the_big_platform test ! -e big
+rm -f big.xml
 
 # Afterwards every file is replaced together.
 check a_good_run_replaces_them_all sh -c "'$bin' run --tasks 5 --seed 2 --out r -q && ! md5sum -c --quiet before.md5 2>/dev/null && [ \$(md5sum -c before.md5 2>/dev/null | grep -c ': OK') -eq 0 ]"

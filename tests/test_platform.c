@@ -1213,6 +1213,95 @@ static void shipped_and_generated_platforms_pass_the_value_check(void)
     }
 }
 
+/* et_platform_precheck's census: the UE hosts discovery finds after the load, counted from
+ * the file alone (budget.h checks the limits that depend on the count before loading). */
+typedef struct census_result {
+    et_status load, discover;
+    int n_ue;
+    char msg[768];
+} census_result;
+
+static const char *census_file;
+
+static void census_body(void *out)
+{
+    census_result *r = out;
+    et_error err;
+    et_error_clear(&err);
+    r->load = et_platform_load(census_file, &err);
+    if (r->load == ET_OK) {
+        et_topology t;
+        r->discover = et_topology_discover(&t, census_file, 0, &err);
+        if (r->discover == ET_OK) {
+            r->n_ue = t.n_ue;
+            et_topology_destroy(&t);
+        }
+    }
+    snprintf(r->msg, sizeof r->msg, "%s", err.msg);
+}
+
+/* A UE host whose role property is written role (as XML: entities allowed). */
+#define UE_ROLE(id, role)                                                                          \
+    "<host id=\"" id "\" speed=\"1e12f\"><prop id=\"role\" value=\"" role "\"/>"                   \
+    "<prop id=\"class\" value=\"phone\"/><prop id=\"memory_bytes\" value=\"1e9\"/>"                \
+    "<prop id=\"x_m\" value=\"10\"/><prop id=\"y_m\" value=\"0\"/>"                                \
+    "<prop id=\"link\" value=\"wl_" id "\"/>"                                                      \
+    "<prop id=\"bandwidth_up_hz\" value=\"2e7\"/><prop id=\"bandwidth_down_hz\" value=\"2e7\"/>"   \
+    "</host>\n"                                                                                    \
+    "<link id=\"wl_" id "\" bandwidth=\"50Mbps\" latency=\"5ms\" "                                 \
+    "sharing_policy=\"SPLITDUPLEX\"/>\n"                                                           \
+    "<host_link id=\"" id "\" up=\"wl_" id "_UP\" down=\"wl_" id "_DOWN\"/>\n"
+
+static void census_counts_the_ue_hosts_discovery_finds(void)
+{
+    /* The shipped files (single cell, Cluster and Full routing, Wi-Fi, metro with AP hosts),
+     * and a hand-written one where reading the role as text is not enough: roles written
+     * with character references (SimGrid's parser replaces them) and a host without a role
+     * holding a disk whose own prop says role=ue. */
+    static const char *const shipped[] = {"edge-6ue.xml", "edge-6ue-full.xml", "edge-6ue-wifi.xml",
+                                          "edge-9ue.xml", "metro-9ue-3cell.xml"};
+    /* A host without a role, its disk holding a prop role=ue (the disk's, not the host's). */
+#define STORE                                                                                      \
+    "<host id=\"store\" speed=\"1f\"><disk id=\"d\" read_bw=\"1GBps\" write_bw=\"1GBps\">"         \
+    "<prop id=\"role\" value=\"ue\"/></disk></host>\n"
+    static const char hand[] = XML_HEAD SERVER("server", "server") UE_ROLE("ue0", "ue")
+        UE_ROLE("ue1", "u&#101;") UE_ROLE("ue2", "&#x75;&#x65;") STORE XML_TAIL;
+    const char *hand_path = out_path("census.xml");
+    CU_ASSERT_EQUAL_FATAL(write_text(hand_path, hand), 0);
+    char paths[6][1024];
+    for (size_t i = 0; i < 5; i++)
+        snprintf(paths[i], sizeof paths[i], "%s/platforms/%s", ET_SOURCE_DIR, shipped[i]);
+    snprintf(paths[5], sizeof paths[5], "%s", hand_path);
+    static const int want[6] = {6, 6, 6, 9, 9, 3};
+    for (size_t i = 0; i < 6; i++) {
+        et_platform_census census = {-1};
+        et_error err;
+        et_status st = et_platform_precheck(paths[i], &census, &err);
+        CU_ASSERT_EQUAL(st, ET_OK);
+        census_result r;
+        census_file = paths[i];
+        CU_ASSERT_EQUAL_FATAL(run_in_child(census_body, &r, sizeof r), 0);
+        CU_ASSERT_EQUAL(r.load, ET_OK);
+        CU_ASSERT_EQUAL(r.discover, ET_OK);
+        CU_ASSERT_EQUAL(census.n_ue, r.n_ue);
+        CU_ASSERT_EQUAL(census.n_ue, want[i]);
+        if (st != ET_OK || r.discover != ET_OK || census.n_ue != r.n_ue || r.n_ue != want[i])
+            fprintf(stderr, "\n  %s: census %d, discovery %d (%s)\n", paths[i], census.n_ue, r.n_ue,
+                    st != ET_OK ? err.msg : r.msg);
+    }
+    /* No census wanted: the check alone. A file the check refuses leaves the census empty. */
+    et_error err;
+    CU_ASSERT_EQUAL(et_platform_precheck(paths[0], NULL, &err), ET_OK);
+    const char *bad = out_path("census-bad.xml");
+    CU_ASSERT_EQUAL_FATAL(
+        write_text(bad, XML_HEAD SERVER("server", "server") UE(
+                            "ue0", "1e9", "wl_ue0") "<host id=\"slow\" speed=\"0f\"/>\n" XML_TAIL),
+        0);
+    et_platform_census census = {-1};
+    CU_ASSERT_EQUAL(et_platform_precheck(bad, &census, &err), ET_ERR_INPUT);
+    CU_ASSERT_EQUAL(census.n_ue, 0);
+}
+
 static void discovery_reports_a_platform_without_server(void)
 {
     check_error_case(&(err_case){"noserver.xml", XML_HEAD UE("ue0", "1e9", "wl_ue0") XML_TAIL, 1,
@@ -1733,6 +1822,7 @@ int main(int argc, char **argv)
          check_refuses_cluster_cabinet_and_peer_figures_without_meaning},
         {"shipped_and_generated_platforms_pass_the_value_check",
          shipped_and_generated_platforms_pass_the_value_check},
+        {"census_counts_the_ue_hosts_discovery_finds", census_counts_the_ue_hosts_discovery_finds},
         {"discovery_reports_a_platform_without_server",
          discovery_reports_a_platform_without_server},
         {"discovery_reports_two_servers", discovery_reports_two_servers},
