@@ -1,32 +1,100 @@
 #!/usr/bin/env bash
-# install_tree.sh BUILD_DIR: cmake --install into a scratch prefix, then
-#  1. the installed CLI runs the shipped default scenario from the installed
-#     data (the source tree hidden by EDGETUNE_DATA_DIR being unset and the
-#     binary finding <prefix>/share/edgetune from its own path);
-#  2. examples/own_policy.c, a user policy that edits no project file, builds
-#     against the installed library with pkg-config and runs one episode;
-#  3. the minimal program, 4. the Python package from the prefix, 5. a CMake project
-#     with find_package(edgetune), shared and static.
+# install_tree.sh BUILD_DIR: the install and what is built against it, in a scratch folder, with
+# no LD_LIBRARY_PATH anywhere:
+#  0. README.md's "Install and embed" blocks, run as they stand (HOME a scratch folder, the
+#     ```cmake block written to the CMakeLists.txt it describes): cmake --install into
+#     $HOME/edgetune, examples/own_policy.c built with pkg-config (its run path comes from the
+#     pkg-config file), examples/one_episode.c linked with libedgetune.a through
+#     pkg-config --static, and again from a C-only CMake project with find_package(edgetune);
+#  1. what was installed: files, run paths, the licence in every package's metadata, the man
+#     page's COMMANDS (every command's options) and COPYRIGHT sections;
+#  2. the installed CLI runs the shipped default scenario from the installed data (the binary
+#     finds <prefix>/share/edgetune from its own path);
+#  3. the two programs' outputs: own_policy's summary, one_episode shared (as its header
+#     comment builds it) on the default and the mobility-trace scenarios and with an unknown
+#     policy (exit 2), the static and CMake builds printing the same summary;
+#  4. the Python package from the prefix; 5. find_package's static target.
 set -euo pipefail
-build=$1
+build=$(cd "$1" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-prefix=$work/prefix
-cmake --install "$build" --prefix "$prefix" >/dev/null
+unset LD_LIBRARY_PATH PKG_CONFIG_PATH EDGETUNE_LIB
+fail() { echo "install_tree: $*"; exit 1; }
 
-for f in bin/edgetune include/edgetune/sim.h include/edgetune/agent.h \
-         share/edgetune/examples/default.json share/edgetune/platforms/edge-6ue.xml; do
-    [ -e "$prefix/$f" ] || { echo "install_tree: $prefix/$f missing"; exit 1; }
+# 0. The README's commands. The blocks of the section, in order: ```sh lines as they are, a
+#    ```cmake block as a here-document into CMakeLists.txt.
+awk '
+    /^### Install and embed$/ { sec = 1; next }
+    !sec { next }
+    blk == "" && /^#/ { exit }
+    /^```sh$/ { blk = "sh"; next }
+    /^```cmake$/ { blk = "cmake"; print "cat >CMakeLists.txt <<'"'"'README_CMAKE'"'"'"; next }
+    /^```$/ { if (blk == "cmake") print "README_CMAKE"; blk = ""; next }
+    blk { print }
+' "$src/README.md" >"$work/readme.sh"
+for want in 'cmake --install build --prefix' 'pkg-config --cflags --libs edgetune' \
+            'pkg-config --static --libs edgetune' 'find_package(edgetune' 'cmake --build'; do
+    grep -qF -- "$want" "$work/readme.sh" ||
+        fail "README.md's \"Install and embed\" blocks no longer contain: $want"
 done
-if command -v help2man >/dev/null; then
-    [ -e "$prefix/share/man/man1/edgetune.1" ] || { echo "install_tree: man page missing"; exit 1; }
+mkdir -p "$work/home" "$work/checkout"
+ln -s "$build" "$work/checkout/build" # the commands start in a checkout with its build/
+if ! (cd "$work/checkout" && HOME=$work/home bash -euo pipefail "$work/readme.sh") \
+    >"$work/readme.out" 2>&1; then
+    echo "install_tree: README.md's \"Install and embed\" commands failed:"
+    sed 's/^/  | /' "$work/readme.out" | tail -20
+    exit 1
 fi
-libdir=$(find "$prefix" -name edgetune.pc -printf '%h\n' | head -1)
-[ -n "$libdir" ] || { echo "install_tree: edgetune.pc not installed"; exit 1; }
-ls "$libdir"/../libedgetune.a "$libdir"/../libedgetune.so >/dev/null
+grep -E '^(policy|greedy)' "$work/readme.out" # the programs' lines (not cmake's)
+prefix=$work/home/edgetune
+study=$work/home/my-study
+grep -Eq '^policy size-rule: 300 tasks \([0-9]+ local, [0-9]+ server\), [0-9]+ failed, mean delay [0-9.]+ s, reward -[0-9.]+$' \
+    "$work/readme.out" || fail "README: no own_policy summary"
+grep -Eq '^greedy: 6 UEs, 120 tasks ' "$work/readme.out" || fail "README: no mobility-trace summary"
+grep -Eq '^greedy: 6 UEs, 300 tasks ' "$work/readme.out" || fail "README: no summary from the CMake build"
 
-# 1. The installed CLI, run from a folder outside both trees.
+# 1. What was installed.
+for f in bin/edgetune include/edgetune/sim.h include/edgetune/agent.h lib/libedgetune.a \
+         lib/libedgetune.so lib/pkgconfig/edgetune.pc lib/cmake/edgetune/edgetuneConfig.cmake \
+         share/edgetune/examples/default.json share/edgetune/platforms/edge-6ue.xml \
+         share/doc/edgetune/LICENSE share/doc/edgetune/docs/licences.md; do
+    [ -e "$prefix/$f" ] || fail "$prefix/$f missing"
+done
+cmp -s "$src/LICENSE" "$prefix/share/doc/edgetune/LICENSE" || fail "installed LICENSE differs"
+grep -q '^MIT License$' "$prefix/share/doc/edgetune/LICENSE" || fail "LICENSE is not MIT's"
+# Run paths relative to the installed files ($prefix/lib is not a system folder).
+runpath() { readelf -d "$1" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p; s/.*(RPATH).*\[\(.*\)\]/\1/p'; }
+[ "$(runpath "$prefix/bin/edgetune")" = '$ORIGIN/../lib' ] ||
+    fail "bin/edgetune's run path is '$(runpath "$prefix/bin/edgetune")', not \$ORIGIN/../lib"
+[ "$(runpath "$prefix/lib/libedgetune.so")" = '$ORIGIN' ] ||
+    fail "libedgetune.so's run path is '$(runpath "$prefix/lib/libedgetune.so")', not \$ORIGIN"
+export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+pkg-config --libs edgetune | grep -q -- "-Wl,-rpath,$prefix/lib/pkgconfig/../../*lib " ||
+    fail "pkg-config's Libs carry no run path: $(pkg-config --libs edgetune)"
+pkg-config --static --libs edgetune | grep -q -- '-lstdc++' ||
+    fail "pkg-config --static names no -lstdc++: $(pkg-config --static --libs edgetune)"
+[ "$(pkg-config --variable=license edgetune)" = MIT ] || fail "edgetune.pc: license is not MIT"
+grep -q '^# .*MIT-licensed' "$prefix/lib/cmake/edgetune/edgetuneConfig.cmake" ||
+    fail "edgetuneConfig.cmake names no licence"
+if command -v help2man >/dev/null; then
+    man=$prefix/share/man/man1/edgetune.1
+    [ -e "$man" ] || fail "man page missing"
+    grep -q '^\.SH COPYRIGHT' "$man" && grep -q 'License MIT' "$man" || fail "man page: no MIT COPYRIGHT"
+    # Every command that has help of its own has its section, with its options.
+    n=0
+    for cmd in $("$prefix/bin/edgetune" --help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p'); do
+        "$prefix/bin/edgetune" help "$cmd" >"$work/help.txt"
+        grep -q "^usage: edgetune $cmd" "$work/help.txt" || continue
+        grep -q "^\.SS $cmd\$" "$man" || fail "man page: no section for 'edgetune $cmd'"
+        n=$((n + 1))
+    done
+    [ "$n" -ge 5 ] || fail "man page: only $n commands with help of their own"
+    grep -q 'no\\-channel\\-trace' "$man" && grep -q 'core\\-latency\\-s' "$man" ||
+        fail "man page: the commands' options are missing"
+fi
+
+# 2. The installed CLI, run from a folder outside both trees.
 cd "$work"
 env -u EDGETUNE_DATA_DIR "$prefix/bin/edgetune" run --tasks 2 --out "$work/run" -q >/dev/null
 grep -q "\"platform\":[[:space:]]*\"$prefix/bin/../share/edgetune/" "$work/run/summary.json" || {
@@ -35,63 +103,69 @@ grep -q "\"platform\":[[:space:]]*\"$prefix/bin/../share/edgetune/" "$work/run/s
     exit 1
 }
 
-# 2. An out-of-tree program against the installed library.
-export PKG_CONFIG_PATH=$libdir
+# 3. The programs. own_policy (README) needs the shared library through its run path alone;
+#    one_episode shared, as examples/one_episode.c's header builds it.
 data=$(pkg-config --variable=datadir edgetune)
-cc -std=c11 -Wall -Werror "$data/examples/own_policy.c" $(pkg-config --cflags --libs edgetune) \
-    -Wl,-rpath,"$libdir/.." -o "$work/own_policy"
-out=$("$work/own_policy" "$data/examples/default.json")
-echo "$out"
-echo "$out" | grep -Eq '^policy size-rule: 300 tasks \([0-9]+ local, [0-9]+ server\), [0-9]+ failed, mean delay [0-9.]+ s, reward -[0-9.]+$'
-
-# 3. The minimal program: one episode with a shipped policy, on the default scenario and on the
-#    mobility-trace scenario; an unknown policy is a clear error with exit 2.
+readelf -d "$study/own_policy" | grep -q 'NEEDED.*libedgetune\.so\.0' ||
+    fail "own_policy does not use libedgetune.so"
 cc -std=c11 -Wall -Werror "$data/examples/one_episode.c" $(pkg-config --cflags --libs edgetune) \
-    -Wl,-rpath,"$libdir/.." -o "$work/one_episode"
+    -o "$work/one_episode"
 "$work/one_episode" "$data/examples/default.json" greedy | tee "$work/one.txt"
 grep -Eq '^greedy: 6 UEs, 300 tasks \([0-9]+ local, [0-9]+ server, [0-9]+ failed\)' "$work/one.txt"
-"$work/one_episode" "$data/examples/trace-mobility.json" greedy | tee "$work/trace.txt"
+"$work/one_episode" "$data/examples/trace-mobility.json" greedy >"$work/trace.txt"
 grep -Eq '^greedy: 6 UEs, 120 tasks ' "$work/trace.txt"
 set +e
 "$work/one_episode" "$data/examples/default.json" nosuch 2>"$work/err.txt"
 rc=$?
 set -e
-[ "$rc" -eq 2 ] && grep -q "unknown policy 'nosuch'" "$work/err.txt" || {
-    echo "install_tree: one_episode with an unknown policy: rc $rc: $(cat "$work/err.txt")"; exit 1; }
+[ "$rc" -eq 2 ] && grep -q "unknown policy 'nosuch'" "$work/err.txt" ||
+    fail "one_episode with an unknown policy: rc $rc: $(cat "$work/err.txt")"
+# The README's static build (libedgetune.a through pkg-config --static) and its CMake build.
+if readelf -d "$study/one_episode" | grep -q 'NEEDED.*libedgetune'; then
+    fail "the README's static one_episode needs libedgetune.so"
+fi
+for p in "$study/one_episode" "$study/build-cmake/one_episode_cmake"; do
+    "$p" "$data/examples/default.json" greedy >"$work/other.txt"
+    cmp -s "$work/one.txt" "$work/other.txt" || {
+        echo "install_tree: $p printed another summary:"; cat "$work/other.txt"; exit 1; }
+done
+echo "install_tree: one_episode static (pkg-config --static) and from CMake agree with the shared build"
+
 # 4. The Python package from the installed prefix (no build tree, no EDGETUNE_LIB): it loads the
-#    installed library and data, and runs the installed random-policy example.
+#    installed library and data, runs the installed random-policy example, and its installed
+#    metadata names the licence.
 if py=$(bash "$src/scripts/python-with-numpy.sh"); then
     pydir=$prefix/lib/python3/dist-packages
-    [ -e "$pydir/edgetune/__init__.py" ] && [ -e "$pydir/edgetune/_install.py" ] || {
-        echo "install_tree: the Python package is not installed under $pydir"; exit 1; }
-    lib=$(env -u EDGETUNE_LIB -u EDGETUNE_DATA_DIR PYTHONPATH=$pydir PYTHONDONTWRITEBYTECODE=1 \
+    [ -e "$pydir/edgetune/__init__.py" ] && [ -e "$pydir/edgetune/_install.py" ] ||
+        fail "the Python package is not installed under $pydir"
+    lib=$(env -u EDGETUNE_DATA_DIR PYTHONPATH=$pydir PYTHONDONTWRITEBYTECODE=1 \
         "$py" -c "import edgetune; print(edgetune.library_path)")
-    case "$lib" in "$prefix"/*) ;; *) echo "install_tree: python loaded $lib, not the installed library"; exit 1 ;; esac
-    env -u EDGETUNE_LIB -u EDGETUNE_DATA_DIR PYTHONPATH=$pydir PYTHONDONTWRITEBYTECODE=1 \
+    case "$lib" in "$prefix"/*) ;; *) fail "python loaded $lib, not the installed library" ;; esac
+    meta=$(PYTHONPATH=$pydir "$py" -c "import importlib.metadata as m; d = m.metadata('edgetune');
+print(d['Version'], d['License-Expression'])")
+    [ "$meta" = "$(pkg-config --modversion edgetune) MIT" ] ||
+        fail "the Python package's metadata says '$meta', not '<version> MIT'"
+    env -u EDGETUNE_DATA_DIR PYTHONPATH=$pydir PYTHONDONTWRITEBYTECODE=1 \
         "$py" "$data/examples/python/random_policy.py" --tasks 3 | tee "$work/py.txt"
     grep -Eq '^random: 18 tasks ' "$work/py.txt"
 else
     echo "install_tree: python part skipped: no python3 with NumPy"
 fi
-# 5. A CMake project that finds the installed package (find_package(edgetune)) and links the
-#    shared and the static library: the minimal program again, both ways.
+
+# 5. find_package's static target, in a C-only project (the README's CMake block links the
+#    shared one).
 mkdir -p "$work/cmake-user"
 cat >"$work/cmake-user/CMakeLists.txt" <<CMAKE
 cmake_minimum_required(VERSION 3.16)
-project(edgetune_user C CXX)
+project(edgetune_user C)
 find_package(edgetune 0.1 REQUIRED)
-add_executable(one_shared "$data/examples/one_episode.c")
-target_link_libraries(one_shared PRIVATE edgetune::edgetune)
-set_target_properties(one_shared PROPERTIES BUILD_RPATH "$libdir/..")
 add_executable(one_static "$data/examples/one_episode.c")
 target_link_libraries(one_static PRIVATE edgetune::edgetune_static)
 CMAKE
 cmake -S "$work/cmake-user" -B "$work/cmake-user/build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$work/cmake-user/build" >/dev/null
-for v in shared static; do
-    "$work/cmake-user/build/one_$v" "$data/examples/default.json" greedy >"$work/cm-$v.txt"
-    cmp -s "$work/one.txt" "$work/cm-$v.txt" || {
-        echo "install_tree: find_package's $v build printed another summary:"; cat "$work/cm-$v.txt"; exit 1; }
-done
+"$work/cmake-user/build/one_static" "$data/examples/default.json" greedy >"$work/cm-static.txt"
+cmp -s "$work/one.txt" "$work/cm-static.txt" || {
+    echo "install_tree: find_package's static build printed another summary:"; cat "$work/cm-static.txt"; exit 1; }
 echo "install_tree: find_package(edgetune): shared and static builds agree with pkg-config's"
 echo "install_tree: ok"
