@@ -758,6 +758,16 @@ static double serving_loss_db(et_channel_state *st, const et_channel_params *p,
     return st->pathloss_db + st->shadowing_db + st->o2i_loss_db;
 }
 
+/* The transmit power, dBm, of the serving AP aps[serving]: its own when its cell declares
+ * one, else the parameters' (also for a single AP at the origin, aps NULL). */
+static double ap_power_dbm(const et_channel_params *p, const et_channel_ap *aps, int n_aps,
+                           int serving)
+{
+    if (aps && serving >= 0 && serving < n_aps && aps[serving].has_tx_power)
+        return aps[serving].tx_power_dbm;
+    return p->ap_tx_power_dbm;
+}
+
 /* Link budget of a UE at (x_m, y_m) served by the AP at (ap_x_m, ap_y_m) of
  * cell (NULL: p->propagation), with its current shadowing; interferers[k]
  * index aps (NULL: every AP but the serving one). */
@@ -776,7 +786,7 @@ static void link_from_ap(et_channel_state *st, const et_channel_params *p,
      * down differ only in power, bandwidth and receiver noise figure. */
     double loss_db = serving_loss_db(st, p, cell, st->distance_m);
     double signal_up_dbm = radio->tx_power_dbm - loss_db;
-    double signal_down_dbm = p->ap_tx_power_dbm - loss_db;
+    double signal_down_dbm = ap_power_dbm(p, aps, n_aps, serving) - loss_db;
     double noise_up_dbm =
         noise_dbm(p->noise_density_dbm_hz, radio->bandwidth_up_hz, p->ap_noise_figure_db);
     double noise_down_dbm =
@@ -784,17 +794,22 @@ static void link_from_ap(et_channel_state *st, const et_channel_params *p,
     st->snr_up_db = signal_up_dbm - noise_up_dbm;
     st->snr_down_db = signal_down_dbm - noise_down_dbm;
 
-    /* Other cells on the same carrier. Every transmitter is assumed to use
-     * the serving one's power spectral density (same power over the same
-     * bandwidth), so the interference in the UE's band is the interferer's
-     * transmit power times its path gain, whatever the bandwidths are. A TDD
-     * network is synchronised (every cell on the same slot pattern), so
-     * downlink meets downlink and uplink uplink. */
+    /* Other cells on the same carrier. Every transmitter is assumed to
+     * spread its power over the serving carrier's bandwidth (the same power
+     * spectral density as the serving one at the same power; each AP at its
+     * own power when its cell declares one), so the interference in the UE's
+     * band is the interferer's transmit power times its path gain, whatever
+     * the bandwidths are. A TDD network is synchronised (every cell on the
+     * same slot pattern), so downlink meets downlink and uplink uplink; a
+     * cell of another duplex or pattern is counted the same way. */
     double interference_up_mw = 0.0, interference_down_mw = 0.0;
     int n = interferers ? n_interferers : n_aps;
     if (p->interference && aps && n_aps > 1) {
         double gain_1km = pow(10.0, -p->pathloss_a_db / 10.0);
-        double gain_down = 0.0, gain_up = 0.0;
+        /* gain_down sums the interferers at the default power; own_power_mw the received
+         * power of those with a power of their own (a cell's ap_tx_power_dbm property), so
+         * a network without them computes exactly what it always did. */
+        double gain_down = 0.0, gain_up = 0.0, own_power_mw = 0.0;
         et_propagation_gain g_serving, g_j;
         int serving_ready = 0, j_ready = 0;
         prepare_gain(&g_serving, &serving_ready, cell);
@@ -805,7 +820,11 @@ static void link_from_ap(et_channel_state *st, const et_channel_params *p,
             /* Downlink: AP j transmits towards its own UEs; the UE hears it
              * over AP j's cell's propagation. */
             double dx = x_m - aps[j].x_m, dy = y_m - aps[j].y_m;
-            gain_down += interferer_gain(p, &g_j, gain_1km, dx * dx + dy * dy);
+            double g_down = interferer_gain(p, &g_j, gain_1km, dx * dx + dy * dy);
+            if (aps[j].has_tx_power)
+                own_power_mw += pow(10.0, aps[j].tx_power_dbm / 10.0) * g_down;
+            else
+                gain_down += g_down;
             /* Uplink: one active UE of cell j, represented at its own AP, as
              * heard by the serving AP (the serving cell's propagation). The
              * disc average of its path gain is higher (d^-b is subharmonic),
@@ -815,7 +834,9 @@ static void link_from_ap(et_channel_state *st, const et_channel_params *p,
             dy = ap_y_m - aps[j].y_m;
             gain_up += interferer_gain(p, &g_serving, gain_1km, dx * dx + dy * dy);
         }
-        interference_down_mw = p->dl_load_factor * pow(10.0, p->ap_tx_power_dbm / 10.0) * gain_down;
+        interference_down_mw =
+            p->dl_load_factor * pow(10.0, p->ap_tx_power_dbm / 10.0) * gain_down +
+            p->dl_load_factor * own_power_mw;
         interference_up_mw = p->ul_load_factor * pow(10.0, radio->tx_power_dbm / 10.0) * gain_up;
     }
     st->sinr_up_db = sinr_db(signal_up_dbm, noise_up_dbm, interference_up_mw);

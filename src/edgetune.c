@@ -56,6 +56,8 @@ void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
     if (et_channel_tdd_shares(sc->tdd_pattern, sc->tdd_special_slot, &p->tdd_downlink_share,
                               &p->tdd_uplink_share, NULL) != ET_OK)
         p->tdd_downlink_share = p->tdd_uplink_share = 0.5;
+    p->tdd_pattern = sc->tdd_pattern;
+    p->tdd_special_slot = sc->tdd_special_slot;
     p->carrier_down_hz = sc->carrier_down_hz;
     p->carrier_up_hz = sc->carrier_up_hz;
     p->wifi_per_direction = sc->wifi_rate_control == 0;

@@ -55,7 +55,7 @@ et_status et_linkbudget_compute(const et_linkbudget_input *in, et_linkbudget_res
     for (int c = 0; c < in->n_cells; c++) {
         double x_m, y_m;
         et_platform_site_position(ET_LAYOUT_HEX, in->n_cells, in->isd_m, c, &x_m, &y_m);
-        aps[c] = (et_channel_ap){x_m, y_m, NULL};
+        aps[c] = (et_channel_ap){.x_m = x_m, .y_m = y_m};
     }
     int k = in->max_interferers > 0 ? in->max_interferers : 0;
     if (k > MAX_CELLS_LB) k = MAX_CELLS_LB;

@@ -418,41 +418,66 @@ static const char *what_host_is(const char *name, char *buf, size_t size)
     return buf;
 }
 
-static const char *const cell_radio_props[] = {ET_CELL_PROP_SCENARIO, ET_CELL_PROP_FREQUENCY,
-                                               ET_CELL_PROP_H_BS, ET_CELL_PROP_H_UT};
+static const char *const cell_radio_props[] = {
+    ET_CELL_PROP_SCENARIO,    ET_CELL_PROP_FREQUENCY,        ET_CELL_PROP_H_BS,
+    ET_CELL_PROP_H_UT,        ET_CELL_PROP_DUPLEX,           ET_CELL_PROP_CARRIER,
+    ET_CELL_PROP_TDD_PATTERN, ET_CELL_PROP_TDD_SPECIAL_SLOT, ET_CELL_PROP_CARRIER_DOWN,
+    ET_CELL_PROP_CARRIER_UP,  ET_CELL_PROP_AP_TX_POWER};
 
 /* A cell's radio properties from host h (platform_check.c has already refused
- * bad values; they are read again here so that discovery stands alone). */
+ * bad values; they are checked again here, by the same rules, so that
+ * discovery stands alone). A TDD pattern and special slot given together must
+ * leave both directions time. */
 static et_status read_cell_radio(const char *path, sg_host_t h, et_cell *cell, et_error *err)
 {
     cell->scenario = -1;
     cell->frequency_hz = cell->h_bs_m = cell->h_ut_m = 0.0;
-    const char *name = sg_host_get_property_value(h, ET_CELL_PROP_SCENARIO);
-    if (name) {
-        cell->scenario = et_propagation_scenario_parse(name);
-        if (cell->scenario < 0)
-            return et_error_set(
-                err, ET_ERR_INPUT, "%s: host '%s': property '%s': expected one of %s, got '%s'",
-                path, sg_host_get_name(h), ET_CELL_PROP_SCENARIO, ET_PROPAGATION_SCENARIOS, name);
-    }
-    struct {
-        const char *prop;
-        double lo, hi, *out;
-    } numbers[] = {{ET_CELL_PROP_FREQUENCY, 0.5e9, 100e9, &cell->frequency_hz},
-                   {ET_CELL_PROP_H_BS, 1.0, 150.0, &cell->h_bs_m},
-                   {ET_CELL_PROP_H_UT, 1.0, 22.5, &cell->h_ut_m}};
-    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
-        const char *value = sg_host_get_property_value(h, numbers[i].prop);
+    cell->duplex = -1;
+    cell->carrier_hz = cell->carrier_down_hz = cell->carrier_up_hz = 0.0;
+    cell->tdd_pattern = cell->tdd_special_slot = NULL;
+    cell->ap_tx_power_dbm = NAN;
+    for (size_t i = 0; i < sizeof cell_radio_props / sizeof cell_radio_props[0]; i++) {
+        const char *prop = cell_radio_props[i];
+        const char *value = sg_host_get_property_value(h, prop);
+        char expected[200];
         if (!value) continue;
-        double v;
-        if (!parse_double(value, &v) || v < numbers[i].lo || v > numbers[i].hi)
+        if (et_cell_prop_check(prop, value, expected, sizeof expected) != 0)
             return et_error_set(err, ET_ERR_INPUT,
-                                "%s: host '%s': property '%s': expected a number in [%g, %g], got "
-                                "'%s'",
-                                path, sg_host_get_name(h), numbers[i].prop, numbers[i].lo,
-                                numbers[i].hi, value);
-        *numbers[i].out = v;
+                                "%s: host '%s': property '%s': expected %s, got '%s'", path,
+                                sg_host_get_name(h), prop, expected, value);
+        double v = 0.0;
+        parse_double(value, &v);
+        if (!strcmp(prop, ET_CELL_PROP_SCENARIO))
+            cell->scenario = et_propagation_scenario_parse(value);
+        else if (!strcmp(prop, ET_CELL_PROP_FREQUENCY))
+            cell->frequency_hz = v;
+        else if (!strcmp(prop, ET_CELL_PROP_H_BS))
+            cell->h_bs_m = v;
+        else if (!strcmp(prop, ET_CELL_PROP_H_UT))
+            cell->h_ut_m = v;
+        else if (!strcmp(prop, ET_CELL_PROP_DUPLEX))
+            cell->duplex = strcmp(value, "fdd") == 0 ? ET_DUPLEX_FDD : ET_DUPLEX_TDD;
+        else if (!strcmp(prop, ET_CELL_PROP_CARRIER))
+            cell->carrier_hz = v;
+        else if (!strcmp(prop, ET_CELL_PROP_TDD_PATTERN))
+            cell->tdd_pattern = value;
+        else if (!strcmp(prop, ET_CELL_PROP_TDD_SPECIAL_SLOT))
+            cell->tdd_special_slot = value;
+        else if (!strcmp(prop, ET_CELL_PROP_CARRIER_DOWN))
+            cell->carrier_down_hz = v;
+        else if (!strcmp(prop, ET_CELL_PROP_CARRIER_UP))
+            cell->carrier_up_hz = v;
+        else if (!strcmp(prop, ET_CELL_PROP_AP_TX_POWER))
+            cell->ap_tx_power_dbm = v;
     }
+    double dl, ul;
+    if (cell->tdd_pattern && cell->tdd_special_slot &&
+        et_channel_tdd_shares(cell->tdd_pattern, cell->tdd_special_slot, &dl, &ul, NULL) != ET_OK)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: host '%s': property '%s': expected a pattern with time in both "
+                            "directions, got '%s' with %s '%s'",
+                            path, sg_host_get_name(h), ET_CELL_PROP_TDD_PATTERN, cell->tdd_pattern,
+                            ET_CELL_PROP_TDD_SPECIAL_SLOT, cell->tdd_special_slot);
     return ET_OK;
 }
 
@@ -746,6 +771,8 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
         /* The implicit cell's radio properties, and its radius, sit on the one server. */
         topo->cells[0] = (et_cell){.name = "cell"};
         st = read_cell_radio(path, topo->server, &topo->cells[0], err);
+        topo->aps[0].has_tx_power = st == ET_OK && !isnan(topo->cells[0].ap_tx_power_dbm);
+        topo->aps[0].tx_power_dbm = topo->aps[0].has_tx_power ? topo->cells[0].ap_tx_power_dbm : 0;
         if (st == ET_OK && sg_host_get_property_value(topo->server, "radius_m"))
             st = host_number(path, topo->server, "radius_m", 0, 0, &topo->cells[0].radius_m, err);
     }
@@ -760,7 +787,10 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
         st = discover_cell(topo, &topo->cells[c], path, err);
         /* The propagation pointer is the simulator's to set (it merges the
          * cells' properties with the scenario keys). */
-        topo->aps[c] = (et_channel_ap){topo->cells[c].x_m, topo->cells[c].y_m, NULL};
+        topo->aps[c] = (et_channel_ap){.x_m = topo->cells[c].x_m,
+                                       .y_m = topo->cells[c].y_m,
+                                       .has_tx_power = !isnan(topo->cells[c].ap_tx_power_dbm),
+                                       .tx_power_dbm = topo->cells[c].ap_tx_power_dbm};
     }
 
     topo->n_ue = n_ue_wanted > 0 ? n_ue_wanted : (int)r.n_ues;

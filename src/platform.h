@@ -13,8 +13,11 @@
  *                 on the server host, which then describes the implicit
  *                 cell, radius_m included): scenario (uma|umi|rma|inh|tr36814),
  *                 frequency_hz, h_bs_m, h_ut_m (TR 38.901 propagation,
- *                 propagation.h); what a cell leaves out the scenario keys
- *                 channel.* give.
+ *                 propagation.h); its carrier: duplex (tdd|fdd), carrier_hz,
+ *                 tdd_pattern, tdd_special_slot (TDD), carrier_down_hz,
+ *                 carrier_up_hz (FDD); ap_tx_power_dbm (the AP's transmit
+ *                 power); what a cell leaves out the scenario keys channel.*
+ *                 of the same names give.
  *   UE host:      <prop id="role" value="ue"/>, plus
  *                 class (phone|tablet|laptop|jetson|car|...), memory_bytes,
  *                 x_m, y_m (initial position, in the platform's frame: the
@@ -71,6 +74,13 @@ typedef enum et_access_model {
 #define ET_CELL_PROP_FREQUENCY "frequency_hz"
 #define ET_CELL_PROP_H_BS "h_bs_m"
 #define ET_CELL_PROP_H_UT "h_ut_m"
+#define ET_CELL_PROP_DUPLEX "duplex"
+#define ET_CELL_PROP_CARRIER "carrier_hz"
+#define ET_CELL_PROP_TDD_PATTERN "tdd_pattern"
+#define ET_CELL_PROP_TDD_SPECIAL_SLOT "tdd_special_slot"
+#define ET_CELL_PROP_CARRIER_DOWN "carrier_down_hz"
+#define ET_CELL_PROP_CARRIER_UP "carrier_up_hz"
+#define ET_CELL_PROP_AP_TX_POWER "ap_tx_power_dbm"
 
 /* What `edgetune platform` generates. */
 typedef struct et_platform_spec {
@@ -176,6 +186,16 @@ typedef struct et_cell {
      * channel.h_bs_m, channel.h_ut_m fill them, et_cell_propagation). */
     int scenario;
     double frequency_hz, h_bs_m, h_ut_m;
+    /* Its carrier and AP power as the platform declares them (docs/platforms.md section 3):
+     * duplex an et_duplex, or -1 when not given; the bandwidths 0 and the TDD strings NULL
+     * (owned by SimGrid) when not given; ap_tx_power_dbm NAN when not given. The keys
+     * channel.duplex, channel.carrier_hz, channel.tdd_pattern, channel.tdd_special_slot,
+     * channel.carrier_down_hz, channel.carrier_up_hz fill the carrier (the simulator, per
+     * cell); the power goes into et_topology.aps, where channel.ap_tx_power_dbm fills it. */
+    int duplex;
+    double carrier_hz, carrier_down_hz, carrier_up_hz;
+    const char *tdd_pattern, *tdd_special_slot;
+    double ap_tx_power_dbm;
 } et_cell;
 
 /* The propagation of cell: what its platform host declares, the rest from defaults (the
@@ -198,8 +218,9 @@ typedef struct et_topology {
     et_cell *cells;          /* sorted by AP host name; owned */
     et_channel_ap *aps;      /* (n_cells) cells[c]'s position, laid out for
                                 et_channel_update_cell(..., aps, n_cells, ue.cell); owned.
-                                Discovery leaves .prop NULL; the simulator points it at
-                                the cell's et_cell_propagation */
+                                Discovery leaves .prop NULL (the simulator points it at
+                                the cell's et_cell_propagation) and sets the power of a
+                                cell that declares ap_tx_power_dbm (.has_tx_power) */
     int n_ue;
     et_ue_host *ues;     /* n_ue entries, sorted by host name; owned */
     sg_link_t wifi_link; /* Wi-Fi only */

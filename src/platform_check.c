@@ -582,13 +582,8 @@ static int precheck_zone(const xml_tag *t, precheck *pc)
     return 0;
 }
 
-/* A cell's radio property (docs/platforms.md section 3): a known scenario
- * name, or a finite number in its range. Refused with "<path>:<line>: host
- * '<id>': property '<name>': expected ..., got '<value>'". */
-static int check_cell_radio_prop(precheck *pc, const xml_tag *t)
+int et_cell_prop_check(const char *name, const char *value, char *expected, size_t size)
 {
-    const char *name = et_xml_attr(t, "id"), *value = et_xml_attr(t, "value");
-    if (!pc->host || !name || !value) return 0;
     static const struct {
         const char *prop;
         double lo, hi;
@@ -597,28 +592,62 @@ static int check_cell_radio_prop(precheck *pc, const xml_tag *t)
         {ET_CELL_PROP_FREQUENCY, 0.5e9, 100e9, "Hz: 0.5 to 100 GHz, the range of TR 38.901"},
         {ET_CELL_PROP_H_BS, 1.0, 150.0, "m: the BS antenna height"},
         {ET_CELL_PROP_H_UT, 1.0, 22.5, "m: the UT antenna height, TR 38.901's upper end"},
+        {ET_CELL_PROP_CARRIER, 1e5, 1e10, "Hz: the TDD carrier's bandwidth, as channel.carrier_hz"},
+        {ET_CELL_PROP_CARRIER_DOWN, 1e5, 1e10,
+         "Hz: the FDD downlink carrier's bandwidth, as channel.carrier_down_hz"},
+        {ET_CELL_PROP_CARRIER_UP, 1e5, 1e10,
+         "Hz: the FDD uplink carrier's bandwidth, as channel.carrier_up_hz"},
+        {ET_CELL_PROP_AP_TX_POWER, -30.0, 60.0,
+         "dBm: the AP's transmit power, as channel.ap_tx_power_dbm"},
     };
-    const char *expected = NULL;
-    char what[160];
+    if (!name || !value) return -1;
+    double dl, ul;
     if (strcmp(name, ET_CELL_PROP_SCENARIO) == 0) {
         if (et_propagation_scenario_parse(value) >= 0) return 0;
-        snprintf(what, sizeof what, "one of %s", ET_PROPAGATION_SCENARIOS);
-        expected = what;
-    } else {
-        for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
-            if (strcmp(name, numbers[i].prop) != 0) continue;
-            char *end;
-            errno = 0;
-            double v = strtod(value, &end);
-            if (end != value && *end == '\0' && errno != ERANGE && isfinite(v) &&
-                v >= numbers[i].lo && v <= numbers[i].hi)
-                return 0;
-            snprintf(what, sizeof what, "a number in [%g, %g] (%s)", numbers[i].lo, numbers[i].hi,
-                     numbers[i].why);
-            expected = what;
-        }
+        snprintf(expected, size, "one of %s", ET_PROPAGATION_SCENARIOS);
+        return 1;
     }
-    if (!expected) return 0;
+    if (strcmp(name, ET_CELL_PROP_DUPLEX) == 0) {
+        if (strcmp(value, "tdd") == 0 || strcmp(value, "fdd") == 0) return 0;
+        snprintf(expected, size, "one of %s", ET_DUPLEX_MODES);
+        return 1;
+    }
+    /* A pattern alone: its slots, and time in both directions with some special slot (a
+     * 7:0:7 one gives both); the special slot alone: "d:g:u" adding up to 14 (after D and
+     * U slots, any gives both directions time). The pair is checked where both are known. */
+    if (strcmp(name, ET_CELL_PROP_TDD_PATTERN) == 0) {
+        if (et_channel_tdd_shares(value, "7:0:7", &dl, &ul, NULL) == ET_OK) return 0;
+        snprintf(expected, size,
+                 "1 to 80 slots, each D (downlink), U (uplink) or S (special), with time in both "
+                 "directions, such as DDDSU");
+        return 1;
+    }
+    if (strcmp(name, ET_CELL_PROP_TDD_SPECIAL_SLOT) == 0) {
+        if (et_channel_tdd_shares("DSU", value, &dl, &ul, NULL) == ET_OK) return 0;
+        snprintf(expected, size,
+                 "\"d:g:u\", the special slot's downlink, guard and uplink OFDM symbols, three "
+                 "integers >= 0 adding up to 14 (such as 10:2:2)");
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        if (strcmp(name, numbers[i].prop) != 0) continue;
+        double v;
+        if (et_numtext_double(value, &v) == 0 && v >= numbers[i].lo && v <= numbers[i].hi) return 0;
+        snprintf(expected, size, "a number in [%g, %g] (%s)", numbers[i].lo, numbers[i].hi,
+                 numbers[i].why);
+        return 1;
+    }
+    return -1;
+}
+
+/* A cell's radio property (docs/platforms.md section 3), et_cell_prop_check. Refused with
+ * "<path>:<line>: host '<id>': property '<name>': expected ..., got '<value>'". */
+static int check_cell_radio_prop(precheck *pc, const xml_tag *t)
+{
+    const char *name = et_xml_attr(t, "id"), *value = et_xml_attr(t, "value");
+    if (!pc->host || !name || !value) return 0;
+    char expected[200];
+    if (et_cell_prop_check(name, value, expected, sizeof expected) != 1) return 0;
     pc->status = et_error_set(pc->err, ET_ERR_INPUT,
                               "%s:%d: host '%.100s': property '%s': expected %s, got '%.80s'",
                               pc->path, t->line, pc->host, name, expected, value);

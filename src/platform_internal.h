@@ -15,4 +15,11 @@ int et_platform_cmp_str(const void *a, const void *b);
  * 0 when it is not one (the check has refused those before loading). */
 double et_platform_bandwidth_bps(const char *s);
 
+/* A cell radio property of a host (docs/platforms.md section 3: scenario, frequency_hz, h_bs_m,
+ * h_ut_m, duplex, carrier_hz, tdd_pattern, tdd_special_slot, carrier_down_hz, carrier_up_hz,
+ * ap_tx_power_dbm) checked on its own: -1 when name is not one, 0 when value is accepted, 1
+ * when it is refused, with what it accepts written to expected ("a number in [...] (...)",
+ * "one of ..."). The pre-check and discovery both use it. */
+int et_cell_prop_check(const char *name, const char *value, char *expected, size_t size);
+
 #endif

@@ -120,7 +120,7 @@ typedef struct ue_state {
 
 struct et_sim {
     et_sim_params p; /* the strings point at the copies below */
-    char *source, *platform, *model, *mobility_trace;
+    char *source, *platform, *model, *mobility_trace, *tdd_pattern, *tdd_special_slot;
     et_fm fm;
     et_cost_setup cost_setup;
     et_topology topo;
@@ -128,6 +128,9 @@ struct et_sim {
     et_channel_table *channel_table; /* ergodic spectral efficiency by SNR */
     et_propagation *cell_prop;       /* (n_cells) each cell's propagation: its platform
                                         properties over the scenario keys; topo.aps[c].prop */
+    et_ue_radio *cell_carrier;       /* (n_cells) each cell's shared carrier, its platform
+                                        properties over the scenario keys: bandwidths and time
+                                        shares (cell_carrier()) */
     int n_ue;
     ue_state *ues;
     float *state; /* (n_ue * ET_OBS_DIM + ET_STATE_EXTRA,) global state */
@@ -306,6 +309,47 @@ static char *copy_string(const char *text)
 
 static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *err);
 
+/* Cell c's carrier when its UEs share it (channel.sharing carrier, OFDMA): what its platform
+ * host declares (docs/platforms.md section 3) over the channel.* keys, as bandwidths and
+ * time shares. TDD: one carrier_hz carrier, each direction in its share of the slots; FDD:
+ * carrier_down_hz and carrier_up_hz, all the time. A cell that declares tdd_pattern or
+ * tdd_special_slot gets the shares of its pair (the other from the keys), which must leave
+ * both directions time; otherwise the keys' shares. */
+static et_status cell_carrier(const et_sim *sim, int c, et_ue_radio *out, et_error *err)
+{
+    const et_sim_params *prm = &sim->p;
+    const et_cell *cell = &sim->topo.cells[c];
+    et_duplex duplex = cell->duplex >= 0 ? (et_duplex)cell->duplex : prm->duplex;
+    *out = (et_ue_radio){.duty_up = 1.0, .duty_down = 1.0};
+    if (duplex == ET_DUPLEX_FDD) {
+        out->bandwidth_up_hz = cell->carrier_up_hz > 0 ? cell->carrier_up_hz : prm->carrier_up_hz;
+        out->bandwidth_down_hz =
+            cell->carrier_down_hz > 0 ? cell->carrier_down_hz : prm->carrier_down_hz;
+        return ET_OK;
+    }
+    out->bandwidth_up_hz = out->bandwidth_down_hz =
+        cell->carrier_hz > 0 ? cell->carrier_hz : prm->carrier_hz;
+    out->duty_up = prm->tdd_uplink_share;
+    out->duty_down = prm->tdd_downlink_share;
+    if (!cell->tdd_pattern && !cell->tdd_special_slot) return ET_OK;
+    const char *pattern = cell->tdd_pattern  ? cell->tdd_pattern
+                          : prm->tdd_pattern ? prm->tdd_pattern
+                                             : "DDDSU";
+    const char *special = cell->tdd_special_slot  ? cell->tdd_special_slot
+                          : prm->tdd_special_slot ? prm->tdd_special_slot
+                                                  : "10:2:2";
+    if (et_channel_tdd_shares(pattern, special, &out->duty_down, &out->duty_up, NULL) == ET_OK)
+        return ET_OK;
+    const char *prop = cell->tdd_pattern ? ET_CELL_PROP_TDD_PATTERN : ET_CELL_PROP_TDD_SPECIAL_SLOT;
+    return et_error_set(err, ET_ERR_INPUT,
+                        "%s: cell '%s': property '%s': expected a TDD pattern and special slot "
+                        "with time in both directions, got pattern '%s' with special slot '%s' "
+                        "(%s from the scenario key channel.%s)",
+                        prm->platform, cell->name, prop, pattern, special,
+                        cell->tdd_pattern ? "the slot" : "the pattern",
+                        cell->tdd_pattern ? "tdd_special_slot" : "tdd_pattern");
+}
+
 et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
 {
     /* The platform, the profile and the trace read the same in any locale of the calling
@@ -343,8 +387,14 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     sim->p.platform = sim->platform;
     sim->p.model = sim->model;
     sim->p.mobility_trace = sim->mobility_trace;
+    sim->tdd_pattern = copy_string(params->tdd_pattern);
+    sim->tdd_special_slot = copy_string(params->tdd_special_slot);
+    sim->p.tdd_pattern = sim->tdd_pattern;
+    sim->p.tdd_special_slot = sim->tdd_special_slot;
     if (!sim->source || !sim->platform || !sim->model ||
-        (params->mobility_trace && !sim->mobility_trace)) {
+        (params->mobility_trace && !sim->mobility_trace) ||
+        (params->tdd_pattern && !sim->tdd_pattern) ||
+        (params->tdd_special_slot && !sim->tdd_special_slot)) {
         et_sim_destroy(sim);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory");
     }
@@ -394,10 +444,11 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     sim->share_first = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_first);
     sim->share_n = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_n);
     sim->cell_prop = calloc((size_t)sim->n_cells, sizeof *sim->cell_prop);
+    sim->cell_carrier = calloc((size_t)sim->n_cells, sizeof *sim->cell_carrier);
     if (!sim->ues || !sim->state || !sim->busy || !sim->busy_snapshot || !sim->traced ||
         !sim->share_items || !sim->share_first || !sim->share_n || !sim->server_jobs ||
         !sim->servers || !sim->acc_used || !sim->wait_items || !sim->interferers ||
-        !sim->n_interferers || !sim->cell_prop) {
+        !sim->n_interferers || !sim->cell_prop || !sim->cell_carrier) {
         int n_ue = sim->n_ue;
         et_sim_destroy(sim);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d UEs", n_ue);
@@ -446,6 +497,7 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         snprintf(what, sizeof what, "%s: cell '%s': property", prm->platform,
                  sim->topo.cells[c].name);
         st = et_propagation_validate(&sim->cell_prop[c], what, err);
+        if (st == ET_OK) st = cell_carrier(sim, c, &sim->cell_carrier[c], err);
         if (st != ET_OK) {
             et_sim_destroy(sim);
             return st;
@@ -504,14 +556,11 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
          * (the UE's power in its uplink slots) and the rate takes the
          * direction's share of the time. FDD: a carrier per direction. */
         if (shared && sim->topo.access == ET_ACCESS_OFDMA) {
-            if (prm->duplex == ET_DUPLEX_TDD) {
-                u->radio.bandwidth_up_hz = u->radio.bandwidth_down_hz = prm->carrier_hz;
-                u->radio.duty_up = prm->tdd_uplink_share;
-                u->radio.duty_down = prm->tdd_downlink_share;
-            } else {
-                u->radio.bandwidth_up_hz = prm->carrier_up_hz;
-                u->radio.bandwidth_down_hz = prm->carrier_down_hz;
-            }
+            const et_ue_radio *carrier = &sim->cell_carrier[u->cell];
+            u->radio.bandwidth_up_hz = carrier->bandwidth_up_hz;
+            u->radio.bandwidth_down_hz = carrier->bandwidth_down_hz;
+            u->radio.duty_up = carrier->duty_up;
+            u->radio.duty_down = carrier->duty_down;
         }
         /* The channel's rate is B duty min(log2(1 + SINR), max_se) at most. */
         u->peak_bps[DIR_UP] = u->radio.bandwidth_up_hz * u->radio.duty_up * max_se;
@@ -528,6 +577,7 @@ void et_sim_destroy(et_sim *sim)
     et_mobility_trace_destroy(sim->trace);
     et_channel_table_destroy(sim->channel_table);
     free(sim->cell_prop);
+    free(sim->cell_carrier);
     for (int i = 0; sim->ues && i < sim->n_ue; i++) {
         if (sim->ues[i].to_session) sg_sem_destroy(sim->ues[i].to_session);
         if (sim->ues[i].to_ue) sg_sem_destroy(sim->ues[i].to_ue);
@@ -551,6 +601,8 @@ void et_sim_destroy(et_sim *sim)
     free(sim->platform);
     free(sim->model);
     free(sim->mobility_trace);
+    free(sim->tdd_pattern);
+    free(sim->tdd_special_slot);
     free(sim);
 }
 
@@ -746,6 +798,9 @@ static void trace_channel_row(et_sim *sim, ue_state *u, double t_rel)
         .snr_down_db = u->ch.snr_down_db,
         .rate_up_bps = u->rate_bps[DIR_UP],
         .rate_down_bps = u->rate_bps[DIR_DOWN],
+        /* The state the path loss above used; none with static links. */
+        .los = sim->p.channel_enabled ? u->ch.los : -1,
+        .cell = sim->topo.cells[u->cell].name,
     };
     et_trace_channel_row(sim->out->channel, &r);
 }

@@ -97,6 +97,12 @@ typedef struct et_sim_params {
     double tdd_downlink_share, tdd_uplink_share; /* TDD: each direction's share of the time,
                                                     in (0, 1] (et_channel_tdd_shares) */
     double carrier_down_hz, carrier_up_hz;       /* FDD */
+    /* channel.tdd_pattern and channel.tdd_special_slot (copied by et_sim_new), the TDD shares'
+     * source: a cell that declares one of them in the platform takes the other from here
+     * (NULL: DDDSU, 10:2:2). A cell's duplex, carrier_hz, tdd_pattern, tdd_special_slot,
+     * carrier_down_hz and carrier_up_hz properties override the fields above for its UEs
+     * (docs/platforms.md section 3), its ap_tx_power_dbm channel.ap_tx_power_dbm. */
+    const char *tdd_pattern, *tdd_special_slot;
     int wifi_per_direction;     /* 1: a Wi-Fi transfer's MCS from its own direction's SINR;
                                    0: one level for both, from the worse direction */
     double wifi_mac_efficiency; /* (0, 1]: share of the PHY rate a Wi-Fi transfer gets */

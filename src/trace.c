@@ -16,7 +16,7 @@ static const char TASK_HEADER[] =
     "compute_s,delay_s,ppl,exposure,reward,failure,device_class,download_s,upload_s,result_s,"
     "query_s,wait_s,deadline_s\n";
 static const char CHANNEL_HEADER[] = "episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,"
-                                     "rate_up_bps,rate_down_bps\n";
+                                     "rate_up_bps,rate_down_bps,los,cell\n";
 
 et_status et_mkdirs(const char *dir, et_error *err)
 {
@@ -431,6 +431,20 @@ void et_trace_channel_row(FILE *f, const et_channel_record *r)
     p = put_fixed(p, r->snr_up_db, 3, ',');
     p = put_fixed(p, r->snr_down_db, 3, ',');
     p = put_fixed(p, r->rate_up_bps, 0, ',');
-    p = put_fixed(p, r->rate_down_bps, 0, '\n');
+    p = put_fixed(p, r->rate_down_bps, 0, ',');
+    if (r->los >= 0) *p++ = r->los ? '1' : '0';
+    *p++ = ',';
+    /* The cell's name as it is when it needs no quoting and fits; otherwise as a quoted
+     * CSV field after the rest of the row. */
+    const char *cell = r->cell ? r->cell : "";
+    size_t n = strlen(cell);
+    if (cell[strcspn(cell, ",\"\r\n")] == '\0' && n < sizeof line - (size_t)(p - line) - 1) {
+        memcpy(p, cell, n);
+        p += n;
+        *p++ = '\n';
+        fwrite(line, 1, (size_t)(p - line), f);
+        return;
+    }
     fwrite(line, 1, (size_t)(p - line), f);
+    et_csv_field(f, cell, '\n');
 }

@@ -52,6 +52,8 @@ typedef struct et_channel_record {
     double x_m, y_m, distance_m;
     double snr_up_db, snr_down_db;
     double rate_up_bps, rate_down_bps; /* applied to the links */
+    int los;          /* the serving link's LOS state: 1 LOS, 0 NLOS, -1 none (an empty field) */
+    const char *cell; /* the serving cell's name (its AP host's; "cell" for the implicit cell) */
 } et_channel_record;
 
 #define ET_OUTPUT_MAX 8

@@ -180,6 +180,26 @@ sed '0,/id="memory_bytes" value="[^"]*"/s//id="memory_bytes" value="0"/' good.xm
 expect platform_ue_memory_0 "mem0.xml: host 'ue0': property 'memory_bytes'" -- run --platform mem0.xml --tasks 2 --out out
 sed '0,/id="x_m" value="[^"]*"/s//id="x_m" value="nan"/' good.xml >xnan.xml
 expect platform_ue_position_nan "xnan.xml: host 'ue0': property 'x_m'" -- run --platform xnan.xml --tasks 2 --out out
+# A cell's carrier and AP power (on the server of a single-cell platform, line 11): the channel
+# keys' values, refused with the file, the line, the host and the property.
+role='s|<prop id="role" value="server"/>|<prop id="role" value="server"/>'
+badplat cell_duplex "$role<prop id=\"duplex\" value=\"half\"/>|" "11: host 'server': property 'duplex': expected one of tdd|fdd, got 'half'"
+badplat cell_carrier_in_mhz "$role<prop id=\"carrier_hz\" value=\"100\"/>|" "11: host 'server': property 'carrier_hz': expected a number in [100000, 1e+10]"
+badplat cell_carrier_up_0 "$role<prop id=\"carrier_up_hz\" value=\"0\"/>|" "11: host 'server': property 'carrier_up_hz'"
+badplat cell_carrier_down_unit "$role<prop id=\"carrier_down_hz\" value=\"80MHz\"/>|" "11: host 'server': property 'carrier_down_hz'"
+badplat cell_ap_power_in_mw "$role<prop id=\"ap_tx_power_dbm\" value=\"20000\"/>|" "11: host 'server': property 'ap_tx_power_dbm': expected a number in [-30, 60]"
+badplat cell_ap_power_unit "$role<prop id=\"ap_tx_power_dbm\" value=\"46 dBm\"/>|" "11: host 'server': property 'ap_tx_power_dbm'"
+badplat cell_tdd_pattern "$role<prop id=\"tdd_pattern\" value=\"DDDXU\"/>|" "11: host 'server': property 'tdd_pattern': expected 1 to 80 slots"
+badplat cell_tdd_pattern_no_uplink "$role<prop id=\"tdd_pattern\" value=\"DDDD\"/>|" "11: host 'server': property 'tdd_pattern'"
+badplat cell_tdd_special_slot "$role<prop id=\"tdd_special_slot\" value=\"10:2:1\"/>|" "11: host 'server': property 'tdd_special_slot'"
+sed "$role<prop id=\"tdd_pattern\" value=\"DDDS\"/><prop id=\"tdd_special_slot\" value=\"12:2:0\"/>|" good.xml >tddpair.xml
+expect platform_cell_tdd_pair_without_uplink "tddpair.xml: host 'server': property 'tdd_pattern': expected a pattern with time in both directions, got 'DDDS' with tdd_special_slot '12:2:0'" -- run --platform tddpair.xml --tasks 2 --out out
+# The pattern alone passes; with the scenario's special slot it leaves the uplink no time.
+sed "$role<prop id=\"tdd_pattern\" value=\"DDDS\"/>|" good.xml >tddkey.xml
+scen tddkey.json '{ "platform": "tddkey.xml", "model": "good-model.json", "channel": { "tdd_special_slot": "12:2:0" } }'
+expect platform_cell_tdd_pattern_with_the_keys_slot "tddkey.xml: cell 'cell': property 'tdd_pattern': expected a TDD pattern and special slot with time in both directions, got pattern 'DDDS' with special slot '12:2:0'" -- run tddkey.json --tasks 2 --out out
+sed '0,/<prop id="role" value="ue"\/>/s||<prop id="role" value="ue"/><prop id="ap_tx_power_dbm" value="30"/>|' good.xml >uepower.xml
+expect platform_ue_ap_power "uepower.xml: host 'ue0': property 'ap_tx_power_dbm': a cell's radio property belongs on its AP host" -- run --platform uepower.xml --tasks 2 --out out
 
 # SimGrid's --cfg and --log: one line naming the option, never an abort.
 # badsg NAME OPTION [WANT]: run with the SimGrid OPTION; the line names it, then WANT.

@@ -678,7 +678,7 @@ static void default_params_are_valid_and_bad_values_name_their_key(void)
 /* ---- several cells ---- */
 
 /* Two sites 500 m apart (3GPP UMa inter-site distance) on one carrier. */
-static const et_channel_ap two_sites[2] = {{0.0, 0.0, NULL}, {500.0, 0.0, NULL}};
+static const et_channel_ap two_sites[2] = {{.x_m = 0.0, .y_m = 0.0}, {.x_m = 500.0, .y_m = 0.0}};
 
 static void distance_and_snr_come_from_the_ues_own_cell(void)
 {
@@ -738,6 +738,48 @@ static void interference_from_the_other_cell_matches_hand_values(void)
     CU_ASSERT_DOUBLE_EQUAL(st.sinr_up_db, 28.872155317, 1e-8);
 }
 
+/* A cell's own AP power (its ap_tx_power_dbm platform property): the serving AP's power
+ * sets the downlink signal, each other AP's its interference; the uplink does not move. */
+static void each_ap_transmits_at_its_cells_own_power(void)
+{
+    et_channel_params p = deterministic_params(); /* interference on, full load, AP key 46 dBm */
+    et_channel_ap sites[2] = {{.x_m = 0.0, .y_m = 0.0, .has_tx_power = 1, .tx_power_dbm = 40.0},
+                              {.x_m = 500.0, .y_m = 0.0, .has_tx_power = 1, .tx_power_dbm = 30.0}};
+    et_channel_state st;
+    et_channel_init(&st, 0, 1);
+    et_channel_update_cell(&st, &p, NULL, &radio_10mhz, 600.0, 0.0, sites, 2, 1);
+    /* Down: 30 dBm - 90.5 dB over 100 m against -95 dBm of noise, 34.5 dB; the other AP at
+     * 40 dBm over 600 m (PL = 128.1 + 37.6 log10(0.6) = 119.7585 dB) arrives at -79.7585 dBm:
+     * 30 - 90.5 - 10 log10(10^-9.5 + 10^-7.97585) = 34.5 - 10 log10(1 + 10^1.52415)
+     * = 34.5 - 15.3695 = 19.1305 dB. */
+    double pl_other = 128.1 + 37.6 * log10(0.6);
+    double sinr_down =
+        30.0 - 90.5 - 10.0 * log10(pow(10.0, -9.5) + pow(10.0, (40.0 - pl_other) / 10.0));
+    CU_ASSERT_DOUBLE_EQUAL(st.snr_down_db, 34.5, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(st.sinr_down_db, sinr_down, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(st.sinr_down_db, 19.1305, 1e-4);
+    CU_ASSERT_DOUBLE_EQUAL(st.rate_down_bps, 10e6 * log2(1.0 + pow(10.0, sinr_down / 10.0)), 1e-3);
+    /* Up: the UE's power, whatever the APs': the figure of the default cells. */
+    CU_ASSERT_DOUBLE_EQUAL(st.snr_up_db, 31.5, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(st.sinr_up_db, 25.139515121, 1e-8);
+    /* A cell whose power is the key's gives the default's numbers; one without a power of its
+     * own (has_tx_power 0) takes the key's. */
+    et_channel_ap same[2] = {{.x_m = 0.0, .y_m = 0.0},
+                             {.x_m = 500.0, .y_m = 0.0, .has_tx_power = 1, .tx_power_dbm = 46.0}};
+    et_channel_init(&st, 0, 1);
+    et_channel_update_cell(&st, &p, NULL, &radio_10mhz, 600.0, 0.0, same, 2, 1);
+    CU_ASSERT_DOUBLE_EQUAL(st.snr_down_db, 50.5, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(st.sinr_down_db, 29.225977795, 1e-8);
+    /* Served by the 40 dBm site, interfered by the 30 dBm one. */
+    et_channel_init(&st, 0, 1);
+    et_channel_update_cell(&st, &p, NULL, &radio_10mhz, 100.0, 0.0, sites, 2, 0);
+    double pl_400 = 128.1 + 37.6 * log10(0.4);
+    CU_ASSERT_DOUBLE_EQUAL(st.snr_down_db, 40.0 - 90.5 + 95.0, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(
+        st.sinr_down_db,
+        40.0 - 90.5 - 10.0 * log10(pow(10.0, -9.5) + pow(10.0, (30.0 - pl_400) / 10.0)), 1e-9);
+}
+
 static void interference_lowers_sinr_and_rate_when_on_and_not_when_off(void)
 {
     /* A UE at the edge between two sites, with shadowing and fading on. */
@@ -783,7 +825,7 @@ static void one_cell_or_a_bad_serving_index_falls_back_to_the_single_cell_update
     et_channel_params p;
     tr36814_params(&p);
     et_channel_table *table = table_for(&p);
-    const et_channel_ap origin = {0.0, 0.0, NULL};
+    const et_channel_ap origin = {.x_m = 0.0, .y_m = 0.0};
     et_channel_state a, b, c;
     et_channel_init(&a, 1, 5);
     et_channel_init(&b, 1, 5);
@@ -817,7 +859,7 @@ static void moving_then_linking_equals_updating_every_step(void)
     et_channel_table *table = NULL;
     et_error err;
     CU_ASSERT_FATAL(et_channel_table_create(&p, &table, &err) == ET_OK);
-    et_channel_ap aps[3] = {{0, 0, NULL}, {500, 0, NULL}, {250, 434, NULL}};
+    et_channel_ap aps[3] = {{.x_m = 0, .y_m = 0}, {.x_m = 500, .y_m = 0}, {.x_m = 250, .y_m = 434}};
     et_ue_radio radio = {.tx_power_dbm = 23, .bandwidth_up_hz = 20e6, .bandwidth_down_hz = 80e6};
     et_channel_state a, b;
     et_channel_init(&a, 3, 42);
@@ -844,8 +886,11 @@ static void moving_then_linking_equals_updating_every_step(void)
 /* Interferers come nearest first, ties broken by index, at most max_n. */
 static void nearest_interferers_are_sorted_by_distance(void)
 {
-    et_channel_ap aps[5] = {
-        {0, 0, NULL}, {300, 0, NULL}, {-100, 0, NULL}, {0, 200, NULL}, {0, -100, NULL}};
+    et_channel_ap aps[5] = {{.x_m = 0, .y_m = 0},
+                            {.x_m = 300, .y_m = 0},
+                            {.x_m = -100, .y_m = 0},
+                            {.x_m = 0, .y_m = 200},
+                            {.x_m = 0, .y_m = -100}};
     int out[4];
     CU_ASSERT_EQUAL(et_channel_nearest_interferers(aps, 5, 0, 4, out), 4);
     CU_ASSERT_EQUAL(out[0], 2);
@@ -1342,6 +1387,7 @@ int main(void)
          distance_and_snr_come_from_the_ues_own_cell},
         {"interference_from_the_other_cell_matches_hand_values",
          interference_from_the_other_cell_matches_hand_values},
+        {"each_ap_transmits_at_its_cells_own_power", each_ap_transmits_at_its_cells_own_power},
         {"interference_lowers_sinr_and_rate_when_on_and_not_when_off",
          interference_lowers_sinr_and_rate_when_on_and_not_when_off},
         {"one_cell_or_a_bad_serving_index_falls_back_to_the_single_cell_update",

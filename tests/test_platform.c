@@ -1746,6 +1746,181 @@ static void discovery_refuses_cell_radio_properties_on_a_ue_or_a_metro_server(vo
         1, "host 'server': property 'h_bs_m': a platform with AP hosts"});
 }
 
+/* A cell's carrier and AP power properties: the values of the channel keys of the same
+ * names, each refused alone with the host and the property named. */
+static void check_refuses_cell_carrier_and_power_properties_without_meaning(void)
+{
+#define AP_WITH(props)                                                                             \
+    "<host id=\"cell0\" speed=\"1f\"><prop id=\"role\" value=\"ap\"/>" props "</host>"
+    static const value_case cases[] = {
+        {AP_WITH(PROP("duplex", "tdd") PROP("carrier_hz", "40e6") PROP("tdd_pattern", "DDSUU")
+                     PROP("tdd_special_slot", "6:4:4") PROP("ap_tx_power_dbm", "30")),
+         NULL},
+        {AP_WITH(PROP("duplex", "fdd") PROP("carrier_down_hz", "20e6") PROP("carrier_up_hz", "5e6")
+                     PROP("ap_tx_power_dbm", "-3.5")),
+         NULL},
+        {AP_WITH(PROP("ap_tx_power_dbm", "0")), NULL}, /* 0 dBm is a power, not "none" */
+        {AP_WITH(PROP("duplex", "TDD")),
+         "host 'cell0': property 'duplex': expected one of tdd|fdd, got 'TDD'"},
+        {AP_WITH(PROP("duplex", "half")), "host 'cell0': property 'duplex'"},
+        /* A bandwidth in MHz is a unit mistake. */
+        {AP_WITH(PROP("carrier_hz", "100")),
+         "host 'cell0': property 'carrier_hz': expected a number in [100000, 1e+10] (Hz: the "
+         "TDD carrier's bandwidth, as channel.carrier_hz), got '100'"},
+        {AP_WITH(PROP("carrier_down_hz", "0")), "host 'cell0': property 'carrier_down_hz'"},
+        {AP_WITH(PROP("carrier_up_hz", "2e7 Hz")), "host 'cell0': property 'carrier_up_hz'"},
+        {AP_WITH(PROP("ap_tx_power_dbm", "46dBm")),
+         "host 'cell0': property 'ap_tx_power_dbm': expected a number in [-30, 60] (dBm: the "
+         "AP's transmit power, as channel.ap_tx_power_dbm), got '46dBm'"},
+        /* A power in mW is a unit mistake too. */
+        {AP_WITH(PROP("ap_tx_power_dbm", "200")), "host 'cell0': property 'ap_tx_power_dbm'"},
+        {AP_WITH(PROP("ap_tx_power_dbm", "nan")), "host 'cell0': property 'ap_tx_power_dbm'"},
+        {AP_WITH(PROP("tdd_pattern", "DDDXU")),
+         "host 'cell0': property 'tdd_pattern': expected 1 to 80 slots, each D (downlink), U "
+         "(uplink) or S (special), with time in both directions, such as DDDSU, got 'DDDXU'"},
+        {AP_WITH(PROP("tdd_pattern", "DDDD")), "host 'cell0': property 'tdd_pattern'"},
+        {AP_WITH(PROP("tdd_pattern", "")), "host 'cell0': property 'tdd_pattern'"},
+        {AP_WITH(PROP("tdd_special_slot", "10:2:1")),
+         "host 'cell0': property 'tdd_special_slot': expected \"d:g:u\""},
+        {AP_WITH(PROP("tdd_special_slot", "10:2:2:0")),
+         "host 'cell0': property 'tdd_special_slot'"},
+    };
+#undef AP_WITH
+    check_value_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+typedef struct carrier_result {
+    et_status st;
+    char msg[768];
+    int n_cells;
+    int duplex[3];
+    double carrier_hz[3], carrier_down_hz[3], carrier_up_hz[3], ap_tx_power_dbm[3];
+    char tdd_pattern[3][16], tdd_special_slot[3][16];
+    int has_tx_power[3];
+    double aps_tx_power_dbm[3];
+} carrier_result;
+
+static const char *carrier_case_xml;
+
+static void carrier_body(void *out)
+{
+    carrier_result *r = out;
+    et_error err;
+    et_topology t;
+    const char *path = out_path("carrier.xml");
+    if (write_text(path, carrier_case_xml) != 0) return;
+    if ((r->st = et_platform_load(path, &err)) != ET_OK ||
+        (r->st = et_topology_discover(&t, path, 0, &err)) != ET_OK) {
+        snprintf(r->msg, sizeof r->msg, "%s", err.msg);
+        return;
+    }
+    r->n_cells = t.n_cells;
+    for (int c = 0; c < 3 && c < t.n_cells; c++) {
+        const et_cell *cell = &t.cells[c];
+        r->duplex[c] = cell->duplex;
+        r->carrier_hz[c] = cell->carrier_hz;
+        r->carrier_down_hz[c] = cell->carrier_down_hz;
+        r->carrier_up_hz[c] = cell->carrier_up_hz;
+        r->ap_tx_power_dbm[c] = cell->ap_tx_power_dbm;
+        snprintf(r->tdd_pattern[c], sizeof r->tdd_pattern[c], "%s",
+                 cell->tdd_pattern ? cell->tdd_pattern : "(none)");
+        snprintf(r->tdd_special_slot[c], sizeof r->tdd_special_slot[c], "%s",
+                 cell->tdd_special_slot ? cell->tdd_special_slot : "(none)");
+        r->has_tx_power[c] = t.aps[c].has_tx_power;
+        r->aps_tx_power_dbm[c] = t.aps[c].tx_power_dbm;
+    }
+    et_topology_destroy(&t);
+}
+
+/* Discovery reads each AP's carrier and power as declared (what a cell leaves out stays
+ * unset: the keys fill it), and puts a declared power into the cell's et_channel_ap; a
+ * single-cell platform declares them on its server. */
+static void discovery_reads_each_cells_carrier_and_ap_power(void)
+{
+    carrier_case_xml = XML_HEAD SERVER("server", "server")
+        AP("ap0", PROP("x_m", "0") PROP("y_m", "0") PROP("server", "server") PROP("duplex", "tdd")
+                      PROP("carrier_hz", "4e7") PROP("tdd_pattern", "DDSUU"))
+            AP("ap1", PROP("x_m", "500") PROP("y_m", "0") PROP("server", "server")
+                          PROP("duplex", "fdd") PROP("carrier_down_hz", "2e7")
+                              PROP("carrier_up_hz", "1e7") PROP("ap_tx_power_dbm", "30"))
+                AP("ap2", PROP("x_m", "0") PROP("y_m", "500") PROP("server", "server")
+                              PROP("ap_tx_power_dbm", "0") PROP("tdd_special_slot", "6:4:4"))
+                    UE_IN("ue0", "ap0") UE_IN("ue1", "ap1") UE_IN("ue2", "ap2") XML_TAIL;
+    carrier_result r = {0};
+    CU_ASSERT_EQUAL_FATAL(run_in_child(carrier_body, &r, sizeof r), 0);
+    if (r.st != ET_OK) fprintf(stderr, "\n  %s\n", r.msg);
+    CU_ASSERT_EQUAL_FATAL(r.st, ET_OK);
+    CU_ASSERT_EQUAL_FATAL(r.n_cells, 3);
+    CU_ASSERT_EQUAL(r.duplex[0], ET_DUPLEX_TDD);
+    CU_ASSERT_EQUAL(r.duplex[1], ET_DUPLEX_FDD);
+    CU_ASSERT_EQUAL(r.duplex[2], -1);
+    CU_ASSERT_DOUBLE_EQUAL(r.carrier_hz[0], 4e7, 0);
+    CU_ASSERT_DOUBLE_EQUAL(r.carrier_hz[1], 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(r.carrier_down_hz[1], 2e7, 0);
+    CU_ASSERT_DOUBLE_EQUAL(r.carrier_up_hz[1], 1e7, 0);
+    CU_ASSERT_DOUBLE_EQUAL(r.carrier_down_hz[0], 0, 0);
+    CU_ASSERT_STRING_EQUAL(r.tdd_pattern[0], "DDSUU");
+    CU_ASSERT_STRING_EQUAL(r.tdd_special_slot[0], "(none)");
+    CU_ASSERT_STRING_EQUAL(r.tdd_pattern[2], "(none)");
+    CU_ASSERT_STRING_EQUAL(r.tdd_special_slot[2], "6:4:4");
+    CU_ASSERT(isnan(r.ap_tx_power_dbm[0]));
+    CU_ASSERT_EQUAL(r.has_tx_power[0], 0);
+    CU_ASSERT_DOUBLE_EQUAL(r.ap_tx_power_dbm[1], 30, 0);
+    CU_ASSERT_EQUAL(r.has_tx_power[1], 1);
+    CU_ASSERT_DOUBLE_EQUAL(r.aps_tx_power_dbm[1], 30, 0);
+    CU_ASSERT_EQUAL(r.has_tx_power[2], 1); /* 0 dBm, declared */
+    CU_ASSERT_DOUBLE_EQUAL(r.aps_tx_power_dbm[2], 0, 0);
+
+    /* The implicit cell of a single-cell platform: on the server. */
+    carrier_case_xml = XML_HEAD
+        "<host id=\"server\" speed=\"1e12f\"><prop id=\"role\" value=\"server\"/>" PROP("duplex",
+                                                                                        "fdd")
+            PROP("ap_tx_power_dbm",
+                 "24") "</host>\n"
+                       "<link id=\"bh_server\" bandwidth=\"1Gbps\" latency=\"1ms\" "
+                       "sharing_policy=\"SPLITDUPLEX\"/>\n"
+                       "<host_link id=\"server\" up=\"bh_server_UP\" "
+                       "down=\"bh_server_DOWN\"/>\n" UE("ue0", "1e9", "wl_ue0") XML_TAIL;
+    memset(&r, 0, sizeof r);
+    CU_ASSERT_EQUAL_FATAL(run_in_child(carrier_body, &r, sizeof r), 0);
+    if (r.st != ET_OK) fprintf(stderr, "\n  %s\n", r.msg);
+    CU_ASSERT_EQUAL_FATAL(r.st, ET_OK);
+    CU_ASSERT_EQUAL(r.n_cells, 1);
+    CU_ASSERT_EQUAL(r.duplex[0], ET_DUPLEX_FDD);
+    CU_ASSERT_EQUAL(r.has_tx_power[0], 1);
+    CU_ASSERT_DOUBLE_EQUAL(r.aps_tx_power_dbm[0], 24, 0);
+}
+
+/* A pattern and a special slot given together must leave both directions time (each alone
+ * passes the pre-check); the carrier and power belong to the cell, as the propagation does. */
+static void discovery_refuses_a_tdd_pair_without_uplink_and_carrier_properties_off_the_cell(void)
+{
+    check_error_case(&(err_case){
+        "tdd-pair.xml",
+        XML_HEAD SERVER("server", "server")
+            AP("ap0", PROP("x_m", "0") PROP("y_m", "0") PROP("server", "server")
+                          PROP("tdd_pattern", "DDDS") PROP("tdd_special_slot", "12:2:0"))
+                UE_IN("ue0", "ap0") XML_TAIL,
+        1,
+        "host 'ap0': property 'tdd_pattern': expected a pattern with time in both directions, got "
+        "'DDDS' with tdd_special_slot '12:2:0'"});
+    check_error_case(&(err_case){
+        "power-ue.xml",
+        XML_HEAD SERVER("server", "server") "<host id=\"ue0\" speed=\"1e12f\"><prop id=\"role\" "
+                                            "value=\"ue\"/><prop id=\"ap_tx_power_dbm\" "
+                                            "value=\"30\"/></host>\n" XML_TAIL,
+        1, "host 'ue0': property 'ap_tx_power_dbm': a cell's radio property"});
+    check_error_case(&(err_case){
+        "duplex-server.xml",
+        XML_HEAD "<host id=\"server\" speed=\"1e12f\"><prop id=\"role\" value=\"server\"/>"
+                 "<prop id=\"duplex\" value=\"fdd\"/></host>\n"
+                 "<link id=\"bh_server\" bandwidth=\"1Gbps\" latency=\"1ms\" "
+                 "sharing_policy=\"SPLITDUPLEX\"/>\n"
+                 "<host_link id=\"server\" up=\"bh_server_UP\" down=\"bh_server_DOWN\"/>\n" GOOD_AP(
+                     "ap0", "server") UE_IN("ue0", "ap0") XML_TAIL,
+        1, "host 'server': property 'duplex': a platform with AP hosts"});
+}
+
 static void twice_body(void *out)
 {
     twice_result *r = out;
@@ -1862,6 +2037,12 @@ int main(int argc, char **argv)
          discovery_reads_each_cells_radio_properties},
         {"discovery_refuses_cell_radio_properties_on_a_ue_or_a_metro_server",
          discovery_refuses_cell_radio_properties_on_a_ue_or_a_metro_server},
+        {"check_refuses_cell_carrier_and_power_properties_without_meaning",
+         check_refuses_cell_carrier_and_power_properties_without_meaning},
+        {"discovery_reads_each_cells_carrier_and_ap_power",
+         discovery_reads_each_cells_carrier_and_ap_power},
+        {"discovery_refuses_a_tdd_pair_without_uplink_and_carrier_properties_off_the_cell",
+         discovery_refuses_a_tdd_pair_without_uplink_and_carrier_properties_off_the_cell},
         {NULL, NULL},
     };
     return et_test_main("platform", cases);

@@ -1327,6 +1327,256 @@ static void without_bursts_no_task_waits(void)
     free(tasks[1]);
 }
 
+/* A generated metro platform of n_ue UEs in 2 cells (UE i in cell i mod 2; cell0 at the
+ * origin, cell1 at (500, 0), each with its own server), written to path with extra
+ * properties (NULL: none) on each AP host, after its role. Fills spec. */
+static void write_two_cells(const char *path, int n_ue, const char *cell_props[2],
+                            et_platform_spec *spec)
+{
+    et_platform_spec_default(spec, n_ue, ET_ACCESS_OFDMA);
+    spec->n_cells = 2;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    et_error err;
+    CU_ASSERT_FATAL(et_platform_write(mem, spec, &err) == ET_OK);
+    fclose(mem);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    const char *p = text;
+    for (int c = 0; c < 2; c++) {
+        char host[64];
+        snprintf(host, sizeof host, "<host id=\"cell%d\"", c);
+        const char *at = strstr(p, host);
+        CU_ASSERT_FATAL(at != NULL);
+        const char *role = strstr(at, "<prop id=\"role\" value=\"ap\"/>");
+        CU_ASSERT_FATAL(role != NULL);
+        role += strlen("<prop id=\"role\" value=\"ap\"/>");
+        fwrite(p, 1, (size_t)(role - p), f);
+        if (cell_props && cell_props[c]) fputs(cell_props[c], f);
+        p = role;
+    }
+    fputs(p, f);
+    fclose(f);
+    free(text);
+}
+
+/* channel.csv rows, the columns found by their header names. */
+typedef struct channel_row {
+    int ue, los; /* los -1: empty field */
+    double time_s, distance_m, snr_up_db, rate_up_bps, rate_down_bps;
+    char cell[32];
+} channel_row;
+
+static int read_channel_rows(const char *dir, channel_row *rows, int max_rows)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/channel.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    static const char *names[] = {"ue",        "los",         "time_s",        "distance_m",
+                                  "snr_up_db", "rate_up_bps", "rate_down_bps", "cell"};
+    int col[8];
+    for (int k = 0; k < 8; k++)
+        col[k] = -1;
+    char line[1024];
+    if (fgets(line, sizeof line, f)) {
+        int c = 0;
+        for (char *tok = strtok(line, ",\n"); tok; tok = strtok(NULL, ",\n"), c++)
+            for (int k = 0; k < 8; k++)
+                if (!strcmp(tok, names[k])) col[k] = c;
+    }
+    for (int k = 0; k < 8; k++)
+        if (col[k] < 0) {
+            fclose(f);
+            return -1;
+        }
+    int n = 0;
+    while (n < max_rows && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *fields[32];
+        int m = 0;
+        for (char *p = line; m < 32;) {
+            fields[m++] = p;
+            char *comma = strchr(p, ',');
+            if (!comma) break;
+            *comma = '\0';
+            p = comma + 1;
+        }
+        channel_row *r = &rows[n++];
+        r->ue = atoi(fields[col[0]]);
+        r->los = fields[col[1]][0] ? atoi(fields[col[1]]) : -1;
+        r->time_s = atof(fields[col[2]]);
+        r->distance_m = atof(fields[col[3]]);
+        r->snr_up_db = atof(fields[col[4]]);
+        r->rate_up_bps = atof(fields[col[5]]);
+        r->rate_down_bps = atof(fields[col[6]]);
+        snprintf(r->cell, sizeof r->cell, "%s", fields[col[7]]);
+    }
+    fclose(f);
+    return n;
+}
+
+/* Two UEs of a two-cell UMa network walk 400 m away from their APs (20 m to 420 m, in 8 s,
+ * a channel step every 0.05 s): channel.csv's los column changes along the walk (Pr_LOS
+ * falls from 0.97 to 0.05), and each row's path loss is the TR 38.901 formula of the state
+ * the column gives (shadowing off: SNR up = 23 dBm - PL - (-174 + 80 + 5) dBm over the
+ * 100 MHz TDD carrier, so PL = 112 dB - SNR up); cell names each UE's AP host. */
+static void channel_csv_records_the_los_state_its_path_loss_used_and_the_serving_cell(void)
+{
+    const char *dir = et_test_tmpdir("sim_los_column");
+    char keep[4200], platform[4200], trace[4200];
+    snprintf(keep, sizeof keep, "%s", dir);
+    snprintf(platform, sizeof platform, "%s/metro.xml", keep);
+    snprintf(trace, sizeof trace, "%s/walk.csv", keep);
+    et_platform_spec spec;
+    write_two_cells(platform, 2, NULL, &spec);
+    FILE *f = fopen(trace, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    /* UE 0 north of cell0 at (0, 0), UE 1 south of cell1 at (500, 0). */
+    fprintf(f, "time_s,ue,x_m,y_m\n0,0,0,20\n8,0,0,420\n0,1,500,-20\n8,1,500,-420\n");
+    fclose(f);
+    et_scenario sc;
+    static_scenario(&sc, keep, platform, 2);
+    sc.channel_enabled = 1;
+    sc.channel.shadowing = 0;
+    sc.update_interval_s = 0.05;
+    sc.mobility.model = ET_MOBILITY_TRACE;
+    snprintf(sc.mobility_trace, sizeof sc.mobility_trace, "%s", trace);
+    /* A UE is traced while it has tasks: its one task (an emulator download from up to 420 m
+     * away) outlasts the walk. */
+    sc.gap_mean_s = 0;
+    CU_ASSERT_EQUAL(sc.channel.propagation.scenario, ET_PROPAGATION_UMA); /* the defaults */
+    CU_ASSERT_EQUAL(sc.channel.los, ET_LOS_STOCHASTIC);
+    CU_ASSERT_EQUAL(sc.duplex, ET_DUPLEX_TDD);
+    CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
+
+    enum { MAX_ROWS = 20000 };
+    channel_row *rows = calloc(MAX_ROWS, sizeof *rows);
+    CU_ASSERT_FATAL(rows != NULL);
+    int n = read_channel_rows(keep, rows, MAX_ROWS);
+    CU_ASSERT_FATAL(n > 0);
+    const char *cell_name[2] = {"cell0", "cell1"};
+    int walked[2] = {0, 0}, los_rows[2] = {0, 0}, nlos_rows[2] = {0, 0}, changes[2] = {0, 0};
+    int last[2] = {-1, -1}, matched = 0, other_far = 0;
+    for (int i = 0; i < n; i++) {
+        const channel_row *r = &rows[i];
+        CU_ASSERT_FATAL(r->ue == 0 || r->ue == 1);
+        int u = r->ue;
+        CU_ASSERT_STRING_EQUAL(r->cell, cell_name[u]);
+        CU_ASSERT(r->los == 0 || r->los == 1);
+        if (r->los < 0) continue;
+        double pl = 23.0 + 174.0 - 80.0 - 5.0 - r->snr_up_db;
+        double want = et_propagation_pathloss_db(&sc.channel.propagation, r->los, r->distance_m);
+        double other = et_propagation_pathloss_db(&sc.channel.propagation, !r->los, r->distance_m);
+        matched += fabs(pl - want) < 2e-3;
+        other_far += fabs(pl - other) > 1.0;
+        if (r->time_s > 8.0) continue;
+        walked[u]++;
+        los_rows[u] += r->los == 1;
+        nlos_rows[u] += r->los == 0;
+        changes[u] += last[u] >= 0 && r->los != last[u];
+        last[u] = r->los;
+    }
+    fprintf(stderr,
+            "\n  %d rows; along the walk UE 0: %d LOS, %d NLOS, %d changes; UE 1: %d LOS, %d "
+            "NLOS, %d changes ",
+            n, los_rows[0], nlos_rows[0], changes[0], los_rows[1], nlos_rows[1], changes[1]);
+    CU_ASSERT_EQUAL(matched, n);
+    CU_ASSERT_EQUAL(other_far, n);
+    for (int u = 0; u < 2; u++) {
+        CU_ASSERT_EQUAL(walked[u], 161); /* t = 0, 0.05, ..., 8 s */
+        CU_ASSERT(los_rows[u] > 0);
+        CU_ASSERT(nlos_rows[u] > 0);
+        CU_ASSERT(changes[u] >= 1);
+    }
+    /* Near the AP LOS (Pr_LOS(20 m) = 0.973), at the far end NLOS (Pr_LOS(420 m) = 0.045). */
+    CU_ASSERT_EQUAL(rows[0].los, 1);
+    CU_ASSERT_EQUAL(rows[1].los, 1);
+    free(rows);
+}
+
+/* Two cells of one platform with carriers and AP powers of their own: cell0 keeps the keys'
+ * 100 MHz TDD DDDSU carrier and 46 dBm; cell1 declares an FDD 80 + 20 MHz carrier and a
+ * 30 dBm AP. One UE per cell, 150 m from its AP on the TR 36.814 law (PL = 128.1 + 37.6
+ * log10(0.15) = 97.12 dB), no shadowing, fading or interference: each UE's channel.csv
+ * rates and offload delay are those of its own cell's parameters, computed here. */
+static void each_cell_runs_its_own_duplex_and_ap_power(void)
+{
+    const char *dir = et_test_tmpdir("sim_cell_carriers");
+    char keep[4200], platform[4200], trace[4200];
+    snprintf(keep, sizeof keep, "%s", dir);
+    snprintf(platform, sizeof platform, "%s/metro.xml", keep);
+    snprintf(trace, sizeof trace, "%s/trace.csv", keep);
+    const char *props[2] = {NULL, "<prop id=\"duplex\" value=\"fdd\"/>"
+                                  "<prop id=\"carrier_down_hz\" value=\"80e6\"/>"
+                                  "<prop id=\"carrier_up_hz\" value=\"20e6\"/>"
+                                  "<prop id=\"ap_tx_power_dbm\" value=\"30\"/>"};
+    et_platform_spec spec;
+    write_two_cells(platform, 2, props, &spec);
+    double xs[2] = {150, 650}; /* 150 m from cell0 at (0, 0) and from cell1 at (500, 0) */
+    write_trace(trace, 2, xs, xs, 1e6);
+    et_scenario sc;
+    static_scenario(&sc, keep, platform, 2);
+    deterministic_channel(&sc, trace);
+    sc.radio_sharing = ET_SHARING_CARRIER;
+    sc.duplex = ET_DUPLEX_TDD; /* the keys: 100 MHz, DDDSU, 10:2:2, 46 dBm */
+    sc.channel.interference = 0;
+    CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
+
+    double pl = 128.1 + 37.6 * log10(0.15);
+    double up[2], down[2];
+    /* cell0, TDD: over 100 MHz, up 23 - 97.12 - (-174 + 80 + 5) = 14.88 dB in 16/70 of the
+     * time, down 46 - 97.12 - (-174 + 80 + 9) = 33.88 dB (capped) in 52/70. */
+    double snr_up0 = 23.0 - pl - (-174.0 + 80.0 + 5.0),
+           snr_down0 = 46.0 - pl - (-174.0 + 80.0 + 9.0);
+    up[0] = 100e6 * (16.0 / 70.0) * fmin(log2(1.0 + pow(10.0, snr_up0 / 10.0)), 7.4);
+    down[0] = 100e6 * (52.0 / 70.0) * fmin(log2(1.0 + pow(10.0, snr_down0 / 10.0)), 7.4);
+    /* cell1, FDD: up over 20 MHz all the time, 23 - 97.12 - (-174 + 73.01 + 5) = 21.87 dB;
+     * down over 80 MHz from 30 dBm, 30 - 97.12 - (-174 + 79.03 + 9) = 18.85 dB: 6.28 b/s/Hz,
+     * below the cap the 46 dBm of the keys would reach. */
+    double snr_up1 = 23.0 - pl - (-174.0 + 10 * log10(20e6) + 5.0);
+    double snr_down1 = 30.0 - pl - (-174.0 + 10 * log10(80e6) + 9.0);
+    up[1] = 20e6 * fmin(log2(1.0 + pow(10.0, snr_up1 / 10.0)), 7.4);
+    down[1] = 80e6 * fmin(log2(1.0 + pow(10.0, snr_down1 / 10.0)), 7.4);
+    CU_ASSERT(log2(1.0 + pow(10.0, snr_down1 / 10.0)) < 7.0);
+
+    channel_row rows[64];
+    int n = read_channel_rows(keep, rows, 64);
+    CU_ASSERT_FATAL(n >= 2);
+    for (int u = 0; u < 2; u++) {
+        const channel_row *r = &rows[u]; /* t = 0: UE 0, then UE 1 */
+        CU_ASSERT_EQUAL(r->ue, u);
+        CU_ASSERT_DOUBLE_EQUAL(r->rate_up_bps, up[u], 1.0);
+        CU_ASSERT_DOUBLE_EQUAL(r->rate_down_bps, down[u], 1.0);
+        CU_ASSERT_EQUAL(r->los, -1); /* tr36814: no LOS state */
+    }
+    CU_ASSERT_STRING_EQUAL(rows[1].cell, "cell1");
+
+    /* The all-server task of two_ue_offload_s, over the generated platform's routes and
+     * server (each cell has its own). */
+    const et_fm *fm = opt13();
+    int b = et_fm_blocks_for_keep(fm, 0.4);
+    double lat = spec.wireless_latency_s + spec.backhaul_latency_s;
+    double want[2], got[2];
+    for (int u = 0; u < 2; u++) {
+        double t = xfer_s(sc.control_bytes, lat, up[u] / 8);
+        t += xfer_s(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm), lat, down[u] / 8);
+        t += xfer_s(sc.control_bytes + 1e4 * sc.bytes_per_token, lat, up[u] / 8);
+        t += et_fm_tuning_flops(fm, b, 1e4, 1) / spec.server_core_flops;
+        t += xfer_s(et_fm_result_bytes(fm, 1), lat, down[u] / 8);
+        want[u] = t;
+        got[u] = task_field(keep, u, 0, "delay_s");
+    }
+    fprintf(stderr,
+            "\n  cell0 TDD up %.2f down %.2f Mb/s: %.6f s (hand %.6f); cell1 FDD 30 dBm up %.2f "
+            "down %.2f Mb/s: %.6f s (hand %.6f) ",
+            up[0] / 1e6, down[0] / 1e6, got[0], want[0], up[1] / 1e6, down[1] / 1e6, got[1],
+            want[1]);
+    CU_ASSERT(rel_err(got[0], want[0]) < 1e-6);
+    CU_ASSERT(rel_err(got[1], want[1]) < 1e-6);
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -1367,6 +1617,9 @@ int main(void)
         {"no_task_starts_while_the_arrivals_are_off", no_task_starts_while_the_arrivals_are_off},
         {"without_bursts_no_task_waits", without_bursts_no_task_waits},
         {"credit_adds_up_to_the_episodic_reward", credit_adds_up_to_the_episodic_reward},
+        {"channel_csv_records_the_los_state_its_path_loss_used_and_the_serving_cell",
+         channel_csv_records_the_los_state_its_path_loss_used_and_the_serving_cell},
+        {"each_cell_runs_its_own_duplex_and_ap_power", each_cell_runs_its_own_duplex_and_ap_power},
         {NULL, NULL},
     };
     return et_test_main("sim", cases);
