@@ -11,8 +11,9 @@ package, the prefix it was installed to, or pkg-config).
 
 try:
     import numpy  # noqa: F401
-except ImportError as _exc:  # pragma: no cover - depends on the machine
-    raise ImportError("edgetune needs NumPy (Debian: apt-get install python3-numpy)") from _exc
+except ImportError as _exc:  # depends on the interpreter: the message names it and Debian's
+    from ._numpy_check import missing_numpy_message
+    raise ImportError(missing_numpy_message(_exc)) from _exc
 
 from ._lib import PATH as library_path
 from ._lib import Error, InputError, StateError

@@ -56,7 +56,8 @@ class Env:
     close() writes nothing).
 
     observation_space: Box of shape (n_ue, OBS_DIM), float32: every UE's latest observation.
-    action_space: Tuple(Discrete(2), Box(k_min, k_max, ())): one UE's (location, keep).
+    action_space: Tuple(Discrete(2), Box(k_min, k_max, (), float64)): one UE's (location,
+    keep). Both are edgetune.spaces classes (gymnasium's when it imports).
     """
 
     metadata = {"render_modes": []}
@@ -67,7 +68,8 @@ class Env:
         k_min, k_max = self.sim.k_range
         self.observation_space = spaces.Box(-math.inf, math.inf, (self.n_ue, OBS_DIM),
                                             np.float32)
-        self.action_space = spaces.Tuple([spaces.Discrete(2), spaces.Box(k_min, k_max, ())])
+        self.action_space = spaces.Tuple((spaces.Discrete(2),
+                                          spaces.Box(float(k_min), float(k_max), (), np.float64)))
         self.out = out
         self._cond = threading.Condition()
         self._job = None

@@ -1,60 +1,55 @@
-"""Observation and action space descriptions (the gymnasium convention, without gymnasium)."""
+"""Observation and action spaces with Gymnasium's semantics (docs/python.md, "Spaces").
 
-import numpy as np
+Space, Box, Discrete, Tuple and Dict are gymnasium.spaces' own classes when gymnasium is
+importable, else edgetune's (edgetune._spaces, `builtin` here), which follow the same
+documented semantics: sample(mask=None) drawn from the space's own np_random, seed(seed)
+returning the seeds used, contains(x) and `x in space`, equality and repr.
 
+GYMNASIUM says which is in use. It is decided at import: gymnasium's when it imports, unless
+the environment variable EDGETUNE_GYMNASIUM is 0; use_gymnasium(flag) switches later (spaces
+created before keep their classes, and names imported with `from edgetune.spaces import Box`
+keep what they were bound to).
+"""
 
-class Discrete:
-    """Integers 0 .. n-1."""
+import os
 
-    def __init__(self, n):
-        self.n = int(n)
-        self.shape, self.dtype = (), np.dtype(np.int64)
+from . import _spaces as builtin
 
-    def sample(self, rng):
-        return int(rng.integers(self.n))
+__all__ = ["Space", "Box", "Discrete", "Tuple", "Dict", "GYMNASIUM", "use_gymnasium", "builtin"]
 
-    def contains(self, x):
-        return int(x) == x and 0 <= x < self.n
+_NAMES = ("Space", "Box", "Discrete", "Tuple", "Dict")
 
-    def __repr__(self):
-        return "Discrete(%d)" % self.n
-
-
-class Box:
-    """Arrays of shape with every entry in [low, high]."""
-
-    def __init__(self, low, high, shape, dtype=np.float64):
-        self.low, self.high = float(low), float(high)
-        self.shape, self.dtype = tuple(shape), np.dtype(dtype)
-
-    def sample(self, rng):
-        lo = self.low if np.isfinite(self.low) else -1.0
-        hi = self.high if np.isfinite(self.high) else 1.0
-        x = rng.uniform(lo, hi, size=self.shape).astype(self.dtype)
-        return x if self.shape else x.item()
-
-    def contains(self, x):
-        x = np.asarray(x)
-        return x.shape == self.shape and bool(np.all((x >= self.low) & (x <= self.high)))
-
-    def __repr__(self):
-        return "Box(%g, %g, %s, %s)" % (self.low, self.high, self.shape, self.dtype.name)
+GYMNASIUM = False
+Space, Box, Discrete, Tuple, Dict = (builtin.Space, builtin.Box, builtin.Discrete,
+                                     builtin.Tuple, builtin.Dict)
 
 
-class Tuple:
-    """A tuple of spaces: one hybrid action is (location, keep)."""
+def _gymnasium_spaces():
+    """gymnasium.spaces, or None when gymnasium does not import (absent, or broken: an
+    incompatible NumPy, say)."""
+    try:
+        import gymnasium.spaces
+    except Exception:  # noqa: BLE001 - any failure means: not usable here
+        return None
+    return gymnasium.spaces
 
-    def __init__(self, spaces):
-        self.spaces = tuple(spaces)
 
-    def sample(self, rng):
-        return tuple(s.sample(rng) for s in self.spaces)
+def use_gymnasium(flag=True):
+    """Binds Space, Box, Discrete, Tuple and Dict of this module to gymnasium's classes (flag
+    true; ImportError when gymnasium does not import) or to edgetune's (flag false). Envs
+    created afterwards use them. Returns the previous setting."""
+    global GYMNASIUM
+    source = builtin
+    if flag:
+        source = _gymnasium_spaces()
+        if source is None:
+            raise ImportError("edgetune.spaces.use_gymnasium: gymnasium does not import in this "
+                              "interpreter")
+    for name in _NAMES:
+        globals()[name] = getattr(source, name)
+    previous, GYMNASIUM = GYMNASIUM, source is not builtin
+    return previous
 
-    def contains(self, x):
-        return len(x) == len(self.spaces) and all(s.contains(v) for s, v in zip(self.spaces, x))
 
-    def __getitem__(self, i):
-        return self.spaces[i]
-
-    def __repr__(self):
-        return "Tuple(%s)" % ", ".join(map(repr, self.spaces))
+if os.environ.get("EDGETUNE_GYMNASIUM", "").strip() != "0" and _gymnasium_spaces() is not None:
+    use_gymnasium(True)

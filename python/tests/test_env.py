@@ -7,18 +7,34 @@ from tests.support import child_json
 STEPS = """
 import json, edgetune, numpy as np
 env = edgetune.Env(tasks=3)
-rng = np.random.default_rng(0)
-out = {"obs_space": repr(env.observation_space), "act_space": repr(env.action_space)}
+S = edgetune.spaces
+out = {"obs_space": repr(env.observation_space), "act_space": repr(env.action_space),
+       "classes": [isinstance(env.observation_space, S.Box),
+                   isinstance(env.action_space, S.Tuple),
+                   env.action_space[0] == S.Discrete(2),
+                   env.action_space[1] == S.Box(0.1, 0.5, (), np.float64)],
+       "seeds": env.action_space.seed([3, 4]),
+       "contains": [(1, 0.3) in env.action_space, (0, 0.1) in env.action_space,
+                    (2, 0.3) in env.action_space, (1, 0.7) in env.action_space,
+                    (1.0, 0.3) in env.action_space, (1,) in env.action_space]}
+env.action_space.seed(0)
 try:
     env.step((1, 0.3))
 except RuntimeError as exc:
     out["early"] = str(exc)
 obs, info = env.reset(seed=5)
 out["first"] = {"shape": list(obs.shape), "dtype": str(obs.dtype), "waiting": info["waiting"],
-                "time": info["time"], "episode": info["episode"]}
-# a few steps, then reset in the middle of the episode
+                "time": info["time"], "episode": info["episode"],
+                "in_space": obs in env.observation_space}
+# a few steps with sampled actions (the action space's own generator), then reset in the
+# middle of the episode
+sampled = []
 for _ in range(4):
-    obs, r, term, trunc, info = env.step(env.action_space.sample(rng))
+    action = env.action_space.sample()
+    sampled.append(action in env.action_space)
+    obs, r, term, trunc, info = env.step(action)
+out["sampled_in_space"] = sampled
+out["later_obs_in_space"] = obs in env.observation_space
 obs, info = env.reset()
 out["second_episode"] = info["episode"]
 times, waiting, returns, completed = [], [], np.zeros(env.n_ue), 0
@@ -58,6 +74,16 @@ class StepInterface(unittest.TestCase):
     def test_spaces(self):
         self.assertEqual(self.got["obs_space"], "Box(-inf, inf, (6, 15), float32)")
         self.assertEqual(self.got["act_space"], "Tuple(Discrete(2), Box(0.1, 0.5, (), float64))")
+        # edgetune.spaces' classes (gymnasium's when it imports), with its semantics
+        self.assertEqual(self.got["classes"], [True] * 4)
+        self.assertEqual(self.got["seeds"], [[3], [4]])
+        # (location, keep): a location in {0, 1} (an integer: 1.0 is not one) and a keep in
+        # [k_min, k_max], bounds included
+        self.assertEqual(self.got["contains"], [True, True, False, False, False, False])
+        self.assertEqual(self.got["sampled_in_space"], [True] * 4)
+        # the C library's observations belong to the observation space (float32, finite)
+        self.assertTrue(self.got["first"]["in_space"])
+        self.assertTrue(self.got["later_obs_in_space"])
 
     def test_first_observation(self):
         first = self.got["first"]

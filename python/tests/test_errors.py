@@ -1,9 +1,13 @@
 """Errors: C's one-line messages as exceptions; a raising callback ends the episode cleanly."""
 
 import os
+import platform
+import subprocess
+import sys
 import unittest
 
-from tests.support import ROOT, child, child_json, run_cli, scratch
+from edgetune._numpy_check import DEBIAN_PYTHON, missing_numpy_message, probe
+from tests.support import PYTHON_DIR, ROOT, child, child_json, run_cli, scratch
 
 RAISES = """
 import json, os, sys, traceback, edgetune
@@ -164,6 +168,43 @@ class Errors(unittest.TestCase):
                 os.environ["EDGETUNE_LIB"] = saved
         self.assertNotEqual(rc, 0)
         self.assertIn("EDGETUNE_LIB=/nonexistent/libedgetune.so: no such file", err)
+
+
+    def test_missing_numpy_names_the_interpreter(self):
+        # An interpreter of its own without NumPy (a virtual environment without system
+        # packages, as a pyenv one is): the message names it and its version, and points to
+        # Debian's /usr/bin/python3 when that one imports NumPy.
+        venv = os.path.join(scratch(self), "venv")
+        made = subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv],
+                              capture_output=True, text=True, timeout=300, check=False)
+        if made.returncode != 0:
+            self.skipTest("no venv module here: " + made.stderr.strip()[-200:])
+        python = os.path.join(venv, "bin", "python3")
+        version = subprocess.run(
+            [python, "-c", "import platform; print(platform.python_version())"],
+            capture_output=True, text=True, timeout=120, check=True).stdout.strip()
+        proc = subprocess.run([python, "-c", "import edgetune"], capture_output=True, text=True,
+                              timeout=300, check=False,
+                              env=dict(os.environ, PYTHONPATH=PYTHON_DIR,
+                                       PYTHONDONTWRITEBYTECODE="1"))
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("ImportError: edgetune needs NumPy, which the Python interpreter in use "
+                      "cannot import: %s (Python %s)" % (python, version), proc.stderr)
+        debian = probe(DEBIAN_PYTHON)
+        if debian is not None:
+            self.assertIn("Debian's /usr/bin/python3 (Python %s) has NumPy %s: run the command "
+                          "with /usr/bin/python3 instead" % debian, proc.stderr)
+        else:
+            self.assertIn("apt-get install python3-numpy", proc.stderr)
+
+    def test_missing_numpy_without_debian_numpy(self):
+        message = missing_numpy_message(ImportError("No module named 'numpy'"),
+                                        debian="/nonexistent/python3")
+        self.assertIn("cannot import: %s (Python %s): No module named 'numpy'"
+                      % (sys.executable, platform.python_version()), message)
+        self.assertIn("/nonexistent/python3 (absent) does not import NumPy either", message)
+        self.assertIn("`apt-get install python3-numpy` installs NumPy for /nonexistent/python3",
+                      message)
 
 
 if __name__ == "__main__":
