@@ -128,19 +128,38 @@ std::string cfg_value_problem(const CfgRule &r, const std::string &value)
 /* A --log=... control string: space-separated CATEGORY.SETTING:VALUE, as
  * xbt_log_control_set reads it (SimGrid 3.32 dies on a setting without '.'
  * or ':', and on a file appender it cannot open). "" if fine. */
-std::string log_problem(const std::string &control)
+/* One item of a --log=... control string, CATEGORY.SETTING:VALUE: its text, and the positions
+ * of the ':' and of the '.' before it (dot is npos, or 0, when the item has no category). */
+struct log_item {
+    std::string text;
+    size_t colon, dot;
+};
+
+/* The control string's non-empty, space-separated items. */
+std::vector<log_item> log_items(const std::string &control)
 {
-    static const char *const settings = "|thres|threshold|add|additivity|fmt|format|app|appender|";
-    static const char *const priorities = "trace|debug|verbose|info|warning|error|critical";
+    std::vector<log_item> items;
     size_t pos = 0;
     while (pos < control.size()) {
         size_t end = control.find(' ', pos);
         if (end == std::string::npos) end = control.size();
-        std::string item = control.substr(pos, end - pos);
+        std::string text = control.substr(pos, end - pos);
         pos = end + 1;
-        if (item.empty()) continue;
-        size_t colon = item.find(':');
-        size_t dot = colon == std::string::npos ? std::string::npos : item.rfind('.', colon);
+        if (text.empty()) continue;
+        size_t colon = text.find(':');
+        size_t dot = colon == std::string::npos ? std::string::npos : text.rfind('.', colon);
+        items.push_back({text, colon, dot});
+    }
+    return items;
+}
+
+std::string log_problem(const std::string &control)
+{
+    static const char *const settings = "|thres|threshold|add|additivity|fmt|format|app|appender|";
+    static const char *const priorities = "trace|debug|verbose|info|warning|error|critical";
+    for (const log_item &it : log_items(control)) {
+        const std::string &item = it.text;
+        const size_t colon = it.colon, dot = it.dot;
         if (dot == std::string::npos || dot == 0)
             return "'" + item + "': expected CATEGORY.SETTING:VALUE (e.g. root.thres:info)";
         std::string setting = item.substr(dot + 1, colon - dot - 1);
@@ -210,16 +229,9 @@ bool log_category_known(xbt_log_category_t cat, const std::string &name)
 /* The categories a --log=... control string names that SimGrid does not have ("" if none). */
 std::string unknown_log_category(const std::string &control)
 {
-    size_t pos = 0;
-    while (pos < control.size()) {
-        size_t end = control.find(' ', pos);
-        if (end == std::string::npos) end = control.size();
-        std::string item = control.substr(pos, end - pos);
-        pos = end + 1;
-        size_t colon = item.find(':');
-        size_t dot = colon == std::string::npos ? std::string::npos : item.rfind('.', colon);
-        if (dot == std::string::npos || dot == 0) continue; /* log_problem reported it */
-        std::string category = item.substr(0, dot);
+    for (const log_item &it : log_items(control)) {
+        if (it.dot == std::string::npos || it.dot == 0) continue; /* log_problem reported it */
+        std::string category = it.text.substr(0, it.dot);
         if (!log_category_known(&_XBT_LOGV(XBT_LOG_ROOT_CAT), category)) return category;
     }
     return "";

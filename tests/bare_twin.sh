@@ -12,9 +12,7 @@ twin=$(realpath "$2")
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+in_scratch
 num() { awk -v k="$1" '$1 == k { print $2 }' twin.out; }             # a twin `key value` line
 summary() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.eE+]*\).*/\1/p" run/summary.json; }
 

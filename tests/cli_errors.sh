@@ -6,9 +6,7 @@ bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+in_scratch
 
 # expect NAME EXPECTED_SUBSTRING -- ARGS...
 # Runs edgetune with ARGS over an out/ that holds a previous run's summary.json

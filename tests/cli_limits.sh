@@ -11,9 +11,7 @@ bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
-cd "$work"
+in_scratch
 
 # scenario FILE JSON-MEMBERS: the default platform and model plus the members given.
 scenario() {

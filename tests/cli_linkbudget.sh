@@ -8,9 +8,7 @@ bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+in_scratch
 
 # json KEY: the number (or string) KEY of the JSON object in out.json.
 json() { python3 -c "import json,sys; v=json.load(open('out.json'))[sys.argv[1]]; print(v)" "$1"; }

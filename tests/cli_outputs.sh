@@ -7,9 +7,7 @@ bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+in_scratch
 
 check help "$bin" --help
 check version sh -c "'$bin' --version | grep -q '^edgetune [0-9]'"

@@ -8,9 +8,8 @@ bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"; [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null' EXIT
-cd "$work"
+# shellcheck disable=SC2016 # expanded at exit
+in_scratch '[ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null'
 
 cat >s.json <<JSON
 { "platform": "$src/platforms/edge-6ue.xml", "model": "$src/models/opt-1.3b.json",

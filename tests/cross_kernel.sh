@@ -12,9 +12,7 @@ bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
+in_scratch
 
 # Two kernel families this CPU can run (a family above the CPU's ISA would
 # crash OpenBLAS): AVX-512 -> SkylakeX and Haswell, AVX2 -> Haswell and

@@ -6,6 +6,8 @@
 #   lines FILE              FILE's line count, without the three-line warning ASan prints
 #                           once per process on SimGrid's first context switch (build-asan)
 #   finish                  print the counts; exit status 0 only when nothing failed
+#   in_scratch [CLEANUP]    work = a new scratch folder, made the current one and removed (made
+#                           writable first) when the script exits, after running CLEANUP
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
@@ -22,4 +24,10 @@ no_tmp() { [ -z "$(find "$1" -name '*.tmp' -o -name '*.old' | head -1)" ]; }
 finish() {
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ]
+}
+in_scratch() {
+    work=$(mktemp -d)
+    # shellcheck disable=SC2064 # CLEANUP is given as text, to run at exit
+    trap "${1:-}${1:+; }chmod -R u+w \"\$work\" 2>/dev/null; rm -rf \"\$work\"" EXIT
+    cd "$work" || exit 1
 }

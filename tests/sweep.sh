@@ -7,9 +7,7 @@ bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
+in_scratch
 
 # 2 keys (a scenario key and a generated platform's UE count) x 2 seeds x 2 policies = 16 runs.
 cat >spec.json <<'EOF'

@@ -10,9 +10,8 @@ bin=$(realpath "$1")
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"; [ -n "${pid:-}" ] && kill -9 -- "-$pid" 2>/dev/null' EXIT
-cd "$work"
+# shellcheck disable=SC2016 # expanded at exit
+in_scratch '[ -n "${pid:-}" ] && kill -9 -- "-$pid" 2>/dev/null'
 
 if ! command -v mpirun >/dev/null; then
     echo "skipped: no mpirun (scripts/setup.sh installs openmpi-bin)"
