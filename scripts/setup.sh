@@ -24,8 +24,9 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #   time                        /usr/bin/time: CPU time and max RSS in bench/scale.sh
 #   help2man                    the man page, generated from --help and --version
 #   python3-numpy               the Python package (python/edgetune: observations are NumPy views)
-#                               and its tests; python3-torch (examples/python/ppo_torch.py) is
-#                               optional and not installed here
+#                               and its tests
+#   python3-matplotlib          the figures (python3 -m edgetune.plot: PNG and PDF)
+#   pajeng                      pj_dump, to read and check the Paje traces (run --paje)
 #   libopenmpi-dev openmpi-bin  MPI: mpirun -np N edgetune train (data-parallel training) and
 #                               mpirun edgetune sweep (a sweep's runs over ranks); optional
 #   clang libfuzzer-14-dev      the test stages: the sanitizer build and the fuzz harnesses
@@ -35,7 +36,15 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #                               temporary folder): a program's setlocale must change no number
 packages=(libsimgrid-dev libopenblas-dev libcjson-dev libcunit1-dev pkg-config cmake g++ make
           gnuplot-nox time help2man python3-numpy libopenmpi-dev openmpi-bin clang libfuzzer-14-dev
-          locales)
+          locales python3-matplotlib pajeng)
+# Tests only (test mode): the PyTorch MAPPO example (examples/python/mappo_torch.py) is
+# trained for a few updates by the Python tests, and the trace viewer (edgetune view) is
+# loaded in a headless browser.
+#   python3-torch               PyTorch (Debian's build, CPU only)
+#   chromium                    headless Chromium for the viewer's browser test
+if [ "$mode" = test ]; then
+    packages+=(python3-torch chromium)
+fi
 # Benchmarks only (bench mode), never by default: it is large (PyTorch with its dependencies).
 #   python3-torch               the PyTorch reference of bench/bench_ppo.c (bench/ppo_torch.py)
 if [ "$mode" = bench ]; then
