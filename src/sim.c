@@ -467,6 +467,17 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     sim->handover = prm->handover && prm->channel_enabled && sim->n_cells > 1 &&
                     sim->topo.access == ET_ACCESS_OFDMA;
     size_t share_slots = 2 * (size_t)sim->n_ue * (sim->handover ? (size_t)sim->n_cells : 1);
+    /* With handover any cell may serve every UE, so each cell's sharing sets hold a slot per
+     * UE: 8 bytes per UE and cell, bounded here to 256 MiB. */
+    if (share_slots > ((size_t)1 << 26)) {
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: key 'channel.handover': %d UEs in %d cells need %zu carrier-sharing "
+                          "slots with handover, more than the %d it allows (UEs x cells at most "
+                          "%d); simulate fewer UEs or cells, or turn handover off",
+                          prm->source, sim->n_ue, sim->n_cells, share_slots, 1 << 26, 1 << 25);
+        et_sim_destroy(sim);
+        return st;
+    }
     sim->server_jobs = calloc((size_t)sim->topo.n_servers, sizeof *sim->server_jobs);
     sim->servers = calloc((size_t)sim->topo.n_servers, sizeof *sim->servers);
     int n_acc_total = 0;
