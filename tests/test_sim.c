@@ -1599,12 +1599,14 @@ static void rates_20mhz_at(double d_m, double *down_bps, double *up_bps)
     *up_bps = 20e6 * fmin(log2(1.0 + pow(10.0, snr_up / 10.0)), 7.4);
 }
 
-/* One UE of a generated two-cell platform (cell0 at (0, 0), cell1 at (500, 0), a server each)
- * drives from x = 150 m to x = 400 m just after t = 3 s, in the middle of its emulator
- * download (all-server, version 1's SERVER task downloads the emulator first). Writes the
- * traces under a fresh dir named name and returns it. hysteresis_db < 0: handover off. */
-static const char *handover_case(const char *name, double hysteresis_db, et_scenario *sc,
-                                 et_platform_spec *spec)
+/* UEs of a generated two-cell platform (cell0 at (0, 0), cell1 at (500, 0), a server each;
+ * UE i in cell i mod 2) at xs0[i] until just after t = 3 s, then at xs1[i], all in the middle
+ * of their emulator downloads (all-server, version 1's SERVER task downloads the emulator
+ * first). Writes the traces under a fresh dir named name and returns it. hysteresis_db < 0:
+ * handover off. shared: the UEs of a cell share its carrier (else each has its own 20 MHz). */
+static const char *handover_run(const char *name, double hysteresis_db, int n_ue,
+                                const double *xs0, const double *xs1, int shared, et_scenario *sc,
+                                et_platform_spec *spec)
 {
     const char *dir = et_test_tmpdir(name);
     static char keep[8][4200];
@@ -1614,11 +1616,11 @@ static const char *handover_case(const char *name, double hysteresis_db, et_scen
     char platform[4300], trace[4300];
     snprintf(platform, sizeof platform, "%s/metro.xml", kept);
     snprintf(trace, sizeof trace, "%s/trace.csv", kept);
-    write_two_cells(platform, 1, NULL, spec);
-    double x0 = 150, x1 = 400;
-    write_trace(trace, 1, &x0, &x1, 3.0);
-    static_scenario(sc, kept, platform, 1);
+    write_two_cells(platform, n_ue, NULL, spec);
+    write_trace(trace, n_ue, xs0, xs1, 3.0);
+    static_scenario(sc, kept, platform, n_ue);
     deterministic_channel(sc, trace);
+    if (shared) sc->radio_sharing = ET_SHARING_CARRIER;
     sc->channel.ap_tx_power_dbm = 10; /* rates that depend on distance (moving_case) */
     sc->channel.interference = 0;
     sc->handover = hysteresis_db >= 0;
@@ -1627,6 +1629,14 @@ static const char *handover_case(const char *name, double hysteresis_db, et_scen
     sc->handover_interruption_s = 0.05;
     CU_ASSERT_EQUAL_FATAL(run_child(sc, "all-server"), 0);
     return kept;
+}
+
+/* handover_run with one UE driving from x = 150 m to x = 400 m, over its own 20 MHz. */
+static const char *handover_case(const char *name, double hysteresis_db, et_scenario *sc,
+                                 et_platform_spec *spec)
+{
+    double x0 = 150, x1 = 400;
+    return handover_run(name, hysteresis_db, 1, &x0, &x1, 0, sc, spec);
 }
 
 /* The task's hand-computed delay: the emulator request up at 150 m from cell0; the emulator
@@ -1725,6 +1735,40 @@ static void without_handover_the_ue_stays_in_its_cell_and_nothing_changes(void)
     }
 }
 
+/* channel.csv's downlink rate of UE ue at grid time t_s; NAN when absent. */
+static double channel_down_at(const channel_row *rows, int n, int ue, double t_s)
+{
+    for (int k = 0; k < n; k++)
+        if (rows[k].ue == ue && fabs(rows[k].time_s - t_s) < 1e-9) return rows[k].rate_down_bps;
+    return NAN;
+}
+
+static void a_handover_re_divides_both_cells_carriers(void)
+{
+    /* UE 0 (cell0) drives from 150 m to 400 m as in the case above and hands over to cell1 at
+     * 5 s; UE 2 stays in cell0 (150 m on the other side), UE 1 in cell1 (150 m from it). All
+     * three download their emulators through t = 4..6 s, each cell's carrier shared by its
+     * UEs with traffic: the downlink keeps its SINR in a 1/n share (interference off), so a
+     * UE's downlink rate is B duty f(SINR) / n. */
+    double xs0[3] = {150, 650, -150}, xs1[3] = {400, 650, -150};
+    et_scenario sc;
+    et_platform_spec spec;
+    const char *dir = handover_run("sim_handover_shares", 3, 3, xs0, xs1, 1, &sc, &spec);
+    channel_row rows[256];
+    int n = read_channel_rows(dir, rows, 256);
+    /* UE 2, cell0: shares with UE 0 at 4 s, alone from 5 s (UE 0 left): twice the rate. */
+    double b4 = channel_down_at(rows, n, 2, 4.0), b6 = channel_down_at(rows, n, 2, 6.0);
+    /* UE 1, cell1: alone at 4 s, shares with UE 0 from 5.05 s (after the interruption). */
+    double c4 = channel_down_at(rows, n, 1, 4.0), c6 = channel_down_at(rows, n, 1, 6.0);
+    fprintf(stderr, "\n  cell0's other UE %.0f -> %.0f b/s, cell1's %.0f -> %.0f b/s ", b4, b6, c4,
+            c6);
+    CU_ASSERT(rel_err(b6, 2.0 * b4) < 1e-6);
+    CU_ASSERT(rel_err(c6, 0.5 * c4) < 1e-6);
+    CU_ASSERT_EQUAL(task_field(dir, 0, 0, "handovers"), 1);
+    CU_ASSERT_EQUAL(task_field(dir, 1, 0, "handovers"), 0);
+    CU_ASSERT_EQUAL(task_field(dir, 2, 0, "handovers"), 0);
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -1772,6 +1816,7 @@ int main(void)
          a_ue_driving_across_the_cell_edge_hands_over_when_the_a3_rule_says},
         {"without_handover_the_ue_stays_in_its_cell_and_nothing_changes",
          without_handover_the_ue_stays_in_its_cell_and_nothing_changes},
+        {"a_handover_re_divides_both_cells_carriers", a_handover_re_divides_both_cells_carriers},
         {NULL, NULL},
     };
     return et_test_main("sim", cases);
