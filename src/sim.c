@@ -875,8 +875,10 @@ static void handover_finish(et_sim *sim, ue_state *u)
 /* Brings u's mobility and channel up to grid point step, one interval at a
  * time, so that a UE advanced lazily walks exactly the path and draws
  * exactly the shadowing it would have walked and drawn step by step. With
- * handover, the A3 rule is checked at every grid point on the way. */
-static void channel_advance(et_sim *sim, ue_state *u, long step)
+ * handover, the A3 rule is checked at every grid point on the way; a
+ * handover's engine side is left pending (channel_advance does it). Plain
+ * arithmetic: no engine call. */
+static void channel_catch_up(et_sim *sim, ue_state *u, long step)
 {
     if (!sim->p.channel_enabled || u->ch_step >= step) return;
     double dt = sim->p.update_interval_s;
@@ -903,6 +905,12 @@ static void channel_advance(et_sim *sim, ue_state *u, long step)
     }
     link_channel(sim, u);
     refresh_rates(sim, u);
+}
+
+/* channel_catch_up, then the engine side of a handover found on the way. */
+static void channel_advance(et_sim *sim, ue_state *u, long step)
+{
+    channel_catch_up(sim, u, step);
     if (u->ho_pending) handover_finish(sim, u);
 }
 
@@ -1072,7 +1080,9 @@ static void channel_main(int argc, char **argv)
             for (int k = 0; k < sim->n_traced; k++) {
                 ue_state *u = &sim->ues[sim->traced[k]];
                 if (!u->active) continue;
-                channel_advance(sim, u, step);
+                /* No engine call here: a handover's takes effect below for a busy UE, as it
+                 * would without the trace, and at its next transfer for an idle one. */
+                channel_catch_up(sim, u, step);
                 trace_channel_row(sim, u, (double)step * dt);
             }
         }
@@ -1081,6 +1091,11 @@ static void channel_main(int argc, char **argv)
          * start or end transfers, so walk a copy of the busy list. */
         int n = sim->n_busy;
         memcpy(sim->busy_snapshot, sim->busy, (size_t)n * sizeof *sim->busy);
+        /* With handover, a UE's handover re-divides its cells' carriers among their other
+         * busy UEs: they come up to date first, so that the shares pushed do not depend on
+         * the order the UEs are visited in. */
+        for (int k = 0; sim->handover && k < n; k++)
+            channel_catch_up(sim, &sim->ues[sim->busy_snapshot[k]], step);
         for (int k = 0; k < n; k++) {
             ue_state *u = &sim->ues[sim->busy_snapshot[k]];
             if (u->in_flight == 0) continue;

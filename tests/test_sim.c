@@ -1769,6 +1769,36 @@ static void a_handover_re_divides_both_cells_carriers(void)
     CU_ASSERT_EQUAL(task_field(dir, 2, 0, "handovers"), 0);
 }
 
+static void handovers_do_not_depend_on_when_the_channel_is_looked_at(void)
+{
+    /* The highway example (10 vehicles, 5 cells, handover on): with channel.csv every step a
+     * UE is brought up to date at every grid point; without it, an idle UE only when it next
+     * transmits. The handovers, and so every task, are the same. */
+    char *tasks[2];
+    long handovers = 0;
+    for (int traced = 0; traced < 2; traced++) {
+        const char *dir = et_test_tmpdir(traced ? "sim_highway_traced" : "sim_highway_untraced");
+        et_scenario sc;
+        et_error err;
+        CU_ASSERT_FATAL(et_scenario_load(et_test_source_path("examples/highway.json"),
+                                         et_test_source_path(""), &sc, &err) == ET_OK);
+        snprintf(sc.out_dir, sizeof sc.out_dir, "%s", dir);
+        sc.tasks_per_ue = 3;
+        sc.write_channel_trace = traced;
+        CU_ASSERT_EQUAL_FATAL(run_child(&sc, "greedy"), 0);
+        tasks[traced] = slurp(dir, "tasks.csv");
+        CU_ASSERT_FATAL(tasks[traced] != NULL);
+        for (int ue = 0; traced && ue < 10; ue++)
+            for (int task = 0; task < 3; task++)
+                handovers += (long)task_field(dir, ue, task, "handovers");
+    }
+    fprintf(stderr, "\n  %ld handovers in 30 tasks ", handovers);
+    CU_ASSERT(handovers > 10);
+    CU_ASSERT_STRING_EQUAL(tasks[0], tasks[1]);
+    free(tasks[0]);
+    free(tasks[1]);
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -1817,6 +1847,8 @@ int main(void)
         {"without_handover_the_ue_stays_in_its_cell_and_nothing_changes",
          without_handover_the_ue_stays_in_its_cell_and_nothing_changes},
         {"a_handover_re_divides_both_cells_carriers", a_handover_re_divides_both_cells_carriers},
+        {"handovers_do_not_depend_on_when_the_channel_is_looked_at",
+         handovers_do_not_depend_on_when_the_channel_is_looked_at},
         {NULL, NULL},
     };
     return et_test_main("sim", cases);
