@@ -62,6 +62,10 @@ void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
     p->carrier_up_hz = sc->carrier_up_hz;
     p->wifi_per_direction = sc->wifi_rate_control == 0;
     p->wifi_mac_efficiency = sc->wifi_mac_efficiency;
+    p->handover = sc->handover;
+    p->handover_hysteresis_db = sc->handover_hysteresis_db;
+    p->handover_ttt_s = sc->handover_ttt_s;
+    p->handover_interruption_s = sc->handover_interruption_s;
     p->mobility = sc->mobility;
 
     p->control_bytes = sc->control_bytes;

@@ -193,6 +193,23 @@ static const key_def KEYS[] = {
      "share of a Wi-Fi PHY rate a transfer gets (802.11 timing, headers, acknowledgements): "
      "0.85 for 64-MPDU A-MPDUs of 1460-byte TCP segments at MCS 9, 80 MHz (docs/channel.md "
      "section 3); 1 = the PHY rate (version 2)"},
+    {"channel.handover", KEY_BOOL, OFF(handover), 0, 0, "false", NULL,
+     "true: a UE's serving cell changes by 3GPP's A3 rule (a neighbour's RSRP better than the "
+     "serving cell's by channel.handover_hysteresis_db for channel.handover_ttt_s, checked on "
+     "the channel's update grid) with an interruption; false: a UE stays in its platform cell "
+     "(version 2; no effect on a single cell)"},
+    {"channel.handover_hysteresis_db", KEY_DOUBLE, OFF(handover_hysteresis_db), 0, 30, "3", NULL,
+     "A3 margin, dB: TS 38.331's hysteresis plus a3-Offset (each 0-30 dB, 0.5 dB steps); 3 dB "
+     "with a 480 ms time to trigger is the slowest handover parameter set of 3GPP TR 36.839"},
+    {"channel.handover_ttt_s", KEY_DOUBLE, OFF(handover_ttt_s), 0, 5.12, "0.48", NULL,
+     "A3 time to trigger, s (TS 38.331 timeToTrigger: 0 to 5.12 s; 0.48 with the 3 dB "
+     "margin, TR 36.839); rounded up to whole channel.update_interval_s steps"},
+    {"channel.handover_interruption_s", KEY_DOUBLE, OFF(handover_interruption_s), 0, 1, "0.05",
+     NULL,
+     "time after a handover during which the UE cannot transmit, s: a break-before-make NR "
+     "handover's interruption is tens of ms (TS 38.133 section 6.1.1.2.2 adds search, "
+     "PRACH-occasion, processing and margin terms); 0.05, a rounded figure of that order; 0 = "
+     "ITU-R M.2410's IMT-2020 requirement, met by make-before-break (DAPS)"},
     {"channel.push_tolerance", KEY_DOUBLE, OFF(push_tolerance), 0, 1, "0.01", NULL,
      "a busy link's new rate is applied to the engine only when it differs from the applied "
      "one by more than this fraction (bounds the rate error; 0 applies every change)"},

@@ -86,6 +86,10 @@ typedef struct et_scenario {
     double carrier_down_hz, carrier_up_hz;         /* FDD: a cell's carrier, per direction */
     int wifi_rate_control;      /* 0 per-direction, 1 worse (one level, version 2) */
     double wifi_mac_efficiency; /* share of the PHY rate a Wi-Fi transfer gets */
+    int handover;                  /* 1: a UE's serving cell follows the A3 rule */
+    double handover_hysteresis_db; /* how much better a neighbour must be, dB */
+    double handover_ttt_s;         /* for how long, s (time to trigger) */
+    double handover_interruption_s; /* a UE cannot transmit this long after a handover */
 
     /* mobility.* */
     et_mobility_params mobility;

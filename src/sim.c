@@ -63,8 +63,9 @@ enum { DIR_UP = 0, DIR_DOWN = 1 };
 typedef struct xfer {
     sg_comm_t comm;         /* NULL when idle */
     int wifi_level;         /* Wi-Fi: the level comm started at (its direction's) */
-    double remaining_bytes; /* Wi-Fi: the task's bytes left when the channel actor cancelled
-                               comm (comm itself carries them over the MAC efficiency) */
+    double remaining_bytes; /* the task's bytes left when comm was cancelled: Wi-Fi, for a
+                               level change (comm itself carries them over the MAC
+                               efficiency); OFDMA, for a handover */
 } xfer;
 
 typedef struct et_sim et_sim;
@@ -77,7 +78,7 @@ typedef struct ue_state {
     int server_index; /* into topo.servers and sim->server_jobs */
     char actor_name[96], session_name[96];
     sg_sem_t to_session, to_ue; /* hand-overs between the UE and its server session */
-    int cell;                   /* index of its cell (carrier) in topo.cells */
+    int cell;                   /* index of its serving cell (carrier) in topo.cells */
     double cell_radius_m;       /* its cell's radius, for the distance observation */
     double privacy;             /* privacy sensitivity in [0, 1] (host property or class default) */
     et_ue_radio radio;
@@ -101,6 +102,13 @@ typedef struct ue_state {
     int busy_pos;     /* index in sim->busy, -1 when idle */
     int share_pos[2]; /* index in its cell's sharing set per direction, -1 when not in it */
     int active;
+    /* Handover (channel.handover; docs/channel.md, "Handover"). */
+    int handovers;            /* this episode's, so far */
+    int a3_target;            /* the neighbour the A3 condition holds for, -1 none */
+    long a3_since;            /* the grid point it has held from */
+    double ho_resume;         /* engine time its last handover's interruption ends */
+    int ho_pending;           /* a handover whose engine side (below) is still to be done */
+    int ho_left_cell[2];      /* the cell whose carrier it left per direction, -1 none */
     /* Between tasks. */
     int cached_b, adapter_cached;
     double last_delay_s;
@@ -143,7 +151,9 @@ struct et_sim {
     /* Carrier sharing: per cell and direction, the UEs with a transfer in
      * flight (they split the carrier's resource blocks equally). */
     int n_cells;
-    int *share_items; /* 2 * n_ue slots: cell c, direction d at share_first[2c + d] */
+    int handover; /* channel.handover on a multi-cell OFDMA platform with the channel on */
+    int *share_items; /* 2 * n_ue slots (2 n_cells n_ue with handover: a cell may then serve
+                         every UE): cell c, direction d at share_first[2c + d] */
     int *share_first, *share_n;
     /* Per cell, the channel.max_interferers nearest other cells. */
     int *interferers, *n_interferers;
@@ -360,6 +370,30 @@ et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
     return st;
 }
 
+/* Makes cell c u's serving cell: its carrier (shared carrier, OFDMA, not Wi-Fi: the channel
+ * state is that of the whole carrier, and the UE gets its share of it. TDD: one carrier,
+ * each direction in its slots, so the SNR is over the whole bandwidth (the UE's power in its
+ * uplink slots) and the rate takes the direction's share of the time. FDD: a carrier per
+ * direction), the peak rates its links can reach, and its radius for the observation. */
+static void ue_set_cell(et_sim *sim, ue_state *u, int c)
+{
+    const et_sim_params *prm = &sim->p;
+    u->cell = c;
+    u->cell_radius_m = sim->topo.cells[c].radius_m > 0 ? sim->topo.cells[c].radius_m
+                                                       : prm->mobility.cell_radius_m;
+    if (prm->shared_carrier && sim->topo.access == ET_ACCESS_OFDMA) {
+        const et_ue_radio *carrier = &sim->cell_carrier[c];
+        u->radio.bandwidth_up_hz = carrier->bandwidth_up_hz;
+        u->radio.bandwidth_down_hz = carrier->bandwidth_down_hz;
+        u->radio.duty_up = carrier->duty_up;
+        u->radio.duty_down = carrier->duty_down;
+    }
+    /* The channel's rate is B duty min(log2(1 + SINR), max_se) at most. */
+    double max_se = prm->channel.max_spectral_eff_bps_hz;
+    u->peak_bps[DIR_UP] = u->radio.bandwidth_up_hz * u->radio.duty_up * max_se;
+    u->peak_bps[DIR_DOWN] = u->radio.bandwidth_down_hz * u->radio.duty_down * max_se;
+}
+
 static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *err)
 {
     *out = NULL;
@@ -430,6 +464,20 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     sim->busy_snapshot = calloc((size_t)sim->n_ue, sizeof *sim->busy_snapshot);
     sim->traced = calloc((size_t)sim->n_ue, sizeof *sim->traced);
     sim->n_cells = sim->topo.n_cells;
+    sim->handover = prm->handover && prm->channel_enabled && sim->n_cells > 1 &&
+                    sim->topo.access == ET_ACCESS_OFDMA;
+    size_t share_slots = 2 * (size_t)sim->n_ue * (sim->handover ? (size_t)sim->n_cells : 1);
+    /* With handover any cell may serve every UE, so each cell's sharing sets hold a slot per
+     * UE: 8 bytes per UE and cell, bounded here to 256 MiB. */
+    if (share_slots > ((size_t)1 << 26)) {
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: key 'channel.handover': %d UEs in %d cells need %zu carrier-sharing "
+                          "slots with handover, more than the %d it allows (UEs x cells at most "
+                          "%d); simulate fewer UEs or cells, or turn handover off",
+                          prm->source, sim->n_ue, sim->n_cells, share_slots, 1 << 26, 1 << 25);
+        et_sim_destroy(sim);
+        return st;
+    }
     sim->server_jobs = calloc((size_t)sim->topo.n_servers, sizeof *sim->server_jobs);
     sim->servers = calloc((size_t)sim->topo.n_servers, sizeof *sim->servers);
     int n_acc_total = 0;
@@ -440,7 +488,7 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     int k_interf = prm->max_interferers > 0 ? prm->max_interferers : 1;
     sim->interferers = calloc((size_t)sim->n_cells * (size_t)k_interf, sizeof *sim->interferers);
     sim->n_interferers = calloc((size_t)sim->n_cells, sizeof *sim->n_interferers);
-    sim->share_items = calloc(2 * (size_t)sim->n_ue, sizeof *sim->share_items);
+    sim->share_items = calloc(share_slots, sizeof *sim->share_items);
     sim->share_first = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_first);
     sim->share_n = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_n);
     sim->cell_prop = calloc((size_t)sim->n_cells, sizeof *sim->cell_prop);
@@ -460,9 +508,10 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     for (int k = 0; k < want; k++)
         sim->traced[sim->n_traced++] = (int)((long long)k * sim->n_ue / want);
     /* Sharing sets: each cell and direction gets as many slots as the cell
-     * has simulated UEs. */
+     * has simulated UEs; with handover, as many as there are UEs. */
     for (int i = 0; i < sim->n_ue; i++)
-        sim->share_n[2 * sim->topo.ues[i].cell]++;
+        for (int c = 0; c < sim->n_cells; c++)
+            sim->share_n[2 * c] += sim->handover || c == sim->topo.ues[i].cell;
     for (int c = 0, first = 0; c < sim->n_cells; c++) {
         int m = sim->share_n[2 * c];
         sim->share_first[2 * c + DIR_UP] = first;
@@ -519,8 +568,6 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         .bytes_per_token = prm->bytes_per_token,
         .data_quality = prm->data_quality,
     };
-    double max_se = prm->channel.max_spectral_eff_bps_hz;
-    int shared = prm->shared_carrier;
     for (int i = 0; i < sim->n_ue; i++) {
         ue_state *u = &sim->ues[i];
         u->sim = sim;
@@ -533,9 +580,6 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         u->to_session = sg_sem_init(0);
         u->to_ue = sg_sem_init(0);
         u->admit = sg_sem_init(0);
-        u->cell = u->host->cell;
-        u->cell_radius_m = sim->topo.cells[u->cell].radius_m > 0 ? sim->topo.cells[u->cell].radius_m
-                                                                 : prm->mobility.cell_radius_m;
         st = ue_privacy(prm->platform, u->host, &u->privacy, err);
         if (st != ET_OK) {
             et_sim_destroy(sim);
@@ -550,21 +594,7 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         u->radio.duty_up = u->radio.duty_down = 1.0;
         if (u->radio.bandwidth_up_hz <= 0) u->radio.bandwidth_up_hz = 20e6;
         if (u->radio.bandwidth_down_hz <= 0) u->radio.bandwidth_down_hz = 20e6;
-        /* Shared carrier (OFDMA, not Wi-Fi): the channel state is that of the
-         * whole carrier, and the UE gets its share of it. TDD: one carrier,
-         * each direction in its slots, so the SNR is over the whole bandwidth
-         * (the UE's power in its uplink slots) and the rate takes the
-         * direction's share of the time. FDD: a carrier per direction. */
-        if (shared && sim->topo.access == ET_ACCESS_OFDMA) {
-            const et_ue_radio *carrier = &sim->cell_carrier[u->cell];
-            u->radio.bandwidth_up_hz = carrier->bandwidth_up_hz;
-            u->radio.bandwidth_down_hz = carrier->bandwidth_down_hz;
-            u->radio.duty_up = carrier->duty_up;
-            u->radio.duty_down = carrier->duty_down;
-        }
-        /* The channel's rate is B duty min(log2(1 + SINR), max_se) at most. */
-        u->peak_bps[DIR_UP] = u->radio.bandwidth_up_hz * u->radio.duty_up * max_se;
-        u->peak_bps[DIR_DOWN] = u->radio.bandwidth_down_hz * u->radio.duty_down * max_se;
+        ue_set_cell(sim, u, u->host->cell);
     }
     *out = sim;
     return ET_OK;
@@ -755,10 +785,100 @@ static void update_channel(et_sim *sim, ue_state *u)
     link_channel(sim, u);
 }
 
+/* ------------------------------------------------------------ handover */
+
+static void share_leave(et_sim *sim, ue_state *u, int dir);
+static void share_push(et_sim *sim, int c, int dir, const ue_state *u);
+static void log_activity(const et_sim *sim, const ue_state *u, char kind, int dir, double amount,
+                         double peak_bps, double rate_bps);
+
+/* Cell c's RSRP at u's position, dBm, as the A3 rule compares it: the cell's AP power minus
+ * its LOS-averaged mean path loss (et_channel_mean_pathloss_db, what interferers carry).
+ * A UE's RSRP is layer-3 filtered over hundreds of ms, so fast fading is averaged out; the
+ * channel draws shadowing and a LOS state for the serving link only, and comparing a
+ * shadowed serving cell with unshadowed neighbours would hand over on every shadowing dip,
+ * so every cell is compared on its mean. */
+static double cell_rsrp_dbm(const et_sim *sim, const ue_state *u, int c)
+{
+    const et_channel_ap *ap = &sim->topo.aps[c];
+    double power = ap->has_tx_power ? ap->tx_power_dbm : sim->p.channel.ap_tx_power_dbm;
+    double d = hypot(u->mob.x_m - ap->x_m, u->mob.y_m - ap->y_m);
+    return power - et_channel_mean_pathloss_db(&sim->p.channel, ap->prop, d);
+}
+
+/* The data side of u's handover to cell c at grid point step: it leaves its old cell's
+ * carrier, its serving cell becomes c, and it cannot transmit until the interruption ends.
+ * What involves the engine (the old cell's other UEs get their new share, a comm in flight
+ * is cancelled) waits for handover_finish, once u's channel is consistent again. */
+static void handover_to(et_sim *sim, ue_state *u, int c, long step)
+{
+    for (int dir = DIR_UP; dir <= DIR_DOWN; dir++) {
+        if (u->share_pos[dir] < 0) continue;
+        u->ho_left_cell[dir] = u->cell;
+        share_leave(sim, u, dir);
+    }
+    ue_set_cell(sim, u, c);
+    u->handovers++;
+    u->a3_target = -1;
+    u->ho_resume = sim->t0 + (double)step * sim->p.update_interval_s + sim->p.handover_interruption_s;
+    u->ho_pending = 1;
+}
+
+/* The A3 rule (TS 38.331 section 5.5.4.4 with every offset 0 but the margin) at grid point
+ * step, u's mobility being there: a neighbour (one of the channel.max_interferers cells
+ * nearest u's serving cell) whose RSRP exceeds the serving cell's by more than
+ * handover_hysteresis_db at every grid point for handover_ttt_s (rounded up to whole
+ * intervals) becomes the serving cell; when several qualify, the best, and the timer
+ * restarts when the best one changes. */
+static void handover_check(et_sim *sim, ue_state *u, long step)
+{
+    int k = sim->p.max_interferers;
+    const int *near = sim->interferers + (size_t)u->cell * (size_t)k;
+    double best_dbm = cell_rsrp_dbm(sim, u, u->cell) + sim->p.handover_hysteresis_db;
+    int best = -1;
+    for (int j = 0; j < sim->n_interferers[u->cell]; j++) {
+        double r = cell_rsrp_dbm(sim, u, near[j]);
+        if (r > best_dbm) best_dbm = r, best = near[j];
+    }
+    if (best < 0) {
+        u->a3_target = -1;
+        return;
+    }
+    if (best != u->a3_target) u->a3_target = best, u->a3_since = step;
+    double held_s = (double)(step - u->a3_since) * sim->p.update_interval_s;
+    if (held_s < sim->p.handover_ttt_s * (1.0 - 1e-9)) return;
+    handover_to(sim, u, best, step);
+    link_channel(sim, u); /* the walk goes on with the new cell's decorrelation distances */
+}
+
+/* The engine side of u's handover: the cells it left re-divide their carriers among their
+ * other UEs, and a comm in flight is cancelled; its sender continues with the remaining
+ * bytes on the new cell once the interruption is over (transfer). */
+static void handover_finish(et_sim *sim, ue_state *u)
+{
+    u->ho_pending = 0;
+    for (int dir = DIR_UP; dir <= DIR_DOWN; dir++) {
+        int left = u->ho_left_cell[dir];
+        u->ho_left_cell[dir] = -1;
+        xfer *x = &u->x[dir];
+        if (x->comm) {
+            x->remaining_bytes = sgx_comm_get_remaining(x->comm);
+            log_activity(sim, u, 'H', dir, x->remaining_bytes, -1, -1);
+            sg_comm_t c = x->comm;
+            x->comm = NULL;
+            sgx_comm_cancel(c);
+        }
+        if (left >= 0) share_push(sim, left, dir, u);
+    }
+}
+
 /* Brings u's mobility and channel up to grid point step, one interval at a
  * time, so that a UE advanced lazily walks exactly the path and draws
- * exactly the shadowing it would have walked and drawn step by step. */
-static void channel_advance(et_sim *sim, ue_state *u, long step)
+ * exactly the shadowing it would have walked and drawn step by step. With
+ * handover, the A3 rule is checked at every grid point on the way; a
+ * handover's engine side is left pending (channel_advance does it). Plain
+ * arithmetic: no engine call. */
+static void channel_catch_up(et_sim *sim, ue_state *u, long step)
 {
     if (!sim->p.channel_enabled || u->ch_step >= step) return;
     double dt = sim->p.update_interval_s;
@@ -770,7 +890,8 @@ static void channel_advance(et_sim *sim, ue_state *u, long step)
      * Gauss-Markov and traces are stepped interval by interval. The
      * shadowing follows the length walked, so both give the same draws. */
     const et_mobility_params *mp = &sim->p.mobility;
-    int leg_based = mp->model == ET_MOBILITY_RANDOM_WAYPOINT || mp->model == ET_MOBILITY_STATIC;
+    int leg_based = !sim->handover && (mp->model == ET_MOBILITY_RANDOM_WAYPOINT ||
+                                       mp->model == ET_MOBILITY_STATIC);
     while (u->ch_step < step) {
         long k = leg_based ? step - u->ch_step : 1;
         if (k > 1024) k = 1024;
@@ -780,9 +901,17 @@ static void channel_advance(et_sim *sim, ue_state *u, long step)
         et_channel_walk(&u->ch, &sim->p.channel, u->mob.x_m, u->mob.y_m, u->mob.path_m - walked);
         u->ch_step += k;
         sim->counts.channel_updates++;
+        if (sim->handover) handover_check(sim, u, u->ch_step);
     }
     link_channel(sim, u);
     refresh_rates(sim, u);
+}
+
+/* channel_catch_up, then the engine side of a handover found on the way. */
+static void channel_advance(et_sim *sim, ue_state *u, long step)
+{
+    channel_catch_up(sim, u, step);
+    if (u->ho_pending) handover_finish(sim, u);
 }
 
 static void trace_channel_row(et_sim *sim, ue_state *u, double t_rel)
@@ -951,7 +1080,9 @@ static void channel_main(int argc, char **argv)
             for (int k = 0; k < sim->n_traced; k++) {
                 ue_state *u = &sim->ues[sim->traced[k]];
                 if (!u->active) continue;
-                channel_advance(sim, u, step);
+                /* No engine call here: a handover's takes effect below for a busy UE, as it
+                 * would without the trace, and at its next transfer for an idle one. */
+                channel_catch_up(sim, u, step);
                 trace_channel_row(sim, u, (double)step * dt);
             }
         }
@@ -960,6 +1091,11 @@ static void channel_main(int argc, char **argv)
          * start or end transfers, so walk a copy of the busy list. */
         int n = sim->n_busy;
         memcpy(sim->busy_snapshot, sim->busy, (size_t)n * sizeof *sim->busy);
+        /* With handover, a UE's handover re-divides its cells' carriers among their other
+         * busy UEs: they come up to date first, so that the shares pushed do not depend on
+         * the order the UEs are visited in. */
+        for (int k = 0; sim->handover && k < n; k++)
+            channel_catch_up(sim, &sim->ues[sim->busy_snapshot[k]], step);
         for (int k = 0; k < n; k++) {
             ue_state *u = &sim->ues[sim->busy_snapshot[k]];
             if (u->in_flight == 0) continue;
@@ -987,6 +1123,37 @@ static void busy_leave(et_sim *sim, ue_state *u)
     u->busy_pos = -1;
 }
 
+/* Adds u to its serving cell's sharing set in direction dir (no engine call). */
+static void share_join(et_sim *sim, ue_state *u, int dir)
+{
+    int set = 2 * u->cell + dir;
+    int *items = sim->share_items + sim->share_first[set];
+    u->share_pos[dir] = sim->share_n[set];
+    items[sim->share_n[set]++] = u->index;
+}
+
+/* Removes u from its serving cell's sharing set in direction dir (no engine call). */
+static void share_leave(et_sim *sim, ue_state *u, int dir)
+{
+    int set = 2 * u->cell + dir;
+    int *items = sim->share_items + sim->share_first[set];
+    int last = items[--sim->share_n[set]];
+    items[u->share_pos[dir]] = last;
+    sim->ues[last].share_pos[dir] = u->share_pos[dir];
+    u->share_pos[dir] = -1;
+}
+
+/* Gives every UE of cell c's sharing set in direction dir but u its new share. */
+static void share_push(et_sim *sim, int c, int dir, const ue_state *u)
+{
+    int set = 2 * c + dir;
+    int *items = sim->share_items + sim->share_first[set];
+    for (int k = 0; k < sim->share_n[set]; k++) {
+        ue_state *v = &sim->ues[items[k]];
+        if (v != u) push_rate(sim, v, dir);
+    }
+}
+
 /* Joins (join = 1) or leaves u's cell's sharing set in direction dir, then
  * re-divides the carrier among the set's other UEs. The walk is live: a
  * UE that another actor adds or removes meanwhile is re-divided by that
@@ -994,21 +1161,11 @@ static void busy_leave(et_sim *sim, ue_state *u)
 static void share_change(et_sim *sim, ue_state *u, int dir, int join)
 {
     if (!carrier_shared(sim)) return;
-    int set = 2 * u->cell + dir;
-    int *items = sim->share_items + sim->share_first[set];
-    if (join) {
-        u->share_pos[dir] = sim->share_n[set];
-        items[sim->share_n[set]++] = u->index;
-    } else {
-        int last = items[--sim->share_n[set]];
-        items[u->share_pos[dir]] = last;
-        sim->ues[last].share_pos[dir] = u->share_pos[dir];
-        u->share_pos[dir] = -1;
-    }
-    for (int k = 0; k < sim->share_n[set]; k++) {
-        ue_state *v = &sim->ues[items[k]];
-        if (v != u) push_rate(sim, v, dir);
-    }
+    if (join)
+        share_join(sim, u, dir);
+    else
+        share_leave(sim, u, dir);
+    share_push(sim, u->cell, dir, u);
 }
 
 /* Starts one comm of size_bytes on u's access in direction dir, now.
@@ -1079,6 +1236,32 @@ static void reapply_after_latency(et_sim *sim, ue_state *u, int dir)
     set_link_bps(sim, u, dir, rate);
 }
 
+/* Brings u's channel to now and u into its serving cell's carrier in direction dir,
+ * after waiting out a handover's interruption: when this returns, u may start a comm. */
+static void ready_to_send(et_sim *sim, ue_state *u, int dir)
+{
+    for (;;) {
+        channel_advance(sim, u, grid_step_now(sim));
+        if (sim->handover && u->ho_resume > simgrid_get_clock()) {
+            sg_actor_sleep_until(u->ho_resume);
+            continue;
+        }
+        if (carrier_shared(sim) && u->share_pos[dir] < 0) {
+            share_change(sim, u, dir, 1); /* engine calls: check again afterwards */
+            continue;
+        }
+        return;
+    }
+}
+
+/* 1 when u handed over while its comm c was being started (start_comm's engine calls let
+ * the channel actor run): c then runs on the old cell and must start again. */
+static int handed_over_meanwhile(const et_sim *sim, const ue_state *u, int dir, sg_comm_t c)
+{
+    if (!sim->handover || u->x[dir].comm != c) return 0;
+    return u->ho_resume > simgrid_get_clock() || (carrier_shared(sim) && u->share_pos[dir] < 0);
+}
+
 /* Moves size_bytes over u's access in direction dir (UE -> its server or
  * back) as one comm, and returns when the last byte has arrived. The route
  * latency is paid once; on Wi-Fi, again only when the station's rate level
@@ -1088,12 +1271,17 @@ static void transfer(et_sim *sim, ue_state *u, int dir, double size_bytes)
     xfer *x = &u->x[dir];
     double left = size_bytes;
     busy_enter(sim, u);
-    channel_advance(sim, u, grid_step_now(sim));
-    share_change(sim, u, dir, 1);
     for (;;) {
-        channel_advance(sim, u, grid_step_now(sim));
+        ready_to_send(sim, u, dir);
         x->comm = start_comm(sim, u, dir, left);
         sg_comm_t c = x->comm;
+        if (handed_over_meanwhile(sim, u, dir, c)) {
+            /* Cancelled at its start: nothing moved, it starts again on the new cell. */
+            x->comm = NULL;
+            sgx_comm_cancel(c);
+            sgx_comm_wait(c);
+            continue;
+        }
         if (sim->p.channel_enabled && sim->topo.access == ET_ACCESS_OFDMA)
             reapply_after_latency(sim, u, dir);
         int cancelled = sgx_comm_wait(c);
@@ -1301,6 +1489,7 @@ typedef struct task_run {
     double delay_s, ppl, exposure, reward;
     double reward_sum0; /* sim->reward_sum and _count when it started */
     long reward_count0;
+    int handovers0, handovers; /* u->handovers when it started; handovers while it ran */
     const char *failure; /* "" when it ran in time */
 } task_run;
 
@@ -1432,8 +1621,16 @@ static void wait_for_on(et_sim *sim)
 /* The task starts: with server.load_info = query, the UE first asks its server for its
  * load (a control message up, the state down): the decision sees it fresh, and the task
  * pays the round trip. */
+/* u's handovers so far, its channel brought to now first (an idle UE's are found lazily). */
+static int handovers_now(et_sim *sim, ue_state *u)
+{
+    if (sim->handover) channel_advance(sim, u, grid_step_now(sim));
+    return u->handovers;
+}
+
 static void start_task(et_sim *sim, ue_state *u, task_run *t)
 {
+    t->handovers0 = handovers_now(sim, u);
     t->start = simgrid_get_clock();
     t->reward_sum0 = sim->reward_sum;
     t->reward_count0 = sim->reward_count;
@@ -1647,6 +1844,7 @@ static void record_task(et_sim *sim, const ue_state *u, const task_run *t)
         .exposure = t->exposure,
         .reward = t->reward,
         .failure = t->failure,
+        .handovers = t->handovers,
     };
     et_episode_stats_add(sim->stats, &r);
     if (sim->out && sim->out->tasks) et_trace_task_row(sim->out->tasks, &r);
@@ -1671,6 +1869,7 @@ static void ue_main(int argc, char **argv)
         }
         run_task(sim, u, &t);
         account_task(sim, u, &t);
+        t.handovers = handovers_now(sim, u) - t.handovers0;
         record_task(sim, u, &t);
         if (must_stop(sim)) return;
     }
@@ -1734,6 +1933,12 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         u->in_flight = 0;
         u->busy_pos = -1;
         u->finish_s = 0;
+        u->handovers = 0;
+        u->a3_target = -1;
+        u->ho_resume = 0;
+        u->ho_pending = 0;
+        u->ho_left_cell[DIR_UP] = u->ho_left_cell[DIR_DOWN] = -1;
+        if (sim->handover) ue_set_cell(sim, u, u->host->cell); /* its platform cell again */
         et_rng_seed(&u->task_rng, sim->episode_seed, et_rng_stream_id(ET_RNG_TASKS, (uint64_t)i));
         const et_cell *cell = &sim->topo.cells[u->cell];
         et_mobility_home home = {.ap_x_m = cell->x_m,

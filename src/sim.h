@@ -106,6 +106,13 @@ typedef struct et_sim_params {
     int wifi_per_direction;     /* 1: a Wi-Fi transfer's MCS from its own direction's SINR;
                                    0: one level for both, from the worse direction */
     double wifi_mac_efficiency; /* (0, 1]: share of the PHY rate a Wi-Fi transfer gets */
+    /* channel.handover*: a UE's serving cell changes when a neighbour's RSRP (the cell's
+     * power minus its LOS-averaged mean path loss) beats the serving cell's by
+     * handover_hysteresis_db at every channel grid point for handover_ttt_s; the UE then
+     * cannot transmit for handover_interruption_s (docs/channel.md, "Handover"). 0: a UE
+     * stays in its platform cell. */
+    int handover;
+    double handover_hysteresis_db, handover_ttt_s, handover_interruption_s;
     et_mobility_params mobility;
 
     /* transfer.* */

@@ -21,6 +21,7 @@ void et_episode_stats_add(et_episode_stats *s, const et_task_record *r)
         s->ok_ppl += r->ppl;
     }
     s->wait_s += r->wait_s;
+    s->handovers += r->handovers;
     if (r->location == ET_LOCATION_LOCAL)
         s->local++;
     else
@@ -77,6 +78,8 @@ cJSON *et_episode_stats_cjson(const et_episode_stats *s, const char *model, int 
     cJSON_AddNumberToObject(o, "bytes_down", s->bytes_down);
     cJSON_AddNumberToObject(o, "mean_keep", s->mean_keep);
     cJSON_AddNumberToObject(o, "mean_wait_s", s->tasks ? s->wait_s / s->tasks : 0.0);
+    cJSON_AddNumberToObject(o, "handovers_per_task",
+                            s->tasks ? (double)s->handovers / s->tasks : 0.0);
     cJSON *srv = cJSON_AddObjectToObject(o, "server_load");
     if (srv) {
         cJSON_AddNumberToObject(srv, "peak_memory_bytes", s->server_peak_memory_bytes);

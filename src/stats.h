@@ -41,6 +41,7 @@ typedef struct et_episode_stats {
     double mean_keep;
     double ppl_sum, keep_sum; /* sums behind mean_ppl and mean_keep */
     double wait_s;            /* time jobs spent queued at the server, summed over tasks */
+    long handovers;           /* handovers while tasks ran, summed over tasks */
     /* The servers (filled by the simulator at the episode's end): the largest memory any
      * server held at once, and the number of jobs waiting for memory, time-averaged over the
      * episode and at its largest (over servers: the mean of their averages, the largest). */

@@ -53,6 +53,7 @@ static const char *const METRICS[] = {
     "bytes_up",
     "bytes_down",
     "mean_keep",
+    "handovers_per_task",
     "engine.comms",
     "engine.link_updates",
     "engine.idle_link_updates",

@@ -14,7 +14,7 @@
 static const char TASK_HEADER[] =
     "episode,ue,ue_name,task,start_s,end_s,location,keep,b,tokens,epochs,bytes_up,bytes_down,"
     "compute_s,delay_s,ppl,exposure,reward,failure,device_class,download_s,upload_s,result_s,"
-    "query_s,wait_s,deadline_s\n";
+    "query_s,wait_s,deadline_s,handovers\n";
 static const char CHANNEL_HEADER[] = "episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,"
                                      "rate_up_bps,rate_down_bps,los,cell\n";
 
@@ -383,7 +383,8 @@ void et_trace_task_row(FILE *f, const et_task_record *r)
     put_num(f, r->result_s, ',');
     put_num(f, r->query_s, ',');
     put_num(f, r->wait_s, ',');
-    put_num(f, r->deadline_s, '\n');
+    put_num(f, r->deadline_s, ',');
+    fprintf(f, "%d\n", r->handovers);
 }
 
 /* Appends x with a fixed number of decimals (0-6) and sep to buf; an empty

@@ -42,6 +42,7 @@ typedef struct et_task_record {
     double wait_s;     /* queued at the server until its memory admitted the job */
     double deadline_s; /* the task's deadline after its start, s; 0: none */
     const char *device_class; /* the UE's class property (phone, laptop, ...) */
+    int handovers;            /* the UE's handovers between the task's start and end */
 } et_task_record;
 
 /* One channel update of one UE: one row of channel.csv. */

@@ -16,6 +16,16 @@ if [ -n "$outside" ]; then
     echo "0 passed, 1 failed"
     exit 1
 fi
+# docs/platforms.md prints the hand-written example platform whole: the fenced xml block after
+# the line naming it is the shipped file, byte for byte.
+example=$(awk '/^The complete file, `platforms\/two-cells.xml`:/ { on = 1; next }
+    on && /^```xml$/ { inside = 1; next } inside && /^```$/ { exit } inside { print }' \
+    "$src/docs/platforms.md")
+if [ "$example" != "$(cat "$src/platforms/two-cells.xml")" ]; then
+    echo "FAIL docs/platforms.md section 7 does not print platforms/two-cells.xml as shipped"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 # The table is the tail of the document, starting at its header line.
 if diff <(sed -n '/^| key | type |/,$p' "$doc") "$table" >/dev/null; then
     echo "ok   docs/configuration.md matches edgetune keys --markdown"

@@ -1201,8 +1201,10 @@ static void check_refuses_cluster_cabinet_and_peer_figures_without_meaning(void)
 
 static void shipped_and_generated_platforms_pass_the_value_check(void)
 {
-    static const char *const shipped[] = {"edge-6ue.xml", "edge-6ue-full.xml", "edge-6ue-wifi.xml",
-                                          "edge-9ue.xml", "metro-9ue-3cell.xml"};
+    static const char *const shipped[] = {"edge-6ue.xml",        "edge-6ue-full.xml",
+                                          "edge-6ue-wifi.xml",   "edge-9ue.xml",
+                                          "metro-9ue-3cell.xml", "highway-5cell.xml",
+                                          "two-cells.xml"};
     for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/platforms/%s", ET_SOURCE_DIR, shipped[i]);

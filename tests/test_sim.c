@@ -1577,6 +1577,228 @@ static void each_cell_runs_its_own_duplex_and_ap_power(void)
     CU_ASSERT(rel_err(got[1], want[1]) < 1e-6);
 }
 
+
+/* ---- handover ----------------------------------------------------------------------------- */
+
+/* TR 36.814's law, as the scenario tr36814 computes it: PL(d) = 128.1 + 37.6 log10(d_km) dB. */
+static double pl_36814_db(double d_m)
+{
+    return 128.1 + 37.6 * log10(d_m / 1000.0);
+}
+
+/* The downlink and uplink rates, bits/s, of a UE d_m from an AP of 10 dBm over its own
+ * 20 MHz each way (channel.sharing dedicated, FDD, no fading, no shadowing, no interference):
+ * B min(log2(1 + SNR), 7.4), with noise -174 dBm/Hz + 10 log10(20e6) = -100.99 dBm plus the
+ * receiver's noise figure (UE 9 dB, AP 5 dB) and the UE's 23 dBm uplink. */
+static void rates_20mhz_at(double d_m, double *down_bps, double *up_bps)
+{
+    double noise_dbm = -174.0 + 10.0 * log10(20e6);
+    double snr_down = 10.0 - pl_36814_db(d_m) - (noise_dbm + 9.0);
+    double snr_up = 23.0 - pl_36814_db(d_m) - (noise_dbm + 5.0);
+    *down_bps = 20e6 * fmin(log2(1.0 + pow(10.0, snr_down / 10.0)), 7.4);
+    *up_bps = 20e6 * fmin(log2(1.0 + pow(10.0, snr_up / 10.0)), 7.4);
+}
+
+/* UEs of a generated two-cell platform (cell0 at (0, 0), cell1 at (500, 0), a server each;
+ * UE i in cell i mod 2) at xs0[i] until just after t = 3 s, then at xs1[i], all in the middle
+ * of their emulator downloads (all-server, version 1's SERVER task downloads the emulator
+ * first). Writes the traces under a fresh dir named name and returns it. hysteresis_db < 0:
+ * handover off. shared: the UEs of a cell share its carrier (else each has its own 20 MHz). */
+static const char *handover_run(const char *name, double hysteresis_db, int n_ue,
+                                const double *xs0, const double *xs1, int shared, et_scenario *sc,
+                                et_platform_spec *spec)
+{
+    const char *dir = et_test_tmpdir(name);
+    static char keep[8][4200];
+    static int n_keep;
+    char *kept = keep[n_keep++ % 8];
+    snprintf(kept, sizeof keep[0], "%s", dir);
+    char platform[4300], trace[4300];
+    snprintf(platform, sizeof platform, "%s/metro.xml", kept);
+    snprintf(trace, sizeof trace, "%s/trace.csv", kept);
+    write_two_cells(platform, n_ue, NULL, spec);
+    write_trace(trace, n_ue, xs0, xs1, 3.0);
+    static_scenario(sc, kept, platform, n_ue);
+    deterministic_channel(sc, trace);
+    if (shared) sc->radio_sharing = ET_SHARING_CARRIER;
+    sc->channel.ap_tx_power_dbm = 10; /* rates that depend on distance (moving_case) */
+    sc->channel.interference = 0;
+    sc->handover = hysteresis_db >= 0;
+    sc->handover_hysteresis_db = hysteresis_db >= 0 ? hysteresis_db : 3;
+    sc->handover_ttt_s = 0.48;
+    sc->handover_interruption_s = 0.05;
+    CU_ASSERT_EQUAL_FATAL(run_child(sc, "all-server"), 0);
+    return kept;
+}
+
+/* handover_run with one UE driving from x = 150 m to x = 400 m, over its own 20 MHz. */
+static const char *handover_case(const char *name, double hysteresis_db, et_scenario *sc,
+                                 et_platform_spec *spec)
+{
+    double x0 = 150, x1 = 400;
+    return handover_run(name, hysteresis_db, 1, &x0, &x1, 0, sc, spec);
+}
+
+/* The task's hand-computed delay: the emulator request up at 150 m from cell0; the emulator
+ * down at 150 m until the channel update at t = 4 s, at 400 m from cell0 from then on, until
+ * t_ho (handover at t_ho: the comm is cancelled, and after the interruption a new comm moves
+ * the remaining bytes from cell1, 100 m away, paying the route latency again; no handover:
+ * t_ho infinite); then the data up, the tuning and the LoRA result down at the rates of the
+ * cell serving the UE at 400 m. */
+static double handover_hand_delay(const et_scenario *sc, const et_platform_spec *spec,
+                                  double t_ho, double interruption_s, double *remaining_out)
+{
+    const et_fm *fm = opt13();
+    int b = et_fm_blocks_for_keep(fm, 0.4);
+    double lat = spec->wireless_latency_s + spec->backhaul_latency_s;
+    double down150, up150, down400, up400, down100, up100;
+    rates_20mhz_at(150, &down150, &up150);
+    rates_20mhz_at(400, &down400, &up400);
+    rates_20mhz_at(100, &down100, &up100);
+    int handed_over = isfinite(t_ho);
+    double down_end = handed_over ? down100 : down400, up_end = handed_over ? up100 : up400;
+    double t = xfer_s(sc->control_bytes, lat, up150 / 8);
+    double bytes = ceil(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm));
+    double moved = (4.0 - t - lat) * down150 / 8;
+    if (handed_over) {
+        moved += (t_ho - 4.0) * down400 / 8;
+        *remaining_out = bytes - moved;
+        t = t_ho + interruption_s + lat + ceil(bytes - moved) / (down100 / 8);
+    } else {
+        t = 4.0 + (bytes - moved) / (down400 / 8);
+    }
+    t += xfer_s(sc->control_bytes + 1e4 * sc->bytes_per_token, lat, up_end / 8);
+    t += et_fm_tuning_flops(fm, b, 1e4, 1) / spec->server_core_flops;
+    t += xfer_s(et_fm_result_bytes(fm, 1), lat, down_end / 8);
+    return t;
+}
+
+static void a_ue_driving_across_the_cell_edge_hands_over_when_the_a3_rule_says(void)
+{
+    et_scenario sc;
+    et_platform_spec spec;
+    const char *dir = handover_case("sim_handover", 3, &sc, &spec);
+
+    /* The A3 rule on the 1 s grid. At x = 150 m (t <= 3 s): cell0 is 150 m away, PL =
+     * 128.1 + 37.6 log10(0.15) = 97.12 dB; cell1 350 m, 128.1 + 37.6 log10(0.35) = 110.96 dB:
+     * cell1's RSRP is 13.84 dB worse. At x = 400 m (from t = 3.001 s): cell0 400 m, 113.14 dB;
+     * cell1 100 m, 90.50 dB: cell1 is 22.64 dB better, more than the 3 dB hysteresis. The
+     * condition holds first at the grid point t = 4 s, and has held 0.48 s (the time to
+     * trigger) first at the grid point t = 5 s: the handover is at 5 s. */
+    double margin_150 = pl_36814_db(150) - pl_36814_db(350);
+    double margin_400 = pl_36814_db(400) - pl_36814_db(100);
+    CU_ASSERT(margin_150 < 3.0);
+    CU_ASSERT(fabs(margin_400 - 22.64) < 0.01);
+    double t_ho = 5.0;
+    channel_row rows[64];
+    int n = read_channel_rows(dir, rows, 64);
+    int seen4 = 0, seen5 = 0;
+    for (int k = 0; k < n; k++) {
+        if (rows[k].time_s < 4.5) CU_ASSERT_STRING_EQUAL(rows[k].cell, "cell0");
+        if (rows[k].time_s > 4.5) CU_ASSERT_STRING_EQUAL(rows[k].cell, "cell1");
+        seen4 += fabs(rows[k].time_s - 4.0) < 1e-9;
+        seen5 += fabs(rows[k].time_s - 5.0) < 1e-9;
+    }
+    CU_ASSERT(seen4 == 1 && seen5 == 1);
+
+    /* The download in flight at 5 s continues on cell1 with exactly its remaining bytes. */
+    double remaining = 0;
+    double want = handover_hand_delay(&sc, &spec, t_ho, 0.05, &remaining);
+    double got = task_field(dir, 0, 0, "delay_s");
+    fprintf(stderr, "\n  handover at 5 s, %.0f bytes left: delay %.9f s (hand %.9f) ", remaining,
+            got, want);
+    CU_ASSERT(remaining > 1e6);
+    CU_ASSERT(fabs(got - want) < 1e-6);
+    CU_ASSERT_EQUAL(task_field(dir, 0, 0, "handovers"), 1);
+}
+
+static void without_handover_the_ue_stays_in_its_cell_and_nothing_changes(void)
+{
+    et_scenario sc;
+    et_platform_spec spec;
+    /* Off: the UE stays on cell0 at 400 m, as before handover existed. */
+    const char *off = handover_case("sim_handover_off", -1, &sc, &spec);
+    double want = handover_hand_delay(&sc, &spec, INFINITY, 0, NULL);
+    double got = task_field(off, 0, 0, "delay_s");
+    fprintf(stderr, "\n  no handover: delay %.9f s (hand %.9f) ", got, want);
+    CU_ASSERT(rel_err(got, want) < 1e-6); /* 5267 s: tasks.csv's 6 decimals, as moving_case */
+    CU_ASSERT_EQUAL(task_field(off, 0, 0, "handovers"), 0);
+    /* On, with a hysteresis (30 dB) the 22.64 dB never reaches: the same bytes. */
+    const char *never = handover_case("sim_handover_never", 30, &sc, &spec);
+    for (int f = 0; f < 2; f++) {
+        const char *name = f ? "channel.csv" : "tasks.csv";
+        char *a = slurp(off, name), *b = slurp(never, name);
+        CU_ASSERT_FATAL(a != NULL && b != NULL);
+        CU_ASSERT_STRING_EQUAL(a, b);
+        free(a);
+        free(b);
+    }
+}
+
+/* channel.csv's downlink rate of UE ue at grid time t_s; NAN when absent. */
+static double channel_down_at(const channel_row *rows, int n, int ue, double t_s)
+{
+    for (int k = 0; k < n; k++)
+        if (rows[k].ue == ue && fabs(rows[k].time_s - t_s) < 1e-9) return rows[k].rate_down_bps;
+    return NAN;
+}
+
+static void a_handover_re_divides_both_cells_carriers(void)
+{
+    /* UE 0 (cell0) drives from 150 m to 400 m as in the case above and hands over to cell1 at
+     * 5 s; UE 2 stays in cell0 (150 m on the other side), UE 1 in cell1 (150 m from it). All
+     * three download their emulators through t = 4..6 s, each cell's carrier shared by its
+     * UEs with traffic: the downlink keeps its SINR in a 1/n share (interference off), so a
+     * UE's downlink rate is B duty f(SINR) / n. */
+    double xs0[3] = {150, 650, -150}, xs1[3] = {400, 650, -150};
+    et_scenario sc;
+    et_platform_spec spec;
+    const char *dir = handover_run("sim_handover_shares", 3, 3, xs0, xs1, 1, &sc, &spec);
+    channel_row rows[256];
+    int n = read_channel_rows(dir, rows, 256);
+    /* UE 2, cell0: shares with UE 0 at 4 s, alone from 5 s (UE 0 left): twice the rate. */
+    double b4 = channel_down_at(rows, n, 2, 4.0), b6 = channel_down_at(rows, n, 2, 6.0);
+    /* UE 1, cell1: alone at 4 s, shares with UE 0 from 5.05 s (after the interruption). */
+    double c4 = channel_down_at(rows, n, 1, 4.0), c6 = channel_down_at(rows, n, 1, 6.0);
+    fprintf(stderr, "\n  cell0's other UE %.0f -> %.0f b/s, cell1's %.0f -> %.0f b/s ", b4, b6, c4,
+            c6);
+    CU_ASSERT(rel_err(b6, 2.0 * b4) < 1e-6);
+    CU_ASSERT(rel_err(c6, 0.5 * c4) < 1e-6);
+    CU_ASSERT_EQUAL(task_field(dir, 0, 0, "handovers"), 1);
+    CU_ASSERT_EQUAL(task_field(dir, 1, 0, "handovers"), 0);
+    CU_ASSERT_EQUAL(task_field(dir, 2, 0, "handovers"), 0);
+}
+
+static void handovers_do_not_depend_on_when_the_channel_is_looked_at(void)
+{
+    /* The highway example (10 vehicles, 5 cells, handover on): with channel.csv every step a
+     * UE is brought up to date at every grid point; without it, an idle UE only when it next
+     * transmits. The handovers, and so every task, are the same. */
+    char *tasks[2];
+    long handovers = 0;
+    for (int traced = 0; traced < 2; traced++) {
+        const char *dir = et_test_tmpdir(traced ? "sim_highway_traced" : "sim_highway_untraced");
+        et_scenario sc;
+        et_error err;
+        CU_ASSERT_FATAL(et_scenario_load(et_test_source_path("examples/highway.json"),
+                                         et_test_source_path(""), &sc, &err) == ET_OK);
+        snprintf(sc.out_dir, sizeof sc.out_dir, "%s", dir);
+        sc.tasks_per_ue = 3;
+        sc.write_channel_trace = traced;
+        CU_ASSERT_EQUAL_FATAL(run_child(&sc, "greedy"), 0);
+        tasks[traced] = slurp(dir, "tasks.csv");
+        CU_ASSERT_FATAL(tasks[traced] != NULL);
+        for (int ue = 0; traced && ue < 10; ue++)
+            for (int task = 0; task < 3; task++)
+                handovers += (long)task_field(dir, ue, task, "handovers");
+    }
+    fprintf(stderr, "\n  %ld handovers in 30 tasks ", handovers);
+    CU_ASSERT(handovers > 10);
+    CU_ASSERT_STRING_EQUAL(tasks[0], tasks[1]);
+    free(tasks[0]);
+    free(tasks[1]);
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -1620,6 +1842,13 @@ int main(void)
         {"channel_csv_records_the_los_state_its_path_loss_used_and_the_serving_cell",
          channel_csv_records_the_los_state_its_path_loss_used_and_the_serving_cell},
         {"each_cell_runs_its_own_duplex_and_ap_power", each_cell_runs_its_own_duplex_and_ap_power},
+        {"a_ue_driving_across_the_cell_edge_hands_over_when_the_a3_rule_says",
+         a_ue_driving_across_the_cell_edge_hands_over_when_the_a3_rule_says},
+        {"without_handover_the_ue_stays_in_its_cell_and_nothing_changes",
+         without_handover_the_ue_stays_in_its_cell_and_nothing_changes},
+        {"a_handover_re_divides_both_cells_carriers", a_handover_re_divides_both_cells_carriers},
+        {"handovers_do_not_depend_on_when_the_channel_is_looked_at",
+         handovers_do_not_depend_on_when_the_channel_is_looked_at},
         {NULL, NULL},
     };
     return et_test_main("sim", cases);
