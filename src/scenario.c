@@ -199,7 +199,7 @@ static const key_def KEYS[] = {
      "the channel's update grid) with an interruption; false: a UE stays in its platform cell "
      "(version 2; no effect on a single cell)"},
     {"channel.handover_hysteresis_db", KEY_DOUBLE, OFF(handover_hysteresis_db), 0, 30, "3", NULL,
-     "A3 margin, dB: TS 38.331's hysteresis plus a3-Offset (each 0-30 dB, 0.5 dB steps); 3 dB "
+     "A3 margin, dB: TS 38.331's hysteresis (0-15 dB) plus a3-Offset (-15 to 15 dB), 0.5 dB steps; 3 dB "
      "with a 480 ms time to trigger is the slowest handover parameter set of 3GPP TR 36.839"},
     {"channel.handover_ttt_s", KEY_DOUBLE, OFF(handover_ttt_s), 0, 5.12, "0.48", NULL,
      "A3 time to trigger, s (TS 38.331 timeToTrigger: 0 to 5.12 s; 0.48 with the 3 dB "
