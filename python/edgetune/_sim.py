@@ -300,11 +300,11 @@ class Simulator:
 
     def companion(self, baseline):
         """A C baseline that sees this simulator's episodes beside the Python policy and can
-        be asked for its action on the decision in progress (Companion.decide). Create it
-        before the episodes it should follow."""
+        be asked for its action on the decision in progress (Companion.decide). Created during
+        an episode (from a callback, or while an Env waits for an action), it starts that
+        episode as at its beginning, without the feedback already given: for a baseline that
+        learns nothing from feedback, the same decisions as one created before."""
         self._check_open("companion")
-        if self._running:
-            raise _lib.StateError("edgetune: add companions between episodes")
         index = ctypes.c_int()
         _lib.check(lib.et_capi_companion_add, self._h, baseline.encode(), ctypes.byref(index))
         return Companion(self, baseline, index.value)
