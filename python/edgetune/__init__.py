@@ -22,7 +22,9 @@ from ._sim import (FEEDBACK_FIELDS, LOCAL, OBS_DIM, SERVER, TASK_FIELDS, Compani
                    Simulator)
 from .env import Env
 from .multiagent import AECEnv, ParallelEnv, aec_env, parallel_env
+from .vector import VectorEnv, vector_env
 from . import spaces
 
-__all__ = ["Simulator", "Env", "aec_env", "parallel_env", "AECEnv", "ParallelEnv", "Companion", "Error", "InputError", "StateError", "LOCAL", "SERVER",
+__all__ = ["Simulator", "Env", "aec_env", "parallel_env", "AECEnv", "ParallelEnv", "vector_env",
+           "VectorEnv", "Companion", "Error", "InputError", "StateError", "LOCAL", "SERVER",
            "OBS_DIM", "TASK_FIELDS", "FEEDBACK_FIELDS", "spaces", "library_path"]
