@@ -288,8 +288,23 @@ static void companions_answer_only_during_a_decision(void)
                     ET_ERR_INPUT);
 }
 
-/* A location that is neither LOCAL nor SERVER, and a keep that is not finite, end the
- * episode with an error naming them (no outputs). */
+/* Runs one episode with the policy c, which must end at its first decision with ET_ERR_INPUT
+ * whose message holds text, and no outputs. */
+static void expect_refused(et_capi_sim *h, counting *c, const char *text)
+{
+    CU_ASSERT_EQUAL(et_capi_sim_set_policy(h, decide, feedback, begin, end, c, NULL, 0), 0);
+    const char *dir = et_test_tmpdir("capi-badaction");
+    char err[768], *stats = NULL;
+    CU_ASSERT_EQUAL(et_capi_sim_run(h, NULL, "bad", 5, dir, NULL, &stats, err, sizeof err),
+                    ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, text));
+    CU_ASSERT_EQUAL(c->decides, 1);
+    CU_ASSERT(no_outputs(dir));
+}
+
+/* A location that is neither LOCAL nor SERVER, and a keep outside [tuning.k_min, tuning.k_max]
+ * (0.1, 0.5 here) or not finite, end the episode with an error naming them (no outputs): one
+ * rule for every component of a foreign action, nothing clipped. */
 static void a_bad_action_is_an_error_not_a_choice(void)
 {
     et_capi_sim *h = sim_handle();
@@ -297,28 +312,12 @@ static void a_bad_action_is_an_error_not_a_choice(void)
     const double bad[] = {7, NAN, -1};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         counting c = {.h = h, .companion = -1, .location = bad[i]};
-        CU_ASSERT_EQUAL(et_capi_sim_set_policy(h, decide, feedback, begin, end, &c, NULL, 0), 0);
-        const char *dir = et_test_tmpdir("capi-badloc");
-        char err[768], *stats = NULL;
-        CU_ASSERT_EQUAL(et_capi_sim_run(h, NULL, "bad", 5, dir, NULL, &stats, err, sizeof err),
-                        ET_ERR_INPUT);
-        CU_ASSERT_PTR_NOT_NULL(strstr(err, "expected 0, LOCAL, or 1, SERVER"));
-        CU_ASSERT_EQUAL(c.decides, 1);
-        CU_ASSERT(no_outputs(dir));
+        expect_refused(h, &c, "expected 0, LOCAL, or 1, SERVER");
     }
-    /* A keep outside [tuning.k_min, tuning.k_max] (0.1, 0.5) is refused the same way, not
-     * clipped: one rule for every component of a foreign action. */
     const double keeps[] = {5.0, 0.05, NAN};
     for (size_t i = 0; i < sizeof keeps / sizeof keeps[0]; i++) {
         counting c = {.h = h, .companion = -1, .keep = keeps[i]};
-        CU_ASSERT_EQUAL(et_capi_sim_set_policy(h, decide, feedback, begin, end, &c, NULL, 0), 0);
-        const char *dir = et_test_tmpdir("capi-badkeep");
-        char err[768], *stats = NULL;
-        CU_ASSERT_EQUAL(et_capi_sim_run(h, NULL, "bad", 5, dir, NULL, &stats, err, sizeof err),
-                        ET_ERR_INPUT);
-        CU_ASSERT_PTR_NOT_NULL(strstr(err, "expected a number in [0.1, 0.5]"));
-        CU_ASSERT_EQUAL(c.decides, 1);
-        CU_ASSERT(no_outputs(dir));
+        expect_refused(h, &c, "expected a number in [0.1, 0.5]");
     }
 }
 

@@ -3,10 +3,9 @@ api_test, parallel_api_test and seed_test assert (tests/conformance.py, written 
 protocol's documentation), the simulator-specific semantics (agent_selection in simulated time,
 rewards on completion, the decision interval), and PettingZoo's own tests where it imports."""
 
-import os
 import unittest
 
-from tests.support import child, child_json, run_cli, scratch
+from tests.support import child, child_json, python_matches_cli
 
 AEC = """
 import json, edgetune, numpy as np
@@ -195,14 +194,7 @@ class Seeding(unittest.TestCase):
 
 class Companions(unittest.TestCase):
     def test_greedy_companion_created_mid_episode_reproduces_greedy(self):
-        tmp = scratch(self)
-        child(GREEDY_MID_EPISODE, os.path.join(tmp, "py"))
-        cli = run_cli("run", "--policy", "greedy", "--seed", "3", "--out",
-                      os.path.join(tmp, "cli"))
-        self.assertEqual(cli.returncode, 0, cli.stderr)
-        with open(os.path.join(tmp, "py", "tasks.csv"), "rb") as a, \
-                open(os.path.join(tmp, "cli", "tasks.csv"), "rb") as b:
-            self.assertEqual(a.read(), b.read())
+        python_matches_cli(self, GREEDY_MID_EPISODE, "greedy")
 
 
 class PettingZooItself(unittest.TestCase):
