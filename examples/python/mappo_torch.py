@@ -104,6 +104,8 @@ class ValueNorm:
         self.beta, self.m1, self.m2, self.d = beta, 0.0, 0.0, 0.0
 
     def stats(self):
+        if self.d <= 0.0:  # before the first update: identity, as the C learner
+            return 0.0, 1.0
         d = max(self.d, 1e-5)
         mu = self.m1 / d
         return mu, math.sqrt(max(self.m2 / d - mu * mu, 1e-2))
@@ -299,7 +301,7 @@ def main():
     try:
         for ep in range(a.episodes):
             trajs, s = run_episode(env, learner)
-            progress = ep / max(1, a.episodes - 1)
+            progress = ep / a.episodes  # update ep of episodes, as et_hmppo_ent_loc_at
             logs = learner.update(trajs, progress)
             rows.append([ep, s["episodic_reward"], s["total_delay_s"], s["mean_delay_s"],
                          s["mean_ppl"], s["failed"], s["local"] / s["tasks"], s["mean_keep"]]
