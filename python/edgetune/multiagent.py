@@ -39,32 +39,27 @@ def _completed(record):
     return out
 
 
-class _Common:
-    """What both environments share: the simulator, agents, spaces, state, render, close."""
+class _Agents:
+    """Agents, spaces and the accessors PettingZoo asks for, shared by the environments and
+    their process-hosted proxies (edgetune._remote)."""
 
     metadata = {"render_modes": [], "name": "edgetune_v0", "is_parallelizable": True}
+    render_mode = None
 
-    def __init__(self, scenario=None, *, simulator=None, out=None, render_mode=None,
-                 **overrides):
-        if render_mode is not None:
-            raise ValueError("render_mode %r: edgetune renders nothing (metadata['render_modes'] "
-                             "is empty); out= writes each episode's traces" % (render_mode,))
-        self.render_mode = None
-        self._env = Env(scenario, simulator=simulator, out=out, **overrides)
-        self.sim = self._env.sim
-        self.possible_agents = [agent_name(ue) for ue in range(self.sim.n_ue)]
+    def _init_agents(self, n_ue, k_range, state_dim):
+        self.possible_agents = [agent_name(ue) for ue in range(n_ue)]
         self._ue = {a: ue for ue, a in enumerate(self.possible_agents)}
-        k_min, k_max = (float(k) for k in self.sim.k_range)
+        k_min, k_max = (float(k) for k in k_range)
+        self.k_range = (k_min, k_max)
         # One space object per agent, the same at every call (seeding one seeds that agent's)
         self.observation_spaces = {a: spaces.Box(-math.inf, math.inf, (OBS_DIM,), np.float32)
                                    for a in self.possible_agents}
         self.action_spaces = {a: spaces.Tuple((spaces.Discrete(2),
                                                spaces.Box(k_min, k_max, (), np.float64)))
                               for a in self.possible_agents}
-        self.state_space = spaces.Box(-math.inf, math.inf, (self.sim.state_dim,), np.float32)
+        self.state_space = spaces.Box(-math.inf, math.inf, (state_dim,), np.float32)
         self.agents = []
         self.rewards, self.terminations, self.truncations, self.infos = {}, {}, {}, {}
-        self._info = None
 
     def observation_space(self, agent):
         """The observation space of agent (the same object at every call)."""
@@ -86,6 +81,41 @@ class _Common:
     def unwrapped(self):
         return self
 
+    def render(self):
+        """Renders nothing (render_mode is None); traces are written with out=."""
+        return None
+
+    def last(self, observe=True):
+        """(observation, cumulative reward, terminated, truncated, info) of agent_selection."""
+        agent = self.agent_selection
+        return (self.observe(agent) if observe else None, self._cumulative_rewards[agent],
+                self.terminations[agent], self.truncations[agent], self.infos[agent])
+
+    def agent_iter(self, max_iter=2 ** 63):
+        """Yields agent_selection until no agent is left (or max_iter times)."""
+        count = 0
+        while self.agents and count < max_iter:
+            yield self.agent_selection
+            count += 1
+
+
+def check_render_mode(render_mode):
+    if render_mode is not None:
+        raise ValueError("render_mode %r: edgetune renders nothing (metadata['render_modes'] "
+                         "is empty); out= writes each episode's traces" % (render_mode,))
+
+
+class _Common(_Agents):
+    """What both environments share: the simulator, agents, spaces, state, render, close."""
+
+    def __init__(self, scenario=None, *, simulator=None, out=None, render_mode=None,
+                 **overrides):
+        check_render_mode(render_mode)
+        self._env = Env(scenario, simulator=simulator, out=out, **overrides)
+        self.sim = self._env.sim
+        self._init_agents(self.sim.n_ue, self.sim.k_range, self.sim.state_dim)
+        self._info = None
+
     def observe(self, agent):
         """agent's latest observation: a copy of its row of the C state (float32, OBS_DIM)."""
         return self.sim.observations[self._ue[agent]].copy()
@@ -93,10 +123,6 @@ class _Common:
     def state(self):
         """The global state a centralised critic sees (a copy: state_dim float32 values)."""
         return self.sim.state.copy()
-
-    def render(self):
-        """Renders nothing (render_mode is None); traces are written with out=."""
-        return None
 
     def close(self):
         """Ends the running episode (no outputs) and frees the simulator."""
@@ -154,19 +180,6 @@ class AECEnv(_Common, _AECBase):
             self.agent_selection = dead[0]
         elif self._info["waiting"]:
             self.agent_selection = agent_name(self._info["waiting"][0])
-
-    def last(self, observe=True):
-        """(observation, cumulative reward, terminated, truncated, info) of agent_selection."""
-        agent = self.agent_selection
-        return (self.observe(agent) if observe else None, self._cumulative_rewards[agent],
-                self.terminations[agent], self.truncations[agent], self.infos[agent])
-
-    def agent_iter(self, max_iter=2 ** 63):
-        """Yields agent_selection until no agent is left (or max_iter times)."""
-        count = 0
-        while self.agents and count < max_iter:
-            yield self.agent_selection
-            count += 1
 
     def step(self, action):
         """Acts for agent_selection: (location, keep) for a live agent, None for a terminated
@@ -274,18 +287,24 @@ def _check(env, agent, action):
     return check_action(action, env._ue[agent], env.sim.k_range, "step: %s" % agent)
 
 
-def aec_env(scenario=None, **kwargs):
+def aec_env(scenario=None, *, process=False, **kwargs):
     """A PettingZoo AEC environment over the simulator.
 
     scenario and keyword overrides as for Simulator (platform, seed, model, ues, tasks), or
     simulator= an existing one; out= a folder for every completed episode's traces;
-    render_mode must be None. docs/python.md, "The AEC environment"."""
+    render_mode must be None. process=True runs it in a worker process of its own behind a
+    proxy with the same API (several per process then). docs/python.md, section 4."""
+    if process:
+        from ._remote import RemoteAECEnv
+        return RemoteAECEnv(scenario, **kwargs)
     return AECEnv(scenario, **kwargs)
 
 
-def parallel_env(scenario=None, *, decision_interval_s=0.0, **kwargs):
+def parallel_env(scenario=None, *, decision_interval_s=0.0, process=False, **kwargs):
     """A PettingZoo parallel environment over the simulator: one step acts for every UE whose
     task starts within decision_interval_s simulated seconds (0: the decisions of one instant)
-    of the first pending decision. Arguments as aec_env. docs/python.md, "The parallel
-    environment"."""
+    of the first pending decision. Arguments as aec_env. docs/python.md, section 4."""
+    if process:
+        from ._remote import RemoteParallelEnv
+        return RemoteParallelEnv(scenario, decision_interval_s=decision_interval_s, **kwargs)
     return ParallelEnv(scenario, decision_interval_s=decision_interval_s, **kwargs)

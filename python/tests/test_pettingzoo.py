@@ -99,18 +99,47 @@ for agent in env.agent_iter():
     env.step(None if term or trunc else env.baseline("greedy").decide())
 """
 
+PROCESS_HOSTED = """
+import json, edgetune
+from tests import conformance
+out = {}
+a, b = (edgetune.aec_env(tasks=3, process=True) for _ in range(2))   # two in one process
+out["same_aec"] = conformance.aec_trajectory(a, 4, 60) == conformance.aec_trajectory(b, 4, 60)
+out["aec_checked"] = len(conformance.aec_api(a))
+p, q = (edgetune.parallel_env(tasks=3, process=True, decision_interval_s=50.0)
+        for _ in range(2))
+out["same_parallel"] = (conformance.parallel_trajectory(p, 4, 40)
+                        == conformance.parallel_trajectory(q, 4, 40))
+out["parallel_checked"] = len(conformance.parallel_api(p))
+try:
+    a.step((7, 0.3))
+except ValueError as exc:
+    out["error"] = str(exc).splitlines()[0]
+procs = [e._proc for e in (a, b, p, q)]
+for e in (a, b, p, q):
+    e.close()
+out["alive"] = [pr.is_alive() for pr in procs]
+try:
+    a.reset()
+except RuntimeError as exc:
+    out["closed"] = str(exc)
+print(json.dumps(out))
+"""
+
 PETTINGZOO = """
 import edgetune
 try:
     from pettingzoo.test import api_test, parallel_api_test
 except ImportError:
     raise SystemExit(77)
-aec = edgetune.aec_env(tasks=3)
-api_test(aec, num_cycles=1000)
-aec._env._stop()  # its episode ends; the parallel env shares the process's one simulator
-parallel_api_test(edgetune.parallel_env(simulator=aec.sim, decision_interval_s=50.0),
+from pettingzoo.test import seed_test, parallel_seed_test
+api_test(edgetune.aec_env(tasks=3, process=True), num_cycles=1000)
+parallel_api_test(edgetune.parallel_env(tasks=3, process=True, decision_interval_s=50.0),
                   num_cycles=1000)
-print("api_test and parallel_api_test passed")
+seed_test(lambda: edgetune.aec_env(tasks=3, process=True), num_cycles=100)
+parallel_seed_test(lambda: edgetune.parallel_env(tasks=3, process=True,
+                                                 decision_interval_s=50.0), num_cycles=100)
+print("api_test, parallel_api_test, seed_test and parallel_seed_test passed")
 """
 
 
@@ -190,6 +219,21 @@ class Seeding(unittest.TestCase):
             other = child(TRAJECTORY, kind, "5")[1]
             self.assertEqual(first, second, kind)
             self.assertNotEqual(first, other, kind)
+
+
+class ProcessHosted(unittest.TestCase):
+    """process=True: the environment in a worker process behind a proxy, so that one process
+    holds several, as PettingZoo's seed_test builds them."""
+
+    def test_two_in_one_process(self):
+        got = child_json(PROCESS_HOSTED)
+        self.assertTrue(got["same_aec"])
+        self.assertTrue(got["same_parallel"])
+        self.assertEqual(got["aec_checked"], 14)
+        self.assertEqual(got["parallel_checked"], 8)
+        self.assertIn("location 7 for UE", got["error"])
+        self.assertEqual(got["alive"], [False] * 4)
+        self.assertIn("this environment is closed", got["closed"])
 
 
 class Companions(unittest.TestCase):
