@@ -33,10 +33,10 @@ typedef struct et_capi_sim et_capi_sim;
 
 /* A foreign policy; ctx is the pointer given to et_capi_sim_set_policy. decide returns 0
  * after writing the action buffer (location 0 LOCAL or 1 SERVER, a keep in [tuning.k_min,
- * tuning.k_max]: anything else is ET_ERR_INPUT naming the value and the range), or a nonzero et_status to end the episode (the run then
- * returns that status; the caller re-raises its own error). The others may be NULL; each
- * returns 0, or nonzero when it failed: the episode then ends at its next decision and writes
- * no outputs, even when that callback was the episode's last. */
+ * tuning.k_max]: anything else is ET_ERR_INPUT naming the value and the range), or a nonzero
+ * et_status to end the episode (the run then returns that status; the caller re-raises its own
+ * error). The others may be NULL; each returns 0, or nonzero when it failed: the episode then ends
+ * at its next decision and writes no outputs, even when that callback was the episode's last. */
 typedef int (*et_capi_decide_fn)(void *ctx, int ue, const float *state);
 typedef int (*et_capi_feedback_fn)(void *ctx, int ue, double reward, int done);
 typedef int (*et_capi_episode_begin_fn)(void *ctx, int episode, int n_ue, unsigned long long seed);

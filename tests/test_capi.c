@@ -27,9 +27,9 @@ typedef struct counting {
     int fail_feedback_at; /* return 1 from this feedback (0: never) */
     int nested_status;    /* what a run started from decide returned */
     int destroy_in_decide;
-    double keep;       /* written as the action's keep when not 0 (with location SERVER) */
-    int late_status;   /* what adding a companion, then asking it, in the 2nd decide returned */
-    int add_late;      /* add a companion in the second decide and take its action */
+    double keep;     /* written as the action's keep when not 0 (with location SERVER) */
+    int late_status; /* what adding a companion, then asking it, in the 2nd decide returned */
+    int add_late;    /* add a companion in the second decide and take its action */
 } counting;
 
 static et_capi_sim *sim_handle(void)
