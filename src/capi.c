@@ -2,6 +2,8 @@
 #include "edgetune_capi.h"
 
 #include <cJSON.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,8 @@ struct et_capi_sim {
     const et_obs_view *pending; /* the decision in progress, NULL between decisions */
     int running;                /* a run is in progress (the callbacks are being called) */
     int callback_failed;        /* feedback, begin or end returned nonzero in this run */
+    int episode;                /* the running episode's index and seed (for a companion */
+    uint64_t episode_seed;      /* added mid-episode) */
     int destroy_pending;        /* et_capi_sim_destroy was called from a callback */
     double task[ET_CAPI_TASK_FIELDS];
     double action[2];
@@ -184,8 +188,18 @@ static et_status foreign_decide(et_agent *agent, const et_obs_view *view, et_act
                             "the policy's decide() wrote location %g at UE %d, task %d, %.3f s "
                             "simulated (expected 0, LOCAL, or 1, SERVER)",
                             loc, view->task->ue, view->task->task_index, view->task->now_s);
+    /* A keep in [k_min, k_max], as the action space says: 5.0 is the policy's mistake too, not
+     * a keep to clip (one rule for every component of a foreign action; docs/python.md). */
+    double keep = h->action[1];
+    if (!(keep >= h->sc.k_min && keep <= h->sc.k_max))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "the policy's decide() wrote keep %g at UE %d, task %d, %.3f s "
+                            "simulated (expected a number in [%g, %g], tuning.k_min and "
+                            "tuning.k_max)",
+                            keep, view->task->ue, view->task->task_index, view->task->now_s,
+                            h->sc.k_min, h->sc.k_max);
     action->location = loc == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
-    action->keep = h->action[1]; /* a keep that is not finite: sim.c refuses it */
+    action->keep = keep;
     return ET_OK;
 }
 
@@ -205,6 +219,8 @@ static void foreign_feedback(et_agent *agent, const et_feedback *fb)
 static void foreign_begin(et_agent *agent, int episode, int n_ue, uint64_t seed)
 {
     et_capi_sim *h = agent->impl;
+    h->episode = episode;
+    h->episode_seed = seed;
     for (int i = 0; i < h->n_companions; i++)
         h->companions[i]->ops->episode_begin(h->companions[i], episode, n_ue, seed);
     if (h->begin && h->begin(h->ctx, episode, n_ue, (unsigned long long)seed) != 0)
@@ -419,7 +435,6 @@ int et_capi_companion_add(et_capi_sim *h, const char *baseline, int *id, char *e
     et_error e;
     et_error_clear(&e);
     et_status ok = check_handle(h, "et_capi_companion_add", &e);
-    if (ok == ET_OK) ok = check_idle(h, "et_capi_companion_add", &e);
     if (ok == ET_OK && (!baseline || !id))
         ok = et_error_set(&e, ET_ERR_INPUT, "et_capi_companion_add: baseline or id is NULL");
     if (ok != ET_OK) return to_err(ok, &e, err, err_size);
@@ -430,6 +445,9 @@ int et_capi_companion_add(et_capi_sim *h, const char *baseline, int *id, char *e
     et_agent *a = NULL;
     et_status st = make_baseline(h, baseline, &a, &e);
     if (st != ET_OK) return to_err(st, &e, err, err_size);
+    /* Mid-episode (a foreign policy's run in progress): it starts the running episode as it
+     * would have at its beginning; the feedback already given is not replayed. */
+    if (h->running) a->ops->episode_begin(a, h->episode, et_sim_ue_count(h->sim), h->episode_seed);
     *id = h->n_companions;
     h->companions[h->n_companions++] = a;
     return ET_OK;
@@ -455,9 +473,9 @@ int et_capi_companion_decide(et_capi_sim *h, int id, double *action, char *err, 
     et_action a = {(et_location)h->action[0], h->action[1]};
     et_agent *c = h->companions[id];
     et_status st = c->ops->decide(c, h->pending, &a, &e);
-    if (st == ET_OK) {
+    if (st == ET_OK) { /* the keep as the simulator applies a baseline's (clipped to the range) */
         action[0] = a.location;
-        action[1] = a.keep;
+        action[1] = fmin(h->sc.k_max, fmax(h->sc.k_min, a.keep));
     }
     return to_err(st, &e, err, err_size);
 }

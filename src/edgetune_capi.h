@@ -32,11 +32,11 @@
 typedef struct et_capi_sim et_capi_sim;
 
 /* A foreign policy; ctx is the pointer given to et_capi_sim_set_policy. decide returns 0
- * after writing the action buffer (location 0 LOCAL or 1 SERVER, a finite keep: anything else
- * is ET_ERR_INPUT naming the policy), or a nonzero et_status to end the episode (the run then
- * returns that status; the caller re-raises its own error). The others may be NULL; each
- * returns 0, or nonzero when it failed: the episode then ends at its next decision and writes
- * no outputs, even when that callback was the episode's last. */
+ * after writing the action buffer (location 0 LOCAL or 1 SERVER, a keep in [tuning.k_min,
+ * tuning.k_max]: anything else is ET_ERR_INPUT naming the value and the range), or a nonzero
+ * et_status to end the episode (the run then returns that status; the caller re-raises its own
+ * error). The others may be NULL; each returns 0, or nonzero when it failed: the episode then ends
+ * at its next decision and writes no outputs, even when that callback was the episode's last. */
 typedef int (*et_capi_decide_fn)(void *ctx, int ue, const float *state);
 typedef int (*et_capi_feedback_fn)(void *ctx, int ue, double reward, int done);
 typedef int (*et_capi_episode_begin_fn)(void *ctx, int episode, int n_ue, unsigned long long seed);
@@ -89,11 +89,13 @@ int et_capi_sim_set_policy(et_capi_sim *h, et_capi_decide_fn decide, et_capi_fee
  * policy.* keys) as a companion of the foreign policy: it sees the same episode_begin,
  * feedback and episode_end, and et_capi_companion_decide asks it for its action on the
  * decision in progress (a foreign policy can then reproduce or wrap a baseline). *id gets
- * its index. Not during a run. */
+ * its index. During a run (from a callback, or while decide waits) it starts the running
+ * episode as at its beginning, without the feedback given so far. */
 int et_capi_companion_add(et_capi_sim *h, const char *baseline, int *id, char *err,
                           size_t err_size);
 /* Writes the companion's action for the pending decision into action[0] (location) and
- * action[1] (keep). ET_ERR_INPUT when no decision is in progress. */
+ * action[1] (keep, clipped to [tuning.k_min, tuning.k_max] as the simulator clips a baseline's
+ * keep, so that it is a valid foreign action). ET_ERR_INPUT when no decision is in progress. */
 int et_capi_companion_decide(et_capi_sim *h, int id, double *action, char *err, size_t err_size);
 
 /* Runs one episode (sim.h et_sim_run_episode) with the baseline named (NULL: the foreign

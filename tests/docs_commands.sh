@@ -33,7 +33,7 @@ shrink() { # the extra options for one command line
         *"edgetune run"*) echo "--tasks 2 -q" ;;
         *"edgetune sweep"*) echo "--tasks 2 --seeds 1 -q" ;;
         *"bench_cartpole"*) echo "--steps 2048" ;;
-        *"ppo_torch.py"*) echo "--episodes 2 --tasks 2" ;;
+        *"mappo_torch.py"*) echo "--episodes 2 --tasks 2" ;;
         *"examples/python/"*) echo "--tasks 2" ;;
         *) echo "" ;;
     esac

@@ -27,6 +27,9 @@ typedef struct counting {
     int fail_feedback_at; /* return 1 from this feedback (0: never) */
     int nested_status;    /* what a run started from decide returned */
     int destroy_in_decide;
+    double keep;     /* written as the action's keep when not 0 (with location SERVER) */
+    int late_status; /* what adding a companion, then asking it, in the 2nd decide returned */
+    int add_late;    /* add a companion in the second decide and take its action */
 } counting;
 
 static et_capi_sim *sim_handle(void)
@@ -58,6 +61,19 @@ static int decide(void *ctx, int ue, const float *state)
     }
     if (c->destroy_in_decide && c->decides == 1) et_capi_sim_destroy(c->h);
     double *act = et_capi_sim_action(c->h);
+    if (c->add_late && c->decides == 2) {
+        char err[768];
+        int id = -1;
+        c->late_status = et_capi_companion_add(c->h, "greedy", &id, err, sizeof err);
+        if (c->late_status == 0)
+            c->late_status = et_capi_companion_decide(c->h, id, act, err, sizeof err);
+        return c->late_status;
+    }
+    if (c->keep != 0) {
+        act[0] = 1;
+        act[1] = c->keep;
+        return 0;
+    }
     if (c->location != 0) {
         act[0] = c->location;
         act[1] = 0.3;
@@ -272,8 +288,23 @@ static void companions_answer_only_during_a_decision(void)
                     ET_ERR_INPUT);
 }
 
-/* A location that is neither LOCAL nor SERVER, and a keep that is not finite, end the
- * episode with an error naming them (no outputs); a finite keep is clipped. */
+/* Runs one episode with the policy c, which must end at its first decision with ET_ERR_INPUT
+ * whose message holds text, and no outputs. */
+static void expect_refused(et_capi_sim *h, counting *c, const char *text)
+{
+    CU_ASSERT_EQUAL(et_capi_sim_set_policy(h, decide, feedback, begin, end, c, NULL, 0), 0);
+    const char *dir = et_test_tmpdir("capi-badaction");
+    char err[768], *stats = NULL;
+    CU_ASSERT_EQUAL(et_capi_sim_run(h, NULL, "bad", 5, dir, NULL, &stats, err, sizeof err),
+                    ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, text));
+    CU_ASSERT_EQUAL(c->decides, 1);
+    CU_ASSERT(no_outputs(dir));
+}
+
+/* A location that is neither LOCAL nor SERVER, and a keep outside [tuning.k_min, tuning.k_max]
+ * (0.1, 0.5 here) or not finite, end the episode with an error naming them (no outputs): one
+ * rule for every component of a foreign action, nothing clipped. */
 static void a_bad_action_is_an_error_not_a_choice(void)
 {
     et_capi_sim *h = sim_handle();
@@ -281,15 +312,27 @@ static void a_bad_action_is_an_error_not_a_choice(void)
     const double bad[] = {7, NAN, -1};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         counting c = {.h = h, .companion = -1, .location = bad[i]};
-        CU_ASSERT_EQUAL(et_capi_sim_set_policy(h, decide, feedback, begin, end, &c, NULL, 0), 0);
-        const char *dir = et_test_tmpdir("capi-badloc");
-        char err[768], *stats = NULL;
-        CU_ASSERT_EQUAL(et_capi_sim_run(h, NULL, "bad", 5, dir, NULL, &stats, err, sizeof err),
-                        ET_ERR_INPUT);
-        CU_ASSERT_PTR_NOT_NULL(strstr(err, "expected 0, LOCAL, or 1, SERVER"));
-        CU_ASSERT_EQUAL(c.decides, 1);
-        CU_ASSERT(no_outputs(dir));
+        expect_refused(h, &c, "expected 0, LOCAL, or 1, SERVER");
     }
+    const double keeps[] = {5.0, 0.05, NAN};
+    for (size_t i = 0; i < sizeof keeps / sizeof keeps[0]; i++) {
+        counting c = {.h = h, .companion = -1, .keep = keeps[i]};
+        expect_refused(h, &c, "expected a number in [0.1, 0.5]");
+    }
+}
+
+/* A companion added in the middle of an episode answers at once. */
+static void a_companion_can_join_mid_episode(void)
+{
+    et_capi_sim *h = sim_handle();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+    counting c = {.h = h, .companion = -1, .add_late = 1, .late_status = -1};
+    CU_ASSERT_EQUAL(et_capi_sim_set_policy(h, decide, feedback, begin, end, &c, NULL, 0), 0);
+    char err[768], *stats = NULL;
+    CU_ASSERT_EQUAL(et_capi_sim_run(h, NULL, "late", 6, NULL, NULL, &stats, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(c.late_status, 0);
+    CU_ASSERT_EQUAL(c.decides, UES * TASKS);
+    et_capi_free(stats);
 }
 
 /* A feedback() that fails, even the episode's last, leaves no outputs. */
@@ -337,6 +380,7 @@ int main(void)
         {"an_error_from_decide_ends_the_episode_without_outputs",
          an_error_from_decide_ends_the_episode_without_outputs},
         {"companions_answer_only_during_a_decision", companions_answer_only_during_a_decision},
+        {"a_companion_can_join_mid_episode", a_companion_can_join_mid_episode},
         {"a_bad_action_is_an_error_not_a_choice", a_bad_action_is_an_error_not_a_choice},
         {"a_failing_last_feedback_writes_nothing", a_failing_last_feedback_writes_nothing},
         {"runs_and_destroys_from_a_callback_are_safe", runs_and_destroys_from_a_callback_are_safe},

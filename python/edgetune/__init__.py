@@ -4,6 +4,7 @@
     sim = edgetune.Simulator(seed=1)
     stats = sim.run_episode(policy)          # policy.decide(ue, obs) -> (location, keep)
     env = edgetune.Env()                     # reset() / step(actions), gymnasium's convention
+    aec = edgetune.aec_env()                 # PettingZoo's AEC API; parallel_env(): its parallel API
 
 Needs NumPy and libedgetune.so (found through EDGETUNE_LIB, the build tree next to this
 package, the prefix it was installed to, or pkg-config).
@@ -20,7 +21,10 @@ from ._lib import Error, InputError, StateError
 from ._sim import (FEEDBACK_FIELDS, LOCAL, OBS_DIM, SERVER, TASK_FIELDS, Companion,
                    Simulator)
 from .env import Env
+from .multiagent import AECEnv, ParallelEnv, aec_env, parallel_env
+from .vector import VectorEnv, vector_env
 from . import spaces
 
-__all__ = ["Simulator", "Env", "Companion", "Error", "InputError", "StateError", "LOCAL", "SERVER",
+__all__ = ["Simulator", "Env", "aec_env", "parallel_env", "AECEnv", "ParallelEnv", "vector_env",
+           "VectorEnv", "Companion", "Error", "InputError", "StateError", "LOCAL", "SERVER",
            "OBS_DIM", "TASK_FIELDS", "FEEDBACK_FIELDS", "spaces", "library_path"]

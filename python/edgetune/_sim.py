@@ -73,6 +73,31 @@ def _episode_index(episode):
     return episode
 
 
+def check_action(action, ue, k_range, where):
+    """(location, keep) as ints and floats, or ValueError naming the value and the range: the
+    one rule for actions given from Python (and the C API's): a location exactly
+    edgetune.LOCAL (0) or edgetune.SERVER (1), a keep in [k_min, k_max] (tuning.k_min,
+    tuning.k_max), bounds included. Nothing is clipped or rounded."""
+    try:
+        pair = np.asarray(action, dtype=np.float64)
+    except (TypeError, ValueError):
+        pair = None
+    if pair is None or pair.shape != (2,):
+        raise ValueError("%s: UE %d: expected (location, keep), {ue: (location, keep)} or an "
+                         "array of shape (n_ue, 2); got %s" % (
+                             where, ue, "shape %s" % (pair.shape,) if pair is not None
+                             else repr(action)))
+    location, keep = pair
+    if location != LOCAL and location != SERVER:
+        raise ValueError("%s: location %g for UE %d: expected edgetune.LOCAL (0) or "
+                         "edgetune.SERVER (1)" % (where, location, ue))
+    k_min, k_max = k_range
+    if not k_min <= keep <= k_max:  # NaN fails too
+        raise ValueError("%s: keep %g for UE %d: expected a number in [%g, %g] "
+                         "(tuning.k_min, tuning.k_max)" % (where, float(keep), ue, k_min, k_max))
+    return int(location), float(keep)
+
+
 class _Aborted(Exception):
     """The episode was ended from Python (Env.reset or close, Ctrl-C)."""
 
@@ -160,10 +185,8 @@ class Simulator:
         try:
             if state_addr != self._state_addr:
                 self._bind_state(state_addr)
-            location, keep = self._policy.decide(ue, self._views[ue])
-            if location != LOCAL and location != SERVER:
-                raise ValueError("decide() returned location %r for UE %d: expected "
-                                 "edgetune.LOCAL (0) or edgetune.SERVER (1)" % (location, ue))
+            location, keep = check_action(self._policy.decide(ue, self._views[ue]), ue,
+                                          self.k_range, "decide() returned")
             act = self._action
             act[0] = location
             act[1] = keep
@@ -277,11 +300,11 @@ class Simulator:
 
     def companion(self, baseline):
         """A C baseline that sees this simulator's episodes beside the Python policy and can
-        be asked for its action on the decision in progress (Companion.decide). Create it
-        before the episodes it should follow."""
+        be asked for its action on the decision in progress (Companion.decide). Created during
+        an episode (from a callback, or while an Env waits for an action), it starts that
+        episode as at its beginning, without the feedback already given: for a baseline that
+        learns nothing from feedback, the same decisions as one created before."""
         self._check_open("companion")
-        if self._running:
-            raise _lib.StateError("edgetune: add companions between episodes")
         index = ctypes.c_int()
         _lib.check(lib.et_capi_companion_add, self._h, baseline.encode(), ctypes.byref(index))
         return Companion(self, baseline, index.value)

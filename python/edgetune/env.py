@@ -14,7 +14,7 @@ import weakref
 import numpy as np
 
 from . import _lib, spaces
-from ._sim import FEEDBACK_FIELDS, LOCAL, OBS_DIM, SERVER, Simulator, _Aborted
+from ._sim import FEEDBACK_FIELDS, OBS_DIM, Simulator, _Aborted, check_action
 
 # Envs whose episode may still be running when the interpreter exits.
 _open_envs = weakref.WeakSet()
@@ -75,6 +75,7 @@ class Env:
         self._job = None
         self._next_episode = 0
         self._bridge = _Bridge(self)
+        self._companions = {}
         self._clear()
         _open_envs.add(self)
 
@@ -179,15 +180,7 @@ class Env:
             action = np.asarray(actions, dtype=np.float64)
             if action.shape == (self.n_ue, 2):
                 action = action[ue]
-            elif action.shape != (2,):
-                raise ValueError("step: expected (location, keep), {ue: (location, keep)} or an "
-                                 "array of shape (%d, 2); got shape %s"
-                                 % (self.n_ue, action.shape))
-        location, keep = action
-        if location != LOCAL and location != SERVER:
-            raise ValueError("step: location %r for UE %d: expected edgetune.LOCAL (0) or "
-                             "edgetune.SERVER (1)" % (location, ue))
-        return int(location), float(keep)
+        return check_action(action, ue, self.sim.k_range, "step")
 
     def step(self, actions):
         """Gives the waiting UE its action and runs the engine until the next decision is due.
@@ -218,9 +211,11 @@ class Env:
 
     def baseline(self, name):
         """edgetune's baseline called name, asked on the pending decision:
-        env.step(env.baseline("greedy").decide()) takes the greedy choice. Create it before
-        reset()."""
-        return self.sim.companion(name)
+        env.step(env.baseline("greedy").decide()) takes the greedy choice. Usable at any
+        time, mid-episode included; one companion per name (the same object each call)."""
+        if name not in self._companions:
+            self._companions[name] = self.sim.companion(name)
+        return self._companions[name]
 
     def close(self):
         """Ends the running episode (no outputs) and frees the simulator."""

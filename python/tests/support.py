@@ -42,3 +42,22 @@ def scratch(test):
     tmp = tempfile.TemporaryDirectory(prefix="edgetune-py-")
     test.addCleanup(tmp.cleanup)
     return tmp.name
+
+
+def assert_same_tasks(test, tmp):
+    """tmp/py/tasks.csv and tmp/cli/tasks.csv are the same, byte for byte."""
+    with open(os.path.join(tmp, "py", "tasks.csv"), "rb") as a, \
+            open(os.path.join(tmp, "cli", "tasks.csv"), "rb") as b:
+        test.assertEqual(a.read(), b.read())
+
+
+def python_matches_cli(test, code, policy, seed="3"):
+    """Runs code with a folder for its outputs (argv[1]) and `edgetune run --policy policy
+    --seed seed`, and checks that their tasks.csv are the same, byte for byte; returns the
+    scratch folder (tmp/py, tmp/cli)."""
+    tmp = scratch(test)
+    child(code, os.path.join(tmp, "py"))
+    cli = run_cli("run", "--policy", policy, "--seed", seed, "--out", os.path.join(tmp, "cli"))
+    test.assertEqual(cli.returncode, 0, cli.stderr)
+    assert_same_tasks(test, tmp)
+    return tmp

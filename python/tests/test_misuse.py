@@ -88,15 +88,14 @@ class Bad:
 
 
 for name, action in (("location", (7, 0.3)), ("keep_nan", (1, float("nan"))),
-                     ("keep_inf", (0, float("inf")))):
+                     ("keep_inf", (0, float("inf"))), ("keep_big", (0, 1e300)),
+                     ("keep_small", (1, 0.05))):
     try:
         sim.run_episode(Bad(action), out=os.path.join(out, name))
         result[name] = "no exception"
     except (ValueError, edgetune.Error) as exc:
         result[name] = [type(exc).__name__, str(exc), sorted(os.listdir(os.path.join(out, name)))
                         if os.path.isdir(os.path.join(out, name)) else []]
-# finite keeps beyond the range are clipped, the documented rule
-result["clipped"] = sim.run_episode(Bad((0, 1e300)))["mean_keep"]
 
 
 class LastFails:
@@ -220,12 +219,15 @@ class Misuse(unittest.TestCase):
         self.assertIn("close: an episode is running", got["close"][1])
         self.assertEqual(got["location"][0], "ValueError")
         self.assertIn("location 7", got["location"][1])
-        for name in ("keep_nan", "keep_inf"):
-            self.assertEqual(got[name][0], "InputError", name)
-            self.assertIn("policy 'foreign': decide() returned", got[name][1])
-            self.assertIn("expected LOCAL or SERVER and a finite keep", got[name][1])
+        # one rule for the whole action: outside the action space is an error naming the
+        # value and the range, never clipped (docs/python.md, "Errors")
+        for name, text in (("keep_nan", "keep nan"), ("keep_inf", "keep inf"),
+                           ("keep_big", "keep 1e+300"), ("keep_small", "keep 0.05")):
+            self.assertEqual(got[name][0], "ValueError", name)
+            self.assertIn("decide() returned: %s for UE" % text, got[name][1])
+            self.assertIn("expected a number in [0.1, 0.5] (tuning.k_min, tuning.k_max)",
+                          got[name][1])
             self.assertEqual(got[name][2], [], name)
-        self.assertEqual(got["clipped"], 0.5)  # tuning.k_max
         for where, exc in (("feedback", "ZeroDivisionError"), ("episode_end", "KeyError")):
             self.assertEqual(got[where], [exc, ["summary.json"], "previous"], where)
         self.assertEqual(got["after"], 12)

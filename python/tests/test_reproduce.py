@@ -3,7 +3,7 @@
 import os
 import unittest
 
-from tests.support import child, child_json, run_cli, scratch
+from tests.support import assert_same_tasks, child, python_matches_cli, child_json, run_cli, scratch
 
 ALL_SERVER = """
 import sys, edgetune
@@ -57,19 +57,10 @@ class Reproduce(unittest.TestCase):
         cli = run_cli("run", "--checkpoint", ckpt, "--seed", "3", "--tasks", "4", "-q",
                       "--out", os.path.join(tmp, "cli"))
         self.assertEqual(cli.returncode, 0, cli.stderr)
-        with open(os.path.join(tmp, "py", "tasks.csv"), "rb") as a, \
-                open(os.path.join(tmp, "cli", "tasks.csv"), "rb") as b:
-            self.assertEqual(a.read(), b.read())
+        assert_same_tasks(self, tmp)
 
     def test_all_server_policy_matches_cli(self):
-        tmp = scratch(self)
-        child(ALL_SERVER, os.path.join(tmp, "py"))
-        cli = run_cli("run", "--policy", "all-server", "--seed", "3", "--out",
-                      os.path.join(tmp, "cli"))
-        self.assertEqual(cli.returncode, 0, cli.stderr)
-        with open(os.path.join(tmp, "py", "tasks.csv"), "rb") as a, \
-                open(os.path.join(tmp, "cli", "tasks.csv"), "rb") as b:
-            self.assertEqual(a.read(), b.read())
+        tmp = python_matches_cli(self, ALL_SERVER, "all-server")
         for name in ("channel.csv", "summary.json"):
             self.assertTrue(os.path.exists(os.path.join(tmp, "py", name)), name)
 
@@ -78,9 +69,7 @@ class Reproduce(unittest.TestCase):
         got = child_json(ENV_GREEDY, os.path.join(tmp, "py"))
         cli = run_cli("run", "--policy", "greedy", "--seed", "3", "--out", os.path.join(tmp, "cli"))
         self.assertEqual(cli.returncode, 0, cli.stderr)
-        with open(os.path.join(tmp, "py", "tasks.csv"), "rb") as a, \
-                open(os.path.join(tmp, "cli", "tasks.csv"), "rb") as b:
-            self.assertEqual(a.read(), b.read())
+        assert_same_tasks(self, tmp)
         self.assertEqual(got["steps"], got["stats"]["tasks"])
         self.assertTrue(got["terminated"])
         # The rewards handed out step by step add up to the episodic reward.
