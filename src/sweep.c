@@ -875,7 +875,13 @@ static void last_line(const char *path, char *out, size_t size)
 /* Checks every point's scenario and generated platform before anything is written. */
 static et_status validate(const sw_spec *s, const et_sweep_options *opt, et_error *err)
 {
-    char tmp[] = "/tmp/edgetune-sweep-XXXXXX";
+    /* In $TMPDIR when set, as mkdtemp(1) and the shell's tools do. */
+    const char *tmp_root = getenv("TMPDIR");
+    if (!tmp_root || !*tmp_root) tmp_root = "/tmp";
+    char tmp[ET_PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s/edgetune-sweep-XXXXXX", tmp_root) >= (int)sizeof tmp)
+        return et_error_set(err, ET_ERR_IO, "sweep: TMPDIR is longer than %d characters",
+                            ET_PATH_MAX - 32);
     if (!mkdtemp(tmp))
         return et_error_set(err, ET_ERR_IO, "sweep: cannot create a temporary directory: %s",
                             strerror(errno));

@@ -155,8 +155,10 @@ done
 cat >grid.json <<JSON
 { "base": "s.json", "grid": { "tasks.per_ue": [$(seq -s, 1 300)], "reward.w_ppl": [$(seq -s, 1 300)] } }
 JSON
-sweep_tmp_before=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'edgetune-sweep-*' 2>/dev/null | sort)
-"$bin" sweep grid.json --out swg -q 2>msg.txt &
+# A private TMPDIR: the sweep test, run alongside by ctest -j, makes its own temporaries.
+mkdir -p own-tmp
+sweep_tmp_before=$(find own-tmp -maxdepth 1 -name 'edgetune-sweep-*' 2>/dev/null | sort)
+TMPDIR=$PWD/own-tmp "$bin" sweep grid.json --out swg -q 2>msg.txt &
 pid=$!
 sleep 2
 kill -INT "$pid"
@@ -166,7 +168,7 @@ alive=$(kill -0 "$pid" 2>/dev/null && echo yes)
 wait "$pid"
 rc=$?
 pid=
-sweep_tmp_after=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'edgetune-sweep-*' 2>/dev/null | sort)
+sweep_tmp_after=$(find own-tmp -maxdepth 1 -name 'edgetune-sweep-*' 2>/dev/null | sort)
 if [ -z "$alive" ] && [ "$rc" -eq 130 ] && [ "$(lines msg.txt)" -eq 1 ] &&
     grep -q '^edgetune: sweep interrupted by SIGINT while checking point [0-9]* of 90000 of the SPEC; nothing written$' msg.txt &&
     [ "$sweep_tmp_before" = "$sweep_tmp_after" ] && [ ! -e swg/runs.csv ]; then
