@@ -40,7 +40,7 @@ typedef enum et_hmppo_variant {
 typedef struct et_hmppo_config {
     et_hmppo_variant variant;
     /* The hyperparameters a scenario sets (hidden, lr_actor, ..., kernel): one row each in
-     * src/learn.h, with their ranges, defaults and meaning. */
+     * src/core/learn.h, with their ranges, defaults and meaning. */
     ET_LEARN_KEYS(ET_LEARN_FIELD)
     float k_min;   /* the scenario's tuning.k_min */
     float k_max;   /* the scenario's tuning.k_max; 1 */

@@ -22,7 +22,7 @@ typedef enum et_policy_tuning {
     ET_TUNE_KEEP_EMULATOR = 2, /* the keep fraction, only when the server tunes on an emulator */
     ET_TUNE_RULE = 3,          /* tuned-static: which device classes tune locally, and the keep */
     ET_TUNE_DYNAMIC = 4,       /* tuned-dynamic: per device class, the load threshold and the keep,
-                                  by coordinate search from tuned-static's optimum (src/tune.h) */
+                                  by coordinate search from tuned-static's optimum (src/run/tune.h) */
 } et_policy_tuning;
 
 typedef struct et_policy_info {

@@ -101,8 +101,8 @@ typedef struct et_scenario {
     double delay_ref_s, ppl_ref;
     double fail_penalty;
 
-    /* policy.* */
-    double policy_keep;
+    /* baselines.* (and the policy key itself, above) */
+    double policy_keep; /* baselines.keep */
     char static_rule[ET_SCENARIO_STRING_MAX];  /* baselines.static_rule */
     char dynamic_rule[ET_SCENARIO_STRING_MAX]; /* baselines.dynamic_rule */
 

@@ -7,7 +7,7 @@
 # or an MPI build.
 set -u
 bin=$(realpath "$1")
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
 # shellcheck disable=SC2016 # expanded at exit

@@ -2,7 +2,7 @@
  *
  * Distributed training (mpirun -np N edgetune train) runs one process per rank, each with its
  * own SimGrid engine, and exchanges data only through allgather. The MPI implementation lives
- * in the program (src/collective_mpi.c, built when MPI is found); the library and the trainer
+ * in the program (src/run/collective_mpi.c, built when MPI is found); the library and the trainer
  * know only this interface, so tests can drive it with threads and a build without MPI works
  * unchanged. */
 #ifndef ET_COLLECTIVE_H

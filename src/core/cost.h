@@ -86,7 +86,7 @@ double et_cost_reward(const et_reward_weights *w, double delay_s, double ppl, do
  * less: none, version 2); untuned_ppl: the perplexity left without tuning (times the task's
  * difficulty); worst_exposure: the largest exposure any option has (the SERVER option's).
  * Every option that completes within the deadline scores strictly better when
- * fail_penalty > 0 (tests/test_cost.c checks it on random tasks). */
+ * fail_penalty > 0 (tests/core/test_cost.c checks it on random tasks). */
 double et_cost_fail_reward(const et_reward_weights *w, double delay_s, double deadline_s,
                            double untuned_ppl, double worst_exposure);
 

@@ -672,7 +672,7 @@ static void tuned_dynamic_offloads_below_its_threshold_and_tunes_locally_from_it
 }
 
 /* tuned-dynamic with q = 0 for tuned-static's local classes and inf for the others decides
- * exactly as tuned-static: the coordinate search's start (src/tune.c) is that rule. */
+ * exactly as tuned-static: the coordinate search's start (src/run/tune.c) is that rule. */
 static void tuned_dynamic_at_zero_and_inf_decides_as_tuned_static(void)
 {
     et_fm fm = opt_1_3b();

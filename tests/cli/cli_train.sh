@@ -5,7 +5,7 @@
 # wall-time column). Also: eval and compare run on a trained checkpoint.
 set -u
 bin=$(realpath "$1")
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
 # shellcheck disable=SC2016 # expanded at exit

@@ -8,7 +8,7 @@
 # replaces an old one and no temporary file remains.
 set -u
 bin=$(realpath "$1")
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
 in_scratch

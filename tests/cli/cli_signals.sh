@@ -5,7 +5,7 @@
 # interrupted training run resumes, with the command its message prints, bit-identically.
 set -u
 bin=$(realpath "$1")
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
 # shellcheck disable=SC2016 # expanded at exit

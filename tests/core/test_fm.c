@@ -1,4 +1,4 @@
-/* test_fm.c: foundation-model profiles and the cost/quality model (src/fm.h).
+/* test_fm.c: foundation-model profiles and the cost/quality model (src/core/fm.h).
  *
  * Expected values are computed here by hand from docs/models.md section 4's
  * numbers (block and embedding parameter counts, Offsite-Tuning's WikiText-2

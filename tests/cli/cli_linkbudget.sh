@@ -5,7 +5,7 @@
 # its range.
 set -u
 bin=$(realpath "$1")
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
 in_scratch

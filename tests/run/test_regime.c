@@ -1,6 +1,6 @@
 /* test_regime.c: the shipped default scenario exercises both decisions
  * (DESIGN: where to tune and how compressed the emulator is must both
- * matter), measured by the per-task hindsight oracle of src/regime.c; and it
+ * matter), measured by the per-task hindsight oracle of src/run/regime.c; and it
  * poses a question worth learning (DESIGN section 0, version 3): a tuned rule
  * on observed load beats the tuned static rule, and a consistent hindsight
  * bound lies further above it. */

@@ -120,9 +120,9 @@ struct et_agent {
     void *impl;
 };
 
-/* Parameters shared by the baseline policies (scenario keys policy.*). */
+/* Parameters shared by the baseline policies (scenario keys baselines.*). */
 typedef struct et_policy_params {
-    double keep;      /* all-local / all-server / greedy keep fraction */
+    double keep;      /* all-local / all-server / greedy keep fraction (baselines.keep) */
     uint64_t seed;    /* the scenario seed; stochastic policies derive streams from it */
     const char *rule; /* tuned-static: "local=CLASS[,CLASS...];k=K" (NULL or "": every class
                          offloads, k = keep); copied by the constructor */

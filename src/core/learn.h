@@ -1,7 +1,7 @@
 /* learn.h: the learner's hyperparameters, declared once.
  *
  * One X-macro row per hyperparameter. The scenario reader turns every row into
- * an "hmppo.<name>" key (checks, defaults and docs/scenario.md follow), the
+ * an "hmppo.<name>" key (checks, defaults and docs/configuration.md follow), the
  * learner's config embeds the same fields and checks the same ranges, so a new
  * hyperparameter is one row here plus its use in agents/hmppo.c. This header is
  * core: plain data, no SimGrid, no agents, so the scenario layer can aggregate

@@ -1433,7 +1433,7 @@ et_status et_sweep_run(const et_sweep_options *opt, et_sweep_report *rep, et_err
         w.have = calloc((size_t)s->n_runs, 1);
         if (!w.rows || !w.have) st = nomem(err);
     }
-    /* SIGINT, SIGTERM and SIGHUP: src/interrupt.c's handler (installed by main, without
+    /* SIGINT, SIGTERM and SIGHUP: src/core/interrupt.c's handler (installed by main, without
      * SA_RESTART so that waitpid returns) records them; the loops below poll it. */
     int remote_open = net && rank == 0 ? net->size - 1 : 0;
     /* A rank whose setup failed still runs nothing and says it is done. */

@@ -1,5 +1,5 @@
 /* test_bootstrap.c: a study's statistics and their stratified-bootstrap intervals
- * (src/bootstrap.h).
+ * (src/core/bootstrap.h).
  *
  * Pins: the quantile, the interquartile mean and the probability of improvement against hand
  * values and a brute-force twin written here; the stratified interval of a mean against the

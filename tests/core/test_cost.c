@@ -1,4 +1,4 @@
-/* test_cost.c: what a task costs and what failing costs (src/cost.h).
+/* test_cost.c: what a task costs and what failing costs (src/core/cost.h).
  *
  * The version-3 rule (docs/simulation.md, "Deadlines"): a task that fails
  * pays at least what its worst option that runs within the deadline would have cost, so

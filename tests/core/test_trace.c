@@ -1,4 +1,4 @@
-/* test_trace.c: CSV fields of the trace writers and the output folder's lock (src/trace.c). */
+/* test_trace.c: CSV fields of the trace writers and the output folder's lock (src/core/trace.c). */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
 #include <stdlib.h>

@@ -86,7 +86,7 @@ int et_capi_sim_set_policy(et_capi_sim *h, et_capi_decide_fn decide, et_capi_fee
                            char *err, size_t err_size);
 
 /* Adds one of edgetune's baseline policies (agent.h et_agent_create, with the scenario's
- * policy.* keys) as a companion of the foreign policy: it sees the same episode_begin,
+ * baselines.* keys) as a companion of the foreign policy: it sees the same episode_begin,
  * feedback and episode_end, and et_capi_companion_decide asks it for its action on the
  * decision in progress (a foreign policy can then reproduce or wrap a baseline). *id gets
  * its index. Not during a run. */

@@ -4,7 +4,7 @@
 # runs intact on SIGINT, and counts a failed run as a row with its status.
 set -u
 bin=$(realpath "$1")
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lib.sh
 . "$src/tests/lib.sh"
 in_scratch
