@@ -59,6 +59,8 @@ expect_no_compile src/engine/stats.c registry.h  # the agent contract is Core's 
 expect_no_compile src/radio/channel.c sim.h     # channel maths does not call the engine
 expect_no_compile src/core/cost.c channel.h     # Core uses nothing of ours
 expect_no_compile src/api/edgetune.c train.h    # the library's API does not use Run
+expect_no_compile src/api/capi.c cli.h         # nor the command line
+expect_no_compile src/run/study.c cli.h         # Run does not use the command line either
 
 expect_refused() { # expect_refused FILE LINE PATTERN: check-layers.sh refuses FILE with LINE added
     rm -rf "$work/t" && mkdir -p "$work/t" && cp -r "$src/src" "$src/agents" "$work/t/"
