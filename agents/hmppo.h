@@ -28,8 +28,11 @@
 #include <stdio.h>
 
 #include "agent.h"
+#include "edgetune_export.h"
 #include "learn.h"
 #include "status.h"
+
+ET_API_BEGIN
 
 typedef enum et_hmppo_variant {
     ET_HMPPO = 0, /* hybrid: categorical location + Beta keep, centralised critic */
@@ -229,5 +232,7 @@ et_status et_hmppo_prepare(et_agent *agent, et_hmppo_batch *batch, et_error *err
  * Used by the finite-difference test. ET_ERR_INTERNAL when no batch is prepared. */
 et_status et_hmppo_batch_loss(et_agent *agent, int with_grad, double *actor_loss,
                               double *critic_loss, et_hmppo_stats *stats, et_error *err);
+
+ET_API_END
 
 #endif

@@ -5,6 +5,11 @@
 
 #include <cJSON.h>
 
+const char *et_version(void)
+{
+    return ET_VERSION;
+}
+
 void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
 {
     memset(p, 0, sizeof *p);

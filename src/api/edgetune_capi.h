@@ -29,6 +29,10 @@
 
 #include <stddef.h>
 
+#include "edgetune_export.h"
+
+ET_API_BEGIN
+
 typedef struct et_capi_sim et_capi_sim;
 
 /* A foreign policy; ctx is the pointer given to et_capi_sim_set_policy. decide returns 0
@@ -106,5 +110,7 @@ int et_capi_companion_decide(et_capi_sim *h, int id, double *action, char *err, 
 int et_capi_sim_run(et_capi_sim *h, const char *baseline, const char *policy_name, int episode,
                     const char *out_dir, const char *run_json, char **stats_json, char *err,
                     size_t err_size);
+
+ET_API_END
 
 #endif

@@ -15,8 +15,11 @@
 #include <stdint.h>
 
 #include "cost.h"
+#include "edgetune_export.h"
 #include "fm.h"
 #include "status.h"
+
+ET_API_BEGIN
 
 /* A hybrid action: discrete location, continuous emulator keep fraction. */
 typedef struct et_action {
@@ -142,5 +145,7 @@ void et_agent_destroy(et_agent *agent);
 /* NULL-terminated list of every policy name, baselines and learned (registry.h has the rows;
  * et_agent_create makes the baselines, et_hmppo_load the learned ones). */
 const char *const *et_agent_names(void);
+
+ET_API_END
 
 #endif

@@ -9,7 +9,10 @@
 #ifndef ET_COST_H
 #define ET_COST_H
 
+#include "edgetune_export.h"
 #include "fm.h"
+
+ET_API_BEGIN
 
 /* Where the adapter is tuned. */
 typedef enum et_location {
@@ -107,5 +110,7 @@ typedef struct et_best_case_env {
  * engine runs; it only sets a deadline, never a delay. INFINITY when no option can run. */
 double et_cost_best_case_s(const et_fm *fm, const et_cost_setup *s, const et_best_case_env *env,
                            double tokens, double epochs);
+
+ET_API_END
 
 #endif

@@ -10,7 +10,10 @@
 #ifndef ET_FM_H
 #define ET_FM_H
 
+#include "edgetune_export.h"
 #include "status.h"
+
+ET_API_BEGIN
 
 #define ET_FM_MAX_CALIB 8
 
@@ -264,5 +267,7 @@ double et_fm_memory_bytes(const et_fm *fm, int b, double seq_tokens);
  * trainable at 16 bytes per parameter, plus activations of all L blocks:
  * 16 (L P_block + embeddings) + activation_bytes_per_token * seq_tokens * L. */
 double et_fm_full_ft_memory_bytes(const et_fm *fm, double seq_tokens);
+
+ET_API_END
 
 #endif

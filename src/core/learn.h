@@ -16,7 +16,10 @@
 #ifndef ET_LEARN_H
 #define ET_LEARN_H
 
+#include "edgetune_export.h"
 #include "status.h"
+
+ET_API_BEGIN
 
 /* Matmul kernels, in et_nn_kernel order (agents/nn.h checks it). */
 #define ET_LEARN_KERNEL_CHOICES "openblas|portable|naive"
@@ -91,5 +94,7 @@ const char *et_learn_difference(const et_learn_params *a, const et_learn_params 
 /* ET_LEARN_KEYS(ET_LEARN_COPY_FIELD) copies every learner field from the
  * pointer named src to the pointer named dst (structs that embed the rows). */
 #define ET_LEARN_COPY_FIELD(name, type, c_type, lo, hi, def, choices, help) dst->name = src->name;
+
+ET_API_END
 
 #endif

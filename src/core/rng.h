@@ -11,6 +11,10 @@
 
 #include <stdint.h>
 
+#include "edgetune_export.h"
+
+ET_API_BEGIN
+
 typedef struct et_rng {
     uint64_t s[4];
     int has_spare_normal; /* Box-Muller produces normals in pairs */
@@ -60,5 +64,7 @@ double et_rng_gamma(et_rng *rng, double shape);
 
 /* Beta(a, b), a > 0, b > 0, as a ratio of gammas. */
 double et_rng_beta(et_rng *rng, double a, double b);
+
+ET_API_END
 
 #endif

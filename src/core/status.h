@@ -10,6 +10,10 @@
 
 #include <stddef.h>
 
+#include "edgetune_export.h"
+
+ET_API_BEGIN
+
 /* The longest path edgetune keeps in a fixed buffer (scenario paths, output files): every path
  * is checked shorter where it enters (a scenario key, --out) and refused otherwise. */
 #define ET_PATH_MAX 1024
@@ -49,5 +53,7 @@ size_t et_escape(char *out, size_t size, const char *in);
  * limit, 128 + the signal number when interrupted (130 SIGINT, 129 SIGHUP, 143 SIGTERM),
  * 1 otherwise. */
 int et_status_exit_code(et_status status);
+
+ET_API_END
 
 #endif

@@ -14,7 +14,10 @@
 
 #include <stdio.h>
 
+#include "edgetune_export.h"
 #include "status.h"
+
+ET_API_BEGIN
 
 /* One completed (or failed) task: one row of tasks.csv. */
 typedef struct et_task_record {
@@ -132,5 +135,7 @@ FILE *et_outputs_create(const char *tmp);
 
 /* mkdir -p. */
 et_status et_mkdirs(const char *dir, et_error *err);
+
+ET_API_END
 
 #endif

@@ -48,7 +48,10 @@
 #include <simgrid/forward.h>
 
 #include "channel.h"
+#include "edgetune_export.h"
 #include "status.h"
+
+ET_API_BEGIN
 
 #define ET_WIFI_MAX_LEVELS 16
 
@@ -288,5 +291,7 @@ void et_topology_destroy(et_topology *topo);
  * level is clamped to [0, n_wifi_levels - 1]. No-op for OFDMA topologies or
  * an out-of-range ue. Callable from actors (mobility) at run time. */
 void et_platform_set_wifi_level(const et_topology *topo, int ue, int level);
+
+ET_API_END
 
 #endif

@@ -24,6 +24,7 @@
 #include "agent.h"
 #include "channel.h"
 #include "cost.h"
+#include "edgetune_export.h"
 #include "fm.h"
 #include "mobility.h"
 #include "platform.h"
@@ -31,6 +32,8 @@
 #include "stats.h"
 #include "status.h"
 #include "trace.h"
+
+ET_API_BEGIN
 
 /* Initialises SimGrid: CM02 network model without cross-traffic (the LV08
  * default deadlocks when a link changes during a comm's latency phase),
@@ -222,5 +225,7 @@ void et_burst_init(et_burst *b, uint64_t episode_seed, double on_mean_s, double 
  * must not go back in time past the current cycle's start (the engine's clock never does);
  * a fresh et_burst_init answers for any t. */
 double et_burst_next_on(et_burst *b, double t);
+
+ET_API_END
 
 #endif

@@ -6,7 +6,10 @@
 #ifndef ET_STATS_H
 #define ET_STATS_H
 
+#include "edgetune_export.h"
 #include "trace.h"
+
+ET_API_BEGIN
 
 /* What an episode asked of the engine (for benchmarks and tests). */
 typedef struct et_engine_counts {
@@ -62,5 +65,7 @@ void et_episode_stats_finish(et_episode_stats *s);
  * are written as null. */
 struct cJSON;
 struct cJSON *et_episode_stats_cjson(const et_episode_stats *s, const char *model, int n_ue);
+
+ET_API_END
 
 #endif

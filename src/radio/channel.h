@@ -16,9 +16,12 @@
 #ifndef ET_CHANNEL_H
 #define ET_CHANNEL_H
 
+#include "edgetune_export.h"
 #include "propagation.h"
 #include "rng.h"
 #include "status.h"
+
+ET_API_BEGIN
 
 typedef enum et_fading_model {
     ET_FADING_NONE = 0,
@@ -337,5 +340,7 @@ int et_channel_wifi_level(const double *min_snr_db, int n_levels, double snr_db)
  * -1 when the width is not one of those or max_levels is too small. */
 int et_channel_wifi_default_table(double bandwidth_mhz, double *rates_bps, double *min_snr_db,
                                   int max_levels);
+
+ET_API_END
 
 #endif

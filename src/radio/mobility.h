@@ -7,8 +7,11 @@
 #ifndef ET_MOBILITY_H
 #define ET_MOBILITY_H
 
+#include "edgetune_export.h"
 #include "rng.h"
 #include "status.h"
+
+ET_API_BEGIN
 
 typedef enum et_mobility_model {
     ET_MOBILITY_STATIC = 0,
@@ -130,5 +133,7 @@ void et_mobility_init(et_mobility_state *st, const et_mobility_params *p, int ue
  * static). Allocation-free; p is assumed valid. */
 void et_mobility_step(et_mobility_state *st, const et_mobility_params *p,
                       const et_mobility_trace *trace, int ue, double now_s, double dt_s);
+
+ET_API_END
 
 #endif

@@ -12,7 +12,10 @@
 #ifndef ET_PROPAGATION_H
 #define ET_PROPAGATION_H
 
+#include "edgetune_export.h"
 #include "status.h"
+
+ET_API_BEGIN
 
 /* The scenario of a cell. The order is the scenario key's (choices below). */
 typedef enum et_propagation_scenario {
@@ -115,5 +118,7 @@ double et_propagation_indoor_depth_m(const et_propagation *p);
 double et_propagation_o2i_loss_db(double frequency_hz, double d_2d_in_m);
 
 #define ET_O2I_STD_DB 4.4 /* sigma_P of the low-loss model, TR 38.901 Table 7.4.3-2 */
+
+ET_API_END
 
 #endif

@@ -12,10 +12,13 @@
 #include <stdio.h>
 
 #include "channel.h"
+#include "edgetune_export.h"
 #include "fm.h"
 #include "learn.h"
 #include "mobility.h"
 #include "status.h"
+
+ET_API_BEGIN
 
 /* The largest seed: 2^53 - 1, the largest integer a JSON number (a double) holds exactly, so
  * that summary.json reproduces its run. */
@@ -161,5 +164,7 @@ struct cJSON *et_scenario_to_cjson(const et_scenario *sc);
 
 /* The same object as printed JSON text: malloc'd, the caller frees; NULL on allocation failure. */
 char *et_scenario_to_json(const et_scenario *sc);
+
+ET_API_END
 
 #endif
