@@ -1,8 +1,8 @@
 /* cli.h: what the files of the command line (src/cli/) share.
  *
- * Each command is one file, cmd_<name>.c, that defines its row (a cli_command: name, the line
- * `edgetune --help` shows, its help, its handler, the options it takes); main.c lists the rows
- * in CLI_COMMANDS and dispatches on them. The options every simulating command parses the same
+ * Each command is one file, cmd_<name>.c, that defines its row with CLI_COMMAND (a cli_command:
+ * name, the line `edgetune --help` shows, its help, its handler, the options it takes); main.c
+ * lists the rows in CLI_COMMANDS and dispatches on them. The options every simulating command parses the same
  * way are options.c's, the scenario, agent and output preparation common.c's, the data folder
  * and the output paths' checks paths.c's. */
 #ifndef ET_CLI_H
@@ -19,7 +19,7 @@ typedef struct cli_command {
     const char *name;     /* argv[1] */
     const char *synopsis; /* its line in edgetune --help: "run [SCENARIO]" */
     const char *summary;  /* and what it does */
-    /* Its help (edgetune help NAME, NAME --help); NULL: the program's. */
+    /* Its help (edgetune help NAME, NAME --help); NULL from it: the program's. */
     const char *(*usage)(void);
     int (*main)(int argc, char **argv); /* argv[1] is the command; returns the exit status */
     /* The options cli_parse_run_args accepts for it beside the common ones (--seed, --ues,
@@ -33,6 +33,16 @@ enum {
     CLI_MPI = 1,         /* runs under mpirun on several ranks (the others refuse to) */
     CLI_OWN_OPTIONS = 2, /* takes only its options, not the common ones */
 };
+
+/* CLI_COMMAND(name, synopsis, summary, usage, main, options, flags): the row of the command
+ * `name`, cli_<name>, as its cmd_<name>.c defines it; usage is an expression giving its help
+ * text (or NULL), evaluated when the help is asked for. */
+#define CLI_COMMAND(id, synopsis, summary, usage_text, handler, options, flags)                    \
+    static const char *id##_usage(void)                                                            \
+    {                                                                                              \
+        return usage_text;                                                                         \
+    }                                                                                              \
+    const cli_command cli_##id = {#id, synopsis, summary, id##_usage, handler, options, flags}
 
 /* The row of the command called name, or NULL (main.c). */
 const cli_command *cli_command_find(const char *name);
@@ -73,7 +83,7 @@ et_status cli_interrupted_when(const char *when, et_error *err);
  * warns on stderr when it comes near them. writes_traces: the command writes an
  * episode's tasks.csv and channel.csv. */
 et_status cli_check_budget(const et_sim *sim, const et_scenario *sc, int writes_traces,
-                              et_error *err);
+                           et_error *err);
 
 /* The same limits before the platform is loaded, from its UE count alone (budget.h,
  * et_budget_precheck): a platform of a million UEs takes SimGrid a minute and gigabytes to
@@ -82,11 +92,6 @@ et_status cli_check_budget(const et_sim *sim, const et_scenario *sc, int writes_
 et_status cli_precheck_budget(const et_scenario *sc, int writes_traces, et_error *err);
 
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
-
-/* Directory holding platforms/, models/ and examples/: $EDGETUNE_DATA_DIR if set; else
- * <prefix>/share/edgetune when this binary is installed as <prefix>/bin/edgetune (found from
- * its own path, so a moved prefix still works); else the source tree it was built from. */
-et_status cli_data_dir(char *out, size_t out_size, et_error *err);
 
 /* A whole string as a plain decimal integer in [min, max] (numtext.h: not " 5", "+5" or
  * "0x10"). */
@@ -105,14 +110,14 @@ et_status cli_prepare_scenario(const run_args *a, et_scenario *sc, et_error *err
 
 /* Loads a checkpoint's learned policy in evaluation mode; *name gets its learner's name. */
 et_status cli_load_learned(const char *checkpoint, et_agent **agent, const char **name,
-                              et_error *err);
+                           et_error *err);
 
 et_status cli_make_agent(const et_scenario *sc, const char *policy, const char *checkpoint,
-                            et_agent **agent, et_error *err);
+                         et_agent **agent, et_error *err);
 
 /* The loaded checkpoint must match the simulated platform. */
 et_status cli_check_agent_fits(const et_agent *agent, const et_sim *sim, const char *path,
-                                  et_error *err);
+                               et_error *err);
 
 /* summary.json: {"run": metadata, "scenario": resolved keys, "result": result}, built with
  * cJSON so that any path or name stays valid JSON. Takes result (also when NULL); returns NULL
@@ -124,6 +129,11 @@ char *cli_summary_json(const et_scenario *sc, cJSON *result, int argc, char **ar
 int cli_parse_run_args(int argc, char **argv, run_args *a, const char *usage);
 
 /* ---- paths.c: the data folder, the scenario's paths and the outputs' ---- */
+
+/* Directory holding platforms/, models/ and examples/: $EDGETUNE_DATA_DIR if set; else
+ * <prefix>/share/edgetune when this binary is installed as <prefix>/bin/edgetune (found from
+ * its own path, so a moved prefix still works); else the source tree it was built from. */
+et_status cli_data_dir(char *out, size_t out_size, et_error *err);
 
 /* Loads the scenario named on the command line (or the default) and applies overrides. */
 et_status cli_load_scenario(const char *path, et_scenario *sc, et_error *err);

@@ -66,7 +66,8 @@ static int cmd_compare(int argc, char **argv)
                             .jobs = a.jobs > 0 ? (int)a.jobs : et_isolate_cpus(),
                             .learners = a.learners ? a.learners : "hmppo,mappo,ippo",
                             .bound_episodes = a.bound >= 0 ? (int)a.bound : 5,
-                            .bound_budget = a.budget >= 0 ? (int)a.budget : ET_REGIME_DEFAULT_BUDGET,
+                            .bound_budget =
+                                a.budget >= 0 ? (int)a.budget : ET_REGIME_DEFAULT_BUDGET,
                             .quiet = a.quiet};
     /* One study per folder at a time: its trainings and tables go there (trace.h). */
     int lock = 0;
@@ -94,17 +95,7 @@ static int cmd_compare(int argc, char **argv)
     return st == ET_OK ? 0 : cli_fail(&err);
 }
 
-static const char *usage(void)
-{
-    return COMPARE_USAGE;
-}
-
-const cli_command cli_compare = {
-    .name = "compare",
-    .synopsis = "compare [SCENARIO]",
-    .summary = "evaluate HMPPO against every baseline; Markdown and CSV table",
-    .usage = usage,
-    .main = cmd_compare,
-    .options = " --episodes --eval --seeds --validation -j --jobs --learners --bound --budget ",
-    .flags = 0,
-};
+CLI_COMMAND(compare, "compare [SCENARIO]",
+            "evaluate HMPPO against every baseline; Markdown and CSV table", COMPARE_USAGE,
+            cmd_compare,
+            " --episodes --eval --seeds --validation -j --jobs --learners --bound --budget ", 0);

@@ -67,7 +67,8 @@ static int cmd_eval(int argc, char **argv)
     et_error err;
     et_error_clear(&err);
     if (!a.checkpoint && !a.policy)
-        return cli_usage_error("eval", "%s", "--checkpoint FILE is required (or --policy BASELINE)");
+        return cli_usage_error("eval", "%s",
+                               "--checkpoint FILE is required (or --policy BASELINE)");
     if (!a.out) a.out = "out/eval";
     et_scenario sc;
     et_status st = cli_prepare_scenario(&a, &sc, &err);
@@ -151,17 +152,5 @@ static int cmd_eval(int argc, char **argv)
     return st == ET_OK ? 0 : cli_fail_run(&err, sc.out_dir);
 }
 
-static const char *usage(void)
-{
-    return EVAL_USAGE;
-}
-
-const cli_command cli_eval = {
-    .name = "eval",
-    .synopsis = "eval [SCENARIO]",
-    .summary = "evaluate a trained checkpoint on unseen episodes",
-    .usage = usage,
-    .main = cmd_eval,
-    .options = " --checkpoint --policy --episodes ",
-    .flags = 0,
-};
+CLI_COMMAND(eval, "eval [SCENARIO]", "evaluate a trained checkpoint on unseen episodes", EVAL_USAGE,
+            cmd_eval, " --checkpoint --policy --episodes ", 0);

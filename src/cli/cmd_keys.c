@@ -35,17 +35,5 @@ static int cmd_keys(int argc, char **argv)
     return 0;
 }
 
-static const char *usage(void)
-{
-    return KEYS_USAGE;
-}
-
-const cli_command cli_keys = {
-    .name = "keys",
-    .synopsis = "keys",
-    .summary = "list every scenario key with its default, range and meaning",
-    .usage = usage,
-    .main = cmd_keys,
-    .options = NULL,
-    .flags = 0,
-};
+CLI_COMMAND(keys, "keys", "list every scenario key with its default, range and meaning", KEYS_USAGE,
+            cmd_keys, NULL, 0);

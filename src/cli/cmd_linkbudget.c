@@ -3,12 +3,6 @@
 #include "cli.h"
 #include "linkbudget.h"
 
-const cli_command cli_linkbudget = {
-    .name = "linkbudget",
-    .synopsis = "linkbudget",
-    .summary = "the channel's link budget of one UE at a distance from its AP",
-    .usage = et_linkbudget_usage,
-    .main = et_linkbudget_main,
-    .options = NULL,
-    .flags = 0,
-};
+CLI_COMMAND(linkbudget, "linkbudget",
+            "the channel's link budget of one UE at a distance from its AP", et_linkbudget_usage(),
+            et_linkbudget_main, NULL, 0);

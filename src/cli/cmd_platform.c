@@ -105,19 +105,19 @@ static int cmd_platform(int argc, char **argv)
             if (n_seen < 16) seen[n_seen++] = canon;
             i++;
             if (!strcmp(s, "--ues") && cli_parse_long(next, 1, 1000000, &ues))
-                return cli_usage_error("platform",
-                                   "--ues: expected an integer in [1, 1000000], got '%s'", next);
+                return cli_usage_error(
+                    "platform", "--ues: expected an integer in [1, 1000000], got '%s'", next);
             if (!strcmp(s, "--seed") && cli_parse_long(next, 0, (long)ET_SEED_MAX, &seed))
-                return cli_usage_error("platform",
-                                   "--seed: expected an integer in [0, 9007199254740991], got '%s'",
-                                   next);
+                return cli_usage_error(
+                    "platform", "--seed: expected an integer in [0, 9007199254740991], got '%s'",
+                    next);
             if (!strcmp(s, "--cells") && cli_parse_long(next, 1, ET_MAX_CELLS, &cells))
                 return cli_usage_error("platform",
-                                   "--cells: expected an integer in [1, 1000], got '%s'", next);
+                                       "--cells: expected an integer in [1, 1000], got '%s'", next);
             if (!strcmp(s, "--layout")) {
                 if (strcmp(next, "hex") && strcmp(next, "grid"))
                     return cli_usage_error("platform", "--layout: expected hex or grid, got '%s'",
-                                       next);
+                                           next);
                 grid = !strcmp(next, "grid");
                 metro_option = s;
             }
@@ -128,32 +128,33 @@ static int cmd_platform(int argc, char **argv)
                 else if (!strcmp(next, "umi"))
                     isd = ET_ISD_UMI_M;
                 else if (parse_number(next, 20, 1e5, &isd))
-                    return cli_usage_error("platform",
-                                       "--isd: expected metres in [20, 100000], uma or umi, got "
-                                       "'%s'",
-                                       next);
+                    return cli_usage_error(
+                        "platform",
+                        "--isd: expected metres in [20, 100000], uma or umi, got "
+                        "'%s'",
+                        next);
                 metro_option = s;
             }
             if (!strcmp(s, "--core-bps")) {
                 if (parse_number(next, 1, 1e15, &core_bps))
-                    return cli_usage_error("platform",
-                                       "--core-bps: expected bits/s in [1, 1e15], got '%s'", next);
+                    return cli_usage_error(
+                        "platform", "--core-bps: expected bits/s in [1, 1e15], got '%s'", next);
                 core_option = s;
             }
             if (!strcmp(s, "--core-latency-s")) {
                 if (parse_number(next, 0, 10, &core_latency))
-                    return cli_usage_error("platform",
-                                       "--core-latency-s: expected seconds in [0, 10], got '%s'",
-                                       next);
+                    return cli_usage_error(
+                        "platform", "--core-latency-s: expected seconds in [0, 10], got '%s'",
+                        next);
                 core_option = s;
             }
             if (!strcmp(s, "--server-flops") && parse_number(next, 1, 1e20, &server_flops))
-                return cli_usage_error("platform",
-                                   "--server-flops: expected FLOP/s in [1, 1e20], got '%s'", next);
+                return cli_usage_error(
+                    "platform", "--server-flops: expected FLOP/s in [1, 1e20], got '%s'", next);
             if (!strcmp(s, "--server-cores") && cli_parse_long(next, 1, 100000, &server_cores))
-                return cli_usage_error("platform",
-                                   "--server-cores: expected an integer in [1, 100000], got '%s'",
-                                   next);
+                return cli_usage_error(
+                    "platform", "--server-cores: expected an integer in [1, 100000], got '%s'",
+                    next);
             if (!strcmp(s, "--cell-radius") &&
                 (parse_number(next, 10, 1e5, &cell_radius) || cell_radius <= 10))
                 return cli_usage_error(
@@ -162,25 +163,26 @@ static int cmd_platform(int argc, char **argv)
             if (!strcmp(s, "--scenario") && ((scenario = et_propagation_scenario_parse(next)) < 0 ||
                                              scenario == ET_PROPAGATION_TR36814))
                 return cli_usage_error("platform",
-                                   "--scenario: expected uma, umi, rma or inh, got '%s'", next);
+                                       "--scenario: expected uma, umi, rma or inh, got '%s'", next);
         } else {
             return cli_usage_error("platform", "unexpected argument '%s'", s);
         }
     }
     if (ues < 0) return cli_usage_error("platform", "%s", "--ues N is required");
     /* Options that would be silently ignored are errors. */
-    if (!cells && metro_option) return cli_usage_error("platform", "%s needs --cells K", metro_option);
+    if (!cells && metro_option)
+        return cli_usage_error("platform", "%s needs --cells K", metro_option);
     if (core_option && !shared)
         return cli_usage_error("platform", "%s needs --shared-server", core_option);
     if (cells && wifi)
         return cli_usage_error("platform", "%s", "--cells: metro platforms are OFDMA, not --wifi");
     if (cells && full)
         return cli_usage_error("platform", "%s",
-                           "--cells: metro platforms use Cluster zones, not --full-routing");
+                               "--cells: metro platforms use Cluster zones, not --full-routing");
     if (wifi && full)
         return cli_usage_error("platform", "%s",
-                           "--full-routing: a Wi-Fi platform has its own Full world zone (drop "
-                           "--full-routing or --wifi)");
+                               "--full-routing: a Wi-Fi platform has its own Full world zone (drop "
+                               "--full-routing or --wifi)");
     et_platform_spec spec;
     et_platform_spec_default(&spec, (int)ues, wifi ? ET_ACCESS_WIFI : ET_ACCESS_OFDMA);
     spec.seed = (uint64_t)seed;
@@ -242,17 +244,5 @@ static int cmd_platform(int argc, char **argv)
     return st == ET_OK ? 0 : cli_fail(&err);
 }
 
-static const char *usage(void)
-{
-    return PLATFORM_USAGE;
-}
-
-const cli_command cli_platform = {
-    .name = "platform",
-    .synopsis = "platform",
-    .summary = "write a platform XML for any number of UEs and cells",
-    .usage = usage,
-    .main = cmd_platform,
-    .options = NULL,
-    .flags = 0,
-};
+CLI_COMMAND(platform, "platform", "write a platform XML for any number of UEs and cells",
+            PLATFORM_USAGE, cmd_platform, NULL, 0);

@@ -27,12 +27,4 @@ static int cmd_policies(int argc, char **argv)
     return 0;
 }
 
-const cli_command cli_policies = {
-    .name = "policies",
-    .synopsis = "policies",
-    .summary = "list the decision policies",
-    .usage = NULL,
-    .main = cmd_policies,
-    .options = NULL,
-    .flags = 0,
-};
+CLI_COMMAND(policies, "policies", "list the decision policies", NULL, cmd_policies, NULL, 0);

@@ -90,17 +90,6 @@ static int cmd_regime(int argc, char **argv)
     return st == ET_OK ? 0 : cli_fail_run(&err, a.out ? sc.out_dir : NULL);
 }
 
-static const char *usage(void)
-{
-    return REGIME_USAGE;
-}
-
-const cli_command cli_regime = {
-    .name = "regime",
-    .synopsis = "regime [SCENARIO]",
-    .summary = "which choice wins per task; a dynamic rule's and hindsight's headroom",
-    .usage = usage,
-    .main = cmd_regime,
-    .options = " --episodes --budget -j --jobs ",
-    .flags = 0,
-};
+CLI_COMMAND(regime, "regime [SCENARIO]",
+            "which choice wins per task; a dynamic rule's and hindsight's headroom", REGIME_USAGE,
+            cmd_regime, " --episodes --budget -j --jobs ", 0);

@@ -177,24 +177,14 @@ static int cmd_run(int argc, char **argv)
         et_outputs_abort(&out);
     if (a.paje && st != ET_OK) unlink(paje_tmp);
     free(paje_tmp);
-    if (st == ET_OK && !a.quiet) print_summary(sim, &sc, &stats, cli_wall_s() - t_start, sc.out_dir);
+    if (st == ET_OK && !a.quiet)
+        print_summary(sim, &sc, &stats, cli_wall_s() - t_start, sc.out_dir);
     free(summary);
     et_sim_destroy(sim);
     et_agent_destroy(agent);
     return st == ET_OK ? 0 : cli_fail_run(&err, sc.out_dir);
 }
 
-static const char *usage(void)
-{
-    return RUN_USAGE;
-}
-
-const cli_command cli_run = {
-    .name = "run",
-    .synopsis = "run [SCENARIO]",
-    .summary = "simulate one episode and write traces (default scenario if none)",
-    .usage = usage,
-    .main = cmd_run,
-    .options = " --policy --paje --no-channel-trace --checkpoint ",
-    .flags = 0,
-};
+CLI_COMMAND(run, "run [SCENARIO]",
+            "simulate one episode and write traces (default scenario if none)", RUN_USAGE, cmd_run,
+            " --policy --paje --no-channel-trace --checkpoint ", 0);

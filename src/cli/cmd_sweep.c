@@ -140,17 +140,6 @@ static int cmd_sweep(int argc, char **argv)
     return rc;
 }
 
-static const char *usage(void)
-{
-    return SWEEP_USAGE;
-}
-
-const cli_command cli_sweep = {
-    .name = "sweep",
-    .synopsis = "sweep SPEC",
-    .summary = "run a scenario over a grid of keys, seeds and policies (-j, MPI)",
-    .usage = usage,
-    .main = cmd_sweep,
-    .options = " --tasks --seeds --out -q --quiet -j --jobs ",
-    .flags = CLI_MPI | CLI_OWN_OPTIONS,
-};
+CLI_COMMAND(sweep, "sweep SPEC", "run a scenario over a grid of keys, seeds and policies (-j, MPI)",
+            SWEEP_USAGE, cmd_sweep, " --tasks --seeds --out -q --quiet -j --jobs ",
+            CLI_MPI | CLI_OWN_OPTIONS);

@@ -175,8 +175,8 @@ static int train_ranked(int argc, char **argv, et_collective *comm)
     if (!a.policy) a.policy = "hmppo";
     if (!a.out) a.out = "out/train";
     if (a.resume && a.restart)
-        return cli_usage_error("train", "%s",
-                           "conflicting options: --resume continues a run, --restart starts over");
+        return cli_usage_error(
+            "train", "%s", "conflicting options: --resume continues a run, --restart starts over");
     et_status st = cli_prepare_scenario(&a, &sc, &err);
     /* Every rank checks (they see one folder): refused together, none waits for another. */
     if (st == ET_OK && !a.resume && !a.restart) st = et_train_check_fresh(sc.out_dir, &err);
@@ -246,17 +246,6 @@ static int cmd_train(int argc, char **argv)
     return rc;
 }
 
-static const char *usage(void)
-{
-    return TRAIN_USAGE;
-}
-
-const cli_command cli_train = {
-    .name = "train",
-    .synopsis = "train [SCENARIO]",
-    .summary = "train HMPPO (or MAPPO, IPPO) on episodes of the simulation",
-    .usage = usage,
-    .main = cmd_train,
-    .options = " --policy --episodes --resume --restart --stop-after ",
-    .flags = CLI_MPI,
-};
+CLI_COMMAND(train, "train [SCENARIO]", "train HMPPO (or MAPPO, IPPO) on episodes of the simulation",
+            TRAIN_USAGE, cmd_train, " --policy --episodes --resume --restart --stop-after ",
+            CLI_MPI);

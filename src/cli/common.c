@@ -62,7 +62,7 @@ static et_status check_interrupted(et_error *err)
  * warns on stderr when it comes near them. writes_traces: the command writes an
  * episode's tasks.csv and channel.csv. */
 et_status cli_check_budget(const et_sim *sim, const et_scenario *sc, int writes_traces,
-                              et_error *err)
+                           et_error *err)
 {
     et_budget b;
     et_budget_estimate(sim, sc->write_channel_trace, &b);
@@ -95,38 +95,6 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
     fprintf(stderr, fmt, shown);
     fprintf(stderr, "%s (see edgetune %s --help)\n", arg && strlen(arg) > n ? "..." : "", cmd);
     return 2;
-}
-
-/* Directory holding platforms/, models/ and examples/: $EDGETUNE_DATA_DIR if set; else
- * <prefix>/share/edgetune when this binary is installed as <prefix>/bin/edgetune (found from
- * its own path, so a moved prefix still works); else the source tree it was built from. */
-et_status cli_data_dir(char *out, size_t out_size, et_error *err)
-{
-    const char *env = getenv("EDGETUNE_DATA_DIR");
-    if (env && env[0]) {
-        if ((size_t)snprintf(out, out_size, "%s", env) < out_size) return ET_OK;
-        return et_error_set(err, ET_ERR_INPUT,
-                            "EDGETUNE_DATA_DIR: expected a path of at most %zu characters, got "
-                            "one of %zu",
-                            out_size - 1, strlen(env));
-    }
-    snprintf(out, out_size, "%s", ET_SOURCE_DIR);
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe);
-    if (n <= 0 || (size_t)n >= sizeof exe) return ET_OK; /* unknown (or cut): the source tree */
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash) return ET_OK;
-    *slash = '\0'; /* <prefix>/bin */
-    char probe[4096 + 64];
-    int len = snprintf(probe, sizeof probe, "%s/../%s/examples/default.json", exe, ET_REL_DATA_DIR);
-    if (len > 0 && (size_t)len < sizeof probe && access(probe, R_OK) == 0 &&
-        (size_t)snprintf(out, out_size, "%s/../%s", exe, ET_REL_DATA_DIR) >= out_size)
-        return et_error_set(err, ET_ERR_INPUT,
-                            "%s: installed under a path too long for its data (at most %zu "
-                            "characters); set EDGETUNE_DATA_DIR",
-                            exe, out_size - 1);
-    return ET_OK;
 }
 
 /* A whole string as a plain decimal integer in [min, max] (numtext.h: not " 5", "+5" or
@@ -228,7 +196,7 @@ et_status cli_prepare_scenario(const run_args *a, et_scenario *sc, et_error *err
 /* A policy by name: a baseline, or a learned one from its checkpoint. */
 /* Loads a checkpoint's learned policy in evaluation mode; *name gets its learner's name. */
 et_status cli_load_learned(const char *checkpoint, et_agent **agent, const char **name,
-                              et_error *err)
+                           et_error *err)
 {
     et_status st = et_hmppo_load(checkpoint, agent, NULL, 0, err);
     if (st != ET_OK) return st;
@@ -239,7 +207,7 @@ et_status cli_load_learned(const char *checkpoint, et_agent **agent, const char 
 }
 
 et_status cli_make_agent(const et_scenario *sc, const char *policy, const char *checkpoint,
-                            et_agent **agent, et_error *err)
+                         et_agent **agent, et_error *err)
 {
     if (et_train_is_learned(policy)) {
         if (!checkpoint)
@@ -281,7 +249,7 @@ et_status cli_make_agent(const et_scenario *sc, const char *policy, const char *
 
 /* The loaded checkpoint must match the simulated platform. */
 et_status cli_check_agent_fits(const et_agent *agent, const et_sim *sim, const char *path,
-                                  et_error *err)
+                               et_error *err)
 {
     const et_hmppo_config *cfg = et_hmppo_get_config(agent);
     if (cfg->n_ue != et_sim_ue_count(sim))

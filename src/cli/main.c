@@ -1,9 +1,10 @@
 /* main.c: the edgetune command line. The only place that turns an et_status
  * into an exit code and prints it (one line on stderr), through the commands' files.
  *
- * Each command is one file of src/cli/ (cmd_<name>.c) that defines its row, cli_<name> (cli.h:
- * name, its line in --help, its help, its handler, its options); CLI_COMMANDS lists the rows in
- * the order --help shows them. A new command is its file and its name in that list. */
+ * Each command is one file of src/cli/ (cmd_<name>.c) that defines its row, cli_<name>, with
+ * CLI_COMMAND (cli.h: name, its line in --help, its help, its handler, its options);
+ * CLI_COMMANDS lists the rows in the order --help shows them. A new command is its file and
+ * its name in that list. */
 #define _DEFAULT_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -20,8 +21,8 @@
 #include "sim.h"
 
 #define CLI_COMMANDS(X)                                                                            \
-    X(run) X(train) X(eval) X(compare) X(regime) X(sweep) X(platform) X(linkbudget) X(keys)        \
-    X(policies)
+    X(run)                                                                                         \
+    X(train) X(eval) X(compare) X(regime) X(sweep) X(platform) X(linkbudget) X(keys) X(policies)
 
 #define CLI_DECLARE(name) extern const cli_command cli_##name;
 CLI_COMMANDS(CLI_DECLARE)
@@ -110,8 +111,9 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "help")) {
         const cli_command *topic = cli_command_find(argc > 2 ? argv[2] : "");
-        if (topic && topic->usage)
-            fputs(topic->usage(), stdout);
+        const char *text = topic ? topic->usage() : NULL;
+        if (text)
+            fputs(text, stdout);
         else
             print_usage(stdout);
         return 0;

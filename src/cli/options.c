@@ -133,7 +133,8 @@ int cli_parse_run_args(int argc, char **argv, run_args *a, const char *usage)
         }
         option_text(c, long_index, name, sizeof name);
         if (c == OPT_SG_VALUE || c == OPT_SG_FLAG) {
-            if (a->sg_argc >= 63) return cli_usage_error(a->cmd, "too many SimGrid options (%s)", name);
+            if (a->sg_argc >= 63)
+                return cli_usage_error(a->cmd, "too many SimGrid options (%s)", name);
             char *text = a->sg_text[a->sg_argc - 1];
             if (c == OPT_SG_VALUE && strlen(optarg) + strlen(name) + 2 > sizeof a->sg_text[0])
                 return cli_usage_error(a->cmd, "option %s: value longer than 500 characters", name);
@@ -147,7 +148,8 @@ int cli_parse_run_args(int argc, char **argv, run_args *a, const char *usage)
             a->sg_argv[a->sg_argc++] = text;
             continue;
         }
-        if (!option_allowed(a->cmd, name)) return cli_usage_error(a->cmd, "unknown option '%s'", name);
+        if (!option_allowed(a->cmd, name))
+            return cli_usage_error(a->cmd, "unknown option '%s'", name);
         /* An option given twice is a conflict, not "the last one wins". */
         int slot = long_index;
         for (int k = 0; slot < 0 && LONG_OPTIONS[k].name; k++)

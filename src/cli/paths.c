@@ -16,6 +16,38 @@
 
 #include "cli.h"
 
+/* Directory holding platforms/, models/ and examples/: $EDGETUNE_DATA_DIR if set; else
+ * <prefix>/share/edgetune when this binary is installed as <prefix>/bin/edgetune (found from
+ * its own path, so a moved prefix still works); else the source tree it was built from. */
+et_status cli_data_dir(char *out, size_t out_size, et_error *err)
+{
+    const char *env = getenv("EDGETUNE_DATA_DIR");
+    if (env && env[0]) {
+        if ((size_t)snprintf(out, out_size, "%s", env) < out_size) return ET_OK;
+        return et_error_set(err, ET_ERR_INPUT,
+                            "EDGETUNE_DATA_DIR: expected a path of at most %zu characters, got "
+                            "one of %zu",
+                            out_size - 1, strlen(env));
+    }
+    snprintf(out, out_size, "%s", ET_SOURCE_DIR);
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe);
+    if (n <= 0 || (size_t)n >= sizeof exe) return ET_OK; /* unknown (or cut): the source tree */
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return ET_OK;
+    *slash = '\0'; /* <prefix>/bin */
+    char probe[4096 + 64];
+    int len = snprintf(probe, sizeof probe, "%s/../%s/examples/default.json", exe, ET_REL_DATA_DIR);
+    if (len > 0 && (size_t)len < sizeof probe && access(probe, R_OK) == 0 &&
+        (size_t)snprintf(out, out_size, "%s/../%s", exe, ET_REL_DATA_DIR) >= out_size)
+        return et_error_set(err, ET_ERR_INPUT,
+                            "%s: installed under a path too long for its data (at most %zu "
+                            "characters); set EDGETUNE_DATA_DIR",
+                            exe, out_size - 1);
+    return ET_OK;
+}
+
 /* Loads the scenario named on the command line (or the default) and applies overrides. */
 et_status cli_load_scenario(const char *path, et_scenario *sc, et_error *err)
 {
