@@ -2,9 +2,9 @@
  *
  * Each command is one file, cmd_<name>.c, that defines its row with CLI_COMMAND (a cli_command:
  * name, the line `edgetune --help` shows, its help, its handler, the options it takes); main.c
- * lists the rows in CLI_COMMANDS and dispatches on them. The options every simulating command parses the same
- * way are options.c's, the scenario, agent and output preparation common.c's, the data folder
- * and the output paths' checks paths.c's. */
+ * lists the rows in CLI_COMMANDS and dispatches on them. The options every simulating command
+ * parses the same way are options.c's, the scenario, agent and output preparation common.c's, the
+ * data folder and the output paths' checks paths.c's. */
 #ifndef ET_CLI_H
 #define ET_CLI_H
 
@@ -118,6 +118,13 @@ et_status cli_make_agent(const et_scenario *sc, const char *policy, const char *
 /* The loaded checkpoint must match the simulated platform. */
 et_status cli_check_agent_fits(const et_agent *agent, const et_sim *sim, const char *path,
                                et_error *err);
+
+/* The engine (with the user's SimGrid options; paje: a Paje trace file or NULL) and the
+ * simulator of sc, each refused up front when the scenario is expected to exceed its limits
+ * (writes_traces: the command writes an episode's traces). agent, when not NULL, must fit the
+ * simulator (cli_check_agent_fits, its checkpoint named path). */
+et_status cli_open_sim(run_args *a, const char *paje, int writes_traces, const et_scenario *sc,
+                       const et_agent *agent, const char *path, et_sim **sim, et_error *err);
 
 /* summary.json: {"run": metadata, "scenario": resolved keys, "result": result}, built with
  * cJSON so that any path or name stays valid JSON. Takes result (also when NULL); returns NULL

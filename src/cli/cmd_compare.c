@@ -52,11 +52,8 @@ static int cmd_compare(int argc, char **argv)
     if (!a.out) a.out = "out/compare";
     et_scenario sc;
     et_status st = cli_prepare_scenario(&a, &sc, &err);
-    if (st == ET_OK) st = cli_engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
-    if (st == ET_OK) st = cli_precheck_budget(&sc, 0, &err);
-    if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
-    if (st == ET_OK) st = cli_check_budget(sim, &sc, 0, &err);
+    if (st == ET_OK) st = cli_open_sim(&a, NULL, 0, &sc, NULL, NULL, &sim, &err);
     et_study_options opt = {.scenario = &sc,
                             .out_dir = sc.out_dir,
                             .seeds = a.seeds > 0 ? (int)a.seeds : 5,

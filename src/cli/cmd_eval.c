@@ -85,12 +85,9 @@ static int cmd_eval(int argc, char **argv)
         st = cli_make_agent(&sc, sc.policy, NULL, &agent, &err);
         vname = sc.policy;
     }
-    if (st == ET_OK) st = cli_engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
-    if (st == ET_OK) st = cli_precheck_budget(&sc, 1, &err);
-    if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
-    if (st == ET_OK && a.checkpoint) st = cli_check_agent_fits(agent, sim, a.checkpoint, &err);
-    if (st == ET_OK) st = cli_check_budget(sim, &sc, 1, &err);
+    if (st == ET_OK)
+        st = cli_open_sim(&a, NULL, 1, &sc, a.checkpoint ? agent : NULL, a.checkpoint, &sim, &err);
     int n = sc.eval_episodes;
     et_episode_stats *stats = calloc((size_t)n, sizeof *stats);
     if (st == ET_OK && !stats) st = et_error_set(&err, ET_ERR_NOMEM, "out of memory");

@@ -49,11 +49,8 @@ static int cmd_regime(int argc, char **argv)
     et_error_clear(&err);
     et_scenario sc;
     et_status st = cli_prepare_scenario(&a, &sc, &err);
-    if (st == ET_OK) st = cli_engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
-    if (st == ET_OK) st = cli_precheck_budget(&sc, 0, &err);
-    if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
-    if (st == ET_OK) st = cli_check_budget(sim, &sc, 0, &err);
+    if (st == ET_OK) st = cli_open_sim(&a, NULL, 0, &sc, NULL, NULL, &sim, &err);
     et_regime_options opt = {.episodes =
                                  a.episodes > 0 ? (int)a.episodes : ET_REGIME_DEFAULT_EPISODES,
                              .offset = sc.validation_offset,

@@ -135,13 +135,10 @@ static int cmd_run(int argc, char **argv)
                               "is in the way (not a regular file)",
                               paje_tmp);
     }
-    if (st == ET_OK) st = cli_engine_init(&a, paje_tmp, &err);
     et_sim *sim = NULL;
-    if (st == ET_OK) st = cli_precheck_budget(&sc, 1, &err);
-    if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
-    if (st == ET_OK && et_train_is_learned(sc.policy))
-        st = cli_check_agent_fits(agent, sim, a.checkpoint, &err);
-    if (st == ET_OK) st = cli_check_budget(sim, &sc, 1, &err);
+    if (st == ET_OK)
+        st = cli_open_sim(&a, paje_tmp, 1, &sc, et_train_is_learned(sc.policy) ? agent : NULL,
+                          a.checkpoint, &sim, &err);
     et_outputs out;
     memset(&out, 0, sizeof out);
     if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 1, sc.write_channel_trace, &err);

@@ -182,11 +182,8 @@ static int train_ranked(int argc, char **argv, et_collective *comm)
     if (st == ET_OK && !a.resume && !a.restart) st = et_train_check_fresh(sc.out_dir, &err);
     et_hmppo_variant variant = ET_HMPPO;
     if (st == ET_OK) st = et_train_variant(sc.policy, &variant, &err);
-    if (st == ET_OK) st = cli_engine_init(&a, NULL, &err);
     et_sim *sim = NULL;
-    if (st == ET_OK) st = cli_precheck_budget(&sc, 0, &err);
-    if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
-    if (st == ET_OK) st = cli_check_budget(sim, &sc, 0, &err);
+    if (st == ET_OK) st = cli_open_sim(&a, NULL, 0, &sc, NULL, NULL, &sim, &err);
     if (st != ET_OK) {
         et_sim_destroy(sim);
         return rank == 0 ? cli_fail_run(&err, NULL) : et_status_exit_code(err.code);

@@ -259,6 +259,21 @@ et_status cli_check_agent_fits(const et_agent *agent, const et_sim *sim, const c
     return ET_OK;
 }
 
+/* The engine (with the user's SimGrid options; paje: a Paje trace file or NULL) and the
+ * simulator of sc, each refused up front when the scenario is expected to exceed its limits
+ * (writes_traces: the command writes an episode's traces). agent, when not NULL, must fit the
+ * simulator (cli_check_agent_fits, its checkpoint named path). */
+et_status cli_open_sim(run_args *a, const char *paje, int writes_traces, const et_scenario *sc,
+                       const et_agent *agent, const char *path, et_sim **sim, et_error *err)
+{
+    et_status st = cli_engine_init(a, paje, err);
+    if (st == ET_OK) st = cli_precheck_budget(sc, writes_traces, err);
+    if (st == ET_OK) st = et_sim_create(sc, sim, err);
+    if (st == ET_OK && agent) st = cli_check_agent_fits(agent, *sim, path, err);
+    if (st == ET_OK) st = cli_check_budget(*sim, sc, writes_traces, err);
+    return st;
+}
+
 /* What produced an output: edgetune's version and commit, SimGrid's and OpenBLAS's versions and
  * the BLAS kernel OpenBLAS picked for this CPU (results of hmppo.kernel "openblas" may depend
  * on it; the default "portable" does not), and the command line. */
