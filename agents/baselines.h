@@ -108,7 +108,7 @@ int et_baseline_dynamic_find(const et_dynamic_rule *r, const char *name);
 
 /* The tuned-dynamic policy of params->dynamic_rule (et_baseline_dynamic_parse, with
  * params->keep when it gives no "k=K"). Its parameters (Q and K per class) are what
- * `edgetune compare` and `edgetune regime` tune on validation episodes (src/tune.h).
+ * `edgetune compare` and `edgetune regime` tune on validation episodes (src/run/tune.h).
  * ET_ERR_INPUT when the rule does not parse or params->keep is not in (0, 1]. */
 et_status et_baseline_create_dynamic(const et_policy_params *params, et_agent *agent,
                                      et_error *err);

@@ -1,9 +1,11 @@
 /* hmppo.c: hybrid multi-agent PPO and its MAPPO / IPPO ablations as an et_agent. Contract in
  * hmppo.h; the algorithm, every default and the checkpoint format in docs/hmppo.md.
  *
- * Layout of this file, top to bottom: distributions (categorical, Beta, digamma), configuration
- * checks, create/destroy, the et_agent callbacks (decide records a transition, feedback closes
- * it), GAE and the PPO update, checkpoints.
+ * Layout of this file, top to bottom: the heads' log-probabilities and entropies (their
+ * distributions, categorical, Beta and digamma, are in hmppo_dist.c), GAE and the discount,
+ * configuration checks, create/destroy, the et_agent callbacks (decide records a transition,
+ * feedback closes it), the PPO update. Checkpoints are in hmppo_ckpt.c, the data-parallel
+ * exchange in hmppo_dp.c.
  *
  * Notation: B rows of a minibatch; A = actor input width (obs_dim [+ n_ue one-hot]); S = critic
  * input width (state_dim or obs_dim [+ n_ue one-hot]); O = actor output width: ET_LOCATION_COUNT

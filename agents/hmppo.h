@@ -28,8 +28,11 @@
 #include <stdio.h>
 
 #include "agent.h"
+#include "edgetune_export.h"
 #include "learn.h"
 #include "status.h"
+
+ET_API_BEGIN
 
 typedef enum et_hmppo_variant {
     ET_HMPPO = 0, /* hybrid: categorical location + Beta keep, centralised critic */
@@ -40,7 +43,7 @@ typedef enum et_hmppo_variant {
 typedef struct et_hmppo_config {
     et_hmppo_variant variant;
     /* The hyperparameters a scenario sets (hidden, lr_actor, ..., kernel): one row each in
-     * src/learn.h, with their ranges, defaults and meaning. */
+     * src/core/learn.h, with their ranges, defaults and meaning. */
     ET_LEARN_KEYS(ET_LEARN_FIELD)
     float k_min;   /* the scenario's tuning.k_min */
     float k_max;   /* the scenario's tuning.k_max; 1 */
@@ -229,5 +232,7 @@ et_status et_hmppo_prepare(et_agent *agent, et_hmppo_batch *batch, et_error *err
  * Used by the finite-difference test. ET_ERR_INTERNAL when no batch is prepared. */
 et_status et_hmppo_batch_loss(et_agent *agent, int with_grad, double *actor_loss,
                               double *critic_loss, et_hmppo_stats *stats, et_error *err);
+
+ET_API_END
 
 #endif

@@ -85,7 +85,7 @@ enum gemm_init { GEMM_ZERO, GEMM_BIAS, GEMM_ACCUMULATE };
  * W = 4 is SSE2 on x86-64, the baseline every x86-64 CPU has, and plain code elsewhere; W = 8
  * (AVX2) and W = 16 (AVX-512F) are compiled for those extensions and used where the CPU has
  * them. No width fuses a multiply and an add: nn.c is built with -ffp-contract=off and AVX2 has
- * no FMA. So every CPU gets the same bits from every width; tests/test_nn.c runs each width this
+ * no FMA. So every CPU gets the same bits from every width; tests/agents/test_nn.c runs each width this
  * CPU has and compares them byte for byte. gemm_wW covers the columns [n_begin, n_end) that
  * whole vectors fill and returns n_end; the columns left go to a narrower width, the last few
  * to the scalar loop. */

@@ -96,7 +96,7 @@ et_nn_kernel et_mlp_kernel(const et_mlp *m);
 /* The widest vectors the portable kernels and the tanh use, in floats: 16 (AVX-512F) or 8 (AVX2)
  * when lanes asks for at least that and the CPU has the extension, else 4 (SSE2, the x86-64
  * baseline). Returns the width now in use. Every width gives the same bits (each output is the
- * same sequence of IEEE operations and no width fuses a multiply-add; tests/test_nn.c and
+ * same sequence of IEEE operations and no width fuses a multiply-add; tests/agents/test_nn.c and
  * tests/cross_kernel.sh compare them byte for byte), so the width is a matter of speed only. */
 int et_mlp_set_lanes(et_mlp *m, int lanes);
 

@@ -13,7 +13,10 @@
 #include <stddef.h>
 
 #include "agent.h"
+#include "edgetune_export.h"
 #include "hmppo.h"
+
+ET_API_BEGIN
 
 /* What a study tunes on validation episodes before comparing a baseline. */
 typedef enum et_policy_tuning {
@@ -22,7 +25,7 @@ typedef enum et_policy_tuning {
     ET_TUNE_KEEP_EMULATOR = 2, /* the keep fraction, only when the server tunes on an emulator */
     ET_TUNE_RULE = 3,          /* tuned-static: which device classes tune locally, and the keep */
     ET_TUNE_DYNAMIC = 4,       /* tuned-dynamic: per device class, the load threshold and the keep,
-                                  by coordinate search from tuned-static's optimum (src/tune.h) */
+                                  by coordinate search from tuned-static's optimum (src/run/tune.h) */
 } et_policy_tuning;
 
 typedef struct et_policy_info {
@@ -44,5 +47,7 @@ const et_policy_info *et_policy_of_variant(et_hmppo_variant variant);
 
 /* "a, b, c": the names of the rows with learned == want_learned (-1: all), for messages. */
 void et_policy_names_text(int want_learned, char *buf, size_t size);
+
+ET_API_END
 
 #endif

@@ -11,9 +11,9 @@
  * edgetune's cost by.
  *
  * Engine settings, platform discovery and the comm start (peak trick) copy
- * edgetune's (src/sim.c et_engine_init and start_comm, src/platform.c); this
+ * edgetune's (src/engine/sim.c et_engine_init and start_comm, src/engine/platform.c); this
  * program deliberately does not link edgetune_core, only SimGrid and the C++
- * shim (src/sgx_shim.cpp) for host-to-host comms.
+ * shim (src/engine/sgx_shim.cpp) for host-to-host comms.
  *
  * Prints `key value` lines on stdout: the replay's simulated end and comm
  * count, and, when summary.json sits beside the log, edgetune's makespan and
@@ -38,7 +38,7 @@
 
 #include "sgx_shim.h"
 
-/* The header edgetune writes (src/trace.h ET_ACTIVITY_HEADER, without its newline). */
+/* The header edgetune writes (src/core/trace.h ET_ACTIVITY_HEADER, without its newline). */
 static const char ACTIVITY_HEADER[] = "time_s,ue,kind,dir,amount,peak_bps,rate_bps";
 
 enum { EXIT_INPUT = 2, EXIT_OTHER = 1 };

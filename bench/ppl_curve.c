@@ -1,6 +1,6 @@
 /* ppl_curve.c: the fitted perplexity model of foundation-model profiles as
  * CSV, for examples/plot-ppl.sh and docs/models.md (not a benchmark, not a
- * test: it prints what src/fm.c computes, nothing is measured here).
+ * test: it prints what src/core/fm.c computes, nothing is measured here).
  *
  * usage: ppl_curve [--points] PROFILE.json [PROFILE.json ...]
  *        ppl_curve --data PROFILE.json [B ...]

@@ -9,7 +9,7 @@
  * examples/trace-mobility.csv (time_s, ue, x_m, y_m) instead of a random walk. */
 #include <stdio.h>
 
-#include "edgetune.h"
+#include <edgetune/edgetune.h>
 
 int main(int argc, char **argv)
 {

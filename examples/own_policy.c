@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "edgetune.h"
+#include <edgetune/edgetune.h>
 
 typedef struct size_rule {
     double tokens_threshold;

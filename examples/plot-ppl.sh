@@ -149,7 +149,7 @@ $panels
 # Sixth cell: how to read the panels.
 unset title; unset key; unset arrow 1; unset label 1; unset xlabel; unset ylabel
 unset border; unset tics; unset grid
-set label 2 at graph 0.02, graph 0.92 left font 'sans,10' "Lines: the model in src/fm.c (docs/models.md section 4).\\nPoints: Offsite-Tuning, WikiText-2 (docs/models.md section 4);\\nopt-2.7b has no published row: its point is derived.\\nAnchor A = PPL(M): full fine-tune where published,\\nelse (P - {/Symbol r} E) / (1 - {/Symbol r}), {/Symbol r} = 0.285.\\n{/Symbol g} = 2 for every profile: each has one emulator size,\\nso the shape between the points is assumed, not fitted.\\nSERVER quality is the anchor; LOCAL uses b <= k_{max} M."
+set label 2 at graph 0.02, graph 0.92 left font 'sans,10' "Lines: the model in src/core/fm.c (docs/models.md section 4).\\nPoints: Offsite-Tuning, WikiText-2 (docs/models.md section 4);\\nopt-2.7b has no published row: its point is derived.\\nAnchor A = PPL(M): full fine-tune where published,\\nelse (P - {/Symbol r} E) / (1 - {/Symbol r}), {/Symbol r} = 0.285.\\n{/Symbol g} = 2 for every profile: each has one emulator size,\\nso the shape between the points is assumed, not fitted.\\nSERVER quality is the anchor; LOCAL uses b <= k_{max} M."
 plot [0:1] [0:1] NaN notitle
 unset multiplot
 GP

@@ -1,98 +1,52 @@
 #!/usr/bin/env bash
-# check-layers.sh [ROOT]: every #include in src/ and agents/ follows the layers.
+# check-layers.sh [ROOT]: what the compiler cannot check about the layers.
 #
-# The build runs this before it compiles anything (CMake target check_layers),
-# so a wrong include fails the build with one line naming the file, the header
-# and the rule. The layers and their allowed dependencies (docs/architecture.md):
-#
-#   Core      status rng fm cost learn choices isolate   pure C (cJSON for profiles)
-#             collective (the ranks' exchange interface), interrupt (the signal flag),
-#             trace (the task and channel records and their CSV files), readfile, xml_scan,
-#             numtext (strict, locale-independent numbers), jsontext (strict JSON inputs),
-#             bootstrap (a study's statistics and their stratified-bootstrap intervals)
-#   Radio     channel mobility propagation                -> Core
-#   Scenario  scenario                                    -> Core, Radio
-#   Agents    agents/*                                    -> Core (and OpenBLAS)
-#   Engine    sim stats budget platform platform_check platform_gen sgx_shim
-#                                                         -> Core, Radio, Agents' agent.h;
-#                                                            the only SimGrid user
-#   App       main edgetune train study regime decisions  -> everything but SimGrid
-#             linkbudget (the link-budget calculator over the channel's own functions),
-#             tune (the baselines' searches, for study and regime),
-#             sweep, capi (the flat C API for Python's ctypes),
-#             collective_mpi sweep_mpi                     (the only MPI users)
-#
-# The simulator takes its own parameters (et_sim_params) and never sees the scenario;
-# edgetune.c (App) builds them from one.
+# The layers are folders (docs/architecture.md) and each folder is a CMake target that sees
+# only the headers of the layers it may use, so a "header.h" across a forbidden arrow already
+# fails to compile. This script, run by the build before anything compiles (CMake target
+# check_layers), refuses what include folders cannot stop, with one line naming the file,
+# the header and the rule:
+#   - a source outside the layer folders (src/core radio scenario engine api run cli, agents);
+#   - a quoted include with a path ("../x.h", "engine/sim.h"), which would go around them;
+#   - SimGrid (<simgrid/...>, <xbt/...>) outside src/engine: its headers are in the system
+#     folders, where every layer finds them;
+#   - MPI (<mpi.h>) outside src/run/*_mpi.c, which only the program links;
+#   - OpenBLAS (<cblas.h>) outside agents/, src/run/ and src/cli/.
+# One grep over the tree: it runs in well under a second.
 set -u
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
-
-layer_of() { # layer of a project file or header, by its base name
-    case "$1" in
-        status.* | rng.* | fm.* | cost.* | learn.* | bootstrap.* | choices.* | isolate.* | collective.* | interrupt.* | trace.* | readfile.* | numtext.* | jsontext.* | xml_scan.* | xml_scan_internal.*) echo Core ;;
-        channel.* | mobility.* | propagation.*) echo Radio ;;
-        scenario.*) echo Scenario ;;
-        sim.* | stats.* | budget.* | platform.* | platform_check.* | platform_internal.* | platform_gen.* | sgx_shim.*) echo Engine ;;
-        main.* | linkbudget.* | collective_mpi.* | edgetune.* | train.* | study.* | tune.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
-        agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_dist.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
-        *) echo "" ;;
-    esac
-}
-
-allowed() { # allowed FROM TO HEADER: 0 if layer FROM may include HEADER of layer TO
-    local from=$1 to=$2 header=$3
-    [ "$from" = "$to" ] && return 0
-    case "$from:$to" in
-        *:Core) return 0 ;;
-        Radio:*) return 1 ;;
-        Scenario:Radio) return 0 ;;
-        Engine:Radio) return 0 ;;
-        Engine:Agents) [ "$header" = agent.h ] && return 0 ;;
-        App:*) return 0 ;;
-    esac
-    return 1
-}
-
-external_ok() { # external_ok LAYER HEADER: system headers each layer may use
-    local layer=$1 header=$2
-    case "$header" in
-        simgrid/* | xbt/*) [ "$layer" = Engine ] ;;
-        cblas.h) [ "$layer" = Agents ] || [ "$layer" = App ] ;;
-        mpi.h) [ "$layer" = App ] ;;
-        *) return 0 ;; # C and C++ standard library, POSIX, cJSON
-    esac
-}
-
+cd "$root" || exit 2
+layers='src/(core|radio|scenario|engine|api|run|cli)/[^/]+|agents/[^/]+'
 bad=0
-for f in "$root"/src/*.c "$root"/src/*.cpp "$root"/src/*.h "$root"/agents/*.c "$root"/agents/*.h; do
-    [ -e "$f" ] || continue
-    name=$(basename "$f")
-    from=$(layer_of "$name")
-    if [ -z "$from" ]; then
-        echo "check-layers: ${f#"$root"/}: on no layer (add it to scripts/check-layers.sh)"
+while IFS= read -r f; do
+    if ! [[ $f =~ ^($layers)$ ]]; then
+        echo "check-layers: $f: in no layer folder (src/core, radio, scenario, engine, api, run, cli or agents/)"
         bad=1
-        continue
     fi
-    while IFS= read -r line; do
-        header=$(sed -E 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]([^>"]*)[>"].*/\1/' <<<"$line")
-        if [[ $line =~ \" ]]; then
-            to=$(layer_of "$(basename "$header")")
-            if [ -z "$to" ]; then
-                echo "check-layers: ${f#"$root"/}: includes \"$header\", which is on no layer"
-                bad=1
-            elif ! allowed "$from" "$to" "$(basename "$header")"; then
-                echo "check-layers: ${f#"$root"/}: includes \"$header\" ($to); $from may not depend on $to"
-                bad=1
-            fi
-        elif ! external_ok "$from" "$header"; then
-            case "$header" in
-                cblas.h) why="only Agents and App use OpenBLAS" ;;
-                mpi.h) why="only the App (src/collective_mpi.c, src/sweep_mpi.c) uses MPI" ;;
-                *) why="only the Engine uses SimGrid" ;;
-            esac
-            echo "check-layers: ${f#"$root"/}: includes <$header>; $why"
-            bad=1
-        fi
-    done < <(grep -E '^[[:space:]]*#[[:space:]]*include' "$f")
-done
+done < <(find src agents -type f \( -name '*.c' -o -name '*.h' -o -name '*.cpp' \) | sort)
+
+while IFS= read -r hit; do
+    f=${hit%%:*}
+    rest=${hit#*:}
+    line=${rest#*:}
+    why=""
+    if [[ $line =~ \#[[:space:]]*include[[:space:]]*\"([^\"]*)\" ]]; then
+        header=${BASH_REMATCH[1]}
+        [[ $header == */* ]] && why="a quoted include names no folder (the layer's include folders find it)"
+        shown="\"$header\""
+    elif [[ $line =~ \#[[:space:]]*include[[:space:]]*\<([^\>]*)\> ]]; then
+        header=${BASH_REMATCH[1]}
+        shown="<$header>"
+        case "$header" in
+            simgrid/* | xbt/*) [[ $f == src/engine/* ]] || why="only the Engine (src/engine) uses SimGrid" ;;
+            mpi.h) [[ $f =~ ^src/run/[^/]*_mpi\.c$ ]] || why="only the program's src/run/*_mpi.c use MPI" ;;
+            cblas.h) [[ $f =~ ^(agents|src/run|src/cli)/ ]] || why="only Agents, Run and Cli use OpenBLAS" ;;
+        esac
+    fi
+    if [ -n "$why" ]; then
+        echo "check-layers: $f: includes $shown; $why"
+        bad=1
+    fi
+done < <(grep -rnE --include='*.c' --include='*.h' --include='*.cpp' \
+    '^[[:space:]]*#[[:space:]]*include[[:space:]]*("[^"]*/|<(simgrid/|xbt/|mpi\.h|cblas\.h))' src agents)
 exit $bad

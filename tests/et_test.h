@@ -1,5 +1,5 @@
 /* et_test.h: shared CUnit plumbing for the test executables.
- * Each tests/test_<concept>.c defines one suite and calls et_test_main();
+ * Each tests/<layer>/test_<concept>.c defines one suite and calls et_test_main();
  * the exit status is non-zero when any assertion failed (CUnit's own
  * CU_basic_run_tests returns success even then). */
 #ifndef ET_TEST_H

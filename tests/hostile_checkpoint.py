@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """hostile_checkpoint.py SRC DST FIELD VALUE: a copy of the training checkpoint SRC with one
 field set to VALUE and its checksum made valid again, as a damaged or hostile file would be
-(tests/cli_errors.sh, and seeds of tests/fuzz/fuzz_checkpoint.c).
+(tests/cli/cli_errors.sh, and seeds of tests/fuzz/fuzz_checkpoint.c).
 
-FIELD is a training field of the blob `edgetune train` appends (src/train.c: episodes_done,
+FIELD is a training field of the blob `edgetune train` appends (src/run/train.c: episodes_done,
 updates_done, ranks, seed, clock_s), or "weight": the critic's first parameter (a float).
 The blob is the file's last 568 bytes before the 8-byte FNV-1a checksum (docs/hmppo.md)."""
 import struct

@@ -13,7 +13,8 @@
 #  3. the two programs' outputs: own_policy's summary, one_episode shared (as its header
 #     comment builds it) on the default and the mobility-trace scenarios and with an unknown
 #     policy (exit 2), the static and CMake builds printing the same summary;
-#  4. the Python package from the prefix; 5. find_package's static target.
+#  4. the Python package from the prefix; 5. find_package's static target; 6. the public API:
+#     <edgetune/...> headers from C and C++, the version, the exported symbols.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -168,4 +169,72 @@ cmake --build "$work/cmake-user/build" >/dev/null
 cmp -s "$work/one.txt" "$work/cm-static.txt" || {
     echo "install_tree: find_package's static build printed another summary:"; cat "$work/cm-static.txt"; exit 1; }
 echo "install_tree: find_package(edgetune): shared and static builds agree with pkg-config's"
+
+# 6. The public API: the headers under include/edgetune/, included as <edgetune/...>, from C and
+#    from C++ (C linkage: a C++ program calling et_error_clear links), the version macros and
+#    et_version(), and a library that exports the functions those headers declare and nothing
+#    else (count printed).
+ls "$prefix/include/edgetune" >"$work/headers.txt"
+for h in edgetune.h edgetune_capi.h edgetune_export.h edgetune_version.h; do
+    grep -qx "$h" "$work/headers.txt" || fail "include/edgetune/$h is not installed"
+done
+for h in train.h study.h sweep.h budget.h sgx_shim.h hmppo_internal.h platform_internal.h; do
+    ! grep -qx "$h" "$work/headers.txt" || fail "include/edgetune/$h (not public) is installed"
+done
+cat >"$work/api.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+
+#include <edgetune/edgetune.h>
+#include <edgetune/edgetune_capi.h>
+
+int main(void)
+{
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", ET_VERSION_MAJOR, ET_VERSION_MINOR, ET_VERSION_PATCH);
+    et_error err;
+    et_error_clear(&err);
+    et_scenario sc;
+    if (et_scenario_load("no-such.json", ".", &sc, &err) == ET_OK) return 1;
+    printf("c %s %s %d %s\n", et_version(), want, et_capi_obs_dim() > 0, err.msg);
+    return strcmp(et_version(), want) != 0;
+}
+C
+cat >"$work/api.cpp" <<'CPP'
+#include <cstdio>
+#include <string>
+
+#include <edgetune/edgetune.h>
+#include <edgetune/edgetune_capi.h>
+
+int main()
+{
+    et_error err;
+    et_error_clear(&err);
+    et_error_set(&err, ET_ERR_INPUT, "from C++ %d", ET_VERSION_MAJOR);
+    std::string want = std::to_string(ET_VERSION_MAJOR) + "." + std::to_string(ET_VERSION_MINOR) +
+                       "." + std::to_string(ET_VERSION_PATCH);
+    std::printf("c++ %s %s %d %s\n", et_version(), want.c_str(), et_capi_obs_dim() > 0, err.msg);
+    return want != et_version() || et_status_exit_code(err.code) != 2;
+}
+CPP
+cc -std=c11 -Wall -Wextra -Werror -pedantic "$work/api.c" $(pkg-config --cflags --libs edgetune) -o "$work/api_c"
+c++ -std=c++17 -Wall -Wextra -Werror "$work/api.cpp" $(pkg-config --cflags --libs edgetune) -o "$work/api_cpp"
+"$work/api_c" | tee "$work/api.txt" || fail "the C program against the public API failed"
+"$work/api_cpp" | tee -a "$work/api.txt" || fail "the C++ program against the public API failed"
+grep -q "^c $(pkg-config --modversion edgetune) .* 1 .*no-such.json" "$work/api.txt" &&
+    grep -q "^c++ $(pkg-config --modversion edgetune) .* 1 from C++ 0$" "$work/api.txt" ||
+    fail "the API programs printed: $(cat "$work/api.txt")"
+# What the installed headers declare (every et_ name followed by "(" once preprocessed) against
+# what the installed library exports.
+printf '#include <edgetune/edgetune.h>\n#include <edgetune/edgetune_capi.h>\n' |
+    cc -std=c11 -E -P $(pkg-config --cflags edgetune) -x c - |
+    grep -oE '\bet_[a-z0-9_]+[[:space:]]*\(' | tr -d '( \t' | sort -u >"$work/declared.txt"
+nm -D --defined-only "$prefix/lib/libedgetune.so" | awk '{print $3}' | sort -u >"$work/exported.txt"
+outside=$(comm -23 "$work/exported.txt" "$work/declared.txt")
+[ -z "$outside" ] || fail "libedgetune.so exports names no public header declares: $(echo $outside)"
+for f in et_version et_error_clear et_capi_sim_create et_sim_create et_scenario_load; do
+    grep -qx "$f" "$work/exported.txt" || fail "libedgetune.so does not export $f"
+done
+echo "install_tree: public API: $(wc -l <"$work/headers.txt") headers, $(wc -l <"$work/exported.txt") exported functions, all declared in them"
 echo "install_tree: ok"

@@ -1,4 +1,4 @@
-"""Finding and loading libedgetune.so, its C API (src/edgetune_capi.h), the engine thread.
+"""Finding and loading libedgetune.so, its C API (src/api/edgetune_capi.h), the engine thread.
 
 Search order for the library (docs/python.md):
   1. the file named by the environment variable EDGETUNE_LIB;
@@ -43,7 +43,7 @@ class StateError(Error, RuntimeError):
 
 
 def raise_status(code, message):
-    """Raises the exception for a nonzero et_status (src/status.h)."""
+    """Raises the exception for a nonzero et_status (src/core/status.h)."""
     if code == 2:
         raise InputError(message, code)
     raise Error(message, code)

@@ -17,7 +17,8 @@ OVERRIDES = """
 import json, edgetune
 result = {}
 for kwargs in ({"seed": -5}, {"ues": -3}, {"tasks": 0}, {"ues": 2.7}, {"seed": 2**64},
-               {"tasks": 200000}, {"seed": True}, {"tasks": "3 "}):
+               {"tasks": 200000}, {"seed": True}, {"tasks": "3 "}, {"seed": 2**60},
+               {"tasks": 200000, "seed": 2**60}):
     name = ",".join("%s=%r" % kv for kv in kwargs.items())
     try:
         edgetune.Simulator(**kwargs)
@@ -197,7 +198,16 @@ class Misuse(unittest.TestCase):
                 "seed=18446744073709551616": "got '18446744073709551616'",
                 "tasks=200000": "expected an integer in [1, 100000], got '200000'",
                 "seed=True": "got 'true'",
-                "tasks='3 '": "got '3 '"}
+                "tasks='3 '": "got '3 '",
+                # issue 19: above the key table's 2^53-1, refused, not written into the struct
+                "seed=1152921504606846976": "argument seed: key 'seed': expected a non-negative "
+                                            "integer in [0, 9007199254740991], got "
+                                            "'1152921504606846976'",
+                # both out of range: the first refused names its key (seed is applied first)
+                "tasks=200000,seed=1152921504606846976": "argument seed: key 'seed': expected a "
+                                                         "non-negative integer in "
+                                                         "[0, 9007199254740991], got "
+                                                         "'1152921504606846976'"}
         for name, text in want.items():
             self.assertIn(text, got[name], name)
         self.assertIn("seed: expected a number, a string or a path, got list", got["type"])

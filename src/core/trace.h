@@ -1,0 +1,142 @@
+/* trace.h: output files of a run: task trace, channel trace, summary.
+ *
+ * Nothing is written that was not asked for, and nothing half-written is
+ * left behind: files are written as .<name>.<pid>.tmp in the output directory
+ * (a name no other process uses) and renamed into place together by
+ * et_outputs_commit() (all of a run's files or none); et_outputs_abort()
+ * removes them. While they are open the output directory is locked
+ * (et_outputs_lock_dir): a second process writing into it is refused instead
+ * of mixing its files with the first one's.
+ * Schemas are documented in docs/traces.md. Numbers are printed with fixed
+ * formats so that the same seed gives byte-identical files. */
+#ifndef ET_TRACE_H
+#define ET_TRACE_H
+
+#include <stdio.h>
+
+#include "edgetune_export.h"
+#include "status.h"
+
+ET_API_BEGIN
+
+/* One completed (or failed) task: one row of tasks.csv. */
+typedef struct et_task_record {
+    int episode, ue, task;
+    const char *ue_name;
+    double start_s, end_s; /* simulated, from the episode start */
+    int location;          /* et_location */
+    double keep;
+    int b;
+    double tokens, epochs;
+    double bytes_up, bytes_down;
+    double compute_s; /* tuning execution time, as the engine measured it */
+    double delay_s;
+    double ppl;      /* a failed task: the untuned model's perplexity */
+    double exposure; /* privacy exposure (SERVER tasks), 0 otherwise */
+    double reward;
+    const char *failure; /* "" when it ran in time; "memory" (LOCAL did not fit the UE),
+                            "server-memory" (the job can never fit an accelerator),
+                            "deadline" (not done by its deadline) */
+    /* Phases (the delay is their sum; docs/traces.md): the load query, the emulator download
+     * (request and reply), the data upload (LOCAL: the tuned result), the wait for server
+     * memory (SERVER), the tuning execution (compute_s), and the result download (SERVER). */
+    double download_s, upload_s, result_s;
+    double query_s;    /* the load query's round trip before the decision (server.load_info) */
+    double wait_s;     /* queued at the server until its memory admitted the job */
+    double deadline_s; /* the task's deadline after its start, s; 0: none */
+    const char *device_class; /* the UE's class property (phone, laptop, ...) */
+    int handovers;            /* the UE's handovers between the task's start and end */
+} et_task_record;
+
+/* One channel update of one UE: one row of channel.csv. */
+typedef struct et_channel_record {
+    int episode;
+    double time_s;
+    int ue;
+    double x_m, y_m, distance_m;
+    double snr_up_db, snr_down_db;
+    double rate_up_bps, rate_down_bps; /* applied to the links */
+    int los;          /* the serving link's LOS state: 1 LOS, 0 NLOS, -1 none (an empty field) */
+    const char *cell; /* the serving cell's name (its AP host's; "cell" for the implicit cell) */
+} et_channel_record;
+
+#define ET_OUTPUT_MAX 8
+
+typedef struct et_outputs {
+    char dir[ET_PATH_MAX];
+    int n;
+    char final_path[ET_OUTPUT_MAX][ET_PATH_MAX + 32];
+    char tmp_path[ET_OUTPUT_MAX][ET_PATH_MAX + 56];
+    FILE *file[ET_OUTPUT_MAX];
+    FILE *tasks;    /* NULL when not written */
+    FILE *channel;  /* NULL when not written */
+    FILE *activity; /* NULL when not written (et_outputs_add "activities.csv") */
+    int lock;       /* et_outputs_lock_dir's token for dir; 0: not locked */
+} et_outputs;
+
+/* Locks directory dir (it must exist) for this process, so that two processes never write
+ * into one output directory at once: ET_ERR_INPUT naming dir when another process holds it.
+ * The lock is the kernel's (flock on the directory itself): nothing is written into dir,
+ * and it goes away with the process, however it ends. Taking it removes the temporaries
+ * (.<name>.<pid>.tmp) that processes killed outright left there. Re-entrant within a process
+ * (a command that locks its directory may open et_outputs there); forked children share it.
+ * *token gets what et_outputs_unlock_dir takes. */
+et_status et_outputs_lock_dir(const char *dir, int *token, et_error *err);
+
+/* Releases one et_outputs_lock_dir (NULL-safe; *token becomes 0). */
+void et_outputs_unlock_dir(int *token);
+
+/* Creates dir (and parents) if needed, locks it (et_outputs_lock_dir) and opens
+ * the requested traces as temporaries, writing their CSV headers. */
+et_status et_outputs_open(et_outputs *out, const char *dir, int tasks, int channel, et_error *err);
+
+/* Opens one more temporary output file called name (e.g. "train.csv"). */
+et_status et_outputs_add(et_outputs *out, const char *name, FILE **file, et_error *err);
+
+/* Registers a file written elsewhere (the Paje trace) under tmp_path, to be renamed to
+ * final_path with the others (or removed with them). */
+et_status et_outputs_adopt(et_outputs *out, const char *tmp_path, const char *final_path,
+                           et_error *err);
+
+/* Bytes written so far to the open temporaries (for limits.output_bytes). */
+long long et_outputs_bytes(const et_outputs *out);
+
+/* Writes summary.json (if summary_json is not NULL) as one more temporary, closes every
+ * temporary and renames them all into place: all of them or none. The previous files stay
+ * until every new one is written; on any failure the temporaries are removed and the
+ * previous files are left as they were ("<final name>: cannot write: <errno text>"). The
+ * directory's lock is released either way. */
+et_status et_outputs_commit(et_outputs *out, const char *summary_json, et_error *err);
+
+/* Closes and deletes the temporaries and releases the directory's lock (NULL-safe,
+ * idempotent). */
+void et_outputs_abort(et_outputs *out);
+
+void et_trace_task_row(FILE *f, const et_task_record *r);
+
+/* Writes text as one CSV field (RFC 4180): as it is, or in double quotes with inner quotes
+ * doubled when it holds a comma, a quote or a line break; then sep (0: nothing). */
+void et_csv_field(FILE *f, const char *text, char sep);
+void et_trace_channel_row(FILE *f, const et_channel_record *r);
+
+/* Header of activities.csv (docs/traces.md): one row per engine activity
+ * edgetune starts, enough for a bare SimGrid program to replay them. */
+#define ET_ACTIVITY_HEADER "time_s,ue,kind,dir,amount,peak_bps,rate_bps\n"
+
+/* Writes text to path atomically (a temporary of this process's, then rename). */
+et_status et_write_file_atomic(const char *path, const char *text, et_error *err);
+
+/* A temporary name for path, unique to this process: "<dir>/.<base>.<pid>.tmp" (size
+ * bytes). */
+void et_outputs_tmp_name(const char *path, char *tmp, size_t size);
+
+/* Opens tmp for writing ("w"), refusing anything but a regular file or nothing (a directory
+ * or a FIFO of that name). NULL with errno set otherwise. */
+FILE *et_outputs_create(const char *tmp);
+
+/* mkdir -p. */
+et_status et_mkdirs(const char *dir, et_error *err);
+
+ET_API_END
+
+#endif

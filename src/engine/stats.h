@@ -1,0 +1,72 @@
+/* stats.h: what an episode reports, summed from its task records.
+ *
+ * The simulator (sim.c) produces one et_task_record per task; this module
+ * turns them into the episode's statistics and those into summary.json's
+ * "result" object. Pure arithmetic: no engine, no files. */
+#ifndef ET_STATS_H
+#define ET_STATS_H
+
+#include "edgetune_export.h"
+#include "trace.h"
+
+ET_API_BEGIN
+
+/* What an episode asked of the engine (for benchmarks and tests). */
+typedef struct et_engine_counts {
+    long comms;             /* SimGrid comms started (one per transfer, plus Wi-Fi restarts) */
+    long link_updates;      /* sg_link_set_bandwidth calls */
+    long idle_link_updates; /* of those, on the links of a UE with nothing in flight */
+    long wifi_restarts;     /* Wi-Fi comms cancelled for a rate-level change */
+    long channel_updates;   /* per-UE mobility + channel steps computed */
+} et_engine_counts;
+
+/* Results of one episode. Every mean covers every task: a failed task counts
+ * with the delay until its failure was known and the untuned model's
+ * perplexity; failures are counted beside the means (and the *_ok means
+ * cover the tasks that ran). */
+typedef struct et_episode_stats {
+    int tasks, failed; /* failed: every failure, whatever its reason */
+    int late;          /* failed on their deadline (failure "deadline") */
+    int failed_memory; /* failed on memory: a LOCAL choice that did not fit the UE, or a job
+                          that can never fit a server accelerator ("server-memory") */
+    int local, server;    /* tasks per location (failed included) */
+    double total_delay_s; /* sum of task delays */
+    double mean_delay_s;
+    double mean_ppl;           /* every task; a failed one at the untuned model's perplexity */
+    double mean_delay_ok_s;    /* over tasks that ran (NaN if none) */
+    double mean_ppl_ok;        /* over tasks that ran (NaN if none) */
+    double exposure;           /* privacy exposure summed over tasks */
+    double mean_exposure;      /* per task */
+    double ok_delay_s, ok_ppl; /* sums behind the *_ok means */
+    double reward;             /* episodic reward: sum over all tasks of all UEs */
+    double makespan_s;         /* simulated time until the last UE finished */
+    double bytes_up, bytes_down;
+    double mean_keep;
+    double ppl_sum, keep_sum; /* sums behind mean_ppl and mean_keep */
+    double wait_s;            /* time jobs spent queued at the server, summed over tasks */
+    long handovers;           /* handovers while tasks ran, summed over tasks */
+    /* The servers (filled by the simulator at the episode's end): the largest memory any
+     * server held at once, and the number of jobs waiting for memory, time-averaged over the
+     * episode and at its largest (over servers: the mean of their averages, the largest). */
+    double server_peak_memory_bytes;
+    double server_queue_mean;
+    int server_queue_max;
+    et_engine_counts engine;
+} et_episode_stats;
+
+/* Adds one task (its tasks.csv record) to s. A task failed when its record names a
+ * failure ("memory", "server-memory", "deadline"). */
+void et_episode_stats_add(et_episode_stats *s, const et_task_record *r);
+
+/* Computes the means from the sums (call once, after the last task). */
+void et_episode_stats_finish(et_episode_stats *s);
+
+/* An episode's statistics as a cJSON object naming the model and the UE
+ * count (the caller owns it; NULL on allocation failure). Non-finite means
+ * are written as null. */
+struct cJSON;
+struct cJSON *et_episode_stats_cjson(const et_episode_stats *s, const char *model, int n_ue);
+
+ET_API_END
+
+#endif
