@@ -846,7 +846,7 @@ done:
     snprintf(r->msg, sizeof r->msg, "%s", err.msg);
 }
 
-static void ten_thousand_ues_generate_load_and_discover_in_seconds(void)
+static void ten_thousand_ues_generate_load_and_discover(void)
 {
     big_result r;
     CU_ASSERT_EQUAL_FATAL(run_in_child(big_body, &r, sizeof r), 0);
@@ -863,7 +863,8 @@ static void ten_thousand_ues_generate_load_and_discover_in_seconds(void)
     CU_ASSERT_EQUAL(r.n_jetson, 1500);
     fprintf(stderr, "[10k UEs: generate %.3f s, load %.3f s, discover %.3f s] ", r.gen_s, r.load_s,
             r.discover_s);
-    if (!ET_TEST_SANITIZED) CU_ASSERT(r.gen_s + r.load_s + r.discover_s < 5.0);
+    /* The times are printed, not asserted (a loaded machine may take any time); bench/scale.sh
+     * measures speed. */
 }
 
 /* Peak resident memory growth of this process since start_kb, KiB
@@ -919,7 +920,7 @@ done:
     snprintf(r->msg, sizeof r->msg, "%s", err.msg);
 }
 
-static void ten_thousand_ues_in_a_hundred_cells_load_in_seconds_and_modest_memory(void)
+static void ten_thousand_ues_in_a_hundred_cells_load_in_modest_memory(void)
 {
     for (int shared = 0; shared < 2; shared++) {
         metro_big_result r;
@@ -935,8 +936,7 @@ static void ten_thousand_ues_in_a_hundred_cells_load_in_seconds_and_modest_memor
                 "[10k UEs, 100 cells, %s: generate %.3f s, load %.3f s, discover %.3f s, +%ld MB] ",
                 shared ? "shared server" : "server per cell", r.gen_s, r.load_s, r.discover_s,
                 r.grew_kb / 1024);
-        if (ET_TEST_SANITIZED) continue; /* instrumented: slower and larger */
-        CU_ASSERT(r.gen_s + r.load_s + r.discover_s < 5.0);
+        if (ET_TEST_SANITIZED) continue; /* instrumented: larger */
         /* The single cell of 10,000 UEs takes about 40 MB; the cells must not
          * add a table that grows with N^2 or N K. */
         CU_ASSERT(r.grew_kb > 0 && r.grew_kb < 200 * 1024);
@@ -1978,10 +1978,10 @@ int main(int argc, char **argv)
          two_cell_platform_with_a_shared_server_routes_through_backhaul_and_core},
         {"wifi_platform_attaches_every_ue_and_carries_transfers",
          wifi_platform_attaches_every_ue_and_carries_transfers},
-        {"ten_thousand_ues_generate_load_and_discover_in_seconds",
-         ten_thousand_ues_generate_load_and_discover_in_seconds},
-        {"ten_thousand_ues_in_a_hundred_cells_load_in_seconds_and_modest_memory",
-         ten_thousand_ues_in_a_hundred_cells_load_in_seconds_and_modest_memory},
+        {"ten_thousand_ues_generate_load_and_discover",
+         ten_thousand_ues_generate_load_and_discover},
+        {"ten_thousand_ues_in_a_hundred_cells_load_in_modest_memory",
+         ten_thousand_ues_in_a_hundred_cells_load_in_modest_memory},
         {"load_reports_a_missing_file", load_reports_a_missing_file},
         {"load_reports_malformed_xml_with_its_line", load_reports_malformed_xml_with_its_line},
         {"load_reports_an_unknown_attribute_with_its_line",
