@@ -91,7 +91,9 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
 
 cJSON *et_episode_stats_to_cjson(const et_sim *sim, const et_episode_stats *stats)
 {
-    return et_episode_stats_cjson(stats, et_sim_model_name(sim), et_sim_ue_count(sim));
+    cJSON *o = et_episode_stats_cjson(stats, et_sim_model_name(sim), et_sim_ue_count(sim));
+    et_breakdown_to_cjson(et_sim_breakdown(sim), o);
+    return o;
 }
 
 char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *stats)

@@ -173,6 +173,7 @@ struct et_sim {
     void *progress_ctx;
     et_task_sink_fn task_sink;
     void *task_sink_ctx;
+    et_breakdown breakdown; /* the episode's tasks per UE, class and cell (summary.json) */
 };
 
 /* An edge server's memory and queue (docs/simulation.md, "The server"). Its accelerators
@@ -350,6 +351,30 @@ static et_status cell_carrier(const et_sim *sim, int c, et_ue_radio *out, et_err
                         cell->tdd_pattern ? "tdd_special_slot" : "tdd_pattern");
 }
 
+/* The breakdown's names: the topology's UE names, classes and cells. */
+static int breakdown_init(et_sim *sim)
+{
+    const et_topology *t = &sim->topo;
+    size_t nu = t->n_ue > 0 ? (size_t)t->n_ue : 1, nc = t->n_cells > 0 ? (size_t)t->n_cells : 1;
+    const char **names = calloc(2 * nu + nc, sizeof *names);
+    if (!names) return -1;
+    const char **classes = names + nu, **cells = names + 2 * nu;
+    for (int i = 0; i < t->n_ue; i++) {
+        names[i] = t->ues[i].name;
+        classes[i] = t->ues[i].device_class;
+    }
+    for (int c = 0; c < t->n_cells; c++)
+        cells[c] = t->cells[c].name;
+    int rc = et_breakdown_init(&sim->breakdown, t->n_ue, names, classes, t->n_cells, cells);
+    free(names);
+    return rc;
+}
+
+const et_breakdown *et_sim_breakdown(const et_sim *sim)
+{
+    return &sim->breakdown;
+}
+
 et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
 {
     /* The platform, the profile and the trace read the same in any locale of the calling
@@ -422,6 +447,10 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
                           prm->mobility_trace, et_mobility_trace_ue_count(sim->trace), sim->n_ue);
         et_sim_destroy(sim);
         return st;
+    }
+    if (breakdown_init(sim) != 0) {
+        et_sim_destroy(sim);
+        return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d UEs", sim->topo.n_ue);
     }
     sim->state_dim = et_state_dim(sim->n_ue);
     sim->ues = calloc((size_t)sim->n_ue, sizeof *sim->ues);
@@ -573,6 +602,7 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
 void et_sim_destroy(et_sim *sim)
 {
     if (!sim) return;
+    et_breakdown_free(&sim->breakdown);
     et_topology_destroy(&sim->topo);
     et_mobility_trace_destroy(sim->trace);
     et_channel_table_destroy(sim->channel_table);
@@ -801,6 +831,8 @@ static void trace_channel_row(et_sim *sim, ue_state *u, double t_rel)
         /* The state the path loss above used; none with static links. */
         .los = sim->p.channel_enabled ? u->ch.los : -1,
         .cell = sim->topo.cells[u->cell].name,
+        .ue_name = u->host->name,
+        .device_class = u->host->device_class,
     };
     et_trace_channel_row(sim->out->channel, &r);
 }
@@ -1302,6 +1334,7 @@ typedef struct task_run {
     double reward_sum0; /* sim->reward_sum and _count when it started */
     long reward_count0;
     const char *failure; /* "" when it ran in time */
+    int cell;            /* the serving cell at the decision (into topo.cells) */
 } task_run;
 
 /* Memory of the server host's accelerators together; 0 when unlimited. */
@@ -1473,6 +1506,7 @@ static et_status decide_task(et_sim *sim, ue_state *u, task_run *t)
                             sim->agent->ops->name, (int)act.location, act.keep, u->index,
                             view.task_index, now_s(sim), prm->k_min, prm->k_max);
     t->loc = act.location;
+    t->cell = u->cell;
     t->keep = fmin(prm->k_max, fmax(prm->k_min, act.keep));
     et_cost_task(&sim->fm, &sim->cost_setup, t->loc, t->keep, t->tokens, t->epochs, &t->cost);
     return ET_OK;
@@ -1647,8 +1681,11 @@ static void record_task(et_sim *sim, const ue_state *u, const task_run *t)
         .exposure = t->exposure,
         .reward = t->reward,
         .failure = t->failure,
+        .cell = sim->topo.cells[t->cell].name,
+        .server = t->loc == ET_LOCATION_SERVER ? sim->topo.servers[u->server_index].name : "",
     };
     et_episode_stats_add(sim->stats, &r);
+    et_breakdown_add(&sim->breakdown, &r, t->cell);
     if (sim->out && sim->out->tasks) et_trace_task_row(sim->out->tasks, &r);
     if (sim->task_sink) sim->task_sink(sim->task_sink_ctx, &r);
 }
@@ -1685,6 +1722,7 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
 {
     const et_sim_params *prm = &sim->p;
     memset(stats, 0, sizeof *stats);
+    et_breakdown_reset(&sim->breakdown);
     sim->agent = agent;
     sim->episode = episode;
     sim->episode_seed = et_sim_episode_seed(prm->seed, episode);

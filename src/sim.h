@@ -192,6 +192,10 @@ const char *et_sim_model_name(const et_sim *sim);
 const et_fm *et_sim_fm(const et_sim *sim);
 /* The discovered platform and the cost model's settings (for et_budget_estimate). */
 const et_topology *et_sim_topology(const et_sim *sim);
+
+/* The last episode's tasks per UE, device class and cell (summary.json's per_ue, per_class,
+ * per_cell), reset when an episode starts. */
+const et_breakdown *et_sim_breakdown(const et_sim *sim);
 const et_cost_setup *et_sim_cost_setup(const et_sim *sim);
 /* The highest rate, bit/s, the channel can give UE ue's wireless link, up (1) or down (0): its
  * bandwidth (the carrier's when shared) times channel.max_spectral_eff_bps_hz. */
