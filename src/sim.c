@@ -174,6 +174,7 @@ struct et_sim {
     et_task_sink_fn task_sink;
     void *task_sink_ctx;
     et_breakdown breakdown; /* the episode's tasks per UE, class and cell (summary.json) */
+    int channel_auto;       /* output.channel_sampling auto chose the trace's sampling */
 };
 
 /* An edge server's memory and queue (docs/simulation.md, "The server"). Its accelerators
@@ -351,6 +352,25 @@ static et_status cell_carrier(const et_sim *sim, int c, et_ue_radio *out, et_err
                         cell->tdd_pattern ? "tdd_special_slot" : "tdd_pattern");
 }
 
+/* channel.csv: every UE, or output.channel_ues of them evenly spaced. */
+static void set_traced(et_sim *sim)
+{
+    const et_sim_params *prm = &sim->p;
+    int want = prm->channel_trace_ues > 0 && prm->channel_trace_ues < sim->n_ue
+                   ? prm->channel_trace_ues
+                   : sim->n_ue;
+    sim->n_traced = 0;
+    for (int k = 0; k < want; k++)
+        sim->traced[sim->n_traced++] = (int)((long long)k * sim->n_ue / want);
+}
+
+int et_sim_channel_auto(const et_sim *sim, int *ues, int *every)
+{
+    *ues = sim->n_traced;
+    *every = sim->p.channel_trace_every;
+    return sim->channel_auto;
+}
+
 /* The breakdown's names: the topology's UE names, classes and cells. */
 static int breakdown_init(et_sim *sim)
 {
@@ -482,12 +502,7 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         et_sim_destroy(sim);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d UEs", n_ue);
     }
-    /* channel.csv: every UE, or output.channel_ues of them evenly spaced. */
-    int want = prm->channel_trace_ues > 0 && prm->channel_trace_ues < sim->n_ue
-                   ? prm->channel_trace_ues
-                   : sim->n_ue;
-    for (int k = 0; k < want; k++)
-        sim->traced[sim->n_traced++] = (int)((long long)k * sim->n_ue / want);
+    set_traced(sim);
     /* Sharing sets: each cell and direction gets as many slots as the cell
      * has simulated UEs. */
     for (int i = 0; i < sim->n_ue; i++)
@@ -594,6 +609,13 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         /* The channel's rate is B duty min(log2(1 + SINR), max_se) at most. */
         u->peak_bps[DIR_UP] = u->radio.bandwidth_up_hz * u->radio.duty_up * max_se;
         u->peak_bps[DIR_DOWN] = u->radio.bandwidth_down_hz * u->radio.duty_down * max_se;
+    }
+    /* output.channel_sampling auto: a large run traces fewer UEs, less often (budget.h). */
+    if (et_budget_auto_applies(&sim->p, sim->n_ue)) {
+        sim->p.channel_trace_ues = ET_BUDGET_AUTO_UES;
+        set_traced(sim);
+        sim->p.channel_trace_every = et_budget_auto_every(sim);
+        sim->channel_auto = 1;
     }
     *out = sim;
     return ET_OK;
