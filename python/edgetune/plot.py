@@ -431,12 +431,13 @@ def study_curves(curves, baselines=None, window=50):
         ax.fill_between(ep, [min(smooth[e]) for e in ep], [max(smooth[e]) for e in ep],
                         color=c, alpha=0.2, linewidth=0)
         ax.plot(ep, mean, color=c, linestyle=ls, linewidth=1.8,
-                label="%s (%d seeds; band: lowest to highest)" % (learner, len(seeds)))
+                label="%s (mean of %d seeds, each smoothed over %d episodes; band: lowest to "
+                      "highest seed)" % (learner, len(seeds), window))
     for j, (name, value) in enumerate((baselines or {}).items()):
         ax.axhline(value, color="#555555", linestyle=LINESTYLES[1 + j % 3], linewidth=1.2,
                    label="%s (evaluation mean)" % name)
     ax.set_xlabel("training episode")
-    ax.set_ylabel("episodic reward (sampling policy, mean of %d episodes)" % window)
+    ax.set_ylabel("episodic reward in training")
     ax.legend(loc="lower right", fontsize=8)
     return fig
 
@@ -545,11 +546,10 @@ def sweep_figure(rows, keys, group, metric):
     else:
         ax.set_xticks(range(len(order)))
         ax.set_xticklabels(order, rotation=30, ha="right")
-    ax.set_ylabel(axis_label(metric) + ", mean and 95% interval over seeds")
-    if len(lines) > 8:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
-    else:
-        ax.legend(fontsize=8)
+    ax.set_ylabel(axis_label(metric))
+    # Beside the axes: bands of several lines fill the plot.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8,
+              title="line: mean over seeds\nband: 95% interval", title_fontsize=8)
     return fig
 
 
@@ -671,10 +671,17 @@ def ppl_curves(curve_rows, point_rows):
     return fig
 
 
-def ppl_data(data_rows, middle_blocks):
+# WikiText-2's training tokens, and the epochs Offsite-Tuning tuned its emulators' adapters for
+# (2 with layer drop, 50 distilled: its repository's scripts/table1 and scripts/table2).
+WIKITEXT2_TOKENS = 2088628
+OT_EPOCHS = {"layer_drop": 2, "distilled": 50}
+
+
+def ppl_data(data_rows, middle_blocks, points=()):
     """Quality against tuning data (docs/models.md section 9): PPL(b, D) over token-epochs D
-    for each emulator size b, the converged value PPL_plug(b) dotted in the same colour, and
-    the untuned model."""
+    for each emulator size b, the converged value PPL_plug(b) dotted in the same colour, the
+    untuned model, and Offsite-Tuning's plug-in points (points: ppl_curve --points rows) at the
+    data they were tuned on."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     blocks = list(dict.fromkeys(int(r["b"]) for r in data_rows))
@@ -682,18 +689,25 @@ def ppl_data(data_rows, middle_blocks):
         c, _ = _style(i)
         sel = [r for r in data_rows if int(r["b"]) == b]
         d = [number(r["token_epochs"]) for r in sel]
+        ot = [r for r in points if r["column"] == "plugged" and int(r["b"]) == b]
         label = ("SERVER, b = M = %d" % b if b == middle_blocks
-                 else "LOCAL, b = %d (k = %.2f)" % (b, b / middle_blocks))
+                 else "b = %d (k = %.2f), the Offsite-Tuning emulator" % (b, b / middle_blocks)
+                 if ot else "LOCAL, b = %d (k = %.2f)" % (b, b / middle_blocks))
         ax.plot(d, [number(r["ppl"]) for r in sel], color=c, linewidth=1.8, label=label)
         ax.axhline(number(sel[0]["ppl_plug"]), color=c, linestyle=":", linewidth=1)
     ax.axhline(number(data_rows[0]["ppl_untuned"]), color="black", linestyle="--", linewidth=1.2,
                label="untuned model (D = 0)")
+    ot = [r for r in points if r["column"] == "plugged"]
+    if ot:
+        ax.plot([OT_EPOCHS.get(r["emulator"], 2) * WIKITEXT2_TOKENS for r in ot],
+                [number(r["ppl"]) for r in ot], marker="o", markersize=7, color="black",
+                linestyle="none", label="Offsite-Tuning's plug-in point at its tuning data")
     ax.axvspan(1e4, 6e5, color="#dddddd", alpha=0.5, linewidth=0,
                label="default tasks (1e4-2e5 tokens x 1-3 epochs)")
     ax.set_xscale("log")
     ax.set_xlabel("tuning data D (tokens x epochs)")
     ax.set_ylabel("WikiText-2 perplexity, adapter plugged in")
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
@@ -791,10 +805,11 @@ def figures_ppl(tool, root, data=False, model="opt-2.7b"):
         profile = os.path.join(root, "models", model + ".json")
         points = _ppl_tool(tool, ["--points", profile])
         m = int(points[0]["middle_blocks"])
-        blocks = sorted({max(2, math.ceil(0.1 * m - 1e-9)), int(0.3 * m + 0.5),
-                         max(2, int(0.5 * m + 1e-9)), m})
-        rows = _ppl_tool(tool, ["--data", profile] + [str(b) for b in blocks])
-        return {"ppl_data": ppl_data(rows, m)}
+        blocks = {max(2, math.ceil(0.1 * m - 1e-9)), int(0.3 * m + 0.5),
+                  max(2, int(0.5 * m + 1e-9)), m}
+        blocks |= {int(r["b"]) for r in points if r["column"] == "plugged"}
+        rows = _ppl_tool(tool, ["--data", profile] + [str(b) for b in sorted(blocks)])
+        return {"ppl_data": ppl_data(rows, m, points)}
     models = ["opt-1.3b", "gpt2-xl", "opt-2.7b", "opt-6.7b", "bloom-7.1b"]
     profiles = [os.path.join(root, "models", m + ".json") for m in models]
     return {"ppl_curve": ppl_curves(_ppl_tool(tool, profiles), _ppl_tool(tool, ["--points"] + profiles))}

@@ -158,7 +158,7 @@ class PlotTest(unittest.TestCase):
             for ln in ax.get_lines():
                 self.assertEqual(list(ln.get_xdata()), [1.0, 10.0, 30.0])
         self.assertEqual(figs["s-mean_delay_s"].axes[0].get_ylabel(),
-                         "mean task delay (s), mean and 95% interval over seeds")
+                         "mean task delay (s)")
         # A count's band stops at 0.
         for band in figs["s-failed"].axes[0].collections:
             for path in band.get_paths():
