@@ -200,26 +200,24 @@ class PlotTest(unittest.TestCase):
         self.assertEqual(sorted(proc.stdout.split()), sorted(
             os.path.join(out, f) for f in os.listdir(out)))
 
+    def assert_refused(self, expected, *args, tasks=None):
+        """The command fails with status 2 and one line holding expected (tasks: the text of
+        a tasks.csv written into the first folder first)."""
+        if tasks is not None:
+            with open(os.path.join(args[1], "tasks.csv"), "w") as f:
+                f.write(tasks)
+        proc = self.command(*args)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertEqual(proc.stderr.count("\n"), 1, proc.stderr)
+        self.assertIn(expected, proc.stderr)
+
     def test_bad_input_is_one_line(self):
         out = scratch(self)
-        proc = self.command("run", os.path.join(out, "nowhere"))
-        self.assertEqual(proc.returncode, 2)
-        self.assertEqual(proc.stderr.count("\n"), 1, proc.stderr)
-        self.assertIn("nowhere: no such folder", proc.stderr)
-        with open(os.path.join(out, "tasks.csv"), "w") as f:
-            f.write("a,b\n1,2\n")
-        proc = self.command("run", out)
-        self.assertEqual(proc.returncode, 2)
-        self.assertEqual(proc.stderr.count("\n"), 1, proc.stderr)
-        self.assertIn("tasks.csv: no column 'delay_s'", proc.stderr)
-        with open(os.path.join(out, "tasks.csv"), "w") as f:
-            f.write("delay_s,ppl,device_class\nfast,1,phone\n")
-        proc = self.command("run", out)
-        self.assertEqual(proc.returncode, 2)
-        self.assertIn("'fast' is not a number", proc.stderr)
-        proc = self.command("sweep", out)
-        self.assertEqual(proc.returncode, 2)
-        self.assertIn("no points.csv in it", proc.stderr)
+        self.assert_refused("nowhere: no such folder", "run", os.path.join(out, "nowhere"))
+        self.assert_refused("tasks.csv: no column 'delay_s'", "run", out, tasks="a,b\n1,2\n")
+        self.assert_refused("'fast' is not a number", "run", out,
+                            tasks="delay_s,ppl,device_class\nfast,1,phone\n")
+        self.assert_refused("no points.csv in it", "sweep", out)
         # Through the module's entry point as well.
         err = io.StringIO()
         with redirect_stderr(err), redirect_stdout(io.StringIO()):
