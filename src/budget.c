@@ -84,7 +84,8 @@ static double task_s(const et_sim *sim, int ue, et_location loc, double tokens, 
         return s + c.flops / h->speed_flops;
     }
     double back = c.result_down_bytes > 0 ? c.result_down_bytes : sc->control_bytes;
-    if (share) *share = (task_share){c.flops / srv->core_flops, air_up, air_down + xfer_s(back, down)};
+    if (share)
+        *share = (task_share){c.flops / srv->core_flops, air_up, air_down + xfer_s(back, down)};
     return s + c.flops / srv->core_flops + xfer_s(back, down);
 }
 
@@ -179,7 +180,8 @@ void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b)
      * longer than its tasks' deadlines (a LOCAL task may finish late). */
     if (capped && cap_s < b->likely_s) {
         b->likely_s = fmax(b->sim_time_s, cap_s);
-        if (b->likely_s == b->sim_time_s) b->likely_by = "";
+        b->likely_by =
+            b->likely_s > b->sim_time_s ? "shared resources, up to the tasks' deadlines" : "";
     }
     /* The traced UEs' rows: each until its own episode ends (the estimate's), or the likely
      * episode's end when a shared resource sets it. */

@@ -184,7 +184,7 @@ check six_ues_are_traced_whole sh -c "'$bin' run --tasks 1 --out six -q 2>err.tx
 # The likely estimate warns (shared resources: one server for 100 UEs) where the optimistic one
 # lets the run through.
 sed 's/"per_ue": 1 }/"per_ue": 1 }, "output": { "channel_sampling": "all" }, "limits": { "output_bytes": 2e6 }/' p100.json >p100warn.json
-check likely_output_is_warned_about sh -c "'$bin' run p100warn.json --out warn100 -q 2>err.txt; grep -q '^edgetune: warning: the run is expected to write .* set by a server.s accelerators; limits.output_bytes: 2e+06; the run may stop there' err.txt"
+check likely_output_is_warned_about sh -c "'$bin' run p100warn.json --out warn100 -q 2>err.txt; grep -q '^edgetune: warning: the run is expected to write .* set by shared resources, up to the tasks. deadlines; limits.output_bytes: 2e+06; the run may stop there' err.txt"
 rm -f p100.xml
 
 # Afterwards every file is replaced together.
