@@ -2,7 +2,7 @@
 # ladder.sh [OUT_DIR] [COMPARE OPTIONS...]: the study of docs/results.md on every rung of the
 # ladder of scenarios (examples/ladder-*.json): `edgetune compare` with 5 seeds and 5 validation
 # episodes per rung, into OUT_DIR/<rung>/ (default OUT_DIR: out/ladder), then the learning
-# curves of each (examples/plot-study.sh, when gnuplot is there). Options after OUT_DIR go to
+# curves of each (examples/plot-study.sh, python3 -m edgetune.plot). Options after OUT_DIR go to
 # every compare; --seeds and --validation there replace the study's 5 and 5: for example
 # `bash examples/ladder.sh out/quick --episodes 300 --seeds 2`. About 15-20 minutes per rung
 # on 2 cores.
@@ -26,6 +26,6 @@ for scen in "$here"/ladder-*.json; do
     rung=${rung#ladder-}
     echo "ladder.sh: $rung" >&2
     "$bin" compare "$scen" "${own[@]}" "$@" --out "$out/$rung"
-    if command -v gnuplot >/dev/null; then bash "$here/plot-study.sh" "$out/$rung"; fi
+    bash "$here/plot-study.sh" "$out/$rung" >/dev/null || echo "ladder.sh: no figures for $rung (python3 -m edgetune.plot needs python3-matplotlib)" >&2
 done
 echo "ladder.sh: the studies are in $out/<rung>/compare.md" >&2

@@ -20,7 +20,7 @@ build_dir=${EDGETUNE_BUILD_DIR:-build}
 #   libcjson-dev      scenario and model profile JSON
 #   libcunit1-dev     unit tests
 #   pkg-config cmake g++ make   the build (g++ for the small SimGrid C++ shim)
-#   gnuplot-nox                 the plots (examples/plot.sh)
+#   gnuplot-nox                 no longer used by the figures (python3 -m edgetune.plot)
 #   time                        /usr/bin/time: CPU time and max RSS in bench/scale.sh
 #   help2man                    the man page, generated from --help and --version
 #   python3-numpy               the Python package (python/edgetune: observations are NumPy views)

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # docs_in_sync.sh EDGETUNE: docs/configuration.md carries exactly the key table
-# that `edgetune keys --markdown` prints (the table is the source of truth).
+# that `edgetune keys --markdown` prints (the table is the source of truth);
+# docs/traces.md's column tables of tasks.csv and channel.csv list the columns
+# a run writes, in order; docs/img holds only images a document shows, and
+# every image a document shows is there.
 set -u
 bin=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,23 +19,68 @@ if [ -n "$outside" ]; then
     echo "0 passed, 1 failed"
     exit 1
 fi
+pass=0
+failed=0
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; failed=$((failed + 1)); }
 # docs/platforms.md prints the hand-written example platform whole: the fenced xml block after
 # the line naming it is the shipped file, byte for byte.
 example=$(awk '/^The complete file, `platforms\/two-cells.xml`:/ { on = 1; next }
     on && /^```xml$/ { inside = 1; next } inside && /^```$/ { exit } inside { print }' \
     "$src/docs/platforms.md")
 if [ "$example" != "$(cat "$src/platforms/two-cells.xml")" ]; then
-    echo "FAIL docs/platforms.md section 7 does not print platforms/two-cells.xml as shipped"
-    echo "0 passed, 1 failed"
-    exit 1
+    bad "docs/platforms.md section 7 does not print platforms/two-cells.xml as shipped"
+else
+    ok "docs/platforms.md section 7 prints platforms/two-cells.xml as shipped"
 fi
 # The table is the tail of the document, starting at its header line.
 if diff <(sed -n '/^| key | type |/,$p' "$doc") "$table" >/dev/null; then
-    echo "ok   docs/configuration.md matches edgetune keys --markdown"
-    echo "1 passed, 0 failed"
+    ok "docs/configuration.md matches edgetune keys --markdown"
 else
-    echo "FAIL docs/configuration.md differs from edgetune keys --markdown; regenerate the table:"
+    bad "docs/configuration.md differs from edgetune keys --markdown; regenerate the table:"
     diff <(sed -n '/^| key | type |/,$p' "$doc") "$table" | head -20
-    echo "0 passed, 1 failed"
-    exit 1
 fi
+
+# docs/traces.md's column tables list, in order, the columns the program writes: the first
+# cell of each row of the table under "## FILE" names one or more columns in backquotes.
+run=$(mktemp -d)
+trap 'rm -f "$table"; rm -rf "$run"' EXIT
+if "$bin" run --tasks 1 --quiet --out "$run/out" >"$run/log" 2>&1; then
+    for file in tasks.csv channel.csv; do
+        documented=$(awk -v sec="## $file" '
+            $0 == sec { on = 1; next }
+            on && /^## / { exit }
+            on && /^\| `/ { split($0, cell, "|"); s = cell[2]
+                while (match(s, /`[^`]*`/)) { print substr(s, RSTART + 1, RLENGTH - 2); s = substr(s, RSTART + RLENGTH) } }
+            ' "$src/docs/traces.md" | paste -sd,)
+        written=$(head -1 "$run/out/$file" | tr -d '\r')
+        if [ "$documented" = "$written" ]; then
+            ok "docs/traces.md's $file table matches the header the program writes"
+        else
+            bad "docs/traces.md's $file table differs from the header the program writes:"
+            echo "  documented: $documented"
+            echo "  written:    $written"
+        fi
+    done
+else
+    bad "edgetune run --tasks 1 failed: $(tail -1 "$run/log")"
+fi
+
+# docs/img holds no orphan, and every image a document shows exists.
+refs=$(cd "$src" && grep -ohE '\]\((img/[^) ]+)\)' README.md docs/*.md | sed -E 's/^\]\(//; s/\)$//' | sort -u)
+orphans=""
+for f in "$src"/docs/img/*; do
+    [ -e "$f" ] || continue
+    grep -qxF "img/$(basename "$f")" <<<"$refs" || orphans+=" docs/img/$(basename "$f")"
+done
+missing=""
+for r in $refs; do
+    [ -e "$src/docs/$r" ] || missing+=" docs/$r"
+done
+if [ -z "$orphans" ] && [ -z "$missing" ]; then
+    ok "every image in docs/img is shown by a document, and every image shown exists"
+else
+    bad "docs/img: images no document shows:${orphans:- none}; images shown but missing:${missing:- none}"
+fi
+echo "$pass passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -86,6 +86,7 @@ void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
 
     p->channel_trace_every = sc->channel_trace_every;
     p->channel_trace_ues = sc->channel_trace_ues;
+    p->channel_auto = sc->channel_sampling == 0;
 
     p->limit_sim_time_s = sc->limit_sim_time_s;
     p->limit_output_bytes = sc->limit_output_bytes;
@@ -100,7 +101,20 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
 
 cJSON *et_episode_stats_to_cjson(const et_sim *sim, const et_episode_stats *stats)
 {
-    return et_episode_stats_cjson(stats, et_sim_model_name(sim), et_sim_ue_count(sim));
+    cJSON *o = et_episode_stats_cjson(stats, et_sim_model_name(sim), et_sim_ue_count(sim));
+    et_breakdown_to_cjson(et_sim_breakdown(sim), o);
+    int ues, every;
+    if (o && et_sim_channel_auto(sim, &ues, &every)) {
+        /* Only when the rule chose something: smaller runs' summaries are as they were. */
+        cJSON *c = cJSON_AddObjectToObject(o, "channel_sampling");
+        if (c) {
+            cJSON_AddStringToObject(c, "rule", "auto");
+            cJSON_AddNumberToObject(c, "ues", ues);
+            cJSON_AddNumberToObject(c, "of_ues", et_sim_ue_count(sim));
+            cJSON_AddNumberToObject(c, "every", every);
+        }
+    }
+    return o;
 }
 
 char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *stats)

@@ -38,7 +38,8 @@ void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p);
 et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err);
 
 /* An episode's statistics as summary.json's "result" object (stats.h) for sim's model and UE
- * count; the caller owns it (cJSON_Delete). NULL on allocation failure. */
+ * count, with sim's last episode's per_ue, per_class and per_cell breakdown (call it for
+ * that episode's stats); the caller owns it (cJSON_Delete). NULL on allocation failure. */
 struct cJSON;
 struct cJSON *et_episode_stats_to_cjson(const et_sim *sim, const et_episode_stats *stats);
 

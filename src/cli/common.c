@@ -69,6 +69,14 @@ et_status cli_check_budget(const et_sim *sim, const et_scenario *sc, int writes_
     char warning[600];
     et_status st = et_budget_check(sim, &b, writes_traces, warning, sizeof warning, err);
     if (st == ET_OK && warning[0]) fprintf(stderr, "edgetune: warning: %s\n", warning);
+    int ues, every;
+    if (st == ET_OK && writes_traces && sc->write_channel_trace &&
+        et_sim_channel_auto(sim, &ues, &every))
+        fprintf(stderr,
+                "edgetune: channel.csv traces %d of the %d UEs, every %d update%s "
+                "(output.channel_sampling auto, above %d UEs; output.channel_sampling \"all\", "
+                "output.channel_ues or output.channel_every choose otherwise)\n",
+                ues, et_sim_ue_count(sim), every, every == 1 ? "" : "s", ET_BUDGET_AUTO_UES);
     if (st == ET_OK) st = check_interrupted(err);
     return st;
 }

@@ -11,12 +11,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char TASK_HEADER[] =
+/* New columns go at the end, so the existing ones keep their positions. docs/traces.md's
+ * column tables are checked against the headers a run writes (tests/docs_in_sync.sh). */
+static const char ET_TASK_HEADER[] =
     "episode,ue,ue_name,task,start_s,end_s,location,keep,b,tokens,epochs,bytes_up,bytes_down,"
     "compute_s,delay_s,ppl,exposure,reward,failure,device_class,download_s,upload_s,result_s,"
-    "query_s,wait_s,deadline_s,handovers\n";
-static const char CHANNEL_HEADER[] = "episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,"
-                                     "rate_up_bps,rate_down_bps,los,cell\n";
+    "query_s,wait_s,deadline_s,handovers,cell,server\n";
+static const char ET_CHANNEL_HEADER[] =
+    "episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,"
+    "rate_up_bps,rate_down_bps,los,cell,ue_name,class\n";
 
 et_status et_mkdirs(const char *dir, et_error *err)
 {
@@ -177,11 +180,11 @@ et_status et_outputs_open(et_outputs *out, const char *dir, int tasks, int chann
     if (st == ET_OK) st = et_outputs_lock_dir(dir, &out->lock, err);
     if (st == ET_OK && tasks) {
         st = et_outputs_add(out, "tasks.csv", &out->tasks, err);
-        if (st == ET_OK) fputs(TASK_HEADER, out->tasks);
+        if (st == ET_OK) fputs(ET_TASK_HEADER, out->tasks);
     }
     if (st == ET_OK && channel) {
         st = et_outputs_add(out, "channel.csv", &out->channel, err);
-        if (st == ET_OK) fputs(CHANNEL_HEADER, out->channel);
+        if (st == ET_OK) fputs(ET_CHANNEL_HEADER, out->channel);
     }
     if (st != ET_OK) et_outputs_abort(out);
     return st;
@@ -384,7 +387,9 @@ void et_trace_task_row(FILE *f, const et_task_record *r)
     put_num(f, r->query_s, ',');
     put_num(f, r->wait_s, ',');
     put_num(f, r->deadline_s, ',');
-    fprintf(f, "%d\n", r->handovers);
+    fprintf(f, "%d,", r->handovers);
+    et_csv_field(f, r->cell ? r->cell : "", ',');
+    et_csv_field(f, r->server ? r->server : "", '\n');
 }
 
 /* Appends x with a fixed number of decimals (0-6) and sep to buf; an empty
@@ -435,17 +440,30 @@ void et_trace_channel_row(FILE *f, const et_channel_record *r)
     p = put_fixed(p, r->rate_down_bps, 0, ',');
     if (r->los >= 0) *p++ = r->los ? '1' : '0';
     *p++ = ',';
-    /* The cell's name as it is when it needs no quoting and fits; otherwise as a quoted
-     * CSV field after the rest of the row. */
-    const char *cell = r->cell ? r->cell : "";
-    size_t n = strlen(cell);
-    if (cell[strcspn(cell, ",\"\r\n")] == '\0' && n < sizeof line - (size_t)(p - line) - 1) {
-        memcpy(p, cell, n);
-        p += n;
-        *p++ = '\n';
+    /* The names (cell, UE, class) as they are when none needs quoting and they fit; otherwise
+     * as CSV fields after the rest of the row. */
+    const char *names[3] = {r->cell ? r->cell : "", r->ue_name ? r->ue_name : "",
+                            r->device_class ? r->device_class : ""};
+    char *names_at = p;
+    int plain = 1;
+    size_t room = sizeof line - (size_t)(p - line) - 1;
+    for (int i = 0; i < 3 && plain; i++) {
+        size_t n = strlen(names[i]);
+        plain = names[i][strcspn(names[i], ",\"\r\n")] == '\0' && n < room;
+        if (plain) {
+            memcpy(p, names[i], n);
+            p += n;
+            *p++ = i < 2 ? ',' : '\n';
+            room -= n + 1;
+        }
+    }
+    if (plain) {
         fwrite(line, 1, (size_t)(p - line), f);
         return;
     }
-    fwrite(line, 1, (size_t)(p - line), f);
-    et_csv_field(f, cell, '\n');
+    /* Back to the first name: the three as CSV fields. */
+    fwrite(line, 1, (size_t)(names_at - line), f);
+    et_csv_field(f, names[0], ',');
+    et_csv_field(f, names[1], ',');
+    et_csv_field(f, names[2], '\n');
 }

@@ -46,6 +46,9 @@ typedef struct et_task_record {
     double deadline_s; /* the task's deadline after its start, s; 0: none */
     const char *device_class; /* the UE's class property (phone, laptop, ...) */
     int handovers;            /* the UE's handovers between the task's start and end */
+    const char *cell;   /* the serving cell at the decision (its AP host's name; "cell" for the
+                           implicit cell) */
+    const char *server; /* SERVER: the server host that ran the job; NULL or "" for LOCAL */
 } et_task_record;
 
 /* One channel update of one UE: one row of channel.csv. */
@@ -56,8 +59,10 @@ typedef struct et_channel_record {
     double x_m, y_m, distance_m;
     double snr_up_db, snr_down_db;
     double rate_up_bps, rate_down_bps; /* applied to the links */
-    int los;          /* the serving link's LOS state: 1 LOS, 0 NLOS, -1 none (an empty field) */
-    const char *cell; /* the serving cell's name (its AP host's; "cell" for the implicit cell) */
+    int los;             /* the serving link's LOS state: 1 LOS, 0 NLOS, -1 none (an empty field) */
+    const char *cell;    /* the serving cell's name (its AP host's; "cell" for the implicit cell) */
+    const char *ue_name; /* the UE's host name */
+    const char *device_class; /* the UE's class property */
 } et_channel_record;
 
 #define ET_OUTPUT_MAX 8

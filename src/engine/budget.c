@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -45,15 +46,25 @@ static double xfer_s(double bytes, double bps)
     return bps > 0 ? 8.0 * bytes / bps : INFINITY;
 }
 
+/* What a task asks of the resources UEs share: its server's accelerators (s of one
+ * accelerator) and its cell's carrier per direction (s of the whole carrier at the UE's peak
+ * rate: transfers that share it split it). */
+typedef struct task_share {
+    double server_s, air_up_s, air_down_s;
+} task_share;
+
 /* UE ue's time for a task of tokens x epochs decided as loc, amortising the emulator
- * download over the UE's queue; 0 for a LOCAL task that does not fit (it fails at once). */
-static double task_s(const et_sim *sim, int ue, et_location loc, double tokens, double epochs)
+ * download over the UE's queue; 0 for a LOCAL task that does not fit (it fails at once).
+ * share (may be NULL) gets what the task asks of shared resources. */
+static double task_s(const et_sim *sim, int ue, et_location loc, double tokens, double epochs,
+                     task_share *share)
 {
     const et_sim_params *sc = et_sim_get_params(sim);
     const et_topology *t = et_sim_topology(sim);
     const et_ue_host *h = &t->ues[ue];
     et_cost c;
     et_cost_task(et_sim_fm(sim), et_sim_cost_setup(sim), loc, sc->k_min, tokens, epochs, &c);
+    if (share) *share = (task_share){0};
     if (loc == ET_LOCATION_LOCAL && c.memory_bytes > h->memory_bytes) return 0;
     double up = peak_bps(sim, ue, 1), down = peak_bps(sim, ue, 0);
     const et_server_host *srv = &t->servers[h->server];
@@ -64,10 +75,17 @@ static double task_s(const et_sim *sim, int ue, et_location loc, double tokens, 
     double msgs = 2.0 / sc->tasks_per_ue + 1 + (sc->load_query ? 2 : 0);
     if (loc != ET_LOCATION_LOCAL) msgs += 1;
     double download = et_cost_download_bytes(et_sim_fm(sim), &c, 0, 0);
-    double s = (xfer_s(sc->control_bytes, up) + xfer_s(download, down)) / sc->tasks_per_ue;
-    s += xfer_s(sc->control_bytes + c.upload_bytes, up) + msgs * lat;
-    if (loc == ET_LOCATION_LOCAL) return s + c.flops / h->speed_flops;
+    double air_up = xfer_s(sc->control_bytes, up) / sc->tasks_per_ue +
+                    xfer_s(sc->control_bytes + c.upload_bytes, up);
+    double air_down = xfer_s(download, down) / sc->tasks_per_ue;
+    double s = air_up + air_down + msgs * lat;
+    if (loc == ET_LOCATION_LOCAL) {
+        if (share) *share = (task_share){0, air_up, air_down};
+        return s + c.flops / h->speed_flops;
+    }
     double back = c.result_down_bytes > 0 ? c.result_down_bytes : sc->control_bytes;
+    if (share)
+        *share = (task_share){c.flops / srv->core_flops, air_up, air_down + xfer_s(back, down)};
     return s + c.flops / srv->core_flops + xfer_s(back, down);
 }
 
@@ -105,17 +123,26 @@ static int traced_ues(const et_sim_params *sc, int n)
 void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b)
 {
     const et_sim_params *sc = et_sim_get_params(sim);
+    const et_topology *t = et_sim_topology(sim);
     int n = et_sim_ue_count(sim);
     /* A task of the mean size: log-uniform tokens, uniform epochs. */
     double lo = sc->tokens_min, hi = sc->tokens_max;
     double tokens = hi > lo ? (hi - lo) / log(hi / lo) : lo;
     double epochs = 0.5 * (sc->epochs_min + sc->epochs_max);
     *b = (et_budget){0};
+    b->likely_by = "";
+    /* What the UEs' choices ask of each server (accelerator-seconds) and of each cell's
+     * carrier per direction (carrier-seconds), over the episode. */
+    double *busy = calloc((size_t)t->n_servers + 2 * (size_t)t->n_cells, sizeof *busy);
     int want = traced_ues(sc, n);
     int traced_k = 0; /* the next traced UE is floor(traced_k n / want), as in sim.c */
+    double cap_s = 0; /* the longest episode deadlines allow: a task not done by its deadline
+                         is dropped (docs/simulation.md, "Deadlines") */
+    int capped = sc->deadline_factor > 0 || sc->deadline_s > 0;
     for (int i = 0; i < n; i++) {
-        double local = task_s(sim, i, ET_LOCATION_LOCAL, tokens, epochs);
-        double server = task_s(sim, i, ET_LOCATION_SERVER, tokens, epochs);
+        task_share on_ue, on_server;
+        double local = task_s(sim, i, ET_LOCATION_LOCAL, tokens, epochs, &on_ue);
+        double server = task_s(sim, i, ET_LOCATION_SERVER, tokens, epochs, &on_server);
         double per_task = fmin(local, server);
         double episode = episode_s(sc, per_task);
         if (episode > b->sim_time_s || i == 0) {
@@ -123,13 +150,68 @@ void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b)
             b->task_s = per_task;
             b->slowest_ue = i;
         }
-        if (traced_k < want && i == (int)((long long)traced_k * n / want)) {
-            traced_k++;
-            if (channel_trace && sc->channel_enabled) b->channel_rows += channel_rows(sc, episode);
+        double deadline = sc->deadline_factor > 0 ? sc->deadline_factor * per_task : INFINITY;
+        if (sc->deadline_s > 0) deadline = fmin(deadline, sc->deadline_s);
+        if (capped) cap_s = fmax(cap_s, episode_s(sc, fmax(per_task, deadline)));
+        if (busy) {
+            const task_share *sh = local <= server ? &on_ue : &on_server;
+            const et_ue_host *h = &t->ues[i];
+            busy[h->server] += sc->tasks_per_ue * sh->server_s;
+            busy[t->n_servers + 2 * h->cell] += sc->tasks_per_ue * sh->air_up_s;
+            busy[t->n_servers + 2 * h->cell + 1] += sc->tasks_per_ue * sh->air_down_s;
         }
     }
-    b->output_bytes = b->channel_rows * ET_BUDGET_CHANNEL_ROW_BYTES +
-                      (double)n * sc->tasks_per_ue * ET_BUDGET_TASK_ROW_BYTES;
+    b->likely_s = b->sim_time_s;
+    for (int k = 0; busy && k < t->n_servers; k++) {
+        double s = busy[k] / (t->servers[k].cores > 0 ? t->servers[k].cores : 1);
+        if (s > b->likely_s) {
+            b->likely_s = s;
+            b->likely_by = "a server's accelerators";
+        }
+    }
+    for (int k = 0; busy && k < 2 * t->n_cells; k++) {
+        if (busy[t->n_servers + k] > b->likely_s) {
+            b->likely_s = busy[t->n_servers + k];
+            b->likely_by = k % 2 ? "a cell's downlink" : "a cell's uplink";
+        }
+    }
+    free(busy);
+    /* Deadlines drop what a busy resource cannot do in time: no UE's episode lasts much
+     * longer than its tasks' deadlines (a LOCAL task may finish late). */
+    if (capped && cap_s < b->likely_s) {
+        b->likely_s = fmax(b->sim_time_s, cap_s);
+        b->likely_by =
+            b->likely_s > b->sim_time_s ? "shared resources, up to the tasks' deadlines" : "";
+    }
+    /* The traced UEs' rows: each until its own episode ends (the estimate's), or the likely
+     * episode's end when a shared resource sets it. */
+    for (int i = 0; i < n; i++) {
+        if (traced_k >= want || i != (int)((long long)traced_k * n / want)) continue;
+        traced_k++;
+        if (!(channel_trace && sc->channel_enabled)) continue;
+        double local = task_s(sim, i, ET_LOCATION_LOCAL, tokens, epochs, NULL);
+        double server = task_s(sim, i, ET_LOCATION_SERVER, tokens, epochs, NULL);
+        double episode = episode_s(sc, fmin(local, server));
+        b->channel_rows += channel_rows(sc, episode);
+        b->likely_channel_rows += channel_rows(sc, fmax(episode, b->likely_s));
+    }
+    double task_bytes = (double)n * sc->tasks_per_ue * ET_BUDGET_TASK_ROW_BYTES;
+    b->output_bytes = b->channel_rows * ET_BUDGET_CHANNEL_ROW_BYTES + task_bytes;
+    b->likely_output_bytes = b->likely_channel_rows * ET_BUDGET_CHANNEL_ROW_BYTES + task_bytes;
+}
+
+int et_budget_auto_applies(const et_sim_params *p, int n_ue)
+{
+    return p->channel_auto && n_ue > ET_BUDGET_AUTO_UES && p->channel_trace_ues == 0 &&
+           p->channel_trace_every == 1;
+}
+
+int et_budget_auto_every(const et_sim *sim)
+{
+    et_budget b;
+    et_budget_estimate(sim, 1, &b);
+    double k = ceil(b.likely_channel_rows / ET_BUDGET_AUTO_ROWS);
+    return k > 1 ? (k < 1e6 ? (int)k : 1000000) : 1;
 }
 
 et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_traces, char *warning,
@@ -172,14 +254,22 @@ et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_trac
     double t_warn = t_lim > 0 ? t_lim / 4 : 10 * DEFAULT_SIM_TIME_S;
     double o_warn = o_lim > 0 ? o_lim / 4 : 10 * DEFAULT_OUTPUT_BYTES;
     if (size == 0) return ET_OK;
-    if (b->sim_time_s > t_warn)
+    /* The likely figures (shared resources included) warn too; they never refuse. */
+    const char *by = b->likely_by[0] ? b->likely_by : "";
+    if (b->likely_s > t_warn)
         snprintf(warning, size,
-                 "an episode is expected to last %.3g simulated s (limits.sim_time_s: %.3g%s)",
-                 b->sim_time_s, t_lim, t_lim > 0 ? "; the run may stop there" : ", no limit");
-    else if (writes_traces && b->output_bytes > o_warn)
+                 "an episode is expected to last %.3g simulated s%s%s (limits.sim_time_s: %.3g%s)",
+                 b->likely_s, by[0] ? ", set by " : "", by, t_lim,
+                 t_lim > 0 ? "; the run may stop there" : ", no limit");
+    else if (writes_traces && b->likely_output_bytes > o_warn)
         snprintf(warning, size,
-                 "the run is expected to write %.3g bytes (limits.output_bytes: %.3g%s)",
-                 b->output_bytes, o_lim, o_lim > 0 ? "; the run may stop there" : ", no limit");
+                 "the run is expected to write %.3g bytes (%.3g channel.csv rows over %.3g "
+                 "simulated s%s%s; limits.output_bytes: %.3g%s)",
+                 b->likely_output_bytes, b->likely_channel_rows, b->likely_s,
+                 by[0] ? ", set by " : "", by, o_lim,
+                 o_lim > 0 ? "; the run may stop there: trace less (output.channel_every, "
+                             "output.channel_ues) or raise the limit"
+                           : ", no limit");
     return ET_OK;
 }
 
@@ -191,12 +281,16 @@ void et_budget_estimate_lower(const et_sim_params *p, int n_ue, int channel_trac
     /* Every UE's episode is episode_s(p, per_task) with per_task >= 0 (0 for a task that
      * fails at once), and episode_s, channel_rows grow with per_task: these are the least
      * figures et_budget_estimate can give. */
-    *b = (et_budget){.task_s = 0, .slowest_ue = -1};
-    b->sim_time_s = episode_s(p, 0.0);
-    if (channel_trace && p->channel_enabled)
+    *b = (et_budget){.task_s = 0, .slowest_ue = -1, .likely_by = ""};
+    b->sim_time_s = b->likely_s = episode_s(p, 0.0);
+    /* Automatic sampling (et_budget_auto_applies) thins the trace by a factor known only
+     * after the load: no channel rows are counted then. */
+    if (channel_trace && p->channel_enabled && !et_budget_auto_applies(p, n_ue))
         b->channel_rows = traced_ues(p, n_ue) * channel_rows(p, b->sim_time_s);
     b->output_bytes = b->channel_rows * ET_BUDGET_CHANNEL_ROW_BYTES +
                       (double)n_ue * p->tasks_per_ue * ET_BUDGET_TASK_ROW_BYTES;
+    b->likely_channel_rows = b->channel_rows;
+    b->likely_output_bytes = b->output_bytes;
 }
 
 et_status et_budget_stack_room(int n_actors, et_error *err)

@@ -19,9 +19,17 @@
 #include "status.h"
 
 /* Average bytes of a channel.csv and a tasks.csv row (measured on the default run:
- * 1.66 MB for 23,740 channel rows, 48 kB for 300 tasks). */
-#define ET_BUDGET_CHANNEL_ROW_BYTES 70.0
-#define ET_BUDGET_TASK_ROW_BYTES 160.0
+ * 2.58 MB for 29,813 channel rows, 61 kB for 300 tasks). */
+#define ET_BUDGET_CHANNEL_ROW_BYTES 86.0
+#define ET_BUDGET_TASK_ROW_BYTES 200.0
+
+/* output.channel_sampling auto (docs/traces.md, "channel.csv"): a run of more than
+ * ET_BUDGET_AUTO_UES UEs that leaves output.channel_ues and output.channel_every at 0 and 1
+ * traces ET_BUDGET_AUTO_UES of them, evenly spaced by index, at every k-th update, k the
+ * smallest that keeps the likely estimate (likely_s) under ET_BUDGET_AUTO_ROWS channel.csv rows
+ * (about 86 MB). */
+#define ET_BUDGET_AUTO_UES 64
+#define ET_BUDGET_AUTO_ROWS 1e6
 
 typedef struct et_budget {
     double sim_time_s;   /* expected simulated time of one episode (its slowest UE) */
@@ -29,11 +37,29 @@ typedef struct et_budget {
     int slowest_ue;      /* index of that UE */
     double channel_rows; /* expected channel.csv rows of one episode */
     double output_bytes; /* expected bytes of one episode's tasks.csv and channel.csv */
+    /* The likely figures: the episode also lasts at least as long as the busiest shared
+     * resource needs for its UEs' tasks (a server's accelerators, a cell's carrier in each
+     * direction), each UE choosing as above. Not a bound (UEs may choose otherwise when a
+     * resource is busy): used for warnings and output.channel_sampling auto, never to refuse. */
+    double likely_s;
+    double likely_channel_rows;
+    double likely_output_bytes;
+    const char *likely_by; /* what makes likely_s longer than sim_time_s ("" when nothing) */
 } et_budget;
 
 /* Estimates one episode of sim's parameters (et_budget's fields); channel_trace != 0 when
  * the run writes channel.csv (output.channel_trace). */
 void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b);
+
+/* 1 when output.channel_sampling auto (ET_BUDGET_AUTO_UES) applies to p's parameters for
+ * n_ue UEs: p->channel_auto on, more than ET_BUDGET_AUTO_UES UEs, and channel_trace_ues and
+ * channel_trace_every at 0 and 1. */
+int et_budget_auto_applies(const et_sim_params *p, int n_ue);
+
+/* The update interval (every k-th update) output.channel_sampling auto chooses for sim, whose
+ * parameters already trace ET_BUDGET_AUTO_UES UEs at every update: the smallest k that keeps
+ * the likely channel.csv rows under ET_BUDGET_AUTO_ROWS. et_sim_new applies both. */
+int et_budget_auto_every(const et_sim *sim);
 
 /* Checks b against limits.sim_time_s and (when the command writes an episode's traces,
  * writes_traces != 0) limits.output_bytes: ET_ERR_INPUT naming the keys when the

@@ -183,6 +183,8 @@ struct et_sim {
     void *progress_ctx;
     et_task_sink_fn task_sink;
     void *task_sink_ctx;
+    et_breakdown breakdown; /* the episode's tasks per UE, class and cell (summary.json) */
+    int channel_auto;       /* output.channel_sampling auto chose the trace's sampling */
 };
 
 /* An edge server's memory and queue (docs/simulation.md, "The server"). Its accelerators
@@ -360,6 +362,49 @@ static et_status cell_carrier(const et_sim *sim, int c, et_ue_radio *out, et_err
                         cell->tdd_pattern ? "tdd_special_slot" : "tdd_pattern");
 }
 
+/* channel.csv: every UE, or output.channel_ues of them evenly spaced. */
+static void set_traced(et_sim *sim)
+{
+    const et_sim_params *prm = &sim->p;
+    int want = prm->channel_trace_ues > 0 && prm->channel_trace_ues < sim->n_ue
+                   ? prm->channel_trace_ues
+                   : sim->n_ue;
+    sim->n_traced = 0;
+    for (int k = 0; k < want; k++)
+        sim->traced[sim->n_traced++] = (int)((long long)k * sim->n_ue / want);
+}
+
+int et_sim_channel_auto(const et_sim *sim, int *ues, int *every)
+{
+    *ues = sim->n_traced;
+    *every = sim->p.channel_trace_every;
+    return sim->channel_auto;
+}
+
+/* The breakdown's names: the topology's UE names, classes and cells. */
+static int breakdown_init(et_sim *sim)
+{
+    const et_topology *t = &sim->topo;
+    size_t nu = t->n_ue > 0 ? (size_t)t->n_ue : 1, nc = t->n_cells > 0 ? (size_t)t->n_cells : 1;
+    const char **names = calloc(2 * nu + nc, sizeof *names);
+    if (!names) return -1;
+    const char **classes = names + nu, **cells = names + 2 * nu;
+    for (int i = 0; i < t->n_ue; i++) {
+        names[i] = t->ues[i].name;
+        classes[i] = t->ues[i].device_class;
+    }
+    for (int c = 0; c < t->n_cells; c++)
+        cells[c] = t->cells[c].name;
+    int rc = et_breakdown_init(&sim->breakdown, t->n_ue, names, classes, t->n_cells, cells);
+    free(names);
+    return rc;
+}
+
+const et_breakdown *et_sim_breakdown(const et_sim *sim)
+{
+    return &sim->breakdown;
+}
+
 et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
 {
     /* The platform, the profile and the trace read the same in any locale of the calling
@@ -457,6 +502,10 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         et_sim_destroy(sim);
         return st;
     }
+    if (breakdown_init(sim) != 0) {
+        et_sim_destroy(sim);
+        return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d UEs", sim->topo.n_ue);
+    }
     sim->state_dim = et_state_dim(sim->n_ue);
     sim->ues = calloc((size_t)sim->n_ue, sizeof *sim->ues);
     sim->state = calloc((size_t)sim->state_dim, sizeof *sim->state);
@@ -501,12 +550,7 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         et_sim_destroy(sim);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d UEs", n_ue);
     }
-    /* channel.csv: every UE, or output.channel_ues of them evenly spaced. */
-    int want = prm->channel_trace_ues > 0 && prm->channel_trace_ues < sim->n_ue
-                   ? prm->channel_trace_ues
-                   : sim->n_ue;
-    for (int k = 0; k < want; k++)
-        sim->traced[sim->n_traced++] = (int)((long long)k * sim->n_ue / want);
+    set_traced(sim);
     /* Sharing sets: each cell and direction gets as many slots as the cell
      * has simulated UEs; with handover, as many as there are UEs. */
     for (int i = 0; i < sim->n_ue; i++)
@@ -596,6 +640,13 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         if (u->radio.bandwidth_down_hz <= 0) u->radio.bandwidth_down_hz = 20e6;
         ue_set_cell(sim, u, u->host->cell);
     }
+    /* output.channel_sampling auto: a large run traces fewer UEs, less often (budget.h). */
+    if (et_budget_auto_applies(&sim->p, sim->n_ue)) {
+        sim->p.channel_trace_ues = ET_BUDGET_AUTO_UES;
+        set_traced(sim);
+        sim->p.channel_trace_every = et_budget_auto_every(sim);
+        sim->channel_auto = 1;
+    }
     *out = sim;
     return ET_OK;
 }
@@ -603,6 +654,7 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
 void et_sim_destroy(et_sim *sim)
 {
     if (!sim) return;
+    et_breakdown_free(&sim->breakdown);
     et_topology_destroy(&sim->topo);
     et_mobility_trace_destroy(sim->trace);
     et_channel_table_destroy(sim->channel_table);
@@ -930,6 +982,8 @@ static void trace_channel_row(et_sim *sim, ue_state *u, double t_rel)
         /* The state the path loss above used; none with static links. */
         .los = sim->p.channel_enabled ? u->ch.los : -1,
         .cell = sim->topo.cells[u->cell].name,
+        .ue_name = u->host->name,
+        .device_class = u->host->device_class,
     };
     et_trace_channel_row(sim->out->channel, &r);
 }
@@ -1491,6 +1545,7 @@ typedef struct task_run {
     long reward_count0;
     int handovers0, handovers; /* u->handovers when it started; handovers while it ran */
     const char *failure; /* "" when it ran in time */
+    int cell;            /* the serving cell at the decision (into topo.cells) */
 } task_run;
 
 /* Memory of the server host's accelerators together; 0 when unlimited. */
@@ -1670,6 +1725,7 @@ static et_status decide_task(et_sim *sim, ue_state *u, task_run *t)
                             sim->agent->ops->name, (int)act.location, act.keep, u->index,
                             view.task_index, now_s(sim), prm->k_min, prm->k_max);
     t->loc = act.location;
+    t->cell = u->cell;
     t->keep = fmin(prm->k_max, fmax(prm->k_min, act.keep));
     et_cost_task(&sim->fm, &sim->cost_setup, t->loc, t->keep, t->tokens, t->epochs, &t->cost);
     return ET_OK;
@@ -1845,8 +1901,11 @@ static void record_task(et_sim *sim, const ue_state *u, const task_run *t)
         .reward = t->reward,
         .failure = t->failure,
         .handovers = t->handovers,
+        .cell = sim->topo.cells[t->cell].name,
+        .server = t->loc == ET_LOCATION_SERVER ? sim->topo.servers[u->server_index].name : "",
     };
     et_episode_stats_add(sim->stats, &r);
+    et_breakdown_add(&sim->breakdown, &r, t->cell);
     if (sim->out && sim->out->tasks) et_trace_task_row(sim->out->tasks, &r);
     if (sim->task_sink) sim->task_sink(sim->task_sink_ctx, &r);
 }
@@ -1884,6 +1943,7 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
 {
     const et_sim_params *prm = &sim->p;
     memset(stats, 0, sizeof *stats);
+    et_breakdown_reset(&sim->breakdown);
     sim->agent = agent;
     sim->episode = episode;
     sim->episode_seed = et_sim_episode_seed(prm->seed, episode);

@@ -132,6 +132,7 @@ typedef struct et_sim_params {
     /* output.* (what channel.csv holds) */
     int channel_trace_every;
     int channel_trace_ues; /* 0: every UE */
+    int channel_auto;      /* output.channel_sampling auto (budget.h, ET_BUDGET_AUTO_UES) */
 
     /* limits.* (0: none) */
     double limit_sim_time_s;   /* simulated seconds one episode may last */
@@ -202,6 +203,15 @@ const char *et_sim_model_name(const et_sim *sim);
 const et_fm *et_sim_fm(const et_sim *sim);
 /* The discovered platform and the cost model's settings (for et_budget_estimate). */
 const et_topology *et_sim_topology(const et_sim *sim);
+
+/* The last episode's tasks per UE, device class and cell (summary.json's per_ue, per_class,
+ * per_cell), reset when an episode starts. */
+const et_breakdown *et_sim_breakdown(const et_sim *sim);
+
+/* 1 when output.channel_sampling auto chose the channel trace's sampling (more than
+ * ET_BUDGET_AUTO_UES UEs, output.channel_ues and channel_every left at 0 and 1): *ues UEs at
+ * every *every-th update. 0 otherwise. */
+int et_sim_channel_auto(const et_sim *sim, int *ues, int *every);
 const et_cost_setup *et_sim_cost_setup(const et_sim *sim);
 /* The highest rate, bit/s, the channel can give UE ue's wireless link, up (1) or down (0): its
  * bandwidth (the carrier's when shared) times channel.max_spectral_eff_bps_hz. */

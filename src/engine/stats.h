@@ -10,6 +10,7 @@
 #include "trace.h"
 
 ET_API_BEGIN
+struct cJSON;
 
 /* What an episode asked of the engine (for benchmarks and tests). */
 typedef struct et_engine_counts {
@@ -61,10 +62,46 @@ void et_episode_stats_add(et_episode_stats *s, const et_task_record *r);
 /* Computes the means from the sums (call once, after the last task). */
 void et_episode_stats_finish(et_episode_stats *s);
 
+/* One group's share of an episode's tasks (a UE, a device class, a cell): summary.json's
+ * per_ue, per_class and per_cell entries (docs/traces.md). */
+typedef struct et_group_stats {
+    int tasks, done, failed, late, local; /* failed: every failure; late: on the deadline */
+    double delay_sum, ppl_sum, reward_sum;
+} et_group_stats;
+
+/* The episode's tasks per UE, per device class and per serving cell (the cell at the
+ * decision). Sized for a topology's UEs and cells; reset at each episode. */
+typedef struct et_breakdown {
+    int n_ue, n_class, n_cell;
+    const char **ue_name;    /* (n_ue) borrowed from the topology */
+    int *ue_class;           /* (n_ue) index into class_name */
+    const char **class_name; /* (n_class) in the order of their first UE by index */
+    int *class_ues;          /* (n_class) UEs of each class */
+    const char **cell_name;  /* (n_cell) */
+    et_group_stats *ue, *cls, *cell;
+} et_breakdown;
+
+/* Per-UE entries are written for runs of up to this many UEs (a million UEs' entries would
+ * make summary.json hundreds of MB); per_class and per_cell always. */
+#define ET_BREAKDOWN_UE_MAX 10000
+
+/* Allocates b for n_ue UEs named ue_name[i] of class ue_class_name[i] and n_cell cells named
+ * cell_name[c] (the names are borrowed: they must outlive b). -1 when out of memory (b is
+ * then empty and et_breakdown_free-able). */
+int et_breakdown_init(et_breakdown *b, int n_ue, const char *const *ue_name,
+                      const char *const *ue_class_name, int n_cell, const char *const *cell_name);
+void et_breakdown_free(et_breakdown *b);
+void et_breakdown_reset(et_breakdown *b);
+
+/* Adds one task of UE r->ue decided in cell `cell` (an index into the cells). */
+void et_breakdown_add(et_breakdown *b, const et_task_record *r, int cell);
+
+/* Adds "per_ue" (n_ue <= ET_BREAKDOWN_UE_MAX), "per_class" and "per_cell" to o. */
+void et_breakdown_to_cjson(const et_breakdown *b, struct cJSON *o);
+
 /* An episode's statistics as a cJSON object naming the model and the UE
  * count (the caller owns it; NULL on allocation failure). Non-finite means
  * are written as null. */
-struct cJSON;
 struct cJSON *et_episode_stats_cjson(const et_episode_stats *s, const char *model, int n_ue);
 
 ET_API_END

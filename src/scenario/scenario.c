@@ -334,6 +334,12 @@ static const key_def KEYS[] = {
      "channel.csv samples every this many channel updates"},
     {"output.channel_ues", KEY_INT, OFF(channel_trace_ues), 0, 1000000, "0", NULL,
      "channel.csv traces this many UEs, evenly spaced by index; 0 = every UE"},
+    {"output.channel_sampling", KEY_ENUM, OFF(channel_sampling), 0, 0, "auto", "auto|all",
+     "auto: a run of more than 64 UEs that leaves output.channel_ues and output.channel_every at "
+     "0 and 1 traces 64 UEs evenly spaced by index, every k-th update, k the smallest that keeps "
+     "the likely estimate under 1e6 channel.csv rows (86 MB; 64 UEs is ten times the default "
+     "cell, 1e6 rows a tenth of limits.output_bytes), said on stderr and in summary.json; all: "
+     "what output.channel_ues and output.channel_every say, at any size"},
 
     {"limits.sim_time_s", KEY_DOUBLE, OFF(limit_sim_time_s), 0, 1e15, "1e7", NULL,
      "simulated seconds one episode may last; reaching it stops the run (exit status 3, no "

@@ -119,6 +119,7 @@ typedef struct et_scenario {
     int write_decisions;     /* decisions.csv: a learned policy's decisions (run --checkpoint) */
     int channel_trace_every; /* sample every k-th channel update */
     int channel_trace_ues;   /* trace this many UEs evenly spaced by index; 0 = all */
+    int channel_sampling;    /* output.channel_sampling: 0 auto, 1 all */
 
     /* limits.* */
     double limit_sim_time_s;   /* simulated seconds an episode may last; 0 = none */

@@ -53,7 +53,7 @@ scenario time.json ', "limits": { "sim_time_s": 3000 }'
 refused sim_time_limit_stops_the_run 3 limits.sim_time_s "$bin" run time.json --out r -q
 check sim_time_limit_leaves_the_previous_outputs sh -c "md5sum -c --quiet before.md5"
 check sim_time_limit_leaves_no_tmp no_tmp r
-scenario bytes-cap.json ', "limits": { "output_bytes": 1e6 }'
+scenario bytes-cap.json ', "limits": { "output_bytes": 1.5e6 }'
 refused output_limit_stops_the_run 3 limits.output_bytes "$bin" run bytes-cap.json --out r -q
 check output_limit_leaves_the_previous_outputs sh -c "md5sum -c --quiet before.md5"
 check output_limit_leaves_no_tmp no_tmp r
@@ -133,7 +133,7 @@ refused a_huge_latency_is_refused_up_front 2 limits.sim_time_s "$bin" run --plat
 #    written.
 scenario count.json ', "tasks": { "per_ue": 100 }, "output": { "channel_trace": false }, "limits": { "output_bytes": 5e4 }'
 refused six_ues_times_their_tasks_are_refused_from_the_count 2 limits.output_bytes "$bin" run count.json --out x -q
-check the_count_is_the_platforms grep -q "write at least 9.6e+04 bytes (6 UEs x tasks.per_ue 100 tasks.csv rows" err.txt
+check the_count_is_the_platforms grep -q "write at least 1.2e+05 bytes (6 UEs x tasks.per_ue 100 tasks.csv rows" err.txt
 refused the_count_follows_the_ues_key 2 limits.output_bytes "$bin" run count.json --ues 4 --out x -q
 check the_count_is_the_ues_keys grep -q "(4 UEs x tasks.per_ue 100 tasks.csv rows" err.txt
 check nothing_was_created_for_them test ! -e x
@@ -163,6 +163,29 @@ else
 fi
 check nothing_was_written_for_the_big_platform test ! -e big
 rm -f big.xml
+
+# 5. Tracing that scales (output.channel_sampling auto): above 64 UEs, a run that leaves
+#    output.channel_ues and output.channel_every alone traces 64 UEs, says so on stderr and in
+#    summary.json; "all" or either key chooses otherwise; 64 UEs or fewer are traced whole.
+"$bin" platform --ues 100 -o p100.xml || bad p100_generated
+echo "{ \"platform\": \"$work/p100.xml\", \"model\": \"$src/models/opt-2.7b.json\", \"tasks\": { \"per_ue\": 1 } }" >p100.json
+check auto_sampling_traces_64_of_100 sh -c "'$bin' run p100.json --out a100 -q 2>err.txt && [ \$(awk -F, 'NR > 1 { u[\$3] = 1 } END { print length(u) }' a100/channel.csv) -eq 64 ]"
+check auto_sampling_is_said_on_stderr grep -q '^edgetune: channel.csv traces 64 of the 100 UEs, every 1 update (output.channel_sampling auto' err.txt
+check auto_sampling_is_in_the_summary python3 -c '
+import json
+c = json.load(open("a100/summary.json"))["result"]["channel_sampling"]
+assert c == {"rule": "auto", "ues": 64, "of_ues": 100, "every": 1}, c'
+sed 's/"per_ue": 1 }/"per_ue": 1 }, "output": { "channel_sampling": "all" }/' p100.json >p100all.json
+check sampling_all_traces_every_ue sh -c "'$bin' run p100all.json --out all100 -q 2>err.txt && [ \$(awk -F, 'NR > 1 { u[\$3] = 1 } END { print length(u) }' all100/channel.csv) -eq 100 ] && ! grep -q '\"channel_sampling\"' all100/summary.json && ! grep -q 'channel.csv traces' err.txt"
+sed 's/"per_ue": 1 }/"per_ue": 1 }, "output": { "channel_ues": 10 }/' p100.json >p100ten.json
+check a_key_set_is_obeyed sh -c "'$bin' run p100ten.json --out ten100 -q && [ \$(awk -F, 'NR > 1 { u[\$3] = 1 } END { print length(u) }' ten100/channel.csv) -eq 10 ] && ! grep -q '\"channel_sampling\"' ten100/summary.json"
+check sampling_changes_no_task_here cmp a100/tasks.csv all100/tasks.csv
+check six_ues_are_traced_whole sh -c "'$bin' run --tasks 1 --out six -q 2>err.txt && [ \$(awk -F, 'NR > 1 { u[\$3] = 1 } END { print length(u) }' six/channel.csv) -eq 6 ] && ! grep -q '\"channel_sampling\"' six/summary.json && ! grep -q 'channel.csv traces' err.txt"
+# The likely estimate warns (shared resources: one server for 100 UEs) where the optimistic one
+# lets the run through.
+sed 's/"per_ue": 1 }/"per_ue": 1 }, "output": { "channel_sampling": "all" }, "limits": { "output_bytes": 2e6 }/' p100.json >p100warn.json
+check likely_output_is_warned_about sh -c "'$bin' run p100warn.json --out warn100 -q 2>err.txt; grep -q '^edgetune: warning: the run is expected to write .* set by shared resources, up to the tasks. deadlines; limits.output_bytes: 2e+06; the run may stop there' err.txt"
+rm -f p100.xml
 
 # Afterwards every file is replaced together.
 check a_good_run_replaces_them_all sh -c "'$bin' run --tasks 5 --seed 2 --out r -q && ! md5sum -c --quiet before.md5 2>/dev/null && [ \$(md5sum -c before.md5 2>/dev/null | grep -c ': OK') -eq 0 ]"

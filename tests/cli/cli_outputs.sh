@@ -21,12 +21,38 @@ check simgrid_help_cfg sh -c "'$bin' run --help-cfg 2>&1 | grep -q 'network/mode
 check simgrid_help_models sh -c "'$bin' run --help-models 2>&1 | grep -q 'CM02'"
 check tasks_header sh -c "head -1 run/tasks.csv | grep -q '^episode,ue,ue_name,task,start_s,end_s,location,keep,b,'"
 check tasks_rows sh -c "[ \$(wc -l < run/tasks.csv) -eq 19 ]"
-check channel_header sh -c "head -1 run/channel.csv | grep -qx 'episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,rate_up_bps,rate_down_bps,los,cell'"
+check channel_header sh -c "head -1 run/channel.csv | grep -qx 'episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,rate_up_bps,rate_down_bps,los,cell,ue_name,class'"
 # The default UMa cell: every row has a LOS state (1 or 0), both occur, and the serving cell is
 # the implicit one of a single-cell platform.
 check channel_los_and_cell awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     { if (($c["los"] != "0" && $c["los"] != "1") || $c["cell"] != "cell") bad++; n[$c["los"]]++ }
     END { if (bad || !n["0"] || !n["1"]) { print bad " bad rows, " n["0"] " NLOS, " n["1"] " LOS"; exit 1 } }' run/channel.csv
+# The outputs stand alone: tasks.csv names each task's cell and server (none for LOCAL),
+# channel.csv each row's UE name and class, as tasks.csv does for the same UE index.
+check tasks_cell_and_server awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { if ($c["cell"] != "cell" || ($c["location"] == "SERVER") != ($c["server"] == "server")) bad++; n++ }
+    END { if (!n || bad) { print bad " of " n " rows name no cell or the wrong server"; exit 1 } }' run/tasks.csv
+check channel_names_match_tasks awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) c[FILENAME, $i] = i; next }
+    FILENAME ~ /tasks/ { name[$c[FILENAME, "ue"]] = $c[FILENAME, "ue_name"]; cls[$c[FILENAME, "ue"]] = $c[FILENAME, "device_class"]; next }
+    { u = $c[FILENAME, "ue"]; if ((u in name) && ($c[FILENAME, "ue_name"] != name[u] || $c[FILENAME, "class"] != cls[u])) bad++; n++ }
+    END { if (!n || bad) { print bad " of " n " rows disagree"; exit 1 } }' run/tasks.csv run/channel.csv
+# summary.json's breakdowns per UE, class and cell add up to its totals.
+check summary_breakdowns_add_up python3 -c '
+import json, sys
+r = json.load(open("run/summary.json"))["result"]
+for part in (r["per_ue"], list(r["per_class"].values()), list(r["per_cell"].values())):
+    assert sum(g["tasks"] for g in part) == r["tasks"], part
+    assert sum(g["failed"] for g in part) == r["failed"]
+    assert sum(g["late"] for g in part) == r["late"]
+    assert sum(g["local"] for g in part) == r["local"]
+    assert sum(g["done"] for g in part) == r["tasks"] - r["failed"]
+    d = sum(g["mean_delay_s"] * g["tasks"] for g in part if g["tasks"])
+    assert abs(d - r["total_delay_s"]) <= 1e-9 * (1 + abs(d)), (d, r["total_delay_s"])
+    w = sum(g["mean_reward"] * g["tasks"] for g in part if g["tasks"])
+    assert abs(w - r["episodic_reward"]) <= 1e-9 * (1 + abs(w)), (w, r["episodic_reward"])
+assert [u["ue"] for u in r["per_ue"]] == list(range(r["ues"]))
+assert sum(c["ues"] for c in r["per_class"].values()) == r["ues"]
+'
 check summary_json sh -c "grep -q '\"episodic_reward\"' run/summary.json && grep -q '\"tasks.per_ue\"' run/summary.json"
 check summary_run_metadata sh -c "grep -q '\"simgrid\":' run/summary.json && grep -q '\"blas_kernel\":' run/summary.json && grep -q '\"commit\":' run/summary.json"
 # The phases of every task that ran add up to its delay (columns found by header name).
@@ -55,6 +81,15 @@ metro_cmd=$(grep -m1 '^edgetune platform --ues 70 --cells 7 ' "$src/docs/platfor
 check metro_doc_example_is_in_the_docs test -n "$metro_cmd"
 check metro_doc_example sh -c "'$bin' ${metro_cmd#edgetune } && [ \$(grep -c 'role\" value=\"ap' metro-umi.xml) -eq 7 ] && [ \$(grep -c 'role\" value=\"ue' metro-umi.xml) -eq 70 ] && [ \$(grep -c 'role\" value=\"server' metro-umi.xml) -eq 1 ]"
 check metro_platform_loads_and_runs "$bin" run --platform metro-umi.xml --tasks 1 --no-channel-trace --out metro -q
+# A multi-cell run names the cells in tasks.csv and summary.json's per_cell alike.
+check metro_cells_named python3 -c '
+import csv, json
+rows = list(csv.DictReader(open("metro/tasks.csv")))
+cells = json.load(open("metro/summary.json"))["result"]["per_cell"]
+assert len(cells) == 7 and all(r["cell"] in cells for r in rows), cells
+for name, g in cells.items():
+    assert g["tasks"] == sum(r["cell"] == name for r in rows), name
+'
 check metro_help_lists_the_options sh -c "'$bin' platform --help | grep -q -- '--cells K' && '$bin' platform --help | grep -q -- '--server-flops'"
 
 # Two processes, one output folder: the second is refused with one line (exit 2) while the
