@@ -126,6 +126,14 @@ typedef struct ue_state {
     double finish_s;
 } ue_state;
 
+/* channel.csv's view of an idle traced UE (trace_idle_row): its walk stepped ahead of the one
+ * the simulation uses, which advances lazily, when the UE next transmits. */
+typedef struct trace_look {
+    et_mobility_state mob;
+    et_channel_state ch;
+    long step; /* the grid point mob and ch are at; -1: not taken yet */
+} trace_look;
+
 struct et_sim {
     et_sim_params p; /* the strings point at the copies below */
     char *source, *platform, *model, *mobility_trace, *tdd_pattern, *tdd_special_slot;
@@ -148,6 +156,7 @@ struct et_sim {
     int *busy, n_busy; /* UE indices in arrival order (deterministic) */
     int *busy_snapshot;
     int *traced, n_traced; /* UEs written to channel.csv, by index */
+    trace_look *look;      /* (n_traced) the idle traced UEs' look-ahead walks */
     /* Carrier sharing: per cell and direction, the UEs with a transfer in
      * flight (they split the carrier's resource blocks equally). */
     int n_cells;
@@ -668,6 +677,7 @@ void et_sim_destroy(et_sim *sim)
     free(sim->busy);
     free(sim->busy_snapshot);
     free(sim->traced);
+    free(sim->look);
     free(sim->share_items);
     free(sim->share_first);
     free(sim->share_n);
@@ -930,6 +940,15 @@ static void handover_finish(et_sim *sim, ue_state *u)
  * handover, the A3 rule is checked at every grid point on the way; a
  * handover's engine side is left pending (channel_advance does it). Plain
  * arithmetic: no engine call. */
+/* Whether an idle UE's walk advances leg by leg, many intervals in one call (random waypoint
+ * and static UEs, without handover), rather than interval by interval. */
+static int leg_walk(const et_sim *sim)
+{
+    const et_mobility_params *mp = &sim->p.mobility;
+    return !sim->handover &&
+           (mp->model == ET_MOBILITY_RANDOM_WAYPOINT || mp->model == ET_MOBILITY_STATIC);
+}
+
 static void channel_catch_up(et_sim *sim, ue_state *u, long step)
 {
     if (!sim->p.channel_enabled || u->ch_step >= step) return;
@@ -942,8 +961,7 @@ static void channel_catch_up(et_sim *sim, ue_state *u, long step)
      * Gauss-Markov and traces are stepped interval by interval. The
      * shadowing follows the length walked, so both give the same draws. */
     const et_mobility_params *mp = &sim->p.mobility;
-    int leg_based = !sim->handover && (mp->model == ET_MOBILITY_RANDOM_WAYPOINT ||
-                                       mp->model == ET_MOBILITY_STATIC);
+    int leg_based = leg_walk(sim);
     while (u->ch_step < step) {
         long k = leg_based ? step - u->ch_step : 1;
         if (k > 1024) k = 1024;
@@ -986,6 +1004,30 @@ static void trace_channel_row(et_sim *sim, ue_state *u, double t_rel)
         .device_class = u->host->device_class,
     };
     et_trace_channel_row(sim->out->channel, &r);
+}
+
+/* The channel.csv row of an idle traced UE whose walk advances leg by leg. The walk the
+ * simulation uses stays where it is, to be advanced in one call when the UE next transmits:
+ * stepping it here at every row would round its position differently (a leg walked in pieces),
+ * and tracing a UE would change the results. The row comes from a look-ahead copy instead,
+ * taken again from the UE's own walk whenever that has caught up. */
+static void trace_idle_row(et_sim *sim, const ue_state *u, trace_look *look, long step,
+                           double t_rel)
+{
+    if (look->step <= u->ch_step) {
+        look->mob = u->mob;
+        look->ch = u->ch;
+        look->step = u->ch_step;
+    }
+    ue_state ahead = *u;
+    ahead.mob = look->mob;
+    ahead.ch = look->ch;
+    ahead.ch_step = look->step;
+    channel_catch_up(sim, &ahead, step);
+    look->mob = ahead.mob;
+    look->ch = ahead.ch;
+    look->step = ahead.ch_step;
+    trace_channel_row(sim, &ahead, t_rel);
 }
 
 /* One row of activities.csv (when asked for): kind C = comm start (amount
@@ -1134,6 +1176,10 @@ static void channel_main(int argc, char **argv)
             for (int k = 0; k < sim->n_traced; k++) {
                 ue_state *u = &sim->ues[sim->traced[k]];
                 if (!u->active) continue;
+                if (u->in_flight == 0 && leg_walk(sim)) {
+                    trace_idle_row(sim, u, &sim->look[k], step, (double)step * dt);
+                    continue;
+                }
                 /* No engine call here: a handover's takes effect below for a busy UE, as it
                  * would without the trace, and at its next transfer for an idle one. */
                 channel_catch_up(sim, u, step);
@@ -2020,9 +2066,16 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
             keep_platform_rates(sim, u);
         }
     }
-    if (out && out->channel)
-        for (int k = 0; k < sim->n_traced; k++)
+    if (out && out->channel) {
+        trace_look *look = realloc(sim->look, (size_t)(sim->n_traced > 0 ? sim->n_traced : 1) *
+                                                  sizeof *sim->look);
+        if (!look) return et_error_set(err, ET_ERR_NOMEM, "out of memory for channel.csv's UEs");
+        sim->look = look;
+        for (int k = 0; k < sim->n_traced; k++) {
+            sim->look[k].step = -1;
             trace_channel_row(sim, &sim->ues[sim->traced[k]], 0);
+        }
+    }
     if (agent->ops->episode_begin)
         agent->ops->episode_begin(agent, episode, sim->n_ue, sim->episode_seed);
 

@@ -118,4 +118,18 @@ two_into_one train "$scen2" --episodes 400 --restart && ok second_training_refus
     bad second_training_refused
 rm -f "$scen2"
 
+# What is traced changes nothing else: the engine's activities (every comm, execution and rate,
+# to 17 digits) are the same with channel.csv for every UE, for two of them every third update,
+# and without it. A random-waypoint UE's walk must not be stepped by its trace rows.
+for tr in 'all:"channel_trace": true' 'none:"channel_trace": false' \
+    'some:"channel_ues": 2, "channel_every": 3'; do
+    printf '{ "platform": "%s", "model": "%s", "tasks": { "per_ue": 12 },
+  "output": { "activity_log": true, %s } }\n' "$src/platforms/edge-6ue.xml" \
+        "$src/models/opt-2.7b.json" "${tr#*:}" >"tr_${tr%%:*}.json"
+    "$bin" run "tr_${tr%%:*}.json" --out "tr_${tr%%:*}" -q
+done
+check tracing_changes_no_activity sh -c "cmp tr_all/activities.csv tr_none/activities.csv &&
+    cmp tr_all/activities.csv tr_some/activities.csv && cmp tr_all/tasks.csv tr_none/tasks.csv &&
+    [ ! -e tr_none/channel.csv ] && [ \$(cut -d, -f3 tr_some/channel.csv | sort -u | wc -l) -eq 3 ]"
+
 finish
