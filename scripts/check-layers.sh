@@ -13,7 +13,7 @@
 #   Radio     channel mobility propagation                -> Core
 #   Scenario  scenario                                    -> Core, Radio
 #   Agents    agents/*                                    -> Core (and OpenBLAS)
-#   Engine    sim stats budget platform platform_check platform_gen sgx_shim
+#   Engine    sim stats budget platform platform_check platform_gen sgx_shim paje
 #                                                         -> Core, Radio, Agents' agent.h;
 #                                                            the only SimGrid user
 #   App       main edgetune train study regime decisions  -> everything but SimGrid
@@ -32,7 +32,7 @@ layer_of() { # layer of a project file or header, by its base name
         status.* | rng.* | fm.* | cost.* | learn.* | bootstrap.* | choices.* | isolate.* | collective.* | interrupt.* | trace.* | readfile.* | numtext.* | jsontext.* | xml_scan.* | xml_scan_internal.*) echo Core ;;
         channel.* | mobility.* | propagation.*) echo Radio ;;
         scenario.*) echo Scenario ;;
-        sim.* | stats.* | budget.* | platform.* | platform_check.* | platform_internal.* | platform_gen.* | sgx_shim.*) echo Engine ;;
+        sim.* | stats.* | budget.* | platform.* | platform_check.* | platform_internal.* | platform_gen.* | sgx_shim.* | paje.*) echo Engine ;;
         main.* | linkbudget.* | collective_mpi.* | edgetune.* | train.* | study.* | tune.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_dist.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;

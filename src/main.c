@@ -116,8 +116,7 @@ static const char PLATFORM_USAGE[] =
     "options:\n"
     "  --ues N            number of UEs (1 to 1000000)\n"
     "  --wifi             one shared 802.11 cell instead of per-UE OFDMA links\n"
-    "  --full-routing     a Full zone with explicit routes instead of a Cluster zone:\n"
-    "                     needed for --paje (SimGrid 3.32 cannot trace Cluster links)\n"
+    "  --full-routing     a Full zone with explicit routes instead of a Cluster zone\n"
     "  --seed S           seed for device classes and positions (default 1)\n"
     "  --server-flops F   effective training FLOP/s per accelerator (default 3e13)\n"
     "  --server-cores N   accelerators per edge server (default 1)\n"
@@ -616,20 +615,6 @@ static et_status load_scenario(const char *path, et_scenario *sc, et_error *err)
     return et_scenario_load(path, data, sc, err);
 }
 
-/* 1 if the platform file declares a routing="Cluster" zone (0 if unreadable:
- * the platform loader reports that). */
-static int platform_has_cluster_zone(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    char line[4096];
-    int found = 0;
-    while (!found && fgets(line, sizeof line, f))
-        found = strstr(line, "routing=\"Cluster\"") != NULL;
-    fclose(f);
-    return found;
-}
-
 /* Copies a path option into a scenario field, refusing one that does not fit. */
 static et_status set_path_option(char *field, const char *value, const char *option, et_error *err)
 {
@@ -1036,15 +1021,6 @@ static int cmd_run(int argc, char **argv)
         if (st != ET_OK) return fail(&err);
     }
 
-    if (a.paje && platform_has_cluster_zone(sc.platform)) {
-        et_agent_destroy(agent);
-        et_error_set(
-            &err, ET_ERR_INPUT,
-            "%s: --paje needs a platform without Cluster zones (SimGrid 3.32 cannot trace "
-            "their links); write one with: edgetune platform --ues N --full-routing -o FILE",
-            sc.platform);
-        return fail(&err);
-    }
     /* The Paje file is written under a temporary name and renamed at the end,
      * so a failed run leaves no half-written trace. */
     char *paje_tmp = NULL;
