@@ -324,6 +324,7 @@ et_status et_paje_new(const et_topology *topo, et_paje **out, et_error *err)
     for (int k = 0; k < topo->n_servers; k++) {
         p->queue[k] = -1;
         p->memory[k] = NAN;
+        et_paje_server(p, k, 0, 0.0); /* empty from the start */
     }
     *out = p;
     return ET_OK;
