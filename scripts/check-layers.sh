@@ -19,7 +19,7 @@
 #   App       main edgetune train study regime decisions  -> everything but SimGrid
 #             linkbudget (the link-budget calculator over the channel's own functions),
 #             tune (the baselines' searches, for study and regime),
-#             sweep, capi (the flat C API for Python's ctypes),
+#             sweep, capi (the flat C API for Python's ctypes), view (edgetune view: the HTML player),
 #             collective_mpi sweep_mpi                     (the only MPI users)
 #
 # The simulator takes its own parameters (et_sim_params) and never sees the scenario;
@@ -33,7 +33,7 @@ layer_of() { # layer of a project file or header, by its base name
         channel.* | mobility.* | propagation.*) echo Radio ;;
         scenario.*) echo Scenario ;;
         sim.* | stats.* | budget.* | platform.* | platform_check.* | platform_internal.* | platform_gen.* | sgx_shim.* | paje.*) echo Engine ;;
-        main.* | linkbudget.* | collective_mpi.* | edgetune.* | train.* | study.* | tune.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.*) echo App ;;
+        main.* | linkbudget.* | collective_mpi.* | edgetune.* | train.* | study.* | tune.* | regime.* | decisions.* | capi.* | edgetune_capi.* | sweep.* | sweep_mpi.* | view.*) echo App ;;
         agent.h | baselines.* | hmppo.* | hmppo_ckpt.* | hmppo_dp.* | hmppo_dist.* | hmppo_internal.* | nn.* | registry.*) echo Agents ;;
         *) echo "" ;;
     esac

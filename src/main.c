@@ -39,6 +39,7 @@
 #include "sweep_mpi.h"
 #include "trace.h"
 #include "train.h"
+#include "view.h"
 
 static const char USAGE[] =
     "usage: edgetune <command> [options]\n"
@@ -55,6 +56,7 @@ static const char USAGE[] =
     "  sweep SPEC           run a scenario over a grid of keys, seeds and policies (-j, MPI)\n"
     "  platform             write a platform XML for any number of UEs and cells\n"
     "  linkbudget           the channel's link budget of one UE at a distance from its AP\n"
+    "  view OUT             an HTML page that plays a run back (map, rates, queues, tasks)\n"
     "  keys                 list every scenario key with its default, range and meaning\n"
     "  policies             list the decision policies\n"
     "  help [COMMAND]       show help for a command\n"
@@ -2001,6 +2003,8 @@ int main(int argc, char **argv)
             fputs(SWEEP_USAGE, stdout);
         else if (!strcmp(topic, "linkbudget"))
             fputs(et_linkbudget_usage(), stdout);
+        else if (!strcmp(topic, "view"))
+            fputs(et_view_usage(), stdout);
         else
             fputs(USAGE, stdout);
         return 0;
@@ -2020,6 +2024,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "sweep")) return cmd_sweep(argc, argv);
     if (!strcmp(cmd, "platform")) return cmd_platform(argc, argv);
     if (!strcmp(cmd, "linkbudget")) return et_linkbudget_main(argc, argv);
+    if (!strcmp(cmd, "view")) return et_view_main(argc, argv);
     if (!strcmp(cmd, "keys")) return cmd_keys(argc, argv);
     if (!strcmp(cmd, "policies")) return cmd_policies(argc, argv);
     fprintf(stderr, "edgetune: unknown command '%s' (see edgetune --help)\n", cmd);
