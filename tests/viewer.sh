@@ -71,6 +71,16 @@ chrome --dump-dom "file://$work/nochan/view.html#t=1" >dom_nochan.html 2>chrome_
 check page_without_channel sh -c "grep -q 'data-ready=\"1\"' dom_nochan.html && ! grep -q 'data-errors' dom_nochan.html &&
     grep -q 'no channel.csv' dom_nochan.html && ! grep ':CONSOLE' chrome_nochan.err"
 
+# A handover: ue1's serving cell changes at t = 5 in an edited copy of channel.csv (edgetune keeps
+# a UE in its cell today); the page lists it and serves ue1 from the new cell afterwards.
+mkdir -p ho && cp run/tasks.csv run/summary.json ho/
+awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+    $c["ue"] == 1 && $c["time_s"] + 0 >= 5 { $c["cell"] = "cell_b" } { print }' run/channel.csv >ho/channel.csv
+check view_handover "$bin" view ho
+chrome --dump-dom "file://$work/ho/view.html#t=6" >dom_ho.html 2>chrome_ho.err
+check handover_listed sh -c "grep -q '5.000 s: ue1 cell → cell_b' dom_ho.html && ! grep ':CONSOLE' chrome_ho.err"
+check handover_cell_in_state sh -c "grep -o '\"name\":\"ue1\",\"phase\":\"[a-z_]*\",\"cell\":\"[a-z_]*\"' dom_ho.html | grep -q 'cell_b'"
+
 # A metro run: cells from the platform, three of them on the map.
 check metro_run "$bin" run --platform "$src/platforms/metro-9ue-3cell.xml" --tasks 2 --out metro -q
 check metro_view "$bin" view metro
