@@ -3,6 +3,7 @@
 #include "paje.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,13 +219,9 @@ et_status et_paje_platform_copy(const char *path, char **copy, et_error *err)
     char *text = NULL;
     et_status st = et_read_input(path, "the platform", ET_MAX_PLATFORM_BYTES, &text, NULL, err);
     if (st != ET_OK) return st;
-    char dir[ET_PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
+    char path_copy[ET_PATH_MAX];
+    snprintf(path_copy, sizeof path_copy, "%s", path);
+    const char *dir = dirname(path_copy); /* "." for a bare file name */
     const char *tmpdir = getenv("TMPDIR");
     if (!tmpdir || !*tmpdir) tmpdir = "/tmp";
     size_t name_size = strlen(tmpdir) + 48;
