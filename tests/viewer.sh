@@ -3,8 +3,8 @@
 # Chromium loads it from a tiny run at several #t= times, and the state the page exposes (its
 # <pre id="state">) puts every UE where channel.csv does and in the phase tasks.csv gives
 # (tests/viewer_check.py), with no script error. Bad OUT folders get one line naming the file
-# (exit 2). Saves a screenshot to SCREENSHOT (docs/img/viewer.png is made this way) or into the
-# scratch folder. Skipped (77) without chromium. Nothing waits on a clock: Chromium dumps the DOM
+# (exit 2). Saves a screenshot of the metro run's page to SCREENSHOT (docs/img/viewer.png is made
+# this way) or into the scratch folder. Skipped (77) without chromium. Nothing waits on a clock: Chromium dumps the DOM
 # once the page has loaded, and the page marks itself ready (data-ready) only after drawing.
 set -u
 bin=$(realpath "$1")
@@ -82,12 +82,12 @@ check handover_listed sh -c "grep -q '5.000 s: ue1 cell → cell_b' dom_ho.html 
 check handover_cell_in_state sh -c "grep -o '\"name\":\"ue1\",\"phase\":\"[a-z_]*\",\"cell\":\"[a-z_]*\"' dom_ho.html | grep -q 'cell_b'"
 
 # A metro run: cells from the platform, three of them on the map.
-check metro_run "$bin" run --platform "$src/platforms/metro-9ue-3cell.xml" --tasks 2 --out metro -q
+check metro_run "$bin" run --platform "$src/platforms/metro-9ue-3cell.xml" --tasks 4 --out metro -q
 check metro_view "$bin" view metro
 chrome --dump-dom "file://$work/metro/view.html#t=3" >dom_metro.html 2>chrome_metro.err
 check metro_state "$py" "$src/tests/viewer_check.py" dom_metro.html metro/tasks.csv metro/channel.csv 3
 check metro_cells_drawn sh -c "[ \$(grep -o '>cell[0-9]</text>' dom_metro.html | sort -u | wc -l) -eq 3 ]"
 
-chrome --hide-scrollbars --window-size=1400,1250 --screenshot="$shot" "file://$work/run/view.html#t=30" >/dev/null 2>&1
+chrome --hide-scrollbars --window-size=1400,1250 --screenshot="$shot" "file://$work/metro/view.html#t=200" >/dev/null 2>&1
 check screenshot sh -c "[ \$(head -c 8 '$shot' | od -An -tx1 | tr -d ' \n') = 89504e470d0a1a0a ] && [ \$(wc -c <'$shot') -gt 20000 ]"
 finish
