@@ -71,8 +71,8 @@ chrome --dump-dom "file://$work/nochan/view.html#t=1" >dom_nochan.html 2>chrome_
 check page_without_channel sh -c "grep -q 'data-ready=\"1\"' dom_nochan.html && ! grep -q 'data-errors' dom_nochan.html &&
     grep -q 'no channel.csv' dom_nochan.html && ! grep ':CONSOLE' chrome_nochan.err"
 
-# A handover: ue1's serving cell changes at t = 5 in an edited copy of channel.csv (edgetune keeps
-# a UE in its cell today); the page lists it and serves ue1 from the new cell afterwards.
+# A handover: ue1's serving cell changes at t = 5 in an edited copy of channel.csv (so that the
+# check needs no handover model); the page lists it and serves ue1 from the new cell afterwards.
 mkdir -p ho && cp run/tasks.csv run/summary.json ho/
 awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
     $c["ue"] == 1 && $c["time_s"] + 0 >= 5 { $c["cell"] = "cell_b" } { print }' run/channel.csv >ho/channel.csv
