@@ -36,6 +36,10 @@ struct et_paje {
     char (*device_class)[NAME_MAX_LEN]; /* (n_ue) its device class, Paje-safe (for marks) */
     char (*ue_name)[NAME_MAX_LEN];  /* (n_ue) its host name, Paje-safe (for marks) */
     double (*rate)[2];              /* (n_ue) the last rates traced; NAN: none yet */
+    int *phase;                     /* (n_ue) its phase now */
+    int *class_of;                  /* (n_ue) its device class: index of the class's first UE */
+    int *jobs;                      /* (n_servers x n_ue x 2) per server and class (by its first
+                                       UE): jobs queued [0] and tuning [1] */
     int *queue;                     /* (n_servers) last queue length traced; -1: none */
     double *memory;                 /* (n_servers) last memory traced; NAN: none */
 };
@@ -297,10 +301,14 @@ et_status et_paje_new(const et_topology *topo, et_paje **out, et_error *err)
         p->device_class = calloc((size_t)n, sizeof *p->device_class);
         p->ue_name = calloc((size_t)n, sizeof *p->ue_name);
         p->rate = calloc((size_t)n, sizeof *p->rate);
+        p->phase = calloc((size_t)n, sizeof *p->phase);
+        p->class_of = calloc((size_t)n, sizeof *p->class_of);
+        p->jobs = calloc((size_t)topo->n_servers * (size_t)n * 2, sizeof *p->jobs);
         p->queue = calloc((size_t)topo->n_servers, sizeof *p->queue);
         p->memory = calloc((size_t)topo->n_servers, sizeof *p->memory);
     }
-    if (!p || !p->device_class || !p->ue_name || !p->rate || !p->queue || !p->memory) {
+    if (!p || !p->device_class || !p->ue_name || !p->rate || !p->phase || !p->class_of ||
+        !p->jobs || !p->queue || !p->memory) {
         et_paje_destroy(p);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for the Paje trace's types");
     }
@@ -317,11 +325,30 @@ et_status et_paje_new(const et_topology *topo, et_paje **out, et_error *err)
         paje_safe(p->device_class[i], topo->ues[i].device_class);
         paje_safe(p->ue_name[i], topo->ues[i].name);
         p->rate[i][0] = p->rate[i][1] = NAN;
+        p->class_of[i] = i;
+        for (int j = 0; j < i && p->class_of[i] == i; j++)
+            if (!strcmp(p->device_class[j], p->device_class[i])) p->class_of[i] = j;
+        if (p->class_of[i] == i)
+            for (int kind = 0; kind < 2; kind++) {
+                char name[NAME_MAX_LEN + 16];
+                snprintf(name, sizeof name, "%s_%s", kind ? "tuning" : "queued",
+                         p->device_class[i]);
+                sgx_trace_declare_variable(0, name, kind ? "0.8 0.4 0" : "0.9 0.6 0");
+            }
     }
     for (int k = 0; k < topo->n_servers; k++) {
         p->queue[k] = -1;
         p->memory[k] = NAN;
         et_paje_server(p, k, 0, 0.0); /* empty from the start */
+        for (int i = 0; i < n; i++)
+            if (p->class_of[i] == i) {
+                char name[NAME_MAX_LEN + 16];
+                for (int kind = 0; kind < 2; kind++) {
+                    snprintf(name, sizeof name, "%s_%s", kind ? "tuning" : "queued",
+                             p->device_class[i]);
+                    sgx_trace_set_variable(0, topo->servers[k].name, name, 0);
+                }
+            }
     }
     *out = p;
     return ET_OK;
@@ -333,15 +360,35 @@ void et_paje_destroy(et_paje *p)
     free(p->device_class);
     free(p->ue_name);
     free(p->rate);
+    free(p->phase);
+    free(p->class_of);
+    free(p->jobs);
     free(p->queue);
     free(p->memory);
     free(p);
+}
+
+/* Server k's jobs of UE ue's class queued (kind 0) or tuning (kind 1) change by delta. */
+static void class_jobs(et_paje *p, int ue, int kind, int delta)
+{
+    int k = p->topo->ues[ue].server, c = p->class_of[ue];
+    int *count = &p->jobs[((size_t)k * (size_t)p->topo->n_ue + (size_t)c) * 2 + (size_t)kind];
+    *count += delta;
+    char name[NAME_MAX_LEN + 16];
+    snprintf(name, sizeof name, "%s_%s", kind ? "tuning" : "queued", p->device_class[c]);
+    sgx_trace_set_variable(0, p->topo->servers[k].name, name, *count);
 }
 
 void et_paje_phase_set(et_paje *p, int ue, et_paje_phase phase)
 {
     if (!p) return;
     TRACE_host_set_state(p->topo->ues[ue].name, "phase", et_paje_phase_names[phase]);
+    /* Per device class, the server's jobs queued and tuning (SimGrid's categories, paje.h). */
+    int was = p->phase[ue];
+    p->phase[ue] = (int)phase;
+    if (was == ET_PHASE_QUEUED || was == ET_PHASE_SERVER) class_jobs(p, ue, was == ET_PHASE_SERVER, -1);
+    if (phase == ET_PHASE_QUEUED || phase == ET_PHASE_SERVER)
+        class_jobs(p, ue, phase == ET_PHASE_SERVER, 1);
 }
 
 void et_paje_decision(et_paje *p, int ue, int local, double keep)

@@ -5,10 +5,11 @@
  * phases, the same intervals as tasks.csv), per UE host the variables rate_up_bps and
  * rate_down_bps (bit/s, the channel's rate, what channel.csv writes), per UE wireless link the
  * variable rate_bps, per server host the variables queue (jobs waiting for memory) and
- * memory_used_bytes, and a mark `decision` per task ("<ue>|<class>|LOCAL|k=0.500"). SimGrid
- * 3.32's tracing categories are not used: it adds a categorized activity's use to the
- * uncategorized variable (speed_used, bandwidth_used) instead of the category's, counting it
- * twice. docs/traces.md describes the file. Every function is a no-op on a NULL et_paje (tracing off). */
+ * memory_used_bytes and, per device class C, queued_C and tuning_C (its jobs waiting and
+ * tuning), and a mark `decision` per task ("<ue>|<class>|LOCAL|k=0.500"). SimGrid 3.32's
+ * tracing categories are not used: it adds a categorized activity's use to the uncategorized
+ * variable (speed_used, bandwidth_used) instead of the category's, counting it twice.
+ * docs/traces.md describes the file. Every function is a no-op on a NULL et_paje (tracing off). */
 #ifndef ET_PAJE_H
 #define ET_PAJE_H
 

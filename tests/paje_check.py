@@ -90,7 +90,32 @@ def main(tasks_path, channel_path, dump_path):
                 if not at or abs(at[-1] - want_bps) > 1e-6 * want_bps + 1:
                     errors.append(f"{name}: rate_{d}_bps at {t} is {at[-1] if at else None}, "
                                   f"channel.csv {want_bps}")
+    # Per server, its jobs queued per device class (queued_<class>) add up to its queue, and
+    # those tuning (tuning_<class>) to the UEs in phase server_tuning with it, at every change.
+    def at(series, t):
+        vals = [v for (s0, v) in series if s0 <= t + 5e-7]
+        return vals[-1] if vals else 0.0
+    for (c, v), series in variables.items():
+        if v != "queue":
+            continue
+        parts = [s for (c2, v2), s in variables.items() if c2 == c and v2.startswith("queued_")]
+        if not parts:
+            errors.append(f"{c}: no queued_<class> variable")
+        for t, q in series:
+            total = sum(at(p, t) for p in parts)
+            if total != q:
+                errors.append(f"{c}: queue {q} at {t}, queued_<class> add up to {total}")
+                break
     servers = [c for (c, v) in variables if v == "queue"]
+    if len(servers) == 1:
+        tuning = [s for (c2, v2), s in variables.items() if c2 == servers[0] and v2.startswith("tuning_")]
+        busy = [(s0, e0) for ue in states for (n, s0, e0) in states[ue] if n == "server_tuning"]
+        for t in sorted({s0 for s0, _ in busy}):
+            want = sum(1 for s0, e0 in busy if s0 <= t + 5e-7 < e0)
+            total = sum(at(p, t) for p in tuning)
+            if total != want:
+                errors.append(f"{servers[0]}: {want} UEs tuning at {t}, tuning_<class> add up to {total}")
+                break
     if not servers or not any(v == "memory_used_bytes" for (_, v) in variables):
         errors.append("no server queue or memory_used_bytes variable")
     for e in errors[:20]:
