@@ -145,10 +145,6 @@ et_status cli_data_dir(char *out, size_t out_size, et_error *err);
 /* Loads the scenario named on the command line (or the default) and applies overrides. */
 et_status cli_load_scenario(const char *path, et_scenario *sc, et_error *err);
 
-/* 1 if the platform file declares a routing="Cluster" zone (0 if unreadable:
- * the platform loader reports that). */
-int cli_platform_has_cluster_zone(const char *path);
-
 /* Copies a path option into a scenario field, refusing one that does not fit. */
 et_status cli_set_path_option(char *field, const char *value, const char *option, et_error *err);
 

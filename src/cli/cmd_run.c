@@ -109,15 +109,6 @@ static int cmd_run(int argc, char **argv)
         if (st != ET_OK) return cli_fail(&err);
     }
 
-    if (a.paje && cli_platform_has_cluster_zone(sc.platform)) {
-        et_agent_destroy(agent);
-        et_error_set(
-            &err, ET_ERR_INPUT,
-            "%s: --paje needs a platform without Cluster zones (SimGrid 3.32 cannot trace "
-            "their links); write one with: edgetune platform --ues N --full-routing -o FILE",
-            sc.platform);
-        return cli_fail(&err);
-    }
     /* The Paje file is written under a temporary name and renamed at the end,
      * so a failed run leaves no half-written trace. */
     char *paje_tmp = NULL;

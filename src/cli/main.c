@@ -22,7 +22,8 @@
 
 #define CLI_COMMANDS(X)                                                                            \
     X(run)                                                                                         \
-    X(train) X(eval) X(compare) X(regime) X(sweep) X(platform) X(linkbudget) X(keys) X(policies)
+    X(train) X(eval) X(compare) X(regime) X(sweep) X(platform) X(linkbudget) X(view) X(keys)   \
+        X(policies)
 
 #define CLI_DECLARE(name) extern const cli_command cli_##name;
 CLI_COMMANDS(CLI_DECLARE)

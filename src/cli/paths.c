@@ -62,20 +62,6 @@ et_status cli_load_scenario(const char *path, et_scenario *sc, et_error *err)
     return et_scenario_load(path, data, sc, err);
 }
 
-/* 1 if the platform file declares a routing="Cluster" zone (0 if unreadable:
- * the platform loader reports that). */
-int cli_platform_has_cluster_zone(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    char line[4096];
-    int found = 0;
-    while (!found && fgets(line, sizeof line, f))
-        found = strstr(line, "routing=\"Cluster\"") != NULL;
-    fclose(f);
-    return found;
-}
-
 /* Copies a path option into a scenario field, refusing one that does not fit. */
 et_status cli_set_path_option(char *field, const char *value, const char *option, et_error *err)
 {

@@ -42,6 +42,7 @@
 #include <xbt/sysdep.h>
 
 #include "numtext.h"
+#include "paje.h"
 #include "platform_internal.h"
 #include "readfile.h"
 #include "rng.h"
@@ -98,8 +99,14 @@ et_status et_platform_load(const char *path, et_error *err)
     size_t what_size = strlen(path) + 1024;
     char *what = malloc(what_size);
     if (!what) return et_error_set(err, ET_ERR_NOMEM, "%s: out of memory", path);
-    st = ET_OK;
-    if (sgx_load_platform(path, what, what_size) != 0) {
+    /* Paje: SPLITDUPLEX links in their one-way form (paje.h says why). */
+    char *copy = NULL;
+    st = et_paje_tracing() ? et_paje_platform_copy(path, &copy, err) : ET_OK;
+    if (st != ET_OK) {
+        free(what);
+        return st;
+    }
+    if (sgx_load_platform(copy ? copy : path, what, what_size) != 0) {
         describe_load_failure(err, path, what);
         st = ET_ERR_INPUT;
     }
@@ -111,6 +118,8 @@ et_status et_platform_load(const char *path, et_error *err)
                           "elements)",
                           path);
     free(what);
+    if (copy) unlink(copy);
+    free(copy);
     return st;
 }
 

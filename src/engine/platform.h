@@ -100,8 +100,8 @@ typedef struct et_platform_spec {
     double bandwidth_down_hz;  /* OFDMA: per-UE downlink bandwidth */
     int full_routing;          /* OFDMA: a routing="Full" zone with explicit routes and
                                   one-way links named <link>_UP / <link>_DOWN instead of
-                                  a Cluster zone (O(N^2) routing table, but SimGrid 3.32
-                                  can Paje-trace its links; Cluster links it cannot) */
+                                  a Cluster zone (O(N^2) routing table; the same results,
+                                  tested; --paje traces either layout, paje.h) */
     double wifi_channel_hz;    /* Wi-Fi: 802.11ac channel width, 20e6, 40e6, 80e6 or 160e6 */
     /* Metro platforms (OFDMA, Cluster zones only). */
     int n_cells;           /* 0: the single-cell layout, without cell properties;

@@ -504,11 +504,10 @@ static void write_ofdma(FILE *out, const et_platform_spec *s, const int *cls)
     fprintf(out, "  </zone>\n</platform>\n");
 }
 
-/* Same topology as write_ofdma in a Full zone with explicit routes, for
- * Paje tracing: SimGrid 3.32 creates no trace containers for links of a
- * Cluster zone and aborts when one of them changes bandwidth. One-way SHARED
- * links carry the names SimGrid gives SPLITDUPLEX halves, so discovery is
- * the same for both layouts. */
+/* Same topology as write_ofdma in a Full zone with explicit routes (the same
+ * results; --paje traces either layout, paje.h). One-way SHARED links carry
+ * the names SimGrid gives SPLITDUPLEX halves, so discovery is the same for
+ * both layouts. */
 static void write_ofdma_full(FILE *out, const et_platform_spec *s, const int *cls)
 {
     char a[40], b[40], c[24], name[24];

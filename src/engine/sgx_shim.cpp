@@ -19,6 +19,7 @@
 #include <simgrid/Exception.hpp>
 #include <simgrid/engine.h>
 #include <simgrid/host.h>
+#include <simgrid/instr.h>
 #include <simgrid/kernel/routing/NetPoint.hpp>
 #include <simgrid/kernel/routing/NetZoneImpl.hpp>
 #include <simgrid/s4u/Comm.hpp>
@@ -373,6 +374,34 @@ extern "C" sg_comm_t sgx_comm_sendto_async(sg_host_t from, sg_host_t to, double 
     simgrid::s4u::CommPtr comm =
         simgrid::s4u::Comm::sendto_async(from, to, static_cast<uint64_t>(std::ceil(size_bytes)));
     return comm.detach(); // the caller's reference, adopted again by sgx_comm_wait
+}
+
+extern "C" void sgx_trace_declare_variable(int is_link, const char *name, const char *color)
+{
+    if (is_link)
+        simgrid::instr::declare_link_variable(name, color ? color : "");
+    else
+        simgrid::instr::declare_host_variable(name, color ? color : "");
+}
+
+extern "C" void sgx_trace_set_variable(int is_link, const char *container, const char *name,
+                                       double value)
+{
+    if (is_link)
+        simgrid::instr::set_link_variable(container, name, value);
+    else
+        simgrid::instr::set_host_variable(container, name, value);
+}
+
+extern "C" void sgx_trace_declare_mark(const char *type)
+{
+    simgrid::instr::declare_mark(type);
+}
+
+extern "C" void sgx_trace_mark(const char *type, const char *value)
+{
+    simgrid::instr::declare_mark_value(type, value); /* again for a known value: no event */
+    simgrid::instr::mark(type, value);
 }
 
 extern "C" int sgx_comm_wait(sg_comm_t comm)

@@ -58,6 +58,14 @@ typedef int (*sgx_zone_route_askable_fn)(void *ctx, const char *zone, const char
 int sgx_host_get_route(sg_host_t from, sg_host_t to, xbt_dynar_t links,
                        sgx_zone_route_askable_fn askable, void *ctx, char *msg, size_t msg_size);
 
+/* Paje user types (SimGrid's tracing, simgrid/instr.h), for src/engine/paje.c: a variable on every
+ * host (is_link 0) or link container, set at the current engine time; a mark type whose
+ * events carry a value (declared on first use: SimGrid refuses an undeclared value). */
+void sgx_trace_declare_variable(int is_link, const char *name, const char *color);
+void sgx_trace_set_variable(int is_link, const char *container, const char *name, double value);
+void sgx_trace_declare_mark(const char *type);
+void sgx_trace_mark(const char *type, const char *value);
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,6 +25,7 @@
 #include "isolate.h"
 #include "mobility.h"
 #include "numtext.h"
+#include "paje.h"
 #include "platform.h"
 #include "rng.h"
 #include "sgx_shim.h"
@@ -194,6 +195,7 @@ struct et_sim {
     void *task_sink_ctx;
     et_breakdown breakdown; /* the episode's tasks per UE, class and cell (summary.json) */
     int channel_auto;       /* output.channel_sampling auto chose the trace's sampling */
+    et_paje *paje; /* edgetune's Paje types; NULL without --paje */
 };
 
 /* An edge server's memory and queue (docs/simulation.md, "The server"). Its accelerators
@@ -236,7 +238,7 @@ et_status et_engine_init(int *argc, char **argv, const char *paje_path, et_error
         sg_cfg_set_boolean("tracing", "yes");
         sg_cfg_set_string("tracing/filename", paje_path);
         sg_cfg_set_boolean("tracing/uncategorized", "yes");
-        /* Cluster zones crash the topology tracer in 3.32. */
+        /* Cluster zones crash the topology tracer in 3.32 ("common father unknown"). */
         sg_cfg_set_boolean("tracing/platform/topology", "no");
     }
     return ET_OK;
@@ -504,6 +506,11 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         return st;
     }
     sim->n_ue = sim->topo.n_ue;
+    st = et_paje_new(&sim->topo, &sim->paje, err);
+    if (st != ET_OK) {
+        et_sim_destroy(sim);
+        return st;
+    }
     if (sim->trace && et_mobility_trace_ue_count(sim->trace) < sim->n_ue) {
         st = et_error_set(err, ET_ERR_INPUT,
                           "%s: mobility trace has positions for %d UEs, the scenario simulates %d",
@@ -664,6 +671,7 @@ void et_sim_destroy(et_sim *sim)
 {
     if (!sim) return;
     et_breakdown_free(&sim->breakdown);
+    et_paje_destroy(sim->paje);
     et_topology_destroy(&sim->topo);
     et_mobility_trace_destroy(sim->trace);
     et_channel_table_destroy(sim->channel_table);
@@ -810,6 +818,7 @@ static void refresh_rates(et_sim *sim, ue_state *u)
     }
     u->rate_bps[DIR_UP] = offered_bps(sim, u, DIR_UP);
     u->rate_bps[DIR_DOWN] = offered_bps(sim, u, DIR_DOWN);
+    et_paje_rates(sim->paje, u->index, u->rate_bps[DIR_UP], u->rate_bps[DIR_DOWN]);
 }
 
 /* Static links (channel.enabled false): the platform's bandwidths stay. */
@@ -827,6 +836,7 @@ static void keep_platform_rates(et_sim *sim, ue_state *u)
             u->rate_bps[dir] = u->applied_bps[dir] = sg_link_get_bandwidth(u->link[dir]) * 8.0;
         }
     }
+    et_paje_rates(sim->paje, u->index, u->rate_bps[DIR_UP], u->rate_bps[DIR_DOWN]);
 }
 
 /* u's link at its current position and shadowing: distance and path loss
@@ -1045,6 +1055,9 @@ static void log_activity(const et_sim *sim, const ue_state *u, char kind, int di
 
 static void set_link_bps(et_sim *sim, const ue_state *u, int dir, double rate_bps)
 {
+    /* The rate the UE gets; the peak a comm starts at lasts no time (start_comm). */
+    if (rate_bps == u->rate_bps[dir])
+        et_paje_rates(sim->paje, u->index, u->rate_bps[DIR_UP], u->rate_bps[DIR_DOWN]);
     sg_link_set_bandwidth(u->link[dir], rate_bps / 8.0); /* SimGrid's C API takes bytes/s */
     sim->counts.link_updates++;
     if (u->in_flight == 0) sim->counts.idle_link_updates++; /* never, by construction */
@@ -1453,6 +1466,7 @@ static void server_admit(et_sim *sim, int k)
         if (acc >= 0) server_hold(sv, v, acc);
         sg_sem_release(v->admit);
     }
+    et_paje_server(sim->paje, k, sv->n_wait, sv->used_bytes);
 }
 
 /* Waits in sv's queue until server_admit lets u's job in, or until the job's deadline: a
@@ -1502,11 +1516,14 @@ static void server_run_job(et_sim *sim, ue_state *u)
     int acc = sv->n_wait == 0 ? server_place(sv, u->req.memory_bytes) : -1;
     if (acc >= 0) {
         server_hold(sv, u, acc);
+        et_paje_server(sim->paje, k, sv->n_wait, sv->used_bytes);
     } else {
         queue_tick(sv);
         sv->wait[sv->n_wait++] = u->index;
         sim->waiting_total++;
         if (sv->n_wait > sv->wait_max) sv->wait_max = sv->n_wait;
+        et_paje_server(sim->paje, u->server_index, sv->n_wait, sv->used_bytes);
+        et_paje_phase_set(sim->paje, u->index, ET_PHASE_QUEUED);
         wait_admission(sim, sv, u, arrived);
         u->req.wait_s = simgrid_get_clock() - arrived;
         if (u->req.failure[0]) return;
@@ -1515,6 +1532,7 @@ static void server_run_job(et_sim *sim, ue_state *u)
     sim->jobs_total++;
     log_activity(sim, u, 'X', 1, u->req.flops, -1, -1);
     double t = simgrid_get_clock();
+    et_paje_phase_set(sim->paje, u->index, ET_PHASE_SERVER);
     sg_actor_execute(u->req.flops);
     u->compute_end = simgrid_get_clock();
     u->compute_s = u->compute_end - t;
@@ -1551,6 +1569,7 @@ static void session_main(int argc, char **argv)
         double down = u->req.bytes_down;
         if (u->req.kind == REQ_OFFLOAD) {
             server_run_job(sim, u);
+            et_paje_phase_set(sim->paje, u->index, ET_PHASE_RESULT);
             /* A refused or dropped job: a notice instead of the result. */
             if (u->req.failure[0]) down = sim->p.control_bytes;
         }
@@ -1737,6 +1756,7 @@ static void start_task(et_sim *sim, ue_state *u, task_run *t)
     t->reward_count0 = sim->reward_count;
     u->bytes_up = u->bytes_down = u->compute_s = 0;
     if (sim->p.load_query) {
+        et_paje_phase_set(sim->paje, u->index, ET_PHASE_QUERY);
         u->req.kind = REQ_QUERY;
         u->req.bytes_down = sim->p.control_bytes;
         ask_session(sim, u, sim->p.control_bytes);
@@ -1773,6 +1793,7 @@ static et_status decide_task(et_sim *sim, ue_state *u, task_run *t)
     t->loc = act.location;
     t->cell = u->cell;
     t->keep = fmin(prm->k_max, fmax(prm->k_min, act.keep));
+    et_paje_decision(sim->paje, u->index, t->loc == ET_LOCATION_LOCAL, t->keep);
     et_cost_task(&sim->fm, &sim->cost_setup, t->loc, t->keep, t->tokens, t->epochs, &t->cost);
     return ET_OK;
 }
@@ -1794,6 +1815,7 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
     /* 1. Emulator download when the cached one differs (and the adapter once). */
     double down = et_cost_download_bytes(&sim->fm, c, u->cached_b, u->adapter_cached);
     if (down > 0) {
+        et_paje_phase_set(sim->paje, u->index, ET_PHASE_DOWNLOAD);
         u->req.kind = REQ_EMULATOR;
         u->req.bytes_down = down;
         ask_session(sim, u, prm->control_bytes);
@@ -1807,8 +1829,10 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
          * request: nothing comes back). */
         log_activity(sim, u, 'X', 0, c->flops, -1, -1);
         double t0 = simgrid_get_clock();
+        et_paje_phase_set(sim->paje, u->index, ET_PHASE_LOCAL);
         sg_actor_execute(c->flops);
         u->compute_s = simgrid_get_clock() - t0;
+        et_paje_phase_set(sim->paje, u->index, ET_PHASE_UPLOAD);
         transfer(sim, u, DIR_UP, prm->control_bytes + c->upload_bytes);
         t->upload_s = simgrid_get_clock() - (t0 + u->compute_s);
     } else {
@@ -1824,6 +1848,7 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
         u->req.deadline = t->deadline_s > 0 ? t->start + t->deadline_s : 0.0;
         u->req.bytes_down = c->result_down_bytes > 0 ? c->result_down_bytes : prm->control_bytes;
         u->compute_end = 0;
+        et_paje_phase_set(sim->paje, u->index, ET_PHASE_UPLOAD);
         ask_session(sim, u, prm->control_bytes + c->upload_bytes);
         t->upload_s = u->up_done - phase;
         t->wait_s = u->req.wait_s;
@@ -1973,6 +1998,7 @@ static void ue_main(int argc, char **argv)
             break;
         }
         run_task(sim, u, &t);
+        et_paje_phase_set(sim->paje, u->index, ET_PHASE_IDLE);
         account_task(sim, u, &t);
         t.handovers = handovers_now(sim, u) - t.handovers0;
         record_task(sim, u, &t);
@@ -2022,6 +2048,7 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     memset(&sim->counts, 0, sizeof sim->counts);
     for (int i = 0; i < sim->n_ue; i++) {
         ue_state *u = &sim->ues[i];
+        et_paje_phase_set(sim->paje, i, ET_PHASE_IDLE);
         u->active = 1;
         u->cached_b = 0;
         u->adapter_cached = 0;

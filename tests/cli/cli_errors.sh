@@ -274,7 +274,6 @@ expect eval_out_is_a_file "option --out: expected a directory" -- eval --policy 
 expect compare_out_is_a_file "option --out: expected a directory" -- compare --out out/summary.json --tasks 2
 expect run_paje_is_a_directory "option --paje: expected a file to write, got 'out'" -- run --platform "$src/platforms/edge-6ue-full.xml" --paje out --out out
 expect run_paje_in_missing_dir "option --paje: expected a file to write" -- run --platform "$src/platforms/edge-6ue-full.xml" --paje nodir/x.trace --out out
-expect run_paje_on_cluster "--paje needs a platform without Cluster zones" -- run --paje x.trace --out out
 expect platform_output_is_a_directory "option -o: expected a file to write, got 'out' (it is a directory)" -- platform --ues 3 -o out
 expect platform_output_in_missing_dir "option -o: expected a file to write" -- platform --ues 3 -o nodir/x.xml
 expect platform_wifi_with_full_routing "--full-routing: a Wi-Fi platform has its own Full world zone" -- platform --ues 3 --wifi --full-routing
