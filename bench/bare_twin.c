@@ -1,6 +1,6 @@
 /* bare_twin.c: the bare SimGrid twin of an edgetune run.
  *
- * usage: bare_twin PLATFORM ACTIVITIES_CSV [--cfg=...] [--log=...]
+ * usage: bare_twin [--minimal] PLATFORM ACTIVITIES_CSV [--cfg=...] [--log=...]
  *
  * Replays the activities.csv that `edgetune run` writes with
  * output.activity_log (docs/traces.md) on the same platform with nothing but
@@ -18,7 +18,14 @@
  * Prints `key value` lines on stdout: the replay's simulated end and comm
  * count, and, when summary.json sits beside the log, edgetune's makespan and
  * comm count with the relative difference of the two ends. Exit status 0 ok,
- * 2 bad input, 1 other errors; one line on stderr on error. */
+ * 2 bad input, 1 other errors; one line on stderr on error.
+ *
+ * --minimal: the minimal SimGrid program of the same pattern, the anchor of
+ * bench/scale.sh. The same UEs do the same transfers and executions in the
+ * same order, each started no earlier than logged, one actor per UE, but the
+ * links keep the platform's bandwidths: no channel actor, no rate changes, no
+ * peak trick. What a user would write with SimGrid alone; its end differs
+ * from edgetune's makespan (the rates differ), so no end is compared. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <math.h>
@@ -73,6 +80,7 @@ typedef struct ue_replay {
 
 struct twin {
     const char *activities_path;
+    int minimal; /* --minimal: no rate changes at all */
     sg_host_t server;
     int n_ue;
     ue_replay *ues; /* n_ue, sorted by host name: index = edgetune's UE index */
@@ -313,7 +321,7 @@ static void replay_comm(ue_replay *u, const activity *a)
     sg_host_t to = a->dir == DIR_UP ? u->server : u->host;
     sg_link_t link = a->dir == DIR_UP ? u->link_up : u->link_down;
     sg_comm_t c;
-    if (a->peak_bps > 0) {
+    if (a->peak_bps > 0 && !u->tw->minimal) {
         sg_link_set_bandwidth(link, a->peak_bps / 8.0); /* SimGrid's C API takes bytes/s */
         c = sgx_comm_sendto_async(from, to, a->amount);
         sg_link_set_bandwidth(link, a->rate_bps / 8.0);
@@ -436,7 +444,7 @@ static void report(const twin *tw, double engine_end_s)
     printf("twin_comms %ld\n", comms);
     printf("twin_execs %ld\n", execs);
     printf("twin_rate_changes %ld\n", tw->rate_changes_applied);
-    if (tw->rate_changes_applied != tw->n_rate_rows)
+    if (!tw->minimal && tw->rate_changes_applied != tw->n_rate_rows)
         fprintf(stderr, "bare_twin: warning: %ld of the log's %ld rate changes were applied\n",
                 tw->rate_changes_applied, tw->n_rate_rows);
     /* The last UE's end: the engine clock, which stops when the last
@@ -448,6 +456,7 @@ static void report(const twin *tw, double engine_end_s)
      * edgetune. Early waits are idle gaps (tasks.gap_mean_s) or an earlier end. */
     printf("twin_max_late_s %.17g\n", late_s);
     printf("twin_max_wait_s %.17g\n", early_s);
+    if (tw->minimal) return; /* other rates, another end: nothing to compare */
     char *summary = read_summary_beside(tw->activities_path);
     if (!summary) return;
     /* The first episode starts at engine time 0 (edgetune run), so the
@@ -469,8 +478,14 @@ int main(int argc, char **argv)
         if (strncmp(argv[i], "--log=", 6) == 0) user_log = 1;
     if (!user_log) xbt_log_control_set("root.thres:critical");
     simgrid_init(&argc, argv); /* removes the --cfg= and --log= options */
+    int minimal = argc > 1 && strcmp(argv[1], "--minimal") == 0;
+    if (minimal) {
+        argv++;
+        argc--;
+    }
     if (argc != 3) {
-        fprintf(stderr, "usage: bare_twin PLATFORM ACTIVITIES_CSV [--cfg=...] [--log=...]\n");
+        fprintf(stderr,
+                "usage: bare_twin [--minimal] PLATFORM ACTIVITIES_CSV [--cfg=...] [--log=...]\n");
         return EXIT_INPUT;
     }
     sg_cfg_set_string("network/model", "CM02");
@@ -479,6 +494,7 @@ int main(int argc, char **argv)
     twin tw;
     memset(&tw, 0, sizeof tw);
     tw.activities_path = argv[2];
+    tw.minimal = minimal;
     char msg[1024];
     if (sgx_load_platform(argv[1], msg, sizeof msg) != 0)
         return fail(EXIT_INPUT, "%s: cannot load the platform: %s", argv[1], msg);
@@ -491,9 +507,12 @@ int main(int argc, char **argv)
         return rc;
     }
 
-    sg_actor_t a = sg_actor_init("channel", tw.server);
-    sg_actor_set_data(a, &tw);
-    sg_actor_start(a, channel_main, 0, NULL);
+    sg_actor_t a;
+    if (!tw.minimal) {
+        a = sg_actor_init("channel", tw.server);
+        sg_actor_set_data(a, &tw);
+        sg_actor_start(a, channel_main, 0, NULL);
+    }
     for (int i = 0; i < tw.n_ue; i++) {
         ue_replay *u = &tw.ues[i];
         if (u->n_rows == 0) continue;

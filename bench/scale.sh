@@ -15,6 +15,10 @@
 #   --build DIR   build directory holding edgetune and bare_twin (default: build)
 #   --large       add the slow sizes (LARGE_SIZES below): minutes, not seconds
 #   --sizes LIST  sweep exactly these sizes instead, e.g. "100x50 1000x10"
+#   --city        add the city sizes (CITY_SIZES below: 100,000 UEs on 1,000 cells)
+#                 and the refusal time of a 1,000,000-UE platform
+#   --runs R      runs per size; the table prints the median and the spread
+#                 (max - min) of each time (default 3)
 #   --reps R      runs of the default scenario to average (default 5)
 #   --keep DIR    keep platforms, scenarios and outputs in DIR (default: a
 #                 temporary directory, removed at the end)
@@ -28,6 +32,8 @@ set -u
 
 DEFAULT_SIZES="100x10 300x10 1000x10 100x50"
 LARGE_SIZES="3000x10 10000x10 10000x50"
+CITY_SIZES="100000x10"
+CITY_REFUSE_UES=1000000
 # Metro platforms with 100 UEs per cell, each cell with its own edge server
 # (one L4-class accelerator): the load per server stays that of the study's
 # cells as N grows, as in a real deployment.
@@ -41,6 +47,8 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=$src/build
 sizes=$DEFAULT_SIZES
 large=0
+city=0
+runs=3
 reps=5
 keep=""
 die() { echo "scale.sh: error: $*" >&2; exit 2; }
@@ -48,6 +56,9 @@ while [ $# -gt 0 ]; do
     case $1 in
         --build) [ $# -ge 2 ] || die "--build needs a directory"; build=$(realpath "$2"); shift 2 ;;
         --large) large=1; shift ;;
+        --city) city=1; shift ;;
+        --runs) if [ $# -lt 2 ] || ! [[ $2 =~ ^[1-9][0-9]*$ ]]; then die "--runs needs a positive integer"; fi
+                runs=$2; shift 2 ;;
         --sizes) [ $# -ge 2 ] || die "--sizes needs a list like \"100x50 1000x10\""; sizes=$2; shift 2 ;;
         --reps) if [ $# -lt 2 ] || ! [[ $2 =~ ^[1-9][0-9]*$ ]]; then die "--reps needs a positive integer"; fi
                 reps=$2; shift 2 ;;
@@ -57,6 +68,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ "$large" -eq 1 ] && sizes="$sizes $LARGE_SIZES"
+[ "$city" -eq 1 ] && sizes="$sizes $CITY_SIZES"
 for s in $sizes; do [[ $s =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || die "size '$s': expected NxT, e.g. 1000x10"; done
 edgetune=$build/edgetune
 twin=$build/bare_twin
@@ -112,12 +124,18 @@ measure() {
 }
 key() { awk -v k="$1" '$1 == k { print $2 }' "$2"; } # KEY FILE: a bare_twin `key value` line
 
-echo "edgetune scale benchmark: $(nproc) cores, build $build"
+echo "edgetune scale benchmark: $(nproc) cores, build $build, $runs runs per size (median, spread)"
 echo "platform command: $PLATFORM_CMD"
 echo
-row() { printf "%6s %5s %8s %11s | %8s %8s %6s %9s | %8s %8s %7s | %6s %8s\n" "$@"; }
-row "UEs" "tasks" "comms" "simulated_s" "et_wall" "et_cpu" "et_MB" "tasks/s" \
-    "bare_wall" "bare_cpu" "bare_MB" "ratio" "end_diff"
+# median and spread (max - min) of whitespace-separated numbers
+median() { tr ' ' '\n' <<<"$*" | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END {
+    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m }'; }
+spread() { tr ' ' '\n' <<<"$*" | sed '/^$/d' | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print hi - lo }'; }
+cell() { printf "%.2f±%.2f" "$(median "$@")" "$(spread "$@")"; } # median±spread of a list
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
+row() { printf "%7s %5s %8s %11s | %12s %6s %8s | %12s %12s %6s | %7s %7s %8s\n" "$@"; }
+row "UEs" "tasks" "comms" "simulated_s" "et_cpu" "et_MB" "tasks/s" \
+    "bare_cpu" "minimal_cpu" "min_MB" "et/bare" "et/min" "end_diff"
 fits=""
 status=0
 for size in $sizes; do
@@ -141,22 +159,35 @@ for size in $sizes; do
   "output": { "activity_log": true, "channel_trace": false }
 }
 EOF
-    measure "edgetune-$size" "$edgetune" run "$work/scenario-$size.json" --out "$out" -q || exit 1
-    et_wall=$m_wall_s et_cpu=$m_cpu_s et_rss=$m_rss_mb
-    measure "twin-$size" "$twin" "$file" "$out/activities.csv" || exit 1
-    bare_wall=$m_wall_s bare_cpu=$m_cpu_s bare_rss=$m_rss_mb
-    t=$work/twin-$size.out
+    et_cpus="" et_walls="" et_rsss="" bare_cpus="" min_cpus="" min_rsss=""
+    for r in $(seq "$runs"); do
+        if ! measure "edgetune-$size-$r" "$edgetune" run "$work/scenario-$size.json" --out "$out" -q; then
+            row "$n" "$tasks" "failed" "" "$(printf %.2f "$m_cpu_s")" "$m_rss_mb" "" "" "" "" "" "" ""
+            status=1
+            continue 2
+        fi
+        et_cpus="$et_cpus $m_cpu_s" et_walls="$et_walls $m_wall_s" et_rsss="$et_rsss $m_rss_mb"
+        measure "twin-$size-$r" "$twin" "$file" "$out/activities.csv" || exit 1
+        bare_cpus="$bare_cpus $m_cpu_s"
+        measure "minimal-$size-$r" "$twin" --minimal "$file" "$out/activities.csv" || exit 1
+        min_cpus="$min_cpus $m_cpu_s" min_rsss="$min_rsss $m_rss_mb"
+    done
+    t=$work/twin-$size-$runs.out
     comms=$(key twin_comms "$t")
     diff=$(key end_rel_diff "$t")
-    ratio=$(awk -v a="$et_cpu" -v b="$bare_cpu" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')
-    tps=$(awk -v n="$n" -v t="$tasks" -v w="$et_wall" 'BEGIN { printf "%.0f", n * t / w }')
+    et_cpu=$(median $et_cpus) bare_cpu=$(median $bare_cpus) min_cpu=$(median $min_cpus)
+    tps=$(awk -v n="$n" -v t="$tasks" -v w="$(median $et_walls)" 'BEGIN { printf "%.0f", n * t / w }')
     row "$n" "$tasks" "$comms" "$(key twin_end_s "$t" | awk '{ printf "%.1f", $1 }')" \
-        "$(printf %.2f "$et_wall")" "$(printf %.2f "$et_cpu")" "$et_rss" "$tps" \
-        "$(printf %.2f "$bare_wall")" "$(printf %.2f "$bare_cpu")" "$bare_rss" "$ratio" "$diff"
+        "$(cell $et_cpus)" "$(median $et_rsss)" "$tps" "$(cell $bare_cpus)" "$(cell $min_cpus)" \
+        "$(median $min_rsss)" "$(ratio "$et_cpu" "$bare_cpu")" "$(ratio "$et_cpu" "$min_cpu")" "$diff"
     if [ "$comms" != "$(key edgetune_comms "$t")" ] ||
         awk -v d="$diff" -v tol="$END_TOLERANCE" 'BEGIN { exit !(d > tol) }'; then
         echo "  ^ the twin disagrees with edgetune: comms $comms vs $(key edgetune_comms "$t"), end" \
             "$(key twin_end_s "$t") s vs makespan $(key edgetune_makespan_s "$t") s" >&2
+        status=1
+    fi
+    if [ "$(key twin_comms "$work/minimal-$size-$runs.out")" != "$comms" ]; then
+        echo "  ^ the minimal program did not run every comm" >&2
         status=1
     fi
     fits="$fits$tasks $n $et_cpu $bare_cpu"$'\n'
@@ -190,6 +221,22 @@ printf "%s" "$fits" | awk '
         }
         if (!any) print "CPU exponent: needs two or more N at the same tasks per UE"
     }'
+
+# --city: how fast a platform far beyond the limits is refused (target: 5 s),
+# and the memory the refusal names.
+if [ "$city" -eq 1 ]; then
+    n=$CITY_REFUSE_UES
+    file=$work/platform-$n.xml
+    eval "$PLATFORM_CMD" >"$work/platform-$n.log" 2>&1 ||
+        { echo "scale.sh: error: platform for $n UEs: $(tail -1 "$work/platform-$n.log")" >&2; exit 1; }
+    measure "refuse-$n" "$edgetune" run --platform "$file" --out "$work/run-refuse" -q
+    rc=$?
+    echo
+    printf "%s UEs (%s MB of XML): exit %s after %.2f s wall, %.2f s CPU, %s MB: %s\n" "$n" \
+        "$(du -m "$file" | cut -f1)" "$rc" "$m_wall_s" "$m_cpu_s" "$m_rss_mb" \
+        "$(tail -1 "$work/refuse-$n.err")"
+    rm -f "$file"
+fi
 
 # The shipped default scenario, one episode per process, as a user runs it:
 # the process's wall and CPU time, and the time edgetune itself reports for
