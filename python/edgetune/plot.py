@@ -431,14 +431,17 @@ def study_curves(curves, baselines=None, window=50):
         ax.fill_between(ep, [min(smooth[e]) for e in ep], [max(smooth[e]) for e in ep],
                         color=c, alpha=0.2, linewidth=0)
         ax.plot(ep, mean, color=c, linestyle=ls, linewidth=1.8,
-                label="%s (mean of %d seeds, each smoothed over %d episodes; band: lowest to "
-                      "highest seed)" % (learner, len(seeds), window))
+                label="%s (%d seeds)" % (learner, len(seeds)))
     for j, (name, value) in enumerate((baselines or {}).items()):
         ax.axhline(value, color="#555555", linestyle=LINESTYLES[1 + j % 3], linewidth=1.2,
                    label="%s (evaluation mean)" % name)
     ax.set_xlabel("training episode")
     ax.set_ylabel("episodic reward in training")
-    ax.legend(loc="lower right", fontsize=8)
+    # Below the axes, so that no curve hides under it; the title says how lines and bands are made.
+    n = len(ax.get_legend_handles_labels()[1])
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(3, max(1, n)), fontsize=8,
+              title="learners: mean over seeds of each seed's mean over %d episodes; band: "
+                    "lowest to highest seed" % window, title_fontsize=8)
     return fig
 
 
