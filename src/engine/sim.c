@@ -1049,8 +1049,14 @@ static void log_activity(const et_sim *sim, const ue_state *u, char kind, int di
                          double peak_bps, double rate_bps)
 {
     if (!sim->out || !sim->out->activity) return;
-    fprintf(sim->out->activity, "%.17g,%d,%c,%d,%.17g,%.17g,%.17g\n", simgrid_get_clock(), u->index,
-            kind, dir, amount, peak_bps, rate_bps);
+    et_activity_record r = {.time_s = simgrid_get_clock(),
+                            .ue = u->index,
+                            .kind = kind,
+                            .dir = dir,
+                            .amount = amount,
+                            .peak_bps = peak_bps,
+                            .rate_bps = rate_bps};
+    et_trace_activity_row(sim->out->activity, &r);
 }
 
 static void set_link_bps(et_sim *sim, const ue_state *u, int dir, double rate_bps)
