@@ -140,7 +140,9 @@ static int exact_digits(double a, int prec, unsigned long long *digits, int *exp
     double m = frexp(a, &bin_exp); /* a = m * 2^bin_exp, m in [0.5, 1) */
     u128 f = (u128)(unsigned long long)ldexp(m, 53); /* exact: a = f * 2^q */
     int q = bin_exp - 53;
-    int e = (int)floor(log10(a)); /* an estimate; corrected below */
+    /* a is in [2^(bin_exp-1), 2^bin_exp): its decimal exponent is this or the next one, and
+     * the loop below settles which. */
+    int e = (int)floor((bin_exp - 1) * 0.30102999566398120);
     const u128 lo = pow10_128(prec - 1), hi = pow10_128(prec);
     for (int tries = 0; tries < 4; tries++) {
         int k = prec - 1 - e; /* digits = round(a * 10^k) */

@@ -174,6 +174,9 @@ et_status et_outputs_add(et_outputs *out, const char *name, FILE **file, et_erro
     if (!out->file[i])
         return et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", out->tmp_path[i],
                             strerror(errno));
+    /* Rows go out in 64 KiB writes rather than the file system's block size (failing, the
+     * stream keeps its default buffer). */
+    setvbuf(out->file[i], NULL, _IOFBF, 1 << 16);
     out->n++;
     *file = out->file[i];
     return ET_OK;
@@ -414,7 +417,7 @@ static void put_INT(row *w, int v)
 static void put_g(row *w, double x, int prec, int empty_nan)
 {
     char *p = row_room(w, ET_NUMTEXT_G_SIZE + 1);
-    if (!(empty_nan && isnan(x))) p += snprintf(p, ET_NUMTEXT_G_SIZE, "%.*g", prec, x);
+    if (!(empty_nan && isnan(x))) p += et_numtext_g(p, x, prec);
     *p++ = ',';
     w->n = (size_t)(p - w->buf);
 }
@@ -553,3 +556,4 @@ void et_trace_activity_row(FILE *f, const et_activity_record *r)
     ET_ACTIVITY_COLUMNS(PUT_COLUMN)
     row_end(&w);
 }
+
