@@ -527,33 +527,42 @@ static void put_LOCATION(row *w, int location)
 
 #define PUT_COLUMN(column, field, kind, unit, meaning) put_##kind(&w, r->field);
 
-void et_trace_task_row(FILE *f, const et_task_record *r)
+/* The writer of one table's rows: every column of COLUMNS (schema.h) in order. */
+#define ROW_WRITER(name, record, COLUMNS)                                                          \
+    void name(FILE *f, const record *r)                                                            \
+    {                                                                                              \
+        if (!f) return;                                                                            \
+        row w;                                                                                     \
+        w.f = f;                                                                                   \
+        w.n = 0;                                                                                   \
+        COLUMNS(PUT_COLUMN)                                                                        \
+        row_end(&w);                                                                               \
+    }
+
+ROW_WRITER(et_trace_task_row, et_task_record, ET_TASK_COLUMNS)
+ROW_WRITER(et_trace_channel_row, et_channel_record, ET_CHANNEL_COLUMNS)
+ROW_WRITER(et_trace_activity_row, et_activity_record, ET_ACTIVITY_COLUMNS)
+
+static void write_task_row(void *ctx, const et_task_record *r)
 {
-    if (!f) return;
-    row w;
-    w.f = f;
-    w.n = 0;
-    ET_TASK_COLUMNS(PUT_COLUMN)
-    row_end(&w);
+    et_trace_task_row(((et_outputs *)ctx)->tasks, r);
 }
 
-void et_trace_channel_row(FILE *f, const et_channel_record *r)
+static void write_channel_row(void *ctx, const et_channel_record *r)
 {
-    if (!f) return;
-    row w;
-    w.f = f;
-    w.n = 0;
-    ET_CHANNEL_COLUMNS(PUT_COLUMN)
-    row_end(&w);
+    et_trace_channel_row(((et_outputs *)ctx)->channel, r);
 }
 
-void et_trace_activity_row(FILE *f, const et_activity_record *r)
+static void write_activity_row(void *ctx, const et_activity_record *r)
 {
-    if (!f) return;
-    row w;
-    w.f = f;
-    w.n = 0;
-    ET_ACTIVITY_COLUMNS(PUT_COLUMN)
-    row_end(&w);
+    et_trace_activity_row(((et_outputs *)ctx)->activity, r);
 }
 
+et_record_sinks et_outputs_sinks(et_outputs *out)
+{
+    et_record_sinks s = {NULL, NULL, NULL, out};
+    if (out && out->tasks) s.task = write_task_row;
+    if (out && out->channel) s.channel = write_channel_row;
+    if (out && out->activity) s.activity = write_activity_row;
+    return s;
+}

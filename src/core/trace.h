@@ -99,6 +99,20 @@ void et_trace_task_row(FILE *f, const et_task_record *r);
 void et_trace_channel_row(FILE *f, const et_channel_record *r);
 void et_trace_activity_row(FILE *f, const et_activity_record *r);
 
+/* Where an episode's records go. The engine emits each record to its sink (NULL: nobody
+ * wants it) and writes nothing itself; et_outputs_sinks gives the sinks that write an
+ * et_outputs' open files. ctx is passed to each. */
+typedef struct et_record_sinks {
+    void (*task)(void *ctx, const et_task_record *r);
+    void (*channel)(void *ctx, const et_channel_record *r);
+    void (*activity)(void *ctx, const et_activity_record *r);
+    void *ctx;
+} et_record_sinks;
+
+/* The sinks that write out's tasks.csv, channel.csv and activities.csv rows: a sink for each
+ * file out has open, NULL for the others (all NULL for NULL out). */
+et_record_sinks et_outputs_sinks(et_outputs *out);
+
 /* The tables whose columns schema.h declares. */
 typedef enum et_trace_table {
     ET_TRACE_TASKS,      /* tasks.csv */

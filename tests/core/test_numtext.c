@@ -11,21 +11,8 @@
 
 #include "et_test.h"
 #include "numtext.h"
+#include "rng.h"
 #include "trace.h"
-
-/* splitmix64: a fixed sequence, the same on every run. */
-static uint64_t next_u64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static double uniform01(uint64_t *s)
-{
-    return (double)(next_u64(s) >> 11) * 0x1p-53;
-}
 
 /* 1 when et_numtext_g and snprintf agree on x at precision prec; prints the first few that
  * do not. */
@@ -116,20 +103,22 @@ static void edge_cases_print_as_printf(void)
  * must round as printf rounds). */
 static void a_million_random_doubles_print_as_printf(void)
 {
-    uint64_t seed = 19;
+    et_rng r; /* a fixed sequence, the same on every run */
+    et_rng_seed(&r, 19, 0);
+    et_rng *seed = &r;
     long bad = 0;
     for (int i = 0; i < 1000000; i++) {
-        uint64_t bits = next_u64(&seed);
+        uint64_t bits = et_rng_u64(seed);
         double x;
         memcpy(&x, &bits, sizeof x);
         bad += !check_both(x);
-        double m = pow(10, -20 + 40 * uniform01(&seed)) * (next_u64(&seed) & 1 ? -1 : 1);
+        double m = pow(10, -20 + 40 * et_rng_uniform(seed)) * (et_rng_u64(seed) & 1 ? -1 : 1);
         bad += !check_both(m);
-        int digits = 1 + (int)(next_u64(&seed) % 12), scale = (int)(next_u64(&seed) % 16);
-        double d = (double)(next_u64(&seed) % (uint64_t)pow(10, digits)) / pow(10, scale);
+        int digits = 1 + (int)(et_rng_u64(seed) % 12), scale = (int)(et_rng_u64(seed) % 16);
+        double d = (double)(et_rng_u64(seed) % (uint64_t)pow(10, digits)) / pow(10, scale);
         bad += !check_both(d);
-        double near = (double)(next_u64(&seed) % 2000000000ULL) + 0.5; /* exact halves */
-        bad += !check_both(near / pow(10, (double)(next_u64(&seed) % 10)));
+        double near = (double)(et_rng_u64(seed) % 2000000000ULL) + 0.5; /* exact halves */
+        bad += !check_both(near / pow(10, (double)(et_rng_u64(seed) % 10)));
     }
     printf("  4,000,000 values at %%.9g and %%.17g: %ld differ\n", bad);
     CU_ASSERT_EQUAL(bad, 0);
