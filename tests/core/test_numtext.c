@@ -166,12 +166,40 @@ static void a_task_row_equals_the_printf_row(void)
     free(buf);
 }
 
+/* An activities.csv row is the one the engine's printf wrote before (every number %.17g). */
+static void an_activity_row_equals_the_printf_row(void)
+{
+    const et_activity_record recs[] = {
+        {.time_s = 1234.5678901234567, .ue = 7, .kind = 'C', .dir = 1, .amount = 3e9,
+         .peak_bps = -1, .rate_bps = 123456789.123},
+        {.time_s = 0, .ue = 0, .kind = 'X', .dir = 0, .amount = 1e-300, .peak_bps = 1e300,
+         .rate_bps = NAN},
+        {.time_s = 0.1 + 0.2, .ue = 99999, .kind = 'B', .dir = 0, .amount = -0.0,
+         .peak_bps = INFINITY, .rate_bps = 5e-324},
+    };
+    for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+        const et_activity_record *r = &recs[i];
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        et_trace_activity_row(f, r);
+        fclose(f);
+        char want[512];
+        snprintf(want, sizeof want, "%.17g,%d,%c,%d,%.17g,%.17g,%.17g\n", r->time_s, r->ue,
+                 r->kind, r->dir, r->amount, r->peak_bps, r->rate_bps);
+        CU_ASSERT_STRING_EQUAL(buf, want);
+        free(buf);
+    }
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
         {"edge_cases_print_as_printf", edge_cases_print_as_printf},
         {"a_million_random_doubles_print_as_printf", a_million_random_doubles_print_as_printf},
         {"a_task_row_equals_the_printf_row", a_task_row_equals_the_printf_row},
+        {"an_activity_row_equals_the_printf_row", an_activity_row_equals_the_printf_row},
         {NULL, NULL},
     };
     return et_test_main("numtext", cases);
