@@ -184,80 +184,67 @@ static void get_rng(ckpt_reader *r, et_rng *g)
     g->spare_normal = get_f64(r);
 }
 
-/* The config, field by field in declaration order (docs/hmppo.md lists the offsets). */
+/* The config in the file, field by field: X(field, codec), in file order (docs/hmppo.md lists
+ * the offsets). New fields go at the end, with a new format version. One table for the writer
+ * and the reader, so that the two cannot disagree. */
+#define CKPT_CONFIG(X)                                                                             \
+    X(variant, variant)                                                                            \
+    X(hidden, i32)                                                                                 \
+    X(lr_actor, f32)                                                                               \
+    X(lr_critic, f32)                                                                              \
+    X(lr_anneal, i32)                                                                              \
+    X(gamma, f32)                                                                                  \
+    X(lambda, f32)                                                                                 \
+    X(time_scale_s, f32)                                                                           \
+    X(clip, f32)                                                                                   \
+    X(value_clip, f32)                                                                             \
+    X(ent_loc, f32)                                                                                \
+    X(ent_keep, f32)                                                                               \
+    X(vf_coef, f32)                                                                                \
+    X(max_grad_norm, f32)                                                                          \
+    X(epochs, i32)                                                                                 \
+    X(minibatches, i32)                                                                            \
+    X(value_norm, i32)                                                                             \
+    X(share_actor, i32)                                                                            \
+    X(keep_bins, i32)                                                                              \
+    X(k_min, f32)                                                                                  \
+    X(k_max, f32)                                                                                  \
+    X(n_ue, i32)                                                                                   \
+    X(obs_dim, i32)                                                                                \
+    X(state_dim, i32)                                                                              \
+    X(capacity, i32)                                                                               \
+    X(seed, u64)                                                                                   \
+    X(keep_head, i32)                                                                              \
+    X(adam_eps, f32)                                                                               \
+    X(kernel, i32)                                                                                 \
+    X(keep_deadzone, f32)                                                                          \
+    X(critic_own_obs, i32)                                                                         \
+    X(ent_loc_end, f32)                                                                            \
+    X(value_norm_per_ue, i32)
+
+static void put_variant(ckpt_writer *w, et_hmppo_variant v)
+{
+    put_i32(w, (int)v);
+}
+
+static et_hmppo_variant get_variant(ckpt_reader *r)
+{
+    return (et_hmppo_variant)get_i32(r);
+}
+
 static void put_config(ckpt_writer *w, const et_hmppo_config *c)
 {
-    put_i32(w, (int)c->variant);
-    put_i32(w, c->hidden);
-    put_f32(w, c->lr_actor);
-    put_f32(w, c->lr_critic);
-    put_i32(w, c->lr_anneal);
-    put_f32(w, c->gamma);
-    put_f32(w, c->lambda);
-    put_f32(w, c->time_scale_s);
-    put_f32(w, c->clip);
-    put_f32(w, c->value_clip);
-    put_f32(w, c->ent_loc);
-    put_f32(w, c->ent_keep);
-    put_f32(w, c->vf_coef);
-    put_f32(w, c->max_grad_norm);
-    put_i32(w, c->epochs);
-    put_i32(w, c->minibatches);
-    put_i32(w, c->value_norm);
-    put_i32(w, c->share_actor);
-    put_i32(w, c->keep_bins);
-    put_f32(w, c->k_min);
-    put_f32(w, c->k_max);
-    put_i32(w, c->n_ue);
-    put_i32(w, c->obs_dim);
-    put_i32(w, c->state_dim);
-    put_i32(w, c->capacity);
-    put_u64(w, c->seed);
-    put_i32(w, c->keep_head);
-    put_f32(w, c->adam_eps);
-    put_i32(w, c->kernel);
-    put_f32(w, c->keep_deadzone);
-    put_i32(w, c->critic_own_obs);
-    put_f32(w, c->ent_loc_end);
-    put_i32(w, c->value_norm_per_ue);
+#define PUT_CONFIG_FIELD(field, codec) put_##codec(w, c->field);
+    CKPT_CONFIG(PUT_CONFIG_FIELD)
+#undef PUT_CONFIG_FIELD
 }
 
 static void get_config(ckpt_reader *r, et_hmppo_config *c)
 {
     memset(c, 0, sizeof *c);
-    c->variant = (et_hmppo_variant)get_i32(r);
-    c->hidden = get_i32(r);
-    c->lr_actor = get_f32(r);
-    c->lr_critic = get_f32(r);
-    c->lr_anneal = get_i32(r);
-    c->gamma = get_f32(r);
-    c->lambda = get_f32(r);
-    c->time_scale_s = get_f32(r);
-    c->clip = get_f32(r);
-    c->value_clip = get_f32(r);
-    c->ent_loc = get_f32(r);
-    c->ent_keep = get_f32(r);
-    c->vf_coef = get_f32(r);
-    c->max_grad_norm = get_f32(r);
-    c->epochs = get_i32(r);
-    c->minibatches = get_i32(r);
-    c->value_norm = get_i32(r);
-    c->share_actor = get_i32(r);
-    c->keep_bins = get_i32(r);
-    c->k_min = get_f32(r);
-    c->k_max = get_f32(r);
-    c->n_ue = get_i32(r);
-    c->obs_dim = get_i32(r);
-    c->state_dim = get_i32(r);
-    c->capacity = get_i32(r);
-    c->seed = get_u64(r);
-    c->keep_head = get_i32(r);
-    c->adam_eps = get_f32(r);
-    c->kernel = get_i32(r);
-    c->keep_deadzone = get_f32(r);
-    c->critic_own_obs = get_i32(r);
-    c->ent_loc_end = get_f32(r);
-    c->value_norm_per_ue = get_i32(r);
+#define GET_CONFIG_FIELD(field, codec) c->field = get_##codec(r);
+    CKPT_CONFIG(GET_CONFIG_FIELD)
+#undef GET_CONFIG_FIELD
 }
 
 static void put_net(ckpt_writer *w, et_mlp *net, et_adam *opt)

@@ -45,7 +45,7 @@
 
 #include "sgx_shim.h"
 
-/* The header edgetune writes (src/core/trace.h ET_ACTIVITY_HEADER, without its newline). */
+/* The header edgetune writes (src/core/schema.h ET_ACTIVITY_COLUMNS, et_trace_header). */
 static const char ACTIVITY_HEADER[] = "time_s,ue,kind,dir,amount,peak_bps,rate_bps";
 
 enum { EXIT_INPUT = 2, EXIT_OTHER = 1 };

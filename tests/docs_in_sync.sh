@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # docs_in_sync.sh EDGETUNE: docs/configuration.md carries exactly the key table
 # that `edgetune keys --markdown` prints (the table is the source of truth);
-# docs/traces.md's column tables of tasks.csv and channel.csv list the columns
-# a run writes, in order; docs/img holds only images a document shows, and
+# docs/traces.md's column tables (tasks.csv, channel.csv, activities.csv, summary.json's
+# result) and docs/python.md's task fields are exactly what `edgetune keys --schema` prints
+# from the tables the program writes them with, and list the columns a run writes, in
+# order; docs/img holds only images a document shows, and
 # every image a document shows is there.
 set -u
 bin=$1
@@ -40,6 +42,27 @@ else
     bad "docs/configuration.md differs from edgetune keys --markdown; regenerate the table:"
     diff <(sed -n '/^| key | type |/,$p' "$doc") "$table" | head -20
 fi
+
+# The generated tables: the table after the line LEAD in DOC's section SECTION (its header line
+# and every '|' line after it) is what `edgetune keys --schema NAME` prints.
+schema_table() { # DOC SECTION NAME
+    awk -v sec="$2" '$0 == sec { on = 1; next } on && /^## / { exit }
+        on && /^\| (column|metric|field) \| unit \| meaning \|$/ { t = 1 }
+        t && /^\|/ { print; next } t { exit }' "$src/$1"
+}
+for spec in "docs/traces.md|## tasks.csv|tasks.csv" "docs/traces.md|## channel.csv|channel.csv" \
+    "docs/traces.md|## activities.csv|activities.csv" "docs/traces.md|## summary.json|result" \
+    "docs/python.md|## 2. Simulator and policies|task-fields"; do
+    IFS='|' read -r sdoc ssec sname <<<"$spec"
+    if ! generated=$("$bin" keys --schema "$sname"); then
+        bad "edgetune keys --schema $sname failed"
+    elif [ "$(schema_table "$sdoc" "$ssec" "$sname")" = "$generated" ]; then
+        ok "$sdoc's $sname table is edgetune keys --schema $sname"
+    else
+        bad "$sdoc's $sname table differs from edgetune keys --schema $sname; regenerate it:"
+        diff <(schema_table "$sdoc" "$ssec" "$sname") <(echo "$generated") | head -10
+    fi
+done
 
 # docs/traces.md's column tables list, in order, the columns the program writes: the first
 # cell of each row of the table under "## FILE" names one or more columns in backquotes.

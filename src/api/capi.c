@@ -19,36 +19,10 @@
 
 #define CAPI_MAX_COMPANIONS 8
 
-/* The task buffer's fields, in order (docs/python.md lists them with their units). */
-static const char *const TASK_FIELDS[ET_CAPI_TASK_FIELDS + 1] = {"ue",
-                                                                 "n_ue",
-                                                                 "task_index",
-                                                                 "tasks_per_ue",
-                                                                 "tokens",
-                                                                 "epochs",
-                                                                 "difficulty",
-                                                                 "data_bytes",
-                                                                 "rate_up_bps",
-                                                                 "rate_down_bps",
-                                                                 "distance_m",
-                                                                 "cached_b",
-                                                                 "adapter_cached",
-                                                                 "ue_speed_flops",
-                                                                 "ue_memory_bytes",
-                                                                 "server_core_flops",
-                                                                 "server_cores",
-                                                                 "server_jobs",
-                                                                 "last_delay_s",
-                                                                 "k_min",
-                                                                 "k_max",
-                                                                 "privacy",
-                                                                 "now_s",
-                                                                 "server_queued",
-                                                                 "server_memory_used_bytes",
-                                                                 "server_memory_bytes",
-                                                                 "load_age_s",
-                                                                 "deadline_s",
-                                                                 NULL};
+/* The task buffer's fields, in order (edgetune_capi.h ET_CAPI_TASK_FIELD_LIST). */
+#define CAPI_FIELD_NAME(name, unit, meaning) #name,
+static const char *const TASK_FIELDS[ET_CAPI_TASK_FIELDS + 1] = {
+    ET_CAPI_TASK_FIELD_LIST(CAPI_FIELD_NAME) NULL};
 
 static const char *const FEEDBACK_FIELDS[ET_CAPI_FEEDBACK_FIELDS + 1] = {
     "ue", "reward", "done", "delay_s", "ppl", "failed", "keep_effective", "elapsed_s", NULL};
@@ -126,36 +100,10 @@ int et_capi_engine_init(char *err, size_t err_size)
 
 /* ------------------------------------------------------- the foreign agent */
 
+#define CAPI_FIELD_VALUE(name, unit, meaning) (double)t->name,
 static void fill_task(double *d, const et_task_view *t)
 {
-    const double v[ET_CAPI_TASK_FIELDS] = {t->ue,
-                                           t->n_ue,
-                                           t->task_index,
-                                           t->tasks_per_ue,
-                                           t->tokens,
-                                           t->epochs,
-                                           t->difficulty,
-                                           t->data_bytes,
-                                           t->rate_up_bps,
-                                           t->rate_down_bps,
-                                           t->distance_m,
-                                           t->cached_b,
-                                           t->adapter_cached,
-                                           t->ue_speed_flops,
-                                           t->ue_memory_bytes,
-                                           t->server_core_flops,
-                                           t->server_cores,
-                                           t->server_jobs,
-                                           t->last_delay_s,
-                                           t->k_min,
-                                           t->k_max,
-                                           t->privacy,
-                                           t->now_s,
-                                           t->server_queued,
-                                           t->server_memory_used_bytes,
-                                           t->server_memory_bytes,
-                                           t->load_age_s,
-                                           t->deadline_s};
+    const double v[ET_CAPI_TASK_FIELDS] = {ET_CAPI_TASK_FIELD_LIST(CAPI_FIELD_VALUE)};
     memcpy(d, v, sizeof v);
 }
 

@@ -75,8 +75,48 @@ void et_capi_free(void *p);
  * and checked as the scenario key 'seed' (an integer in [0, 2^53 - 1]). Not during a run. */
 int et_capi_sim_set_seed(et_capi_sim *h, const char *seed, char *err, size_t err_size);
 
+/* The task buffer's fields, in order: X(name, unit, meaning), each the et_task_view member of
+ * that name (agent.h) as a double. From this table come the names (et_capi_task_field, which
+ * Python's edgetune.TASK_FIELDS reads), the count, the copy into the buffer (capi.c) and
+ * docs/python.md's table (`edgetune keys --schema task-fields`, checked by
+ * tests/docs_in_sync.sh). A new field is one row at the end and the member in et_task_view. */
+#define ET_CAPI_TASK_FIELD_LIST(X)                                                                 \
+    X(ue, "", "the deciding UE's index")                                                           \
+    X(n_ue, "", "UEs in the episode")                                                              \
+    X(task_index, "", "0-based index of the task in the UE's queue")                               \
+    X(tasks_per_ue, "", "tasks in each UE's queue")                                                \
+    X(tokens, "", "the task's data set size")                                                      \
+    X(epochs, "", "the task's epochs")                                                             \
+    X(difficulty, "", "the task's difficulty (a factor on its perplexity)")                        \
+    X(data_bytes, "bytes", "the task's data set, uploaded when offloading")                        \
+    X(rate_up_bps, "bit/s", "the UE's current uplink rate from the channel")                       \
+    X(rate_down_bps, "bit/s", "the UE's current downlink rate from the channel")                   \
+    X(distance_m, "m", "distance to the serving access point")                                     \
+    X(cached_b, "blocks", "middle blocks of the UE's cached emulator, 0 if none")                  \
+    X(adapter_cached, "", "1 once the adapter was downloaded")                                     \
+    X(ue_speed_flops, "FLOP/s", "the UE's compute speed")                                          \
+    X(ue_memory_bytes, "bytes", "the UE's memory")                                                 \
+    X(server_core_flops, "FLOP/s", "speed of one server accelerator")                              \
+    X(server_cores, "", "the server's accelerators")                                               \
+    X(server_jobs, "", "jobs running at the server when the UE last heard")                        \
+    X(last_delay_s, "s", "the UE's previous task's delay")                                         \
+    X(k_min, "", "the smallest allowed keep fraction (`tuning.k_min`)")                            \
+    X(k_max, "", "the largest allowed keep fraction (`tuning.k_max`)")                             \
+    X(privacy, "", "the UE's privacy sensitivity in [0, 1]")                                       \
+    X(now_s, "s", "simulated time since the episode started")                                      \
+    X(server_queued, "", "jobs waiting at the server for memory, as last heard")                   \
+    X(server_memory_used_bytes, "bytes", "server memory held by running jobs, as last heard")     \
+    X(server_memory_bytes, "bytes", "memory of all the server's accelerators; 0: unlimited")       \
+    X(load_age_s, "s", "simulated seconds since the server's state was read")                      \
+    X(deadline_s, "s", "this task's deadline, s after its start; 0: none")
+
+#define ET_CAPI_COUNT_FIELD(name, unit, meaning) +1
+
 /* The fixed buffers (see the top of this file). */
-enum { ET_CAPI_TASK_FIELDS = 28, ET_CAPI_FEEDBACK_FIELDS = 8 };
+enum {
+    ET_CAPI_TASK_FIELDS = 0 ET_CAPI_TASK_FIELD_LIST(ET_CAPI_COUNT_FIELD),
+    ET_CAPI_FEEDBACK_FIELDS = 8
+};
 const char *et_capi_task_field(int i);        /* NULL past the last */
 const char *et_capi_feedback_field(int i);    /* NULL past the last */
 double *et_capi_sim_task(et_capi_sim *h);     /* NULL for a bad handle */

@@ -135,7 +135,7 @@ static int cmd_run(int argc, char **argv)
     if (st == ET_OK) st = et_outputs_open(&out, sc.out_dir, 1, sc.write_channel_trace, &err);
     if (st == ET_OK && sc.write_activity_log) {
         st = et_outputs_add(&out, "activities.csv", &out.activity, &err);
-        if (st == ET_OK) fputs(ET_ACTIVITY_HEADER, out.activity);
+        if (st == ET_OK) fputs(et_trace_header(ET_TRACE_ACTIVITIES), out.activity);
     }
     /* The decision log wraps a learned agent; the run then decides through the wrapper. */
     et_agent *logged = NULL;

@@ -28,6 +28,15 @@ int et_numtext_double(const char *text, double *out);
  * and sets *out, or -1. */
 int et_numtext_long(const char *text, long min, long max, long *out);
 
+/* Writes x into buf (at least ET_NUMTEXT_G_SIZE bytes) exactly as snprintf's "%.*g" with
+ * precision prec (1 to 17) writes it in the C locale, NUL-terminated; returns the length.
+ * Integer arithmetic, without printf, for the magnitudes traces hold (about 1e-20 to 1e20,
+ * zero, either sign); other values (infinities, NaN, the extremes) go through snprintf.
+ * Rounding is exact: the double's binary value, halves to even, as glibc rounds
+ * (tests/core/test_numtext.c compares the two on millions of values). */
+#define ET_NUMTEXT_G_SIZE 32
+int et_numtext_g(char *buf, double x, int prec);
+
 /* Switches the calling thread to the C locale; returns what to give et_numtext_leave (the
  * thread's previous locale_t, opaque here so that strict C11 files can use it). */
 void *et_numtext_enter(void);

@@ -2,6 +2,8 @@
 #define _DEFAULT_SOURCE
 #include "trace.h"
 
+#include "numtext.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,15 +13,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* New columns go at the end, so the existing ones keep their positions. docs/traces.md's
- * column tables are checked against the headers a run writes (tests/docs_in_sync.sh). */
-static const char ET_TASK_HEADER[] =
-    "episode,ue,ue_name,task,start_s,end_s,location,keep,b,tokens,epochs,bytes_up,bytes_down,"
-    "compute_s,delay_s,ppl,exposure,reward,failure,device_class,download_s,upload_s,result_s,"
-    "query_s,wait_s,deadline_s,handovers,cell,server\n";
-static const char ET_CHANNEL_HEADER[] =
-    "episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,"
-    "rate_up_bps,rate_down_bps,los,cell,ue_name,class\n";
+/* The header lines, from the column tables (schema.h); each starts with a comma to skip. */
+static const char TASK_HEADER[] = ET_TASK_COLUMNS(ET_COL_HEADER) "\n";
+static const char CHANNEL_HEADER[] = ET_CHANNEL_COLUMNS(ET_COL_HEADER) "\n";
+static const char ACTIVITY_HEADER[] = ET_ACTIVITY_COLUMNS(ET_COL_HEADER) "\n";
+
+const char *et_trace_header(et_trace_table t)
+{
+    switch (t) {
+    case ET_TRACE_TASKS: return TASK_HEADER + 1;
+    case ET_TRACE_CHANNEL: return CHANNEL_HEADER + 1;
+    case ET_TRACE_ACTIVITIES: return ACTIVITY_HEADER + 1;
+    }
+    return "";
+}
 
 et_status et_mkdirs(const char *dir, et_error *err)
 {
@@ -167,6 +174,9 @@ et_status et_outputs_add(et_outputs *out, const char *name, FILE **file, et_erro
     if (!out->file[i])
         return et_error_set(err, ET_ERR_IO, "%s: cannot write: %s", out->tmp_path[i],
                             strerror(errno));
+    /* Rows go out in 64 KiB writes rather than the file system's block size (failing, the
+     * stream keeps its default buffer). */
+    setvbuf(out->file[i], NULL, _IOFBF, 1 << 16);
     out->n++;
     *file = out->file[i];
     return ET_OK;
@@ -180,11 +190,11 @@ et_status et_outputs_open(et_outputs *out, const char *dir, int tasks, int chann
     if (st == ET_OK) st = et_outputs_lock_dir(dir, &out->lock, err);
     if (st == ET_OK && tasks) {
         st = et_outputs_add(out, "tasks.csv", &out->tasks, err);
-        if (st == ET_OK) fputs(ET_TASK_HEADER, out->tasks);
+        if (st == ET_OK) fputs(et_trace_header(ET_TRACE_TASKS), out->tasks);
     }
     if (st == ET_OK && channel) {
         st = et_outputs_add(out, "channel.csv", &out->channel, err);
-        if (st == ET_OK) fputs(ET_CHANNEL_HEADER, out->channel);
+        if (st == ET_OK) fputs(et_trace_header(ET_TRACE_CHANNEL), out->channel);
     }
     if (st != ET_OK) et_outputs_abort(out);
     return st;
@@ -335,15 +345,6 @@ void et_outputs_abort(et_outputs *out)
     et_outputs_unlock_dir(&out->lock);
 }
 
-/* %.9g keeps traces readable and stable; NaN is printed as an empty field. */
-static void put_num(FILE *f, double x, char sep)
-{
-    if (isnan(x))
-        fputc(sep, f);
-    else
-        fprintf(f, "%.9g%c", x, sep);
-}
-
 void et_csv_field(FILE *f, const char *text, char sep)
 {
     if (strpbrk(text, ",\"\r\n")) {
@@ -359,54 +360,94 @@ void et_csv_field(FILE *f, const char *text, char sep)
     if (sep) fputc(sep, f);
 }
 
-void et_trace_task_row(FILE *f, const et_task_record *r)
+/* ---- rows: formatted into a line buffer, written with one fwrite ------------------------- */
+
+/* A row being formatted: every put_KIND appends its value and a comma; row_end turns the last
+ * comma into the line's end and writes the line. A text too long for the buffer is written
+ * straight to the file (after what the buffer holds). */
+typedef struct row {
+    FILE *f;
+    size_t n;
+    char buf[1024];
+} row;
+
+static void row_flush(row *w)
 {
-    if (!f) return;
-    fprintf(f, "%d,%d,", r->episode, r->ue);
-    et_csv_field(f, r->ue_name, ',');
-    fprintf(f, "%d,", r->task);
-    put_num(f, r->start_s, ',');
-    put_num(f, r->end_s, ',');
-    fprintf(f, "%s,", r->location == 0 ? "LOCAL" : "SERVER");
-    put_num(f, r->keep, ',');
-    fprintf(f, "%d,", r->b);
-    put_num(f, r->tokens, ',');
-    put_num(f, r->epochs, ',');
-    put_num(f, r->bytes_up, ',');
-    put_num(f, r->bytes_down, ',');
-    put_num(f, r->compute_s, ',');
-    put_num(f, r->delay_s, ',');
-    put_num(f, r->ppl, ',');
-    put_num(f, r->exposure, ',');
-    put_num(f, r->reward, ',');
-    et_csv_field(f, r->failure, ',');
-    et_csv_field(f, r->device_class ? r->device_class : "", ',');
-    put_num(f, r->download_s, ',');
-    put_num(f, r->upload_s, ',');
-    put_num(f, r->result_s, ',');
-    put_num(f, r->query_s, ',');
-    put_num(f, r->wait_s, ',');
-    put_num(f, r->deadline_s, ',');
-    fprintf(f, "%d,", r->handovers);
-    et_csv_field(f, r->cell ? r->cell : "", ',');
-    et_csv_field(f, r->server ? r->server : "", '\n');
+    if (w->n) fwrite(w->buf, 1, w->n, w->f);
+    w->n = 0;
 }
 
-/* Appends x with a fixed number of decimals (0-6) and sep to buf; an empty
- * field for NaN. Integer arithmetic: printf's %g was two thirds of a default
- * run, and channel.csv has one row per UE per second. Values beyond 1e12
- * fall back to %.9g. */
-static char *put_fixed(char *buf, double x, int decimals, char sep)
+/* Room for need more bytes. */
+static char *row_room(row *w, size_t need)
+{
+    if (w->n + need > sizeof w->buf) row_flush(w);
+    return w->buf + w->n;
+}
+
+static void row_end(row *w)
+{
+    w->buf[w->n - 1] = '\n';
+    row_flush(w);
+}
+
+/* Appends v in decimal to p; returns the end. */
+static char *put_decimal(char *p, long long v)
+{
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    if (v < 0) *p++ = '-';
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    while (n > 0)
+        *p++ = digits[--n];
+    return p;
+}
+
+static void put_INT(row *w, int v)
+{
+    char *p = put_decimal(row_room(w, 16), v);
+    *p++ = ',';
+    w->n = (size_t)(p - w->buf);
+}
+
+/* printf's %.<prec>g (numtext.h), NaN as an empty field when empty_nan. */
+static void put_g(row *w, double x, int prec, int empty_nan)
+{
+    char *p = row_room(w, ET_NUMTEXT_G_SIZE + 1);
+    if (!(empty_nan && isnan(x))) p += et_numtext_g(p, x, prec);
+    *p++ = ',';
+    w->n = (size_t)(p - w->buf);
+}
+
+/* %.9g keeps traces readable and stable; NaN is printed as an empty field. */
+static void put_NUM(row *w, double x)
+{
+    put_g(w, x, 9, 1);
+}
+
+/* Every bit (activities.csv, replayed by bench/bare_twin). */
+static void put_EXACT(row *w, double x)
+{
+    put_g(w, x, 17, 0);
+}
+
+/* Appends x with a fixed number of decimals (0-6) and a comma; an empty field for NaN.
+ * Integer arithmetic: printf's %g was two thirds of a default run, and channel.csv has one row
+ * per UE per second. Values beyond 1e12 are printed as %.9g. */
+static void put_fixed(row *w, double x, int decimals)
 {
     static const double scale[7] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
-    if (isnan(x)) {
-        *buf++ = sep;
-        return buf;
+    if (isnan(x) || !(fabs(x) < 1e12)) {
+        put_NUM(w, x);
+        return;
     }
-    if (!(fabs(x) < 1e12)) return buf + sprintf(buf, "%.9g%c", x, sep);
+    char *p = row_room(w, 32);
     double scaled = fabs(x) * scale[decimals] + 0.5;
     unsigned long long v = (unsigned long long)scaled;
-    if (x < 0 && v > 0) *buf++ = '-';
+    if (x < 0 && v > 0) *p++ = '-';
     char digits[32];
     int n = 0;
     do {
@@ -414,56 +455,114 @@ static char *put_fixed(char *buf, double x, int decimals, char sep)
         v /= 10;
     } while (v > 0 || n <= decimals);
     while (n > decimals)
-        *buf++ = digits[--n];
+        *p++ = digits[--n];
     if (decimals > 0) {
-        *buf++ = '.';
+        *p++ = '.';
         while (n > 0)
-            *buf++ = digits[--n];
+            *p++ = digits[--n];
     }
-    *buf++ = sep;
-    return buf;
+    *p++ = ',';
+    w->n = (size_t)(p - w->buf);
 }
 
-void et_trace_channel_row(FILE *f, const et_channel_record *r)
+static void put_FIX3(row *w, double x)
 {
-    if (!f) return;
-    char line[512];
-    char *p = line + sprintf(line, "%d,", r->episode);
-    p = put_fixed(p, r->time_s, 3, ',');
-    p += sprintf(p, "%d,", r->ue);
-    p = put_fixed(p, r->x_m, 3, ',');
-    p = put_fixed(p, r->y_m, 3, ',');
-    p = put_fixed(p, r->distance_m, 3, ',');
-    p = put_fixed(p, r->snr_up_db, 3, ',');
-    p = put_fixed(p, r->snr_down_db, 3, ',');
-    p = put_fixed(p, r->rate_up_bps, 0, ',');
-    p = put_fixed(p, r->rate_down_bps, 0, ',');
-    if (r->los >= 0) *p++ = r->los ? '1' : '0';
+    put_fixed(w, x, 3);
+}
+
+static void put_FIX0(row *w, double x)
+{
+    put_fixed(w, x, 0);
+}
+
+static void put_FLAG(row *w, int v)
+{
+    char *p = row_room(w, 2);
+    if (v >= 0) *p++ = v ? '1' : '0';
     *p++ = ',';
-    /* The names (cell, UE, class) as they are when none needs quoting and they fit; otherwise
-     * as CSV fields after the rest of the row. */
-    const char *names[3] = {r->cell ? r->cell : "", r->ue_name ? r->ue_name : "",
-                            r->device_class ? r->device_class : ""};
-    char *names_at = p;
-    int plain = 1;
-    size_t room = sizeof line - (size_t)(p - line) - 1;
-    for (int i = 0; i < 3 && plain; i++) {
-        size_t n = strlen(names[i]);
-        plain = names[i][strcspn(names[i], ",\"\r\n")] == '\0' && n < room;
-        if (plain) {
-            memcpy(p, names[i], n);
-            p += n;
-            *p++ = i < 2 ? ',' : '\n';
-            room -= n + 1;
-        }
-    }
-    if (plain) {
-        fwrite(line, 1, (size_t)(p - line), f);
+    w->n = (size_t)(p - w->buf);
+}
+
+static void put_CHAR(row *w, char c)
+{
+    char *p = row_room(w, 2);
+    *p++ = c;
+    *p++ = ',';
+    w->n = (size_t)(p - w->buf);
+}
+
+/* A CSV field (et_csv_field), NULL as an empty one. */
+static void put_TEXT(row *w, const char *text)
+{
+    if (!text) text = "";
+    size_t len = strlen(text);
+    int quote = text[strcspn(text, ",\"\r\n")] != '\0';
+    size_t need = quote ? 2 * len + 3 : len + 1;
+    if (need > sizeof w->buf) { /* longer than any line: straight to the file */
+        row_flush(w);
+        et_csv_field(w->f, text, 0);
+        w->buf[w->n++] = ',';
         return;
     }
-    /* Back to the first name: the three as CSV fields. */
-    fwrite(line, 1, (size_t)(names_at - line), f);
-    et_csv_field(f, names[0], ',');
-    et_csv_field(f, names[1], ',');
-    et_csv_field(f, names[2], '\n');
+    char *p = row_room(w, need);
+    if (!quote) {
+        memcpy(p, text, len);
+        p += len;
+    } else {
+        *p++ = '"';
+        for (const char *c = text; *c; c++) {
+            if (*c == '"') *p++ = '"';
+            *p++ = *c;
+        }
+        *p++ = '"';
+    }
+    *p++ = ',';
+    w->n = (size_t)(p - w->buf);
+}
+
+static void put_LOCATION(row *w, int location)
+{
+    put_TEXT(w, location == 0 ? "LOCAL" : "SERVER");
+}
+
+#define PUT_COLUMN(column, field, kind, unit, meaning) put_##kind(&w, r->field);
+
+/* The writer of one table's rows: every column of COLUMNS (schema.h) in order. */
+#define ROW_WRITER(name, record, COLUMNS)                                                          \
+    void name(FILE *f, const record *r)                                                            \
+    {                                                                                              \
+        if (!f) return;                                                                            \
+        row w;                                                                                     \
+        w.f = f;                                                                                   \
+        w.n = 0;                                                                                   \
+        COLUMNS(PUT_COLUMN)                                                                        \
+        row_end(&w);                                                                               \
+    }
+
+ROW_WRITER(et_trace_task_row, et_task_record, ET_TASK_COLUMNS)
+ROW_WRITER(et_trace_channel_row, et_channel_record, ET_CHANNEL_COLUMNS)
+ROW_WRITER(et_trace_activity_row, et_activity_record, ET_ACTIVITY_COLUMNS)
+
+static void write_task_row(void *ctx, const et_task_record *r)
+{
+    et_trace_task_row(((et_outputs *)ctx)->tasks, r);
+}
+
+static void write_channel_row(void *ctx, const et_channel_record *r)
+{
+    et_trace_channel_row(((et_outputs *)ctx)->channel, r);
+}
+
+static void write_activity_row(void *ctx, const et_activity_record *r)
+{
+    et_trace_activity_row(((et_outputs *)ctx)->activity, r);
+}
+
+et_record_sinks et_outputs_sinks(et_outputs *out)
+{
+    et_record_sinks s = {NULL, NULL, NULL, out};
+    if (out && out->tasks) s.task = write_task_row;
+    if (out && out->channel) s.channel = write_channel_row;
+    if (out && out->activity) s.activity = write_activity_row;
+    return s;
 }

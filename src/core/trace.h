@@ -15,55 +15,31 @@
 #include <stdio.h>
 
 #include "edgetune_export.h"
+#include "schema.h"
 #include "status.h"
 
 ET_API_BEGIN
 
-/* One completed (or failed) task: one row of tasks.csv. */
+/* One completed (or failed) task: one row of tasks.csv. Its members are the columns of
+ * ET_TASK_COLUMNS (schema.h), in file order; times are simulated, from the episode start. The
+ * delay is the sum of the phases query_s, download_s, upload_s, wait_s, compute_s and
+ * result_s (docs/traces.md). failure: "" when it ran in time; "memory" (LOCAL did not fit the
+ * UE), "server-memory" (the job can never fit an accelerator), "deadline" (not done by its
+ * deadline). */
 typedef struct et_task_record {
-    int episode, ue, task;
-    const char *ue_name;
-    double start_s, end_s; /* simulated, from the episode start */
-    int location;          /* et_location */
-    double keep;
-    int b;
-    double tokens, epochs;
-    double bytes_up, bytes_down;
-    double compute_s; /* tuning execution time, as the engine measured it */
-    double delay_s;
-    double ppl;      /* a failed task: the untuned model's perplexity */
-    double exposure; /* privacy exposure (SERVER tasks), 0 otherwise */
-    double reward;
-    const char *failure; /* "" when it ran in time; "memory" (LOCAL did not fit the UE),
-                            "server-memory" (the job can never fit an accelerator),
-                            "deadline" (not done by its deadline) */
-    /* Phases (the delay is their sum; docs/traces.md): the load query, the emulator download
-     * (request and reply), the data upload (LOCAL: the tuned result), the wait for server
-     * memory (SERVER), the tuning execution (compute_s), and the result download (SERVER). */
-    double download_s, upload_s, result_s;
-    double query_s;    /* the load query's round trip before the decision (server.load_info) */
-    double wait_s;     /* queued at the server until its memory admitted the job */
-    double deadline_s; /* the task's deadline after its start, s; 0: none */
-    const char *device_class; /* the UE's class property (phone, laptop, ...) */
-    int handovers;            /* the UE's handovers between the task's start and end */
-    const char *cell;   /* the serving cell at the decision (its AP host's name; "cell" for the
-                           implicit cell) */
-    const char *server; /* SERVER: the server host that ran the job; NULL or "" for LOCAL */
+    ET_TASK_COLUMNS(ET_COL_MEMBER)
 } et_task_record;
 
-/* One channel update of one UE: one row of channel.csv. */
+/* One channel update of one UE: one row of channel.csv (ET_CHANNEL_COLUMNS). The rates are
+ * those applied to the links; los is 1 LOS, 0 NLOS, -1 none (an empty field). */
 typedef struct et_channel_record {
-    int episode;
-    double time_s;
-    int ue;
-    double x_m, y_m, distance_m;
-    double snr_up_db, snr_down_db;
-    double rate_up_bps, rate_down_bps; /* applied to the links */
-    int los;             /* the serving link's LOS state: 1 LOS, 0 NLOS, -1 none (an empty field) */
-    const char *cell;    /* the serving cell's name (its AP host's; "cell" for the implicit cell) */
-    const char *ue_name; /* the UE's host name */
-    const char *device_class; /* the UE's class property */
+    ET_CHANNEL_COLUMNS(ET_COL_MEMBER)
 } et_channel_record;
+
+/* One engine activity edgetune starts: one row of activities.csv (ET_ACTIVITY_COLUMNS). */
+typedef struct et_activity_record {
+    ET_ACTIVITY_COLUMNS(ET_COL_MEMBER)
+} et_activity_record;
 
 #define ET_OUTPUT_MAX 8
 
@@ -117,16 +93,39 @@ et_status et_outputs_commit(et_outputs *out, const char *summary_json, et_error 
  * idempotent). */
 void et_outputs_abort(et_outputs *out);
 
+/* The rows (trace.c): one line each, formatted without printf (the numbers exactly as
+ * printf's formats in schema.h print them), written with one fwrite. NULL f: nothing. */
 void et_trace_task_row(FILE *f, const et_task_record *r);
+void et_trace_channel_row(FILE *f, const et_channel_record *r);
+void et_trace_activity_row(FILE *f, const et_activity_record *r);
+
+/* Where an episode's records go. The engine emits each record to its sink (NULL: nobody
+ * wants it) and writes nothing itself; et_outputs_sinks gives the sinks that write an
+ * et_outputs' open files. ctx is passed to each. */
+typedef struct et_record_sinks {
+    void (*task)(void *ctx, const et_task_record *r);
+    void (*channel)(void *ctx, const et_channel_record *r);
+    void (*activity)(void *ctx, const et_activity_record *r);
+    void *ctx;
+} et_record_sinks;
+
+/* The sinks that write out's tasks.csv, channel.csv and activities.csv rows: a sink for each
+ * file out has open, NULL for the others (all NULL for NULL out). */
+et_record_sinks et_outputs_sinks(et_outputs *out);
+
+/* The tables whose columns schema.h declares. */
+typedef enum et_trace_table {
+    ET_TRACE_TASKS,      /* tasks.csv */
+    ET_TRACE_CHANNEL,    /* channel.csv */
+    ET_TRACE_ACTIVITIES, /* activities.csv */
+} et_trace_table;
+
+/* The header line of table t, with its newline. */
+const char *et_trace_header(et_trace_table t);
 
 /* Writes text as one CSV field (RFC 4180): as it is, or in double quotes with inner quotes
  * doubled when it holds a comma, a quote or a line break; then sep (0: nothing). */
 void et_csv_field(FILE *f, const char *text, char sep);
-void et_trace_channel_row(FILE *f, const et_channel_record *r);
-
-/* Header of activities.csv (docs/traces.md): one row per engine activity
- * edgetune starts, enough for a bare SimGrid program to replay them. */
-#define ET_ACTIVITY_HEADER "time_s,ue,kind,dir,amount,peak_bps,rate_bps\n"
 
 /* Writes text to path atomically (a temporary of this process's, then rename). */
 et_status et_write_file_atomic(const char *path, const char *text, et_error *err);

@@ -183,7 +183,8 @@ struct et_sim {
     int tasks_done, tasks_total;
     int bursty;     /* tasks.burst_on_s and burst_off_s > 0: tasks start only while ON */
     et_burst burst; /* this episode's on/off schedule */
-    et_outputs *out;
+    et_outputs *out;       /* its byte count (limits.output_bytes) */
+    et_record_sinks sinks; /* where the episode's records go (the outputs' CSV writers) */
     et_episode_stats *stats;
     double reward_sum; /* rewards of every task completed so far (cooperative credit) */
     long reward_count;
@@ -1013,7 +1014,7 @@ static void trace_channel_row(et_sim *sim, ue_state *u, double t_rel)
         .ue_name = u->host->name,
         .device_class = u->host->device_class,
     };
-    et_trace_channel_row(sim->out->channel, &r);
+    if (sim->sinks.channel) sim->sinks.channel(sim->sinks.ctx, &r);
 }
 
 /* The channel.csv row of an idle traced UE whose walk advances leg by leg. The walk the
@@ -1048,9 +1049,15 @@ static void trace_idle_row(et_sim *sim, const ue_state *u, trace_look *look, lon
 static void log_activity(const et_sim *sim, const ue_state *u, char kind, int dir, double amount,
                          double peak_bps, double rate_bps)
 {
-    if (!sim->out || !sim->out->activity) return;
-    fprintf(sim->out->activity, "%.17g,%d,%c,%d,%.17g,%.17g,%.17g\n", simgrid_get_clock(), u->index,
-            kind, dir, amount, peak_bps, rate_bps);
+    if (!sim->sinks.activity) return;
+    et_activity_record r = {.time_s = simgrid_get_clock(),
+                            .ue = u->index,
+                            .kind = kind,
+                            .dir = dir,
+                            .amount = amount,
+                            .peak_bps = peak_bps,
+                            .rate_bps = rate_bps};
+    sim->sinks.activity(sim->sinks.ctx, &r);
 }
 
 static void set_link_bps(et_sim *sim, const ue_state *u, int dir, double rate_bps)
@@ -1941,7 +1948,8 @@ static void deliver_held(et_sim *sim)
     }
 }
 
-/* The task's record: into the episode's statistics, tasks.csv and the sink. */
+/* The task's record: into the episode's statistics, the outputs' sink (tasks.csv) and the
+ * caller's sink. */
 static void record_task(et_sim *sim, const ue_state *u, const task_run *t)
 {
     et_task_record r = {
@@ -1977,7 +1985,7 @@ static void record_task(et_sim *sim, const ue_state *u, const task_run *t)
     };
     et_episode_stats_add(sim->stats, &r);
     et_breakdown_add(&sim->breakdown, &r, t->cell);
-    if (sim->out && sim->out->tasks) et_trace_task_row(sim->out->tasks, &r);
+    if (sim->sinks.task) sim->sinks.task(sim->sinks.ctx, &r);
     if (sim->task_sink) sim->task_sink(sim->task_sink_ctx, &r);
 }
 
@@ -2036,6 +2044,7 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     sim->tasks_done = 0;
     sim->tasks_total = sim->n_ue * prm->tasks_per_ue;
     sim->out = out;
+    sim->sinks = et_outputs_sinks(out);
     sim->stats = stats;
     sim->reward_sum = 0;
     sim->reward_count = 0;
@@ -2133,6 +2142,7 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     deliver_held(sim);
     if (agent->ops->episode_end) agent->ops->episode_end(agent);
     sim->out = NULL;
+    sim->sinks = et_outputs_sinks(NULL);
     sim->agent = NULL;
     if (sim->agent_status != ET_OK) {
         if (err) *err = sim->agent_err;

@@ -48,7 +48,12 @@ void et_episode_stats_finish(et_episode_stats *s)
     s->mean_keep = s->tasks ? s->keep_sum / s->tasks : 0;
 }
 
-static void add_number_or_null(cJSON *o, const char *key, double v)
+static void add_NUM(cJSON *o, const char *key, double v)
+{
+    cJSON_AddNumberToObject(o, key, v);
+}
+
+static void add_NULLABLE(cJSON *o, const char *key, double v)
 {
     if (isfinite(v))
         cJSON_AddNumberToObject(o, key, v);
@@ -61,41 +66,18 @@ cJSON *et_episode_stats_cjson(const et_episode_stats *s, const char *model, int 
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
     cJSON_AddStringToObject(o, "model", model);
-    cJSON_AddNumberToObject(o, "ues", n_ue);
-    cJSON_AddNumberToObject(o, "tasks", s->tasks);
-    cJSON_AddNumberToObject(o, "failed", s->failed);
-    cJSON_AddNumberToObject(o, "failed_memory", s->failed_memory);
-    cJSON_AddNumberToObject(o, "late", s->late);
-    cJSON_AddNumberToObject(o, "local", s->local);
-    cJSON_AddNumberToObject(o, "server", s->server);
-    cJSON_AddNumberToObject(o, "total_delay_s", s->total_delay_s);
-    cJSON_AddNumberToObject(o, "mean_delay_s", s->mean_delay_s);
-    add_number_or_null(o, "mean_ppl", s->mean_ppl);
-    add_number_or_null(o, "mean_delay_ok_s", s->mean_delay_ok_s);
-    add_number_or_null(o, "mean_ppl_ok", s->mean_ppl_ok);
-    cJSON_AddNumberToObject(o, "mean_exposure", s->mean_exposure);
-    cJSON_AddNumberToObject(o, "episodic_reward", s->reward);
-    cJSON_AddNumberToObject(o, "makespan_s", s->makespan_s);
-    cJSON_AddNumberToObject(o, "bytes_up", s->bytes_up);
-    cJSON_AddNumberToObject(o, "bytes_down", s->bytes_down);
-    cJSON_AddNumberToObject(o, "mean_keep", s->mean_keep);
-    cJSON_AddNumberToObject(o, "mean_wait_s", s->tasks ? s->wait_s / s->tasks : 0.0);
-    cJSON_AddNumberToObject(o, "handovers_per_task",
-                            s->tasks ? (double)s->handovers / s->tasks : 0.0);
-    cJSON *srv = cJSON_AddObjectToObject(o, "server_load");
-    if (srv) {
-        cJSON_AddNumberToObject(srv, "peak_memory_bytes", s->server_peak_memory_bytes);
-        cJSON_AddNumberToObject(srv, "queue_mean", s->server_queue_mean);
-        cJSON_AddNumberToObject(srv, "queue_max", s->server_queue_max);
+#define ADD_METRIC(name, kind, value, unit, meaning) add_##kind(obj, #name, value);
+    cJSON *obj = o;
+    ET_RESULT_METRICS(ADD_METRIC)
+    obj = cJSON_AddObjectToObject(o, "server_load");
+    if (obj) {
+        ET_RESULT_SERVER_LOAD(ADD_METRIC)
     }
-    cJSON *e = cJSON_AddObjectToObject(o, "engine");
-    if (e) {
-        cJSON_AddNumberToObject(e, "comms", (double)s->engine.comms);
-        cJSON_AddNumberToObject(e, "link_updates", (double)s->engine.link_updates);
-        cJSON_AddNumberToObject(e, "idle_link_updates", (double)s->engine.idle_link_updates);
-        cJSON_AddNumberToObject(e, "wifi_restarts", (double)s->engine.wifi_restarts);
-        cJSON_AddNumberToObject(e, "channel_updates", (double)s->engine.channel_updates);
+    obj = cJSON_AddObjectToObject(o, "engine");
+    if (obj) {
+        ET_RESULT_ENGINE(ADD_METRIC)
     }
+#undef ADD_METRIC
     return o;
 }
 
@@ -190,9 +172,9 @@ static void group_fields(cJSON *o, const et_group_stats *g)
     cJSON_AddNumberToObject(o, "late", g->late);
     cJSON_AddNumberToObject(o, "local", g->local);
     double n = g->tasks > 0 ? g->tasks : NAN;
-    add_number_or_null(o, "mean_delay_s", g->delay_sum / n);
-    add_number_or_null(o, "mean_ppl", g->ppl_sum / n);
-    add_number_or_null(o, "mean_reward", g->reward_sum / n);
+    add_NULLABLE(o, "mean_delay_s", g->delay_sum / n);
+    add_NULLABLE(o, "mean_ppl", g->ppl_sum / n);
+    add_NULLABLE(o, "mean_reward", g->reward_sum / n);
 }
 
 void et_breakdown_to_cjson(const et_breakdown *b, cJSON *o)

@@ -55,6 +55,60 @@ typedef struct et_episode_stats {
     et_engine_counts engine;
 } et_episode_stats;
 
+/* summary.json's result metrics, declared once, in file order: X(name, kind, value, unit,
+ * meaning). kind NUM is always a number, NULLABLE null when the value is not finite (no task
+ * to average); value is an expression of s (const et_episode_stats *) and n_ue (the UEs).
+ * ET_RESULT_METRICS are the top-level numbers (after "model"), ET_RESULT_SERVER_LOAD and
+ * ET_RESULT_ENGINE the members of the "server_load" and "engine" objects. From them come
+ * the JSON (et_episode_stats_cjson), the metrics a sweep collects (src/run/sweep.c) and
+ * docs/traces.md's table (`edgetune keys --schema result`, checked by tests/docs_in_sync.sh).
+ * A new metric is one row and, if it needs one, the sum behind it in et_episode_stats_add. */
+#define ET_RESULT_METRICS(X)                                                                       \
+    X(ues, NUM, n_ue, "", "UEs simulated")                                                         \
+    X(tasks, NUM, s->tasks, "", "tasks recorded (every UE's)")                                     \
+    X(failed, NUM, s->failed, "", "tasks that failed, for any reason")                             \
+    X(failed_memory, NUM, s->failed_memory, "",                                                    \
+      "of those, the failures on memory (`memory`, `server-memory`)")                              \
+    X(late, NUM, s->late, "", "of those, the failures on the deadline (`deadline`)")               \
+    X(local, NUM, s->local, "", "tasks tuned on the UE (failed included)")                         \
+    X(server, NUM, s->server, "", "tasks offloaded (failed included)")                             \
+    X(total_delay_s, NUM, s->total_delay_s, "s", "sum of the tasks' `delay_s`")                    \
+    X(mean_delay_s, NUM, s->mean_delay_s, "s",                                                     \
+      "mean delay over every task (a failed one with the delay until its failure was known)")      \
+    X(mean_ppl, NULLABLE, s->mean_ppl, "",                                                         \
+      "mean perplexity over every task (a failed one at the untuned model's)")                     \
+    X(mean_delay_ok_s, NULLABLE, s->mean_delay_ok_s, "s",                                          \
+      "mean delay over the tasks that ran in time (`null` if none did)")                           \
+    X(mean_ppl_ok, NULLABLE, s->mean_ppl_ok, "",                                                   \
+      "mean perplexity over the tasks that ran in time (`null` if none did)")                      \
+    X(mean_exposure, NUM, s->mean_exposure, "", "mean privacy exposure per task")                  \
+    X(episodic_reward, NUM, s->reward, "", "the sum of every task's reward over all UEs")          \
+    X(makespan_s, NUM, s->makespan_s, "s", "the simulated time at which the last UE finished")     \
+    X(bytes_up, NUM, s->bytes_up, "bytes", "the sum of the tasks' `bytes_up`")                     \
+    X(bytes_down, NUM, s->bytes_down, "bytes", "the sum of the tasks' `bytes_down`")               \
+    X(mean_keep, NUM, s->mean_keep, "", "mean keep fraction over every task")                      \
+    X(mean_wait_s, NUM, s->tasks ? s->wait_s / s->tasks : 0.0, "s",                                \
+      "mean time a task spent queued at the server")                                               \
+    X(handovers_per_task, NUM, s->tasks ? (double)s->handovers / s->tasks : 0.0, "",               \
+      "mean of `tasks.csv`'s `handovers`")
+
+#define ET_RESULT_SERVER_LOAD(X)                                                                   \
+    X(peak_memory_bytes, NUM, s->server_peak_memory_bytes, "bytes",                                \
+      "the largest memory a server held at once")                                                  \
+    X(queue_mean, NUM, s->server_queue_mean, "jobs",                                               \
+      "jobs waiting for memory, time-averaged over the episode (the mean over servers)")           \
+    X(queue_max, NUM, s->server_queue_max, "jobs", "jobs waiting for memory, at the largest")
+
+#define ET_RESULT_ENGINE(X)                                                                        \
+    X(comms, NUM, (double)s->engine.comms, "",                                                     \
+      "comms started (one per transfer, plus Wi-Fi continuations)")                                \
+    X(link_updates, NUM, (double)s->engine.link_updates, "", "link bandwidth changes")             \
+    X(idle_link_updates, NUM, (double)s->engine.idle_link_updates, "",                             \
+      "of those, on links of a UE with nothing in flight (always 0)")                              \
+    X(wifi_restarts, NUM, (double)s->engine.wifi_restarts, "",                                     \
+      "Wi-Fi comms cancelled for a level change")                                                  \
+    X(channel_updates, NUM, (double)s->engine.channel_updates, "", "per-UE channel steps computed")
+
 /* Adds one task (its tasks.csv record) to s. A task failed when its record names a
  * failure ("memory", "server-memory", "deadline"). */
 void et_episode_stats_add(et_episode_stats *s, const et_task_record *r);

@@ -22,6 +22,7 @@
 #include "readfile.h"
 #include "registry.h"
 #include "scenario.h"
+#include "stats.h"
 #include "study.h"
 #include "trace.h"
 
@@ -33,33 +34,14 @@ extern char **environ;
 #define MAX_RUNS 1000000
 #define MAX_ARGS 96
 
-/* Numbers a run's summary.json "result" holds (docs/traces.md), which a SPEC may collect. */
-static const char *const METRICS[] = {
-    "ues",
-    "tasks",
-    "failed",
-    "failed_memory",
-    "late",
-    "local",
-    "server",
-    "total_delay_s",
-    "mean_delay_s",
-    "mean_ppl",
-    "mean_delay_ok_s",
-    "mean_ppl_ok",
-    "mean_exposure",
-    "episodic_reward",
-    "makespan_s",
-    "bytes_up",
-    "bytes_down",
-    "mean_keep",
-    "handovers_per_task",
-    "engine.comms",
-    "engine.link_updates",
-    "engine.idle_link_updates",
-    "engine.wifi_restarts",
-    "engine.channel_updates",
-};
+/* Numbers a run's summary.json "result" holds (stats.h's tables, docs/traces.md), which a SPEC
+ * may collect. */
+#define SWEEP_METRIC(name, kind, value, unit, meaning) #name,
+#define SWEEP_SERVER_LOAD(name, kind, value, unit, meaning) "server_load." #name,
+#define SWEEP_ENGINE(name, kind, value, unit, meaning) "engine." #name,
+static const char *const METRICS[] = {ET_RESULT_METRICS(SWEEP_METRIC)
+                                          ET_RESULT_SERVER_LOAD(SWEEP_SERVER_LOAD)
+                                              ET_RESULT_ENGINE(SWEEP_ENGINE)};
 #define N_KNOWN_METRICS (sizeof METRICS / sizeof METRICS[0])
 
 /* Scenario keys holding file paths: relative values in a SPEC are relative to the SPEC. */

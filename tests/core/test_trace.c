@@ -58,6 +58,37 @@ static void a_task_row_quotes_its_host_name(void)
     free(buf);
 }
 
+/* The engine's records reach the files through the outputs' sinks: one for each file open,
+ * none for the others, writing the same row as the row writer. */
+static void the_outputs_sinks_write_the_open_files_only(void)
+{
+    et_record_sinks none = et_outputs_sinks(NULL);
+    CU_ASSERT(!none.task && !none.channel && !none.activity);
+    char *buf = NULL, *want = NULL;
+    size_t len = 0, want_len = 0;
+    et_outputs out;
+    memset(&out, 0, sizeof out);
+    out.tasks = open_memstream(&buf, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out.tasks);
+    et_record_sinks s = et_outputs_sinks(&out);
+    CU_ASSERT(s.task && !s.channel && !s.activity && s.ctx == &out);
+    et_task_record r;
+    memset(&r, 0, sizeof r);
+    r.ue_name = "ue0";
+    r.failure = "";
+    r.delay_s = 12.5;
+    s.task(s.ctx, &r);
+    fclose(out.tasks);
+    FILE *f = open_memstream(&want, &want_len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    et_trace_task_row(f, &r);
+    fclose(f);
+    CU_ASSERT_STRING_EQUAL(buf, want);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, ",12.5,"));
+    free(buf);
+    free(want);
+}
+
 /* Two processes never write into one output folder at once (issue 18): a second lock is
  * refused, the lock is re-entrant in its own process and goes with it; temporaries carry the
  * process's id, and a lock clears the ones a killed process left. */
@@ -113,6 +144,8 @@ int main(void)
         {"commas_quotes_and_newlines_are_quoted_rfc4180",
          commas_quotes_and_newlines_are_quoted_rfc4180},
         {"a_task_row_quotes_its_host_name", a_task_row_quotes_its_host_name},
+        {"the_outputs_sinks_write_the_open_files_only",
+         the_outputs_sinks_write_the_open_files_only},
         {"an_output_folder_is_locked_by_one_process", an_output_folder_is_locked_by_one_process},
         {NULL, NULL},
     };

@@ -200,6 +200,32 @@ static void resolved_scenario_serialises_every_key(void)
     free(json);
 }
 
+/* Channel and mobility defaults are written twice, as C (et_channel_params_default,
+ * et_mobility_params_default, for programs that use the radio layer alone) and as the key
+ * table's default strings: a scenario whose channel and mobility come from the C defaults
+ * resolves to exactly the keys of the table's defaults, so the two cannot drift apart. */
+static void radio_c_defaults_are_the_key_table_defaults(void)
+{
+    static et_scenario table, from_c; /* large: not on the stack */
+    et_scenario_defaults(&table, ".");
+    et_scenario_defaults(&from_c, ".");
+    et_channel_params_default(&from_c.channel);
+    et_mobility_params_default(&from_c.mobility);
+    char *a = et_scenario_to_json(&table), *b = et_scenario_to_json(&from_c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    if (strcmp(a, b) != 0) { /* the first key that differs */
+        size_t i = 0;
+        while (a[i] == b[i])
+            i++;
+        size_t from = i > 60 ? i - 60 : 0;
+        printf("  key table: ...%.100s\n  C default: ...%.100s\n", a + from, b + from);
+    }
+    CU_ASSERT_STRING_EQUAL(a, b);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -208,6 +234,8 @@ int main(void)
         {"overrides_take_the_key_table_type_and_range",
          overrides_take_the_key_table_type_and_range},
         {"defaults_match_the_documented_values", defaults_match_the_documented_values},
+        {"radio_c_defaults_are_the_key_table_defaults",
+         radio_c_defaults_are_the_key_table_defaults},
         {"file_values_override_defaults_and_paths_resolve_to_the_file",
          file_values_override_defaults_and_paths_resolve_to_the_file},
         {"unknown_keys_and_sections_are_errors", unknown_keys_and_sections_are_errors},
