@@ -219,14 +219,18 @@ class Job:
         """Waits for the call and returns its result or raises its exception. A
         KeyboardInterrupt while waiting calls on_interrupt (which should make the call end
         soon), waits for the call to end, then propagates."""
+        # In slices: a Ctrl-C that the kernel delivers to another of the process's threads
+        # (one a library started without SIGINT blocked) interrupts no wait of this thread,
+        # and Python runs its handler only when this thread next runs bytecode.
         try:
-            self.done.wait()
+            while not self.done.wait(0.05):
+                pass
         except KeyboardInterrupt:
             if on_interrupt is not None:
                 on_interrupt()
             while not self.done.is_set():
                 try:
-                    self.done.wait()
+                    self.done.wait(0.05)
                 except KeyboardInterrupt:
                     pass
             raise
