@@ -293,8 +293,50 @@ void et_budget_estimate_lower(const et_sim_params *p, int n_ue, int channel_trac
     b->likely_output_bytes = b->output_bytes;
 }
 
+/* Lines of a text file (its entries), or -1 when it cannot be read. */
+static long count_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    long n = 0;
+    for (int c; (c = getc(f)) != EOF;)
+        if (c == '\n') n++;
+    fclose(f);
+    return n;
+}
+
+/* SimGrid 3.32 allocates each actor's stack and makes its guard-size pages below it
+ * inaccessible (mprotect), which splits the stack's mapping in two: with guard pages every
+ * actor costs two of the process's memory mappings, and past vm.max_map_count (65,530 by
+ * default) SimGrid dies with "Failed to protect stack". Without guard pages the stacks are
+ * plain anonymous memory that the kernel merges into few mappings. */
+static et_status map_room(int n_actors, et_error *err)
+{
+    if (sg_cfg_get_int("contexts/guard-size") <= 0) return ET_OK;
+    long max = -1;
+    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+    if (f) {
+        if (fscanf(f, "%ld", &max) != 1) max = -1;
+        fclose(f);
+    }
+    long used = count_lines("/proc/self/maps");
+    if (max <= 0 || used < 0) return ET_OK; /* not Linux: nothing to check against */
+    long margin = 1024; /* the engine's and the libraries' own mappings during the episode */
+    long need = 2L * n_actors;
+    if (used + need + margin <= max) return ET_OK;
+    return et_error_set(err, ET_ERR_NOMEM,
+                        "not enough memory mappings for the episode's %d actors: with guard "
+                        "pages each actor's stack takes 2 mappings, %ld beside the %ld in use, "
+                        "and the system allows %ld (vm.max_map_count); run without guard pages "
+                        "(--cfg=contexts/guard-size:0, docs/simulation.md \"Actors\") or raise "
+                        "the limit (sysctl -w vm.max_map_count=N)",
+                        n_actors, need, used, max);
+}
+
 et_status et_budget_stack_room(int n_actors, et_error *err)
 {
+    et_status st = map_room(n_actors, err);
+    if (st != ET_OK) return st;
     struct rlimit rl;
     if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return ET_OK;
     long page = sysconf(_SC_PAGESIZE);

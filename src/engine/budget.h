@@ -91,7 +91,9 @@ et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writ
 
 /* SimGrid 3.32 aborts ("Failed to allocate stack") when it cannot map an actor's stack: under
  * an address-space limit (ulimit -v), n_actors' stacks must find room beside what the process
- * already uses. ET_ERR_NOMEM with one line when they cannot; ET_OK without a limit. Used by
+ * already uses; and ("Failed to protect stack") when their guard pages need more memory
+ * mappings than vm.max_map_count allows (two per actor with guard pages). ET_ERR_NOMEM with
+ * one line when they cannot; ET_OK without a limit. Used by
  * et_budget_precheck before the platform loads and by every episode before its actors start.
  * Call after et_engine_init (the stacks' size is an engine option). */
 et_status et_budget_stack_room(int n_actors, et_error *err);
