@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <simgrid/actor.h>
+
 #include "agent.h"
 #include "channel.h"
 #include "edgetune.h"
@@ -1071,6 +1073,82 @@ static void an_idle_ue_does_no_channel_work(void)
     CU_ASSERT(comms <= 4 * ues * sc.tasks_per_ue);
 }
 
+/* The actors alive while the first task completes, the most an episode runs at once (a
+ * UE's actor ends with its last task): each_ue_runs_one_actor. */
+typedef struct actor_census {
+    int first; /* sg_actor_count() at the first task's completion; -1 before */
+} actor_census;
+
+/* Reads the engine's actor count from the progress callback (a read of the engine's state,
+ * not an engine call). */
+static void census_progress(void *ctx, int tasks_done, int tasks_total, double sim_s)
+{
+    (void)tasks_total, (void)sim_s;
+    actor_census *c = ctx;
+    if (tasks_done == 1) c->first = (int)sg_actor_count();
+}
+
+/* Runs sc's episode 0 in a child and returns the actors alive at its first task's end, or
+ * -1 on failure. */
+static int first_task_actor_count(const et_scenario *sc)
+{
+    int fd[2];
+    CU_ASSERT_FATAL(pipe(fd) == 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        char arg0[] = "test_sim", arg1[] = "--log=root.thres:critical";
+        char *argv[] = {arg0, arg1, NULL};
+        int argc = 2;
+        et_error err;
+        et_error_clear(&err);
+        et_policy_params pp = {.keep = sc->policy_keep, .seed = sc->seed};
+        et_agent *agent = NULL;
+        et_sim *sim = NULL;
+        et_episode_stats stats;
+        actor_census census = {.first = -1};
+        et_status st = et_agent_create("all-server", &pp, &agent, &err);
+        if (st == ET_OK) st = et_engine_init(&argc, argv, NULL, &err);
+        if (st == ET_OK) st = et_sim_create(sc, &sim, &err);
+        if (st == ET_OK) et_sim_set_progress(sim, census_progress, &census);
+        if (st == ET_OK) st = et_sim_run_episode(sim, agent, 0, NULL, &stats, &err);
+        int n = st == ET_OK ? census.first : -1;
+        if (write(fd[1], &n, sizeof n) != (ssize_t)sizeof n) _exit(3);
+        _exit(0);
+    }
+    close(fd[1]);
+    int n = -1;
+    if (read(fd[0], &n, sizeof n) != (ssize_t)sizeof n) n = -1;
+    close(fd[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? n : -1;
+}
+
+/* One actor per UE (docs/simulation.md, "Actors"): the UE's own actor performs its server's
+ * side of its requests, so N UEs run N actors, besides the channel (when on) and the
+ * watchdog (limits.sim_time_s > 0). Memory per UE and the memory-mapping limit depend on it
+ * (a second actor per UE stopped 20,000 UEs at Linux's 65,530 mappings). */
+static void each_ue_runs_one_actor(void)
+{
+    const char *dir = et_test_tmpdir("sim_actors");
+    char plat[4200];
+    snprintf(plat, sizeof plat, "%s/p.xml", dir);
+    for (int channel = 0; channel <= 1; channel++) {
+        int n_ue = 12;
+        write_platform(plat, n_ue, 1e9, 2);
+        et_scenario sc;
+        static_scenario(&sc, dir, plat, n_ue);
+        sc.channel_enabled = channel;
+        sc.tasks_per_ue = 2;
+        int got = first_task_actor_count(&sc);
+        int want = n_ue + (sc.channel_enabled ? 1 : 0) + (sc.limit_sim_time_s > 0 ? 1 : 0);
+        fprintf(stderr, "\n  %d UEs, channel %s: %d actors ", n_ue, channel ? "on" : "off", got);
+        CU_ASSERT_EQUAL(got, want);
+    }
+}
+
 /* An evaluation episode's result depends only on (scenario, seed, episode,
  * policy): run alone or after 40 others, the bytes are the same. */
 static void an_isolated_episode_does_not_depend_on_what_ran_before(void)
@@ -1833,6 +1911,7 @@ int main(void)
         {"halving_the_channel_step_leaves_a_static_channel_run_unchanged",
          halving_the_channel_step_leaves_a_static_channel_run_unchanged},
         {"an_idle_ue_does_no_channel_work", an_idle_ue_does_no_channel_work},
+        {"each_ue_runs_one_actor", each_ue_runs_one_actor},
         {"an_isolated_episode_does_not_depend_on_what_ran_before",
          an_isolated_episode_does_not_depend_on_what_ran_before},
         {"same_seed_gives_the_same_burst_schedule", same_seed_gives_the_same_burst_schedule},
