@@ -117,6 +117,36 @@ else
     bad "address_space_limit_is_one_line (status $rc)"
     sed 's/^/     | /' err.txt | head -5
 fi
+# One actor per UE (docs/simulation.md, "Actors"): 20,000 UEs run under Linux's default
+# 65,530 memory mappings with guard pages, where two actors per UE aborted SimGrid ("Failed to
+# protect stack"). One idle-heavy task each and no channel: a few seconds. An episode whose
+# actors' guard pages would pass vm.max_map_count is refused before the platform loads: one
+# line, exit 1, naming the option that lifts it.
+maps=$(cat /proc/sys/vm/max_map_count 2>/dev/null || echo 0)
+# (Not under a sanitizer: its allocator maps the stacks its own way, and 20,000 actors there are slow.)
+if grep -qa __asan_init "$bin"; then
+    echo "skip twenty_thousand_ues_run_under_the_mapping_limit, mapping_limit_is_one_line: a sanitizer build"
+elif [ "$maps" -gt 0 ] && [ "$maps" -le 1000000 ]; then
+    "$bin" platform --ues 20000 --cells 200 -o p20k.xml >/dev/null 2>&1
+    echo "{ \"platform\": \"p20k.xml\", \"model\": \"$src/models/opt-2.7b.json\", \"tasks\": { \"per_ue\": 1 }, \"channel\": { \"enabled\": false } }" >p20k.json
+    check twenty_thousand_ues_run_under_the_mapping_limit sh -c "'$bin' run p20k.json --out r20k -q && [ \$(wc -l <r20k/tasks.csv) -eq 20001 ]"
+    rm -f p20k.xml
+    n=$((maps / 2 + 1000))
+    "$bin" platform --ues "$n" --cells $(((n + 99) / 100)) -o pmaps.xml >/dev/null 2>&1
+    sed 's/p20k.xml/pmaps.xml/' p20k.json >pmaps.json
+    "$bin" run pmaps.json --out rmaps -q >out.txt 2>err.txt
+    rc=$?
+    if [ "$rc" -eq 1 ] && [ "$(lines err.txt)" -eq 1 ] && [ ! -e rmaps/tasks.csv ] &&
+        grep -q "^edgetune: error: not enough memory mappings for the episode's $((n + 2)) actors: .*--cfg=contexts/guard-size:0" err.txt; then
+        ok mapping_limit_is_one_line
+    else
+        bad "mapping_limit_is_one_line (status $rc)"
+        sed 's/^/     | /' err.txt | head -5
+    fi
+    rm -f pmaps.xml
+else
+    echo "skip twenty_thousand_ues_run_under_the_mapping_limit, mapping_limit_is_one_line: vm.max_map_count is $maps"
+fi
 # Training that stops at a limit writes nothing (no header-only train.csv).
 refused training_stops_at_the_limit 3 limits.sim_time_s "$bin" train time.json --episodes 2 --out tl -q
 check training_at_the_limit_leaves_no_log sh -c '[ ! -e tl/train.csv ] && [ ! -e tl/checkpoint.ckpt ] && [ -z "$(find tl -name "*.tmp")" ]'

@@ -130,7 +130,17 @@ typedef struct child_plan {
     const char *policy;
     int history, before, isolated, episode;
     int record;
+    int census; /* write sg_actor_count() at the first task's end to sc->out_dir/actors.txt */
 } child_plan;
+
+/* The actors alive while the first task completes, the most an episode runs at once (a UE's
+ * actor ends with its last task). Read from the progress callback: a read of the engine's
+ * state, not an engine call. */
+static void census_progress(void *ctx, int tasks_done, int tasks_total, double sim_s)
+{
+    (void)tasks_total, (void)sim_s;
+    if (tasks_done == 1) *(int *)ctx = (int)sg_actor_count();
+}
 
 static int run_plan(const et_scenario *sc, const child_plan *p)
 {
@@ -158,6 +168,8 @@ static int run_plan(const et_scenario *sc, const child_plan *p)
         }
         if (st == ET_OK) st = et_engine_init(&argc, argv, NULL, &err);
         if (st == ET_OK) st = et_sim_create(sc, &sim, &err);
+        int actors = -1;
+        if (st == ET_OK && p->census) et_sim_set_progress(sim, census_progress, &actors);
         for (int e = 0; e < p->history && st == ET_OK; e++)
             st = et_sim_run_episode(sim, agent, 100 + e, NULL, &stats, &err);
         for (int e = 0; e < p->before && st == ET_OK; e++)
@@ -176,6 +188,15 @@ static int run_plan(const et_scenario *sc, const child_plan *p)
                 for (int u = 0; u < et_sim_ue_count(sim) && u < 16; u++)
                     fprintf(f, " %.17g", rec.ret[u]);
                 fputc('\n', f);
+                fclose(f);
+            }
+        }
+        if (st == ET_OK && p->census) {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/actors.txt", sc->out_dir);
+            FILE *f = fopen(path, "w");
+            if (f) {
+                fprintf(f, "%d\n", actors);
                 fclose(f);
             }
         }
@@ -1073,59 +1094,6 @@ static void an_idle_ue_does_no_channel_work(void)
     CU_ASSERT(comms <= 4 * ues * sc.tasks_per_ue);
 }
 
-/* The actors alive while the first task completes, the most an episode runs at once (a
- * UE's actor ends with its last task): each_ue_runs_one_actor. */
-typedef struct actor_census {
-    int first; /* sg_actor_count() at the first task's completion; -1 before */
-} actor_census;
-
-/* Reads the engine's actor count from the progress callback (a read of the engine's state,
- * not an engine call). */
-static void census_progress(void *ctx, int tasks_done, int tasks_total, double sim_s)
-{
-    (void)tasks_total, (void)sim_s;
-    actor_census *c = ctx;
-    if (tasks_done == 1) c->first = (int)sg_actor_count();
-}
-
-/* Runs sc's episode 0 in a child and returns the actors alive at its first task's end, or
- * -1 on failure. */
-static int first_task_actor_count(const et_scenario *sc)
-{
-    int fd[2];
-    CU_ASSERT_FATAL(pipe(fd) == 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fd[0]);
-        char arg0[] = "test_sim", arg1[] = "--log=root.thres:critical";
-        char *argv[] = {arg0, arg1, NULL};
-        int argc = 2;
-        et_error err;
-        et_error_clear(&err);
-        et_policy_params pp = {.keep = sc->policy_keep, .seed = sc->seed};
-        et_agent *agent = NULL;
-        et_sim *sim = NULL;
-        et_episode_stats stats;
-        actor_census census = {.first = -1};
-        et_status st = et_agent_create("all-server", &pp, &agent, &err);
-        if (st == ET_OK) st = et_engine_init(&argc, argv, NULL, &err);
-        if (st == ET_OK) st = et_sim_create(sc, &sim, &err);
-        if (st == ET_OK) et_sim_set_progress(sim, census_progress, &census);
-        if (st == ET_OK) st = et_sim_run_episode(sim, agent, 0, NULL, &stats, &err);
-        int n = st == ET_OK ? census.first : -1;
-        if (write(fd[1], &n, sizeof n) != (ssize_t)sizeof n) _exit(3);
-        _exit(0);
-    }
-    close(fd[1]);
-    int n = -1;
-    if (read(fd[0], &n, sizeof n) != (ssize_t)sizeof n) n = -1;
-    close(fd[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? n : -1;
-}
-
 /* One actor per UE (docs/simulation.md, "Actors"): the UE's own actor performs its server's
  * side of its requests, so N UEs run N actors, besides the channel (when on) and the
  * watchdog (limits.sim_time_s > 0). Memory per UE and the memory-mapping limit depend on it
@@ -1142,7 +1110,12 @@ static void each_ue_runs_one_actor(void)
         static_scenario(&sc, dir, plat, n_ue);
         sc.channel_enabled = channel;
         sc.tasks_per_ue = 2;
-        int got = first_task_actor_count(&sc);
+        child_plan plan = {.policy = "all-server", .census = 1};
+        CU_ASSERT_EQUAL_FATAL(run_plan(&sc, &plan), 0);
+        char *text = slurp(dir, "actors.txt");
+        CU_ASSERT_FATAL(text != NULL);
+        int got = atoi(text);
+        free(text);
         int want = n_ue + (sc.channel_enabled ? 1 : 0) + (sc.limit_sim_time_s > 0 ? 1 : 0);
         fprintf(stderr, "\n  %d UEs, channel %s: %d actors ", n_ue, channel ? "on" : "off", got);
         CU_ASSERT_EQUAL(got, want);
