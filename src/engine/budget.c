@@ -335,10 +335,8 @@ static et_status map_room(int n_actors, et_error *err)
 
 et_status et_budget_stack_room(int n_actors, et_error *err)
 {
-    et_status st = map_room(n_actors, err);
-    if (st != ET_OK) return st;
     struct rlimit rl;
-    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return ET_OK;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return map_room(n_actors, err);
     long page = sysconf(_SC_PAGESIZE);
     double stack_bytes = sg_cfg_get_int("contexts/stack-size") * 1024.0 +
                          (sg_cfg_get_int("contexts/guard-size") + 1.0) * (double)page;
@@ -350,7 +348,7 @@ et_status et_budget_stack_room(int n_actors, et_error *err)
     }
     double used = (double)pages * (double)page, need = n_actors * stack_bytes;
     double margin = 32.0 * 1024 * 1024; /* the episode's own buffers and the engine's */
-    if (used + need + margin <= (double)rl.rlim_cur) return ET_OK;
+    if (used + need + margin <= (double)rl.rlim_cur) return map_room(n_actors, err);
     return et_error_set(err, ET_ERR_NOMEM,
                         "not enough address space for the episode's %d actors: their stacks "
                         "take %.0f MiB, the process uses %.0f MiB of the %.0f MiB its limit "
