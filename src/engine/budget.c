@@ -293,10 +293,50 @@ void et_budget_estimate_lower(const et_sim_params *p, int n_ue, int channel_trac
     b->likely_output_bytes = b->output_bytes;
 }
 
+/* Lines of a text file (its entries), or -1 when it cannot be read. */
+static long count_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    long n = 0;
+    for (int c; (c = getc(f)) != EOF;)
+        if (c == '\n') n++;
+    fclose(f);
+    return n;
+}
+
+/* SimGrid 3.32 allocates each actor's stack and makes its guard-size pages below it
+ * inaccessible (mprotect), which splits the stack's mapping in two: with guard pages every
+ * actor costs two of the process's memory mappings, and past vm.max_map_count (65,530 by
+ * default) SimGrid dies with "Failed to protect stack". Without guard pages the stacks are
+ * plain anonymous memory that the kernel merges into few mappings. */
+static et_status map_room(int n_actors, et_error *err)
+{
+    if (sg_cfg_get_int("contexts/guard-size") <= 0) return ET_OK;
+    long max = -1;
+    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+    if (f) {
+        if (fscanf(f, "%ld", &max) != 1) max = -1;
+        fclose(f);
+    }
+    long used = count_lines("/proc/self/maps");
+    if (max <= 0 || used < 0) return ET_OK; /* not Linux: nothing to check against */
+    long margin = 1024; /* the engine's and the libraries' own mappings during the episode */
+    long need = 2L * n_actors;
+    if (used + need + margin <= max) return ET_OK;
+    return et_error_set(err, ET_ERR_NOMEM,
+                        "not enough memory mappings for the episode's %d actors: with guard "
+                        "pages each actor's stack takes 2 mappings, %ld beside the %ld in use, "
+                        "and the system allows %ld (vm.max_map_count); run without guard pages "
+                        "(--cfg=contexts/guard-size:0, docs/simulation.md \"Actors\") or raise "
+                        "the limit (sysctl -w vm.max_map_count=N)",
+                        n_actors, need, used, max);
+}
+
 et_status et_budget_stack_room(int n_actors, et_error *err)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return ET_OK;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return map_room(n_actors, err);
     long page = sysconf(_SC_PAGESIZE);
     double stack_bytes = sg_cfg_get_int("contexts/stack-size") * 1024.0 +
                          (sg_cfg_get_int("contexts/guard-size") + 1.0) * (double)page;
@@ -308,7 +348,7 @@ et_status et_budget_stack_room(int n_actors, et_error *err)
     }
     double used = (double)pages * (double)page, need = n_actors * stack_bytes;
     double margin = 32.0 * 1024 * 1024; /* the episode's own buffers and the engine's */
-    if (used + need + margin <= (double)rl.rlim_cur) return ET_OK;
+    if (used + need + margin <= (double)rl.rlim_cur) return map_room(n_actors, err);
     return et_error_set(err, ET_ERR_NOMEM,
                         "not enough address space for the episode's %d actors: their stacks "
                         "take %.0f MiB, the process uses %.0f MiB of the %.0f MiB its limit "
@@ -366,5 +406,5 @@ et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writ
             "tasks.per_ue), trace less (output.channel_every, output.channel_ues, "
             "output.channel_trace) or raise the limit (0 = none)",
             source, b.output_bytes, n, p->tasks_per_ue, b.channel_rows, o_lim);
-    return et_budget_stack_room(2 * n + 2, err);
+    return et_budget_stack_room(ET_SIM_ACTORS(n), err);
 }

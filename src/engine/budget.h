@@ -79,7 +79,7 @@ et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_trac
  *   - limits.output_bytes (writes_traces != 0) against at least N x tasks.per_ue tasks.csv rows
  *     and, when channel_trace (output.channel_trace) and the channel are on, every traced UE's
  *     channel.csv rows over that shortest episode;
- *   - the address space (ulimit -v) for the episode's 2 N + 2 actors' stacks.
+ *   - the address space (ulimit -v) for the episode's ET_SIM_ACTORS(N) actors' stacks.
  * Every figure is a lower bound of the one the after-load checks compute, so a scenario
  * refused here would be refused there too (ET_ERR_INPUT naming the file and the key, or
  * ET_ERR_NOMEM for the address space, with et_budget_check's and the episode's words), and
@@ -91,10 +91,16 @@ et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writ
 
 /* SimGrid 3.32 aborts ("Failed to allocate stack") when it cannot map an actor's stack: under
  * an address-space limit (ulimit -v), n_actors' stacks must find room beside what the process
- * already uses. ET_ERR_NOMEM with one line when they cannot; ET_OK without a limit. Used by
+ * already uses; and ("Failed to protect stack") when their guard pages need more memory
+ * mappings than vm.max_map_count allows (two per actor with guard pages). ET_ERR_NOMEM with
+ * one line when they cannot; ET_OK without a limit. Used by
  * et_budget_precheck before the platform loads and by every episode before its actors start.
  * Call after et_engine_init (the stacks' size is an engine option). */
 et_status et_budget_stack_room(int n_actors, et_error *err);
+
+/* The actors an episode of n_ue UEs runs at most: one per UE (it performs its server's side
+ * of its requests too), the channel and the watchdog (docs/simulation.md, "Actors"). */
+#define ET_SIM_ACTORS(n_ue) ((n_ue) + 2)
 
 /* The shortest estimate et_budget_estimate can give for n_ue UEs of p's parameters, from the
  * parameters alone (task_s 0, slowest_ue -1): et_budget_precheck's figures. */

@@ -2,7 +2,11 @@
 #define _DEFAULT_SOURCE
 #include "sim.h"
 
+#include <limits.h>
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +34,9 @@
 #include "rng.h"
 #include "sgx_shim.h"
 
-/* What a UE asks its server session for. The request itself travels as a
- * transfer of transfer.control_bytes (or, for an offload, with the data set
- * it comes with); the hand-over to the session is a semaphore, which takes
- * no simulated time. */
+/* What a UE asks its server for. The request itself travels as a transfer of
+ * transfer.control_bytes (or, for an offload, with the data set it comes with); the UE's
+ * own actor then performs the server's side of it (serve_request). */
 typedef enum request_kind {
     REQ_EMULATOR, /* send emulator (+ adapter) bytes down */
     REQ_OFFLOAD,  /* tune on the server, send the result down */
@@ -46,7 +49,7 @@ typedef struct request {
     double flops;        /* server tuning work (REQ_OFFLOAD) */
     double memory_bytes; /* what the job holds on an accelerator (REQ_OFFLOAD) */
     double deadline;     /* engine time the task's deadline falls; 0: none */
-    /* Filled by the session. */
+    /* Filled by the server's side. */
     const char *failure; /* "" or why the server refused or dropped the job */
     double wait_s;       /* time queued for memory */
 } request;
@@ -77,8 +80,6 @@ typedef struct ue_state {
     const et_ue_host *host;
     sg_host_t server; /* the host that serves this UE */
     int server_index; /* into topo.servers and sim->server_jobs */
-    char actor_name[96], session_name[96];
-    sg_sem_t to_session, to_ue; /* hand-overs between the UE and its server session */
     int cell;                   /* index of its serving cell (carrier) in topo.cells */
     double cell_radius_m;       /* its cell's radius, for the distance observation */
     double privacy;             /* privacy sensitivity in [0, 1] (host property or class default) */
@@ -117,7 +118,7 @@ typedef struct ue_state {
     double reward_mark;  /* team credit: sim->reward_sum at this UE's last feedback */
     et_feedback held;    /* team credit: its last task's feedback, delivered at episode end */
     int has_held;
-    sg_sem_t admit;      /* its session waits here for server memory */
+    sg_sem_t admit;      /* its job waits here for server memory */
     int accelerator;     /* where its running job holds memory, -1 none */
     /* The task in flight. */
     request req;
@@ -215,6 +216,24 @@ typedef struct server_state {
 
 /* ---------------------------------------------------------------- engine */
 
+/* Without guard pages (--cfg=contexts/guard-size:0, the way past vm.max_map_count: docs/
+ * simulation.md, "Actors") SimGrid 3.32 takes each actor's stack from calloc. glibc raises its
+ * mmap threshold to the largest block freed so far (the platform's parse buffers pass 8 MiB),
+ * and calloc then carves the stacks out of the heap and zeroes the heap's old top with each,
+ * up to 128 KiB: 63 KB of memory per idle UE at 100,000 UEs. Fixing the threshold at the stack
+ * size makes every stack a fresh zero mapping, of which only the pages the actor touches take
+ * memory (the kernel merges the mappings, so they stay few). With guard pages SimGrid uses
+ * posix_memalign, which zeroes nothing: nothing to do. */
+static void stacks_without_guard(void)
+{
+#ifdef __GLIBC__
+    long stack = (long)sg_cfg_get_int("contexts/stack-size") * 1024;
+    if (sg_cfg_get_int("contexts/guard-size") != 0 || stack < 128 * 1024) return;
+    mallopt(M_MMAP_THRESHOLD, (int)(stack < 32L * 1024 * 1024 ? stack : 32L * 1024 * 1024));
+    mallopt(M_MMAP_MAX, INT_MAX);
+#endif
+}
+
 et_status et_engine_init(int *argc, char **argv, const char *paje_path, et_error *err)
 {
     /* Silence SimGrid unless the user asked for logs with --log= or for SimGrid's help
@@ -235,6 +254,7 @@ et_status et_engine_init(int *argc, char **argv, const char *paje_path, et_error
      * link: CM02 without cross-traffic gives size / bandwidth + latency. */
     sg_cfg_set_string("network/model", "CM02");
     sg_cfg_set_boolean("network/crosstraffic", "no");
+    stacks_without_guard();
     if (paje_path) {
         sg_cfg_set_boolean("tracing", "yes");
         sg_cfg_set_string("tracing/filename", paje_path);
@@ -636,10 +656,6 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         u->host = &sim->topo.ues[i];
         u->server_index = u->host->server;
         u->server = sim->topo.servers[u->server_index].host;
-        snprintf(u->actor_name, sizeof u->actor_name, "ue:%s", u->host->name);
-        snprintf(u->session_name, sizeof u->session_name, "srv:%s", u->host->name);
-        u->to_session = sg_sem_init(0);
-        u->to_ue = sg_sem_init(0);
         u->admit = sg_sem_init(0);
         st = ue_privacy(prm->platform, u->host, &u->privacy, err);
         if (st != ET_OK) {
@@ -679,8 +695,6 @@ void et_sim_destroy(et_sim *sim)
     free(sim->cell_prop);
     free(sim->cell_carrier);
     for (int i = 0; sim->ues && i < sim->n_ue; i++) {
-        if (sim->ues[i].to_session) sg_sem_destroy(sim->ues[i].to_session);
-        if (sim->ues[i].to_ue) sg_sem_destroy(sim->ues[i].to_ue);
         if (sim->ues[i].admit) sg_sem_destroy(sim->ues[i].admit);
     }
     free(sim->busy);
@@ -1502,8 +1516,8 @@ static void wait_admission(et_sim *sim, server_state *sv, ue_state *u, double ar
     server_admit(sim, u->server_index);
 }
 
-/* The session's side of an offloaded job: waits for memory, runs the tuning execution, and
- * frees the memory. On return u->req.failure says whether it ran. */
+/* The server's side of an offloaded job: waits for memory, runs the tuning execution on the
+ * server host, and frees the memory. On return u->req.failure says whether it ran. */
 static void server_run_job(et_sim *sim, ue_state *u)
 {
     int k = u->server_index;
@@ -1540,7 +1554,7 @@ static void server_run_job(et_sim *sim, ue_state *u)
     log_activity(sim, u, 'X', 1, u->req.flops, -1, -1);
     double t = simgrid_get_clock();
     et_paje_phase_set(sim->paje, u->index, ET_PHASE_SERVER);
-    sg_actor_execute(u->req.flops);
+    sg_actor_execute(u->req.flops); /* the UE's actor is on the server host (ask_server) */
     u->compute_end = simgrid_get_clock();
     u->compute_s = u->compute_end - t;
     sim->server_jobs[k]--;
@@ -1561,41 +1575,36 @@ static void report_load(const et_sim *sim, ue_state *u)
                             .at = simgrid_get_clock()};
 }
 
-/* The server's side of one UE's tasks, on the UE's server host: answers load queries,
- * sends the emulator, or runs an offloaded tuning job (after waiting for memory) and sends
- * the result back. Executions here share the server's accelerators with every other job
- * running on it at the same time. A daemon: killed when the last UE is done. */
-static void session_main(int argc, char **argv)
-{
-    (void)argc, (void)argv;
-    ue_state *u = sg_actor_self_get_data();
-    et_sim *sim = u->sim;
-    sg_actor_daemonize(sg_actor_self());
-    for (;;) {
-        sg_sem_acquire(u->to_session);
-        double down = u->req.bytes_down;
-        if (u->req.kind == REQ_OFFLOAD) {
-            server_run_job(sim, u);
-            et_paje_phase_set(sim->paje, u->index, ET_PHASE_RESULT);
-            /* A refused or dropped job: a notice instead of the result. */
-            if (u->req.failure[0]) down = sim->p.control_bytes;
-        }
-        /* Every reply carries the server's load, which the UE observes. */
-        report_load(sim, u);
-        transfer(sim, u, DIR_DOWN, down);
-        sg_sem_release(u->to_ue);
-    }
-}
-
-/* UE side of a request: the request travels up (request_bytes, with any
- * data it carries), then the session serves it and the UE waits for the
- * reply to arrive. */
-static void ask_session(et_sim *sim, ue_state *u, double request_bytes)
+/* A request: the request travels up (request_bytes, with any data it carries), then the
+ * UE's own actor moves to its server host and performs the server's side of it there
+ * (answers a load query, sends the emulator, or runs an offloaded tuning job after waiting
+ * for memory, and sends the result back), and moves home when the reply has arrived.
+ *
+ * A second actor per UE, its server session, used to do the server's side, handed the
+ * request over through two semaphores. The move reproduces what the engine did then to the
+ * last bit: each move, like each hand-over, is one engine call that puts the next step in
+ * the engine's next scheduling sub-round at the same instant, behind the actors already
+ * woken in it; and an actor's waits (for a comm, for memory, for an execution) hold a timer
+ * on its host's CPU, so the server's side must wait from the server host, as the session
+ * did, for the CPU model's lazy updates, and so every end time, to stay the same
+ * (docs/simulation.md, "Actors"). */
+static void ask_server(et_sim *sim, ue_state *u, double request_bytes)
 {
     transfer(sim, u, DIR_UP, request_bytes);
     u->up_done = simgrid_get_clock();
-    sg_sem_release(u->to_session);
-    sg_sem_acquire(u->to_ue);
+    sg_actor_t self = sg_actor_self();
+    sg_actor_set_host(self, u->server); /* the request's hand-over to the server */
+    double down = u->req.bytes_down;
+    if (u->req.kind == REQ_OFFLOAD) {
+        server_run_job(sim, u);
+        et_paje_phase_set(sim->paje, u->index, ET_PHASE_RESULT);
+        /* A refused or dropped job: a notice instead of the result. */
+        if (u->req.failure[0]) down = sim->p.control_bytes;
+    }
+    /* Every reply carries the server's load, which the UE observes. */
+    report_load(sim, u);
+    transfer(sim, u, DIR_DOWN, down);
+    sg_actor_set_host(self, u->host->host); /* the reply's hand-over back to the UE */
 }
 
 /* ------------------------------------------------------------------ UE */
@@ -1766,7 +1775,7 @@ static void start_task(et_sim *sim, ue_state *u, task_run *t)
         et_paje_phase_set(sim->paje, u->index, ET_PHASE_QUERY);
         u->req.kind = REQ_QUERY;
         u->req.bytes_down = sim->p.control_bytes;
-        ask_session(sim, u, sim->p.control_bytes);
+        ask_server(sim, u, sim->p.control_bytes);
     }
     t->query_s = simgrid_get_clock() - t->start;
 }
@@ -1825,7 +1834,7 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
         et_paje_phase_set(sim->paje, u->index, ET_PHASE_DOWNLOAD);
         u->req.kind = REQ_EMULATOR;
         u->req.bytes_down = down;
-        ask_session(sim, u, prm->control_bytes);
+        ask_server(sim, u, prm->control_bytes);
         u->cached_b = c->b;
         u->adapter_cached = 1;
     }
@@ -1856,7 +1865,7 @@ static void run_task(et_sim *sim, ue_state *u, task_run *t)
         u->req.bytes_down = c->result_down_bytes > 0 ? c->result_down_bytes : prm->control_bytes;
         u->compute_end = 0;
         et_paje_phase_set(sim->paje, u->index, ET_PHASE_UPLOAD);
-        ask_session(sim, u, prm->control_bytes + c->upload_bytes);
+        ask_server(sim, u, prm->control_bytes + c->upload_bytes);
         t->upload_s = u->up_done - phase;
         t->wait_s = u->req.wait_s;
         t->result_s = simgrid_get_clock() - (u->compute_s > 0 ? u->compute_end
@@ -2115,7 +2124,7 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     if (agent->ops->episode_begin)
         agent->ops->episode_begin(agent, episode, sim->n_ue, sim->episode_seed);
 
-    et_status room = et_budget_stack_room(2 * sim->n_ue + 2, err);
+    et_status room = et_budget_stack_room(ET_SIM_ACTORS(sim->n_ue), err);
     if (room != ET_OK) return room;
     sg_actor_t a;
     if (prm->limit_sim_time_s > 0) {
@@ -2130,10 +2139,9 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     }
     for (int i = 0; i < sim->n_ue; i++) {
         ue_state *u = &sim->ues[i];
-        a = sg_actor_init(u->session_name, u->server);
-        sg_actor_set_data(a, u);
-        sg_actor_start(a, session_main, 0, NULL);
-        a = sg_actor_init(u->actor_name, u->host->host);
+        char name[96];
+        snprintf(name, sizeof name, "ue:%s", u->host->name);
+        a = sg_actor_init(name, u->host->host);
         sg_actor_set_data(a, u);
         sg_actor_start(a, ue_main, 0, NULL);
     }

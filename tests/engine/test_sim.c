@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <simgrid/actor.h>
+
 #include "agent.h"
 #include "channel.h"
 #include "edgetune.h"
@@ -128,7 +130,17 @@ typedef struct child_plan {
     const char *policy;
     int history, before, isolated, episode;
     int record;
+    int census; /* write sg_actor_count() at the first task's end to sc->out_dir/actors.txt */
 } child_plan;
+
+/* The actors alive while the first task completes, the most an episode runs at once (a UE's
+ * actor ends with its last task). Read from the progress callback: a read of the engine's
+ * state, not an engine call. */
+static void census_progress(void *ctx, int tasks_done, int tasks_total, double sim_s)
+{
+    (void)tasks_total, (void)sim_s;
+    if (tasks_done == 1) *(int *)ctx = (int)sg_actor_count();
+}
 
 static int run_plan(const et_scenario *sc, const child_plan *p)
 {
@@ -156,6 +168,8 @@ static int run_plan(const et_scenario *sc, const child_plan *p)
         }
         if (st == ET_OK) st = et_engine_init(&argc, argv, NULL, &err);
         if (st == ET_OK) st = et_sim_create(sc, &sim, &err);
+        int actors = -1;
+        if (st == ET_OK && p->census) et_sim_set_progress(sim, census_progress, &actors);
         for (int e = 0; e < p->history && st == ET_OK; e++)
             st = et_sim_run_episode(sim, agent, 100 + e, NULL, &stats, &err);
         for (int e = 0; e < p->before && st == ET_OK; e++)
@@ -174,6 +188,15 @@ static int run_plan(const et_scenario *sc, const child_plan *p)
                 for (int u = 0; u < et_sim_ue_count(sim) && u < 16; u++)
                     fprintf(f, " %.17g", rec.ret[u]);
                 fputc('\n', f);
+                fclose(f);
+            }
+        }
+        if (st == ET_OK && p->census) {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/actors.txt", sc->out_dir);
+            FILE *f = fopen(path, "w");
+            if (f) {
+                fprintf(f, "%d\n", actors);
                 fclose(f);
             }
         }
@@ -1071,6 +1094,34 @@ static void an_idle_ue_does_no_channel_work(void)
     CU_ASSERT(comms <= 4 * ues * sc.tasks_per_ue);
 }
 
+/* One actor per UE (docs/simulation.md, "Actors"): the UE's own actor performs its server's
+ * side of its requests, so N UEs run N actors, besides the channel (when on) and the
+ * watchdog (limits.sim_time_s > 0). Memory per UE and the memory-mapping limit depend on it
+ * (a second actor per UE stopped 20,000 UEs at Linux's 65,530 mappings). */
+static void each_ue_runs_one_actor(void)
+{
+    const char *dir = et_test_tmpdir("sim_actors");
+    char plat[4200];
+    snprintf(plat, sizeof plat, "%s/p.xml", dir);
+    for (int channel = 0; channel <= 1; channel++) {
+        int n_ue = 12;
+        write_platform(plat, n_ue, 1e9, 2);
+        et_scenario sc;
+        static_scenario(&sc, dir, plat, n_ue);
+        sc.channel_enabled = channel;
+        sc.tasks_per_ue = 2;
+        child_plan plan = {.policy = "all-server", .census = 1};
+        CU_ASSERT_EQUAL_FATAL(run_plan(&sc, &plan), 0);
+        char *text = slurp(dir, "actors.txt");
+        CU_ASSERT_FATAL(text != NULL);
+        int got = atoi(text);
+        free(text);
+        int want = n_ue + (sc.channel_enabled ? 1 : 0) + (sc.limit_sim_time_s > 0 ? 1 : 0);
+        fprintf(stderr, "\n  %d UEs, channel %s: %d actors ", n_ue, channel ? "on" : "off", got);
+        CU_ASSERT_EQUAL(got, want);
+    }
+}
+
 /* An evaluation episode's result depends only on (scenario, seed, episode,
  * policy): run alone or after 40 others, the bytes are the same. */
 static void an_isolated_episode_does_not_depend_on_what_ran_before(void)
@@ -1833,6 +1884,7 @@ int main(void)
         {"halving_the_channel_step_leaves_a_static_channel_run_unchanged",
          halving_the_channel_step_leaves_a_static_channel_run_unchanged},
         {"an_idle_ue_does_no_channel_work", an_idle_ue_does_no_channel_work},
+        {"each_ue_runs_one_actor", each_ue_runs_one_actor},
         {"an_isolated_episode_does_not_depend_on_what_ran_before",
          an_isolated_episode_does_not_depend_on_what_ran_before},
         {"same_seed_gives_the_same_burst_schedule", same_seed_gives_the_same_burst_schedule},
