@@ -175,14 +175,25 @@ class VectorEnv:
             raise
         self.episodes = np.zeros(n, dtype=np.int64)
 
+    def _worker_ended(self, i):
+        """Worker i is gone (its pipe broke on a send or a receive): ends the others and
+        raises the one error for it."""
+        self._procs[i].join(timeout=5)
+        self.close()
+        return _lib.Error("vector_env: worker %d ended unexpectedly (exit code %s)"
+                          % (i, self._procs[i].exitcode))
+
+    def _send(self, i, message):
+        try:
+            self._conns[i].send(message)
+        except OSError:  # BrokenPipeError, ConnectionResetError: the worker is gone
+            raise self._worker_ended(i) from None
+
     def _receive(self, i, expected):
         try:
             kind, payload = self._conns[i].recv()
         except (EOFError, OSError):
-            self._procs[i].join(timeout=5)
-            self.close()
-            raise _lib.Error("vector_env: worker %d ended unexpectedly (exit code %s)"
-                             % (i, self._procs[i].exitcode)) from None
+            raise self._worker_ended(i) from None
         if kind == "error":
             exc, text = payload
             if text:
@@ -213,8 +224,8 @@ class VectorEnv:
                  [None if seed is None else seed + i for i in range(self.num_envs)])
         if len(seeds) != self.num_envs:
             raise ValueError("reset: %d seeds for %d environments" % (len(seeds), self.num_envs))
-        for conn, s in zip(self._conns, seeds):
-            conn.send(("reset", (s, options)))
+        for i, s in enumerate(seeds):
+            self._send(i, ("reset", (s, options)))
         answers = [self._receive(i, "ok") for i in range(self.num_envs)]
         return self._gather(answers)
 
@@ -228,8 +239,8 @@ class VectorEnv:
         if actions.shape != (self.num_envs, 2):
             raise ValueError("step: expected actions of shape (%d, 2), got %s"
                              % (self.num_envs, actions.shape))
-        for conn, action in zip(self._conns, actions):
-            conn.send(("step", (float(action[0]), float(action[1]))))
+        for i, action in enumerate(actions):
+            self._send(i, ("step", (float(action[0]), float(action[1]))))
         errors, answers = [], []
         for i in range(self.num_envs):  # every answer is read, even after an error
             try:
