@@ -133,7 +133,11 @@ char *cli_summary_json(const et_scenario *sc, cJSON *result, int argc, char **ar
 
 /* ---- options.c: the options of the simulating commands ---- */
 
+/* Parses a simulating command's arguments into a. Returns 0 to go on, CLI_DONE when the
+ * command's work is done already (its --help, or SimGrid's --help-cfg/--help-models/... printed:
+ * the command returns 0), or the exit status of a usage error it has reported. */
 int cli_parse_run_args(int argc, char **argv, run_args *a, const char *usage);
+#define CLI_DONE (-1)
 
 /* ---- paths.c: the data folder, the scenario's paths and the outputs' ---- */
 

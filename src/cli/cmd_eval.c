@@ -63,7 +63,7 @@ static int cmd_eval(int argc, char **argv)
 {
     run_args a;
     int rc = cli_parse_run_args(argc, argv, &a, EVAL_USAGE);
-    if (rc) return rc;
+    if (rc) return rc == CLI_DONE ? 0 : rc;
     et_error err;
     et_error_clear(&err);
     if (!a.checkpoint && !a.policy)

@@ -44,7 +44,7 @@ static int cmd_regime(int argc, char **argv)
 {
     run_args a;
     int rc = cli_parse_run_args(argc, argv, &a, REGIME_USAGE);
-    if (rc) return rc;
+    if (rc) return rc == CLI_DONE ? 0 : rc;
     et_error err;
     et_error_clear(&err);
     et_scenario sc;

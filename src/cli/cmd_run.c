@@ -90,7 +90,7 @@ static int cmd_run(int argc, char **argv)
 {
     run_args a;
     int rc = cli_parse_run_args(argc, argv, &a, RUN_USAGE);
-    if (rc) return rc;
+    if (rc) return rc == CLI_DONE ? 0 : rc;
     double t_start = cli_wall_s();
     et_error err;
     et_error_clear(&err);

@@ -64,7 +64,7 @@ static int cmd_sweep(int argc, char **argv)
 {
     run_args a;
     int rc = cli_parse_run_args(argc, argv, &a, SWEEP_USAGE);
-    if (rc) return rc;
+    if (rc) return rc == CLI_DONE ? 0 : rc;
     if (!a.scenario) return cli_usage_error("sweep", "%s", "SPEC is required");
     et_error err;
     et_error_clear(&err);

@@ -167,7 +167,7 @@ static int train_ranked(int argc, char **argv, et_collective *comm)
     run_args a;
     int rank = comm->rank;
     int rc = cli_parse_run_args(argc, argv, &a, TRAIN_USAGE);
-    if (rc) return rc;
+    if (rc) return rc == CLI_DONE ? 0 : rc;
     if (rank != 0) a.quiet = 1; /* rank 0 speaks for the run */
     et_error err;
     et_error_clear(&err);

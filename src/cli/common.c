@@ -134,10 +134,6 @@ et_status cli_engine_init(run_args *a, const char *paje, et_error *err)
     et_status st = et_engine_init(&a->sg_argc, a->sg_argv, paje, err);
     et_interrupt_install();
     sigprocmask(SIG_SETMASK, &saved, NULL);
-    if (st == ET_OK && a->sg_help) {
-        fflush(NULL);
-        exit(0);
-    }
     return st;
 }
 

@@ -129,7 +129,7 @@ int cli_parse_run_args(int argc, char **argv, run_args *a, const char *usage)
         }
         if (c == 'h') {
             fputs(usage, stdout);
-            exit(0);
+            return CLI_DONE;
         }
         option_text(c, long_index, name, sizeof name);
         if (c == OPT_SG_VALUE || c == OPT_SG_FLAG) {
@@ -243,5 +243,11 @@ int cli_parse_run_args(int argc, char **argv, run_args *a, const char *usage)
         a->scenario = sub_argv[i];
     }
     a->sg_argv[a->sg_argc] = NULL;
+    if (a->sg_help) { /* SimGrid prints its help while the engine starts; nothing else runs */
+        et_error err;
+        if (et_engine_init(&a->sg_argc, a->sg_argv, NULL, &err) != ET_OK) return cli_fail(&err);
+        fflush(NULL);
+        return CLI_DONE;
+    }
     return 0;
 }
