@@ -214,6 +214,18 @@ int et_budget_auto_every(const et_sim *sim)
     return k > 1 ? (k < 1e6 ? (int)k : 1000000) : 1;
 }
 
+/* The part of an expected-duration message that bursty arrivals add (empty without them). */
+static void burst_wait_clause(int bursty, double on_s, double off_s, char *out, size_t size)
+{
+    if (bursty)
+        snprintf(out, size,
+                 " + the expected wait for an ON period, tasks.burst_on_s %.3g s, "
+                 "tasks.burst_off_s %.3g s",
+                 on_s, off_s);
+    else if (size > 0)
+        out[0] = '\0';
+}
+
 et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_traces, char *warning,
                           size_t size, et_error *err)
 {
@@ -221,26 +233,19 @@ et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_trac
     const char *ue = et_sim_topology(sim)->ues[b->slowest_ue].name;
     double t_lim = sc->limit_sim_time_s, o_lim = writes_traces ? sc->limit_output_bytes : 0;
     if (size > 0) warning[0] = '\0';
-    if (t_lim > 0 && b->sim_time_s > t_lim && sc->burst_off_s > 0)
+    if (t_lim > 0 && b->sim_time_s > t_lim) {
+        char wait[160];
+        burst_wait_clause(sc->burst_off_s > 0, sc->burst_on_s, sc->burst_off_s, wait, sizeof wait);
         return et_error_set(
             err, ET_ERR_INPUT,
             "%s: key 'limits.sim_time_s': an episode is expected to last %.3g simulated s "
-            "(UE %s: tasks.per_ue %d x (tasks.gap_mean_s %.3g s + at least %.3g s per task + "
-            "the expected wait for an ON period, tasks.burst_on_s %.3g s, tasks.burst_off_s %.3g "
-            "s)), more than the limit of %.3g s; shorten the episode (tasks.per_ue, "
-            "tasks.gap_mean_s, tasks.burst_off_s, tasks.tokens_max, tasks.bytes_per_token, the "
-            "platform's latencies) or raise the limit (0 = none)",
-            sc->source, b->sim_time_s, ue, sc->tasks_per_ue, sc->gap_mean_s, b->task_s,
-            sc->burst_on_s, sc->burst_off_s, t_lim);
-    if (t_lim > 0 && b->sim_time_s > t_lim)
-        return et_error_set(
-            err, ET_ERR_INPUT,
-            "%s: key 'limits.sim_time_s': an episode is expected to last %.3g simulated s "
-            "(UE %s: tasks.per_ue %d x (tasks.gap_mean_s %.3g s + at least %.3g s per task)), "
+            "(UE %s: tasks.per_ue %d x (tasks.gap_mean_s %.3g s + at least %.3g s per task%s)), "
             "more than the limit of %.3g s; shorten the episode (tasks.per_ue, tasks.gap_mean_s, "
-            "tasks.tokens_max, tasks.bytes_per_token, the platform's latencies) or raise the "
+            "%stasks.tokens_max, tasks.bytes_per_token, the platform's latencies) or raise the "
             "limit (0 = none)",
-            sc->source, b->sim_time_s, ue, sc->tasks_per_ue, sc->gap_mean_s, b->task_s, t_lim);
+            sc->source, b->sim_time_s, ue, sc->tasks_per_ue, sc->gap_mean_s, b->task_s, wait,
+            t_lim, sc->burst_off_s > 0 ? "tasks.burst_off_s, " : "");
+    }
     if (o_lim > 0 && b->output_bytes > o_lim)
         return et_error_set(
             err, ET_ERR_INPUT,
@@ -379,24 +384,18 @@ et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writ
     et_budget_estimate_lower(p, n, channel_trace, &b);
     double t_lim = p->limit_sim_time_s, o_lim = writes_traces ? p->limit_output_bytes : 0;
     int bursty = p->burst_on_s > 0 && p->burst_off_s > 0;
-    if (t_lim > 0 && b.sim_time_s > t_lim && bursty)
+    if (t_lim > 0 && b.sim_time_s > t_lim) {
+        char wait[160];
+        burst_wait_clause(bursty, p->burst_on_s, p->burst_off_s, wait, sizeof wait);
         return et_error_set(
             err, ET_ERR_INPUT,
             "%s: key 'limits.sim_time_s': an episode is expected to last at least %.3g simulated "
-            "s (tasks.per_ue %d x (tasks.gap_mean_s %.3g s + the expected wait for an ON period, "
-            "tasks.burst_on_s %.3g s, tasks.burst_off_s %.3g s), before any task's own time), "
-            "more than the limit of %.3g s; shorten the episode (tasks.per_ue, tasks.gap_mean_s, "
-            "tasks.burst_off_s) or raise the limit (0 = none)",
-            source, b.sim_time_s, p->tasks_per_ue, p->gap_mean_s, p->burst_on_s, p->burst_off_s,
-            t_lim);
-    if (t_lim > 0 && b.sim_time_s > t_lim)
-        return et_error_set(
-            err, ET_ERR_INPUT,
-            "%s: key 'limits.sim_time_s': an episode is expected to last at least %.3g simulated "
-            "s (tasks.per_ue %d x tasks.gap_mean_s %.3g s, before any task's own time), more "
-            "than the limit of %.3g s; shorten the episode (tasks.per_ue, tasks.gap_mean_s) or "
-            "raise the limit (0 = none)",
-            source, b.sim_time_s, p->tasks_per_ue, p->gap_mean_s, t_lim);
+            "s (tasks.per_ue %d x %stasks.gap_mean_s %.3g s%s%s, before any task's own time), "
+            "more than the limit of %.3g s; shorten the episode (tasks.per_ue, tasks.gap_mean_s%s) "
+            "or raise the limit (0 = none)",
+            source, b.sim_time_s, p->tasks_per_ue, bursty ? "(" : "", p->gap_mean_s, wait,
+            bursty ? ")" : "", t_lim, bursty ? ", tasks.burst_off_s" : "");
+    }
     if (o_lim > 0 && b.output_bytes > o_lim)
         return et_error_set(
             err, ET_ERR_INPUT,
