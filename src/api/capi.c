@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "build_commit.h"
 #include "edgetune.h"
 #include "hmppo.h"
 #include "numtext.h"
@@ -444,7 +445,7 @@ static char *summary_text(const et_capi_sim *h, const char *policy, const char *
         et_engine_version(sg, sizeof sg);
         /* What produced the files, beside what the caller says (its command, its language). */
         cJSON_AddStringToObject(run, "edgetune", ET_VERSION);
-        cJSON_AddStringToObject(run, "commit", ET_COMMIT);
+        cJSON_AddStringToObject(run, "commit", et_build_commit);
         cJSON_AddStringToObject(run, "simgrid", sg);
         cJSON_ReplaceItemInObject(scen, "policy", cJSON_CreateString(policy));
         cJSON_AddItemToObject(root, "run", run);

@@ -18,6 +18,7 @@
 #include <cblas.h>
 
 #include "budget.h"
+#include "build_commit.h"
 #include "cli.h"
 #include "interrupt.h"
 #include "numtext.h"
@@ -287,7 +288,7 @@ static cJSON *run_metadata(int argc, char **argv)
     char sg[32];
     et_engine_version(sg, sizeof sg);
     cJSON_AddStringToObject(m, "edgetune", ET_VERSION);
-    cJSON_AddStringToObject(m, "commit", ET_COMMIT);
+    cJSON_AddStringToObject(m, "commit", et_build_commit);
     cJSON_AddStringToObject(m, "simgrid", sg);
     cJSON_AddStringToObject(m, "openblas", openblas_get_config());
     cJSON_AddStringToObject(m, "blas_kernel", openblas_get_corename());

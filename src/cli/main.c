@@ -15,6 +15,7 @@
 
 #include <cblas.h>
 
+#include "build_commit.h"
 #include "cli.h"
 #include "collective_mpi.h"
 #include "interrupt.h"
@@ -115,7 +116,7 @@ int main(int argc, char **argv)
         char sg[32];
         et_engine_version(sg, sizeof sg);
         printf("edgetune %s\ncommit %s; SimGrid %s; %s; BLAS kernel %s; MPI: %s\n", ET_VERSION,
-               ET_COMMIT, sg, openblas_get_config(), openblas_get_corename(),
+               et_build_commit, sg, openblas_get_config(), openblas_get_corename(),
                et_mpi_built() ? "yes" : "no");
         return 0;
     }

@@ -15,6 +15,7 @@
 
 #include "agent.h"
 #include "bootstrap.h"
+#include "build_commit.h"
 #include "regime.h"
 #include "hmppo.h"
 #include "isolate.h"
@@ -381,7 +382,7 @@ static et_status write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_s
     fprintf(md,
             "Produced by edgetune %s (commit %s), SimGrid %s, OpenBLAS kernel %s, learners on the "
             "%s matmul kernels (hmppo.kernel).\n\n",
-            ET_VERSION, ET_COMMIT, sg, openblas_get_corename(), kernel);
+            ET_VERSION, et_build_commit, sg, openblas_get_corename(), kernel);
     fprintf(md, "## Tuned baseline parameters\n\n| baseline | tuned | validation reward | "
                 "candidates |\n|---|---|---|---|\n");
     for (int b = 0, n_bl = n_baselines(); b < n_bl; b++) {

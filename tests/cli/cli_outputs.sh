@@ -55,6 +55,14 @@ assert sum(c["ues"] for c in r["per_class"].values()) == r["ues"]
 '
 check summary_json sh -c "grep -q '\"episodic_reward\"' run/summary.json && grep -q '\"tasks.per_ue\"' run/summary.json"
 check summary_run_metadata sh -c "grep -q '\"simgrid\":' run/summary.json && grep -q '\"blas_kernel\":' run/summary.json && grep -q '\"commit\":' run/summary.json"
+# The commit is the one the sources were built from (stamped at build time, with -dirty for
+# uncommitted changes), not the one the build directory was configured at.
+if head=$(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null); then
+    check summary_commit_is_the_build_s python3 -c '
+import json, re, sys
+c = json.load(open("run/summary.json"))["run"]["commit"]
+assert re.fullmatch(sys.argv[1] + "(-dirty)?", c), (c, sys.argv[1])' "$head"
+fi
 # The phases of every task that ran add up to its delay (columns found by header name).
 check tasks_phases_sum_to_delay awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     { s = $c["query_s"] + $c["download_s"] + $c["upload_s"] + $c["wait_s"] + $c["compute_s"] + $c["result_s"];
