@@ -15,6 +15,15 @@ check run_help sh -c "'$bin' run --help | grep -q -- '--policy'"
 check keys sh -c "'$bin' keys | grep -q 'tasks.per_ue'"
 check policies sh -c "'$bin' policies | grep -qP '^hmppo\\t' && '$bin' policies | grep -qP '^greedy\\t'"
 check run_default "$bin" run --tasks 3 --out run -q
+# README.md shows the default run's summary: it is what the shipped default prints (only the
+# wall time and the output folder may differ).
+check readme_summary_is_the_default_run python3 -c '
+import re, subprocess, sys
+readme = open(sys.argv[2] + "/README.md").read()
+shown = re.search(r"```\n(edgetune: 6 UEs x 50 tasks.*?)```", readme, re.S).group(1)
+ran = subprocess.run([sys.argv[1], "run", "--out", "readme_run"], capture_output=True, text=True, check=True).stdout
+mask = lambda t: re.sub(r"in [0-9.]+ s wall; outputs in \S+", "in W s wall; outputs in D", t)
+assert mask(shown) == mask(ran), "README.md shows:\n" + shown + "the default run prints:\n" + ran' "$bin" "$src"
 # getopt_long: "--opt=value" and "--opt value" are the same run; SimGrid's help passes through.
 check option_equals_form sh -c "'$bin' run --tasks=3 --out=run_eq -q && cmp run/tasks.csv run_eq/tasks.csv"
 check simgrid_help_cfg sh -c "'$bin' run --help-cfg 2>&1 | grep -q 'network/model'"
