@@ -1107,12 +1107,15 @@ static void each_ue_runs_one_actor(void)
     const char *dir = et_test_tmpdir("sim_actors");
     char plat[4200];
     snprintf(plat, sizeof plat, "%s/p.xml", dir);
-    for (int channel = 0; channel <= 1; channel++) {
+    /* 0: static links; 1: the channel; 2: the channel with the share actor. */
+    for (int channel = 0; channel <= 2; channel++) {
         int n_ue = 12;
         write_platform(plat, n_ue, 1e9, 2);
         et_scenario sc;
         static_scenario(&sc, dir, plat, n_ue);
-        sc.channel_enabled = channel;
+        sc.channel_enabled = channel > 0;
+        sc.radio_sharing = ET_SHARING_CARRIER;
+        sc.share_interval_s = channel == 2 ? 0.001 : 0;
         sc.tasks_per_ue = 2;
         child_plan plan = {.policy = "all-server", .census = 1};
         CU_ASSERT_EQUAL_FATAL(run_plan(&sc, &plan), 0);
@@ -1120,36 +1123,41 @@ static void each_ue_runs_one_actor(void)
         CU_ASSERT_FATAL(text != NULL);
         int got = atoi(text);
         free(text);
-        int want = n_ue + (sc.channel_enabled ? 1 : 0) + (sc.limit_sim_time_s > 0 ? 1 : 0);
-        fprintf(stderr, "\n  %d UEs, channel %s: %d actors ", n_ue, channel ? "on" : "off", got);
+        int want = n_ue + (sc.channel_enabled ? 1 : 0) + (sc.limit_sim_time_s > 0 ? 1 : 0) +
+                   (channel == 2 ? 1 : 0);
+        fprintf(stderr, "\n  %d UEs, channel %s: %d actors ", n_ue,
+                channel == 2 ? "on, share interval 1 ms" : channel ? "on" : "off", got);
         CU_ASSERT_EQUAL(got, want);
     }
 }
 
 /* ------------------------------------------- channel.share_interval_s */
 
+/* Runs sc by plan in a child into the fresh directory `name` and returns its tasks.csv (NULL
+ * when missing; the caller frees it). */
+static char *tasks_csv_of(et_scenario *sc, const char *name, const child_plan *plan)
+{
+    snprintf(sc->out_dir, sizeof sc->out_dir, "%s", et_test_tmpdir(name));
+    CU_ASSERT_EQUAL(run_plan(sc, plan), 0);
+    return slurp(sc->out_dir, "tasks.csv");
+}
+
 /* Where no carrier is ever re-divided (one UE in its cell), a positive share interval
  * changes nothing: the share actor's boundaries are no engine work of their own. */
 static void a_share_interval_changes_nothing_where_no_carrier_is_re_divided(void)
 {
-    char *tasks[2];
-    double intervals[2] = {0, 0.001};
-    for (int i = 0; i < 2; i++) {
-        char name[64], keep[4200];
-        snprintf(name, sizeof name, "sim_share_one_%d", i);
-        snprintf(keep, sizeof keep, "%s", et_test_tmpdir(name));
-        et_scenario sc;
-        default_scenario(&sc, keep, 2);
-        sc.ues = 1;
-        sc.share_interval_s = intervals[i];
-        CU_ASSERT_EQUAL_FATAL(run_child(&sc, "random"), 0);
-        tasks[i] = slurp(keep, "tasks.csv");
-        CU_ASSERT_FATAL(tasks[i] != NULL);
-    }
-    CU_ASSERT(strlen(tasks[0]) > 200);
-    CU_ASSERT_STRING_EQUAL(tasks[0], tasks[1]);
-    free(tasks[0]);
-    free(tasks[1]);
+    et_scenario sc;
+    default_scenario(&sc, "", 2);
+    sc.ues = 1;
+    child_plan plan = {.policy = "random"};
+    char *exact = tasks_csv_of(&sc, "sim_share_one_exact", &plan);
+    sc.share_interval_s = 0.001;
+    char *batched = tasks_csv_of(&sc, "sim_share_one_1ms", &plan);
+    CU_ASSERT_FATAL(exact && batched);
+    CU_ASSERT(strlen(exact) > 200);
+    CU_ASSERT_STRING_EQUAL(exact, batched);
+    free(exact);
+    free(batched);
 }
 
 /* Per-task delays of the default cell (6 UEs, 4 tasks each) with the carrier re-divided
