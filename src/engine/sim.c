@@ -1338,7 +1338,7 @@ static void share_change(et_sim *sim, ue_state *u, int dir, int join)
         share_join(sim, u, dir);
     else
         share_leave(sim, u, dir);
-    if (sim->p.share_interval_s > 0)
+    if (share_batched(sim))
         share_defer(sim, 2 * u->cell + dir);
     else
         share_push(sim, u->cell, dir, u);
