@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scale.sh: edgetune against its bare SimGrid twin over a size sweep.
 #
-# usage: bench/scale.sh [--build DIR] [--large] [--sizes "NxT ..."] [--reps R] [--keep DIR]
+# usage: bench/scale.sh [--build DIR] [--large] [--city] [--crowded] [--sizes "NxT ..."]
+#                       [--runs R] [--reps R] [--keep DIR]
 #
 # For each size N UEs x T tasks per UE: writes a platform, runs `edgetune run`
 # with the activity log on (and the channel trace off), replays the log with
@@ -17,6 +18,11 @@
 #   --sizes LIST  sweep exactly these sizes instead, e.g. "100x50 1000x10"
 #   --city        add the city sizes (CITY_SIZES below: 100,000 UEs on 1,000 cells)
 #                 and the refusal time of a 1,000,000-UE platform
+#   --crowded     add the crowded cell: CROWDED_UES UEs x CROWDED_TASKS tasks in one
+#                 cell with one accelerator, its carrier re-divided at every transfer
+#                 start and end (channel.share_interval_s 0) and per CROWDED_INTERVALS:
+#                 CPU time of each and its ratio to the exact one, mean delay change
+#                 (ET_BENCH_CROWDED_UES=N for another number of UEs)
 #   --runs R      runs per size; the table prints the median and the spread
 #                 (max - min) of each time (default 3)
 #   --reps R      runs of the default scenario to average (default 5)
@@ -34,6 +40,10 @@ DEFAULT_SIZES="100x10 300x10 1000x10 100x50"
 LARGE_SIZES="3000x10 10000x10 10000x50"
 CITY_SIZES="100000x10"
 CITY_REFUSE_UES=1000000
+# The crowded cell (issue 21): every UE on one carrier and one edge server.
+CROWDED_UES=${ET_BENCH_CROWDED_UES:-1000}
+CROWDED_TASKS=10
+CROWDED_INTERVALS="0.001 0.01" # channel.share_interval_s: 1 ms, 10 ms (0, exact, always runs)
 # Metro platforms with 100 UEs per cell, each cell with its own edge server
 # (one L4-class accelerator): the load per server stays that of the study's
 # cells as N grows, as in a real deployment.
@@ -48,6 +58,7 @@ build=$src/build
 sizes=$DEFAULT_SIZES
 large=0
 city=0
+crowded=0
 runs=3
 reps=5
 keep=""
@@ -57,6 +68,7 @@ while [ $# -gt 0 ]; do
         --build) [ $# -ge 2 ] || die "--build needs a directory"; build=$(realpath "$2"); shift 2 ;;
         --large) large=1; shift ;;
         --city) city=1; shift ;;
+        --crowded) crowded=1; shift ;;
         --runs) if [ $# -lt 2 ] || ! [[ $2 =~ ^[1-9][0-9]*$ ]]; then die "--runs needs a positive integer"; fi
                 runs=$2; shift 2 ;;
         --sizes) [ $# -ge 2 ] || die "--sizes needs a list like \"100x50 1000x10\""; sizes=$2; shift 2 ;;
@@ -236,6 +248,50 @@ if [ "$city" -eq 1 ]; then
         "$(du -m "$file" | cut -f1)" "$rc" "$m_wall_s" "$m_cpu_s" "$m_rss_mb" \
         "$(tail -1 "$work/refuse-$n.err")"
     rm -f "$file"
+fi
+
+# --crowded: one cell, one accelerator, CROWDED_UES UEs; the same keys as the sizes above
+# without the activity log, at each channel.share_interval_s (docs/simulation.md, "The cell's
+# carrier"). The mean delay comes from summary.json.
+mean_delay() { sed -n 's/^[[:space:]]*"mean_delay_s":[[:space:]]*\([-0-9.e+]*\),*$/\1/p' "$1" | head -1; }
+if [ "$crowded" -eq 1 ]; then
+    n=$CROWDED_UES
+    [[ $n =~ ^[1-9][0-9]*$ ]] || die "ET_BENCH_CROWDED_UES '$n': expected a positive integer"
+    file=$work/crowded-$n.xml
+    "$edgetune" platform --ues "$n" --cells 1 -o "$file" >"$work/crowded-$n.log" 2>&1 ||
+        { echo "scale.sh: error: crowded platform: $(tail -1 "$work/crowded-$n.log")" >&2; exit 1; }
+    echo
+    echo "crowded cell: $n UEs x $CROWDED_TASKS tasks, one cell, one accelerator (median±spread of $runs runs)"
+    printf "%12s | %12s %6s %8s | %12s %10s\n" "interval_s" "et_cpu" "et_MB" "vs_exact" "mean_delay_s" "delay_chg"
+    exact_cpu="" exact_delay=""
+    for interval in 0 $CROWDED_INTERVALS; do
+        scen=$work/crowded-$interval.json
+        cat >"$scen" <<EOF
+{
+  "platform": "$file",
+  "model": "$src/models/opt-2.7b.json",
+  "seed": 1,
+  "policy": "greedy",
+  "tasks": { "per_ue": $CROWDED_TASKS },
+  "channel": { "share_interval_s": $interval },
+  "output": { "channel_trace": false }
+}
+EOF
+        cpus="" rsss=""
+        for r in $(seq "$runs"); do
+            if ! measure "crowded-$interval-$r" "$edgetune" run "$scen" --out "$work/crowded-out-$interval" -q; then
+                status=1
+                continue 2
+            fi
+            cpus="$cpus $m_cpu_s" rsss="$rsss $m_rss_mb"
+        done
+        cpu=$(median $cpus)
+        delay=$(mean_delay "$work/crowded-out-$interval/summary.json")
+        [ "$interval" = 0 ] && exact_cpu=$cpu exact_delay=$delay
+        printf "%12s | %12s %6s %8s | %12.3f %10s\n" "$interval" "$(cell $cpus)" "$(median $rsss)" \
+            "$(ratio "$cpu" "$exact_cpu")" "$delay" \
+            "$(awk -v a="$delay" -v b="$exact_delay" 'BEGIN { printf "%+.4f%%", 100 * (a - b) / b }')"
+    done
 fi
 
 # The shipped default scenario, one episode per process, as a user runs it:

@@ -52,6 +52,7 @@ void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p)
     p->ue_tx_power_dbm = sc->ue_tx_power_dbm;
     p->update_interval_s = sc->update_interval_s;
     p->push_tolerance = sc->push_tolerance;
+    p->share_interval_s = sc->share_interval_s;
     p->max_interferers = sc->max_interferers;
     p->shared_carrier = sc->radio_sharing == ET_SHARING_CARRIER;
     p->duplex = sc->duplex;

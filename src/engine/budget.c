@@ -405,5 +405,5 @@ et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writ
             "tasks.per_ue), trace less (output.channel_every, output.channel_ues, "
             "output.channel_trace) or raise the limit (0 = none)",
             source, b.output_bytes, n, p->tasks_per_ue, b.channel_rows, o_lim);
-    return et_budget_stack_room(ET_SIM_ACTORS(n), err);
+    return et_budget_stack_room(ET_SIM_ACTORS(n) + (p->share_interval_s > 0), err);
 }

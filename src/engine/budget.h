@@ -99,7 +99,8 @@ et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writ
 et_status et_budget_stack_room(int n_actors, et_error *err);
 
 /* The actors an episode of n_ue UEs runs at most: one per UE (it performs its server's side
- * of its requests too), the channel and the watchdog (docs/simulation.md, "Actors"). */
+ * of its requests too), the channel and the watchdog (docs/simulation.md, "Actors"); one more,
+ * the share actor, with channel.share_interval_s > 0 (its callers add it). */
 #define ET_SIM_ACTORS(n_ue) ((n_ue) + 2)
 
 /* The shortest estimate et_budget_estimate can give for n_ue UEs of p's parameters, from the

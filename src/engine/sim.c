@@ -166,6 +166,13 @@ struct et_sim {
     int *share_items; /* 2 * n_ue slots (2 n_cells n_ue with handover: a cell may then serve
                          every UE): cell c, direction d at share_first[2c + d] */
     int *share_first, *share_n;
+    /* channel.share_interval_s > 0: the sharing sets (2c + dir) whose other UEs still get
+     * the share of an earlier count, re-divided by the share actor at the next boundary. */
+    unsigned char *share_dirty; /* (2 n_cells) 1 when the set is in share_due */
+    int *share_due, n_share_due;
+    int *share_due_snapshot;
+    int share_woken; /* the share actor has been woken for the sets in share_due */
+    sg_sem_t share_wake;
     /* Per cell, the channel.max_interferers nearest other cells. */
     int *interferers, *n_interferers;
     et_engine_counts counts;
@@ -479,6 +486,10 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     if (params->tasks_per_ue < 1 || !(params->update_interval_s > 0))
         return et_error_set(err, ET_ERR_INPUT,
                             "simulator: tasks_per_ue must be >= 1 and update_interval_s > 0");
+    if (!(params->share_interval_s >= 0 && params->share_interval_s <= 1))
+        return et_error_set(err, ET_ERR_INPUT,
+                            "simulator: share_interval_s must be in [0, 1] s, got %g",
+                            params->share_interval_s);
     /* Bursts: both means 0 (none), or both at least 0.01 s (the schedule's draws grow as the
      * episode's time over their mean) and finite. */
     double on = params->burst_on_s, off = params->burst_off_s;
@@ -577,10 +588,14 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     sim->share_items = calloc(share_slots, sizeof *sim->share_items);
     sim->share_first = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_first);
     sim->share_n = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_n);
+    sim->share_dirty = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_dirty);
+    sim->share_due = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_due);
+    sim->share_due_snapshot = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_due_snapshot);
     sim->cell_prop = calloc((size_t)sim->n_cells, sizeof *sim->cell_prop);
     sim->cell_carrier = calloc((size_t)sim->n_cells, sizeof *sim->cell_carrier);
     if (!sim->ues || !sim->state || !sim->busy || !sim->busy_snapshot || !sim->traced ||
-        !sim->share_items || !sim->share_first || !sim->share_n || !sim->server_jobs ||
+        !sim->share_items || !sim->share_first || !sim->share_n || !sim->share_dirty ||
+        !sim->share_due || !sim->share_due_snapshot || !sim->server_jobs ||
         !sim->servers || !sim->acc_used || !sim->wait_items || !sim->interferers ||
         !sim->n_interferers || !sim->cell_prop || !sim->cell_carrier) {
         int n_ue = sim->n_ue;
@@ -704,6 +719,10 @@ void et_sim_destroy(et_sim *sim)
     free(sim->share_items);
     free(sim->share_first);
     free(sim->share_n);
+    free(sim->share_dirty);
+    free(sim->share_due);
+    free(sim->share_due_snapshot);
+    if (sim->share_wake) sg_sem_destroy(sim->share_wake);
     free(sim->server_jobs);
     free(sim->servers);
     free(sim->acc_used);
@@ -787,6 +806,12 @@ static long grid_step_now(const et_sim *sim)
 static int carrier_shared(const et_sim *sim)
 {
     return sim->p.channel_enabled && sim->p.shared_carrier && sim->topo.access == ET_ACCESS_OFDMA;
+}
+
+/* 1 when a shared carrier is re-divided per channel.share_interval_s (the share actor runs). */
+static int share_batched(const et_sim *sim)
+{
+    return carrier_shared(sim) && sim->p.share_interval_s > 0;
 }
 
 /* The rate u gets in direction dir now, from its channel state. Shared
@@ -1288,8 +1313,22 @@ static void share_push(et_sim *sim, int c, int dir, const ue_state *u)
     }
 }
 
+/* channel.share_interval_s > 0: sharing set `set` (2c + dir) changed; its other UEs get
+ * their new share at the next boundary, from the share actor, woken for it here. */
+static void share_defer(et_sim *sim, int set)
+{
+    if (!sim->share_dirty[set]) {
+        sim->share_dirty[set] = 1;
+        sim->share_due[sim->n_share_due++] = set;
+    }
+    if (sim->share_woken) return;
+    sim->share_woken = 1;
+    sg_sem_release(sim->share_wake);
+}
+
 /* Joins (join = 1) or leaves u's cell's sharing set in direction dir, then
- * re-divides the carrier among the set's other UEs. The walk is live: a
+ * re-divides the carrier among the set's other UEs: at once (channel.share_interval_s
+ * 0), or at the next boundary of the interval (share_main). The walk is live: a
  * UE that another actor adds or removes meanwhile is re-divided by that
  * actor, with the count it leaves behind. */
 static void share_change(et_sim *sim, ue_state *u, int dir, int join)
@@ -1299,7 +1338,39 @@ static void share_change(et_sim *sim, ue_state *u, int dir, int join)
         share_join(sim, u, dir);
     else
         share_leave(sim, u, dir);
-    share_push(sim, u->cell, dir, u);
+    if (share_batched(sim))
+        share_defer(sim, 2 * u->cell + dir);
+    else
+        share_push(sim, u->cell, dir, u);
+}
+
+/* channel.share_interval_s > 0: a scheduler that re-divides a cell's carrier once per
+ * interval. Woken by the first sharing-set change since its last round, it sleeps in engine
+ * time to the next boundary (the first multiple of the interval after the episode's start
+ * that is later than now) and gives every UE of each changed set its share of the count
+ * then. Changes made while it pushes (each push is a simcall) wake it for the boundary after.
+ * A daemon: it ends with the last UE. */
+static void share_main(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    et_sim *sim = sg_actor_self_get_data();
+    sg_actor_daemonize(sg_actor_self());
+    double dt = sim->p.share_interval_s;
+    for (;;) {
+        sg_sem_acquire(sim->share_wake);
+        double k = floor((simgrid_get_clock() - sim->t0) / dt) + 1.0;
+        sg_actor_sleep_until(sim->t0 + k * dt);
+        int n = sim->n_share_due;
+        memcpy(sim->share_due_snapshot, sim->share_due, (size_t)n * sizeof *sim->share_due);
+        for (int i = 0; i < n; i++)
+            sim->share_dirty[sim->share_due[i]] = 0;
+        sim->n_share_due = 0;
+        sim->share_woken = 0;
+        for (int i = 0; i < n; i++) {
+            int set = sim->share_due_snapshot[i];
+            share_push(sim, set / 2, set % 2, NULL);
+        }
+    }
 }
 
 /* Starts one comm of size_bytes on u's access in direction dir, now.
@@ -2063,6 +2134,12 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
 
     sim->n_busy = 0;
     memset(sim->share_n, 0, 2 * (size_t)sim->n_cells * sizeof *sim->share_n);
+    memset(sim->share_dirty, 0, 2 * (size_t)sim->n_cells * sizeof *sim->share_dirty);
+    sim->n_share_due = 0;
+    sim->share_woken = 0;
+    /* A fresh semaphore: the last episode's share actor may have left a wake-up in the old. */
+    if (sim->share_wake) sg_sem_destroy(sim->share_wake);
+    sim->share_wake = share_batched(sim) ? sg_sem_init(0) : NULL;
     memset(&sim->counts, 0, sizeof sim->counts);
     for (int i = 0; i < sim->n_ue; i++) {
         ue_state *u = &sim->ues[i];
@@ -2124,7 +2201,7 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     if (agent->ops->episode_begin)
         agent->ops->episode_begin(agent, episode, sim->n_ue, sim->episode_seed);
 
-    et_status room = et_budget_stack_room(ET_SIM_ACTORS(sim->n_ue), err);
+    et_status room = et_budget_stack_room(ET_SIM_ACTORS(sim->n_ue) + share_batched(sim), err);
     if (room != ET_OK) return room;
     sg_actor_t a;
     if (prm->limit_sim_time_s > 0) {
@@ -2136,6 +2213,11 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
         a = sg_actor_init("channel", sim->topo.server);
         sg_actor_set_data(a, sim);
         sg_actor_start(a, channel_main, 0, NULL);
+    }
+    if (share_batched(sim)) {
+        a = sg_actor_init("share", sim->topo.server);
+        sg_actor_set_data(a, sim);
+        sg_actor_start(a, share_main, 0, NULL);
     }
     for (int i = 0; i < sim->n_ue; i++) {
         ue_state *u = &sim->ues[i];

@@ -93,6 +93,10 @@ typedef struct et_sim_params {
     double ue_tx_power_dbm;
     double update_interval_s;
     double push_tolerance;
+    /* channel.share_interval_s: 0, a cell's carrier is re-divided among its busy UEs at every
+     * transfer start and end; > 0, the other UEs' shares change at the next multiple of it
+     * after the episode's start (docs/simulation.md, "The cell's carrier"). */
+    double share_interval_s;
     int max_interferers;
     int shared_carrier; /* channel.sharing = carrier: a cell's UEs split its carrier */
     et_duplex duplex;   /* channel.duplex: the shared carrier is TDD or FDD */

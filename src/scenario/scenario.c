@@ -213,6 +213,13 @@ static const key_def KEYS[] = {
     {"channel.push_tolerance", KEY_DOUBLE, OFF(push_tolerance), 0, 1, "0.01", NULL,
      "a busy link's new rate is applied to the engine only when it differs from the applied "
      "one by more than this fraction (bounds the rate error; 0 applies every change)"},
+    {"channel.share_interval_s", KEY_DOUBLE, OFF(share_interval_s), 0, 1, "0", NULL,
+     "scheduling interval, s, at which a cell's carrier is re-divided among its UEs with a "
+     "transfer in flight: 0 = at once at every transfer start and end (exact); a positive "
+     "value re-divides the other UEs' shares at the next multiple of it in engine time (the "
+     "starting UE gets its own share at once). An NR slot is 1 ms / 2^mu: 0.5 ms at 30 kHz "
+     "subcarrier spacing (3GPP TS 38.211 section 4.3.2); docs/simulation.md, \"The cell's "
+     "carrier\""},
     {"channel.ue_tx_power_dbm", KEY_DOUBLE, OFF(ue_tx_power_dbm), -30, 40, "23", NULL,
      "UE transmit power, dBm (3GPP power class 3)"},
     {"channel.ap_tx_power_dbm", KEY_DOUBLE, OFF(channel.ap_tx_power_dbm), -30, 60, "46", NULL,

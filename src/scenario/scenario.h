@@ -80,6 +80,7 @@ typedef struct et_scenario {
     double ue_tx_power_dbm;
     double update_interval_s;
     double push_tolerance; /* relative rate change that is applied to a busy link */
+    double share_interval_s; /* carrier re-division interval, s; 0: at every start and end */
     int max_interferers;   /* the nearest cells that interfere */
     et_radio_sharing radio_sharing;
     et_duplex duplex;                              /* a cell's carrier: TDD or FDD */

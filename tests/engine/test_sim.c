@@ -175,6 +175,10 @@ static int run_plan(const et_scenario *sc, const child_plan *p)
         for (int e = 0; e < p->before && st == ET_OK; e++)
             st = et_sim_run_episode_isolated(sim, agent, 100 + e, NULL, &stats, &err);
         if (st == ET_OK) st = et_outputs_open(&out, sc->out_dir, 1, sc->write_channel_trace, &err);
+        if (st == ET_OK && sc->write_activity_log) {
+            st = et_outputs_add(&out, "activities.csv", &out.activity, &err);
+            if (st == ET_OK) fputs(et_trace_header(ET_TRACE_ACTIVITIES), out.activity);
+        }
         if (st == ET_OK)
             st = p->isolated
                      ? et_sim_run_episode_isolated(sim, decider, p->episode, &out, &stats, &err)
@@ -1103,12 +1107,15 @@ static void each_ue_runs_one_actor(void)
     const char *dir = et_test_tmpdir("sim_actors");
     char plat[4200];
     snprintf(plat, sizeof plat, "%s/p.xml", dir);
-    for (int channel = 0; channel <= 1; channel++) {
+    /* 0: static links; 1: the channel; 2: the channel with the share actor. */
+    for (int channel = 0; channel <= 2; channel++) {
         int n_ue = 12;
         write_platform(plat, n_ue, 1e9, 2);
         et_scenario sc;
         static_scenario(&sc, dir, plat, n_ue);
-        sc.channel_enabled = channel;
+        sc.channel_enabled = channel > 0;
+        sc.radio_sharing = ET_SHARING_CARRIER;
+        sc.share_interval_s = channel == 2 ? 0.001 : 0;
         sc.tasks_per_ue = 2;
         child_plan plan = {.policy = "all-server", .census = 1};
         CU_ASSERT_EQUAL_FATAL(run_plan(&sc, &plan), 0);
@@ -1116,10 +1123,165 @@ static void each_ue_runs_one_actor(void)
         CU_ASSERT_FATAL(text != NULL);
         int got = atoi(text);
         free(text);
-        int want = n_ue + (sc.channel_enabled ? 1 : 0) + (sc.limit_sim_time_s > 0 ? 1 : 0);
-        fprintf(stderr, "\n  %d UEs, channel %s: %d actors ", n_ue, channel ? "on" : "off", got);
+        int want = n_ue + (sc.channel_enabled ? 1 : 0) + (sc.limit_sim_time_s > 0 ? 1 : 0) +
+                   (channel == 2 ? 1 : 0);
+        fprintf(stderr, "\n  %d UEs, channel %s: %d actors ", n_ue,
+                channel == 2 ? "on, share interval 1 ms" : channel ? "on" : "off", got);
         CU_ASSERT_EQUAL(got, want);
     }
+}
+
+/* ------------------------------------------- channel.share_interval_s */
+
+/* Runs sc by plan in a child into the fresh directory `name` and returns its tasks.csv (NULL
+ * when missing; the caller frees it). */
+static char *tasks_csv_of(et_scenario *sc, const char *name, const child_plan *plan)
+{
+    snprintf(sc->out_dir, sizeof sc->out_dir, "%s", et_test_tmpdir(name));
+    CU_ASSERT_EQUAL(run_plan(sc, plan), 0);
+    return slurp(sc->out_dir, "tasks.csv");
+}
+
+/* Where no carrier is ever re-divided (one UE in its cell), a positive share interval
+ * changes nothing: the share actor's boundaries are no engine work of their own. */
+static void a_share_interval_changes_nothing_where_no_carrier_is_re_divided(void)
+{
+    et_scenario sc;
+    default_scenario(&sc, "", 2);
+    sc.ues = 1;
+    child_plan plan = {.policy = "random"};
+    char *exact = tasks_csv_of(&sc, "sim_share_one_exact", &plan);
+    sc.share_interval_s = 0.001;
+    char *batched = tasks_csv_of(&sc, "sim_share_one_1ms", &plan);
+    CU_ASSERT_FATAL(exact && batched);
+    CU_ASSERT(strlen(exact) > 200);
+    CU_ASSERT_STRING_EQUAL(exact, batched);
+    free(exact);
+    free(batched);
+}
+
+/* Per-task delays of the default cell (6 UEs, 4 tasks each) with the carrier re-divided
+ * per 1 ms and per 10 ms against re-division at every start and end: the same tasks and
+ * decisions, each delay within SHARE_DELAY_TOL of the exact run's (docs/simulation.md, "The
+ * cell's carrier", gives the measured figures), and some delay changed (the batching did
+ * something). */
+#define SHARE_DELAY_TOL 1e-3
+static void batching_the_carrier_re_division_changes_delays_by_less_than_the_tolerance(void)
+{
+    double intervals[3] = {0, 0.001, 0.01};
+    char dirs[3][4200];
+    for (int i = 0; i < 3; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "sim_share_tol_%d", i);
+        snprintf(dirs[i], sizeof dirs[i], "%s", et_test_tmpdir(name));
+        et_scenario sc;
+        default_scenario(&sc, dirs[i], 1);
+        sc.share_interval_s = intervals[i];
+        CU_ASSERT_EQUAL_FATAL(run_child(&sc, "greedy"), 0);
+    }
+    for (int i = 1; i < 3; i++) {
+        double worst = 0, changed = 0;
+        int n = 0;
+        for (int ue = 0; ue < 6; ue++) {
+            for (int task = 0; task < 4; task++) {
+                double exact = task_field(dirs[0], ue, task, "delay_s");
+                double got = task_field(dirs[i], ue, task, "delay_s");
+                CU_ASSERT_FATAL(isfinite(exact) && isfinite(got) && exact > 0);
+                CU_ASSERT_EQUAL(task_field(dirs[i], ue, task, "b"),
+                                task_field(dirs[0], ue, task, "b"));
+                worst = fmax(worst, rel_err(got, exact));
+                changed = fmax(changed, fabs(got - exact));
+                n++;
+            }
+        }
+        fprintf(stderr, "\n  %g s: %d tasks, largest relative delay change %.3g ", intervals[i], n,
+                worst);
+        CU_ASSERT_EQUAL(n, 24);
+        CU_ASSERT(worst < SHARE_DELAY_TOL);
+        CU_ASSERT(changed > 0);
+    }
+}
+
+/* activities.csv rows of kind B (a busy link's new rate) that re-divide a carrier: every B
+ * row but the re-apply a sender makes its route latency after its comm starts
+ * (reapply_after_latency in src/engine/sim.c). Fills up to max (time, ue, dir, rate); returns
+ * how many. */
+typedef struct share_row {
+    double t, rate;
+    int ue, dir;
+} share_row;
+
+static int read_share_rows(const char *dir, double latency_s, share_row *rows, int max)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/activities.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[512], kind;
+    double started[2][2] = {{-1, -1}, {-1, -1}}; /* last comm start per UE (0, 1) and dir */
+    int n = 0;
+    if (!fgets(line, sizeof line, f)) line[0] = '\0'; /* the header */
+    while (fgets(line, sizeof line, f)) {
+        double t, amount, peak, rate;
+        int ue, d;
+        if (sscanf(line, "%lf,%d,%c,%d,%lf,%lf,%lf", &t, &ue, &kind, &d, &amount, &peak, &rate) !=
+                7 ||
+            ue < 0 || ue > 1 || d < 0 || d > 1)
+            continue;
+        if (kind == 'C') started[ue][d] = t;
+        if (kind != 'B') continue;
+        if (fabs(t - (started[ue][d] + latency_s * (1 + 1e-6))) < 1e-9) continue; /* re-apply */
+        if (n < max) rows[n++] = (share_row){.t = t, .rate = rate, .ue = ue, .dir = d};
+    }
+    fclose(f);
+    return n;
+}
+
+/* Two UEs offload at once over one carrier, one near the AP (50 m), one far (240 m): the
+ * near one's upload ends first, and the far one gets the whole uplink. Re-divided at every
+ * event, its new rate is set at that end; with a share interval of 20 ms, at the first
+ * boundary after it, ceil(t / 20 ms) x 20 ms, with the same rate (nothing else differs
+ * before the first re-division), and every later re-division falls on a boundary too. */
+static void a_share_interval_defers_the_re_division_to_the_next_boundary(void)
+{
+    const double dt = 0.02;
+    share_row rows[2][64];
+    int n[2];
+    for (int i = 0; i < 2; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "sim_share_defer_%d", i);
+        const char *dir = et_test_tmpdir(name);
+        char keep[4200], platform[4200], trace[4200];
+        snprintf(keep, sizeof keep, "%s", dir);
+        snprintf(platform, sizeof platform, "%s/p.xml", keep);
+        snprintf(trace, sizeof trace, "%s/trace.csv", keep);
+        write_platform(platform, 2, 10e9, 2);
+        double xs[2] = {50, 240};
+        write_trace(trace, 2, xs, xs, 1e6);
+        et_scenario sc;
+        static_scenario(&sc, keep, platform, 2);
+        deterministic_channel(&sc, trace);
+        sc.radio_sharing = ET_SHARING_CARRIER;
+        sc.tunes_on = ET_FM_TUNES_ON_FULL;   /* no emulator first: the data set goes up at once */
+        sc.tokens_min = sc.tokens_max = 1e5; /* uploads of 400 kB: tens of ms */
+        sc.write_activity_log = 1;
+        sc.share_interval_s = i == 0 ? 0 : dt;
+        CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
+        n[i] = read_share_rows(keep, WL_LAT_S + BH_LAT_S, rows[i], 64);
+        CU_ASSERT_FATAL(n[i] > 0);
+    }
+    const share_row *exact = &rows[0][0], *batched = &rows[1][0];
+    double boundary = ceil(exact->t / dt - 1e-9) * dt;
+    fprintf(stderr, "\n  UE %d's share rises at %.6f s re-divided at once, at %.6f s per %g s ",
+            exact->ue, exact->t, batched->t, dt);
+    CU_ASSERT_EQUAL(exact->ue, 1);
+    CU_ASSERT(fabs(exact->t / dt - round(exact->t / dt)) > 1e-3); /* an event, off the grid */
+    CU_ASSERT_EQUAL(batched->ue, exact->ue);
+    CU_ASSERT_EQUAL(batched->dir, exact->dir);
+    CU_ASSERT_DOUBLE_EQUAL(batched->t, boundary, 1e-9);
+    CU_ASSERT(rel_err(batched->rate, exact->rate) < 1e-12);
+    for (int k = 0; k < n[1]; k++)
+        CU_ASSERT(fabs(rows[1][k].t / dt - round(rows[1][k].t / dt)) < 1e-6);
 }
 
 /* An evaluation episode's result depends only on (scenario, seed, episode,
@@ -1885,6 +2047,12 @@ int main(void)
          halving_the_channel_step_leaves_a_static_channel_run_unchanged},
         {"an_idle_ue_does_no_channel_work", an_idle_ue_does_no_channel_work},
         {"each_ue_runs_one_actor", each_ue_runs_one_actor},
+        {"a_share_interval_changes_nothing_where_no_carrier_is_re_divided",
+         a_share_interval_changes_nothing_where_no_carrier_is_re_divided},
+        {"batching_the_carrier_re_division_changes_delays_by_less_than_the_tolerance",
+         batching_the_carrier_re_division_changes_delays_by_less_than_the_tolerance},
+        {"a_share_interval_defers_the_re_division_to_the_next_boundary",
+         a_share_interval_defers_the_re_division_to_the_next_boundary},
         {"an_isolated_episode_does_not_depend_on_what_ran_before",
          an_isolated_episode_does_not_depend_on_what_ran_before},
         {"same_seed_gives_the_same_burst_schedule", same_seed_gives_the_same_burst_schedule},
