@@ -192,8 +192,9 @@ static int train_ranked(int argc, char **argv, et_collective *comm)
     if (comm->size > 1) snprintf(ranks, sizeof ranks, ", %d ranks", comm->size);
     snprintf(banner, sizeof banner,
              "edgetune: training %s on %d UEs x %d tasks, %d episodes%s, seed %llu%s%s\n",
-             sc.policy, et_sim_ue_count(sim), sc.tasks_per_ue, sc.train_episodes, ranks,
-             (unsigned long long)sc.seed, a.resume ? ", resuming " : "", a.resume ? a.resume : "");
+             sc.policy, et_sim_ue_count(sim), sc.sim.tasks_per_ue, sc.train_episodes, ranks,
+             (unsigned long long)sc.sim.seed, a.resume ? ", resuming " : "",
+             a.resume ? a.resume : "");
     train_display disp = {.tty = isatty(2), .banner = banner};
     et_train_options opt = {.scenario = &sc,
                             .policy = sc.policy,

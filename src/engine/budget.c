@@ -72,7 +72,7 @@ static double task_s(const et_sim *sim, int ue, et_location loc, double tokens, 
      * the emulator's request and reply (amortised), the upload, the load query's round trip
      * (server.load_info query) and, offloaded, the result. */
     double lat = sg_host_get_route_latency(h->host, srv->host);
-    double msgs = 2.0 / sc->tasks_per_ue + 1 + (sc->load_query ? 2 : 0);
+    double msgs = 2.0 / sc->tasks_per_ue + 1 + (sc->server_load_info == ET_LOAD_INFO_QUERY ? 2 : 0);
     if (loc != ET_LOCATION_LOCAL) msgs += 1;
     double download = et_cost_download_bytes(et_sim_fm(sim), &c, 0, 0);
     double air_up = xfer_s(sc->control_bytes, up) / sc->tasks_per_ue +
@@ -202,8 +202,8 @@ void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b)
 
 int et_budget_auto_applies(const et_sim_params *p, int n_ue)
 {
-    return p->channel_auto && n_ue > ET_BUDGET_AUTO_UES && p->channel_trace_ues == 0 &&
-           p->channel_trace_every == 1;
+    return p->channel_sampling == ET_CHANNEL_SAMPLING_AUTO && n_ue > ET_BUDGET_AUTO_UES &&
+           p->channel_trace_ues == 0 && p->channel_trace_every == 1;
 }
 
 int et_budget_auto_every(const et_sim *sim)
@@ -366,7 +366,7 @@ et_status et_budget_stack_room(int n_actors, et_error *err)
 et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writes_traces,
                              et_error *err)
 {
-    if (!p->platform || p->tasks_per_ue < 1 || !(p->update_interval_s > 0) ||
+    if (!p->platform[0] || p->tasks_per_ue < 1 || !(p->update_interval_s > 0) ||
         p->channel_trace_every < 1)
         return ET_OK; /* et_sim_new reports these */
     et_platform_census census;
@@ -379,7 +379,7 @@ et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writ
      * ever; so do fewer UE hosts than the key ues asks for (discovery). */
     if (st != ET_OK || census.n_ue == 0 || p->ues > census.n_ue) return ET_OK;
     int n = p->ues > 0 ? p->ues : census.n_ue;
-    const char *source = p->source ? p->source : "(parameters)";
+    const char *source = p->source[0] ? p->source : "(parameters)";
     et_budget b;
     et_budget_estimate_lower(p, n, channel_trace, &b);
     double t_lim = p->limit_sim_time_s, o_lim = writes_traces ? p->limit_output_bytes : 0;

@@ -52,7 +52,7 @@ typedef struct et_budget {
 void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b);
 
 /* 1 when output.channel_sampling auto (ET_BUDGET_AUTO_UES) applies to p's parameters for
- * n_ue UEs: p->channel_auto on, more than ET_BUDGET_AUTO_UES UEs, and channel_trace_ues and
+ * n_ue UEs: p->channel_sampling auto, more than ET_BUDGET_AUTO_UES UEs, and channel_trace_ues and
  * channel_trace_every at 0 and 1. */
 int et_budget_auto_applies(const et_sim_params *p, int n_ue);
 
