@@ -12,9 +12,12 @@ const char *et_version(void)
     return ET_VERSION;
 }
 
-/* How the engine's messages name its parameters: by the scenario key that sets the field. */
+/* How the engine's messages name its parameters: by the scenario key that sets the field (the
+ * channel trace, not a parameter, by the key that turns channel.csv on). */
 static const char *sim_param_key(size_t param)
 {
+    if (param == ET_SIM_PARAM_CHANNEL_TRACE)
+        return et_scenario_key_at(offsetof(et_scenario, write_channel_trace));
     return et_scenario_key_at(offsetof(et_scenario, sim) + param);
 }
 

@@ -383,10 +383,12 @@ static et_status cell_carrier(const et_sim *sim, int c, et_ue_radio *out, et_err
     return et_error_set(err, ET_ERR_INPUT,
                         "%s: cell '%s': property '%s': expected a TDD pattern and special slot "
                         "with time in both directions, got pattern '%s' with special slot '%s' "
-                        "(%s from the scenario key channel.%s)",
+                        "(%s from the %s %s)",
                         prm->platform, cell->name, prop, pattern, special,
                         cell->tdd_pattern ? "the slot" : "the pattern",
-                        cell->tdd_pattern ? "tdd_special_slot" : "tdd_pattern");
+                        prm->param_name ? "scenario key" : "parameter",
+                        cell->tdd_pattern ? ET_SIM_PARAM_KEY(prm, tdd_special_slot)
+                                          : ET_SIM_PARAM_KEY(prm, tdd_pattern));
 }
 
 /* channel.csv: every UE, or output.channel_ues of them evenly spaced. */
@@ -540,10 +542,11 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
      * UE: 8 bytes per UE and cell, bounded here to 256 MiB. */
     if (share_slots > ((size_t)1 << 26)) {
         st = et_error_set(err, ET_ERR_INPUT,
-                          "%s: key 'channel.handover': %d UEs in %d cells need %zu carrier-sharing "
+                          "%s: %s '%s': %d UEs in %d cells need %zu carrier-sharing "
                           "slots with handover, more than the %d it allows (UEs x cells at most "
                           "%d); simulate fewer UEs or cells, or turn handover off",
-                          prm->source, sim->n_ue, sim->n_cells, share_slots, 1 << 26, 1 << 25);
+                          prm->source, et_sim_param_noun(prm), ET_SIM_PARAM_KEY(prm, handover),
+                          sim->n_ue, sim->n_cells, share_slots, 1 << 26, 1 << 25);
         et_sim_destroy(sim);
         return st;
     }
@@ -718,6 +721,17 @@ void et_sim_set_seed(et_sim *sim, uint64_t seed)
 const et_sim_params *et_sim_get_params(const et_sim *sim)
 {
     return &sim->p;
+}
+
+const char *et_sim_param_key(const et_sim_params *p, size_t param, const char *field)
+{
+    const char *key = p->param_name ? p->param_name(param) : NULL;
+    return key ? key : field;
+}
+
+const char *et_sim_param_noun(const et_sim_params *p)
+{
+    return p->param_name ? "key" : "parameter";
 }
 int et_sim_ue_count(const et_sim *sim)
 {
@@ -1145,12 +1159,15 @@ static int must_stop(et_sim *sim)
     double cap = sim->p.limit_output_bytes;
     if (cap > 0 && sim->out && (double)et_outputs_bytes(sim->out) > cap) {
         stop_episode(sim, ET_ERR_LIMIT,
-                     "%s: key 'limits.output_bytes': the outputs reached %.6g bytes at simulated "
-                     "%.1f s of episode %d (%d of %d tasks done); raise the limit (0 = none) or "
-                     "trace less (output.channel_every, output.channel_ues, "
-                     "output.channel_trace)",
-                     sim->p.source, cap, now_s(sim), sim->episode, sim->tasks_done,
-                     sim->tasks_total);
+                     "%s: %s '%s': the outputs reached %.6g bytes at simulated %.1f s of episode "
+                     "%d (%d of %d tasks done); raise the limit (0 = none) or trace less (%s, %s, "
+                     "%s)",
+                     sim->p.source, et_sim_param_noun(&sim->p),
+                     ET_SIM_PARAM_KEY(&sim->p, limit_output_bytes), cap, now_s(sim), sim->episode,
+                     sim->tasks_done, sim->tasks_total,
+                     ET_SIM_PARAM_KEY(&sim->p, channel_trace_every),
+                     ET_SIM_PARAM_KEY(&sim->p, channel_trace_ues),
+                     et_sim_param_key(&sim->p, ET_SIM_PARAM_CHANNEL_TRACE, "channel_trace"));
         return 1;
     }
     return 0;
@@ -1164,12 +1181,14 @@ static void watchdog_main(int argc, char **argv)
     et_sim *sim = sg_actor_self_get_data();
     sg_actor_daemonize(sg_actor_self());
     sg_actor_sleep_until(sim->t0 + sim->p.limit_sim_time_s);
+    const et_sim_params *p = &sim->p;
     stop_episode(sim, ET_ERR_LIMIT,
-                 "%s: key 'limits.sim_time_s': episode %d reached the limit of %.6g simulated s "
-                 "with %d of %d tasks done; raise it (0 = none) or shorten the episode "
-                 "(tasks.per_ue, tasks.gap_mean_s, tasks.burst_off_s, tasks.tokens_max)",
-                 sim->p.source, sim->episode, sim->p.limit_sim_time_s, sim->tasks_done,
-                 sim->tasks_total);
+                 "%s: %s '%s': episode %d reached the limit of %.6g simulated s with %d of %d "
+                 "tasks done; raise it (0 = none) or shorten the episode (%s, %s, %s, %s)",
+                 p->source, et_sim_param_noun(p), ET_SIM_PARAM_KEY(p, limit_sim_time_s),
+                 sim->episode, p->limit_sim_time_s, sim->tasks_done, sim->tasks_total,
+                 ET_SIM_PARAM_KEY(p, tasks_per_ue), ET_SIM_PARAM_KEY(p, gap_mean_s),
+                 ET_SIM_PARAM_KEY(p, burst_off_s), ET_SIM_PARAM_KEY(p, tokens_max));
 }
 
 /* Every update_interval_s: writes the due channel.csv rows, and advances

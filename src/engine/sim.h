@@ -100,6 +100,15 @@ void et_sim_set_progress(et_sim *sim, et_progress_fn fn, void *ctx);
  * training seeds, each in its own child process). */
 void et_sim_set_seed(et_sim *sim, uint64_t seed);
 
+/* How the engine's messages name parameter `param` (ET_SIM_PARAM(field)) of p: the name
+ * p->param_name gives (et_sim_create: the scenario key, "channel.handover"), else `field`, the
+ * field's own name ("handover"). ET_SIM_PARAM_KEY(p, handover) is the short form. The engine's
+ * errors never spell a scenario key themselves: the App names them. */
+const char *et_sim_param_key(const et_sim_params *p, size_t param, const char *field);
+#define ET_SIM_PARAM_KEY(p, field) et_sim_param_key((p), ET_SIM_PARAM(field), #field)
+/* What such a name is: "key" (p->param_name set) or "parameter". */
+const char *et_sim_param_noun(const et_sim_params *p);
+
 /* Accessors for reports. */
 const et_sim_params *et_sim_get_params(const et_sim *sim); /* its strings live as long as sim */
 int et_sim_ue_count(const et_sim *sim);

@@ -49,8 +49,11 @@ enum { ET_CHANNEL_SAMPLING_AUTO = 0, ET_CHANNEL_SAMPLING_ALL = 1 };
 /* What a learner is told for its task (reward.credit). */
 enum { ET_CREDIT_INDIVIDUAL = 0, ET_CREDIT_COOPERATIVE = 1, ET_CREDIT_TEAM = 2 };
 
-/* A parameter's id in messages: the offset of its field, ET_SIM_PARAM(handover). */
+/* A parameter's id in the engine's messages: the offset of its field, ET_SIM_PARAM(handover).
+ * ET_SIM_PARAM_CHANNEL_TRACE names what is not a field: whether the caller writes channel.csv
+ * (the limits' advice names it). */
 #define ET_SIM_PARAM(field) offsetof(et_sim_params, field)
+#define ET_SIM_PARAM_CHANNEL_TRACE ((size_t)-1)
 
 /* The name a caller knows parameter `param` (an ET_SIM_PARAM id) by, for the engine's
  * messages: a scenario key ("channel.handover"), or NULL when it has none. */

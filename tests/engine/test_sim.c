@@ -15,6 +15,7 @@
 #include <simgrid/actor.h>
 
 #include "agent.h"
+#include "budget.h"
 #include "channel.h"
 #include "edgetune.h"
 #include "et_test.h"
@@ -1854,9 +1855,55 @@ static void handovers_do_not_depend_on_when_the_channel_is_looked_at(void)
     free(tasks[1]);
 }
 
+/* The engine's errors name its parameters and the Api names them by their keys: a scenario
+ * expected to outlast limits.sim_time_s, or to write more than limits.output_bytes, is refused
+ * naming the keys through et_sim_params_from_scenario, and the fields themselves when an
+ * embedding program fills et_sim_params without names. */
+static void engine_errors_name_parameters_and_the_api_names_keys(void)
+{
+    static et_scenario sc; /* large: not on the stack */
+    static et_sim_params p;
+    et_scenario_defaults(&sc, et_test_source_path(""));
+    sc.sim.gap_mean_s = 1e9; /* 50 tasks x 1e9 s: beyond the limit of 1e7 s */
+    et_sim_params_from_scenario(&sc, &p);
+    et_error err;
+    CU_ASSERT_EQUAL(et_budget_precheck(&p, 1, 1, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ": key 'limits.sim_time_s': "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "(tasks.per_ue 50 x tasks.gap_mean_s 1e+09 s,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "shorten the episode (tasks.per_ue, tasks.gap_mean_s)"));
+    p.param_name = NULL;
+    CU_ASSERT_EQUAL(et_budget_precheck(&p, 1, 1, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ": parameter 'limit_sim_time_s': "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "shorten the episode (tasks_per_ue, gap_mean_s)"));
+    CU_ASSERT_PTR_NULL(strstr(err.msg, "tasks."));
+
+    sc.sim.gap_mean_s = 1e5; /* 3e7 channel.csv rows: beyond the limit of 1e9 bytes */
+    et_sim_params_from_scenario(&sc, &p);
+    CU_ASSERT_EQUAL(et_budget_precheck(&p, 1, 1, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ": key 'limits.output_bytes': "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "(ues, tasks.per_ue), trace less (output.channel_every, "
+                                           "output.channel_ues, output.channel_trace)"));
+    p.param_name = NULL;
+    CU_ASSERT_EQUAL(et_budget_precheck(&p, 1, 1, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ": parameter 'limit_output_bytes': "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "(ues, tasks_per_ue), trace less (channel_trace_every, "
+                                           "channel_trace_ues, channel_trace)"));
+
+    /* The other parameters the engine's errors name. */
+    et_sim_params_from_scenario(&sc, &p);
+    CU_ASSERT_STRING_EQUAL(ET_SIM_PARAM_KEY(&p, handover), "channel.handover");
+    CU_ASSERT_STRING_EQUAL(ET_SIM_PARAM_KEY(&p, tdd_pattern), "channel.tdd_pattern");
+    CU_ASSERT_STRING_EQUAL(ET_SIM_PARAM_KEY(&p, burst_on_s), "tasks.burst_on_s");
+    CU_ASSERT_STRING_EQUAL(ET_SIM_PARAM_KEY(&p, channel.ap_tx_power_dbm),
+                           "channel.ap_tx_power_dbm");
+    CU_ASSERT_STRING_EQUAL(et_sim_param_noun(&p), "key");
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
+        {"engine_errors_name_parameters_and_the_api_names_keys",
+         engine_errors_name_parameters_and_the_api_names_keys},
         {"server_task_delay_matches_hand_computation", server_task_delay_matches_hand_computation},
         {"local_task_delay_matches_hand_computation", local_task_delay_matches_hand_computation},
         {"two_ues_sharing_the_backhaul_take_longer_than_one",
