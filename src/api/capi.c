@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "agent.h"
-#include "edgetune.h"
+#include "edgetune_cjson.h"
 #include "hmppo.h"
 #include "numtext.h"
 #include "scenario.h"

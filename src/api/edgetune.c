@@ -1,5 +1,6 @@
 /* edgetune.c: the simulator made from a scenario, whose keys name the engine's parameters. */
-#include "edgetune.h"
+#include "edgetune_cjson.h"
+#include "stats_cjson.h"
 
 #include <stddef.h>
 #include <stdlib.h>

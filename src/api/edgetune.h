@@ -41,11 +41,8 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err);
 
 /* An episode's statistics as summary.json's "result" object (stats.h) for sim's model and UE
  * count, with sim's last episode's per_ue, per_class and per_cell breakdown (call it for
- * that episode's stats); the caller owns it (cJSON_Delete). NULL on allocation failure. */
-struct cJSON;
-struct cJSON *et_episode_stats_to_cjson(const et_sim *sim, const et_episode_stats *stats);
-
-/* The same object as printed JSON text (malloc'd; the caller frees). */
+ * that episode's stats), as printed JSON text: malloc'd, the caller frees; NULL on allocation
+ * failure. (Inside the library, edgetune_cjson.h gives the cJSON object.) */
 char *et_episode_stats_to_json(const et_sim *sim, const et_episode_stats *stats);
 
 ET_API_END

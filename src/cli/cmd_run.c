@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "decisions.h"
+#include "edgetune_cjson.h"
 #include "train.h"
 
 static const char RUN_USAGE[] =

@@ -19,6 +19,7 @@
 
 #include "budget.h"
 #include "cli.h"
+#include "edgetune_cjson.h"
 #include "interrupt.h"
 #include "numtext.h"
 #include "train.h"

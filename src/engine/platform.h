@@ -48,10 +48,10 @@
 #include <simgrid/forward.h>
 
 #include "channel.h"
-#include "edgetune_export.h"
 #include "status.h"
 
-ET_API_BEGIN
+/* Inside the library: its types hold SimGrid handles, so it is not installed and its functions
+ * are not exported (the public API carries no SimGrid type). */
 
 #define ET_WIFI_MAX_LEVELS 16
 
@@ -292,6 +292,8 @@ void et_topology_destroy(et_topology *topo);
  * an out-of-range ue. Callable from actors (mobility) at run time. */
 void et_platform_set_wifi_level(const et_topology *topo, int ue, int level);
 
-ET_API_END
+/* The discovered platform of a simulator (sim.c; for et_budget_estimate and the Paje trace). */
+typedef struct et_sim et_sim;
+const et_topology *et_sim_topology(const et_sim *sim);
 
 #endif

@@ -27,7 +27,6 @@
 #include "edgetune_export.h"
 #include "fm.h"
 #include "mobility.h"
-#include "platform.h"
 #include "rng.h"
 #include "sim_params.h"
 #include "stats.h"
@@ -115,8 +114,8 @@ int et_sim_ue_count(const et_sim *sim);
 const char *et_sim_ue_class(const et_sim *sim, int ue);
 const char *et_sim_model_name(const et_sim *sim);
 const et_fm *et_sim_fm(const et_sim *sim);
-/* The discovered platform and the cost model's settings (for et_budget_estimate). */
-const et_topology *et_sim_topology(const et_sim *sim);
+/* The cost model's settings (for et_budget_estimate; the discovered platform is
+ * et_sim_topology, platform.h, inside the library). */
 
 /* The last episode's tasks per UE, device class and cell (summary.json's per_ue, per_class,
  * per_cell), reset when an episode starts. */

@@ -1,5 +1,5 @@
 /* stats.c: an episode's statistics from its task records. */
-#include "stats.h"
+#include "stats_cjson.h"
 
 #include <cJSON.h>
 #include <math.h>

@@ -10,7 +10,6 @@
 #include "trace.h"
 
 ET_API_BEGIN
-struct cJSON;
 
 /* What an episode asked of the engine (for benchmarks and tests). */
 typedef struct et_engine_counts {
@@ -150,13 +149,7 @@ void et_breakdown_reset(et_breakdown *b);
 /* Adds one task of UE r->ue decided in cell `cell` (an index into the cells). */
 void et_breakdown_add(et_breakdown *b, const et_task_record *r, int cell);
 
-/* Adds "per_ue" (n_ue <= ET_BREAKDOWN_UE_MAX), "per_class" and "per_cell" to o. */
-void et_breakdown_to_cjson(const et_breakdown *b, struct cJSON *o);
-
-/* An episode's statistics as a cJSON object naming the model and the UE
- * count (the caller owns it; NULL on allocation failure). Non-finite means
- * are written as null. */
-struct cJSON *et_episode_stats_cjson(const et_episode_stats *s, const char *model, int n_ue);
+/* Their JSON (summary.json's "result"): stats_cjson.h, inside the library. */
 
 ET_API_END
 

@@ -1,6 +1,6 @@
 /* scenario.c: the key table and the JSON scenario reader. */
 #define _DEFAULT_SOURCE
-#include "scenario.h"
+#include "scenario_cjson.h"
 
 #include "choices.h"
 #include "jsontext.h"

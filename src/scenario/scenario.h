@@ -87,12 +87,9 @@ void et_scenario_print_keys(FILE *out, int markdown);
  * ("channel.handover" for offsetof(et_scenario, sim.handover)), or NULL when no key does. */
 const char *et_scenario_key_at(size_t offset);
 
-/* The resolved scenario as a cJSON object, one member per key (for summary.json); the caller
- * owns it (cJSON_Delete). NULL on allocation failure. */
-struct cJSON;
-struct cJSON *et_scenario_to_cjson(const et_scenario *sc);
-
-/* The same object as printed JSON text: malloc'd, the caller frees; NULL on allocation failure. */
+/* The resolved scenario as JSON text, one member per key (summary.json's "scenario"): malloc'd,
+ * the caller frees; NULL on allocation failure. (Inside the library, scenario_cjson.h gives the
+ * cJSON object.) */
 char *et_scenario_to_json(const et_scenario *sc);
 
 ET_API_END
