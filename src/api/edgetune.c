@@ -34,7 +34,7 @@ et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err)
     et_sim_params *p = malloc(sizeof *p);
     if (!p) return et_error_set(err, ET_ERR_NOMEM, "out of memory");
     et_sim_params_from_scenario(sc, p);
-    et_status st = et_sim_new(p, out, err);
+    et_status st = et_sim_create_from_params(p, out, err);
     free(p);
     return st;
 }

@@ -36,7 +36,7 @@ const char *et_version(void);
  * by the scenario key that sets it (so the engine's messages say "key 'channel.handover'"). */
 void et_sim_params_from_scenario(const et_scenario *sc, et_sim_params *p);
 
-/* et_sim_new on the scenario's parameters. */
+/* et_sim_create_from_params on the scenario's parameters. */
 et_status et_sim_create(const et_scenario *sc, et_sim **out, et_error *err);
 
 /* An episode's statistics as summary.json's "result" object (stats.h) for sim's model and UE

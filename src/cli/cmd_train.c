@@ -237,7 +237,7 @@ static int cmd_train(int argc, char **argv)
     if (et_mpi_start(&argc, &argv, &comm, &active, &err) != ET_OK) return cli_fail(&err);
     et_interrupt_install(); /* after MPI's initialisation, which may set handlers of its own */
     int rc = train_ranked(argc, argv, &comm);
-    et_collective_release(&comm);
+    et_collective_clear(&comm);
     /* Bad input (2), a limit (3) and a signal (128 + n) stop every rank together (they learn
      * of them at the same exchange); another failure may have stopped this rank alone. */
     et_mpi_finish(active, rc == 1 ? rc : 0, comm.size);

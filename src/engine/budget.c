@@ -374,7 +374,7 @@ et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writ
 {
     if (!p->platform[0] || p->tasks_per_ue < 1 || !(p->update_interval_s > 0) ||
         p->channel_trace_every < 1)
-        return ET_OK; /* et_sim_new reports these */
+        return ET_OK; /* et_sim_create_from_params reports these */
     et_platform_census census;
     et_error scratch;
     /* The platform reads the same in any locale of the calling program (numtext.h). */

@@ -58,7 +58,7 @@ int et_budget_auto_applies(const et_sim_params *p, int n_ue);
 
 /* The update interval (every k-th update) output.channel_sampling auto chooses for sim, whose
  * parameters already trace ET_BUDGET_AUTO_UES UEs at every update: the smallest k that keeps
- * the likely channel.csv rows under ET_BUDGET_AUTO_ROWS. et_sim_new applies both. */
+ * the likely channel.csv rows under ET_BUDGET_AUTO_ROWS. et_sim_create_from_params applies both. */
 int et_budget_auto_every(const et_sim *sim);
 
 /* Checks b against limits.sim_time_s and (when the command writes an episode's traces,

@@ -285,7 +285,7 @@ et_status et_platform_load(const char *path, et_error *err);
 et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wanted, et_error *err);
 
 /* Frees what discovery allocated (NULL-safe). */
-void et_topology_destroy(et_topology *topo);
+void et_topology_clear(et_topology *topo);
 
 /* Wi-Fi: attaches UE index ue to the cell at rate level (0 = fastest);
  * level is clamped to [0, n_wifi_levels - 1]. No-op for OFDMA topologies or

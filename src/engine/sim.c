@@ -434,7 +434,7 @@ const et_breakdown *et_sim_breakdown(const et_sim *sim)
     return &sim->breakdown;
 }
 
-et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
+et_status et_sim_create_from_params(const et_sim_params *params, et_sim **out, et_error *err)
 {
     /* The platform, the profile and the trace read the same in any locale of the calling
      * program (numtext.h): SimGrid's parser runs on this thread too. */
@@ -512,7 +512,7 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         return st;
     }
     sim->n_ue = sim->topo.n_ue;
-    st = et_paje_new(&sim->topo, &sim->paje, err);
+    st = et_paje_create(&sim->topo, &sim->paje, err);
     if (st != ET_OK) {
         et_sim_destroy(sim);
         return st;
@@ -673,9 +673,9 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
 void et_sim_destroy(et_sim *sim)
 {
     if (!sim) return;
-    et_breakdown_free(&sim->breakdown);
+    et_breakdown_clear(&sim->breakdown);
     et_paje_destroy(sim->paje);
-    et_topology_destroy(&sim->topo);
+    et_topology_clear(&sim->topo);
     et_mobility_trace_destroy(sim->trace);
     et_channel_table_destroy(sim->channel_table);
     free(sim->cell_prop);

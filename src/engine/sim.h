@@ -11,7 +11,7 @@
  * host. docs/simulation.md has the details.
  *
  * One process holds one SimGrid engine (et_engine_init once), one loaded
- * platform (et_sim_new once), and can run many episodes in sequence.
+ * platform (et_sim_create_from_params once), and can run many episodes in sequence.
  *
  * The simulator takes its own parameters (et_sim_params, sim_params.h), not the scenario:
  * the scenario embeds them (et_scenario.sim), edgetune.h hands them over (et_sim_create),
@@ -46,7 +46,7 @@ typedef struct et_sim et_sim;
 
 /* Loads the model profile, the platform and the mobility trace named by p,
  * discovers the topology and allocates every per-UE buffer. p is copied. */
-et_status et_sim_new(const et_sim_params *p, et_sim **out, et_error *err);
+et_status et_sim_create_from_params(const et_sim_params *p, et_sim **out, et_error *err);
 void et_sim_destroy(et_sim *sim);
 
 /* Runs one episode (every UE works through its queue) with agent deciding.

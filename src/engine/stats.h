@@ -140,10 +140,10 @@ typedef struct et_breakdown {
 
 /* Allocates b for n_ue UEs named ue_name[i] of class ue_class_name[i] and n_cell cells named
  * cell_name[c] (the names are borrowed: they must outlive b). -1 when out of memory (b is
- * then empty and et_breakdown_free-able). */
+ * then empty and et_breakdown_clear-able). */
 int et_breakdown_init(et_breakdown *b, int n_ue, const char *const *ue_name,
                       const char *const *ue_class_name, int n_cell, const char *const *cell_name);
-void et_breakdown_free(et_breakdown *b);
+void et_breakdown_clear(et_breakdown *b);
 void et_breakdown_reset(et_breakdown *b);
 
 /* Adds one task of UE r->ue decided in cell `cell` (an index into the cells). */

@@ -4,13 +4,14 @@
  * The scenario (src/scenario) embeds et_sim_params as et_scenario.sim: each of its fields is set
  * by one row of the key table in scenario.c (name, type, range, default, help, field), so a
  * new engine key is a field here, its row, and its use in the engine, with no copy between
- * them. The engine (src/engine) takes the struct whole (et_sim_new) and never sees the
- * scenario; an embedding program may fill it itself. It lives in the Radio layer, the lowest
+ * them. The engine (src/engine) takes the struct whole (et_sim_create_from_params) and never sees
+ * the scenario; an embedding program may fill it itself. It lives in the Radio layer, the lowest
  * that both the Scenario and the Engine use and that holds the channel and mobility
  * parameters it embeds (docs/architecture.md). Plain data: no SimGrid, no functions.
  *
  * docs/configuration.md has each key's meaning, unit, range and source; the scenario checks
- * the ranges, et_sim_new only what it must to stay safe (positive counts and intervals). */
+ * the ranges, et_sim_create_from_params only what it must to stay safe (positive counts and
+ * intervals). */
 #ifndef ET_SIM_PARAMS_H
 #define ET_SIM_PARAMS_H
 

@@ -183,9 +183,9 @@ static void learner_key_defaults_equal_the_library_defaults(void)
     CU_ASSERT_EQUAL(d.kernel, 1); /* portable */
     CU_ASSERT_EQUAL(d.value_norm, 1);
     et_error err = {0};
-    CU_ASSERT_EQUAL(et_learn_check(&d, "defaults", &err), ET_OK);
+    CU_ASSERT_EQUAL(et_learn_validate(&d, "defaults", &err), ET_OK);
     d.epochs = 0;
-    CU_ASSERT_EQUAL(et_learn_check(&d, "cfg", &err), ET_ERR_INPUT);
+    CU_ASSERT_EQUAL(et_learn_validate(&d, "cfg", &err), ET_ERR_INPUT);
     CU_ASSERT(strstr(err.msg, "'epochs'") != NULL);
 }
 
