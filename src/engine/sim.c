@@ -374,9 +374,10 @@ static et_status cell_carrier(const et_sim *sim, int c, et_ue_radio *out, et_err
     out->duty_up = sim->tdd_share[1];
     if (!cell->tdd_pattern && !cell->tdd_special_slot) return ET_OK;
     const char *pattern =
-        cell->tdd_pattern ? cell->tdd_pattern : tdd_text(prm->tdd_pattern, "DDDSU");
-    const char *special =
-        cell->tdd_special_slot ? cell->tdd_special_slot : tdd_text(prm->tdd_special_slot, "10:2:2");
+        cell->tdd_pattern ? cell->tdd_pattern : tdd_text(prm->tdd_pattern, ET_TDD_PATTERN_DEFAULT);
+    const char *special = cell->tdd_special_slot
+                              ? cell->tdd_special_slot
+                              : tdd_text(prm->tdd_special_slot, ET_TDD_SPECIAL_SLOT_DEFAULT);
     if (et_channel_tdd_shares(pattern, special, &out->duty_down, &out->duty_up, NULL) == ET_OK)
         return ET_OK;
     const char *prop = cell->tdd_pattern ? ET_CELL_PROP_TDD_PATTERN : ET_CELL_PROP_TDD_SPECIAL_SLOT;
@@ -490,9 +491,9 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     if (!sim->p.source[0]) snprintf(sim->p.source, sizeof sim->p.source, "(parameters)");
     /* The scenario's validation has parsed the pattern; should it not have, the carrier is
      * split evenly rather than given a share of 0. */
-    if (et_channel_tdd_shares(tdd_text(sim->p.tdd_pattern, "DDDSU"),
-                              tdd_text(sim->p.tdd_special_slot, "10:2:2"), &sim->tdd_share[0],
-                              &sim->tdd_share[1], NULL) != ET_OK)
+    if (et_channel_tdd_shares(tdd_text(sim->p.tdd_pattern, ET_TDD_PATTERN_DEFAULT),
+                              tdd_text(sim->p.tdd_special_slot, ET_TDD_SPECIAL_SLOT_DEFAULT),
+                              &sim->tdd_share[0], &sim->tdd_share[1], NULL) != ET_OK)
         sim->tdd_share[0] = sim->tdd_share[1] = 0.5;
     const et_sim_params *prm = &sim->p;
     et_status st = et_fm_load(prm->model, &sim->fm, err);

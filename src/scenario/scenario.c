@@ -150,10 +150,11 @@ static const key_def KEYS[] = {
     {"channel.carrier_hz", KEY_DOUBLE, OFF(sim.carrier_hz), 1e5, 1e10, "100e6", NULL,
      "TDD carrier bandwidth, Hz (100 MHz: the widest NR channel of band n78 at 30 kHz "
      "subcarrier spacing, TS 38.104 Table 5.3.5-1)"},
-    {"channel.tdd_pattern", KEY_STRING, OFF(sim.tdd_pattern), 0, 0, "DDDSU", NULL,
+    {"channel.tdd_pattern", KEY_STRING, OFF(sim.tdd_pattern), 0, 0, ET_TDD_PATTERN_DEFAULT, NULL,
      "TDD slot pattern, repeated: D downlink, U uplink, S special slot (DDDSU: 2.5 ms at 30 kHz, "
      "the pattern of 3GPP TR 37.910's IMT-2020 TDD evaluations and of many n78 networks)"},
-    {"channel.tdd_special_slot", KEY_STRING, OFF(sim.tdd_special_slot), 0, 0, "10:2:2", NULL,
+    {"channel.tdd_special_slot", KEY_STRING, OFF(sim.tdd_special_slot), 0, 0,
+     ET_TDD_SPECIAL_SLOT_DEFAULT, NULL,
      "OFDM symbols of a special slot, downlink:guard:uplink, adding up to 14 (DDDSU with 10:2:2: "
      "downlink 52/70 = 0.743 of the time, uplink 16/70 = 0.229, guard 2/70)"},
     {"channel.carrier_down_hz", KEY_DOUBLE, OFF(sim.carrier_down_hz), 1e5, 1e10, "80e6", NULL,
