@@ -205,7 +205,7 @@ static et_status config_check(const et_hmppo_config *c, const char *where, et_er
         const et_hmppo_config *src = c;
         ET_LEARN_KEYS(ET_LEARN_COPY_FIELD)
     }
-    CHECK(et_learn_check(&learn, where, err));
+    CHECK(et_learn_validate(&learn, where, err));
     CHECK(check_int(where, "capacity", c->capacity, 1, ET_HMPPO_MAX_CAPACITY, err));
     CHECK(check_int(where, "minibatches", c->minibatches, 1, c->capacity, err));
     CHECK(check_int(where, "keep_head", c->keep_head, 0, 1, err));

@@ -26,7 +26,8 @@ int main(int argc, char **argv)
     et_sim *sim = NULL;
     if (st == ET_OK) st = et_sim_create(&sc, &sim, &err);
     et_agent *agent = NULL;
-    et_policy_params params = {.keep = sc.policy_keep, .seed = sc.seed, .rule = sc.static_rule};
+    et_policy_params params = {
+        .keep = sc.sim.default_keep, .seed = sc.sim.seed, .rule = sc.static_rule};
     if (st == ET_OK) st = et_agent_create(argv[2], &params, &agent, &err);
     et_episode_stats s;
     if (st == ET_OK) st = et_sim_run_episode(sim, agent, 0, NULL, &s, &err);

@@ -11,6 +11,7 @@
 #include "agent.h"
 #include "build_commit.h"
 #include "edgetune.h"
+#include "edgetune_cjson.h"
 #include "hmppo.h"
 #include "numtext.h"
 #include "scenario.h"
@@ -140,13 +141,13 @@ static et_status foreign_decide(et_agent *agent, const et_obs_view *view, et_act
     /* A keep in [k_min, k_max], as the action space says: 5.0 is the policy's mistake too, not
      * a keep to clip (one rule for every component of a foreign action; docs/python.md). */
     double keep = h->action[1];
-    if (!(keep >= h->sc.k_min && keep <= h->sc.k_max))
+    if (!(keep >= h->sc.sim.k_min && keep <= h->sc.sim.k_max))
         return et_error_set(err, ET_ERR_INPUT,
                             "the policy's decide() wrote keep %g at UE %d, task %d, %.3f s "
                             "simulated (expected a number in [%g, %g], tuning.k_min and "
                             "tuning.k_max)",
                             keep, view->task->ue, view->task->task_index, view->task->now_s,
-                            h->sc.k_min, h->sc.k_max);
+                            h->sc.sim.k_min, h->sc.sim.k_max);
     action->location = loc == ET_LOCATION_LOCAL ? ET_LOCATION_LOCAL : ET_LOCATION_SERVER;
     action->keep = keep;
     return ET_OK;
@@ -314,13 +315,13 @@ int et_capi_sim_set_seed(et_capi_sim *h, const char *seed, char *err, size_t err
     if (st != ET_OK) return to_err(st, &e, err, err_size);
     /* Through the key table (type and range of 'seed'), on a copy: a refused seed changes
      * nothing. */
-    uint64_t before = h->sc.seed;
+    uint64_t before = h->sc.sim.seed;
     st = et_scenario_set(&h->sc, "seed", seed, "set_seed", &e);
     if (st != ET_OK) {
-        h->sc.seed = before;
+        h->sc.sim.seed = before;
         return to_err(st, &e, err, err_size);
     }
-    et_sim_set_seed(h->sim, h->sc.seed);
+    et_sim_set_seed(h->sim, h->sc.sim.seed);
     return ET_OK;
 }
 
@@ -372,8 +373,8 @@ static et_status make_baseline(const et_capi_sim *h, const char *name, et_agent 
         }
         return ET_OK;
     }
-    et_policy_params pp = {.keep = h->sc.policy_keep,
-                           .seed = h->sc.seed,
+    et_policy_params pp = {.keep = h->sc.sim.default_keep,
+                           .seed = h->sc.sim.seed,
                            .rule = h->sc.static_rule,
                            .dynamic_rule = h->sc.dynamic_rule};
     return et_agent_create(name, &pp, agent, e);
@@ -424,7 +425,7 @@ int et_capi_companion_decide(et_capi_sim *h, int id, double *action, char *err, 
     et_status st = c->ops->decide(c, h->pending, &a, &e);
     if (st == ET_OK) { /* the keep as the simulator applies a baseline's (clipped to the range) */
         action[0] = a.location;
-        action[1] = fmin(h->sc.k_max, fmax(h->sc.k_min, a.keep));
+        action[1] = fmin(h->sc.sim.k_max, fmax(h->sc.sim.k_min, a.keep));
     }
     return to_err(st, &e, err, err_size);
 }

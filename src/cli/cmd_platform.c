@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "interrupt.h"
 #include "numtext.h"
+#include "platform.h"
 
 static const char PLATFORM_USAGE[] =
     "usage: edgetune platform --ues N [--wifi | --full-routing] [--seed S] [-o FILE]\n"

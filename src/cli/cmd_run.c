@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "decisions.h"
+#include "edgetune_cjson.h"
 #include "train.h"
 
 static const char RUN_USAGE[] =
@@ -53,8 +54,8 @@ static void print_summary(const et_sim *sim, const et_scenario *sc, const et_epi
             "  perplexity mean %.3f\n"
             "  reward     %.3f (episodic)\n"
             "  simulated  %.1f s in %.3f s wall; outputs in %s/\n",
-            et_sim_ue_count(sim), sc->tasks_per_ue, et_sim_model_name(sim), sc->policy,
-            (unsigned long long)sc->seed, s->tasks, s->local, s->server, s->failed, s->late,
+            et_sim_ue_count(sim), sc->sim.tasks_per_ue, et_sim_model_name(sim), sc->policy,
+            (unsigned long long)sc->sim.seed, s->tasks, s->local, s->server, s->failed, s->late,
             s->mean_delay_s, s->total_delay_s, s->mean_ppl, s->reward, s->makespan_s, wall,
             out_dir);
 }

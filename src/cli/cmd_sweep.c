@@ -92,7 +92,7 @@ static int cmd_sweep(int argc, char **argv)
         }
         et_scenario_defaults(probe, data);
         st = et_scenario_set(probe, a.keyed[i].key, a.keyed[i].text, "option --tasks", &err);
-        tasks = probe->tasks_per_ue;
+        tasks = probe->sim.tasks_per_ue;
         free(probe);
         if (st != ET_OK) {
             et_sweep_mpi_close(&net, 2);

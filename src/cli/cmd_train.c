@@ -192,8 +192,9 @@ static int train_ranked(int argc, char **argv, et_collective *comm)
     if (comm->size > 1) snprintf(ranks, sizeof ranks, ", %d ranks", comm->size);
     snprintf(banner, sizeof banner,
              "edgetune: training %s on %d UEs x %d tasks, %d episodes%s, seed %llu%s%s\n",
-             sc.policy, et_sim_ue_count(sim), sc.tasks_per_ue, sc.train_episodes, ranks,
-             (unsigned long long)sc.seed, a.resume ? ", resuming " : "", a.resume ? a.resume : "");
+             sc.policy, et_sim_ue_count(sim), sc.sim.tasks_per_ue, sc.train_episodes, ranks,
+             (unsigned long long)sc.sim.seed, a.resume ? ", resuming " : "",
+             a.resume ? a.resume : "");
     train_display disp = {.tty = isatty(2), .banner = banner};
     et_train_options opt = {.scenario = &sc,
                             .policy = sc.policy,
@@ -236,7 +237,7 @@ static int cmd_train(int argc, char **argv)
     if (et_mpi_start(&argc, &argv, &comm, &active, &err) != ET_OK) return cli_fail(&err);
     et_interrupt_install(); /* after MPI's initialisation, which may set handlers of its own */
     int rc = train_ranked(argc, argv, &comm);
-    et_collective_release(&comm);
+    et_collective_clear(&comm);
     /* Bad input (2), a limit (3) and a signal (128 + n) stop every rank together (they learn
      * of them at the same exchange); another failure may have stopped this rank alone. */
     et_mpi_finish(active, rc == 1 ? rc : 0, comm.size);

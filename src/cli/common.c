@@ -20,6 +20,7 @@
 #include "budget.h"
 #include "build_commit.h"
 #include "cli.h"
+#include "edgetune_cjson.h"
 #include "interrupt.h"
 #include "numtext.h"
 #include "train.h"
@@ -172,7 +173,7 @@ et_status cli_prepare_scenario(const run_args *a, et_scenario *sc, et_error *err
         char known[256];
         et_policy_names_text(-1, known, sizeof known);
         return et_error_set(err, ET_ERR_INPUT, "%s: key 'policy': unknown policy '%s' (known: %s)",
-                            sc->source, sc->policy, known);
+                            sc->sim.source, sc->policy, known);
     }
     for (int i = 0; i < a->n_keyed; i++) {
         char source[64];
@@ -181,8 +182,9 @@ et_status cli_prepare_scenario(const run_args *a, et_scenario *sc, et_error *err
         if (st != ET_OK) return st;
     }
     if ((a->out && (st = cli_set_path_option(sc->out_dir, a->out, "--out", err))) ||
-        (a->platform && (st = cli_set_path_option(sc->platform, a->platform, "--platform", err))) ||
-        (a->model && (st = cli_set_path_option(sc->model, a->model, "--model", err))))
+        (a->platform &&
+         (st = cli_set_path_option(sc->sim.platform, a->platform, "--platform", err))) ||
+        (a->model && (st = cli_set_path_option(sc->sim.model, a->model, "--model", err))))
         return st;
     if (a->no_channel) sc->write_channel_trace = 0;
     st = et_scenario_validate(sc, err);
@@ -190,7 +192,7 @@ et_status cli_prepare_scenario(const run_args *a, et_scenario *sc, et_error *err
      * only with --out). */
     if (st == ET_OK && (strcmp(a->cmd, "regime") != 0 || a->out)) {
         char source[ET_PATH_MAX + 16];
-        snprintf(source, sizeof source, a->out ? "option --out" : "%s: key 'out'", sc->source);
+        snprintf(source, sizeof source, a->out ? "option --out" : "%s: key 'out'", sc->sim.source);
         st = cli_check_output_path(sc->out_dir, 1, source, err);
     }
     if (st == ET_OK && a->paje) st = cli_check_output_path(a->paje, 0, "option --paje", err);
@@ -238,8 +240,8 @@ et_status cli_make_agent(const et_scenario *sc, const char *policy, const char *
                             "conflicting options: --checkpoint %s holds a learned policy, but the "
                             "policy is the baseline '%s' (drop --policy to use the checkpoint's)",
                             checkpoint, policy);
-    et_policy_params pp = {.keep = sc->policy_keep,
-                           .seed = sc->seed,
+    et_policy_params pp = {.keep = sc->sim.default_keep,
+                           .seed = sc->sim.seed,
                            .rule = sc->static_rule,
                            .dynamic_rule = sc->dynamic_rule};
     et_status st = et_agent_create(policy, &pp, agent, err);
@@ -247,7 +249,7 @@ et_status cli_make_agent(const et_scenario *sc, const char *policy, const char *
         /* Name where the policy's settings came from. */
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);
-        et_error_set(err, ET_ERR_INPUT, "%s: %s", sc->source, msg);
+        et_error_set(err, ET_ERR_INPUT, "%s: %s", sc->sim.source, msg);
     }
     return st;
 }

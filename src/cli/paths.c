@@ -234,10 +234,11 @@ et_status cli_check_aliases(const run_args *a, const et_scenario *sc, et_error *
         snprintf(in[n_in].role, sizeof in[n_in].role, "%s", (r));                                  \
         n_in++;                                                                                    \
     } while (0)
-    ADD_IN(sc->source, "the scenario");
-    ADD_IN(sc->platform, "the platform");
-    ADD_IN(sc->model, "the model profile");
-    if (sc->mobility.model == ET_MOBILITY_TRACE) ADD_IN(sc->mobility_trace, "the mobility trace");
+    ADD_IN(sc->sim.source, "the scenario");
+    ADD_IN(sc->sim.platform, "the platform");
+    ADD_IN(sc->sim.model, "the model profile");
+    if (sc->sim.mobility.model == ET_MOBILITY_TRACE)
+        ADD_IN(sc->sim.mobility_trace, "the mobility trace");
     if (a->checkpoint) ADD_IN(a->checkpoint, "the checkpoint (--checkpoint)");
 #undef ADD_IN
     /* Files the command writes into its output directory (regime only with --out). */

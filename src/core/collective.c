@@ -25,7 +25,7 @@ et_status et_collective_sum(et_collective *c, double *buf, size_t n, et_error *e
     return ET_OK;
 }
 
-void et_collective_release(et_collective *c)
+void et_collective_clear(et_collective *c)
 {
     free(c->scratch);
     c->scratch = NULL;

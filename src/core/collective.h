@@ -27,6 +27,6 @@ typedef struct et_collective {
 et_status et_collective_sum(et_collective *c, double *buf, size_t n, et_error *err);
 
 /* Frees the scratch. */
-void et_collective_release(et_collective *c);
+void et_collective_clear(et_collective *c);
 
 #endif

@@ -21,7 +21,7 @@ void et_learn_default(et_learn_params *p)
 #undef SET_DEFAULT
 }
 
-et_status et_learn_check(const et_learn_params *p, const char *where, et_error *err)
+et_status et_learn_validate(const et_learn_params *p, const char *where, et_error *err)
 {
 #define CHECK_RANGE(name, type, c_type, lo, hi, def, choices, help)                                \
     {                                                                                              \

@@ -84,7 +84,7 @@ void et_learn_default(et_learn_params *p);
 
 /* Every field within its range; where names the source in messages
  * ("hmppo config", a checkpoint path). */
-et_status et_learn_check(const et_learn_params *p, const char *where, et_error *err);
+et_status et_learn_validate(const et_learn_params *p, const char *where, et_error *err);
 
 /* The name of the first field in which a and b differ (its values go to *va
  * and *vb), or NULL when they are equal. */

@@ -7,9 +7,9 @@
  * have called setlocale with a comma-decimal locale).
  *
  * Formatting (printf's %g in the traces) follows the calling thread's locale: the library's
- * entry points that read or write numbers (the C API, et_sim_new, et_sim_run_episode, the
- * scenario loader) switch their thread to the C locale for the call with et_numtext_enter and
- * back with et_numtext_leave. */
+ * entry points that read or write numbers (the C API, et_sim_create_from_params,
+ * et_sim_run_episode, the scenario loader) switch their thread to the C locale for the call with
+ * et_numtext_enter and back with et_numtext_leave. */
 #ifndef ET_NUMTEXT_H
 #define ET_NUMTEXT_H
 

@@ -72,7 +72,7 @@ static double task_s(const et_sim *sim, int ue, et_location loc, double tokens, 
      * the emulator's request and reply (amortised), the upload, the load query's round trip
      * (server.load_info query) and, offloaded, the result. */
     double lat = sg_host_get_route_latency(h->host, srv->host);
-    double msgs = 2.0 / sc->tasks_per_ue + 1 + (sc->load_query ? 2 : 0);
+    double msgs = 2.0 / sc->tasks_per_ue + 1 + (sc->server_load_info == ET_LOAD_INFO_QUERY ? 2 : 0);
     if (loc != ET_LOCATION_LOCAL) msgs += 1;
     double download = et_cost_download_bytes(et_sim_fm(sim), &c, 0, 0);
     double air_up = xfer_s(sc->control_bytes, up) / sc->tasks_per_ue +
@@ -202,8 +202,8 @@ void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b)
 
 int et_budget_auto_applies(const et_sim_params *p, int n_ue)
 {
-    return p->channel_auto && n_ue > ET_BUDGET_AUTO_UES && p->channel_trace_ues == 0 &&
-           p->channel_trace_every == 1;
+    return p->channel_sampling == ET_CHANNEL_SAMPLING_AUTO && n_ue > ET_BUDGET_AUTO_UES &&
+           p->channel_trace_ues == 0 && p->channel_trace_every == 1;
 }
 
 int et_budget_auto_every(const et_sim *sim)
@@ -214,14 +214,17 @@ int et_budget_auto_every(const et_sim *sim)
     return k > 1 ? (k < 1e6 ? (int)k : 1000000) : 1;
 }
 
+/* The messages name p's parameters as the caller knows them (et_sim_param_key: the scenario's
+ * keys under et_sim_create), never by a key of their own. */
+#define KEY(field) ET_SIM_PARAM_KEY(p, field)
+#define TRACE_KEY et_sim_param_key(p, ET_SIM_PARAM_CHANNEL_TRACE, "channel_trace")
+
 /* The part of an expected-duration message that bursty arrivals add (empty without them). */
-static void burst_wait_clause(int bursty, double on_s, double off_s, char *out, size_t size)
+static void burst_wait_clause(const et_sim_params *p, int bursty, char *out, size_t size)
 {
     if (bursty)
-        snprintf(out, size,
-                 " + the expected wait for an ON period, tasks.burst_on_s %.3g s, "
-                 "tasks.burst_off_s %.3g s",
-                 on_s, off_s);
+        snprintf(out, size, " + the expected wait for an ON period, %s %.3g s, %s %.3g s",
+                 KEY(burst_on_s), p->burst_on_s, KEY(burst_off_s), p->burst_off_s);
     else if (size > 0)
         out[0] = '\0';
 }
@@ -229,31 +232,32 @@ static void burst_wait_clause(int bursty, double on_s, double off_s, char *out, 
 et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_traces, char *warning,
                           size_t size, et_error *err)
 {
-    const et_sim_params *sc = et_sim_get_params(sim);
+    const et_sim_params *p = et_sim_get_params(sim);
     const char *ue = et_sim_topology(sim)->ues[b->slowest_ue].name;
-    double t_lim = sc->limit_sim_time_s, o_lim = writes_traces ? sc->limit_output_bytes : 0;
+    const char *noun = et_sim_param_noun(p);
+    double t_lim = p->limit_sim_time_s, o_lim = writes_traces ? p->limit_output_bytes : 0;
     if (size > 0) warning[0] = '\0';
     if (t_lim > 0 && b->sim_time_s > t_lim) {
-        char wait[160];
-        burst_wait_clause(sc->burst_off_s > 0, sc->burst_on_s, sc->burst_off_s, wait, sizeof wait);
+        char wait[300], off[80] = "";
+        burst_wait_clause(p, p->burst_off_s > 0, wait, sizeof wait);
+        if (p->burst_off_s > 0) snprintf(off, sizeof off, "%s, ", KEY(burst_off_s));
         return et_error_set(
             err, ET_ERR_INPUT,
-            "%s: key 'limits.sim_time_s': an episode is expected to last %.3g simulated s "
-            "(UE %s: tasks.per_ue %d x (tasks.gap_mean_s %.3g s + at least %.3g s per task%s)), "
-            "more than the limit of %.3g s; shorten the episode (tasks.per_ue, tasks.gap_mean_s, "
-            "%stasks.tokens_max, tasks.bytes_per_token, the platform's latencies) or raise the "
-            "limit (0 = none)",
-            sc->source, b->sim_time_s, ue, sc->tasks_per_ue, sc->gap_mean_s, b->task_s, wait,
-            t_lim, sc->burst_off_s > 0 ? "tasks.burst_off_s, " : "");
+            "%s: %s '%s': an episode is expected to last %.3g simulated s (UE %s: %s %d x (%s "
+            "%.3g s + at least %.3g s per task%s)), more than the limit of %.3g s; shorten the "
+            "episode (%s, %s, %s%s, %s, the platform's latencies) or raise the limit (0 = none)",
+            p->source, noun, KEY(limit_sim_time_s), b->sim_time_s, ue, KEY(tasks_per_ue),
+            p->tasks_per_ue, KEY(gap_mean_s), p->gap_mean_s, b->task_s, wait, t_lim,
+            KEY(tasks_per_ue), KEY(gap_mean_s), off, KEY(tokens_max), KEY(bytes_per_token));
     }
     if (o_lim > 0 && b->output_bytes > o_lim)
         return et_error_set(
             err, ET_ERR_INPUT,
-            "%s: key 'limits.output_bytes': the run is expected to write %.3g bytes (%.3g "
-            "channel.csv rows over %.3g simulated s), more than the limit of %.3g bytes; trace "
-            "less (output.channel_every, output.channel_ues, output.channel_trace) or raise the "
-            "limit (0 = none)",
-            sc->source, b->output_bytes, b->channel_rows, b->sim_time_s, o_lim);
+            "%s: %s '%s': the run is expected to write %.3g bytes (%.3g channel.csv rows over "
+            "%.3g simulated s), more than the limit of %.3g bytes; trace less (%s, %s, %s) or "
+            "raise the limit (0 = none)",
+            p->source, noun, KEY(limit_output_bytes), b->output_bytes, b->channel_rows,
+            b->sim_time_s, o_lim, KEY(channel_trace_every), KEY(channel_trace_ues), TRACE_KEY);
     /* Near a limit (a quarter of it: the estimate is optimistic), or far beyond the default
      * limits when they are off. */
     double t_warn = t_lim > 0 ? t_lim / 4 : 10 * DEFAULT_SIM_TIME_S;
@@ -261,20 +265,22 @@ et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_trac
     if (size == 0) return ET_OK;
     /* The likely figures (shared resources included) warn too; they never refuse. */
     const char *by = b->likely_by[0] ? b->likely_by : "";
-    if (b->likely_s > t_warn)
-        snprintf(warning, size,
-                 "an episode is expected to last %.3g simulated s%s%s (limits.sim_time_s: %.3g%s)",
-                 b->likely_s, by[0] ? ", set by " : "", by, t_lim,
+    if (b->likely_s > t_warn) {
+        snprintf(warning, size, "an episode is expected to last %.3g simulated s%s%s (%s: %.3g%s)",
+                 b->likely_s, by[0] ? ", set by " : "", by, KEY(limit_sim_time_s), t_lim,
                  t_lim > 0 ? "; the run may stop there" : ", no limit");
-    else if (writes_traces && b->likely_output_bytes > o_warn)
+    } else if (writes_traces && b->likely_output_bytes > o_warn) {
+        char stop[200];
+        snprintf(stop, sizeof stop,
+                 "; the run may stop there: trace less (%s, %s) or raise the limit",
+                 KEY(channel_trace_every), KEY(channel_trace_ues));
         snprintf(warning, size,
                  "the run is expected to write %.3g bytes (%.3g channel.csv rows over %.3g "
-                 "simulated s%s%s; limits.output_bytes: %.3g%s)",
+                 "simulated s%s%s; %s: %.3g%s)",
                  b->likely_output_bytes, b->likely_channel_rows, b->likely_s,
-                 by[0] ? ", set by " : "", by, o_lim,
-                 o_lim > 0 ? "; the run may stop there: trace less (output.channel_every, "
-                             "output.channel_ues) or raise the limit"
-                           : ", no limit");
+                 by[0] ? ", set by " : "", by, KEY(limit_output_bytes), o_lim,
+                 o_lim > 0 ? stop : ", no limit");
+    }
     return ET_OK;
 }
 
@@ -366,9 +372,9 @@ et_status et_budget_stack_room(int n_actors, et_error *err)
 et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writes_traces,
                              et_error *err)
 {
-    if (!p->platform || p->tasks_per_ue < 1 || !(p->update_interval_s > 0) ||
+    if (!p->platform[0] || p->tasks_per_ue < 1 || !(p->update_interval_s > 0) ||
         p->channel_trace_every < 1)
-        return ET_OK; /* et_sim_new reports these */
+        return ET_OK; /* et_sim_create_from_params reports these */
     et_platform_census census;
     et_error scratch;
     /* The platform reads the same in any locale of the calling program (numtext.h). */
@@ -379,31 +385,34 @@ et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writ
      * ever; so do fewer UE hosts than the key ues asks for (discovery). */
     if (st != ET_OK || census.n_ue == 0 || p->ues > census.n_ue) return ET_OK;
     int n = p->ues > 0 ? p->ues : census.n_ue;
-    const char *source = p->source ? p->source : "(parameters)";
+    const char *source = p->source[0] ? p->source : "(parameters)";
     et_budget b;
     et_budget_estimate_lower(p, n, channel_trace, &b);
     double t_lim = p->limit_sim_time_s, o_lim = writes_traces ? p->limit_output_bytes : 0;
     int bursty = p->burst_on_s > 0 && p->burst_off_s > 0;
+    const char *noun = et_sim_param_noun(p);
     if (t_lim > 0 && b.sim_time_s > t_lim) {
-        char wait[160];
-        burst_wait_clause(bursty, p->burst_on_s, p->burst_off_s, wait, sizeof wait);
+        char wait[300], off[80] = "";
+        burst_wait_clause(p, bursty, wait, sizeof wait);
+        if (bursty) snprintf(off, sizeof off, ", %s", KEY(burst_off_s));
         return et_error_set(
             err, ET_ERR_INPUT,
-            "%s: key 'limits.sim_time_s': an episode is expected to last at least %.3g simulated "
-            "s (tasks.per_ue %d x %stasks.gap_mean_s %.3g s%s%s, before any task's own time), "
-            "more than the limit of %.3g s; shorten the episode (tasks.per_ue, tasks.gap_mean_s%s) "
-            "or raise the limit (0 = none)",
-            source, b.sim_time_s, p->tasks_per_ue, bursty ? "(" : "", p->gap_mean_s, wait,
-            bursty ? ")" : "", t_lim, bursty ? ", tasks.burst_off_s" : "");
+            "%s: %s '%s': an episode is expected to last at least %.3g simulated s (%s %d x %s%s "
+            "%.3g s%s%s, before any task's own time), more than the limit of %.3g s; shorten the "
+            "episode (%s, %s%s) or raise the limit (0 = none)",
+            source, noun, KEY(limit_sim_time_s), b.sim_time_s, KEY(tasks_per_ue), p->tasks_per_ue,
+            bursty ? "(" : "", KEY(gap_mean_s), p->gap_mean_s, wait, bursty ? ")" : "", t_lim,
+            KEY(tasks_per_ue), KEY(gap_mean_s), off);
     }
     if (o_lim > 0 && b.output_bytes > o_lim)
         return et_error_set(
             err, ET_ERR_INPUT,
-            "%s: key 'limits.output_bytes': the run is expected to write at least %.3g bytes "
-            "(%d UEs x tasks.per_ue %d tasks.csv rows, and at least %.3g channel.csv rows), "
-            "more than the limit of %.3g bytes; simulate fewer UEs or tasks (ues, "
-            "tasks.per_ue), trace less (output.channel_every, output.channel_ues, "
-            "output.channel_trace) or raise the limit (0 = none)",
-            source, b.output_bytes, n, p->tasks_per_ue, b.channel_rows, o_lim);
+            "%s: %s '%s': the run is expected to write at least %.3g bytes (%d UEs x %s %d "
+            "tasks.csv rows, and at least %.3g channel.csv rows), more than the limit of %.3g "
+            "bytes; simulate fewer UEs or tasks (%s, %s), trace less (%s, %s, %s) or raise the "
+            "limit (0 = none)",
+            source, noun, KEY(limit_output_bytes), b.output_bytes, n, KEY(tasks_per_ue),
+            p->tasks_per_ue, b.channel_rows, o_lim, KEY(ues), KEY(tasks_per_ue),
+            KEY(channel_trace_every), KEY(channel_trace_ues), TRACE_KEY);
     return et_budget_stack_room(ET_SIM_ACTORS(n) + (p->share_interval_s > 0), err);
 }

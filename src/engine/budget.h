@@ -52,13 +52,13 @@ typedef struct et_budget {
 void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b);
 
 /* 1 when output.channel_sampling auto (ET_BUDGET_AUTO_UES) applies to p's parameters for
- * n_ue UEs: p->channel_auto on, more than ET_BUDGET_AUTO_UES UEs, and channel_trace_ues and
+ * n_ue UEs: p->channel_sampling auto, more than ET_BUDGET_AUTO_UES UEs, and channel_trace_ues and
  * channel_trace_every at 0 and 1. */
 int et_budget_auto_applies(const et_sim_params *p, int n_ue);
 
 /* The update interval (every k-th update) output.channel_sampling auto chooses for sim, whose
  * parameters already trace ET_BUDGET_AUTO_UES UEs at every update: the smallest k that keeps
- * the likely channel.csv rows under ET_BUDGET_AUTO_ROWS. et_sim_new applies both. */
+ * the likely channel.csv rows under ET_BUDGET_AUTO_ROWS. et_sim_create_from_params applies both. */
 int et_budget_auto_every(const et_sim *sim);
 
 /* Checks b against limits.sim_time_s and (when the command writes an episode's traces,

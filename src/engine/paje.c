@@ -290,7 +290,7 @@ et_status et_paje_platform_copy(const char *path, char **copy, et_error *err)
 
 /* ---------------------------------------------------------------- types and events */
 
-et_status et_paje_new(const et_topology *topo, et_paje **out, et_error *err)
+et_status et_paje_create(const et_topology *topo, et_paje **out, et_error *err)
 {
     *out = NULL;
     if (!et_paje_tracing()) return ET_OK;

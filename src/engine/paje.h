@@ -50,7 +50,7 @@ int et_paje_tracing(void);
 et_status et_paje_platform_copy(const char *path, char **copy, et_error *err);
 
 /* Declares edgetune's types for topo's hosts and links; NULL when tracing is off. */
-et_status et_paje_new(const et_topology *topo, et_paje **out, et_error *err);
+et_status et_paje_create(const et_topology *topo, et_paje **out, et_error *err);
 void et_paje_destroy(et_paje *p);
 
 /* UE ue (index into topo->ues) enters phase now. */

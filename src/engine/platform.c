@@ -826,7 +826,7 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
     free(r.aps);
     free(r.ues);
     if (st != ET_OK) {
-        et_topology_destroy(topo);
+        et_topology_clear(topo);
         return st;
     }
     /* SimGrid aborts a comm from a station that was never given a rate. */
@@ -836,7 +836,7 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
     return ET_OK;
 }
 
-void et_topology_destroy(et_topology *topo)
+void et_topology_clear(et_topology *topo)
 {
     if (!topo) return;
     free(topo->ues);

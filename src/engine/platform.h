@@ -48,10 +48,10 @@
 #include <simgrid/forward.h>
 
 #include "channel.h"
-#include "edgetune_export.h"
 #include "status.h"
 
-ET_API_BEGIN
+/* Inside the library: its types hold SimGrid handles, so it is not installed and its functions
+ * are not exported (the public API carries no SimGrid type). */
 
 #define ET_WIFI_MAX_LEVELS 16
 
@@ -285,13 +285,15 @@ et_status et_platform_load(const char *path, et_error *err);
 et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wanted, et_error *err);
 
 /* Frees what discovery allocated (NULL-safe). */
-void et_topology_destroy(et_topology *topo);
+void et_topology_clear(et_topology *topo);
 
 /* Wi-Fi: attaches UE index ue to the cell at rate level (0 = fastest);
  * level is clamped to [0, n_wifi_levels - 1]. No-op for OFDMA topologies or
  * an out-of-range ue. Callable from actors (mobility) at run time. */
 void et_platform_set_wifi_level(const et_topology *topo, int ue, int level);
 
-ET_API_END
+/* The discovered platform of a simulator (sim.c; for et_budget_estimate and the Paje trace). */
+typedef struct et_sim et_sim;
+const et_topology *et_sim_topology(const et_sim *sim);
 
 #endif

@@ -137,8 +137,8 @@ typedef struct trace_look {
 } trace_look;
 
 struct et_sim {
-    et_sim_params p; /* the strings point at the copies below */
-    char *source, *platform, *model, *mobility_trace, *tdd_pattern, *tdd_special_slot;
+    et_sim_params p;
+    double tdd_share[2]; /* p's TDD time shares: downlink, uplink (et_channel_tdd_shares) */
     et_fm fm;
     et_cost_setup cost_setup;
     et_topology topo;
@@ -349,15 +349,6 @@ double et_burst_next_on(et_burst *b, double t)
     return t < b->on_end_s ? t : b->next_on_s;
 }
 
-static char *copy_string(const char *text)
-{
-    if (!text) return NULL;
-    size_t n = strlen(text) + 1;
-    char *c = malloc(n);
-    if (c) memcpy(c, text, n);
-    return c;
-}
-
 static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *err);
 
 /* Cell c's carrier when its UEs share it (channel.sharing carrier, OFDMA): what its platform
@@ -366,6 +357,12 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
  * carrier_down_hz and carrier_up_hz, all the time. A cell that declares tdd_pattern or
  * tdd_special_slot gets the shares of its pair (the other from the keys), which must leave
  * both directions time; otherwise the keys' shares. */
+/* A TDD parameter's text, or its default when it is "". */
+static const char *tdd_text(const char *param, const char *fallback)
+{
+    return param[0] ? param : fallback;
+}
+
 static et_status cell_carrier(const et_sim *sim, int c, et_ue_radio *out, et_error *err)
 {
     const et_sim_params *prm = &sim->p;
@@ -380,25 +377,26 @@ static et_status cell_carrier(const et_sim *sim, int c, et_ue_radio *out, et_err
     }
     out->bandwidth_up_hz = out->bandwidth_down_hz =
         cell->carrier_hz > 0 ? cell->carrier_hz : prm->carrier_hz;
-    out->duty_up = prm->tdd_uplink_share;
-    out->duty_down = prm->tdd_downlink_share;
+    out->duty_down = sim->tdd_share[0];
+    out->duty_up = sim->tdd_share[1];
     if (!cell->tdd_pattern && !cell->tdd_special_slot) return ET_OK;
-    const char *pattern = cell->tdd_pattern  ? cell->tdd_pattern
-                          : prm->tdd_pattern ? prm->tdd_pattern
-                                             : "DDDSU";
-    const char *special = cell->tdd_special_slot  ? cell->tdd_special_slot
-                          : prm->tdd_special_slot ? prm->tdd_special_slot
-                                                  : "10:2:2";
+    const char *pattern =
+        cell->tdd_pattern ? cell->tdd_pattern : tdd_text(prm->tdd_pattern, ET_TDD_PATTERN_DEFAULT);
+    const char *special = cell->tdd_special_slot
+                              ? cell->tdd_special_slot
+                              : tdd_text(prm->tdd_special_slot, ET_TDD_SPECIAL_SLOT_DEFAULT);
     if (et_channel_tdd_shares(pattern, special, &out->duty_down, &out->duty_up, NULL) == ET_OK)
         return ET_OK;
     const char *prop = cell->tdd_pattern ? ET_CELL_PROP_TDD_PATTERN : ET_CELL_PROP_TDD_SPECIAL_SLOT;
     return et_error_set(err, ET_ERR_INPUT,
                         "%s: cell '%s': property '%s': expected a TDD pattern and special slot "
                         "with time in both directions, got pattern '%s' with special slot '%s' "
-                        "(%s from the scenario key channel.%s)",
+                        "(%s from the %s %s)",
                         prm->platform, cell->name, prop, pattern, special,
                         cell->tdd_pattern ? "the slot" : "the pattern",
-                        cell->tdd_pattern ? "tdd_special_slot" : "tdd_pattern");
+                        prm->param_name ? "scenario key" : "parameter",
+                        cell->tdd_pattern ? ET_SIM_PARAM_KEY(prm, tdd_special_slot)
+                                          : ET_SIM_PARAM_KEY(prm, tdd_pattern));
 }
 
 /* channel.csv: every UE, or output.channel_ues of them evenly spaced. */
@@ -444,7 +442,7 @@ const et_breakdown *et_sim_breakdown(const et_sim *sim)
     return &sim->breakdown;
 }
 
-et_status et_sim_new(const et_sim_params *params, et_sim **out, et_error *err)
+et_status et_sim_create_from_params(const et_sim_params *params, et_sim **out, et_error *err)
 {
     /* The platform, the profile and the trace read the same in any locale of the calling
      * program (numtext.h): SimGrid's parser runs on this thread too. */
@@ -465,7 +463,7 @@ static void ue_set_cell(et_sim *sim, ue_state *u, int c)
     u->cell = c;
     u->cell_radius_m = sim->topo.cells[c].radius_m > 0 ? sim->topo.cells[c].radius_m
                                                        : prm->mobility.cell_radius_m;
-    if (prm->shared_carrier && sim->topo.access == ET_ACCESS_OFDMA) {
+    if (prm->radio_sharing == ET_SHARING_CARRIER && sim->topo.access == ET_ACCESS_OFDMA) {
         const et_ue_radio *carrier = &sim->cell_carrier[c];
         u->radio.bandwidth_up_hz = carrier->bandwidth_up_hz;
         u->radio.bandwidth_down_hz = carrier->bandwidth_down_hz;
@@ -481,7 +479,7 @@ static void ue_set_cell(et_sim *sim, ue_state *u, int c)
 static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *err)
 {
     *out = NULL;
-    if (!params->platform || !params->model)
+    if (!params->platform[0] || !params->model[0])
         return et_error_set(err, ET_ERR_INPUT, "simulator: no platform or model file given");
     if (params->tasks_per_ue < 1 || !(params->update_interval_s > 0))
         return et_error_set(err, ET_ERR_INPUT,
@@ -501,29 +499,17 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     et_sim *sim = calloc(1, sizeof *sim);
     if (!sim) return et_error_set(err, ET_ERR_NOMEM, "out of memory");
     sim->p = *params;
-    sim->platform = copy_string(params->platform);
-    sim->model = copy_string(params->model);
-    sim->mobility_trace = copy_string(params->mobility_trace);
-    sim->source = copy_string(params->source ? params->source : "(parameters)");
-    sim->p.source = sim->source;
-    sim->p.platform = sim->platform;
-    sim->p.model = sim->model;
-    sim->p.mobility_trace = sim->mobility_trace;
-    sim->tdd_pattern = copy_string(params->tdd_pattern);
-    sim->tdd_special_slot = copy_string(params->tdd_special_slot);
-    sim->p.tdd_pattern = sim->tdd_pattern;
-    sim->p.tdd_special_slot = sim->tdd_special_slot;
-    if (!sim->source || !sim->platform || !sim->model ||
-        (params->mobility_trace && !sim->mobility_trace) ||
-        (params->tdd_pattern && !sim->tdd_pattern) ||
-        (params->tdd_special_slot && !sim->tdd_special_slot)) {
-        et_sim_destroy(sim);
-        return et_error_set(err, ET_ERR_NOMEM, "out of memory");
-    }
+    if (!sim->p.source[0]) snprintf(sim->p.source, sizeof sim->p.source, "(parameters)");
+    /* The scenario's validation has parsed the pattern; should it not have, the carrier is
+     * split evenly rather than given a share of 0. */
+    if (et_channel_tdd_shares(tdd_text(sim->p.tdd_pattern, ET_TDD_PATTERN_DEFAULT),
+                              tdd_text(sim->p.tdd_special_slot, ET_TDD_SPECIAL_SLOT_DEFAULT),
+                              &sim->tdd_share[0], &sim->tdd_share[1], NULL) != ET_OK)
+        sim->tdd_share[0] = sim->tdd_share[1] = 0.5;
     const et_sim_params *prm = &sim->p;
     et_status st = et_fm_load(prm->model, &sim->fm, err);
     if (st == ET_OK && prm->mobility.model == ET_MOBILITY_TRACE) {
-        if (!prm->mobility_trace)
+        if (!prm->mobility_trace[0])
             st = et_error_set(err, ET_ERR_INPUT,
                               "simulator: mobility model trace needs a trace file");
         else
@@ -538,7 +524,7 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         return st;
     }
     sim->n_ue = sim->topo.n_ue;
-    st = et_paje_new(&sim->topo, &sim->paje, err);
+    st = et_paje_create(&sim->topo, &sim->paje, err);
     if (st != ET_OK) {
         et_sim_destroy(sim);
         return st;
@@ -568,10 +554,11 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
      * UE: 8 bytes per UE and cell, bounded here to 256 MiB. */
     if (share_slots > ((size_t)1 << 26)) {
         st = et_error_set(err, ET_ERR_INPUT,
-                          "%s: key 'channel.handover': %d UEs in %d cells need %zu carrier-sharing "
+                          "%s: %s '%s': %d UEs in %d cells need %zu carrier-sharing "
                           "slots with handover, more than the %d it allows (UEs x cells at most "
                           "%d); simulate fewer UEs or cells, or turn handover off",
-                          prm->source, sim->n_ue, sim->n_cells, share_slots, 1 << 26, 1 << 25);
+                          prm->source, et_sim_param_noun(prm), ET_SIM_PARAM_KEY(prm, handover),
+                          sim->n_ue, sim->n_cells, share_slots, 1 << 26, 1 << 25);
         et_sim_destroy(sim);
         return st;
     }
@@ -654,7 +641,7 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
                                            sim->interferers + (size_t)c * (size_t)k_interf);
     sim->ppl_ref = prm->ppl_ref > 0 ? prm->ppl_ref : sim->fm.ppl_full_ft;
     sim->cost_setup = (et_cost_setup){
-        .lora = prm->lora,
+        .lora = prm->result_mode == ET_RESULT_LORA,
         .lora_savings = prm->lora_savings,
         .tunes_on = prm->tunes_on,
         .server_returns_result = prm->server_returns_result,
@@ -702,9 +689,9 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
 void et_sim_destroy(et_sim *sim)
 {
     if (!sim) return;
-    et_breakdown_free(&sim->breakdown);
+    et_breakdown_clear(&sim->breakdown);
     et_paje_destroy(sim->paje);
-    et_topology_destroy(&sim->topo);
+    et_topology_clear(&sim->topo);
     et_mobility_trace_destroy(sim->trace);
     et_channel_table_destroy(sim->channel_table);
     free(sim->cell_prop);
@@ -731,12 +718,6 @@ void et_sim_destroy(et_sim *sim)
     free(sim->n_interferers);
     free(sim->ues);
     free(sim->state);
-    free(sim->source);
-    free(sim->platform);
-    free(sim->model);
-    free(sim->mobility_trace);
-    free(sim->tdd_pattern);
-    free(sim->tdd_special_slot);
     free(sim);
 }
 
@@ -760,6 +741,17 @@ void et_sim_set_seed(et_sim *sim, uint64_t seed)
 const et_sim_params *et_sim_get_params(const et_sim *sim)
 {
     return &sim->p;
+}
+
+const char *et_sim_param_key(const et_sim_params *p, size_t param, const char *field)
+{
+    const char *key = p->param_name ? p->param_name(param) : NULL;
+    return key ? key : field;
+}
+
+const char *et_sim_param_noun(const et_sim_params *p)
+{
+    return p->param_name ? "key" : "parameter";
 }
 int et_sim_ue_count(const et_sim *sim)
 {
@@ -805,7 +797,8 @@ static long grid_step_now(const et_sim *sim)
 
 static int carrier_shared(const et_sim *sim)
 {
-    return sim->p.channel_enabled && sim->p.shared_carrier && sim->topo.access == ET_ACCESS_OFDMA;
+    return sim->p.channel_enabled && sim->p.radio_sharing == ET_SHARING_CARRIER &&
+           sim->topo.access == ET_ACCESS_OFDMA;
 }
 
 /* 1 when a shared carrier is re-divided per channel.share_interval_s (the share actor runs). */
@@ -848,7 +841,7 @@ static void refresh_rates(et_sim *sim, ue_state *u)
          * from the worse direction. */
         const double *min_snr = sim->topo.wifi_min_snr_db;
         int n = sim->topo.n_wifi_levels;
-        if (sim->p.wifi_per_direction) {
+        if (sim->p.wifi_rate_control == ET_WIFI_RATE_PER_DIRECTION) {
             u->wifi_level[DIR_UP] = et_channel_wifi_level(min_snr, n, u->ch.sinr_up_db);
             u->wifi_level[DIR_DOWN] = et_channel_wifi_level(min_snr, n, u->ch.sinr_down_db);
         } else {
@@ -1192,11 +1185,15 @@ static int must_stop(et_sim *sim)
     double cap = sim->p.limit_output_bytes;
     if (cap > 0 && sim->out && (double)et_outputs_bytes(sim->out) > cap) {
         stop_episode(sim, ET_ERR_LIMIT,
-                     "%s: key 'limits.output_bytes': the outputs reached %.6g bytes at simulated "
-                     "%.1f s of episode %d (%d of %d tasks done); raise the limit (0 = none) or "
-                     "trace less (output.channel_every, output.channel_ues, "
-                     "output.channel_trace)",
-                     sim->source, cap, now_s(sim), sim->episode, sim->tasks_done, sim->tasks_total);
+                     "%s: %s '%s': the outputs reached %.6g bytes at simulated %.1f s of episode "
+                     "%d (%d of %d tasks done); raise the limit (0 = none) or trace less (%s, %s, "
+                     "%s)",
+                     sim->p.source, et_sim_param_noun(&sim->p),
+                     ET_SIM_PARAM_KEY(&sim->p, limit_output_bytes), cap, now_s(sim), sim->episode,
+                     sim->tasks_done, sim->tasks_total,
+                     ET_SIM_PARAM_KEY(&sim->p, channel_trace_every),
+                     ET_SIM_PARAM_KEY(&sim->p, channel_trace_ues),
+                     et_sim_param_key(&sim->p, ET_SIM_PARAM_CHANNEL_TRACE, "channel_trace"));
         return 1;
     }
     return 0;
@@ -1210,12 +1207,14 @@ static void watchdog_main(int argc, char **argv)
     et_sim *sim = sg_actor_self_get_data();
     sg_actor_daemonize(sg_actor_self());
     sg_actor_sleep_until(sim->t0 + sim->p.limit_sim_time_s);
+    const et_sim_params *p = &sim->p;
     stop_episode(sim, ET_ERR_LIMIT,
-                 "%s: key 'limits.sim_time_s': episode %d reached the limit of %.6g simulated s "
-                 "with %d of %d tasks done; raise it (0 = none) or shorten the episode "
-                 "(tasks.per_ue, tasks.gap_mean_s, tasks.burst_off_s, tasks.tokens_max)",
-                 sim->source, sim->episode, sim->p.limit_sim_time_s, sim->tasks_done,
-                 sim->tasks_total);
+                 "%s: %s '%s': episode %d reached the limit of %.6g simulated s with %d of %d "
+                 "tasks done; raise it (0 = none) or shorten the episode (%s, %s, %s, %s)",
+                 p->source, et_sim_param_noun(p), ET_SIM_PARAM_KEY(p, limit_sim_time_s),
+                 sim->episode, p->limit_sim_time_s, sim->tasks_done, sim->tasks_total,
+                 ET_SIM_PARAM_KEY(p, tasks_per_ue), ET_SIM_PARAM_KEY(p, gap_mean_s),
+                 ET_SIM_PARAM_KEY(p, burst_off_s), ET_SIM_PARAM_KEY(p, tokens_max));
 }
 
 /* Every update_interval_s: writes the due channel.csv rows, and advances
@@ -1543,7 +1542,7 @@ static void server_admit(et_sim *sim, int k)
     queue_tick(sv);
     while (sv->n_wait > 0) {
         int pick = 0;
-        for (int q = 1; sim->p.server_sjf && q < sv->n_wait; q++)
+        for (int q = 1; sim->p.server_queue == ET_QUEUE_SJF && q < sv->n_wait; q++)
             if (sim->ues[sv->wait[q]].req.flops < sim->ues[sv->wait[pick]].req.flops) pick = q;
         ue_state *v = &sim->ues[sv->wait[pick]];
         int acc = -1;
@@ -1842,7 +1841,7 @@ static void start_task(et_sim *sim, ue_state *u, task_run *t)
     t->reward_sum0 = sim->reward_sum;
     t->reward_count0 = sim->reward_count;
     u->bytes_up = u->bytes_down = u->compute_s = 0;
-    if (sim->p.load_query) {
+    if (sim->p.server_load_info == ET_LOAD_INFO_QUERY) {
         et_paje_phase_set(sim->paje, u->index, ET_PHASE_QUERY);
         u->req.kind = REQ_QUERY;
         u->req.bytes_down = sim->p.control_bytes;
@@ -2246,7 +2245,8 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
                             "%s: episode %d stopped at simulated %.3f s with %d of %d tasks done: "
                             "the engine had nothing left it could run (a host or link switched "
                             "off?)",
-                            sim->platform, episode, now_s(sim), sim->tasks_done, sim->tasks_total);
+                            sim->p.platform, episode, now_s(sim), sim->tasks_done,
+                            sim->tasks_total);
     et_episode_stats_finish(stats);
     stats->engine = sim->counts;
     for (int i = 0; i < sim->n_ue; i++)

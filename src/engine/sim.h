@@ -11,11 +11,11 @@
  * host. docs/simulation.md has the details.
  *
  * One process holds one SimGrid engine (et_engine_init once), one loaded
- * platform (et_sim_new once), and can run many episodes in sequence.
+ * platform (et_sim_create_from_params once), and can run many episodes in sequence.
  *
- * The simulator takes its own parameters (et_sim_params), not the scenario:
- * edgetune.h builds them from a scenario file (et_sim_params_from_scenario,
- * et_sim_create), and an embedding program may fill them itself. */
+ * The simulator takes its own parameters (et_sim_params, sim_params.h), not the scenario:
+ * the scenario embeds them (et_scenario.sim), edgetune.h hands them over (et_sim_create),
+ * and an embedding program may fill them itself. */
 #ifndef ET_SIM_H
 #define ET_SIM_H
 
@@ -27,8 +27,8 @@
 #include "edgetune_export.h"
 #include "fm.h"
 #include "mobility.h"
-#include "platform.h"
 #include "rng.h"
+#include "sim_params.h"
 #include "stats.h"
 #include "status.h"
 #include "trace.h"
@@ -44,109 +44,9 @@ et_status et_engine_init(int *argc, char **argv, const char *paje_path, et_error
 
 typedef struct et_sim et_sim;
 
-/* What a learner is told for its task (reward.credit). */
-enum { ET_CREDIT_INDIVIDUAL = 0, ET_CREDIT_COOPERATIVE = 1, ET_CREDIT_TEAM = 2 };
-
-/* Everything the simulator needs, by the scenario section it comes from
- * (docs/configuration.md has each key's meaning, unit, range and source).
- * The scenario checks ranges; et_sim_new checks only what it must to stay
- * safe (positive counts and intervals). */
-typedef struct et_sim_params {
-    /* Files (copied by et_sim_new). */
-    const char *source;         /* the scenario file, named in messages; may be NULL */
-    const char *platform;       /* SimGrid platform XML */
-    const char *model;          /* foundation-model profile JSON */
-    const char *mobility_trace; /* CSV, read when mobility.model == trace; else NULL */
-    int ues;                    /* simulate the first `ues` UE hosts; 0: all */
-    uint64_t seed;              /* root of every random stream */
-
-    /* tasks.* */
-    int tasks_per_ue;
-    double tokens_min, tokens_max; /* log-uniform */
-    int epochs_min, epochs_max;    /* uniform integer */
-    double difficulty_sigma;
-    double gap_mean_s; /* exponential idle gap before each task; 0: back to back */
-    /* Mean ON and OFF periods, s, of the shared on/off arrival process (et_burst); both 0:
-     * no bursts. */
-    double burst_on_s, burst_off_s;
-    double bytes_per_token;
-    double seq_tokens;
-    double deadline_s;      /* absolute deadline after the start, s; 0: none */
-    double deadline_factor; /* deadline = factor x best-case duration; 0: none */
-
-    /* tuning.* and server.* (the cost model's set-up) */
-    int lora;         /* tuning.result = lora: only LoRA deltas are returned */
-    int lora_savings; /* tuning.lora_savings */
-    double k_min, k_max;
-    et_fm_tunes_on tunes_on;
-    int server_returns_result;
-    int data_quality;      /* tuning.data_quality: quality depends on tokens x epochs */
-    int server_admission;  /* 0: by memory, with a queue (v3); 1: none (v2) */
-    double server_memory_bytes; /* per accelerator, unless the server host says otherwise */
-    int server_sjf;        /* server.queue = sjf */
-    int load_query;        /* server.load_info = query */
-    double default_keep; /* baselines.keep: the keep when an agent leaves it unset */
-
-    /* channel.* and mobility.* */
-    int channel_enabled; /* 0: links keep the platform's bandwidths, UEs do not move */
-    et_channel_params channel;
-    double ue_tx_power_dbm;
-    double update_interval_s;
-    double push_tolerance;
-    /* channel.share_interval_s: 0, a cell's carrier is re-divided among its busy UEs at every
-     * transfer start and end; > 0, the other UEs' shares change at the next multiple of it
-     * after the episode's start (docs/simulation.md, "The cell's carrier"). */
-    double share_interval_s;
-    int max_interferers;
-    int shared_carrier; /* channel.sharing = carrier: a cell's UEs split its carrier */
-    et_duplex duplex;   /* channel.duplex: the shared carrier is TDD or FDD */
-    double carrier_hz;  /* TDD: the carrier's bandwidth, Hz */
-    double tdd_downlink_share, tdd_uplink_share; /* TDD: each direction's share of the time,
-                                                    in (0, 1] (et_channel_tdd_shares) */
-    double carrier_down_hz, carrier_up_hz;       /* FDD */
-    /* channel.tdd_pattern and channel.tdd_special_slot (copied by et_sim_new), the TDD shares'
-     * source: a cell that declares one of them in the platform takes the other from here
-     * (NULL: DDDSU, 10:2:2). A cell's duplex, carrier_hz, tdd_pattern, tdd_special_slot,
-     * carrier_down_hz and carrier_up_hz properties override the fields above for its UEs
-     * (docs/platforms.md section 3), its ap_tx_power_dbm channel.ap_tx_power_dbm. */
-    const char *tdd_pattern, *tdd_special_slot;
-    int wifi_per_direction;     /* 1: a Wi-Fi transfer's MCS from its own direction's SINR;
-                                   0: one level for both, from the worse direction */
-    double wifi_mac_efficiency; /* (0, 1]: share of the PHY rate a Wi-Fi transfer gets */
-    /* channel.handover*: a UE's serving cell changes when a neighbour's RSRP (the cell's
-     * power minus its LOS-averaged mean path loss) beats the serving cell's by
-     * handover_hysteresis_db at every channel grid point for handover_ttt_s; the UE then
-     * cannot transmit for handover_interruption_s (docs/channel.md, "Handover"). 0: a UE
-     * stays in its platform cell. */
-    int handover;
-    double handover_hysteresis_db, handover_ttt_s, handover_interruption_s;
-    et_mobility_params mobility;
-
-    /* transfer.* */
-    double control_bytes;
-
-    /* reward.* */
-    double w_delay, w_ppl, w_privacy;
-    double bytes_ref;
-    int credit; /* reward.credit: ET_CREDIT_* */
-    double delay_ref_s;
-    double ppl_ref; /* 0: the model's fully fine-tuned perplexity */
-    double fail_penalty;
-
-    /* output.* (what channel.csv holds) */
-    int channel_trace_every;
-    int channel_trace_ues; /* 0: every UE */
-    int channel_auto;      /* output.channel_sampling auto (budget.h, ET_BUDGET_AUTO_UES) */
-
-    /* limits.* (0: none) */
-    double limit_sim_time_s;   /* simulated seconds one episode may last */
-    double limit_output_bytes; /* bytes one run may write to its outputs */
-} et_sim_params;
-
 /* Loads the model profile, the platform and the mobility trace named by p,
- * discovers the topology and allocates every per-UE buffer. p and its
- * strings are copied. */
-et_status et_sim_new(const et_sim_params *p, et_sim **out, et_error *err);
+ * discovers the topology and allocates every per-UE buffer. p is copied. */
+et_status et_sim_create_from_params(const et_sim_params *p, et_sim **out, et_error *err);
 void et_sim_destroy(et_sim *sim);
 
 /* Runs one episode (every UE works through its queue) with agent deciding.
@@ -199,14 +99,23 @@ void et_sim_set_progress(et_sim *sim, et_progress_fn fn, void *ctx);
  * training seeds, each in its own child process). */
 void et_sim_set_seed(et_sim *sim, uint64_t seed);
 
+/* How the engine's messages name parameter `param` (ET_SIM_PARAM(field)) of p: the name
+ * p->param_name gives (et_sim_create: the scenario key, "channel.handover"), else `field`, the
+ * field's own name ("handover"). ET_SIM_PARAM_KEY(p, handover) is the short form. The engine's
+ * errors never spell a scenario key themselves: the App names them. */
+const char *et_sim_param_key(const et_sim_params *p, size_t param, const char *field);
+#define ET_SIM_PARAM_KEY(p, field) et_sim_param_key((p), ET_SIM_PARAM(field), #field)
+/* What such a name is: "key" (p->param_name set) or "parameter". */
+const char *et_sim_param_noun(const et_sim_params *p);
+
 /* Accessors for reports. */
 const et_sim_params *et_sim_get_params(const et_sim *sim); /* its strings live as long as sim */
 int et_sim_ue_count(const et_sim *sim);
 const char *et_sim_ue_class(const et_sim *sim, int ue);
 const char *et_sim_model_name(const et_sim *sim);
 const et_fm *et_sim_fm(const et_sim *sim);
-/* The discovered platform and the cost model's settings (for et_budget_estimate). */
-const et_topology *et_sim_topology(const et_sim *sim);
+/* The cost model's settings (for et_budget_estimate; the discovered platform is
+ * et_sim_topology, platform.h, inside the library). */
 
 /* The last episode's tasks per UE, device class and cell (summary.json's per_ue, per_class,
  * per_cell), reset when an episode starts. */

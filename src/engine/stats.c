@@ -1,5 +1,5 @@
 /* stats.c: an episode's statistics from its task records. */
-#include "stats.h"
+#include "stats_cjson.h"
 
 #include <cJSON.h>
 #include <math.h>
@@ -99,7 +99,7 @@ int et_breakdown_init(et_breakdown *b, int n_ue, const char *const *ue_name,
     b->cell = calloc(nc, sizeof *b->cell);
     if (!b->ue_name || !b->ue_class || !b->class_name || !b->class_ues || !b->cell_name || !b->ue ||
         !b->cls || !b->cell) {
-        et_breakdown_free(b);
+        et_breakdown_clear(b);
         return -1;
     }
     b->n_ue = n_ue;
@@ -119,7 +119,7 @@ int et_breakdown_init(et_breakdown *b, int n_ue, const char *const *ue_name,
     return 0;
 }
 
-void et_breakdown_free(et_breakdown *b)
+void et_breakdown_clear(et_breakdown *b)
 {
     if (!b) return;
     free(b->ue_name);

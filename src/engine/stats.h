@@ -10,7 +10,6 @@
 #include "trace.h"
 
 ET_API_BEGIN
-struct cJSON;
 
 /* What an episode asked of the engine (for benchmarks and tests). */
 typedef struct et_engine_counts {
@@ -141,22 +140,16 @@ typedef struct et_breakdown {
 
 /* Allocates b for n_ue UEs named ue_name[i] of class ue_class_name[i] and n_cell cells named
  * cell_name[c] (the names are borrowed: they must outlive b). -1 when out of memory (b is
- * then empty and et_breakdown_free-able). */
+ * then empty and et_breakdown_clear-able). */
 int et_breakdown_init(et_breakdown *b, int n_ue, const char *const *ue_name,
                       const char *const *ue_class_name, int n_cell, const char *const *cell_name);
-void et_breakdown_free(et_breakdown *b);
+void et_breakdown_clear(et_breakdown *b);
 void et_breakdown_reset(et_breakdown *b);
 
 /* Adds one task of UE r->ue decided in cell `cell` (an index into the cells). */
 void et_breakdown_add(et_breakdown *b, const et_task_record *r, int cell);
 
-/* Adds "per_ue" (n_ue <= ET_BREAKDOWN_UE_MAX), "per_class" and "per_cell" to o. */
-void et_breakdown_to_cjson(const et_breakdown *b, struct cJSON *o);
-
-/* An episode's statistics as a cJSON object naming the model and the UE
- * count (the caller owns it; NULL on allocation failure). Non-finite means
- * are written as null. */
-struct cJSON *et_episode_stats_cjson(const et_episode_stats *s, const char *model, int n_ue);
+/* Their JSON (summary.json's "result"): stats_cjson.h, inside the library. */
 
 ET_API_END
 

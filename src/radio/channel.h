@@ -302,6 +302,11 @@ double et_channel_cell_pathloss_db(const et_channel_params *p, const et_propagat
 double et_channel_mean_pathloss_db(const et_channel_params *p, const et_propagation *cell,
                                    double d_2d_m);
 
+/* The default TDD pattern and special slot (channel.tdd_pattern, channel.tdd_special_slot; the
+ * key table gives their sources). */
+#define ET_TDD_PATTERN_DEFAULT "DDDSU"
+#define ET_TDD_SPECIAL_SLOT_DEFAULT "10:2:2"
+
 /* A TDD carrier's time shares from its slot pattern: pattern a string of 'D' (downlink),
  * 'U' (uplink) and 'S' (special) slots, 1 to 80 of them, repeated; special_slot "d:g:u",
  * the special slot's downlink, guard and uplink OFDM symbols, adding up to 14 (normal cyclic

@@ -372,22 +372,22 @@ int et_linkbudget_main(int argc, char **argv)
         et_scenario_defaults(&sc, ET_SOURCE_DIR);
     }
     et_linkbudget_input in = {
-        .channel = sc.channel,
+        .channel = sc.sim.channel,
         .distance_m = -1,
-        .ue_tx_power_dbm = sc.ue_tx_power_dbm,
-        .duplex = sc.duplex,
-        .carrier_hz = sc.carrier_hz,
-        .carrier_down_hz = sc.carrier_down_hz,
-        .carrier_up_hz = sc.carrier_up_hz,
+        .ue_tx_power_dbm = sc.sim.ue_tx_power_dbm,
+        .duplex = sc.sim.duplex,
+        .carrier_hz = sc.sim.carrier_hz,
+        .carrier_down_hz = sc.sim.carrier_down_hz,
+        .carrier_up_hz = sc.sim.carrier_up_hz,
         .n_cells = 1,
         .isd_m = -1,
-        .max_interferers = sc.max_interferers,
+        .max_interferers = sc.sim.max_interferers,
         .sharing_ues = 1,
     };
     in.channel.los = condition >= 0 ? (et_los_mode)condition : ET_LOS_MEAN;
     char pattern[ET_SCENARIO_STRING_MAX], special[ET_SCENARIO_STRING_MAX];
-    snprintf(pattern, sizeof pattern, "%s", sc.tdd_pattern);
-    snprintf(special, sizeof special, "%s", sc.tdd_special_slot);
+    snprintf(pattern, sizeof pattern, "%s", sc.sim.tdd_pattern);
+    snprintf(special, sizeof special, "%s", sc.sim.tdd_special_slot);
     double cells = 1, ues = 1, h_bs = -1, h_ut = -1;
     int carrier_given = 0, fdd_given = 0;
     et_channel_params *ch = &in.channel;

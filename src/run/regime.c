@@ -242,7 +242,7 @@ int et_regime_interior_by_tradeoff(const et_regime *r)
 static et_status measure_uniform(et_sim *sim, const et_scenario *sc, const et_regime_options *opt,
                                  et_regime *out, int *ue_cap, et_error *err)
 {
-    const int n_ue = et_sim_ue_count(sim), tpu = sc->tasks_per_ue, n_tasks = n_ue * tpu;
+    const int n_ue = et_sim_ue_count(sim), tpu = sc->sim.tasks_per_ue, n_tasks = n_ue * tpu;
     const int E = opt->episodes, n_opt = out->n_options, n_runs = E * n_opt;
     option_run *runs = calloc((size_t)n_runs, sizeof *runs);
     void **ctxs = calloc((size_t)n_runs, sizeof *ctxs);
@@ -580,7 +580,7 @@ static et_status score_and_search(et_sim *sim, const et_scenario *sc, const et_r
                                   const et_tune_spec *td, int offset, int E,
                                   et_regime_bound_result *b, et_error *err)
 {
-    const int tpu = sc->tasks_per_ue, n_ue = et_sim_ue_count(sim);
+    const int tpu = sc->sim.tasks_per_ue, n_ue = et_sim_ue_count(sim);
     const int n_tasks = n_ue * tpu;
     b->episodes = E;
     b->offset = offset;
@@ -752,11 +752,11 @@ static et_status regime_init(et_sim *sim, const et_scenario *sc, const et_regime
                             "regime: episodes (--episodes) must be in [1, %d], got %d",
                             ET_REGIME_MAX_EPISODES, opt->episodes);
     int b_min, b_max;
-    et_fm_blocks_range(fm, sc->k_min, sc->k_max, &b_min, &b_max);
+    et_fm_blocks_range(fm, sc->sim.k_min, sc->sim.k_max, &b_min, &b_max);
     if (b_max - b_min + 2 > ET_REGIME_MAX_OPTIONS)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: regime: %d emulator sizes allowed, at most %d can be compared",
-                            sc->source, b_max - b_min + 1, ET_REGIME_MAX_OPTIONS - 1);
+                            sc->sim.source, b_max - b_min + 1, ET_REGIME_MAX_OPTIONS - 1);
     const char *classes[ET_REGIME_MAX_CLASSES];
     et_status st =
         et_tune_device_classes(sim, classes, ET_REGIME_MAX_CLASSES, &out->n_classes, err);
@@ -766,7 +766,7 @@ static et_status regime_init(et_sim *sim, const et_scenario *sc, const et_regime
     out->episodes = opt->episodes;
     out->offset = opt->offset;
     out->n_options = b_max - b_min + 2;
-    out->options[0] = (et_regime_option){.local = 0, .keep = sc->k_max};
+    out->options[0] = (et_regime_option){.local = 0, .keep = sc->sim.k_max};
     for (int b = b_min; b <= b_max; b++)
         out->options[b - b_min + 1] =
             (et_regime_option){.local = 1, .b = b, .keep = (double)b / fm->middle_blocks};
@@ -882,8 +882,8 @@ void et_regime_print(FILE *f, const et_sim *sim, const et_scenario *sc, const et
             "choice a UE cannot hold counts as the failure it would be.\n\n"
             "| choice | reward | delay (s) | perplexity | exposure | failed | reward on LOCAL "
             "tasks | best for |\n|---|---|---|---|---|---|---|---|\n",
-            et_sim_ue_count(sim), sc->tasks_per_ue, et_sim_model_name(sim), sc->platform,
-            (unsigned long long)sc->seed, r->episodes, r->offset, r->offset + r->episodes - 1,
+            et_sim_ue_count(sim), sc->sim.tasks_per_ue, et_sim_model_name(sim), sc->sim.platform,
+            (unsigned long long)sc->sim.seed, r->episodes, r->offset, r->offset + r->episodes - 1,
             r->tasks);
     for (int o = 0; o < r->n_options; o++) {
         const et_regime_option *opt = &r->options[o];
@@ -910,7 +910,7 @@ void et_regime_print(FILE *f, const et_sim *sim, const et_scenario *sc, const et
             100.0 * r->frac_local, 100.0 * (1.0 - r->frac_local), r->oracle_reward, r->gap_delay_s,
             r->gap_ppl, r->gap_exposure, best->keep, best->b,
             r->interior ? "strictly inside the allowed range" : "at an end of the allowed range",
-            sc->k_min, sc->k_max);
+            sc->sim.k_min, sc->sim.k_max);
 
     fprintf(f, "\n### Per device class: mean reward per task of each choice\n\nThe class's curve "
                "over b (its tasks, LOCAL at each size in the uniform worlds); * marks its best b, "

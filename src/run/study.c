@@ -339,8 +339,8 @@ static et_status write_tables(FILE *md, FILE *csv, const et_sim *sim, const et_s
     fprintf(md,
             "# HMPPO against the baselines\n\n%d UEs x %d tasks, model %s, platform `%s`, "
             "scenario seed %llu. ",
-            et_sim_ue_count(sim), sc->tasks_per_ue, et_sim_model_name(sim), sc->platform,
-            (unsigned long long)sc->seed);
+            et_sim_ue_count(sim), sc->sim.tasks_per_ue, et_sim_model_name(sim), sc->sim.platform,
+            (unsigned long long)sc->sim.seed);
     int n_learned = 0;
     for (int i = 0; i < n_spec; i++)
         n_learned += spec[i].learned;
@@ -569,7 +569,7 @@ et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err)
             p->seed = s;
             train_job *j = &tj[n_spec];
             j->sim = sim;
-            j->seed = sc->seed + (uint64_t)(s - 1);
+            j->seed = sc->sim.seed + (uint64_t)(s - 1);
             snprintf(j->dir, sizeof j->dir, "%s/%s-s%d", opt->out_dir, learners[l], s);
             j->opt =
                 (et_train_options){.scenario = sc,

@@ -21,7 +21,7 @@
 #include "jsontext.h"
 #include "readfile.h"
 #include "registry.h"
-#include "scenario.h"
+#include "scenario_cjson.h"
 #include "stats.h"
 #include "study.h"
 #include "trace.h"

@@ -306,7 +306,7 @@ static et_status open_agent(et_sim *sim, const et_train_options *opt, et_hmppo_v
             why = "trained another policy";
         else if (blob->n_ue != n_ue || cfg->n_ue != n_ue)
             why = "has another number of UEs";
-        else if (blob->tasks_per_ue != sc->tasks_per_ue)
+        else if (blob->tasks_per_ue != sc->sim.tasks_per_ue)
             why = "has another tasks.per_ue";
         else if (blob->seed != seed)
             why = "was trained with another seed";
@@ -332,7 +332,7 @@ static et_status open_agent(et_sim *sim, const et_train_options *opt, et_hmppo_v
             return et_error_set(err, ET_ERR_INPUT,
                                 "%s: key 'hmppo.%s': the checkpoint %s was trained with %g, the "
                                 "scenario says %g (resume with the scenario it was trained with)",
-                                sc->source, key, opt->resume, v_held, v_scen);
+                                sc->sim.source, key, opt->resume, v_held, v_scen);
         }
         return ET_OK;
     }
@@ -343,15 +343,15 @@ static et_status open_agent(et_sim *sim, const et_train_options *opt, et_hmppo_v
     cfg.n_ue = n_ue;
     cfg.obs_dim = ET_OBS_DIM;
     cfg.state_dim = et_state_dim(n_ue);
-    cfg.k_min = (float)sc->k_min;
-    cfg.k_max = (float)sc->k_max;
-    cfg.capacity = sc->episodes_per_update * n_ue * sc->tasks_per_ue;
+    cfg.k_min = (float)sc->sim.k_min;
+    cfg.k_max = (float)sc->sim.k_max;
+    cfg.capacity = sc->episodes_per_update * n_ue * sc->sim.tasks_per_ue;
     cfg.seed = seed;
     et_status st = et_hmppo_create(&cfg, agent, err);
     if (st != ET_OK) return st;
     blob->magic = BLOB_MAGIC;
     blob->n_ue = n_ue;
-    blob->tasks_per_ue = sc->tasks_per_ue;
+    blob->tasks_per_ue = sc->sim.tasks_per_ue;
     blob->seed = seed;
     blob->ranks = size;
     snprintf(blob->policy, sizeof blob->policy, "%s", opt->policy);

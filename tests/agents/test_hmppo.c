@@ -989,7 +989,7 @@ static void data_parallel_update_averages_the_ranks_gradients(void)
     et_agent_destroy(alone);
     for (int r = 0; r < 2; r++) {
         et_agent_destroy(ranks[r].agent);
-        et_collective_release(&ranks[r].comm);
+        et_collective_clear(&ranks[r].comm);
     }
     free(ranks[0].first_sum);
     free(g0);

@@ -417,13 +417,13 @@ static void six_body(void *out)
         snprintf(r->route_down[k], 32, "%s",
                  sg_link_get_name(xbt_dynar_get_as(links, k, sg_link_t)));
     xbt_dynar_free(&links);
-    et_topology_destroy(&t);
+    et_topology_clear(&t);
 
     et_topology t4;
     if (et_topology_discover(&t4, path, 4, &err) == ET_OK) {
         r->first4_n = t4.n_ue;
         snprintf(r->first4_last, 32, "%s", t4.ues[3].name);
-        et_topology_destroy(&t4);
+        et_topology_clear(&t4);
     }
     r->too_many = et_topology_discover(&t4, path, 7, &err);
     snprintf(r->msg, sizeof r->msg, "%s", err.msg);
@@ -570,7 +570,7 @@ static void ofdma_xfer_body(void *out)
         xfer.set_link_Bps = 2.5e6;
         run_transfers(&t);
         memcpy(r->elapsed_s, xfer.elapsed_s, sizeof r->elapsed_s);
-        et_topology_destroy(&t);
+        et_topology_clear(&t);
     }
     snprintf(r->msg, sizeof r->msg, "%s", err.msg);
 }
@@ -675,7 +675,7 @@ static void metro_body(void *out)
     sg_actor_create("ue", t.ues[1].host, xfer_ue, 0, NULL);
     simgrid_run();
     memcpy(r->elapsed_s, xfer.elapsed_s, sizeof r->elapsed_s);
-    et_topology_destroy(&t);
+    et_topology_clear(&t);
 }
 
 static void check_two_cells(const metro_result *r, int shared)
@@ -776,7 +776,7 @@ static void wifi_body(void *out)
             run_transfers(&t);
             memcpy(r->elapsed_s, xfer.elapsed_s, sizeof r->elapsed_s);
         }
-        et_topology_destroy(&t);
+        et_topology_clear(&t);
     }
     snprintf(r->msg, sizeof r->msg, "%s", err.msg);
 }
@@ -841,7 +841,7 @@ static void big_body(void *out)
         snprintf(want, sizeof want, "ue%04d", i);
         if (strcmp(t.ues[i].name, want) != 0) r->sorted = 0;
     }
-    et_topology_destroy(&t);
+    et_topology_clear(&t);
 done:
     snprintf(r->msg, sizeof r->msg, "%s", err.msg);
 }
@@ -915,7 +915,7 @@ static void metro_big_body(void *out)
         r->per_cell_ok &= t.cells[c].n_ue == 100;
     for (int i = 0; i < t.n_ue; i++)
         r->per_cell_ok &= t.ues[i].cell == i % 100;
-    et_topology_destroy(&t);
+    et_topology_clear(&t);
 done:
     snprintf(r->msg, sizeof r->msg, "%s", err.msg);
 }
@@ -976,7 +976,7 @@ static void err_body(void *out)
     if (r->load == ET_OK) {
         et_topology t;
         r->discover = et_topology_discover(&t, r->path, 0, &err);
-        if (r->discover == ET_OK) et_topology_destroy(&t);
+        if (r->discover == ET_OK) et_topology_clear(&t);
     }
     snprintf(r->msg, sizeof r->msg, "%s", err.msg);
 }
@@ -1236,7 +1236,7 @@ static void census_body(void *out)
         r->discover = et_topology_discover(&t, census_file, 0, &err);
         if (r->discover == ET_OK) {
             r->n_ue = t.n_ue;
-            et_topology_destroy(&t);
+            et_topology_clear(&t);
         }
     }
     snprintf(r->msg, sizeof r->msg, "%s", err.msg);
@@ -1699,7 +1699,7 @@ static void radio_body(void *out)
         r->merged[c] = et_cell_propagation(&t.cells[c], &keys);
         CU_ASSERT_PTR_NULL(t.aps[c].prop); /* the simulator's to set */
     }
-    et_topology_destroy(&t);
+    et_topology_clear(&t);
 }
 
 /* Discovery reads each AP's radio properties; what a cell leaves out, the
@@ -1831,7 +1831,7 @@ static void carrier_body(void *out)
         r->has_tx_power[c] = t.aps[c].has_tx_power;
         r->aps_tx_power_dbm[c] = t.aps[c].tx_power_dbm;
     }
-    et_topology_destroy(&t);
+    et_topology_clear(&t);
 }
 
 /* Discovery reads each AP's carrier and power as declared (what a cell leaves out stays

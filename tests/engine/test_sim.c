@@ -15,6 +15,7 @@
 #include <simgrid/actor.h>
 
 #include "agent.h"
+#include "budget.h"
 #include "channel.h"
 #include "edgetune.h"
 #include "et_test.h"
@@ -72,22 +73,23 @@ static void write_platform(const char *path, int n_ue, double backhaul_bps, int 
 static void static_scenario(et_scenario *sc, const char *dir, const char *platform, int n_ue)
 {
     et_scenario_defaults(sc, et_test_source_path(""));
-    snprintf(sc->platform, sizeof sc->platform, "%s", platform);
-    snprintf(sc->model, sizeof sc->model, "%s", et_test_source_path("models/opt-1.3b.json"));
+    snprintf(sc->sim.platform, sizeof sc->sim.platform, "%s", platform);
+    snprintf(sc->sim.model, sizeof sc->sim.model, "%s",
+             et_test_source_path("models/opt-1.3b.json"));
     snprintf(sc->out_dir, sizeof sc->out_dir, "%s", dir);
-    sc->ues = n_ue;
-    sc->tasks_per_ue = 1;
-    sc->tokens_min = sc->tokens_max = 1e4;
-    sc->epochs_min = sc->epochs_max = 1;
-    sc->difficulty_sigma = 0;
-    sc->channel_enabled = 0;
-    sc->policy_keep = 0.4;
+    sc->sim.ues = n_ue;
+    sc->sim.tasks_per_ue = 1;
+    sc->sim.tokens_min = sc->sim.tokens_max = 1e4;
+    sc->sim.epochs_min = sc->sim.epochs_max = 1;
+    sc->sim.difficulty_sigma = 0;
+    sc->sim.channel_enabled = 0;
+    sc->sim.default_keep = 0.4;
     /* Full adapters: long transfers make the engine's timing visible. */
-    sc->result_mode = ET_RESULT_FULL;
+    sc->sim.result_mode = ET_RESULT_FULL;
     /* The hand computations follow one task's transfers: no load query before it, and no
      * deadline to drop it (both have tests of their own). */
-    sc->server_load_info = 1;
-    sc->deadline_factor = 0;
+    sc->sim.server_load_info = 1;
+    sc->sim.deadline_factor = 0;
 }
 
 /* The credit tests' recorder (credit_adds_up_to_the_episodic_reward). */
@@ -152,7 +154,7 @@ static int run_plan(const et_scenario *sc, const child_plan *p)
         int argc = 2;
         et_error err;
         et_error_clear(&err);
-        et_policy_params pp = {.keep = sc->policy_keep, .seed = sc->seed};
+        et_policy_params pp = {.keep = sc->sim.default_keep, .seed = sc->sim.seed};
         et_agent *agent = NULL;
         et_sim *sim = NULL;
         et_outputs out;
@@ -310,12 +312,12 @@ static void hand_case(const char *name, const char *policy, double *got, double 
     const et_fm *fm = opt13();
     et_cost_setup setup = {.lora = 0,
                            .lora_savings = 1,
-                           .tunes_on = sc.tunes_on,
-                           .server_returns_result = sc.server_returns_result,
-                           .k_min = sc.k_min,
-                           .k_max = sc.k_max,
-                           .seq_tokens = sc.seq_tokens,
-                           .bytes_per_token = sc.bytes_per_token};
+                           .tunes_on = sc.sim.tunes_on,
+                           .server_returns_result = sc.sim.server_returns_result,
+                           .k_min = sc.sim.k_min,
+                           .k_max = sc.sim.k_max,
+                           .seq_tokens = sc.sim.seq_tokens,
+                           .bytes_per_token = sc.sim.bytes_per_token};
     int server = !strcmp(policy, "all-server");
     et_cost c;
     et_cost_task(fm, &setup, server ? ET_LOCATION_SERVER : ET_LOCATION_LOCAL, 0.4, 1e4, 1, &c);
@@ -326,15 +328,15 @@ static void hand_case(const char *name, const char *policy, double *got, double 
         /* Version 2: no emulator; the data set up with its request, tuning
          * against the full middle block on a server core, the result down. */
         CU_ASSERT_EQUAL(c.b, 0);
-        t += xfer_s(sc.control_bytes + c.upload_bytes, lat, up_Bps);
+        t += xfer_s(sc.sim.control_bytes + c.upload_bytes, lat, up_Bps);
         t += c.flops / SERVER_CORE_FLOPS;
         t += xfer_s(c.result_down_bytes, lat, down_Bps);
     } else {
         /* The request up, emulator and adapter down, local tuning, then the
          * result up with its request. */
-        t += xfer_s(sc.control_bytes, lat, up_Bps) +
+        t += xfer_s(sc.sim.control_bytes, lat, up_Bps) +
              xfer_s(et_fm_emulator_bytes(fm, c.b) + et_fm_adapter_bytes(fm), lat, down_Bps);
-        t += c.flops / UE_FLOPS + xfer_s(sc.control_bytes + c.upload_bytes, lat, up_Bps);
+        t += c.flops / UE_FLOPS + xfer_s(sc.sim.control_bytes + c.upload_bytes, lat, up_Bps);
     }
     *want = t;
     *got = task_field(dir, 0, 0, "delay_s");
@@ -408,8 +410,8 @@ static void two_jobs_on_the_server_take_longer_than_one(void)
         write_platform(platform, 2, 10e9, 1);
         et_scenario sc;
         static_scenario(&sc, dir, platform, n);
-        sc.tokens_min = sc.tokens_max = 1e7; /* compute-heavy task */
-        sc.server_admission = 1;             /* none: processor sharing */
+        sc.sim.tokens_min = sc.sim.tokens_max = 1e7; /* compute-heavy task */
+        sc.sim.server_admission = 1;                 /* none: processor sharing */
         CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
         compute[n - 1] = task_field(dir, 0, 0, "compute_s");
         delay[n - 1] = task_field(dir, 0, 0, "delay_s");
@@ -443,8 +445,8 @@ static void a_job_that_does_not_fit_beside_another_waits_for_it(void)
     write_platform(platform, 2, 10e9, 1);
     et_scenario sc;
     static_scenario(&sc, dir, platform, 2);
-    sc.tokens_min = sc.tokens_max = 1e7; /* compute-heavy task */
-    sc.server_memory_bytes = 24e9;       /* room for one OPT-1.3B job, not two */
+    sc.sim.tokens_min = sc.sim.tokens_max = 1e7; /* compute-heavy task */
+    sc.sim.server_memory_bytes = 24e9;           /* room for one OPT-1.3B job, not two */
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
     double c0 = task_field(dir, 0, 0, "compute_s"), c1 = task_field(dir, 1, 0, "compute_s");
     double w0 = task_field(dir, 0, 0, "wait_s"), w1 = task_field(dir, 1, 0, "wait_s");
@@ -475,7 +477,7 @@ static void a_job_that_can_never_fit_or_waits_past_its_deadline_fails(void)
     write_platform(platform, 2, 10e9, 1);
     et_scenario sc;
     static_scenario(&sc, dir, platform, 1);
-    sc.server_memory_bytes = 4e9; /* far less than one OPT-1.3B job */
+    sc.sim.server_memory_bytes = 4e9; /* far less than one OPT-1.3B job */
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
     CU_ASSERT(tasks_csv_contains(dir, ",server-memory,"));
     CU_ASSERT_EQUAL(task_field(dir, 0, 0, "compute_s"), 0.0);
@@ -483,9 +485,9 @@ static void a_job_that_can_never_fit_or_waits_past_its_deadline_fails(void)
     /* Two jobs of 6,647 s each, one accelerator, a deadline of 5,000 s: the first runs and
      * is late, the second leaves the queue at its deadline without running. */
     static_scenario(&sc, dir, platform, 2);
-    sc.tokens_min = sc.tokens_max = 1e7;
-    sc.server_memory_bytes = 24e9;
-    sc.deadline_s = 5000;
+    sc.sim.tokens_min = sc.sim.tokens_max = 1e7;
+    sc.sim.server_memory_bytes = 24e9;
+    sc.sim.deadline_s = 5000;
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
     double w0 = task_field(dir, 0, 0, "wait_s"), w1 = task_field(dir, 1, 0, "wait_s");
     int ran = w0 > w1 ? 1 : 0, dropped = 1 - ran;
@@ -524,26 +526,26 @@ static void write_trace(const char *path, int n_ue, const double *xs0, const dou
 /* A deterministic channel: no shadowing, no fading, positions from a trace. */
 static void deterministic_channel(et_scenario *sc, const char *trace)
 {
-    sc->channel_enabled = 1;
-    sc->radio_sharing = ET_SHARING_DEDICATED; /* the platform's bandwidth_*_hz per UE */
+    sc->sim.channel_enabled = 1;
+    sc->sim.radio_sharing = ET_SHARING_DEDICATED; /* the platform's bandwidth_*_hz per UE */
     /* Version 1's SERVER task downloads the UE's emulator first: a long
      * transfer for the rate to change in. */
-    sc->tunes_on = ET_FM_TUNES_ON_EMULATOR;
-    sc->lora_savings = 0;
-    sc->channel.shadowing_std_db = 0;
-    sc->channel.fading = ET_FADING_NONE;
+    sc->sim.tunes_on = ET_FM_TUNES_ON_EMULATOR;
+    sc->sim.lora_savings = 0;
+    sc->sim.channel.shadowing_std_db = 0;
+    sc->sim.channel.fading = ET_FADING_NONE;
     /* The hand values below were written for version 2's radio, which the
      * default left in issue 16 (TR 38.901 UMa with a stochastic LOS state, a
      * TDD carrier, Wi-Fi per direction at 85% MAC efficiency): pinned here.
      * The TDD and per-direction Wi-Fi cases set their own. */
-    sc->channel.propagation.scenario = ET_PROPAGATION_TR36814;
-    sc->duplex = ET_DUPLEX_FDD;
-    sc->wifi_rate_control = 1; /* worse: one level per station */
-    sc->wifi_mac_efficiency = 1.0;
-    sc->mobility.model = ET_MOBILITY_TRACE;
-    snprintf(sc->mobility_trace, sizeof sc->mobility_trace, "%s", trace);
+    sc->sim.channel.propagation.scenario = ET_PROPAGATION_TR36814;
+    sc->sim.duplex = ET_DUPLEX_FDD;
+    sc->sim.wifi_rate_control = 1; /* worse: one level per station */
+    sc->sim.wifi_mac_efficiency = 1.0;
+    sc->sim.mobility.model = ET_MOBILITY_TRACE;
+    snprintf(sc->sim.mobility_trace, sizeof sc->sim.mobility_trace, "%s", trace);
     /* LoRA results are small, so the emulator download dominates the delay. */
-    sc->result_mode = ET_RESULT_LORA;
+    sc->sim.result_mode = ET_RESULT_LORA;
 }
 
 /* The channel state of a UE at (x_m, 0) with bw_hz each way. */
@@ -551,12 +553,13 @@ static et_channel_state channel_at(const et_scenario *sc, double x_m, double bw_
 {
     et_channel_table *table = NULL;
     et_error err;
-    CU_ASSERT_FATAL(et_channel_table_create(&sc->channel, &table, &err) == ET_OK);
+    CU_ASSERT_FATAL(et_channel_table_create(&sc->sim.channel, &table, &err) == ET_OK);
     et_channel_state st;
     et_channel_init(&st, 0, 1);
-    et_ue_radio radio = {
-        .tx_power_dbm = sc->ue_tx_power_dbm, .bandwidth_up_hz = bw_hz, .bandwidth_down_hz = bw_hz};
-    et_channel_update(&st, &sc->channel, table, &radio, x_m, 0);
+    et_ue_radio radio = {.tx_power_dbm = sc->sim.ue_tx_power_dbm,
+                         .bandwidth_up_hz = bw_hz,
+                         .bandwidth_down_hz = bw_hz};
+    et_channel_update(&st, &sc->sim.channel, table, &radio, x_m, 0);
     et_channel_table_destroy(table);
     return st;
 }
@@ -590,7 +593,7 @@ static void moving_case(const char *name, double x0, double x1, double *got, dou
     deterministic_channel(&sc, trace);
     /* A weak AP so that the downlink rate depends on distance (46 dBm keeps
      * it at the spectral-efficiency cap across the whole cell). */
-    sc.channel.ap_tx_power_dbm = 10;
+    sc.sim.channel.ap_tx_power_dbm = 10;
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
     *got = task_field(dir, 0, 0, "delay_s");
 
@@ -600,10 +603,10 @@ static void moving_case(const char *name, double x0, double x1, double *got, dou
     rates_at(&sc, x0, 20e6, &up0, &down0);
     rates_at(&sc, x1, 20e6, &up1, &down1);
     double lat = WL_LAT_S + BH_LAT_S;
-    double t = xfer_s(sc.control_bytes, lat, up0 / 8);
+    double t = xfer_s(sc.sim.control_bytes, lat, up0 / 8);
     t = xfer_change_end(t, et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm), lat, down0 / 8,
                         down1 / 8, t_change);
-    t += xfer_s(sc.control_bytes + 1e4 * sc.bytes_per_token, lat, up1 / 8);
+    t += xfer_s(sc.sim.control_bytes + 1e4 * sc.sim.bytes_per_token, lat, up1 / 8);
     t += et_fm_tuning_flops(fm, b, 1e4, 1) / SERVER_CORE_FLOPS;
     t += xfer_s(et_fm_result_bytes(fm, 1), lat, down1 / 8);
     *want = t;
@@ -646,7 +649,7 @@ static const char *two_ues_at_150_m(et_scenario *sc, const char *name)
     write_trace(trace, 2, xs, xs, 1e6);
     static_scenario(sc, dir, platform, 2);
     deterministic_channel(sc, trace);
-    sc->radio_sharing = ET_SHARING_CARRIER;
+    sc->sim.radio_sharing = ET_SHARING_CARRIER;
     return dir;
 }
 
@@ -657,9 +660,9 @@ static double two_ue_offload_s(const et_scenario *sc, double up_bps, double down
     const et_fm *fm = opt13();
     int b = et_fm_blocks_for_keep(fm, 0.4);
     double lat = WL_LAT_S + BH_LAT_S;
-    double t = xfer_s(sc->control_bytes, lat, up_bps / 8);
+    double t = xfer_s(sc->sim.control_bytes, lat, up_bps / 8);
     t += xfer_s(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm), lat, down_bps / 8);
-    t += xfer_s(sc->control_bytes + 1e4 * sc->bytes_per_token, lat, up_bps / 8);
+    t += xfer_s(sc->sim.control_bytes + 1e4 * sc->sim.bytes_per_token, lat, up_bps / 8);
     t += et_fm_tuning_flops(fm, b, 1e4, 1) / SERVER_CORE_FLOPS;
     t += xfer_s(et_fm_result_bytes(fm, 1), lat, down_bps / 8);
     return t;
@@ -675,14 +678,14 @@ static void two_ues_split_the_cell_carrier_as_a_scheduler_would(void)
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
 
     et_scenario full = sc; /* the channel state over the whole carrier */
-    et_channel_state up = channel_at(&full, 150, sc.carrier_up_hz);
-    et_channel_state down = channel_at(&full, 150, sc.carrier_down_hz);
+    et_channel_state up = channel_at(&full, 150, sc.sim.carrier_up_hz);
+    et_channel_state down = channel_at(&full, 150, sc.sim.carrier_down_hz);
     et_channel_table *table = NULL;
     et_error err;
-    CU_ASSERT_FATAL(et_channel_table_create(&sc.channel, &table, &err) == ET_OK);
-    double up2 =
-        sc.carrier_up_hz / 2 * et_channel_table_se_bps_hz(table, up.snr_up_db + 10 * log10(2.0));
-    double down2 = sc.carrier_down_hz / 2 * et_channel_table_se_bps_hz(table, down.snr_down_db);
+    CU_ASSERT_FATAL(et_channel_table_create(&sc.sim.channel, &table, &err) == ET_OK);
+    double up2 = sc.sim.carrier_up_hz / 2 *
+                 et_channel_table_se_bps_hz(table, up.snr_up_db + 10 * log10(2.0));
+    double down2 = sc.sim.carrier_down_hz / 2 * et_channel_table_se_bps_hz(table, down.snr_down_db);
     et_channel_table_destroy(table);
     double t = two_ue_offload_s(&sc, up2, down2);
     double d0 = task_field(dir, 0, 0, "delay_s"), d1 = task_field(dir, 1, 0, "delay_s");
@@ -700,7 +703,7 @@ static void tdd_carrier_gives_each_direction_its_time_share(void)
 {
     et_scenario sc;
     const char *dir = two_ues_at_150_m(&sc, "sim_tdd");
-    sc.duplex = ET_DUPLEX_TDD; /* the default: 100 MHz, DDDSU, 10:2:2 */
+    sc.sim.duplex = ET_DUPLEX_TDD; /* the default: 100 MHz, DDDSU, 10:2:2 */
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
 
     /* 150 m from a TR 36.814 AP: PL = 128.1 + 37.6 log10(0.15) = 97.12 dB;
@@ -753,12 +756,12 @@ static void each_cell_serves_its_ues_over_its_own_backhaul(void)
     static_scenario(&sc, dir, platform, 2);
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
 
-    et_cost_setup setup = {.tunes_on = sc.tunes_on,
+    et_cost_setup setup = {.tunes_on = sc.sim.tunes_on,
                            .server_returns_result = 1,
-                           .k_min = sc.k_min,
-                           .k_max = sc.k_max,
-                           .seq_tokens = sc.seq_tokens,
-                           .bytes_per_token = sc.bytes_per_token};
+                           .k_min = sc.sim.k_min,
+                           .k_max = sc.sim.k_max,
+                           .seq_tokens = sc.sim.seq_tokens,
+                           .bytes_per_token = sc.sim.bytes_per_token};
     et_cost c;
     et_cost_task(opt13(), &setup, ET_LOCATION_SERVER, 0.4, 1e4, 1, &c);
     double lat = spec.wireless_latency_s + spec.backhaul_latency_s;
@@ -766,7 +769,7 @@ static void each_cell_serves_its_ues_over_its_own_backhaul(void)
     double want[2];
     for (int cell = 0; cell < 2; cell++) {
         double Bps = cell == 0 ? wl_Bps : fmin(wl_Bps, 20e6 / 8);
-        want[cell] = xfer_s(sc.control_bytes + c.upload_bytes, lat, Bps) +
+        want[cell] = xfer_s(sc.sim.control_bytes + c.upload_bytes, lat, Bps) +
                      c.flops / spec.server_core_flops + xfer_s(c.result_down_bytes, lat, Bps);
     }
     /* UE i sits in cell i mod 2. */
@@ -881,12 +884,12 @@ static void wifi_level_rise_mid_transfer_continues_at_the_new_level(void)
     int b = et_fm_blocks_for_keep(fm, 0.4);
     double lat = spec.wireless_latency_s + spec.backhaul_latency_s;
     double slow_Bps = rates[n_levels - 1] / 8, fast_Bps = rates[0] / 8;
-    double t = xfer_s(sc.control_bytes, lat, slow_Bps);
+    double t = xfer_s(sc.sim.control_bytes, lat, slow_Bps);
     /* The level changes at the update of t = 4 s: a new comm, latency again. */
     double bytes = ceil(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm));
     double left = bytes - (4.0 - t - lat) * slow_Bps;
     t = 4.0 + xfer_s(left, lat, fast_Bps);
-    t += xfer_s(sc.control_bytes + 1e4 * sc.bytes_per_token, lat, fast_Bps);
+    t += xfer_s(sc.sim.control_bytes + 1e4 * sc.sim.bytes_per_token, lat, fast_Bps);
     t += et_fm_tuning_flops(fm, b, 1e4, 1) / spec.server_core_flops;
     t += xfer_s(et_fm_result_bytes(fm, 1), lat, fast_Bps);
     double got = task_field(dir, 0, 0, "delay_s");
@@ -927,24 +930,24 @@ static void wifi_each_direction_runs_at_its_own_level(void)
     CU_ASSERT_FATAL(down < up);
     et_scenario sc;
     wifi_scenario(&sc, dir, 1, &x, &x, 1e6, &spec);
-    sc.wifi_rate_control = 0; /* per-direction */
-    sc.wifi_mac_efficiency = 0.85;
+    sc.sim.wifi_rate_control = 0; /* per-direction */
+    sc.sim.wifi_mac_efficiency = 0.85;
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
 
     const et_fm *fm = opt13();
     int b = et_fm_blocks_for_keep(fm, 0.4);
     double lat = spec.wireless_latency_s + spec.backhaul_latency_s;
     double up_Bps = rates[up] / 8, down_Bps = rates[down] / 8;
-    double t = xfer_s(sc.control_bytes / 0.85, lat, up_Bps);
+    double t = xfer_s(sc.sim.control_bytes / 0.85, lat, up_Bps);
     t += xfer_s((et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm)) / 0.85, lat, down_Bps);
-    t += xfer_s((sc.control_bytes + 1e4 * sc.bytes_per_token) / 0.85, lat, up_Bps);
+    t += xfer_s((sc.sim.control_bytes + 1e4 * sc.sim.bytes_per_token) / 0.85, lat, up_Bps);
     t += et_fm_tuning_flops(fm, b, 1e4, 1) / spec.server_core_flops;
     t += xfer_s(et_fm_result_bytes(fm, 1) / 0.85, lat, down_Bps);
     double got = task_field(dir, 0, 0, "delay_s");
     /* Version 2: the slower level both ways, the whole PHY rate. */
-    double worse = xfer_s(sc.control_bytes, lat, up_Bps) +
+    double worse = xfer_s(sc.sim.control_bytes, lat, up_Bps) +
                    xfer_s(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm), lat, up_Bps) +
-                   xfer_s(sc.control_bytes + 1e4 * sc.bytes_per_token, lat, up_Bps) +
+                   xfer_s(sc.sim.control_bytes + 1e4 * sc.sim.bytes_per_token, lat, up_Bps) +
                    et_fm_tuning_flops(fm, b, 1e4, 1) / spec.server_core_flops +
                    xfer_s(et_fm_result_bytes(fm, 1), lat, up_Bps);
     fprintf(
@@ -976,8 +979,8 @@ static void default_scenario(et_scenario *sc, const char *dir, uint64_t seed)
     CU_ASSERT_FATAL(et_scenario_load(et_test_source_path("examples/default.json"),
                                      et_test_source_path(""), sc, &err) == ET_OK);
     snprintf(sc->out_dir, sizeof sc->out_dir, "%s", dir);
-    sc->tasks_per_ue = 4;
-    sc->seed = seed;
+    sc->sim.tasks_per_ue = 4;
+    sc->sim.seed = seed;
 }
 
 static void same_seed_gives_identical_traces_and_another_seed_differs(void)
@@ -1041,11 +1044,11 @@ static double summary_number(const char *dir, const char *section, const char *k
 static void static_channel_scenario(et_scenario *sc, const char *dir, double dt)
 {
     default_scenario(sc, dir, 5);
-    sc->mobility.model = ET_MOBILITY_STATIC;
-    sc->channel.shadowing_std_db = 0;
-    sc->channel.shadowing = 0; /* TR 38.901's (the default scenario's) shadowing too */
-    sc->channel.fading = ET_FADING_NONE;
-    sc->update_interval_s = dt;
+    sc->sim.mobility.model = ET_MOBILITY_STATIC;
+    sc->sim.channel.shadowing_std_db = 0;
+    sc->sim.channel.shadowing = 0; /* TR 38.901's (the default scenario's) shadowing too */
+    sc->sim.channel.fading = ET_FADING_NONE;
+    sc->sim.update_interval_s = dt;
 }
 
 /* Chunked transfers made results depend on the channel's step; one comm per
@@ -1079,8 +1082,8 @@ static void an_idle_ue_does_no_channel_work(void)
     snprintf(keep, sizeof keep, "%s", et_test_tmpdir("sim_lazy"));
     et_scenario sc;
     default_scenario(&sc, keep, 9);
-    sc.gap_mean_s = 600; /* long idle gaps between tasks */
-    sc.result_mode = ET_RESULT_LORA;
+    sc.sim.gap_mean_s = 600; /* long idle gaps between tasks */
+    sc.sim.result_mode = ET_RESULT_LORA;
     sc.write_channel_trace = 0;
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
     double comms = summary_number(keep, "engine", "comms");
@@ -1089,13 +1092,13 @@ static void an_idle_ue_does_no_channel_work(void)
     double steps = summary_number(keep, "engine", "channel_updates");
     double makespan = summary_number(keep, "", "makespan_s");
     double ues = summary_number(keep, "", "ues");
-    double eager = ues * floor(makespan / sc.update_interval_s);
+    double eager = ues * floor(makespan / sc.sim.update_interval_s);
     fprintf(stderr, "\n  comms %.0f, link updates %.0f (idle %.0f), channel steps %.0f of %.0f ",
             comms, updates, idle, steps, eager);
     CU_ASSERT_EQUAL(idle, 0);
     CU_ASSERT(updates >= 2 * comms); /* peak then current at every start, channel-driven after */
     /* Each task moves 4 transfers at most: one comm each on OFDMA. */
-    CU_ASSERT(comms <= 4 * ues * sc.tasks_per_ue);
+    CU_ASSERT(comms <= 4 * ues * sc.sim.tasks_per_ue);
 }
 
 /* One actor per UE (docs/simulation.md, "Actors"): the UE's own actor performs its server's
@@ -1113,17 +1116,17 @@ static void each_ue_runs_one_actor(void)
         write_platform(plat, n_ue, 1e9, 2);
         et_scenario sc;
         static_scenario(&sc, dir, plat, n_ue);
-        sc.channel_enabled = channel > 0;
-        sc.radio_sharing = ET_SHARING_CARRIER;
-        sc.share_interval_s = channel == 2 ? 0.001 : 0;
-        sc.tasks_per_ue = 2;
+        sc.sim.channel_enabled = channel > 0;
+        sc.sim.radio_sharing = ET_SHARING_CARRIER;
+        sc.sim.share_interval_s = channel == 2 ? 0.001 : 0;
+        sc.sim.tasks_per_ue = 2;
         child_plan plan = {.policy = "all-server", .census = 1};
         CU_ASSERT_EQUAL_FATAL(run_plan(&sc, &plan), 0);
         char *text = slurp(dir, "actors.txt");
         CU_ASSERT_FATAL(text != NULL);
         int got = atoi(text);
         free(text);
-        int want = n_ue + (sc.channel_enabled ? 1 : 0) + (sc.limit_sim_time_s > 0 ? 1 : 0) +
+        int want = n_ue + (sc.sim.channel_enabled ? 1 : 0) + (sc.sim.limit_sim_time_s > 0 ? 1 : 0) +
                    (channel == 2 ? 1 : 0);
         fprintf(stderr, "\n  %d UEs, channel %s: %d actors ", n_ue,
                 channel == 2 ? "on, share interval 1 ms" : channel ? "on" : "off", got);
@@ -1148,10 +1151,10 @@ static void a_share_interval_changes_nothing_where_no_carrier_is_re_divided(void
 {
     et_scenario sc;
     default_scenario(&sc, "", 2);
-    sc.ues = 1;
+    sc.sim.ues = 1;
     child_plan plan = {.policy = "random"};
     char *exact = tasks_csv_of(&sc, "sim_share_one_exact", &plan);
-    sc.share_interval_s = 0.001;
+    sc.sim.share_interval_s = 0.001;
     char *batched = tasks_csv_of(&sc, "sim_share_one_1ms", &plan);
     CU_ASSERT_FATAL(exact && batched);
     CU_ASSERT(strlen(exact) > 200);
@@ -1176,7 +1179,7 @@ static void batching_the_carrier_re_division_changes_delays_by_less_than_the_tol
         snprintf(dirs[i], sizeof dirs[i], "%s", et_test_tmpdir(name));
         et_scenario sc;
         default_scenario(&sc, dirs[i], 1);
-        sc.share_interval_s = intervals[i];
+        sc.sim.share_interval_s = intervals[i];
         CU_ASSERT_EQUAL_FATAL(run_child(&sc, "greedy"), 0);
     }
     for (int i = 1; i < 3; i++) {
@@ -1261,11 +1264,11 @@ static void a_share_interval_defers_the_re_division_to_the_next_boundary(void)
         et_scenario sc;
         static_scenario(&sc, keep, platform, 2);
         deterministic_channel(&sc, trace);
-        sc.radio_sharing = ET_SHARING_CARRIER;
-        sc.tunes_on = ET_FM_TUNES_ON_FULL;   /* no emulator first: the data set goes up at once */
-        sc.tokens_min = sc.tokens_max = 1e5; /* uploads of 400 kB: tens of ms */
+        sc.sim.radio_sharing = ET_SHARING_CARRIER;
+        sc.sim.tunes_on = ET_FM_TUNES_ON_FULL;   /* no emulator first: the data set goes up at once */
+        sc.sim.tokens_min = sc.sim.tokens_max = 1e5; /* uploads of 400 kB: tens of ms */
         sc.write_activity_log = 1;
-        sc.share_interval_s = i == 0 ? 0 : dt;
+        sc.sim.share_interval_s = i == 0 ? 0 : dt;
         CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
         n[i] = read_share_rows(keep, WL_LAT_S + BH_LAT_S, rows[i], 64);
         CU_ASSERT_FATAL(n[i] > 0);
@@ -1403,22 +1406,22 @@ static void no_task_starts_while_the_arrivals_are_off(void)
         snprintf(name, sizeof name, "sim_burst_%d", r);
         snprintf(keep, sizeof keep, "%s", et_test_tmpdir(name));
         default_scenario(&sc, keep, 6);
-        sc.tasks_per_ue = 8;
-        sc.burst_on_s = 40;
-        sc.burst_off_s = 150;
+        sc.sim.tasks_per_ue = 8;
+        sc.sim.burst_on_s = 40;
+        sc.sim.burst_off_s = 150;
         sc.write_channel_trace = 0;
         CU_ASSERT_EQUAL_FATAL(run_child(&sc, "greedy"), 0);
         tasks[r] = slurp(keep, "tasks.csv");
         CU_ASSERT_FATAL(tasks[r] != NULL);
         if (r == 0) {
             int n = read_task_times(keep, rows, MAX_ROWS);
-            CU_ASSERT_EQUAL_FATAL(n, 6 * sc.tasks_per_ue);
-            uint64_t episode_seed = et_sim_episode_seed(sc.seed, 0);
+            CU_ASSERT_EQUAL_FATAL(n, 6 * sc.sim.tasks_per_ue);
+            uint64_t episode_seed = et_sim_episode_seed(sc.sim.seed, 0);
             int in_off = 0, waited = 0, at_on_start = 0, offs = 0;
             double last_end = 0;
             for (int i = 0; i < n; i++) {
                 et_burst b;
-                et_burst_init(&b, episode_seed, sc.burst_on_s, sc.burst_off_s);
+                et_burst_init(&b, episode_seed, sc.sim.burst_on_s, sc.sim.burst_off_s);
                 double start = rows[i].start_s, next = et_burst_next_on(&b, start);
                 /* tasks.csv rounds to 9 digits: a start at an ON period's first instant may
                  * print a hair before it. */
@@ -1434,7 +1437,7 @@ static void no_task_starts_while_the_arrivals_are_off(void)
                         waited++;
             }
             et_burst b;
-            et_burst_init(&b, episode_seed, sc.burst_on_s, sc.burst_off_s);
+            et_burst_init(&b, episode_seed, sc.sim.burst_on_s, sc.sim.burst_off_s);
             for (double t = 0; t < last_end; offs++) {
                 t = et_burst_next_on(&b, b.on_end_s); /* the end of this cycle's OFF */
                 et_burst_next_on(&b, t);              /* on to the next cycle */
@@ -1465,9 +1468,9 @@ static void credit_adds_up_to_the_episodic_reward(void)
         snprintf(dir, sizeof dir, "%s", et_test_tmpdir(team ? "sim_credit_team" : "sim_credit_ind"));
         et_scenario sc;
         default_scenario(&sc, dir, 3);
-        sc.tasks_per_ue = 6;
+        sc.sim.tasks_per_ue = 6;
         sc.write_channel_trace = 0;
-        sc.credit = team ? ET_CREDIT_TEAM : ET_CREDIT_INDIVIDUAL;
+        sc.sim.credit = team ? ET_CREDIT_TEAM : ET_CREDIT_INDIVIDUAL;
         child_plan plan = {.policy = "greedy", .record = 1};
         CU_ASSERT_EQUAL_FATAL(run_plan(&sc, &plan), 0);
         char *text = slurp(dir, "credit.txt");
@@ -1488,7 +1491,7 @@ static void credit_adds_up_to_the_episodic_reward(void)
             sum += ret[n];
         }
         CU_ASSERT_EQUAL(n, 6);
-        CU_ASSERT_EQUAL(n_fb, 6 * sc.tasks_per_ue);
+        CU_ASSERT_EQUAL(n_fb, 6 * sc.sim.tasks_per_ue);
         double tol = 1e-9 * fabs(episodic);
         if (team) {
             CU_ASSERT_EQUAL(late, 0);
@@ -1516,15 +1519,15 @@ static void without_bursts_no_task_waits(void)
         snprintf(keep, sizeof keep, "%s", et_test_tmpdir(name));
         et_scenario sc;
         default_scenario(&sc, keep, 6);
-        sc.tasks_per_ue = 8;
-        CU_ASSERT(sc.burst_on_s == 0 && sc.burst_off_s == 0); /* the defaults */
-        if (r == 1) sc.burst_on_s = 1e9, sc.burst_off_s = 100;
+        sc.sim.tasks_per_ue = 8;
+        CU_ASSERT(sc.sim.burst_on_s == 0 && sc.sim.burst_off_s == 0); /* the defaults */
+        if (r == 1) sc.sim.burst_on_s = 1e9, sc.sim.burst_off_s = 100;
         CU_ASSERT_EQUAL_FATAL(run_child(&sc, "greedy"), 0);
         tasks[r] = slurp(keep, "tasks.csv");
         CU_ASSERT_FATAL(tasks[r] != NULL);
         if (r == 0) {
             int n = read_task_times(keep, rows, MAX_ROWS), back_to_back = 0, first = 0;
-            CU_ASSERT_EQUAL_FATAL(n, 6 * sc.tasks_per_ue);
+            CU_ASSERT_EQUAL_FATAL(n, 6 * sc.sim.tasks_per_ue);
             for (int i = 0; i < n; i++) {
                 first += rows[i].task == 0 && rows[i].start_s == 0;
                 for (int j = 0; j < n; j++)
@@ -1651,17 +1654,17 @@ static void channel_csv_records_the_los_state_its_path_loss_used_and_the_serving
     fclose(f);
     et_scenario sc;
     static_scenario(&sc, keep, platform, 2);
-    sc.channel_enabled = 1;
-    sc.channel.shadowing = 0;
-    sc.update_interval_s = 0.05;
-    sc.mobility.model = ET_MOBILITY_TRACE;
-    snprintf(sc.mobility_trace, sizeof sc.mobility_trace, "%s", trace);
+    sc.sim.channel_enabled = 1;
+    sc.sim.channel.shadowing = 0;
+    sc.sim.update_interval_s = 0.05;
+    sc.sim.mobility.model = ET_MOBILITY_TRACE;
+    snprintf(sc.sim.mobility_trace, sizeof sc.sim.mobility_trace, "%s", trace);
     /* A UE is traced while it has tasks: its one task (an emulator download from up to 420 m
      * away) outlasts the walk. */
-    sc.gap_mean_s = 0;
-    CU_ASSERT_EQUAL(sc.channel.propagation.scenario, ET_PROPAGATION_UMA); /* the defaults */
-    CU_ASSERT_EQUAL(sc.channel.los, ET_LOS_STOCHASTIC);
-    CU_ASSERT_EQUAL(sc.duplex, ET_DUPLEX_TDD);
+    sc.sim.gap_mean_s = 0;
+    CU_ASSERT_EQUAL(sc.sim.channel.propagation.scenario, ET_PROPAGATION_UMA); /* the defaults */
+    CU_ASSERT_EQUAL(sc.sim.channel.los, ET_LOS_STOCHASTIC);
+    CU_ASSERT_EQUAL(sc.sim.duplex, ET_DUPLEX_TDD);
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
 
     enum { MAX_ROWS = 20000 };
@@ -1680,8 +1683,10 @@ static void channel_csv_records_the_los_state_its_path_loss_used_and_the_serving
         CU_ASSERT(r->los == 0 || r->los == 1);
         if (r->los < 0) continue;
         double pl = 23.0 + 174.0 - 80.0 - 5.0 - r->snr_up_db;
-        double want = et_propagation_pathloss_db(&sc.channel.propagation, r->los, r->distance_m);
-        double other = et_propagation_pathloss_db(&sc.channel.propagation, !r->los, r->distance_m);
+        double want =
+            et_propagation_pathloss_db(&sc.sim.channel.propagation, r->los, r->distance_m);
+        double other =
+            et_propagation_pathloss_db(&sc.sim.channel.propagation, !r->los, r->distance_m);
         matched += fabs(pl - want) < 2e-3;
         other_far += fabs(pl - other) > 1.0;
         if (r->time_s > 8.0) continue;
@@ -1732,9 +1737,9 @@ static void each_cell_runs_its_own_duplex_and_ap_power(void)
     et_scenario sc;
     static_scenario(&sc, keep, platform, 2);
     deterministic_channel(&sc, trace);
-    sc.radio_sharing = ET_SHARING_CARRIER;
-    sc.duplex = ET_DUPLEX_TDD; /* the keys: 100 MHz, DDDSU, 10:2:2, 46 dBm */
-    sc.channel.interference = 0;
+    sc.sim.radio_sharing = ET_SHARING_CARRIER;
+    sc.sim.duplex = ET_DUPLEX_TDD; /* the keys: 100 MHz, DDDSU, 10:2:2, 46 dBm */
+    sc.sim.channel.interference = 0;
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
 
     double pl = 128.1 + 37.6 * log10(0.15);
@@ -1773,9 +1778,9 @@ static void each_cell_runs_its_own_duplex_and_ap_power(void)
     double lat = spec.wireless_latency_s + spec.backhaul_latency_s;
     double want[2], got[2];
     for (int u = 0; u < 2; u++) {
-        double t = xfer_s(sc.control_bytes, lat, up[u] / 8);
+        double t = xfer_s(sc.sim.control_bytes, lat, up[u] / 8);
         t += xfer_s(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm), lat, down[u] / 8);
-        t += xfer_s(sc.control_bytes + 1e4 * sc.bytes_per_token, lat, up[u] / 8);
+        t += xfer_s(sc.sim.control_bytes + 1e4 * sc.sim.bytes_per_token, lat, up[u] / 8);
         t += et_fm_tuning_flops(fm, b, 1e4, 1) / spec.server_core_flops;
         t += xfer_s(et_fm_result_bytes(fm, 1), lat, down[u] / 8);
         want[u] = t;
@@ -1833,13 +1838,13 @@ static const char *handover_run(const char *name, double hysteresis_db, int n_ue
     write_trace(trace, n_ue, xs0, xs1, 3.0);
     static_scenario(sc, kept, platform, n_ue);
     deterministic_channel(sc, trace);
-    if (shared) sc->radio_sharing = ET_SHARING_CARRIER;
-    sc->channel.ap_tx_power_dbm = 10; /* rates that depend on distance (moving_case) */
-    sc->channel.interference = 0;
-    sc->handover = hysteresis_db >= 0;
-    sc->handover_hysteresis_db = hysteresis_db >= 0 ? hysteresis_db : 3;
-    sc->handover_ttt_s = 0.48;
-    sc->handover_interruption_s = 0.05;
+    if (shared) sc->sim.radio_sharing = ET_SHARING_CARRIER;
+    sc->sim.channel.ap_tx_power_dbm = 10; /* rates that depend on distance (moving_case) */
+    sc->sim.channel.interference = 0;
+    sc->sim.handover = hysteresis_db >= 0;
+    sc->sim.handover_hysteresis_db = hysteresis_db >= 0 ? hysteresis_db : 3;
+    sc->sim.handover_ttt_s = 0.48;
+    sc->sim.handover_interruption_s = 0.05;
     CU_ASSERT_EQUAL_FATAL(run_child(sc, "all-server"), 0);
     return kept;
 }
@@ -1870,7 +1875,7 @@ static double handover_hand_delay(const et_scenario *sc, const et_platform_spec 
     rates_20mhz_at(100, &down100, &up100);
     int handed_over = isfinite(t_ho);
     double down_end = handed_over ? down100 : down400, up_end = handed_over ? up100 : up400;
-    double t = xfer_s(sc->control_bytes, lat, up150 / 8);
+    double t = xfer_s(sc->sim.control_bytes, lat, up150 / 8);
     double bytes = ceil(et_fm_emulator_bytes(fm, b) + et_fm_adapter_bytes(fm));
     double moved = (4.0 - t - lat) * down150 / 8;
     if (handed_over) {
@@ -1880,7 +1885,7 @@ static double handover_hand_delay(const et_scenario *sc, const et_platform_spec 
     } else {
         t = 4.0 + (bytes - moved) / (down400 / 8);
     }
-    t += xfer_s(sc->control_bytes + 1e4 * sc->bytes_per_token, lat, up_end / 8);
+    t += xfer_s(sc->sim.control_bytes + 1e4 * sc->sim.bytes_per_token, lat, up_end / 8);
     t += et_fm_tuning_flops(fm, b, 1e4, 1) / spec->server_core_flops;
     t += xfer_s(et_fm_result_bytes(fm, 1), lat, down_end / 8);
     return t;
@@ -1996,7 +2001,7 @@ static void handovers_do_not_depend_on_when_the_channel_is_looked_at(void)
         CU_ASSERT_FATAL(et_scenario_load(et_test_source_path("examples/highway.json"),
                                          et_test_source_path(""), &sc, &err) == ET_OK);
         snprintf(sc.out_dir, sizeof sc.out_dir, "%s", dir);
-        sc.tasks_per_ue = 3;
+        sc.sim.tasks_per_ue = 3;
         sc.write_channel_trace = traced;
         CU_ASSERT_EQUAL_FATAL(run_child(&sc, "greedy"), 0);
         tasks[traced] = slurp(dir, "tasks.csv");
@@ -2012,9 +2017,55 @@ static void handovers_do_not_depend_on_when_the_channel_is_looked_at(void)
     free(tasks[1]);
 }
 
+/* The engine's errors name its parameters and the Api names them by their keys: a scenario
+ * expected to outlast limits.sim_time_s, or to write more than limits.output_bytes, is refused
+ * naming the keys through et_sim_params_from_scenario, and the fields themselves when an
+ * embedding program fills et_sim_params without names. */
+static void engine_errors_name_parameters_and_the_api_names_keys(void)
+{
+    static et_scenario sc; /* large: not on the stack */
+    static et_sim_params p;
+    et_scenario_defaults(&sc, et_test_source_path(""));
+    sc.sim.gap_mean_s = 1e9; /* 50 tasks x 1e9 s: beyond the limit of 1e7 s */
+    et_sim_params_from_scenario(&sc, &p);
+    et_error err;
+    CU_ASSERT_EQUAL(et_budget_precheck(&p, 1, 1, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ": key 'limits.sim_time_s': "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "(tasks.per_ue 50 x tasks.gap_mean_s 1e+09 s,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "shorten the episode (tasks.per_ue, tasks.gap_mean_s)"));
+    p.param_name = NULL;
+    CU_ASSERT_EQUAL(et_budget_precheck(&p, 1, 1, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ": parameter 'limit_sim_time_s': "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "shorten the episode (tasks_per_ue, gap_mean_s)"));
+    CU_ASSERT_PTR_NULL(strstr(err.msg, "tasks."));
+
+    sc.sim.gap_mean_s = 1e5; /* 3e7 channel.csv rows: beyond the limit of 1e9 bytes */
+    et_sim_params_from_scenario(&sc, &p);
+    CU_ASSERT_EQUAL(et_budget_precheck(&p, 1, 1, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ": key 'limits.output_bytes': "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "(ues, tasks.per_ue), trace less (output.channel_every, "
+                                           "output.channel_ues, output.channel_trace)"));
+    p.param_name = NULL;
+    CU_ASSERT_EQUAL(et_budget_precheck(&p, 1, 1, &err), ET_ERR_INPUT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, ": parameter 'limit_output_bytes': "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "(ues, tasks_per_ue), trace less (channel_trace_every, "
+                                           "channel_trace_ues, channel_trace)"));
+
+    /* The other parameters the engine's errors name. */
+    et_sim_params_from_scenario(&sc, &p);
+    CU_ASSERT_STRING_EQUAL(ET_SIM_PARAM_KEY(&p, handover), "channel.handover");
+    CU_ASSERT_STRING_EQUAL(ET_SIM_PARAM_KEY(&p, tdd_pattern), "channel.tdd_pattern");
+    CU_ASSERT_STRING_EQUAL(ET_SIM_PARAM_KEY(&p, burst_on_s), "tasks.burst_on_s");
+    CU_ASSERT_STRING_EQUAL(ET_SIM_PARAM_KEY(&p, channel.ap_tx_power_dbm),
+                           "channel.ap_tx_power_dbm");
+    CU_ASSERT_STRING_EQUAL(et_sim_param_noun(&p), "key");
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
+        {"engine_errors_name_parameters_and_the_api_names_keys",
+         engine_errors_name_parameters_and_the_api_names_keys},
         {"server_task_delay_matches_hand_computation", server_task_delay_matches_hand_computation},
         {"local_task_delay_matches_hand_computation", local_task_delay_matches_hand_computation},
         {"two_ues_sharing_the_backhaul_take_longer_than_one",

@@ -40,21 +40,21 @@ static et_status measure(void *ctx, void *result, et_error *err)
     et_status st = et_scenario_load(et_test_source_path("examples/default.json"),
                                     et_test_source_path(""), &sc, err);
     if (st != ET_OK) return st;
-    if (rc->platform) snprintf(sc.platform, sizeof sc.platform, "%s", rc->platform);
+    if (rc->platform) snprintf(sc.sim.platform, sizeof sc.sim.platform, "%s", rc->platform);
     if (rc->version1) {
         /* Version 2 (docs/simulation.md, "Versions 1 and 2, by keys"), then version 1. */
-        sc.server_admission = 1; /* none */
-        sc.deadline_factor = 0;
-        sc.deadline_s = 0;
-        sc.data_quality = 0;
-        sc.server_load_info = 1; /* reply */
-        sc.credit = 0;           /* individual */
-        sc.tunes_on = ET_FM_TUNES_ON_EMULATOR;
-        sc.k_max = 1.0;
-        sc.lora_savings = 0;
-        sc.result_mode = ET_RESULT_FULL;
-        sc.radio_sharing = ET_SHARING_DEDICATED;
-        sc.w_privacy = 0;
+        sc.sim.server_admission = 1; /* none */
+        sc.sim.deadline_factor = 0;
+        sc.sim.deadline_s = 0;
+        sc.sim.data_quality = 0;
+        sc.sim.server_load_info = 1; /* reply */
+        sc.sim.credit = 0;           /* individual */
+        sc.sim.tunes_on = ET_FM_TUNES_ON_EMULATOR;
+        sc.sim.k_max = 1.0;
+        sc.sim.lora_savings = 0;
+        sc.sim.result_mode = ET_RESULT_FULL;
+        sc.sim.radio_sharing = ET_SHARING_DEDICATED;
+        sc.sim.w_privacy = 0;
     }
     et_sim *sim = NULL;
     st = et_engine_init(&argc, argv, NULL, err);

@@ -29,14 +29,14 @@ static void defaults_match_the_documented_values(void)
 {
     et_scenario sc;
     et_scenario_defaults(&sc, "/data");
-    CU_ASSERT_EQUAL(sc.tasks_per_ue, 50);
-    CU_ASSERT_EQUAL(sc.seed, 1);
-    CU_ASSERT_DOUBLE_EQUAL(sc.channel.pathloss_a_db, 128.1, 1e-12);
-    CU_ASSERT_DOUBLE_EQUAL(sc.channel.shadowing_std_db, 8, 1e-12);
-    CU_ASSERT_EQUAL(sc.channel.fading, ET_FADING_RAYLEIGH);
-    CU_ASSERT_EQUAL(sc.mobility.model, ET_MOBILITY_RANDOM_WAYPOINT);
-    CU_ASSERT_EQUAL(sc.channel_enabled, 1);
-    CU_ASSERT_STRING_EQUAL(sc.platform, "/data/platforms/edge-6ue.xml");
+    CU_ASSERT_EQUAL(sc.sim.tasks_per_ue, 50);
+    CU_ASSERT_EQUAL(sc.sim.seed, 1);
+    CU_ASSERT_DOUBLE_EQUAL(sc.sim.channel.pathloss_a_db, 128.1, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(sc.sim.channel.shadowing_std_db, 8, 1e-12);
+    CU_ASSERT_EQUAL(sc.sim.channel.fading, ET_FADING_RAYLEIGH);
+    CU_ASSERT_EQUAL(sc.sim.mobility.model, ET_MOBILITY_RANDOM_WAYPOINT);
+    CU_ASSERT_EQUAL(sc.sim.channel_enabled, 1);
+    CU_ASSERT_STRING_EQUAL(sc.sim.platform, "/data/platforms/edge-6ue.xml");
     CU_ASSERT_STRING_EQUAL(sc.out_dir, "out");
     CU_ASSERT_STRING_EQUAL(sc.policy, "greedy");
     CU_ASSERT(fabsf(sc.learn.lr_actor - 5e-4f) < 1e-9f);
@@ -55,12 +55,12 @@ static void file_values_override_defaults_and_paths_resolve_to_the_file(void)
              " \"channel\": {\"fading\": \"rician\"}, \"hmppo\": {\"clip\": 0.1}}",
              &sc, &err),
         ET_OK);
-    CU_ASSERT_EQUAL(sc.seed, 9);
-    CU_ASSERT_EQUAL(sc.tasks_per_ue, 3);
-    CU_ASSERT_EQUAL(sc.channel.fading, ET_FADING_RICIAN);
+    CU_ASSERT_EQUAL(sc.sim.seed, 9);
+    CU_ASSERT_EQUAL(sc.sim.tasks_per_ue, 3);
+    CU_ASSERT_EQUAL(sc.sim.channel.fading, ET_FADING_RICIAN);
     CU_ASSERT(fabsf(sc.learn.clip - 0.1f) < 1e-7f);
-    CU_ASSERT(strstr(sc.platform, "test-out/scen_ok/p.xml") != NULL);
-    CU_ASSERT_STRING_EQUAL(sc.model, "/data/models/opt-2.7b.json");
+    CU_ASSERT(strstr(sc.sim.platform, "test-out/scen_ok/p.xml") != NULL);
+    CU_ASSERT_STRING_EQUAL(sc.sim.model, "/data/models/opt-2.7b.json");
 }
 
 static void expect_error(const char *name, const char *text, const char *needle)
@@ -128,11 +128,11 @@ static void overrides_take_the_key_table_type_and_range(void)
     et_scenario_defaults(&sc, et_test_source_path(""));
     et_error err;
     CU_ASSERT_EQUAL(et_scenario_set(&sc, "seed", "42", "option --seed", &err), ET_OK);
-    CU_ASSERT_EQUAL(sc.seed, 42);
+    CU_ASSERT_EQUAL(sc.sim.seed, 42);
     CU_ASSERT_EQUAL(et_scenario_set(&sc, "tuning.k_max", "0.25", "x", &err), ET_OK);
-    CU_ASSERT_DOUBLE_EQUAL(sc.k_max, 0.25, 0);
+    CU_ASSERT_DOUBLE_EQUAL(sc.sim.k_max, 0.25, 0);
     CU_ASSERT_EQUAL(et_scenario_set(&sc, "channel.enabled", "false", "x", &err), ET_OK);
-    CU_ASSERT_EQUAL(sc.channel_enabled, 0);
+    CU_ASSERT_EQUAL(sc.sim.channel_enabled, 0);
     static const struct {
         const char *key, *text, *want;
     } bad[] = {{"seed", " 5",
@@ -155,7 +155,7 @@ static void overrides_take_the_key_table_type_and_range(void)
             printf("\n  %s=%s: %s\n", bad[i].key, bad[i].text, err.msg);
         CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, bad[i].want));
     }
-    CU_ASSERT_EQUAL(sc.seed, 42); /* a refused value changes nothing */
+    CU_ASSERT_EQUAL(sc.sim.seed, 42); /* a refused value changes nothing */
 }
 
 static void missing_file_is_an_input_error_naming_it(void)
@@ -183,9 +183,9 @@ static void learner_key_defaults_equal_the_library_defaults(void)
     CU_ASSERT_EQUAL(d.kernel, 1); /* portable */
     CU_ASSERT_EQUAL(d.value_norm, 1);
     et_error err = {0};
-    CU_ASSERT_EQUAL(et_learn_check(&d, "defaults", &err), ET_OK);
+    CU_ASSERT_EQUAL(et_learn_validate(&d, "defaults", &err), ET_OK);
     d.epochs = 0;
-    CU_ASSERT_EQUAL(et_learn_check(&d, "cfg", &err), ET_ERR_INPUT);
+    CU_ASSERT_EQUAL(et_learn_validate(&d, "cfg", &err), ET_ERR_INPUT);
     CU_ASSERT(strstr(err.msg, "'epochs'") != NULL);
 }
 
@@ -200,18 +200,46 @@ static void resolved_scenario_serialises_every_key(void)
     free(json);
 }
 
-/* Channel and mobility defaults are written twice, as C (et_channel_params_default,
- * et_mobility_params_default, for programs that use the radio layer alone) and as the key
- * table's default strings: a scenario whose channel and mobility come from the C defaults
- * resolves to exactly the keys of the table's defaults, so the two cannot drift apart. */
+/* Channel and mobility defaults are written once, as C (et_channel_params_default,
+ * et_mobility_params_default, for programs that use the radio layer alone); the key table
+ * takes them from there and `edgetune keys` prints the values they set. Every channel.* and
+ * mobility.* key's printed default, set over a scenario whose channel and mobility
+ * parameters were zeroed, gives back exactly the C defaults: the printed text reads back to
+ * the value. */
 static void radio_c_defaults_are_the_key_table_defaults(void)
 {
-    static et_scenario table, from_c; /* large: not on the stack */
-    et_scenario_defaults(&table, ".");
-    et_scenario_defaults(&from_c, ".");
-    et_channel_params_default(&from_c.channel);
-    et_mobility_params_default(&from_c.mobility);
-    char *a = et_scenario_to_json(&table), *b = et_scenario_to_json(&from_c);
+    static et_scenario c_defaults, from_text; /* large: not on the stack */
+    et_scenario_defaults(&c_defaults, ".");
+    et_scenario_defaults(&from_text, ".");
+    memset(&from_text.sim.channel, 0, sizeof from_text.sim.channel);
+    memset(&from_text.sim.mobility, 0, sizeof from_text.sim.mobility);
+    char *table = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&table, &size);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    et_scenario_print_keys(f, 1);
+    fclose(f);
+    int n_set = 0;
+    for (char *line = strtok(table, "\n"); line; line = strtok(NULL, "\n")) {
+        /* | `channel.fading` | enum | `"rayleigh"` | ... */
+        char key[128], def[128];
+        if (sscanf(line, "| `%127[^`]` | %*[^|]| `%127[^`]`", key, def) != 2) continue;
+        if (strncmp(key, "channel.", 8) != 0 && strncmp(key, "mobility.", 9) != 0) continue;
+        if (!strcmp(key, "mobility.trace")) continue; /* a path, not a radio parameter */
+        char *text = def;
+        if (text[0] == '"') { /* strings and enums are printed quoted */
+            text++;
+            text[strlen(text) - 1] = '\0';
+        }
+        et_error err;
+        et_status st = et_scenario_set(&from_text, key, text, "keys", &err);
+        if (st != ET_OK) printf("  %s\n", err.msg);
+        CU_ASSERT_EQUAL(st, ET_OK);
+        n_set++;
+    }
+    free(table);
+    CU_ASSERT(n_set > 40); /* every channel.* and mobility.* key, radio fields or not */
+    char *a = et_scenario_to_json(&c_defaults), *b = et_scenario_to_json(&from_text);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     if (strcmp(a, b) != 0) { /* the first key that differs */
@@ -219,7 +247,7 @@ static void radio_c_defaults_are_the_key_table_defaults(void)
         while (a[i] == b[i])
             i++;
         size_t from = i > 60 ? i - 60 : 0;
-        printf("  key table: ...%.100s\n  C default: ...%.100s\n", a + from, b + from);
+        printf("  C default:    ...%.100s\n  printed text: ...%.100s\n", a + from, b + from);
     }
     CU_ASSERT_STRING_EQUAL(a, b);
     free(a);
