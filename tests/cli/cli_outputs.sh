@@ -21,7 +21,7 @@ check simgrid_help_cfg sh -c "'$bin' run --help-cfg 2>&1 | grep -q 'network/mode
 check simgrid_help_models sh -c "'$bin' run --help-models 2>&1 | grep -q 'CM02'"
 check tasks_header sh -c "head -1 run/tasks.csv | grep -q '^episode,ue,ue_name,task,start_s,end_s,location,keep,b,'"
 check tasks_rows sh -c "[ \$(wc -l < run/tasks.csv) -eq 19 ]"
-check channel_header sh -c "head -1 run/channel.csv | grep -qx 'episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,rate_up_bps,rate_down_bps,los,cell,ue_name,class'"
+check channel_header sh -c "head -1 run/channel.csv | grep -qx 'episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,rate_up_bps,rate_down_bps,los,cell,ue_name,class,radio'"
 # The default UMa cell: every row has a LOS state (1 or 0), both occur, and the serving cell is
 # the implicit one of a single-cell platform.
 check channel_los_and_cell awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }

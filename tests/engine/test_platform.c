@@ -532,7 +532,7 @@ static void xfer_ue(int argc, char **argv)
     xfer.elapsed_s[1] = simgrid_get_clock() - t0;
     if (xfer.set_link) sg_link_set_bandwidth(xfer.set_link, xfer.set_link_Bps);
     if (xfer.wifi_topo)
-        et_platform_set_wifi_level(xfer.wifi_topo, 0, xfer.wifi_topo->n_wifi_levels - 1);
+        et_platform_set_wifi_level(xfer.wifi_topo, 0, xfer.wifi_topo->cells[0].wifi.n_levels - 1);
     t0 = simgrid_get_clock();
     sg_mailbox_put(up, &payload, (long)XFER_BYTES);
     xfer.elapsed_s[2] = simgrid_get_clock() - t0;
@@ -765,10 +765,12 @@ static void wifi_body(void *out)
     if ((r->st = generate(path, 6, ET_ACCESS_WIFI, 1, &err)) == ET_OK &&
         (r->st = et_platform_load(path, &err)) == ET_OK &&
         (r->st = et_topology_discover(&t, path, 0, &err)) == ET_OK) {
-        r->n_levels = t.n_wifi_levels;
-        r->wifi_rate0_bps = t.wifi_rate_bps[0];
-        r->wifi_rate_last_bps = t.wifi_rate_bps[t.n_wifi_levels - 1];
-        if (t.n_ue != 6 || !t.wifi_link || t.ues[0].link_up) {
+        const et_wifi_cell *w = &t.cells[0].wifi;
+        r->n_levels = w->n_levels;
+        r->wifi_rate0_bps = w->rate_bps[0];
+        r->wifi_rate_last_bps = w->rate_bps[w->n_levels - 1];
+        if (t.n_ue != 6 || t.access != ET_ACCESS_WIFI || t.cells[0].access != ET_ACCESS_WIFI ||
+            !w->link || t.ues[0].link_up) {
             r->st = ET_ERR_INTERNAL;
             snprintf(err.msg, sizeof err.msg, "unexpected Wi-Fi topology: %d UEs", t.n_ue);
         } else {
@@ -1547,7 +1549,9 @@ static void discovery_reports_several_servers_without_cells_and_cells_on_wifi(vo
         XML_HEAD "<host id=\"server\" speed=\"1e12f\"><prop id=\"role\" value=\"server\"/>"
                  "<prop id=\"wifi_link\" value=\"air\"/></host>\n" GOOD_AP("ap0", "server")
                      UE_IN("ue0", "ap0") XML_TAIL,
-        1, "host 'ap0': role=ap (cells) is not supported with the Wi-Fi access model"});
+        1,
+        "host 'server': property 'wifi_link': a platform with AP hosts (role=ap) declares each "
+        "Wi-Fi cell's WIFI link on its AP host, not on a server"});
 }
 
 typedef struct twice_result {
