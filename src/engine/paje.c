@@ -21,12 +21,14 @@
 
 const char *const et_paje_phase_names[ET_PHASE_COUNT] = {
     "idle", "query", "download", "local_tuning", "upload", "queued", "server_tuning", "result",
+    "handover",
 };
 
 /* Paje colours ("r g b" in [0, 1]), Okabe-Ito's colour-blind-safe palette. */
 static const char *const PHASE_COLORS[ET_PHASE_COUNT] = {
     "0.9 0.9 0.9",    "0.35 0.7 0.9",  "0.0 0.45 0.7", "0.0 0.6 0.5",
     "0.94 0.89 0.26", "0.9 0.6 0.0",   "0.8 0.4 0.0",  "0.8 0.6 0.7",
+    "0.0 0.0 0.0",
 };
 
 #define NAME_MAX_LEN 64
@@ -37,6 +39,7 @@ struct et_paje {
     char (*ue_name)[NAME_MAX_LEN];  /* (n_ue) its host name, Paje-safe (for marks) */
     double (*rate)[2];              /* (n_ue) the last rates traced; NAN: none yet */
     int *phase;                     /* (n_ue) its phase now */
+    char *held;                     /* (n_ue) 1 while its state is `handover` */
     int *class_of;                  /* (n_ue) its device class: index of the class's first UE */
     int *jobs;                      /* (n_servers x n_ue x 2) per server and class (by its first
                                        UE): jobs queued [0] and tuning [1] */
@@ -333,12 +336,13 @@ et_status et_paje_new(const et_topology *topo, et_paje **out, et_error *err)
         p->ue_name = calloc((size_t)n, sizeof *p->ue_name);
         p->rate = calloc((size_t)n, sizeof *p->rate);
         p->phase = calloc((size_t)n, sizeof *p->phase);
+        p->held = calloc((size_t)n, sizeof *p->held);
         p->class_of = calloc((size_t)n, sizeof *p->class_of);
         p->jobs = calloc((size_t)topo->n_servers * (size_t)n * 2, sizeof *p->jobs);
         p->queue = calloc((size_t)topo->n_servers, sizeof *p->queue);
         p->memory = calloc((size_t)topo->n_servers, sizeof *p->memory);
     }
-    if (!p || !p->device_class || !p->ue_name || !p->rate || !p->phase || !p->class_of ||
+    if (!p || !p->device_class || !p->ue_name || !p->rate || !p->phase || !p->held || !p->class_of ||
         !p->jobs || !p->queue || !p->memory) {
         et_paje_destroy(p);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for the Paje trace's types");
@@ -392,6 +396,7 @@ void et_paje_destroy(et_paje *p)
     free(p->ue_name);
     free(p->rate);
     free(p->phase);
+    free(p->held);
     free(p->class_of);
     free(p->jobs);
     free(p->queue);
@@ -417,9 +422,18 @@ void et_paje_phase_set(et_paje *p, int ue, et_paje_phase phase)
     /* Per device class, the server's jobs queued and tuning (SimGrid's categories, paje.h). */
     int was = p->phase[ue];
     p->phase[ue] = (int)phase;
+    p->held[ue] = 0;
     if (was == ET_PHASE_QUEUED || was == ET_PHASE_SERVER) class_jobs(p, ue, was == ET_PHASE_SERVER, -1);
     if (phase == ET_PHASE_QUEUED || phase == ET_PHASE_SERVER)
         class_jobs(p, ue, phase == ET_PHASE_SERVER, 1);
+}
+
+void et_paje_handover(et_paje *p, int ue, int on)
+{
+    if (!p || p->held[ue] == (on != 0)) return;
+    p->held[ue] = on != 0;
+    TRACE_host_set_state(p->topo->ues[ue].name, "phase",
+                         et_paje_phase_names[on ? ET_PHASE_HANDOVER : p->phase[ue]]);
 }
 
 void et_paje_decision(et_paje *p, int ue, int local, double keep)

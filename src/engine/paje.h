@@ -25,6 +25,7 @@ typedef enum et_paje_phase {
     ET_PHASE_QUEUED,     /* waiting for server memory */
     ET_PHASE_SERVER,     /* tuning on the server */
     ET_PHASE_RESULT,     /* the result (or a notice) coming back */
+    ET_PHASE_HANDOVER,   /* a transfer held by a handover's interruption (et_paje_handover) */
     ET_PHASE_COUNT
 } et_paje_phase;
 
@@ -55,6 +56,11 @@ void et_paje_destroy(et_paje *p);
 
 /* UE ue (index into topo->ues) enters phase now. */
 void et_paje_phase_set(et_paje *p, int ue, et_paje_phase phase);
+/* UE ue's transfer is held by a handover's interruption from now (on = 1: the state
+ * `handover` replaces its phase) until on = 0 (its phase comes back); a call that changes
+ * nothing (on while on, off while off) writes nothing. The phase itself does not change:
+ * tasks.csv counts the interruption in the transfer's phase. */
+void et_paje_handover(et_paje *p, int ue, int on);
 /* UE ue's decision for the task starting now. */
 void et_paje_decision(et_paje *p, int ue, int local, double keep);
 /* UE ue's current rates (bit/s); events only when they change. */

@@ -1008,6 +1008,8 @@ static void handover_finish(et_sim *sim, ue_state *u)
             sg_comm_t c = x->comm;
             x->comm = NULL;
             sgx_comm_cancel(c);
+            /* Held from now (its sender may notice only when a sleep ends: ready_to_send). */
+            et_paje_handover(sim->paje, u->index, 1);
         }
         if (left >= 0) share_push(sim, left, dir, u);
     }
@@ -1438,6 +1440,7 @@ static void ready_to_send(et_sim *sim, ue_state *u, int dir)
     for (;;) {
         channel_advance(sim, u, grid_step_now(sim));
         if (sim->handover && u->ho_resume > simgrid_get_clock()) {
+            et_paje_handover(sim->paje, u->index, 1);
             sg_actor_sleep_until(u->ho_resume);
             continue;
         }
@@ -1445,6 +1448,7 @@ static void ready_to_send(et_sim *sim, ue_state *u, int dir)
             share_change(sim, u, dir, 1); /* engine calls: check again afterwards */
             continue;
         }
+        et_paje_handover(sim->paje, u->index, 0);
         return;
     }
 }

@@ -55,6 +55,27 @@ trace random --policy random --tasks 4 --seed 2
 echo '{"channel": {"enabled": false}}' > static.json
 trace static static.json --tasks 2
 
+# Handover: the highway example (vehicles crossing five cells) with the activity log; each comm
+# a handover cancelled (activities.csv kind H) starts a `handover` state of its UE, which lasts
+# at most the interruption, and the phases with the handover states folded in are tasks.csv's.
+"$py" - "$src/examples/highway.json" highway.json <<'PY'
+import json, os, sys
+s = json.load(open(sys.argv[1]))
+ex = os.path.dirname(sys.argv[1])
+for k in ("platform", "model"):
+    s[k] = os.path.join(ex, s[k])
+s["mobility"]["trace"] = os.path.join(ex, s["mobility"]["trace"])
+s["output"] = {"activity_log": True}
+json.dump(s, open(sys.argv[2], "w"))
+PY
+check highway_runs "$bin" run highway.json --tasks 4 --out highway --paje highway.paje -q
+check highway_pj_dump sh -c "pj_dump highway.paje > highway.dump"
+check highway_handover_states "$py" "$src/tests/cli/paje_check.py" highway/tasks.csv \
+    highway/channel.csv highway.dump highway/activities.csv 0.05
+"$bin" run highway.json --tasks 4 --out highway.plain -q
+check highway_outputs_unchanged sh -c "cmp highway/tasks.csv highway.plain/tasks.csv &&
+    cmp highway/channel.csv highway.plain/channel.csv && cmp highway/activities.csv highway.plain/activities.csv"
+
 # What the docs say about the metro platform: containers, states and variables are there.
 check metro_has_link_rates sh -c "grep -q '^Variable, wl_ue0_UP, rate_bps,' metro-9ue-3cell.dump"
 check metro_server_queue sh -c "grep -q '^Variable, server, queue,' metro-9ue-3cell.dump &&
