@@ -57,16 +57,7 @@ check metro_twin_same_end sh -c "'$twin' m8.xml metro/activities.csv >twin-metro
 # Handover: the highway example (vehicles crossing five cells, channel.handover) with the
 # activity log. Each H row cancels the UE's comm at its instant, as edgetune's handover did;
 # the bytes left then agree to 1e-6 and the replay ends at edgetune's makespan to 1e-6.
-"${PY:-/usr/bin/python3}" - "$src/examples/highway.json" highway.json <<'PY'
-import json, os, sys
-s = json.load(open(sys.argv[1]))
-ex = os.path.dirname(sys.argv[1])
-for k in ("platform", "model"):
-    s[k] = os.path.join(ex, s[k])
-s["mobility"]["trace"] = os.path.join(ex, s["mobility"]["trace"])
-s["output"] = {"activity_log": True, "channel_trace": False}
-json.dump(s, open(sys.argv[2], "w"))
-PY
+highway_scenario "$src" highway.json
 check highway_run "$bin" run highway.json --tasks 4 --out highway -q
 check highway_twin_replays_handovers sh -c "'$twin' '$src/platforms/highway-5cell.xml' \
     highway/activities.csv >twin-highway.out 2>twin-highway.err && [ ! -s twin-highway.err ] &&

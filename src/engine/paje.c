@@ -20,15 +20,14 @@
 #include "xml_scan_internal.h"
 
 const char *const et_paje_phase_names[ET_PHASE_COUNT] = {
-    "idle", "query", "download", "local_tuning", "upload", "queued", "server_tuning", "result",
-    "handover",
+    "idle",   "query",         "download", "local_tuning", "upload",
+    "queued", "server_tuning", "result",   "handover",
 };
 
 /* Paje colours ("r g b" in [0, 1]), Okabe-Ito's colour-blind-safe palette. */
 static const char *const PHASE_COLORS[ET_PHASE_COUNT] = {
-    "0.9 0.9 0.9",    "0.35 0.7 0.9",  "0.0 0.45 0.7", "0.0 0.6 0.5",
-    "0.94 0.89 0.26", "0.9 0.6 0.0",   "0.8 0.4 0.0",  "0.8 0.6 0.7",
-    "0.0 0.0 0.0",
+    "0.9 0.9 0.9", "0.35 0.7 0.9", "0.0 0.45 0.7", "0.0 0.6 0.5", "0.94 0.89 0.26",
+    "0.9 0.6 0.0", "0.8 0.4 0.0",  "0.8 0.6 0.7",  "0.0 0.0 0.0",
 };
 
 #define NAME_MAX_LEN 64
@@ -87,10 +86,12 @@ typedef struct copy_ctx {
     int moved_done;
     int failed;
     /* Pass 1's census for the tracer's limit with Wi-Fi (et_paje_platform_copy). */
-    int top_zones;    /* zones opened directly inside the root zone so far */
-    int wifi_zone;    /* the ordinal (1 = first) of the one holding a nested WIFI link; 0 none */
-    const char *wifi_id; /* that link's id (in pass 1's text) */
-    int moved_links;  /* nested links other than WIFI ones */
+    int top_zones;       /* zones opened directly inside the root zone so far */
+    int wifi_zone;       /* the one (1 = first) holding the first nested WIFI link; 0 none */
+    int n_wifi;          /* nested WIFI links */
+    const char *wifi_id; /* the first one's id (in pass 1's text) */
+    int moved_links;     /* nested links other than WIFI ones */
+    int links_zone;      /* the top zone holding the first of them */
 } copy_ctx;
 
 static int is_split(const copy_ctx *c, const char *id)
@@ -212,11 +213,10 @@ static int copy_tag(const xml_tag *t, void *ctx)
     /* A WIFI link stays in its Wifi zone: SimGrid makes a link WIFI only there. */
     const char *policy = is_link && !t->end ? et_xml_attr(t, "sharing_policy") : NULL;
     int wifi = policy && et_xml_value_is(policy, "WIFI");
-    int nested =
-        c->in_link ? c->link_nested : (is_link && !t->end && c->depth >= 2 && !wifi);
+    int nested = c->in_link ? c->link_nested : (is_link && !t->end && c->depth >= 2 && !wifi);
     if (c->pass == 1 && is_link && !t->end && c->depth >= 2) {
-        if (wifi && !c->wifi_zone) c->wifi_zone = c->top_zones, c->wifi_id = et_xml_attr(t, "id");
-        c->moved_links += !wifi;
+        if (wifi && !c->n_wifi++) c->wifi_zone = c->top_zones, c->wifi_id = et_xml_attr(t, "id");
+        if (!wifi && !c->moved_links++) c->links_zone = c->top_zones;
     }
     if (is_link && !t->end && !t->self_closing) {
         c->in_link = 1;
@@ -280,18 +280,23 @@ et_status et_paje_platform_copy(const char *path, char **copy, et_error *err)
     if (c.moved) fclose(c.moved);
     c.moved = NULL;
     /* SimGrid 3.32's tracer registers a nested zone's links a second time when the run starts
-     * (the moves above avoid it for the others), and a WIFI link cannot move out of its Wifi
-     * zone: only a Wi-Fi zone that comes first and is the only zone with links traces (the
-     * single-cell Wi-Fi layout). Measured with a mixed platform in every arrangement: "container
-     * <link> already present in all_containers_" or a crash in the tracer. */
-    if (!rc && !c.failed && c.wifi_zone && (c.wifi_zone != 1 || c.moved_links > 0)) {
+     * (the moves above avoid it for the other links), and a WIFI link cannot move out of its
+     * Wifi zone. Measured: one Wi-Fi cell traces when its zone lies in the root zone's first
+     * zone and the moved links land there too (the single-cell Wi-Fi layout; a mixed platform
+     * whose first zone holds the Wifi zone, then links: docs/platforms.md section 8); a Wifi
+     * zone elsewhere aborts ("container <link> already present in all_containers_"), and two
+     * Wi-Fi cells or the other links in another zone crash the tracer. */
+    if (!rc && !c.failed && c.n_wifi &&
+        (c.n_wifi > 1 || c.wifi_zone != 1 || (c.moved_links > 0 && c.links_zone != 1))) {
         st = et_error_set(err, ET_ERR_INPUT,
-                          "%s: --paje: SimGrid 3.32's tracer cannot trace this platform: WIFI link "
-                          "'%s' sits in a zone %s (a Wi-Fi cell traces only as the first and only "
-                          "zone with links, as in the single-cell Wi-Fi layout); run without --paje",
+                          "%s: --paje: SimGrid 3.32's tracer cannot trace this platform: WIFI "
+                          "link '%s': %s (it traces one Wi-Fi cell whose Wifi zone sits in the "
+                          "root zone's first zone, the other zones' links declared after it "
+                          "there: docs/platforms.md section 8); run without --paje",
                           path, c.wifi_id ? c.wifi_id : "?",
-                          c.wifi_zone != 1 ? "that is not the root zone's first"
-                                           : "beside other zones' links");
+                          c.n_wifi > 1       ? "another Wi-Fi cell's WIFI link beside it"
+                          : c.wifi_zone != 1 ? "its zone is not in the root zone's first zone"
+                                             : "the first nested link lies outside its zone");
         rc = -1;
     }
     if (!rc && !c.failed) {
@@ -342,8 +347,8 @@ et_status et_paje_new(const et_topology *topo, et_paje **out, et_error *err)
         p->queue = calloc((size_t)topo->n_servers, sizeof *p->queue);
         p->memory = calloc((size_t)topo->n_servers, sizeof *p->memory);
     }
-    if (!p || !p->device_class || !p->ue_name || !p->rate || !p->phase || !p->held || !p->class_of ||
-        !p->jobs || !p->queue || !p->memory) {
+    if (!p || !p->device_class || !p->ue_name || !p->rate || !p->phase || !p->held ||
+        !p->class_of || !p->jobs || !p->queue || !p->memory) {
         et_paje_destroy(p);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for the Paje trace's types");
     }

@@ -17,15 +17,15 @@
 #include "status.h"
 
 typedef enum et_paje_phase {
-    ET_PHASE_IDLE = 0,   /* between tasks */
-    ET_PHASE_QUERY,      /* the load query (server.load_info: query) */
-    ET_PHASE_DOWNLOAD,   /* emulator (and adapter) download */
-    ET_PHASE_LOCAL,      /* tuning on the UE */
-    ET_PHASE_UPLOAD,     /* data set (SERVER) or tuned result (LOCAL) up */
-    ET_PHASE_QUEUED,     /* waiting for server memory */
-    ET_PHASE_SERVER,     /* tuning on the server */
-    ET_PHASE_RESULT,     /* the result (or a notice) coming back */
-    ET_PHASE_HANDOVER,   /* a transfer held by a handover's interruption (et_paje_handover) */
+    ET_PHASE_IDLE = 0, /* between tasks */
+    ET_PHASE_QUERY,    /* the load query (server.load_info: query) */
+    ET_PHASE_DOWNLOAD, /* emulator (and adapter) download */
+    ET_PHASE_LOCAL,    /* tuning on the UE */
+    ET_PHASE_UPLOAD,   /* data set (SERVER) or tuned result (LOCAL) up */
+    ET_PHASE_QUEUED,   /* waiting for server memory */
+    ET_PHASE_SERVER,   /* tuning on the server */
+    ET_PHASE_RESULT,   /* the result (or a notice) coming back */
+    ET_PHASE_HANDOVER, /* a transfer held by a handover's interruption (et_paje_handover) */
     ET_PHASE_COUNT
 } et_paje_phase;
 

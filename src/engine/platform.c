@@ -820,7 +820,7 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
     /* The platform's access: its cells', or mixed. */
     for (int c = 0; st == ET_OK && c < topo->n_cells; c++)
         topo->access = c == 0 || topo->cells[c].access == topo->access ? topo->cells[c].access
-                                                                         : ET_ACCESS_MIXED;
+                                                                       : ET_ACCESS_MIXED;
 
     topo->n_ue = n_ue_wanted > 0 ? n_ue_wanted : (int)r.n_ues;
     if (st == ET_OK) {

@@ -242,7 +242,7 @@ typedef struct et_topology {
                                 the cell's et_cell_propagation) and sets the power of a
                                 cell that declares ap_tx_power_dbm (.has_tx_power) */
     int n_ue;
-    et_ue_host *ues;     /* n_ue entries, sorted by host name; owned */
+    et_ue_host *ues; /* n_ue entries, sorted by host name; owned */
 } et_topology;
 
 /* Checks a platform file without SimGrid: what et_platform_load checks

@@ -899,7 +899,8 @@ static void keep_platform_rates(et_sim *sim, ue_state *u)
     for (int dir = DIR_UP; dir <= DIR_DOWN; dir++) {
         if (ue_wifi(sim, u)) {
             u->wifi_level[dir] = 0;
-            u->rate_bps[dir] = sim->topo.cells[u->cell].wifi.rate_bps[0] * sim->p.wifi_mac_efficiency;
+            u->rate_bps[dir] =
+                sim->topo.cells[u->cell].wifi.rate_bps[0] * sim->p.wifi_mac_efficiency;
         } else {
             /* The platform's values, read once per episode; nothing changes them. */
             u->rate_bps[dir] = u->applied_bps[dir] = sg_link_get_bandwidth(u->link[dir]) * 8.0;

@@ -1203,10 +1203,9 @@ static void check_refuses_cluster_cabinet_and_peer_figures_without_meaning(void)
 
 static void shipped_and_generated_platforms_pass_the_value_check(void)
 {
-    static const char *const shipped[] = {"edge-6ue.xml",        "edge-6ue-full.xml",
-                                          "edge-6ue-wifi.xml",   "edge-9ue.xml",
-                                          "metro-9ue-3cell.xml", "highway-5cell.xml",
-                                          "two-cells.xml",       "mixed-3cell.xml"};
+    static const char *const shipped[] = {
+        "edge-6ue.xml",        "edge-6ue-full.xml", "edge-6ue-wifi.xml", "edge-9ue.xml",
+        "metro-9ue-3cell.xml", "highway-5cell.xml", "two-cells.xml",     "mixed-3cell.xml"};
     for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/platforms/%s", ET_SOURCE_DIR, shipped[i]);
@@ -1625,7 +1624,8 @@ static void discovery_finds_cellular_and_wifi_cells_in_one_platform(void)
     CU_ASSERT_EQUAL(r.cell_access[2], ET_ACCESS_OFDMA);
     /* UEs in name order: jetson3, laptop2 (small), laptop5 (cafe), phone0 (macro), phone4
      * (cafe), tablet1 (macro). */
-    static const char *const names[6] = {"jetson3", "laptop2", "laptop5", "phone0", "phone4", "tablet1"};
+    static const char *const names[6] = {"jetson3", "laptop2", "laptop5",
+                                         "phone0",  "phone4",  "tablet1"};
     static const int cells[6] = {2, 2, 0, 1, 0, 1};
     for (int i = 0; i < 6; i++) {
         CU_ASSERT_STRING_EQUAL(r.ue_name[i], names[i]);
@@ -1651,7 +1651,8 @@ static void discovery_reports_a_bad_wifi_cell_on_its_ap_host(void)
     } edits[3] = {
         {"<prop id=\"wifi_link\" value=\"cafe_air\"/>", "<prop id=\"wifi_link\" value=\"nope\"/>",
          "host 'cafe': property 'wifi_link': link 'nope' not found"},
-        {"<prop id=\"wifi_rates_bps\" value=\"390000000,", "<prop id=\"wifi_rates_bps\" value=\"400000000,",
+        {"<prop id=\"wifi_rates_bps\" value=\"390000000,",
+         "<prop id=\"wifi_rates_bps\" value=\"400000000,",
          "host 'cafe': property 'wifi_rates_bps': '400000000,"},
         {"<prop id=\"role\" value=\"server\"/>",
          "<prop id=\"role\" value=\"server\"/><prop id=\"wifi_link\" value=\"cafe_air\"/>",
