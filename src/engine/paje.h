@@ -45,7 +45,11 @@ int et_paje_tracing(void);
  *   attributes, and each <link_ctn id="x" direction="UP|DOWN"/> names its half;
  * - links of a second nested zone (metro platforms: one Cluster zone per cell) are sealed
  *   twice and abort the run: the links of every nested zone are declared together, where the
- *   first of them was (links are named globally; routes and host_links find them the same).
+ *   first of them was (links are named globally; routes and host_links find them the same);
+ *   a WIFI link stays in its Wifi zone (SimGrid makes a link WIFI only there), which traces
+ *   only when it is the one WIFI link and lies, with the first moved link, in the root zone's
+ *   first zone (docs/platforms.md section 8); otherwise ET_ERR_INPUT naming the file and the
+ *   link, before anything is written.
  * Hosts, properties, zones and routes are unchanged. *copy gets the path of that form, a
  * temporary file the caller unlinks and frees. */
 et_status et_paje_platform_copy(const char *path, char **copy, et_error *err);
