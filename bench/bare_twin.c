@@ -76,6 +76,7 @@ typedef struct ue_replay {
     double max_late_s;  /* the latest an activity started after its logged time */
     double max_early_s; /* the longest this UE slept before a logged start */
     long comms, execs;
+    sg_comm_t comm[2]; /* its comm in flight per direction (an H row cancels it), or NULL */
 } ue_replay;
 
 struct twin {
@@ -94,6 +95,8 @@ struct twin {
     long data_offset; /* where the first data row starts */
     long n_rate_rows;
     long rate_changes_applied;
+    long n_handover_rows, handovers_replayed; /* H rows: comms a handover cancelled */
+    double max_handover_off; /* the largest relative difference of the bytes left at an H */
 };
 
 /* Prints the one error line and returns the exit code, for main to return. */
@@ -201,7 +204,8 @@ static const char *parse_row(char *line, activity *a)
     a->ue = (int)ue;
     p = end + 1;
     a->kind = *p;
-    if (!strchr("CXBW", a->kind) || a->kind == '\0' || p[1] != ',') return "kind (C, X, B or W)";
+    if (!strchr("CXBWH", a->kind) || a->kind == '\0' || p[1] != ',')
+        return "kind (C, X, B, W or H)";
     p += 2;
     long dir = strtol(p, &end, 10);
     if (end == p || *end != ',' || (dir != 0 && dir != 1)) return "dir (0 or 1)";
@@ -275,6 +279,8 @@ static int load_activities(twin *tw, const char *path)
         tw->n_rows++;
         if (a->kind == 'B')
             tw->n_rate_rows++;
+        else if (a->kind == 'H')
+            tw->n_handover_rows++; /* the channel actor's too */
         else
             tw->n_acts++;
     }
@@ -328,7 +334,11 @@ static void replay_comm(ue_replay *u, const activity *a)
     } else {
         c = sgx_comm_sendto_async(from, to, a->amount); /* static links: the platform's rate */
     }
+    /* A handover (an H row, channel_main) may cancel it: the bytes left continue in the
+     * UE's next C row, after the interruption. */
+    u->comm[a->dir] = c;
     sgx_comm_wait(c);
+    u->comm[a->dir] = NULL;
     u->comms++;
 }
 
@@ -375,7 +385,7 @@ static void channel_main(int argc, char **argv)
     (void)argc, (void)argv;
     twin *tw = sg_actor_self_get_data();
     sg_actor_daemonize(sg_actor_self());
-    if (tw->n_rate_rows == 0) return;
+    if (tw->n_rate_rows == 0 && tw->n_handover_rows == 0) return;
     /* load_activities checked every row: here they only need reading. A row
      * that does not read back leaves rate_changes_applied short, and the
      * report shows it. */
@@ -388,9 +398,23 @@ static void channel_main(int argc, char **argv)
     activity a;
     while (fgets(line, sizeof line, f)) {
         if (parse_row(line, &a) != NULL) break;
-        if (a.kind != 'B') continue;
+        if (a.kind != 'B' && a.kind != 'H') continue;
         sg_actor_sleep_until(a.time_s);
         ue_replay *u = &tw->ues[a.ue];
+        if (a.kind == 'H') {
+            /* A handover cancelled the UE's comm with a.amount bytes left, as edgetune's
+             * handover_finish does at this instant. */
+            sg_comm_t c = u->comm[a.dir];
+            if (c) {
+                double left = sgx_comm_get_remaining(c);
+                double off = fabs(left - a.amount) / (a.amount > 1 ? a.amount : 1);
+                if (off > tw->max_handover_off) tw->max_handover_off = off;
+                u->comm[a.dir] = NULL;
+                sgx_comm_cancel(c);
+                tw->handovers_replayed++;
+            }
+            continue;
+        }
         sg_link_set_bandwidth(a.dir == DIR_UP ? u->link_up : u->link_down, a.rate_bps / 8.0);
         tw->rate_changes_applied++;
     }
@@ -444,6 +468,13 @@ static void report(const twin *tw, double engine_end_s)
     printf("twin_comms %ld\n", comms);
     printf("twin_execs %ld\n", execs);
     printf("twin_rate_changes %ld\n", tw->rate_changes_applied);
+    if (tw->n_handover_rows > 0) {
+        printf("twin_handovers %ld\n", tw->handovers_replayed);
+        printf("twin_handover_bytes_left_max_rel_diff %.3g\n", tw->max_handover_off);
+        if (!tw->minimal && tw->handovers_replayed != tw->n_handover_rows)
+            fprintf(stderr, "bare_twin: warning: %ld of the log's %ld handovers found a comm\n",
+                    tw->handovers_replayed, tw->n_handover_rows);
+    }
     if (!tw->minimal && tw->rate_changes_applied != tw->n_rate_rows)
         fprintf(stderr, "bare_twin: warning: %ld of the log's %ld rate changes were applied\n",
                 tw->rate_changes_applied, tw->n_rate_rows);

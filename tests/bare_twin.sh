@@ -54,6 +54,20 @@ check metro_twin_same_end sh -c "'$twin' m8.xml metro/activities.csv >twin-metro
         -v b=\$(sed -n 's/.*\"makespan_s\":[[:space:]]*\([-0-9.eE+]*\).*/\1/p' metro/summary.json) \
         'BEGIN { d = a - b; if (d < 0) d = -d; print a, b; exit !(b > 0 && d / b <= 1e-6) }'"
 
+# Handover: the highway example (vehicles crossing five cells, channel.handover) with the
+# activity log. Each H row cancels the UE's comm at its instant, as edgetune's handover did;
+# the bytes left then agree to 1e-6 and the replay ends at edgetune's makespan to 1e-6.
+highway_scenario "$src" highway.json
+check highway_run "$bin" run highway.json --tasks 4 --out highway -q
+check highway_twin_replays_handovers sh -c "'$twin' '$src/platforms/highway-5cell.xml' \
+    highway/activities.csv >twin-highway.out 2>twin-highway.err && [ ! -s twin-highway.err ] &&
+    n=\$(grep -c ',H,' highway/activities.csv) && [ \$n -gt 0 ] &&
+    grep -qx \"twin_handovers \$n\" twin-highway.out &&
+    awk '\$1 == \"twin_handover_bytes_left_max_rel_diff\" { exit !(\$2 <= 1e-6) }' twin-highway.out &&
+    awk -v a=\$(awk '\$1 == \"twin_end_s\" { print \$2 }' twin-highway.out) \
+        -v b=\$(sed -n 's/.*\"makespan_s\":[[:space:]]*\([-0-9.eE+]*\).*/\1/p' highway/summary.json) \
+        'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d / b <= 1e-6) }'"
+
 # What the twin cannot replay, it refuses with one line and exit status 2.
 refuses() { # PATTERN ARGS...
     local pattern=$1

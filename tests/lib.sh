@@ -8,6 +8,8 @@
 #   finish                  print the counts; exit status 0 only when nothing failed
 #   in_scratch [CLEANUP]    work = a new scratch folder, made the current one and removed (made
 #                           writable first) when the script exits, after running CLEANUP
+#   highway_scenario SRC OUT  OUT = SRC/examples/highway.json with absolute paths and the
+#                           activity log on (channel.handover: its H rows)
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
@@ -30,4 +32,16 @@ in_scratch() {
     # shellcheck disable=SC2064 # CLEANUP is given as text, to run at exit
     trap "${1:-}${1:+; }chmod -R u+w \"\$work\" 2>/dev/null; rm -rf \"\$work\"" EXIT
     cd "$work" || exit 1
+}
+highway_scenario() {
+    "${PY:-/usr/bin/python3}" - "$1/examples/highway.json" "$2" <<'PY'
+import json, os, sys
+s = json.load(open(sys.argv[1]))
+ex = os.path.dirname(sys.argv[1])
+for k in ("platform", "model"):
+    s[k] = os.path.join(ex, s[k])
+s["mobility"]["trace"] = os.path.join(ex, s["mobility"]["trace"])
+s["output"] = {"activity_log": True}
+json.dump(s, open(sys.argv[2], "w"))
+PY
 }

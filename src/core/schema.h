@@ -106,7 +106,10 @@
       "`cell`, the implicit cell of a platform without AP hosts; CSV-quoted if needed")            \
     X(server, server, TEXT, "",                                                                    \
       "`SERVER`: the server host the job was sent to (the one that ran it, or refused or dropped " \
-      "it); empty for `LOCAL`")
+      "it); empty for `LOCAL`")                                                                    \
+    X(radio, radio, TEXT, "",                                                                      \
+      "the UE's radio, its cell's (`docs/platforms.md` section 8): `cellular` (its own links, a "  \
+      "share of the cell's carrier) or `wifi` (a station of the cell's WIFI link)")
 
 /* channel.csv: one row per traced UE per traced channel update. */
 #define ET_CHANNEL_COLUMNS(X)                                                                      \
@@ -138,7 +141,9 @@
       "`cell`, the implicit cell of a platform without AP hosts; CSV-quoted (RFC 4180) if the "    \
       "name holds a comma or a quote")                                                             \
     X(ue_name, ue_name, TEXT, "", "the UE's host name (as in `tasks.csv`); CSV-quoted if needed")  \
-    X(class, device_class, TEXT, "", "the UE's device class (`device_class` in `tasks.csv`)")
+    X(class, device_class, TEXT, "", "the UE's device class (`device_class` in `tasks.csv`)")      \
+    X(radio, radio, TEXT, "",                                                                      \
+      "the UE's radio, its serving cell's: `cellular` or `wifi` (as in `tasks.csv`)")
 
 /* activities.csv: one row per engine activity edgetune starts (output.activity_log). */
 #define ET_ACTIVITY_COLUMNS(X)                                                                     \

@@ -27,10 +27,11 @@ static double peak_bps(const et_sim *sim, int ue, int up)
     const et_sim_params *sc = et_sim_get_params(sim);
     const et_topology *t = et_sim_topology(sim);
     const et_ue_host *h = &t->ues[ue];
-    if (t->access == ET_ACCESS_WIFI) {
+    const et_cell *cell = &t->cells[h->cell];
+    if (cell->access == ET_ACCESS_WIFI) {
         double best = 0;
-        for (int k = 0; k < t->n_wifi_levels; k++)
-            best = fmax(best, t->wifi_rate_bps[k]);
+        for (int k = 0; k < cell->wifi.n_levels; k++)
+            best = fmax(best, cell->wifi.rate_bps[k]);
         return best;
     }
     if (!sc->channel_enabled) {

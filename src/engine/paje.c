@@ -20,13 +20,14 @@
 #include "xml_scan_internal.h"
 
 const char *const et_paje_phase_names[ET_PHASE_COUNT] = {
-    "idle", "query", "download", "local_tuning", "upload", "queued", "server_tuning", "result",
+    "idle",   "query",         "download", "local_tuning", "upload",
+    "queued", "server_tuning", "result",   "handover",
 };
 
 /* Paje colours ("r g b" in [0, 1]), Okabe-Ito's colour-blind-safe palette. */
 static const char *const PHASE_COLORS[ET_PHASE_COUNT] = {
-    "0.9 0.9 0.9",    "0.35 0.7 0.9",  "0.0 0.45 0.7", "0.0 0.6 0.5",
-    "0.94 0.89 0.26", "0.9 0.6 0.0",   "0.8 0.4 0.0",  "0.8 0.6 0.7",
+    "0.9 0.9 0.9", "0.35 0.7 0.9", "0.0 0.45 0.7", "0.0 0.6 0.5", "0.94 0.89 0.26",
+    "0.9 0.6 0.0", "0.8 0.4 0.0",  "0.8 0.6 0.7",  "0.0 0.0 0.0",
 };
 
 #define NAME_MAX_LEN 64
@@ -37,6 +38,7 @@ struct et_paje {
     char (*ue_name)[NAME_MAX_LEN];  /* (n_ue) its host name, Paje-safe (for marks) */
     double (*rate)[2];              /* (n_ue) the last rates traced; NAN: none yet */
     int *phase;                     /* (n_ue) its phase now */
+    char *held;                     /* (n_ue) 1 while its state is `handover` */
     int *class_of;                  /* (n_ue) its device class: index of the class's first UE */
     int *jobs;                      /* (n_servers x n_ue x 2) per server and class (by its first
                                        UE): jobs queued [0] and tuning [1] */
@@ -83,6 +85,13 @@ typedef struct copy_ctx {
     size_t moved_size;
     int moved_done;
     int failed;
+    /* Pass 1's census for the tracer's limit with Wi-Fi (et_paje_platform_copy). */
+    int top_zones;       /* zones opened directly inside the root zone so far */
+    int wifi_zone;       /* the one (1 = first) holding the first nested WIFI link; 0 none */
+    int n_wifi;          /* nested WIFI links */
+    const char *wifi_id; /* the first one's id (in pass 1's text) */
+    int moved_links;     /* nested links other than WIFI ones */
+    int links_zone;      /* the top zone holding the first of them */
 } copy_ctx;
 
 static int is_split(const copy_ctx *c, const char *id)
@@ -193,13 +202,22 @@ static int emit_tag(copy_ctx *c, FILE *sink, const xml_tag *t)
  * links of a second nested zone again when the run starts: it aborts ("container wl1 already
  * present in all_containers_") or crashes. The links of every nested zone (a zone inside the
  * root zone) are therefore declared together where the first of them was: links are named
- * globally, so host_link, route and zoneRoute find them all the same. */
+ * globally, so host_link, route and zoneRoute find them all the same. A Wifi zone's WIFI link
+ * stays where it is (a WIFI link exists only in its Wifi zone). */
 static int copy_tag(const xml_tag *t, void *ctx)
 {
     copy_ctx *c = ctx;
     int is_zone = !strcmp(t->name, "zone"), is_link = !strcmp(t->name, "link");
     if (is_zone) c->depth += t->end ? -1 : (t->self_closing ? 0 : 1);
-    int nested = c->in_link ? c->link_nested : (is_link && !t->end && c->depth >= 2);
+    if (is_zone && !t->end && c->depth == 2) c->top_zones++;
+    /* A WIFI link stays in its Wifi zone: SimGrid makes a link WIFI only there. */
+    const char *policy = is_link && !t->end ? et_xml_attr(t, "sharing_policy") : NULL;
+    int wifi = policy && et_xml_value_is(policy, "WIFI");
+    int nested = c->in_link ? c->link_nested : (is_link && !t->end && c->depth >= 2 && !wifi);
+    if (c->pass == 1 && is_link && !t->end && c->depth >= 2) {
+        if (wifi && !c->n_wifi++) c->wifi_zone = c->top_zones, c->wifi_id = et_xml_attr(t, "id");
+        if (!wifi && !c->moved_links++) c->links_zone = c->top_zones;
+    }
     if (is_link && !t->end && !t->self_closing) {
         c->in_link = 1;
         c->link_nested = nested;
@@ -261,6 +279,26 @@ et_status et_paje_platform_copy(const char *path, char **copy, et_error *err)
     }
     if (c.moved) fclose(c.moved);
     c.moved = NULL;
+    /* SimGrid 3.32's tracer registers a nested zone's links a second time when the run starts
+     * (the moves above avoid it for the other links), and a WIFI link cannot move out of its
+     * Wifi zone. Measured: one Wi-Fi cell traces when its zone lies in the root zone's first
+     * zone and the moved links land there too (the single-cell Wi-Fi layout; a mixed platform
+     * whose first zone holds the Wifi zone, then links: docs/platforms.md section 8); a Wifi
+     * zone elsewhere aborts ("container <link> already present in all_containers_"), and two
+     * Wi-Fi cells or the other links in another zone crash the tracer. */
+    if (!rc && !c.failed && c.n_wifi &&
+        (c.n_wifi > 1 || c.wifi_zone != 1 || (c.moved_links > 0 && c.links_zone != 1))) {
+        st = et_error_set(err, ET_ERR_INPUT,
+                          "%s: --paje: SimGrid 3.32's tracer cannot trace this platform: WIFI "
+                          "link '%s': %s (it traces one Wi-Fi cell whose Wifi zone sits in the "
+                          "root zone's first zone, the other zones' links declared after it "
+                          "there: docs/platforms.md section 8); run without --paje",
+                          path, c.wifi_id ? c.wifi_id : "?",
+                          c.n_wifi > 1       ? "another Wi-Fi cell's WIFI link beside it"
+                          : c.wifi_zone != 1 ? "its zone is not in the root zone's first zone"
+                                             : "the first nested link lies outside its zone");
+        rc = -1;
+    }
     if (!rc && !c.failed) {
         /* Pass 2 keeps the SPLITDUPLEX names pass 1 saw: routes name nested links. */
         c.pass = 2;
@@ -277,9 +315,10 @@ et_status et_paje_platform_copy(const char *path, char **copy, et_error *err)
     free(text);
     int write_failed = ferror(out) != 0;
     write_failed |= fclose(out) != 0;
-    if (rc != 0 || c.failed || write_failed) {
+    if (st != ET_OK || rc != 0 || c.failed || write_failed) {
         unlink(name);
         free(name);
+        if (st != ET_OK) return st;
         /* The pre-check read the same text: a scan failure here is memory or the disk. */
         return et_error_set(err, c.failed == ENOMEM ? ET_ERR_NOMEM : ET_ERR_IO,
                             "%s: cannot write its one-way copy for --paje", path);
@@ -302,13 +341,14 @@ et_status et_paje_create(const et_topology *topo, et_paje **out, et_error *err)
         p->ue_name = calloc((size_t)n, sizeof *p->ue_name);
         p->rate = calloc((size_t)n, sizeof *p->rate);
         p->phase = calloc((size_t)n, sizeof *p->phase);
+        p->held = calloc((size_t)n, sizeof *p->held);
         p->class_of = calloc((size_t)n, sizeof *p->class_of);
         p->jobs = calloc((size_t)topo->n_servers * (size_t)n * 2, sizeof *p->jobs);
         p->queue = calloc((size_t)topo->n_servers, sizeof *p->queue);
         p->memory = calloc((size_t)topo->n_servers, sizeof *p->memory);
     }
-    if (!p || !p->device_class || !p->ue_name || !p->rate || !p->phase || !p->class_of ||
-        !p->jobs || !p->queue || !p->memory) {
+    if (!p || !p->device_class || !p->ue_name || !p->rate || !p->phase || !p->held ||
+        !p->class_of || !p->jobs || !p->queue || !p->memory) {
         et_paje_destroy(p);
         return et_error_set(err, ET_ERR_NOMEM, "out of memory for the Paje trace's types");
     }
@@ -361,6 +401,7 @@ void et_paje_destroy(et_paje *p)
     free(p->ue_name);
     free(p->rate);
     free(p->phase);
+    free(p->held);
     free(p->class_of);
     free(p->jobs);
     free(p->queue);
@@ -386,9 +427,18 @@ void et_paje_phase_set(et_paje *p, int ue, et_paje_phase phase)
     /* Per device class, the server's jobs queued and tuning (SimGrid's categories, paje.h). */
     int was = p->phase[ue];
     p->phase[ue] = (int)phase;
+    p->held[ue] = 0;
     if (was == ET_PHASE_QUEUED || was == ET_PHASE_SERVER) class_jobs(p, ue, was == ET_PHASE_SERVER, -1);
     if (phase == ET_PHASE_QUEUED || phase == ET_PHASE_SERVER)
         class_jobs(p, ue, phase == ET_PHASE_SERVER, 1);
+}
+
+void et_paje_handover(et_paje *p, int ue, int on)
+{
+    if (!p || p->held[ue] == (on != 0)) return;
+    p->held[ue] = on != 0;
+    TRACE_host_set_state(p->topo->ues[ue].name, "phase",
+                         et_paje_phase_names[on ? ET_PHASE_HANDOVER : p->phase[ue]]);
 }
 
 void et_paje_decision(et_paje *p, int ue, int local, double keep)

@@ -17,14 +17,15 @@
 #include "status.h"
 
 typedef enum et_paje_phase {
-    ET_PHASE_IDLE = 0,   /* between tasks */
-    ET_PHASE_QUERY,      /* the load query (server.load_info: query) */
-    ET_PHASE_DOWNLOAD,   /* emulator (and adapter) download */
-    ET_PHASE_LOCAL,      /* tuning on the UE */
-    ET_PHASE_UPLOAD,     /* data set (SERVER) or tuned result (LOCAL) up */
-    ET_PHASE_QUEUED,     /* waiting for server memory */
-    ET_PHASE_SERVER,     /* tuning on the server */
-    ET_PHASE_RESULT,     /* the result (or a notice) coming back */
+    ET_PHASE_IDLE = 0, /* between tasks */
+    ET_PHASE_QUERY,    /* the load query (server.load_info: query) */
+    ET_PHASE_DOWNLOAD, /* emulator (and adapter) download */
+    ET_PHASE_LOCAL,    /* tuning on the UE */
+    ET_PHASE_UPLOAD,   /* data set (SERVER) or tuned result (LOCAL) up */
+    ET_PHASE_QUEUED,   /* waiting for server memory */
+    ET_PHASE_SERVER,   /* tuning on the server */
+    ET_PHASE_RESULT,   /* the result (or a notice) coming back */
+    ET_PHASE_HANDOVER, /* a transfer held by a handover's interruption (et_paje_handover) */
     ET_PHASE_COUNT
 } et_paje_phase;
 
@@ -44,7 +45,11 @@ int et_paje_tracing(void);
  *   attributes, and each <link_ctn id="x" direction="UP|DOWN"/> names its half;
  * - links of a second nested zone (metro platforms: one Cluster zone per cell) are sealed
  *   twice and abort the run: the links of every nested zone are declared together, where the
- *   first of them was (links are named globally; routes and host_links find them the same).
+ *   first of them was (links are named globally; routes and host_links find them the same);
+ *   a WIFI link stays in its Wifi zone (SimGrid makes a link WIFI only there), which traces
+ *   only when it is the one WIFI link and lies, with the first moved link, in the root zone's
+ *   first zone (docs/platforms.md section 8); otherwise ET_ERR_INPUT naming the file and the
+ *   link, before anything is written.
  * Hosts, properties, zones and routes are unchanged. *copy gets the path of that form, a
  * temporary file the caller unlinks and frees. */
 et_status et_paje_platform_copy(const char *path, char **copy, et_error *err);
@@ -55,6 +60,11 @@ void et_paje_destroy(et_paje *p);
 
 /* UE ue (index into topo->ues) enters phase now. */
 void et_paje_phase_set(et_paje *p, int ue, et_paje_phase phase);
+/* UE ue's transfer is held by a handover's interruption from now (on = 1: the state
+ * `handover` replaces its phase) until on = 0 (its phase comes back); a call that changes
+ * nothing (on while on, off while off) writes nothing. The phase itself does not change:
+ * tasks.csv counts the interruption in the transfer's phase. */
+void et_paje_handover(et_paje *p, int ue, int on);
 /* UE ue's decision for the task starting now. */
 void et_paje_decision(et_paje *p, int ue, int local, double keep);
 /* UE ue's current rates (bit/s); events only when they change. */

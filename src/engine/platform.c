@@ -343,40 +343,40 @@ static et_status route_ends(const char *path, zone_routes *zones, xbt_dynar_t li
     return ET_OK;
 }
 
-static et_status discover_server_wifi(et_topology *topo, const char *path, et_error *err)
+/* The Wi-Fi air of the cell that host h stands for (an AP host, or the server of a platform
+ * without AP hosts): its wifi_link, wifi_rates_bps and wifi_min_snr_db. */
+static et_status discover_wifi(const char *path, sg_host_t h, et_wifi_cell *wifi, et_error *err)
 {
-    sg_host_t server = topo->server;
-    const char *sname = topo->server_name;
-    const char *link_name = sg_host_get_property_value(server, "wifi_link");
-    topo->wifi_link = sgx_link_by_name_or_null(link_name);
-    if (!topo->wifi_link)
+    const char *sname = sg_host_get_name(h);
+    const char *link_name = sg_host_get_property_value(h, "wifi_link");
+    wifi->link = sgx_link_by_name_or_null(link_name);
+    if (!wifi->link)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: host '%s': property 'wifi_link': link '%s' not "
                             "found",
                             path, sname, link_name);
-    const char *rates = sg_host_get_property_value(server, "wifi_rates_bps");
-    int n = parse_list(rates, topo->wifi_rate_bps, ET_WIFI_MAX_LEVELS);
+    const char *rates = sg_host_get_property_value(h, "wifi_rates_bps");
+    int n = parse_list(rates, wifi->rate_bps, ET_WIFI_MAX_LEVELS);
     int ok = n >= 1;
     for (int i = 0; ok && i < n; i++)
-        ok = topo->wifi_rate_bps[i] > 0 &&
-             (i == 0 || topo->wifi_rate_bps[i] < topo->wifi_rate_bps[i - 1]);
+        ok = wifi->rate_bps[i] > 0 && (i == 0 || wifi->rate_bps[i] < wifi->rate_bps[i - 1]);
     if (!ok)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: host '%s': property 'wifi_rates_bps': expected 1 to %d "
                             "comma-separated rates > 0, fastest first, got '%s'",
                             path, sname, ET_WIFI_MAX_LEVELS, rates ? rates : "(missing)");
-    const char *snrs = sg_host_get_property_value(server, "wifi_min_snr_db");
-    int m = parse_list(snrs, topo->wifi_min_snr_db, ET_WIFI_MAX_LEVELS);
+    const char *snrs = sg_host_get_property_value(h, "wifi_min_snr_db");
+    int m = parse_list(snrs, wifi->min_snr_db, ET_WIFI_MAX_LEVELS);
     /* A faster level needs a higher SNR; otherwise a slower one is never picked. */
     for (int i = 1; m == n && i < n; i++)
-        if (!(topo->wifi_min_snr_db[i] < topo->wifi_min_snr_db[i - 1])) m = -1;
+        if (!(wifi->min_snr_db[i] < wifi->min_snr_db[i - 1])) m = -1;
     if (m != n)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: host '%s': property 'wifi_min_snr_db': expected %d "
                             "comma-separated numbers (one per rate level), decreasing (a faster "
                             "level needs a higher SNR), got '%s'",
                             path, sname, n, snrs ? snrs : "(missing)");
-    topo->n_wifi_levels = n;
+    wifi->n_levels = n;
 
     /* SimGrid's C API cannot tell a WIFI link (set_host_wifi_rate xbt_asserts
      * on any other) nor list its levels, so read them back from the XML. */
@@ -395,7 +395,7 @@ static et_status discover_server_wifi(et_topology *topo, const char *path, et_er
                             w.found ? w.policy : "");
     int same = w.n_rates == n;
     for (int i = 0; same && i < n; i++)
-        same = fabs(w.rates_bps[i] - topo->wifi_rate_bps[i]) <= 1e-9 * topo->wifi_rate_bps[i];
+        same = fabs(w.rates_bps[i] - wifi->rate_bps[i]) <= 1e-9 * wifi->rate_bps[i];
     if (!same)
         return et_error_set(err, ET_ERR_INPUT,
                             "%s: host '%s': property 'wifi_rates_bps': '%s' does not match the "
@@ -539,6 +539,16 @@ static et_status discover_cell(et_topology *topo, et_cell *cell, const char *pat
                             path, cell->name, server, what_host_is(server, why, sizeof why));
     }
     cell->server = (int)(found - topo->servers);
+    cell->access = sg_host_get_property_value(h, "wifi_link") ? ET_ACCESS_WIFI : ET_ACCESS_OFDMA;
+    if (cell->access == ET_ACCESS_OFDMA) return ET_OK;
+    if ((st = discover_wifi(path, h, &cell->wifi, err))) return st;
+    /* Two cells on one WIFI link would be one cell's air at two positions. */
+    for (const et_cell *other = topo->cells; other < cell; other++)
+        if (other->access == ET_ACCESS_WIFI && other->wifi.link == cell->wifi.link)
+            return et_error_set(err, ET_ERR_INPUT,
+                                "%s: host '%s': property 'wifi_link': link '%s' is already the "
+                                "WIFI link of cell '%s' (expected one WIFI link per Wi-Fi cell)",
+                                path, cell->name, sg_link_get_name(cell->wifi.link), other->name);
     return ET_OK;
 }
 
@@ -609,14 +619,15 @@ static et_status discover_ue(et_topology *topo, et_ue_host *ue, int has_aps, con
 
     const et_server_host *server = &topo->servers[ue->server];
     sg_link_t first, last;
-    if (topo->access == ET_ACCESS_WIFI) {
+    if (c->access == ET_ACCESS_WIFI) {
         if ((st = route_ends(path, zones, route, h, server->host, h, &first, &last, err)))
             return st;
-        if (first != topo->wifi_link)
+        if (first != c->wifi.link)
             return et_error_set(err, ET_ERR_INPUT,
                                 "%s: host '%s': route to '%s' does not start with WIFI link '%s' "
-                                "(is the host inside the Wi-Fi zone?)",
-                                path, name, server->name, sg_link_get_name(topo->wifi_link));
+                                "(is the host inside the Wi-Fi zone%s%s?)",
+                                path, name, server->name, sg_link_get_name(c->wifi.link),
+                                has_aps ? " of cell " : "", has_aps ? c->name : "");
         return ET_OK;
     }
 
@@ -759,15 +770,15 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
         topo->server_name = topo->servers[0].name;
         topo->server_cores = topo->servers[0].cores;
         topo->server_core_flops = topo->servers[0].core_flops;
-        topo->access = sg_host_get_property_value(topo->server, "wifi_link") ? ET_ACCESS_WIFI
-                                                                             : ET_ACCESS_OFDMA;
-        if (topo->access == ET_ACCESS_WIFI && r.n_aps > 0)
-            st = et_error_set(err, ET_ERR_INPUT,
-                              "%s: host '%s': role=ap (cells) is not supported with the Wi-Fi "
-                              "access model (host '%s' has property 'wifi_link')",
-                              path, sg_host_get_name(r.aps[0]), topo->server_name);
     }
-    if (st == ET_OK && topo->access == ET_ACCESS_WIFI) st = discover_server_wifi(topo, path, err);
+    /* With AP hosts, a Wi-Fi cell's air is declared on its AP host. */
+    for (size_t k = 0; st == ET_OK && r.n_aps > 0 && k < r.n_servers; k++)
+        if (sg_host_get_property_value(r.servers[k], "wifi_link"))
+            st = et_error_set(err, ET_ERR_INPUT,
+                              "%s: host '%s': property 'wifi_link': a platform with AP hosts "
+                              "(role=ap) declares each Wi-Fi cell's WIFI link on its AP host, not "
+                              "on a server",
+                              path, sg_host_get_name(r.servers[k]));
 
     /* Cells: one per AP host, or the implicit one at the origin. */
     if (st == ET_OK) {
@@ -780,6 +791,10 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
         /* The implicit cell's radio properties, and its radius, sit on the one server. */
         topo->cells[0] = (et_cell){.name = "cell"};
         st = read_cell_radio(path, topo->server, &topo->cells[0], err);
+        if (st == ET_OK && sg_host_get_property_value(topo->server, "wifi_link")) {
+            topo->cells[0].access = ET_ACCESS_WIFI;
+            st = discover_wifi(path, topo->server, &topo->cells[0].wifi, err);
+        }
         topo->aps[0].has_tx_power = st == ET_OK && !isnan(topo->cells[0].ap_tx_power_dbm);
         topo->aps[0].tx_power_dbm = topo->aps[0].has_tx_power ? topo->cells[0].ap_tx_power_dbm : 0;
         if (st == ET_OK && sg_host_get_property_value(topo->server, "radius_m"))
@@ -801,6 +816,11 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
                                        .has_tx_power = !isnan(topo->cells[c].ap_tx_power_dbm),
                                        .tx_power_dbm = topo->cells[c].ap_tx_power_dbm};
     }
+
+    /* The platform's access: its cells', or mixed. */
+    for (int c = 0; st == ET_OK && c < topo->n_cells; c++)
+        topo->access = c == 0 || topo->cells[c].access == topo->access ? topo->cells[c].access
+                                                                       : ET_ACCESS_MIXED;
 
     topo->n_ue = n_ue_wanted > 0 ? n_ue_wanted : (int)r.n_ues;
     if (st == ET_OK) {
@@ -830,9 +850,8 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
         return st;
     }
     /* SimGrid aborts a comm from a station that was never given a rate. */
-    if (topo->access == ET_ACCESS_WIFI)
-        for (int i = 0; i < topo->n_ue; i++)
-            sgx_link_set_host_wifi_rate(topo->wifi_link, topo->ues[i].host, 0);
+    for (int i = 0; i < topo->n_ue; i++)
+        et_platform_set_wifi_level(topo, i, 0);
     return ET_OK;
 }
 
@@ -848,9 +867,10 @@ void et_topology_clear(et_topology *topo)
 
 void et_platform_set_wifi_level(const et_topology *topo, int ue, int level)
 {
-    if (!topo || topo->access != ET_ACCESS_WIFI || !topo->wifi_link || ue < 0 || ue >= topo->n_ue)
-        return;
+    if (!topo || ue < 0 || ue >= topo->n_ue) return;
+    const et_cell *c = &topo->cells[topo->ues[ue].cell];
+    if (c->access != ET_ACCESS_WIFI || !c->wifi.link) return;
     if (level < 0) level = 0;
-    if (level > topo->n_wifi_levels - 1) level = topo->n_wifi_levels - 1;
-    sgx_link_set_host_wifi_rate(topo->wifi_link, topo->ues[ue].host, level);
+    if (level > c->wifi.n_levels - 1) level = c->wifi.n_levels - 1;
+    sgx_link_set_host_wifi_rate(c->wifi.link, topo->ues[ue].host, level);
 }

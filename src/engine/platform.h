@@ -29,10 +29,14 @@
  *                 <id>_UP and <id>_DOWN), bandwidth_up_hz, bandwidth_down_hz.
  *                 Wi-Fi UEs carry bandwidth_up_hz/bandwidth_down_hz too
  *                 (the cell's channel width: the noise bandwidth of their SNR).
- *   Wi-Fi platforms: the server host also carries wifi_link (id of the one
- *                 WIFI link of the cell), wifi_rates_bps (comma list, fastest
- *                 first, same order as the link's bandwidth list) and
- *                 wifi_min_snr_db (comma list, SNR each level needs).
+ *   Wi-Fi cells:  the host that stands for the cell (an AP host, or the server
+ *                 of a platform without AP hosts) also carries wifi_link (id of
+ *                 the cell's one WIFI link), wifi_rates_bps (comma list,
+ *                 fastest first, same order as the link's bandwidth list) and
+ *                 wifi_min_snr_db (comma list, SNR each level needs). Its
+ *                 UEs are stations of that link (their routes start with
+ *                 it) and take no link property. A platform with AP hosts may
+ *                 mix Wi-Fi and OFDMA cells: a UE's radio is its cell's.
  * Hosts without a role property are ignored (other infrastructure); any other
  * role value is an error. Host speeds are effective training FLOP/s per core;
  * the server's core count is the number of tuning jobs it runs at full speed
@@ -70,6 +74,8 @@ typedef enum et_cell_layout {
 typedef enum et_access_model {
     ET_ACCESS_OFDMA = 0, /* per-UE up/down links into the AP, wired backhaul */
     ET_ACCESS_WIFI = 1,  /* one shared 802.11 cell, rate level per station */
+    ET_ACCESS_MIXED = 2, /* et_topology.access only: cells of both kinds, each cell's access
+                            says which (the generator writes one kind) */
 } et_access_model;
 
 /* Cell radio property names, as the pre-check and discovery read them. */
@@ -158,8 +164,8 @@ typedef struct et_ue_host {
     double memory_bytes;
     double x0_m, y0_m;
     et_ue_radio radio;   /* tx power filled by the caller from the scenario */
-    sg_link_t link_up;   /* OFDMA: <link>_UP; NULL for Wi-Fi */
-    sg_link_t link_down; /* OFDMA: <link>_DOWN; NULL for Wi-Fi */
+    sg_link_t link_up;   /* OFDMA cell: <link>_UP; NULL in a Wi-Fi cell */
+    sg_link_t link_down; /* OFDMA cell: <link>_DOWN; NULL in a Wi-Fi cell */
     int cell;            /* index into et_topology.cells (and .aps): the UE's own cell */
     int server;          /* index into et_topology.servers: its cell's edge server, the one its
                             routes were checked against */
@@ -174,6 +180,14 @@ typedef struct et_server_host {
     int n_ue; /* discovered UEs it serves */
 } et_server_host;
 
+/* A Wi-Fi cell's air: its WIFI link and rate levels, fastest first. */
+typedef struct et_wifi_cell {
+    sg_link_t link; /* the zone's one WIFI link (sharing_policy="WIFI") */
+    int n_levels;
+    double rate_bps[ET_WIFI_MAX_LEVELS];   /* PHY rate of each level, bits/s */
+    double min_snr_db[ET_WIFI_MAX_LEVELS]; /* SNR each level needs, dB */
+} et_wifi_cell;
+
 /* One cell: an access point at a position, served by one edge server. */
 typedef struct et_cell {
     const char *name; /* the AP host's name (owned by SimGrid); "cell" for the implicit cell */
@@ -183,6 +197,9 @@ typedef struct et_cell {
                          mobility.cell_radius_m) */
     int server;       /* index into et_topology.servers */
     int n_ue;         /* discovered UEs attached to it */
+    et_access_model access; /* its radio: ET_ACCESS_OFDMA (per-UE links, a carrier) or
+                               ET_ACCESS_WIFI (its UEs are stations of wifi.link) */
+    et_wifi_cell wifi;      /* Wi-Fi cells only */
     /* Its radio properties as the platform declares them: scenario an
      * et_propagation_scenario, or -1 when not given; the numbers 0 when not
      * given (the scenario keys channel.scenario, channel.frequency_hz,
@@ -207,7 +224,7 @@ typedef struct et_cell {
 et_propagation et_cell_propagation(const et_cell *cell, const et_propagation *defaults);
 
 typedef struct et_topology {
-    et_access_model access;
+    et_access_model access; /* every cell's, or ET_ACCESS_MIXED when they differ */
     /* servers[0], kept for single-server code. A platform with several
      * servers (one per cell) must use ues[i].server instead: there is no
      * route from a UE to another cell's server. */
@@ -225,11 +242,7 @@ typedef struct et_topology {
                                 the cell's et_cell_propagation) and sets the power of a
                                 cell that declares ap_tx_power_dbm (.has_tx_power) */
     int n_ue;
-    et_ue_host *ues;     /* n_ue entries, sorted by host name; owned */
-    sg_link_t wifi_link; /* Wi-Fi only */
-    int n_wifi_levels;
-    double wifi_rate_bps[ET_WIFI_MAX_LEVELS];
-    double wifi_min_snr_db[ET_WIFI_MAX_LEVELS];
+    et_ue_host *ues; /* n_ue entries, sorted by host name; owned */
 } et_topology;
 
 /* Checks a platform file without SimGrid: what et_platform_load checks
@@ -271,15 +284,17 @@ et_status et_platform_load(const char *path, et_error *err);
  * origin (the single-cell platforms load as they always did). With them:
  * one cell per AP host, at least one server, every AP's server naming a
  * role=server host, every UE's cell naming an AP host, and a UE no farther
- * from its AP than the cell's radius_m (when given); Wi-Fi platforms take
- * no AP hosts.
+ * from its AP than the cell's radius_m (when given). A cell is Wi-Fi when
+ * its host (AP, or the server of a platform without AP hosts) carries
+ * wifi_link; AP hosts of both kinds may be mixed.
  * Checks every property (presence, number, range), that each OFDMA UE's
  * route to its cell's server starts with <link>_UP and the way back ends
  * with <link>_DOWN (a missing route is an error, not a SimGrid abort), and
- * for Wi-Fi that the wifi_link is a WIFI link whose
- * bandwidth list matches wifi_rates_bps (path is re-read for that) and that
- * every UE's route starts with it; then attaches every Wi-Fi UE at level 0
- * (SimGrid aborts on a comm from an unattached station).
+ * for each Wi-Fi cell that its wifi_link is a WIFI link (of no other cell)
+ * whose bandwidth list matches wifi_rates_bps (path is re-read for that) and
+ * that the route of every UE of the cell starts with it; then attaches every
+ * Wi-Fi UE to its cell's link at level 0 (SimGrid aborts on a comm from an
+ * unattached station).
  * Errors (ET_ERR_INPUT) name the platform file (path) and the host/property
  * at fault; on error topo is left empty. */
 et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wanted, et_error *err);
@@ -287,9 +302,9 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
 /* Frees what discovery allocated (NULL-safe). */
 void et_topology_clear(et_topology *topo);
 
-/* Wi-Fi: attaches UE index ue to the cell at rate level (0 = fastest);
- * level is clamped to [0, n_wifi_levels - 1]. No-op for OFDMA topologies or
- * an out-of-range ue. Callable from actors (mobility) at run time. */
+/* Wi-Fi: attaches UE index ue to its cell's WIFI link at rate level (0 =
+ * fastest); level is clamped to [0, wifi.n_levels - 1]. No-op for a UE of an
+ * OFDMA cell or an out-of-range ue. Callable from actors at run time. */
 void et_platform_set_wifi_level(const et_topology *topo, int ue, int level);
 
 /* The discovered platform of a simulator (sim.c; for et_budget_estimate and the Paje trace). */

@@ -463,7 +463,7 @@ static void ue_set_cell(et_sim *sim, ue_state *u, int c)
     u->cell = c;
     u->cell_radius_m = sim->topo.cells[c].radius_m > 0 ? sim->topo.cells[c].radius_m
                                                        : prm->mobility.cell_radius_m;
-    if (prm->radio_sharing == ET_SHARING_CARRIER && sim->topo.access == ET_ACCESS_OFDMA) {
+    if (prm->radio_sharing == ET_SHARING_CARRIER && sim->topo.cells[c].access == ET_ACCESS_OFDMA) {
         const et_ue_radio *carrier = &sim->cell_carrier[c];
         u->radio.bandwidth_up_hz = carrier->bandwidth_up_hz;
         u->radio.bandwidth_down_hz = carrier->bandwidth_down_hz;
@@ -474,6 +474,46 @@ static void ue_set_cell(et_sim *sim, ue_state *u, int c)
     double max_se = prm->channel.max_spectral_eff_bps_hz;
     u->peak_bps[DIR_UP] = u->radio.bandwidth_up_hz * u->radio.duty_up * max_se;
     u->peak_bps[DIR_DOWN] = u->radio.bandwidth_down_hz * u->radio.duty_down * max_se;
+}
+
+/* Per cell, the channel.max_interferers nearest other cells of its radio type: a Wi-Fi cell
+ * (unlicensed 5 GHz) and an NR carrier do not share spectrum, so on a mixed platform each
+ * kind's cells interfere only among themselves, and a UE hands over only among them. 0, or
+ * -1 out of memory. */
+static int cell_interferers(et_sim *sim)
+{
+    const et_topology *t = &sim->topo;
+    int k = sim->p.max_interferers > 0 ? sim->p.max_interferers : 1;
+    if (t->access != ET_ACCESS_MIXED) {
+        for (int c = 0; c < t->n_cells; c++)
+            sim->n_interferers[c] = et_channel_nearest_interferers(
+                t->aps, t->n_cells, c, sim->p.max_interferers, sim->interferers + (size_t)c * k);
+        return 0;
+    }
+    int *index = calloc((size_t)t->n_cells, sizeof *index);
+    et_channel_ap *same = calloc((size_t)t->n_cells, sizeof *same);
+    if (!index || !same) {
+        free(index);
+        free(same);
+        return -1;
+    }
+    for (int c = 0; c < t->n_cells; c++) {
+        int n = 0, serving = 0;
+        for (int j = 0; j < t->n_cells; j++) {
+            if (t->cells[j].access != t->cells[c].access) continue;
+            if (j == c) serving = n;
+            index[n] = j;
+            same[n++] = t->aps[j];
+        }
+        int *out = sim->interferers + (size_t)c * k;
+        sim->n_interferers[c] =
+            et_channel_nearest_interferers(same, n, serving, sim->p.max_interferers, out);
+        for (int m = 0; m < sim->n_interferers[c]; m++)
+            out[m] = index[out[m]];
+    }
+    free(index);
+    free(same);
+    return 0;
 }
 
 static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *err)
@@ -548,7 +588,7 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     sim->traced = calloc((size_t)sim->n_ue, sizeof *sim->traced);
     sim->n_cells = sim->topo.n_cells;
     sim->handover = prm->handover && prm->channel_enabled && sim->n_cells > 1 &&
-                    sim->topo.access == ET_ACCESS_OFDMA;
+                    sim->topo.access != ET_ACCESS_WIFI;
     size_t share_slots = 2 * (size_t)sim->n_ue * (sim->handover ? (size_t)sim->n_cells : 1);
     /* With handover any cell may serve every UE, so each cell's sharing sets hold a slot per
      * UE: 8 bytes per UE and cell, bounded here to 256 MiB. */
@@ -635,10 +675,10 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
             return st;
         }
     }
-    for (int c = 0; c < sim->n_cells; c++)
-        sim->n_interferers[c] =
-            et_channel_nearest_interferers(sim->topo.aps, sim->n_cells, c, prm->max_interferers,
-                                           sim->interferers + (size_t)c * (size_t)k_interf);
+    if (cell_interferers(sim) != 0) {
+        et_sim_destroy(sim);
+        return et_error_set(err, ET_ERR_NOMEM, "out of memory for %d cells", sim->topo.n_cells);
+    }
     sim->ppl_ref = prm->ppl_ref > 0 ? prm->ppl_ref : sim->fm.ppl_full_ft;
     sim->cost_setup = (et_cost_setup){
         .lora = prm->result_mode == ET_RESULT_LORA,
@@ -798,13 +838,26 @@ static long grid_step_now(const et_sim *sim)
 static int carrier_shared(const et_sim *sim)
 {
     return sim->p.channel_enabled && sim->p.radio_sharing == ET_SHARING_CARRIER &&
-           sim->topo.access == ET_ACCESS_OFDMA;
+           sim->topo.access != ET_ACCESS_WIFI;
 }
 
 /* 1 when a shared carrier is re-divided per channel.share_interval_s (the share actor runs). */
 static int share_batched(const et_sim *sim)
 {
     return carrier_shared(sim) && sim->p.share_interval_s > 0;
+}
+
+/* u's radio is its cell's: a Wi-Fi station, or an OFDMA UE with its own links. */
+static int ue_wifi(const et_sim *sim, const ue_state *u)
+{
+    return sim->topo.cells[u->cell].access == ET_ACCESS_WIFI;
+}
+
+/* u shares its cell's carrier with the cell's other UEs (an OFDMA cell, channel.sharing
+ * carrier); a Wi-Fi station shares its cell's air time in the engine instead. */
+static int ue_shares_carrier(const et_sim *sim, const ue_state *u)
+{
+    return carrier_shared(sim) && !ue_wifi(sim, u);
 }
 
 /* The rate u gets in direction dir now, from its channel state. Shared
@@ -817,8 +870,9 @@ static int share_batched(const et_sim *sim)
 static double offered_bps(const et_sim *sim, const ue_state *u, int dir)
 {
     const et_sim_params *prm = &sim->p;
-    if (sim->topo.access == ET_ACCESS_WIFI)
-        return sim->topo.wifi_rate_bps[u->wifi_level[dir]] * prm->wifi_mac_efficiency;
+    if (ue_wifi(sim, u))
+        return sim->topo.cells[u->cell].wifi.rate_bps[u->wifi_level[dir]] *
+               prm->wifi_mac_efficiency;
     if (!carrier_shared(sim)) return dir == DIR_UP ? u->ch.rate_up_bps : u->ch.rate_down_bps;
     int n = sim->share_n[2 * u->cell + dir] + (u->share_pos[dir] < 0 ? 1 : 0);
     if (dir == DIR_UP)
@@ -833,14 +887,14 @@ static double offered_bps(const et_sim *sim, const ue_state *u, int dir)
 static void refresh_rates(et_sim *sim, ue_state *u)
 {
     if (!sim->p.channel_enabled) return; /* the platform's rates stay */
-    if (sim->topo.access == ET_ACCESS_WIFI) {
+    if (ue_wifi(sim, u)) {
         /* Each direction's transmitter picks its MCS from what its receiver
          * hears: the station from the uplink SINR at the AP, the AP from the
          * downlink SINR at the station (802.11 rate control is per
          * transmitter and receiver). Version 2 kept one level per station,
          * from the worse direction. */
-        const double *min_snr = sim->topo.wifi_min_snr_db;
-        int n = sim->topo.n_wifi_levels;
+        const double *min_snr = sim->topo.cells[u->cell].wifi.min_snr_db;
+        int n = sim->topo.cells[u->cell].wifi.n_levels;
         if (sim->p.wifi_rate_control == ET_WIFI_RATE_PER_DIRECTION) {
             u->wifi_level[DIR_UP] = et_channel_wifi_level(min_snr, n, u->ch.sinr_up_db);
             u->wifi_level[DIR_DOWN] = et_channel_wifi_level(min_snr, n, u->ch.sinr_down_db);
@@ -861,9 +915,10 @@ static void keep_platform_rates(et_sim *sim, ue_state *u)
     u->ch.distance_m = hypot(u->mob.x_m - ap->x_m, u->mob.y_m - ap->y_m);
     u->ch.snr_up_db = u->ch.snr_down_db = u->ch.sinr_up_db = u->ch.sinr_down_db = NAN;
     for (int dir = DIR_UP; dir <= DIR_DOWN; dir++) {
-        if (sim->topo.access == ET_ACCESS_WIFI) {
+        if (ue_wifi(sim, u)) {
             u->wifi_level[dir] = 0;
-            u->rate_bps[dir] = sim->topo.wifi_rate_bps[0] * sim->p.wifi_mac_efficiency;
+            u->rate_bps[dir] =
+                sim->topo.cells[u->cell].wifi.rate_bps[0] * sim->p.wifi_mac_efficiency;
         } else {
             /* The platform's values, read once per episode; nothing changes them. */
             u->rate_bps[dir] = u->applied_bps[dir] = sg_link_get_bandwidth(u->link[dir]) * 8.0;
@@ -972,6 +1027,8 @@ static void handover_finish(et_sim *sim, ue_state *u)
             sg_comm_t c = x->comm;
             x->comm = NULL;
             sgx_comm_cancel(c);
+            /* Held from now (its sender may notice only when a sleep ends: ready_to_send). */
+            et_paje_handover(sim->paje, u->index, 1);
         }
         if (left >= 0) share_push(sim, left, dir, u);
     }
@@ -1014,7 +1071,7 @@ static void channel_catch_up(et_sim *sim, ue_state *u, long step)
         et_channel_walk(&u->ch, &sim->p.channel, u->mob.x_m, u->mob.y_m, u->mob.path_m - walked);
         u->ch_step += k;
         sim->counts.channel_updates++;
-        if (sim->handover) handover_check(sim, u, u->ch_step);
+        if (sim->handover && !ue_wifi(sim, u)) handover_check(sim, u, u->ch_step);
     }
     link_channel(sim, u);
     refresh_rates(sim, u);
@@ -1025,6 +1082,12 @@ static void channel_advance(et_sim *sim, ue_state *u, long step)
 {
     channel_catch_up(sim, u, step);
     if (u->ho_pending) handover_finish(sim, u);
+}
+
+/* The `radio` column of tasks.csv and channel.csv: a UE's radio is its cell's. */
+static const char *radio_name(const et_cell *cell)
+{
+    return cell->access == ET_ACCESS_WIFI ? "wifi" : "cellular";
 }
 
 static void trace_channel_row(et_sim *sim, ue_state *u, double t_rel)
@@ -1045,6 +1108,7 @@ static void trace_channel_row(et_sim *sim, ue_state *u, double t_rel)
         .cell = sim->topo.cells[u->cell].name,
         .ue_name = u->host->name,
         .device_class = u->host->device_class,
+        .radio = radio_name(&sim->topo.cells[u->cell]),
     };
     if (sim->sinks.channel) sim->sinks.channel(sim->sinks.ctx, &r);
 }
@@ -1130,7 +1194,7 @@ static void follow_channel(et_sim *sim, ue_state *u)
     for (int dir = DIR_UP; dir <= DIR_DOWN; dir++) {
         xfer *x = &u->x[dir];
         if (!x->comm) continue;
-        if (sim->topo.access == ET_ACCESS_OFDMA) {
+        if (!ue_wifi(sim, u)) {
             push_rate(sim, u, dir);
             continue;
         }
@@ -1332,7 +1396,7 @@ static void share_defer(et_sim *sim, int set)
  * actor, with the count it leaves behind. */
 static void share_change(et_sim *sim, ue_state *u, int dir, int join)
 {
-    if (!carrier_shared(sim)) return;
+    if (!ue_shares_carrier(sim, u)) return;
     if (join)
         share_join(sim, u, dir);
     else
@@ -1384,7 +1448,7 @@ static sg_comm_t start_comm(et_sim *sim, ue_state *u, int dir, double size_bytes
     sg_host_t from = dir == DIR_UP ? u->host->host : u->server;
     sg_host_t to = dir == DIR_UP ? u->server : u->host->host;
     sim->counts.comms++;
-    if (sim->topo.access == ET_ACCESS_WIFI) {
+    if (ue_wifi(sim, u)) {
         /* SimGrid 3.32 keeps one level per station and fixes it into a comm
          * when the comm starts, so a comm in the other direction keeps its
          * own: set this direction's level, then start. The MAC's overhead
@@ -1447,13 +1511,15 @@ static void ready_to_send(et_sim *sim, ue_state *u, int dir)
     for (;;) {
         channel_advance(sim, u, grid_step_now(sim));
         if (sim->handover && u->ho_resume > simgrid_get_clock()) {
+            et_paje_handover(sim->paje, u->index, 1);
             sg_actor_sleep_until(u->ho_resume);
             continue;
         }
-        if (carrier_shared(sim) && u->share_pos[dir] < 0) {
+        if (ue_shares_carrier(sim, u) && u->share_pos[dir] < 0) {
             share_change(sim, u, dir, 1); /* engine calls: check again afterwards */
             continue;
         }
+        et_paje_handover(sim->paje, u->index, 0);
         return;
     }
 }
@@ -1463,7 +1529,8 @@ static void ready_to_send(et_sim *sim, ue_state *u, int dir)
 static int handed_over_meanwhile(const et_sim *sim, const ue_state *u, int dir, sg_comm_t c)
 {
     if (!sim->handover || u->x[dir].comm != c) return 0;
-    return u->ho_resume > simgrid_get_clock() || (carrier_shared(sim) && u->share_pos[dir] < 0);
+    return u->ho_resume > simgrid_get_clock() ||
+           (ue_shares_carrier(sim, u) && u->share_pos[dir] < 0);
 }
 
 /* Moves size_bytes over u's access in direction dir (UE -> its server or
@@ -1486,8 +1553,7 @@ static void transfer(et_sim *sim, ue_state *u, int dir, double size_bytes)
             sgx_comm_wait(c);
             continue;
         }
-        if (sim->p.channel_enabled && sim->topo.access == ET_ACCESS_OFDMA)
-            reapply_after_latency(sim, u, dir);
+        if (sim->p.channel_enabled && !ue_wifi(sim, u)) reapply_after_latency(sim, u, dir);
         int cancelled = sgx_comm_wait(c);
         if (!cancelled) break;
         left = x->remaining_bytes;
@@ -2061,6 +2127,7 @@ static void record_task(et_sim *sim, const ue_state *u, const task_run *t)
         .handovers = t->handovers,
         .cell = sim->topo.cells[t->cell].name,
         .server = t->loc == ET_LOCATION_SERVER ? sim->topo.servers[u->server_index].name : "",
+        .radio = radio_name(&sim->topo.cells[t->cell]),
     };
     et_episode_stats_add(sim->stats, &r);
     et_breakdown_add(&sim->breakdown, &r, t->cell);

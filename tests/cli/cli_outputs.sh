@@ -30,7 +30,7 @@ check simgrid_help_cfg sh -c "'$bin' run --help-cfg 2>&1 | grep -q 'network/mode
 check simgrid_help_models sh -c "'$bin' run --help-models 2>&1 | grep -q 'CM02'"
 check tasks_header sh -c "head -1 run/tasks.csv | grep -q '^episode,ue,ue_name,task,start_s,end_s,location,keep,b,'"
 check tasks_rows sh -c "[ \$(wc -l < run/tasks.csv) -eq 19 ]"
-check channel_header sh -c "head -1 run/channel.csv | grep -qx 'episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,rate_up_bps,rate_down_bps,los,cell,ue_name,class'"
+check channel_header sh -c "head -1 run/channel.csv | grep -qx 'episode,time_s,ue,x_m,y_m,distance_m,snr_up_db,snr_down_db,rate_up_bps,rate_down_bps,los,cell,ue_name,class,radio'"
 # The default UMa cell: every row has a LOS state (1 or 0), both occur, and the serving cell is
 # the implicit one of a single-cell platform.
 check channel_los_and_cell awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -148,5 +148,22 @@ done
 check tracing_changes_no_activity sh -c "cmp tr_all/activities.csv tr_none/activities.csv &&
     cmp tr_all/activities.csv tr_some/activities.csv && cmp tr_all/tasks.csv tr_none/tasks.csv &&
     [ ! -e tr_none/channel.csv ] && [ \$(cut -d, -f3 tr_some/channel.csv | sort -u | wc -l) -eq 3 ]"
+
+# A mixed platform (docs/platforms.md section 8): each UE's radio is its cell's. The Wi-Fi
+# cell's stations get its MCS rates times channel.wifi_mac_efficiency (0.85) in both
+# directions; the cellular UEs carrier shares, which are not Wi-Fi levels; the radio column
+# says which, in both files.
+check mixed_runs "$bin" run "$src/examples/mixed.json" --tasks 3 --out mixed -q
+check mixed_rates_follow_each_cells_radio awk -F, '
+    BEGIN { split("390 351 292.5 263.25 234 175.5 117 87.75 58.5 29.25", m, " ")
+            for (k in m) level[sprintf("%.0f", m[k] * 1e6 * 0.85)] = 1 }
+    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { wifi = $c["cell"] == "cafe"; if ($c["radio"] != (wifi ? "wifi" : "cellular")) bad++
+      lv = ($c["rate_up_bps"] in level) + ($c["rate_down_bps"] in level)
+      if (wifi) { nw++; if (lv != 2) bad++ } else { nc++; if (lv == 2) bad++ } }
+    END { exit !(bad == 0 && nw > 0 && nc > 0) }' mixed/channel.csv
+check mixed_tasks_say_each_radio awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { n++; if ($c["radio"] != ($c["cell"] == "cafe" ? "wifi" : "cellular")) bad++ }
+    END { exit !(n == 18 && bad == 0) }' mixed/tasks.csv
 
 finish

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
-"""paje_check.py TASKS_CSV CHANNEL_CSV DUMP: a Paje trace (read by pj_dump into DUMP) against the
-run's tasks.csv and channel.csv (docs/traces.md, "Paje trace"). Prints what differs; exit 1 if
-anything does. Standard library only."""
+"""paje_check.py TASKS_CSV CHANNEL_CSV DUMP [ACTIVITIES_CSV INTERRUPTION_S]: a Paje trace (read by
+pj_dump into DUMP) against the run's tasks.csv and channel.csv (docs/traces.md, "Paje trace").
+A `handover` state counts in the phase it interrupts (tasks.csv does). With ACTIVITIES_CSV (a run
+with output.activity_log and channel.handover) every comm a handover cancelled (kind H) starts
+a `handover` state of its UE at its time, and every `handover` state lasts at most
+INTERRUPTION_S. Prints what differs; exit 1 if anything does. Standard library only."""
 import csv
 import sys
 
@@ -30,22 +33,59 @@ def expected_phases(row):
     return out
 
 
-def main(tasks_path, channel_path, dump_path):
+def fold_handovers(raw):
+    """A UE's phase states in time order with each `handover` state given to the phase it
+    interrupts (the one before it) and the pieces of a phase joined again."""
+    out = []
+    for value, start, end in sorted(raw, key=lambda s: (s[1], s[2])):
+        if value == "handover" and out:
+            value = out[-1][0]
+        if out and out[-1][0] == value and abs(out[-1][2] - start) <= tol(start):
+            out[-1] = (value, out[-1][1], end)
+        else:
+            out.append((value, start, end))
+    return out
+
+
+def main(tasks_path, channel_path, dump_path, activities_path=None, interruption_s=None):
     errors = []
-    states, marks, variables = {}, [], {}
+    states, marks, variables, raw, handovers = {}, [], {}, {}, {}
     with open(dump_path) as f:
         for line in f:
             p = [x.strip() for x in line.split(",")]
             if p[0] == "State" and p[2] == "phase":
                 start, end, value = float(p[3]), float(p[4]), p[7]
-                if value != "idle" and end - start > TINY:
-                    states.setdefault(p[1], []).append((value, start, end))
+                raw.setdefault(p[1], []).append((value, start, end))
+                if value == "handover":
+                    handovers.setdefault(p[1], []).append((start, end))
             elif p[0] == "Event" and p[2] == "decision":
                 marks.append(p[4])
             elif p[0] == "Variable":
                 variables.setdefault((p[1], p[2]), []).append((float(p[3]), float(p[6])))
+    for ue, seq in raw.items():
+        for value, start, end in fold_handovers(seq):
+            if value != "idle" and end - start > TINY:
+                states.setdefault(ue, []).append((value, start, end))
     with open(tasks_path) as f:
         tasks = list(csv.DictReader(f))
+    n_handover_rows, handover_times = 0, []
+    if activities_path:
+        names = {r["ue"]: r["ue_name"] for r in tasks}
+        starts = {ue: sorted(s for s, _ in h) for ue, h in handovers.items()}
+        with open(activities_path) as f:
+            for row in csv.DictReader(f):
+                if row["kind"] != "H":
+                    continue
+                n_handover_rows += 1
+                ue, t = names[row["ue"]], float(row["time_s"])
+                handover_times.append(t)
+                if not any(abs(s - t) <= tol(t) for s in starts.get(ue, [])):
+                    errors.append(f"{ue}: activities.csv H at {t}, no handover state starts then")
+        longest = max((e - s for h in handovers.values() for s, e in h), default=0.0)
+        if longest > float(interruption_s) + 1e-6:
+            errors.append(f"a handover state lasts {longest} s, the interruption is {interruption_s} s")
+        if n_handover_rows == 0 or not handovers:
+            errors.append(f"{n_handover_rows} H rows, {len(handovers)} UEs with handover states")
     want = {}
     for row in sorted(tasks, key=lambda r: float(r["start_s"])):
         want.setdefault(row["ue_name"], []).extend(expected_phases(row))
@@ -87,6 +127,10 @@ def main(tasks_path, channel_path, dump_path):
                 at = [v for (s0, v) in series if s0 <= t + 5e-7]
                 want_bps = float(row[f"rate_{d}_bps"])
                 n_rates += 1
+                # channel.csv's rows at a grid time are written before that instant's handovers
+                # re-divide the carriers; the trace keeps the value after them.
+                if at and any(abs(t - h) <= tol(t) for h in handover_times):
+                    continue
                 if not at or abs(at[-1] - want_bps) > 1e-6 * want_bps + 1:
                     errors.append(f"{name}: rate_{d}_bps at {t} is {at[-1] if at else None}, "
                                   f"channel.csv {want_bps}")
@@ -121,9 +165,10 @@ def main(tasks_path, channel_path, dump_path):
     for e in errors[:20]:
         print(e)
     print(f"{len(tasks)} tasks, {n_states} phase states, {len(marks)} decisions, "
-          f"{n_rates} rates, {len(servers)} servers with a queue")
+          f"{n_rates} rates, {len(servers)} servers with a queue, "
+          f"{sum(len(h) for h in handovers.values())} handover states, {n_handover_rows} H rows")
     return 1 if errors or not n_states or (n_later and not n_rates) else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:6]))

@@ -150,6 +150,7 @@ static void a_task_row_equals_the_printf_row(void)
     r.handovers = -2147483647 - 1;
     r.cell = "c,1";
     r.server = "";
+    r.radio = "wifi";
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -159,7 +160,7 @@ static void a_task_row_equals_the_printf_row(void)
     char want[1024];
     snprintf(want, sizeof want,
              "3,12,\"ue\"\"12\"\"\",49,%.9g,%.9g,SERVER,%.9g,-7,%.9g,%.9g,%.9g,,%.9g,%.9g,%.9g,"
-             "0,0,deadline,,0,0,0,0,0,0,-2147483648,\"c,1\",\n",
+             "0,0,deadline,,0,0,0,0,0,0,-2147483648,\"c,1\",,wifi\n",
              r.start_s, r.end_s, r.keep, r.tokens, r.epochs, r.bytes_up, r.compute_s, r.delay_s,
              r.ppl);
     CU_ASSERT_STRING_EQUAL(buf, want);

@@ -532,7 +532,7 @@ static void xfer_ue(int argc, char **argv)
     xfer.elapsed_s[1] = simgrid_get_clock() - t0;
     if (xfer.set_link) sg_link_set_bandwidth(xfer.set_link, xfer.set_link_Bps);
     if (xfer.wifi_topo)
-        et_platform_set_wifi_level(xfer.wifi_topo, 0, xfer.wifi_topo->n_wifi_levels - 1);
+        et_platform_set_wifi_level(xfer.wifi_topo, 0, xfer.wifi_topo->cells[0].wifi.n_levels - 1);
     t0 = simgrid_get_clock();
     sg_mailbox_put(up, &payload, (long)XFER_BYTES);
     xfer.elapsed_s[2] = simgrid_get_clock() - t0;
@@ -765,10 +765,12 @@ static void wifi_body(void *out)
     if ((r->st = generate(path, 6, ET_ACCESS_WIFI, 1, &err)) == ET_OK &&
         (r->st = et_platform_load(path, &err)) == ET_OK &&
         (r->st = et_topology_discover(&t, path, 0, &err)) == ET_OK) {
-        r->n_levels = t.n_wifi_levels;
-        r->wifi_rate0_bps = t.wifi_rate_bps[0];
-        r->wifi_rate_last_bps = t.wifi_rate_bps[t.n_wifi_levels - 1];
-        if (t.n_ue != 6 || !t.wifi_link || t.ues[0].link_up) {
+        const et_wifi_cell *w = &t.cells[0].wifi;
+        r->n_levels = w->n_levels;
+        r->wifi_rate0_bps = w->rate_bps[0];
+        r->wifi_rate_last_bps = w->rate_bps[w->n_levels - 1];
+        if (t.n_ue != 6 || t.access != ET_ACCESS_WIFI || t.cells[0].access != ET_ACCESS_WIFI ||
+            !w->link || t.ues[0].link_up) {
             r->st = ET_ERR_INTERNAL;
             snprintf(err.msg, sizeof err.msg, "unexpected Wi-Fi topology: %d UEs", t.n_ue);
         } else {
@@ -1201,10 +1203,9 @@ static void check_refuses_cluster_cabinet_and_peer_figures_without_meaning(void)
 
 static void shipped_and_generated_platforms_pass_the_value_check(void)
 {
-    static const char *const shipped[] = {"edge-6ue.xml",        "edge-6ue-full.xml",
-                                          "edge-6ue-wifi.xml",   "edge-9ue.xml",
-                                          "metro-9ue-3cell.xml", "highway-5cell.xml",
-                                          "two-cells.xml"};
+    static const char *const shipped[] = {
+        "edge-6ue.xml",        "edge-6ue-full.xml", "edge-6ue-wifi.xml", "edge-9ue.xml",
+        "metro-9ue-3cell.xml", "highway-5cell.xml", "two-cells.xml",     "mixed-3cell.xml"};
     for (size_t i = 0; i < sizeof shipped / sizeof shipped[0]; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/platforms/%s", ET_SOURCE_DIR, shipped[i]);
@@ -1547,7 +1548,126 @@ static void discovery_reports_several_servers_without_cells_and_cells_on_wifi(vo
         XML_HEAD "<host id=\"server\" speed=\"1e12f\"><prop id=\"role\" value=\"server\"/>"
                  "<prop id=\"wifi_link\" value=\"air\"/></host>\n" GOOD_AP("ap0", "server")
                      UE_IN("ue0", "ap0") XML_TAIL,
-        1, "host 'ap0': role=ap (cells) is not supported with the Wi-Fi access model"});
+        1,
+        "host 'server': property 'wifi_link': a platform with AP hosts (role=ap) declares each "
+        "Wi-Fi cell's WIFI link on its AP host, not on a server"});
+}
+
+/* ------------------------------------------------------------------------- */
+/* Mixed platforms: cellular and Wi-Fi cells                                  */
+
+typedef struct mixed_result {
+    et_status st;
+    char msg[768];
+    int access, n_cells, n_ue;
+    char cell_name[3][16];
+    int cell_access[3], wifi_levels[3];
+    double wifi_rate0_bps[3];
+    char wifi_link[3][16];
+    int ue_cell[6], ue_has_links[6];
+    char ue_name[6][16];
+} mixed_result;
+
+static void mixed_body(void *out)
+{
+    mixed_result *r = out;
+    et_error err;
+    et_topology t;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/platforms/mixed-3cell.xml", ET_SOURCE_DIR);
+    if ((r->st = et_platform_load(path, &err)) != ET_OK ||
+        (r->st = et_topology_discover(&t, path, 0, &err)) != ET_OK) {
+        snprintf(r->msg, sizeof r->msg, "%s", err.msg);
+        return;
+    }
+    r->access = t.access;
+    r->n_cells = t.n_cells;
+    r->n_ue = t.n_ue;
+    for (int c = 0; c < 3 && c < t.n_cells; c++) {
+        snprintf(r->cell_name[c], sizeof r->cell_name[c], "%s", t.cells[c].name);
+        r->cell_access[c] = t.cells[c].access;
+        r->wifi_levels[c] = t.cells[c].wifi.n_levels;
+        r->wifi_rate0_bps[c] = t.cells[c].wifi.rate_bps[0];
+        snprintf(r->wifi_link[c], sizeof r->wifi_link[c], "%s",
+                 t.cells[c].wifi.link ? sg_link_get_name(t.cells[c].wifi.link) : "");
+    }
+    for (int i = 0; i < 6 && i < t.n_ue; i++) {
+        snprintf(r->ue_name[i], sizeof r->ue_name[i], "%s", t.ues[i].name);
+        r->ue_cell[i] = t.ues[i].cell;
+        r->ue_has_links[i] = t.ues[i].link_up && t.ues[i].link_down;
+    }
+    et_topology_clear(&t);
+}
+
+/* The shipped mixed platform: two cellular cells and a Wi-Fi cell whose AP host carries its
+ * WIFI link and levels; each UE's radio is its cell's (cellular UEs have their links, Wi-Fi
+ * stations none). */
+static void discovery_finds_cellular_and_wifi_cells_in_one_platform(void)
+{
+    mixed_result r = {0};
+    CU_ASSERT_EQUAL_FATAL(run_in_child(mixed_body, &r, sizeof r), 0);
+    if (r.st != ET_OK) fprintf(stderr, "\n  %s\n", r.msg);
+    CU_ASSERT_EQUAL_FATAL(r.st, ET_OK);
+    CU_ASSERT_EQUAL(r.access, ET_ACCESS_MIXED);
+    CU_ASSERT_EQUAL_FATAL(r.n_cells, 3);
+    CU_ASSERT_EQUAL_FATAL(r.n_ue, 6);
+    /* Cells in AP-name order: cafe, macro, small. */
+    CU_ASSERT_STRING_EQUAL(r.cell_name[0], "cafe");
+    CU_ASSERT_EQUAL(r.cell_access[0], ET_ACCESS_WIFI);
+    CU_ASSERT_EQUAL(r.wifi_levels[0], 10);
+    CU_ASSERT_DOUBLE_EQUAL(r.wifi_rate0_bps[0], 390e6, 0);
+    CU_ASSERT_STRING_EQUAL(r.wifi_link[0], "cafe_air");
+    CU_ASSERT_STRING_EQUAL(r.cell_name[1], "macro");
+    CU_ASSERT_EQUAL(r.cell_access[1], ET_ACCESS_OFDMA);
+    CU_ASSERT_EQUAL(r.wifi_levels[1], 0);
+    CU_ASSERT_STRING_EQUAL(r.cell_name[2], "small");
+    CU_ASSERT_EQUAL(r.cell_access[2], ET_ACCESS_OFDMA);
+    /* UEs in name order: jetson3, laptop2 (small), laptop5 (cafe), phone0 (macro), phone4
+     * (cafe), tablet1 (macro). */
+    static const char *const names[6] = {"jetson3", "laptop2", "laptop5",
+                                         "phone0",  "phone4",  "tablet1"};
+    static const int cells[6] = {2, 2, 0, 1, 0, 1};
+    for (int i = 0; i < 6; i++) {
+        CU_ASSERT_STRING_EQUAL(r.ue_name[i], names[i]);
+        CU_ASSERT_EQUAL(r.ue_cell[i], cells[i]);
+        CU_ASSERT_EQUAL(r.ue_has_links[i], cells[i] != 0);
+    }
+}
+
+/* The shipped mixed platform with one property of its Wi-Fi AP replaced: the error names the
+ * file, the AP host and the property. */
+static void discovery_reports_a_bad_wifi_cell_on_its_ap_host(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/platforms/mixed-3cell.xml", ET_SOURCE_DIR);
+    FILE *f = fopen(path, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    static char text[32768], edited[32768];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    static const struct {
+        const char *from, *to, *culprit;
+    } edits[3] = {
+        {"<prop id=\"wifi_link\" value=\"cafe_air\"/>", "<prop id=\"wifi_link\" value=\"nope\"/>",
+         "host 'cafe': property 'wifi_link': link 'nope' not found"},
+        {"<prop id=\"wifi_rates_bps\" value=\"390000000,",
+         "<prop id=\"wifi_rates_bps\" value=\"400000000,",
+         "host 'cafe': property 'wifi_rates_bps': '400000000,"},
+        {"<prop id=\"role\" value=\"server\"/>",
+         "<prop id=\"role\" value=\"server\"/><prop id=\"wifi_link\" value=\"cafe_air\"/>",
+         "host 'mec': property 'wifi_link': a platform with AP hosts (role=ap) declares each Wi-Fi "
+         "cell's WIFI link on its AP host, not on a server"},
+    };
+    for (int k = 0; k < 3; k++) {
+        const char *at = strstr(text, edits[k].from);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+        snprintf(edited, sizeof edited, "%.*s%s%s", (int)(at - text), text, edits[k].to,
+                 at + strlen(edits[k].from));
+        char file[32];
+        snprintf(file, sizeof file, "mixedbad%d.xml", k);
+        check_error_case(&(err_case){file, edited, 1, edits[k].culprit});
+    }
 }
 
 typedef struct twice_result {
@@ -2029,6 +2149,10 @@ int main(int argc, char **argv)
          discovery_reports_a_ue_with_no_route_to_its_cells_server},
         {"discovery_reports_several_servers_without_cells_and_cells_on_wifi",
          discovery_reports_several_servers_without_cells_and_cells_on_wifi},
+        {"discovery_finds_cellular_and_wifi_cells_in_one_platform",
+         discovery_finds_cellular_and_wifi_cells_in_one_platform},
+        {"discovery_reports_a_bad_wifi_cell_on_its_ap_host",
+         discovery_reports_a_bad_wifi_cell_on_its_ap_host},
         {"load_after_a_failed_load_fails_without_aborting",
          load_after_a_failed_load_fails_without_aborting},
         {"scenario_spec_writes_each_cells_radio_and_evaluation_layout",

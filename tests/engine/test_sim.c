@@ -293,6 +293,19 @@ static double rel_err(double got, double want)
     return fabs(got - want) / fabs(want);
 }
 
+/* The cost set-up of the hand computations: full adapters, the scenario's keep range. */
+static et_cost_setup hand_setup(const et_scenario *sc)
+{
+    return (et_cost_setup){.lora = 0,
+                           .lora_savings = 1,
+                           .tunes_on = sc->sim.tunes_on,
+                           .server_returns_result = sc->sim.server_returns_result,
+                           .k_min = sc->sim.k_min,
+                           .k_max = sc->sim.k_max,
+                           .seq_tokens = sc->sim.seq_tokens,
+                           .bytes_per_token = sc->sim.bytes_per_token};
+}
+
 /* Runs one task on the static one-UE platform under policy and returns the
  * hand-computed delay of its life-cycle (docs/simulation.md, "A task's life-cycle") next to the
  * measured one; dir receives the traces. Each transfer is one comm that
@@ -310,14 +323,7 @@ static void hand_case(const char *name, const char *policy, double *got, double 
 
     /* What the task moves and computes (cost.c); the engine decides how long. */
     const et_fm *fm = opt13();
-    et_cost_setup setup = {.lora = 0,
-                           .lora_savings = 1,
-                           .tunes_on = sc.sim.tunes_on,
-                           .server_returns_result = sc.sim.server_returns_result,
-                           .k_min = sc.sim.k_min,
-                           .k_max = sc.sim.k_max,
-                           .seq_tokens = sc.sim.seq_tokens,
-                           .bytes_per_token = sc.sim.bytes_per_token};
+    et_cost_setup setup = hand_setup(&sc);
     int server = !strcmp(policy, "all-server");
     et_cost c;
     et_cost_task(fm, &setup, server ? ET_LOCATION_SERVER : ET_LOCATION_LOCAL, 0.4, 1e4, 1, &c);
@@ -373,6 +379,44 @@ static void local_task_delay_matches_hand_computation(void)
     CU_ASSERT_DOUBLE_EQUAL(task_field(dir, 0, 0, "bytes_up"), 2 * 1024 + c.upload_bytes, 0.5);
     CU_ASSERT_DOUBLE_EQUAL(task_field(dir, 0, 0, "bytes_down"),
                            et_fm_emulator_bytes(fm, c.b) + et_fm_adapter_bytes(fm), 0.5);
+}
+
+/* The shipped mixed platform (docs/platforms.md section 8) on static links, one local task on
+ * each of its first three UEs by name: jetson3 and laptop2 in the cellular cell 'small', laptop5
+ * a station of the Wi-Fi cell 'cafe'. Each UE's delay is its own life-cycle over its own radio:
+ * jetson3's transfers at its wireless link's 50 Mb/s, laptop5's at the cafe's fastest level
+ * (390 Mb/s, what static links keep) with the MAC's overhead on the air (size /
+ * wifi_mac_efficiency); both routes add 5 ms air, 2 ms backhaul and 5 ms core latency. The
+ * 10 Gb/s backhaul and the 100 Gb/s core they share are never the bottleneck. */
+static void mixed_platform_wifi_and_cellular_tasks_match_hand_computation(void)
+{
+    const char *dir = et_test_tmpdir("sim_mixed_hand");
+    et_scenario sc;
+    static_scenario(&sc, dir, et_test_source_path("platforms/mixed-3cell.xml"), 3);
+    CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-local"), 0);
+    const et_fm *fm = opt13();
+    et_cost_setup setup = hand_setup(&sc);
+    et_cost c;
+    et_cost_task(fm, &setup, ET_LOCATION_LOCAL, 0.4, 1e4, 1, &c);
+    double lat = 0.005 + 0.002 + 0.005;
+    double down_bytes = et_fm_emulator_bytes(fm, c.b) + et_fm_adapter_bytes(fm);
+    static const struct {
+        int ue;
+        double speed_flops, bw_Bps;
+        int wifi;
+    } cases[] = {{0, 8e12, 50e6 / 8, 0}, {2, 10e12, 390e6 / 8, 1}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        /* The Wi-Fi station's comms carry size / efficiency bytes at the PHY rate. */
+        double eff = cases[k].wifi ? sc.sim.wifi_mac_efficiency : 1.0;
+        double want = xfer_s(sc.sim.control_bytes / eff, lat, cases[k].bw_Bps) +
+                      xfer_s(down_bytes / eff, lat, cases[k].bw_Bps) +
+                      c.flops / cases[k].speed_flops +
+                      xfer_s((sc.sim.control_bytes + c.upload_bytes) / eff, lat, cases[k].bw_Bps);
+        double got = task_field(dir, cases[k].ue, 0, "delay_s");
+        if (!(rel_err(got, want) < 1e-8))
+            fprintf(stderr, "\n  UE %d delay %.9f, hand %.9f\n", cases[k].ue, got, want);
+        CU_ASSERT(rel_err(got, want) < 1e-8);
+    }
 }
 
 /* A narrow backhaul: two UEs downloading at once share it. */
@@ -2068,6 +2112,8 @@ int main(void)
          engine_errors_name_parameters_and_the_api_names_keys},
         {"server_task_delay_matches_hand_computation", server_task_delay_matches_hand_computation},
         {"local_task_delay_matches_hand_computation", local_task_delay_matches_hand_computation},
+        {"mixed_platform_wifi_and_cellular_tasks_match_hand_computation",
+         mixed_platform_wifi_and_cellular_tasks_match_hand_computation},
         {"two_ues_sharing_the_backhaul_take_longer_than_one",
          two_ues_sharing_the_backhaul_take_longer_than_one},
         {"two_jobs_on_the_server_take_longer_than_one",
