@@ -592,13 +592,13 @@ int et_cell_prop_check(const char *name, const char *value, char *expected, size
         {ET_CELL_PROP_FREQUENCY, 0.5e9, 100e9, "Hz: 0.5 to 100 GHz, the range of TR 38.901"},
         {ET_CELL_PROP_H_BS, 1.0, 150.0, "m: the BS antenna height"},
         {ET_CELL_PROP_H_UT, 1.0, 22.5, "m: the UT antenna height, TR 38.901's upper end"},
-        {ET_CELL_PROP_CARRIER, 1e5, 1e10, "Hz: the TDD carrier's bandwidth, as channel.carrier_hz"},
+        {ET_CELL_PROP_CARRIER, 1e5, 1e10, "Hz: the TDD carrier's bandwidth in this cell"},
         {ET_CELL_PROP_CARRIER_DOWN, 1e5, 1e10,
-         "Hz: the FDD downlink carrier's bandwidth, as channel.carrier_down_hz"},
+         "Hz: the FDD downlink carrier's bandwidth in this cell"},
         {ET_CELL_PROP_CARRIER_UP, 1e5, 1e10,
-         "Hz: the FDD uplink carrier's bandwidth, as channel.carrier_up_hz"},
+         "Hz: the FDD uplink carrier's bandwidth in this cell"},
         {ET_CELL_PROP_AP_TX_POWER, -30.0, 60.0,
-         "dBm: the AP's transmit power, as channel.ap_tx_power_dbm"},
+         "dBm: this cell's AP transmit power"},
     };
     if (!name || !value) return -1;
     double dl, ul;

@@ -1888,12 +1888,12 @@ static void check_refuses_cell_carrier_and_power_properties_without_meaning(void
         /* A bandwidth in MHz is a unit mistake. */
         {AP_WITH(PROP("carrier_hz", "100")),
          "host 'cell0': property 'carrier_hz': expected a number in [100000, 1e+10] (Hz: the "
-         "TDD carrier's bandwidth, as channel.carrier_hz), got '100'"},
+         "TDD carrier's bandwidth in this cell), got '100'"},
         {AP_WITH(PROP("carrier_down_hz", "0")), "host 'cell0': property 'carrier_down_hz'"},
         {AP_WITH(PROP("carrier_up_hz", "2e7 Hz")), "host 'cell0': property 'carrier_up_hz'"},
         {AP_WITH(PROP("ap_tx_power_dbm", "46dBm")),
-         "host 'cell0': property 'ap_tx_power_dbm': expected a number in [-30, 60] (dBm: the "
-         "AP's transmit power, as channel.ap_tx_power_dbm), got '46dBm'"},
+         "host 'cell0': property 'ap_tx_power_dbm': expected a number in [-30, 60] (dBm: this "
+         "cell's AP transmit power), got '46dBm'"},
         /* A power in mW is a unit mistake too. */
         {AP_WITH(PROP("ap_tx_power_dbm", "200")), "host 'cell0': property 'ap_tx_power_dbm'"},
         {AP_WITH(PROP("ap_tx_power_dbm", "nan")), "host 'cell0': property 'ap_tx_power_dbm'"},
