@@ -599,6 +599,8 @@ int et_cell_prop_check(const char *name, const char *value, char *expected, size
          "Hz: the FDD uplink carrier's bandwidth, as channel.carrier_up_hz"},
         {ET_CELL_PROP_AP_TX_POWER, -30.0, 60.0,
          "dBm: the AP's transmit power, as channel.ap_tx_power_dbm"},
+        {ET_CELL_PROP_UE_TX_POWER, -30.0, 40.0,
+         "dBm: the transmit power of the cell's UEs, as channel.ue_tx_power_dbm"},
     };
     if (!name || !value) return -1;
     double dl, ul;
