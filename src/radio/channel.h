@@ -233,8 +233,8 @@ typedef struct et_channel_ap {
  * aps[serving] in a network of n_aps cells on one carrier (aps lists every
  * cell, the serving one included; et_topology.aps is laid out for this):
  * distance, path loss and SNR from the UE's own AP (the downlink at that AP's
- * transmit power, the uplink at that cell's UE power), then the SINR with the other n_aps - 1 cells' interference
- * when p->interference is 1:
+ * transmit power, the uplink at that cell's UE power), then the SINR with
+ * the other n_aps - 1 cells' interference when p->interference is 1:
  *   downlink: each other AP at its own transmit power (aps[j].tx_power_dbm, or
  *     ap_tx_power_dbm), path loss over its distance to the UE, times dl_load_factor;
  *   uplink: each other cell's active UE at its cell's UE power

@@ -1987,14 +1987,14 @@ static void discovery_reads_each_cells_carrier_and_ap_power(void)
     carrier_case_xml = XML_HEAD SERVER("server", "server")
         AP("ap0", PROP("x_m", "0") PROP("y_m", "0") PROP("server", "server") PROP("duplex", "tdd")
                       PROP("carrier_hz", "4e7") PROP("tdd_pattern", "DDSUU"))
-            AP("ap1", PROP("x_m", "500") PROP("y_m", "0") PROP("server", "server")
-                          PROP("duplex", "fdd") PROP("carrier_down_hz", "2e7")
-                              PROP("carrier_up_hz", "1e7") PROP("ap_tx_power_dbm", "30")
-                                  PROP("ue_tx_power_dbm", "15"))
+            AP("ap1",
+               PROP("x_m", "500") PROP("y_m", "0") PROP("server", "server") PROP("duplex", "fdd")
+                   PROP("carrier_down_hz", "2e7") PROP("carrier_up_hz", "1e7")
+                       PROP("ap_tx_power_dbm", "30") PROP("ue_tx_power_dbm", "15"))
                 AP("ap2", PROP("x_m", "0") PROP("y_m", "500") PROP("server", "server")
                               PROP("ap_tx_power_dbm", "0") PROP("tdd_special_slot", "6:4:4")
-                                  PROP("ue_tx_power_dbm", "0"))
-                    UE_IN("ue0", "ap0") UE_IN("ue1", "ap1") UE_IN("ue2", "ap2") XML_TAIL;
+                                  PROP("ue_tx_power_dbm", "0")) UE_IN("ue0", "ap0")
+                    UE_IN("ue1", "ap1") UE_IN("ue2", "ap2") XML_TAIL;
     carrier_result r = {0};
     CU_ASSERT_EQUAL_FATAL(run_in_child(carrier_body, &r, sizeof r), 0);
     if (r.st != ET_OK) fprintf(stderr, "\n  %s\n", r.msg);
@@ -2028,11 +2028,11 @@ static void discovery_reads_each_cells_carrier_and_ap_power(void)
     CU_ASSERT_DOUBLE_EQUAL(r.aps_ue_tx_power_dbm[2], 0, 0);
 
     /* The implicit cell of a single-cell platform: on the server. */
-    carrier_case_xml = XML_HEAD
-        "<host id=\"server\" speed=\"1e12f\"><prop id=\"role\" value=\"server\"/>" PROP("duplex",
-                                                                                        "fdd")
-            PROP("ap_tx_power_dbm",
-                 "24") PROP("ue_tx_power_dbm", "15") "</host>\n"
+    carrier_case_xml =
+        XML_HEAD "<host id=\"server\" speed=\"1e12f\"><prop id=\"role\" value=\"server\"/>" PROP(
+            "duplex", "fdd") PROP("ap_tx_power_dbm", "24")
+            PROP("ue_tx_power_dbm",
+                 "15") "</host>\n"
                        "<link id=\"bh_server\" bandwidth=\"1Gbps\" latency=\"1ms\" "
                        "sharing_policy=\"SPLITDUPLEX\"/>\n"
                        "<host_link id=\"server\" up=\"bh_server_UP\" "
