@@ -2012,20 +2012,18 @@ static void discovery_reads_each_cells_carrier_and_ap_power(void)
     CU_ASSERT_STRING_EQUAL(r.tdd_special_slot[0], "(none)");
     CU_ASSERT_STRING_EQUAL(r.tdd_pattern[2], "(none)");
     CU_ASSERT_STRING_EQUAL(r.tdd_special_slot[2], "6:4:4");
-    CU_ASSERT(isnan(r.ap_tx_power_dbm[0]));
-    CU_ASSERT_EQUAL(r.has_tx_power[0], 0);
-    CU_ASSERT_DOUBLE_EQUAL(r.ap_tx_power_dbm[1], 30, 0);
-    CU_ASSERT_EQUAL(r.has_tx_power[1], 1);
-    CU_ASSERT_DOUBLE_EQUAL(r.aps_tx_power_dbm[1], 30, 0);
-    CU_ASSERT_EQUAL(r.has_tx_power[2], 1); /* 0 dBm, declared */
-    CU_ASSERT_DOUBLE_EQUAL(r.aps_tx_power_dbm[2], 0, 0);
-    CU_ASSERT(isnan(r.ue_tx_power_dbm[0]));
-    CU_ASSERT_EQUAL(r.has_ue_tx_power[0], 0);
-    CU_ASSERT_DOUBLE_EQUAL(r.ue_tx_power_dbm[1], 15, 0);
-    CU_ASSERT_EQUAL(r.has_ue_tx_power[1], 1);
-    CU_ASSERT_DOUBLE_EQUAL(r.aps_ue_tx_power_dbm[1], 15, 0);
-    CU_ASSERT_EQUAL(r.has_ue_tx_power[2], 1); /* 0 dBm, declared */
-    CU_ASSERT_DOUBLE_EQUAL(r.aps_ue_tx_power_dbm[2], 0, 0);
+    /* The powers per cell, NAN where not declared (ap2's 0 dBm is declared). */
+    static const double ap_dbm[3] = {NAN, 30, 0}, ue_dbm[3] = {NAN, 15, 0};
+    for (int c = 0; c < 3; c++) {
+        CU_ASSERT_EQUAL(r.has_tx_power[c], !isnan(ap_dbm[c]));
+        CU_ASSERT_EQUAL(r.has_ue_tx_power[c], !isnan(ue_dbm[c]));
+        CU_ASSERT(isnan(ap_dbm[c])
+                      ? isnan(r.ap_tx_power_dbm[c])
+                      : r.ap_tx_power_dbm[c] == ap_dbm[c] && r.aps_tx_power_dbm[c] == ap_dbm[c]);
+        CU_ASSERT(isnan(ue_dbm[c])
+                      ? isnan(r.ue_tx_power_dbm[c])
+                      : r.ue_tx_power_dbm[c] == ue_dbm[c] && r.aps_ue_tx_power_dbm[c] == ue_dbm[c]);
+    }
 
     /* The implicit cell of a single-cell platform: on the server. */
     carrier_case_xml =

@@ -1861,14 +1861,13 @@ static void rates_20mhz_at(double d_m, double *down_bps, double *up_bps)
     *up_bps = 20e6 * fmin(log2(1.0 + pow(10.0, snr_up / 10.0)), 7.4);
 }
 
-/* UEs of a generated two-cell platform (cell0 at (0, 0), cell1 at (500, 0), a server each;
- * UE i in cell i mod 2) at xs0[i] until just after t = 3 s, then at xs1[i], all in the middle
- * of their emulator downloads (all-server, version 1's SERVER task downloads the emulator
- * first). Writes the traces under a fresh dir named name and returns it. hysteresis_db < 0:
- * handover off. shared: the UEs of a cell share its carrier (else each has its own 20 MHz). */
-static const char *handover_run(const char *name, double hysteresis_db, int n_ue,
-                                const double *xs0, const double *xs1, int shared, et_scenario *sc,
-                                et_platform_spec *spec)
+/* A fresh dir named name holding a generated two-cell platform (cell0 at (0, 0), cell1 at
+ * (500, 0), a server each, cell_props on the AP hosts as write_two_cells takes them; UE i in
+ * cell i mod 2) and a trace putting UE i at xs0[i] until just after t = 3 s, then at xs1[i];
+ * *sc the scenario of one task per UE over them with a deterministic channel. Returns the dir. */
+static const char *two_cells_moving(const char *name, int n_ue, const double *xs0,
+                                    const double *xs1, const char *cell_props[2], et_scenario *sc,
+                                    et_platform_spec *spec)
 {
     const char *dir = et_test_tmpdir(name);
     static char keep[8][4200];
@@ -1878,10 +1877,22 @@ static const char *handover_run(const char *name, double hysteresis_db, int n_ue
     char platform[4300], trace[4300];
     snprintf(platform, sizeof platform, "%s/metro.xml", kept);
     snprintf(trace, sizeof trace, "%s/trace.csv", kept);
-    write_two_cells(platform, n_ue, NULL, spec);
+    write_two_cells(platform, n_ue, cell_props, spec);
     write_trace(trace, n_ue, xs0, xs1, 3.0);
     static_scenario(sc, kept, platform, n_ue);
     deterministic_channel(sc, trace);
+    return kept;
+}
+
+/* UEs of two_cells_moving's platform, all in the middle of their emulator downloads at
+ * t = 3 s (all-server, version 1's SERVER task downloads the emulator first). Returns the
+ * run's dir. hysteresis_db < 0: handover off. shared: the UEs of a cell share its carrier
+ * (else each has its own 20 MHz). */
+static const char *handover_run(const char *name, double hysteresis_db, int n_ue,
+                                const double *xs0, const double *xs1, int shared, et_scenario *sc,
+                                et_platform_spec *spec)
+{
+    const char *kept = two_cells_moving(name, n_ue, xs0, xs1, NULL, sc, spec);
     if (shared) sc->sim.radio_sharing = ET_SHARING_CARRIER;
     sc->sim.channel.ap_tx_power_dbm = 10; /* rates that depend on distance (moving_case) */
     sc->sim.channel.interference = 0;
@@ -2038,28 +2049,16 @@ static void a_handover_re_divides_both_cells_carriers(void)
     CU_ASSERT_EQUAL(task_field(dir, 2, 0, "handovers"), 0);
 }
 
-/* A run of the generated two-cell platform whose cell1 declares ue_tx_power_dbm 15 (cell0
- * leaves it to the key, 23 dBm): n_ue UEs (UE i in cell i mod 2) at xs0[i], then from
- * t = 3.001 s at xs1[i], over their own 20 MHz, the TR 36.814 law without shadowing or
- * fading, the all-server task. Returns the run's dir. */
+/* A run of two_cells_moving's platform whose cell1 declares ue_tx_power_dbm 15 (cell0
+ * leaves it to the key, 23 dBm), each UE over its own 20 MHz, the TR 36.814 law without
+ * shadowing or fading, the all-server task. Returns the run's dir. */
 static const char *ue_power_run(const char *name, int n_ue, const double *xs0, const double *xs1,
                                 int interference, int handover)
 {
-    const char *dir = et_test_tmpdir(name);
-    static char keep[3][4200];
-    static int n_keep;
-    char *kept = keep[n_keep++ % 3];
-    snprintf(kept, sizeof keep[0], "%s", dir);
-    char platform[4300], trace[4300];
-    snprintf(platform, sizeof platform, "%s/metro.xml", kept);
-    snprintf(trace, sizeof trace, "%s/trace.csv", kept);
     const char *props[2] = {NULL, "<prop id=\"ue_tx_power_dbm\" value=\"15\"/>"};
     et_platform_spec spec;
-    write_two_cells(platform, n_ue, props, &spec);
-    write_trace(trace, n_ue, xs0, xs1, 3.0);
     et_scenario sc;
-    static_scenario(&sc, kept, platform, n_ue);
-    deterministic_channel(&sc, trace);
+    const char *kept = two_cells_moving(name, n_ue, xs0, xs1, props, &sc, &spec);
     sc.sim.channel.interference = interference;
     sc.sim.handover = handover;
     CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
