@@ -25,16 +25,21 @@ pass=0
 failed=0
 ok() { echo "ok   $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1"; failed=$((failed + 1)); }
-# docs/platforms.md prints the hand-written example platform whole: the fenced xml block after
-# the line naming it is the shipped file, byte for byte.
-example=$(awk '/^The complete file, `platforms\/two-cells.xml`:/ { on = 1; next }
-    on && /^```xml$/ { inside = 1; next } inside && /^```$/ { exit } inside { print }' \
-    "$src/docs/platforms.md")
-if [ "$example" != "$(cat "$src/platforms/two-cells.xml")" ]; then
-    bad "docs/platforms.md section 7 does not print platforms/two-cells.xml as shipped"
-else
-    ok "docs/platforms.md section 7 prints platforms/two-cells.xml as shipped"
-fi
+# docs/platforms.md prints the hand-written example platforms whole: the fenced xml block after
+# the line naming each is the shipped file, byte for byte.
+printed_platform() { # SECTION LEAD-REGEX FILE
+    local example
+    example=$(awk -v lead="$2" '$0 ~ lead { on = 1; next }
+        on && /^```xml$/ { inside = 1; next } inside && /^```$/ { exit } inside { print }' \
+        "$src/docs/platforms.md")
+    if [ "$example" != "$(cat "$src/platforms/$3")" ]; then
+        bad "docs/platforms.md section $1 does not print platforms/$3 as shipped"
+    else
+        ok "docs/platforms.md section $1 prints platforms/$3 as shipped"
+    fi
+}
+printed_platform 7 '^The complete file, `platforms/two-cells.xml`:' two-cells.xml
+printed_platform 8 '^`platforms/mixed-3cell.xml` [(]written by hand' mixed-3cell.xml
 # The table is the tail of the document, starting at its header line.
 if diff <(sed -n '/^| key | type |/,$p' "$doc") "$table" >/dev/null; then
     ok "docs/configuration.md matches edgetune keys --markdown"

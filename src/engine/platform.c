@@ -431,7 +431,7 @@ static const char *const cell_radio_props[] = {
     ET_CELL_PROP_SCENARIO,    ET_CELL_PROP_FREQUENCY,        ET_CELL_PROP_H_BS,
     ET_CELL_PROP_H_UT,        ET_CELL_PROP_DUPLEX,           ET_CELL_PROP_CARRIER,
     ET_CELL_PROP_TDD_PATTERN, ET_CELL_PROP_TDD_SPECIAL_SLOT, ET_CELL_PROP_CARRIER_DOWN,
-    ET_CELL_PROP_CARRIER_UP,  ET_CELL_PROP_AP_TX_POWER};
+    ET_CELL_PROP_CARRIER_UP,  ET_CELL_PROP_AP_TX_POWER,      ET_CELL_PROP_UE_TX_POWER};
 
 /* A cell's radio properties from host h (platform_check.c has already refused
  * bad values; they are checked again here, by the same rules, so that
@@ -444,7 +444,7 @@ static et_status read_cell_radio(const char *path, sg_host_t h, et_cell *cell, e
     cell->duplex = -1;
     cell->carrier_hz = cell->carrier_down_hz = cell->carrier_up_hz = 0.0;
     cell->tdd_pattern = cell->tdd_special_slot = NULL;
-    cell->ap_tx_power_dbm = NAN;
+    cell->ap_tx_power_dbm = cell->ue_tx_power_dbm = NAN;
     for (size_t i = 0; i < sizeof cell_radio_props / sizeof cell_radio_props[0]; i++) {
         const char *prop = cell_radio_props[i];
         const char *value = sg_host_get_property_value(h, prop);
@@ -478,6 +478,8 @@ static et_status read_cell_radio(const char *path, sg_host_t h, et_cell *cell, e
             cell->carrier_up_hz = v;
         else if (!strcmp(prop, ET_CELL_PROP_AP_TX_POWER))
             cell->ap_tx_power_dbm = v;
+        else if (!strcmp(prop, ET_CELL_PROP_UE_TX_POWER))
+            cell->ue_tx_power_dbm = v;
     }
     double dl, ul;
     if (cell->tdd_pattern && cell->tdd_special_slot &&
@@ -488,6 +490,19 @@ static et_status read_cell_radio(const char *path, sg_host_t h, et_cell *cell, e
                             path, sg_host_get_name(h), ET_CELL_PROP_TDD_PATTERN, cell->tdd_pattern,
                             ET_CELL_PROP_TDD_SPECIAL_SLOT, cell->tdd_special_slot);
     return ET_OK;
+}
+
+/* Cell's site as the channel takes it: its position and the powers it declares (0 and not
+ * set when it declares none: the scenario keys then apply). */
+static et_channel_ap cell_site(const et_cell *cell)
+{
+    int has_ap = !isnan(cell->ap_tx_power_dbm), has_ue = !isnan(cell->ue_tx_power_dbm);
+    return (et_channel_ap){.x_m = cell->x_m,
+                           .y_m = cell->y_m,
+                           .has_tx_power = has_ap,
+                           .tx_power_dbm = has_ap ? cell->ap_tx_power_dbm : 0.0,
+                           .has_ue_tx_power = has_ue,
+                           .ue_tx_power_dbm = has_ue ? cell->ue_tx_power_dbm : 0.0};
 }
 
 /* Cell radio properties belong to the host that stands for a cell. */
@@ -795,8 +810,7 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
             topo->cells[0].access = ET_ACCESS_WIFI;
             st = discover_wifi(path, topo->server, &topo->cells[0].wifi, err);
         }
-        topo->aps[0].has_tx_power = st == ET_OK && !isnan(topo->cells[0].ap_tx_power_dbm);
-        topo->aps[0].tx_power_dbm = topo->aps[0].has_tx_power ? topo->cells[0].ap_tx_power_dbm : 0;
+        if (st == ET_OK) topo->aps[0] = cell_site(&topo->cells[0]);
         if (st == ET_OK && sg_host_get_property_value(topo->server, "radius_m"))
             st = host_number(path, topo->server, "radius_m", 0, 0, &topo->cells[0].radius_m, err);
     }
@@ -811,10 +825,7 @@ et_status et_topology_discover(et_topology *topo, const char *path, int n_ue_wan
         st = discover_cell(topo, &topo->cells[c], path, err);
         /* The propagation pointer is the simulator's to set (it merges the
          * cells' properties with the scenario keys). */
-        topo->aps[c] = (et_channel_ap){.x_m = topo->cells[c].x_m,
-                                       .y_m = topo->cells[c].y_m,
-                                       .has_tx_power = !isnan(topo->cells[c].ap_tx_power_dbm),
-                                       .tx_power_dbm = topo->cells[c].ap_tx_power_dbm};
+        topo->aps[c] = cell_site(&topo->cells[c]);
     }
 
     /* The platform's access: its cells', or mixed. */

@@ -16,7 +16,8 @@
  *                 propagation.h); its carrier: duplex (tdd|fdd), carrier_hz,
  *                 tdd_pattern, tdd_special_slot (TDD), carrier_down_hz,
  *                 carrier_up_hz (FDD); ap_tx_power_dbm (the AP's transmit
- *                 power); what a cell leaves out the scenario keys channel.*
+ *                 power), ue_tx_power_dbm (its UEs' transmit power); what
+ *                 a cell leaves out the scenario keys channel.*
  *                 of the same names give.
  *   UE host:      <prop id="role" value="ue"/>, plus
  *                 class (phone|tablet|laptop|jetson|car|...), memory_bytes,
@@ -90,6 +91,7 @@ typedef enum et_access_model {
 #define ET_CELL_PROP_CARRIER_DOWN "carrier_down_hz"
 #define ET_CELL_PROP_CARRIER_UP "carrier_up_hz"
 #define ET_CELL_PROP_AP_TX_POWER "ap_tx_power_dbm"
+#define ET_CELL_PROP_UE_TX_POWER "ue_tx_power_dbm"
 
 /* What `edgetune platform` generates. */
 typedef struct et_platform_spec {
@@ -206,16 +208,18 @@ typedef struct et_cell {
      * channel.h_bs_m, channel.h_ut_m fill them, et_cell_propagation). */
     int scenario;
     double frequency_hz, h_bs_m, h_ut_m;
-    /* Its carrier and AP power as the platform declares them (docs/platforms.md section 3):
+    /* Its carrier and powers as the platform declares them (docs/platforms.md section 3):
      * duplex an et_duplex, or -1 when not given; the bandwidths 0 and the TDD strings NULL
-     * (owned by SimGrid) when not given; ap_tx_power_dbm NAN when not given. The keys
-     * channel.duplex, channel.carrier_hz, channel.tdd_pattern, channel.tdd_special_slot,
-     * channel.carrier_down_hz, channel.carrier_up_hz fill the carrier (the simulator, per
-     * cell); the power goes into et_topology.aps, where channel.ap_tx_power_dbm fills it. */
+     * (owned by SimGrid) when not given; ap_tx_power_dbm and ue_tx_power_dbm NAN when not
+     * given. The keys channel.duplex, channel.carrier_hz, channel.tdd_pattern,
+     * channel.tdd_special_slot, channel.carrier_down_hz, channel.carrier_up_hz fill the
+     * carrier (the simulator, per cell); the powers go into et_topology.aps, where
+     * channel.ap_tx_power_dbm and channel.ue_tx_power_dbm fill them. */
     int duplex;
     double carrier_hz, carrier_down_hz, carrier_up_hz;
     const char *tdd_pattern, *tdd_special_slot;
     double ap_tx_power_dbm;
+    double ue_tx_power_dbm; /* the transmit power of the UEs this cell serves */
 } et_cell;
 
 /* The propagation of cell: what its platform host declares, the rest from defaults (the
@@ -240,7 +244,9 @@ typedef struct et_topology {
                                 et_channel_update_cell(..., aps, n_cells, ue.cell); owned.
                                 Discovery leaves .prop NULL (the simulator points it at
                                 the cell's et_cell_propagation) and sets the power of a
-                                cell that declares ap_tx_power_dbm (.has_tx_power) */
+                                cell that declares ap_tx_power_dbm (.has_tx_power), and
+                                its UEs' of one that declares ue_tx_power_dbm
+                                (.has_ue_tx_power) */
     int n_ue;
     et_ue_host *ues; /* n_ue entries, sorted by host name; owned */
 } et_topology;

@@ -599,6 +599,7 @@ int et_cell_prop_check(const char *name, const char *value, char *expected, size
          "Hz: the FDD uplink carrier's bandwidth in this cell"},
         {ET_CELL_PROP_AP_TX_POWER, -30.0, 60.0,
          "dBm: this cell's AP transmit power"},
+        {ET_CELL_PROP_UE_TX_POWER, -30.0, 40.0, "dBm: the transmit power of this cell's UEs"},
     };
     if (!name || !value) return -1;
     double dl, ul;

@@ -709,6 +709,8 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
         u->link[DIR_UP] = u->host->link_up;
         u->link[DIR_DOWN] = u->host->link_down;
         u->radio = u->host->radio;
+        /* The key's; a cell declaring ue_tx_power_dbm overrides it for the UEs it serves
+         * (et_topology.aps, read by the channel), so after a handover the new cell's applies. */
         u->radio.tx_power_dbm = prm->ue_tx_power_dbm;
         u->radio.duty_up = u->radio.duty_down = 1.0;
         if (u->radio.bandwidth_up_hz <= 0) u->radio.bandwidth_up_hz = 20e6;

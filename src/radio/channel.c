@@ -768,6 +768,16 @@ static double ap_power_dbm(const et_channel_params *p, const et_channel_ap *aps,
     return p->ap_tx_power_dbm;
 }
 
+/* The transmit power, dBm, of a UE served by aps[serving]: the cell's UE power when it
+ * declares one (a cell's ue_tx_power_dbm property), else the UE's own. */
+static double ue_power_dbm(const et_ue_radio *radio, const et_channel_ap *aps, int n_aps,
+                           int serving)
+{
+    if (aps && serving >= 0 && serving < n_aps && aps[serving].has_ue_tx_power)
+        return aps[serving].ue_tx_power_dbm;
+    return radio->tx_power_dbm;
+}
+
 /* Link budget of a UE at (x_m, y_m) served by the AP at (ap_x_m, ap_y_m) of
  * cell (NULL: p->propagation), with its current shadowing; interferers[k]
  * index aps (NULL: every AP but the serving one). */
@@ -785,7 +795,7 @@ static void link_from_ap(et_channel_state *st, const et_channel_params *p,
      * process is zero-mean. Path loss and shadowing are reciprocal, so up and
      * down differ only in power, bandwidth and receiver noise figure. */
     double loss_db = serving_loss_db(st, p, cell, st->distance_m);
-    double signal_up_dbm = radio->tx_power_dbm - loss_db;
+    double signal_up_dbm = ue_power_dbm(radio, aps, n_aps, serving) - loss_db;
     double signal_down_dbm = ap_power_dbm(p, aps, n_aps, serving) - loss_db;
     double noise_up_dbm =
         noise_dbm(p->noise_density_dbm_hz, radio->bandwidth_up_hz, p->ap_noise_figure_db);
@@ -806,10 +816,11 @@ static void link_from_ap(et_channel_state *st, const et_channel_params *p,
     int n = interferers ? n_interferers : n_aps;
     if (p->interference && aps && n_aps > 1) {
         double gain_1km = pow(10.0, -p->pathloss_a_db / 10.0);
-        /* gain_down sums the interferers at the default power; own_power_mw the received
-         * power of those with a power of their own (a cell's ap_tx_power_dbm property), so
-         * a network without them computes exactly what it always did. */
-        double gain_down = 0.0, gain_up = 0.0, own_power_mw = 0.0;
+        /* gain_down and gain_up sum the interferers at the default power; own_power_mw and
+         * own_up_mw the received power of those with a power of their own (a cell's
+         * ap_tx_power_dbm and ue_tx_power_dbm properties), so a network without them
+         * computes exactly what it always did. */
+        double gain_down = 0.0, gain_up = 0.0, own_power_mw = 0.0, own_up_mw = 0.0;
         et_propagation_gain g_serving, g_j;
         int serving_ready = 0, j_ready = 0;
         prepare_gain(&g_serving, &serving_ready, cell);
@@ -832,12 +843,17 @@ static void link_from_ap(et_channel_state *st, const et_channel_params *p,
              * ignores; docs/channel.md 1.2. */
             dx = ap_x_m - aps[j].x_m;
             dy = ap_y_m - aps[j].y_m;
-            gain_up += interferer_gain(p, &g_serving, gain_1km, dx * dx + dy * dy);
+            double g_up = interferer_gain(p, &g_serving, gain_1km, dx * dx + dy * dy);
+            if (aps[j].has_ue_tx_power)
+                own_up_mw += pow(10.0, aps[j].ue_tx_power_dbm / 10.0) * g_up;
+            else
+                gain_up += g_up;
         }
         interference_down_mw =
             p->dl_load_factor * pow(10.0, p->ap_tx_power_dbm / 10.0) * gain_down +
             p->dl_load_factor * own_power_mw;
-        interference_up_mw = p->ul_load_factor * pow(10.0, radio->tx_power_dbm / 10.0) * gain_up;
+        interference_up_mw = p->ul_load_factor * pow(10.0, radio->tx_power_dbm / 10.0) * gain_up +
+                             p->ul_load_factor * own_up_mw;
     }
     st->sinr_up_db = sinr_db(signal_up_dbm, noise_up_dbm, interference_up_mw);
     st->sinr_down_db = sinr_db(signal_down_dbm, noise_down_dbm, interference_down_mw);

@@ -215,25 +215,30 @@ void et_channel_update(et_channel_state *st, const et_channel_params *p,
                        double y_m);
 
 /* Position of one access point (cell site), metres, in the platform's frame, its cell's
- * propagation (NULL: the parameters' default, p->propagation) and its transmit power
- * (has_tx_power 0: the parameters' ap_tx_power_dbm; 1: tx_power_dbm, dBm, the cell's own).
- * A zero-filled tail ({x, y, NULL} written with designators) means the defaults. */
+ * propagation (NULL: the parameters' default, p->propagation), its transmit power
+ * (has_tx_power 0: the parameters' ap_tx_power_dbm; 1: tx_power_dbm, dBm, the cell's own)
+ * and the transmit power of the UEs it serves (has_ue_tx_power 0: the UE's own,
+ * radio->tx_power_dbm; 1: ue_tx_power_dbm, dBm, the cell's). A zero-filled tail
+ * ({x, y, NULL} written with designators) means the defaults. */
 typedef struct et_channel_ap {
     double x_m, y_m;
     const et_propagation *prop;
     int has_tx_power;
     double tx_power_dbm;
+    int has_ue_tx_power;
+    double ue_tx_power_dbm;
 } et_channel_ap;
 
 /* The same update as et_channel_update for a UE at (x_m, y_m) served by
  * aps[serving] in a network of n_aps cells on one carrier (aps lists every
  * cell, the serving one included; et_topology.aps is laid out for this):
  * distance, path loss and SNR from the UE's own AP (the downlink at that AP's
- * transmit power), then the SINR with the other n_aps - 1 cells' interference
- * when p->interference is 1:
+ * transmit power, the uplink at that cell's UE power), then the SINR with
+ * the other n_aps - 1 cells' interference when p->interference is 1:
  *   downlink: each other AP at its own transmit power (aps[j].tx_power_dbm, or
  *     ap_tx_power_dbm), path loss over its distance to the UE, times dl_load_factor;
- *   uplink: each other cell's active UE at radio->tx_power_dbm, represented
+ *   uplink: each other cell's active UE at its cell's UE power
+ *     (aps[j].ue_tx_power_dbm, or radio->tx_power_dbm), represented
  *     at that cell's AP, path loss over the AP-to-AP distance to the serving
  *     AP, times ul_load_factor.
  * Interferers carry mean path loss only (no shadowing, no fading; in a

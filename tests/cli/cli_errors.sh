@@ -178,7 +178,7 @@ sed '0,/id="memory_bytes" value="[^"]*"/s//id="memory_bytes" value="0"/' good.xm
 expect platform_ue_memory_0 "mem0.xml: host 'ue0': property 'memory_bytes'" -- run --platform mem0.xml --tasks 2 --out out
 sed '0,/id="x_m" value="[^"]*"/s//id="x_m" value="nan"/' good.xml >xnan.xml
 expect platform_ue_position_nan "xnan.xml: host 'ue0': property 'x_m'" -- run --platform xnan.xml --tasks 2 --out out
-# A cell's carrier and AP power (on the server of a single-cell platform, line 11): the channel
+# A cell's carrier, AP power and UE power (on the server of a single-cell platform, line 11): the channel
 # keys' values, refused with the file, the line, the host and the property.
 role='s|<prop id="role" value="server"/>|<prop id="role" value="server"/>'
 badplat cell_duplex "$role<prop id=\"duplex\" value=\"half\"/>|" "11: host 'server': property 'duplex': expected one of tdd|fdd, got 'half'"
@@ -187,6 +187,7 @@ badplat cell_carrier_up_0 "$role<prop id=\"carrier_up_hz\" value=\"0\"/>|" "11: 
 badplat cell_carrier_down_unit "$role<prop id=\"carrier_down_hz\" value=\"80MHz\"/>|" "11: host 'server': property 'carrier_down_hz'"
 badplat cell_ap_power_in_mw "$role<prop id=\"ap_tx_power_dbm\" value=\"20000\"/>|" "11: host 'server': property 'ap_tx_power_dbm': expected a number in [-30, 60]"
 badplat cell_ap_power_unit "$role<prop id=\"ap_tx_power_dbm\" value=\"46 dBm\"/>|" "11: host 'server': property 'ap_tx_power_dbm'"
+badplat cell_ue_power_in_mw "$role<prop id=\"ue_tx_power_dbm\" value=\"200\"/>|" "11: host 'server': property 'ue_tx_power_dbm': expected a number in [-30, 40]"
 badplat cell_tdd_pattern "$role<prop id=\"tdd_pattern\" value=\"DDDXU\"/>|" "11: host 'server': property 'tdd_pattern': expected 1 to 80 slots"
 badplat cell_tdd_pattern_no_uplink "$role<prop id=\"tdd_pattern\" value=\"DDDD\"/>|" "11: host 'server': property 'tdd_pattern'"
 badplat cell_tdd_special_slot "$role<prop id=\"tdd_special_slot\" value=\"10:2:1\"/>|" "11: host 'server': property 'tdd_special_slot'"

@@ -1564,6 +1564,8 @@ typedef struct mixed_result {
     int cell_access[3], wifi_levels[3];
     double wifi_rate0_bps[3];
     char wifi_link[3][16];
+    int has_ue_tx_power[3];
+    double ue_tx_power_dbm[3];
     int ue_cell[6], ue_has_links[6];
     char ue_name[6][16];
 } mixed_result;
@@ -1590,6 +1592,8 @@ static void mixed_body(void *out)
         r->wifi_rate0_bps[c] = t.cells[c].wifi.rate_bps[0];
         snprintf(r->wifi_link[c], sizeof r->wifi_link[c], "%s",
                  t.cells[c].wifi.link ? sg_link_get_name(t.cells[c].wifi.link) : "");
+        r->has_ue_tx_power[c] = t.aps[c].has_ue_tx_power;
+        r->ue_tx_power_dbm[c] = t.aps[c].ue_tx_power_dbm;
     }
     for (int i = 0; i < 6 && i < t.n_ue; i++) {
         snprintf(r->ue_name[i], sizeof r->ue_name[i], "%s", t.ues[i].name);
@@ -1600,8 +1604,8 @@ static void mixed_body(void *out)
 }
 
 /* The shipped mixed platform: two cellular cells and a Wi-Fi cell whose AP host carries its
- * WIFI link and levels; each UE's radio is its cell's (cellular UEs have their links, Wi-Fi
- * stations none). */
+ * WIFI link, levels and its stations' 15 dBm; each UE's radio is its cell's (cellular UEs
+ * have their links and the key's power, Wi-Fi stations no link). */
 static void discovery_finds_cellular_and_wifi_cells_in_one_platform(void)
 {
     mixed_result r = {0};
@@ -1617,6 +1621,10 @@ static void discovery_finds_cellular_and_wifi_cells_in_one_platform(void)
     CU_ASSERT_EQUAL(r.wifi_levels[0], 10);
     CU_ASSERT_DOUBLE_EQUAL(r.wifi_rate0_bps[0], 390e6, 0);
     CU_ASSERT_STRING_EQUAL(r.wifi_link[0], "cafe_air");
+    CU_ASSERT_EQUAL(r.has_ue_tx_power[0], 1);
+    CU_ASSERT_DOUBLE_EQUAL(r.ue_tx_power_dbm[0], 15, 0);
+    CU_ASSERT_EQUAL(r.has_ue_tx_power[1], 0);
+    CU_ASSERT_EQUAL(r.has_ue_tx_power[2], 0);
     CU_ASSERT_STRING_EQUAL(r.cell_name[1], "macro");
     CU_ASSERT_EQUAL(r.cell_access[1], ET_ACCESS_OFDMA);
     CU_ASSERT_EQUAL(r.wifi_levels[1], 0);
@@ -1897,6 +1905,17 @@ static void check_refuses_cell_carrier_and_power_properties_without_meaning(void
         /* A power in mW is a unit mistake too. */
         {AP_WITH(PROP("ap_tx_power_dbm", "200")), "host 'cell0': property 'ap_tx_power_dbm'"},
         {AP_WITH(PROP("ap_tx_power_dbm", "nan")), "host 'cell0': property 'ap_tx_power_dbm'"},
+        /* The UEs' power: channel.ue_tx_power_dbm's range, [-30, 40]. */
+        {AP_WITH(PROP("ue_tx_power_dbm", "15") PROP("ap_tx_power_dbm", "20")), NULL},
+        {AP_WITH(PROP("ue_tx_power_dbm", "-30")), NULL},
+        {AP_WITH(PROP("ue_tx_power_dbm", "40")), NULL},
+        {AP_WITH(PROP("ue_tx_power_dbm", "23 dBm")),
+         "host 'cell0': property 'ue_tx_power_dbm': expected a number in [-30, 40] (dBm: the "
+         "transmit power of this cell's UEs), got '23 dBm'"},
+        {AP_WITH(PROP("ue_tx_power_dbm", "41")), "host 'cell0': property 'ue_tx_power_dbm'"},
+        {AP_WITH(PROP("ue_tx_power_dbm", "200")), "host 'cell0': property 'ue_tx_power_dbm'"},
+        {AP_WITH(PROP("ue_tx_power_dbm", "")), "host 'cell0': property 'ue_tx_power_dbm'"},
+        {AP_WITH(PROP("ue_tx_power_dbm", "inf")), "host 'cell0': property 'ue_tx_power_dbm'"},
         {AP_WITH(PROP("tdd_pattern", "DDDXU")),
          "host 'cell0': property 'tdd_pattern': expected 1 to 80 slots, each D (downlink), U "
          "(uplink) or S (special), with time in both directions, such as DDDSU, got 'DDDXU'"},
@@ -1920,6 +1939,9 @@ typedef struct carrier_result {
     char tdd_pattern[3][16], tdd_special_slot[3][16];
     int has_tx_power[3];
     double aps_tx_power_dbm[3];
+    double ue_tx_power_dbm[3]; /* et_cell's */
+    int has_ue_tx_power[3];
+    double aps_ue_tx_power_dbm[3];
 } carrier_result;
 
 static const char *carrier_case_xml;
@@ -1950,24 +1972,29 @@ static void carrier_body(void *out)
                  cell->tdd_special_slot ? cell->tdd_special_slot : "(none)");
         r->has_tx_power[c] = t.aps[c].has_tx_power;
         r->aps_tx_power_dbm[c] = t.aps[c].tx_power_dbm;
+        r->ue_tx_power_dbm[c] = cell->ue_tx_power_dbm;
+        r->has_ue_tx_power[c] = t.aps[c].has_ue_tx_power;
+        r->aps_ue_tx_power_dbm[c] = t.aps[c].ue_tx_power_dbm;
     }
     et_topology_clear(&t);
 }
 
-/* Discovery reads each AP's carrier and power as declared (what a cell leaves out stays
- * unset: the keys fill it), and puts a declared power into the cell's et_channel_ap; a
- * single-cell platform declares them on its server. */
+/* Discovery reads each AP's carrier and powers as declared (what a cell leaves out stays
+ * unset: the keys fill it), and puts a declared power (the AP's, its UEs') into the cell's
+ * et_channel_ap; a single-cell platform declares them on its server. */
 static void discovery_reads_each_cells_carrier_and_ap_power(void)
 {
     carrier_case_xml = XML_HEAD SERVER("server", "server")
         AP("ap0", PROP("x_m", "0") PROP("y_m", "0") PROP("server", "server") PROP("duplex", "tdd")
                       PROP("carrier_hz", "4e7") PROP("tdd_pattern", "DDSUU"))
-            AP("ap1", PROP("x_m", "500") PROP("y_m", "0") PROP("server", "server")
-                          PROP("duplex", "fdd") PROP("carrier_down_hz", "2e7")
-                              PROP("carrier_up_hz", "1e7") PROP("ap_tx_power_dbm", "30"))
+            AP("ap1",
+               PROP("x_m", "500") PROP("y_m", "0") PROP("server", "server") PROP("duplex", "fdd")
+                   PROP("carrier_down_hz", "2e7") PROP("carrier_up_hz", "1e7")
+                       PROP("ap_tx_power_dbm", "30") PROP("ue_tx_power_dbm", "15"))
                 AP("ap2", PROP("x_m", "0") PROP("y_m", "500") PROP("server", "server")
-                              PROP("ap_tx_power_dbm", "0") PROP("tdd_special_slot", "6:4:4"))
-                    UE_IN("ue0", "ap0") UE_IN("ue1", "ap1") UE_IN("ue2", "ap2") XML_TAIL;
+                              PROP("ap_tx_power_dbm", "0") PROP("tdd_special_slot", "6:4:4")
+                                  PROP("ue_tx_power_dbm", "0")) UE_IN("ue0", "ap0")
+                    UE_IN("ue1", "ap1") UE_IN("ue2", "ap2") XML_TAIL;
     carrier_result r = {0};
     CU_ASSERT_EQUAL_FATAL(run_in_child(carrier_body, &r, sizeof r), 0);
     if (r.st != ET_OK) fprintf(stderr, "\n  %s\n", r.msg);
@@ -1985,20 +2012,25 @@ static void discovery_reads_each_cells_carrier_and_ap_power(void)
     CU_ASSERT_STRING_EQUAL(r.tdd_special_slot[0], "(none)");
     CU_ASSERT_STRING_EQUAL(r.tdd_pattern[2], "(none)");
     CU_ASSERT_STRING_EQUAL(r.tdd_special_slot[2], "6:4:4");
-    CU_ASSERT(isnan(r.ap_tx_power_dbm[0]));
-    CU_ASSERT_EQUAL(r.has_tx_power[0], 0);
-    CU_ASSERT_DOUBLE_EQUAL(r.ap_tx_power_dbm[1], 30, 0);
-    CU_ASSERT_EQUAL(r.has_tx_power[1], 1);
-    CU_ASSERT_DOUBLE_EQUAL(r.aps_tx_power_dbm[1], 30, 0);
-    CU_ASSERT_EQUAL(r.has_tx_power[2], 1); /* 0 dBm, declared */
-    CU_ASSERT_DOUBLE_EQUAL(r.aps_tx_power_dbm[2], 0, 0);
+    /* The powers per cell, NAN where not declared (ap2's 0 dBm is declared). */
+    static const double ap_dbm[3] = {NAN, 30, 0}, ue_dbm[3] = {NAN, 15, 0};
+    for (int c = 0; c < 3; c++) {
+        CU_ASSERT_EQUAL(r.has_tx_power[c], !isnan(ap_dbm[c]));
+        CU_ASSERT_EQUAL(r.has_ue_tx_power[c], !isnan(ue_dbm[c]));
+        CU_ASSERT(isnan(ap_dbm[c])
+                      ? isnan(r.ap_tx_power_dbm[c])
+                      : r.ap_tx_power_dbm[c] == ap_dbm[c] && r.aps_tx_power_dbm[c] == ap_dbm[c]);
+        CU_ASSERT(isnan(ue_dbm[c])
+                      ? isnan(r.ue_tx_power_dbm[c])
+                      : r.ue_tx_power_dbm[c] == ue_dbm[c] && r.aps_ue_tx_power_dbm[c] == ue_dbm[c]);
+    }
 
     /* The implicit cell of a single-cell platform: on the server. */
-    carrier_case_xml = XML_HEAD
-        "<host id=\"server\" speed=\"1e12f\"><prop id=\"role\" value=\"server\"/>" PROP("duplex",
-                                                                                        "fdd")
-            PROP("ap_tx_power_dbm",
-                 "24") "</host>\n"
+    carrier_case_xml =
+        XML_HEAD "<host id=\"server\" speed=\"1e12f\"><prop id=\"role\" value=\"server\"/>" PROP(
+            "duplex", "fdd") PROP("ap_tx_power_dbm", "24")
+            PROP("ue_tx_power_dbm",
+                 "15") "</host>\n"
                        "<link id=\"bh_server\" bandwidth=\"1Gbps\" latency=\"1ms\" "
                        "sharing_policy=\"SPLITDUPLEX\"/>\n"
                        "<host_link id=\"server\" up=\"bh_server_UP\" "
@@ -2011,6 +2043,8 @@ static void discovery_reads_each_cells_carrier_and_ap_power(void)
     CU_ASSERT_EQUAL(r.duplex[0], ET_DUPLEX_FDD);
     CU_ASSERT_EQUAL(r.has_tx_power[0], 1);
     CU_ASSERT_DOUBLE_EQUAL(r.aps_tx_power_dbm[0], 24, 0);
+    CU_ASSERT_EQUAL(r.has_ue_tx_power[0], 1);
+    CU_ASSERT_DOUBLE_EQUAL(r.aps_ue_tx_power_dbm[0], 15, 0);
 }
 
 /* A pattern and a special slot given together must leave both directions time (each alone

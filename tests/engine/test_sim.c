@@ -1861,14 +1861,13 @@ static void rates_20mhz_at(double d_m, double *down_bps, double *up_bps)
     *up_bps = 20e6 * fmin(log2(1.0 + pow(10.0, snr_up / 10.0)), 7.4);
 }
 
-/* UEs of a generated two-cell platform (cell0 at (0, 0), cell1 at (500, 0), a server each;
- * UE i in cell i mod 2) at xs0[i] until just after t = 3 s, then at xs1[i], all in the middle
- * of their emulator downloads (all-server, version 1's SERVER task downloads the emulator
- * first). Writes the traces under a fresh dir named name and returns it. hysteresis_db < 0:
- * handover off. shared: the UEs of a cell share its carrier (else each has its own 20 MHz). */
-static const char *handover_run(const char *name, double hysteresis_db, int n_ue,
-                                const double *xs0, const double *xs1, int shared, et_scenario *sc,
-                                et_platform_spec *spec)
+/* A fresh dir named name holding a generated two-cell platform (cell0 at (0, 0), cell1 at
+ * (500, 0), a server each, cell_props on the AP hosts as write_two_cells takes them; UE i in
+ * cell i mod 2) and a trace putting UE i at xs0[i] until just after t = 3 s, then at xs1[i];
+ * *sc the scenario of one task per UE over them with a deterministic channel. Returns the dir. */
+static const char *two_cells_moving(const char *name, int n_ue, const double *xs0,
+                                    const double *xs1, const char *cell_props[2], et_scenario *sc,
+                                    et_platform_spec *spec)
 {
     const char *dir = et_test_tmpdir(name);
     static char keep[8][4200];
@@ -1878,10 +1877,22 @@ static const char *handover_run(const char *name, double hysteresis_db, int n_ue
     char platform[4300], trace[4300];
     snprintf(platform, sizeof platform, "%s/metro.xml", kept);
     snprintf(trace, sizeof trace, "%s/trace.csv", kept);
-    write_two_cells(platform, n_ue, NULL, spec);
+    write_two_cells(platform, n_ue, cell_props, spec);
     write_trace(trace, n_ue, xs0, xs1, 3.0);
     static_scenario(sc, kept, platform, n_ue);
     deterministic_channel(sc, trace);
+    return kept;
+}
+
+/* UEs of two_cells_moving's platform, all in the middle of their emulator downloads at
+ * t = 3 s (all-server, version 1's SERVER task downloads the emulator first). Returns the
+ * run's dir. hysteresis_db < 0: handover off. shared: the UEs of a cell share its carrier
+ * (else each has its own 20 MHz). */
+static const char *handover_run(const char *name, double hysteresis_db, int n_ue,
+                                const double *xs0, const double *xs1, int shared, et_scenario *sc,
+                                et_platform_spec *spec)
+{
+    const char *kept = two_cells_moving(name, n_ue, xs0, xs1, NULL, sc, spec);
     if (shared) sc->sim.radio_sharing = ET_SHARING_CARRIER;
     sc->sim.channel.ap_tx_power_dbm = 10; /* rates that depend on distance (moving_case) */
     sc->sim.channel.interference = 0;
@@ -1997,12 +2008,19 @@ static void without_handover_the_ue_stays_in_its_cell_and_nothing_changes(void)
     }
 }
 
+/* channel.csv's row of UE ue at grid time t_s; NULL when absent. */
+static const channel_row *channel_row_at(const channel_row *rows, int n, int ue, double t_s)
+{
+    for (int k = 0; k < n; k++)
+        if (rows[k].ue == ue && fabs(rows[k].time_s - t_s) < 1e-9) return &rows[k];
+    return NULL;
+}
+
 /* channel.csv's downlink rate of UE ue at grid time t_s; NAN when absent. */
 static double channel_down_at(const channel_row *rows, int n, int ue, double t_s)
 {
-    for (int k = 0; k < n; k++)
-        if (rows[k].ue == ue && fabs(rows[k].time_s - t_s) < 1e-9) return rows[k].rate_down_bps;
-    return NAN;
+    const channel_row *r = channel_row_at(rows, n, ue, t_s);
+    return r ? r->rate_down_bps : NAN;
 }
 
 static void a_handover_re_divides_both_cells_carriers(void)
@@ -2029,6 +2047,104 @@ static void a_handover_re_divides_both_cells_carriers(void)
     CU_ASSERT_EQUAL(task_field(dir, 0, 0, "handovers"), 1);
     CU_ASSERT_EQUAL(task_field(dir, 1, 0, "handovers"), 0);
     CU_ASSERT_EQUAL(task_field(dir, 2, 0, "handovers"), 0);
+}
+
+/* A run of two_cells_moving's platform whose cell1 declares ue_tx_power_dbm 15 (cell0
+ * leaves it to the key, 23 dBm), each UE over its own 20 MHz, the TR 36.814 law without
+ * shadowing or fading, the all-server task. Returns the run's dir. */
+static const char *ue_power_run(const char *name, int n_ue, const double *xs0, const double *xs1,
+                                int interference, int handover)
+{
+    const char *props[2] = {NULL, "<prop id=\"ue_tx_power_dbm\" value=\"15\"/>"};
+    et_platform_spec spec;
+    et_scenario sc;
+    const char *kept = two_cells_moving(name, n_ue, xs0, xs1, props, &sc, &spec);
+    sc.sim.channel.interference = interference;
+    sc.sim.handover = handover;
+    CU_ASSERT_EQUAL_FATAL(run_child(&sc, "all-server"), 0);
+    return kept;
+}
+
+/* A UE's uplink: SNR = P - PL(d) - (-174 + 10 log10(20e6) + 5) dB at the AP (noise figure
+ * 5 dB), plus interference_mw with the noise; rate = 20 MHz min(log2(1 + SINR), 7.4). */
+static double uplink_20mhz_bps(double power_dbm, double d_m, double interference_mw, double *snr_db)
+{
+    double noise_dbm = -174.0 + 10.0 * log10(20e6) + 5.0;
+    *snr_db = power_dbm - pl_36814_db(d_m) - noise_dbm;
+    double sinr_lin = pow(10.0, (power_dbm - pl_36814_db(d_m)) / 10.0) /
+                      (pow(10.0, noise_dbm / 10.0) + interference_mw);
+    return 20e6 * fmin(log2(1.0 + sinr_lin), 7.4);
+}
+
+/* A cell's ue_tx_power_dbm is the transmit power of the UEs it serves: the uplink of its own
+ * UEs, their interference at the other cells' APs, and, after a handover into it, the
+ * uplink of the UE that arrived. */
+static void a_cells_ue_power_sets_the_uplink_of_the_ues_it_serves(void)
+{
+    /* UE 0 in cell0 (key: 23 dBm), UE 1 in cell1 (15 dBm), each 150 m from its AP:
+     * PL = 128.1 + 37.6 log10(0.15) = 97.12 dB, noise -100.99 + 5 = -95.99 dBm; up SNR
+     * 23 - 97.12 + 95.99 = 21.87 dB (7.27 b/s/Hz, 145.5 Mb/s) against 15 - 97.12 + 95.99 =
+     * 13.87 dB (4.67 b/s/Hz, 93.3 Mb/s): 8 dB apart. */
+    double xs[2] = {150, 650};
+    double snr[2], want[2];
+    want[0] = uplink_20mhz_bps(23.0, 150, 0.0, &snr[0]);
+    want[1] = uplink_20mhz_bps(15.0, 150, 0.0, &snr[1]);
+    const char *alone = ue_power_run("sim_ue_power", 2, xs, xs, 0, 0);
+    channel_row rows[64];
+    int n = read_channel_rows(alone, rows, 64);
+    for (int u = 0; u < 2; u++) {
+        const channel_row *r = channel_row_at(rows, n, u, 0.0);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+        fprintf(stderr,
+                "\n  UE %d (cell%d, %g dBm): up SNR %.4f dB (hand %.4f), %.0f b/s (hand %.0f) ", u,
+                u, u ? 15.0 : 23.0, r->snr_up_db, snr[u], r->rate_up_bps, want[u]);
+        CU_ASSERT_DOUBLE_EQUAL(r->snr_up_db, snr[u], 1e-3);
+        CU_ASSERT_DOUBLE_EQUAL(r->rate_up_bps, want[u], 1.0);
+    }
+    CU_ASSERT(fabs(snr[0] - snr[1] - 8.0) < 1e-9);
+
+    /* Interference on: each AP hears the other cell's active UE at that cell's power,
+     * represented at its AP 500 m away (PL 116.78 dB): cell0's AP hears 15 dBm (cell1's),
+     * cell1's AP 23 dBm (the key's), times ul_load_factor 1. */
+    double i0_mw = pow(10.0, (15.0 - pl_36814_db(500)) / 10.0);
+    double i1_mw = pow(10.0, (23.0 - pl_36814_db(500)) / 10.0);
+    want[0] = uplink_20mhz_bps(23.0, 150, i0_mw, &snr[0]);
+    want[1] = uplink_20mhz_bps(15.0, 150, i1_mw, &snr[1]);
+    const char *crowded = ue_power_run("sim_ue_power_interference", 2, xs, xs, 1, 0);
+    n = read_channel_rows(crowded, rows, 64);
+    for (int u = 0; u < 2; u++) {
+        const channel_row *r = channel_row_at(rows, n, u, 0.0);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+        fprintf(stderr, "\n  with interference, UE %d: %.0f b/s (hand %.0f) ", u, r->rate_up_bps,
+                want[u]);
+        CU_ASSERT_DOUBLE_EQUAL(r->rate_up_bps, want[u], 1.0);
+    }
+    /* Both interferers at the key's 23 dBm would give UE 0 a rate 1e3 b/s and more lower. */
+    double at_key = uplink_20mhz_bps(23.0, 150, i1_mw, &snr[0]);
+    CU_ASSERT(want[0] - at_key > 1e3);
+
+    /* Handover: UE 0 drives from 150 m to 400 m and hands over to cell1 (100 m away) at 5 s
+     * (a_ue_driving_across_the_cell_edge_...): at 4 s cell0 serves it at 23 dBm, from 5 s
+     * cell1 at 15 dBm. */
+    double x0 = 150, x1 = 400;
+    const char *moved = ue_power_run("sim_ue_power_handover", 1, &x0, &x1, 0, 1);
+    n = read_channel_rows(moved, rows, 64);
+    const channel_row *before = channel_row_at(rows, n, 0, 4.0),
+                      *after = channel_row_at(rows, n, 0, 6.0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+    CU_ASSERT_STRING_EQUAL(before->cell, "cell0");
+    CU_ASSERT_STRING_EQUAL(after->cell, "cell1");
+    want[0] = uplink_20mhz_bps(23.0, 400, 0.0, &snr[0]);
+    want[1] = uplink_20mhz_bps(15.0, 100, 0.0, &snr[1]);
+    fprintf(stderr,
+            "\n  handover: up SNR %.4f dB on cell0 (hand %.4f), %.4f dB on cell1 (hand %.4f) ",
+            before->snr_up_db, snr[0], after->snr_up_db, snr[1]);
+    CU_ASSERT_DOUBLE_EQUAL(before->snr_up_db, snr[0], 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(before->rate_up_bps, want[0], 1.0);
+    CU_ASSERT_DOUBLE_EQUAL(after->snr_up_db, snr[1], 1e-3);
+    CU_ASSERT_DOUBLE_EQUAL(after->rate_up_bps, want[1], 1.0);
+    CU_ASSERT_EQUAL(task_field(moved, 0, 0, "handovers"), 1);
 }
 
 static void handovers_do_not_depend_on_when_the_channel_is_looked_at(void)
@@ -2164,6 +2280,8 @@ int main(void)
         {"without_handover_the_ue_stays_in_its_cell_and_nothing_changes",
          without_handover_the_ue_stays_in_its_cell_and_nothing_changes},
         {"a_handover_re_divides_both_cells_carriers", a_handover_re_divides_both_cells_carriers},
+        {"a_cells_ue_power_sets_the_uplink_of_the_ues_it_serves",
+         a_cells_ue_power_sets_the_uplink_of_the_ues_it_serves},
         {"handovers_do_not_depend_on_when_the_channel_is_looked_at",
          handovers_do_not_depend_on_when_the_channel_is_looked_at},
         {NULL, NULL},
