@@ -5,7 +5,7 @@
  * distributions, categorical, Beta and digamma, are in hmppo_dist.c), GAE and the discount,
  * configuration checks, create/destroy, the et_agent callbacks (decide records a transition,
  * feedback closes it), the PPO update. Checkpoints are in hmppo_ckpt.c, the data-parallel
- * exchange in hmppo_dp.c.
+ * exchange in hmppo_dp.c (on the networks and row counts it is handed).
  *
  * Notation: B rows of a minibatch; A = actor input width (obs_dim [+ n_ue one-hot]); S = critic
  * input width (state_dim or obs_dim [+ n_ue one-hot]); O = actor output width: ET_LOCATION_COUNT
@@ -263,7 +263,7 @@ static void hmppo_free(hmppo *h)
 {
     if (!h) return;
     free(h->last);
-    free(h->dp_buf);
+    et_hmppo_dp_clear(&h->dp);
     free(h->vn_ue);
     free(h->vn_moments);
     et_mlp_destroy(h->critic);
@@ -484,6 +484,15 @@ et_status et_hmppo_set_decision_log(et_agent *agent, int on, et_error *err)
     }
     if (!h->last) h->last = calloc((size_t)h->cfg.n_ue, sizeof *h->last);
     return h->last ? ET_OK : et_error_set(err, ET_ERR_NOMEM, "hmppo: decision log: out of memory");
+}
+
+et_status et_hmppo_set_data_parallel(et_agent *agent, int n_ranks, et_hmppo_sum_fn sum, void *ctx,
+                                     et_error *err)
+{
+    hmppo *h = et_hmppo_impl(agent);
+    if (!h)
+        return et_error_set(err, ET_ERR_INTERNAL, "et_hmppo_set_data_parallel: not an hmppo agent");
+    return et_hmppo_dp_init(&h->dp, h->critic, h->actor, h->n_actors, n_ranks, sum, ctx, err);
 }
 
 const et_hmppo_decision *et_hmppo_last_decision(const et_agent *agent, int ue)
@@ -827,7 +836,7 @@ static et_status prepare_batch(hmppo *h, int *n_all, et_error *err)
         }
         g[2] += 1.0;
     }
-    et_status st = et_hmppo_dp_moments(h, mo, n_norm, err);
+    et_status st = et_hmppo_dp_moments(&h->dp, mo, n_norm, err);
     if (st != ET_OK) return st;
     double rows_all = 0.0;
     for (int g = 0; g < n_norm; g++)
@@ -1109,7 +1118,8 @@ et_status et_hmppo_update(et_agent *agent, int update_index, int total_updates,
             else
                 zero_grads(h); /* data parallel: this rank has no rows here, the others may */
             int m_all;
-            st = et_hmppo_dp_average(h, hi - lo, &m_all, err);
+            st = et_hmppo_dp_average(&h->dp, h->critic, h->actor, h->actor_rows, h->n_actors,
+                                     hi - lo, &m_all, err);
             if (st != ET_OK) return st;
             if (m_all <= 0) continue;
             s.grad_norm_critic += clip_and_step(h, h->critic, h->critic_opt, &s.nonfinite_steps);

@@ -4,6 +4,7 @@
 #define ET_HMPPO_INTERNAL_H
 
 #include "hmppo.h"
+#include "hmppo_dp.h"
 #include "nn.h"
 #include "rng.h"
 
@@ -63,11 +64,7 @@ typedef struct hmppo {
     int *actor_rows; /* (n_actors) rows of each actor in the current minibatch */
 
     /* Data-parallel training (hmppo_dp.c): n_ranks replicas average their gradients. */
-    int dp_ranks;           /* 1: alone */
-    et_hmppo_sum_fn dp_sum; /* NULL when alone */
-    void *dp_ctx;
-    double *dp_buf; /* (dp_len) every gradient, the actors' row counts and the minibatch size */
-    size_t dp_len;
+    et_hmppo_dp dp;
 } hmppo;
 
 /* The agent's state, or NULL when agent is not an HMPPO/MAPPO/IPPO agent. */
@@ -77,15 +74,6 @@ hmppo *et_hmppo_impl(const et_agent *agent);
  * for the orthogonal init of the networks, 0 when the caller writes every parameter (a load). */
 et_status et_hmppo_create_from(const et_hmppo_config *cfg, const char *where, int init,
                                et_agent **out, et_error *err);
-
-/* Data parallel (hmppo_dp.c). Sums the value normalisers' batch moments, n_norm triples {sum,
- * sum of squares, rows}, over the ranks (unchanged when alone). */
-et_status et_hmppo_dp_moments(hmppo *h, double *moments, int n_norm, et_error *err);
-
-/* After a minibatch's backward pass over m local rows: replaces every network's gradient by
- * the mean over the ranks, actor_rows by the sums, and sets *m_all to the rows of all ranks
- * (m when alone). */
-et_status et_hmppo_dp_average(hmppo *h, int m, int *m_all, et_error *err);
 
 /* The policy's distributions (hmppo_dist.c). Categorical over k logits z: log p(a), entropy,
  * and when dlogp / dent are not NULL their derivatives w.r.t. z. */

@@ -2,14 +2,16 @@
 its own, behind a proxy with the same API, so that one process can hold several (SimGrid holds
 one engine per process). After every call the worker sends the public state back (agents,
 agent_selection, rewards, cumulative rewards, flags, infos, every UE's observation and the
-global state), so reading it costs no round trip. docs/python.md, section 4."""
+global state), so reading it costs no round trip. The proxy is handed the environment's class
+(edgetune.multiagent's AECEnv or ParallelEnv), which the worker builds. docs/python.md,
+section 4."""
 
 import multiprocessing
 import traceback
 import weakref
 
 from . import _lib
-from .multiagent import _AECBase, _Agents, _ParallelBase, check_render_mode
+from ._agents import _AECBase, _Agents, _ParallelBase, check_render_mode
 
 _STATE = ("agents", "agent_selection", "rewards", "_cumulative_rewards", "terminations",
           "truncations", "infos")
@@ -23,11 +25,11 @@ def _snapshot(env):
     return out
 
 
-def _serve(conn, kind, scenario, kwargs):
-    """The worker: builds the environment, then runs the proxy's calls until close."""
-    from .multiagent import aec_env, parallel_env
+def _serve(conn, make, scenario, kwargs):
+    """The worker: builds the environment, make(scenario, **kwargs), then runs the proxy's calls
+    until close."""
     try:
-        env = (aec_env if kind == "aec" else parallel_env)(scenario, **kwargs)
+        env = make(scenario, **kwargs)
         conn.send(("ok", (env.sim.n_ue, env.sim.k_range, env.sim.state_dim), _snapshot(env)))
     except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
         conn.send(("error", (exc, traceback.format_exc()), None))
@@ -61,14 +63,14 @@ def _stop(proc, conn):
 
 
 class _Proxy(_Agents):
-    def __init__(self, kind, scenario, kwargs):
+    def __init__(self, kind, make, scenario, kwargs):
         check_render_mode(kwargs.pop("render_mode", None))
         if kwargs.get("simulator") is not None:
             raise ValueError("process=True: the environment makes its own simulator in its "
                              "process; simulator= cannot be given")
         ctx = multiprocessing.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child, kind, scenario, kwargs),
+        self._proc = ctx.Process(target=_serve, args=(child, make, scenario, kwargs),
                                  name="edgetune-%s-env" % kind, daemon=True)
         self._proc.start()
         child.close()
@@ -122,14 +124,15 @@ class _Proxy(_Agents):
 
 
 class RemoteAECEnv(_Proxy, _AECBase):
-    """edgetune.aec_env(process=True)."""
+    """edgetune.aec_env(process=True): make (the AECEnv class) built in a worker process."""
 
-    def __init__(self, scenario=None, **kwargs):
-        super().__init__("aec", scenario, kwargs)
+    def __init__(self, make, scenario=None, **kwargs):
+        super().__init__("aec", make, scenario, kwargs)
 
 
 class RemoteParallelEnv(_Proxy, _ParallelBase):
-    """edgetune.parallel_env(process=True)."""
+    """edgetune.parallel_env(process=True): make (the ParallelEnv class) built in a worker
+    process."""
 
-    def __init__(self, scenario=None, **kwargs):
-        super().__init__("parallel", scenario, kwargs)
+    def __init__(self, make, scenario=None, **kwargs):
+        super().__init__("parallel", make, scenario, kwargs)

@@ -1,4 +1,5 @@
-/* bootstrap.c: stratified bootstrap intervals for a study's statistics (see bootstrap.h). */
+/* bootstrap.c: a study's statistics: stratified bootstrap intervals and Student t intervals
+ * (see bootstrap.h). */
 #include "bootstrap.h"
 
 #include <math.h>
@@ -205,4 +206,25 @@ et_status et_boot_improvement(et_boot *b, const double *x, int x_runs, const dou
     }
     interval(b, et_boot_improvement_of(x, x_runs, y, y_runs, episodes), out);
     return ET_OK;
+}
+
+double et_student_t95(int df)
+{
+    static const double t[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+                                 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+                                 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+                                 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+    if (df < 1) return NAN;
+    return df <= 30 ? t[df - 1] : 1.96;
+}
+
+void et_student_mean_ci(const double *x, int n, double *mean, double *half)
+{
+    double s = 0, s2 = 0;
+    for (int i = 0; i < n; i++)
+        s += x[i];
+    *mean = n > 0 ? s / n : NAN;
+    for (int i = 0; i < n; i++)
+        s2 += (x[i] - *mean) * (x[i] - *mean);
+    *half = n > 1 ? et_student_t95(n - 1) * sqrt(s2 / (n - 1)) / sqrt((double)n) : NAN;
 }

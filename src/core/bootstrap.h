@@ -1,4 +1,5 @@
-/* bootstrap.h: a study's statistics with intervals by stratified bootstrap (rliable-style).
+/* bootstrap.h: a study's statistics: intervals by stratified bootstrap (rliable-style), and
+ * the Student t interval of a mean (et_student_mean_ci).
  *
  * A policy's results are a table x of runs x episodes, row-major (x[r * episodes + e]): one
  * row per training seed (one row for a baseline), one column per evaluation episode, the same
@@ -79,5 +80,15 @@ double et_boot_improvement_of(const double *x, int x_runs, const double *y, int 
 /* The q-quantile (0 <= q <= 1) of sorted[0 .. n), n >= 1, interpolated linearly between order
  * statistics at position q (n - 1) (Hyndman and Fan's type 7, NumPy's default). */
 double et_boot_quantile(const double *sorted, int n, double q);
+
+/* ---- Student t intervals (no resampling) ---------------------------------------------------- */
+
+/* Two-sided 95% Student t quantile for df degrees of freedom (df >= 1; 1.96 beyond the table
+ * of 30; NaN for df < 1). */
+double et_student_t95(int df);
+
+/* Mean of x[0 .. n-1] and the half-width of its 95% interval (Student t); NaN half-width for
+ * n < 2, NaN mean for n = 0. */
+void et_student_mean_ci(const double *x, int n, double *mean, double *half);
 
 #endif

@@ -21,7 +21,7 @@
 #include <xbt/config.h>
 #include <xbt/log.h>
 
-#include "budget.h"
+#include "budget_estimate.h"
 #include "channel.h"
 #include "cost.h"
 #include "fm.h"
@@ -442,6 +442,13 @@ const et_breakdown *et_sim_breakdown(const et_sim *sim)
     return &sim->breakdown;
 }
 
+/* The estimate's peak rates (et_budget_inputs.peak_bps) of the simulator ctx. */
+static double budget_peak_bps(const void *ctx, int ue, int up)
+{
+    const et_sim *sim = ctx;
+    return sim->ues[ue].peak_bps[up ? DIR_UP : DIR_DOWN];
+}
+
 et_status et_sim_create_from_params(const et_sim_params *params, et_sim **out, et_error *err)
 {
     /* The platform, the profile and the trace read the same in any locale of the calling
@@ -721,7 +728,14 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     if (et_budget_auto_applies(&sim->p, sim->n_ue)) {
         sim->p.channel_trace_ues = ET_BUDGET_AUTO_UES;
         set_traced(sim);
-        sim->p.channel_trace_every = et_budget_auto_every(sim);
+        const et_budget_inputs in = {.p = &sim->p,
+                                     .topo = &sim->topo,
+                                     .n_ue = sim->n_ue,
+                                     .fm = &sim->fm,
+                                     .cost = &sim->cost_setup,
+                                     .peak_bps = budget_peak_bps,
+                                     .ctx = sim};
+        sim->p.channel_trace_every = et_budget_auto_every(&in);
         sim->channel_auto = 1;
     }
     *out = sim;

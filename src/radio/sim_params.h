@@ -146,7 +146,7 @@ typedef struct et_sim_params {
     /* output.* (what channel.csv holds) */
     int channel_trace_every; /* sample every k-th channel update */
     int channel_trace_ues;   /* trace this many UEs evenly spaced by index; 0: every UE */
-    int channel_sampling;    /* ET_CHANNEL_SAMPLING_* (budget.h, ET_BUDGET_AUTO_UES) */
+    int channel_sampling;    /* ET_CHANNEL_SAMPLING_* (budget_estimate.h, ET_BUDGET_AUTO_UES) */
 
     /* limits.* (0: none) */
     double limit_sim_time_s;   /* simulated seconds one episode may last */

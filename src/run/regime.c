@@ -8,10 +8,10 @@
 #include <time.h>
 
 #include "agent.h"
+#include "bootstrap.h"
 #include "cost.h"
 #include "isolate.h"
 #include "registry.h"
-#include "study.h"
 #include "tune.h"
 
 static double wall_now(void)
@@ -556,13 +556,13 @@ static const et_policy_info *row_of(et_policy_tuning tuning)
 static void paired(et_regime_policy *p, const et_regime_policy *s, int E)
 {
     double d[ET_REGIME_MAX_EPISODES] = {0}, half;
-    et_study_mean_ci(p->reward, E, &p->mean, &half);
+    et_student_mean_ci(p->reward, E, &p->mean, &half);
     p->better_on = 0;
     for (int e = 0; e < E; e++) {
         d[e] = p->reward[e] - s->reward[e];
         p->better_on += d[e] > 0;
     }
-    et_study_mean_ci(d, E, &p->diff, &p->diff_half);
+    et_student_mean_ci(d, E, &p->diff, &p->diff_half);
     double base = 0;
     for (int e = 0; e < E; e++)
         base += s->reward[e] / E;

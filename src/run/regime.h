@@ -36,8 +36,8 @@
  *    keeps is one the engine ran, so its reward is a lower bound on the best per-episode
  *    (hindsight) optimum, never an estimate above it. Each figure: the mean episodic
  *    reward over the scoring episodes, and the paired per-episode difference against
- *    tuned-static with its 95% Student t interval (et_study_t95), also in percent of
- *    tuned-static's mean. */
+ *    tuned-static with its 95% Student t interval (et_student_mean_ci, bootstrap.h), also
+ *    in percent of tuned-static's mean. */
 #ifndef ET_REGIME_H
 #define ET_REGIME_H
 

@@ -40,27 +40,6 @@ static double wall_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-double et_study_t95(int df)
-{
-    static const double t[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
-                                 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
-                                 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-                                 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
-    if (df < 1) return NAN;
-    return df <= 30 ? t[df - 1] : 1.96;
-}
-
-void et_study_mean_ci(const double *x, int n, double *mean, double *half)
-{
-    double s = 0, s2 = 0;
-    for (int i = 0; i < n; i++)
-        s += x[i];
-    *mean = n > 0 ? s / n : NAN;
-    for (int i = 0; i < n; i++)
-        s2 += (x[i] - *mean) * (x[i] - *mean);
-    *half = n > 1 ? et_study_t95(n - 1) * sqrt(s2 / (n - 1)) / sqrt((double)n) : NAN;
-}
-
 /* ---- running episodes ---------------------------------------------------------------------- */
 
 static et_status make_policy(const et_sim *sim, const void *spec, et_agent **agent, et_error *err)

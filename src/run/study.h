@@ -54,12 +54,4 @@ typedef struct et_study_options {
  * and not at all on error. */
 et_status et_study_run(et_sim *sim, const et_study_options *opt, et_error *err);
 
-/* Two-sided 95% Student t quantile for df degrees of freedom (df >= 1; 1.96
- * beyond the table). */
-double et_study_t95(int df);
-
-/* Mean of x[0 .. n-1] and the half-width of its 95% interval (Student t); NaN half-width for
- * n < 2, NaN mean for n = 0. */
-void et_study_mean_ci(const double *x, int n, double *mean, double *half);
-
 #endif

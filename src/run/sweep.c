@@ -17,13 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bootstrap.h"
 #include "interrupt.h"
 #include "jsontext.h"
 #include "readfile.h"
 #include "registry.h"
 #include "scenario_cjson.h"
 #include "stats.h"
-#include "study.h"
 #include "trace.h"
 
 extern char **environ;
@@ -1153,7 +1153,7 @@ static et_status write_points(const sw_spec *s, const char *out_dir, const sw_ro
                 if (n) mean = sum / n;
                 for (int j = 0; j < n; j++)
                     ss += (x[j] - mean) * (x[j] - mean);
-                if (n > 1) half = et_study_t95(n - 1) * sqrt(ss / (n - 1) / n);
+                if (n > 1) half = et_student_t95(n - 1) * sqrt(ss / (n - 1) / n);
                 fprintf(f, "%d,", n);
                 csv_number(f, mean);
                 csv_number(f, mean - half);

@@ -256,6 +256,28 @@ static void bad_sizes_are_errors(void)
     et_boot_destroy(NULL);
 }
 
+/* The Student t interval: the table's quantiles, 1.96 beyond it, and a mean's half-width of
+ * t(n - 1) s / sqrt(n) worked by hand; NaN where it is undefined. */
+static void student_interval_is_t_times_the_standard_error(void)
+{
+    CU_ASSERT_DOUBLE_EQUAL(et_student_t95(1), 12.706, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(et_student_t95(4), 2.776, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(et_student_t95(30), 2.042, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(et_student_t95(31), 1.96, 1e-12);
+    CU_ASSERT(isnan(et_student_t95(0)));
+    /* 2, 4, 4, 4, 5: mean 3.8, sample variance 4.8 / 4 = 1.2 */
+    const double x[5] = {2, 4, 4, 4, 5};
+    double mean, half;
+    et_student_mean_ci(x, 5, &mean, &half);
+    CU_ASSERT_DOUBLE_EQUAL(mean, 3.8, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(half, 2.776 * sqrt(1.2 / 5.0), 1e-12);
+    et_student_mean_ci(x, 1, &mean, &half);
+    CU_ASSERT_DOUBLE_EQUAL(mean, 2.0, 1e-12);
+    CU_ASSERT(isnan(half));
+    et_student_mean_ci(x, 0, &mean, &half);
+    CU_ASSERT(isnan(mean) && isnan(half));
+}
+
 int main(void)
 {
     static const et_test_case cases[] = {
@@ -276,6 +298,8 @@ int main(void)
          iqm_interval_brackets_its_value_and_ignores_an_outlier_run},
         {"a_statistic_depends_on_its_data_alone", a_statistic_depends_on_its_data_alone},
         {"bad_sizes_are_errors", bad_sizes_are_errors},
+        {"student_interval_is_t_times_the_standard_error",
+         student_interval_is_t_times_the_standard_error},
         {NULL, NULL},
     };
     return et_test_main("bootstrap", cases);
