@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <dlfcn.h>
 #include <exception>
 #include <string>
 #include <sys/stat.h>
@@ -26,6 +27,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
+#include <simgrid/version.h>
 
 namespace
 {
@@ -369,8 +371,63 @@ extern "C" sg_link_t sgx_link_by_name_or_null(const char *name)
     return simgrid::s4u::Link::by_name_or_null(name);
 }
 
+/* SimGrid 3.32 registers every host-to-host comm with maestro: Comm::sendto_init() calls
+ * CommImpl::detach(), which appends the comm to maestro's activity list (a std::list), and
+ * CommImpl::finish() takes it out again with std::list::remove, a walk of the whole list. The
+ * list holds every host-to-host comm in flight in the whole platform, so each comm's end costs
+ * time proportional to the number of transfers in flight: quadratic in the number of UEs (a
+ * third of the CPU time of a 10,000-UE metro, and growing). The registration only keeps a
+ * comm nobody owns alive (and lets a host turned off cancel it); edgetune owns every comm it
+ * starts (the reference sgx_comm_wait releases) and turns no host off. So while
+ * sgx_comm_sendto_async starts a comm, CommImpl::detach is replaced by a no-op: the comm stays
+ * an ordinary owned comm, the same model action at the same instant, and nothing else changes
+ * (results byte-identical, docs/simulation.md "Transfers"). The replacement is this executable's
+ * (or libedgetune.so's) definition of the exported symbol, which the dynamic linker binds
+ * libsimgrid's own calls to (CMakeLists.txt exports it); any other caller, and every call when
+ * the symbol is not exported, gets SimGrid's own. Later SimGrid versions keep the list as a set,
+ * so the replacement is compiled for 3.32 only. */
+#if SIMGRID_VERSION_MAJOR == 3 && SIMGRID_VERSION_MINOR == 32
+#define SGX_COMM_IMPL_DETACH "_ZN7simgrid6kernel8activity8CommImpl6detachEv"
+namespace
+{
+thread_local bool sendto_starting = false; /* inside sgx_comm_sendto_async, this thread */
+}
+
+/* simgrid::kernel::activity::CommImpl& simgrid::kernel::activity::CommImpl::detach() */
+extern "C" __attribute__((visibility("default"))) void *sgx_comm_impl_detach(void *comm_impl)
+    __asm__(SGX_COMM_IMPL_DETACH);
+void *sgx_comm_impl_detach(void *comm_impl)
+{
+    if (sendto_starting) return comm_impl;
+    using detach_fn = void *(*)(void *);
+    auto simgrid_detach = reinterpret_cast<detach_fn>(dlsym(RTLD_NEXT, SGX_COMM_IMPL_DETACH));
+    if (simgrid_detach == nullptr) {
+        std::fprintf(stderr, "edgetune: internal error: SimGrid's CommImpl::detach not found\n");
+        std::abort();
+    }
+    return simgrid_detach(comm_impl);
+}
+#endif
+
+extern "C" int sgx_comm_detach_replaced(void)
+{
+#if SIMGRID_VERSION_MAJOR == 3 && SIMGRID_VERSION_MINOR == 32
+    return dlsym(RTLD_DEFAULT, SGX_COMM_IMPL_DETACH) == reinterpret_cast<void *>(&sgx_comm_impl_detach);
+#else
+    return 0;
+#endif
+}
+
 extern "C" sg_comm_t sgx_comm_sendto_async(sg_host_t from, sg_host_t to, double size_bytes)
 {
+#if SIMGRID_VERSION_MAJOR == 3 && SIMGRID_VERSION_MINOR == 32
+    struct Starting { /* set for the start only, even if it throws */
+        Starting() { sendto_starting = true; }
+        ~Starting() { sendto_starting = false; }
+        Starting(const Starting &) = delete;
+        Starting &operator=(const Starting &) = delete;
+    } starting;
+#endif
     simgrid::s4u::CommPtr comm =
         simgrid::s4u::Comm::sendto_async(from, to, static_cast<uint64_t>(std::ceil(size_bytes)));
     return comm.detach(); // the caller's reference, adopted again by sgx_comm_wait
@@ -497,3 +554,4 @@ extern "C" int sgx_host_get_route(sg_host_t from, sg_host_t to, xbt_dynar_t link
         return -1;
     }
 }
+
