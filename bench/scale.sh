@@ -44,6 +44,14 @@ CITY_REFUSE_UES=1000000
 CROWDED_UES=${ET_BENCH_CROWDED_UES:-1000}
 CROWDED_TASKS=10
 CROWDED_INTERVALS="0.001 0.01" # channel.share_interval_s: 1 ms, 10 ms (0, exact, always runs)
+# Above this many UEs a size runs edgetune alone: its activity log would pass
+# limits.output_bytes (about 170 rows per task) and the replays would take as
+# long again. Such a row prints "-" for the twin's columns.
+REPLAY_MAX_UES=20000
+# Above this many UEs edgetune runs without guard pages below the actors'
+# stacks (--cfg=contexts/guard-size:0): with them, about 32,000 actors fill
+# Linux's default 65,530 memory mappings (docs/simulation.md, "Actors").
+GUARD_MAX_UES=20000
 # Metro platforms with 100 UEs per cell, each cell with its own edge server
 # (one L4-class accelerator): the load per server stays that of the study's
 # cells as N grows, as in a real deployment.
@@ -135,6 +143,7 @@ measure() {
     return "$rc"
 }
 key() { awk -v k="$1" '$1 == k { print $2 }' "$2"; } # KEY FILE: a bare_twin `key value` line
+json_number() { sed -n "s/.*\"$1\":[[:space:]]*\([-0-9.e+]*\).*/\1/p" "$2" | head -1; } # KEY FILE: a number in summary.json
 
 echo "edgetune scale benchmark: $(nproc) cores, build $build, $runs runs per size (median, spread)"
 echo "platform command: $PLATFORM_CMD"
@@ -159,6 +168,9 @@ for size in $sizes; do
             { echo "scale.sh: error: platform for $n UEs: $(tail -1 "$work/platform-$n.log")" >&2; exit 1; }
     fi
     out=$work/run-$size
+    replay=1 engine_cfg=()
+    [ "$n" -gt "$REPLAY_MAX_UES" ] && replay=0
+    [ "$n" -gt "$GUARD_MAX_UES" ] && engine_cfg=(--cfg=contexts/guard-size:0)
     # The shipped default scenario's keys (examples/default.json) on this
     # platform, with the activity log that the twin replays.
     cat >"$work/scenario-$size.json" <<EOF
@@ -168,22 +180,32 @@ for size in $sizes; do
   "seed": 1,
   "policy": "greedy",
   "tasks": { "per_ue": $tasks },
-  "output": { "activity_log": true, "channel_trace": false }
+  "output": { "activity_log": $([ "$replay" -eq 1 ] && echo true || echo false), "channel_trace": false }
 }
 EOF
     et_cpus="" et_walls="" et_rsss="" bare_cpus="" min_cpus="" min_rsss=""
     for r in $(seq "$runs"); do
-        if ! measure "edgetune-$size-$r" "$edgetune" run "$work/scenario-$size.json" --out "$out" -q; then
+        if ! measure "edgetune-$size-$r" "$edgetune" run "$work/scenario-$size.json" --out "$out" -q \
+            "${engine_cfg[@]}"; then
             row "$n" "$tasks" "failed" "" "$(printf %.2f "$m_cpu_s")" "$m_rss_mb" "" "" "" "" "" "" ""
             status=1
             continue 2
         fi
         et_cpus="$et_cpus $m_cpu_s" et_walls="$et_walls $m_wall_s" et_rsss="$et_rsss $m_rss_mb"
+        [ "$replay" -eq 1 ] || continue
         measure "twin-$size-$r" "$twin" "$file" "$out/activities.csv" || exit 1
         bare_cpus="$bare_cpus $m_cpu_s"
         measure "minimal-$size-$r" "$twin" --minimal "$file" "$out/activities.csv" || exit 1
         min_cpus="$min_cpus $m_cpu_s" min_rsss="$min_rsss $m_rss_mb"
     done
+    if [ "$replay" -eq 0 ]; then # edgetune alone: its own comm count and makespan
+        summary=$out/summary.json
+        tps=$(awk -v n="$n" -v t="$tasks" -v w="$(median $et_walls)" 'BEGIN { printf "%.0f", n * t / w }')
+        row "$n" "$tasks" "$(json_number comms "$summary")" \
+            "$(json_number makespan_s "$summary" | awk '{ printf "%.1f", $1 }')" "$(cell $et_cpus)" \
+            "$(median $et_rsss)" "$tps" "-" "-" "-" "-" "-" "-"
+        continue
+    fi
     t=$work/twin-$size-$runs.out
     comms=$(key twin_comms "$t")
     diff=$(key end_rel_diff "$t")

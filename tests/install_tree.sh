@@ -231,7 +231,9 @@ printf '#include <edgetune/edgetune.h>\n#include <edgetune/edgetune_capi.h>\n' |
     cc -std=c11 -E -P $(pkg-config --cflags edgetune) -x c - |
     grep -oE '\bet_[a-z0-9_]+[[:space:]]*\(' | tr -d '( \t' | sort -u >"$work/declared.txt"
 nm -D --defined-only "$prefix/lib/libedgetune.so" | awk '{print $3}' | sort -u >"$work/exported.txt"
-outside=$(comm -23 "$work/exported.txt" "$work/declared.txt")
+# Besides them, the shim's replacement of SimGrid 3.32's CommImpl::detach (src/engine/sgx_shim.cpp).
+outside=$(comm -23 "$work/exported.txt" "$work/declared.txt" |
+    grep -vx '_ZN7simgrid6kernel8activity8CommImpl6detachEv' || true)
 [ -z "$outside" ] || fail "libedgetune.so exports names no public header declares: $(echo $outside)"
 for f in et_version et_error_clear et_capi_sim_create et_sim_create et_scenario_load; do
     grep -qx "$f" "$work/exported.txt" || fail "libedgetune.so does not export $f"

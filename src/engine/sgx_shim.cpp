@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <dlfcn.h>
 #include <exception>
 #include <string>
 #include <sys/stat.h>
@@ -26,6 +27,7 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/Host.hpp>
 #include <simgrid/s4u/Link.hpp>
+#include <simgrid/version.h>
 
 namespace
 {
@@ -369,10 +371,74 @@ extern "C" sg_link_t sgx_link_by_name_or_null(const char *name)
     return simgrid::s4u::Link::by_name_or_null(name);
 }
 
+/* SimGrid 3.32 registers every host-to-host comm with maestro: Comm::sendto_init() creates the
+ * comm and calls CommImpl::detach(), which appends it to maestro's activity list (a std::list),
+ * and CommImpl::finish() takes it out again with std::list::remove, a walk of the whole list.
+ * The list holds every host-to-host comm in flight in the platform, so each comm's end costs
+ * time in proportion to the transfers in flight: quadratic in the UEs (a third of the CPU time
+ * of a 10,000-UE metro, and more beyond). The registration keeps alive a comm nobody owns and
+ * lets a host that is turned off cancel it; edgetune owns every comm it starts (the reference
+ * sgx_comm_wait releases) and turns no host off. So while sendto_init() creates edgetune's comm
+ * (a plain call, no simcall: no other actor runs meanwhile), CommImpl::detach is a no-op: the
+ * comm stays an ordinary owned comm, the same model action started at the same instant, and
+ * nothing else changes (results byte-identical, docs/simulation.md "Transfers"). The no-op is
+ * this program's (or libedgetune.so's) definition of SimGrid's exported symbol, to which the
+ * dynamic linker binds libsimgrid's own calls (CMakeLists.txt exports it); every other call is
+ * passed on to SimGrid's. Later SimGrid versions keep the list as a set: 3.32 only. */
+#if SIMGRID_VERSION_MAJOR == 3 && SIMGRID_VERSION_MINOR == 32
+#define SGX_COMM_IMPL_DETACH "_ZN7simgrid6kernel8activity8CommImpl6detachEv"
+namespace
+{
+thread_local bool creating_comm = false; /* this thread is in sendto_init() for edgetune */
+}
+
+/* simgrid::kernel::activity::CommImpl& simgrid::kernel::activity::CommImpl::detach() */
+extern "C" __attribute__((visibility("default"))) void *sgx_comm_impl_detach(void *comm_impl)
+    __asm__(SGX_COMM_IMPL_DETACH);
+void *sgx_comm_impl_detach(void *comm_impl)
+{
+    if (creating_comm) return comm_impl;
+    using detach_fn = void *(*)(void *);
+    auto simgrid_detach = reinterpret_cast<detach_fn>(dlsym(RTLD_NEXT, SGX_COMM_IMPL_DETACH));
+    if (simgrid_detach == nullptr) {
+        std::fprintf(stderr, "edgetune: internal error: SimGrid's CommImpl::detach not found\n");
+        std::abort();
+    }
+    return simgrid_detach(comm_impl);
+}
+#endif
+
+extern "C" int sgx_comm_detach_replaced(void)
+{
+#if SIMGRID_VERSION_MAJOR == 3 && SIMGRID_VERSION_MINOR == 32
+    return dlsym(RTLD_DEFAULT, SGX_COMM_IMPL_DETACH) == reinterpret_cast<void *>(&sgx_comm_impl_detach);
+#else
+    return 0;
+#endif
+}
+
+/* Comm::sendto_init(), with the comm kept out of maestro's list on SimGrid 3.32 (above). */
+static simgrid::s4u::CommPtr comm_create()
+{
+#if SIMGRID_VERSION_MAJOR == 3 && SIMGRID_VERSION_MINOR == 32
+    struct Creating { /* the flag is down again however sendto_init() returns */
+        Creating() { creating_comm = true; }
+        ~Creating() { creating_comm = false; }
+        Creating(const Creating &) = delete;
+        Creating &operator=(const Creating &) = delete;
+    } creating;
+#endif
+    return simgrid::s4u::Comm::sendto_init();
+}
+
 extern "C" sg_comm_t sgx_comm_sendto_async(sg_host_t from, sg_host_t to, double size_bytes)
 {
-    simgrid::s4u::CommPtr comm =
-        simgrid::s4u::Comm::sendto_async(from, to, static_cast<uint64_t>(std::ceil(size_bytes)));
+    /* SimGrid 3.32's Comm::sendto_async, call for call, with the comm created by comm_create:
+     * setting the second of the two hosts starts it. */
+    simgrid::s4u::CommPtr comm = comm_create();
+    comm->set_payload_size(static_cast<uint64_t>(std::ceil(size_bytes)))
+        ->set_source(from)
+        ->set_destination(to);
     return comm.detach(); // the caller's reference, adopted again by sgx_comm_wait
 }
 

@@ -33,6 +33,12 @@ sg_link_t sgx_link_by_name_or_null(const char *name);
  * sgx_comm_wait. */
 sg_comm_t sgx_comm_sendto_async(sg_host_t from, sg_host_t to, double size_bytes);
 
+/* 1 when SimGrid's calls to CommImpl::detach reach the shim's replacement, which keeps the comms
+ * of sgx_comm_sendto_async out of SimGrid 3.32's list of detached comms (walked at every comm's
+ * end: quadratic in the comms in flight); 0 when the program does not export the replacement
+ * or SimGrid is another version (sgx_shim.cpp). */
+int sgx_comm_detach_replaced(void);
+
 /* Waits for comm and releases the caller's reference. Returns 0 when it
  * completed, 1 when it was cancelled (sgx_comm_cancel) or failed. */
 int sgx_comm_wait(sg_comm_t comm);
