@@ -3,6 +3,8 @@
 #include "budget.h"
 
 #include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "numtext.h"
 #include "platform.h"
@@ -33,6 +35,35 @@ void et_budget_estimate(const et_sim *sim, int channel_trace, et_budget *b)
  * keys under et_sim_create), never by a key of their own. */
 #define KEY(field) ET_SIM_PARAM_KEY(p, field)
 #define TRACE_KEY et_sim_param_key(p, ET_SIM_PARAM_CHANNEL_TRACE, "channel_trace")
+
+/* The least memory an episode of n UEs holds: UE_BYTES per UE, the smallest measured (generated
+ * metros of 100 UEs per cell, 2 tasks per UE, channel on, without channel.csv: 20.9 kB per UE at
+ * 10,000 UEs, 21.4 kB at 50,000, 21.5 kB at 100,000 before the first task ended; bench/README.md,
+ * "City scale"). More tasks, traces and longer queues hold more. */
+#define UE_BYTES 20e3
+
+/* Refuses, before the platform loads, an episode whose n UEs cannot fit in the machine's
+ * physical memory or the process's address-space limit (ulimit -v), naming what it needs. */
+static et_status memory_room(const et_sim_params *p, int n, const char *source, et_error *err)
+{
+    double need = n * UE_BYTES, have = 0;
+    const char *what = "this machine's physical memory";
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0) have = (double)pages * (double)page;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (have <= 0 || (double)rl.rlim_cur < have)) {
+        have = (double)rl.rlim_cur;
+        what = "the process's address-space limit (ulimit -v)";
+    }
+    if (have <= 0 || need <= have) return ET_OK;
+    return et_error_set(err, ET_ERR_NOMEM,
+                        "%s: %d UEs need at least %.3g GiB of memory (%.0f kB per UE, the least "
+                        "measured), more than the %.3g GiB of %s; simulate fewer UEs (%s) or "
+                        "split the platform",
+                        source, n, need / 1073741824.0, UE_BYTES / 1e3, have / 1073741824.0, what,
+                        KEY(ues));
+}
 
 /* The part of an expected-duration message that bursty arrivals add (empty without them). */
 static void burst_wait_clause(const et_sim_params *p, int bursty, char *out, size_t size)
@@ -147,5 +178,7 @@ et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writ
             source, noun, KEY(limit_output_bytes), b.output_bytes, n, KEY(tasks_per_ue),
             p->tasks_per_ue, b.channel_rows, o_lim, KEY(ues), KEY(tasks_per_ue),
             KEY(channel_trace_every), KEY(channel_trace_ues), TRACE_KEY);
+    st = memory_room(p, n, source, err);
+    if (st != ET_OK) return st;
     return et_budget_stack_room(ET_SIM_ACTORS(n) + (p->share_interval_s > 0), err);
 }

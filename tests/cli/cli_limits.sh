@@ -178,13 +178,26 @@ else
     refused big_platform_output_is_refused_before_loading_under_1_GB 2 limits.output_bytes \
         sh -c 'ulimit -v 1000000 && exec "$0" run big.json --out big -q' "$bin"
     check big_platform_refusal_names_its_count grep -q "(200000 UEs x tasks.per_ue 50 tasks.csv rows" err.txt
-    # The actors' stacks: 200,002 of them (one per UE) cannot fit in 1 GB (exit 1, as when the episode
-    # finds it, but before the load).
+    # The memory: 200,000 UEs hold at least 20 kB each (measured), 3.7 GiB, more than 1 GB
+    # (exit 1, before the load, naming what they need).
+    sh -c 'ulimit -v 1000000 && exec "$0" run big1.json --out big -q' "$bin" 2>err.txt
+    rc=$?
+    if [ "$rc" -eq 1 ] && [ "$(lines err.txt)" -eq 1 ] &&
+        grep -q "200000 UEs need at least 3.73 GiB of memory (20 kB per UE, the least measured), more than the 0.954 GiB of the process's address-space limit" err.txt; then
+        ok big_platform_memory_is_refused_before_loading_under_1_GB
+    else
+        bad "big_platform_memory_is_refused_before_loading_under_1_GB (status $rc)"
+        sed 's/^/     | /' err.txt | head -5
+    fi
+    # The actors' stacks: 20,002 of them (one per UE) cannot fit in 1 GB, though the UEs' own
+    # memory would (exit 1, as when the episode finds it, but before the load).
+    "$bin" platform --ues 20000 -o mid.xml || bad mid_platform_generated
+    echo "{ \"platform\": \"$work/mid.xml\", \"model\": \"$src/models/opt-2.7b.json\", \"tasks\": { \"per_ue\": 1 } }" >mid1.json
     for cmd in run train; do
-        sh -c 'ulimit -v 1000000 && exec "$0" "$1" big1.json --out big -q' "$bin" $cmd 2>err.txt
+        sh -c 'ulimit -v 1000000 && exec "$0" "$1" mid1.json --out big -q' "$bin" $cmd 2>err.txt
         rc=$?
         if [ "$rc" -eq 1 ] && [ "$(lines err.txt)" -eq 1 ] &&
-            grep -q "^edgetune: error: not enough address space for the episode's 200002 actors" err.txt; then
+            grep -q "^edgetune: error: not enough address space for the episode's 20002 actors" err.txt; then
             ok "big_platform_stacks_are_refused_before_loading_under_1_GB ($cmd)"
         else
             bad "big_platform_stacks_are_refused_before_loading_under_1_GB ($cmd, status $rc)"
@@ -193,7 +206,7 @@ else
     done
 fi
 check nothing_was_written_for_the_big_platform test ! -e big
-rm -f big.xml
+rm -f big.xml mid.xml
 
 # 5. Tracing that scales (output.channel_sampling auto): above 64 UEs, a run that leaves
 #    output.channel_ues and output.channel_every alone traces 64 UEs, says so on stderr and in
