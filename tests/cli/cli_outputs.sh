@@ -66,9 +66,11 @@ check summary_json sh -c "grep -q '\"episodic_reward\"' run/summary.json && grep
 check summary_run_metadata sh -c "grep -q '\"simgrid\":' run/summary.json && grep -q '\"blas_kernel\":' run/summary.json && grep -q '\"commit\":' run/summary.json"
 # The commit is the one the sources were built from (stamped at build time, with -dirty for
 # uncommitted changes), not the one the build directory was configured at.
-# (A binary built before the last commit cannot know it: then the check is skipped.)
-if head=$(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null) &&
-    [ "$(stat -c %Y "$bin")" -ge "$(git -C "$src" log -1 --format=%ct)" ]; then
+# (A build stamped before the last commit cannot know it, even if it linked later: then the
+# check is skipped. The stamp file is rewritten only when the commit it names changes.)
+stamp=$(dirname "$bin")/generated/et_commit.c
+if head=$(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null) && [ -f "$stamp" ] &&
+    [ "$(stat -c %Y "$stamp")" -ge "$(git -C "$src" log -1 --format=%ct)" ]; then
     check summary_commit_is_the_build_s python3 -c '
 import json, re, sys
 c = json.load(open("run/summary.json"))["run"]["commit"]
