@@ -399,7 +399,9 @@ void *sgx_comm_impl_detach(void *comm_impl)
 {
     if (creating_comm) return comm_impl;
     using detach_fn = void *(*)(void *);
-    auto simgrid_detach = reinterpret_cast<detach_fn>(dlsym(RTLD_NEXT, SGX_COMM_IMPL_DETACH));
+    /* SimGrid's own definition, looked up once. */
+    static const detach_fn simgrid_detach =
+        reinterpret_cast<detach_fn>(dlsym(RTLD_NEXT, SGX_COMM_IMPL_DETACH));
     if (simgrid_detach == nullptr) {
         std::fprintf(stderr, "edgetune: internal error: SimGrid's CommImpl::detach not found\n");
         std::abort();

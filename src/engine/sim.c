@@ -170,7 +170,7 @@ struct et_sim {
      * the share of an earlier count, re-divided by the share actor at the next boundary. */
     unsigned char *share_dirty; /* (2 n_cells) 1 when the set is in share_due */
     int *share_due, n_share_due;
-    int *share_due_snapshot;
+    int *share_due_spare; /* as long: share_main swaps it with share_due each round */
     int share_woken; /* the share actor has been woken for the sets in share_due */
     sg_sem_t share_wake;
     /* Per cell, the channel.max_interferers nearest other cells. */
@@ -351,18 +351,18 @@ double et_burst_next_on(et_burst *b, double t)
 
 static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *err);
 
-/* Cell c's carrier when its UEs share it (channel.sharing carrier, OFDMA): what its platform
- * host declares (docs/platforms.md section 3) over the channel.* keys, as bandwidths and
- * time shares. TDD: one carrier_hz carrier, each direction in its share of the slots; FDD:
- * carrier_down_hz and carrier_up_hz, all the time. A cell that declares tdd_pattern or
- * tdd_special_slot gets the shares of its pair (the other from the keys), which must leave
- * both directions time; otherwise the keys' shares. */
 /* A TDD parameter's text, or its default when it is "". */
 static const char *tdd_text(const char *param, const char *fallback)
 {
     return param[0] ? param : fallback;
 }
 
+/* Cell c's carrier when its UEs share it (channel.sharing carrier, OFDMA): what its platform
+ * host declares (docs/platforms.md section 3) over the channel.* keys, as bandwidths and
+ * time shares. TDD: one carrier_hz carrier, each direction in its share of the slots; FDD:
+ * carrier_down_hz and carrier_up_hz, all the time. A cell that declares tdd_pattern or
+ * tdd_special_slot gets the shares of its pair (the other from the keys), which must leave
+ * both directions time; otherwise the keys' shares. */
 static et_status cell_carrier(const et_sim *sim, int c, et_ue_radio *out, et_error *err)
 {
     const et_sim_params *prm = &sim->p;
@@ -624,12 +624,12 @@ static et_status sim_new(const et_sim_params *params, et_sim **out, et_error *er
     sim->share_n = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_n);
     sim->share_dirty = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_dirty);
     sim->share_due = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_due);
-    sim->share_due_snapshot = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_due_snapshot);
+    sim->share_due_spare = calloc(2 * (size_t)sim->n_cells, sizeof *sim->share_due_spare);
     sim->cell_prop = calloc((size_t)sim->n_cells, sizeof *sim->cell_prop);
     sim->cell_carrier = calloc((size_t)sim->n_cells, sizeof *sim->cell_carrier);
     if (!sim->ues || !sim->state || !sim->busy || !sim->busy_snapshot || !sim->traced ||
         !sim->share_items || !sim->share_first || !sim->share_n || !sim->share_dirty ||
-        !sim->share_due || !sim->share_due_snapshot || !sim->server_jobs ||
+        !sim->share_due || !sim->share_due_spare || !sim->server_jobs ||
         !sim->servers || !sim->acc_used || !sim->wait_items || !sim->interferers ||
         !sim->n_interferers || !sim->cell_prop || !sim->cell_carrier) {
         int n_ue = sim->n_ue;
@@ -764,7 +764,7 @@ void et_sim_destroy(et_sim *sim)
     free(sim->share_n);
     free(sim->share_dirty);
     free(sim->share_due);
-    free(sim->share_due_snapshot);
+    free(sim->share_due_spare);
     if (sim->share_wake) sg_sem_destroy(sim->share_wake);
     free(sim->server_jobs);
     free(sim->servers);
@@ -1439,16 +1439,16 @@ static void share_main(int argc, char **argv)
         sg_sem_acquire(sim->share_wake);
         double k = floor((simgrid_get_clock() - sim->t0) / dt) + 1.0;
         sg_actor_sleep_until(sim->t0 + k * dt);
-        int n = sim->n_share_due;
-        memcpy(sim->share_due_snapshot, sim->share_due, (size_t)n * sizeof *sim->share_due);
+        /* This round's sets; changes made during it go to the other list, for the next. */
+        int n = sim->n_share_due, *due = sim->share_due;
+        sim->share_due = sim->share_due_spare;
+        sim->share_due_spare = due;
         for (int i = 0; i < n; i++)
-            sim->share_dirty[sim->share_due[i]] = 0;
+            sim->share_dirty[due[i]] = 0;
         sim->n_share_due = 0;
         sim->share_woken = 0;
-        for (int i = 0; i < n; i++) {
-            int set = sim->share_due_snapshot[i];
-            share_push(sim, set / 2, set % 2, NULL);
-        }
+        for (int i = 0; i < n; i++)
+            share_push(sim, due[i] / 2, due[i] % 2, NULL);
     }
 }
 
