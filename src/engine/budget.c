@@ -180,5 +180,5 @@ et_status et_budget_precheck(const et_sim_params *p, int channel_trace, int writ
             KEY(channel_trace_every), KEY(channel_trace_ues), TRACE_KEY);
     st = memory_room(p, n, source, err);
     if (st != ET_OK) return st;
-    return et_budget_stack_room(ET_SIM_ACTORS(n) + (p->share_interval_s > 0), err);
+    return et_budget_stack_room(ET_SIM_ACTORS(n, p->share_interval_s > 0), err);
 }

@@ -41,7 +41,7 @@ et_status et_budget_check(const et_sim *sim, const et_budget *b, int writes_trac
  *   - limits.output_bytes (writes_traces != 0) against at least N x tasks.per_ue tasks.csv rows
  *     and, when channel_trace (output.channel_trace) and the channel are on, every traced UE's
  *     channel.csv rows over that shortest episode;
- *   - the address space (ulimit -v) for the episode's ET_SIM_ACTORS(N) actors' stacks.
+ *   - the address space (ulimit -v) for the episode's ET_SIM_ACTORS actors' stacks.
  * Every figure is a lower bound of the one the after-load checks compute, so a scenario
  * refused here would be refused there too (ET_ERR_INPUT naming the file and the key, or
  * ET_ERR_NOMEM for the address space, with et_budget_check's and the episode's words), and

@@ -86,8 +86,8 @@ void et_budget_estimate_lower(const et_sim_params *p, int n_ue, int channel_trac
 et_status et_budget_stack_room(int n_actors, et_error *err);
 
 /* The actors an episode of n_ue UEs runs at most: one per UE (it performs its server's side
- * of its requests too), the channel and the watchdog (docs/simulation.md, "Actors"); one more,
- * the share actor, with channel.share_interval_s > 0 (its callers add it). */
-#define ET_SIM_ACTORS(n_ue) ((n_ue) + 2)
+ * of its requests too), the channel and the watchdog (docs/simulation.md, "Actors"), and the
+ * share actor when share_actor != 0 (channel.share_interval_s > 0). */
+#define ET_SIM_ACTORS(n_ue, share_actor) ((n_ue) + 2 + ((share_actor) != 0))
 
 #endif

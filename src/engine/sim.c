@@ -2283,7 +2283,7 @@ static et_status run_episode(et_sim *sim, et_agent *agent, int episode, et_outpu
     if (agent->ops->episode_begin)
         agent->ops->episode_begin(agent, episode, sim->n_ue, sim->episode_seed);
 
-    et_status room = et_budget_stack_room(ET_SIM_ACTORS(sim->n_ue) + share_batched(sim), err);
+    et_status room = et_budget_stack_room(ET_SIM_ACTORS(sim->n_ue, share_batched(sim)), err);
     if (room != ET_OK) return room;
     sg_actor_t a;
     if (prm->limit_sim_time_s > 0) {
